@@ -1,0 +1,274 @@
+"""Login, tokens, registration, the current user, and group roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.db import connection
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from partycloud.accounts.backends import find_user
+from partycloud.accounts.models import GroupRole, GroupRoleKind, User
+from partycloud.accounts.permissions import IsGroupAdmin
+from partycloud.accounts.services import (
+    do_authenticate,
+    do_change_password,
+    do_grant_group_role,
+    do_register,
+    do_revoke_group_role,
+    group_roles,
+)
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import NotFoundError
+from partycloud.tenancy.models import CommitteeStatus, TenantAccess
+
+
+class LoginThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+
+class CredentialsSerializer(serializers.Serializer[Any]):
+    identifier = serializers.CharField(max_length=64, help_text="Mobile phone or employee card number")
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class UserBriefSerializer(serializers.ModelSerializer[User]):
+    """A user as others see them in lists: phone masked."""
+
+    phone = serializers.CharField(source="masked_phone", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "phone"]
+
+
+class TenantLinkSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.CharField()
+    status = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    has_member_record = serializers.BooleanField()
+
+
+class MeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    employee_card_number = serializers.CharField(allow_null=True)
+    email = serializers.CharField()
+    group_roles = serializers.ListField(child=serializers.CharField())
+    tenants = TenantLinkSerializer(many=True)
+    current_tenant = serializers.DictField(allow_null=True)
+
+
+def me_payload(user: User) -> dict[str, Any]:
+    links = (
+        TenantAccess.objects.filter(user=user).select_related("tenant").exclude(tenant__status=CommitteeStatus.ARCHIVED)
+    )
+    tenants = [
+        {
+            "id": link.tenant.pk,
+            "name": link.tenant.title,
+            "slug": link.tenant.slug,
+            "url": link.tenant.url,
+            "status": link.tenant.status,
+            "roles": list(link.roles),
+            "has_member_record": link.has_member_record,
+        }
+        for link in links
+    ]
+    tenant = getattr(connection, "tenant", None)
+    current = None
+    if tenant is not None and tenant.schema_name != "public":
+        here = next((t for t in tenants if t["id"] == tenant.pk), None)
+        current = {
+            "id": tenant.pk,
+            "name": tenant.title,
+            "slug": tenant.slug,
+            "roles": here["roles"] if here else [],
+            "locale": tenant.locale,
+        }
+    return {
+        "id": user.pk,
+        "name": user.name,
+        "phone": user.phone,
+        "employee_card_number": user.employee_card_number,
+        "email": user.email,
+        "group_roles": sorted(group_roles(user)),
+        "tenants": tenants,
+        "current_tenant": current,
+    }
+
+
+class LoginView(APIView):
+    """Session login for the web apps (phone or employee card number + password)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [LoginThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=CredentialsSerializer, responses=MeSerializer)
+    def post(self, request: Request) -> Response:
+        data = CredentialsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = do_authenticate(
+            data.validated_data["identifier"], data.validated_data["password"], request=request._request
+        )
+        login(request._request, user, backend="partycloud.accounts.backends.PhoneOrCardBackend")
+        get_token(request._request)
+        return Response(me_payload(user))
+
+
+class LogoutView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        if request.user.is_authenticated:
+            do_record_audit(
+                action=AuditAction.LOGOUT, actor=request.user, target=request.user, request=request._request
+            )
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CsrfView(APIView):
+    """Sets the csrftoken cookie the web apps send back as X-CSRFToken."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(responses=inline_serializer("Csrf", {"csrf_token": serializers.CharField()}))
+    def get(self, request: Request) -> Response:
+        return Response({"csrf_token": get_token(request._request)})
+
+
+class TokenView(APIView):
+    """JWT pair for native apps; the same lockout as the web login."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [LoginThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        request=CredentialsSerializer,
+        responses=inline_serializer(
+            "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = CredentialsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = do_authenticate(
+            data.validated_data["identifier"], data.validated_data["password"], request=request._request
+        )
+        refresh = RefreshToken.for_user(user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class RegisterSerializer(serializers.Serializer[Any]):
+    phone = serializers.CharField(max_length=20)
+    name = serializers.CharField(max_length=50)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    employee_card_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+
+class RegisterView(APIView):
+    """Create an account. An account sees nothing until a role or member record is given."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [LoginThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=RegisterSerializer, responses={201: MeSerializer})
+    def post(self, request: Request) -> Response:
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = do_register(**data.validated_data, request=request._request)
+        return Response(me_payload(user), status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    """The caller, their group roles and the tenants where they have a role or a member record."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(me_payload(request.user))
+
+
+class PasswordSerializer(serializers.Serializer[Any]):
+    old_password = serializers.CharField(trim_whitespace=False)
+    new_password = serializers.CharField(trim_whitespace=False)
+
+
+class PasswordView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PasswordSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = PasswordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assert isinstance(request.user, User)
+        do_change_password(request.user, **data.validated_data, request=request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- group roles
+
+
+class GroupRoleSerializer(serializers.ModelSerializer[GroupRole]):
+    user = UserBriefSerializer(read_only=True)
+    identifier = serializers.CharField(write_only=True, help_text="Phone or employee card number of the user")
+    role = serializers.ChoiceField(choices=GroupRoleKind.choices)
+
+    class Meta:
+        model = GroupRole
+        fields = ["id", "user", "identifier", "role", "granted_at"]
+        read_only_fields = ["id", "user", "granted_at"]
+
+
+def user_by_identifier(identifier: str, field: str = "identifier") -> User:
+    user = find_user(identifier)
+    if user is None:
+        raise NotFoundError("accounts.user_not_found", _("No user has this phone or employee card number."), field)
+    return user
+
+
+class GroupRoleViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[GroupRole]
+):
+    """Group admins and group viewers of the group party committee."""
+
+    permission_classes = [IsGroupAdmin]
+    serializer_class = GroupRoleSerializer
+    queryset = GroupRole.objects.select_related("user")
+    filterset_fields = ["role"]
+
+    def perform_create(self, serializer: GroupRoleSerializer) -> None:  # type: ignore[override]
+        user = user_by_identifier(serializer.validated_data["identifier"])
+        serializer.instance = do_grant_group_role(
+            user=user, role=serializer.validated_data["role"], actor=self.request.user, request=self.request._request
+        )
+
+    def perform_destroy(self, instance: GroupRole) -> None:
+        do_revoke_group_role(instance, actor=self.request.user, request=self.request._request)

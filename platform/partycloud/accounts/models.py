@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+CARD_PATTERN = re.compile(r"^[A-Za-z0-9-]{4,32}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """Keep the digits of a mainland mobile number: '+86 138-1234-5678' -> '13812345678'."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))  # NFKC folds full-width digits
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def validate_phone(value: str) -> None:
+    if not PHONE_PATTERN.match(value):
+        raise ValidationError(_("Enter a valid mainland mobile number (11 digits starting with 1)."), code="phone")
+
+
+def validate_card_number(value: str) -> None:
+    if not CARD_PATTERN.match(value):
+        raise ValidationError(_("An employee card number has 4 to 32 letters, digits or dashes."), code="card")
+
+
+def mask_phone(phone: str) -> str:
+    """Lists show 138****5678; the full number only on a detail read with permission."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(phone=normalize_phone(phone), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(phone, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, one identity, in the public schema; roles and member records point here."""
+
+    phone = models.CharField(_("mobile phone"), max_length=11, unique=True, validators=[validate_phone])
+    employee_card_number = models.CharField(
+        _("employee card number"), max_length=32, unique=True, null=True, blank=True, validators=[validate_card_number]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({mask_phone(self.phone)})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class GroupRoleKind(models.TextChoices):
+    GROUP_ADMIN = "group_admin", _("group admin")
+    GROUP_VIEWER = "group_viewer", _("group viewer")
+
+
+class GroupRole(models.Model):
+    """A role at the group party committee (public schema): sees across tenants."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="group_roles")
+    role = models.CharField(max_length=20, choices=GroupRoleKind.choices)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="group_role_unique_per_user")]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"

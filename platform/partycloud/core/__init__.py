@@ -1,0 +1,1 @@
+"""Cross-cutting conventions: service errors, the API error format, pagination, health checks."""

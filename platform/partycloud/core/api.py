@@ -1,0 +1,92 @@
+"""API conventions shared by every app: one error format, pagination, small helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from partycloud.core.errors import ServiceError
+
+_GENERIC_CODES = {
+    exceptions.NotAuthenticated: "auth.not_authenticated",
+    exceptions.AuthenticationFailed: "auth.failed",
+    exceptions.PermissionDenied: "permission.denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ParseError: "parse_error",
+}
+
+
+def error_body(code: str, message: Any, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "message": str(message), "field": field, **extra}
+
+
+def _flatten_validation(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """Turn DRF's nested validation detail into a flat list of {code, message, field}."""
+    errors: list[dict[str, Any]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "" if key == "non_field_errors" else str(key)
+            field = f"{prefix}.{name}" if prefix and name else (name or prefix)
+            errors.extend(_flatten_validation(value, field))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list) and not isinstance(value, exceptions.ErrorDetail):
+                errors.extend(_flatten_validation(value, f"{prefix}[{index}]" if prefix else str(index)))
+            else:
+                errors.extend(_flatten_validation(value, prefix))
+    else:
+        code = getattr(detail, "code", "invalid") or "invalid"
+        errors.append(error_body(f"validation.{code}", detail, prefix or None))
+    return errors
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render every error as ``{code, message, field}`` (validation adds ``errors``: all of them)."""
+    if isinstance(exc, ServiceError):
+        return Response(error_body(exc.code, exc.message, exc.field), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten_validation(exc.detail)
+        first = errors[0] if errors else error_body("validation.invalid", _("Invalid input."))
+        response.data = {**first, "code": "validation.invalid" if len(errors) > 1 else first["code"], "errors": errors}
+        if len(errors) > 1:
+            response.data["message"] = _("%(count)d fields have errors. First: %(message)s") % {
+                "count": len(errors),
+                "message": first["message"],
+            }
+        return response
+    assert isinstance(exc, exceptions.APIException)
+    code = next((c for cls, c in _GENERIC_CODES.items() if isinstance(exc, cls)), f"error.{exc.default_code}")
+    detail = exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail
+    extra: dict[str, Any] = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        extra["retry_after"] = int(exc.wait)
+    response.data = error_body(code, detail, None, **extra)
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response["WWW-Authenticate"] = response.get("WWW-Authenticate", 'Bearer realm="api"')
+    return response
+
+
+class PagePagination(PageNumberPagination):
+    """``?page=2&page_size=50``; responses carry count, next, previous and results."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200

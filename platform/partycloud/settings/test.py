@@ -1,0 +1,34 @@
+"""Settings for pytest: real PostgreSQL and Redis (never SQLite), fast hashing.
+
+Values are set directly rather than through the environment: the package's
+``__init__`` has already evaluated ``base`` by the time this module runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from partycloud.settings.base import *  # noqa: F403
+from partycloud.settings.base import CACHES, REST_FRAMEWORK
+
+DEBUG = False
+BASE_DOMAIN = "partycloud.test"
+PUBLIC_EXTRA_HOSTS = ["testserver", "127.0.0.1"]
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *PUBLIC_EXTRA_HOSTS, "localhost", ".localhost"]
+TENANT_WARM_POOL_SIZE = 0
+
+# pytest-xdist workers share one Redis: each gets its own key space.
+_WORKER_PREFIX = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+CACHES = {
+    "default": {**CACHES["default"], "KEY_PREFIX": _WORKER_PREFIX},
+    "global": {**CACHES["global"], "KEY_PREFIX": f"{_WORKER_PREFIX}:global"},
+}
+
+# Argon2 stays the hasher, with the cheapest parameters (see accounts.hashers).
+PASSWORD_HASHERS = ["partycloud.accounts.hashers.FastArgon2PasswordHasher"]
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "login": "10000/min"},
+}
+LANGUAGE_CODE = "zh-hans"
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,301 @@
+"""Group admin API for tenants and applications (root host); tenant settings (tenant host)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partycloud.accounts.api import UserBriefSerializer
+from partycloud.accounts.models import User
+from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.accounts.services import is_group_staff
+from partycloud.tenancy.models import (
+    CommitteeKind,
+    CommitteeStatus,
+    PartyCommittee,
+    TenantApplication,
+)
+from partycloud.tenancy.services import (
+    CommitteeDraft,
+    do_approve_application,
+    do_change_tenant_status,
+    do_provision_tenant,
+    do_reject_application,
+    do_submit_application,
+    do_update_tenant_settings,
+)
+from tenants.access.permissions import IsTenantAdmin, IsTenantUser
+
+
+class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
+    url = serializers.CharField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=PartyCommittee.objects.exclude(kind=CommitteeKind.TEMPLATE), required=False, allow_null=True
+    )
+    first_admin = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text="Phone or card number of the first tenant admin"
+    )
+
+    class Meta:
+        model = PartyCommittee
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "slug",
+            "unified_code",
+            "parent",
+            "status",
+            "display_name",
+            "logo_url",
+            "locale",
+            "url",
+            "created_at",
+            "status_changed_at",
+            "first_admin",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "display_name",
+            "logo_url",
+            "locale",
+            "url",
+            "created_at",
+            "status_changed_at",
+        ]
+        extra_kwargs = {
+            # Validation (format, checksum, uniqueness) belongs to the service: one set of error codes.
+            "unified_code": {"required": True, "allow_null": False, "validators": []},
+            "slug": {"validators": []},
+        }
+
+
+class StatusChangeSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class PartyCommitteeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[PartyCommittee]
+):
+    """Subsidiary party committees (tenants). Group admins provision and change status; viewers read."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+    serializer_class = PartyCommitteeSerializer
+    queryset = PartyCommittee.objects.subsidiaries().select_related("parent")
+    filterset_fields = ["status", "parent"]
+    search_fields = ["name", "short_name", "slug", "unified_code"]
+    ordering_fields = ["id", "name", "created_at"]
+
+    def perform_create(self, serializer: PartyCommitteeSerializer) -> None:  # type: ignore[override]
+        from partycloud.accounts.api import user_by_identifier
+
+        data = serializer.validated_data
+        admin_identifier = data.pop("first_admin", "")
+        first_admin = user_by_identifier(admin_identifier, "first_admin") if admin_identifier else None
+        serializer.instance = do_provision_tenant(
+            CommitteeDraft(
+                name=data["name"],
+                short_name=data["short_name"],
+                slug=data["slug"],
+                unified_code=data["unified_code"],
+                parent=data.get("parent"),
+            ),
+            first_admin=first_admin,
+            actor=self.request.user,
+            request=self.request._request,
+        )
+
+    def _change_status(self, request: Request, new_status: str) -> Response:
+        body = StatusChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        tenant = do_change_tenant_status(
+            self.get_object(),
+            new_status,
+            actor=request.user,
+            request=request._request,
+            reason=body.validated_data["reason"],
+        )
+        return Response(PartyCommitteeSerializer(tenant).data)
+
+    @extend_schema(request=StatusChangeSerializer, responses=PartyCommitteeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsGroupAdmin])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        return self._change_status(request, CommitteeStatus.SUSPENDED)
+
+    @extend_schema(request=StatusChangeSerializer, responses=PartyCommitteeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsGroupAdmin])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        return self._change_status(request, CommitteeStatus.ARCHIVED)
+
+    @extend_schema(request=StatusChangeSerializer, responses=PartyCommitteeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsGroupAdmin])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        return self._change_status(request, CommitteeStatus.ACTIVE)
+
+
+class TenantApplicationSerializer(serializers.ModelSerializer[TenantApplication]):
+    applicant = UserBriefSerializer(read_only=True)
+    decided_by = UserBriefSerializer(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=PartyCommittee.objects.exclude(kind=CommitteeKind.TEMPLATE), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = TenantApplication
+        fields = [
+            "id",
+            "applicant",
+            "name",
+            "short_name",
+            "slug",
+            "unified_code",
+            "parent",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "tenant",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "applicant",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "tenant",
+            "created_at",
+        ]
+        extra_kwargs = {"slug": {"validators": []}, "unified_code": {"validators": []}}
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class TenantApplicationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[TenantApplication],
+):
+    """Self-service: a subsidiary applies (any signed-in user); a group admin approves or rejects.
+
+    The applicant becomes the new tenant's first admin. Applicants see their own applications.
+    """
+
+    serializer_class = TenantApplicationSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["status"]
+    search_fields = ["name", "slug"]
+
+    def get_queryset(self) -> QuerySet[TenantApplication]:
+        queryset = TenantApplication.objects.select_related("applicant", "decided_by")
+        if not on_root_host():
+            return queryset.none()
+        if is_group_staff(self.request.user):
+            return queryset
+        return queryset.filter(applicant_id=self.request.user.pk)
+
+    def perform_create(self, serializer: TenantApplicationSerializer) -> None:  # type: ignore[override]
+        data = serializer.validated_data
+        assert isinstance(self.request.user, User)
+        serializer.instance = do_submit_application(
+            CommitteeDraft(
+                name=data["name"],
+                short_name=data["short_name"],
+                slug=data["slug"],
+                unified_code=data["unified_code"],
+                parent=data.get("parent"),
+            ),
+            applicant=self.request.user,
+            reason=data.get("reason", ""),
+            request=self.request._request,
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not on_root_host():
+            return Response(
+                {
+                    "code": "tenancy.root_only",
+                    "message": _("Submit applications at the group party committee's address."),
+                    "field": None,
+                },
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=DecisionSerializer, responses=PartyCommitteeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsGroupAdmin])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assert isinstance(request.user, User)
+        tenant = do_approve_application(
+            self.get_object(), actor=request.user, request=request._request, note=body.validated_data["note"]
+        )
+        return Response(PartyCommitteeSerializer(tenant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionSerializer, responses=TenantApplicationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsGroupAdmin])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assert isinstance(request.user, User)
+        application = do_reject_application(
+            self.get_object(), actor=request.user, note=body.validated_data["note"], request=request._request
+        )
+        return Response(TenantApplicationSerializer(application).data)
+
+
+class TenantSettingsSerializer(serializers.ModelSerializer[PartyCommittee]):
+    class Meta:
+        model = PartyCommittee
+        fields = ["id", "name", "short_name", "slug", "status", "display_name", "logo_url", "locale"]
+        read_only_fields = ["id", "name", "short_name", "slug", "status"]
+
+
+class TenantSettingsView(APIView):
+    """This party committee's settings: everyone here reads them, tenant admins change them."""
+
+    def get_permissions(self) -> list[Any]:
+        return [IsTenantAdmin()] if self.request.method not in ("GET", "HEAD", "OPTIONS") else [IsTenantUser()]
+
+    @extend_schema(responses=TenantSettingsSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(TenantSettingsSerializer(connection.tenant).data)
+
+    @extend_schema(request=TenantSettingsSerializer, responses=TenantSettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        tenant = connection.tenant
+        body = TenantSettingsSerializer(tenant, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        tenant = do_update_tenant_settings(tenant, actor=request.user, request=request._request, **body.validated_data)
+        return Response(TenantSettingsSerializer(tenant).data)
+
+
+@extend_schema(
+    responses=inline_serializer("PublicInfo", {"name": serializers.CharField(), "kind": serializers.CharField()})
+)
+class SiteInfoView(APIView):
+    """Anonymous: the name of the party committee this host belongs to (for the login page)."""
+
+    permission_classes: list[Any] = []
+    authentication_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        tenant = connection.tenant
+        return Response({"name": tenant.title, "kind": tenant.kind, "locale": tenant.locale})

@@ -1,0 +1,87 @@
+"""Host-based routing with clear answers for unknown, suspended and archived tenants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from partycloud.core.health import healthz, readyz
+from partycloud.tenancy.models import CommitteeKind, CommitteeStatus
+
+# Probes reach pods by IP, with no tenant host name.
+HOST_INDEPENDENT_PATHS: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def refusal(request: HttpRequest, *, status: int, code: str, title: str, message: str) -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse({"code": code, "message": message, "field": None}, status=status)
+    # Rendered without the request: this can run before authentication middleware.
+    return HttpResponse(render_to_string("tenancy/refusal.html", {"title": title, "message": message}), status=status)
+
+
+class TenantRoutingMiddleware(TenantMainMiddleware):
+    """django-tenants' routing, plus host-independent probes and a readable unknown-host answer."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        probe = HOST_INDEPENDENT_PATHS.get(request.path)
+        if probe is not None:
+            # Answered here, before ALLOWED_HOSTS and tenant routing: probes use the pod's IP.
+            connection.set_schema_to_public()
+            return probe(request)
+        return super().process_request(request)  # type: ignore[no-any-return]
+
+    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:  # type: ignore[override]
+        return refusal(
+            request,
+            status=404,
+            code="tenancy.unknown_host",
+            title=_("Party committee not found"),
+            message=_("No party committee uses the address %(host)s.") % {"host": hostname},
+        )
+
+
+class TenantStatusMiddleware:
+    """A suspended tenant answers 403, an archived one 410; data stays untouched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and request.path not in HOST_INDEPENDENT_PATHS:
+            if tenant.kind == CommitteeKind.TEMPLATE:
+                return refusal(
+                    request,
+                    status=404,
+                    code="tenancy.unknown_host",
+                    title=_("Party committee not found"),
+                    message=_("No party committee uses this address."),
+                )
+            if tenant.status == CommitteeStatus.SUSPENDED:
+                return refusal(
+                    request,
+                    status=403,
+                    code="tenancy.suspended",
+                    title=_("Service suspended"),
+                    message=_("%(name)s is suspended. Please contact the group party committee.")
+                    % {"name": tenant.title},
+                )
+            if tenant.status == CommitteeStatus.ARCHIVED:
+                return refusal(
+                    request,
+                    status=410,
+                    code="tenancy.archived",
+                    title=_("Archived"),
+                    message=_("%(name)s has been archived; its records are kept by the group party committee.")
+                    % {"name": tenant.title},
+                )
+        return self.get_response(request)

@@ -1,0 +1,131 @@
+"""Creating tenant schemas: claim a warm spare, else clone the template, else migrate from zero.
+
+Cloning copies the template's tables *with their data*, which includes the
+template's ``django_migrations`` rows and any rule tables seeded by data
+migrations, so a clone needs no migration run at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import quote_schema_name, schema_exists
+
+if TYPE_CHECKING:
+    from partycloud.tenancy.models import PartyCommittee
+
+log = logging.getLogger(__name__)
+
+
+def template_schema() -> str:
+    return str(settings.TENANT_BASE_SCHEMA)
+
+
+def migration_fingerprint(schema_name: str) -> str:
+    """A digest of the migrations applied in a schema: equal digests, equal structure."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) "
+            f"FROM {quote_schema_name(schema_name)}.django_migrations"
+        )
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
+def clone_template(schema_name: str) -> None:
+    CloneSchema().clone_schema(template_schema(), schema_name, "DATA")
+
+
+def create_tenant_schema(
+    tenant: PartyCommittee, *, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1
+) -> bool:
+    from partycloud.tenancy.models import CommitteeKind
+
+    connection.set_schema_to_public()
+    if check_if_exists and schema_exists(tenant.schema_name):
+        return False
+    if not sync_schema:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {quote_schema_name(tenant.schema_name)}")
+        return True
+    if tenant.kind == CommitteeKind.TEMPLATE or not schema_exists(template_schema()):
+        _migrate_from_zero(tenant.schema_name, verbosity)
+    elif not claim_spare_schema(tenant.schema_name):
+        clone_template(tenant.schema_name)
+    connection.set_schema_to_public()
+    return True
+
+
+def _migrate_from_zero(schema_name: str, verbosity: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {quote_schema_name(schema_name)}")
+    call_command(
+        "migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=max(verbosity - 1, 0)
+    )
+
+
+# ---------------------------------------------------------------- warm pool
+
+
+def claim_spare_schema(schema_name: str) -> bool:
+    """Rename a current spare schema to ``schema_name``; False when none is available."""
+    from partycloud.tenancy.models import SpareSchema
+
+    if settings.TENANT_WARM_POOL_SIZE <= 0:
+        return False
+    fingerprint = migration_fingerprint(template_schema())
+    with transaction.atomic():
+        spare = SpareSchema.objects.select_for_update(skip_locked=True).filter(fingerprint=fingerprint).first()
+        if spare is None or not schema_exists(spare.schema_name):
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER SCHEMA {quote_schema_name(spare.schema_name)} RENAME TO {quote_schema_name(schema_name)}"
+            )
+        spare.delete()
+    transaction.on_commit(_schedule_refill)
+    return True
+
+
+def _schedule_refill() -> None:
+    from partycloud.tenancy.tasks import refill_spare_schemas
+
+    try:
+        refill_spare_schemas.delay()
+    except Exception:  # noqa: BLE001 - the broker being down must not fail provisioning
+        log.warning("could not schedule the spare-schema refill; the next provisioning clones directly")
+
+
+def refill_spare_pool(size: int | None = None) -> int:
+    """Drop stale spares and clone new ones up to the pool size. Returns how many were created."""
+    from partycloud.tenancy.models import SpareSchema
+
+    target = settings.TENANT_WARM_POOL_SIZE if size is None else size
+    if not schema_exists(template_schema()):
+        return 0
+    fingerprint = migration_fingerprint(template_schema())
+    for stale in SpareSchema.objects.exclude(fingerprint=fingerprint):
+        drop_spare(stale)
+    created = 0
+    while SpareSchema.objects.count() < target:
+        name = f"spare_{uuid.uuid4().hex[:16]}"
+        with transaction.atomic():
+            clone_template(name)
+            SpareSchema.objects.create(schema_name=name, fingerprint=fingerprint)
+        created += 1
+    return created
+
+
+def drop_spare(spare: object) -> None:
+    from partycloud.tenancy.models import SpareSchema
+
+    assert isinstance(spare, SpareSchema)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(spare.schema_name)} CASCADE")
+        spare.delete()

@@ -1,0 +1,287 @@
+"""Use cases of tenancy: provisioning, status changes, self-service applications."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
+
+from partycloud.accounts.models import User
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import Conflict, ServiceError
+from partycloud.tenancy.models import (
+    ApplicationStatus,
+    CommitteeKind,
+    CommitteeStatus,
+    Domain,
+    PartyCommittee,
+    TenantApplication,
+    validate_slug,
+    validate_unified_code,
+)
+
+GROUP_ROOT_SCHEMA = "public"
+
+
+@dataclass(frozen=True)
+class CommitteeDraft:
+    name: str
+    short_name: str
+    slug: str
+    unified_code: str
+    parent: PartyCommittee | None = None
+
+
+def schema_name_for(slug: str) -> str:
+    return "t_" + slug.replace("-", "_")
+
+
+def _validate(value: str, validator: Any, field: str) -> None:
+    try:
+        validator(value)
+    except ValidationError as error:
+        raise ServiceError(f"tenancy.{error.code}", error.messages[0], field) from None
+
+
+def check_can_provision(draft: CommitteeDraft, *, ignore_application: TenantApplication | None = None) -> None:
+    """Validate a new committee's identity; raise ServiceError naming the field at fault."""
+    if not draft.name.strip():
+        raise ServiceError("tenancy.name_required", _("Enter the party committee's name."), "name")
+    if not draft.short_name.strip():
+        raise ServiceError("tenancy.short_name_required", _("Enter a short name."), "short_name")
+    _validate(draft.slug, validate_slug, "slug")
+    _validate(draft.unified_code, validate_unified_code, "unified_code")
+    if PartyCommittee.objects.filter(slug=draft.slug).exists() or schema_exists(schema_name_for(draft.slug)):
+        raise Conflict("tenancy.slug_taken", _("This short address is already in use."), "slug")
+    if Domain.objects.filter(domain=f"{draft.slug}.{settings.BASE_DOMAIN}").exists():
+        raise Conflict("tenancy.slug_taken", _("This short address is already in use."), "slug")
+    if PartyCommittee.objects.filter(unified_code=draft.unified_code).exists():
+        raise Conflict(
+            "tenancy.unified_code_taken", _("A party committee with this unified code already exists."), "unified_code"
+        )
+    pending = TenantApplication.objects.filter(status=ApplicationStatus.PENDING, slug=draft.slug)
+    if ignore_application is not None:
+        pending = pending.exclude(pk=ignore_application.pk)
+    if pending.exists():
+        raise Conflict(
+            "tenancy.slug_pending", _("An application for this short address is waiting for approval."), "slug"
+        )
+    if draft.parent is not None and draft.parent.kind == CommitteeKind.TEMPLATE:
+        raise ServiceError("tenancy.bad_parent", _("Choose an existing party committee as parent."), "parent")
+
+
+@transaction.atomic
+def do_provision_tenant(
+    draft: CommitteeDraft,
+    *,
+    first_admin: User | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    application: TenantApplication | None = None,
+) -> PartyCommittee:
+    """Create a subsidiary party committee: its schema (cloned), its host name and its first admin.
+
+    All or nothing: the schema DDL runs inside the same transaction.
+    """
+    check_can_provision(draft, ignore_application=application)
+    connection.set_schema_to_public()
+    started = time.perf_counter()
+    tenant = PartyCommittee(
+        kind=CommitteeKind.SUBSIDIARY,
+        schema_name=schema_name_for(draft.slug),
+        name=draft.name.strip(),
+        short_name=draft.short_name.strip(),
+        slug=draft.slug,
+        unified_code=draft.unified_code,
+        parent=draft.parent or group_root(),
+    )
+    tenant.save(verbosity=0)
+    Domain.objects.create(domain=f"{draft.slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
+    if first_admin is not None:
+        from tenants.access.models import TenantRole
+        from tenants.access.services import do_assign_role
+
+        with tenant:
+            do_assign_role(user=first_admin, role=TenantRole.TENANT_ADMIN, actor=actor, request=request)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    do_record_audit(
+        action=AuditAction.CREATE,
+        actor=actor,
+        target=tenant,
+        summary=f"provisioned {tenant.slug} in {elapsed_ms:.0f} ms",
+        request=request,
+        tenant_id=tenant.pk,
+    )
+    return tenant
+
+
+_TRANSITIONS: dict[str, set[str]] = {
+    CommitteeStatus.ACTIVE: {CommitteeStatus.SUSPENDED, CommitteeStatus.ARCHIVED},
+    CommitteeStatus.SUSPENDED: {CommitteeStatus.ACTIVE, CommitteeStatus.ARCHIVED},
+    CommitteeStatus.ARCHIVED: {CommitteeStatus.ACTIVE},
+}
+
+
+@transaction.atomic
+def do_change_tenant_status(
+    tenant: PartyCommittee, status: str, *, actor: Any = None, request: HttpRequest | None = None, reason: str = ""
+) -> PartyCommittee:
+    """Suspend, archive or reactivate a tenant. Archiving keeps every row; nothing is dropped."""
+    if tenant.kind != CommitteeKind.SUBSIDIARY:
+        raise ServiceError("tenancy.not_subsidiary", _("Only a subsidiary party committee can change status."))
+    if status not in _TRANSITIONS.get(tenant.status, set()):
+        raise Conflict(
+            "tenancy.bad_transition",
+            _("Cannot change status from %(old)s to %(new)s.")
+            % {
+                "old": CommitteeStatus(tenant.status).label,
+                "new": CommitteeStatus(status).label if status in CommitteeStatus.values else status,
+            },
+            "status",
+        )
+    old = tenant.status
+    connection.set_schema_to_public()
+    tenant.status = status
+    tenant.status_changed_at = timezone.now()
+    tenant.save(update_fields=["status", "status_changed_at"])
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=tenant,
+        summary=f"status {old} -> {status}" + (f": {reason}" if reason else ""),
+        request=request,
+        tenant_id=tenant.pk,
+    )
+    return tenant
+
+
+def do_update_tenant_settings(
+    tenant: PartyCommittee, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+) -> PartyCommittee:
+    allowed = {"display_name", "logo_url", "locale"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ServiceError("tenancy.unknown_setting", _("Unknown setting."), sorted(unknown)[0])
+    for field, value in changes.items():
+        setattr(tenant, field, value)
+    tenant.save(update_fields=[*changes])
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=tenant,
+        summary="settings: " + ", ".join(sorted(changes)),
+        request=request,
+        tenant_id=tenant.pk,
+    )
+    return tenant
+
+
+# ---------------------------------------------------------------- applications
+
+
+@transaction.atomic
+def do_submit_application(
+    draft: CommitteeDraft, *, applicant: User, reason: str = "", request: HttpRequest | None = None
+) -> TenantApplication:
+    check_can_provision(draft)
+    application = TenantApplication.objects.create(
+        applicant=applicant,
+        name=draft.name.strip(),
+        short_name=draft.short_name.strip(),
+        slug=draft.slug,
+        unified_code=draft.unified_code,
+        parent=draft.parent,
+        reason=reason,
+    )
+    do_record_audit(action=AuditAction.CREATE, actor=applicant, target=application, summary="applied", request=request)
+    return application
+
+
+def _check_pending(application: TenantApplication) -> None:
+    if application.status != ApplicationStatus.PENDING:
+        raise Conflict("tenancy.application_decided", _("This application has already been decided."), "status")
+
+
+@transaction.atomic
+def do_approve_application(
+    application: TenantApplication, *, actor: User, request: HttpRequest | None = None, note: str = ""
+) -> PartyCommittee:
+    """Provision the tenant and make the applicant its first admin."""
+    application = TenantApplication.objects.select_for_update().get(pk=application.pk)
+    _check_pending(application)
+    draft = CommitteeDraft(
+        name=application.name,
+        short_name=application.short_name,
+        slug=application.slug,
+        unified_code=application.unified_code,
+        parent=application.parent,
+    )
+    tenant = do_provision_tenant(
+        draft, first_admin=application.applicant, actor=actor, request=request, application=application
+    )
+    application.status = ApplicationStatus.APPROVED
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.decision_note = note
+    application.tenant = tenant
+    application.save()
+    return tenant
+
+
+@transaction.atomic
+def do_reject_application(
+    application: TenantApplication, *, actor: User, note: str, request: HttpRequest | None = None
+) -> TenantApplication:
+    application = TenantApplication.objects.select_for_update().get(pk=application.pk)
+    _check_pending(application)
+    if not note.strip():
+        raise ServiceError("tenancy.reason_required", _("Say why the application is rejected."), "note")
+    application.status = ApplicationStatus.REJECTED
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.decision_note = note.strip()
+    application.save()
+    do_record_audit(action=AuditAction.UPDATE, actor=actor, target=application, summary="rejected", request=request)
+    return application
+
+
+# ---------------------------------------------------------------- bootstrap
+
+
+def group_root() -> PartyCommittee:
+    return PartyCommittee.objects.get(schema_name=GROUP_ROOT_SCHEMA)
+
+
+def ensure_group_root(name: str = "集团党委") -> PartyCommittee:
+    """The public schema's row and its host names (idempotent)."""
+    root, _created = PartyCommittee.objects.get_or_create(
+        schema_name=GROUP_ROOT_SCHEMA,
+        defaults={"kind": CommitteeKind.GROUP, "name": name, "short_name": name, "slug": "group-root"},
+    )
+    for host in [settings.BASE_DOMAIN, *settings.PUBLIC_EXTRA_HOSTS]:
+        Domain.objects.get_or_create(domain=host, defaults={"tenant": root, "is_primary": host == settings.BASE_DOMAIN})
+    return root
+
+
+def ensure_template() -> PartyCommittee:
+    """The template tenant whose schema new tenants are cloned from (migrated from zero once)."""
+    template = PartyCommittee.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
+    if template is None:
+        template = PartyCommittee(
+            kind=CommitteeKind.TEMPLATE,
+            schema_name=settings.TENANT_BASE_SCHEMA,
+            name="template",
+            short_name="template",
+            slug="tenant-template",
+        )
+        template.save(verbosity=0)
+    return template

@@ -1,0 +1,36 @@
+"""URL patterns served on every host: health, API docs, authentication, the current user."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from partycloud.accounts.api import CsrfView, LoginView, LogoutView, MeView, PasswordView, RegisterView, TokenView
+from partycloud.core.health import healthz, readyz
+from partycloud.tenancy.api import SiteInfoView
+
+api_docs: list[URLPattern | URLResolver] = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+auth: list[URLPattern | URLResolver] = [
+    path("api/v1/auth/csrf", CsrfView.as_view(), name="auth-csrf"),
+    path("api/v1/auth/login", LoginView.as_view(), name="auth-login"),
+    path("api/v1/auth/logout", LogoutView.as_view(), name="auth-logout"),
+    path("api/v1/auth/token", TokenView.as_view(), name="auth-token"),
+    path("api/v1/auth/token/refresh", TokenRefreshView.as_view(), name="auth-token-refresh"),
+    path("api/v1/auth/register", RegisterView.as_view(), name="auth-register"),
+    path("api/v1/me", MeView.as_view(), name="me"),
+    path("api/v1/me/password", PasswordView.as_view(), name="me-password"),
+    path("api/v1/site", SiteInfoView.as_view(), name="site-info"),
+]
+
+health: list[URLPattern | URLResolver] = [
+    path("healthz", healthz),
+    path("readyz", readyz),
+]
+
+common = [*health, *api_docs, *auth]

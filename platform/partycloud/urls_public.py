@@ -1,0 +1,17 @@
+"""URLs of the group root host (public schema)."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from partycloud.accounts.api import GroupRoleViewSet
+from partycloud.audit.api import AuditEventViewSet
+from partycloud.tenancy.api import PartyCommitteeViewSet, TenantApplicationViewSet
+from partycloud.urls_common import common
+
+router = SimpleRouter(trailing_slash=False)
+router.register("tenants", PartyCommitteeViewSet, basename="tenant")
+router.register("tenant-applications", TenantApplicationViewSet, basename="tenant-application")
+router.register("group-roles", GroupRoleViewSet, basename="group-role")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [*common, path("api/v1/", include(router.urls))]

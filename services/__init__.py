@@ -1,0 +1,1 @@
+"""Infrastructure adapters used by the group root and the tenant apps alike."""

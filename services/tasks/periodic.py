@@ -1,0 +1,56 @@
+"""The per-tenant periodic task pattern.
+
+Beat fires one fan-out task in the public schema; it sends the real task once per
+active tenant, *inside that tenant's context*, with a countdown spread over a window
+so that 200 tenants do not hit the database in the same second. Each tenant keeps
+the same offset every day (a stable hash), which keeps load and logs predictable.
+
+To add one: declare the task with ``tenant_task`` and add
+``tenant_beat_entry("app.task_name", crontab(...), window_seconds=...)`` to
+``services.tasks.schedules.BEAT_SCHEDULE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from partycloud.celery import app
+from services.tasks import tenant_task
+
+FAN_OUT_TASK = "services.tasks.fan_out_to_tenants"
+
+
+def spread_offset(schema_name: str, task_name: str, window_seconds: int) -> int:
+    """A stable offset in [0, window) for this tenant and task."""
+    if window_seconds <= 0:
+        return 0
+    digest = hashlib.sha256(f"{task_name}:{schema_name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % window_seconds
+
+
+@tenant_task(name=FAN_OUT_TASK)
+def fan_out_to_tenants(task_name: str, window_seconds: int = 3600, kwargs: dict[str, Any] | None = None) -> int:
+    """Send ``task_name`` to every active tenant, spread over ``window_seconds``."""
+    from partycloud.tenancy.models import PartyCommittee
+
+    task = app.tasks[task_name]
+    sent = 0
+    for tenant in PartyCommittee.objects.active().only("id", "schema_name", "status", "kind"):
+        with tenant:
+            task.apply_async(
+                kwargs=kwargs or {}, countdown=spread_offset(tenant.schema_name, task_name, window_seconds)
+            )
+        sent += 1
+    return sent
+
+
+def tenant_beat_entry(task_name: str, schedule: Any, *, window_seconds: int = 3600, **kwargs: Any) -> dict[str, Any]:
+    """A beat schedule entry that runs ``task_name`` once per active tenant."""
+    return {
+        "task": FAN_OUT_TASK,
+        "schedule": schedule,
+        "args": (task_name, window_seconds),
+        "kwargs": {"kwargs": kwargs} if kwargs else {},
+        "options": {"expires": max(window_seconds, 60)},
+    }

@@ -1,0 +1,18 @@
+"""Beat schedule: group-level tasks directly, per-tenant tasks through the fan-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.schedules import crontab
+
+from services.tasks.periodic import tenant_beat_entry
+
+BEAT_SCHEDULE: dict[str, Any] = {
+    # Nightly drift repair of the public index of who has access where.
+    "tenant-access-index": tenant_beat_entry(
+        "tenants.access.rebuild_tenant_access_index", crontab(hour=2, minute=0), window_seconds=3 * 3600
+    ),
+    # Keep spare schemas ready for near-instant provisioning.
+    "spare-schemas": {"task": "tenancy.refill_spare_schemas", "schedule": crontab(minute="*/10")},
+}

@@ -1,0 +1,1 @@
+"""Django apps installed in every tenant (subsidiary party committee) schema."""

@@ -1,0 +1,131 @@
+"""Use cases of tenant roles. Run inside the tenant's schema (a request on its host, or ``with tenant:``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from partycloud.accounts.models import User
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from partycloud.tenancy.models import PartyCommittee, TenantAccess
+from tenants.access.models import RoleAssignment, TenantRole
+
+ROLE_MANAGERS = frozenset({TenantRole.TENANT_ADMIN})
+
+
+def current_tenant() -> PartyCommittee:
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, PartyCommittee) or tenant.schema_name == "public":
+        raise ServiceError("tenancy.no_tenant", _("This action needs a party committee's own address."))
+    return tenant
+
+
+def get_roles(user: Any) -> frozenset[str]:
+    """The roles ``user`` holds in the current tenant (any scope)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True))
+
+
+def user_has_role(user: Any, *roles: str) -> bool:
+    return bool(get_roles(user) & set(roles))
+
+
+def scope_covers(assignment: RoleAssignment, organization_id: int | None) -> bool:
+    """Whether a role assignment covers an organization.
+
+    The hook for subtree scopes: a tenant-wide assignment covers everything; until the
+    organizations app provides the tree, a scoped assignment covers exactly its root.
+    """
+    if assignment.organization_id is None:
+        return True
+    return organization_id is not None and organization_id == assignment.organization_id
+
+
+def check_can_manage_roles(actor: Any) -> None:
+    if not user_has_role(actor, *ROLE_MANAGERS):
+        raise NotAllowed("access.not_tenant_admin", _("Only a tenant admin can manage roles."))
+
+
+def sync_tenant_access(user_id: int) -> None:
+    """Mirror this user's roles here into the public ``TenantAccess`` index (same transaction)."""
+    tenant = current_tenant()
+    roles = sorted(set(RoleAssignment.objects.filter(user_id=user_id).values_list("role", flat=True)))
+    access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
+    if access is None:
+        if roles:
+            TenantAccess.objects.create(user_id=user_id, tenant=tenant, roles=roles)
+        return
+    if not roles and not access.has_member_record:
+        access.delete()
+    elif access.roles != roles:
+        access.roles = roles
+        access.save(update_fields=["roles", "updated_at"])
+
+
+@transaction.atomic
+def do_assign_role(
+    *,
+    user: User,
+    role: str,
+    organization_id: int | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> RoleAssignment:
+    if role not in TenantRole.values:
+        raise ServiceError("access.unknown_role", _("Unknown role: %(role)s") % {"role": role}, "role")
+    if not user.is_active:
+        raise ServiceError("access.user_inactive", _("This account is disabled."), "user")
+    if RoleAssignment.objects.filter(user=user, role=role, organization_id=organization_id).exists():
+        raise Conflict("access.role_exists", _("This user already holds this role."), "role")
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, organization_id=organization_id, granted_by=actor if actor and actor.pk else None
+    )
+    sync_tenant_access(user.pk)
+    do_record_audit(
+        action=AuditAction.CREATE,
+        actor=actor,
+        target=assignment,
+        summary=f"grant {role} to user {user.pk}",
+        request=request,
+    )
+    return assignment
+
+
+@transaction.atomic
+def do_revoke_role(assignment: RoleAssignment, *, actor: Any = None, request: HttpRequest | None = None) -> None:
+    if (
+        assignment.role == TenantRole.TENANT_ADMIN
+        and RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).count() == 1
+    ):
+        raise Conflict("access.last_admin", _("A party committee keeps at least one tenant admin."), "role")
+    user_id = assignment.user_id
+    do_record_audit(
+        action=AuditAction.DELETE,
+        actor=actor,
+        target=assignment,
+        summary=f"revoke {assignment.role} from user {user_id}",
+        request=request,
+    )
+    assignment.delete()
+    sync_tenant_access(user_id)
+
+
+def rebuild_tenant_access_index() -> int:
+    """Recompute the public index for the current tenant from its role table; returns rows fixed."""
+    tenant = current_tenant()
+    fixed = 0
+    holders = set(RoleAssignment.objects.values_list("user_id", flat=True).distinct())
+    indexed = set(TenantAccess.objects.filter(tenant=tenant).values_list("user_id", flat=True))
+    for user_id in holders | indexed:
+        before = TenantAccess.objects.filter(tenant=tenant, user_id=user_id).values_list("roles", flat=True).first()
+        with transaction.atomic():
+            sync_tenant_access(user_id)
+        after = TenantAccess.objects.filter(tenant=tenant, user_id=user_id).values_list("roles", flat=True).first()
+        fixed += before != after
+    return fixed
