@@ -4,7 +4,6 @@ that authenticate the real way (JWT minted for the user, sent as a Bearer header
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any

@@ -17,7 +17,13 @@ from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
 
 
 def provision_body(slug: str, **extra: object) -> dict[str, object]:
-    return {"name": f"{slug}有限公司党委", "short_name": slug, "slug": slug, "unified_code": next_unified_code(), **extra}
+    return {
+        "name": f"{slug}有限公司党委",
+        "short_name": slug,
+        "slug": slug,
+        "unified_code": next_unified_code(),
+        **extra,
+    }
 
 
 def test_group_admin_provisions_a_tenant_whose_host_works_at_once(group_admin, tenant_a):
@@ -138,7 +144,7 @@ def test_tenant_admin_changes_settings_members_only_read_them(tenant_a: TenantWo
 
 def test_tenant_settings_are_isolated(tenant_a, tenant_b):
     assert_tenant_isolated(
-        Endpoint("/api/v1/settings", detail_url="/api/v1/settings", change={"display_name": "hacked"}, deletable=False, singleton=True),
+        Endpoint("/api/v1/settings", detail_url="/api/v1/settings", change={"display_name": "hacked"}, deletable=False),
         owner=tenant_a,
         outsider=tenant_b,
     )
@@ -174,8 +180,12 @@ def test_warm_pool_spare_is_renamed_on_provisioning_and_stale_spares_are_dropped
 def test_management_command_provisions_with_the_same_service(db, platform_world):
     admin = UserFactory()
     call_command(
-        "provision_tenant", name="命令行公司党委", short_name="命令行", slug="kappa",
-        unified_code=next_unified_code(), admin=admin.phone,
+        "provision_tenant",
+        name="命令行公司党委",
+        short_name="命令行",
+        slug="kappa",
+        unified_code=next_unified_code(),
+        admin=admin.phone,
     )
     tenant = PartyCommittee.objects.get(slug="kappa")
     assert tenant.status == CommitteeStatus.ACTIVE

@@ -16,8 +16,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_after_configure.connect
 def _install_beat_schedule(sender: CeleryApp, **kwargs: object) -> None:
     from services.tasks.schedules import BEAT_SCHEDULE
 
     sender.conf.beat_schedule = BEAT_SCHEDULE
+
+
+app.on_after_configure.connect(_install_beat_schedule)

@@ -255,7 +255,11 @@ def user_by_identifier(identifier: str, field: str = "identifier") -> User:
 
 
 class GroupRoleViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[GroupRole]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[GroupRole],
 ):
     """Group admins and group viewers of the group party committee."""
 

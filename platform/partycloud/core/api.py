@@ -77,8 +77,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = next((c for cls, c in _GENERIC_CODES.items() if isinstance(exc, cls)), f"error.{exc.default_code}")
     detail = exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail
     extra: dict[str, Any] = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        extra["retry_after"] = int(exc.wait)
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        extra["retry_after"] = int(wait)
     response.data = error_body(code, detail, None, **extra)
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = response.get("WWW-Authenticate", 'Bearer realm="api"')

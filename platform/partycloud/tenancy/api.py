@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -19,6 +18,7 @@ from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import User
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
 from partycloud.accounts.services import is_group_staff
+from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import (
     CommitteeKind,
     CommitteeStatus,
@@ -39,7 +39,7 @@ from tenants.access.permissions import IsTenantAdmin, IsTenantUser
 
 class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
     url = serializers.CharField(read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=PartyCommittee.objects.exclude(kind=CommitteeKind.TEMPLATE), required=False, allow_null=True
     )
     first_admin = serializers.CharField(
@@ -147,7 +147,7 @@ class PartyCommitteeViewSet(
 class TenantApplicationSerializer(serializers.ModelSerializer[TenantApplication]):
     applicant = UserBriefSerializer(read_only=True)
     decided_by = UserBriefSerializer(read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=PartyCommittee.objects.exclude(kind=CommitteeKind.TEMPLATE), required=False, allow_null=True
     )
 
@@ -179,7 +179,8 @@ class TenantApplicationSerializer(serializers.ModelSerializer[TenantApplication]
             "tenant",
             "created_at",
         ]
-        extra_kwargs = {"slug": {"validators": []}, "unified_code": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"slug": {"validators": []}, "unified_code": {"validators": []}}
+        validators: list[Any] = []  # the service checks uniqueness, with its own error codes
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
@@ -276,11 +277,11 @@ class TenantSettingsView(APIView):
 
     @extend_schema(responses=TenantSettingsSerializer)
     def get(self, request: Request) -> Response:
-        return Response(TenantSettingsSerializer(connection.tenant).data)
+        return Response(TenantSettingsSerializer(active_tenant()).data)
 
     @extend_schema(request=TenantSettingsSerializer, responses=TenantSettingsSerializer)
     def patch(self, request: Request) -> Response:
-        tenant = connection.tenant
+        tenant = active_tenant()
         body = TenantSettingsSerializer(tenant, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         tenant = do_update_tenant_settings(tenant, actor=request.user, request=request._request, **body.validated_data)
@@ -297,5 +298,5 @@ class SiteInfoView(APIView):
     authentication_classes: list[Any] = []
 
     def get(self, request: Request) -> Response:
-        tenant = connection.tenant
+        tenant = active_tenant()
         return Response({"name": tenant.title, "kind": tenant.kind, "locale": tenant.locale})

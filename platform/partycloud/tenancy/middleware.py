@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from partycloud.core.health import healthz, readyz
+from partycloud.tenancy.context import use_public_schema
 from partycloud.tenancy.models import CommitteeKind, CommitteeStatus
 
 # Probes reach pods by IP, with no tenant host name.
@@ -31,15 +31,15 @@ def refusal(request: HttpRequest, *, status: int, code: str, title: str, message
 class TenantRoutingMiddleware(TenantMainMiddleware):
     """django-tenants' routing, plus host-independent probes and a readable unknown-host answer."""
 
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         probe = HOST_INDEPENDENT_PATHS.get(request.path)
         if probe is not None:
             # Answered here, before ALLOWED_HOSTS and tenant routing: probes use the pod's IP.
-            connection.set_schema_to_public()
+            use_public_schema()
             return probe(request)
-        return super().process_request(request)  # type: ignore[no-any-return]
+        return super().process_request(request)
 
-    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:  # type: ignore[override]
+    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         return refusal(
             request,
             status=404,

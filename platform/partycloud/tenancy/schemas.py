@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import quote_schema_name, schema_exists
 
+from partycloud.tenancy.context import use_public_schema
+
 if TYPE_CHECKING:
     from partycloud.tenancy.models import PartyCommittee
 
@@ -47,7 +49,7 @@ def create_tenant_schema(
 ) -> bool:
     from partycloud.tenancy.models import CommitteeKind
 
-    connection.set_schema_to_public()
+    use_public_schema()
     if check_if_exists and schema_exists(tenant.schema_name):
         return False
     if not sync_schema:
@@ -58,7 +60,7 @@ def create_tenant_schema(
         _migrate_from_zero(tenant.schema_name, verbosity)
     elif not claim_spare_schema(tenant.schema_name):
         clone_template(tenant.schema_name)
-    connection.set_schema_to_public()
+    use_public_schema()
     return True
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from partycloud.accounts.models import User
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
+from partycloud.tenancy.context import use_public_schema
 from partycloud.tenancy.models import (
     ApplicationStatus,
     CommitteeKind,
@@ -93,7 +94,7 @@ def do_provision_tenant(
     All or nothing: the schema DDL runs inside the same transaction.
     """
     check_can_provision(draft, ignore_application=application)
-    connection.set_schema_to_public()
+    use_public_schema()
     started = time.perf_counter()
     tenant = PartyCommittee(
         kind=CommitteeKind.SUBSIDIARY,
@@ -149,7 +150,7 @@ def do_change_tenant_status(
             "status",
         )
     old = tenant.status
-    connection.set_schema_to_public()
+    use_public_schema()
     tenant.status = status
     tenant.status_changed_at = timezone.now()
     tenant.save(update_fields=["status", "status_changed_at"])

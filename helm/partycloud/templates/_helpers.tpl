@@ -1,0 +1,358 @@
+{{/* ------------------------------------------------------------------ names */}}
+
+{{/* Chart name, overridable with nameOverride. */}}
+{{- define "partycloud.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Fully qualified app name, cut to leave room for the longest suffix ("-migrate").
+The release name alone when it already contains the chart name.
+*/}}
+{{- define "partycloud.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* name-version for the helm.sh/chart label. */}}
+{{- define "partycloud.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ labels */}}
+
+{{- define "partycloud.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "partycloud.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "partycloud.labels" -}}
+helm.sh/chart: {{ include "partycloud.chart" . }}
+{{ include "partycloud.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: partycloud
+{{- end }}
+
+{{/* Selector labels of one component: (dict "root" $ "component" "web"). */}}
+{{- define "partycloud.componentSelectorLabels" -}}
+{{ include "partycloud.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* All labels of one component: (dict "root" $ "component" "web"). */}}
+{{- define "partycloud.componentLabels" -}}
+{{ include "partycloud.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ accounts, image */}}
+
+{{- define "partycloud.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "partycloud.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+ServiceAccount of the migration hook. The hook runs before the release's own objects
+exist (pre-install), so it cannot use a ServiceAccount the chart creates: it takes
+migrations.serviceAccountName, else a pre-existing account (serviceAccount.create=false),
+else the namespace's "default" account (empty result = field omitted).
+*/}}
+{{- define "partycloud.migrationsServiceAccountName" -}}
+{{- if .Values.migrations.serviceAccountName }}
+{{- .Values.migrations.serviceAccountName }}
+{{- else if not .Values.serviceAccount.create }}
+{{- include "partycloud.serviceAccountName" . }}
+{{- end }}
+{{- end }}
+
+{{- define "partycloud.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
+{{- end }}
+
+{{/* The Secret the pods read: the pre-made one or the chart's own. */}}
+{{- define "partycloud.secretName" -}}
+{{- default (include "partycloud.fullname" .) .Values.existingSecret }}
+{{- end }}
+
+{{/* The Secret the migration hook reads (its own hook copy unless existingSecret). */}}
+{{- define "partycloud.migrationsSecretName" -}}
+{{- default (printf "%s-migrate" (include "partycloud.fullname" .)) .Values.existingSecret }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ connection URLs */}}
+
+{{/* Percent-encode a URL user/password part (urlquery writes spaces as "+"). */}}
+{{- define "partycloud.urlEscape" -}}
+{{- . | toString | urlquery | replace "+" "%20" }}
+{{- end }}
+
+{{/* True (non-empty) when a URL carries a password in its userinfo. */}}
+{{- define "partycloud.urlHasPassword" -}}
+{{- if . }}{{- if contains ":" (get (urlParse .) "userinfo") }}true{{- end }}{{- end }}
+{{- end }}
+
+{{/* True (non-empty) when the database is given in values (url or host). */}}
+{{- define "partycloud.databaseConfigured" -}}
+{{- with .Values.postgresql.external }}{{- if or .url .host }}true{{- end }}{{- end }}
+{{- end }}
+
+{{- define "partycloud.redisConfigured" -}}
+{{- with .Values.redis.external }}{{- if or .url .host }}true{{- end }}{{- end }}
+{{- end }}
+
+{{/* REDIS_URL is built in the pod from a password in existingSecret (see podEnv). */}}
+{{- define "partycloud.redisPasswordFromSecret" -}}
+{{- if and .Values.existingSecret .Values.redis.external.existingSecretPasswordKey }}true{{- end }}
+{{- end }}
+
+{{/*
+DATABASE_URL: (dict "root" $ "direct" bool). direct=false is what web/worker/beat use (through
+PgBouncer when pgbouncer.enabled), direct=true is what the migration job uses (PostgreSQL itself).
+The password is only included when the chart owns the Secret (no existingSecret).
+*/}}
+{{- define "partycloud.databaseUrl" -}}
+{{- $root := .root }}
+{{- $pg := $root.Values.postgresql.external }}
+{{- $bouncer := and $root.Values.pgbouncer.enabled (not .direct) }}
+{{- if $pg.url }}
+{{- if $bouncer }}
+{{- $u := urlParse $pg.url }}
+{{- $_ := set $u "host" (printf "%s:%d" $root.Values.pgbouncer.host (int $root.Values.pgbouncer.port)) }}
+{{- urlJoin $u }}
+{{- else }}
+{{- $pg.url }}
+{{- end }}
+{{- else }}
+{{- $host := ternary $root.Values.pgbouncer.host $pg.host $bouncer }}
+{{- $port := ternary $root.Values.pgbouncer.port $pg.port $bouncer | int }}
+{{- $auth := include "partycloud.urlEscape" $pg.user }}
+{{- if and $pg.password (not $root.Values.existingSecret) }}
+{{- $auth = printf "%s:%s" $auth (include "partycloud.urlEscape" $pg.password) }}
+{{- end }}
+{{- printf "postgres://%s@%s:%d/%s" $auth $host $port (include "partycloud.urlEscape" $pg.database) }}
+{{- end }}
+{{- end }}
+
+{{/* REDIS_URL from values (password only when the chart owns the Secret). */}}
+{{- define "partycloud.redisUrl" -}}
+{{- $r := .Values.redis.external }}
+{{- if $r.url }}
+{{- $r.url }}
+{{- else }}
+{{- $scheme := ternary "rediss" "redis" $r.tls }}
+{{- $auth := "" }}
+{{- if and $r.password (not .Values.existingSecret) }}
+{{- $auth = printf ":%s@" (include "partycloud.urlEscape" $r.password) }}
+{{- end }}
+{{- printf "%s://%s%s:%d/%d" $scheme $auth $r.host (int $r.port) (int $r.database) }}
+{{- end }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ validation */}}
+
+{{/*
+Checks the JSON schema cannot express. Included by the ConfigMap, which every
+install renders, so `helm template/lint/install` fail early with a clear message.
+*/}}
+{{- define "partycloud.validate" -}}
+{{- $v := .Values }}
+{{- if not $v.baseDomain }}
+{{- fail "baseDomain is required (the root host; tenants answer at <slug>.<baseDomain>)" }}
+{{- end }}
+{{- if $v.existingSecret }}
+{{- if include "partycloud.urlHasPassword" $v.postgresql.external.url }}
+{{- fail "postgresql.external.url must not contain a password with existingSecret: it would land in a ConfigMap. Put PGPASSWORD (or the whole DATABASE_URL) into the existing Secret." }}
+{{- end }}
+{{- if $v.postgresql.external.password }}
+{{- fail "postgresql.external.password is not used with existingSecret: put PGPASSWORD (or DATABASE_URL) into the existing Secret." }}
+{{- end }}
+{{- if include "partycloud.urlHasPassword" $v.redis.external.url }}
+{{- fail "redis.external.url must not contain a password with existingSecret: put REDIS_URL into the existing Secret, or use redis.external.host with redis.external.existingSecretPasswordKey." }}
+{{- end }}
+{{- if $v.redis.external.password }}
+{{- fail "redis.external.password is not used with existingSecret: use redis.external.existingSecretPasswordKey (or REDIS_URL in the existing Secret)." }}
+{{- end }}
+{{- if and $v.redis.external.existingSecretPasswordKey (not $v.redis.external.host) }}
+{{- fail "redis.external.existingSecretPasswordKey needs redis.external.host (the URL is built in the pod)." }}
+{{- end }}
+{{- else }}
+{{- if not $v.secrets.djangoSecretKey }}
+{{- fail "Set secrets.djangoSecretKey (>= 50 random characters) or existingSecret." }}
+{{- end }}
+{{- if not $v.secrets.fieldEncryptionKey }}
+{{- fail "Set secrets.fieldEncryptionKey or existingSecret." }}
+{{- end }}
+{{- if not (include "partycloud.databaseConfigured" .) }}
+{{- fail "Set postgresql.external.url or postgresql.external.host (or existingSecret with DATABASE_URL)." }}
+{{- end }}
+{{- if not (include "partycloud.redisConfigured" .) }}
+{{- fail "Set redis.external.url or redis.external.host (or existingSecret with REDIS_URL)." }}
+{{- end }}
+{{- if $v.redis.external.existingSecretPasswordKey }}
+{{- fail "redis.external.existingSecretPasswordKey only applies with existingSecret; use redis.external.password." }}
+{{- end }}
+{{- end }}
+{{- if $v.pgbouncer.enabled }}
+{{- if ne $v.pgbouncer.poolMode "session" }}
+{{- fail "pgbouncer.poolMode must be \"session\": transaction pooling mixes search_path (the tenant) between clients." }}
+{{- end }}
+{{- if not $v.pgbouncer.host }}
+{{- fail "pgbouncer.enabled needs pgbouncer.host." }}
+{{- end }}
+{{- if not (include "partycloud.databaseConfigured" .) }}
+{{- fail "pgbouncer.enabled needs postgresql.external.url or .host in values (the migration job connects to PostgreSQL directly)." }}
+{{- end }}
+{{- end }}
+{{- if include "partycloud.urlHasPassword" $v.elasticsearch.url }}
+{{- fail "elasticsearch.url must not contain a password (it goes into a ConfigMap): put ELASTICSEARCH_URL into the Secret (existingSecret or secrets.extraEnv)." }}
+{{- end }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ environment */}}
+
+{{/*
+Non-secret environment, as ConfigMap data: (dict "root" $ "direct" bool); direct as in
+partycloud.databaseUrl. The same data feeds the release ConfigMap and the migration
+hook's copy, so both always agree.
+*/}}
+{{- define "partycloud.configData" -}}
+{{- $root := .root }}
+{{- $v := $root.Values }}
+{{- $hosts := concat (list $v.baseDomain (printf ".%s" $v.baseDomain)) $v.config.extraAllowedHosts -}}
+DJANGO_SETTINGS_MODULE: {{ $v.config.djangoSettingsModule | quote }}
+BASE_DOMAIN: {{ $v.baseDomain | quote }}
+ALLOWED_HOSTS: {{ join "," $hosts | quote }}
+PUBLIC_EXTRA_HOSTS: {{ join "," $v.config.publicExtraHosts | quote }}
+SITE_PORT: {{ $v.config.sitePort | toString | quote }}
+SECURE_SSL_REDIRECT: {{ ternary "true" "false" $v.config.secureSslRedirect | quote }}
+LOG_LEVEL: {{ $v.config.logLevel | quote }}
+PYTHONUNBUFFERED: "1"
+PYTHONDONTWRITEBYTECODE: "1"
+{{- if $v.postgresql.external.sslmode }}
+PGSSLMODE: {{ $v.postgresql.external.sslmode | quote }}
+{{- end }}
+{{- if and $v.existingSecret (include "partycloud.databaseConfigured" $root) }}
+DATABASE_URL: {{ include "partycloud.databaseUrl" (dict "root" $root "direct" .direct) | quote }}
+{{- end }}
+{{- if and $v.existingSecret (include "partycloud.redisConfigured" $root) (not (include "partycloud.redisPasswordFromSecret" $root)) }}
+REDIS_URL: {{ include "partycloud.redisUrl" $root | quote }}
+{{- end }}
+{{- with $v.elasticsearch.url }}
+ELASTICSEARCH_URL: {{ . | quote }}
+{{- end }}
+{{- with $v.s3.endpoint }}
+S3_ENDPOINT: {{ . | quote }}
+{{- end }}
+{{- with $v.s3.publicEndpoint }}
+S3_PUBLIC_ENDPOINT: {{ . | quote }}
+{{- end }}
+{{- with $v.s3.region }}
+S3_REGION: {{ . | quote }}
+{{- end }}
+{{- range $name, $bucket := $v.s3.buckets }}
+{{ printf "S3_BUCKET_%s" ($name | snakecase | upper) }}: {{ $bucket | quote }}
+{{- end }}
+{{- range $name, $value := $v.config.extraEnv }}
+{{ $name }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Secret environment, as Secret data (base64): (dict "root" $ "direct" bool). */}}
+{{- define "partycloud.secretData" -}}
+{{- $root := .root }}
+{{- $v := $root.Values -}}
+DJANGO_SECRET_KEY: {{ $v.secrets.djangoSecretKey | b64enc | quote }}
+FIELD_ENCRYPTION_KEY: {{ $v.secrets.fieldEncryptionKey | b64enc | quote }}
+DATABASE_URL: {{ include "partycloud.databaseUrl" (dict "root" $root "direct" .direct) | b64enc | quote }}
+REDIS_URL: {{ include "partycloud.redisUrl" $root | b64enc | quote }}
+{{- with $v.s3.accessKey }}
+S3_ACCESS_KEY: {{ . | b64enc | quote }}
+{{- end }}
+{{- with $v.s3.secretKey }}
+S3_SECRET_KEY: {{ . | b64enc | quote }}
+{{- end }}
+{{- range $name, $value := $v.secrets.extraEnv }}
+{{ $name }}: {{ $value | toString | b64enc | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+envFrom + env of every PartyCloud container: (dict "root" $ "configMap" name "secret" name).
+The Secret comes last in envFrom, so a key in it wins over the ConfigMap.
+*/}}
+{{- define "partycloud.podEnv" -}}
+{{- $root := .root }}
+{{- $r := $root.Values.redis.external -}}
+envFrom:
+  - configMapRef:
+      name: {{ .configMap }}
+  - secretRef:
+      name: {{ .secret }}
+{{- if or (include "partycloud.redisPasswordFromSecret" $root) .extraEnv }}
+env:
+{{- if include "partycloud.redisPasswordFromSecret" $root }}
+  # Kubernetes expands $(REDIS_PASSWORD) from the variable defined just before.
+  - name: REDIS_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ $root.Values.existingSecret }}
+        key: {{ $r.existingSecretPasswordKey }}
+  - name: REDIS_URL
+    value: {{ printf "%s://:$(REDIS_PASSWORD)@%s:%d/%d" (ternary "rediss" "redis" $r.tls) $r.host (int $r.port) (int $r.database) | quote }}
+{{- end }}
+{{- with .extraEnv }}
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ pod pieces */}}
+
+{{/* Scheduling: a component's own setting, else the chart-wide one. (dict "root" $ "c" .Values.web) */}}
+{{- define "partycloud.scheduling" -}}
+{{- with (default .root.Values.nodeSelector .c.nodeSelector) }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with (default .root.Values.affinity .c.affinity) }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with (default .root.Values.tolerations .c.tolerations) }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* Pod annotations: config checksums (so config changes roll the pods) + user annotations. */}}
+{{- define "partycloud.podAnnotations" -}}
+{{- $root := .root -}}
+checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+checksum/secret: {{ include (print $root.Template.BasePath "/secret.yaml") $root | trim | default $root.Values.existingSecret | sha256sum }}
+{{- with $root.Values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- with .c.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- define "partycloud.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets -}}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
