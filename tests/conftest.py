@@ -21,6 +21,7 @@ from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ens
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tests.factories import UserFactory, next_unified_code
+from tests.live import LiveServer, start_server, stop_server
 
 ROOT_HOST = "partycloud.test"  # settings.test.BASE_DOMAIN
 
@@ -121,3 +122,13 @@ def _clear_login_lockouts() -> Iterator[None]:
     client = caches["global"]._cache.get_client(write=True)  # type: ignore[attr-defined]
     for key in client.scan_iter(match=f"{prefix}:*"):
         client.delete(key)
+
+
+@pytest.fixture(scope="session")
+def uvicorn_server(platform_world: dict[str, Any]) -> Iterator[LiveServer]:
+    """A real uvicorn process on the test database (sees committed data only)."""
+    process, port = start_server()
+    try:
+        yield LiveServer(port)
+    finally:
+        stop_server(process)

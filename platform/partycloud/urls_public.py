@@ -1,11 +1,12 @@
 """URLs of the group root host (public schema)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from partycloud.accounts.api import GroupRoleViewSet
 from partycloud.audit.api import AuditEventViewSet
-from partycloud.tenancy.api import PartyCommitteeViewSet, TenantApplicationViewSet
+from partycloud.core.spa import group_app
+from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
 
 router = SimpleRouter(trailing_slash=False)
@@ -14,4 +15,10 @@ router.register("tenant-applications", TenantApplicationViewSet, basename="tenan
 router.register("group-roles", GroupRoleViewSet, basename="group-role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
-urlpatterns = [*common, path("api/v1/", include(router.urls))]
+urlpatterns = [
+    *common,
+    path("api/v1/group/summary", GroupSummaryView.as_view(), name="group-summary"),
+    path("api/v1/", include(router.urls)),
+    # Everything else is the group dashboard's client-side routing.
+    re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", group_app, name="group-app"),
+]

@@ -1,19 +1,27 @@
 """URLs of a tenant host (<slug>.BASE_DOMAIN): the subsidiary's own schema."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from partycloud.audit.api import AuditEventViewSet
+from partycloud.core.spa import console_app, manifest, portal_app, service_worker
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
+from tenants.notifications.api import NotificationViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("roles", RoleAssignmentViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     *common,
     path("api/v1/settings", TenantSettingsView.as_view(), name="tenant-settings"),
     path("api/v1/", include(router.urls)),
+    path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    # The admin console under /console, the member portal everywhere else (client-side routing).
+    re_path(r"^console(?:/(?P<path>.*))?$", console_app, name="console-app"),
+    re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", portal_app, name="portal-app"),
 ]

@@ -49,6 +49,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenants.access",
+    "tenants.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -128,6 +129,15 @@ CACHES = {
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# WebSockets: one Redis PUBLISH per message, fan-out inside each process. Group names
+# carry the tenant (t.<schema>.<kind>.<id>); the prefix separates deployments.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHE_KEY_PREFIX}:ws"},
+    }
+}
 
 # ---------------------------------------------------------------- identity
 AUTH_USER_MODEL = "accounts.User"

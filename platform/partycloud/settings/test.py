@@ -24,6 +24,16 @@ CACHES = {
     "global": {**CACHES["global"], "KEY_PREFIX": f"{_WORKER_PREFIX}:global"},
 }
 
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "hosts": [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")],
+            "prefix": f"{_WORKER_PREFIX}:ws",
+        },
+    }
+}
+
 # Argon2 stays the hasher, with the cheapest parameters (see accounts.hashers).
 PASSWORD_HASHERS = ["partycloud.accounts.hashers.FastArgon2PasswordHasher"]
 REST_FRAMEWORK = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,9 +20,11 @@ from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerRe
 from partycloud.accounts.services import is_group_staff
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import (
+    ApplicationStatus,
     CommitteeKind,
     CommitteeStatus,
     PartyCommittee,
+    TenantAccess,
     TenantApplication,
 )
 from partycloud.tenancy.services import (
@@ -300,3 +302,36 @@ class SiteInfoView(APIView):
     def get(self, request: Request) -> Response:
         tenant = active_tenant()
         return Response({"name": tenant.title, "kind": tenant.kind, "locale": tenant.locale})
+
+
+class GroupSummarySerializer(serializers.Serializer[Any]):
+    tenants = serializers.DictField(child=serializers.IntegerField())
+    members = serializers.IntegerField()
+    pending_applications = serializers.IntegerField()
+
+
+class GroupSummaryView(APIView):
+    """Dashboard cards for the group: tenants by status, people with a member role, pending applications.
+
+    Read from the public schema only (the access index), never by scanning tenant schemas.
+    """
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(responses=GroupSummarySerializer)
+    def get(self, request: Request) -> Response:
+        by_status = dict(
+            PartyCommittee.objects.subsidiaries()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        tenants = {status: by_status.get(status, 0) for status in CommitteeStatus.values}
+        tenants["total"] = sum(by_status.values())
+        members = (
+            TenantAccess.objects.filter(roles__contains=["member"], tenant__kind=CommitteeKind.SUBSIDIARY)
+            .exclude(tenant__status=CommitteeStatus.ARCHIVED)
+            .count()
+        )
+        pending = TenantApplication.objects.filter(status=ApplicationStatus.PENDING).count()
+        return Response({"tenants": tenants, "members": members, "pending_applications": pending})

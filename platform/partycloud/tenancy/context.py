@@ -26,3 +26,7 @@ def active_tenant() -> PartyCommittee:
     """The party committee whose schema is active (the group root on the root host)."""
     tenant: PartyCommittee = _tenant_connection().tenant
     return tenant
+
+
+def use_tenant(tenant: PartyCommittee) -> None:
+    _tenant_connection().set_tenant(tenant)

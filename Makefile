@@ -1,0 +1,79 @@
+# PartyCloud developer tasks. `make run` starts everything on this machine;
+# `make test` is what CI runs. Servers come from scripts/devservices.py.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PY ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+DEVSERVICES := $(PYTHON) scripts/devservices.py
+# pytest takes its settings module from pyproject.toml; everything else runs with this one.
+DJANGO_SETTINGS_MODULE ?= partycloud.settings
+DJANGO := DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE)
+PYTEST_ARGS ?=
+
+export PYTHONPATH := .:platform
+
+.PHONY: help venv frontend run lint test bench clean stop
+
+help:
+	@echo "make run       start PartyCloud with its own PostgreSQL and Redis (http://localhost:8000)"
+	@echo "make test      lint, then the test suite (PYTEST_ARGS=... to pass options)"
+	@echo "make lint      ruff, mypy, makemigrations --check"
+	@echo "make bench     run bench/*.py"
+	@echo "make stop      stop the servers kept under var/"
+	@echo "make clean     remove the test servers' data and the caches"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(PYTHON) -r requirements.lock
+	touch $@
+
+# The front end is built only when it exists, and again only when its sources change.
+ifneq ($(wildcard frontend/package.json),)
+FRONTEND_SOURCES := $(shell find frontend \( -name node_modules -o -name dist \) -prune -o -type f -print)
+
+frontend: frontend/node_modules/.built
+
+frontend/node_modules/.installed: frontend/package.json $(wildcard frontend/package-lock.json)
+	cd frontend && if [ -f package-lock.json ]; then npm ci; else npm install; fi
+	mkdir -p $(@D) && touch $@
+
+frontend/node_modules/.built: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+	touch $@
+else
+frontend:
+	@:
+endif
+
+run: venv frontend
+	exec $(DEVSERVICES) run --for run -- $(PYTHON) scripts/run.py
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(DEVSERVICES) run --for test -- env $(DJANGO) $(PYTHON) manage.py makemigrations --check --dry-run
+
+test: lint frontend
+	$(DEVSERVICES) run --for test -- env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(DEVSERVICES) run --for test -- env $(DJANGO) $(SHELL) -euc \
+		'shopt -s nullglob; for bench in bench/*.py; do echo "== $$bench"; $(PYTHON) "$$bench"; done'
+
+stop:
+	$(DEVSERVICES) stop
+
+clean:
+	if [ -x $(PYTHON) ]; then $(DEVSERVICES) stop --for test; fi
+	rm -rf var/pg-test var/redis-test .pytest_cache .mypy_cache .ruff_cache
+	find . \( -path ./$(VENV) -o -name node_modules \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,100 @@
+"""ASGI middleware for WebSockets: tenant from the Host header, user from session or JWT.
+
+- ``scope["tenant"]``: the PartyCommittee whose host was dialled (None: unknown host, the
+  consumer closes). Suspended and archived tenants get no sockets.
+- ``scope["user"]``: from the ``sessionid`` cookie (browsers: the Origin must be the same
+  host, against cross-site WebSocket hijacking) or from ``?token=<JWT access token>``
+  (native apps). Otherwise AnonymousUser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
+from django.utils.crypto import constant_time_compare
+
+from partycloud.tenancy.context import use_public_schema
+
+Scope = dict[str, Any]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def _lookup_tenant(host: str) -> Any:
+    from partycloud.tenancy.models import CommitteeKind, CommitteeStatus, Domain
+
+    use_public_schema()
+    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    if domain is None:
+        return None
+    tenant = domain.tenant
+    if tenant.kind == CommitteeKind.TEMPLATE or tenant.status != CommitteeStatus.ACTIVE:
+        return None
+    return tenant
+
+
+def _user_from_session(session_key: str) -> Any:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from partycloud.accounts.models import User
+
+    use_public_schema()
+    session = SessionStore(session_key=session_key)
+    user_id = session.get(SESSION_KEY)
+    if user_id is None or session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not constant_time_compare(session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
+        return AnonymousUser()
+    return user
+
+
+def _user_from_token(token: str) -> Any:
+    from rest_framework_simplejwt.authentication import JWTAuthentication
+    from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+    use_public_schema()
+    auth = JWTAuthentication()
+    try:
+        user = auth.get_user(auth.get_validated_token(token.encode()))
+    except (InvalidToken, TokenError, Exception):  # noqa: BLE001 - any bad token is anonymous
+        return AnonymousUser()
+    return user if user.is_active else AnonymousUser()
+
+
+def resolve(scope: Scope) -> tuple[Any, Any]:
+    host = _header(scope, b"host").split(":")[0].lower()
+    tenant = _lookup_tenant(host)
+    if tenant is None:
+        return None, AnonymousUser()
+    token = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])[0]
+    if token:
+        return tenant, _user_from_token(token)
+    cookies = SimpleCookie(_header(scope, b"cookie"))
+    session = cookies.get(settings.SESSION_COOKIE_NAME)
+    origin = urlparse(_header(scope, b"origin")).hostname or ""
+    if session is not None and origin == host:
+        return tenant, _user_from_session(session.value)
+    return tenant, AnonymousUser()
+
+
+class TenantAuthMiddleware:
+    def __init__(self, inner: ASGIApp):
+        self.inner = inner
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        tenant, user = await database_sync_to_async(resolve)(scope)
+        await self.inner({**scope, "tenant": tenant, "user": user}, receive, send)

@@ -1,0 +1,55 @@
+"""Sending and reading notifications. Run in the tenant's schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from partycloud.accounts.models import User
+from partycloud.tenancy.context import active_schema
+from services.realtime.groups import send_to_group, user_group
+from tenants.notifications.models import Notification
+
+
+def serialize(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.pk,
+        "title": notification.title,
+        "body": notification.body,
+        "link": notification.link,
+        "created_at": notification.created_at.isoformat(),
+        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+    }
+
+
+def unread_count(user_id: int) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+
+
+def do_notify(user: User, title: str, body: str = "", link: str = "") -> Notification:
+    """Store a notification and push it to the user's sockets once the transaction commits."""
+    notification = Notification.objects.create(user=user, title=title[:200], body=body, link=link)
+    schema = active_schema()
+    payload = serialize(notification)
+
+    def push() -> None:
+        # on_commit callbacks may run after the caller left the tenant's context.
+        with schema_context(schema):
+            unread = unread_count(user.pk)
+        send_to_group(
+            user_group(schema, user.pk), {"type": "notification.message", "notification": payload, "unread": unread}
+        )
+
+    transaction.on_commit(push)
+    return notification
+
+
+def do_mark_read(user_id: int, notification_id: int | None = None) -> int:
+    """Mark one notification (or all) of the user read; returns how many changed."""
+    unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

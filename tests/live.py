@@ -1,0 +1,96 @@
+"""A real server for tests that need one: uvicorn in a subprocess, on the test database.
+
+The server is a separate process: it sees only committed data (the session fixtures'
+tenants and users). Host names are sent explicitly, so no DNS is involved.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class LiveServer:
+    port: int
+
+    def url(self, host: str, path: str = "/", scheme: str = "http") -> str:
+        return f"{scheme}://{host}:{self.port}{path}"
+
+    def connect(self) -> socket.socket:
+        """A TCP connection to the server, whatever host name the request will carry."""
+        return socket.create_connection(("127.0.0.1", self.port), timeout=10)
+
+    def http(self, host: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=f"http://127.0.0.1:{self.port}", headers={"Host": f"{host}:{self.port}"}, timeout=10
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def database_url_of_test_db() -> str:
+    db = settings.DATABASES["default"]
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "partycloud.settings.test",
+        "DATABASE_URL": database_url_of_test_db(),
+        "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
+        **(extra_env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "partycloud.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--workers",
+        str(workers),
+    ]
+    process = subprocess.Popen(command, cwd=REPO, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {process.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process, port
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("uvicorn did not answer /healthz within 30 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
