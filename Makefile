@@ -68,7 +68,7 @@ test: lint frontend
 
 bench: venv
 	$(DEVSERVICES) run --for test -- env $(DJANGO) $(SHELL) -euc \
-		'shopt -s nullglob; for bench in bench/*.py; do echo "== $$bench"; $(PYTHON) "$$bench"; done'
+		'shopt -s nullglob; for bench in bench/bench_*.py; do echo "== $$bench"; $(PYTHON) "$$bench"; done'
 
 stop:
 	$(DEVSERVICES) stop

@@ -63,6 +63,8 @@ TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 2, minimum=1)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 2, minimum=1)
+# How long a process may reuse a host -> tenant lookup (status changes propagate within it).
+TENANT_LOOKUP_CACHE_SECONDS = env_int("TENANT_LOOKUP_CACHE_SECONDS", 10, minimum=0)
 # Spare schemas cloned ahead of time and renamed on demand (0 disables the pool).
 TENANT_WARM_POOL_SIZE = env_int("TENANT_WARM_POOL_SIZE", 2, minimum=0)
 
@@ -103,8 +105,11 @@ DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/party
 DATABASES = {
     "default": {
         **database_from_url(DATABASE_URL, engine="django_tenants.postgresql_backend"),
-        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-        "CONN_HEALTH_CHECKS": True,
+        # 0 under ASGI: Django opens connections per thread and persistent ones pile up until
+        # PostgreSQL refuses clients (measured: bench/bench_request_overhead.py). psycopg's pool
+        # gained nothing measurable and does not survive the fork of migrate_schemas'
+        # multiprocessing executor, so it is not used.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     }
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

@@ -16,6 +16,7 @@ BASE_DOMAIN = "partycloud.test"
 PUBLIC_EXTRA_HOSTS = ["testserver", "127.0.0.1"]
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *PUBLIC_EXTRA_HOSTS, "localhost", ".localhost"]
 TENANT_WARM_POOL_SIZE = 0
+TENANT_LOOKUP_CACHE_SECONDS = 0  # tests change tenant status and expect the next request to see it
 
 # pytest-xdist workers share one Redis: each gets its own key space.
 _WORKER_PREFIX = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Callable
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -29,7 +33,26 @@ def refusal(request: HttpRequest, *, status: int, code: str, title: str, message
 
 
 class TenantRoutingMiddleware(TenantMainMiddleware):
-    """django-tenants' routing, plus host-independent probes and a readable unknown-host answer."""
+    """django-tenants' routing, plus host-independent probes and a readable unknown-host answer.
+
+    Host lookups are cached in the process for ``TENANT_LOOKUP_CACHE_SECONDS`` (a status change
+    takes at most that long to reach every process); unknown hosts are never cached.
+    """
+
+    _lookups: ClassVar[dict[str, tuple[float, Any]]] = {}
+
+    def get_tenant(self, domain_model: Any, hostname: str) -> Any:
+        ttl = settings.TENANT_LOOKUP_CACHE_SECONDS
+        now = time.monotonic()
+        cached = self._lookups.get(hostname)
+        if cached is not None and now - cached[0] < ttl:
+            return copy.copy(cached[1])
+        tenant = super().get_tenant(domain_model, hostname)
+        if ttl > 0:
+            if len(self._lookups) > 10_000:
+                self._lookups.clear()
+            self._lookups[hostname] = (now, tenant)
+        return copy.copy(tenant)
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         probe = HOST_INDEPENDENT_PATHS.get(request.path)

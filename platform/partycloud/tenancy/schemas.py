@@ -40,8 +40,32 @@ def migration_fingerprint(schema_name: str) -> str:
     return str(row[0]) if row else ""
 
 
+def install_clone_function() -> None:
+    """(Re)create django-tenants' ``clone_schema`` SQL function; bootstrap_platform calls this."""
+    CloneSchema()._create_clone_schema_function()
+
+
+def _clone_function_installed() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'clone_schema' LIMIT 1")
+        return cursor.fetchone() is not None
+
+
 def clone_template(schema_name: str) -> None:
-    CloneSchema().clone_schema(template_schema(), schema_name, "DATA")
+    """Copy the template schema, structure and data, to ``schema_name``.
+
+    django-tenants' ``CloneSchema.clone_schema`` re-creates its 4,000-line SQL function on
+    every call; we install it once (at bootstrap, or here when missing) and call it directly.
+    """
+    if not _clone_function_installed():
+        install_clone_function()
+    use_public_schema()
+    if schema_exists(schema_name, case_sensitive=False):
+        raise ValueError(f"schema {schema_name} already exists")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT clone_schema(%(base)s, %(new)s, 'DATA')", {"base": template_schema(), "new": schema_name}
+        )
 
 
 def create_tenant_schema(

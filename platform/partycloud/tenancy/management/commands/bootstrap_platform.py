@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from partycloud.tenancy.schemas import refill_spare_pool
+from partycloud.tenancy.schemas import install_clone_function, refill_spare_pool
 from partycloud.tenancy.services import ensure_group_root, ensure_template
 
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=max(verbosity - 1, 0))
         ensure_group_root()
         ensure_template()
+        install_clone_function()
         call_command(
             "migrate_schemas",
             tenant=True,
