@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 
 export PYTHONPATH := .:platform
 
-.PHONY: help venv frontend run lint test bench clean stop
+.PHONY: help venv frontend run lint test bench clean stop messages
 
 help:
 	@echo "make run       start PartyCloud with its own PostgreSQL and Redis (http://localhost:8000)"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench     run bench/*.py"
 	@echo "make stop      stop the servers kept under var/"
 	@echo "make clean     remove the test servers' data and the caches"
+	@echo "make messages  extract and compile translations (needs gettext)"
 
 venv: $(VENV)/.installed
 
@@ -69,6 +70,11 @@ test: lint frontend
 bench: venv
 	$(DEVSERVICES) run --for test -- env $(DJANGO) $(SHELL) -euc \
 		'shopt -s nullglob; for bench in bench/bench_*.py; do echo "== $$bench"; $(PYTHON) "$$bench"; done'
+
+messages: venv
+	$(DJANGO) $(PYTHON) manage.py makemessages -l zh_Hans -l en --no-location \
+		--ignore=.venv --ignore=frontend --ignore=var --ignore=tests --ignore=bench --ignore=scripts
+	$(DJANGO) $(PYTHON) manage.py compilemessages --ignore=.venv
 
 stop:
 	$(DEVSERVICES) stop

@@ -118,7 +118,11 @@ def test_production_settings_refuse_the_development_secret():
 
 
 def test_translations_are_compiled_and_current():
+    import polib
+
     po = REPO / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    mo = po.with_suffix(".mo")
-    assert mo.exists(), "run `make messages`"
-    assert mo.stat().st_mtime >= po.stat().st_mtime - 1, "django.mo is older than django.po: run `make messages`"
+    source = {entry.msgid: entry.msgstr for entry in polib.pofile(str(po)) if entry.msgstr and not entry.obsolete}
+    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(po.with_suffix(".mo"))) if entry.msgid}
+    assert compiled == source, "django.mo differs from django.po: run `make messages`"
+    untranslated = [entry.msgid for entry in polib.pofile(str(po)) if not entry.msgstr and not entry.obsolete]
+    assert untranslated == [], "every message needs its Chinese translation"

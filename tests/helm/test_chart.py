@@ -602,3 +602,17 @@ def test_service_account() -> None:
     assert find(objects, "ServiceAccount") == []
     for obj in find(objects, "Deployment") + find(objects, "Job"):
         assert obj["spec"]["template"]["spec"]["serviceAccountName"] == "partycloud"
+
+
+def test_first_install_bootstraps_the_platform_with_the_parallel_executor() -> None:
+    """On install the hook also creates the group root and the template schema."""
+    rendered_install = _chart().render(load_values("defaults"), name=RELEASE, namespace=NAMESPACE, is_install=True)
+    objects = [
+        doc
+        for path, text in rendered_install.items()
+        if not path.endswith("NOTES.txt")
+        for doc in yaml.safe_load_all(text)
+        if doc
+    ]
+    job = one(objects, "Job", f"{FULLNAME}-migrate")
+    assert container(job)["command"] == ["python", "manage.py", "bootstrap_platform", "--executor=multiprocessing"]
