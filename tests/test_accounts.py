@@ -167,3 +167,11 @@ def test_group_roles_are_root_only(group_admin: User, tenant_a: TenantWorld, ten
         tenant_users=[tenant_a.admin, tenant_b.admin],
     )
     assert api(tenant_a.host, tenant_a.admin).get("/api/v1/group-roles").status_code == 404
+
+
+def test_me_on_another_tenants_host_shows_no_roles_there(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    me = api(tenant_a.host, tenant_b.admin).get("/api/v1/me").json()
+    assert me["current_tenant"]["roles"] == []
+    assert [t["slug"] for t in me["tenants"]] == ["beta"]
+    assert api(tenant_a.host).get("/api/v1/me").status_code == 401
+    assert api(tenant_a.host).post("/api/v1/me/password", {"old_password": "x", "new_password": "y"}).status_code == 401

@@ -6,7 +6,7 @@ from partycloud.accounts.models import User
 from partycloud.audit.models import AuditAction, AuditEvent
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory
-from tests.isolation import Endpoint, assert_tenant_isolated
+from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
 
 
 def test_role_change_is_audited_with_actor_tenant_and_address(tenant_a: TenantWorld):
@@ -54,3 +54,22 @@ def test_audit_events_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld)
         owner=tenant_a,
         outsider=tenant_b,
     )
+
+
+def test_group_audit_log_and_summary_are_root_only(
+    group_admin: User, group_viewer: User, tenant_a: TenantWorld, tenant_b: TenantWorld
+):
+    api(tenant_a.host, tenant_a.admin).patch("/api/v1/settings", {"display_name": "甲"})
+    event = AuditEvent.objects.filter(tenant=tenant_a.tenant).first()
+    assert event is not None
+    tenant_users = [tenant_a.admin, tenant_a.inspector, tenant_b.admin]
+    assert_root_only(
+        Endpoint("/api/v1/audit-events", object_id=event.pk, change={"summary": "x"}),
+        allowed=group_viewer,
+        tenant_users=tenant_users,
+    )
+    assert_root_only(Endpoint("/api/v1/group/summary", change=None), allowed=group_viewer, tenant_users=tenant_users)
+    summary = api(ROOT_HOST, group_admin).get("/api/v1/group/summary").json()
+    assert summary["tenants"]["active"] >= 2
+    assert summary["members"] >= 2
+    assert api(tenant_a.host, tenant_a.admin).get("/api/v1/group/summary").status_code == 404

@@ -1,0 +1,224 @@
+"""Browser tests: real Chromium against a real uvicorn on the test database.
+
+The scenarios are Node scripts (``scenarios/*.mjs``) that drive the system's Chromium through
+``playwright-core`` (a dev dependency of the front end; no browser is downloaded). Each test
+here runs one with ``node``, passing URLs and credentials as JSON, and fails with the
+script's output. Screenshots go to ``test-artifacts/e2e/``.
+
+The server is a separate process and sees only committed data, so the world of these tests
+is created with ``django_db_blocker.unblock()`` and committed: its own tenant (slug
+``e2e-bing``), so that the shared ``alpha``/``beta`` fixtures keep the exact state other
+tests count on. The tests themselves use ``db`` (pytest-django creates the test database only
+for a session where some test asks for it), so their own connection sits in a transaction
+that is rolled back; ``committed()`` writes through another connection when the server must
+see a change during a test.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from django.db import connection, connections
+
+from partycloud.accounts.models import User
+from partycloud.tenancy.models import PartyCommittee
+from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
+from tenants.access.models import TenantRole
+from tenants.access.services import do_assign_role
+from tenants.notifications.services import do_notify
+from tests.conftest import ROOT_HOST
+from tests.factories import PASSWORD, UserFactory, next_unified_code
+from tests.live import LiveServer
+
+REPO = Path(__file__).resolve().parents[2]
+FRONTEND = REPO / "frontend"
+DIST = FRONTEND / "dist"
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+ARTIFACTS = REPO / "test-artifacts" / "e2e"
+HOST_RULES = f"MAP *.{ROOT_HOST} 127.0.0.1, MAP {ROOT_HOST} 127.0.0.1"
+# What the build reads: a change in any of these makes dist/ stale.
+FRONTEND_SOURCES = ["src", "pwa", "build", "public", "vite.config.ts", "package.json", "package-lock.json"]
+
+
+def _newest_mtime(paths: list[Path]) -> float:
+    newest = 0.0
+    for path in paths:
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+        elif path.is_dir():
+            newest = max([newest, *(p.stat().st_mtime for p in path.rglob("*") if p.is_file())])
+    return newest
+
+
+def _dist_is_stale() -> bool:
+    built = DIST / "portal.html"
+    if not built.is_file() or not (DIST / "sw.js").is_file():
+        return True
+    sources = [FRONTEND / name for name in FRONTEND_SOURCES] + sorted(FRONTEND.glob("*.html"))
+    return _newest_mtime(sources) > built.stat().st_mtime
+
+
+@pytest.fixture(scope="session")
+def frontend_dist() -> Path:
+    """frontend/dist, built now if it is missing or older than its sources."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed: the browser tests need the built front end (see docs/frontend.md)")
+    # One build at a time (pytest-xdist workers share the checkout).
+    lock_path = Path(tempfile.gettempdir()) / f"partycloud-frontend-{hashlib.sha256(bytes(REPO)).hexdigest()[:12]}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (FRONTEND / "node_modules" / ".package-lock.json").is_file():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, check=True)
+        if _dist_is_stale():
+            subprocess.run([npm, "run", "build"], cwd=FRONTEND, check=True)
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is missing: apt-get install --no-install-recommends chromium fonts-wqy-microhei")
+    return path
+
+
+T = TypeVar("T")
+
+
+def committed(function: Callable[[], T]) -> T:
+    """Run ``function`` on a connection of its own (a thread's), so that its writes commit now."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except Exception as error:  # noqa: BLE001 -- re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+@dataclass
+class Person:
+    user: User
+
+    def credentials(self) -> dict[str, str]:
+        return {"identifier": self.user.phone, "password": PASSWORD, "name": self.user.name, "phone": self.user.phone}
+
+
+@dataclass
+class BrowserWorld:
+    """The committed data the scenarios use."""
+
+    tenant: PartyCommittee
+    admin: Person
+    member: Person
+    quiet_member: Person
+    grantee: Person
+    applicant: Person
+    group_admin: Person
+    notification_title: str
+
+
+@pytest.fixture(scope="session")
+def browser_world(platform_world: dict[str, Any], django_db_blocker: Any) -> BrowserWorld:
+    with django_db_blocker.unblock():
+        admin = UserFactory(name="丙公司管理员")
+        tenant = do_provision_tenant(
+            CommitteeDraft(name="丙公司党委", short_name="丙公司", slug="e2e-bing", unified_code=next_unified_code()),
+            first_admin=admin,
+        )
+        member = UserFactory(name="李红")
+        quiet_member = UserFactory(name="王静")
+        title = "关于召开七月主题党日活动的通知"
+        with tenant:
+            do_assign_role(user=member, role=TenantRole.MEMBER)
+            do_assign_role(user=quiet_member, role=TenantRole.MEMBER)
+            # Committed outside a transaction: on_commit pushes at once (nobody listens yet).
+            do_notify(member, title, "请全体党员于周五下午三点到三楼会议室参加主题党日活动。")
+        connection.set_schema_to_public()
+        return BrowserWorld(
+            tenant=tenant,
+            admin=Person(admin),
+            member=Person(member),
+            quiet_member=Person(quiet_member),
+            grantee=Person(UserFactory(name="赵书记")),
+            applicant=Person(UserFactory(name="丁公司申请人")),
+            group_admin=Person(platform_world["group_admin"]),
+            notification_title=title,
+        )
+
+
+@dataclass
+class BrowserRun:
+    """Runs scenarios against the live server."""
+
+    server: LiveServer
+    chromium: str
+
+    def url(self, host: str) -> str:
+        return self.server.url(host, "").rstrip("/")
+
+    def run(self, scenario: str, config: dict[str, Any], on_signal: Callable[[str], str] | None = None) -> list[str]:
+        """Run ``scenarios/<scenario>.mjs``; ``on_signal`` answers its ``@@WORD`` lines on stdin."""
+        full = {
+            **config,
+            "chromium": self.chromium,
+            "hostResolverRules": HOST_RULES,
+            "artifacts": str(ARTIFACTS),
+        }
+        env = {**os.environ, "NODE_NO_WARNINGS": "1"}
+        command = ["node", str(SCENARIOS / f"{scenario}.mjs"), json.dumps(full, ensure_ascii=False)]
+        output: list[str] = []
+        with subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process:
+            assert process.stdout is not None
+            assert process.stdin is not None
+            try:
+                for line in process.stdout:
+                    output.append(line)
+                    sys.stdout.write(line)
+                    if line.startswith("@@") and on_signal is not None:
+                        process.stdin.write(on_signal(line[2:].strip()) + "\n")
+                        process.stdin.flush()
+                process.wait(timeout=30)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+        if process.returncode != 0:
+            pytest.fail(f"browser scenario {scenario} failed:\n{''.join(output)}", pytrace=False)
+        return output
+
+
+@pytest.fixture(scope="session")
+def browser(frontend_dist: Path, chromium: str, uvicorn_server: LiveServer) -> BrowserRun:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return BrowserRun(uvicorn_server, chromium)

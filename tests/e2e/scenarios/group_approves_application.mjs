@@ -1,0 +1,63 @@
+// Scenario 1: a group admin signs in on the root host, approves a pending application,
+// finds the new tenant in the list, and the new tenant's own host answers.
+import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+
+const { rootUrl, admin, application, tenantUrl } = config;
+
+await scenario('group', async (session) => {
+  const page = await session.page();
+
+  log('sign in on the root host');
+  await page.goto(`${rootUrl}/tenants`);
+  await page.waitForURL(/\/login\?redirect=/);
+  await page.locator('[data-test="site-name"]').getByText(config.siteName).waitFor();
+  await shot(page, '01-login');
+  await page.locator('input[name="identifier"]').fill(admin.identifier);
+  await page.locator('input[name="password"]').fill(admin.password);
+  await page.locator('[data-test="login-submit"]').click();
+  await page.waitForURL(`${rootUrl}/tenants`);
+  await page.locator('[data-test="tenant-table"]').getByText('甲公司党委').waitFor();
+
+  log('the dashboard shows the summary and the chart');
+  await page.locator('.el-menu').getByText('概览').click();
+  await page.waitForURL(`${rootUrl}/`);
+  const pending = page.locator('[data-test="card-pending"] .pc-card-value');
+  await pending.waitFor();
+  expect(Number(await pending.innerText()) >= 1, 'the pending card counts the application');
+  await page.locator('[data-test="status-chart"] canvas').waitFor();
+  await page.waitForTimeout(600); // the chart's entry animation
+  await expectTranslated(page);
+  await shot(page, '02-dashboard');
+
+  log('approve the application');
+  await page.locator('[data-test="card-pending"]').getByRole('link').click();
+  await page.waitForURL(`${rootUrl}/applications`);
+  const row = page.locator('[data-test="application-table"] .el-table__row', { hasText: application.name });
+  await row.waitFor();
+  await expectTranslated(page);
+  await shot(page, '03-applications');
+  await row.locator('[data-test="approve"]').click();
+  const dialog = page.locator('.el-dialog', { hasText: '批准入驻申请' });
+  await dialog.locator('[data-test="decision-note"]').fill('材料齐全，同意入驻。');
+  await shot(page, '04-approve-dialog');
+  await dialog.locator('[data-test="decision-confirm"]').click();
+  await page.locator('.el-message--success', { hasText: application.name }).waitFor();
+  await page.locator('[data-test="application-table"]').getByText('暂无待审批的申请').waitFor();
+
+  log('the new tenant is in the list, active');
+  await page.locator('.el-menu').getByText('二级单位党委').click();
+  await page.locator('[data-test="tenant-search"]').fill(application.slug);
+  await page.locator('[data-test="tenant-search"]').press('Enter');
+  const rows = page.locator('[data-test="tenant-table"] .el-table__row');
+  await rows.filter({ hasText: '甲公司党委' }).waitFor({ state: 'detached' }); // the search has answered
+  await rows.filter({ hasText: application.name }).getByText('正常').waitFor();
+  expect((await rows.count()) === 1, 'the search finds one row');
+  await shot(page, '05-tenants');
+
+  log('the new tenant host answers with its member portal');
+  const portal = await session.page();
+  const response = await portal.goto(`${tenantUrl}/`);
+  expect(response?.ok(), `the new tenant's host answers (${response?.status()})`);
+  await portal.locator('[data-test="site-name"]').getByText(application.name).waitFor();
+  await shot(portal, '06-new-tenant-portal');
+});

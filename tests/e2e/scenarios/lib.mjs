@@ -1,0 +1,151 @@
+// Shared by the browser scenarios: launch Chromium through playwright-core (no browser
+// download: the system's chromium), resolve *.partycloud.test to the test server, take
+// screenshots into test-artifacts/e2e/, and fail with a clear message and a screenshot.
+//
+// A scenario is run by tests/e2e/test_*.py as `node <scenario>.mjs '<json config>'`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+// playwright-core is a dev dependency of the front end: resolve it from frontend/.
+const require = createRequire(new URL('../../../frontend/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+export const config = JSON.parse(process.argv[2] ?? '{}');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--no-proxy-server',
+];
+
+export function log(message) {
+  console.log(`[${config.scenario ?? 'e2e'}] ${message}`);
+}
+
+/**
+ * Run `body(session)` in a fresh headless Chromium (playwright gives every launch a new
+ * temporary --user-data-dir and deletes it afterwards); exit non-zero on failure.
+ */
+export async function scenario(name, body) {
+  config.scenario = name;
+  mkdirSync(config.artifacts, { recursive: true });
+  const started = Date.now();
+  const chromiumBrowser = await chromium.launch({
+    executablePath: config.chromium,
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS,
+      `--host-resolver-rules=${config.hostResolverRules}`,
+      // Service workers need a secure context: let these http test origins count as one.
+      ...(config.secureOrigins?.length
+        ? [`--unsafely-treat-insecure-origin-as-secure=${config.secureOrigins.join(',')}`]
+        : []),
+    ],
+  });
+  const browser = new Session(chromiumBrowser);
+  let failed = false;
+  try {
+    await body(browser);
+    log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    failed = true;
+    console.error(`[${name}] FAILED: ${error?.stack ?? error}`);
+    await browser.saveFailure();
+  } finally {
+    browser.reportConsole();
+    await chromiumBrowser.close().catch(() => undefined);
+  }
+  process.exit(failed || browser.pageErrors.length ? 1 : 0);
+}
+
+class Session {
+  constructor(browser) {
+    this.browser = browser;
+    this.pageErrors = [];
+    this.consoleErrors = [];
+    this.pages = [];
+  }
+
+  /** A page in a new context (own cookies); `options` e.g. a phone's viewport and touch. */
+  async page(options = {}) {
+    const context = await this.browser.newContext({
+      viewport: { width: 1366, height: 860 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      ...options,
+    });
+    context.setDefaultTimeout(config.timeoutMs ?? 15000);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => this.pageErrors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.consoleErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    this.pages.push(page);
+    return page;
+  }
+
+  async saveFailure() {
+    for (const [index, page] of this.pages.entries()) {
+      if (page.isClosed()) continue;
+      const file = join(config.artifacts, `${config.scenario}-FAILED-${index}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      console.error(`[${config.scenario}] screenshot of the failure: ${file} (at ${page.url()})`);
+    }
+  }
+
+  reportConsole() {
+    for (const error of this.pageErrors) console.error(`[${config.scenario}] uncaught error in the page: ${error}`);
+    for (const error of this.consoleErrors) console.error(`[${config.scenario}] console error: ${error}`);
+  }
+}
+
+/** Full-page screenshot `test-artifacts/e2e/<scenario>-<name>.png`. */
+export async function shot(page, name) {
+  await page.evaluate(() => document.fonts.ready);
+  // No loading overlays in the pictures (Element Plus removes its mask after a fade).
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 5000 });
+  const file = join(config.artifacts, `${config.scenario}-${name}.png`);
+  // Transitions jump to their end: no half-faded dialogs in the pictures.
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  log(`screenshot ${file}`);
+}
+
+export function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Fail if the page shows an i18n key instead of a translation (e.g. "group.nav.tenants"). */
+export async function expectTranslated(page) {
+  const text = await page.locator('body').innerText();
+  const keys = text.match(
+    /\b(?:app|common|error|login|roles|tenantStatus|applicationStatus|auditAction|committee|group|console|portal)\.[a-zA-Z]+(?:\.[a-zA-Z]+)*\b/g,
+  );
+  expect(!keys, `untranslated keys on ${page.url()}: ${keys?.join(', ')}`);
+}
+
+/** Wait for a line on stdin (the pytest side answers the handshake written with `signal`). */
+export function signal(word) {
+  console.log(`@@${word}`);
+}
+
+let stdinLines = null;
+export async function waitForLine(expected, timeoutMs = 20000) {
+  stdinLines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const timeout = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`no "${expected}" from the test within ${timeoutMs} ms`)), timeoutMs),
+  );
+  const line = await Promise.race([stdinLines.next(), timeout]);
+  expect(line.value?.trim() === expected, `expected "${expected}" from the test, got ${JSON.stringify(line.value)}`);
+}
+
+export function writeJson(name, value) {
+  writeFileSync(join(config.artifacts, `${config.scenario}-${name}.json`), JSON.stringify(value, null, 2));
+}
