@@ -106,13 +106,7 @@ class PartyCommitteeViewSet(
         admin_identifier = data.pop("first_admin", "")
         first_admin = user_by_identifier(admin_identifier, "first_admin") if admin_identifier else None
         serializer.instance = do_provision_tenant(
-            CommitteeDraft(
-                name=data["name"],
-                short_name=data["short_name"],
-                slug=data["slug"],
-                unified_code=data["unified_code"],
-                parent=data.get("parent"),
-            ),
+            CommitteeDraft.from_data(data),
             first_admin=first_admin,
             actor=self.request.user,
             request=self.request._request,
@@ -217,13 +211,7 @@ class TenantApplicationViewSet(
         data = serializer.validated_data
         assert isinstance(self.request.user, User)
         serializer.instance = do_submit_application(
-            CommitteeDraft(
-                name=data["name"],
-                short_name=data["short_name"],
-                slug=data["slug"],
-                unified_code=data["unified_code"],
-                parent=data.get("parent"),
-            ),
+            CommitteeDraft.from_data(data),
             applicant=self.request.user,
             reason=data.get("reason", ""),
             request=self.request._request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,17 @@ class CommitteeDraft:
     slug: str
     unified_code: str
     parent: PartyCommittee | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> CommitteeDraft:
+        """From validated API input (extra keys are ignored)."""
+        return cls(
+            name=data["name"],
+            short_name=data["short_name"],
+            slug=data["slug"],
+            unified_code=data["unified_code"],
+            parent=data.get("parent"),
+        )
 
 
 def schema_name_for(slug: str) -> str:
