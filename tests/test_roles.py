@@ -21,12 +21,16 @@ def test_tenant_admin_assigns_a_role_by_phone_and_the_user_sees_the_tenant(tenan
     assert me["current_tenant"]["roles"] == ["committee_member"]
 
 
-def test_scoped_role_keeps_the_organization_hook(tenant_a: TenantWorld):
+def test_a_role_can_be_scoped_to_an_organization(tenant_a: TenantWorld):
+    from tenants.organizations.services import do_create_organization
+
+    with tenant_a.tenant:
+        committee = do_create_organization(kind="committee", name="甲公司党委")
     newcomer = UserFactory()
     response = api(tenant_a.host, tenant_a.admin).post(
-        "/api/v1/roles", {"identifier": newcomer.phone, "role": "secretary", "organization_id": 42}
+        "/api/v1/roles", {"identifier": newcomer.phone, "role": "secretary", "organization_id": committee.pk}
     )
-    assert response.json()["organization_id"] == 42
+    assert response.json()["organization_id"] == committee.pk
 
 
 def test_duplicate_and_unknown_user_are_clear_errors(tenant_a: TenantWorld):

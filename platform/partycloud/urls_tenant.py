@@ -9,11 +9,13 @@ from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
 from tenants.notifications.api import NotificationViewSet
+from tenants.organizations.api import OrganizationViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("roles", RoleAssignmentViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("organizations", OrganizationViewSet, basename="organization")
 
 urlpatterns = [
     *common,

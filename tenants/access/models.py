@@ -19,8 +19,8 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(_("role"), max_length=24, choices=TenantRole.choices)
-    # Scope hook: the root of the organization subtree this role covers; null = the whole tenant.
-    # Becomes a foreign key to organizations.Organization when that app arrives.
+    # The root of the organization subtree this role covers (organizations.Organization id,
+    # checked by do_assign_role; organizations are never deleted); null = the whole tenant.
     organization_id = models.BigIntegerField(_("organization scope"), null=True, blank=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now)

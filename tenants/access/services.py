@@ -37,14 +37,42 @@ def user_has_role(user: Any, *roles: str) -> bool:
 
 
 def scope_covers(assignment: RoleAssignment, organization_id: int | None) -> bool:
-    """Whether a role assignment covers an organization.
-
-    The hook for subtree scopes: a tenant-wide assignment covers everything; until the
-    organizations app provides the tree, a scoped assignment covers exactly its root.
-    """
+    """Whether a role assignment covers an organization: a tenant-wide assignment covers
+    everything; a scoped one covers its organization's subtree (a branch secretary manages
+    that branch and its party groups, nothing else)."""
     if assignment.organization_id is None:
         return True
-    return organization_id is not None and organization_id == assignment.organization_id
+    if organization_id is None:
+        return False
+    from tenants.organizations.models import Organization
+
+    paths = dict(
+        Organization.objects.filter(pk__in=[assignment.organization_id, organization_id]).values_list("pk", "path")
+    )
+    scope, target = paths.get(assignment.organization_id), paths.get(organization_id)
+    return bool(scope and target and target.startswith(scope))
+
+
+def user_covers(user: Any, organization_id: int | None, roles: frozenset[str] | set[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` with a scope covering the organization."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        scope_covers(assignment, organization_id)
+        for assignment in RoleAssignment.objects.filter(user_id=user.pk, role__in=roles)
+    )
+
+
+def scope_roots(user: Any, roles: frozenset[str] | set[str]) -> list[int] | None:
+    """The organizations at the top of ``user``'s scopes for ``roles``; None means the whole tenant."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scopes = list(
+        RoleAssignment.objects.filter(user_id=user.pk, role__in=roles).values_list("organization_id", flat=True)
+    )
+    if any(scope is None for scope in scopes):
+        return None
+    return [scope for scope in scopes if scope is not None]
 
 
 def check_can_manage_roles(actor: Any) -> None:
@@ -79,6 +107,15 @@ def do_assign_role(
 ) -> RoleAssignment:
     if role not in TenantRole.values:
         raise ServiceError("access.unknown_role", _("Unknown role: %(role)s") % {"role": role}, "role")
+    if organization_id is not None:
+        from tenants.organizations.models import Organization
+
+        if not Organization.objects.filter(pk=organization_id, is_active=True).exists():
+            raise ServiceError(
+                "access.unknown_organization",
+                _("Choose an existing organization for the role's scope."),
+                "organization_id",
+            )
     if not user.is_active:
         raise ServiceError("access.user_inactive", _("This account is disabled."), "user")
     if RoleAssignment.objects.filter(user=user, role=role, organization_id=organization_id).exists():

@@ -50,6 +50,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenants.access",
     "tenants.notifications",
+    "tenants.organizations",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,175 @@
+"""The organization tree: everyone here reads it; tenant admins change all of it, and a
+secretary or committee member changes the subtree their role is scoped to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partycloud.accounts.api import UserBriefSerializer
+from partycloud.accounts.models import User
+from partycloud.core.errors import NotAllowed
+from tenants.access.models import TenantRole
+from tenants.access.permissions import IsTenantUser
+from tenants.access.services import user_covers
+from tenants.organizations.models import Organization, OrganizationEvent, OrganizationKind
+from tenants.organizations.services import (
+    do_create_organization,
+    do_merge_organization,
+    do_move_organization,
+    do_update_organization,
+)
+
+MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+
+
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    secretary = UserBriefSerializer(read_only=True)
+    secretary_id = serializers.PrimaryKeyRelatedField(
+        source="secretary", queryset=User.objects.all(), required=False, allow_null=True, write_only=True
+    )
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    re_election_due_on = serializers.DateField(read_only=True)
+    children_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "parent", "kind", "kind_label", "name", "short_name", "depth", "established_on",
+            "secretary", "secretary_id", "term_started_on", "term_years", "re_election_due_on",
+            "is_active", "merged_into", "children_count", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["depth", "is_active", "merged_into", "created_at"]
+
+
+class TargetSerializer(serializers.Serializer[Any]):
+    target = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
+
+
+class EventSerializer(serializers.ModelSerializer[OrganizationEvent]):
+    actor = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = OrganizationEvent
+        fields = ["id", "kind", "detail", "actor", "created_at"]
+
+
+def check_can_manage(request: Request, organization: Organization | None) -> None:
+    """Tenant admins manage everything; scoped secretaries and committee members their subtree."""
+    if not user_covers(request.user, organization.pk if organization else None, MANAGERS):
+        raise NotAllowed("organizations.out_of_scope", _("You can only manage organizations within your scope."))
+
+
+class OrganizationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Organization],
+):
+    """The tree, flat and ordered by path. ``?under=<id>`` lists a subtree, ``?parent=`` children,
+    ``?kind=``, ``?active=false`` includes merged organizations."""
+
+    permission_classes = [IsTenantUser]
+    serializer_class = OrganizationSerializer
+    filterset_fields = ["kind", "parent"]
+    search_fields = ["name", "short_name"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        queryset = Organization.objects.select_related("secretary").annotate(
+            children_count=Count("children", filter=Q(children__is_active=True))
+        ).order_by("path")
+        # Merged organizations stay readable by id (history, old records); lists hide them.
+        if self.action == "list" and self.request.query_params.get("active") != "false":
+            queryset = queryset.filter(is_active=True)
+        under = self.request.query_params.get("under")
+        if under and under.isdigit():
+            root = Organization.objects.filter(pk=int(under)).values_list("path", flat=True).first()
+            queryset = queryset.filter(path__startswith=root or "-")
+        return queryset
+
+    def perform_create(self, serializer: OrganizationSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        parent = data.pop("parent", None)
+        check_can_manage(self.request, parent)
+        serializer.instance = do_create_organization(
+            parent=parent, actor=self.request.user, request=self.request._request, **data
+        )
+
+    def perform_update(self, serializer: OrganizationSerializer) -> None:  # type: ignore[override]
+        assert serializer.instance is not None
+        check_can_manage(self.request, serializer.instance)
+        changes = dict(serializer.validated_data)
+        new_parent = changes.pop("parent", serializer.instance.parent)
+        changes.pop("kind", None)
+        organization = do_update_organization(
+            serializer.instance, actor=self.request.user, request=self.request._request, **changes
+        )
+        if new_parent is not None and new_parent.pk != organization.parent_id:
+            check_can_manage(self.request, new_parent)
+            organization = do_move_organization(organization, new_parent, actor=self.request.user)
+        serializer.instance = organization
+
+    @extend_schema(request=TargetSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        """Re-hang this organization (with its subtree) under ``target``."""
+        organization = self.get_object()
+        body = TargetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        check_can_manage(request, organization)
+        check_can_manage(request, body.validated_data["target"])
+        moved = do_move_organization(
+            organization, body.validated_data["target"], actor=request.user, request=request._request
+        )
+        return Response(OrganizationSerializer(moved).data)
+
+    @extend_schema(request=TargetSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge this organization into ``target`` (same kind); it is kept, marked merged."""
+        organization = self.get_object()
+        body = TargetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        check_can_manage(request, organization.parent)
+        check_can_manage(request, body.validated_data["target"])
+        target = do_merge_organization(
+            organization, body.validated_data["target"], actor=request.user, request=request._request
+        )
+        return Response(OrganizationSerializer(target).data)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        organization = self.get_object()
+        events = OrganizationEvent.objects.filter(organization=organization).select_related("actor")
+        return Response(EventSerializer(events, many=True).data)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "OrganizationKinds", {"kinds": serializers.ListField(child=serializers.DictField())}
+        )
+    )
+    @action(detail=False, methods=["get"])
+    def kinds(self, request: Request) -> Response:
+        from tenants.organizations.models import ALLOWED_CHILDREN
+
+        return Response(
+            {
+                "kinds": [
+                    {"value": kind.value, "label": kind.label, "children": sorted(ALLOWED_CHILDREN[kind.value])}
+                    for kind in OrganizationKind
+                ]
+            }
+        )

@@ -1,0 +1,179 @@
+"""Use cases of the organization tree. Run in the tenant's schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat, Substr
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import Conflict, ServiceError
+from tenants.organizations.models import ALLOWED_CHILDREN, Organization, OrganizationEvent, OrganizationKind
+
+EDITABLE_FIELDS = frozenset({"name", "short_name", "established_on", "secretary", "term_started_on", "term_years"})
+
+
+def subtree(organization: Organization) -> QuerySet[Organization]:
+    """The organization and everything below it."""
+    return Organization.objects.filter(path__startswith=organization.path)
+
+
+def is_within(organization: Organization, ancestor: Organization) -> bool:
+    return organization.path.startswith(ancestor.path)
+
+
+def check_can_place(kind: str, parent: Organization | None) -> None:
+    """A root must be a committee (one per tenant); children must fit their parent's kind."""
+    if kind not in OrganizationKind.values:
+        raise ServiceError("organizations.unknown_kind", _("Unknown organization kind."), "kind")
+    if parent is None:
+        if kind != OrganizationKind.COMMITTEE:
+            raise ServiceError(
+                "organizations.root_must_be_committee", _("The top organization must be a party committee."), "parent"
+            )
+        if Organization.objects.filter(parent__isnull=True, is_active=True).exists():
+            raise Conflict(
+                "organizations.root_exists", _("This party committee already has its top organization."), "parent"
+            )
+        return
+    if not parent.is_active:
+        raise ServiceError(
+            "organizations.parent_inactive", _("The parent organization has been merged or dissolved."), "parent"
+        )
+    if kind not in ALLOWED_CHILDREN[parent.kind]:
+        raise ServiceError(
+            "organizations.kind_not_allowed",
+            _("A %(child)s cannot be placed under a %(parent)s.")
+            % {"child": OrganizationKind(kind).label, "parent": OrganizationKind(parent.kind).label},
+            "kind",
+        )
+
+
+def _event(organization: Organization, kind: str, actor: Any, **detail: Any) -> None:
+    OrganizationEvent.objects.create(
+        organization=organization, kind=kind, detail=detail, actor=actor if getattr(actor, "pk", None) else None
+    )
+
+
+@transaction.atomic
+def do_create_organization(
+    *,
+    kind: str,
+    name: str,
+    parent: Organization | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> Organization:
+    if not name.strip():
+        raise ServiceError("organizations.name_required", _("Enter the organization's name."), "name")
+    check_can_place(kind, parent)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ServiceError("organizations.unknown_field", _("Unknown field."), sorted(unknown)[0])
+    organization = Organization.objects.create(
+        kind=kind, name=name.strip(), parent=parent, path="", depth=(parent.depth + 1) if parent else 0, **fields
+    )
+    organization.path = f"{parent.path if parent else '/'}{organization.pk}/"
+    organization.save(update_fields=["path"])
+    _event(organization, "created", actor, name=organization.name, parent=parent.pk if parent else None)
+    do_record_audit(
+        action=AuditAction.CREATE, actor=actor, target=organization, summary=f"created {kind}", request=request
+    )
+    return organization
+
+
+@transaction.atomic
+def do_update_organization(
+    organization: Organization, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+) -> Organization:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ServiceError("organizations.unknown_field", _("Unknown field."), sorted(unknown)[0])
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ServiceError("organizations.name_required", _("Enter the organization's name."), "name")
+    before = {field: str(getattr(organization, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    organization.save(update_fields=list(changes))
+    kind = "re_elected" if "term_started_on" in changes else "updated"
+    _event(organization, kind, actor, before=before, after={field: str(value) for field, value in changes.items()})
+    do_record_audit(
+        action=AuditAction.UPDATE, actor=actor, target=organization, summary=", ".join(sorted(changes)), request=request
+    )
+    return organization
+
+
+@transaction.atomic
+def do_move_organization(
+    organization: Organization, new_parent: Organization, *, actor: Any = None, request: HttpRequest | None = None
+) -> Organization:
+    """Re-hang a subtree under another parent; members and history stay with their nodes."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
+    if organization.parent_id is None:
+        raise ServiceError("organizations.cannot_move_root", _("The top organization cannot be moved."), "parent")
+    if is_within(new_parent, organization):
+        raise ServiceError(
+            "organizations.move_into_itself", _("An organization cannot be moved under itself."), "parent"
+        )
+    check_can_place(organization.kind, new_parent)
+    old_prefix, old_parent = organization.path, organization.parent_id
+    new_prefix = f"{new_parent.path}{organization.pk}/"
+    delta = new_parent.depth + 1 - organization.depth
+    subtree(organization).update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)), depth=F("depth") + delta
+    )
+    Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
+    organization.refresh_from_db()
+    _event(organization, "moved", actor, from_parent=old_parent, to_parent=new_parent.pk)
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=organization,
+        summary=f"moved under {new_parent.pk}",
+        request=request,
+    )
+    return organization
+
+
+@transaction.atomic
+def do_merge_organization(
+    source: Organization, target: Organization, *, actor: Any = None, request: HttpRequest | None = None
+) -> Organization:
+    """Merge ``source`` into ``target``: its children move under the target and it is
+    marked merged (kept, never deleted, so history and old records still point somewhere).
+    Apps holding records per organization (members) move theirs in ``organization_merged``."""
+    from tenants.organizations.signals import organization_merged
+
+    if source.pk == target.pk:
+        raise ServiceError("organizations.merge_into_itself", _("Choose another organization to merge into."), "target")
+    if source.kind != target.kind:
+        raise ServiceError(
+            "organizations.merge_kind_mismatch", _("Only organizations of the same kind can be merged."), "target"
+        )
+    if is_within(target, source):
+        raise ServiceError(
+            "organizations.move_into_itself", _("An organization cannot be moved under itself."), "target"
+        )
+    if not source.is_active or not target.is_active:
+        raise Conflict(
+            "organizations.parent_inactive", _("The parent organization has been merged or dissolved."), "target"
+        )
+    for child in list(source.children.filter(is_active=True)):
+        do_move_organization(child, target, actor=actor, request=request)
+    organization_merged.send(sender=Organization, source=source, target=target, actor=actor)
+    source.is_active = False
+    source.merged_into = target
+    source.save(update_fields=["is_active", "merged_into"])
+    _event(source, "merged", actor, into=target.pk)
+    _event(target, "absorbed", actor, source=source.pk)
+    do_record_audit(
+        action=AuditAction.UPDATE, actor=actor, target=source, summary=f"merged into {target.pk}", request=request
+    )
+    return target

@@ -1,0 +1,169 @@
+"""The organization tree: kinds, moves and merges that keep history, scoped management."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tenants.access.services import do_assign_role
+from tenants.organizations.models import Organization, OrganizationEvent
+from tenants.organizations.services import do_create_organization
+from tests.conftest import TenantWorld, api
+from tests.factories import UserFactory
+from tests.isolation import Endpoint, assert_tenant_isolated
+
+
+@pytest.fixture
+def tree(tenant_a: TenantWorld) -> dict[str, Organization]:
+    """甲公司党委 → 机关党总支 → 第一/第二党支部 → 第一党小组; 生产党支部 directly under the committee."""
+    with tenant_a.tenant:
+        committee = do_create_organization(kind="committee", name="甲公司党委")
+        general = do_create_organization(kind="general_branch", name="机关党总支", parent=committee)
+        first = do_create_organization(kind="branch", name="第一党支部", parent=general)
+        second = do_create_organization(kind="branch", name="第二党支部", parent=general)
+        group = do_create_organization(kind="party_group", name="第一党小组", parent=first)
+        production = do_create_organization(kind="branch", name="生产党支部", parent=committee)
+    return {
+        "committee": committee,
+        "general": general,
+        "first": first,
+        "second": second,
+        "group": group,
+        "production": production,
+    }
+
+
+def test_admin_builds_a_tree_through_the_api(tenant_a: TenantWorld):
+    client = api(tenant_a.host, tenant_a.admin)
+    committee = client.post("/api/v1/organizations", {"kind": "committee", "name": "甲公司党委"}).json()
+    branch = client.post(
+        "/api/v1/organizations",
+        {"kind": "branch", "name": "第一党支部", "parent": committee["id"], "term_started_on": "2024-03-01"},
+    )
+    assert branch.status_code == 201, branch.json()
+    assert branch.json()["depth"] == 1
+    assert branch.json()["re_election_due_on"] == "2027-03-01"
+    assert branch.json()["kind_label"] == "党支部"
+    listing = client.get("/api/v1/organizations").json()["results"]
+    assert [row["name"] for row in listing] == ["甲公司党委", "第一党支部"]
+    assert listing[0]["children_count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent", "code"),
+    [
+        ("branch", None, "organizations.root_must_be_committee"),
+        ("committee", None, "organizations.root_exists"),
+        ("general_branch", "first", "organizations.kind_not_allowed"),
+        ("branch", "group", "organizations.kind_not_allowed"),
+    ],
+)
+def test_the_tree_refuses_misplaced_organizations(tenant_a: TenantWorld, tree, kind, parent, code):
+    body = {"kind": kind, "name": "新组织"} | ({"parent": tree[parent].pk} if parent else {})
+    response = api(tenant_a.host, tenant_a.admin).post("/api/v1/organizations", body)
+    assert response.status_code in {400, 409}
+    assert response.json()["code"] == code
+    assert response.json()["message"]
+
+
+def test_moving_a_branch_moves_its_subtree(tenant_a: TenantWorld, tree):
+    client = api(tenant_a.host, tenant_a.admin)
+    response = client.post(f"/api/v1/organizations/{tree['first'].pk}/move", {"target": tree["committee"].pk})
+    assert response.status_code == 200, response.json()
+    with tenant_a.tenant:
+        first = Organization.objects.get(pk=tree["first"].pk)
+        group = Organization.objects.get(pk=tree["group"].pk)
+        assert (first.parent_id, first.depth) == (tree["committee"].pk, 1)
+        assert group.path == f"{first.path}{group.pk}/"
+        assert group.depth == 2
+        assert OrganizationEvent.objects.filter(organization=first, kind="moved").exists()
+
+
+def test_an_organization_cannot_move_under_itself(tenant_a: TenantWorld, tree):
+    response = api(tenant_a.host, tenant_a.admin).post(
+        f"/api/v1/organizations/{tree['general'].pk}/move", {"target": tree["first"].pk}
+    )
+    assert response.json()["code"] == "organizations.move_into_itself"
+
+
+def test_merging_keeps_the_source_and_moves_its_children(tenant_a: TenantWorld, tree):
+    client = api(tenant_a.host, tenant_a.admin)
+    response = client.post(f"/api/v1/organizations/{tree['first'].pk}/merge", {"target": tree["second"].pk})
+    assert response.status_code == 200, response.json()
+    with tenant_a.tenant:
+        first = Organization.objects.get(pk=tree["first"].pk)
+        assert (first.is_active, first.merged_into_id) == (False, tree["second"].pk)
+        assert Organization.objects.get(pk=tree["group"].pk).parent_id == tree["second"].pk
+    names = [row["name"] for row in client.get("/api/v1/organizations").json()["results"]]
+    assert "第一党支部" not in names
+    assert "第一党支部" in [row["name"] for row in client.get("/api/v1/organizations?active=false").json()["results"]]
+    history = client.get(f"/api/v1/organizations/{tree['first'].pk}/history").json()
+    assert history[0]["kind"] == "merged"
+
+
+def test_merge_needs_the_same_kind(tenant_a: TenantWorld, tree):
+    response = api(tenant_a.host, tenant_a.admin).post(
+        f"/api/v1/organizations/{tree['first'].pk}/merge", {"target": tree["general"].pk}
+    )
+    assert response.json()["code"] == "organizations.merge_kind_mismatch"
+
+
+def test_a_branch_secretary_manages_only_their_branch(tenant_a: TenantWorld, tree):
+    secretary = UserFactory()
+    with tenant_a.tenant:
+        do_assign_role(user=secretary, role="secretary", organization_id=tree["first"].pk)
+    client = api(tenant_a.host, secretary)
+    inside = client.post(
+        "/api/v1/organizations", {"kind": "party_group", "name": "第二党小组", "parent": tree["first"].pk}
+    )
+    assert inside.status_code == 201, inside.json()
+    renamed = client.patch(f"/api/v1/organizations/{tree['first'].pk}", {"name": "第一党支部（机关）"})
+    assert renamed.status_code == 200
+    outside = client.patch(f"/api/v1/organizations/{tree['second'].pk}", {"name": "越权"})
+    assert (outside.status_code, outside.json()["code"]) == (403, "organizations.out_of_scope")
+    escape = client.post(f"/api/v1/organizations/{tree['group'].pk}/move", {"target": tree["second"].pk})
+    assert escape.status_code == 403
+
+
+def test_members_read_the_tree_but_cannot_change_it(tenant_a: TenantWorld, tree):
+    client = api(tenant_a.host, tenant_a.member)
+    assert client.get("/api/v1/organizations").status_code == 200
+    assert client.patch(f"/api/v1/organizations/{tree['first'].pk}", {"name": "x"}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/organizations", {"kind": "party_group", "name": "x", "parent": tree["first"].pk}
+        ).status_code
+        == 403
+    )
+
+
+def test_re_election_changes_are_history(tenant_a: TenantWorld, tree):
+    client = api(tenant_a.host, tenant_a.admin)
+    client.patch(f"/api/v1/organizations/{tree['first'].pk}", {"term_started_on": "2026-01-10", "term_years": 5})
+    with tenant_a.tenant:
+        first = Organization.objects.get(pk=tree["first"].pk)
+        assert first.re_election_due_on == date(2031, 1, 10)
+        assert OrganizationEvent.objects.filter(organization=first, kind="re_elected").exists()
+
+
+def test_role_scope_must_be_an_existing_organization(tenant_a: TenantWorld, tree):
+    client = api(tenant_a.host, tenant_a.admin)
+    bad = client.post(
+        "/api/v1/roles", {"identifier": tenant_a.member.phone, "role": "secretary", "organization_id": 999999}
+    )
+    assert bad.json()["code"] == "access.unknown_organization"
+
+
+def test_organizations_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, tree):
+    assert_tenant_isolated(
+        Endpoint(
+            "/api/v1/organizations",
+            object_id=tree["first"].pk,
+            change={"name": "入侵"},
+            create={"kind": "party_group", "name": "x", "parent": tree["first"].pk},
+            deletable=False,
+        ),
+        owner=tenant_a,
+        outsider=tenant_b,
+    )
