@@ -34,3 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+_id_serials = itertools.count(100)
+
+
+def make_id_card(birth: str = "19850612", region: str = "110101") -> str:
+    """A valid resident ID-card number (GB 11643) with a unique serial."""
+    from tenants.members.idcard import id_card_check_character
+
+    first17 = f"{region}{birth}{next(_id_serials) % 1000:03d}"
+    return first17 + id_card_check_character(first17)

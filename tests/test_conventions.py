@@ -96,6 +96,7 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_SETTINGS_MODULE": "partycloud.settings.production",
         "DJANGO_SECRET_KEY": "p" * 20 + "-production-secret-for-the-check-only-" + "q" * 20,
         "BASE_DOMAIN": "partycloud.example",
+        "FIELD_ENCRYPTION_KEYS": "WlNbPwHvrJ0MW6fZ8hVg2SVxrLd7Y4ZGzLk4fEKN9nQ=",
         "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
     }
     result = subprocess.run(
@@ -124,5 +125,9 @@ def test_translations_are_compiled_and_current():
     source = {entry.msgid: entry.msgstr for entry in polib.pofile(str(po)) if entry.msgstr and not entry.obsolete}
     compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(po.with_suffix(".mo"))) if entry.msgid}
     assert compiled == source, "django.mo differs from django.po: run `make messages`"
-    untranslated = [entry.msgid for entry in polib.pofile(str(po)) if not entry.msgstr and not entry.obsolete]
-    assert untranslated == [], "every message needs its Chinese translation"
+    untranslated = [
+        entry.msgid
+        for entry in polib.pofile(str(po))
+        if entry.msgid and not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags)
+    ]
+    assert untranslated == [], "every message needs its (reviewed, not fuzzy) Chinese translation"

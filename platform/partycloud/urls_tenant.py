@@ -8,6 +8,7 @@ from partycloud.core.spa import console_app, manifest, portal_app, service_worke
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
+from tenants.members.api import MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
 
@@ -16,6 +17,7 @@ router.register("roles", RoleAssignmentViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     *common,

@@ -87,9 +87,11 @@ class OrganizationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Organization]:
-        queryset = Organization.objects.select_related("secretary").annotate(
-            children_count=Count("children", filter=Q(children__is_active=True))
-        ).order_by("path")
+        queryset = (
+            Organization.objects.select_related("secretary")
+            .annotate(children_count=Count("children", filter=Q(children__is_active=True)))
+            .order_by("path")
+        )
         # Merged organizations stay readable by id (history, old records); lists hide them.
         if self.action == "list" and self.request.query_params.get("active") != "false":
             queryset = queryset.filter(is_active=True)

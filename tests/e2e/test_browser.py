@@ -42,7 +42,10 @@ def test_group_admin_approves_an_application_and_the_new_tenant_answers(
             "tenantUrl": browser.url(f"{slug}.{ROOT_HOST}"),
             "siteName": "测试集团党委",
             "admin": browser_world.group_admin.credentials(),
+            "applicant": browser_world.applicant.credentials(),
             "application": {"name": name, "slug": slug},
+            "takenSlug": browser_world.tenant.slug,
+            "freshUnifiedCode": next_unified_code(),
         },
     )
 

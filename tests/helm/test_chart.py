@@ -444,7 +444,7 @@ def test_configmap_holds_the_non_secret_environment() -> None:
     assert data["LOG_LEVEL"] == "WARNING"
     assert data["PGSSLMODE"] == "require"
     assert data["SECURE_HSTS_SECONDS"] == "31536000"
-    for key in ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "S3_ACCESS_KEY", "S3_SECRET_KEY"):
+    for key in ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "S3_ACCESS_KEY", "S3_SECRET_KEY"):
         assert key not in data
 
 
@@ -454,7 +454,7 @@ def test_chart_managed_secret_encodes_the_database_url() -> None:
     for name in (FULLNAME, f"{FULLNAME}-migrate"):
         env = secret_env(one(objects, "Secret", name))
         assert env["DJANGO_SECRET_KEY"] == values["secrets"]["djangoSecretKey"]
-        assert env["FIELD_ENCRYPTION_KEY"] == values["secrets"]["fieldEncryptionKey"]
+        assert env["FIELD_ENCRYPTION_KEYS"] == values["secrets"]["fieldEncryptionKey"]
         # Parsed the way partycloud.settings.env.database_from_url parses it.
         url = urlparse(env["DATABASE_URL"])
         assert url.scheme == "postgres"
@@ -482,7 +482,7 @@ def test_existing_secret_means_no_plaintext_secret(value_set: str) -> None:
     assert find(objects, "Secret") == []
     for cm in find(objects, "ConfigMap"):
         data = cm["data"]
-        for key in ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "S3_SECRET_KEY", "PGPASSWORD"):
+        for key in ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "S3_SECRET_KEY", "PGPASSWORD"):
             assert key not in data
         for key, value in data.items():
             if "://" in value:

@@ -275,7 +275,7 @@ S3_REGION: {{ . | quote }}
 {{- $root := .root }}
 {{- $v := $root.Values -}}
 DJANGO_SECRET_KEY: {{ $v.secrets.djangoSecretKey | b64enc | quote }}
-FIELD_ENCRYPTION_KEY: {{ $v.secrets.fieldEncryptionKey | b64enc | quote }}
+FIELD_ENCRYPTION_KEYS: {{ $v.secrets.fieldEncryptionKey | b64enc | quote }}
 DATABASE_URL: {{ include "partycloud.databaseUrl" (dict "root" $root "direct" .direct) | b64enc | quote }}
 REDIS_URL: {{ include "partycloud.redisUrl" $root | b64enc | quote }}
 {{- with $v.s3.accessKey }}

@@ -51,6 +51,7 @@ TENANT_APPS = [
     "tenants.access",
     "tenants.notifications",
     "tenants.organizations",
+    "tenants.members",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -162,6 +163,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "partycloud.accounts.validators.LettersAndDigitsValidator"},
 ]
+# Personal data encryption (core.crypto). Development derives a key from SECRET_KEY;
+# production refuses to start without FIELD_ENCRYPTION_KEYS (see production.py).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    from partycloud.core.crypto import development_key
+
+    FIELD_ENCRYPTION_KEYS = [development_key(SECRET_KEY)]
+
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 
@@ -208,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeStatusEnum": "partycloud.tenancy.models.CommitteeStatus",
+        "ApplicationStatusEnum": "partycloud.tenancy.models.ApplicationStatus",
+        "MemberStatusEnum": "tenants.members.models.MemberStatus",
+    },
 }
 
 # ---------------------------------------------------------------- tasks

@@ -12,6 +12,9 @@ DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 50 characters.")
 
+if not env_str("FIELD_ENCRYPTION_KEYS", ""):
+    raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS: ID-card numbers are encrypted with it (back it up).")
+
 SITE_SCHEME = "https"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

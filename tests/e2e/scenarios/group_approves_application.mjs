@@ -54,10 +54,37 @@ await scenario('group', async (session) => {
   expect((await rows.count()) === 1, 'the search finds one row');
   await shot(page, '05-tenants');
 
+  log('the provision form checks input, and puts a server refusal under its field');
+  await page.getByRole('button', { name: '开通单位' }).click();
+  await page.waitForURL(`${rootUrl}/tenants/new`);
+  await page.locator('[data-test="provision-submit"]').click();
+  await page.locator('.el-form-item__error', { hasText: '请输入党委名称' }).waitFor();
+  await page.locator('input[name="name"]').fill('重复地址测试党委');
+  await page.locator('input[name="short_name"]').fill('重复');
+  await page.locator('input[name="slug"]').fill(config.takenSlug);
+  await page.locator('input[name="unified_code"]').fill(config.freshUnifiedCode);
+  await page.locator('[data-test="provision-submit"]').click();
+  const slugItem = page.locator('.el-form-item', { has: page.locator('input[name="slug"]') });
+  await slugItem.locator('.el-form-item__error', { hasText: '已' }).waitFor();
+  await expectTranslated(page);
+  await shot(page, '06-provision-slug-taken');
+
   log('the new tenant host answers with its member portal');
   const portal = await session.page();
   const response = await portal.goto(`${tenantUrl}/`);
   expect(response?.ok(), `the new tenant's host answers (${response?.status()})`);
   await portal.locator('[data-test="site-name"]').getByText(application.name).waitFor();
-  await shot(portal, '06-new-tenant-portal');
+  await shot(portal, '07-new-tenant-portal');
+
+  log('the applicant, without a group role, sees the application form and the decision');
+  const applicantPage = await session.page();
+  await applicantPage.goto(`${rootUrl}/`);
+  await applicantPage.locator('input[name="identifier"]').fill(config.applicant.identifier);
+  await applicantPage.locator('input[name="password"]').fill(config.applicant.password);
+  await applicantPage.locator('[data-test="login-submit"]').click();
+  await applicantPage.waitForURL(`${rootUrl}/apply`);
+  await applicantPage.locator('.el-timeline-item', { hasText: application.name }).getByText('已批准').waitFor();
+  expect((await applicantPage.locator('.el-menu-item').count()) === 1, 'an applicant sees only the application page');
+  await expectTranslated(applicantPage);
+  await shot(applicantPage, '08-apply');
 });

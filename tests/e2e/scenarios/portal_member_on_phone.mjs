@@ -58,6 +58,16 @@ await scenario('portal', async (session) => {
   await expectTranslated(page);
   await shot(page, '05-profile');
 
+  log('changing the password with a wrong current one says so under that field');
+  await page.locator('[data-test="password-link"]').tap();
+  await page.locator('input[name="old_password"]').fill('not-my-password-1');
+  await page.locator('input[name="new_password"]').fill('another2026pass');
+  await page.locator('input[name="repeat"]').fill('another2026pass');
+  await page.getByRole('button', { name: '提交' }).tap();
+  const oldField = page.locator('.van-field', { has: page.locator('input[name="old_password"]') });
+  await oldField.locator('.van-field__error-message').waitFor();
+  await shot(page, '06-password-wrong');
+
   log('a notification sent now arrives over the WebSocket');
   await page.locator('[data-test="tab-notifications"]').tap();
   await page.locator('[data-test="live-status"]', { hasText: '实时推送已连接' }).waitFor();
@@ -65,7 +75,7 @@ await scenario('portal', async (session) => {
   await waitForLine('SENT');
   await page.locator('[data-test="notification"]', { hasText: config.liveTitle }).waitFor();
   await page.locator('[data-test="tab-notifications"] .van-badge', { hasText: '2' }).waitFor();
-  await shot(page, '06-live-notification');
+  await shot(page, '07-live-notification');
 
   log('mark all read');
   await page.locator('[data-test="read-all"]').tap();
@@ -89,5 +99,5 @@ await scenario('portal', async (session) => {
   await signIn(quiet, quietMember);
   await quiet.locator('[data-test="tab-notifications"]').tap();
   await quiet.locator('[data-test="empty"]', { hasText: '暂无通知' }).waitFor();
-  await shot(quiet, '07-notifications-empty');
+  await shot(quiet, '08-notifications-empty');
 });

@@ -1,0 +1,186 @@
+"""Member records. Tenant admins see and change every record; secretaries and committee
+members those in their scope; the discipline inspector reads. Lists mask phone and
+ID-card numbers; the clear ID-card number is shown only on request, and audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partycloud.accounts.api import UserBriefSerializer
+from partycloud.accounts.models import mask_phone
+from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
+from tenants.access.models import TenantRole
+from tenants.access.permissions import HasTenantRole, IsTenantUser
+from tenants.access.services import scope_roots, user_covers
+from tenants.members.models import Member, MemberChange
+from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
+from tenants.organizations.models import Organization
+
+EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+READERS = EDITORS | {TenantRole.DISCIPLINE_INSPECTOR}
+
+
+class CanReadMembers(HasTenantRole):
+    roles = EDITORS
+    read_roles = frozenset({TenantRole.DISCIPLINE_INSPECTOR})
+
+
+class MemberSerializer(serializers.ModelSerializer[Member]):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    phone_masked = serializers.SerializerMethodField()
+    id_card_number = serializers.CharField(write_only=True, required=True, max_length=30)
+    placed_on = serializers.DateField(
+        write_only=True, required=False, help_text="when the member joined this organization"
+    )
+    effective_on = serializers.DateField(write_only=True, required=False, help_text="when a change took effect")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    membership_label = serializers.CharField(source="get_membership_display", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id", "name", "gender", "ethnicity", "birth_date", "id_card_masked", "id_card_number",
+            "education", "job", "phone", "phone_masked", "employee_card_number", "joined_on", "confirmed_on",
+            "membership", "membership_label", "dues_category", "status", "status_label", "organization",
+            "organization_name", "placed_on", "effective_on", "user", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id_card_masked", "user", "created_at", "updated_at"]
+        extra_kwargs = {"phone": {"write_only": True}, "birth_date": {"required": False}}
+
+    def get_phone_masked(self, member: Member) -> str:
+        return mask_phone(member.phone) if member.phone else ""
+
+
+class MemberUpdateSerializer(MemberSerializer):
+    id_card_number = serializers.CharField(write_only=True, required=False, max_length=30)
+
+
+class ChangeSerializer(serializers.ModelSerializer[MemberChange]):
+    actor = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = MemberChange
+        fields = ["id", "kind", "changes", "effective_on", "actor", "created_at"]
+
+
+def check_covers(request: Request, organization_id: int, roles: frozenset[str]) -> None:
+    if not user_covers(request.user, organization_id, roles):
+        raise NotAllowed("members.out_of_scope", _("This member is outside your scope."))
+
+
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Member],
+):
+    """Members, filterable by ``organization``, ``under`` (a subtree), ``status``,
+    ``membership``, ``dues_category``; ``search`` by name or employee card number."""
+
+    permission_classes = [CanReadMembers]
+    filterset_fields = ["organization", "status", "membership", "dues_category", "gender"]
+    search_fields = ["name", "employee_card_number"]
+    ordering_fields = ["name", "joined_on", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self) -> type[MemberSerializer]:
+        return MemberUpdateSerializer if self.action == "partial_update" else MemberSerializer
+
+    def get_queryset(self) -> QuerySet[Member]:
+        queryset = Member.objects.select_related("organization").order_by("organization__path", "name", "id")
+        roots = scope_roots(self.request.user, READERS)
+        if roots is not None:
+            paths = Organization.objects.filter(pk__in=roots).values_list("path", flat=True)
+            scope = Q(pk__in=[])
+            for path in paths:
+                scope |= Q(organization__path__startswith=path)
+            queryset = queryset.filter(scope)
+        under = self.request.query_params.get("under")
+        if under and under.isdigit():
+            under_path = Organization.objects.filter(pk=int(under)).values_list("path", flat=True).first()
+            queryset = queryset.filter(organization__path__startswith=under_path or "-")
+        return queryset
+
+    def perform_create(self, serializer: MemberSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        number = data.pop("id_card_number")
+        placed_on = data.pop("placed_on", None)
+        data.pop("effective_on", None)
+        check_covers(self.request, data["organization"].pk, EDITORS)
+        serializer.instance = do_create_member(
+            data, id_card_number=number, placed_on=placed_on, actor=self.request.user, request=self.request._request
+        )
+
+    def perform_update(self, serializer: MemberSerializer) -> None:  # type: ignore[override]
+        member = serializer.instance
+        assert member is not None
+        check_covers(self.request, member.organization_id, EDITORS)
+        changes = dict(serializer.validated_data)
+        if changes.pop("id_card_number", None):
+            raise NotAllowed(
+                "members.id_card_immutable", _("The ID-card number of a record cannot be changed."), "id_card_number"
+            )
+        effective_on = changes.pop("effective_on", None)
+        changes.pop("placed_on", None)
+        if "organization" in changes:
+            check_covers(self.request, changes["organization"].pk, EDITORS)
+        serializer.instance = do_update_member(
+            member, changes, effective_on=effective_on, actor=self.request.user, request=self.request._request
+        )
+
+    @extend_schema(
+        request=None, responses=inline_serializer("RevealedIdCard", {"id_card_number": serializers.CharField()})
+    )
+    @action(detail=True, methods=["post"], url_path="reveal-id-card")
+    def reveal_id_card(self, request: Request, pk: str | None = None) -> Response:
+        """The clear ID-card number (tenant admin, or a secretary covering the member); audited."""
+        member = self.get_object()
+        check_covers(request, member.organization_id, frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY}))
+        return Response({"id_card_number": reveal_id_card(member, actor=request.user, request=request._request)})
+
+    @extend_schema(responses=ChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        member = self.get_object()
+        return Response(ChangeSerializer(member.changes.select_related("actor"), many=True).data)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "MemberCounts",
+            {"date": serializers.DateField(), "organizations": serializers.ListField(child=serializers.DictField())},
+        )
+    )
+    @action(detail=False, methods=["get"])
+    def counts(self, request: Request) -> Response:
+        """Members per organization on ``?date=YYYY-MM-DD`` (default today), ``?under=<id>``."""
+        raw = request.query_params.get("date")
+        try:
+            day = datetime.strptime(raw, "%Y-%m-%d").date() if raw else timezone.localdate()
+        except ValueError:
+            raise ServiceError("members.bad_date", _("Use a date like 2026-06-30."), "date") from None
+        under_id = request.query_params.get("under")
+        under = Organization.objects.filter(pk=int(under_id)).first() if under_id and under_id.isdigit() else None
+        counts = counts_on(day, under)
+        organizations = Organization.objects.filter(pk__in=counts).order_by("path")
+        rows = [{"organization": o.pk, "name": o.name, "kind": o.kind, **counts[o.pk]} for o in organizations]
+        return Response({"date": day.isoformat(), "organizations": rows})
+
+    @extend_schema(responses=MemberSerializer)
+    @action(detail=False, methods=["get"], permission_classes=[IsTenantUser])
+    def me(self, request: Request) -> Response:
+        """The caller's own member record here (404 when they have none)."""
+        member = Member.objects.select_related("organization").filter(user_id=int(request.user.pk or 0)).first()
+        if member is None:
+            raise NotFoundError("members.no_record", _("You have no member record in this party committee."))
+        return Response(MemberSerializer(member).data)

@@ -1,0 +1,269 @@
+"""Use cases of member records. Run in the tenant's schema."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from partycloud.accounts.models import PHONE_PATTERN, User
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.crypto import blind_index, decrypt, encrypt
+from partycloud.core.errors import Conflict, ServiceError
+from partycloud.tenancy.context import active_tenant
+from partycloud.tenancy.models import TenantAccess
+from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
+from tenants.members.models import (
+    COUNTED_STATUSES,
+    DuesCategory,
+    Education,
+    Gender,
+    Member,
+    MemberChange,
+    Membership,
+    MemberStatus,
+    MemberTenure,
+)
+from tenants.organizations.models import Organization, OrganizationKind
+
+FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "education", "job", "phone", "employee_card_number",
+    "joined_on", "confirmed_on", "membership", "dues_category", "status", "organization",
+)  # fmt: skip
+ADULT_AGE = 18
+
+_ID_CARD_MESSAGES = {
+    "format": gettext_noop("The ID-card number must be 17 digits followed by a digit or X."),
+    "checksum": gettext_noop("The ID-card number's check character is wrong; please check the number."),
+    "birth_date": gettext_noop("The ID-card number contains an impossible birth date."),
+}
+
+
+def _choice(value: Any, choices: Any, field: str, label: str) -> None:
+    if value not in choices.values:
+        raise ServiceError(f"members.bad_{field}", _("Choose a valid %(label)s.") % {"label": label}, field)
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def check_id_card(raw: str) -> str:
+    number = normalize_id_card(raw)
+    problem = id_card_problem(number)
+    if problem is not None:
+        raise ServiceError(f"members.id_card_{problem}", _(_ID_CARD_MESSAGES[problem]), "id_card_number")
+    return number
+
+
+def check_member(data: dict[str, Any], *, instance: Member | None = None) -> None:
+    """Validate a complete member record; raise ServiceError naming the field at fault."""
+    today = timezone.localdate()
+    if not str(data.get("name", "")).strip():
+        raise ServiceError("members.name_required", _("Enter the member's name."), "name")
+    _choice(data.get("gender"), Gender, "gender", _("gender"))
+    _choice(data.get("membership"), Membership, "membership", _("membership"))
+    _choice(data.get("dues_category"), DuesCategory, "dues_category", _("dues category"))
+    _choice(data.get("status", MemberStatus.ACTIVE), MemberStatus, "status", _("status"))
+    if data.get("education"):
+        _choice(data["education"], Education, "education", _("education"))
+    organization = data.get("organization")
+    if not isinstance(organization, Organization) or not organization.is_active:
+        raise ServiceError(
+            "members.organization_required", _("Choose the organization that holds this member."), "organization"
+        )
+    if organization.kind == OrganizationKind.COMMITTEE:
+        raise ServiceError(
+            "members.organization_kind",
+            _("Members are held by a branch, general branch or party group."),
+            "organization",
+        )
+    joined, confirmed, birth = data.get("joined_on"), data.get("confirmed_on"), data.get("birth_date")
+    if not isinstance(birth, date):
+        raise ServiceError("members.birth_date_required", _("Enter the birth date."), "birth_date")
+    if not isinstance(joined, date):
+        raise ServiceError("members.joined_on_required", _("Enter the date of joining the party."), "joined_on")
+    if joined > today:
+        raise ServiceError("members.joined_on_future", _("The joining date is in the future."), "joined_on")
+    if age_on(birth, joined) < ADULT_AGE:
+        raise ServiceError(
+            "members.too_young_at_joining", _("A member must be at least 18 when joining the party."), "joined_on"
+        )
+    if data["membership"] == Membership.FULL and not isinstance(confirmed, date):
+        raise ServiceError(
+            "members.confirmed_on_required", _("A full member needs a confirmation date."), "confirmed_on"
+        )
+    if isinstance(confirmed, date):
+        if data["membership"] == Membership.PROBATIONARY:
+            raise ServiceError(
+                "members.probationary_confirmed",
+                _("A probationary member has no confirmation date yet."),
+                "confirmed_on",
+            )
+        if confirmed < joined or confirmed > today:
+            raise ServiceError(
+                "members.confirmed_on_order",
+                _("The confirmation date must be after joining and not in the future."),
+                "confirmed_on",
+            )
+    phone = str(data.get("phone") or "")
+    if phone and not PHONE_PATTERN.match(phone):
+        raise ServiceError(
+            "members.bad_phone", _("Enter a valid mainland mobile number (11 digits starting with 1)."), "phone"
+        )
+
+
+def _sync_member_record(user_id: int | None) -> None:
+    if user_id is None:
+        return
+    has_record = Member.objects.filter(user_id=user_id, status__in=COUNTED_STATUSES).exists()
+    tenant = active_tenant()
+    access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
+    if access is None and has_record:
+        TenantAccess.objects.create(user_id=user_id, tenant=tenant, has_member_record=True)
+    elif access is not None and access.has_member_record != has_record:
+        if not has_record and not access.roles:
+            access.delete()
+        else:
+            access.has_member_record = has_record
+            access.save(update_fields=["has_member_record", "updated_at"])
+
+
+def _open_tenure(member: Member, on: date) -> None:
+    MemberTenure.objects.create(
+        member=member, organization=member.organization, membership=member.membership, started_on=on
+    )
+
+
+def _close_tenure(member: Member, on: date) -> None:
+    MemberTenure.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+
+
+@transaction.atomic
+def do_create_member(
+    data: dict[str, Any],
+    *,
+    id_card_number: str,
+    placed_on: date | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    audit: bool = True,
+) -> Member:
+    """Record a member. The birth date comes from the ID card when not given."""
+    number = check_id_card(id_card_number)
+    data = {key: value for key, value in data.items() if key in FIELDS}
+    data.setdefault("birth_date", birth_date_of(number))
+    if data["birth_date"] != birth_date_of(number):
+        raise ServiceError(
+            "members.birth_date_mismatch", _("The birth date does not match the ID-card number."), "birth_date"
+        )
+    data.setdefault("status", MemberStatus.ACTIVE)
+    check_member(data)
+    index = blind_index(number)
+    if Member.objects.filter(id_card_index=index).exists():
+        raise Conflict(
+            "members.id_card_taken", _("A member with this ID-card number is already recorded."), "id_card_number"
+        )
+    phone = str(data.get("phone") or "")
+    user = User.objects.filter(phone=phone).first() if phone else None
+    member = Member.objects.create(
+        **data,
+        user=user,
+        id_card_encrypted=encrypt(number),
+        id_card_index=index,
+        id_card_masked=mask_id_card(number),
+    )
+    on = placed_on or timezone.localdate()
+    if member.status in COUNTED_STATUSES:
+        _open_tenure(member, on)
+    MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=_actor(actor))
+    _sync_member_record(member.user_id)
+    if audit:
+        do_record_audit(
+            action=AuditAction.CREATE, actor=actor, target=member, summary="member recorded", request=request
+        )
+    return member
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Organization):
+        return value.pk
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@transaction.atomic
+def do_update_member(
+    member: Member,
+    changes: dict[str, Any],
+    *,
+    effective_on: date | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Member:
+    """Change a record; organization, membership and status changes close and open tenures."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ServiceError("members.unknown_field", _("Unknown field."), sorted(unknown)[0])
+    current = {field: getattr(member, field) for field in FIELDS}
+    merged = {**current, **changes}
+    check_member(merged, instance=member)
+    diff = {
+        field: [_plain(current[field]), _plain(value)] for field, value in changes.items() if current[field] != value
+    }
+    if not diff:
+        return member
+    on = effective_on or timezone.localdate()
+    for field, value in changes.items():
+        setattr(member, field, value)
+    member.save()
+    counted_before = current["status"] in COUNTED_STATUSES
+    counted_after = member.status in COUNTED_STATUSES
+    placement_changed = {"organization", "membership"} & set(diff)
+    if counted_before and (not counted_after or placement_changed):
+        _close_tenure(member, on)
+    if counted_after and (not counted_before or placement_changed):
+        _open_tenure(member, on)
+    kind = "moved" if "organization" in diff else "status" if "status" in diff else "updated"
+    MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=_actor(actor))
+    _sync_member_record(member.user_id)
+    do_record_audit(
+        action=AuditAction.UPDATE, actor=actor, target=member, summary=", ".join(sorted(diff)), request=request
+    )
+    return member
+
+
+def reveal_id_card(member: Member, *, actor: Any, request: HttpRequest | None = None) -> str:
+    """The clear ID-card number, for a caller the API has authorized; always audited."""
+    do_record_audit(
+        action=AuditAction.READ, actor=actor, target=member, summary="revealed ID-card number", request=request
+    )
+    return decrypt(member.id_card_encrypted)
+
+
+def find_by_id_card(raw: str) -> Member | None:
+    return Member.objects.filter(id_card_index=blind_index(normalize_id_card(raw))).first()
+
+
+def counts_on(day: date, under: Organization | None = None) -> dict[int, dict[str, int]]:
+    """Members per organization on ``day`` (by tenure), split by membership."""
+    tenures = MemberTenure.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+    if under is not None:
+        tenures = tenures.filter(organization__path__startswith=under.path)
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"full": 0, "probationary": 0, "total": 0})
+    for organization_id, membership in tenures.values_list("organization_id", "membership"):
+        counts[organization_id][membership] += 1
+        counts[organization_id]["total"] += 1
+    return dict(counts)
