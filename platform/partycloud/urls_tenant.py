@@ -8,7 +8,7 @@ from partycloud.core.spa import console_app, manifest, portal_app, service_worke
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
-from tenants.members.api import MemberViewSet
+from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
 
@@ -18,6 +18,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
+router.register("member-imports", MemberImportViewSet, basename="member-import")
 
 urlpatterns = [
     *common,

@@ -5,23 +5,31 @@ ID-card numbers; the clear ID-card number is shown only on request, and audited.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+from urllib.parse import quote
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from tenants.access.models import TenantRole
-from tenants.access.permissions import HasTenantRole, IsTenantUser
+from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import scope_roots, user_covers
-from tenants.members.models import Member, MemberChange
+from tenants.members.imports import export_rows, run_import, template_bytes
+from tenants.members.models import ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
 from tenants.organizations.models import Organization
 
@@ -176,6 +184,21 @@ class MemberViewSet(
         rows = [{"organization": o.pk, "name": o.name, "kind": o.kind, **counts[o.pk]} for o in organizations]
         return Response({"date": day.isoformat(), "organizations": rows})
 
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """The filtered list (same filters as the list) as a workbook; audited."""
+        members = self.filter_queryset(self.get_queryset())
+        content = export_rows(members.iterator())
+        do_record_audit(
+            action=AuditAction.EXPORT,
+            actor=request.user,
+            target_type="members.member",
+            summary=f"exported {members.count()} members ({request.GET.urlencode()[:200]})",
+            request=request._request,
+        )
+        return xlsx_response(content, "党员信息.xlsx")
+
     @extend_schema(responses=MemberSerializer)
     @action(detail=False, methods=["get"], permission_classes=[IsTenantUser])
     def me(self, request: Request) -> Response:
@@ -184,3 +207,83 @@ class MemberViewSet(
         if member is None:
             raise NotFoundError("members.no_record", _("You have no member record in this party committee."))
         return Response(MemberSerializer(member).data)
+
+
+# ---------------------------------------------------------------- import and export
+
+INLINE_IMPORT_BYTES = 150_000  # larger uploads run as a Celery task with progress
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
+    progress = serializers.SerializerMethodField()
+    has_report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MemberImport
+        fields = [
+            "id", "filename", "status", "total_rows", "processed_rows", "imported_rows", "error_count",
+            "errors", "message", "progress", "has_report", "created_at", "finished_at",
+        ]  # fmt: skip
+
+    def get_progress(self, job: MemberImport) -> int:
+        if job.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}:
+            return 100
+        return int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0
+
+    def get_has_report(self, job: MemberImport) -> bool:
+        return job.report is not None
+
+
+class UploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[MemberImport]):
+    """Upload a member spreadsheet (tenant admins). All rows or none; errors per row and column,
+    downloadable as the uploaded sheet with an error column."""
+
+    permission_classes = [IsTenantAdmin]
+    serializer_class = MemberImportSerializer
+    queryset = MemberImport.objects.defer("content", "report")
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: MemberImportSerializer, 202: MemberImportSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        body = UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
+        job = MemberImport.objects.create(
+            filename=upload.name[:200], content=upload.read(), created_by_id=request.user.pk
+        )
+        if upload.size <= INLINE_IMPORT_BYTES:
+            run_import(job, actor=request.user)
+            return Response(MemberImportSerializer(job).data, status=201)
+        from tenants.members.tasks import run_member_import
+
+        transaction.on_commit(lambda: run_member_import.delay(job.pk, request.user.pk))
+        return Response(MemberImportSerializer(job).data, status=202)
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=True, methods=["get"])
+    def report(self, request: Request, pk: str | None = None) -> HttpResponse:
+        job = MemberImport.objects.filter(pk=self.get_object().pk).only("report", "filename").get()
+        if job.report is None:
+            raise NotFoundError("members.no_report", _("This import has no error report."))
+        return xlsx_response(bytes(job.report), f"错误报告-{job.filename.rsplit('.', 1)[0]}.xlsx")
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=False, methods=["get"])
+    def template(self, request: Request) -> HttpResponse:
+        return xlsx_response(template_bytes(), "党员信息导入模板.xlsx")

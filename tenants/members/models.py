@@ -114,3 +114,34 @@ class MemberTenure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.organization_id} {self.started_on}..{self.ended_on or ''}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("running")
+    FAILED = "failed", _("failed: nothing imported")
+    SUCCEEDED = "succeeded", _("imported")
+
+
+class MemberImport(models.Model):
+    """One upload of a member spreadsheet: all rows are imported, or none."""
+
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    message = models.CharField(max_length=300, blank=True)
+    report = models.BinaryField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
