@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from partycloud.accounts.api import GroupRoleViewSet
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import group_app
+from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
 
@@ -14,6 +15,8 @@ router.register("tenants", PartyCommitteeViewSet, basename="tenant")
 router.register("tenant-applications", TenantApplicationViewSet, basename="tenant-application")
 router.register("group-roles", GroupRoleViewSet, basename="group-role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("roster", RosterViewSet, basename="roster")
+router.register("pocket-members", PocketCaseViewSet, basename="pocket-member")
 
 urlpatterns = [
     *common,

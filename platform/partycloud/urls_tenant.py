@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import console_app, manifest, portal_app, service_worker
+from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
@@ -15,6 +16,8 @@ from tenants.organizations.api import OrganizationViewSet
 router = SimpleRouter(trailing_slash=False)
 router.register("roles", RoleAssignmentViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("roster", RosterViewSet, basename="roster")
+router.register("pocket-members", PocketCaseViewSet, basename="pocket-member")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")

@@ -13,6 +13,8 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "tenant-access-index": tenant_beat_entry(
         "tenants.access.rebuild_tenant_access_index", crontab(hour=2, minute=0), window_seconds=3 * 3600
     ),
+    # Pocket members (口袋党员): roster vs member records across tenants.
+    "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
     # Keep spare schemas ready for near-instant provisioning.
     "spare-schemas": {"task": "tenancy.refill_spare_schemas", "schedule": crontab(minute="*/10")},
 }

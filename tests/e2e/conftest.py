@@ -116,7 +116,7 @@ def committed(function: Callable[[], T]) -> T:
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
+    return outcome["value"]
 
 
 @dataclass

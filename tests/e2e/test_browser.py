@@ -12,6 +12,7 @@ from tests.conftest import ROOT_HOST
 from tests.e2e.conftest import BrowserRun, BrowserWorld, committed
 from tests.factories import next_unified_code
 
+# django_db: pytest-django creates the test database only for sessions where a test asks for it.
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
 

@@ -15,11 +15,21 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str | Promise, field: str | None = None, *, status: int | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str | Promise,
+        field: str | None = None,
+        *,
+        status: int | None = None,
+        extra: dict[str, object] | None = None,
+    ):
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.field = field
+        # Rendered next to code/message/field (e.g. "errors": per-row problems of an import).
+        self.extra = extra or {}
         if status is not None:
             self.status = status
 

@@ -45,6 +45,7 @@ SHARED_APPS = [
     "partycloud.core",
     "partycloud.accounts",
     "partycloud.audit",
+    "partycloud.hub",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -1,0 +1,89 @@
+"""Pocket-member detection (口袋党员): people who are party members but on no branch's roll.
+
+(b) roster entries that HR marks as party members and that match no active member record,
+by employee card number, in any tenant. (a) unreceived transfers join when transfers land.
+Detection is idempotent: it opens a case per person once and closes none by itself —
+a person resolves each case with a note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import Conflict, ServiceError
+from partycloud.hub.models import PocketKind, PocketMemberCase, PocketStatus, RosterEntry
+from partycloud.tenancy.models import PartyCommittee
+
+
+def registered_card_numbers() -> set[str]:
+    """Card numbers of members that count somewhere (one query per tenant)."""
+    from tenants.members.models import COUNTED_STATUSES, Member
+
+    cards: set[str] = set()
+    for tenant in PartyCommittee.objects.subsidiaries().exclude(status="archived"):
+        with tenant:
+            cards.update(
+                card.upper()
+                for card in Member.objects.filter(status__in=COUNTED_STATUSES)
+                .exclude(employee_card_number="")
+                .values_list("employee_card_number", flat=True)
+            )
+    return cards
+
+
+@transaction.atomic
+def detect_unregistered_members() -> int:
+    """Open a case for every HR-marked party member with no member record. Returns new cases."""
+    registered = registered_card_numbers()
+    already = set(
+        PocketMemberCase.objects.filter(kind=PocketKind.UNREGISTERED, status=PocketStatus.OPEN).values_list(
+            "roster_entry_id", flat=True
+        )
+    )
+    new = [
+        PocketMemberCase(
+            kind=PocketKind.UNREGISTERED,
+            tenant_id=entry.employer_id,
+            roster_entry=entry,
+            reference=entry.card_number,
+            name=entry.name,
+            suggested_action=_(
+                "Ask %(name)s (card %(card)s) where their party relationship is held; register them in their branch "
+                "or start a transfer in."
+            )
+            % {"name": entry.name, "card": entry.card_number},
+        )
+        for entry in RosterEntry.objects.filter(hr_party_member=True).exclude(pk__in=already)
+        if entry.card_number.upper() not in registered
+    ]
+    PocketMemberCase.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Any, request: Any = None) -> PocketMemberCase:
+    case = PocketMemberCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != PocketStatus.OPEN:
+        raise Conflict("hub.pocket_resolved", _("This case is already resolved."))
+    if not note.strip():
+        raise ServiceError("hub.note_required", _("Say how the case was resolved."), "note")
+    case.status = PocketStatus.RESOLVED
+    case.note = note.strip()
+    case.resolved_by = actor
+    case.resolved_at = timezone.now()
+    case.save()
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=case,
+        summary="pocket case resolved",
+        request=request,
+        tenant_id=case.tenant_id,
+    )
+    return case
