@@ -1,0 +1,58 @@
+import { createAppRouter } from '@/shared/router';
+import { useSessionStore } from '@/stores/session';
+
+type Session = ReturnType<typeof useSessionStore>;
+const admin = (session: Session) => session.hasTenantRole('tenant_admin');
+// Discipline inspectors read the audit log (the API lets them); only admins change anything.
+const auditor = (session: Session) => session.hasTenantRole('tenant_admin', 'discipline_inspector');
+
+/** The admin console on a tenant host, under /console (Django serves console.html there). */
+export const router = createAppRouter({
+  base: '/console/',
+  app: 'console',
+  login: () => import('./views/LoginView.vue'),
+  routes: [
+    {
+      path: '/',
+      component: () => import('./ConsoleLayout.vue'),
+      children: [
+        {
+          // Runs after the global guard has restored the session: inspectors only see the audit log.
+          path: '',
+          name: 'home',
+          component: () => import('./views/SettingsView.vue'),
+          beforeEnter: () => ({ name: admin(useSessionStore()) ? 'settings' : 'audit' }),
+        },
+        {
+          path: 'settings',
+          name: 'settings',
+          component: () => import('./views/SettingsView.vue'),
+          meta: { allow: admin, title: 'console.nav.settings' },
+        },
+        {
+          path: 'roles',
+          name: 'roles',
+          component: () => import('./views/RolesView.vue'),
+          meta: { allow: admin, title: 'console.nav.roles' },
+        },
+        {
+          path: 'audit',
+          name: 'audit',
+          component: () => import('./views/AuditView.vue'),
+          meta: { allow: auditor, title: 'console.nav.audit' },
+        },
+        {
+          path: 'soon/:module(organizations|members)',
+          name: 'soon',
+          component: () => import('./views/SoonView.vue'),
+          meta: { allow: auditor },
+        },
+        {
+          path: 'forbidden',
+          name: 'forbidden',
+          component: () => import('./views/ForbiddenView.vue'),
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,58 @@
+import { createAppRouter } from '@/shared/router';
+import { useSessionStore } from '@/stores/session';
+
+type Session = ReturnType<typeof useSessionStore>;
+const staff = (session: Session) => session.isGroupStaff;
+const admin = (session: Session) => session.isGroupAdmin;
+
+/** The group dashboard on the root host: Django serves group.html for every non-API path. */
+export const router = createAppRouter({
+  base: '/',
+  app: 'group',
+  login: () => import('./views/LoginView.vue'),
+  routes: [
+    {
+      path: '/',
+      component: () => import('./GroupLayout.vue'),
+      children: [
+        {
+          path: '',
+          name: 'dashboard',
+          component: () => import('./views/DashboardView.vue'),
+          meta: { title: 'group.nav.dashboard' },
+          // Staff see the overview; everyone else lands on the application form.
+          beforeEnter: () => (useSessionStore().isGroupStaff ? true : { name: 'apply' }),
+        },
+        {
+          path: 'tenants',
+          name: 'tenants',
+          component: () => import('./views/TenantsView.vue'),
+          meta: { allow: staff, title: 'group.nav.tenants' },
+        },
+        {
+          path: 'tenants/new',
+          name: 'provision',
+          component: () => import('./views/ProvisionView.vue'),
+          meta: { allow: admin, title: 'group.nav.provision' },
+        },
+        {
+          path: 'applications',
+          name: 'applications',
+          component: () => import('./views/ApplicationsView.vue'),
+          meta: { allow: staff, title: 'group.nav.applications' },
+        },
+        {
+          path: 'apply',
+          name: 'apply',
+          component: () => import('./views/ApplyView.vue'),
+          meta: { title: 'group.nav.apply' },
+        },
+        {
+          path: 'forbidden',
+          name: 'forbidden',
+          component: () => import('./views/ForbiddenView.vue'),
+        },
+      ],
+    },
+  ],
+});

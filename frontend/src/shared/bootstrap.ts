@@ -1,0 +1,25 @@
+import { createPinia } from 'pinia';
+import { createApp, type Component } from 'vue';
+import type { Router } from 'vue-router';
+
+import { setUnauthenticatedHandler } from '@/api/client';
+import { currentLocale, i18n } from '@/i18n';
+import { useSessionStore } from '@/stores/session';
+import '@/styles/base.css';
+
+/** Mount one of the three apps: Pinia, vue-i18n, its router; a lost session goes to its login. */
+export function mountApp(root: Component, router: Router): void {
+  const app = createApp(root);
+  app.use(createPinia());
+  app.use(i18n);
+  app.use(router);
+  document.documentElement.lang = currentLocale();
+
+  const session = useSessionStore();
+  setUnauthenticatedHandler(() => {
+    session.forget();
+    const current = router.currentRoute.value;
+    if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
+  });
+  app.mount('#app');
+}

@@ -1,0 +1,90 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+
+import { api, call, ensureCsrfCookie } from '@/api/client';
+import { ApiError } from '@/api/errors';
+import type { Me, SiteInfo, TenantRole } from '@/api/types';
+import { adoptSiteLocale } from '@/i18n';
+
+/** Who is signed in (from `/me`) and where we are (from `/site`). Shared by the three apps. */
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Me | null>(null);
+  const site = ref<SiteInfo | null>(null);
+  const restored = ref(false);
+
+  const groupRoles = computed(() => me.value?.group_roles ?? []);
+  const tenantRoles = computed<TenantRole[]>(() => me.value?.current_tenant?.roles ?? []);
+  const isGroupAdmin = computed(() => groupRoles.value.includes('group_admin'));
+  const isGroupStaff = computed(() => isGroupAdmin.value || groupRoles.value.includes('group_viewer'));
+
+  function hasTenantRole(...roles: TenantRole[]): boolean {
+    return roles.some((role) => tenantRoles.value.includes(role));
+  }
+
+  /** The login page's title; failures leave it empty (the page still works). */
+  async function loadSite(): Promise<SiteInfo | null> {
+    if (site.value) return site.value;
+    try {
+      site.value = (await call(api.GET('/api/v1/site'))) as SiteInfo;
+      adoptSiteLocale(site.value.locale);
+    } catch {
+      site.value = null;
+    }
+    return site.value;
+  }
+
+  /** Pick up an existing session once per page load. */
+  async function restore(): Promise<Me | null> {
+    if (restored.value) return me.value;
+    try {
+      me.value = (await call(api.GET('/api/v1/me'))) as Me;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.isUnauthenticated)) throw error;
+      me.value = null;
+    }
+    restored.value = true;
+    return me.value;
+  }
+
+  async function login(identifier: string, password: string): Promise<Me> {
+    await ensureCsrfCookie();
+    me.value = (await call(api.POST('/api/v1/auth/login', { body: { identifier, password } }))) as Me;
+    restored.value = true;
+    return me.value;
+  }
+
+  async function refresh(): Promise<void> {
+    me.value = (await call(api.GET('/api/v1/me'))) as Me;
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await call(api.POST('/api/v1/auth/logout'));
+    } finally {
+      forget();
+    }
+  }
+
+  /** The session is gone (logout, or a 401 from any call). */
+  function forget(): void {
+    me.value = null;
+    restored.value = true;
+  }
+
+  return {
+    me,
+    site,
+    restored,
+    groupRoles,
+    tenantRoles,
+    isGroupAdmin,
+    isGroupStaff,
+    hasTenantRole,
+    loadSite,
+    restore,
+    login,
+    refresh,
+    logout,
+    forget,
+  };
+});
