@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 
 export PYTHONPATH := .:platform
 
-.PHONY: help venv frontend run lint test bench clean stop messages
+.PHONY: help venv frontend frontend-check api-types run lint test bench clean stop messages
 
 help:
 	@echo "make run       start PartyCloud with its own PostgreSQL and Redis (http://localhost:8000)"
@@ -28,6 +28,7 @@ help:
 	@echo "make stop      stop the servers kept under var/"
 	@echo "make clean     remove the test servers' data and the caches"
 	@echo "make messages  extract and compile translations (needs gettext)"
+	@echo "make api-types regenerate the front end's API types after an API change"
 
 venv: $(VENV)/.installed
 
@@ -64,8 +65,25 @@ lint: venv
 	$(BIN)/mypy
 	$(DEVSERVICES) run --for test -- env $(DJANGO) $(PYTHON) manage.py makemigrations --check --dry-run
 
-test: lint frontend
+test: lint frontend frontend-check
 	$(DEVSERVICES) run --for test -- env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest $(PYTEST_ARGS)
+
+# The typed API client must match the API: dump the schema (both hosts) and compare.
+SCHEMA_DUMP := $(DJANGO) $(PYTHON) manage.py spectacular --urlconf partycloud.urls_schema --validate --fail-on-warn
+
+frontend-check: venv frontend
+ifneq ($(wildcard frontend/package.json),)
+	mkdir -p var && $(SCHEMA_DUMP) --file var/openapi.yaml
+	OPENAPI_SCHEMA=var/openapi.yaml npm --prefix frontend run check:api
+	npm --prefix frontend run lint
+	npm --prefix frontend run test:unit
+endif
+
+# After an API change: refresh frontend/openapi.yaml and the generated types.
+api-types: venv
+	test -d frontend/node_modules || (cd frontend && npm ci)
+	$(SCHEMA_DUMP) --file frontend/openapi.yaml
+	npm --prefix frontend run gen:api
 
 bench: venv
 	$(DEVSERVICES) run --for test -- env $(DJANGO) $(SHELL) -euc \

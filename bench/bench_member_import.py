@@ -34,11 +34,14 @@ def main() -> None:
 
         admin = User.objects.create_user("13700000009", "bench-pass-2026", name="基准管理员")
         tenant = do_provision_tenant(
-            CommitteeDraft(name="基准公司党委", short_name="基准", slug="bench", unified_code=unified_code(7)), first_admin=admin
+            CommitteeDraft(name="基准公司党委", short_name="基准", slug="bench", unified_code=unified_code(7)),
+            first_admin=admin,
         )
         with tenant:
             committee = do_create_organization(kind="committee", name="基准公司党委")
-            branches = [do_create_organization(kind="branch", name=f"第{i}党支部", parent=committee) for i in range(1, 41)]
+            branches = [
+                do_create_organization(kind="branch", name=f"第{i}党支部", parent=committee) for i in range(1, 41)
+            ]
 
             workbook = Workbook()
             sheet = workbook.active
@@ -71,7 +74,9 @@ def main() -> None:
         bulk_rate = ROWS / bulk_seconds
         single_rate = BASELINE_ROWS / single_seconds
         print(f"record by record (baseline, {BASELINE_ROWS} rows): {single_rate:7.0f} rows/s")
-        print(f"spreadsheet import, {ROWS} rows (read, validate all, insert): {bulk_seconds:6.1f} s = {bulk_rate:7.0f} rows/s")
+        print(
+            f"spreadsheet import, {ROWS} rows (read, validate all, insert): {bulk_seconds:6.1f} s = {bulk_rate:7.0f} rows/s"
+        )
         print(f"ratio: {bulk_rate / single_rate:.1f}x faster than record by record")
 
 

@@ -26,6 +26,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "link", "created_at", "read_at"]
+        read_only_fields = fields
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):

@@ -1119,6 +1119,13 @@ export interface components {
         Csrf: {
             csrf_token: string;
         };
+        CurrentTenant: {
+            id: number;
+            name: string;
+            slug: string;
+            roles: string[];
+            locale: string;
+        };
         DecisionRequest: {
             /** @default  */
             note: string;
@@ -1144,6 +1151,18 @@ export interface components {
          * @enum {string}
          */
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
+        Error: {
+            /** @example tenancy.slug_taken */
+            code: string;
+            /** @example 该网址简称已被使用。 */
+            message: string;
+            /** @example slug */
+            field: string | null;
+            /** @description validation: every problem; imports: every row and column */
+            errors?: {
+                [key: string]: unknown;
+            }[];
+        };
         Event: {
             readonly id: number;
             kind: string;
@@ -1184,6 +1203,14 @@ export interface components {
             pending_applications: number;
         };
         /**
+         * @description * `pending` - 等待中
+         *     * `running` - 导入中
+         *     * `failed` - 失败：未导入任何数据
+         *     * `succeeded` - 已导入
+         * @enum {string}
+         */
+        ImportStatusEnum: "pending" | "running" | "failed" | "succeeded";
+        /**
          * @description * `zh-hans` - 简体中文
          *     * `en` - English
          * @enum {string}
@@ -1197,9 +1224,7 @@ export interface components {
             email: string;
             group_roles: string[];
             tenants: components["schemas"]["TenantLink"][];
-            current_tenant: {
-                [key: string]: unknown;
-            } | null;
+            current_tenant: components["schemas"]["CurrentTenant"] | null;
         };
         Member: {
             readonly id: number;
@@ -1258,7 +1283,7 @@ export interface components {
         MemberImport: {
             readonly id: number;
             filename: string;
-            status?: components["schemas"]["MemberImportStatusEnum"];
+            status?: components["schemas"]["ImportStatusEnum"];
             total_rows?: number;
             processed_rows?: number;
             imported_rows?: number;
@@ -1272,14 +1297,6 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
-        /**
-         * @description * `pending` - 等待中
-         *     * `running` - 导入中
-         *     * `failed` - 失败：未导入任何数据
-         *     * `succeeded` - 已导入
-         * @enum {string}
-         */
-        MemberImportStatusEnum: "pending" | "running" | "failed" | "succeeded";
         MemberRequest: {
             /** 名称 */
             name: string;
@@ -1393,13 +1410,13 @@ export interface components {
         MembershipEnum: "full" | "probationary";
         Notification: {
             readonly id: number;
-            title: string;
-            body?: string;
-            link?: string;
+            readonly title: string;
+            readonly body: string;
+            readonly link: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            read_at?: string | null;
+            readonly read_at: string | null;
         };
         Organization: {
             readonly id: number;
@@ -1790,14 +1807,14 @@ export interface components {
         };
         PocketCase: {
             readonly id: number;
-            readonly kind: components["schemas"]["PocketCaseKindEnum"];
+            readonly kind: components["schemas"]["PocketKindEnum"];
             readonly kind_label: string;
             readonly tenant: number | null;
             readonly tenant_name: string;
             readonly reference: string;
             readonly name: string;
             readonly suggested_action: string;
-            readonly status: components["schemas"]["PocketCaseStatusEnum"];
+            readonly status: components["schemas"]["PocketStatusEnum"];
             readonly note: string;
             readonly resolved_by: number | null;
             /** Format: date-time */
@@ -1806,17 +1823,17 @@ export interface components {
             readonly detected_at: string;
         };
         /**
-         * @description * `unregistered` - party member on the roster but on no branch's roster
-         *     * `unreceived_transfer` - transfer left the sender but was not received in time
+         * @description * `unregistered` - 员工名册显示为党员，但不在任何支部名册中
+         *     * `unreceived_transfer` - 组织关系已转出但逾期未被接收
          * @enum {string}
          */
-        PocketCaseKindEnum: "unregistered" | "unreceived_transfer";
+        PocketKindEnum: "unregistered" | "unreceived_transfer";
         /**
-         * @description * `open` - open
-         *     * `resolved` - resolved
+         * @description * `open` - 待处理
+         *     * `resolved` - 已处理
          * @enum {string}
          */
-        PocketCaseStatusEnum: "open" | "resolved";
+        PocketStatusEnum: "open" | "resolved";
         PublicInfo: {
             name: string;
             kind: string;
@@ -1838,7 +1855,7 @@ export interface components {
         RoleAssignment: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
-            role: components["schemas"]["RoleAssignmentRoleEnum"];
+            role: components["schemas"]["TenantRoleEnum"];
             readonly role_label: string;
             /**
              * 管辖党组织
@@ -1851,22 +1868,13 @@ export interface components {
         RoleAssignmentRequest: {
             /** @description Phone or employee card number of the user */
             identifier: string;
-            role: components["schemas"]["RoleAssignmentRoleEnum"];
+            role: components["schemas"]["TenantRoleEnum"];
             /**
              * 管辖党组织
              * Format: int64
              */
             organization_id?: number | null;
         };
-        /**
-         * @description * `tenant_admin` - 单位管理员
-         *     * `secretary` - 党组织书记
-         *     * `committee_member` - 委员
-         *     * `member` - 党员
-         *     * `discipline_inspector` - 纪检委员
-         * @enum {string}
-         */
-        RoleAssignmentRoleEnum: "tenant_admin" | "secretary" | "committee_member" | "member" | "discipline_inspector";
         RosterEntry: {
             readonly id: number;
             /** 员工卡号 */
@@ -1875,8 +1883,9 @@ export interface components {
             name: string;
             employer?: number | null;
             readonly employer_name: string;
+            /** 部门 */
             department?: string;
-            /** Party member according to HR */
+            /** 人事记录为党员 */
             hr_party_member?: boolean;
             /** Format: date-time */
             updated_at?: string;
@@ -1937,6 +1946,15 @@ export interface components {
             roles: string[];
             has_member_record: boolean;
         };
+        /**
+         * @description * `tenant_admin` - 单位管理员
+         *     * `secretary` - 党组织书记
+         *     * `committee_member` - 委员
+         *     * `member` - 党员
+         *     * `discipline_inspector` - 纪检委员
+         * @enum {string}
+         */
+        TenantRoleEnum: "tenant_admin" | "secretary" | "committee_member" | "member" | "discipline_inspector";
         TenantSettings: {
             readonly id: number;
             /** 名称 */
@@ -3084,8 +3102,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description * `unregistered` - party member on the roster but on no branch's roster
-                 *     * `unreceived_transfer` - transfer left the sender but was not received in time
+                 * @description * `unregistered` - 员工名册显示为党员，但不在任何支部名册中
+                 *     * `unreceived_transfer` - 组织关系已转出但逾期未被接收
                  */
                 kind?: "unreceived_transfer" | "unregistered";
                 /** @description 用于排序结果的字段。 */
@@ -3097,8 +3115,8 @@ export interface operations {
                 /** @description 搜索关键词。 */
                 search?: string;
                 /**
-                 * @description * `open` - open
-                 *     * `resolved` - resolved
+                 * @description * `open` - 待处理
+                 *     * `resolved` - 已处理
                  */
                 status?: "open" | "resolved";
                 tenant?: number;

@@ -63,6 +63,14 @@ class TenantLinkSerializer(serializers.Serializer[Any]):
     has_member_record = serializers.BooleanField()
 
 
+class CurrentTenantSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    locale = serializers.CharField()
+
+
 class MeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -71,7 +79,7 @@ class MeSerializer(serializers.Serializer[Any]):
     email = serializers.CharField()
     group_roles = serializers.ListField(child=serializers.CharField())
     tenants = TenantLinkSerializer(many=True)
-    current_tenant = serializers.DictField(allow_null=True)
+    current_tenant = CurrentTenantSerializer(allow_null=True)
 
 
 def me_payload(user: User) -> dict[str, Any]:

@@ -103,11 +103,11 @@ def do_authenticate(identifier: str, password: str, *, request: HttpRequest | No
 # ---------------------------------------------------------------- registration and passwords
 
 
-def _check_password_rules(password: str, user: User) -> None:
+def _check_password_rules(password: str, user: User, field: str = "password") -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ServiceError("auth.weak_password", " ".join(error.messages), "password") from None
+        raise ServiceError("auth.weak_password", " ".join(error.messages), field) from None
 
 
 def check_can_register(*, phone: str, name: str, employee_card_number: str | None) -> str:
@@ -154,7 +154,7 @@ def do_register(
 def do_change_password(user: User, *, old_password: str, new_password: str, request: HttpRequest | None = None) -> None:
     if not user.check_password(old_password):
         raise ServiceError("auth.wrong_password", _("The current password is wrong."), "old_password")
-    _check_password_rules(new_password, user)
+    _check_password_rules(new_password, user, "new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
     do_record_audit(action=AuditAction.UPDATE, actor=user, target=user, summary="password changed", request=request)

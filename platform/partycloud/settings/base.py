@@ -218,7 +218,31 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every 4xx/5xx body (see core.api.exception_handler).
+    "APPEND_COMPONENTS": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["code", "message", "field"],
+                "properties": {
+                    "code": {"type": "string", "example": "tenancy.slug_taken"},
+                    "message": {"type": "string", "example": "该网址简称已被使用。"},
+                    "field": {"type": "string", "nullable": True, "example": "slug"},
+                    "errors": {
+                        "type": "array",
+                        "description": "validation: every problem; imports: every row and column",
+                        "items": {"type": "object", "additionalProperties": True},
+                    },
+                },
+            }
+        }
+    },
     "ENUM_NAME_OVERRIDES": {
+        "TenantRoleEnum": "tenants.access.models.TenantRole",
+        "OrganizationKindEnum": "tenants.organizations.models.OrganizationKind",
+        "ImportStatusEnum": "tenants.members.models.ImportStatus",
+        "PocketStatusEnum": "partycloud.hub.models.PocketStatus",
+        "PocketKindEnum": "partycloud.hub.models.PocketKind",
         "CommitteeStatusEnum": "partycloud.tenancy.models.CommitteeStatus",
         "ApplicationStatusEnum": "partycloud.tenancy.models.ApplicationStatus",
         "MemberStatusEnum": "tenants.members.models.MemberStatus",
