@@ -12,6 +12,7 @@ from tenants.access.api import RoleAssignmentViewSet
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
+from tenants.transfers.api import TransferViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("roles", RoleAssignmentViewSet, basename="role")
@@ -22,6 +23,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
 router.register("member-imports", MemberImportViewSet, basename="member-import")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 urlpatterns = [
     *common,

@@ -13,6 +13,10 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "tenant-access-index": tenant_beat_entry(
         "tenants.access.rebuild_tenant_access_index", crontab(hour=2, minute=0), window_seconds=3 * 3600
     ),
+    # Transfers not received within their validity: alert both sides every morning.
+    "overdue-transfers": tenant_beat_entry(
+        "tenants.transfers.alert_overdue_transfers", crontab(hour=8, minute=0), window_seconds=1800
+    ),
     # Pocket members (口袋党员): roster vs member records across tenants.
     "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
     # Keep spare schemas ready for near-instant provisioning.

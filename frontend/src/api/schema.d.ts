@@ -1052,6 +1052,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``?kind=incoming|outgoing|within``, ``?status=pending``, ``?overdue=true``. */
+        get: operations["transfers_list"];
+        put?: never;
+        /** @description ``?kind=incoming|outgoing|within``, ``?status=pending``, ``?overdue=true``. */
+        post: operations["transfers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``?kind=incoming|outgoing|within``, ``?status=pending``, ``?overdue=true``. */
+        get: operations["transfers_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description ``?kind=incoming|outgoing|within``, ``?status=pending``, ``?overdue=true``. */
+        post: operations["transfers_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description ``?kind=incoming|outgoing|within``, ``?status=pending``, ``?overdue=true``. */
+        post: operations["transfers_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description ``?kind=incoming|outgoing|within``, ``?status=pending``, ``?overdue=true``. */
+        post: operations["transfers_reject_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The other active party committees of the group a member can be transferred to. */
+        get: operations["transfers_destinations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1681,6 +1784,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["TenantApplication"][];
         };
+        PaginatedTransferList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Transfer"][];
+        };
         PartyCommittee: {
             readonly id: number;
             /** 名称 */
@@ -1982,6 +2100,66 @@ export interface components {
         TokenRefreshRequest: {
             refresh: string;
         };
+        Transfer: {
+            readonly id: number;
+            readonly number: string;
+            readonly kind: components["schemas"]["TransferKindEnum"];
+            readonly kind_label: string;
+            /** @default pending */
+            readonly status: components["schemas"]["TransferStatusEnum"];
+            readonly status_label: string;
+            member?: number;
+            readonly member_name: string;
+            readonly from_organization: number | null;
+            readonly from_organization_name: string;
+            to_organization?: number | null;
+            readonly to_organization_name: string;
+            readonly counterpart_tenant: number | null;
+            readonly counterpart_name: string;
+            /** 理由 */
+            reason?: string;
+            /** Format: date */
+            readonly valid_until: string;
+            readonly is_overdue: boolean;
+            readonly rule_version: string;
+            readonly decision_note: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        TransferDecisionRequest: {
+            to_organization?: number | null;
+            /** @default  */
+            note: string;
+        };
+        TransferDestinations: {
+            tenants: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `within` - 本单位内转接
+         *     * `outgoing` - 转往集团内其他单位
+         *     * `incoming` - 从集团内其他单位转入
+         * @enum {string}
+         */
+        TransferKindEnum: "within" | "outgoing" | "incoming";
+        TransferRequest: {
+            member?: number;
+            to_organization?: number | null;
+            to_tenant?: number | null;
+            /** 理由 */
+            reason?: string;
+        };
+        /**
+         * @description * `pending` - 待接收方处理
+         *     * `accepted` - 已接收
+         *     * `rejected` - 已驳回
+         *     * `cancelled` - 已撤销
+         * @enum {string}
+         */
+        TransferStatusEnum: "pending" | "accepted" | "rejected" | "cancelled";
         UploadRequest: {
             /** Format: binary */
             file: string;
@@ -3767,6 +3945,191 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartyCommittee"];
+                };
+            };
+        };
+    };
+    transfers_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `within` - 本单位内转接
+                 *     * `outgoing` - 转往集团内其他单位
+                 *     * `incoming` - 从集团内其他单位转入
+                 */
+                kind?: "incoming" | "outgoing" | "within";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `pending` - 待接收方处理
+                 *     * `accepted` - 已接收
+                 *     * `rejected` - 已驳回
+                 *     * `cancelled` - 已撤销
+                 */
+                status?: "accepted" | "cancelled" | "pending" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTransferList"];
+                };
+            };
+        };
+    };
+    transfers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferRequest"];
+                "multipart/form-data": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfers_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 transfer 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfers_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 transfer 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TransferDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferDecisionRequest"];
+                "multipart/form-data": components["schemas"]["TransferDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfers_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 transfer 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfers_reject_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 transfer 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TransferDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferDecisionRequest"];
+                "multipart/form-data": components["schemas"]["TransferDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfers_destinations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDestinations"];
                 };
             };
         };

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
 from partycloud.hub.models import PocketMemberCase, RosterEntry
-from partycloud.hub.pockets import detect_unregistered_members, do_resolve_pocket_case
+from partycloud.hub.pockets import detect_unreceived_transfers, detect_unregistered_members, do_resolve_pocket_case
 from partycloud.hub.roster import do_import_roster, template_bytes
 from partycloud.tenancy.context import active_tenant
 from tenants.access.permissions import IsTenantAdmin
@@ -135,4 +135,4 @@ class PocketCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=None, responses=inline_serializer("Detected", {"opened": serializers.IntegerField()}))
     @action(detail=False, methods=["post"], permission_classes=[IsGroupAdmin])
     def detect(self, request: Request) -> Response:
-        return Response({"opened": detect_unregistered_members()})
+        return Response({"opened": detect_unregistered_members() + detect_unreceived_transfers()})

@@ -64,3 +64,23 @@ class PocketMemberCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.name}"
+
+
+class GroupTransfer(models.Model):
+    """A transfer between two tenants of the group, as the group sees it. Both tenants'
+    ``transfers.Transfer`` rows and this one change status in the same transaction."""
+
+    number = models.CharField(max_length=24, unique=True)
+    member_name = models.CharField(max_length=50)
+    from_tenant = models.ForeignKey("tenancy.PartyCommittee", on_delete=models.PROTECT, related_name="+")
+    to_tenant = models.ForeignKey("tenancy.PartyCommittee", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, default="pending")
+    valid_until = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.member_name} {self.status}"

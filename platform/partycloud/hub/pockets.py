@@ -67,6 +67,35 @@ def detect_unregistered_members() -> int:
 
 
 @transaction.atomic
+def detect_unreceived_transfers() -> int:
+    """(a) transfers between tenants that left the sender but were not received in time."""
+    from partycloud.hub.models import GroupTransfer
+
+    already = set(
+        PocketMemberCase.objects.filter(kind=PocketKind.UNRECEIVED_TRANSFER).values_list("reference", flat=True)
+    )
+    overdue = GroupTransfer.objects.filter(status="pending", valid_until__lt=timezone.localdate()).exclude(
+        number__in=already
+    )
+    new = [
+        PocketMemberCase(
+            kind=PocketKind.UNRECEIVED_TRANSFER,
+            tenant_id=transfer.from_tenant_id,
+            reference=transfer.number,
+            name=transfer.member_name,
+            suggested_action=_(
+                "Transfer %(number)s to %(receiver)s expired on %(date)s: contact the receiving party committee, "
+                "then have it accepted or cancel it and issue a new one."
+            )
+            % {"number": transfer.number, "receiver": transfer.to_tenant.name, "date": transfer.valid_until},
+        )
+        for transfer in overdue.select_related("to_tenant")
+    ]
+    PocketMemberCase.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
 def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Any, request: Any = None) -> PocketMemberCase:
     case = PocketMemberCase.objects.select_for_update().get(pk=case.pk)
     if case.status != PocketStatus.OPEN:

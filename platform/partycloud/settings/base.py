@@ -53,6 +53,7 @@ TENANT_APPS = [
     "tenants.notifications",
     "tenants.organizations",
     "tenants.members",
+    "tenants.transfers",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

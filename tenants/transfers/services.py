@@ -1,0 +1,269 @@
+"""Use cases of transfers. Within a tenant: the receiving organization accepts. Between
+tenants: the sender initiates, the receiving tenant accepts and the record moves — sender
+marked transferred out, receiver gets the record with its history — in ONE transaction
+across both schemas, serialized on the group's row so two accepts cannot both win."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import Conflict, ServiceError
+from partycloud.hub.models import GroupTransfer
+from partycloud.tenancy.context import active_tenant
+from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
+from tenants.members.models import COUNTED_STATUSES, Member, MemberChange, MemberStatus, MemberTenure
+from tenants.members.services import _sync_member_record, do_update_member
+from tenants.organizations.models import Organization, OrganizationKind
+from tenants.transfers.models import Transfer, TransferKind, TransferRule, TransferStatus
+
+
+def current_rule(on: date | None = None) -> TransferRule:
+    rule = TransferRule.objects.filter(effective_from__lte=on or timezone.localdate()).first()
+    if rule is None:
+        raise ServiceError("transfers.no_rule", _("No transfer rule is in force; ask the administrator."))
+    return rule
+
+
+def new_number() -> str:
+    return f"ZZ{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def check_can_transfer(member: Member) -> None:
+    if member.status not in COUNTED_STATUSES:
+        raise ServiceError(
+            "transfers.member_not_active", _("Only an active member's relationship can be transferred."), "member"
+        )
+    if Transfer.objects.filter(
+        member=member, status=TransferStatus.PENDING, kind__in=[TransferKind.WITHIN, TransferKind.OUTGOING]
+    ).exists():
+        raise Conflict(
+            "transfers.already_pending", _("This member already has a transfer waiting to be received."), "member"
+        )
+
+
+def _check_destination(organization: Organization, member: Member | None = None) -> None:
+    if not organization.is_active or organization.kind == OrganizationKind.COMMITTEE:
+        raise ServiceError(
+            "transfers.bad_destination", _("Choose an active branch, general branch or party group."), "to_organization"
+        )
+    if member is not None and organization.pk == member.organization_id:
+        raise ServiceError(
+            "transfers.same_organization", _("The member is already in this organization."), "to_organization"
+        )
+
+
+def _audit(transfer: Transfer, actor: Any, summary: str, request: Any = None) -> None:
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=transfer,
+        summary=f"{transfer.number}: {summary}",
+        request=request,
+    )
+
+
+@transaction.atomic
+def do_request_transfer(
+    member: Member,
+    *,
+    to_organization: Organization | None = None,
+    to_tenant: PartyCommittee | None = None,
+    reason: str = "",
+    actor: Any = None,
+    request: Any = None,
+) -> Transfer:
+    """Start a transfer to another organization here, or to another tenant of the group."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    check_can_transfer(member)
+    rule = current_rule()
+    valid_until = timezone.localdate() + timedelta(days=rule.validity_days)
+    common = {
+        "number": new_number(), "member_name": member.name, "from_organization": member.organization,
+        "reason": reason, "valid_until": valid_until, "rule_version": rule.version, "initiated_by": _actor(actor),
+    }  # fmt: skip
+    if to_tenant is None:
+        if to_organization is None:
+            raise ServiceError(
+                "transfers.destination_required", _("Choose where the member moves to."), "to_organization"
+            )
+        _check_destination(to_organization, member)
+        transfer = Transfer.objects.create(
+            kind=TransferKind.WITHIN, member=member, to_organization=to_organization, **common
+        )
+        _audit(transfer, actor, "requested within", request)
+        return transfer
+    here = active_tenant()
+    if to_tenant.pk == here.pk or to_tenant.status != CommitteeStatus.ACTIVE or to_tenant.kind != "subsidiary":
+        raise ServiceError(
+            "transfers.bad_tenant", _("Choose another active party committee of the group."), "to_tenant"
+        )
+    group = GroupTransfer.objects.create(
+        number=common["number"], member_name=member.name, from_tenant=here, to_tenant=to_tenant, valid_until=valid_until
+    )
+    transfer = Transfer.objects.create(
+        kind=TransferKind.OUTGOING, member=member, counterpart_tenant=to_tenant, group_transfer_id=group.pk, **common
+    )
+    with to_tenant:
+        Transfer.objects.create(
+            kind=TransferKind.INCOMING, counterpart_tenant=here, group_transfer_id=group.pk,
+            **{**common, "from_organization": None, "initiated_by": _actor(actor)},
+        )  # fmt: skip
+    _audit(transfer, actor, f"requested to {to_tenant.slug}", request)
+    return transfer
+
+
+def _check_pending(transfer: Transfer) -> None:
+    if transfer.status != TransferStatus.PENDING:
+        raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
+
+
+def _decide(transfer: Transfer, status: str, actor: Any, note: str) -> None:
+    transfer.status = status
+    transfer.decided_by = _actor(actor)
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = note
+    transfer.save()
+
+
+@transaction.atomic
+def do_accept_transfer(
+    transfer: Transfer,
+    *,
+    to_organization: Organization | None = None,
+    actor: Any = None,
+    note: str = "",
+    request: Any = None,
+) -> Transfer:
+    """The receiving side accepts: within a tenant the member moves; between tenants the
+    record moves across schemas, all in this transaction."""
+    if transfer.kind == TransferKind.OUTGOING:
+        raise ServiceError("transfers.wrong_side", _("The receiving party committee accepts this transfer."))
+    if transfer.kind == TransferKind.WITHIN:
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        _check_pending(transfer)
+        assert transfer.member is not None
+        assert transfer.to_organization is not None
+        do_update_member(transfer.member, {"organization": transfer.to_organization}, actor=actor, request=request)
+        _decide(transfer, TransferStatus.ACCEPTED, actor, note)
+        _audit(transfer, actor, "accepted", request)
+        return transfer
+    if to_organization is None:
+        raise ServiceError(
+            "transfers.destination_required", _("Choose the organization that receives the member."), "to_organization"
+        )
+    _check_destination(to_organization)
+    # Serialize every decision on this transfer on the group's row, in the public schema.
+    group = GroupTransfer.objects.select_for_update().get(pk=int(transfer.group_transfer_id or 0))
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if group.status != TransferStatus.PENDING:
+        raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
+    receiver = active_tenant()
+    with group.from_tenant:
+        outgoing = Transfer.objects.select_for_update().get(number=group.number)
+        assert outgoing.member is not None
+        snapshot = _snapshot(outgoing.member)
+        do_update_member(outgoing.member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor)
+        _decide(outgoing, TransferStatus.ACCEPTED, actor, note)
+    member = receive_member(snapshot, to_organization, transfer_number=group.number, actor=actor)
+    transfer.member = member
+    transfer.to_organization = to_organization
+    _decide(transfer, TransferStatus.ACCEPTED, actor, note)
+    group.status = TransferStatus.ACCEPTED
+    group.decided_at = timezone.now()
+    group.save(update_fields=["status", "decided_at"])
+    assert active_tenant().pk == receiver.pk
+    _audit(transfer, actor, f"accepted from {group.from_tenant.slug}", request)
+    return transfer
+
+
+_COPIED = (
+    "name", "gender", "ethnicity", "birth_date", "id_card_encrypted", "id_card_index", "id_card_masked", "education",
+    "job", "phone", "employee_card_number", "joined_on", "confirmed_on", "membership", "dues_category", "user_id",
+)  # fmt: skip
+
+
+def _snapshot(member: Member) -> dict[str, Any]:
+    return {
+        "fields": {field: getattr(member, field) for field in _COPIED},
+        "history": list(
+            member.changes.order_by("created_at", "id").values("kind", "changes", "effective_on", "created_at")
+        ),
+    }
+
+
+def receive_member(snapshot: dict[str, Any], organization: Organization, *, transfer_number: str, actor: Any) -> Member:
+    """Create the record in the receiving tenant (the current schema) with its history."""
+    fields = snapshot["fields"]
+    if Member.objects.filter(id_card_index=fields["id_card_index"], status__in=COUNTED_STATUSES).exists():
+        raise Conflict("transfers.already_member_here", _("This person is already an active member here."), "member")
+    member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)
+    MemberChange.objects.bulk_create(
+        [
+            MemberChange(member=member, **{**entry, "changes": {**entry["changes"], "earlier_tenant": True}})
+            for entry in snapshot["history"]
+        ]
+    )
+    today = timezone.localdate()
+    MemberChange.objects.create(
+        member=member,
+        kind="transferred_in",
+        changes={"transfer": transfer_number},
+        effective_on=today,
+        actor=_actor(actor),
+    )
+    MemberTenure.objects.create(
+        member=member, organization=organization, membership=member.membership, started_on=today
+    )
+    _sync_member_record(member.user_id)
+    return member
+
+
+@transaction.atomic
+def do_reject_transfer(transfer: Transfer, *, actor: Any = None, note: str, request: Any = None) -> Transfer:
+    if not note.strip():
+        raise ServiceError("transfers.reason_required", _("Say why the transfer is rejected."), "note")
+    return _close(transfer, TransferStatus.REJECTED, actor=actor, note=note.strip(), request=request)
+
+
+@transaction.atomic
+def do_cancel_transfer(transfer: Transfer, *, actor: Any = None, request: Any = None) -> Transfer:
+    if transfer.kind == TransferKind.INCOMING:
+        raise ServiceError("transfers.wrong_side", _("Only the sending side can cancel a transfer."))
+    return _close(transfer, TransferStatus.CANCELLED, actor=actor, note="", request=request)
+
+
+def _close(transfer: Transfer, status: str, *, actor: Any, note: str, request: Any) -> Transfer:
+    """Reject or cancel, on every side of a transfer between tenants."""
+    if transfer.kind == TransferKind.WITHIN:
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        _check_pending(transfer)
+        _decide(transfer, status, actor, note)
+    else:
+        group = GroupTransfer.objects.select_for_update().get(pk=int(transfer.group_transfer_id or 0))
+        if group.status != TransferStatus.PENDING:
+            raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
+        for tenant in (group.from_tenant, group.to_tenant):
+            with tenant:
+                _decide(Transfer.objects.select_for_update().get(number=group.number), status, actor, note)
+        group.status = status
+        group.decided_at = timezone.now()
+        group.save(update_fields=["status", "decided_at"])
+        transfer.refresh_from_db()
+    _audit(transfer, actor, status, request)
+    return transfer
+
+
+def overdue_transfers(today: date | None = None) -> list[Transfer]:
+    return list(Transfer.objects.filter(status=TransferStatus.PENDING, valid_until__lt=today or timezone.localdate()))

@@ -1,0 +1,253 @@
+"""Transfers: within a tenant, and between tenants atomically — never in two places or none."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from partycloud.core.errors import Conflict
+from partycloud.hub.models import GroupTransfer, PocketMemberCase
+from partycloud.hub.pockets import detect_unreceived_transfers
+from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
+from tenants.members.models import Member, MemberStatus
+from tenants.members.services import counts_on, do_create_member
+from tenants.notifications.models import Notification
+from tenants.organizations.services import do_create_organization
+from tenants.transfers import services as transfer_services
+from tenants.transfers.models import Transfer
+from tenants.transfers.services import do_accept_transfer, do_request_transfer
+from tenants.transfers.tasks import alert_overdue_transfers
+from tests.conftest import TenantWorld, api
+from tests.factories import UserFactory, make_id_card, next_unified_code
+from tests.isolation import Endpoint, assert_tenant_isolated
+
+
+def branch_of(tenant: TenantWorld, name: str = "第一党支部") -> Any:
+    with tenant.tenant:
+        committee = do_create_organization(kind="committee", name=f"{tenant.tenant.short_name}党委")
+        return committee, do_create_organization(kind="branch", name=name, parent=committee)
+
+
+def member_in(tenant: TenantWorld, branch: Any, **extra: Any) -> Member:
+    with tenant.tenant:
+        return do_create_member(
+            {"name": "刘志强", "gender": "male", "joined_on": date(2012, 7, 1), "confirmed_on": date(2013, 7, 1),
+             "membership": "full", "dues_category": "employee", "organization": branch, **extra},
+            id_card_number=make_id_card(),
+        )  # fmt: skip
+
+
+def test_within_a_tenant_the_receiving_branch_accepts(tenant_a: TenantWorld):
+    committee, first = branch_of(tenant_a)
+    with tenant_a.tenant:
+        second = do_create_organization(kind="branch", name="第二党支部", parent=committee)
+    member = member_in(tenant_a, first)
+    client = api(tenant_a.host, tenant_a.admin)
+    requested = client.post(
+        "/api/v1/transfers", {"member": member.pk, "to_organization": second.pk, "reason": "岗位调动"}
+    )
+    assert requested.status_code == 201, requested.json()
+    assert requested.json()["valid_until"] == (timezone.localdate() + timedelta(days=90)).isoformat()
+    assert requested.json()["rule_version"] == "2026.1"
+    again = client.post("/api/v1/transfers", {"member": member.pk, "to_organization": second.pk})
+    assert again.json()["code"] == "transfers.already_pending"
+    accepted = client.post(f"/api/v1/transfers/{requested.json()['id']}/accept", {})
+    assert accepted.json()["status"] == "accepted"
+    with tenant_a.tenant:
+        assert Member.objects.get(pk=member.pk).organization_id == second.pk
+
+
+def test_between_tenants_the_record_moves_with_its_history(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    _, sender_branch = branch_of(tenant_a)
+    _, receiver_branch = branch_of(tenant_b, "接收党支部")
+    member = member_in(tenant_a, sender_branch)
+    sent = api(tenant_a.host, tenant_a.admin).post(
+        "/api/v1/transfers", {"member": member.pk, "to_tenant": tenant_b.tenant.pk, "reason": "调往乙公司"}
+    )
+    assert sent.status_code == 201, sent.json()
+    number = sent.json()["number"]
+    # Both sides and the group see the same transfer, pending.
+    incoming = api(tenant_b.host, tenant_b.admin).get("/api/v1/transfers?kind=incoming").json()["results"]
+    assert [(t["number"], t["status"], t["member_name"]) for t in incoming] == [(number, "pending", "刘志强")]
+    assert GroupTransfer.objects.get(number=number).status == "pending"
+
+    accepted = api(tenant_b.host, tenant_b.admin).post(
+        f"/api/v1/transfers/{incoming[0]['id']}/accept", {"to_organization": receiver_branch.pk}
+    )
+    assert accepted.status_code == 200, accepted.json()
+    assert GroupTransfer.objects.get(number=number).status == "accepted"
+    with tenant_a.tenant:
+        old = Member.objects.get(pk=member.pk)
+        assert old.status == MemberStatus.TRANSFERRED_OUT
+        assert Transfer.objects.get(number=number).status == "accepted"
+        assert sum(c["total"] for c in counts_on(timezone.localdate() + timedelta(days=1)).values()) == 0
+    with tenant_b.tenant:
+        moved = Member.objects.get(id_card_index=old.id_card_index)
+        assert (moved.status, moved.organization_id, moved.joined_on) == (
+            "active",
+            receiver_branch.pk,
+            date(2012, 7, 1),
+        )
+        assert [c.kind for c in moved.changes.order_by("id")] == ["created", "transferred_in"]
+        assert counts_on(timezone.localdate())[receiver_branch.pk]["total"] == 1
+
+
+def test_a_failure_in_the_middle_of_a_move_changes_nothing(tenant_a: TenantWorld, tenant_b: TenantWorld, monkeypatch):
+    _, sender_branch = branch_of(tenant_a)
+    _, receiver_branch = branch_of(tenant_b, "接收党支部")
+    member = member_in(tenant_a, sender_branch)
+    with tenant_a.tenant:
+        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant)
+
+    def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full while writing the receiver's record")
+
+    monkeypatch.setattr(transfer_services, "receive_member", explode)
+    with tenant_b.tenant:
+        incoming = Transfer.objects.get(number=outgoing.number)
+        with pytest.raises(RuntimeError):
+            do_accept_transfer(incoming, to_organization=receiver_branch)
+        assert Transfer.objects.get(number=outgoing.number).status == "pending"
+        assert not Member.objects.exists()
+    with tenant_a.tenant:
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+        assert Transfer.objects.get(number=outgoing.number).status == "pending"
+    assert GroupTransfer.objects.get(number=outgoing.number).status == "pending"
+
+
+def test_two_simultaneous_accepts_exactly_one_wins(django_db_blocker, platform_world):
+    """Real concurrency needs committed data and two connections: two fresh tenants, committed."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        sender = do_provision_tenant(
+            CommitteeDraft(name="并发甲党委", short_name="并发甲", slug="race-a", unified_code=next_unified_code())
+        )
+        receiver = do_provision_tenant(
+            CommitteeDraft(name="并发乙党委", short_name="并发乙", slug="race-b", unified_code=next_unified_code())
+        )
+        with sender:
+            branch = do_create_organization(
+                kind="branch", name="甲支部", parent=do_create_organization(kind="committee", name="甲")
+            )
+            member = do_create_member(
+                {"name": "并发", "gender": "female", "joined_on": date(2015, 1, 1), "confirmed_on": date(2016, 1, 1),
+                 "membership": "full", "dues_category": "employee", "organization": branch},
+                id_card_number=make_id_card(),
+            )  # fmt: skip
+            outgoing = do_request_transfer(member, to_tenant=receiver)
+        with receiver:
+            target = do_create_organization(
+                kind="branch", name="乙支部", parent=do_create_organization(kind="committee", name="乙")
+            )
+            incoming = Transfer.objects.get(number=outgoing.number)
+        connection.set_schema_to_public()
+
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def accept() -> None:
+            try:
+                with receiver:
+                    barrier.wait(timeout=10)
+                    do_accept_transfer(incoming, to_organization=target)
+                outcomes.append("won")
+            except Conflict as error:
+                outcomes.append(error.code)
+            except Exception as error:  # noqa: BLE001 - report anything else in the assertion
+                outcomes.append(repr(error))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=accept) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(outcomes) == ["transfers.already_decided", "won"]
+        with receiver:
+            assert Member.objects.count() == 1
+        with sender:
+            assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
+
+
+def test_rejection_closes_every_side_and_needs_a_reason(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    _, branch = branch_of(tenant_a)
+    member = member_in(tenant_a, branch)
+    with tenant_a.tenant:
+        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant)
+    with tenant_b.tenant:
+        incoming = Transfer.objects.get(number=outgoing.number)
+    client = api(tenant_b.host, tenant_b.admin)
+    assert (
+        client.post(f"/api/v1/transfers/{incoming.pk}/reject", {"note": ""}).json()["code"]
+        == "transfers.reason_required"
+    )
+    assert client.post(f"/api/v1/transfers/{incoming.pk}/reject", {"note": "查无此人"}).json()["status"] == "rejected"
+    with tenant_a.tenant:
+        assert Transfer.objects.get(number=outgoing.number).status == "rejected"
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_overdue_transfers_alert_both_sides_and_become_pocket_cases(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    _, branch = branch_of(tenant_a)
+    member = member_in(tenant_a, branch)
+    with tenant_a.tenant:
+        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant, actor=tenant_a.secretary)
+    past = timezone.localdate() - timedelta(days=1)
+    GroupTransfer.objects.filter(number=outgoing.number).update(valid_until=past)
+    for tenant in (tenant_a.tenant, tenant_b.tenant):
+        with tenant:
+            Transfer.objects.filter(number=outgoing.number).update(valid_until=past)
+            assert alert_overdue_transfers() == 1
+            assert alert_overdue_transfers() == 0  # once a day
+    with tenant_a.tenant:
+        assert Notification.objects.filter(user=tenant_a.secretary, title__contains="逾期").exists()
+    with tenant_b.tenant:
+        assert Notification.objects.filter(user=tenant_b.admin, title__contains=outgoing.number).exists()
+    assert detect_unreceived_transfers() == 1
+    case = PocketMemberCase.objects.get(reference=outgoing.number)
+    assert (case.kind, case.tenant_id, case.name) == ("unreceived_transfer", tenant_a.tenant.pk, "刘志强")
+    assert api(tenant_a.host, tenant_a.admin).get("/api/v1/transfers?overdue=true").json()["count"] == 1
+
+
+def test_members_cannot_handle_transfers_and_scope_applies(tenant_a: TenantWorld):
+    committee, first = branch_of(tenant_a)
+    with tenant_a.tenant:
+        second = do_create_organization(kind="branch", name="第二党支部", parent=committee)
+    member = member_in(tenant_a, second)
+    assert api(tenant_a.host, tenant_a.member).get("/api/v1/transfers").status_code == 403
+    secretary = UserFactory()
+    from tenants.access.services import do_assign_role
+
+    with tenant_a.tenant:
+        do_assign_role(user=secretary, role="secretary", organization_id=first.pk)
+    response = api(tenant_a.host, secretary).post(
+        "/api/v1/transfers", {"member": member.pk, "to_organization": first.pk}
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "transfers.out_of_scope")
+
+
+def test_transfers_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    committee, first = branch_of(tenant_a)
+    with tenant_a.tenant:
+        second = do_create_organization(kind="branch", name="第二党支部", parent=committee)
+    member = member_in(tenant_a, first)
+    with tenant_a.tenant:
+        transfer = do_request_transfer(member, to_organization=second)
+    assert_tenant_isolated(
+        Endpoint("/api/v1/transfers", object_id=transfer.pk, change={"reason": "x"}, deletable=False),
+        owner=tenant_a,
+        outsider=tenant_b,
+    )
+    for action in ("accept", "reject", "cancel"):
+        assert (
+            api(tenant_a.host, tenant_b.admin)
+            .post(f"/api/v1/transfers/{transfer.pk}/{action}", {"note": "x"})
+            .status_code
+            == 403
+        )
