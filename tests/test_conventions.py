@@ -41,7 +41,9 @@ def test_openapi_schema_is_served_and_valid(db, platform_world):
     assert response.status_code == 200
     assert api(ROOT_HOST).get("/api/docs/").status_code == 200
     assert api(ROOT_HOST).get("/api/redoc/").status_code == 200
-    call_command("spectacular", "--urlconf", "partycloud.urls_schema", "--validate", "--fail-on-warn", "--file", os.devnull)
+    call_command(
+        "spectacular", "--urlconf", "partycloud.urls_schema", "--validate", "--fail-on-warn", "--file", os.devnull
+    )
 
 
 def test_health_probes_answer_on_any_host(db):
