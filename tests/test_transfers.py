@@ -251,3 +251,83 @@ def test_transfers_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld):
             .status_code
             == 403
         )
+
+
+def test_out_of_the_group_a_letter_with_qr_and_receipt_archives_the_record(tenant_a: TenantWorld):
+    import io
+
+    from pypdf import PdfReader
+
+    _, branch = branch_of(tenant_a)
+    member = member_in(tenant_a, branch)
+    client = api(tenant_a.host, tenant_a.admin)
+    issued = client.post(
+        "/api/v1/transfer-letters/out-of-group",
+        {"member": member.pk, "external_organization": "某市某区机关工委", "reason": "调出集团"},
+    )
+    assert issued.status_code == 201, issued.json()
+    transfer = issued.json()
+    with tenant_a.tenant:
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
+    pdf = client.get(f"/api/v1/transfer-letters/{transfer['id']}/letter")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert transfer["number"] in text
+    # The QR code's link verifies the letter; a guessed code does not.
+    from tenants.transfers.letters import verification_code
+
+    verify = api(tenant_a.host).get(
+        f"/api/v1/transfer-letters/verify?number={transfer['number']}&code={verification_code(transfer['number'])}"
+    )
+    assert verify.json()["valid"] is True
+    assert verify.json()["member_name"] == "刘**"
+    assert (
+        api(tenant_a.host).get(f"/api/v1/transfer-letters/verify?number={transfer['number']}&code=guess").status_code
+        == 404
+    )
+    receipt = client.post(f"/api/v1/transfer-letters/{transfer['id']}/receipt", {"note": "回执已收到"})
+    assert receipt.json()["status"] == "accepted"
+
+
+def test_cancelling_a_letter_restores_the_member(tenant_a: TenantWorld):
+    _, branch = branch_of(tenant_a)
+    member = member_in(tenant_a, branch)
+    client = api(tenant_a.host, tenant_a.admin)
+    issued = client.post(
+        "/api/v1/transfer-letters/out-of-group", {"member": member.pk, "external_organization": "外单位党委"}
+    )
+    assert client.post(f"/api/v1/transfers/{issued.json()['id']}/cancel").json()["status"] == "cancelled"
+    with tenant_a.tenant:
+        assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_into_the_group_registration_uses_the_letter_number_once(tenant_a: TenantWorld):
+    _, branch = branch_of(tenant_a)
+    body = {
+        "name": "周建华", "gender": "male", "id_card_number": make_id_card(), "joined_on": "2010-07-01",
+        "confirmed_on": "2011-07-01", "membership": "full", "dues_category": "employee", "organization": branch.pk,
+        "letter_number": "京组介字2026第0815号", "external_organization": "北京市某区委组织部",
+    }  # fmt: skip
+    client = api(tenant_a.host, tenant_a.admin)
+    registered = client.post("/api/v1/transfer-letters/from-outside", body)
+    assert registered.status_code == 201, registered.json()
+    assert (registered.json()["kind"], registered.json()["status"]) == ("into_group", "accepted")
+    again = client.post("/api/v1/transfer-letters/from-outside", body | {"id_card_number": make_id_card()})
+    assert (again.status_code, again.json()["code"]) == (409, "transfers.letter_used")
+    with tenant_a.tenant:
+        member = Member.objects.get(name="周建华")
+        assert member.changes.filter(kind="transferred_in").exists()
+
+
+def test_letters_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    _, branch = branch_of(tenant_a)
+    member = member_in(tenant_a, branch)
+    issued = (
+        api(tenant_a.host, tenant_a.admin)
+        .post("/api/v1/transfer-letters/out-of-group", {"member": member.pk, "external_organization": "外单位"})
+        .json()
+    )
+    for client in (api(tenant_a.host, tenant_b.admin), api(tenant_a.host)):
+        assert client.get(f"/api/v1/transfer-letters/{issued['id']}/letter").status_code in {401, 403}
+        assert client.post(f"/api/v1/transfer-letters/{issued['id']}/receipt", {"note": "x"}).status_code in {401, 403}
+    assert api(tenant_b.host, tenant_b.admin).get(f"/api/v1/transfer-letters/{issued['id']}/letter").status_code == 404

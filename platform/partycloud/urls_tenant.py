@@ -12,7 +12,7 @@ from tenants.access.api import RoleAssignmentViewSet
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
-from tenants.transfers.api import TransferViewSet
+from tenants.transfers.api import LetterVerificationView, LetterViewSet, TransferViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("roles", RoleAssignmentViewSet, basename="role")
@@ -24,10 +24,12 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
 router.register("member-imports", MemberImportViewSet, basename="member-import")
 router.register("transfers", TransferViewSet, basename="transfer")
+router.register("transfer-letters", LetterViewSet, basename="transfer-letter")
 
 urlpatterns = [
     *common,
     path("api/v1/settings", TenantSettingsView.as_view(), name="tenant-settings"),
+    path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,17 +15,30 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from partycloud.core.errors import NotAllowed
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import NotAllowed, NotFoundError
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
 from tenants.access.services import user_covers
+from tenants.members.api import MemberSerializer
 from tenants.members.models import Member
 from tenants.organizations.models import Organization
+from tenants.transfers.letters import letter_pdf, verification_code
 from tenants.transfers.models import Transfer, TransferKind
-from tenants.transfers.services import do_accept_transfer, do_cancel_transfer, do_reject_transfer, do_request_transfer
+from tenants.transfers.services import (
+    do_accept_transfer,
+    do_cancel_transfer,
+    do_issue_introduction_letter,
+    do_record_receipt,
+    do_register_from_outside,
+    do_reject_transfer,
+    do_request_transfer,
+)
 
 HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
 
@@ -149,3 +165,126 @@ class TransferViewSet(
         here = active_tenant()
         tenants = PartyCommittee.objects.active().exclude(pk=here.pk).order_by("name")
         return Response({"tenants": [{"id": t.pk, "name": t.name, "slug": t.slug} for t in tenants]})
+
+
+# ---------------------------------------------------------------- out of and into the group
+
+
+class LetterRequestSerializer(serializers.Serializer[Any]):
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    external_organization = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class FromOutsideSerializer(MemberSerializer):
+    letter_number = serializers.CharField(max_length=40, write_only=True)
+    external_organization = serializers.CharField(max_length=200, write_only=True)
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "letter_number", "external_organization"]
+
+
+class LetterViewSet(viewsets.GenericViewSet[Transfer]):
+    """Transfers out of the group (introduction letter with QR code and receipt stub) and into
+    the group from outside (registration with the letter's number)."""
+
+    permission_classes = [CanHandleTransfers]
+    queryset = Transfer.objects.all()
+    serializer_class = TransferSerializer
+
+    @extend_schema(request=LetterRequestSerializer, responses={201: TransferSerializer})
+    @action(detail=False, methods=["post"], url_path="out-of-group")
+    def out_of_group(self, request: Request) -> Response:
+        body = LetterRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = body.validated_data["member"]
+        check_covers(request, member.organization_id)
+        transfer = do_issue_introduction_letter(
+            member, external_organization=body.validated_data["external_organization"],
+            reason=body.validated_data["reason"], actor=request.user, request=request._request,
+        )  # fmt: skip
+        return Response(TransferSerializer(transfer).data, status=201)
+
+    @extend_schema(request=FromOutsideSerializer, responses={201: TransferSerializer})
+    @action(detail=False, methods=["post"], url_path="from-outside")
+    def from_outside(self, request: Request) -> Response:
+        body = FromOutsideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        check_covers(request, data["organization"].pk)
+        letter_number, external = data.pop("letter_number"), data.pop("external_organization")
+        number = data.pop("id_card_number")
+        data.pop("placed_on", None)
+        data.pop("effective_on", None)
+        transfer = do_register_from_outside(
+            data, id_card_number=number, letter_number=letter_number, external_organization=external,
+            actor=request.user, request=request._request,
+        )  # fmt: skip
+        return Response(TransferSerializer(transfer).data, status=201)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def letter(self, request: Request, pk: str | None = None) -> HttpResponse:
+        transfer = self.get_object()
+        if transfer.kind != TransferKind.OUT_OF_GROUP:
+            raise NotFoundError(
+                "transfers.no_letter", _("Only a transfer out of the group has an introduction letter.")
+            )
+        check_covers(request, transfer.from_organization_id)
+        content = letter_pdf(transfer, active_tenant())
+        do_record_audit(
+            action=AuditAction.EXPORT,
+            actor=request.user,
+            target=transfer,
+            summary="introduction letter",
+            request=request._request,
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'介绍信-{transfer.number}.pdf')}"
+        return response
+
+    @extend_schema(request=TransferDecisionSerializer, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def receipt(self, request: Request, pk: str | None = None) -> Response:
+        transfer = self.get_object()
+        check_covers(request, transfer.from_organization_id)
+        body = TransferDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = do_record_receipt(
+            transfer, actor=request.user, note=body.validated_data["note"], request=request._request
+        )
+        return Response(TransferSerializer(done).data)
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "LetterVerification",
+        {
+            "valid": serializers.BooleanField(),
+            "number": serializers.CharField(),
+            "member_name": serializers.CharField(),
+            "issued_by": serializers.CharField(),
+            "to": serializers.CharField(),
+            "valid_until": serializers.DateField(),
+            "status": serializers.CharField(),
+        },
+    )
+)
+class LetterVerificationView(APIView):
+    """Anonymous: the receiving organization scans the QR code to check a letter is genuine."""
+
+    permission_classes: list[Any] = []
+    authentication_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        number = request.query_params.get("number", "")
+        code = request.query_params.get("code", "")
+        transfer = Transfer.objects.filter(number=number, kind=TransferKind.OUT_OF_GROUP).first()
+        if transfer is None or not hmac.compare_digest(code, verification_code(number)):
+            return Response({"valid": False, "number": number}, status=404)
+        name = transfer.member_name
+        return Response({
+            "valid": True, "number": number, "member_name": name[:1] + "*" * (len(name) - 1),
+            "issued_by": active_tenant().name, "to": transfer.external_organization,
+            "valid_until": transfer.valid_until, "status": transfer.get_status_display(),
+        })  # fmt: skip

@@ -29,6 +29,8 @@ class TransferKind(models.TextChoices):
     WITHIN = "within", _("within this party committee")
     OUTGOING = "outgoing", _("to another party committee of the group")
     INCOMING = "incoming", _("from another party committee of the group")
+    OUT_OF_GROUP = "out_of_group", _("out of the group (introduction letter)")
+    INTO_GROUP = "into_group", _("into the group from outside")
 
 
 class TransferStatus(models.TextChoices):
@@ -57,6 +59,10 @@ class Transfer(models.Model):
     )
     group_transfer_id = models.BigIntegerField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Out of / into the group: the party organization outside the group, and for letters
+    # received from outside, that letter's own number.
+    external_organization = models.CharField(_("organization outside the group"), max_length=200, blank=True)
+    letter_number = models.CharField(_("introduction letter number"), max_length=40, blank=True)
     valid_until = models.DateField()
     rule_version = models.CharField(max_length=40)
     decision_note = models.CharField(max_length=300, blank=True)
@@ -70,7 +76,7 @@ class Transfer(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=models.Q(status="pending", kind__in=["within", "outgoing"]),
+                fields=["member"], condition=models.Q(status="pending", kind__in=["within", "outgoing", "out_of_group"]),
                 name="one_pending_transfer_per_member",
             )
         ]  # fmt: skip

@@ -46,7 +46,9 @@ def check_can_transfer(member: Member) -> None:
             "transfers.member_not_active", _("Only an active member's relationship can be transferred."), "member"
         )
     if Transfer.objects.filter(
-        member=member, status=TransferStatus.PENDING, kind__in=[TransferKind.WITHIN, TransferKind.OUTGOING]
+        member=member,
+        status=TransferStatus.PENDING,
+        kind__in=[TransferKind.WITHIN, TransferKind.OUTGOING, TransferKind.OUT_OF_GROUP],
     ).exists():
         raise Conflict(
             "transfers.already_pending", _("This member already has a transfer waiting to be received."), "member"
@@ -148,8 +150,10 @@ def do_accept_transfer(
 ) -> Transfer:
     """The receiving side accepts: within a tenant the member moves; between tenants the
     record moves across schemas, all in this transaction."""
-    if transfer.kind == TransferKind.OUTGOING:
+    if transfer.kind in {TransferKind.OUTGOING, TransferKind.INTO_GROUP}:
         raise ServiceError("transfers.wrong_side", _("The receiving party committee accepts this transfer."))
+    if transfer.kind == TransferKind.OUT_OF_GROUP:
+        raise ServiceError("transfers.use_receipt", _("Record the returned receipt for a letter out of the group."))
     if transfer.kind == TransferKind.WITHIN:
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         _check_pending(transfer)
@@ -246,7 +250,14 @@ def do_cancel_transfer(transfer: Transfer, *, actor: Any = None, request: Any = 
 
 def _close(transfer: Transfer, status: str, *, actor: Any, note: str, request: Any) -> Transfer:
     """Reject or cancel, on every side of a transfer between tenants."""
-    if transfer.kind == TransferKind.WITHIN:
+    if transfer.kind == TransferKind.OUT_OF_GROUP:
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        _check_pending(transfer)
+        if status == TransferStatus.CANCELLED and transfer.member is not None:
+            # The letter is withdrawn: the member counts here again from today.
+            do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=actor)
+        _decide(transfer, status, actor, note)
+    elif transfer.kind == TransferKind.WITHIN:
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         _check_pending(transfer)
         _decide(transfer, status, actor, note)
@@ -267,3 +278,81 @@ def _close(transfer: Transfer, status: str, *, actor: Any, note: str, request: A
 
 def overdue_transfers(today: date | None = None) -> list[Transfer]:
     return list(Transfer.objects.filter(status=TransferStatus.PENDING, valid_until__lt=today or timezone.localdate()))
+
+
+# ---------------------------------------------------------------- out of and into the group
+
+
+@transaction.atomic
+def do_issue_introduction_letter(
+    member: Member, *, external_organization: str, reason: str = "", actor: Any = None, request: Any = None
+) -> Transfer:
+    """Transfer out of the group: issue the letter, archive the record here (transferred out).
+    The transfer stays pending until the receiving organization's receipt comes back."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    check_can_transfer(member)
+    if not external_organization.strip():
+        raise ServiceError(
+            "transfers.external_required",
+            _("Enter the party organization that receives the member."),
+            "external_organization",
+        )
+    rule = current_rule()
+    transfer = Transfer.objects.create(
+        number=new_number(), kind=TransferKind.OUT_OF_GROUP, member=member, member_name=member.name,
+        from_organization=member.organization, external_organization=external_organization.strip(), reason=reason,
+        valid_until=timezone.localdate() + timedelta(days=rule.validity_days), rule_version=rule.version,
+        initiated_by=_actor(actor),
+    )  # fmt: skip
+    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor, request=request)
+    _audit(transfer, actor, f"letter issued to {transfer.external_organization}", request)
+    return transfer
+
+
+@transaction.atomic
+def do_record_receipt(transfer: Transfer, *, actor: Any = None, note: str = "", request: Any = None) -> Transfer:
+    """The receipt stub came back: the transfer out of the group is complete."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.kind != TransferKind.OUT_OF_GROUP:
+        raise ServiceError("transfers.not_a_letter", _("Only a letter out of the group has a receipt."))
+    _check_pending(transfer)
+    _decide(transfer, TransferStatus.ACCEPTED, actor, note)
+    _audit(transfer, actor, "receipt recorded", request)
+    return transfer
+
+
+@transaction.atomic
+def do_register_from_outside(
+    data: dict[str, Any],
+    *,
+    id_card_number: str,
+    letter_number: str,
+    external_organization: str,
+    actor: Any = None,
+    request: Any = None,
+) -> Transfer:
+    """Transfer into the group from outside: register the member with the letter's number."""
+    from tenants.members.services import do_create_member
+
+    if not letter_number.strip():
+        raise ServiceError(
+            "transfers.letter_number_required", _("Enter the introduction letter's number."), "letter_number"
+        )
+    if Transfer.objects.filter(kind=TransferKind.INTO_GROUP, letter_number=letter_number.strip()).exists():
+        raise Conflict(
+            "transfers.letter_used", _("This introduction letter has already been registered."), "letter_number"
+        )
+    member = do_create_member(data, id_card_number=id_card_number, actor=actor, request=request)
+    rule = current_rule()
+    transfer = Transfer.objects.create(
+        number=new_number(), kind=TransferKind.INTO_GROUP, status=TransferStatus.ACCEPTED, member=member,
+        member_name=member.name, to_organization=member.organization, external_organization=external_organization,
+        letter_number=letter_number.strip(), valid_until=timezone.localdate(), rule_version=rule.version,
+        initiated_by=_actor(actor), decided_by=_actor(actor), decided_at=timezone.now(),
+    )  # fmt: skip
+    MemberChange.objects.create(
+        member=member, kind="transferred_in", changes={"letter": transfer.letter_number, "from": external_organization},
+        effective_on=timezone.localdate(), actor=_actor(actor),
+    )  # fmt: skip
+    _audit(transfer, actor, f"registered from outside with letter {transfer.letter_number}", request)
+    return transfer

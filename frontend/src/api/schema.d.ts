@@ -1052,6 +1052,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/transfer-letters/{id}/letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Transfers out of the group (introduction letter with QR code and receipt stub) and into
+         *     the group from outside (registration with the letter's number).
+         */
+        get: operations["transfer_letters_letter_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfer-letters/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Transfers out of the group (introduction letter with QR code and receipt stub) and into
+         *     the group from outside (registration with the letter's number).
+         */
+        post: operations["transfer_letters_receipt_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfer-letters/from-outside": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Transfers out of the group (introduction letter with QR code and receipt stub) and into
+         *     the group from outside (registration with the letter's number).
+         */
+        post: operations["transfer_letters_from_outside_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfer-letters/out-of-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Transfers out of the group (introduction letter with QR code and receipt stub) and into
+         *     the group from outside (registration with the letter's number).
+         */
+        post: operations["transfer_letters_out_of_group_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfer-letters/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Anonymous: the receiving organization scans the QR code to check a letter is genuine. */
+        get: operations["transfer_letters_verify_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/transfers": {
         parameters: {
             query?: never;
@@ -1274,6 +1371,57 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
+        FromOutsideRequest: {
+            /** 名称 */
+            name: string;
+            /** 性别 */
+            gender: components["schemas"]["GenderEnum"];
+            /** 民族 */
+            ethnicity?: string;
+            /**
+             * 出生日期
+             * Format: date
+             */
+            birth_date?: string;
+            id_card_number: string;
+            /** 学历 */
+            education?: components["schemas"]["EducationEnum"] | components["schemas"]["BlankEnum"];
+            /** 工作岗位 */
+            job?: string;
+            /** 手机号 */
+            phone?: string;
+            /** 员工卡号 */
+            employee_card_number?: string;
+            /**
+             * 入党日期
+             * Format: date
+             */
+            joined_on: string;
+            /**
+             * 转正日期
+             * Format: date
+             */
+            confirmed_on?: string | null;
+            /** 党员类别 */
+            membership: components["schemas"]["MembershipEnum"];
+            /** 党费类别 */
+            dues_category: components["schemas"]["DuesCategoryEnum"];
+            /** 状态 */
+            status?: components["schemas"]["MemberStatusEnum"];
+            organization: number;
+            /**
+             * Format: date
+             * @description when the member joined this organization
+             */
+            placed_on?: string;
+            /**
+             * Format: date
+             * @description when a change took effect
+             */
+            effective_on?: string;
+            letter_number: string;
+            external_organization: string;
+        };
         /**
          * @description * `male` - 男
          *     * `female` - 女
@@ -1313,6 +1461,22 @@ export interface components {
          * @enum {string}
          */
         ImportStatusEnum: "pending" | "running" | "failed" | "succeeded";
+        LetterRequestRequest: {
+            member: number;
+            external_organization: string;
+            /** @default  */
+            reason: string;
+        };
+        LetterVerification: {
+            valid: boolean;
+            number: string;
+            member_name: string;
+            issued_by: string;
+            to: string;
+            /** Format: date */
+            valid_until: string;
+            status: string;
+        };
         /**
          * @description * `zh-hans` - 简体中文
          *     * `en` - English
@@ -2142,9 +2306,11 @@ export interface components {
          * @description * `within` - 本单位内转接
          *     * `outgoing` - 转往集团内其他单位
          *     * `incoming` - 从集团内其他单位转入
+         *     * `out_of_group` - 转出集团（开具介绍信）
+         *     * `into_group` - 从集团外转入
          * @enum {string}
          */
-        TransferKindEnum: "within" | "outgoing" | "incoming";
+        TransferKindEnum: "within" | "outgoing" | "incoming" | "out_of_group" | "into_group";
         TransferRequest: {
             member?: number;
             to_organization?: number | null;
@@ -3949,6 +4115,125 @@ export interface operations {
             };
         };
     };
+    transfer_letters_letter_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 transfer 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    transfer_letters_receipt_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 transfer 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TransferDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferDecisionRequest"];
+                "multipart/form-data": components["schemas"]["TransferDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfer_letters_from_outside_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromOutsideRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FromOutsideRequest"];
+                "multipart/form-data": components["schemas"]["FromOutsideRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfer_letters_out_of_group_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LetterRequestRequest"];
+                "multipart/form-data": components["schemas"]["LetterRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+        };
+    };
+    transfer_letters_verify_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterVerification"];
+                };
+            };
+        };
+    };
     transfers_list: {
         parameters: {
             query?: {
@@ -3956,8 +4241,10 @@ export interface operations {
                  * @description * `within` - 本单位内转接
                  *     * `outgoing` - 转往集团内其他单位
                  *     * `incoming` - 从集团内其他单位转入
+                 *     * `out_of_group` - 转出集团（开具介绍信）
+                 *     * `into_group` - 从集团外转入
                  */
-                kind?: "incoming" | "outgoing" | "within";
+                kind?: "incoming" | "into_group" | "out_of_group" | "outgoing" | "within";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
