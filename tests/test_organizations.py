@@ -167,3 +167,31 @@ def test_organizations_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld
         owner=tenant_a,
         outsider=tenant_b,
     )
+
+
+def test_validity_rules_warn_but_never_block(tenant_a: TenantWorld, tree):
+    from tenants.organizations.models import CommitteeMember
+
+    with tenant_a.tenant:
+        CommitteeMember.objects.create(organization=tree["first"], user=tenant_a.secretary, post="书记")
+    rows = {row["id"]: row for row in api(tenant_a.host, tenant_a.admin).get("/api/v1/organizations").json()["results"]}
+    codes = {w["code"] for w in rows[tree["first"].pk]["warnings"]}
+    assert codes == {"organizations.branch_too_small", "organizations.committee_without_quorum"}
+    assert "至少需要 3 名正式党员" in rows[tree["first"].pk]["warnings"][0]["message"]
+    assert rows[tree["committee"].pk]["warnings"] == []
+
+
+def test_re_election_reminders_go_out_once(tenant_a: TenantWorld, tree):
+    from tenants.notifications.models import Notification
+    from tenants.organizations.tasks import remind_re_elections
+
+    soon = date.today().replace(year=date.today().year - 3) + __import__("datetime").timedelta(days=30)
+    api(tenant_a.host, tenant_a.admin).patch(
+        f"/api/v1/organizations/{tree['second'].pk}", {"term_started_on": soon.isoformat()}
+    )
+    with tenant_a.tenant:
+        assert remind_re_elections() == 1
+        assert remind_re_elections() == 0
+        assert Notification.objects.filter(user=tenant_a.admin, title__startswith="换届提醒").count() == 1
+    row = api(tenant_a.host, tenant_a.admin).get(f"/api/v1/organizations/{tree['second'].pk}").json()
+    assert "organizations.re_election_due" in {w["code"] for w in row["warnings"]}

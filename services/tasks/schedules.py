@@ -17,6 +17,10 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "overdue-transfers": tenant_beat_entry(
         "tenants.transfers.alert_overdue_transfers", crontab(hour=8, minute=0), window_seconds=1800
     ),
+    # Terms of office ending within 90 days (换届提醒).
+    "re-elections": tenant_beat_entry(
+        "tenants.organizations.remind_re_elections", crontab(hour=8, minute=30), window_seconds=1800
+    ),
     # Pocket members (口袋党员): roster vs member records across tenants.
     "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
     # Keep spare schemas ready for near-instant provisioning.

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from tenants.organizations.services import (
     do_merge_organization,
     do_move_organization,
     do_update_organization,
+    organization_warnings,
 )
 
 MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -41,15 +42,21 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     re_election_due_on = serializers.DateField(read_only=True)
     children_count = serializers.IntegerField(read_only=True, default=0)
+    full_members = serializers.IntegerField(read_only=True, default=0)
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = Organization
         fields = [
             "id", "parent", "kind", "kind_label", "name", "short_name", "depth", "established_on",
             "secretary", "secretary_id", "term_started_on", "term_years", "re_election_due_on",
-            "is_active", "merged_into", "children_count", "created_at",
+            "is_active", "merged_into", "children_count", "full_members", "warnings", "created_at",
         ]  # fmt: skip
         read_only_fields = ["depth", "is_active", "merged_into", "created_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
+    def get_warnings(self, organization: Organization) -> list[dict[str, str]]:
+        return organization_warnings(organization, getattr(organization, "full_members", 0))
 
 
 class TargetSerializer(serializers.Serializer[Any]):

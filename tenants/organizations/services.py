@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.audit.models import AuditAction
@@ -177,3 +178,34 @@ def do_merge_organization(
         action=AuditAction.UPDATE, actor=actor, target=source, summary=f"merged into {target.pk}", request=request
     )
     return target
+
+
+# DOMAIN_RULES §2: warn, never block.
+MIN_BRANCH_FULL_MEMBERS = 3
+MIN_FULL_MEMBERS_FOR_BRANCH_COMMITTEE = 7
+RE_ELECTION_WARNING_DAYS = 90
+
+
+def organization_warnings(organization: Organization, full_members: int) -> list[dict[str, str]]:
+    """What a party worker should look at: too few members, a committee without quorum, a term ending."""
+    warnings: list[dict[str, str]] = []
+    if organization.kind == OrganizationKind.BRANCH and organization.is_active:
+        if full_members < MIN_BRANCH_FULL_MEMBERS:
+            warnings.append({
+                "code": "organizations.branch_too_small",
+                "message": _("A branch needs at least %(min)d full members (has %(count)d).")
+                % {"min": MIN_BRANCH_FULL_MEMBERS, "count": full_members},
+            })  # fmt: skip
+        if organization.committee.exists() and full_members < MIN_FULL_MEMBERS_FOR_BRANCH_COMMITTEE:
+            warnings.append({
+                "code": "organizations.committee_without_quorum",
+                "message": _("A branch committee needs at least %(min)d full members (has %(count)d).")
+                % {"min": MIN_FULL_MEMBERS_FOR_BRANCH_COMMITTEE, "count": full_members},
+            })  # fmt: skip
+    due = organization.re_election_due_on
+    if due is not None and (due - timezone.localdate()).days <= RE_ELECTION_WARNING_DAYS:
+        warnings.append({
+            "code": "organizations.re_election_due",
+            "message": _("The term of office ends on %(date)s: prepare the re-election.") % {"date": due.isoformat()},
+        })  # fmt: skip
+    return warnings

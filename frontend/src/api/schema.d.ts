@@ -1715,6 +1715,11 @@ export interface components {
             readonly merged_into: number | null;
             /** @default 0 */
             readonly children_count: number;
+            /** @default 0 */
+            readonly full_members: number;
+            readonly warnings: {
+                [key: string]: string;
+            }[];
             /** Format: date-time */
             readonly created_at: string;
         };
