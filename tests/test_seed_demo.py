@@ -22,6 +22,11 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     assert {"power", "build", "finance"} <= slugs
     with PartyCommittee.objects.get(slug="power"):
         assert RoleAssignment.objects.filter(role="member").count() == 4
+        from tenants.members.models import Member
+        from tenants.organizations.models import Organization
+
+        assert Organization.objects.count() == 6
+        assert Member.objects.count() == 4  # secretary, inspector and two members, each with a record
     assert GroupRole.objects.filter(user__phone="13800000001", role="group_admin").exists()
     login = api("power.partycloud.test").post(
         "/api/v1/auth/login", {"identifier": "13900000101", "password": "dangjian2026"}

@@ -20,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -222,3 +223,49 @@ class BrowserRun:
 def browser(frontend_dist: Path, chromium: str, uvicorn_server: LiveServer) -> BrowserRun:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return BrowserRun(uvicorn_server, chromium)
+
+
+@dataclass
+class RecordsWorld:
+    """Two committed tenants for the member-records journey: the sender starts with no
+    organizations (the admin builds them in the browser); the receiver has its tree."""
+
+    sender: PartyCommittee
+    sender_admin: Person
+    receiver: PartyCommittee
+    receiver_admin: Person
+    receiver_branch: str
+
+
+@pytest.fixture(scope="session")
+def records_world(platform_world: dict[str, Any], django_db_blocker: Any) -> RecordsWorld:
+    from tenants.organizations.services import do_create_organization
+
+    suffix = secrets.token_hex(2)
+    with django_db_blocker.unblock():
+        sender_admin = UserFactory(name="戊公司管理员")
+        sender = do_provision_tenant(
+            CommitteeDraft(
+                name=f"戊公司{suffix}党委", short_name="戊公司", slug=f"e2e-wu-{suffix}", unified_code=next_unified_code()
+            ),
+            first_admin=sender_admin,
+        )
+        receiver_admin = UserFactory(name="己公司管理员")
+        receiver = do_provision_tenant(
+            CommitteeDraft(
+                name=f"己公司{suffix}党委", short_name="己公司", slug=f"e2e-ji-{suffix}", unified_code=next_unified_code()
+            ),
+            first_admin=receiver_admin,
+        )
+        with receiver:
+            root = do_create_organization(kind="committee", name=f"己公司{suffix}党委")
+            do_create_organization(kind="branch", name="机关党支部", parent=root)
+            do_create_organization(kind="branch", name="生产一线党支部", parent=root)
+        connection.set_schema_to_public()
+    return RecordsWorld(
+        sender=sender,
+        sender_admin=Person(sender_admin),
+        receiver=receiver,
+        receiver_admin=Person(receiver_admin),
+        receiver_branch="生产一线党支部",
+    )

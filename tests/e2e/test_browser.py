@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tenants.notifications.services import do_notify
 from tests.conftest import ROOT_HOST
-from tests.e2e.conftest import BrowserRun, BrowserWorld, committed
-from tests.factories import next_unified_code
+from tests.e2e.conftest import ARTIFACTS, BrowserRun, BrowserWorld, RecordsWorld, committed
+from tests.factories import make_id_card, next_unified_code
 
 # django_db: pytest-django creates the test database only for sessions where a test asks for it.
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
@@ -88,3 +89,104 @@ def test_member_uses_the_portal_on_a_phone_with_live_notifications(browser: Brow
         },
         on_signal=send_live_notification,
     )
+
+
+# ---------------------------------------------------------------- member records
+
+BRANCHES = ("第一党支部", "第二党支部")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ("建国", "秀英", "志强", "丽华", "海燕", "卫东", "晓明", "红梅", "国庆", "春花")
+
+
+def _member_rows(count: int) -> list[list[str]]:
+    """Valid rows in the template's column order (see tenants.members.imports.COLUMNS)."""
+    rows = []
+    for i in range(count):
+        birth = f"19{70 + i % 25}0{1 + i % 9}{10 + i % 18}"
+        rows.append(
+            [
+                f"{SURNAMES[i % len(SURNAMES)]}{GIVEN[i // len(SURNAMES) % len(GIVEN)]}{'' if i < 20 else i}",
+                "男" if i % 2 else "女",
+                "汉族",
+                make_id_card(birth),
+                "大学本科",
+                "工程师",
+                f"1390000{i:04d}",
+                f"E{20000 + i}",
+                "2015-07-01",
+                "2016-07-01",
+                "正式党员",
+                "在职",
+                BRANCHES[i % 2],
+            ]
+        )
+    return rows
+
+
+def _workbook(path: Path, rows: list[list[str]]) -> Path:
+    from openpyxl import Workbook
+
+    from tenants.members.imports import COLUMNS
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "党员信息"
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
+    browser: BrowserRun, records_world: RecordsWorld, tmp_path: Path
+):
+    good = _member_rows(50)
+    bad = [list(row) for row in good]
+    # Three mistakes a secretary makes: a mistyped ID-card number, an impossible date, a word.
+    card = bad[6][3]
+    bad[6][3] = card[:-1] + ("0" if card[-1] != "0" else "1")
+    bad[18][8] = "2019.13.01"
+    bad[32][1] = "男性"
+    transferred = good[0][0]
+
+    browser.run(
+        "console_member_records",
+        {
+            "consoleUrl": browser.url(records_world.sender.primary_host) + "/console",
+            "receiverConsoleUrl": browser.url(records_world.receiver.primary_host) + "/console",
+            "admin": records_world.sender_admin.credentials(),
+            "receiverAdmin": records_world.receiver_admin.credentials(),
+            "rootName": records_world.sender.name,
+            "branches": list(BRANCHES),
+            "badFile": str(_workbook(tmp_path / "党员信息-有错误.xlsx", bad)),
+            "goodFile": str(_workbook(tmp_path / "党员信息.xlsx", good)),
+            "badRows": [8, 20, 34],  # spreadsheet rows: the header is row 1
+            "memberCount": len(good),
+            "transferred": transferred,
+            "receiverName": records_world.receiver.name,
+            "receiverBranch": records_world.receiver_branch,
+        },
+    )
+
+    # The error report the browser downloaded is the upload with the errors marked.
+    from openpyxl import load_workbook
+
+    report = load_workbook(ARTIFACTS / "console_member_records-error-report.xlsx")
+    text = "\n".join(
+        str(cell.value) for sheet in report.worksheets for row in sheet.iter_rows() for cell in row if cell.value
+    )
+    assert "2019.13.01" in text
+
+    def receiver_state() -> tuple[list[str], list[str]]:
+        from tenants.members.models import Member
+
+        with records_world.receiver:
+            received = list(Member.objects.filter(name=transferred).values_list("organization__name", flat=True))
+        with records_world.sender:
+            left = list(Member.objects.filter(name=transferred).values_list("status", flat=True))
+        return received, left
+
+    received, left = committed(receiver_state)
+    assert received == [records_world.receiver_branch]
+    assert left == ["transferred_out"]

@@ -60,8 +60,10 @@ await scenario('console', async (session) => {
   await page.getByRole('button', { name: 'Language' }).click();
   await page.locator('.el-dropdown-menu__item:visible', { hasText: '简体中文' }).click();
 
-  log('a later module is marked as coming soon');
+  log('the member module is live: an empty member list says how to start');
   await page.locator('.el-menu').getByText('党员管理').click();
-  await page.getByText('该功能正在建设中，敬请期待。').waitFor();
-  await shot(page, '07-coming-soon');
+  await page.waitForURL(`${consoleUrl}/members`);
+  await page.getByText('还没有党员，可新增或批量导入').waitFor();
+  await expectTranslated(page);
+  await shot(page, '07-members-empty');
 });

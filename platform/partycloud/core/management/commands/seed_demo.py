@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -13,6 +14,11 @@ from partycloud.tenancy.models import PartyCommittee, unified_code_check_charact
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ensure_group_root
 from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
+from tenants.members.idcard import id_card_check_character
+from tenants.members.models import Member
+from tenants.members.services import do_create_member
+from tenants.organizations.models import Organization, OrganizationKind
+from tenants.organizations.services import do_create_organization
 
 DEMO_PASSWORD = "dangjian2026"
 GROUP_NAME = "中国能源建设集团党委"
@@ -79,6 +85,48 @@ class Command(BaseCommand):
                             do_assign_role(user=user, role=TenantRole.MEMBER, actor=admin)
         self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
+
+    def organizations(self, short_name: str) -> list[Organization]:
+        """党委 → 机关党总支 → two branches; a production branch with a party group."""
+        existing = list(Organization.objects.filter(kind=OrganizationKind.BRANCH, is_active=True))
+        if existing:
+            return existing
+        committee = do_create_organization(
+            kind=OrganizationKind.COMMITTEE, name=short_name, term_started_on=date(2024, 3, 1)
+        )
+        general = do_create_organization(kind=OrganizationKind.GENERAL_BRANCH, name="机关党总支", parent=committee)
+        branches = [
+            do_create_organization(
+                kind=OrganizationKind.BRANCH, name="机关第一党支部", parent=general, term_started_on=date(2023, 12, 20)
+            ),
+            do_create_organization(
+                kind=OrganizationKind.BRANCH, name="机关第二党支部", parent=general, term_started_on=date(2024, 1, 15)
+            ),
+            do_create_organization(
+                kind=OrganizationKind.BRANCH, name="生产运行党支部", parent=committee, term_started_on=date(2025, 6, 1)
+            ),
+        ]
+        do_create_organization(kind=OrganizationKind.PARTY_GROUP, name="运行一班党小组", parent=branches[2])
+        return branches
+
+    def member_record(self, user: User, branch: Organization, rng: random.Random, serial: int) -> None:
+        if Member.objects.filter(user=user).exists():
+            return
+        birth = date(1965 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        first17 = f"110105{birth:%Y%m%d}{serial % 1000:03d}"
+        joined = date(max(birth.year + 20, 2000) + rng.randrange(10), 7, 1)
+        probationary = rng.random() < 0.15
+        do_create_member(
+            {
+                "name": user.name, "gender": rng.choice(["male", "female"]), "joined_on": joined if not probationary else date(2026, 6, 1),
+                "confirmed_on": None if probationary else date(joined.year + 1, 7, 1),
+                "membership": "probationary" if probationary else "full", "dues_category": "employee",
+                "organization": branch, "phone": user.phone, "employee_card_number": user.employee_card_number or "",
+                "education": rng.choice(["bachelor", "postgraduate", "college"]), "job": rng.choice(["工程师", "技术员", "会计", "运行值班员", "行政主管"]),
+            },
+            id_card_number=first17 + id_card_check_character(first17),
+            placed_on=date(2025, 1, 1),
+        )  # fmt: skip
 
     def person(self, rng: random.Random) -> str:
         given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
