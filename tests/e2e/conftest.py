@@ -246,14 +246,20 @@ def records_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Rec
         sender_admin = UserFactory(name="戊公司管理员")
         sender = do_provision_tenant(
             CommitteeDraft(
-                name=f"戊公司{suffix}党委", short_name="戊公司", slug=f"e2e-wu-{suffix}", unified_code=next_unified_code()
+                name=f"戊公司{suffix}党委",
+                short_name="戊公司",
+                slug=f"e2e-wu-{suffix}",
+                unified_code=next_unified_code(),
             ),
             first_admin=sender_admin,
         )
         receiver_admin = UserFactory(name="己公司管理员")
         receiver = do_provision_tenant(
             CommitteeDraft(
-                name=f"己公司{suffix}党委", short_name="己公司", slug=f"e2e-ji-{suffix}", unified_code=next_unified_code()
+                name=f"己公司{suffix}党委",
+                short_name="己公司",
+                slug=f"e2e-ji-{suffix}",
+                unified_code=next_unified_code(),
             ),
             first_admin=receiver_admin,
         )

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                     ]
                     for member_no in range(options["members"]):
                         staff.append((f"{phone + index * 100 + 10 + member_no}", TenantRole.MEMBER))
-                    for number, role in staff:
+                    branches = self.organizations(short_name)
+                    for position, (number, role) in enumerate(staff):
                         user = self.user(number, self.person(rng), f"ZN{index}{number[-5:]}")
                         if not RoleAssignment.objects.filter(user=user, role=role).exists():
                             do_assign_role(user=user, role=role, actor=admin)
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                             and not RoleAssignment.objects.filter(user=user, role=TenantRole.MEMBER).exists()
                         ):
                             do_assign_role(user=user, role=TenantRole.MEMBER, actor=admin)
+                        self.member_record(user, branches[position % len(branches)], rng, index * 1000 + position)
         self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
 
@@ -114,7 +116,7 @@ class Command(BaseCommand):
             return
         birth = date(1965 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
         first17 = f"110105{birth:%Y%m%d}{serial % 1000:03d}"
-        joined = date(max(birth.year + 20, 2000) + rng.randrange(10), 7, 1)
+        joined = date(min(max(birth.year + 20, 2000) + rng.randrange(10), 2024), 7, 1)
         probationary = rng.random() < 0.15
         do_create_member(
             {
