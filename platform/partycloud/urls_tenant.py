@@ -9,6 +9,7 @@ from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
+from tenants.dues.api import AssessmentViewSet, DuesBaseViewSet
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
@@ -25,6 +26,8 @@ router.register("members", MemberViewSet, basename="member")
 router.register("member-imports", MemberImportViewSet, basename="member-import")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("transfer-letters", LetterViewSet, basename="transfer-letter")
+router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
+router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment")
 
 urlpatterns = [
     *common,

@@ -21,6 +21,10 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "re-elections": tenant_beat_entry(
         "tenants.organizations.remind_re_elections", crontab(hour=8, minute=30), window_seconds=1800
     ),
+    # Dues: assess the month on the 1st, spread over three hours.
+    "dues-month": tenant_beat_entry(
+        "tenants.dues.assess_month", crontab(day_of_month=1, hour=1, minute=0), window_seconds=3 * 3600
+    ),
     # Pocket members (口袋党员): roster vs member records across tenants.
     "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
     # Keep spare schemas ready for near-instant provisioning.

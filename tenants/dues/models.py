@@ -45,3 +45,59 @@ class DuesBracket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.category} ({self.lower_exclusive}, {self.upper_inclusive}]"
+
+
+class DuesBase(models.Model):
+    """A member's dues base (monthly after-tax regular pay) from a date on; history is kept."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="dues_bases")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    effective_from = models.DateField()
+    fixed_amount = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="for fixed-amount categories: set by the branch",
+    )
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member_id", "-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.amount} from {self.effective_from}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DUE = "due", _("due")
+    PAID = "paid", _("paid")
+    EXEMPT = "exempt", _("exempt")
+
+
+class DuesAssessment(models.Model):
+    """What one member owes for one month, with the inputs and the rule version that produced it."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dues_assessments")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="first day of the month")
+    category = models.CharField(max_length=20, choices=DuesCategory.choices)
+    base = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    rule_version = models.CharField(max_length=40)
+    explanation = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DUE)
+    paid_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    paid_on = models.DateField(null=True, blank=True)
+    paid_on_behalf_by = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month", "member_id"]
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="dues_one_assessment_per_month")]
+        indexes = [models.Index(fields=["organization", "month"], name="dues_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%Y-%m}: {self.amount} ({self.status})"

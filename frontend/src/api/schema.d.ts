@@ -141,6 +141,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dues/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Monthly assessments (``?month=2026-06``, ``organization``, ``status``, ``member``). */
+        get: operations["dues_assessments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/assessments/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 台账 of a month per organization: due, paid, on behalf, arrears, exempt. */
+        get: operations["dues_assessments_ledger_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/assessments/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's own dues, newest month first (member portal). */
+        get: operations["dues_assessments_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/assessments/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record an offline payment for one or more months (quarterly, in advance, on behalf). */
+        post: operations["dues_assessments_pay_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/assessments/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Assess a month now (the 1st-of-month job does this; rerunning is safe). */
+        post: operations["dues_assessments_run_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/bases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Dues bases with history (``?member=``). A new base applies from ``effective_from``. */
+        get: operations["dues_bases_list"];
+        put?: never;
+        /** @description Dues bases with history (``?member=``). A new base applies from ``effective_from``. */
+        post: operations["dues_bases_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group-roles": {
         parameters: {
             query?: never;
@@ -1275,6 +1378,47 @@ export interface components {
          * @enum {string}
          */
         ApplicationStatusEnum: "pending" | "approved" | "rejected";
+        Assessment: {
+            readonly id: number;
+            readonly member: number;
+            readonly member_name: string;
+            readonly organization: number;
+            /**
+             * Format: date
+             * @description first day of the month
+             */
+            readonly month: string;
+            readonly category: components["schemas"]["DuesCategoryEnum"];
+            /** Format: decimal */
+            readonly base: string;
+            /** Format: decimal */
+            readonly amount: string;
+            readonly rule_version: string;
+            readonly explanation: string;
+            readonly status: components["schemas"]["AssessmentStatusEnum"];
+            readonly status_label: string;
+            /** Format: decimal */
+            readonly paid_amount: string;
+            /** Format: date */
+            readonly paid_on: string | null;
+            readonly paid_on_behalf_by: string;
+        };
+        AssessmentRun: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            missing_base: number;
+        };
+        AssessmentRunRequestRequest: {
+            month: string;
+        };
+        /**
+         * @description * `due` - 待缴
+         *     * `paid` - 已缴
+         *     * `exempt` - 免缴
+         * @enum {string}
+         */
+        AssessmentStatusEnum: "due" | "paid" | "exempt";
         AuditEvent: {
             readonly id: number;
             tenant?: number | null;
@@ -1332,6 +1476,33 @@ export interface components {
         };
         Detected: {
             opened: number;
+        };
+        DuesBase: {
+            readonly id: number;
+            member: number;
+            /** Format: decimal */
+            amount: string;
+            /** Format: date */
+            effective_from: string;
+            /**
+             * Format: decimal
+             * @description for fixed-amount categories: set by the branch
+             */
+            fixed_amount?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        DuesBaseRequest: {
+            member: number;
+            /** Format: decimal */
+            amount: string;
+            /** Format: date */
+            effective_from: string;
+            /**
+             * Format: decimal
+             * @description for fixed-amount categories: set by the branch
+             */
+            fixed_amount?: string | null;
         };
         /**
          * @description * `employee` - 在职
@@ -1461,6 +1632,12 @@ export interface components {
          * @enum {string}
          */
         ImportStatusEnum: "pending" | "running" | "failed" | "succeeded";
+        Ledger: {
+            month: string;
+            rows: {
+                [key: string]: unknown;
+            }[];
+        };
         LetterRequestRequest: {
             member: number;
             external_organization: string;
@@ -1758,6 +1935,21 @@ export interface components {
             /** 任期（年） */
             term_years?: number;
         };
+        PaginatedAssessmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Assessment"][];
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -1787,6 +1979,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Change"][];
+        };
+        PaginatedDuesBaseList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DuesBase"][];
         };
         PaginatedEventList: {
             /** @example 123 */
@@ -2091,6 +2298,15 @@ export interface components {
             logo_url?: string;
             /** 语言 */
             locale?: components["schemas"]["LocaleEnum"];
+        };
+        PaymentRequest: {
+            member: number;
+            /** @description YYYY-MM */
+            months: string[];
+            /** Format: date */
+            paid_on?: string;
+            /** @default  */
+            on_behalf_by: string;
         };
         PocketCase: {
             readonly id: number;
@@ -2556,6 +2772,218 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenRefresh"];
+                };
+            };
+        };
+    };
+    dues_assessments_list: {
+        parameters: {
+            query?: {
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `due` - 待缴
+                 *     * `paid` - 已缴
+                 *     * `exempt` - 免缴
+                 */
+                status?: "due" | "exempt" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssessmentList"];
+                };
+            };
+        };
+    };
+    dues_assessments_ledger_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ledger"];
+                };
+            };
+        };
+    };
+    dues_assessments_mine_list: {
+        parameters: {
+            query?: {
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `due` - 待缴
+                 *     * `paid` - 已缴
+                 *     * `exempt` - 免缴
+                 */
+                status?: "due" | "exempt" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssessmentList"];
+                };
+            };
+        };
+    };
+    dues_assessments_pay_create: {
+        parameters: {
+            query?: {
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `due` - 待缴
+                 *     * `paid` - 已缴
+                 *     * `exempt` - 免缴
+                 */
+                status?: "due" | "exempt" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PaymentRequest"];
+                "multipart/form-data": components["schemas"]["PaymentRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssessmentList"];
+                };
+            };
+        };
+    };
+    dues_assessments_run_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentRunRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssessmentRunRequestRequest"];
+                "multipart/form-data": components["schemas"]["AssessmentRunRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentRun"];
+                };
+            };
+        };
+    };
+    dues_bases_list: {
+        parameters: {
+            query?: {
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDuesBaseList"];
+                };
+            };
+        };
+    };
+    dues_bases_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuesBaseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DuesBaseRequest"];
+                "multipart/form-data": components["schemas"]["DuesBaseRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuesBase"];
                 };
             };
         };

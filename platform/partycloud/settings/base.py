@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     },
     "ENUM_NAME_OVERRIDES": {
         "TenantRoleEnum": "tenants.access.models.TenantRole",
+        "DuesCategoryEnum": "tenants.members.models.DuesCategory",
         "OrganizationKindEnum": "tenants.organizations.models.OrganizationKind",
         "ImportStatusEnum": "tenants.members.models.ImportStatus",
         "PocketStatusEnum": "partycloud.hub.models.PocketStatus",

@@ -69,6 +69,20 @@ await scenario('group', async (session) => {
   await expectTranslated(page);
   await shot(page, '06-provision-slug-taken');
 
+  log('the employee roster and the pocket members of all tenants');
+  await page.locator('.el-menu').getByText('员工名册').click();
+  await page.waitForURL(`${rootUrl}/roster`);
+  await page.locator('[data-test="roster-upload"]').waitFor();
+  await page.locator('[data-test="roster-table"]').waitFor();
+  await expectTranslated(page);
+  await shot(page, '06a-roster');
+  await page.locator('.el-menu').getByText('口袋党员').click();
+  await page.waitForURL(`${rootUrl}/pocket-members`);
+  await page.locator('[data-test="pocket-detect"]').click();
+  await page.locator('.el-message--success', { hasText: '检测完成' }).waitFor();
+  await expectTranslated(page);
+  await shot(page, '06b-pocket-members');
+
   log('the new tenant host answers with its member portal');
   const portal = await session.page();
   const response = await portal.goto(`${tenantUrl}/`);

@@ -1,0 +1,151 @@
+"""Dues: bases, monthly assessments, offline payments, the branch ledger, and "my dues"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partycloud.core.errors import NotAllowed, ServiceError
+from tenants.access.models import TenantRole
+from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
+from tenants.access.services import user_covers
+from tenants.dues.assessments import do_assess_month, do_record_payment, ledger
+from tenants.dues.models import DuesAssessment, DuesBase
+from tenants.members.models import Member
+
+EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+
+
+class CanHandleDues(HasTenantRole):
+    roles = EDITORS
+    read_roles = frozenset({TenantRole.DISCIPLINE_INSPECTOR})
+
+
+def parse_month(raw: str | None) -> date:
+    if not raw:
+        return timezone.localdate().replace(day=1)
+    try:
+        return datetime.strptime(raw[:7], "%Y-%m").date()
+    except ValueError:
+        raise ServiceError("dues.bad_month", _("Use a month like 2026-06."), "month") from None
+
+
+def check_covers(request: Request, member: Member) -> None:
+    if not user_covers(request.user, member.organization_id, EDITORS):
+        raise NotAllowed("dues.out_of_scope", _("This member is outside your scope."))
+
+
+class DuesBaseSerializer(serializers.ModelSerializer[DuesBase]):
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+
+    class Meta:
+        model = DuesBase
+        fields = ["id", "member", "amount", "effective_from", "fixed_amount", "created_at"]
+
+    def validate_amount(self, value: Any) -> Any:
+        if value < 0:
+            raise serializers.ValidationError(_("The dues base cannot be negative."))
+        return value
+
+
+class DuesBaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[DuesBase]):
+    """Dues bases with history (``?member=``). A new base applies from ``effective_from``."""
+
+    permission_classes = [CanHandleDues]
+    serializer_class = DuesBaseSerializer
+    queryset = DuesBase.objects.all()
+    filterset_fields = ["member"]
+
+    def perform_create(self, serializer: DuesBaseSerializer) -> None:  # type: ignore[override]
+        check_covers(self.request, serializer.validated_data["member"])
+        serializer.save(recorded_by_id=self.request.user.pk)
+
+
+class AssessmentSerializer(serializers.ModelSerializer[DuesAssessment]):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = DuesAssessment
+        fields = [
+            "id", "member", "member_name", "organization", "month", "category", "base", "amount", "rule_version",
+            "explanation", "status", "status_label", "paid_amount", "paid_on", "paid_on_behalf_by",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.Serializer[Any]):
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    months = serializers.ListField(child=serializers.CharField(), min_length=1, help_text="YYYY-MM")
+    paid_on = serializers.DateField(required=False)
+    on_behalf_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+
+
+MonthRun = inline_serializer(
+    "AssessmentRun",
+    {f: serializers.IntegerField() for f in ("created", "updated", "unchanged", "missing_base")},
+)
+
+
+class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAssessment]):
+    """Monthly assessments (``?month=2026-06``, ``organization``, ``status``, ``member``)."""
+
+    permission_classes = [CanHandleDues]
+    serializer_class = AssessmentSerializer
+    filterset_fields = ["organization", "status", "member"]
+
+    def get_queryset(self) -> QuerySet[DuesAssessment]:
+        queryset = DuesAssessment.objects.select_related("member")
+        if "month" in self.request.query_params:
+            queryset = queryset.filter(month=parse_month(self.request.query_params["month"]))
+        return queryset
+
+    @extend_schema(
+        request=inline_serializer("AssessmentRunRequest", {"month": serializers.CharField()}), responses=MonthRun
+    )
+    @action(detail=False, methods=["post"], permission_classes=[IsTenantAdmin])
+    def run(self, request: Request) -> Response:
+        """Assess a month now (the 1st-of-month job does this; rerunning is safe)."""
+        raw = request.data.get("month") if isinstance(request.data, dict) else None
+        return Response(vars(do_assess_month(parse_month(raw))))
+
+    @extend_schema(request=PaymentSerializer, responses=AssessmentSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def pay(self, request: Request) -> Response:
+        """Record an offline payment for one or more months (quarterly, in advance, on behalf)."""
+        body = PaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = body.validated_data["member"]
+        check_covers(request, member)
+        paid = do_record_payment(
+            member, [parse_month(m) for m in body.validated_data["months"]], paid_on=body.validated_data.get("paid_on"),
+            on_behalf_by=body.validated_data["on_behalf_by"], actor=request.user, request=request._request,
+        )  # fmt: skip
+        return Response(AssessmentSerializer(paid, many=True).data)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Ledger", {"month": serializers.CharField(), "rows": serializers.ListField(child=serializers.DictField())}
+        )
+    )
+    @action(detail=False, methods=["get"])
+    def ledger(self, request: Request) -> Response:
+        """台账 of a month per organization: due, paid, on behalf, arrears, exempt."""
+        month = parse_month(request.query_params.get("month"))
+        return Response({"month": f"{month:%Y-%m}", "rows": ledger(month)})
+
+    @extend_schema(responses=AssessmentSerializer(many=True))
+    @action(detail=False, methods=["get"], permission_classes=[IsTenantUser])
+    def mine(self, request: Request) -> Response:
+        """The caller's own dues, newest month first (member portal)."""
+        rows = DuesAssessment.objects.filter(member__user_id=int(request.user.pk or 0)).select_related("member")[:36]
+        return Response(AssessmentSerializer(rows, many=True).data)

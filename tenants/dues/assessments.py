@@ -1,0 +1,156 @@
+"""Monthly assessment (idempotent, rerunnable), offline payments and the branch ledger (台账)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import Conflict, ServiceError
+from tenants.dues.models import AssessmentStatus, DuesAssessment, DuesBase
+from tenants.dues.rules import monthly_dues
+from tenants.members.models import COUNTED_STATUSES, Member
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def base_for(member: Member, month: date) -> DuesBase | None:
+    return DuesBase.objects.filter(member=member, effective_from__lte=month).first()
+
+
+def pays_in(member: Member, month: date) -> bool:
+    """Probationary members pay from the month of the meeting that admitted them (joined_on)."""
+    return member.status in COUNTED_STATUSES and first_of_month(member.joined_on) <= month
+
+
+@dataclass
+class MonthResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing_base: int = 0
+
+
+@transaction.atomic
+def do_assess_month(month: date) -> MonthResult:
+    """Assess every paying member for ``month``. Rerunning changes only unpaid assessments
+    whose inputs changed (a corrected base, a new rule version)."""
+    month = first_of_month(month)
+    result = MonthResult()
+    existing = {a.member_id: a for a in DuesAssessment.objects.filter(month=month)}
+    for member in Member.objects.filter(status__in=COUNTED_STATUSES).select_related("organization"):
+        if not pays_in(member, month):
+            continue
+        base = base_for(member, month)
+        if base is None:
+            result.missing_base += 1
+            continue
+        dues = monthly_dues(member.dues_category, base.amount, on=month, fixed=base.fixed_amount)
+        values = {
+            "organization_id": member.organization_id, "category": member.dues_category, "base": base.amount,
+            "amount": dues.amount, "rule_version": dues.rule_version, "explanation": dues.explanation,
+        }  # fmt: skip
+        current = existing.get(member.pk)
+        if current is None:
+            DuesAssessment.objects.create(member=member, month=month, **values)
+            result.created += 1
+        elif current.status == AssessmentStatus.DUE and any(getattr(current, k) != v for k, v in values.items()):
+            DuesAssessment.objects.filter(pk=current.pk).update(**values)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+@transaction.atomic
+def do_record_payment(
+    member: Member,
+    months: list[date],
+    *,
+    paid_on: date | None = None,
+    on_behalf_by: str = "",
+    actor: Any = None,
+    request: Any = None,
+) -> list[DuesAssessment]:
+    """An offline payment recorded by the branch for one or more assessed months (quarterly
+    or in advance, with the branch's consent). Payroll deduction is not a method: members pay."""
+    if not months:
+        raise ServiceError("dues.months_required", _("Choose the months being paid."), "months")
+    wanted = sorted({first_of_month(m) for m in months})
+    assessments = list(DuesAssessment.objects.select_for_update().filter(member=member, month__in=wanted))
+    found = {a.month for a in assessments}
+    missing = [m for m in wanted if m not in found]
+    if missing:
+        raise ServiceError(
+            "dues.not_assessed", _("%(month)s has not been assessed yet.") % {"month": f"{missing[0]:%Y-%m}"}, "months"
+        )
+    already = [a for a in assessments if a.status != AssessmentStatus.DUE]
+    if already:
+        raise Conflict(
+            "dues.already_paid", _("%(month)s is already settled.") % {"month": f"{already[0].month:%Y-%m}"}, "months"
+        )
+    day = paid_on or timezone.localdate()
+    for assessment in assessments:
+        assessment.status = AssessmentStatus.PAID
+        assessment.paid_amount = assessment.amount
+        assessment.paid_on = day
+        assessment.paid_on_behalf_by = on_behalf_by.strip()
+        assessment.save()
+    total = sum((a.amount for a in assessments), Decimal("0"))
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=member,
+        summary=f"dues paid {total} for {len(assessments)} months",
+        request=request,
+    )
+    return assessments
+
+
+def consecutive_unpaid_months(member: Member, until: date) -> int:
+    """How many assessed months in a row, ending at ``until``, are still due."""
+    count = 0
+    for assessment in DuesAssessment.objects.filter(member=member, month__lte=first_of_month(until)).order_by("-month"):
+        if assessment.status != AssessmentStatus.DUE:
+            break
+        count += 1
+    return count
+
+
+def ledger(month: date, organization_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """台账: per organization for the month — members due, amount due, paid, paid on behalf, arrears, exempt."""
+    rows = DuesAssessment.objects.filter(month=first_of_month(month))
+    if organization_ids is not None:
+        rows = rows.filter(organization_id__in=organization_ids)
+    aggregates = rows.values("organization_id", "organization__name").annotate(
+        members_due=Count("id"),
+        amount_due=Sum("amount"),
+        amount_paid=Sum("paid_amount"),
+        paid_on_behalf=Count("id", filter=~Q(paid_on_behalf_by="")),
+        arrears=Sum("amount", filter=Q(status=AssessmentStatus.DUE)),
+        exempt=Count("id", filter=Q(status=AssessmentStatus.EXEMPT)),
+    )
+    zero = Decimal("0.00")
+    return [
+        {
+            "organization": row["organization_id"],
+            "name": row["organization__name"],
+            "members_due": row["members_due"],
+            "amount_due": row["amount_due"] or zero,
+            "amount_paid": row["amount_paid"] or zero,
+            "paid_on_behalf": row["paid_on_behalf"],
+            "arrears": row["arrears"] or zero,
+            "exempt": row["exempt"],
+        }
+        for row in aggregates.order_by("organization__path")
+    ]

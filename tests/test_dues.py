@@ -1,0 +1,121 @@
+"""Dues: bases with history, idempotent monthly assessment, offline payment, ledger, my dues."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tenants.dues.assessments import consecutive_unpaid_months, do_assess_month
+from tenants.dues.models import DuesAssessment, DuesBase
+from tenants.members.models import Member
+from tenants.members.services import do_create_member
+from tenants.organizations.services import do_create_organization
+from tests.conftest import TenantWorld, api
+from tests.factories import make_id_card
+from tests.isolation import Endpoint, assert_tenant_isolated
+
+JUNE, JULY = date(2026, 6, 1), date(2026, 7, 1)
+
+
+@pytest.fixture
+def members(tenant_a: TenantWorld) -> dict[str, Member]:
+    with tenant_a.tenant:
+        branch = do_create_organization(
+            kind="branch", name="第一党支部", parent=do_create_organization(kind="committee", name="甲")
+        )
+
+        def make(name: str, **extra: object) -> Member:
+            data = {"name": name, "gender": "male", "joined_on": date(2010, 1, 1), "confirmed_on": date(2011, 1, 1),
+                    "membership": "full", "dues_category": "employee", "organization": branch} | extra  # fmt: skip
+            return do_create_member(data, id_card_number=make_id_card())
+
+        found = {
+            "engineer": make("工程师", phone=tenant_a.member.phone),
+            "retiree": make("退休", dues_category="retiree"),
+            "new": make("预备", membership="probationary", confirmed_on=None, joined_on=date(2026, 7, 10)),
+        }
+        DuesBase.objects.create(member=found["engineer"], amount=Decimal("8000.00"), effective_from=date(2026, 1, 1))
+        DuesBase.objects.create(member=found["retiree"], amount=Decimal("4000.00"), effective_from=date(2026, 1, 1))
+        DuesBase.objects.create(member=found["new"], amount=Decimal("3000.00"), effective_from=date(2026, 7, 1))
+        return found
+
+
+def test_assessment_is_idempotent_and_follows_base_changes(tenant_a: TenantWorld, members):
+    with tenant_a.tenant:
+        first = do_assess_month(JUNE)
+        assert (first.created, first.missing_base) == (2, 0)  # the probationary member pays from July
+        assert do_assess_month(JUNE).unchanged == 2
+        engineer = DuesAssessment.objects.get(member=members["engineer"], month=JUNE)
+        assert (engineer.amount, engineer.rule_version) == (Decimal("120.00"), "2008.1")
+        DuesBase.objects.create(member=members["engineer"], amount=Decimal("12000.00"), effective_from=JUNE)
+        assert do_assess_month(JUNE).updated == 1
+        assert DuesAssessment.objects.get(member=members["engineer"], month=JUNE).amount == Decimal("240.00")
+        assert do_assess_month(JULY).created == 3
+
+
+def test_payment_for_a_quarter_on_behalf_and_the_ledger(tenant_a: TenantWorld, members):
+    with tenant_a.tenant:
+        do_assess_month(JUNE)
+        do_assess_month(JULY)
+    client = api(tenant_a.host, tenant_a.admin)
+    paid = client.post(
+        "/api/v1/dues/assessments/pay",
+        {"member": members["engineer"].pk, "months": ["2026-06", "2026-07"], "on_behalf_by": "配偶 王芳"},
+        format="json",
+    )
+    assert paid.status_code == 200, paid.json()
+    assert [row["status"] for row in paid.json()] == ["paid", "paid"]
+    again = client.post(
+        "/api/v1/dues/assessments/pay", {"member": members["engineer"].pk, "months": ["2026-06"]}, format="json"
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "dues.already_paid")
+    ledger = client.get("/api/v1/dues/assessments/ledger?month=2026-07").json()["rows"][0]
+    assert ledger["members_due"] == 3
+    assert Decimal(ledger["amount_paid"]) == Decimal("120.00")
+    assert ledger["paid_on_behalf"] == 1
+    assert Decimal(ledger["arrears"]) == Decimal("20.00") + Decimal("15.00")
+    with tenant_a.tenant:
+        assert consecutive_unpaid_months(members["retiree"], JULY) == 2
+        assert consecutive_unpaid_months(members["engineer"], JULY) == 0
+
+
+def test_a_member_sees_their_own_dues(tenant_a: TenantWorld, members):
+    with tenant_a.tenant:
+        do_assess_month(JUNE)
+    mine = api(tenant_a.host, tenant_a.member).get("/api/v1/dues/assessments/mine").json()
+    assert [(row["month"], row["amount"]) for row in mine] == [("2026-06-01", "120.00")]
+    assert api(tenant_a.host, tenant_a.member).get("/api/v1/dues/assessments").status_code == 403
+
+
+def test_only_admins_run_the_month_and_bases_are_never_negative(tenant_a: TenantWorld, members):
+    assert (
+        api(tenant_a.host, tenant_a.secretary).post("/api/v1/dues/assessments/run", {"month": "2026-06"}).status_code
+        == 403
+    )
+    run = api(tenant_a.host, tenant_a.admin).post("/api/v1/dues/assessments/run", {"month": "2026-06"}, format="json")
+    assert run.json()["created"] == 2
+    negative = api(tenant_a.host, tenant_a.admin).post(
+        "/api/v1/dues/bases",
+        {"member": members["engineer"].pk, "amount": "-1", "effective_from": "2026-08-01"},
+        format="json",
+    )
+    assert (negative.status_code, negative.json()["field"]) == (400, "amount")
+
+
+def test_dues_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, members):
+    with tenant_a.tenant:
+        do_assess_month(JUNE)
+        assessment = DuesAssessment.objects.first()
+    assert assessment is not None
+    assert_tenant_isolated(
+        Endpoint("/api/v1/dues/assessments", change=None, deletable=False), owner=tenant_a, outsider=tenant_b
+    )
+    assert (
+        api(tenant_a.host, tenant_b.admin)
+        .post("/api/v1/dues/assessments/pay", {"member": assessment.member_id, "months": ["2026-06"]}, format="json")
+        .status_code
+        == 403
+    )
+    assert api(tenant_a.host).get("/api/v1/dues/assessments/ledger").status_code == 401
