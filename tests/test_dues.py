@@ -119,3 +119,74 @@ def test_dues_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, members
         == 403
     )
     assert api(tenant_a.host).get("/api/v1/dues/assessments/ledger").status_code == 401
+
+
+def test_arrears_remind_warn_and_flag_once_each(tenant_a: TenantWorld, members):
+    from tenants.dues.assessments import do_process_arrears
+    from tenants.dues.models import ArrearsNotice
+    from tenants.members.services import do_update_member
+    from tenants.notifications.models import Notification
+
+    with tenant_a.tenant:
+        do_update_member(members["engineer"], {"organization": members["engineer"].organization})
+        months = [date(2026, m, 1) for m in range(1, 8)]
+        for month in months:
+            do_assess_month(month)
+            do_process_arrears(month)
+            do_process_arrears(month)  # rerun: nothing new
+        levels = list(
+            ArrearsNotice.objects.filter(member=members["engineer"])
+            .order_by("month")
+            .values_list("level", "unpaid_months")
+        )
+        assert levels == [("reminder", 1), ("warning", 3), ("withdrawal", 6)]
+        assert Notification.objects.filter(user=tenant_a.member, title__contains="党章第九条").count() == 1
+    flagged = api(tenant_a.host, tenant_a.admin).get("/api/v1/dues/arrears?level=withdrawal").json()["results"]
+    assert {row["member_name"] for row in flagged} == {"工程师", "退休"}
+
+
+def test_exemption_needs_the_next_level_up_and_applies_to_the_months(tenant_a: TenantWorld, members):
+    with tenant_a.tenant:
+        do_assess_month(JUNE)
+    secretary = api(tenant_a.host, tenant_a.admin)
+    requested = secretary.post(
+        "/api/v1/dues/exemptions",
+        {
+            "member": members["retiree"].pk,
+            "first_month": "2026-06-01",
+            "last_month": "2026-08-01",
+            "reason": "重病住院",
+        },
+        format="json",
+    ).json()
+    assert requested["status"] == "pending"
+    own = api(tenant_a.host, tenant_a.admin).post(f"/api/v1/dues/exemptions/{requested['id']}/approve")
+    assert own.json()["code"] == "dues.four_eyes"
+    from tenants.access.services import do_assign_role
+    from tests.factories import UserFactory
+
+    upper = UserFactory()
+    with tenant_a.tenant:
+        do_assign_role(user=upper, role="tenant_admin")
+    approved = api(tenant_a.host, upper).post(f"/api/v1/dues/exemptions/{requested['id']}/approve")
+    assert approved.json()["status"] == "approved"
+    with tenant_a.tenant:
+        assert DuesAssessment.objects.get(member=members["retiree"], month=JUNE).status == "exempt"
+        do_assess_month(JULY)
+        assert DuesAssessment.objects.get(member=members["retiree"], month=JULY).amount == Decimal("0.00")
+
+
+def test_voluntary_payments_start_at_1000_yuan(tenant_a: TenantWorld, members):
+    client = api(tenant_a.host, tenant_a.admin)
+    small = client.post(
+        "/api/v1/dues/voluntary-payments",
+        {"member": members["engineer"].pk, "amount": "999.99", "paid_on": "2026-07-01"},
+        format="json",
+    )
+    assert small.json()["code"] == "dues.voluntary_below_1000"
+    ok = client.post(
+        "/api/v1/dues/voluntary-payments",
+        {"member": members["engineer"].pk, "amount": "5000.00", "paid_on": "2026-07-01", "note": "特殊党费"},
+        format="json",
+    )
+    assert ok.status_code == 201

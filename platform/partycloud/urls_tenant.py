@@ -9,7 +9,13 @@ from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
-from tenants.dues.api import AssessmentViewSet, DuesBaseViewSet
+from tenants.dues.api import (
+    ArrearsNoticeViewSet,
+    AssessmentViewSet,
+    DuesBaseViewSet,
+    ExemptionViewSet,
+    VoluntaryPaymentViewSet,
+)
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
@@ -28,6 +34,9 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("transfer-letters", LetterViewSet, basename="transfer-letter")
 router.register("dues/bases", DuesBaseViewSet, basename="dues-base")
 router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment")
+router.register("dues/exemptions", ExemptionViewSet, basename="dues-exemption")
+router.register("dues/voluntary-payments", VoluntaryPaymentViewSet, basename="dues-voluntary-payment")
+router.register("dues/arrears", ArrearsNoticeViewSet, basename="dues-arrears")
 
 urlpatterns = [
     *common,

@@ -18,8 +18,15 @@ from partycloud.core.errors import NotAllowed, ServiceError
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import user_covers
-from tenants.dues.assessments import do_assess_month, do_record_payment, ledger
-from tenants.dues.models import DuesAssessment, DuesBase
+from tenants.dues.assessments import (
+    do_assess_month,
+    do_decide_exemption,
+    do_record_payment,
+    do_record_voluntary_payment,
+    do_request_exemption,
+    ledger,
+)
+from tenants.dues.models import ArrearsNotice, DuesAssessment, DuesBase, DuesExemption, VoluntaryPayment
 from tenants.members.models import Member
 
 EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -149,3 +156,108 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
         """The caller's own dues, newest month first (member portal)."""
         rows = DuesAssessment.objects.filter(member__user_id=int(request.user.pk or 0)).select_related("member")[:36]
         return Response(AssessmentSerializer(rows, many=True).data)
+
+
+# ---------------------------------------------------------------- exemptions, voluntary payments, arrears
+
+
+class ExemptionSerializer(serializers.ModelSerializer[DuesExemption]):
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = DuesExemption
+        fields = [
+            "id",
+            "member",
+            "first_month",
+            "last_month",
+            "reduced_amount",
+            "reason",
+            "status",
+            "status_label",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = ["status", "decided_at", "created_at"]
+
+
+class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[DuesExemption]):
+    """Reductions and exemptions: the branch requests, a tenant admin (next level up) decides."""
+
+    permission_classes = [CanHandleDues]
+    serializer_class = ExemptionSerializer
+    queryset = DuesExemption.objects.all()
+    filterset_fields = ["member", "status"]
+
+    def perform_create(self, serializer: ExemptionSerializer) -> None:  # type: ignore[override]
+        data = serializer.validated_data
+        check_covers(self.request, data["member"])
+        serializer.instance = do_request_exemption(
+            data["member"], first_month=data["first_month"], last_month=data["last_month"], reason=data["reason"],
+            reduced_amount=data.get("reduced_amount"), actor=self.request.user,
+        )  # fmt: skip
+
+    @extend_schema(request=None, responses=ExemptionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsTenantAdmin])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(
+            ExemptionSerializer(
+                do_decide_exemption(self.get_object(), approve=True, actor=request.user, request=request._request)
+            ).data
+        )
+
+    @extend_schema(request=None, responses=ExemptionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsTenantAdmin])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return Response(
+            ExemptionSerializer(
+                do_decide_exemption(self.get_object(), approve=False, actor=request.user, request=request._request)
+            ).data
+        )
+
+
+class VoluntarySerializer(serializers.ModelSerializer[VoluntaryPayment]):
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+
+    class Meta:
+        model = VoluntaryPayment
+        fields = ["id", "member", "amount", "paid_on", "note", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class VoluntaryPaymentViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[VoluntaryPayment]
+):
+    """Single voluntary payments of 1,000 yuan or more, kept apart from monthly dues."""
+
+    permission_classes = [CanHandleDues]
+    serializer_class = VoluntarySerializer
+    queryset = VoluntaryPayment.objects.all()
+    filterset_fields = ["member"]
+
+    def perform_create(self, serializer: VoluntarySerializer) -> None:  # type: ignore[override]
+        data = serializer.validated_data
+        check_covers(self.request, data["member"])
+        serializer.instance = do_record_voluntary_payment(
+            data["member"], data["amount"], paid_on=data["paid_on"], note=data.get("note", ""), actor=self.request.user
+        )
+
+
+class ArrearsNoticeSerializer(serializers.ModelSerializer[ArrearsNotice]):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = ArrearsNotice
+        fields = ["id", "member", "member_name", "month", "level", "level_label", "unpaid_months", "created_at"]
+        read_only_fields = fields
+
+
+class ArrearsNoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ArrearsNotice]):
+    """Arrears steps taken: reminders, warnings, self-withdrawal flags (``?level=withdrawal``)."""
+
+    permission_classes = [CanHandleDues]
+    serializer_class = ArrearsNoticeSerializer
+    queryset = ArrearsNotice.objects.select_related("member")
+    filterset_fields = ["level", "member"]

@@ -63,6 +63,7 @@ def do_assess_month(month: date) -> MonthResult:
         current = existing.get(member.pk)
         if current is None:
             DuesAssessment.objects.create(member=member, month=month, **values)
+            apply_exemptions(member, month, month)
             result.created += 1
         elif current.status == AssessmentStatus.DUE and any(getattr(current, k) != v for k, v in values.items()):
             DuesAssessment.objects.filter(pk=current.pk).update(**values)
@@ -154,3 +155,129 @@ def ledger(month: date, organization_ids: list[int] | None = None) -> list[dict[
         }
         for row in aggregates.order_by("organization__path")
     ]
+
+
+# ---------------------------------------------------------------- arrears
+
+
+# Consecutive unpaid months → the step taken (DOMAIN_RULES §1).
+ARREARS_STEPS = {1: "reminder", 3: "warning", 6: "withdrawal"}
+
+
+def do_process_arrears(month: date) -> dict[str, int]:
+    """After a month is assessed: remind (1 month), warn member and branch (3 in a row),
+    flag for the self-withdrawal procedure (6 in a row, 党章 Art. 9). Each step once."""
+    from tenants.dues.models import ArrearsNotice
+    from tenants.notifications.services import do_notify
+
+    month = first_of_month(month)
+    taken = {"reminder": 0, "warning": 0, "withdrawal": 0}
+    unpaid = DuesAssessment.objects.filter(month=month, status=AssessmentStatus.DUE).select_related(
+        "member", "member__organization"
+    )
+    for assessment in unpaid:
+        member = assessment.member
+        count = consecutive_unpaid_months(member, month)
+        level = ARREARS_STEPS.get(count)
+        if level is None:
+            continue
+        _notice, created = ArrearsNotice.objects.get_or_create(
+            member=member, month=month, level=level, defaults={"unpaid_months": count}
+        )
+        if not created:
+            continue
+        taken[level] += 1
+        title = {
+            "reminder": f"党费缴纳提醒：{month:%Y年%m月}党费尚未缴纳",
+            "warning": f"党费欠缴警示：已连续 {count} 个月未缴纳党费",
+            "withdrawal": f"党费欠缴：已连续 {count} 个月未缴纳，按党章第九条提请处理",
+        }[level]
+        if member.user_id:
+            do_notify(member.user, title, f"本月应缴 {assessment.amount} 元。", "/dues")  # type: ignore[arg-type]
+        if level != "reminder" and member.organization.secretary_id:
+            do_notify(member.organization.secretary, f"{member.name}：{title}", "", f"/console/members/{member.pk}")  # type: ignore[arg-type]
+    return taken
+
+
+# ---------------------------------------------------------------- exemptions and voluntary payments
+
+
+@transaction.atomic
+def do_request_exemption(
+    member: Member,
+    *,
+    first_month: date,
+    last_month: date,
+    reason: str,
+    reduced_amount: Decimal | None = None,
+    actor: Any = None,
+) -> Any:
+    from tenants.dues.models import DuesExemption
+
+    if not reason.strip():
+        raise ServiceError("dues.reason_required", _("Say why the dues are reduced or exempted."), "reason")
+    if last_month < first_month:
+        raise ServiceError("dues.bad_range", _("The last month must not be before the first."), "last_month")
+    if reduced_amount is not None and reduced_amount < 0:
+        raise ServiceError("dues.negative_amount", _("The reduced amount cannot be negative."), "reduced_amount")
+    return DuesExemption.objects.create(
+        member=member, first_month=first_of_month(first_month), last_month=first_of_month(last_month),
+        reduced_amount=reduced_amount, reason=reason.strip(), requested_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_decide_exemption(exemption: Any, *, approve: bool, actor: Any, request: Any = None) -> Any:
+    """The next level up approves or rejects; approval applies to assessed unpaid months at once
+    and to later assessments through ``apply_exemptions``."""
+    from tenants.dues.models import DuesExemption, ExemptionStatus
+
+    exemption = DuesExemption.objects.select_for_update().get(pk=exemption.pk)
+    if exemption.status != ExemptionStatus.PENDING:
+        raise Conflict("dues.exemption_decided", _("This request has already been decided."), "status")
+    if approve and exemption.requested_by_id == getattr(actor, "pk", None):
+        raise ServiceError("dues.four_eyes", _("The next level up approves; the requester cannot approve it."))
+    exemption.status = ExemptionStatus.APPROVED if approve else ExemptionStatus.REJECTED
+    exemption.decided_by = actor
+    exemption.decided_at = timezone.now()
+    exemption.save()
+    if approve:
+        apply_exemptions(exemption.member, exemption.first_month, exemption.last_month)
+    do_record_audit(action=AuditAction.UPDATE, actor=actor, target=exemption, summary=exemption.status, request=request)
+    return exemption
+
+
+def apply_exemptions(member: Member, first: date, last: date) -> None:
+    from tenants.dues.models import DuesExemption, ExemptionStatus
+
+    for exemption in DuesExemption.objects.filter(
+        member=member, status=ExemptionStatus.APPROVED, first_month__lte=last, last_month__gte=first
+    ):
+        unpaid = DuesAssessment.objects.filter(
+            member=member,
+            status=AssessmentStatus.DUE,
+            month__gte=exemption.first_month,
+            month__lte=exemption.last_month,
+        )
+        if exemption.reduced_amount is None:
+            unpaid.update(status=AssessmentStatus.EXEMPT, amount=Decimal("0.00"), explanation="exempt")
+        else:
+            unpaid.update(amount=exemption.reduced_amount, explanation=f"reduced to {exemption.reduced_amount}")
+
+
+def do_record_voluntary_payment(
+    member: Member, amount: Decimal, *, paid_on: date, note: str = "", actor: Any = None
+) -> Any:
+    from tenants.dues.models import VoluntaryPayment
+
+    if amount < 1000:
+        raise ServiceError(
+            "dues.voluntary_below_1000", _("A voluntary payment recorded separately is 1,000 yuan or more."), "amount"
+        )
+    return VoluntaryPayment.objects.create(
+        member=member,
+        amount=amount,
+        paid_on=paid_on,
+        note=note,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )

@@ -101,3 +101,80 @@ class DuesAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%Y-%m}: {self.amount} ({self.status})"
+
+
+class ArrearsLevel(models.TextChoices):
+    REMINDER = "reminder", _("reminder (1 month unpaid)")
+    WARNING = "warning", _("warning (3 consecutive months unpaid)")
+    WITHDRAWAL = "withdrawal", _("self-withdrawal procedure (6 consecutive months unpaid)")
+
+
+class ArrearsNotice(models.Model):
+    """One arrears step taken for a member in a month (so each step is taken once)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="arrears_notices")
+    month = models.DateField()
+    level = models.CharField(max_length=12, choices=ArrearsLevel.choices)
+    unpaid_months = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-month", "member_id"]
+        constraints = [models.UniqueConstraint(fields=["member", "month", "level"], name="arrears_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%Y-%m} {self.level}"
+
+
+class ExemptionStatus(models.TextChoices):
+    PENDING = "pending", _("decided by the branch, waiting for approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class DuesExemption(models.Model):
+    """Reduction or exemption: decided by the branch, approved by the next level up."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dues_exemptions")
+    first_month = models.DateField()
+    last_month = models.DateField()
+    reduced_amount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="empty: exempt; else the reduced monthly amount",
+    )
+    reason = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=ExemptionStatus.choices, default=ExemptionStatus.PENDING)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.first_month:%Y-%m}..{self.last_month:%Y-%m} {self.status}"
+
+
+class VoluntaryPayment(models.Model):
+    """A single voluntary payment of 1,000 yuan or more: kept apart, remitted upward whole."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="voluntary_payments")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    paid_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=1000), name="voluntary_payment_at_least_1000")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.amount}"

@@ -141,6 +141,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dues/arrears": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Arrears steps taken: reminders, warnings, self-withdrawal flags (``?level=withdrawal``). */
+        get: operations["dues_arrears_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dues/assessments": {
         parameters: {
             query?: never;
@@ -238,6 +255,76 @@ export interface paths {
         put?: never;
         /** @description Dues bases with history (``?member=``). A new base applies from ``effective_from``. */
         post: operations["dues_bases_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/exemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Reductions and exemptions: the branch requests, a tenant admin (next level up) decides. */
+        get: operations["dues_exemptions_list"];
+        put?: never;
+        /** @description Reductions and exemptions: the branch requests, a tenant admin (next level up) decides. */
+        post: operations["dues_exemptions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/exemptions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Reductions and exemptions: the branch requests, a tenant admin (next level up) decides. */
+        post: operations["dues_exemptions_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/exemptions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Reductions and exemptions: the branch requests, a tenant admin (next level up) decides. */
+        post: operations["dues_exemptions_reject_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/voluntary-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Single voluntary payments of 1,000 yuan or more, kept apart from monthly dues. */
+        get: operations["dues_voluntary_payments_list"];
+        put?: never;
+        /** @description Single voluntary payments of 1,000 yuan or more, kept apart from monthly dues. */
+        post: operations["dues_voluntary_payments_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1378,6 +1465,18 @@ export interface components {
          * @enum {string}
          */
         ApplicationStatusEnum: "pending" | "approved" | "rejected";
+        ArrearsNotice: {
+            readonly id: number;
+            readonly member: number;
+            readonly member_name: string;
+            /** Format: date */
+            readonly month: string;
+            readonly level: components["schemas"]["LevelEnum"];
+            readonly level_label: string;
+            readonly unpaid_months: number;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
         Assessment: {
             readonly id: number;
             readonly member: number;
@@ -1542,6 +1641,46 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
+        Exemption: {
+            readonly id: number;
+            member: number;
+            /** Format: date */
+            first_month: string;
+            /** Format: date */
+            last_month: string;
+            /**
+             * Format: decimal
+             * @description empty: exempt; else the reduced monthly amount
+             */
+            reduced_amount?: string | null;
+            reason: string;
+            readonly status: components["schemas"]["ExemptionStatusEnum"];
+            readonly status_label: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ExemptionRequest: {
+            member: number;
+            /** Format: date */
+            first_month: string;
+            /** Format: date */
+            last_month: string;
+            /**
+             * Format: decimal
+             * @description empty: exempt; else the reduced monthly amount
+             */
+            reduced_amount?: string | null;
+            reason: string;
+        };
+        /**
+         * @description * `pending` - 支部已决定，待上级批准
+         *     * `approved` - 已批准
+         *     * `rejected` - 已驳回
+         * @enum {string}
+         */
+        ExemptionStatusEnum: "pending" | "approved" | "rejected";
         FromOutsideRequest: {
             /** 名称 */
             name: string;
@@ -1654,6 +1793,13 @@ export interface components {
             valid_until: string;
             status: string;
         };
+        /**
+         * @description * `reminder` - 提醒（1 个月未缴）
+         *     * `warning` - 警示（连续 3 个月未缴）
+         *     * `withdrawal` - 提请按自行脱党处理（连续 6 个月未缴）
+         * @enum {string}
+         */
+        LevelEnum: "reminder" | "warning" | "withdrawal";
         /**
          * @description * `zh-hans` - 简体中文
          *     * `en` - English
@@ -1935,6 +2081,21 @@ export interface components {
             /** 任期（年） */
             term_years?: number;
         };
+        PaginatedArrearsNoticeList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ArrearsNotice"][];
+        };
         PaginatedAssessmentList: {
             /** @example 123 */
             count: number;
@@ -2009,6 +2170,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Event"][];
+        };
+        PaginatedExemptionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Exemption"][];
         };
         PaginatedGroupRoleList: {
             /** @example 123 */
@@ -2174,6 +2350,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Transfer"][];
+        };
+        PaginatedVoluntaryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Voluntary"][];
         };
         PartyCommittee: {
             readonly id: number;
@@ -2563,6 +2754,25 @@ export interface components {
             /** 名称 */
             name: string;
         };
+        Voluntary: {
+            readonly id: number;
+            member: number;
+            /** Format: decimal */
+            amount: string;
+            /** Format: date */
+            paid_on: string;
+            note?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        VoluntaryRequest: {
+            member: number;
+            /** Format: decimal */
+            amount: string;
+            /** Format: date */
+            paid_on: string;
+            note?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2776,6 +2986,41 @@ export interface operations {
             };
         };
     };
+    dues_arrears_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `reminder` - 提醒（1 个月未缴）
+                 *     * `warning` - 警示（连续 3 个月未缴）
+                 *     * `withdrawal` - 提请按自行脱党处理（连续 6 个月未缴）
+                 */
+                level?: "reminder" | "warning" | "withdrawal";
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedArrearsNoticeList"];
+                };
+            };
+        };
+    };
     dues_assessments_list: {
         parameters: {
             query?: {
@@ -2984,6 +3229,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DuesBase"];
+                };
+            };
+        };
+    };
+    dues_exemptions_list: {
+        parameters: {
+            query?: {
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `pending` - 支部已决定，待上级批准
+                 *     * `approved` - 已批准
+                 *     * `rejected` - 已驳回
+                 */
+                status?: "approved" | "pending" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExemptionList"];
+                };
+            };
+        };
+    };
+    dues_exemptions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExemptionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExemptionRequest"];
+                "multipart/form-data": components["schemas"]["ExemptionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exemption"];
+                };
+            };
+        };
+    };
+    dues_exemptions_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 dues exemption 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exemption"];
+                };
+            };
+        };
+    };
+    dues_exemptions_reject_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 dues exemption 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exemption"];
+                };
+            };
+        };
+    };
+    dues_voluntary_payments_list: {
+        parameters: {
+            query?: {
+                member?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedVoluntaryList"];
+                };
+            };
+        };
+    };
+    dues_voluntary_payments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoluntaryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VoluntaryRequest"];
+                "multipart/form-data": components["schemas"]["VoluntaryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Voluntary"];
                 };
             };
         };
