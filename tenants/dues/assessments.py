@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from tenants.dues.models import AssessmentStatus, DuesAssessment, DuesBase
-from tenants.dues.rules import monthly_dues
+from tenants.dues.rules import RuleTable, monthly_dues
 from tenants.members.models import COUNTED_STATUSES, Member
 
 
@@ -44,33 +44,69 @@ class MonthResult:
 @transaction.atomic
 def do_assess_month(month: date) -> MonthResult:
     """Assess every paying member for ``month``. Rerunning changes only unpaid assessments
-    whose inputs changed (a corrected base, a new rule version)."""
+    whose inputs changed (a corrected base, a new rule version). Loads the rule table, the
+    bases and the existing assessments once, then writes in bulk."""
     month = first_of_month(month)
     result = MonthResult()
+    table = RuleTable.load(month)
     existing = {a.member_id: a for a in DuesAssessment.objects.filter(month=month)}
-    for member in Member.objects.filter(status__in=COUNTED_STATUSES).select_related("organization"):
-        if not pays_in(member, month):
-            continue
-        base = base_for(member, month)
+    bases = {
+        b.member_id: b
+        for b in DuesBase.objects.filter(effective_from__lte=month)
+        .order_by("member_id", "-effective_from", "-id")
+        .distinct("member_id")
+    }
+    fields = ("organization_id", "category", "base", "amount", "rule_version", "explanation")
+    new: list[DuesAssessment] = []
+    changed: list[DuesAssessment] = []
+    members = Member.objects.filter(status__in=COUNTED_STATUSES, joined_on__lt=_next_month(month))
+    for member in members.only("id", "organization_id", "dues_category", "status", "joined_on"):
+        base = bases.get(member.pk)
         if base is None:
             result.missing_base += 1
             continue
-        dues = monthly_dues(member.dues_category, base.amount, on=month, fixed=base.fixed_amount)
-        values = {
-            "organization_id": member.organization_id, "category": member.dues_category, "base": base.amount,
-            "amount": dues.amount, "rule_version": dues.rule_version, "explanation": dues.explanation,
-        }  # fmt: skip
+        dues = monthly_dues(member.dues_category, base.amount, fixed=base.fixed_amount, table=table)
+        values = dict(
+            zip(
+                fields,
+                (
+                    member.organization_id,
+                    member.dues_category,
+                    base.amount,
+                    dues.amount,
+                    dues.rule_version,
+                    dues.explanation,
+                ),
+                strict=True,
+            )
+        )
         current = existing.get(member.pk)
         if current is None:
-            DuesAssessment.objects.create(member=member, month=month, **values)
-            apply_exemptions(member, month, month)
-            result.created += 1
+            new.append(DuesAssessment(member_id=member.pk, month=month, **values))
         elif current.status == AssessmentStatus.DUE and any(getattr(current, k) != v for k, v in values.items()):
-            DuesAssessment.objects.filter(pk=current.pk).update(**values)
-            result.updated += 1
+            for key, value in values.items():
+                setattr(current, key, value)
+            changed.append(current)
         else:
             result.unchanged += 1
+    DuesAssessment.objects.bulk_create(new, batch_size=2000)
+    DuesAssessment.objects.bulk_update(changed, list(fields), batch_size=2000)
+    result.created, result.updated = len(new), len(changed)
+    _apply_month_exemptions(month)
     return result
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _apply_month_exemptions(month: date) -> None:
+    from tenants.dues.models import DuesExemption, ExemptionStatus
+
+    for exemption in DuesExemption.objects.filter(
+        status=ExemptionStatus.APPROVED, first_month__lte=month, last_month__gte=month
+    ):
+        apply_exemptions(exemption.member, month, month)
 
 
 @transaction.atomic

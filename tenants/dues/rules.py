@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.core.errors import ServiceError
-from tenants.dues.models import DuesRule
+from tenants.dues.models import DuesBracket, DuesRule
 
 CENT = Decimal("0.01")
 
@@ -34,15 +34,35 @@ def rule_in_force(on: date | None = None) -> DuesRule:
     return rule
 
 
-def monthly_dues(category: str, base: Decimal, *, on: date | None = None, fixed: Decimal | None = None) -> DuesAmount:
+@dataclass(frozen=True)
+class RuleTable:
+    """A rule version with its brackets loaded once (the month job evaluates thousands)."""
+
+    version: str
+    brackets: tuple[DuesBracket, ...]
+
+    @classmethod
+    def load(cls, on: date | None = None) -> RuleTable:
+        rule = rule_in_force(on)
+        return cls(rule.version, tuple(rule.brackets.all()))
+
+
+def monthly_dues(
+    category: str,
+    base: Decimal,
+    *,
+    on: date | None = None,
+    fixed: Decimal | None = None,
+    table: RuleTable | None = None,
+) -> DuesAmount:
     """The month's dues for a member of ``category`` with ``base`` (monthly after-tax
     regular pay). Fixed-amount categories take ``fixed`` (set by the branch) or the minimum."""
     if not isinstance(base, Decimal):
         raise TypeError("the dues base is money: pass a Decimal")
     if base < 0:
         raise ServiceError("dues.negative_base", _("The dues base cannot be negative."), "base")
-    rule = rule_in_force(on)
-    brackets = [b for b in rule.brackets.all() if b.category == category]
+    rule = table or RuleTable.load(on)
+    brackets = [b for b in rule.brackets if b.category == category]
     if not brackets:
         raise ServiceError("dues.unknown_category", _("No dues bracket for this member category."), "category")
     for bracket in brackets:
