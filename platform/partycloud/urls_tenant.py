@@ -9,6 +9,7 @@ from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
+from tenants.development.api import CaseViewSet
 from tenants.dues.api import (
     ArrearsNoticeViewSet,
     AssessmentViewSet,
@@ -37,6 +38,7 @@ router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment
 router.register("dues/exemptions", ExemptionViewSet, basename="dues-exemption")
 router.register("dues/voluntary-payments", VoluntaryPaymentViewSet, basename="dues-voluntary-payment")
 router.register("dues/arrears", ArrearsNoticeViewSet, basename="dues-arrears")
+router.register("development/cases", CaseViewSet, basename="development-case")
 
 urlpatterns = [
     *common,

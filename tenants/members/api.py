@@ -4,7 +4,7 @@ ID-card numbers; the clear ID-card number is shown only on request, and audited.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -86,6 +86,10 @@ def check_covers(request: Request, organization_id: int, roles: frozenset[str]) 
         raise NotAllowed("members.out_of_scope", _("This member is outside your scope."))
 
 
+UNDER = OpenApiParameter("under", int, description="only members of this organization's subtree")
+
+
+@extend_schema_view(list=extend_schema(parameters=[UNDER]), export=extend_schema(parameters=[UNDER]))
 class MemberViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -158,16 +162,17 @@ class MemberViewSet(
         return Response({"id_card_number": reveal_id_card(member, actor=request.user, request=request._request)})
 
     @extend_schema(responses=ChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         member = self.get_object()
         return Response(ChangeSerializer(member.changes.select_related("actor"), many=True).data)
 
     @extend_schema(
+        parameters=[UNDER, OpenApiParameter("date", date, description="YYYY-MM-DD, default today")],
         responses=inline_serializer(
             "MemberCounts",
             {"date": serializers.DateField(), "organizations": serializers.ListField(child=serializers.DictField())},
-        )
+        ),
     )
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
@@ -235,6 +240,11 @@ class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
         return job.report is not None
 
 
+class MemberImportListSerializer(MemberImportSerializer):
+    class Meta(MemberImportSerializer.Meta):
+        fields = [f for f in MemberImportSerializer.Meta.fields if f != "errors"]
+
+
 class UploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
 
@@ -252,6 +262,11 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
     permission_classes = [IsTenantAdmin]
     serializer_class = MemberImportSerializer
     queryset = MemberImport.objects.defer("content", "report")
+
+    def get_serializer_class(self) -> type[MemberImportSerializer]:
+        # Lists stay light: the per-row errors (up to 500) come with the single job.
+        return MemberImportListSerializer if self.action == "list" else MemberImportSerializer
+
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(

@@ -7,7 +7,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -35,7 +41,7 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True
     )
-    secretary = UserBriefSerializer(read_only=True)
+    secretary = UserBriefSerializer(read_only=True, allow_null=True)
     secretary_id = serializers.PrimaryKeyRelatedField(
         source="secretary", queryset=User.objects.all(), required=False, allow_null=True, write_only=True
     )
@@ -77,6 +83,14 @@ def check_can_manage(request: Request, organization: Organization | None) -> Non
         raise NotAllowed("organizations.out_of_scope", _("You can only manage organizations within your scope."))
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("under", int, description="only this organization's subtree"),
+            OpenApiParameter("active", bool, description="false: include merged organizations"),
+        ]
+    )
+)
 class OrganizationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -159,7 +173,7 @@ class OrganizationViewSet(
         return Response(OrganizationSerializer(target).data)
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         organization = self.get_object()
         events = OrganizationEvent.objects.filter(organization=organization).select_related("actor")

@@ -98,6 +98,9 @@ def do_update_organization(
         raise ServiceError("organizations.unknown_field", _("Unknown field."), sorted(unknown)[0])
     if "name" in changes and not str(changes["name"]).strip():
         raise ServiceError("organizations.name_required", _("Enter the organization's name."), "name")
+    changes = {field: value for field, value in changes.items() if getattr(organization, field) != value}
+    if not changes:
+        return organization
     before = {field: str(getattr(organization, field)) for field in changes}
     for field, value in changes.items():
         setattr(organization, field, value)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -89,6 +89,11 @@ def check_covers(request: Request, organization_id: int | None) -> None:
         raise NotAllowed("transfers.out_of_scope", _("This transfer is outside your scope."))
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("overdue", bool, description="only pending transfers past their validity")]
+    )
+)
 class TransferViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Transfer]
 ):

@@ -125,11 +125,13 @@ def _member_rows(count: int) -> list[list[str]]:
 
 def _workbook(path: Path, rows: list[list[str]]) -> Path:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from tenants.members.imports import COLUMNS
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = "党员信息"
     sheet.append(list(COLUMNS))
     for row in rows:
@@ -140,7 +142,7 @@ def _workbook(path: Path, rows: list[list[str]]) -> Path:
 
 def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
     browser: BrowserRun, records_world: RecordsWorld, tmp_path: Path
-):
+) -> None:
     good = _member_rows(50)
     bad = [list(row) for row in good]
     # Three mistakes a secretary makes: a mistyped ID-card number, an impossible date, a word.

@@ -141,6 +141,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/development/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Development cases (``?stage=``, ``?organization=``); create = step 1, the application. */
+        get: operations["development_cases_list"];
+        put?: never;
+        /** @description Development cases (``?stage=``, ``?organization=``); create = step 1, the application. */
+        post: operations["development_cases_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Development cases (``?stage=``, ``?organization=``); create = step 1, the application. */
+        get: operations["development_cases_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development/cases/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a step; a failed precondition answers 400 with the rule and by how much. */
+        post: operations["development_cases_steps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development/cases/step-table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Development cases (``?stage=``, ``?organization=``); create = step 1, the application. */
+        get: operations["development_cases_step_table_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development/cases/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Deadlines ahead across the caller's cases, soonest first. */
+        get: operations["development_cases_todo_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dues/arrears": {
         parameters: {
             query?: never;
@@ -1534,6 +1620,45 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        Case: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            gender: components["schemas"]["GenderEnum"];
+            /**
+             * 出生日期
+             * Format: date
+             */
+            readonly birth_date: string;
+            readonly id_card_masked: string;
+            phone?: string;
+            organization: number;
+            readonly organization_name: string;
+            readonly stage: components["schemas"]["StageEnum"];
+            readonly stage_label: string;
+            readonly last_step: number;
+            /** Format: date */
+            readonly probation_ends_on: string | null;
+            readonly extended: boolean;
+            readonly member: number | null;
+            readonly steps: components["schemas"]["Step"][];
+            readonly next_steps: number[];
+            readonly deadlines: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        CaseRequest: {
+            /** 名称 */
+            name: string;
+            gender: components["schemas"]["GenderEnum"];
+            id_card_number: string;
+            phone?: string;
+            organization: number;
+            /** Format: date */
+            applied_on: string;
+        };
         Change: {
             readonly id: number;
             kind: string;
@@ -1575,6 +1700,16 @@ export interface components {
         };
         Detected: {
             opened: number;
+        };
+        DevelopmentSteps: {
+            steps: {
+                [key: string]: unknown;
+            }[];
+        };
+        DevelopmentTodo: {
+            items: {
+                [key: string]: unknown;
+            }[];
         };
         DuesBase: {
             readonly id: number;
@@ -1887,6 +2022,22 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        MemberImportList: {
+            readonly id: number;
+            filename: string;
+            status?: components["schemas"]["ImportStatusEnum"];
+            total_rows?: number;
+            processed_rows?: number;
+            imported_rows?: number;
+            error_count?: number;
+            message?: string;
+            readonly progress: number;
+            readonly has_report: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
         MemberRequest: {
             /** 名称 */
             name: string;
@@ -2024,7 +2175,7 @@ export interface components {
              * Format: date
              */
             established_on?: string | null;
-            readonly secretary: components["schemas"]["UserBrief"];
+            readonly secretary: components["schemas"]["UserBrief"] | null;
             /**
              * 本届任期开始
              * Format: date
@@ -2126,7 +2277,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
         };
-        PaginatedChangeList: {
+        PaginatedCaseList: {
             /** @example 123 */
             count: number;
             /**
@@ -2139,7 +2290,7 @@ export interface components {
              * @example http://api.example.org/accounts/?page=2
              */
             previous?: string | null;
-            results: components["schemas"]["Change"][];
+            results: components["schemas"]["Case"][];
         };
         PaginatedDuesBaseList: {
             /** @example 123 */
@@ -2155,21 +2306,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["DuesBase"][];
-        };
-        PaginatedEventList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Event"][];
         };
         PaginatedExemptionList: {
             /** @example 123 */
@@ -2201,7 +2337,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
         };
-        PaginatedMemberImportList: {
+        PaginatedMemberImportListList: {
             /** @example 123 */
             count: number;
             /**
@@ -2214,7 +2350,7 @@ export interface components {
              * @example http://api.example.org/accounts/?page=2
              */
             previous?: string | null;
-            results: components["schemas"]["MemberImport"][];
+            results: components["schemas"]["MemberImportList"][];
         };
         PaginatedMemberList: {
             /** @example 123 */
@@ -2532,6 +2668,17 @@ export interface components {
             name: string;
             kind: string;
         };
+        RecordStepRequest: {
+            step: number;
+            /** Format: date */
+            done_on: string;
+            /** @description step facts: votes, introducers, training, outcome */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            notes: string;
+        };
         RegisterRequest: {
             phone: string;
             name: string;
@@ -2588,9 +2735,42 @@ export interface components {
             created: number;
             updated: number;
         };
+        /**
+         * @description * `applicant` - 入党申请人
+         *     * `activist` - 入党积极分子
+         *     * `candidate` - 发展对象
+         *     * `admission` - 预备党员接收
+         *     * `probation` - 预备期与转正
+         *     * `full` - 正式党员
+         *     * `revoked` - 取消预备党员资格
+         * @enum {string}
+         */
+        StageEnum: "applicant" | "activist" | "candidate" | "admission" | "probation" | "full" | "revoked";
         StatusChangeRequest: {
             /** @default  */
             reason: string;
+        };
+        Step: {
+            readonly id: number;
+            number: number;
+            readonly name: string;
+            /** Format: date */
+            done_on: string;
+            data?: unknown;
+            notes?: string;
+            rule_version: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        StepRequest: {
+            number: number;
+            /** Format: date */
+            done_on: string;
+            data?: unknown;
+            notes?: string;
+            rule_version: string;
+            /** Format: date-time */
+            created_at?: string;
         };
         TargetRequest: {
             target: number;
@@ -2982,6 +3162,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenRefresh"];
+                };
+            };
+        };
+    };
+    development_cases_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `applicant` - 入党申请人
+                 *     * `activist` - 入党积极分子
+                 *     * `candidate` - 发展对象
+                 *     * `admission` - 预备党员接收
+                 *     * `probation` - 预备期与转正
+                 *     * `full` - 正式党员
+                 *     * `revoked` - 取消预备党员资格
+                 */
+                stage?: "activist" | "admission" | "applicant" | "candidate" | "full" | "probation" | "revoked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCaseList"];
+                };
+            };
+        };
+    };
+    development_cases_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CaseRequest"];
+                "multipart/form-data": components["schemas"]["CaseRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+        };
+    };
+    development_cases_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 development case 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+        };
+    };
+    development_cases_steps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 development case 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordStepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RecordStepRequest"];
+                "multipart/form-data": components["schemas"]["RecordStepRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Step"];
+                };
+            };
+        };
+    };
+    development_cases_step_table_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevelopmentSteps"];
+                };
+            };
+        };
+    };
+    development_cases_todo_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevelopmentTodo"];
                 };
             };
         };
@@ -3577,7 +3909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedMemberImportList"];
+                    "application/json": components["schemas"]["PaginatedMemberImportListList"];
                 };
             };
         };
@@ -3714,6 +4046,8 @@ export interface operations {
                  *     * `left` - 已出党
                  */
                 status?: "active" | "deceased" | "left" | "mobile" | "transferred_out";
+                /** @description only members of this organization's subtree */
+                under?: number;
             };
             header?: never;
             path?: never;
@@ -3808,43 +4142,7 @@ export interface operations {
     };
     members_history_list: {
         parameters: {
-            query?: {
-                /**
-                 * @description * `employee` - 在职
-                 *     * `retiree` - 离退休
-                 *     * `farmer` - 农民
-                 *     * `student` - 学生
-                 *     * `unemployed` - 失业或领取救济
-                 */
-                dues_category?: "employee" | "farmer" | "retiree" | "student" | "unemployed";
-                /**
-                 * @description * `male` - 男
-                 *     * `female` - 女
-                 */
-                gender?: "female" | "male";
-                /**
-                 * @description * `full` - 正式党员
-                 *     * `probationary` - 预备党员
-                 */
-                membership?: "full" | "probationary";
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                organization?: number;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-                /**
-                 * @description * `active` - 正常
-                 *     * `mobile` - 流动党员
-                 *     * `transferred_out` - 已转出
-                 *     * `deceased` - 已去世
-                 *     * `left` - 已出党
-                 */
-                status?: "active" | "deceased" | "left" | "mobile" | "transferred_out";
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description 标识此 member 的 唯一整数值。 */
@@ -3859,7 +4157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedChangeList"];
+                    "application/json": components["schemas"]["Change"][];
                 };
             };
         };
@@ -3888,7 +4186,12 @@ export interface operations {
     };
     members_counts_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description YYYY-MM-DD, default today */
+                date?: string;
+                /** @description only members of this organization's subtree */
+                under?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3907,7 +4210,10 @@ export interface operations {
     };
     members_export_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description only members of this organization's subtree */
+                under?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4056,6 +4362,8 @@ export interface operations {
     organizations_list: {
         parameters: {
             query?: {
+                /** @description false: include merged organizations */
+                active?: boolean;
                 /**
                  * @description * `committee` - 党委
                  *     * `general_branch` - 党总支
@@ -4072,6 +4380,8 @@ export interface operations {
                 parent?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
+                /** @description only this organization's subtree */
+                under?: number;
             };
             header?: never;
             path?: never;
@@ -4166,24 +4476,7 @@ export interface operations {
     };
     organizations_history_list: {
         parameters: {
-            query?: {
-                /**
-                 * @description * `committee` - 党委
-                 *     * `general_branch` - 党总支
-                 *     * `branch` - 党支部
-                 *     * `party_group` - 党小组
-                 */
-                kind?: "branch" | "committee" | "general_branch" | "party_group";
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                parent?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description 标识此 organization 的 唯一整数值。 */
@@ -4198,7 +4491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedEventList"];
+                    "application/json": components["schemas"]["Event"][];
                 };
             };
         };
@@ -5083,6 +5376,8 @@ export interface operations {
                 kind?: "incoming" | "into_group" | "out_of_group" | "outgoing" | "within";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
+                /** @description only pending transfers past their validity */
+                overdue?: boolean;
                 /** @description 分页结果集中的页码。 */
                 page?: number;
                 /** @description 每页返回的结果数量。 */

@@ -53,3 +53,64 @@ export type RealtimeMessage =
   | { type: 'hello'; tenant: string; unread: number }
   | { type: 'notification'; notification: Notification; unread: number }
   | { type: 'pong' };
+
+// ---- party organizations, members, imports, transfers, pocket members, roster
+export type Organization = Schemas['Organization'];
+export type OrganizationKind = Organization['kind'];
+export type Member = Schemas['Member'];
+export type MemberStatus = NonNullable<Member['status']>;
+export type Membership = Member['membership'];
+export type DuesCategory = Member['dues_category'];
+export type Gender = Member['gender'];
+export type MemberImport = Schemas['MemberImport'];
+export type ImportStatus = NonNullable<MemberImport['status']>;
+export type Transfer = Schemas['Transfer'];
+export type TransferKind = Transfer['kind'];
+export type TransferStatus = Transfer['status'];
+export type PocketCase = Schemas['PocketCase'];
+export type RosterEntry = Schemas['RosterEntry'];
+
+/** `/organizations/kinds` (the schema has the items as free-form objects). */
+export interface OrganizationKindInfo {
+  value: OrganizationKind;
+  label: string;
+  children: OrganizationKind[];
+}
+
+/** `/transfers/destinations` items. */
+export interface TransferDestination {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+/** A row error of an import (member or roster spreadsheet). */
+export interface RowError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+/** `/members/counts` rows. */
+export interface MemberCountRow {
+  organization: number;
+  name: string;
+  kind: OrganizationKind;
+  full: number;
+  probationary: number;
+  total: number;
+}
+
+/**
+ * One entry of `/organizations/{id}/history` or `/members/{id}/history`. The schema calls
+ * these paginated; the API answers a plain array (see `historyRows`).
+ */
+export interface HistoryEntry {
+  id: number;
+  kind: string;
+  detail?: Record<string, unknown>;
+  changes?: Record<string, unknown>;
+  effective_on?: string;
+  actor: { id: number; name: string } | null;
+  created_at: string;
+}

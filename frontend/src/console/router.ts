@@ -42,11 +42,37 @@ export const router = createAppRouter({
           meta: { allow: auditor, title: 'console.nav.audit' },
         },
         {
-          path: 'soon/:module(organizations|members)',
-          name: 'soon',
-          component: () => import('./views/SoonView.vue'),
-          meta: { allow: auditor },
+          path: 'organizations',
+          name: 'organizations',
+          component: () => import('./views/OrganizationsView.vue'),
+          meta: { allow: admin, title: 'console.nav.organizations' },
         },
+        {
+          path: 'members',
+          name: 'members',
+          component: () => import('./views/MembersView.vue'),
+          meta: { allow: admin, title: 'console.nav.members' },
+        },
+        {
+          path: 'members/import',
+          name: 'member-imports',
+          component: () => import('./views/ImportView.vue'),
+          meta: { allow: admin, title: 'console.nav.imports' },
+        },
+        {
+          path: 'transfers',
+          name: 'transfers',
+          component: () => import('./views/TransfersView.vue'),
+          meta: { allow: admin, title: 'console.nav.transfers' },
+        },
+        {
+          path: 'pocket-members',
+          name: 'pocket-members',
+          component: () => import('./views/PocketMembersView.vue'),
+          meta: { allow: admin, title: 'console.nav.pocket' },
+        },
+        // Old bookmarks of the placeholders.
+        { path: 'soon/:module(organizations|members)', redirect: (to) => `/${String(to.params.module)}` },
         {
           path: 'forbidden',
           name: 'forbidden',

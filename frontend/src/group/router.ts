@@ -42,6 +42,18 @@ export const router = createAppRouter({
           meta: { allow: staff, title: 'group.nav.applications' },
         },
         {
+          path: 'roster',
+          name: 'roster',
+          component: () => import('./views/RosterView.vue'),
+          meta: { allow: staff, title: 'group.nav.roster' },
+        },
+        {
+          path: 'pocket-members',
+          name: 'pocket-members',
+          component: () => import('./views/PocketMembersView.vue'),
+          meta: { allow: staff, title: 'group.nav.pocket' },
+        },
+        {
           path: 'apply',
           name: 'apply',
           component: () => import('./views/ApplyView.vue'),

@@ -55,6 +55,7 @@ TENANT_APPS = [
     "tenants.members",
     "tenants.transfers",
     "tenants.dues",
+    "tenants.development",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

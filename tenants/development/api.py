@@ -1,0 +1,156 @@
+"""Development cases: the 25 steps, blocked with the rule that failed, and the to-do list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partycloud.core.errors import NotAllowed
+from tenants.access.models import TenantRole
+from tenants.access.permissions import HasTenantRole
+from tenants.access.services import scope_roots, user_covers
+from tenants.development.models import CaseStep, DevelopmentCase
+from tenants.development.services import deadlines, do_open_case, do_record_step, next_steps
+from tenants.development.steps import STEPS
+from tenants.members.models import Gender
+from tenants.organizations.models import Organization
+
+HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+
+
+class CanHandleDevelopment(HasTenantRole):
+    roles = HANDLERS
+    read_roles = frozenset({TenantRole.DISCIPLINE_INSPECTOR})
+
+
+class StepSerializer(serializers.ModelSerializer[CaseStep]):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseStep
+        fields = ["id", "number", "name", "done_on", "data", "notes", "rule_version", "created_at"]
+
+    def get_name(self, step: CaseStep) -> str:
+        return STEPS[step.number - 1].name
+
+
+class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    id_card_number = serializers.CharField(write_only=True, max_length=30)
+    applied_on = serializers.DateField(write_only=True)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    steps = StepSerializer(many=True, read_only=True)
+    next_steps = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DevelopmentCase
+        fields = [
+            "id", "name", "gender", "birth_date", "id_card_masked", "id_card_number", "phone", "organization",
+            "organization_name", "applied_on", "stage", "stage_label", "last_step", "probation_ends_on", "extended",
+            "member", "steps", "next_steps", "deadlines", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "birth_date",
+            "id_card_masked",
+            "stage",
+            "last_step",
+            "probation_ends_on",
+            "extended",
+            "member",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_next_steps(self, case: DevelopmentCase) -> list[int]:
+        return next_steps(case)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_deadlines(self, case: DevelopmentCase) -> list[dict[str, Any]]:
+        return deadlines(case)
+
+
+class RecordStepSerializer(serializers.Serializer[Any]):
+    step = serializers.IntegerField(min_value=1, max_value=25)
+    done_on = serializers.DateField()
+    details = serializers.DictField(
+        required=False, default=dict, help_text="step facts: votes, introducers, training, outcome"
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def check_covers(request: Request, organization_id: int) -> None:
+    if not user_covers(request.user, organization_id, HANDLERS):
+        raise NotAllowed("development.out_of_scope", _("This case is outside your scope."))
+
+
+class CaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[DevelopmentCase]
+):
+    """Development cases (``?stage=``, ``?organization=``); create = step 1, the application."""
+
+    permission_classes = [CanHandleDevelopment]
+    serializer_class = CaseSerializer
+    filterset_fields = ["stage", "organization"]
+    search_fields = ["name"]
+
+    def get_queryset(self) -> QuerySet[DevelopmentCase]:
+        queryset = DevelopmentCase.objects.select_related("organization").prefetch_related("steps")
+        roots = scope_roots(self.request.user, HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR})
+        if roots is not None:
+            scope = Q(pk__in=[])
+            for path in Organization.objects.filter(pk__in=roots).values_list("path", flat=True):
+                scope |= Q(organization__path__startswith=path)
+            queryset = queryset.filter(scope)
+        return queryset
+
+    def perform_create(self, serializer: CaseSerializer) -> None:  # type: ignore[override]
+        data = serializer.validated_data
+        check_covers(self.request, data["organization"].pk)
+        serializer.instance = do_open_case(
+            name=data["name"], gender=data["gender"], id_card_number=data["id_card_number"], organization=data["organization"],
+            applied_on=data["applied_on"], phone=data.get("phone", ""), actor=self.request.user, request=self.request._request,
+        )  # fmt: skip
+
+    @extend_schema(request=RecordStepSerializer, responses={201: StepSerializer})
+    @action(detail=True, methods=["post"])
+    def steps(self, request: Request, pk: str | None = None) -> Response:
+        """Record a step; a failed precondition answers 400 with the rule and by how much."""
+        case = self.get_object()
+        check_covers(request, case.organization_id)
+        body = RecordStepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        step = do_record_step(
+            case, body.validated_data["step"], done_on=body.validated_data["done_on"], data=body.validated_data["details"],
+            notes=body.validated_data["notes"], actor=request.user, request=request._request,
+        )  # fmt: skip
+        return Response(StepSerializer(step).data, status=201)
+
+    @extend_schema(
+        responses=inline_serializer("DevelopmentTodo", {"items": serializers.ListField(child=serializers.DictField())})
+    )
+    @action(detail=False, methods=["get"])
+    def todo(self, request: Request) -> Response:
+        """Deadlines ahead across the caller's cases, soonest first."""
+        items = [
+            {**item, "case": case.pk, "name": case.name, "organization": case.organization.name}
+            for case in self.get_queryset().exclude(stage__in=["full", "revoked"])
+            for item in deadlines(case)
+        ]
+        return Response({"items": sorted(items, key=lambda item: item["due_on"])})
+
+    @extend_schema(
+        responses=inline_serializer("DevelopmentSteps", {"steps": serializers.ListField(child=serializers.DictField())})
+    )
+    @action(detail=False, methods=["get"], url_path="step-table")
+    def step_table(self, request: Request) -> Response:
+        return Response({"steps": [vars(step) for step in STEPS]})

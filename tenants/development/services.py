@@ -1,0 +1,297 @@
+"""Recording development steps. Run in the tenant's schema."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.crypto import blind_index, decrypt, encrypt
+from partycloud.core.errors import Conflict, ServiceError
+from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, Stage
+from tenants.development.steps import (
+    BY_NUMBER,
+    Block,
+    add_months,
+    check_activist_period,
+    check_age,
+    check_talk,
+    check_training,
+    check_vote,
+    check_within,
+)
+from tenants.members.idcard import birth_date_of, mask_id_card
+from tenants.members.models import COUNTED_STATUSES, Member, Membership, MemberStatus
+from tenants.members.services import check_id_card, do_create_member, do_update_member
+from tenants.organizations.models import Organization
+
+
+def rule_in_force(on: date) -> DevelopmentRule:
+    rule = DevelopmentRule.objects.filter(effective_from__lte=on).first()
+    if rule is None:
+        raise ServiceError("development.no_rule", _("No development rule is in force; ask the administrator."))
+    return rule
+
+
+def blocked(block: Block, rule: DevelopmentRule) -> ServiceError:
+    return ServiceError(block.code, f"{block.message}（{_('rule')} {rule.version}）", block.field)
+
+
+def step_date(case: DevelopmentCase, number: int, *, last: bool = False) -> date | None:
+    steps = case.steps.filter(number=number).order_by("-done_on" if last else "done_on")
+    found = steps.first()
+    return found.done_on if found else None
+
+
+def next_steps(case: DevelopmentCase) -> list[int]:
+    """What can be recorded now: the next step, or a repeat of a repeatable one."""
+    if case.stage == Stage.REVOKED or case.last_step >= 25:
+        return []
+    if case.stage == Stage.FULL:
+        return [25]  # only the archive is left
+    options = [case.last_step + 1]
+    if case.last_step in BY_NUMBER and BY_NUMBER[case.last_step].repeatable:
+        options.insert(0, case.last_step)
+    return options
+
+
+@transaction.atomic
+def do_open_case(
+    *, name: str, gender: str, id_card_number: str, organization: Organization, applied_on: date,
+    phone: str = "", actor: Any = None, request: Any = None,
+) -> DevelopmentCase:  # fmt: skip
+    """Step 1: the application (age ≥ 18 on the day it is handed in)."""
+    number = check_id_card(id_card_number)
+    if not name.strip():
+        raise ServiceError("development.name_required", _("Enter the applicant's name."), "name")
+    if DevelopmentCase.objects.filter(id_card_index=blind_index(number)).exclude(stage=Stage.REVOKED).exists():
+        raise Conflict(
+            "development.case_exists", _("This person already has a development case here."), "id_card_number"
+        )
+    if Member.objects.filter(id_card_index=blind_index(number), status__in=COUNTED_STATUSES).exists():
+        raise Conflict("development.already_member", _("This person is already a party member here."), "id_card_number")
+    rule = rule_in_force(applied_on)
+    block = check_age(birth_date_of(number), applied_on, rule.values)
+    if block:
+        raise blocked(block, rule)
+    case = DevelopmentCase.objects.create(
+        name=name.strip(), gender=gender, birth_date=birth_date_of(number), organization=organization, phone=phone,
+        id_card_encrypted=encrypt(number), id_card_index=blind_index(number), id_card_masked=mask_id_card(number),
+        last_step=1,
+    )  # fmt: skip
+    CaseStep.objects.create(case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=_actor(actor))
+    do_record_audit(
+        action=AuditAction.CREATE, actor=actor, target=case, summary="application received", request=request
+    )
+    return case
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def check_step(
+    case: DevelopmentCase, number: int, on: date, data: dict[str, Any], rule: DevelopmentRule
+) -> Block | None:
+    """The preconditions of step ``number`` on ``on``; None when it may be recorded."""
+    values = rule.values
+    if number not in next_steps(case):
+        expected = "、".join(str(n) for n in next_steps(case)) or "—"
+        return Block(
+            "development.out_of_order",
+            _("Step %(step)d cannot be recorded now; next: %(next)s.") % {"step": number, "next": expected},
+            "step",
+        )
+    previous = case.steps.order_by("-done_on").first()
+    if previous is not None and on < previous.done_on:
+        return Block(
+            "development.date_before_previous",
+            _("The date is before the previous step (%(date)s).") % {"date": previous.done_on},
+            "done_on",
+        )
+    if on > timezone.localdate():
+        return Block("development.date_in_future", _("A step cannot be recorded in advance."), "done_on")
+    applied = step_date(case, 1)
+    assert applied is not None
+    if number == 2:
+        return check_talk(applied, on, values, data)
+    if number == 7:
+        return check_activist_period(step_date(case, 3) or on, on, values)
+    if number == 9:
+        return check_introducers(data)
+    if number == 11:
+        return check_training(data, values)
+    if number == 15:
+        review = step_date(case, 10, last=True)
+        if review is None or on > add_months(review, values["political_review_valid_months"]):
+            return Block(
+                "development.political_review_expired",
+                _("The political review is older than one year; review again."),
+                "done_on",
+            )
+        return check_vote(data)
+    if number == 17:
+        meeting = step_date(case, 15, last=True)
+        assert meeting is not None
+        return check_within(
+            meeting, on, values["approval_restart_months"], "development.restart_required",
+            _("More than 6 months since the branch meeting (%(days)d days over): the development procedure restarts."),
+        ) or check_within(
+            meeting, on, values["approval_within_months"], "development.re_deliberate",
+            _("More than 3 months since the branch meeting (%(days)d days over): the branch meeting must deliberate again."),
+        )  # fmt: skip
+    if number == 23:
+        assert case.probation_ends_on is not None
+        earliest = add_months(case.probation_ends_on, -1)
+        if on < earliest:
+            return Block(
+                "development.probation_not_over",
+                _("Probation ends on %(date)s; discuss confirmation from %(earliest)s.")
+                % {"date": case.probation_ends_on, "earliest": earliest},
+                "done_on",
+            )
+        outcome = data.get("outcome")
+        if outcome not in {"confirm", "extend", "revoke"}:
+            return Block(
+                "development.outcome_required", _("Choose the outcome: confirm, extend or revoke."), "details.outcome"
+            )
+        if outcome == "extend":
+            months = int(data.get("extension_months") or 0)
+            if case.extended:
+                return Block("development.extended_once", _("Probation can be extended only once."), "details.outcome")
+            if not values["extension_min_months"] <= months <= values["extension_max_months"]:
+                return Block(
+                    "development.extension_length", _("An extension lasts 6 to 12 months."), "details.extension_months"
+                )
+        return check_vote(data)
+    if number == 24:
+        vote = step_date(case, 23, last=True)
+        assert vote is not None
+        assert case.probation_ends_on is not None
+        if on < case.probation_ends_on:
+            return Block(
+                "development.probation_not_over",
+                _("Probation ends on %(date)s; approve confirmation from then.")
+                % {"date": case.probation_ends_on, "earliest": case.probation_ends_on},
+                "done_on",
+            )
+        return check_within(
+            vote, on, values["confirmation_approval_within_months"], "development.confirmation_approval_late",
+            _("The upper committee approves within 3 months of the branch meeting (%(days)d days over)."),
+        )  # fmt: skip
+    return None
+
+
+def check_introducers(data: dict[str, Any]) -> Block | None:
+    ids = {int(i) for i in data.get("introducers", []) if str(i).isdigit()}
+    if len(ids) != 2:
+        return Block("development.two_introducers", _("Choose exactly two introducers."), "details.introducers")
+    full = Member.objects.filter(pk__in=ids, membership=Membership.FULL, status__in=COUNTED_STATUSES).count()
+    if full != 2:
+        return Block(
+            "development.introducer_not_full", _("Introducers must be full party members."), "details.introducers"
+        )
+    return None
+
+
+@transaction.atomic
+def do_record_step(
+    case: DevelopmentCase, number: int, *, done_on: date, data: dict[str, Any] | None = None, notes: str = "",
+    actor: Any = None, request: Any = None,
+) -> CaseStep:  # fmt: skip
+    """Record a step, or refuse it with the rule that blocked it."""
+    case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
+    data = data or {}
+    rule = rule_in_force(done_on)
+    block = check_step(case, number, done_on, data, rule)
+    if block:
+        raise blocked(block, rule)
+    step = CaseStep.objects.create(
+        case=case,
+        number=number,
+        done_on=done_on,
+        data=data,
+        notes=notes,
+        rule_version=rule.version,
+        actor=_actor(actor),
+    )
+    case.last_step = number
+    case.stage = BY_NUMBER[number].stage if number < 25 else case.stage
+    if number == 17:
+        _admit(case, rule, actor)
+    if number == 23:
+        _apply_outcome(case, data, rule, actor)
+    if number == 24:
+        _confirm(case, actor)
+    case.save()
+    do_record_audit(
+        action=AuditAction.UPDATE, actor=actor, target=case, summary=f"step {number} recorded", request=request
+    )
+    return step
+
+
+def _admit(case: DevelopmentCase, rule: DevelopmentRule, actor: Any) -> None:
+    """Upper approval: the person becomes a probationary member from the branch meeting's date."""
+    meeting = step_date(case, 15, last=True)
+    assert meeting is not None
+    case.probation_ends_on = add_months(meeting, rule.values["probation_months"])
+    case.member = do_create_member(
+        {"name": case.name, "gender": case.gender, "joined_on": meeting, "membership": Membership.PROBATIONARY,
+         "dues_category": "employee", "organization": case.organization, "phone": case.phone},
+        id_card_number=decrypt(case.id_card_encrypted), placed_on=meeting, actor=actor,
+    )  # fmt: skip
+
+
+def _apply_outcome(case: DevelopmentCase, data: dict[str, Any], rule: DevelopmentRule, actor: Any) -> None:
+    outcome = data["outcome"]
+    if outcome == "extend":
+        assert case.probation_ends_on is not None
+        case.probation_ends_on = add_months(case.probation_ends_on, int(data["extension_months"]))
+        case.extended = True
+        case.last_step = 21  # continued education until the new end, then apply again
+        case.stage = Stage.PROBATION
+    elif outcome == "revoke":
+        case.stage = Stage.REVOKED
+        if case.member is not None:
+            do_update_member(case.member, {"status": MemberStatus.LEFT}, actor=actor)
+
+
+def _confirm(case: DevelopmentCase, actor: Any) -> None:
+    """Party age counts from confirmation: the day probation ended."""
+    vote = case.steps.filter(number=23).order_by("-done_on").first()
+    if vote is None or vote.data.get("outcome") != "confirm":
+        raise ServiceError("development.not_confirmed", _("The branch meeting did not decide to confirm."), "step")
+    assert case.member is not None
+    assert case.probation_ends_on is not None
+    do_update_member(case.member, {"membership": Membership.FULL, "confirmed_on": case.probation_ends_on}, actor=actor)
+    case.stage = Stage.FULL
+
+
+def deadlines(case: DevelopmentCase, today: date | None = None) -> list[dict[str, Any]]:
+    """What is due next for the secretary's to-do list."""
+    today = today or timezone.localdate()
+    rule = rule_in_force(today).values
+    items: list[dict[str, Any]] = []
+
+    def add(code: str, label: str, due: date) -> None:
+        items.append({"code": code, "label": label, "due_on": due, "days_left": (due - today).days})
+
+    applied = step_date(case, 1)
+    if case.last_step == 1 and applied:
+        add("talk_due", "谈话", add_months(applied, rule["talk_within_months"]))
+    if 3 <= case.last_step <= 6:
+        last_review = step_date(case, 6, last=True) or step_date(case, 3)
+        if last_review:
+            add("review_due", "培养考察", add_months(last_review, rule["review_every_months"]))
+    if 15 <= case.last_step < 17:
+        meeting = step_date(case, 15, last=True)
+        if meeting:
+            add("approval_window", "上级党委审批期限", add_months(meeting, rule["approval_within_months"]))
+    if case.stage == Stage.PROBATION and case.probation_ends_on and case.last_step < 23:
+        add("probation_ends", "预备期满", case.probation_ends_on)
+    return items

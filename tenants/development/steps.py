@@ -1,0 +1,175 @@
+"""The 25 steps (中国共产党发展党员工作细则, 2014; DOMAIN_RULES §3) and the checks that block them.
+
+Each check returns None or a ``Block`` naming the rule and by how much it fails, e.g.
+"积极分子培养期不足一年（还差 83 天）". Rule values come from the versioned DevelopmentRule.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    stage: str
+    code: str
+    name: str
+    repeatable: bool = False
+
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "applicant", "application", "递交入党申请书"),
+    Step(2, "applicant", "talk", "党组织派人谈话"),
+    Step(3, "activist", "activist_selection", "推荐和确定入党积极分子"),
+    Step(4, "activist", "activist_filing", "报上级党委备案"),
+    Step(5, "activist", "contacts", "指定培养联系人"),
+    Step(6, "activist", "cultivation_review", "培养教育考察", repeatable=True),
+    Step(7, "candidate", "candidate_determination", "确定发展对象"),
+    Step(8, "candidate", "candidate_filing", "报上级党委备案"),
+    Step(9, "candidate", "introducers", "确定入党介绍人"),
+    Step(10, "candidate", "political_review", "进行政治审查"),
+    Step(11, "candidate", "training", "开展集中培训"),
+    Step(12, "admission", "branch_committee_review", "支部委员会审查"),
+    Step(13, "admission", "upper_pre_review", "上级党委预审"),
+    Step(14, "admission", "application_form", "填写入党志愿书"),
+    Step(15, "admission", "branch_meeting_vote", "支部大会讨论"),
+    Step(16, "admission", "upper_talk", "上级党委派人谈话"),
+    Step(17, "admission", "upper_approval", "上级党委审批"),
+    Step(18, "admission", "admission_filing", "报上级党委组织部门备案"),
+    Step(19, "probation", "enrolment", "编入党支部和党小组"),
+    Step(20, "probation", "oath", "入党宣誓"),
+    Step(21, "probation", "continued_education", "继续教育考察", repeatable=True),
+    Step(22, "probation", "confirmation_application", "提出转正申请"),
+    Step(23, "probation", "confirmation_vote", "支部大会讨论转正"),
+    Step(24, "probation", "confirmation_approval", "上级党委审批转正"),
+    Step(25, "probation", "archive", "材料归档"),
+)
+BY_NUMBER = {step.number: step for step in STEPS}
+
+DEFAULT_VALUES: dict[str, int] = {
+    "min_age": 18,
+    "talk_within_months": 1,
+    "activist_min_months": 12,
+    "review_every_months": 6,
+    "political_review_valid_months": 12,
+    "training_min_days": 3,
+    "training_min_hours": 24,
+    "approval_within_months": 3,
+    "approval_restart_months": 6,
+    "probation_months": 12,
+    "extension_min_months": 6,
+    "extension_max_months": 12,
+    "confirmation_approval_within_months": 3,
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    code: str
+    message: str
+    field: str | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def days_until(start: date, end: date) -> int:
+    return (end - start).days
+
+
+def check_age(birth: date, on: date, rules: dict[str, int]) -> Block | None:
+    adult_on = add_months(birth, 12 * rules["min_age"])
+    if on < adult_on:
+        return Block(
+            "development.too_young",
+            _("The applicant is under %(age)d (%(days)d days to go).")
+            % {"age": rules["min_age"], "days": days_until(on, adult_on)},
+            "done_on",
+        )
+    return None
+
+
+def check_talk(applied: date, on: date, rules: dict[str, int], data: dict[str, Any]) -> Block | None:
+    due = add_months(applied, rules["talk_within_months"])
+    if on > due and not str(data.get("late_reason", "")).strip():
+        return Block(
+            "development.talk_late",
+            _(
+                "The talk is due within %(months)d month of the application (%(days)d days late); give the reason in late_reason."
+            )
+            % {"months": rules["talk_within_months"], "days": days_until(due, on)},
+            "done_on",
+        )
+    return None
+
+
+def check_activist_period(activist_since: date, on: date, rules: dict[str, int]) -> Block | None:
+    enough = add_months(activist_since, rules["activist_min_months"])
+    if on < enough:
+        return Block(
+            "development.activist_period_too_short",
+            _("Activist cultivation is shorter than one year (%(days)d days short).")
+            % {"days": days_until(on, enough)},
+            "done_on",
+        )
+    return None
+
+
+def check_training(data: dict[str, Any], rules: dict[str, int]) -> Block | None:
+    days, hours = int(data.get("days") or 0), int(data.get("hours") or 0)
+    if days < rules["training_min_days"] and hours < rules["training_min_hours"]:
+        return Block(
+            "development.training_too_short",
+            _(
+                "Training needs at least %(days)d days or %(hours)d class hours (recorded: %(got_days)d days, %(got_hours)d hours)."
+            )
+            % {
+                "days": rules["training_min_days"],
+                "hours": rules["training_min_hours"],
+                "got_days": days,
+                "got_hours": hours,
+            },
+            "details.hours",
+        )
+    return None
+
+
+def check_vote(data: dict[str, Any]) -> Block | None:
+    """Quorum: more than half of the full members with voting rights present; passes with more
+    than half of those entitled voting yes."""
+    try:
+        entitled, present, yes = (int(data[key]) for key in ("entitled", "present", "yes"))
+    except (KeyError, TypeError, ValueError):
+        return Block("development.vote_incomplete", _("Record entitled, present and yes votes."), "details")
+    if not 0 <= yes <= present <= entitled or entitled == 0:
+        return Block("development.vote_inconsistent", _("The vote counts do not add up."), "details")
+    if present * 2 <= entitled:
+        return Block(
+            "development.no_quorum",
+            _("No quorum: %(present)d of %(entitled)d members with voting rights present; more than half is required.")
+            % {"present": present, "entitled": entitled},
+            "details.present",
+        )
+    if yes * 2 <= entitled:
+        return Block(
+            "development.vote_not_passed",
+            _("Not passed: %(yes)d yes of %(entitled)d entitled; more than half is required.")
+            % {"yes": yes, "entitled": entitled},
+            "details.yes",
+        )
+    return None
+
+
+def check_within(start: date, on: date, months: int, code: str, message: str) -> Block | None:
+    if on > add_months(start, months):
+        return Block(code, message % {"days": days_until(add_months(start, months), on)}, "done_on")
+    return None

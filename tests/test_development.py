@@ -1,0 +1,260 @@
+"""Member development: all 25 steps, and each rule that blocks a step with how much it fails."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from partycloud.core.errors import ServiceError
+from tenants.development.models import DevelopmentCase
+from tenants.development.services import deadlines, do_open_case, do_record_step
+from tenants.members.models import Member
+from tenants.members.services import do_create_member
+from tenants.organizations.services import do_create_organization
+from tests.conftest import TenantWorld, api
+from tests.factories import make_id_card
+from tests.isolation import Endpoint, assert_tenant_isolated
+
+VOTE = {"entitled": 20, "present": 15, "yes": 14}
+
+
+@pytest.fixture
+def branch(tenant_a: TenantWorld) -> Any:
+    with tenant_a.tenant:
+        return do_create_organization(
+            kind="branch", name="第一党支部", parent=do_create_organization(kind="committee", name="甲")
+        )
+
+
+@pytest.fixture
+def introducers(tenant_a: TenantWorld, branch: Any) -> list[int]:
+    with tenant_a.tenant:
+        return [
+            do_create_member(
+                {"name": f"介绍人{i}", "gender": "male", "joined_on": date(2000, 7, 1), "confirmed_on": date(2001, 7, 1),
+                 "membership": "full", "dues_category": "employee", "organization": branch},
+                id_card_number=make_id_card("19700101"),
+            ).pk
+            for i in (1, 2)
+        ]  # fmt: skip
+
+
+def open_case(tenant: TenantWorld, branch: Any, applied_on: date = date(2022, 1, 10)) -> DevelopmentCase:
+    with tenant.tenant:
+        return do_open_case(
+            name="陈晓",
+            gender="female",
+            id_card_number=make_id_card("19980305"),
+            organization=branch,
+            applied_on=applied_on,
+        )
+
+
+def record(tenant: TenantWorld, case: DevelopmentCase, step: int, on: date, **data: Any) -> None:
+    with tenant.tenant:
+        do_record_step(case, step, done_on=on, data=data)
+
+
+def blocked(tenant: TenantWorld, case: DevelopmentCase, step: int, on: date, **data: Any) -> ServiceError:
+    with tenant.tenant, pytest.raises(ServiceError) as error:
+        do_record_step(case, step, done_on=on, data=data)
+    return error.value
+
+
+def walk_to(tenant: TenantWorld, case: DevelopmentCase, last: int, introducers: list[int]) -> None:
+    plan: dict[int, tuple[date, dict[str, Any]]] = {
+        2: (date(2022, 1, 25), {}), 3: (date(2022, 3, 1), {}), 4: (date(2022, 3, 10), {}),
+        5: (date(2022, 3, 15), {"contacts": ["李四", "王五"]}), 6: (date(2022, 9, 1), {}),
+        7: (date(2023, 3, 15), {}), 8: (date(2023, 3, 20), {}), 9: (date(2023, 4, 1), {"introducers": introducers}),
+        10: (date(2023, 5, 1), {}), 11: (date(2023, 6, 1), {"days": 3, "hours": 24}), 12: (date(2024, 1, 10), {}),
+        13: (date(2024, 2, 1), {}), 14: (date(2024, 3, 1), {}), 15: (date(2024, 4, 1), VOTE),
+        16: (date(2024, 4, 20), {}), 17: (date(2024, 5, 15), {}), 18: (date(2024, 5, 20), {}),
+        19: (date(2024, 5, 25), {}), 20: (date(2024, 6, 1), {}), 21: (date(2024, 12, 1), {}),
+        22: (date(2025, 2, 1), {}), 23: (date(2025, 4, 2), {**VOTE, "outcome": "confirm"}),
+        24: (date(2025, 5, 10), {}), 25: (date(2025, 5, 20), {}),
+    }  # fmt: skip
+    for step in range(case.last_step + 1, last + 1):
+        on, data = plan[step]
+        record(tenant, case, step, on, **data)
+
+
+def test_all_25_steps_make_a_probationary_then_full_member(tenant_a: TenantWorld, branch, introducers):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 17, introducers)
+    with tenant_a.tenant:
+        case.refresh_from_db()
+        member = Member.objects.get(pk=case.member_id)
+        assert (member.membership, member.joined_on) == ("probationary", date(2024, 4, 1))
+        assert case.probation_ends_on == date(2025, 4, 1)
+    walk_to(tenant_a, case, 25, introducers)
+    with tenant_a.tenant:
+        case.refresh_from_db()
+        member.refresh_from_db()
+        assert case.stage == "full"
+        assert (member.membership, member.confirmed_on) == ("full", date(2025, 4, 1))  # party age from confirmation
+        assert case.steps.count() == 25
+        assert set(case.steps.values_list("rule_version", flat=True)) == {"2014.1"}
+
+
+def test_an_applicant_must_be_18(tenant_a: TenantWorld, branch):
+    with tenant_a.tenant, pytest.raises(ServiceError) as error:
+        do_open_case(
+            name="少年",
+            gender="male",
+            id_card_number=make_id_card("20100601"),
+            organization=branch,
+            applied_on=date(2026, 1, 1),
+        )
+    assert error.value.code == "development.too_young"
+    assert "还差" in str(error.value.message)
+
+
+def test_a_late_talk_needs_a_reason(tenant_a: TenantWorld, branch, introducers):
+    case = open_case(tenant_a, branch)
+    error = blocked(tenant_a, case, 2, date(2022, 3, 1))
+    assert error.code == "development.talk_late"
+    assert "逾期 20 天" in str(error.message) or "20" in str(error.message)
+    record(tenant_a, case, 2, date(2022, 3, 1), late_reason="申请人长期出差")
+
+
+def test_the_activist_period_is_a_year_and_the_message_says_how_much_is_missing(
+    tenant_a: TenantWorld, branch, introducers
+):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 6, introducers)
+    error = blocked(tenant_a, case, 7, date(2022, 12, 8))
+    assert error.code == "development.activist_period_too_short"
+    assert "83 天" in str(error.message)
+    assert "2014.1" in str(error.message)
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "code"),
+    [
+        (9, {"introducers": []}, "development.two_introducers"),
+        (11, {"days": 2, "hours": 16}, "development.training_too_short"),
+    ],
+)
+def test_candidate_stage_rules(tenant_a: TenantWorld, branch, introducers, step, data, code):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, step - 1, introducers)
+    assert blocked(tenant_a, case, step, date(2023, 6, 1), **data).code == code
+
+
+def test_introducers_must_be_full_members(tenant_a: TenantWorld, branch, introducers):
+    with tenant_a.tenant:
+        probationary = do_create_member(
+            {"name": "预备", "gender": "male", "joined_on": date(2023, 1, 1), "membership": "probationary",
+             "dues_category": "employee", "organization": branch},
+            id_card_number=make_id_card("19900101"),
+        )  # fmt: skip
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 8, introducers)
+    error = blocked(tenant_a, case, 9, date(2023, 4, 1), introducers=[introducers[0], probationary.pk])
+    assert error.code == "development.introducer_not_full"
+
+
+@pytest.mark.parametrize(
+    ("vote", "code"),
+    [
+        ({"entitled": 20, "present": 10, "yes": 10}, "development.no_quorum"),
+        ({"entitled": 20, "present": 15, "yes": 10}, "development.vote_not_passed"),
+        ({"entitled": 20, "present": 25, "yes": 10}, "development.vote_inconsistent"),
+    ],
+)
+def test_branch_meeting_quorum_and_majority(tenant_a: TenantWorld, branch, introducers, vote, code):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 14, introducers)
+    assert blocked(tenant_a, case, 15, date(2024, 4, 1), **vote).code == code
+
+
+def test_political_review_is_valid_for_one_year(tenant_a: TenantWorld, branch, introducers):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 14, introducers)
+    assert blocked(tenant_a, case, 15, date(2024, 6, 1), **VOTE).code == "development.political_review_expired"
+
+
+@pytest.mark.parametrize(
+    ("on", "code"),
+    [(date(2024, 8, 1), "development.re_deliberate"), (date(2024, 11, 1), "development.restart_required")],
+)
+def test_upper_approval_within_three_months(tenant_a: TenantWorld, branch, introducers, on, code):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 16, introducers)
+    assert blocked(tenant_a, case, 17, on).code == code
+
+
+def test_probation_can_be_extended_once_by_6_to_12_months(tenant_a: TenantWorld, branch, introducers):
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 22, introducers)
+    assert (
+        blocked(tenant_a, case, 23, date(2025, 2, 10), **VOTE, outcome="confirm").code
+        == "development.probation_not_over"
+    )
+    assert (
+        blocked(tenant_a, case, 23, date(2025, 4, 2), **VOTE, outcome="extend", extension_months=3).code
+        == "development.extension_length"
+    )
+    record(tenant_a, case, 23, date(2025, 4, 2), **VOTE, outcome="extend", extension_months=6)
+    with tenant_a.tenant:
+        case.refresh_from_db()
+        assert (case.probation_ends_on, case.last_step) == (date(2025, 10, 1), 21)
+    record(tenant_a, case, 22, date(2025, 9, 10))
+    assert (
+        blocked(tenant_a, case, 23, date(2025, 10, 2), **VOTE, outcome="extend", extension_months=6).code
+        == "development.extended_once"
+    )
+
+
+def test_steps_are_recorded_in_order(tenant_a: TenantWorld, branch, introducers):
+    case = open_case(tenant_a, branch)
+    error = blocked(tenant_a, case, 5, date(2022, 2, 1))
+    assert error.code == "development.out_of_order"
+
+
+def test_the_api_records_steps_shows_blocks_and_the_todo_list(tenant_a: TenantWorld, branch, introducers):
+    client = api(tenant_a.host, tenant_a.admin)
+    created = client.post(
+        "/api/v1/development/cases",
+        {
+            "name": "赵磊",
+            "gender": "male",
+            "id_card_number": make_id_card("19990101"),
+            "organization": branch.pk,
+            "applied_on": "2026-11-01",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    case = created.json()
+    assert case["next_steps"] == [2]
+    assert case["deadlines"][0]["code"] == "talk_due"
+    too_early = client.post(
+        f"/api/v1/development/cases/{case['id']}/steps", {"step": 3, "done_on": "2026-11-05"}, format="json"
+    )
+    assert (too_early.status_code, too_early.json()["code"]) == (400, "development.out_of_order")
+    done = client.post(
+        f"/api/v1/development/cases/{case['id']}/steps", {"step": 2, "done_on": "2026-11-05"}, format="json"
+    )
+    assert done.status_code == 201
+    assert client.get("/api/v1/development/cases/step-table").json()["steps"][24]["name"] == "材料归档"
+    assert isinstance(client.get("/api/v1/development/cases/todo").json()["items"], list)
+
+
+def test_development_cases_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, branch):
+    case = open_case(tenant_a, branch)
+    assert_tenant_isolated(
+        Endpoint("/api/v1/development/cases", object_id=case.pk, change={"name": "x"}, deletable=False),
+        owner=tenant_a,
+        outsider=tenant_b,
+    )
+    assert (
+        api(tenant_a.host, tenant_b.admin)
+        .post(f"/api/v1/development/cases/{case.pk}/steps", {"step": 2, "done_on": "2022-01-20"}, format="json")
+        .status_code
+        == 403
+    )
+    with tenant_a.tenant:
+        assert deadlines(DevelopmentCase.objects.get(pk=case.pk), date(2022, 1, 11))[0]["days_left"] == 30
