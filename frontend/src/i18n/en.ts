@@ -367,6 +367,7 @@ const en: MessageSchema = {
       noTerm: 'Not set',
       reElectionDue: 'Re-election due',
       reElectionReminder: 'Re-election soon',
+      ruleWarning: 'Check',
       dueCount: '{count} organizations are due for re-election within 90 days',
       kindRequired: 'Choose a kind',
       nameRequired: 'Enter a name',

@@ -363,6 +363,7 @@ const zhCN = {
       noTerm: '未设置',
       reElectionDue: '换届时间',
       reElectionReminder: '换届提醒',
+      ruleWarning: '需关注',
       dueCount: '{count} 个组织 90 天内需换届',
       kindRequired: '请选择组织类型',
       nameRequired: '请输入名称',
