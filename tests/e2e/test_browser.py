@@ -143,7 +143,8 @@ def _workbook(path: Path, rows: list[list[str]]) -> Path:
 def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
     browser: BrowserRun, records_world: RecordsWorld, tmp_path: Path
 ) -> None:
-    good = _member_rows(50)
+    good = _member_rows(2000)  # the issue: "import 2,000 members from a spreadsheet with mistakes"
+    good[0][0] = "欧阳明月"  # a name no other row contains, to find her among 2,000
     bad = [list(row) for row in good]
     # Three mistakes a secretary makes: a mistyped ID-card number, an impossible date, a word.
     card = bad[6][3]

@@ -119,8 +119,12 @@ await scenario('console_member_records', async (session) => {
   await shot(page, '05-members');
 
   log('the detail drawer shows the full ID-card number on request');
+  // 2,000 members span 100 pages: find the one by name, as a secretary would.
+  await page.getByPlaceholder('姓名、手机号或员工卡号').fill(config.transferred);
+  await page.getByRole('button', { name: '搜索' }).click();
+  await page.locator('.el-pagination__total', { hasText: String(config.memberCount) }).waitFor({ state: 'detached' });
   const row = page.locator('[data-test="members-table"] .el-table__row', { hasText: config.transferred });
-  await row.getByRole('button', { name: config.transferred }).click();
+  await row.getByRole('button', { name: config.transferred, exact: true }).click();
   const drawer = page.locator('[data-test="member-drawer"]');
   const masked = await drawer.locator('[data-test="id-card"]').innerText();
   expect(masked.includes('*'), `masked at first (${masked})`);
