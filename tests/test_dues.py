@@ -190,3 +190,57 @@ def test_voluntary_payments_start_at_1000_yuan(tenant_a: TenantWorld, members):
         format="json",
     )
     assert ok.status_code == 201
+
+
+def test_a_member_pays_online_with_the_sandbox_provider(tenant_a: TenantWorld, members):
+    with tenant_a.tenant:
+        do_assess_month(JUNE)
+        do_assess_month(JULY)
+    client = api(tenant_a.host, tenant_a.member)
+    started = client.post("/api/v1/dues/online-payments", {"months": ["2026-06", "2026-07"]}, format="json")
+    assert started.status_code == 201, started.json()
+    order = started.json()
+    assert (order["amount"], order["status"]) == ("240.00", "pending")
+    forged = client.post(
+        f"/api/v1/dues/online-payments/{order['id']}/sandbox-complete", {"signature": "0" * 64}, format="json"
+    )
+    assert forged.json()["code"] == "dues.payment_unverified"
+    paid = client.post(
+        f"/api/v1/dues/online-payments/{order['id']}/sandbox-complete",
+        {"signature": order["sandbox_signature"]},
+        format="json",
+    )
+    assert paid.json()["status"] == "paid"
+    assert [row["status"] for row in client.get("/api/v1/dues/assessments/mine").json()] == ["paid", "paid"]
+    again = client.post("/api/v1/dues/online-payments", {"months": ["2026-06"]}, format="json")
+    assert again.json()["code"] == "dues.not_payable"
+    # Another tenant's member cannot see or complete it.
+    assert api(tenant_a.host, tenant_a.admin).get("/api/v1/dues/online-payments").json()["count"] == 0
+
+
+def test_ledger_export_annual_disclosure_and_remittance(tenant_a: TenantWorld, members):
+    import io
+
+    from openpyxl import load_workbook
+
+    with tenant_a.tenant:
+        do_assess_month(JUNE)
+    client = api(tenant_a.host, tenant_a.admin)
+    workbook = load_workbook(io.BytesIO(client.get("/api/v1/dues/assessments/ledger-export?month=2026-06").content))
+    sheet = workbook.active
+    assert sheet.cell(1, 1).value == "党组织"
+    assert sheet.cell(2, 3).value == 140  # 120.00 + 20.00 due in the branch
+    annual = client.get("/api/v1/dues/assessments/annual?year=2026").json()
+    assert annual["months"][5]["amount_due"] == "140.00"
+    assert annual["totals"]["arrears"] == "140.00"
+    assert client.get("/api/v1/dues/assessments/annual?year=2026&format=xlsx")["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
+    remitted = client.post(
+        "/api/v1/dues/remittances", {"month": "2026-06-15", "amount": "140.00", "note": "上缴机关党委"}, format="json"
+    )
+    assert (remitted.status_code, remitted.json()["month"]) == (201, "2026-06-01")
+    assert (
+        client.post("/api/v1/dues/remittances", {"month": "2026-06-01", "amount": "0"}, format="json").status_code
+        == 400
+    )

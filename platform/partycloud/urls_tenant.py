@@ -15,6 +15,8 @@ from tenants.dues.api import (
     AssessmentViewSet,
     DuesBaseViewSet,
     ExemptionViewSet,
+    OnlinePaymentViewSet,
+    RemittanceViewSet,
     VoluntaryPaymentViewSet,
 )
 from tenants.members.api import MemberImportViewSet, MemberViewSet
@@ -38,6 +40,8 @@ router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment
 router.register("dues/exemptions", ExemptionViewSet, basename="dues-exemption")
 router.register("dues/voluntary-payments", VoluntaryPaymentViewSet, basename="dues-voluntary-payment")
 router.register("dues/arrears", ArrearsNoticeViewSet, basename="dues-arrears")
+router.register("dues/remittances", RemittanceViewSet, basename="dues-remittance")
+router.register("dues/online-payments", OnlinePaymentViewSet, basename="dues-online-payment")
 router.register("development/cases", CaseViewSet, basename="development-case")
 
 urlpatterns = [

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, ServiceError
+from partycloud.core.spreadsheets import workbook_bytes
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import user_covers
 from tenants.dues.assessments import (
+    annual_summary,
     do_assess_month,
     do_decide_exemption,
     do_record_payment,
@@ -26,7 +32,17 @@ from tenants.dues.assessments import (
     do_request_exemption,
     ledger,
 )
-from tenants.dues.models import ArrearsNotice, DuesAssessment, DuesBase, DuesExemption, VoluntaryPayment
+from tenants.dues.models import (
+    ArrearsNotice,
+    DuesAssessment,
+    DuesBase,
+    DuesExemption,
+    OnlinePayment,
+    Remittance,
+    VoluntaryPayment,
+)
+from tenants.dues.payments import do_confirm_online_payment, do_start_online_payment
+from tenants.members.api import xlsx_response
 from tenants.members.models import Member
 
 EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -35,6 +51,17 @@ EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.C
 class CanHandleDues(HasTenantRole):
     roles = EDITORS
     read_roles = frozenset({TenantRole.DISCIPLINE_INSPECTOR})
+
+
+def money_json(value: Any) -> Any:
+    """Money leaves the API as "12.30" strings, never floats."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return {key: money_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [money_json(item) for item in value]
+    return value
 
 
 def parse_month(raw: str | None) -> date:
@@ -148,7 +175,70 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
     def ledger(self, request: Request) -> Response:
         """台账 of a month per organization: due, paid, on behalf, arrears, exempt."""
         month = parse_month(request.query_params.get("month"))
-        return Response({"month": f"{month:%Y-%m}", "rows": ledger(month)})
+        return Response({"month": f"{month:%Y-%m}", "rows": money_json(ledger(month))})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM")],
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
+    )
+    @action(detail=False, methods=["get"], url_path="ledger-export")
+    def ledger_export(self, request: Request) -> HttpResponse:
+        """The month's 台账 as a workbook (audited export)."""
+        month = parse_month(request.query_params.get("month"))
+        rows = ledger(month)
+        content = workbook_bytes(
+            f"{month:%Y年%m月}党费台账",
+            ["党组织", "应缴人数", "应缴金额", "实缴金额", "代缴人数", "欠缴金额", "免缴人数"],
+            [
+                [
+                    r["name"],
+                    r["members_due"],
+                    r["amount_due"],
+                    r["amount_paid"],
+                    r["paid_on_behalf"],
+                    r["arrears"],
+                    r["exempt"],
+                ]
+                for r in rows
+            ],
+        )
+        do_record_audit(
+            action=AuditAction.EXPORT,
+            actor=request.user,
+            target_type="dues.ledger",
+            summary=f"ledger {month:%Y-%m}",
+            request=request._request,
+        )
+        return xlsx_response(content, f"党费台账-{month:%Y-%m}.xlsx")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("format", str, description="xlsx for a workbook")],
+        responses=inline_serializer(
+            "AnnualDues",
+            {
+                "year": serializers.IntegerField(),
+                "months": serializers.ListField(child=serializers.DictField()),
+                "totals": serializers.DictField(),
+            },
+        ),
+    )
+    @action(detail=False, methods=["get"])
+    def annual(self, request: Request) -> Response | HttpResponse:
+        """The annual summary that can be disclosed to members (党费收缴情况公开)."""
+        raw = request.query_params.get("year", "")
+        year = int(raw) if raw.isdigit() else timezone.localdate().year
+        summary = annual_summary(year)
+        if request.query_params.get("format") == "xlsx":
+            rows = [
+                [m["month"], m["amount_due"], m["amount_paid"], m["arrears"], m["voluntary"]] for m in summary["months"]
+            ]
+            totals = summary["totals"]
+            rows.append(["合计", totals["amount_due"], totals["amount_paid"], totals["arrears"], totals["voluntary"]])
+            return xlsx_response(
+                workbook_bytes(f"{year}年党费收缴公开", ["月份", "应缴", "实缴", "欠缴", "特殊党费"], rows),
+                f"党费年度公开-{year}.xlsx",
+            )
+        return Response(money_json(summary))
 
     @extend_schema(responses=AssessmentSerializer(many=True))
     @action(detail=False, methods=["get"], permission_classes=[IsTenantUser])
@@ -261,3 +351,98 @@ class ArrearsNoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Arrear
     serializer_class = ArrearsNoticeSerializer
     queryset = ArrearsNotice.objects.select_related("member")
     filterset_fields = ["level", "member"]
+
+
+class RemittanceSerializer(serializers.ModelSerializer[Remittance]):
+    class Meta:
+        model = Remittance
+        fields = ["id", "month", "amount", "note", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_amount(self, value: Any) -> Any:
+        if value <= 0:
+            raise serializers.ValidationError(_("The amount must be positive."))
+        return value
+
+
+class RemittanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Remittance]):
+    """Dues handed up to the next level (上缴), by month."""
+
+    permission_classes = [CanHandleDues]
+    serializer_class = RemittanceSerializer
+    queryset = Remittance.objects.all()
+
+    def perform_create(self, serializer: RemittanceSerializer) -> None:  # type: ignore[override]
+        serializer.save(recorded_by_id=self.request.user.pk, month=serializer.validated_data["month"].replace(day=1))
+
+
+class OnlinePaymentSerializer(serializers.ModelSerializer[OnlinePayment]):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = OnlinePayment
+        fields = [
+            "id",
+            "months",
+            "amount",
+            "provider",
+            "provider_ref",
+            "status",
+            "status_label",
+            "created_at",
+            "paid_at",
+        ]
+        read_only_fields = fields
+
+
+class StartPaymentSerializer(serializers.Serializer[Any]):
+    months = serializers.ListField(child=serializers.CharField(), min_length=1, help_text="YYYY-MM")
+
+
+class OnlinePaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[OnlinePayment]):
+    """A member pays their own dues online (member portal)."""
+
+    permission_classes = [IsTenantUser]
+    serializer_class = OnlinePaymentSerializer
+
+    def get_queryset(self) -> QuerySet[OnlinePayment]:
+        return OnlinePayment.objects.filter(member__user_id=int(self.request.user.pk or 0))
+
+    def _member(self, request: Request) -> Member:
+        member = Member.objects.filter(user_id=int(request.user.pk or 0)).first()
+        if member is None:
+            raise NotAllowed("dues.no_member_record", _("You have no member record in this party committee."))
+        return member
+
+    @extend_schema(
+        request=StartPaymentSerializer,
+        responses={
+            201: inline_serializer(
+                "StartedPayment",
+                {
+                    "id": serializers.IntegerField(),
+                    "amount": serializers.DecimalField(10, 2),
+                    "status": serializers.CharField(),
+                    "months": serializers.ListField(child=serializers.CharField()),
+                    "sandbox_signature": serializers.CharField(required=False),
+                },
+            )
+        },
+    )
+    def create(self, request: Request) -> Response:
+        body = StartPaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment, client = do_start_online_payment(
+            self._member(request), [parse_month(m) for m in body.validated_data["months"]]
+        )
+        return Response({**OnlinePaymentSerializer(payment).data, **client}, status=201)
+
+    @extend_schema(
+        request=inline_serializer("SandboxConfirm", {"signature": serializers.CharField()}),
+        responses=OnlinePaymentSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="sandbox-complete")
+    def sandbox_complete(self, request: Request, pk: str | None = None) -> Response:
+        """The sandbox provider's confirmation (a real provider calls back server-to-server)."""
+        payment = do_confirm_online_payment(self.get_object(), request.data if isinstance(request.data, dict) else {})
+        return Response(OnlinePaymentSerializer(payment).data)

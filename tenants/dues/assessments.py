@@ -317,3 +317,25 @@ def do_record_voluntary_payment(
         note=note,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def annual_summary(year: int) -> dict[str, Any]:
+    """The yearly disclosure (党费收缴情况公开): per month due, paid, arrears, voluntary."""
+    from tenants.dues.models import VoluntaryPayment
+
+    months = []
+    zero = Decimal("0.00")
+    for month_number in range(1, 13):
+        month = date(year, month_number, 1)
+        rows = DuesAssessment.objects.filter(month=month).aggregate(
+            due=Sum("amount"), paid=Sum("paid_amount"), arrears=Sum("amount", filter=Q(status=AssessmentStatus.DUE))
+        )
+        voluntary = VoluntaryPayment.objects.filter(paid_on__year=year, paid_on__month=month_number).aggregate(
+            s=Sum("amount")
+        )["s"]
+        months.append({
+            "month": f"{month:%Y-%m}", "amount_due": rows["due"] or zero, "amount_paid": rows["paid"] or zero,
+            "arrears": rows["arrears"] or zero, "voluntary": voluntary or zero,
+        })  # fmt: skip
+    totals = {key: sum((m[key] for m in months), zero) for key in ("amount_due", "amount_paid", "arrears", "voluntary")}
+    return {"year": year, "months": months, "totals": totals}

@@ -178,3 +178,44 @@ class VoluntaryPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.amount}"
+
+
+class Remittance(models.Model):
+    """Dues handed up to the next level for a month (上缴)."""
+
+    month = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.amount}"
+
+
+class OnlinePaymentStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for payment")
+    PAID = "paid", _("paid")
+    FAILED = "failed", _("failed")
+
+
+class OnlinePayment(models.Model):
+    """A member paying their own dues online through a payment provider."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="online_payments")
+    months = models.JSONField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    provider = models.CharField(max_length=20)
+    provider_ref = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=OnlinePaymentStatus.choices, default=OnlinePaymentStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_ref} {self.amount} {self.status}"

@@ -261,6 +261,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dues/assessments/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The annual summary that can be disclosed to members (党费收缴情况公开). */
+        get: operations["dues_assessments_annual_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dues/assessments/ledger": {
         parameters: {
             query?: never;
@@ -270,6 +287,23 @@ export interface paths {
         };
         /** @description 台账 of a month per organization: due, paid, on behalf, arrears, exempt. */
         get: operations["dues_assessments_ledger_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/assessments/ledger-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The month's 台账 as a workbook (audited export). */
+        get: operations["dues_assessments_ledger_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -393,6 +427,59 @@ export interface paths {
         put?: never;
         /** @description Reductions and exemptions: the branch requests, a tenant admin (next level up) decides. */
         post: operations["dues_exemptions_reject_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/online-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A member pays their own dues online (member portal). */
+        get: operations["dues_online_payments_list"];
+        put?: never;
+        /** @description A member pays their own dues online (member portal). */
+        post: operations["dues_online_payments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/online-payments/{id}/sandbox-complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The sandbox provider's confirmation (a real provider calls back server-to-server). */
+        post: operations["dues_online_payments_sandbox_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/remittances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Dues handed up to the next level (上缴), by month. */
+        get: operations["dues_remittances_list"];
+        put?: never;
+        /** @description Dues handed up to the next level (上缴), by month. */
+        post: operations["dues_remittances_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1544,6 +1631,15 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "read" | "export" | "create" | "update" | "delete" | "login" | "login_failed" | "logout";
+        AnnualDues: {
+            year: number;
+            months: {
+                [key: string]: unknown;
+            }[];
+            totals: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * @description * `pending` - 待审批
          *     * `approved` - 已批准
@@ -2159,6 +2255,27 @@ export interface components {
             /** Format: date-time */
             readonly read_at: string | null;
         };
+        OnlinePayment: {
+            readonly id: number;
+            readonly months: unknown;
+            /** Format: decimal */
+            readonly amount: string;
+            readonly provider: string;
+            readonly provider_ref: string;
+            readonly status: components["schemas"]["OnlinePaymentStatusEnum"];
+            readonly status_label: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly paid_at: string | null;
+        };
+        /**
+         * @description * `pending` - 待支付
+         *     * `paid` - 已缴
+         *     * `failed` - 失败
+         * @enum {string}
+         */
+        OnlinePaymentStatusEnum: "pending" | "paid" | "failed";
         Organization: {
             readonly id: number;
             parent?: number | null;
@@ -2382,6 +2499,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Notification"][];
         };
+        PaginatedOnlinePaymentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OnlinePayment"][];
+        };
         PaginatedOrganizationList: {
             /** @example 123 */
             count: number;
@@ -2426,6 +2558,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PocketCase"][];
+        };
+        PaginatedRemittanceList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Remittance"][];
         };
         PaginatedRoleAssignmentList: {
             /** @example 123 */
@@ -2687,6 +2834,23 @@ export interface components {
             /** @default  */
             employee_card_number: string;
         };
+        Remittance: {
+            readonly id: number;
+            /** Format: date */
+            month: string;
+            /** Format: decimal */
+            amount: string;
+            note?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        RemittanceRequest: {
+            /** Format: date */
+            month: string;
+            /** Format: decimal */
+            amount: string;
+            note?: string;
+        };
         ResolveRequest: {
             note: string;
         };
@@ -2735,6 +2899,9 @@ export interface components {
             created: number;
             updated: number;
         };
+        SandboxConfirmRequest: {
+            signature: string;
+        };
         /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子
@@ -2746,6 +2913,18 @@ export interface components {
          * @enum {string}
          */
         StageEnum: "applicant" | "activist" | "candidate" | "admission" | "probation" | "full" | "revoked";
+        StartPaymentRequest: {
+            /** @description YYYY-MM */
+            months: string[];
+        };
+        StartedPayment: {
+            id: number;
+            /** Format: decimal */
+            amount: string;
+            status: string;
+            months: string[];
+            sandbox_signature?: string;
+        };
         StatusChangeRequest: {
             /** @default  */
             reason: string;
@@ -3389,6 +3568,29 @@ export interface operations {
             };
         };
     };
+    dues_assessments_annual_retrieve: {
+        parameters: {
+            query?: {
+                /** @description xlsx for a workbook */
+                format?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualDues"];
+                };
+            };
+        };
+    };
     dues_assessments_ledger_retrieve: {
         parameters: {
             query?: never;
@@ -3404,6 +3606,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ledger"];
+                };
+            };
+        };
+    };
+    dues_assessments_ledger_export_retrieve: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
@@ -3665,6 +3889,140 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Exemption"];
+                };
+            };
+        };
+    };
+    dues_online_payments_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOnlinePaymentList"];
+                };
+            };
+        };
+    };
+    dues_online_payments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartPaymentRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StartPaymentRequest"];
+                "multipart/form-data": components["schemas"]["StartPaymentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedPayment"];
+                };
+            };
+        };
+    };
+    dues_online_payments_sandbox_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 online payment 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxConfirmRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SandboxConfirmRequest"];
+                "multipart/form-data": components["schemas"]["SandboxConfirmRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnlinePayment"];
+                };
+            };
+        };
+    };
+    dues_remittances_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRemittanceList"];
+                };
+            };
+        };
+    };
+    dues_remittances_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemittanceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemittanceRequest"];
+                "multipart/form-data": components["schemas"]["RemittanceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Remittance"];
                 };
             };
         };

@@ -212,6 +212,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "partycloud.core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # ?format= belongs to the endpoints (e.g. ?format=xlsx downloads), not to content negotiation.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PartyCloud API (党建云)",
