@@ -258,3 +258,27 @@ def test_development_cases_are_isolated(tenant_a: TenantWorld, tenant_b: TenantW
     )
     with tenant_a.tenant:
         assert deadlines(DevelopmentCase.objects.get(pk=case.pk), date(2022, 1, 11))[0]["days_left"] == 30
+
+
+def test_deadline_reminders_go_to_admins_once(tenant_a: TenantWorld, branch):
+    from django.utils import timezone
+
+    from tenants.development.tasks import remind_deadlines
+    from tenants.notifications.models import Notification
+
+    open_case(tenant_a, branch, applied_on=timezone.localdate().replace(day=1))
+    with tenant_a.tenant:
+        sent = remind_deadlines()
+        assert remind_deadlines() == 0
+        if sent:  # the talk is due within a month of the 1st: within a week only late in the month
+            assert Notification.objects.filter(user=tenant_a.admin, title__startswith="发展党员提醒").exists()
+
+
+def test_overdue_talk_reminds_with_its_lateness(tenant_a: TenantWorld, branch):
+    from tenants.development.tasks import remind_deadlines
+    from tenants.notifications.models import Notification
+
+    open_case(tenant_a, branch, applied_on=date(2026, 1, 5))
+    with tenant_a.tenant:
+        assert remind_deadlines() == 1
+        assert "已逾期" in Notification.objects.get(user=tenant_a.admin).body

@@ -25,6 +25,10 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "dues-month": tenant_beat_entry(
         "tenants.dues.assess_month", crontab(day_of_month=1, hour=1, minute=0), window_seconds=3 * 3600
     ),
+    # Development deadlines a week ahead (talk, review, approval window, probation end).
+    "development-deadlines": tenant_beat_entry(
+        "tenants.development.remind_deadlines", crontab(hour=9, minute=0), window_seconds=1800
+    ),
     # Pocket members (口袋党员): roster vs member records across tenants.
     "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
     # Keep spare schemas ready for near-instant provisioning.

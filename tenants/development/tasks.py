@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from partycloud.accounts.models import User
+from services.tasks import tenant_task
+from tenants.access.models import RoleAssignment, TenantRole
+from tenants.development.models import DevelopmentCase, Stage
+from tenants.development.services import deadlines
+from tenants.notifications.models import Notification
+from tenants.notifications.services import do_notify
+
+REMIND_DAYS_BEFORE = 7
+
+
+@tenant_task(name="tenants.development.remind_deadlines")
+def remind_deadlines() -> int:
+    """Per tenant, daily: a week before each development deadline (talk, review, approval
+    window, probation end), tell the branch secretary and the tenant admins — once per deadline."""
+    admins = list(
+        User.objects.filter(pk__in=RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).values("user_id"))
+    )
+    sent = 0
+    cases = DevelopmentCase.objects.exclude(stage__in=[Stage.FULL, Stage.REVOKED]).select_related(
+        "organization__secretary"
+    )
+    for case in cases:
+        for item in deadlines(case):
+            if item["days_left"] > REMIND_DAYS_BEFORE:
+                continue
+            link = f"/console/development/{case.pk}?due={item['code']}:{item['due_on']}"
+            recipients = {user.pk: user for user in admins}
+            if case.organization.secretary is not None:
+                recipients[case.organization.secretary.pk] = case.organization.secretary
+            for user in recipients.values():
+                if Notification.objects.filter(user=user, link=link).exists():
+                    continue
+                late = "已逾期" if item["days_left"] < 0 else f"还有 {item['days_left']} 天"
+                do_notify(
+                    user,
+                    f"发展党员提醒：{case.name} · {item['label']}",
+                    f"期限 {item['due_on']:%Y-%m-%d}（{late}）。",
+                    link,
+                )
+                sent += 1
+    return sent
