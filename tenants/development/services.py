@@ -39,7 +39,8 @@ def rule_in_force(on: date) -> DevelopmentRule:
 
 
 def blocked(block: Block, rule: DevelopmentRule) -> ServiceError:
-    return ServiceError(block.code, f"{block.message}（{_('rule')} {rule.version}）", block.field)
+    message = _("%(message)s (rule %(version)s)") % {"message": block.message, "version": rule.version}
+    return ServiceError(block.code, message, block.field)
 
 
 def step_date(case: DevelopmentCase, number: int, *, last: bool = False) -> date | None:
