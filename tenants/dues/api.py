@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -80,10 +80,11 @@ def check_covers(request: Request, member: Member) -> None:
 
 class DuesBaseSerializer(serializers.ModelSerializer[DuesBase]):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
         model = DuesBase
-        fields = ["id", "member", "amount", "effective_from", "fixed_amount", "created_at"]
+        fields = ["id", "member", "member_name", "amount", "effective_from", "fixed_amount", "created_at"]
 
     def validate_amount(self, value: Any) -> Any:
         if value < 0:
@@ -130,6 +131,7 @@ MonthRun = inline_serializer(
 )
 
 
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM")]))
 class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAssessment]):
     """Monthly assessments (``?month=2026-06``, ``organization``, ``status``, ``member``)."""
 
@@ -241,7 +243,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
         return Response(money_json(summary))
 
     @extend_schema(responses=AssessmentSerializer(many=True))
-    @action(detail=False, methods=["get"], permission_classes=[IsTenantUser])
+    @action(detail=False, methods=["get"], permission_classes=[IsTenantUser], pagination_class=None, filter_backends=[])
     def mine(self, request: Request) -> Response:
         """The caller's own dues, newest month first (member portal)."""
         rows = DuesAssessment.objects.filter(member__user_id=int(request.user.pk or 0)).select_related("member")[:36]
@@ -253,12 +255,14 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
 
 class ExemptionSerializer(serializers.ModelSerializer[DuesExemption]):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    member_name = serializers.CharField(source="member.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = DuesExemption
         fields = [
             "id",
+            "member_name",
             "member",
             "first_month",
             "last_month",
@@ -309,10 +313,11 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
 
 class VoluntarySerializer(serializers.ModelSerializer[VoluntaryPayment]):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
         model = VoluntaryPayment
-        fields = ["id", "member", "amount", "paid_on", "note", "created_at"]
+        fields = ["id", "member", "member_name", "amount", "paid_on", "note", "created_at"]
         read_only_fields = ["created_at"]
 
 

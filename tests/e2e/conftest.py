@@ -275,3 +275,47 @@ def records_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Rec
         receiver_admin=Person(receiver_admin),
         receiver_branch="生产一线党支部",
     )
+
+
+@dataclass
+class DevelopmentWorld:
+    """A committed tenant for the development journey: a committee, a branch, two full members."""
+
+    tenant: PartyCommittee
+    admin: Person
+    branch: str
+    introducers: list[str]
+
+
+@pytest.fixture(scope="session")
+def development_world(platform_world: dict[str, Any], django_db_blocker: Any) -> DevelopmentWorld:
+    from datetime import date
+
+    from tenants.members.services import do_create_member
+    from tenants.organizations.services import do_create_organization
+    from tests.factories import make_id_card
+
+    suffix = secrets.token_hex(2)
+    introducers = ["张建华", "刘秀兰"]
+    with django_db_blocker.unblock():
+        admin = UserFactory(name="庚公司管理员")
+        tenant = do_provision_tenant(
+            CommitteeDraft(
+                name=f"庚公司{suffix}党委",
+                short_name="庚公司",
+                slug=f"e2e-geng-{suffix}",
+                unified_code=next_unified_code(),
+            ),
+            first_admin=admin,
+        )
+        with tenant:
+            root = do_create_organization(kind="committee", name=f"庚公司{suffix}党委")
+            branch = do_create_organization(kind="branch", name="研发党支部", parent=root)
+            for index, name in enumerate(introducers):
+                do_create_member(
+                    {"name": name, "gender": "male", "joined_on": date(2000, 7, 1), "confirmed_on": date(2001, 7, 1),
+                     "membership": "full", "dues_category": "employee", "organization": branch},
+                    id_card_number=make_id_card(f"1970010{index + 1}"),
+                )  # fmt: skip
+        connection.set_schema_to_public()
+    return DevelopmentWorld(tenant=tenant, admin=Person(admin), branch="研发党支部", introducers=introducers)

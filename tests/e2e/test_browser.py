@@ -10,7 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from tenants.notifications.services import do_notify
 from tests.conftest import ROOT_HOST
-from tests.e2e.conftest import ARTIFACTS, BrowserRun, BrowserWorld, RecordsWorld, committed
+from tests.e2e.conftest import ARTIFACTS, BrowserRun, BrowserWorld, DevelopmentWorld, RecordsWorld, committed
 from tests.factories import make_id_card, next_unified_code
 
 # django_db: pytest-django creates the test database only for sessions where a test asks for it.
@@ -193,3 +193,34 @@ def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
     received, left = committed(receiver_state)
     assert received == [records_world.receiver_branch]
     assert left == ["transferred_out"]
+
+
+# ---------------------------------------------------------------- member development
+
+
+def test_tenant_admin_walks_a_development_case_through_all_25_steps(
+    browser: BrowserRun, development_world: DevelopmentWorld
+) -> None:
+    from tenants.development.models import DevelopmentCase
+    from tenants.members.models import Member
+
+    id_card = make_id_card("19980305")
+    browser.run(
+        "console_development_case",
+        {
+            "consoleUrl": browser.url(development_world.tenant.primary_host) + "/console",
+            "admin": development_world.admin.credentials(),
+            "branch": development_world.branch,
+            "introducers": development_world.introducers,
+            "applicant": {"name": "陈晓", "idCard": id_card},
+        },
+    )
+
+    def state() -> tuple[str, int, str]:
+        with development_world.tenant:
+            case = DevelopmentCase.objects.get(name="陈晓")
+            assert case.member_id is not None, "no member record after step 17"
+            member = Member.objects.get(pk=case.member_id)
+            return case.stage, case.steps.count(), member.membership
+
+    assert committed(state) == ("full", 25, "full")

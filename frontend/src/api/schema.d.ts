@@ -1810,6 +1810,7 @@ export interface components {
         DuesBase: {
             readonly id: number;
             member: number;
+            readonly member_name: string;
             /** Format: decimal */
             amount: string;
             /** Format: date */
@@ -1874,6 +1875,7 @@ export interface components {
         };
         Exemption: {
             readonly id: number;
+            readonly member_name: string;
             member: number;
             /** Format: date */
             first_month: string;
@@ -3116,6 +3118,7 @@ export interface components {
         Voluntary: {
             readonly id: number;
             member: number;
+            readonly member_name: string;
             /** Format: decimal */
             amount: string;
             /** Format: date */
@@ -3536,6 +3539,8 @@ export interface operations {
         parameters: {
             query?: {
                 member?: number;
+                /** @description YYYY-MM */
+                month?: string;
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 organization?: number;
@@ -3634,24 +3639,7 @@ export interface operations {
     };
     dues_assessments_mine_list: {
         parameters: {
-            query?: {
-                member?: number;
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                organization?: number;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-                /**
-                 * @description * `due` - 待缴
-                 *     * `paid` - 已缴
-                 *     * `exempt` - 免缴
-                 */
-                status?: "due" | "exempt" | "paid";
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -3663,7 +3651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedAssessmentList"];
+                    "application/json": components["schemas"]["Assessment"][];
                 };
             };
         };

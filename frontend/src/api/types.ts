@@ -114,3 +114,76 @@ export interface HistoryEntry {
   actor: { id: number; name: string } | null;
   created_at: string;
 }
+
+// ---- member development (发展党员)
+export type DevelopmentCase = Schemas['Case'];
+export type DevelopmentStage = DevelopmentCase['stage'];
+export type CaseStep = Schemas['Step'];
+
+/** `/development/cases/step-table` items (free-form objects in the schema). */
+export interface StepInfo {
+  number: number;
+  stage: DevelopmentStage;
+  code: string;
+  name: string;
+  repeatable: boolean;
+}
+
+/** A case's `deadlines` items. */
+export interface Deadline {
+  code: string;
+  label: string;
+  due_on: string;
+  days_left: number;
+}
+
+/** `/development/cases/todo` items. */
+export interface TodoItem extends Deadline {
+  case: number;
+  name: string;
+  organization: string;
+}
+
+// ---- dues (党费)
+export type DuesAssessment = Schemas['Assessment'];
+export type AssessmentStatus = DuesAssessment['status'];
+export type AssessmentRun = Schemas['AssessmentRun'];
+export type DuesBase = Schemas['DuesBase'];
+export type Exemption = Schemas['Exemption'];
+export type ExemptionStatus = Exemption['status'];
+export type ArrearsNotice = Schemas['ArrearsNotice'];
+export type ArrearsLevel = ArrearsNotice['level'];
+export type VoluntaryPayment = Schemas['Voluntary'];
+
+/** `/dues/assessments/ledger` rows (free-form objects in the schema). */
+export interface LedgerRow {
+  organization: number;
+  name: string;
+  members_due: number;
+  amount_due: string;
+  amount_paid: string;
+  /** members whose dues someone else paid */
+  paid_on_behalf: number;
+  arrears: string;
+  exempt: number;
+}
+
+/** `/dues/assessments/annual` (年度公开). */
+export interface AnnualMonth {
+  month: string;
+  amount_due: string;
+  amount_paid: string;
+  arrears: string;
+  voluntary: string;
+}
+export interface AnnualReport {
+  year: number;
+  months: AnnualMonth[];
+  totals: Partial<Omit<AnnualMonth, 'month'>>;
+}
+
+export type Remittance = Schemas['Remittance'];
+
+/** `/dues/online-payments` (sandbox provider); the schema has `months` untyped: YYYY-MM strings. */
+export type OnlinePayment = Omit<Schemas['OnlinePayment'], 'months'> & { months: string[] };
+export type StartedPayment = Schemas['StartedPayment'];

@@ -66,6 +66,24 @@ export const router = createAppRouter({
           meta: { allow: admin, title: 'console.nav.transfers' },
         },
         {
+          path: 'development',
+          name: 'development',
+          component: () => import('./views/DevelopmentView.vue'),
+          meta: { allow: admin, title: 'console.nav.development' },
+        },
+        {
+          path: 'development/:id(\\d+)',
+          name: 'development-case',
+          component: () => import('./views/DevelopmentCaseView.vue'),
+          meta: { allow: admin, title: 'console.development.caseTitle' },
+        },
+        {
+          path: 'dues',
+          name: 'dues',
+          component: () => import('./views/DuesView.vue'),
+          meta: { allow: admin, title: 'console.nav.dues' },
+        },
+        {
           path: 'pocket-members',
           name: 'pocket-members',
           component: () => import('./views/PocketMembersView.vue'),

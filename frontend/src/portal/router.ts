@@ -23,6 +23,12 @@ export const router = createAppRouter({
           meta: { title: 'portal.notifications.title' },
         },
         {
+          path: 'dues',
+          name: 'dues',
+          component: () => import('./views/DuesView.vue'),
+          meta: { title: 'portal.dues.title' },
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),

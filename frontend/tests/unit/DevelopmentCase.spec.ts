@@ -1,0 +1,89 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+
+import DevelopmentCaseView from '@/console/views/DevelopmentCaseView.vue';
+
+import { fakeFetch, freshApp, type FakeCall } from './helpers';
+
+const STEPS = [
+  { number: 6, stage: 'activist', code: 'cultivation_review', name: '培养教育考察', repeatable: true },
+  { number: 7, stage: 'candidate', code: 'candidate_determination', name: '确定发展对象', repeatable: false },
+  { number: 8, stage: 'candidate', code: 'candidate_filing', name: '报上级党委备案', repeatable: false },
+];
+const CASE = {
+  id: 1,
+  name: '陈晓',
+  gender: 'female',
+  birth_date: '1998-03-05',
+  id_card_masked: '110***********102X',
+  organization: 2,
+  organization_name: '研发党支部',
+  stage: 'activist',
+  stage_label: '入党积极分子',
+  last_step: 6,
+  probation_ends_on: null,
+  extended: false,
+  member: null,
+  steps: [{ id: 9, number: 6, name: '培养教育考察', done_on: '2022-09-01', data: {}, rule_version: '2014.1' }],
+  next_steps: [6, 7],
+  deadlines: [],
+  created_at: '2022-01-10T00:00:00Z',
+};
+const REFUSAL = {
+  code: 'development.activist_period_too_short',
+  message: '积极分子培养期不足一年（还差 83 天）。（规则 2014.1）',
+  field: 'done_on',
+};
+
+async function mountCase(answer: (call: FakeCall) => [number, unknown]) {
+  const calls = fakeFetch((call) => {
+    if (call.url === '/api/v1/development/cases/step-table') return [200, { steps: STEPS }];
+    if (call.url === '/api/v1/development/cases/1' && call.method === 'GET') return [200, CASE];
+    return answer(call);
+  });
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/development', name: 'development', component: { template: '<p />' } },
+      { path: '/development/:id', name: 'development-case', component: DevelopmentCaseView },
+    ],
+  });
+  await router.push('/development/1');
+  const { plugins } = freshApp();
+  const wrapper = mount(DevelopmentCaseView, {
+    global: { plugins: [...(plugins as never[]), router] },
+    attachTo: document.body,
+  });
+  await flushPromises();
+  return { wrapper, calls };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+});
+
+describe('a development case', () => {
+  it('shows done, next and future steps, the forward step chosen', async () => {
+    const { wrapper } = await mountCase(() => [404, {}]);
+    const state = (n: number) => wrapper.find(`.pc-step[data-step="${n}"]`).attributes('data-state');
+    expect([state(6), state(7), state(8)]).toEqual(['next', 'next', 'future']);
+    expect(wrapper.find('.pc-step[data-step="6"]').text()).toContain('2022-09-01');
+    expect(wrapper.find('.pc-step[data-step="7"] [data-test="step-form"]').exists()).toBe(true);
+    expect(wrapper.find('.pc-step[data-step="6"] [data-test="step-choose"]').text()).toBe('再次记录');
+  });
+
+  it("shows the engine's refusal with how much is missing above the step form", async () => {
+    const { wrapper, calls } = await mountCase((call) =>
+      call.url === '/api/v1/development/cases/1/steps' ? [400, REFUSAL] : [404, {}],
+    );
+    wrapper.findComponent({ name: 'ElDatePicker' }).vm.$emit('update:modelValue', '2022-12-08');
+    await flushPromises();
+    await wrapper.find('[data-test="step-submit"]').trigger('click');
+    await flushPromises();
+    const posted = calls.find((call) => call.method === 'POST');
+    expect(posted?.body).toEqual({ step: 7, done_on: '2022-12-08', details: {}, notes: '' });
+    expect(wrapper.find('[data-test="step-blocked"]').text()).toContain('还差 83 天');
+  });
+});
