@@ -282,3 +282,28 @@ def test_overdue_talk_reminds_with_its_lateness(tenant_a: TenantWorld, branch):
     with tenant_a.tenant:
         assert remind_deadlines() == 1
         assert "已逾期" in Notification.objects.get(user=tenant_a.admin).body
+
+
+def test_evidence_files_are_stored_under_the_tenant_and_downloaded_with_permission(
+    tenant_a: TenantWorld, tenant_b: TenantWorld, branch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = open_case(tenant_a, branch)
+    with tenant_a.tenant:
+        step = case.steps.get(number=1)
+    client = api(tenant_a.host, tenant_a.admin)
+    url = f"/api/v1/development/cases/{case.pk}/steps/{step.pk}"
+    refused = client.post(f"{url}/evidence", {"file": SimpleUploadedFile("x.exe", b"MZ")}, format="multipart")
+    assert refused.json()["code"] == "development.bad_evidence"
+    uploaded = client.post(
+        f"{url}/evidence", {"file": SimpleUploadedFile("入党申请书.pdf", b"%PDF-1.4 test")}, format="multipart"
+    )
+    assert uploaded.json()["has_evidence"] is True
+    with tenant_a.tenant:
+        step.refresh_from_db()
+        assert step.evidence.name.startswith("t/t_alpha/development/")
+    download = client.get(f"{url}/evidence-file")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert api(tenant_a.host, tenant_b.admin).get(f"{url}/evidence-file").status_code == 403
+    assert api(tenant_a.host).get(f"{url}/evidence-file").status_code == 401

@@ -244,3 +244,14 @@ def test_ledger_export_annual_disclosure_and_remittance(tenant_a: TenantWorld, m
         client.post("/api/v1/dues/remittances", {"month": "2026-06-01", "amount": "0"}, format="json").status_code
         == 400
     )
+
+
+def test_remittances_export(tenant_a: TenantWorld, members):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = api(tenant_a.host, tenant_a.admin)
+    client.post("/api/v1/dues/remittances", {"month": "2026-06-01", "amount": "140.00", "note": "上缴"}, format="json")
+    sheet = load_workbook(io.BytesIO(client.get("/api/v1/dues/remittances/export").content)).active
+    assert [c.value for c in sheet[2]][:3] == ["2026-06", 140, "上缴"]

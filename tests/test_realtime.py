@@ -33,17 +33,17 @@ def open_socket(
         server.url(host, f"/ws/notifications{query}", scheme="ws"),
         sock=server.connect(),
         additional_headers=headers or {},
-        open_timeout=10,
+        open_timeout=20,
     )
 
 
-def receive(socket: ClientConnection, timeout: float = 5) -> dict[str, Any]:
+def receive(socket: ClientConnection, timeout: float = 15) -> dict[str, Any]:
     return dict(json.loads(socket.recv(timeout=timeout)))
 
 
 def assert_closed_with(socket: ClientConnection, code: int) -> None:
     with pytest.raises(ConnectionClosed) as closed:
-        socket.recv(timeout=5)
+        socket.recv(timeout=15)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == code
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.core.errors import NotAllowed
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
 from tenants.access.services import scope_roots, user_covers
@@ -32,13 +36,17 @@ class CanHandleDevelopment(HasTenantRole):
 
 class StepSerializer(serializers.ModelSerializer[CaseStep]):
     name = serializers.SerializerMethodField()
+    has_evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = CaseStep
-        fields = ["id", "number", "name", "done_on", "data", "notes", "rule_version", "created_at"]
+        fields = ["id", "number", "name", "done_on", "data", "notes", "rule_version", "has_evidence", "created_at"]
 
     def get_name(self, step: CaseStep) -> str:
         return STEPS[step.number - 1].name
+
+    def get_has_evidence(self, step: CaseStep) -> bool:
+        return bool(step.evidence)
 
 
 class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
@@ -77,6 +85,10 @@ class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_deadlines(self, case: DevelopmentCase) -> list[dict[str, Any]]:
         return deadlines(case)
+
+
+class EvidenceUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
 
 
 class RecordStepSerializer(serializers.Serializer[Any]):
@@ -134,6 +146,47 @@ class CaseViewSet(
             notes=body.validated_data["notes"], actor=request.user, request=request._request,
         )  # fmt: skip
         return Response(StepSerializer(step).data, status=201)
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses=StepSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"steps/(?P<step_id>\d+)/evidence",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def upload_evidence(self, request: Request, pk: str | None = None, step_id: str | None = None) -> Response:
+        """Attach the evidence file of a recorded step (PDF or image, at most 20 MB)."""
+        case = self.get_object()
+        check_covers(request, case.organization_id)
+        step = case.steps.filter(pk=int(step_id or 0)).first()
+        if step is None:
+            raise NotFoundError("development.no_step", _("This step has not been recorded."))
+        body = EvidenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        if upload.size > 20 * 1024 * 1024 or not upload.name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png")):
+            raise ServiceError("development.bad_evidence", _("Upload a PDF or an image of at most 20 MB."), "file")
+        step.evidence.save(upload.name, upload, save=True)
+        return Response(StepSerializer(step).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"steps/(?P<step_id>\d+)/evidence-file")
+    def evidence_file(self, request: Request, pk: str | None = None, step_id: str | None = None) -> FileResponse:
+        """Download a step's evidence (authorized like the case; audited)."""
+        case = self.get_object()
+        step = case.steps.filter(pk=int(step_id or 0)).exclude(evidence="").first()
+        if step is None:
+            raise NotFoundError("development.no_evidence", _("This step has no evidence file."))
+        do_record_audit(
+            action=AuditAction.READ,
+            actor=request.user,
+            target=step,
+            summary="evidence downloaded",
+            request=request._request,
+        )
+        return FileResponse(
+            step.evidence.open("rb"), as_attachment=True, filename=str(step.evidence.name).rsplit("/", 1)[-1]
+        )
 
     @extend_schema(
         responses=inline_serializer("DevelopmentTodo", {"items": serializers.ListField(child=serializers.DictField())})

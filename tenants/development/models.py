@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partycloud.tenancy.context import active_schema
 from tenants.members.models import Gender, Member
 from tenants.organizations.models import Organization
 
@@ -63,6 +66,12 @@ class DevelopmentCase(models.Model):
         return f"{self.name} ({self.stage}, step {self.last_step})"
 
 
+def evidence_key(step: CaseStep, filename: str) -> str:
+    """Object keys carry their tenant: t/<schema>/development/<uuid>.<ext>."""
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"t/{active_schema()}/development/{uuid.uuid4().hex}.{suffix}"
+
+
 class CaseStep(models.Model):
     """A step done: when, by whom, with what evidence, under which rule version."""
 
@@ -71,7 +80,7 @@ class CaseStep(models.Model):
     done_on = models.DateField()
     data = models.JSONField(default=dict)
     notes = models.TextField(blank=True, max_length=2000)
-    evidence = models.FileField(upload_to="development/%Y/%m/", blank=True)
+    evidence = models.FileField(upload_to=evidence_key, blank=True, max_length=300)
     rule_version = models.CharField(max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -380,6 +380,25 @@ class RemittanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def perform_create(self, serializer: RemittanceSerializer) -> None:  # type: ignore[override]
         serializer.save(recorded_by_id=self.request.user.pk, month=serializer.validated_data["month"].replace(day=1))
 
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """Every remittance as a workbook (audited export)."""
+        rows = [
+            [f"{r.month:%Y-%m}", r.amount, r.note, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")]
+            for r in self.get_queryset()
+        ]
+        do_record_audit(
+            action=AuditAction.EXPORT,
+            actor=request.user,
+            target_type="dues.remittance",
+            summary="remittances",
+            request=request._request,
+        )
+        return xlsx_response(
+            workbook_bytes("党费上缴记录", ["月份", "金额", "说明", "登记时间"], rows), "党费上缴记录.xlsx"
+        )
+
 
 class OnlinePaymentSerializer(serializers.ModelSerializer[OnlinePayment]):
     status_label = serializers.CharField(source="get_status_display", read_only=True)

@@ -193,6 +193,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/development/cases/{id}/steps/{step_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Attach the evidence file of a recorded step (PDF or image, at most 20 MB). */
+        post: operations["development_cases_steps_evidence_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development/cases/{id}/steps/{step_id}/evidence-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Download a step's evidence (authorized like the case; audited). */
+        get: operations["development_cases_steps_evidence_file_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/development/cases/step-table": {
         parameters: {
             query?: never;
@@ -480,6 +514,23 @@ export interface paths {
         put?: never;
         /** @description Dues handed up to the next level (上缴), by month. */
         post: operations["dues_remittances_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dues/remittances/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every remittance as a workbook (audited export). */
+        get: operations["dues_remittances_export_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1873,6 +1924,10 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
+        EvidenceUploadRequest: {
+            /** Format: binary */
+            file: string;
+        };
         Exemption: {
             readonly id: number;
             readonly member_name: string;
@@ -2940,6 +2995,7 @@ export interface components {
             data?: unknown;
             notes?: string;
             rule_version: string;
+            readonly has_evidence: boolean;
             /** Format: date-time */
             created_at?: string;
         };
@@ -3458,6 +3514,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Step"];
+                };
+            };
+        };
+    };
+    development_cases_steps_evidence_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 development case 的 唯一整数值。 */
+                id: number;
+                step_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EvidenceUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Step"];
+                };
+            };
+        };
+    };
+    development_cases_steps_evidence_file_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 development case 的 唯一整数值。 */
+                id: number;
+                step_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
         };
@@ -4011,6 +4117,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Remittance"];
+                };
+            };
+        };
+    };
+    dues_remittances_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

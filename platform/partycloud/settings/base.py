@@ -278,6 +278,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [p for p in [REPO_ROOT / "frontend" / "dist"] if p.is_dir()]
+# Uploaded files (embedded default: the filesystem; object keys carry the tenant: t/<schema>/…).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: downloads go through authorized API views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -7,6 +7,8 @@ Values are set directly rather than through the environment: the package's
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 from partycloud.settings.base import *  # noqa: F403
 from partycloud.settings.base import CACHES, REST_FRAMEWORK
@@ -16,6 +18,7 @@ BASE_DOMAIN = "partycloud.test"
 PUBLIC_EXTRA_HOSTS = ["testserver", "127.0.0.1"]
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *PUBLIC_EXTRA_HOSTS, "localhost", ".localhost"]
 TENANT_WARM_POOL_SIZE = 0
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-media-"))
 TENANT_LOOKUP_CACHE_SECONDS = 0  # tests change tenant status and expect the next request to see it
 
 # pytest-xdist workers share one Redis: each gets its own key space.
