@@ -199,12 +199,14 @@ def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
 
 
 def test_tenant_admin_walks_a_development_case_through_all_25_steps(
-    browser: BrowserRun, development_world: DevelopmentWorld
+    browser: BrowserRun, development_world: DevelopmentWorld, tmp_path: Path
 ) -> None:
     from tenants.development.models import DevelopmentCase
     from tenants.members.models import Member
 
     id_card = make_id_card("19980305")
+    evidence = tmp_path / "入党申请书.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% application form scan\n")
     browser.run(
         "console_development_case",
         {
@@ -213,6 +215,7 @@ def test_tenant_admin_walks_a_development_case_through_all_25_steps(
             "branch": development_world.branch,
             "introducers": development_world.introducers,
             "applicant": {"name": "陈晓", "idCard": id_card},
+            "evidenceFile": str(evidence),
         },
     )
 

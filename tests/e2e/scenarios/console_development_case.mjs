@@ -129,6 +129,10 @@ await scenario('console_development_case', async (session) => {
   await expectTranslated(page);
   await shot(page, '03-case-after-application');
 
+  log('the application form is attached as evidence of step 1');
+  await page.locator('.pc-step[data-step="1"] .el-upload input[type=file]').setInputFiles(config.evidenceFile);
+  await page.locator('.pc-step[data-step="1"]').getByRole('button', { name: '下载材料' }).waitFor();
+
   for (let step = 2; step <= 6; step += 1) await record(page, step);
 
   log('step 7 too early: the activist year is 83 days short');
