@@ -32,6 +32,13 @@ def get_roles(user: Any) -> frozenset[str]:
     return frozenset(RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True))
 
 
+def tenant_admins() -> list[User]:
+    """The tenant admins here: who is told about deadlines, overdue transfers, re-elections."""
+    return list(
+        User.objects.filter(pk__in=RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).values("user_id"))
+    )
+
+
 def user_has_role(user: Any, *roles: str) -> bool:
     return bool(get_roles(user) & set(roles))
 

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from partycloud.accounts.models import User
 from services.tasks import tenant_task
-from tenants.access.models import RoleAssignment, TenantRole
+from tenants.access.services import tenant_admins
 from tenants.development.models import DevelopmentCase, Stage
 from tenants.development.services import deadlines
 from tenants.notifications.models import Notification
@@ -15,9 +14,7 @@ REMIND_DAYS_BEFORE = 7
 def remind_deadlines() -> int:
     """Per tenant, daily: a week before each development deadline (talk, review, approval
     window, probation end), tell the branch secretary and the tenant admins — once per deadline."""
-    admins = list(
-        User.objects.filter(pk__in=RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).values("user_id"))
-    )
+    admins = tenant_admins()
     sent = 0
     cases = DevelopmentCase.objects.exclude(stage__in=[Stage.FULL, Stage.REVOKED]).select_related(
         "organization__secretary"

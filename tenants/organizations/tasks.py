@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from partycloud.accounts.models import User
 from services.tasks import tenant_task
-from tenants.access.models import RoleAssignment, TenantRole
+from tenants.access.services import tenant_admins
 from tenants.notifications.models import Notification
 from tenants.notifications.services import do_notify
 from tenants.organizations.models import Organization
@@ -18,9 +17,7 @@ def remind_re_elections() -> int:
     """Per tenant, daily: remind tenant admins and the secretary of terms ending within 90 days
     (换届提醒), once per organization and term."""
     today = timezone.localdate()
-    admins = list(
-        User.objects.filter(pk__in=RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).values("user_id"))
-    )
+    admins = tenant_admins()
     sent = 0
     for organization in Organization.objects.filter(is_active=True, term_started_on__isnull=False):
         due = organization.re_election_due_on

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from partycloud.accounts.models import User
 from services.tasks import tenant_task
-from tenants.access.models import RoleAssignment, TenantRole
+from tenants.access.services import tenant_admins
 from tenants.notifications.services import do_notify
 from tenants.transfers.models import Transfer
 from tenants.transfers.services import overdue_transfers
@@ -15,9 +15,7 @@ def alert_overdue_transfers() -> int:
     """Per tenant, daily: tell the tenant admins (and whoever started it) about each transfer
     that was not received within its validity. Both sides run this, so both are told."""
     today = timezone.localdate()
-    admins = list(
-        User.objects.filter(pk__in=RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).values("user_id"))
-    )
+    admins = tenant_admins()
     alerted = 0
     for transfer in overdue_transfers(today):
         if transfer.overdue_alerted_on == today:
