@@ -77,7 +77,7 @@ def test_bad_environment_values_raise_improperly_configured(monkeypatch, functio
 
 def test_database_url_must_be_postgres():
     with pytest.raises(ImproperlyConfigured, match="PostgreSQL only"):
-        database_from_url("sqlite:///db.sqlite3", engine="x")
+        database_from_url("mysql://root@localhost/partycloud", engine="x")
     assert database_from_url("postgres://u:p%40ss@db:6432/pc", engine="e")["PASSWORD"] == "p@ss"
 
 
