@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,27 @@ def scope_roots(user: Any, roles: frozenset[str] | set[str]) -> list[int] | None
     if any(scope is None for scope in scopes):
         return None
     return [scope for scope in scopes if scope is not None]
+
+
+def scope_filter(user: Any, roles: frozenset[str] | set[str], path_field: str = "organization__path") -> Q | None:
+    """A queryset filter to the organizations ``user`` covers with ``roles``; None: the whole tenant."""
+    roots = scope_roots(user, roles)
+    if roots is None:
+        return None
+    from tenants.organizations.models import Organization
+
+    scope = Q(pk__in=[])
+    for path in Organization.objects.filter(pk__in=roots).values_list("path", flat=True):
+        scope |= Q(**{f"{path_field}__startswith": path})
+    return scope
+
+
+def check_covers(
+    user: Any, organization_id: int | None, roles: frozenset[str] | set[str], code: str, message: str
+) -> None:
+    """Refuse (403) unless ``user`` holds one of ``roles`` with a scope covering the organization."""
+    if not user_covers(user, organization_id, roles):
+        raise NotAllowed(code, message)
 
 
 def check_can_manage_roles(actor: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -16,10 +16,11 @@ from rest_framework.response import Response
 
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
+from partycloud.core.errors import NotFoundError, ServiceError
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
-from tenants.access.services import scope_roots, user_covers
+from tenants.access.services import check_covers as shared_check_covers
+from tenants.access.services import scope_filter
 from tenants.development.models import CaseStep, DevelopmentCase
 from tenants.development.services import deadlines, do_open_case, do_record_step, next_steps
 from tenants.development.steps import STEPS
@@ -101,8 +102,9 @@ class RecordStepSerializer(serializers.Serializer[Any]):
 
 
 def check_covers(request: Request, organization_id: int) -> None:
-    if not user_covers(request.user, organization_id, HANDLERS):
-        raise NotAllowed("development.out_of_scope", _("This case is outside your scope."))
+    shared_check_covers(
+        request.user, organization_id, HANDLERS, "development.out_of_scope", _("This case is outside your scope.")
+    )
 
 
 class CaseViewSet(
@@ -117,11 +119,8 @@ class CaseViewSet(
 
     def get_queryset(self) -> QuerySet[DevelopmentCase]:
         queryset = DevelopmentCase.objects.select_related("organization").prefetch_related("steps")
-        roots = scope_roots(self.request.user, HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR})
-        if roots is not None:
-            scope = Q(pk__in=[])
-            for path in Organization.objects.filter(pk__in=roots).values_list("path", flat=True):
-                scope |= Q(organization__path__startswith=path)
+        scope = scope_filter(self.request.user, HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR})
+        if scope is not None:
             queryset = queryset.filter(scope)
         return queryset
 

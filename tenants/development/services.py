@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.models import stored_user
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
@@ -85,15 +86,13 @@ def do_open_case(
         id_card_encrypted=encrypt(number), id_card_index=blind_index(number), id_card_masked=mask_id_card(number),
         last_step=1,
     )  # fmt: skip
-    CaseStep.objects.create(case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=_actor(actor))
+    CaseStep.objects.create(
+        case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=stored_user(actor)
+    )
     do_record_audit(
         action=AuditAction.CREATE, actor=actor, target=case, summary="application received", request=request
     )
     return case
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def check_step(
@@ -219,7 +218,7 @@ def do_record_step(
         data=data,
         notes=notes,
         rule_version=rule.version,
-        actor=_actor(actor),
+        actor=stored_user(actor),
     )
     case.last_step = number
     case.stage = BY_NUMBER[number].stage if number < 25 else case.stage

@@ -4,8 +4,7 @@ from services.tasks import tenant_task
 from tenants.access.services import tenant_admins
 from tenants.development.models import DevelopmentCase, Stage
 from tenants.development.services import deadlines
-from tenants.notifications.models import Notification
-from tenants.notifications.services import do_notify
+from tenants.notifications.services import do_notify_once
 
 REMIND_DAYS_BEFORE = 7
 
@@ -28,14 +27,11 @@ def remind_deadlines() -> int:
             if case.organization.secretary is not None:
                 recipients[case.organization.secretary.pk] = case.organization.secretary
             for user in recipients.values():
-                if Notification.objects.filter(user=user, link=link).exists():
-                    continue
                 late = "已逾期" if item["days_left"] < 0 else f"还有 {item['days_left']} 天"
-                do_notify(
+                sent += do_notify_once(
                     user,
                     f"发展党员提醒：{case.name} · {item['label']}",
                     f"期限 {item['due_on']:%Y-%m-%d}（{late}）。",
                     link,
                 )
-                sent += 1
     return sent

@@ -22,7 +22,7 @@ from partycloud.core.errors import NotAllowed, ServiceError
 from partycloud.core.spreadsheets import workbook_bytes
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
-from tenants.access.services import user_covers
+from tenants.access.services import check_covers as shared_check_covers
 from tenants.dues.assessments import (
     annual_summary,
     do_assess_month,
@@ -74,8 +74,9 @@ def parse_month(raw: str | None) -> date:
 
 
 def check_covers(request: Request, member: Member) -> None:
-    if not user_covers(request.user, member.organization_id, EDITORS):
-        raise NotAllowed("dues.out_of_scope", _("This member is outside your scope."))
+    shared_check_covers(
+        request.user, member.organization_id, EDITORS, "dues.out_of_scope", _("This member is outside your scope.")
+    )
 
 
 class DuesBaseSerializer(serializers.ModelSerializer[DuesBase]):

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.models import stored_user
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
@@ -22,15 +23,6 @@ from tenants.members.models import COUNTED_STATUSES, Member
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
-
-
-def base_for(member: Member, month: date) -> DuesBase | None:
-    return DuesBase.objects.filter(member=member, effective_from__lte=month).first()
-
-
-def pays_in(member: Member, month: date) -> bool:
-    """Probationary members pay from the month of the meeting that admitted them (joined_on)."""
-    return member.status in COUNTED_STATUSES and first_of_month(member.joined_on) <= month
 
 
 @dataclass
@@ -258,7 +250,7 @@ def do_request_exemption(
         raise ServiceError("dues.negative_amount", _("The reduced amount cannot be negative."), "reduced_amount")
     return DuesExemption.objects.create(
         member=member, first_month=first_of_month(first_month), last_month=first_of_month(last_month),
-        reduced_amount=reduced_amount, reason=reason.strip(), requested_by=actor if getattr(actor, "pk", None) else None,
+        reduced_amount=reduced_amount, reason=reason.strip(), requested_by=stored_user(actor),
     )  # fmt: skip
 
 
@@ -315,7 +307,7 @@ def do_record_voluntary_payment(
         amount=amount,
         paid_on=paid_on,
         note=note,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=stored_user(actor),
     )
 
 

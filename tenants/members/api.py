@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,8 @@ from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
-from tenants.access.services import scope_roots, user_covers
+from tenants.access.services import check_covers as shared_check_covers
+from tenants.access.services import scope_filter
 from tenants.members.imports import export_rows, run_import, template_bytes
 from tenants.members.models import ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
@@ -82,8 +83,9 @@ class ChangeSerializer(serializers.ModelSerializer[MemberChange]):
 
 
 def check_covers(request: Request, organization_id: int, roles: frozenset[str]) -> None:
-    if not user_covers(request.user, organization_id, roles):
-        raise NotAllowed("members.out_of_scope", _("This member is outside your scope."))
+    shared_check_covers(
+        request.user, organization_id, roles, "members.out_of_scope", _("This member is outside your scope.")
+    )
 
 
 UNDER = OpenApiParameter("under", int, description="only members of this organization's subtree")
@@ -111,12 +113,8 @@ class MemberViewSet(
 
     def get_queryset(self) -> QuerySet[Member]:
         queryset = Member.objects.select_related("organization").order_by("organization__path", "name", "id")
-        roots = scope_roots(self.request.user, READERS)
-        if roots is not None:
-            paths = Organization.objects.filter(pk__in=roots).values_list("path", flat=True)
-            scope = Q(pk__in=[])
-            for path in paths:
-                scope |= Q(organization__path__startswith=path)
+        scope = scope_filter(self.request.user, READERS)
+        if scope is not None:
             queryset = queryset.filter(scope)
         under = self.request.query_params.get("under")
         if under and under.isdigit():

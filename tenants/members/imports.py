@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.accounts.models import User
+from partycloud.accounts.models import User, stored_user
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, encrypt
@@ -216,7 +216,7 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
          for m in created if m.status in COUNTED_STATUSES],
         batch_size=1000,
     )  # fmt: skip
-    actor_ref = actor if getattr(actor, "pk", None) else None
+    actor_ref = stored_user(actor)
     MemberChange.objects.bulk_create(
         [
             MemberChange(member=m, kind="created", effective_on=placed_on, actor=actor_ref, changes={"import": True})

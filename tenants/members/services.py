@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from partycloud.accounts.models import PHONE_PATTERN, User
+from partycloud.accounts.models import PHONE_PATTERN, User, stored_user
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
@@ -64,7 +64,7 @@ def check_id_card(raw: str) -> str:
     return number
 
 
-def check_member(data: dict[str, Any], *, instance: Member | None = None) -> None:
+def check_member(data: dict[str, Any]) -> None:
     """Validate a complete member record; raise ServiceError naming the field at fault."""
     today = timezone.localdate()
     if not str(data.get("name", "")).strip():
@@ -184,17 +184,13 @@ def do_create_member(
     on = placed_on or timezone.localdate()
     if member.status in COUNTED_STATUSES:
         _open_tenure(member, on)
-    MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=_actor(actor))
+    MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=stored_user(actor))
     _sync_member_record(member.user_id)
     if audit:
         do_record_audit(
             action=AuditAction.CREATE, actor=actor, target=member, summary="member recorded", request=request
         )
     return member
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _plain(value: Any) -> Any:
@@ -219,7 +215,7 @@ def do_update_member(
         raise ServiceError("members.unknown_field", _("Unknown field."), sorted(unknown)[0])
     current = {field: getattr(member, field) for field in FIELDS}
     merged = {**current, **changes}
-    check_member(merged, instance=member)
+    check_member(merged)
     diff = {
         field: [_plain(current[field]), _plain(value)] for field, value in changes.items() if current[field] != value
     }
@@ -237,7 +233,7 @@ def do_update_member(
     if counted_after and (not counted_before or placement_changed):
         _open_tenure(member, on)
     kind = "moved" if "organization" in diff else "status" if "status" in diff else "updated"
-    MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=_actor(actor))
+    MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=stored_user(actor))
     _sync_member_record(member.user_id)
     do_record_audit(
         action=AuditAction.UPDATE, actor=actor, target=member, summary=", ".join(sorted(diff)), request=request

@@ -47,6 +47,14 @@ def do_notify(user: User, title: str, body: str = "", link: str = "") -> Notific
     return notification
 
 
+def do_notify_once(user: User, title: str, body: str = "", link: str = "") -> bool:
+    """Notify unless this user already has a notification with ``link`` (reminder tasks rerun daily)."""
+    if Notification.objects.filter(user=user, link=link).exists():
+        return False
+    do_notify(user, title, body, link)
+    return True
+
+
 def do_mark_read(user_id: int, notification_id: int | None = None) -> int:
     """Mark one notification (or all) of the user read; returns how many changed."""
     unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.models import stored_user
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
@@ -56,9 +57,7 @@ def check_can_place(kind: str, parent: Organization | None) -> None:
 
 
 def _event(organization: Organization, kind: str, actor: Any, **detail: Any) -> None:
-    OrganizationEvent.objects.create(
-        organization=organization, kind=kind, detail=detail, actor=actor if getattr(actor, "pk", None) else None
-    )
+    OrganizationEvent.objects.create(organization=organization, kind=kind, detail=detail, actor=stored_user(actor))
 
 
 @transaction.atomic

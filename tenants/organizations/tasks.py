@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from services.tasks import tenant_task
 from tenants.access.services import tenant_admins
-from tenants.notifications.models import Notification
-from tenants.notifications.services import do_notify
+from tenants.notifications.services import do_notify_once
 from tenants.organizations.models import Organization
 from tenants.organizations.services import RE_ELECTION_WARNING_DAYS
 
@@ -28,10 +27,7 @@ def remind_re_elections() -> int:
         if organization.secretary is not None:
             recipients[organization.secretary.pk] = organization.secretary
         for user in recipients.values():
-            if Notification.objects.filter(user=user, link=link).exists():
-                continue
-            do_notify(
+            sent += do_notify_once(
                 user, f"换届提醒：{organization.name}", f"本届任期于 {due:%Y-%m-%d} 届满，请提前做好换届准备。", link
             )
-            sent += 1
     return sent

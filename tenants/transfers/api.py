@@ -24,7 +24,7 @@ from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
-from tenants.access.services import user_covers
+from tenants.access.services import check_covers as shared_check_covers
 from tenants.members.api import MemberSerializer
 from tenants.members.models import Member
 from tenants.organizations.models import Organization
@@ -85,8 +85,9 @@ class TransferDecisionSerializer(serializers.Serializer[Any]):
 
 
 def check_covers(request: Request, organization_id: int | None) -> None:
-    if not user_covers(request.user, organization_id, HANDLERS):
-        raise NotAllowed("transfers.out_of_scope", _("This transfer is outside your scope."))
+    shared_check_covers(
+        request.user, organization_id, HANDLERS, "transfers.out_of_scope", _("This transfer is outside your scope.")
+    )
 
 
 @extend_schema_view(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.models import stored_user
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
@@ -34,10 +35,6 @@ def current_rule(on: date | None = None) -> TransferRule:
 
 def new_number() -> str:
     return f"ZZ{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def check_can_transfer(member: Member) -> None:
@@ -91,9 +88,9 @@ def do_request_transfer(
     check_can_transfer(member)
     rule = current_rule()
     valid_until = timezone.localdate() + timedelta(days=rule.validity_days)
-    common = {
+    common: dict[str, Any] = {
         "number": new_number(), "member_name": member.name, "from_organization": member.organization,
-        "reason": reason, "valid_until": valid_until, "rule_version": rule.version, "initiated_by": _actor(actor),
+        "reason": reason, "valid_until": valid_until, "rule_version": rule.version, "initiated_by": stored_user(actor),
     }  # fmt: skip
     if to_tenant is None:
         if to_organization is None:
@@ -120,7 +117,7 @@ def do_request_transfer(
     with to_tenant:
         Transfer.objects.create(
             kind=TransferKind.INCOMING, counterpart_tenant=here, group_transfer_id=group.pk,
-            **{**common, "from_organization": None, "initiated_by": _actor(actor)},
+            **{**common, "from_organization": None, "initiated_by": stored_user(actor)},
         )  # fmt: skip
     _audit(transfer, actor, f"requested to {to_tenant.slug}", request)
     return transfer
@@ -133,7 +130,7 @@ def _check_pending(transfer: Transfer) -> None:
 
 def _decide(transfer: Transfer, status: str, actor: Any, note: str) -> None:
     transfer.status = status
-    transfer.decided_by = _actor(actor)
+    transfer.decided_by = stored_user(actor)
     transfer.decided_at = timezone.now()
     transfer.decision_note = note
     transfer.save()
@@ -225,7 +222,7 @@ def receive_member(snapshot: dict[str, Any], organization: Organization, *, tran
         kind="transferred_in",
         changes={"transfer": transfer_number},
         effective_on=today,
-        actor=_actor(actor),
+        actor=stored_user(actor),
     )
     MemberTenure.objects.create(
         member=member, organization=organization, membership=member.membership, started_on=today
@@ -302,7 +299,7 @@ def do_issue_introduction_letter(
         number=new_number(), kind=TransferKind.OUT_OF_GROUP, member=member, member_name=member.name,
         from_organization=member.organization, external_organization=external_organization.strip(), reason=reason,
         valid_until=timezone.localdate() + timedelta(days=rule.validity_days), rule_version=rule.version,
-        initiated_by=_actor(actor),
+        initiated_by=stored_user(actor),
     )  # fmt: skip
     do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor, request=request)
     _audit(transfer, actor, f"letter issued to {transfer.external_organization}", request)
@@ -348,11 +345,11 @@ def do_register_from_outside(
         number=new_number(), kind=TransferKind.INTO_GROUP, status=TransferStatus.ACCEPTED, member=member,
         member_name=member.name, to_organization=member.organization, external_organization=external_organization,
         letter_number=letter_number.strip(), valid_until=timezone.localdate(), rule_version=rule.version,
-        initiated_by=_actor(actor), decided_by=_actor(actor), decided_at=timezone.now(),
+        initiated_by=stored_user(actor), decided_by=stored_user(actor), decided_at=timezone.now(),
     )  # fmt: skip
     MemberChange.objects.create(
         member=member, kind="transferred_in", changes={"letter": transfer.letter_number, "from": external_organization},
-        effective_on=timezone.localdate(), actor=_actor(actor),
+        effective_on=timezone.localdate(), actor=stored_user(actor),
     )  # fmt: skip
     _audit(transfer, actor, f"registered from outside with letter {transfer.letter_number}", request)
     return transfer

@@ -33,6 +33,11 @@ def validate_card_number(value: str) -> None:
         raise ValidationError(_("An employee card number has 4 to 32 letters, digits or dashes."), code="card")
 
 
+def stored_user(actor: Any) -> User | None:
+    """The user to record as actor: None for anonymous callers, system jobs and unsaved users."""
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
 def mask_phone(phone: str) -> str:
     """Lists show 138****5678; the full number only on a detail read with permission."""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
