@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework_simplejwt.views import TokenRefreshView
 
@@ -33,4 +33,11 @@ health: list[URLPattern | URLResolver] = [
     path("readyz", readyz),
 ]
 
-common = [*health, *api_docs, *auth]
+# Storage, search and learning answer on every host: the host decides the schema and the ACL.
+shared_services: list[URLPattern | URLResolver] = [
+    path("api/v1/", include("services.storage.urls")),
+    path("api/v1/", include("services.search.urls")),
+    path("api/v1/learning/", include("tenants.learning.urls")),
+]
+
+common = [*health, *api_docs, *auth, *shared_services]

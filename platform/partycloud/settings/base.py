@@ -46,6 +46,10 @@ SHARED_APPS = [
     "partycloud.accounts",
     "partycloud.audit",
     "partycloud.hub",
+    # Public-schema tables: the shared search documents; the group's own uploads and library.
+    "services.search",
+    "services.storage",
+    "tenants.learning",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -56,6 +60,8 @@ TENANT_APPS = [
     "tenants.transfers",
     "tenants.dues",
     "tenants.development",
+    "services.storage",
+    "tenants.learning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -286,6 +292,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# ---------------------------------------------------------------- objects (services.storage)
+# S3_ENDPOINT set (MinIO or any S3-compatible store): browsers upload and download directly
+# with presigned URLs. Unset: the embedded default, files under STORAGE_ROOT behind the same
+# interface, with signed URLs served by Django.
+S3_ENDPOINT = env_str("S3_ENDPOINT", "")
+# What browsers use to reach the store, when it differs from the address the servers use.
+S3_PUBLIC_ENDPOINT = env_str("S3_PUBLIC_ENDPOINT", "") or S3_ENDPOINT
+S3_ACCESS_KEY = env_str("S3_ACCESS_KEY", "")
+S3_SECRET_KEY = env_str("S3_SECRET_KEY", "")
+S3_REGION = env_str("S3_REGION", "us-east-1")
+# Buckets are named <prefix>-<data class> (media, records, exports).
+S3_BUCKET_PREFIX = env_str("S3_BUCKET_PREFIX", "partycloud")
+STORAGE_ROOT = Path(env_str("STORAGE_ROOT", str(VAR_DIR / "objects")))
+# Lifetime of presigned upload and download URLs.
+STORAGE_URL_TTL_SECONDS = env_int("STORAGE_URL_TTL_SECONDS", 15 * 60, minimum=30)
+
+# ---------------------------------------------------------------- search (services.search)
+# ELASTICSEARCH_URL set: one shared index behind an alias. Unset: the embedded default,
+# PostgreSQL full-text search over jieba-segmented text.
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+# Index and alias names start with this (the alias is <prefix>learning).
+SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "partycloud-")
+# auto: IK when the plugin is installed, then smartcn, icu, and cjk as the fallback.
+SEARCH_ANALYZER = env_str("SEARCH_ANALYZER", "auto")
 
 # ---------------------------------------------------------------- security
 SESSION_COOKIE_HTTPONLY = True

@@ -19,10 +19,14 @@ PUBLIC_EXTRA_HOSTS = ["testserver", "127.0.0.1"]
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *PUBLIC_EXTRA_HOSTS, "localhost", ".localhost"]
 TENANT_WARM_POOL_SIZE = 0
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-media-"))
+STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-objects-"))
 TENANT_LOOKUP_CACHE_SECONDS = 0  # tests change tenant status and expect the next request to see it
 
 # pytest-xdist workers share one Redis: each gets its own key space.
 _WORKER_PREFIX = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# Elasticsearch indices (when ELASTICSEARCH_URL is set) and S3 buckets: one set per worker.
+SEARCH_INDEX_PREFIX = f"pc{_WORKER_PREFIX}-"
+S3_BUCKET_PREFIX = f"pc{_WORKER_PREFIX}"
 CACHES = {
     "default": {**CACHES["default"], "KEY_PREFIX": _WORKER_PREFIX},
     "global": {**CACHES["global"], "KEY_PREFIX": f"{_WORKER_PREFIX}:global"},
