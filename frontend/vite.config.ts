@@ -69,7 +69,7 @@ export default defineConfig(({ command }) => ({
   test: {
     environment: 'happy-dom',
     environmentOptions: { happyDOM: { url: 'http://alpha.partycloud.test/' } },
-    include: ['tests/unit/**/*.spec.ts'],
+    include: ['tests/unit/**/*.spec.ts', 'src/**/*.spec.ts'],
     setupFiles: ['tests/unit/setup.ts'],
     css: false,
     // Bundled through Vite like in the browser (async-validator's CommonJS default export breaks in plain Node).

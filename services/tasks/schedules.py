@@ -31,6 +31,11 @@ BEAT_SCHEDULE: dict[str, Any] = {
     ),
     # Pocket members (口袋党员): roster vs member records across tenants.
     "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
+    # Uploads started but never completed: abort them and delete their bytes (tenants, then the group).
+    "stale-uploads": tenant_beat_entry(
+        "services.storage.abort_stale_uploads", crontab(hour=4, minute=0), window_seconds=3600
+    ),
+    "stale-uploads-group": {"task": "services.storage.abort_stale_uploads", "schedule": crontab(hour=4, minute=0)},
     # Keep spare schemas ready for near-instant provisioning.
     "spare-schemas": {"task": "tenancy.refill_spare_schemas", "schedule": crontab(minute="*/10")},
 }

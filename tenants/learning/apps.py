@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class LearningConfig(AppConfig):
     name = "tenants.learning"
     label = "learning"
+
+    def ready(self) -> None:
+        from tenants.learning.search import register_learning_sources
+        from tenants.learning.uploads import register_learning_purposes
+
+        register_learning_purposes()
+        register_learning_sources()

@@ -215,7 +215,7 @@ def test_beat_has_no_replica_setting() -> None:
         ({"secrets": {"fieldEncryptionKey": ""}}, "fieldEncryptionKey"),
         ({"postgresql": {"external": {"host": "", "url": ""}}}, "postgresql.external"),
         ({"redis": {"external": {"host": "", "url": ""}}}, "redis.external"),
-        ({"elasticsearch": {"url": "https://elastic:changeme@es:9200"}}, "elasticsearch.url"),
+        ({"search": {"external": {"url": "https://elastic:changeme@es:9200"}}}, "search.external.url"),
     ],
 )
 def test_chart_managed_secret_guards(change: dict[str, Any], message: str) -> None:
@@ -223,7 +223,7 @@ def test_chart_managed_secret_guards(change: dict[str, Any], message: str) -> No
     for section, sub in change.items():
         for key, val in sub.items():
             if isinstance(val, dict):
-                values[section][key].update(val)
+                values.setdefault(section, {}).setdefault(key, {}).update(val)
             else:
                 values.setdefault(section, {})[key] = val
     assert message in render_error(values)
@@ -439,8 +439,11 @@ def test_configmap_holds_the_non_secret_environment() -> None:
         "dangjian.subsidiary.example.cn",
     ]
     assert data["ELASTICSEARCH_URL"] == "https://es-http.search.svc.cluster.local:9200"
+    assert data["SEARCH_ANALYZER"] == "ik"
     assert data["S3_ENDPOINT"] == "http://minio.storage.svc.cluster.local:9000"
-    assert data["S3_BUCKET_MEDIA"] == "partycloud-media"
+    assert data["S3_PUBLIC_ENDPOINT"] == "https://s3.dangjian.example.com"
+    assert data["S3_REGION"] == "cn-north-1"
+    assert data["S3_BUCKET_PREFIX"] == "dangjian"
     assert data["LOG_LEVEL"] == "WARNING"
     assert data["PGSSLMODE"] == "require"
     assert data["SECURE_HSTS_SECONDS"] == "31536000"

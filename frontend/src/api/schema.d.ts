@@ -612,6 +612,727 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My quiz attempts: read, save answers while the clock runs, hand in. */
+        get: operations["learning_attempts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/attempts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My quiz attempts: read, save answers while the clock runs, hand in. */
+        get: operations["learning_attempts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Save answers so far (autosave); they count even if the clock runs out. */
+        patch: operations["learning_attempts_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning/attempts/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description My quiz attempts: read, save answers while the clock runs, hand in. */
+        post: operations["learning_attempts_submit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Categories of the library of this host. */
+        get: operations["learning_categories_list"];
+        put?: never;
+        /** @description Categories of the library of this host. */
+        post: operations["learning_categories_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Categories of the library of this host. */
+        get: operations["learning_categories_retrieve"];
+        /** @description Categories of the library of this host. */
+        put: operations["learning_categories_update"];
+        post?: never;
+        /** @description Categories of the library of this host. */
+        delete: operations["learning_categories_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Categories of the library of this host. */
+        patch: operations["learning_categories_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Courses of this host's library (readers see published ones). */
+        get: operations["learning_courses_list"];
+        put?: never;
+        /** @description Courses of this host's library (readers see published ones). */
+        post: operations["learning_courses_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Courses of this host's library (readers see published ones). */
+        get: operations["learning_courses_retrieve"];
+        /** @description Courses of this host's library (readers see published ones). */
+        put: operations["learning_courses_update"];
+        post?: never;
+        /** @description Courses of this host's library (readers see published ones). */
+        delete: operations["learning_courses_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/courses/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My progress through the course. */
+        get: operations["learning_courses_progress_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/courses/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Courses of this host's library (readers see published ones). */
+        post: operations["learning_courses_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/courses/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Courses of this host's library (readers see published ones). */
+        post: operations["learning_courses_unpublish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/library/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Read one resource visible here: this library's own, or the group's shared library. */
+        get: operations["learning_library_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/library/{uuid}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The cover picture of a visible resource (a redirect to a short-lived URL), for lists. */
+        get: operations["learning_library_cover_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/question-banks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["learning_question_banks_list"];
+        put?: never;
+        post: operations["learning_question_banks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/question-banks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["learning_question_banks_retrieve"];
+        put: operations["learning_question_banks_update"];
+        post?: never;
+        delete: operations["learning_question_banks_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["learning_question_banks_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false. */
+        get: operations["learning_questions_list"];
+        put?: never;
+        /** @description Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false. */
+        post: operations["learning_questions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/questions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false. */
+        get: operations["learning_questions_retrieve"];
+        /** @description Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false. */
+        put: operations["learning_questions_update"];
+        post?: never;
+        /** @description Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false. */
+        delete: operations["learning_questions_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false. */
+        patch: operations["learning_questions_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning/quizzes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        get: operations["learning_quizzes_list"];
+        put?: never;
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        post: operations["learning_quizzes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/quizzes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        get: operations["learning_quizzes_retrieve"];
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        put: operations["learning_quizzes_update"];
+        post?: never;
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        delete: operations["learning_quizzes_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        patch: operations["learning_quizzes_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning/quizzes/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        post: operations["learning_quizzes_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/quizzes/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Quizzes of this host; readers see published ones and take them. */
+        post: operations["learning_quizzes_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/quizzes/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every attempt of this quiz (managers). */
+        get: operations["learning_quizzes_results_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/quizzes/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start (or resume) my attempt: a generated paper without its answers. */
+        post: operations["learning_quizzes_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/regulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        get: operations["learning_regulations_list"];
+        put?: never;
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        post: operations["learning_regulations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/regulations/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        get: operations["learning_regulations_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        delete: operations["learning_regulations_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/regulations/{uuid}/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        get: operations["learning_regulations_articles_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/regulations/{uuid}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        post: operations["learning_regulations_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/regulations/{uuid}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The regulations library of this host; upload a document and its articles are split out. */
+        post: operations["learning_regulations_unpublish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        get: operations["learning_resources_list"];
+        put?: never;
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        post: operations["learning_resources_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/resources/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        get: operations["learning_resources_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        delete: operations["learning_resources_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        patch: operations["learning_resources_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/learning/resources/{uuid}/propose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Offer this resource to the group's showcase (the group approves or declines). */
+        post: operations["learning_resources_propose_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/resources/{uuid}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        post: operations["learning_resources_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/resources/{uuid}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The library of this host, as its managers see it (drafts included); readers see what is
+         *     published. ``?status=``, ``?kind=``, ``?category=``, ``?search=`` (title).
+         */
+        post: operations["learning_resources_unpublish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/showcase-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         */
+        get: operations["learning_showcase_proposals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/showcase-proposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         */
+        get: operations["learning_showcase_proposals_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/showcase-proposals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         */
+        post: operations["learning_showcase_proposals_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/showcase-proposals/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         */
+        post: operations["learning_showcase_proposals_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/study/heartbeats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Clients send ``start``, then ``tick`` every ~15 s while the media plays and the page is in the
+         *     foreground, then ``stop``. Time is counted once per user across tabs and devices.
+         */
+        post: operations["learning_study_heartbeats_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/study/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My study: today against the daily caps (points are reference only), this month, totals. */
+        get: operations["learning_study_me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/study/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Study time per user in a month (``?month=YYYY-MM``), for the library's managers.
+         *     Reference only: study time must not be used as a basis for performance evaluation.
+         */
+        get: operations["learning_study_report_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1256,6 +1977,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Full-text search over the learning documents this host may see. */
+        get: operations["search_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/documents/{doc_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One document, if this host may see it (the same ACL as the search). */
+        get: operations["search_documents_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``POST``: reindex this tenant (tenant admin) or rebuild everything (group admin on the
+         *     root host); ``GET``: the latest jobs.
+         */
+        get: operations["search_reindex_list"];
+        put?: never;
+        /**
+         * @description ``POST``: reindex this tenant (tenant admin) or rebuild everything (group admin on the
+         *     root host); ``GET``: the latest jobs.
+         */
+        post: operations["search_reindex_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/reindex/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Progress of one reindex job. */
+        get: operations["search_reindex_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -1666,6 +2462,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start an upload: POST form fields (up to 64 MiB) or a multipart plan (larger files). */
+        post: operations["uploads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Direct uploads to storage: start, send the bytes to the signed URLs, complete (verified). */
+        get: operations["uploads_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Cancel an upload: abort its parts or delete the object. */
+        delete: operations["uploads_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Assemble the parts (if any) and verify the file: size, real type, text, confidentiality. */
+        post: operations["uploads_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description POST: signed URLs to PUT the given parts to. GET: the parts already stored (to resume). */
+        get: operations["uploads_parts_retrieve"];
+        put?: never;
+        /** @description POST: signed URLs to PUT the given parts to. GET: the parts already stored (to resume). */
+        post: operations["uploads_parts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1689,6 +2555,12 @@ export interface components {
             }[];
             totals: {
                 [key: string]: unknown;
+            };
+        };
+        AnswersRequest: {
+            /** @description question id → indices of the chosen options */
+            answers?: {
+                [key: string]: number[];
             };
         };
         /**
@@ -1751,6 +2623,34 @@ export interface components {
          * @enum {string}
          */
         AssessmentStatusEnum: "due" | "paid" | "exempt";
+        Attempt: {
+            id: number;
+            quiz: number;
+            quiz_title: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            deadline_at: string;
+            seconds_left: number;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: decimal */
+            score: string | null;
+            /** Format: decimal */
+            max_score: string;
+            passed: boolean | null;
+            questions: components["schemas"]["AttemptQuestion"][];
+        };
+        AttemptQuestion: {
+            id: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            stem: string;
+            options: string[];
+            given: number[] | null;
+            answer?: number[];
+            correct?: boolean;
+            explanation?: string;
+        };
         AuditEvent: {
             readonly id: number;
             tenant?: number | null;
@@ -1806,6 +2706,19 @@ export interface components {
             /** Format: date */
             applied_on: string;
         };
+        Category: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 排序 */
+            position?: number;
+        };
+        CategoryRequest: {
+            /** 名称 */
+            name: string;
+            /** 排序 */
+            position?: number;
+        };
         Change: {
             readonly id: number;
             kind: string;
@@ -1823,8 +2736,56 @@ export interface components {
          * @enum {string}
          */
         CommitteeStatusEnum: "active" | "suspended" | "archived";
+        CompleteRequest: {
+            parts?: components["schemas"]["CompletedPartRequest"][];
+        };
+        CompletedPartRequest: {
+            part_number: number;
+            etag: string;
+        };
+        /**
+         * @description * `public` - 公开
+         *     * `internal` - 内部
+         * @enum {string}
+         */
+        ContentMarkingEnum: "public" | "internal";
         Count: {
             count: number;
+        };
+        Course: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            /** 摘要 */
+            summary?: string;
+            category?: number | null;
+            /** 状态 */
+            readonly status: components["schemas"]["ResourceStatusEnum"];
+            readonly items: components["schemas"]["CourseItem"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly published_at: string | null;
+        };
+        CourseItem: {
+            position: number;
+            /** Format: uuid */
+            resource_uuid: string;
+            title: string;
+            kind: components["schemas"]["ResourceKindEnum"];
+        };
+        CourseProgress: {
+            items: components["schemas"]["ProgressItem"][];
+            completed: number;
+            total: number;
+            percent: number;
+        };
+        CourseWriteRequest: {
+            title: string;
+            /** @default  */
+            summary: string;
+            category?: number | null;
+            resources: string[];
         };
         CredentialsRequest: {
             /** @description Mobile phone or employee card number */
@@ -1969,6 +2930,22 @@ export interface components {
          * @enum {string}
          */
         ExemptionStatusEnum: "pending" | "approved" | "rejected";
+        FacetValue: {
+            value: string;
+            count: number;
+        };
+        Facets: {
+            kind: components["schemas"]["FacetValue"][];
+            category: components["schemas"]["FacetValue"][];
+            tags: components["schemas"]["FacetValue"][];
+            source: components["schemas"]["FacetValue"][];
+        };
+        FileLink: {
+            name: string;
+            type: string;
+            size: number | null;
+            url: string;
+        };
         FromOutsideRequest: {
             /** 名称 */
             name: string;
@@ -2020,6 +2997,13 @@ export interface components {
             letter_number: string;
             external_organization: string;
         };
+        GalleryImage: {
+            position?: number;
+            /** 说明 */
+            caption?: string;
+            width?: number | null;
+            height?: number | null;
+        };
         /**
          * @description * `male` - 男
          *     * `female` - 女
@@ -2051,6 +3035,35 @@ export interface components {
             members: number;
             pending_applications: number;
         };
+        HeartbeatRequest: {
+            /** Format: uuid */
+            resource: string;
+            session: string;
+            state: components["schemas"]["StateEnum"];
+            /** Format: double */
+            position?: number | null;
+        };
+        HeartbeatResult: {
+            counted_seconds: number;
+            reading_seconds: number;
+            video_seconds: number;
+            credited_reading_seconds: number;
+            credited_video_seconds: number;
+            completed: boolean;
+        };
+        Highlights: {
+            /** @description HTML: escaped text, matches in <em> */
+            title: string[];
+            /** @description HTML: escaped text, matches in <em> */
+            body: string[];
+        };
+        ImageLink: {
+            url: string;
+            thumbnail_url: string;
+            caption: string;
+            width: number | null;
+            height: number | null;
+        };
         /**
          * @description * `pending` - 等待中
          *     * `running` - 导入中
@@ -2059,6 +3072,12 @@ export interface components {
          * @enum {string}
          */
         ImportStatusEnum: "pending" | "running" | "failed" | "succeeded";
+        ItemStudy: {
+            seconds: number;
+            /** Format: double */
+            position: number;
+            completed: boolean;
+        };
         Ledger: {
             month: string;
             rows: {
@@ -2088,6 +3107,29 @@ export interface components {
          * @enum {string}
          */
         LevelEnum: "reminder" | "warning" | "withdrawal";
+        LibraryItem: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ResourceKindEnum"];
+            title: string;
+            summary: string;
+            /** @description sanitized HTML (articles) */
+            body_html: string;
+            link_url: string;
+            category_name: string;
+            tags: string[];
+            marking: components["schemas"]["ContentMarkingEnum"];
+            source: components["schemas"]["SourceEnum"];
+            origin_name: string;
+            /** Format: date-time */
+            published_at: string | null;
+            cover_url: string | null;
+            file: components["schemas"]["FileLink"] | null;
+            preview_urls: string[];
+            images: components["schemas"]["ImageLink"][];
+            video: components["schemas"]["Video"] | null;
+            my_study: components["schemas"]["ItemStudy"];
+        };
         /**
          * @description * `zh-hans` - 简体中文
          *     * `en` - English
@@ -2104,6 +3146,15 @@ export interface components {
             tenants: components["schemas"]["TenantLink"][];
             current_tenant: components["schemas"]["CurrentTenant"] | null;
         };
+        /**
+         * @description * `none` - 无需处理
+         *     * `queued` - 排队中
+         *     * `processing` - 处理中
+         *     * `ready` - 就绪
+         *     * `failed` - 失败
+         * @enum {string}
+         */
+        MediaStatusEnum: "none" | "queued" | "processing" | "ready" | "failed";
         Member: {
             readonly id: number;
             /** 名称 */
@@ -2302,6 +3353,20 @@ export interface components {
          * @enum {string}
          */
         MembershipEnum: "full" | "probationary";
+        /**
+         * @description * `post` - post
+         *     * `multipart` - multipart
+         * @enum {string}
+         */
+        MethodEnum: "post" | "multipart";
+        MyStudy: {
+            rule_version: string;
+            today: components["schemas"]["Today"];
+            month: components["schemas"]["Seconds"];
+            total: components["schemas"]["Seconds"];
+            completed_count: number;
+            recent: components["schemas"]["StudyRecord"][];
+        };
         Notification: {
             readonly id: number;
             readonly title: string;
@@ -2436,6 +3501,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Assessment"][];
         };
+        PaginatedAttemptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Attempt"][];
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -2465,6 +3545,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Case"][];
+        };
+        PaginatedCourseList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Course"][];
         };
         PaginatedDuesBaseList: {
             /** @example 123 */
@@ -2616,6 +3711,66 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PocketCase"][];
         };
+        PaginatedQuestionBankList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["QuestionBank"][];
+        };
+        PaginatedQuestionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Question"][];
+        };
+        PaginatedQuizList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Quiz"][];
+        };
+        PaginatedRegulationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Regulation"][];
+        };
         PaginatedRemittanceList: {
             /** @example 123 */
             count: number;
@@ -2630,6 +3785,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Remittance"][];
+        };
+        PaginatedResourceList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Resource"][];
         };
         PaginatedRoleAssignmentList: {
             /** @example 123 */
@@ -2660,6 +3830,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RosterEntry"][];
+        };
+        PaginatedShowcaseProposalList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ShowcaseProposal"][];
         };
         PaginatedTenantApplicationList: {
             /** @example 123 */
@@ -2706,6 +3891,9 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Voluntary"][];
         };
+        PartNumbersRequest: {
+            part_numbers: number[];
+        };
         PartyCommittee: {
             readonly id: number;
             /** 名称 */
@@ -2750,6 +3938,18 @@ export interface components {
         PasswordRequest: {
             old_password: string;
             new_password: string;
+        };
+        PatchedAnswersRequest: {
+            /** @description question id → indices of the chosen options */
+            answers?: {
+                [key: string]: number[];
+            };
+        };
+        PatchedCategoryRequest: {
+            /** 名称 */
+            name?: string;
+            /** 排序 */
+            position?: number;
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -2822,6 +4022,48 @@ export interface components {
             /** 任期（年） */
             term_years?: number;
         };
+        PatchedQuestionBankRequest: {
+            /** 标题 */
+            title?: string;
+            category?: number | null;
+        };
+        PatchedQuestionRequest: {
+            bank?: number;
+            kind?: components["schemas"]["QuestionKindEnum"];
+            /** 题目 */
+            stem?: string;
+            options?: string[];
+            answer?: number[];
+            /** 解析 */
+            explanation?: string;
+            active?: boolean;
+        };
+        PatchedQuizRequest: {
+            /** 标题 */
+            title?: string;
+            bank?: number;
+            single_count?: number;
+            multiple_count?: number;
+            true_false_count?: number;
+            /** Format: decimal */
+            points_per_question?: string;
+            time_limit_minutes?: number;
+            pass_percent?: number;
+            max_attempts?: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+        };
+        PatchedResourceUpdateRequest: {
+            title?: string;
+            summary?: string;
+            body_html?: string;
+            link_url?: string;
+            category?: number | null;
+            tags?: string[];
+            marking?: components["schemas"]["ContentMarkingEnum"];
+        };
         PatchedTenantSettingsRequest: {
             /** 显示名称 */
             display_name?: string;
@@ -2868,9 +4110,117 @@ export interface components {
          * @enum {string}
          */
         PocketStatusEnum: "open" | "resolved";
+        ProgressItem: {
+            position: number;
+            /** Format: uuid */
+            resource: string;
+            title: string;
+            kind: string;
+            seconds: number;
+            completed: boolean;
+        };
+        ProposeRequest: {
+            /** @default  */
+            note: string;
+        };
         PublicInfo: {
             name: string;
             kind: string;
+        };
+        Question: {
+            readonly id: number;
+            bank: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            /** 题目 */
+            stem: string;
+            options?: string[];
+            answer: number[];
+            /** 解析 */
+            explanation?: string;
+            active?: boolean;
+        };
+        QuestionBank: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            category?: number | null;
+            readonly question_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        QuestionBankRequest: {
+            /** 标题 */
+            title: string;
+            category?: number | null;
+        };
+        /**
+         * @description * `single` - 单选题
+         *     * `multiple` - 多选题
+         *     * `true_false` - 判断题
+         * @enum {string}
+         */
+        QuestionKindEnum: "single" | "multiple" | "true_false";
+        QuestionRequest: {
+            bank: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            /** 题目 */
+            stem: string;
+            options?: string[];
+            answer: number[];
+            /** 解析 */
+            explanation?: string;
+            active?: boolean;
+        };
+        Quiz: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            bank: number;
+            single_count?: number;
+            multiple_count?: number;
+            true_false_count?: number;
+            /** Format: decimal */
+            points_per_question?: string;
+            time_limit_minutes?: number;
+            pass_percent?: number;
+            max_attempts?: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+            /** 状态 */
+            readonly status: components["schemas"]["ResourceStatusEnum"];
+            readonly question_count: number;
+            readonly my_attempts: number;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        QuizRequest: {
+            /** 标题 */
+            title: string;
+            bank: number;
+            single_count?: number;
+            multiple_count?: number;
+            true_false_count?: number;
+            /** Format: decimal */
+            points_per_question?: string;
+            time_limit_minutes?: number;
+            pass_percent?: number;
+            max_attempts?: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+        };
+        QuizResult: {
+            attempt: number;
+            user: number;
+            name: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: decimal */
+            score: string | null;
+            passed: boolean | null;
         };
         RecordStepRequest: {
             step: number;
@@ -2890,6 +4240,78 @@ export interface components {
             email?: string;
             /** @default  */
             employee_card_number: string;
+        };
+        Regulation: {
+            /** Format: uuid */
+            readonly id: string;
+            /** 标题 */
+            readonly title: string;
+            /** 发布机关 */
+            readonly issuer: string;
+            /**
+             * 发布日期
+             * Format: date
+             */
+            readonly issued_on: string | null;
+            /** 标记 */
+            readonly marking: components["schemas"]["ContentMarkingEnum"];
+            /** 状态 */
+            readonly status: components["schemas"]["ResourceStatusEnum"];
+            readonly file_name: string;
+            readonly file_url: string | null;
+            readonly article_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly published_at: string | null;
+        };
+        RegulationArticle: {
+            readonly id: number;
+            position: number;
+            number?: string;
+            heading?: string;
+            text: string;
+        };
+        RegulationCreateRequest: {
+            title: string;
+            /** @default  */
+            issuer: string;
+            /** Format: date */
+            issued_on?: string | null;
+            /** @default public */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** Format: uuid */
+            upload: string;
+            /** @default false */
+            publish: boolean;
+        };
+        ReindexJob: {
+            readonly id: number;
+            readonly scope: components["schemas"]["ScopeEnum"];
+            readonly owner_tenant: string;
+            readonly status: components["schemas"]["ReindexJobStatusEnum"];
+            readonly total: number;
+            readonly done: number;
+            readonly progress: number;
+            readonly error: string;
+            readonly requested_by: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+        };
+        /**
+         * @description * `queued` - 排队中
+         *     * `running` - 导入中
+         *     * `done` - 已完成
+         *     * `failed` - 失败
+         * @enum {string}
+         */
+        ReindexJobStatusEnum: "queued" | "running" | "done" | "failed";
+        ReindexQueued: {
+            job: components["schemas"]["ReindexJob"];
         };
         Remittance: {
             readonly id: number;
@@ -2911,6 +4333,88 @@ export interface components {
         ResolveRequest: {
             note: string;
         };
+        Resource: {
+            /** Format: uuid */
+            readonly id: string;
+            /** 类型 */
+            readonly kind: components["schemas"]["ResourceKindEnum"];
+            /** 标题 */
+            readonly title: string;
+            /** 摘要 */
+            readonly summary: string;
+            /** 正文 */
+            readonly body_html: string;
+            /**
+             * 链接
+             * Format: uri
+             */
+            readonly link_url: string;
+            readonly category: number | null;
+            /** @default  */
+            readonly category_name: string;
+            readonly tags: string[];
+            /** 标记 */
+            readonly marking: components["schemas"]["ContentMarkingEnum"];
+            /** 状态 */
+            readonly status: components["schemas"]["ResourceStatusEnum"];
+            readonly file_name: string;
+            readonly file_type: string;
+            readonly file_size: number | null;
+            readonly has_cover: boolean;
+            readonly media_status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            readonly media_progress: number;
+            readonly media_error: string;
+            /** Format: double */
+            readonly duration_seconds: number | null;
+            readonly renditions: unknown;
+            readonly showcase_status: components["schemas"]["ShowcaseStatusEnum"];
+            readonly origin_name: string;
+            readonly images: components["schemas"]["GalleryImage"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: date-time */
+            readonly published_at: string | null;
+        };
+        ResourceCreateRequest: {
+            kind: components["schemas"]["ResourceKindEnum"];
+            title: string;
+            /** @default  */
+            summary: string;
+            /** @default  */
+            body_html: string;
+            link_url?: string;
+            category?: number | null;
+            tags?: string[];
+            /** @default internal */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** Format: uuid */
+            file_upload?: string | null;
+            /** Format: uuid */
+            cover_upload?: string | null;
+            image_uploads?: string[];
+            captions?: string[];
+            /** @default false */
+            publish: boolean;
+        };
+        /**
+         * @description * `article` - 文章
+         *     * `document` - 文档
+         *     * `gallery` - 图集
+         *     * `video` - 视频
+         *     * `link` - 链接
+         * @enum {string}
+         */
+        ResourceKindEnum: "article" | "document" | "gallery" | "video" | "link";
+        /**
+         * @description * `draft` - 草稿
+         *     * `published` - 已发布
+         *     * `archived` - 已归档
+         * @enum {string}
+         */
+        ResourceStatusEnum: "draft" | "published" | "archived";
         RevealedIdCard: {
             id_card_number: string;
         };
@@ -2960,6 +4464,83 @@ export interface components {
             signature: string;
         };
         /**
+         * @description * `tenant` - 单个单位
+         *     * `all` - 全部（全量重建）
+         * @enum {string}
+         */
+        ScopeEnum: "tenant" | "all";
+        SearchResponse: {
+            count: number;
+            page: number;
+            page_size: number;
+            results: components["schemas"]["SearchRow"][];
+            facets: components["schemas"]["Facets"];
+            /** Format: double */
+            took_ms: number;
+        };
+        SearchRow: {
+            id: string;
+            kind: string;
+            title: string;
+            summary: string;
+            category: string;
+            tags: string[];
+            source: string;
+            owner_tenant: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: double */
+            score: number;
+            highlights: components["schemas"]["Highlights"];
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        Seconds: {
+            reading_seconds: number;
+            video_seconds: number;
+        };
+        ShowcaseDecisionRequest: {
+            /** @default  */
+            note: string;
+        };
+        ShowcaseProposal: {
+            readonly id: number;
+            readonly tenant_schema: string;
+            readonly tenant_name: string;
+            /** Format: uuid */
+            readonly resource_uuid: string;
+            readonly title: string;
+            readonly kind: components["schemas"]["ResourceKindEnum"];
+            /** 备注 */
+            readonly note: string;
+            /** @default proposed */
+            readonly status: components["schemas"]["ShowcaseStatusEnum"];
+            /** Format: date-time */
+            readonly proposed_at: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** 审核意见 */
+            readonly decision_note: string;
+            /** Format: uuid */
+            readonly copy_uuid: string | null;
+        };
+        /**
+         * @description * `none` - 未推荐
+         *     * `proposed` - 已推荐
+         *     * `approved` - 已批准
+         *     * `declined` - 未采纳
+         * @enum {string}
+         */
+        ShowcaseStatusEnum: "none" | "proposed" | "approved" | "declined";
+        /**
+         * @description * `group` - group
+         *     * `tenant` - tenant
+         *     * `showcase` - showcase
+         * @enum {string}
+         */
+        SourceEnum: "group" | "tenant" | "showcase";
+        /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子
          *     * `candidate` - 发展对象
@@ -2974,6 +4555,12 @@ export interface components {
             /** @description YYYY-MM */
             months: string[];
         };
+        StartUploadRequest: {
+            purpose: string;
+            filename: string;
+            content_type: string;
+            size: number;
+        };
         StartedPayment: {
             id: number;
             /** Format: decimal */
@@ -2982,6 +4569,23 @@ export interface components {
             months: string[];
             sandbox_signature?: string;
         };
+        StartedUpload: {
+            post: components["schemas"]["UploadPostForm"] | null;
+            multipart: components["schemas"]["UploadMultipartPlan"] | null;
+            /** Format: uuid */
+            id: string;
+            key: string;
+            method: components["schemas"]["MethodEnum"];
+            /** Format: date-time */
+            expires_at: string;
+        };
+        /**
+         * @description * `start` - start
+         *     * `tick` - tick
+         *     * `stop` - stop
+         * @enum {string}
+         */
+        StateEnum: "start" | "tick" | "stop";
         StatusChangeRequest: {
             /** @default  */
             reason: string;
@@ -3008,6 +4612,26 @@ export interface components {
             rule_version: string;
             /** Format: date-time */
             created_at?: string;
+        };
+        StudyRecord: {
+            /** Format: uuid */
+            resource_uuid: string;
+            title: string;
+            kind: components["schemas"]["ResourceKindEnum"];
+            seconds?: number;
+            /** Format: double */
+            position?: number;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            last_studied_at?: string;
+        };
+        StudyReportRow: {
+            user: number;
+            name: string;
+            reading_seconds: number;
+            video_seconds: number;
+            days: number;
         };
         TargetRequest: {
             target: number;
@@ -3083,6 +4707,14 @@ export interface components {
             /** 语言 */
             locale?: components["schemas"]["LocaleEnum"];
         };
+        Today: {
+            reading_seconds: number;
+            video_seconds: number;
+            credited_reading_seconds: number;
+            credited_video_seconds: number;
+            reading_cap_seconds: number;
+            video_cap_seconds: number;
+        };
         TokenPair: {
             access: string;
             refresh: string;
@@ -3155,9 +4787,62 @@ export interface components {
          * @enum {string}
          */
         TransferStatusEnum: "pending" | "accepted" | "rejected" | "cancelled";
+        Upload: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly purpose: string;
+            readonly key: string;
+            readonly filename: string;
+            readonly declared_type: string;
+            readonly declared_size: number;
+            readonly size: number | null;
+            readonly detected_type: string;
+            readonly status: components["schemas"]["UploadStatusEnum"];
+            readonly method: string;
+            readonly error_code: string;
+            readonly error_message: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly verified_at: string | null;
+        };
+        UploadMultipartPlan: {
+            part_size: number;
+            part_count: number;
+        };
+        UploadPart: {
+            part_number: number;
+            etag: string;
+            size: number;
+        };
+        UploadPartUrl: {
+            part_number: number;
+            url: string;
+        };
+        UploadPartUrls: {
+            parts: components["schemas"]["UploadPartUrl"][];
+        };
+        UploadPostForm: {
+            url: string;
+            fields: {
+                [key: string]: string;
+            };
+        };
         UploadRequest: {
             /** Format: binary */
             file: string;
+        };
+        /**
+         * @description * `pending` - 待审批
+         *     * `verified` - 已校验
+         *     * `rejected` - 已驳回
+         *     * `consumed` - 已使用
+         *     * `aborted` - 已取消
+         * @enum {string}
+         */
+        UploadStatusEnum: "pending" | "verified" | "rejected" | "consumed" | "aborted";
+        UploadStoredParts: {
+            parts: components["schemas"]["UploadPart"][];
         };
         /** @description A user as others see them in lists: phone masked. */
         UserBrief: {
@@ -3170,6 +4855,16 @@ export interface components {
         UserBriefRequest: {
             /** 名称 */
             name: string;
+        };
+        Video: {
+            status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            progress: number;
+            /** Format: double */
+            duration_seconds: number | null;
+            renditions: string[];
+            /** @description HLS master playlist (signed, short-lived) */
+            play_url: string | null;
         };
         Voluntary: {
             readonly id: number;
@@ -4314,6 +6009,1626 @@ export interface operations {
             };
         };
     };
+    learning_attempts_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAttemptList"];
+                };
+            };
+        };
+    };
+    learning_attempts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz attempt 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+        };
+    };
+    learning_attempts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz attempt 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAnswersRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAnswersRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAnswersRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+        };
+    };
+    learning_attempts_submit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz attempt 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AnswersRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnswersRequest"];
+                "multipart/form-data": components["schemas"]["AnswersRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+        };
+    };
+    learning_categories_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"][];
+                };
+            };
+        };
+    };
+    learning_categories_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CategoryRequest"];
+                "multipart/form-data": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    learning_categories_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 category 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    learning_categories_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 category 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CategoryRequest"];
+                "multipart/form-data": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    learning_categories_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 category 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_categories_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 category 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCategoryRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    learning_courses_list: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `draft` - 草稿
+                 *     * `published` - 已发布
+                 *     * `archived` - 已归档
+                 */
+                status?: "archived" | "draft" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCourseList"];
+                };
+            };
+        };
+    };
+    learning_courses_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CourseWriteRequest"];
+                "multipart/form-data": components["schemas"]["CourseWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Course"];
+                };
+            };
+        };
+    };
+    learning_courses_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 course 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Course"];
+                };
+            };
+        };
+    };
+    learning_courses_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 course 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CourseWriteRequest"];
+                "multipart/form-data": components["schemas"]["CourseWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Course"];
+                };
+            };
+        };
+    };
+    learning_courses_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 course 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_courses_progress_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 course 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseProgress"];
+                };
+            };
+        };
+    };
+    learning_courses_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 course 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Course"];
+                };
+            };
+        };
+    };
+    learning_courses_unpublish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 course 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Course"];
+                };
+            };
+        };
+    };
+    learning_library_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryItem"];
+                };
+            };
+        };
+    };
+    learning_library_cover_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description redirect to the picture */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_question_banks_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuestionBankList"];
+                };
+            };
+        };
+    };
+    learning_question_banks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionBankRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionBankRequest"];
+                "multipart/form-data": components["schemas"]["QuestionBankRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBank"];
+                };
+            };
+        };
+    };
+    learning_question_banks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question bank 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBank"];
+                };
+            };
+        };
+    };
+    learning_question_banks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question bank 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionBankRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionBankRequest"];
+                "multipart/form-data": components["schemas"]["QuestionBankRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBank"];
+                };
+            };
+        };
+    };
+    learning_question_banks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question bank 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_question_banks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question bank 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedQuestionBankRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedQuestionBankRequest"];
+                "multipart/form-data": components["schemas"]["PatchedQuestionBankRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBank"];
+                };
+            };
+        };
+    };
+    learning_questions_list: {
+        parameters: {
+            query?: {
+                active?: boolean;
+                bank?: number;
+                /**
+                 * @description * `single` - 单选题
+                 *     * `multiple` - 多选题
+                 *     * `true_false` - 判断题
+                 */
+                kind?: "multiple" | "single" | "true_false";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuestionList"];
+                };
+            };
+        };
+    };
+    learning_questions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionRequest"];
+                "multipart/form-data": components["schemas"]["QuestionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+        };
+    };
+    learning_questions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+        };
+    };
+    learning_questions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionRequest"];
+                "multipart/form-data": components["schemas"]["QuestionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+        };
+    };
+    learning_questions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_questions_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 question 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedQuestionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedQuestionRequest"];
+                "multipart/form-data": components["schemas"]["PatchedQuestionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+        };
+    };
+    learning_quizzes_list: {
+        parameters: {
+            query?: {
+                bank?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `draft` - 草稿
+                 *     * `published` - 已发布
+                 *     * `archived` - 已归档
+                 */
+                status?: "archived" | "draft" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuizList"];
+                };
+            };
+        };
+    };
+    learning_quizzes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuizRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuizRequest"];
+                "multipart/form-data": components["schemas"]["QuizRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quiz"];
+                };
+            };
+        };
+    };
+    learning_quizzes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quiz"];
+                };
+            };
+        };
+    };
+    learning_quizzes_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuizRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuizRequest"];
+                "multipart/form-data": components["schemas"]["QuizRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quiz"];
+                };
+            };
+        };
+    };
+    learning_quizzes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_quizzes_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedQuizRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedQuizRequest"];
+                "multipart/form-data": components["schemas"]["PatchedQuizRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quiz"];
+                };
+            };
+        };
+    };
+    learning_quizzes_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quiz"];
+                };
+            };
+        };
+    };
+    learning_quizzes_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quiz"];
+                };
+            };
+        };
+    };
+    learning_quizzes_results_list: {
+        parameters: {
+            query?: {
+                bank?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `draft` - 草稿
+                 *     * `published` - 已发布
+                 *     * `archived` - 已归档
+                 */
+                status?: "archived" | "draft" | "published";
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizResult"][];
+                };
+            };
+        };
+    };
+    learning_quizzes_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 quiz 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+        };
+    };
+    learning_regulations_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `draft` - 草稿
+                 *     * `published` - 已发布
+                 *     * `archived` - 已归档
+                 */
+                status?: "archived" | "draft" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRegulationList"];
+                };
+            };
+        };
+    };
+    learning_regulations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegulationCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RegulationCreateRequest"];
+                "multipart/form-data": components["schemas"]["RegulationCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Regulation"];
+                };
+            };
+        };
+    };
+    learning_regulations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Regulation"];
+                };
+            };
+        };
+    };
+    learning_regulations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_regulations_articles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegulationArticle"][];
+                };
+            };
+        };
+    };
+    learning_regulations_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Regulation"];
+                };
+            };
+        };
+    };
+    learning_regulations_unpublish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Regulation"];
+                };
+            };
+        };
+    };
+    learning_resources_list: {
+        parameters: {
+            query?: {
+                category?: number;
+                /**
+                 * @description * `article` - 文章
+                 *     * `document` - 文档
+                 *     * `gallery` - 图集
+                 *     * `video` - 视频
+                 *     * `link` - 链接
+                 */
+                kind?: "article" | "document" | "gallery" | "link" | "video";
+                /**
+                 * @description * `none` - 无需处理
+                 *     * `queued` - 排队中
+                 *     * `processing` - 处理中
+                 *     * `ready` - 就绪
+                 *     * `failed` - 失败
+                 */
+                media_status?: "failed" | "none" | "processing" | "queued" | "ready";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `none` - 未推荐
+                 *     * `proposed` - 已推荐
+                 *     * `approved` - 已批准
+                 *     * `declined` - 未采纳
+                 */
+                showcase_status?: "approved" | "declined" | "none" | "proposed";
+                /**
+                 * @description * `draft` - 草稿
+                 *     * `published` - 已发布
+                 *     * `archived` - 已归档
+                 */
+                status?: "archived" | "draft" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedResourceList"];
+                };
+            };
+        };
+    };
+    learning_resources_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResourceCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResourceCreateRequest"];
+                "multipart/form-data": components["schemas"]["ResourceCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resource"];
+                };
+            };
+        };
+    };
+    learning_resources_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resource"];
+                };
+            };
+        };
+    };
+    learning_resources_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    learning_resources_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedResourceUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedResourceUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedResourceUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resource"];
+                };
+            };
+        };
+    };
+    learning_resources_propose_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProposeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProposeRequest"];
+                "multipart/form-data": components["schemas"]["ProposeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resource"];
+                };
+            };
+        };
+    };
+    learning_resources_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resource"];
+                };
+            };
+        };
+    };
+    learning_resources_unpublish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resource"];
+                };
+            };
+        };
+    };
+    learning_showcase_proposals_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `none` - 未推荐
+                 *     * `proposed` - 已推荐
+                 *     * `approved` - 已批准
+                 *     * `declined` - 未采纳
+                 */
+                status?: "approved" | "declined" | "none" | "proposed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedShowcaseProposalList"];
+                };
+            };
+        };
+    };
+    learning_showcase_proposals_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 showcase proposal 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowcaseProposal"];
+                };
+            };
+        };
+    };
+    learning_showcase_proposals_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 showcase proposal 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShowcaseDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShowcaseDecisionRequest"];
+                "multipart/form-data": components["schemas"]["ShowcaseDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowcaseProposal"];
+                };
+            };
+        };
+    };
+    learning_showcase_proposals_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 showcase proposal 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShowcaseDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShowcaseDecisionRequest"];
+                "multipart/form-data": components["schemas"]["ShowcaseDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowcaseProposal"];
+                };
+            };
+        };
+    };
+    learning_study_heartbeats_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["HeartbeatRequest"];
+                "multipart/form-data": components["schemas"]["HeartbeatRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatResult"];
+                };
+            };
+        };
+    };
+    learning_study_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyStudy"];
+                };
+            };
+        };
+    };
+    learning_study_report_list: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM (default: this month) */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyReportRow"][];
+                };
+            };
+        };
+    };
     me_retrieve: {
         parameters: {
             query?: never;
@@ -5349,6 +8664,118 @@ export interface operations {
             };
         };
     };
+    search_retrieve: {
+        parameters: {
+            query?: {
+                category?: string[];
+                kind?: string[];
+                page?: number;
+                page_size?: number;
+                q?: string;
+                /**
+                 * @description * `relevance` - relevance
+                 *     * `newest` - newest
+                 */
+                sort?: "relevance" | "newest";
+                source?: string[];
+                tag?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+        };
+    };
+    search_documents_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchRow"];
+                };
+            };
+        };
+    };
+    search_reindex_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexJob"][];
+                };
+            };
+        };
+    };
+    search_reindex_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexQueued"];
+                };
+            };
+        };
+    };
+    search_reindex_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexJob"];
+                };
+            };
+        };
+    };
     settings_retrieve: {
         parameters: {
             query?: never;
@@ -6019,6 +9446,152 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferDestinations"];
+                };
+            };
+        };
+    };
+    uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartUploadRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StartUploadRequest"];
+                "multipart/form-data": components["schemas"]["StartUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedUpload"];
+                };
+            };
+        };
+    };
+    uploads_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 upload 的 UUID 字符串。 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+        };
+    };
+    uploads_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 upload 的 UUID 字符串。 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    uploads_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 upload 的 UUID 字符串。 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CompleteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompleteRequest"];
+                "multipart/form-data": components["schemas"]["CompleteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+        };
+    };
+    uploads_parts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 upload 的 UUID 字符串。 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadStoredParts"];
+                };
+            };
+        };
+    };
+    uploads_parts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 upload 的 UUID 字符串。 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartNumbersRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PartNumbersRequest"];
+                "multipart/form-data": components["schemas"]["PartNumbersRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPartUrls"];
                 };
             };
         };

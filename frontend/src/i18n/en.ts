@@ -272,6 +272,30 @@ const en: MessageSchema = {
   assessmentStatus: { due: 'Due', paid: 'Paid', exempt: 'Exempt' },
   exemptionStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
   arrearsLevel: { reminder: 'Reminder', warning: 'Warning', withdrawal: 'Self-withdrawal flag' },
+  learning: {
+    upload: {
+      choose: 'Choose a file',
+      chooseAgain: 'Choose another',
+      cancel: 'Cancel upload',
+      cancelled: 'Upload cancelled',
+      verifying: 'Checking the file…',
+      done: 'Uploaded',
+      speed: '{speed}/s',
+      accept: 'Accepted formats: {types}',
+      transferFailed: 'The transfer failed (HTTP {status}). Please try again.',
+      noEtag: 'The storage did not return the part checksums. Ask an administrator to check its CORS settings.',
+      protocol: 'The upload service answered something unexpected. Please try again later.',
+    },
+    player: {
+      quality: 'Quality',
+      auto: 'Auto',
+      unsupported: 'This browser cannot play this video. Please try another browser.',
+      network: 'The video could not be loaded. Check your connection and try again.',
+      media: 'The video could not be decoded. Reload the page and try again.',
+      notFound: 'The video does not exist or is still being transcoded.',
+      failed: 'The video cannot be played. Please try again later.',
+    },
+  },
   console: {
     nav: {
       development: 'Development',

@@ -268,6 +268,30 @@ const zhCN = {
   assessmentStatus: { due: '待缴', paid: '已缴', exempt: '免缴' },
   exemptionStatus: { pending: '待审批', approved: '已批准', rejected: '已驳回' },
   arrearsLevel: { reminder: '提醒', warning: '警示', withdrawal: '提请按自行脱党处理' },
+  learning: {
+    upload: {
+      choose: '选择文件',
+      chooseAgain: '重新选择',
+      cancel: '取消上传',
+      cancelled: '已取消上传',
+      verifying: '正在校验文件…',
+      done: '上传完成',
+      speed: '{speed}/秒',
+      accept: '支持的格式：{types}',
+      transferFailed: '文件传输失败（HTTP {status}），请重试',
+      noEtag: '存储服务未返回分片校验信息，请联系管理员检查存储的跨域（CORS）设置',
+      protocol: '上传服务返回了无法识别的数据，请稍后重试',
+    },
+    player: {
+      quality: '清晰度',
+      auto: '自动',
+      unsupported: '当前浏览器无法播放此视频，请更换浏览器后重试',
+      network: '视频加载失败，请检查网络后重试',
+      media: '视频解码失败，请刷新页面后重试',
+      notFound: '视频不存在或尚未转码完成',
+      failed: '视频无法播放，请稍后重试',
+    },
+  },
   console: {
     nav: {
       development: '发展党员',

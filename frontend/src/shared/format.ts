@@ -33,3 +33,27 @@ export function badgeText(count: number): string {
   if (count <= 0) return '';
   return count > 99 ? '99+' : String(count);
 }
+
+/** `0 B`, `512 B`, `1.5 KB`, `23 MB`, `1.2 GB` (binary units, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(bytes || 0))} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  // 1023.6 KB is shown as 1 MB, not "1024 KB".
+  while (value >= 1023.5 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = value < 10 ? 1 : 0;
+  return `${Number(value.toFixed(digits))} ${units[unit]}`;
+}
+
+/** A media length or position: `0:05`, `12:34`, `1:02:03` (seconds, rounded down). */
+export function formatDuration(seconds: number): string {
+  const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const rest = pad(total % 60);
+  return hours ? `${hours}:${pad(minutes)}:${rest}` : `${minutes}:${rest}`;
+}

@@ -216,8 +216,126 @@ install renders, so `helm template/lint/install` fail early with a clear message
 {{- fail "pgbouncer.enabled needs postgresql.external.url or .host in values (the migration job connects to PostgreSQL directly)." }}
 {{- end }}
 {{- end }}
-{{- if include "partycloud.urlHasPassword" $v.elasticsearch.url }}
-{{- fail "elasticsearch.url must not contain a password (it goes into a ConfigMap): put ELASTICSEARCH_URL into the Secret (existingSecret or secrets.extraEnv)." }}
+{{- include "partycloud.validateSearch" . }}
+{{- include "partycloud.validateObjectStorage" . }}
+{{- end }}
+
+{{- define "partycloud.validateSearch" -}}
+{{- $v := .Values }}
+{{- if include "partycloud.urlHasPassword" $v.search.external.url }}
+{{- fail "search.external.url must not contain a password (it goes into a ConfigMap): put ELASTICSEARCH_URL into the Secret (existingSecret or secrets.extraEnv) and leave search.external.url empty." }}
+{{- end }}
+{{- if $v.elasticsearch.enabled }}
+{{- if $v.search.external.url }}
+{{- fail "Choose one Elasticsearch: elasticsearch.enabled (in the cluster) or search.external.url, not both." }}
+{{- end }}
+{{- if $v.existingSecret }}
+{{- if not $v.elasticsearch.existingSecretPasswordKey }}
+{{- fail "elasticsearch.enabled with existingSecret needs elasticsearch.existingSecretPasswordKey (the key holding the elastic user's password)." }}
+{{- end }}
+{{- if $v.elasticsearch.password }}
+{{- fail "elasticsearch.password is not used with existingSecret: put the password into the existing Secret (elasticsearch.existingSecretPasswordKey)." }}
+{{- end }}
+{{- else if not $v.elasticsearch.password }}
+{{- fail "elasticsearch.enabled needs elasticsearch.password (or existingSecret with elasticsearch.existingSecretPasswordKey)." }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "partycloud.validateObjectStorage" -}}
+{{- $v := .Values }}
+{{- $o := $v.objectStorage }}
+{{- if and $v.minio.enabled $o.external.endpoint }}
+{{- fail "Choose one object store: minio.enabled (in the cluster) or objectStorage.external.endpoint, not both." }}
+{{- end }}
+{{- if and $v.existingSecret (or $o.accessKey $o.secretKey) }}
+{{- fail "objectStorage.accessKey/secretKey are not used with existingSecret: put S3_ACCESS_KEY and S3_SECRET_KEY into the existing Secret (or use objectStorage.existingSecret)." }}
+{{- end }}
+{{- if and $o.existingSecret (or $o.accessKey $o.secretKey) }}
+{{- fail "objectStorage.accessKey/secretKey are not used with objectStorage.existingSecret." }}
+{{- end }}
+{{- if $v.minio.enabled }}
+{{- if not (include "partycloud.s3PublicEndpoint" .) }}
+{{- fail "minio.enabled needs objectStorage.publicEndpoint (the address browsers upload to) or minio.ingress.enabled." }}
+{{- end }}
+{{- if not (or $o.existingSecret $v.existingSecret (and $o.accessKey $o.secretKey)) }}
+{{- fail "minio.enabled needs credentials: objectStorage.accessKey and objectStorage.secretKey (>= 8 characters), objectStorage.existingSecret, or existingSecret with S3_ACCESS_KEY/S3_SECRET_KEY." }}
+{{- end }}
+{{- if and $o.secretKey (lt (len $o.secretKey) 8) }}
+{{- fail "objectStorage.secretKey must have at least 8 characters (MinIO refuses shorter root passwords)." }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* ------------------------------------------------------------------ search and objects */}}
+
+{{/* True (non-empty) when the pods use an S3 store (in the cluster or external). */}}
+{{- define "partycloud.s3Enabled" -}}
+{{- if or .Values.minio.enabled .Values.objectStorage.external.endpoint }}true{{- end }}
+{{- end }}
+
+{{- define "partycloud.minioName" -}}
+{{- printf "%s-minio" (include "partycloud.fullname" .) }}
+{{- end }}
+
+{{- define "partycloud.elasticsearchName" -}}
+{{- printf "%s-elasticsearch" (include "partycloud.fullname" .) }}
+{{- end }}
+
+{{- define "partycloud.minioIngressHost" -}}
+{{- default (printf "s3.%s" .Values.baseDomain) .Values.minio.ingress.host }}
+{{- end }}
+
+{{/* S3_ENDPOINT: the in-cluster MinIO Service or the external endpoint. */}}
+{{- define "partycloud.s3Endpoint" -}}
+{{- if .Values.minio.enabled }}
+{{- printf "http://%s:9000" (include "partycloud.minioName" .) }}
+{{- else }}
+{{- .Values.objectStorage.external.endpoint }}
+{{- end }}
+{{- end }}
+
+{{/* S3_PUBLIC_ENDPOINT: given, else the MinIO ingress host (empty: the same as S3_ENDPOINT). */}}
+{{- define "partycloud.s3PublicEndpoint" -}}
+{{- if .Values.objectStorage.publicEndpoint }}
+{{- .Values.objectStorage.publicEndpoint }}
+{{- else if and .Values.minio.enabled .Values.minio.ingress.enabled }}
+{{- printf "%s://%s" (ternary "https" "http" .Values.minio.ingress.tls.enabled) (include "partycloud.minioIngressHost" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Where the S3 credentials are: (list secretName accessKeyKey secretKeyKey), as JSON.
+objectStorage.existingSecret, else the release's existingSecret, else the chart's Secret.
+*/}}
+{{- define "partycloud.s3CredentialsRef" -}}
+{{- $o := .Values.objectStorage }}
+{{- if $o.existingSecret }}
+{{- list $o.existingSecret $o.accessKeyKey $o.secretKeyKey | toJson }}
+{{- else }}
+{{- list (include "partycloud.secretName" .) "S3_ACCESS_KEY" "S3_SECRET_KEY" | toJson }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret key holding the elastic user's password (in the pods' Secret). */}}
+{{- define "partycloud.elasticPasswordKey" -}}
+{{- if .Values.existingSecret }}{{ .Values.elasticsearch.existingSecretPasswordKey }}{{ else }}ELASTIC_PASSWORD{{ end }}
+{{- end }}
+
+{{/* MINIO_API_CORS_ALLOW_ORIGIN: given, else the site's own origins. */}}
+{{- define "partycloud.minioCorsOrigins" -}}
+{{- if .Values.minio.corsAllowOrigins }}
+{{- join "," .Values.minio.corsAllowOrigins }}
+{{- else }}
+{{- $origins := list }}
+{{- range $scheme := list "https" "http" }}
+{{- $origins = append $origins (printf "%s://%s" $scheme $.Values.baseDomain) }}
+{{- $origins = append $origins (printf "%s://*.%s" $scheme $.Values.baseDomain) }}
+{{- range $.Values.config.extraAllowedHosts }}
+{{- $origins = append $origins (printf "%s://%s" $scheme .) }}
+{{- end }}
+{{- end }}
+{{- join "," $origins }}
 {{- end }}
 {{- end }}
 
@@ -250,21 +368,24 @@ DATABASE_URL: {{ include "partycloud.databaseUrl" (dict "root" $root "direct" .d
 {{- if and $v.existingSecret (include "partycloud.redisConfigured" $root) (not (include "partycloud.redisPasswordFromSecret" $root)) }}
 REDIS_URL: {{ include "partycloud.redisUrl" $root | quote }}
 {{- end }}
-{{- with $v.elasticsearch.url }}
+{{- with $v.search.external.url }}
 ELASTICSEARCH_URL: {{ . | quote }}
 {{- end }}
-{{- with $v.s3.endpoint }}
-S3_ENDPOINT: {{ . | quote }}
+SEARCH_ANALYZER: {{ $v.search.analyzer | quote }}
+{{- with $v.search.indexPrefix }}
+SEARCH_INDEX_PREFIX: {{ . | quote }}
 {{- end }}
-{{- with $v.s3.publicEndpoint }}
+{{- if include "partycloud.s3Enabled" $root }}
+S3_ENDPOINT: {{ include "partycloud.s3Endpoint" $root | quote }}
+{{- with include "partycloud.s3PublicEndpoint" $root }}
 S3_PUBLIC_ENDPOINT: {{ . | quote }}
 {{- end }}
-{{- with $v.s3.region }}
-S3_REGION: {{ . | quote }}
+{{- else }}
+# No S3 store: files go to the pod's writable emptyDir (lost with the pod; one pod only).
+STORAGE_ROOT: "/tmp/partycloud-objects"
 {{- end }}
-{{- range $name, $bucket := $v.s3.buckets }}
-{{ printf "S3_BUCKET_%s" ($name | snakecase | upper) }}: {{ $bucket | quote }}
-{{- end }}
+S3_REGION: {{ $v.objectStorage.region | quote }}
+S3_BUCKET_PREFIX: {{ $v.objectStorage.bucketPrefix | quote }}
 {{- range $name, $value := $v.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -278,11 +399,14 @@ DJANGO_SECRET_KEY: {{ $v.secrets.djangoSecretKey | b64enc | quote }}
 FIELD_ENCRYPTION_KEYS: {{ $v.secrets.fieldEncryptionKey | b64enc | quote }}
 DATABASE_URL: {{ include "partycloud.databaseUrl" (dict "root" $root "direct" .direct) | b64enc | quote }}
 REDIS_URL: {{ include "partycloud.redisUrl" $root | b64enc | quote }}
-{{- with $v.s3.accessKey }}
+{{- with $v.objectStorage.accessKey }}
 S3_ACCESS_KEY: {{ . | b64enc | quote }}
 {{- end }}
-{{- with $v.s3.secretKey }}
+{{- with $v.objectStorage.secretKey }}
 S3_SECRET_KEY: {{ . | b64enc | quote }}
+{{- end }}
+{{- with $v.elasticsearch.password }}
+ELASTIC_PASSWORD: {{ . | b64enc | quote }}
 {{- end }}
 {{- range $name, $value := $v.secrets.extraEnv }}
 {{ $name }}: {{ $value | toString | b64enc | quote }}
@@ -301,7 +425,9 @@ envFrom:
       name: {{ .configMap }}
   - secretRef:
       name: {{ .secret }}
-{{- if or (include "partycloud.redisPasswordFromSecret" $root) .extraEnv }}
+{{- $o := $root.Values.objectStorage }}
+{{- $s3FromOwnSecret := and (include "partycloud.s3Enabled" $root) $o.existingSecret }}
+{{- if or (include "partycloud.redisPasswordFromSecret" $root) .extraEnv $s3FromOwnSecret $root.Values.elasticsearch.enabled }}
 env:
 {{- if include "partycloud.redisPasswordFromSecret" $root }}
   # Kubernetes expands $(REDIS_PASSWORD) from the variable defined just before.
@@ -312,6 +438,28 @@ env:
         key: {{ $r.existingSecretPasswordKey }}
   - name: REDIS_URL
     value: {{ printf "%s://:$(REDIS_PASSWORD)@%s:%d/%d" (ternary "rediss" "redis" $r.tls) $r.host (int $r.port) (int $r.database) | quote }}
+{{- end }}
+{{- if $s3FromOwnSecret }}
+  - name: S3_ACCESS_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ $o.existingSecret }}
+        key: {{ $o.accessKeyKey }}
+  - name: S3_SECRET_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ $o.existingSecret }}
+        key: {{ $o.secretKeyKey }}
+{{- end }}
+{{- if $root.Values.elasticsearch.enabled }}
+  # The in-cluster Elasticsearch: its password from the Secret, expanded into the URL.
+  - name: ELASTIC_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ .secret }}
+        key: {{ include "partycloud.elasticPasswordKey" $root }}
+  - name: ELASTICSEARCH_URL
+    value: {{ printf "http://elastic:$(ELASTIC_PASSWORD)@%s:9200" (include "partycloud.elasticsearchName" $root) | quote }}
 {{- end }}
 {{- with .extraEnv }}
 {{- toYaml . | nindent 2 }}

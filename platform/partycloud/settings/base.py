@@ -258,6 +258,13 @@ SPECTACULAR_SETTINGS = {
         "CommitteeStatusEnum": "partycloud.tenancy.models.CommitteeStatus",
         "ApplicationStatusEnum": "partycloud.tenancy.models.ApplicationStatus",
         "MemberStatusEnum": "tenants.members.models.MemberStatus",
+        "ResourceKindEnum": "tenants.learning.models.ResourceKind",
+        "ResourceStatusEnum": "tenants.learning.models.ResourceStatus",
+        "MediaStatusEnum": "tenants.learning.models.MediaStatus",
+        "ShowcaseStatusEnum": "tenants.learning.models.ShowcaseStatus",
+        "QuestionKindEnum": "tenants.learning.models.QuestionKind",
+        "ContentMarkingEnum": "tenants.learning.models.Marking",
+        "UploadStatusEnum": "services.storage.models.UploadStatus",
     },
 }
 

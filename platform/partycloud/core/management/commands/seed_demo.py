@@ -14,6 +14,7 @@ from partycloud.tenancy.models import PartyCommittee, unified_code_check_charact
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ensure_group_root
 from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
+from tenants.learning.demo import seed_group_library, seed_tenant_library
 from tenants.members.idcard import id_card_check_character
 from tenants.members.models import Member
 from tenants.members.services import do_create_member
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             viewer = self.user("13800000002", "李文华", "ZN000002")
             GroupRole.objects.get_or_create(user=admin, role=GroupRoleKind.GROUP_ADMIN)
             GroupRole.objects.get_or_create(user=viewer, role=GroupRoleKind.GROUP_VIEWER)
+            shared = seed_group_library(admin)
             phone = 13900000000
             for index, (name, short_name, slug) in enumerate(SUBSIDIARIES, start=1):
                 tenant = PartyCommittee.objects.filter(slug=slug).first()
@@ -85,6 +87,7 @@ class Command(BaseCommand):
                         ):
                             do_assign_role(user=user, role=TenantRole.MEMBER, actor=admin)
                         self.member_record(user, branches[position % len(branches)], rng, index * 1000 + position)
+                    seed_tenant_library(tenant_admin, short_name, shared)
         self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
 

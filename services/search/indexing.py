@@ -1,0 +1,214 @@
+"""The indexing pipeline: features register document sources; changes are indexed after commit.
+
+A feature calls ``index_on_commit(kind, ids)`` wherever its documents change (created,
+edited, published, withdrawn, deleted). The ids collect in a per-transaction buffer; when the
+transaction commits, one Celery task per (schema, kind) loads the current state through the
+source, upserts what it returns and deletes what it does not (gone or no longer indexable).
+Nothing is indexed from inside the request's transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Protocol, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from partycloud.tenancy.context import active_schema
+from services.search.backends import get_backend
+from services.search.documents import PUBLIC_SCHEMA, SearchDocument, document_id
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+LOAD_BATCH = 200
+TASK_BATCH = 500
+# (documents done, documents in total)
+Progress = Callable[[int, int], None]
+
+
+class DocumentSource(Protocol):
+    kind: str  # the middle part of doc ids, e.g. "resource"
+
+    def load(self, ids: Sequence[str]) -> list[SearchDocument]:
+        """Runs in the owner's schema. Ids that no longer exist or are no longer indexable are
+        simply missing from the answer: they are deleted from the index."""
+
+    def all_ids(self) -> Iterable[str]:
+        """Runs in a schema: every indexable id there."""
+
+
+_sources: dict[str, DocumentSource] = {}
+
+
+def register_source(source: DocumentSource) -> None:
+    """Called from the feature's ``AppConfig.ready()``; a kind registered twice keeps the newest."""
+    _sources[source.kind] = source
+
+
+def unregister_source(kind: str) -> None:
+    _sources.pop(kind, None)
+
+
+def registered_sources() -> list[DocumentSource]:
+    return list(_sources.values())
+
+
+def get_source(kind: str) -> DocumentSource:
+    try:
+        return _sources[kind]
+    except KeyError:
+        raise LookupError(f"no search document source is registered for {kind!r}") from None
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# ---------------------------------------------------------------- after commit
+
+
+class _PendingIndex:
+    """The on-commit callback of one transaction, holding the ids to index after it commits.
+
+    It lives in Django's list of on-commit callbacks, so a rollback discards it with its ids."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], set[str]] = {}
+        self.sent = False
+
+    def add(self, schema: str, kind: str, ids: Iterable[str]) -> None:
+        self.ids.setdefault((schema, kind), set()).update(ids)
+
+    def __call__(self) -> None:
+        from services.search.tasks import index_documents_task
+
+        self.sent = True
+        for (schema, kind), ids in self.ids.items():
+            for batch in _batches(sorted(ids), TASK_BATCH):
+                try:
+                    with schema_context(schema):  # the task runs in the schema it was sent from
+                        index_documents_task.delay(kind, batch)
+                except Exception:  # the change is committed: a broker outage must not fail the request
+                    logger.exception("search: could not queue indexing of %s %s in %s", len(batch), kind, schema)
+
+
+def _pending_in_transaction() -> _PendingIndex | None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    for entry in connection.run_on_commit:  # (savepoint ids, callback, robust)
+        callback = entry[1]
+        if isinstance(callback, _PendingIndex) and not callback.sent:
+            return callback
+    return None
+
+
+def index_on_commit(kind: str, ids: Sequence[str]) -> None:
+    """Index these documents of the CURRENT schema once the transaction commits.
+
+    Calls within one transaction coalesce: one task per kind (per 500 ids) after commit.
+    Outside a transaction the task is sent at once."""
+    get_source(kind)  # a typo fails here, in the feature's request, not later in a worker
+    if not ids:
+        return
+    pending = _pending_in_transaction()
+    registered = pending is not None
+    pending = pending or _PendingIndex()
+    pending.add(active_schema(), kind, (str(local_id) for local_id in ids))
+    if not registered:  # outside a transaction this sends at once
+        transaction.on_commit(pending)
+
+
+def index_documents(kind: str, ids: Sequence[str]) -> int:
+    """In the current schema: upsert the documents the source returns, delete the others."""
+    schema = active_schema()
+    documents = _owned(get_source(kind).load(ids), schema)
+    backend = get_backend()
+    backend.index(documents)
+    found = {document.doc_id for document in documents}
+    gone = [doc_id for doc_id in (document_id(kind, local_id, schema) for local_id in ids) if doc_id not in found]
+    backend.delete(gone)
+    return len(documents)
+
+
+def _owned(documents: list[SearchDocument], schema: str) -> list[SearchDocument]:
+    """A source indexes its own schema's documents only: anything else would leak across tenants."""
+    for document in documents:
+        if document.owner_tenant != schema:
+            raise ValueError(f"search document {document.doc_id} claims owner {document.owner_tenant!r} in {schema!r}")
+    return documents
+
+
+# ---------------------------------------------------------------- reindex and rebuild
+
+
+def _plan(schema: str) -> list[tuple[DocumentSource, list[str]]]:
+    with schema_context(schema):
+        return [(source, [str(local_id) for local_id in source.all_ids()]) for source in registered_sources()]
+
+
+def _load(schema: str, plan: list[tuple[DocumentSource, list[str]]]) -> Iterator[list[SearchDocument]]:
+    for source, ids in plan:
+        for batch in _batches(ids, LOAD_BATCH):
+            with schema_context(schema):
+                documents = _owned(source.load(batch), schema)
+            yield documents  # outside the schema context: the backend writes to the public schema
+
+
+def reindex_schema(schema: str, *, progress: Progress | None = None) -> int:
+    """Every source's documents in one schema: upsert them all, then delete the owner's documents
+    that were not rewritten (gone since). Search keeps answering throughout."""
+    started = timezone.now()
+    backend = get_backend()
+    plan = _plan(schema)
+    total = sum(len(ids) for _source, ids in plan)
+    indexed = seen = 0
+    if progress is not None:
+        progress(0, total)
+    for source, ids in plan:
+        for batch in _batches(ids, LOAD_BATCH):
+            with schema_context(schema):
+                documents = _owned(source.load(batch), schema)
+            backend.index(documents)
+            indexed += len(documents)
+            seen += len(batch)
+            if progress is not None:
+                progress(seen, total)
+    backend.delete_owner(schema, indexed_before=started)
+    return indexed
+
+
+def indexed_schemas() -> list[str]:
+    """The group root and every subsidiary that is active or suspended (archived ones are not searched)."""
+    from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
+
+    tenants = PartyCommittee.objects.subsidiaries().filter(
+        status__in=[CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED]
+    )
+    return [PUBLIC_SCHEMA, *tenants.order_by("id").values_list("schema_name", flat=True)]
+
+
+def rebuild_all(*, progress: Progress | None = None) -> int:
+    """Every schema into a fresh index (or generation), switched atomically (zero downtime)."""
+    plans = [(schema, _plan(schema)) for schema in indexed_schemas()]
+    total = sum(len(ids) for _schema, plan in plans for _source, ids in plan)
+    if progress is not None:
+        progress(0, total)
+
+    def documents() -> Iterator[SearchDocument]:
+        for schema, plan in plans:
+            for batch in _load(schema, plan):
+                yield from batch
+
+    def loaded(count: int) -> None:
+        if progress is not None:
+            progress(min(count, total), total)
+
+    return get_backend().rebuild(documents(), progress=loaded)

@@ -1,0 +1,80 @@
+"""Reindex jobs: a tenant admin reindexes their tenant, a group admin rebuilds everything.
+
+The job row (public schema) carries the progress the console polls; the work runs in Celery.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from partycloud.core.errors import Conflict
+from partycloud.tenancy.context import active_schema
+from services.search.documents import PUBLIC_SCHEMA
+from services.search.indexing import rebuild_all, reindex_schema
+from services.search.models import ReindexJob, ReindexScope, ReindexStatus
+
+# A job that has not moved for this long lost its worker: it no longer blocks a new one.
+STALE_AFTER = timedelta(hours=1)
+ACTIVE = (ReindexStatus.QUEUED, ReindexStatus.RUNNING)
+
+
+def check_no_reindex_running(owner_tenant: str) -> None:
+    running = ReindexJob.objects.filter(
+        owner_tenant=owner_tenant, status__in=ACTIVE, updated_at__gte=timezone.now() - STALE_AFTER
+    )
+    if running.exists():
+        raise Conflict(
+            "search.reindex_running",
+            _("A reindex is already under way: follow its progress, or wait until it finishes."),
+        )
+
+
+def do_request_reindex(*, actor: Any) -> ReindexJob:
+    """Queue a reindex of the current host's schema: one tenant, or everything on the root host."""
+    schema = active_schema()
+    check_no_reindex_running(schema)
+    scope = ReindexScope.ALL if schema == PUBLIC_SCHEMA else ReindexScope.TENANT
+    job = ReindexJob.objects.create(scope=scope, owner_tenant=schema, requested_by=actor)
+
+    def send() -> None:
+        from services.search.tasks import rebuild_all_task, reindex_tenant_task
+
+        task = rebuild_all_task if scope == ReindexScope.ALL else reindex_tenant_task
+        with schema_context(schema):
+            task.delay(job.pk)
+
+    transaction.on_commit(send)
+    return job
+
+
+def run_reindex_job(job_id: int) -> int:
+    """Run a queued job, recording progress as it goes; returns the number of documents indexed."""
+    job = ReindexJob.objects.get(pk=job_id)
+    ReindexJob.objects.filter(pk=job.pk).update(
+        status=ReindexStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+    )
+
+    def progress(done: int, total: int) -> None:
+        ReindexJob.objects.filter(pk=job.pk).update(done=done, total=total, updated_at=timezone.now())
+
+    try:
+        if job.scope == ReindexScope.ALL:
+            count = rebuild_all(progress=progress)
+        else:
+            count = reindex_schema(job.owner_tenant, progress=progress)
+    except Exception as error:
+        ReindexJob.objects.filter(pk=job.pk).update(
+            status=ReindexStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        raise
+    job.refresh_from_db()
+    ReindexJob.objects.filter(pk=job.pk).update(
+        status=ReindexStatus.DONE, done=job.total, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    return count

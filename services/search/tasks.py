@@ -1,0 +1,33 @@
+"""Celery entry points of the search service."""
+
+from __future__ import annotations
+
+from services.search.indexing import index_documents
+from services.search.jobs import run_reindex_job
+from services.tasks import tenant_task
+
+
+@tenant_task(
+    name="search.index_documents",
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(LookupError, ValueError),  # an unknown kind or a bad source: retrying won't help
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
+def index_documents_task(kind: str, ids: list[str]) -> int:
+    """In the schema it was sent from: upsert what the source returns for ``ids``, delete the rest."""
+    return index_documents(kind, ids)
+
+
+@tenant_task(name="search.reindex_tenant")
+def reindex_tenant_task(job_id: int) -> int:
+    """Reindex one tenant's documents (the job names the tenant)."""
+    return run_reindex_job(job_id)
+
+
+@tenant_task(name="search.rebuild_all")
+def rebuild_all_task(job_id: int) -> int:
+    """Rebuild the whole index, every schema, with zero downtime."""
+    return run_reindex_job(job_id)

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from services.storage.services import do_abort_stale_uploads
+from services.tasks import tenant_task
+
+
+@tenant_task(name="services.storage.abort_stale_uploads")
+def abort_stale_uploads() -> int:
+    """Per schema, daily: pending uploads older than a day are aborted and their bytes deleted."""
+    return do_abort_stale_uploads()

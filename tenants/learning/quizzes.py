@@ -1,0 +1,257 @@
+"""Question banks, generated papers, time limits and automatic scoring.
+
+A paper is generated per attempt (so many questions of each kind, drawn at random, choices
+shuffled) and stored with the attempt, so later edits to the bank never change a paper that
+was taken. Answers can be saved while the clock runs; a submission after the time limit
+scores what was saved by the deadline, so nothing answered in time is lost.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.core.errors import Conflict, ServiceError
+from tenants.learning.models import (
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizAttempt,
+    ResourceStatus,
+    StudyEvent,
+    StudyEventKind,
+)
+from tenants.learning.rules import STUDY_RULE
+
+# Network latency between the last click and the server: a submission this late still counts.
+SUBMIT_GRACE = timedelta(seconds=30)
+TRUE_FALSE_OPTIONS = ["正确", "错误"]
+
+
+@dataclass
+class QuestionDraft:
+    kind: str
+    stem: str
+    options: list[str]
+    answer: list[int]
+    explanation: str = ""
+
+
+def check_question(draft: QuestionDraft) -> QuestionDraft:
+    """The question is well formed for its kind (errors name the field to fix)."""
+    stem = draft.stem.strip()
+    if not stem:
+        raise ServiceError("learning.question_empty", _("Write the question."), "stem")
+    options = [option.strip() for option in draft.options]
+    answer = sorted(set(draft.answer))
+    if draft.kind == QuestionKind.TRUE_FALSE:
+        options = []
+        if answer not in ([0], [1]):
+            raise ServiceError(
+                "learning.answer_invalid", _("A true-or-false answer is 0 (true) or 1 (false)."), "answer"
+            )
+    elif draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        if len(options) < 2 or any(not option for option in options):
+            raise ServiceError("learning.options_invalid", _("Give at least two non-empty choices."), "options")
+        if len(set(options)) != len(options):
+            raise ServiceError("learning.options_invalid", _("Two choices are the same."), "options")
+        if not answer or any(index < 0 or index >= len(options) for index in answer):
+            raise ServiceError("learning.answer_invalid", _("The answer must point at the choices."), "answer")
+        if draft.kind == QuestionKind.SINGLE and len(answer) != 1:
+            raise ServiceError(
+                "learning.answer_invalid", _("A single-choice question has exactly one answer."), "answer"
+            )
+        if draft.kind == QuestionKind.MULTIPLE and len(answer) < 2:
+            raise ServiceError(
+                "learning.answer_invalid", _("A multiple-choice question has at least two answers."), "answer"
+            )
+    else:
+        raise ServiceError("learning.question_kind", _("Unknown question kind."), "kind")
+    return QuestionDraft(draft.kind, stem, options, answer, draft.explanation.strip())
+
+
+def _available(quiz: Quiz) -> dict[str, list[Question]]:
+    by_kind: dict[str, list[Question]] = {kind: [] for kind in QuestionKind.values}
+    for question in quiz.bank.questions.filter(active=True):
+        by_kind[question.kind].append(question)
+    return by_kind
+
+
+def check_quiz_paper(quiz: Quiz) -> None:
+    """The bank holds enough active questions of each kind for the paper."""
+    available = _available(quiz)
+    wanted = {
+        QuestionKind.SINGLE: quiz.single_count,
+        QuestionKind.MULTIPLE: quiz.multiple_count,
+        QuestionKind.TRUE_FALSE: quiz.true_false_count,
+    }
+    if sum(wanted.values()) == 0:
+        raise ServiceError("learning.paper_empty", _("A paper needs at least one question."), "single_count")
+    for kind, count in wanted.items():
+        if len(available[kind]) < count:
+            raise ServiceError(
+                "learning.not_enough_questions",
+                _("The bank has %(have)d active questions of kind “%(kind)s”; the paper needs %(need)d.")
+                % {"have": len(available[kind]), "kind": QuestionKind(kind).label, "need": count},
+                f"{kind}_count",
+            )
+
+
+def generate_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[str, Any]]:
+    rng = rng or random.SystemRandom()
+    check_quiz_paper(quiz)
+    available = _available(quiz)
+    paper: list[dict[str, Any]] = []
+    counts = [
+        (QuestionKind.SINGLE, quiz.single_count),
+        (QuestionKind.MULTIPLE, quiz.multiple_count),
+        (QuestionKind.TRUE_FALSE, quiz.true_false_count),
+    ]
+    for kind, count in counts:
+        for question in rng.sample(available[kind], count):
+            options = list(question.options) if kind != QuestionKind.TRUE_FALSE else TRUE_FALSE_OPTIONS
+            order = list(range(len(options)))
+            if kind != QuestionKind.TRUE_FALSE:
+                rng.shuffle(order)
+            answer = sorted(order.index(index) for index in question.answer)
+            paper.append(
+                {
+                    "id": question.pk,
+                    "kind": kind,
+                    "stem": question.stem,
+                    "options": [options[index] for index in order],
+                    "answer": answer,
+                    "explanation": question.explanation,
+                }
+            )
+    return paper
+
+
+def do_start_attempt(quiz: Quiz, *, user: Any, now: datetime | None = None) -> QuizAttempt:
+    """A new paper for the user, or the one they are still answering."""
+    now = now or timezone.now()
+    if quiz.status != ResourceStatus.PUBLISHED:
+        raise ServiceError("learning.quiz_closed", _("This quiz is not open."), status=403)
+    if quiz.opens_at and now < quiz.opens_at:
+        raise ServiceError("learning.quiz_not_open", _("This quiz opens at %(time)s.") % {"time": quiz.opens_at})
+    if quiz.closes_at and now > quiz.closes_at:
+        raise ServiceError("learning.quiz_closed", _("This quiz closed at %(time)s.") % {"time": quiz.closes_at})
+    with transaction.atomic():
+        attempts = QuizAttempt.objects.select_for_update().filter(quiz=quiz, user=user)
+        running = next((a for a in attempts if a.submitted_at is None and now <= a.deadline_at + SUBMIT_GRACE), None)
+        if running is not None:
+            return running
+        for stale in (a for a in attempts if a.submitted_at is None):
+            _score(stale, stale.deadline_at)  # ran out of time: saved answers count
+        if sum(1 for _attempt in attempts) >= quiz.max_attempts:
+            raise Conflict(
+                "learning.no_attempts_left",
+                _("You have used all %(count)d attempts of this quiz.") % {"count": quiz.max_attempts},
+            )
+        paper = generate_paper(quiz)
+        return QuizAttempt.objects.create(
+            quiz=quiz,
+            user=user,
+            paper=paper,
+            started_at=now,
+            deadline_at=now + timedelta(minutes=quiz.time_limit_minutes),
+            max_score=quiz.points_per_question * len(paper),
+        )
+
+
+def _clean_answers(attempt: QuizAttempt, answers: dict[str, Any]) -> dict[str, list[int]]:
+    by_id = {str(item["id"]): item for item in attempt.paper}
+    cleaned: dict[str, list[int]] = {}
+    for key, value in answers.items():
+        item = by_id.get(str(key))
+        if item is None:
+            raise ServiceError(
+                "learning.answer_unknown", _("An answer is for a question not on this paper."), "answers"
+            )
+        picked = value if isinstance(value, list) else [value]
+        if not all(isinstance(index, int) and 0 <= index < len(item["options"]) for index in picked):
+            raise ServiceError("learning.answer_invalid", _("An answer points outside the choices."), "answers")
+        cleaned[str(key)] = sorted(set(picked))
+    return cleaned
+
+
+def do_save_answers(attempt: QuizAttempt, *, answers: dict[str, Any], now: datetime | None = None) -> QuizAttempt:
+    now = now or timezone.now()
+    if attempt.submitted_at is not None:
+        raise Conflict("learning.attempt_submitted", _("This paper has been handed in."))
+    if now > attempt.deadline_at + SUBMIT_GRACE:
+        raise ServiceError("learning.time_up", _("Time is up: the answers saved before the deadline count."))
+    attempt.answers = {**attempt.answers, **_clean_answers(attempt, answers)}
+    attempt.save(update_fields=["answers"])
+    return attempt
+
+
+def do_submit_attempt(
+    attempt: QuizAttempt, *, answers: dict[str, Any] | None = None, now: datetime | None = None
+) -> QuizAttempt:
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.submitted_at is not None:
+            return attempt  # handing in twice (a retry) changes nothing
+        in_time = now <= attempt.deadline_at + SUBMIT_GRACE
+        if answers and in_time:
+            attempt.answers = {**attempt.answers, **_clean_answers(attempt, answers)}
+        _score(attempt, now if in_time else attempt.deadline_at)
+    return attempt
+
+
+def _score(attempt: QuizAttempt, submitted_at: datetime) -> None:
+    correct = sum(1 for item in attempt.paper if attempt.answers.get(str(item["id"])) == item["answer"])
+    attempt.score = attempt.quiz.points_per_question * correct
+    attempt.max_score = attempt.quiz.points_per_question * len(attempt.paper)
+    attempt.passed = attempt.max_score > 0 and attempt.score * 100 >= attempt.max_score * Decimal(
+        attempt.quiz.pass_percent
+    )
+    attempt.submitted_at = submitted_at
+    attempt.save()
+    StudyEvent.objects.get_or_create(
+        user=attempt.user,
+        dedupe_key=f"quiz:{attempt.pk}",
+        defaults={
+            "kind": StudyEventKind.QUIZ_COMPLETED,
+            "quantity": int(attempt.score),
+            "occurred_at": submitted_at,
+            "rule_version": STUDY_RULE.version,
+        },
+    )
+
+
+def attempt_view(attempt: QuizAttempt, *, now: datetime | None = None) -> dict[str, Any]:
+    """What the learner sees: no answers before hand-in; answers and explanations after."""
+    now = now or timezone.now()
+    done = attempt.submitted_at is not None
+    questions = []
+    for item in attempt.paper:
+        question = {"id": item["id"], "kind": item["kind"], "stem": item["stem"], "options": item["options"]}
+        question["given"] = attempt.answers.get(str(item["id"]))
+        if done:
+            question["answer"] = item["answer"]
+            question["correct"] = attempt.answers.get(str(item["id"])) == item["answer"]
+            question["explanation"] = item["explanation"]
+        questions.append(question)
+    return {
+        "id": attempt.pk,
+        "quiz": attempt.quiz_id,
+        "quiz_title": attempt.quiz.title,
+        "started_at": attempt.started_at,
+        "deadline_at": attempt.deadline_at,
+        "seconds_left": max(0, int((attempt.deadline_at - now).total_seconds())) if not done else 0,
+        "submitted_at": attempt.submitted_at,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "passed": attempt.passed,
+        "questions": questions,
+    }

@@ -1,0 +1,99 @@
+"""The regulations library (党规党章 知识库): admins upload a regulation's document; its text is
+split into articles (第一条, 第二条 …) and each article is searchable on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.core.errors import ServiceError
+from services.media.documents import PREAMBLE, split_articles
+from services.search import index_on_commit
+from services.storage import DataClass, claim_upload, discard_object
+from tenants.learning import uploads
+from tenants.learning.library import refuse_classified
+from tenants.learning.models import Regulation, RegulationArticle, ResourceStatus
+
+SEARCH_KIND = "regulation"
+
+
+@dataclass
+class RegulationDraft:
+    title: str
+    upload: UUID
+    issuer: str = ""
+    issued_on: date | None = None
+    marking: str = "public"
+
+
+def do_create_regulation(*, actor: Any, draft: RegulationDraft, publish: bool = False) -> Regulation:
+    refuse_classified(
+        [("title", draft.title), ("description", draft.issuer)],
+        actor=actor,
+        upload_ids=[draft.upload],
+        what=draft.title,
+    )
+    with transaction.atomic():
+        upload = claim_upload(draft.upload, purpose=uploads.REGULATION, user=actor)
+        articles = split_articles(upload.text)
+        if not any(article.number and article.number != PREAMBLE for article in articles):
+            discard_object(DataClass.MEDIA, upload.key)
+            raise ServiceError(
+                "learning.no_articles",
+                _("No articles (第一条, 第二条 …) were found in this document: is it a regulation?"),
+                "file",
+            )
+        regulation = Regulation.objects.create(
+            title=draft.title.strip(),
+            issuer=draft.issuer.strip(),
+            issued_on=draft.issued_on,
+            marking=draft.marking,
+            file_key=upload.key,
+            file_name=upload.filename,
+            file_type=upload.detected_type,
+            created_by=actor,
+        )
+        RegulationArticle.objects.bulk_create(
+            RegulationArticle(
+                regulation=regulation,
+                position=position,
+                number="" if article.number in (None, PREAMBLE) else article.number,
+                heading=(article.heading or "")[:200],
+                text=article.text,
+            )
+            for position, article in enumerate(articles)
+        )
+        if publish:
+            _set_published(regulation, True)
+    return regulation
+
+
+def do_publish_regulation(regulation: Regulation, *, actor: Any, published: bool = True) -> Regulation:
+    with transaction.atomic():
+        _set_published(regulation, published)
+    return regulation
+
+
+def _set_published(regulation: Regulation, published: bool) -> None:
+    regulation.status = ResourceStatus.PUBLISHED if published else ResourceStatus.ARCHIVED
+    if published:
+        regulation.published_at = regulation.published_at or timezone.now()
+    regulation.save(update_fields=["status", "published_at"])
+    ids = [str(pk) for pk in regulation.articles.values_list("pk", flat=True)]
+    index_on_commit(SEARCH_KIND, ids)
+
+
+def do_delete_regulation(regulation: Regulation, *, actor: Any) -> None:
+    ids = [str(pk) for pk in regulation.articles.values_list("pk", flat=True)]
+    key = regulation.file_key
+    with transaction.atomic():
+        regulation.delete()
+        index_on_commit(SEARCH_KIND, ids)
+        if key:
+            transaction.on_commit(lambda: discard_object(DataClass.MEDIA, key))

@@ -1,0 +1,124 @@
+"""Media processing after upload, on the workers: video → HLS ladder + poster, document →
+preview pages, gallery → thumbnails. Progress is saved on the resource for the console."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+from django.db import transaction
+
+from partycloud.tenancy.context import active_schema
+from services.media.documents import render_preview
+from services.media.images import image_size, make_thumbnail
+from services.media.video import transcode_to_hls
+from services.search import index_on_commit
+from services.storage import DataClass, get_storage, object_key
+from services.tasks import tenant_task
+from tenants.learning.models import MediaStatus, Resource, ResourceKind
+
+log = logging.getLogger(__name__)
+
+PROGRESS_SAVE_INTERVAL = 1.0  # seconds between progress writes
+HLS_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+@tenant_task(name="learning.process_resource_media", acks_late=True)
+def process_resource_media(resource_id: int) -> str:
+    resource = Resource.objects.filter(pk=resource_id).first()
+    if resource is None:
+        return "gone"
+    Resource.objects.filter(pk=resource_id).update(media_status=MediaStatus.PROCESSING, media_progress=0)
+    try:
+        with tempfile.TemporaryDirectory(prefix="pc-media-") as work:
+            if resource.kind == ResourceKind.VIDEO:
+                _process_video(resource, Path(work))
+            elif resource.kind == ResourceKind.DOCUMENT:
+                _process_document(resource, Path(work))
+            elif resource.kind == ResourceKind.GALLERY:
+                _process_gallery(resource, Path(work))
+    except Exception as error:
+        log.exception("media processing failed for resource %s in %s", resource_id, active_schema())
+        Resource.objects.filter(pk=resource_id).update(media_status=MediaStatus.FAILED, media_error=str(error)[:300])
+        return "failed"
+    with transaction.atomic():
+        Resource.objects.filter(pk=resource_id).update(media_status=MediaStatus.READY, media_progress=1)
+        index_on_commit("resource", [str(resource.uuid)])
+    return "ready"
+
+
+def _upload_tree(root: Path, prefix: str) -> list[str]:
+    storage = get_storage()
+    keys = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            key = f"{prefix}/{path.relative_to(root).as_posix()}"
+            storage.put(DataClass.MEDIA, key, path, content_type=HLS_TYPES.get(path.suffix, "application/octet-stream"))
+            keys.append(key)
+    return keys
+
+
+def _process_video(resource: Resource, work: Path) -> None:
+    source = work / "source"
+    get_storage().download_to(DataClass.MEDIA, resource.file_key, source)
+    last_saved = 0.0
+
+    def progress(fraction: float) -> None:
+        nonlocal last_saved
+        if time.monotonic() - last_saved >= PROGRESS_SAVE_INTERVAL or fraction >= 1:
+            last_saved = time.monotonic()
+            # Transcoding is 95% of the work; uploading the ladder the rest.
+            Resource.objects.filter(pk=resource.pk).update(media_progress=round(fraction * 0.95, 3))
+
+    out = work / "hls"
+    out.mkdir()
+    result = transcode_to_hls(source, out, progress=progress)
+    prefix = object_key("video", name="hls")
+    _upload_tree(out, prefix)
+    Resource.objects.filter(pk=resource.pk).update(
+        hls_prefix=prefix,
+        renditions=list(result.renditions),
+        duration_seconds=result.duration,
+        cover_key=resource.cover_key or f"{prefix}/{result.poster.relative_to(out).as_posix()}",
+    )
+
+
+def _process_document(resource: Resource, work: Path) -> None:
+    source = work / "source"
+    get_storage().download_to(DataClass.MEDIA, resource.file_key, source)
+    pages = render_preview(source, resource.file_type, work / "preview")
+    keys = []
+    prefix = object_key("preview")
+    for page in pages:
+        key = f"{prefix}/{page.name}"
+        get_storage().put(DataClass.MEDIA, key, page, content_type=HLS_TYPES.get(page.suffix, "image/png"))
+        keys.append(key)
+    Resource.objects.filter(pk=resource.pk).update(
+        preview_keys=keys, cover_key=resource.cover_key or (keys[0] if keys else "")
+    )
+
+
+def _process_gallery(resource: Resource, work: Path) -> None:
+    images = list(resource.images.all())
+    for done, image in enumerate(images, start=1):
+        source = work / f"image-{image.pk}"
+        get_storage().download_to(DataClass.MEDIA, image.key, source)
+        thumbnail = work / f"thumb-{image.pk}.webp"
+        make_thumbnail(source, thumbnail)
+        width, height = image_size(source)
+        key = object_key("image", name="thumbnail.webp")
+        get_storage().put(DataClass.MEDIA, key, thumbnail, content_type="image/webp")
+        image.thumbnail_key = key
+        image.width, image.height = width, height
+        image.save(update_fields=["thumbnail_key", "width", "height"])
+        Resource.objects.filter(pk=resource.pk).update(media_progress=round(done / len(images), 3))
+    if images and not resource.cover_key:
+        Resource.objects.filter(pk=resource.pk).update(cover_key=images[0].thumbnail_key)
