@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+import pytest
 from rest_framework.test import APIClient
 
 from partycloud.celery import app as celery_app
@@ -36,9 +38,14 @@ def upload(client: APIClient, purpose: str, filename: str, content_type: str, da
     body = started.json()
     assert body["method"] == "post"
     target = urlsplit(body["post"]["url"])
-    form = {**body["post"]["fields"], "file": _named(data, filename)}
-    sent = client.post(target.path, form, format="multipart")
-    assert sent.status_code in (200, 201, 204), sent.content[:300]
+    if target.netloc:  # an S3 store (S3_ENDPOINT): the browser posts there, not to us
+        sent_status = httpx.post(
+            body["post"]["url"], data=body["post"]["fields"], files={"file": (filename, data, content_type)}
+        ).status_code
+    else:
+        form = {**body["post"]["fields"], "file": _named(data, filename)}
+        sent_status = client.post(target.path, form, format="multipart").status_code
+    assert sent_status in (200, 201, 204), sent_status
     return client.post(f"/api/v1/uploads/{body['id']}/complete", {})
 
 
@@ -46,6 +53,17 @@ def uploaded_id(client: APIClient, purpose: str, filename: str, content_type: st
     response = upload(client, purpose, filename, content_type, data)
     assert response.status_code == 200, response.json()
     return str(response.json()["id"])
+
+
+def fetch(client: APIClient, url: str) -> tuple[int, bytes]:
+    """GET a URL handed out by the API: ours through the test client, the store's over HTTP."""
+    parts = urlsplit(url)
+    if parts.netloc:
+        response = httpx.get(url)
+        return response.status_code, response.content
+    ours = client.get(f"{parts.path}?{parts.query}")
+    body = b"".join(ours.streaming_content) if ours.streaming else ours.content  # type: ignore[attr-defined]
+    return ours.status_code, body
 
 
 def _named(data: bytes, filename: str) -> io.BytesIO:
@@ -115,3 +133,26 @@ REGULATION_TEXT = """中国共产党党员教育管理工作条例（节选）
 
 第五条 党员应当按照规定交纳党费，保守党的秘密。
 """
+
+
+@pytest.fixture(autouse=True)
+def clean_search(platform_world: dict[str, Any], settings: Any) -> Iterator[None]:
+    """With S3_ENDPOINT set, the buckets exist. PostgreSQL search rolls back with each test; an
+    Elasticsearch index does not: empty it of the test tenants' documents and read writes at once."""
+    from services.search import get_backend, reset_backend
+    from services.storage import get_storage
+
+    if settings.S3_ENDPOINT:
+        get_storage.cache_clear()
+        get_storage().ensure_buckets()
+    if not settings.ELASTICSEARCH_URL:
+        yield
+        return
+    settings.SEARCH_REFRESH_ON_WRITE = True
+    reset_backend()
+    backend = get_backend()
+    backend.ensure_ready()
+    for owner in ("public", platform_world["a"].tenant.schema_name, platform_world["b"].tenant.schema_name):
+        backend.delete_owner(owner)
+    yield
+    reset_backend()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.isolation import Endpoint, assert_tenant_isolated
+from tests.learning_support import clean_search  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 
 from partycloud.tenancy.schemas import install_clone_function, refill_spare_pool
 from partycloud.tenancy.services import ensure_group_root, ensure_template
+from services.search import get_backend
+from services.storage import get_storage
 
 
 class Command(BaseCommand):
@@ -33,5 +35,8 @@ class Command(BaseCommand):
             executor=options["executor"],
             verbosity=max(verbosity - 1, 0),
         )
+        # Buckets (S3) or folders (filesystem) for every data class, and the search index or table.
+        get_storage().ensure_buckets()
+        get_backend().ensure_ready()
         spares = 0 if options["no_spares"] else refill_spare_pool()
         self.stdout.write(self.style.SUCCESS(f"Platform ready ({spares} spare schemas cloned)."))
