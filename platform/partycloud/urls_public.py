@@ -21,6 +21,7 @@ router.register("pocket-members", PocketCaseViewSet, basename="pocket-member")
 urlpatterns = [
     *common,
     path("api/v1/group/summary", GroupSummaryView.as_view(), name="group-summary"),
+    path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
     path("api/v1/", include(router.urls)),
     # Everything else is the group dashboard's client-side routing.
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", group_app, name="group-app"),

@@ -38,4 +38,8 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "stale-uploads-group": {"task": "services.storage.abort_stale_uploads", "schedule": crontab(hour=4, minute=0)},
     # Keep spare schemas ready for near-instant provisioning.
     "spare-schemas": {"task": "tenancy.refill_spare_schemas", "schedule": crontab(minute="*/10")},
+    # Group rollups: flagged outboxes every 10 s, all of them every 5 minutes, a full recompute nightly.
+    "rollups-drain": {"task": "rollups.drain", "schedule": 10.0, "options": {"expires": 10}},
+    "rollups-sweep": {"task": "rollups.sweep", "schedule": crontab(minute="*/5")},
+    "rollups-recompute": {"task": "rollups.recompute", "schedule": crontab(hour=0, minute=30)},
 }

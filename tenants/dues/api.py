@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, ServiceError
-from partycloud.core.spreadsheets import workbook_bytes
+from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
@@ -42,7 +42,6 @@ from tenants.dues.models import (
     VoluntaryPayment,
 )
 from tenants.dues.payments import do_confirm_online_payment, do_start_online_payment
-from tenants.members.api import xlsx_response
 from tenants.members.models import Member
 
 EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})

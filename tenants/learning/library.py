@@ -224,8 +224,11 @@ def do_update_resource(resource: Resource, *, actor: Any, changes: ResourceChang
     elif changes.category_id is not None:
         resource.category = _check_category(changes.category_id)
     # Only the words change here: files already passed the gate when they were uploaded.
-    check_unclassified(
-        [("title", resource.title), ("description", resource.summary), ("body", html_to_text(resource.body_html))]
+    refuse_classified(
+        [("title", resource.title), ("description", resource.summary), ("body", html_to_text(resource.body_html))],
+        actor=actor,
+        upload_ids=[],
+        what=resource.title,
     )
     with transaction.atomic():
         resource.save()

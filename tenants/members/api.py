@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,6 +24,7 @@ from partycloud.accounts.models import mask_phone
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
+from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
@@ -245,12 +245,6 @@ class MemberImportListSerializer(MemberImportSerializer):
 
 class UploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[MemberImport]):

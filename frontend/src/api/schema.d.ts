@@ -591,6 +591,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description KPI cards and the per-tenant table of a month (the dashboard reads only rollups). */
+        get: operations["group_dashboard_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/dashboard/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which tenants meet the rules the group checks (later issues add checks). */
+        get: operations["group_dashboard_compliance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/dashboard/drift-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the nightly recomputes found (the last 30). */
+        get: operations["group_dashboard_drift_reports_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/dashboard/tenants/{tenant_id}/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Drill-down: a tenant's organizations with their own and subtree figures. */
+        get: operations["group_dashboard_tenants_organizations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Drill-down to records: the members of an organization's subtree, read in the tenant's
+         *     schema; every read and export is in the audit log (names, no ID numbers, masked phones).
+         */
+        get: operations["group_dashboard_tenants_organizations_members_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/dashboard/thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Traffic-light thresholds of the per-tenant table (group admins change them). */
+        get: operations["group_dashboard_thresholds_list"];
+        /** @description Traffic-light thresholds of the per-tenant table (group admins change them). */
+        put: operations["group_dashboard_thresholds_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/dashboard/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["group_dashboard_trends_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/summary": {
         parameters: {
             query?: never;
@@ -2743,6 +2865,27 @@ export interface components {
             part_number: number;
             etag: string;
         };
+        Compliance: {
+            period: string;
+            checks: components["schemas"]["ComplianceCheck"][];
+            tenants: components["schemas"]["ComplianceRow"][];
+        };
+        ComplianceCheck: {
+            key: string;
+            label: string;
+            figure: string;
+        };
+        ComplianceRow: {
+            id: number;
+            name: string;
+            checks: {
+                [key: string]: boolean;
+            };
+            values: {
+                [key: string]: number | null;
+            };
+            passed: number;
+        };
         /**
          * @description * `public` - 公开
          *     * `internal` - 内部
@@ -2802,6 +2945,19 @@ export interface components {
             roles: string[];
             locale: string;
         };
+        Dashboard: {
+            period: string;
+            /** Format: date-time */
+            updated_at: string | null;
+            age_seconds: number | null;
+            pending_tenants: number;
+            figures: components["schemas"]["Figure"][];
+            kpis: {
+                [key: string]: number | null;
+            };
+            tenants: components["schemas"]["TenantRow"][];
+            thresholds: components["schemas"]["Threshold"][];
+        };
         DecisionRequest: {
             /** @default  */
             note: string;
@@ -2818,6 +2974,17 @@ export interface components {
             items: {
                 [key: string]: unknown;
             }[];
+        };
+        DriftReport: {
+            readonly id: number;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            tenants?: number;
+            rows_checked?: number;
+            rows_fixed?: number;
+            details?: unknown;
         };
         DuesBase: {
             readonly id: number;
@@ -2940,6 +3107,33 @@ export interface components {
             tags: components["schemas"]["FacetValue"][];
             source: components["schemas"]["FacetValue"][];
         };
+        Figure: {
+            key: string;
+            label: string;
+            unit: string;
+        };
+        /**
+         * @description * `members` - members
+         *     * `full` - full
+         *     * `probationary` - probationary
+         *     * `women_share` - women_share
+         *     * `organizations` - organizations
+         *     * `branches` - branches
+         *     * `reelections_due` - reelections_due
+         *     * `reelections_overdue` - reelections_overdue
+         *     * `pipeline` - pipeline
+         *     * `transfers_pending` - transfers_pending
+         *     * `transfers_overdue` - transfers_overdue
+         *     * `pockets` - pockets
+         *     * `dues_assessed` - dues_assessed
+         *     * `dues_paid` - dues_paid
+         *     * `arrears_rate` - arrears_rate
+         *     * `active_learners` - active_learners
+         *     * `study_minutes` - study_minutes
+         *     * `resources` - resources
+         * @enum {string}
+         */
+        FigureEnum: "members" | "full" | "probationary" | "women_share" | "organizations" | "branches" | "reelections_due" | "reelections_overdue" | "pipeline" | "transfers_pending" | "transfers_overdue" | "pockets" | "dues_assessed" | "dues_paid" | "arrears_rate" | "active_learners" | "study_minutes" | "resources";
         FileLink: {
             name: string;
             type: string;
@@ -3291,6 +3485,19 @@ export interface components {
              */
             effective_on?: string;
         };
+        MemberRow: {
+            id: number;
+            name: string;
+            gender: string;
+            organization: string;
+            membership: string;
+            status: string;
+            education: string;
+            /** Format: date */
+            joined_on: string;
+            /** @description masked */
+            phone: string;
+        };
         /**
          * @description * `active` - 正常
          *     * `mobile` - 流动党员
@@ -3470,6 +3677,19 @@ export interface components {
             term_started_on?: string | null;
             /** 任期（年） */
             term_years?: number;
+        };
+        OrganizationRow: {
+            figures: {
+                [key: string]: number | null;
+            };
+            id: number;
+            parent: number | null;
+            name: string;
+            kind: string;
+            depth: number;
+            subtree: {
+                [key: string]: number | null;
+            };
         };
         PaginatedArrearsNoticeList: {
             /** @example 123 */
@@ -4690,6 +4910,23 @@ export interface components {
          * @enum {string}
          */
         TenantRoleEnum: "tenant_admin" | "secretary" | "committee_member" | "member" | "discipline_inspector";
+        TenantRow: {
+            figures: {
+                [key: string]: number | null;
+            };
+            id: number;
+            name: string;
+            short_name: string;
+            parent: number | null;
+            subtree?: {
+                [key: string]: number | null;
+            };
+            lights: {
+                [key: string]: "green" | "amber" | "red" | "none";
+            };
+            /** Format: date-time */
+            updated_at: string | null;
+        };
         TenantSettings: {
             readonly id: number;
             /** 名称 */
@@ -4706,6 +4943,22 @@ export interface components {
             logo_url?: string;
             /** 语言 */
             locale?: components["schemas"]["LocaleEnum"];
+        };
+        Threshold: {
+            figure: components["schemas"]["FigureEnum"];
+            /** Format: double */
+            green_until: number;
+            /** Format: double */
+            amber_until: number;
+            higher_is_worse: boolean;
+        };
+        ThresholdRequest: {
+            figure: components["schemas"]["FigureEnum"];
+            /** Format: double */
+            green_until: number;
+            /** Format: double */
+            amber_until: number;
+            higher_is_worse: boolean;
         };
         Today: {
             reading_seconds: number;
@@ -4787,6 +5040,12 @@ export interface components {
          * @enum {string}
          */
         TransferStatusEnum: "pending" | "accepted" | "rejected" | "cancelled";
+        Trends: {
+            periods: string[];
+            series: {
+                [key: string]: (number | null)[];
+            };
+        };
         Upload: {
             /** Format: uuid */
             readonly id: string;
@@ -5987,6 +6246,193 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    group_dashboard_retrieve: {
+        parameters: {
+            query?: {
+                /** @description xlsx: download the table */
+                format?: "json" | "xlsx";
+                /** @description YYYY-MM (default: this month) */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+        };
+    };
+    group_dashboard_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description xlsx: download the table */
+                format?: "json" | "xlsx";
+                /** @description YYYY-MM (default: this month) */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Compliance"];
+                };
+            };
+        };
+    };
+    group_dashboard_drift_reports_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReport"][];
+                };
+            };
+        };
+    };
+    group_dashboard_tenants_organizations_list: {
+        parameters: {
+            query?: {
+                /** @description xlsx: download the table */
+                format?: "json" | "xlsx";
+                /** @description YYYY-MM (default: this month) */
+                period?: string;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationRow"][];
+                };
+            };
+        };
+    };
+    group_dashboard_tenants_organizations_members_list: {
+        parameters: {
+            query?: {
+                /** @description xlsx: download the table */
+                format?: "json" | "xlsx";
+                page?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: number;
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRow"][];
+                };
+            };
+        };
+    };
+    group_dashboard_thresholds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Threshold"][];
+                };
+            };
+        };
+    };
+    group_dashboard_thresholds_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThresholdRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ThresholdRequest"];
+                "multipart/form-data": components["schemas"]["ThresholdRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Threshold"];
+                };
+            };
+        };
+    };
+    group_dashboard_trends_retrieve: {
+        parameters: {
+            query?: {
+                /** @description xlsx: download the table */
+                format?: "json" | "xlsx";
+                /** @description 1–36, default 12 */
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trends"];
+                };
             };
         };
     };

@@ -16,12 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.core.spreadsheets import xlsx_response
 from partycloud.hub.models import PocketMemberCase, RosterEntry
 from partycloud.hub.pockets import detect_unreceived_transfers, detect_unregistered_members, do_resolve_pocket_case
 from partycloud.hub.roster import do_import_roster, template_bytes
 from partycloud.tenancy.context import active_tenant
 from tenants.access.permissions import IsTenantAdmin
-from tenants.members.api import UploadSerializer, xlsx_response
+from tenants.members.api import UploadSerializer
 
 
 class RosterEntrySerializer(serializers.ModelSerializer[RosterEntry]):

@@ -50,6 +50,7 @@ SHARED_APPS = [
     "services.search",
     "services.storage",
     "tenants.learning",
+    "partycloud.rollups",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -62,6 +63,8 @@ TENANT_APPS = [
     "tenants.development",
     "services.storage",
     "tenants.learning",
+    # Last: its triggers watch the tables of the apps above.
+    "tenants.outbox",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -66,6 +66,10 @@ def clone_template(schema_name: str) -> None:
         cursor.execute(
             "SELECT clone_schema(%(base)s, %(new)s, 'DATA')", {"base": template_schema(), "new": schema_name}
         )
+    # Cloning copies tables, not necessarily their triggers: the outbox must see every change.
+    from tenants.outbox.triggers import install as install_outbox_triggers
+
+    install_outbox_triggers(schema_name)
 
 
 def create_tenant_schema(

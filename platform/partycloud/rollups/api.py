@@ -1,0 +1,330 @@
+"""The group dashboard API (root host): KPIs, the per-tenant table, trends, compliance,
+drill-down to organizations and record lists (read in the tenant's schema, audited), thresholds.
+Every table downloads as Excel with ``?format=xlsx``. Group viewers read; group admins also set
+thresholds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partycloud.accounts.models import mask_phone
+from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.core.api import PagePagination
+from partycloud.core.errors import NotFoundError, ServiceError
+from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
+from partycloud.rollups import dashboard as board
+from partycloud.rollups.models import DriftReport, RollupOrganization, Threshold
+from partycloud.rollups.relay import relayable_tenants
+from partycloud.tenancy.models import PartyCommittee
+
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM (default: this month)")
+FORMAT = OpenApiParameter("format", str, enum=["json", "xlsx"], description="xlsx: download the table")
+FIGURE_VALUES = serializers.DictField(child=serializers.FloatField(allow_null=True))
+
+
+class FigureSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    unit = serializers.CharField()
+
+
+class ThresholdSerializer(serializers.Serializer[Any]):
+    figure = serializers.ChoiceField(choices=[(key, key) for key in board.FIGURE_KEYS])
+    green_until = serializers.FloatField()
+    amber_until = serializers.FloatField()
+    higher_is_worse = serializers.BooleanField()
+
+
+class TenantRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
+    figures = FIGURE_VALUES
+    subtree = serializers.DictField(child=serializers.FloatField(allow_null=True), required=False)
+    lights = serializers.DictField(child=serializers.ChoiceField(choices=["green", "amber", "red", "none"]))
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class DashboardSerializer(serializers.Serializer[Any]):
+    period = serializers.CharField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    age_seconds = serializers.IntegerField(allow_null=True)
+    pending_tenants = serializers.IntegerField()
+    figures = FigureSerializer(many=True)
+    kpis = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    tenants = TenantRowSerializer(many=True)
+    thresholds = ThresholdSerializer(many=True)
+
+
+class TrendsSerializer(serializers.Serializer[Any]):
+    periods = serializers.ListField(child=serializers.CharField())
+    series = serializers.DictField(child=serializers.ListField(child=serializers.FloatField(allow_null=True)))
+
+
+class ComplianceCheckSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    figure = serializers.CharField()
+
+
+class ComplianceRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    checks = serializers.DictField(child=serializers.BooleanField())
+    values = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    passed = serializers.IntegerField()
+
+
+class ComplianceSerializer(serializers.Serializer[Any]):
+    period = serializers.CharField()
+    checks = ComplianceCheckSerializer(many=True)
+    tenants = ComplianceRowSerializer(many=True)
+
+
+class OrganizationRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    depth = serializers.IntegerField()
+    figures = FIGURE_VALUES
+    subtree = serializers.DictField(child=serializers.FloatField(allow_null=True))
+
+
+class MemberRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    gender = serializers.CharField()
+    organization = serializers.CharField()
+    membership = serializers.CharField()
+    status = serializers.CharField()
+    education = serializers.CharField()
+    joined_on = serializers.DateField()
+    phone = serializers.CharField(help_text="masked")
+
+
+class DriftReportSerializer(serializers.ModelSerializer[DriftReport]):
+    class Meta:
+        model = DriftReport
+        fields = ["id", "started_at", "finished_at", "tenants", "rows_checked", "rows_fixed", "details"]
+
+
+def _wants_xlsx(request: Request) -> bool:
+    return request.query_params.get("format") == "xlsx"
+
+
+def _labels() -> list[str]:
+    return [f"{figure.label}{f'（{figure.unit}）' if figure.unit else ''}" for figure in board.FIGURES]
+
+
+def _cells(values: dict[str, float | None]) -> list[Any]:
+    return ["" if values.get(key) is None else values[key] for key in board.FIGURE_KEYS]
+
+
+def _export(request: Request, what: str, title: str, headers: list[str], rows: list[list[Any]]) -> HttpResponse:
+    do_record_audit(
+        action=AuditAction.EXPORT, actor=request.user, target_type="rollups.dashboard", summary=what, request=request
+    )
+    return xlsx_response(workbook_bytes(title[:31], headers, rows), f"{title}.xlsx")
+
+
+class DashboardView(APIView):
+    """KPI cards and the per-tenant table of a month (the dashboard reads only rollups)."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(parameters=[PERIOD, FORMAT], responses=DashboardSerializer)
+    def get(self, request: Request) -> HttpResponse:
+        data = board.dashboard(board.parse_period(request.query_params.get("period")))
+        if _wants_xlsx(request):
+            rows = [[row["name"], *_cells(row["figures"])] for row in data["tenants"]]
+            rows.append([_("group total"), *_cells(data["kpis"])])
+            return _export(
+                request, f"dashboard {data['period']}", f"各单位情况-{data['period']}", ["单位", *_labels()], rows
+            )
+        return Response(DashboardSerializer(data).data)
+
+
+class TrendsView(APIView):
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("months", int, description="1–36, default 12"), FORMAT],
+        responses=TrendsSerializer,
+    )
+    def get(self, request: Request) -> HttpResponse:
+        try:
+            months = max(1, min(36, int(request.query_params.get("months", 12))))
+        except ValueError:
+            months = 12
+        data = board.trends(months)
+        if _wants_xlsx(request):
+            rows = [
+                [period, *[data["series"][key][index] for key in board.FIGURE_KEYS]]
+                for index, period in enumerate(data["periods"])
+            ]
+            return _export(request, "trends", "月度趋势", ["月份", *_labels()], rows)
+        return Response(TrendsSerializer(data).data)
+
+
+class ComplianceView(APIView):
+    """Which tenants meet the rules the group checks (later issues add checks)."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(parameters=[PERIOD, FORMAT], responses=ComplianceSerializer)
+    def get(self, request: Request) -> HttpResponse:
+        data = board.compliance(board.parse_period(request.query_params.get("period")))
+        if _wants_xlsx(request):
+            headers = ["单位", *[str(check["label"]) for check in data["checks"]]]
+            rows = [
+                [row["name"], *["是" if row["checks"][c["key"]] else "否" for c in data["checks"]]]
+                for row in data["tenants"]
+            ]
+            return _export(request, f"compliance {data['period']}", f"合规检查-{data['period']}", headers, rows)
+        return Response(ComplianceSerializer(data).data)
+
+
+def _tenant(tenant_id: int) -> PartyCommittee:
+    tenant = next((t for t in relayable_tenants() if t.pk == tenant_id), None)
+    if tenant is None:
+        raise NotFoundError("rollups.unknown_tenant", _("This party committee does not exist."))
+    return tenant
+
+
+class TenantOrganizationsView(APIView):
+    """Drill-down: a tenant's organizations with their own and subtree figures."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(parameters=[PERIOD, FORMAT], responses=OrganizationRowSerializer(many=True))
+    def get(self, request: Request, tenant_id: int) -> HttpResponse:
+        tenant = _tenant(tenant_id)
+        period = board.parse_period(request.query_params.get("period"))
+        rows = board.organizations(tenant, period)
+        if _wants_xlsx(request):
+            table = [["　" * row["depth"] + row["name"], *_cells(row["subtree"])] for row in rows]
+            title = f"{tenant.short_name or tenant.name}-党组织"
+            return _export(request, f"organizations of {tenant.schema_name}", title, ["党组织", *_labels()], table)
+        return Response(OrganizationRowSerializer(rows, many=True).data)
+
+
+class OrganizationMembersView(APIView):
+    """Drill-down to records: the members of an organization's subtree, read in the tenant's
+    schema; every read and export is in the audit log (names, no ID numbers, masked phones)."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(
+        parameters=[FORMAT, OpenApiParameter("page", int)],
+        responses=MemberRowSerializer(many=True),
+    )
+    def get(self, request: Request, tenant_id: int, organization_id: int) -> HttpResponse:
+        tenant = _tenant(tenant_id)
+        node = RollupOrganization.objects.filter(tenant=tenant, organization_id=organization_id).first()
+        if node is None:
+            raise NotFoundError("rollups.unknown_organization", _("This organization does not exist."))
+        rows = _member_rows(tenant, node.path)
+        export = _wants_xlsx(request)
+        do_record_audit(
+            action=AuditAction.EXPORT if export else AuditAction.READ,
+            actor=request.user,
+            target_type="members.member",
+            target_id=f"{tenant.schema_name}:{organization_id}",
+            summary=f"group drill-down: members of {node.name} ({len(rows)})",
+            request=request,
+            tenant_id=tenant.pk,
+        )
+        if export:
+            headers = ["姓名", "性别", "所在党组织", "党员类别", "状态", "学历", "入党日期", "手机号"]
+            table = [[r["name"], r["gender"], r["organization"], r["membership"], r["status"], r["education"],
+                      r["joined_on"], r["phone"]] for r in rows]  # fmt: skip
+            return xlsx_response(workbook_bytes("党员名单", headers, table), f"{node.name}-党员名单.xlsx")
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(MemberRowSerializer(page, many=True).data)
+
+
+def _member_rows(tenant: PartyCommittee, path: str) -> list[dict[str, Any]]:
+    from tenants.members.models import COUNTED_STATUSES, Member
+
+    with tenant:
+        members = (
+            Member.objects.filter(organization__path__startswith=path, status__in=COUNTED_STATUSES)
+            .select_related("organization")
+            .order_by("organization__path", "name")
+        )
+        return [
+            {
+                "id": member.pk,
+                "name": member.name,
+                "gender": member.get_gender_display(),
+                "organization": member.organization.name,
+                "membership": member.get_membership_display(),
+                "status": member.get_status_display(),
+                "education": member.get_education_display() if member.education else "",
+                "joined_on": member.joined_on,
+                "phone": mask_phone(member.phone) if member.phone else "",
+            }
+            for member in members
+        ]
+
+
+class ThresholdsView(APIView):
+    """Traffic-light thresholds of the per-tenant table (group admins change them)."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(responses=ThresholdSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        data = [
+            {"figure": key, "green_until": float(g), "amber_until": float(a), "higher_is_worse": worse}
+            for key, (g, a, worse) in sorted(board.thresholds().items())
+        ]
+        return Response(ThresholdSerializer(data, many=True).data)
+
+    @extend_schema(request=ThresholdSerializer, responses=ThresholdSerializer)
+    def put(self, request: Request) -> Response:
+        serializer = ThresholdSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        green, amber = Decimal(str(data["green_until"])), Decimal(str(data["amber_until"]))
+        if (data["higher_is_worse"] and amber < green) or (not data["higher_is_worse"] and amber > green):
+            raise ServiceError(
+                "rollups.threshold_order", _("The amber limit must lie beyond the green one."), "amber_until"
+            )
+        Threshold.objects.update_or_create(
+            figure=data["figure"],
+            defaults={"green_until": green, "amber_until": amber, "higher_is_worse": data["higher_is_worse"]},
+        )
+        do_record_audit(
+            action=AuditAction.UPDATE,
+            actor=request.user,
+            target_type="rollups.threshold",
+            target_id=data["figure"],
+            summary=f"{data['figure']}: {green} / {amber}",
+            request=request,
+        )
+        return Response(ThresholdSerializer(data).data)
+
+
+class DriftReportsView(APIView):
+    """What the nightly recomputes found (the last 30)."""
+
+    permission_classes = [IsGroupAdminOrViewerReadOnly]
+
+    @extend_schema(responses=DriftReportSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(DriftReportSerializer(DriftReport.objects.all()[:30], many=True).data)

@@ -1,0 +1,291 @@
+"""What the group dashboard shows, read from the rollup tables only.
+
+*Figures* are named combinations of metric rows (members = full + probationary, arrears rate =
+unpaid ÷ assessed …), declared once in ``FIGURES``; the KPI cards, the per-tenant table, the
+trends, the drill-down and the traffic lights all use them. Multi-level groups: a tenant whose
+``parent`` is another tenant is also counted in its parent's subtree figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from partycloud.rollups.metrics import WHOLE_TENANT, month_start
+from partycloud.rollups.models import PendingTenant, RollupOrganization, RollupState, RollupValue, Threshold
+from partycloud.rollups.relay import relayable_tenants
+from partycloud.tenancy.models import PartyCommittee
+
+Values = dict[tuple[str, str], Decimal]  # (metric, dimension) -> value
+PIPELINE = ("applicant", "activist", "candidate", "admission", "probation")
+
+
+def _sum(metric: str, *dimensions: str) -> Callable[[Values], Decimal]:
+    def total(values: Values) -> Decimal:
+        if dimensions:
+            return sum((values.get((metric, d), Decimal(0)) for d in dimensions), Decimal(0))
+        return sum((v for (m, _d), v in values.items() if m == metric), Decimal(0))
+
+    return total
+
+
+def _ratio(part: Callable[[Values], Decimal], whole: Callable[[Values], Decimal]) -> Callable[[Values], Decimal | None]:
+    def rate(values: Values) -> Decimal | None:
+        denominator = whole(values)
+        if not denominator:
+            return None
+        return (part(values) * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    return rate
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str | Promise
+    compute: Callable[[Values], Decimal | None]
+    unit: str = ""
+    additive: bool = True  # rates are not: a subtree's rate is computed from its summed parts
+
+
+members = _sum("members.membership")
+FIGURES: tuple[Figure, ...] = (
+    Figure("members", _("members"), members),
+    Figure("full", _("full members"), _sum("members.membership", "full")),
+    Figure("probationary", _("probationary members"), _sum("members.membership", "probationary")),
+    Figure("women_share", _("women"), _ratio(_sum("members.gender", "female"), members), "%", additive=False),
+    Figure("organizations", _("organizations"), _sum("organizations.kind")),
+    Figure("branches", _("branches"), _sum("organizations.kind", "branch")),
+    Figure("reelections_due", _("re-elections due within 90 days"), _sum("organizations.reelection", "due")),
+    Figure("reelections_overdue", _("re-elections overdue"), _sum("organizations.reelection", "overdue")),
+    Figure("pipeline", _("in the development pipeline"), _sum("development.stage", *PIPELINE)),
+    Figure("transfers_pending", _("transfers pending"), _sum("transfers.pending")),
+    Figure("transfers_overdue", _("transfers overdue"), _sum("transfers.pending", "overdue")),
+    Figure("pockets", _("pocket members"), _sum("pockets.open")),
+    Figure("dues_assessed", _("dues assessed"), _sum("dues.amount", "assessed"), "¥"),
+    Figure("dues_paid", _("dues paid"), _sum("dues.amount", "paid"), "¥"),
+    Figure(
+        "arrears_rate",
+        _("members in arrears"),
+        _ratio(_sum("dues.members", "unpaid"), _sum("dues.members", "assessed")),
+        "%",
+        additive=False,
+    ),
+    Figure("active_learners", _("active learners"), _sum("learning.study", "active_learners")),
+    Figure("study_minutes", _("study minutes"), _sum("learning.study", "minutes")),
+    Figure("resources", _("learning resources published"), _sum("learning.resources")),
+)
+FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
+DEFAULT_THRESHOLDS = {  # figure: (green until, amber until, higher is worse)
+    "arrears_rate": (Decimal(5), Decimal(15), True),
+    "transfers_overdue": (Decimal(0), Decimal(2), True),
+    "reelections_overdue": (Decimal(0), Decimal(1), True),
+    "pockets": (Decimal(0), Decimal(5), True),
+}
+
+
+def figures(values: Values) -> dict[str, Decimal | None]:
+    return {figure.key: figure.compute(values) for figure in FIGURES}
+
+
+def light(value: Decimal | None, threshold: tuple[Decimal, Decimal, bool]) -> str:
+    if value is None:
+        return "none"
+    green, amber, higher_is_worse = threshold
+    if higher_is_worse:
+        return "green" if value <= green else "amber" if value <= amber else "red"
+    return "green" if value >= green else "amber" if value >= amber else "red"
+
+
+def thresholds() -> dict[str, tuple[Decimal, Decimal, bool]]:
+    chosen = dict(DEFAULT_THRESHOLDS)
+    for row in Threshold.objects.all():
+        chosen[row.figure] = (row.green_until, row.amber_until, row.higher_is_worse)
+    return chosen
+
+
+def parse_period(raw: str | None, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    if not raw:
+        return month_start(today)
+    try:
+        year, month = (int(part) for part in raw.split("-", 1))
+        return date(year, month, 1)
+    except ValueError:
+        return month_start(today)
+
+
+def _stock_period(period: date, today: date) -> date:
+    """Current-state figures of a month: that month's rows (the current month is kept up to date)."""
+    return min(period, month_start(today))
+
+
+def tenant_values(period: date, *, tenant_ids: Iterable[int] | None = None) -> dict[int, Values]:
+    """Each tenant's total rows for a month (one query)."""
+    rows = RollupValue.objects.filter(organization_id=WHOLE_TENANT, period=period)
+    if tenant_ids is not None:
+        rows = rows.filter(tenant_id__in=list(tenant_ids))
+    values: dict[int, Values] = defaultdict(dict)
+    for tenant_id, metric, dimension, value in rows.values_list("tenant_id", "metric", "dimension", "value"):
+        values[tenant_id][(metric, dimension)] = value
+    return values
+
+
+def _merge(into: Values, other: Values) -> None:
+    for key, value in other.items():
+        into[key] = into.get(key, Decimal(0)) + value
+
+
+def _json(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    tenants = relayable_tenants()
+    values = tenant_values(_stock_period(period, today))
+    chosen = thresholds()
+    children: dict[int | None, list[PartyCommittee]] = defaultdict(list)
+    ids = {tenant.pk for tenant in tenants}
+    for tenant in tenants:
+        children[tenant.parent_id if tenant.parent_id in ids else None].append(tenant)
+
+    def subtree(tenant: PartyCommittee) -> Values:
+        total: Values = dict(values.get(tenant.pk, {}))
+        for child in children.get(tenant.pk, []):
+            _merge(total, subtree(child))
+        return total
+
+    states = {state.tenant_id: state for state in RollupState.objects.all()}
+    rows = []
+    group: Values = {}
+    for tenant in tenants:
+        own = values.get(tenant.pk, {})
+        _merge(group, own)
+        shown = figures(own)
+        row: dict[str, Any] = {
+            "id": tenant.pk,
+            "name": tenant.name,
+            "short_name": tenant.short_name,
+            "parent": tenant.parent_id if tenant.parent_id in ids else None,
+            "figures": {key: _json(value) for key, value in shown.items()},
+            "lights": {key: light(shown[key], threshold) for key, threshold in chosen.items() if key in shown},
+            "updated_at": states[tenant.pk].relayed_at if tenant.pk in states else None,
+        }
+        if children.get(tenant.pk):
+            row["subtree"] = {key: _json(value) for key, value in figures(subtree(tenant)).items()}
+        rows.append(row)
+    updated = RollupState.objects.aggregate(latest=Max("relayed_at"))["latest"]
+    now = timezone.now()
+    return {
+        "period": period.strftime("%Y-%m"),
+        "updated_at": updated,
+        "age_seconds": int((now - updated).total_seconds()) if updated else None,
+        "pending_tenants": PendingTenant.objects.count(),
+        "figures": [{"key": f.key, "label": str(f.label), "unit": f.unit} for f in FIGURES],
+        "kpis": {key: _json(value) for key, value in figures(group).items()},
+        "tenants": rows,
+        "thresholds": [
+            {"figure": key, "green_until": float(g), "amber_until": float(a), "higher_is_worse": worse}
+            for key, (g, a, worse) in sorted(chosen.items())
+        ],
+    }
+
+
+def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
+    """Group figures month by month (the last ``months`` months, oldest first)."""
+    today = today or timezone.localdate()
+    periods = [month_start(today)]
+    while len(periods) < months:
+        periods.append(month_start(periods[-1] - timedelta(days=1)))
+    periods.reverse()
+    sums: dict[date, Values] = defaultdict(dict)
+    rows = RollupValue.objects.filter(organization_id=WHOLE_TENANT, period__in=periods)
+    for period, metric, dimension, value in rows.values_list("period", "metric", "dimension", "value"):
+        key = (metric, dimension)
+        sums[period][key] = sums[period].get(key, Decimal(0)) + value
+    series = {figure.key: [_json(figure.compute(sums.get(period, {}))) for period in periods] for figure in FIGURES}
+    return {"periods": [period.strftime("%Y-%m") for period in periods], "series": series}
+
+
+@dataclass(frozen=True)
+class ComplianceCheck:
+    """A rule a tenant should meet, judged from its figures; later issues add theirs (meetings …)."""
+
+    key: str
+    label: str | Promise
+    figure: str
+    passes: Callable[[Decimal | None], bool]
+
+
+COMPLIANCE_CHECKS: list[ComplianceCheck] = [
+    ComplianceCheck("reelections", _("re-elections held on time"), "reelections_overdue", lambda v: not v),
+    ComplianceCheck("transfers", _("transfers received within their validity"), "transfers_overdue", lambda v: not v),
+    ComplianceCheck("pockets", _("no pocket members"), "pockets", lambda v: not v),
+    ComplianceCheck("dues", _("members in arrears at most 5%"), "arrears_rate", lambda v: v is None or v <= Decimal(5)),
+]
+
+
+def compliance(period: date, *, today: date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    values = tenant_values(_stock_period(period, today))
+    rows = []
+    for tenant in relayable_tenants():
+        shown = figures(values.get(tenant.pk, {}))
+        results = {check.key: check.passes(shown[check.figure]) for check in COMPLIANCE_CHECKS}
+        rows.append(
+            {
+                "id": tenant.pk,
+                "name": tenant.name,
+                "checks": results,
+                "values": {check.key: _json(shown[check.figure]) for check in COMPLIANCE_CHECKS},
+                "passed": sum(results.values()),
+            }
+        )
+    return {
+        "period": period.strftime("%Y-%m"),
+        "checks": [{"key": c.key, "label": str(c.label), "figure": c.figure} for c in COMPLIANCE_CHECKS],
+        "tenants": rows,
+    }
+
+
+def organizations(tenant: PartyCommittee, period: date, *, today: date | None = None) -> list[dict[str, Any]]:
+    """A tenant's organization tree with each node's own and subtree figures (drill-down level 2)."""
+    today = today or timezone.localdate()
+    nodes = list(RollupOrganization.objects.filter(tenant=tenant, is_active=True).order_by("path"))
+    own: dict[int, Values] = defaultdict(dict)
+    rows = RollupValue.objects.filter(tenant=tenant, period=_stock_period(period, today)).exclude(
+        organization_id=WHOLE_TENANT
+    )
+    periodic = RollupValue.objects.filter(tenant=tenant, period=period, metric__startswith="dues.").exclude(
+        organization_id=WHOLE_TENANT
+    )
+    for row in list(rows.exclude(metric__startswith="dues.")) + list(periodic):
+        own[row.organization_id][(row.metric, row.dimension)] = row.value
+    result = []
+    for node in nodes:
+        total: Values = {}
+        for other in nodes:
+            if other.path.startswith(node.path):
+                _merge(total, own.get(other.organization_id, {}))
+        result.append(
+            {
+                "id": node.organization_id,
+                "parent": node.parent_id,
+                "name": node.name,
+                "kind": node.kind,
+                "depth": node.depth,
+                "figures": {key: _json(value) for key, value in figures(own.get(node.organization_id, {})).items()},
+                "subtree": {key: _json(value) for key, value in figures(total).items()},
+            }
+        )
+    return result

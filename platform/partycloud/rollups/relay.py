@@ -1,0 +1,260 @@
+"""The relay: outbox rows of a tenant → recomputed rollup rows in the public schema.
+
+One tenant at a time, in ONE transaction: lock the tenant (advisory lock), take a batch of
+outbox rows, recompute the figures they touch from the tenant's tables, replace those rollup
+rows, delete the outbox rows, commit. Rows hold absolute values, so a batch applied twice gives
+the same result; a relay that dies mid-batch rolls back entirely and the next run redoes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from partycloud.rollups.metrics import METRICS, WHOLE_TENANT, Metric, Row, Scope, month_start
+from partycloud.rollups.models import PendingTenant, RollupOrganization, RollupState, RollupValue
+from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
+from tenants.outbox.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+
+BATCH = 5000
+# Periodic figures (dues, study) that a full recompute covers: this month and the twelve before.
+RECOMPUTE_MONTHS = 13
+
+
+@dataclass
+class Plan:
+    """What a batch of outbox rows asks to recompute, per topic."""
+
+    organizations: dict[str, set[int] | None] = field(default_factory=dict)  # None: all organizations
+    periods: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, topic: str, organization_id: int | None, period: date | None, today: date) -> None:
+        known = self.organizations.get(topic, set())
+        if organization_id is None or known is None:
+            self.organizations[topic] = None
+        else:
+            known.add(organization_id)
+            self.organizations[topic] = known
+        self.periods[topic].add(month_start(period) if period else month_start(today))
+
+
+@dataclass
+class RelayResult:
+    events: int = 0
+    rows: int = 0
+    remaining: bool = False
+
+
+def relayable_tenants() -> list[PartyCommittee]:
+    return list(
+        PartyCommittee.objects.filter(
+            kind="subsidiary", status__in=[CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED]
+        ).order_by("pk")
+    )
+
+
+def _lock(schema: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('partycloud.rollups'), hashtext(%s))", [schema])
+
+
+def relay_tenant(tenant: PartyCommittee, *, today: date | None = None, batch: int = BATCH) -> RelayResult:
+    """Apply one batch of this tenant's outbox (call again while ``remaining``)."""
+    today = today or timezone.localdate()
+    # Cleared first: a change committed from now on flags the tenant again.
+    PendingTenant.objects.filter(schema_name=tenant.schema_name).delete()
+    with tenant, transaction.atomic():
+        _lock(tenant.schema_name)
+        events = list(OutboxEvent.objects.select_for_update(skip_locked=True).order_by("id")[:batch])
+        state, _created = RollupState.objects.select_for_update().get_or_create(tenant=tenant)
+        new_month = state.stock_period != month_start(today)
+        if not events and not new_month:
+            return RelayResult()
+        plan = Plan()
+        for event in events:
+            plan.add(event.topic, event.organization_id, event.period, today)
+        rows = apply_plan(tenant, plan, today, full_stock=new_month)
+        OutboxEvent.objects.filter(pk__in=[event.pk for event in events]).delete()
+        remaining = OutboxEvent.objects.exists()
+        now = timezone.now()
+        state.relayed_at = now
+        state.stock_period = month_start(today)
+        if events:
+            state.last_event_at = max(event.created_at for event in events)
+            state.events_applied += len(events)
+        state.save()
+    if remaining:
+        PendingTenant.objects.get_or_create(schema_name=tenant.schema_name)
+    return RelayResult(events=len(events), rows=rows, remaining=remaining)
+
+
+def relay_until_empty(tenant: PartyCommittee, *, today: date | None = None, batch: int = BATCH) -> RelayResult:
+    total = RelayResult()
+    while True:
+        result = relay_tenant(tenant, today=today, batch=batch)
+        total.events += result.events
+        total.rows += result.rows
+        if not result.remaining:
+            return total
+
+
+def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: bool = False) -> int:
+    """Recompute what the plan names (in the tenant's schema, which must be active)."""
+    written = 0
+    touched: dict[str, set[date]] = defaultdict(set)
+    for metric in METRICS.values():
+        topics = [topic for topic in metric.topics if topic in plan.organizations]
+        if metric.always or (full_stock and not metric.periodic):
+            organizations: set[int] | None = None
+            periods = {month_start(today)}
+        elif topics:
+            organizations = set()
+            for topic in topics:
+                wanted = plan.organizations[topic]
+                organizations = None if wanted is None or organizations is None else organizations | wanted
+            periods = set().union(*(plan.periods[topic] for topic in topics))
+            if not metric.periodic:
+                periods = {month_start(today)}
+        else:
+            continue
+        written += replace_rows(tenant, metric, organizations, periods, today)
+        touched[metric.name] |= periods
+    for name, periods in touched.items():
+        if not METRICS[name].tenant_level:
+            written += refresh_totals(tenant, name, periods)
+    if "organizations" in plan.organizations or full_stock:
+        sync_organizations(tenant, None if full_stock else plan.organizations["organizations"])
+    return written
+
+
+def compute(metric: Metric, organizations: set[int] | None, periods: set[date], today: date, memo: dict) -> list[Row]:  # type: ignore[type-arg]
+    scope = Scope(
+        today=today,
+        organization_ids=None if organizations is None else frozenset(organizations),
+        periods=frozenset(periods),
+        memo=memo,
+    )
+    return [row for row in metric.compute(scope) if row[1] in periods]
+
+
+def replace_rows(
+    tenant: PartyCommittee, metric: Metric, organizations: set[int] | None, periods: set[date], today: date
+) -> int:
+    rows = compute(metric, organizations, periods, today, {})
+    stored = RollupValue.objects.filter(tenant=tenant, metric=metric.name, period__in=periods)
+    if metric.tenant_level:
+        stored = stored.filter(organization_id=WHOLE_TENANT)
+    elif organizations is not None:
+        stored = stored.filter(organization_id__in=organizations)
+    else:
+        stored = stored.exclude(organization_id=WHOLE_TENANT)
+    stored.delete()
+    now = timezone.now()
+    RollupValue.objects.bulk_create(
+        RollupValue(
+            tenant=tenant,
+            organization_id=organization_id,
+            period=period,
+            metric=metric.name,
+            dimension=dimension,
+            value=value,
+            updated_at=now,
+        )
+        for organization_id, period, dimension, value in rows
+    )
+    return len(rows)
+
+
+def refresh_totals(tenant: PartyCommittee, metric_name: str, periods: Iterable[date]) -> int:
+    """The tenant's total rows of an organization-level metric: sums over its organizations."""
+    periods = list(periods)
+    RollupValue.objects.filter(
+        tenant=tenant, metric=metric_name, period__in=periods, organization_id=WHOLE_TENANT
+    ).delete()
+    sums = (
+        RollupValue.objects.filter(tenant=tenant, metric=metric_name, period__in=periods)
+        .values("period", "dimension")
+        .annotate(total=Sum("value"))
+    )
+    now = timezone.now()
+    totals = [
+        RollupValue(
+            tenant=tenant,
+            organization_id=WHOLE_TENANT,
+            period=row["period"],
+            metric=metric_name,
+            dimension=row["dimension"],
+            value=row["total"],
+            updated_at=now,
+        )
+        for row in sums
+    ]
+    RollupValue.objects.bulk_create(totals)
+    return len(totals)
+
+
+def sync_organizations(tenant: PartyCommittee, organization_ids: set[int] | None) -> None:
+    """The group's copy of the tenant's organization tree (for drill-down)."""
+    from tenants.organizations.models import Organization
+
+    source = Organization.objects.all()
+    copies = RollupOrganization.objects.filter(tenant=tenant)
+    if organization_ids is not None:
+        source = source.filter(pk__in=organization_ids)
+        copies = copies.filter(organization_id__in=organization_ids)
+    copies.delete()
+    RollupOrganization.objects.bulk_create(
+        RollupOrganization(
+            tenant=tenant,
+            organization_id=organization.pk,
+            parent_id=organization.parent_id,
+            path=organization.path,
+            depth=organization.depth,
+            name=organization.name,
+            kind=organization.kind,
+            is_active=organization.is_active,
+        )
+        for organization in source
+    )
+
+
+def recompute_periods(today: date, stored: Sequence[date] = ()) -> set[date]:
+    """The months a full recompute covers for periodic figures: the last 13, and any stored."""
+    periods = {month_start(today)}
+    cursor = month_start(today)
+    for _index in range(RECOMPUTE_MONTHS - 1):
+        cursor = month_start(cursor - timedelta(days=1))
+        periods.add(cursor)
+    return periods | set(stored)
+
+
+def expected_rows(tenant: PartyCommittee, today: date) -> dict[tuple[str, int, date, str], Decimal]:
+    """Every rollup row of the tenant as the source says it should be (schema must be active)."""
+    stored_periods = set(
+        RollupValue.objects.filter(tenant=tenant, metric__in=[m.name for m in METRICS.values() if m.periodic])
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    periodic = recompute_periods(today, sorted(stored_periods))
+    expected: dict[tuple[str, int, date, str], Decimal] = {}
+    memo: dict = {}  # type: ignore[type-arg]
+    for metric in METRICS.values():
+        periods = periodic if metric.periodic else {month_start(today)}
+        totals: dict[tuple[date, str], Decimal] = defaultdict(Decimal)
+        for organization_id, period, dimension, value in compute(metric, None, periods, today, memo):
+            expected[(metric.name, organization_id, period, dimension)] = value
+            if not metric.tenant_level:
+                totals[(period, dimension)] += value
+        for (period, dimension), value in totals.items():
+            expected[(metric.name, WHOLE_TENANT, period, dimension)] = value
+    return expected

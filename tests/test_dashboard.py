@@ -1,0 +1,149 @@
+"""The group dashboard API: reads rollups only, drill-down to records is audited, viewers read."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from partycloud.audit.models import AuditAction, AuditEvent
+from partycloud.rollups.relay import relay_until_empty
+from tenants.organizations.models import Organization
+from tenants.organizations.services import do_create_organization
+from tests.conftest import ROOT_HOST, TenantWorld, api
+from tests.isolation import Endpoint, assert_root_only
+from tests.test_rollups import new_member
+
+pytestmark = pytest.mark.django_db
+
+
+def populate(world: TenantWorld, members: int, *, female: int = 0) -> Organization:
+    with world.tenant:
+        committee = do_create_organization(kind="committee", name=f"{world.tenant.short_name}党委")
+        branch = do_create_organization(kind="branch", name="第一党支部", parent=committee)
+        for index in range(members):
+            new_member(branch, gender="female" if index < female else "male")
+    relay_until_empty(world.tenant)
+    return branch
+
+
+@pytest.fixture
+def world(tenant_a: TenantWorld, tenant_b: TenantWorld) -> dict[str, Any]:
+    return {"a": populate(tenant_a, 3, female=1), "b": populate(tenant_b, 2, female=2)}
+
+
+def test_dashboard_shows_each_tenant_and_the_group_total(
+    world: dict[str, Any], tenant_a: TenantWorld, tenant_b: TenantWorld, group_viewer: Any
+) -> None:
+    response = api(ROOT_HOST, group_viewer).get("/api/v1/group/dashboard")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    rows = {row["id"]: row for row in data["tenants"]}
+    assert rows[tenant_a.tenant.pk]["figures"]["members"] == 3
+    assert rows[tenant_b.tenant.pk]["figures"]["women_share"] == 100.0
+    assert data["kpis"]["members"] >= 5
+    assert data["kpis"]["branches"] >= 2
+    assert data["age_seconds"] is not None  # "updated 12 s ago"
+    assert {figure["key"] for figure in data["figures"]} >= {"members", "arrears_rate", "study_minutes"}
+
+
+def test_traffic_lights_follow_the_thresholds_the_group_sets(
+    world: dict[str, Any], tenant_a: TenantWorld, group_admin: Any, group_viewer: Any
+) -> None:
+    admin = api(ROOT_HOST, group_admin)
+    body = {"figure": "members", "green_until": 10, "amber_until": 3, "higher_is_worse": False}
+    assert admin.put("/api/v1/group/dashboard/thresholds", body).status_code == 200
+    row = next(r for r in admin.get("/api/v1/group/dashboard").json()["tenants"] if r["id"] == tenant_a.tenant.pk)
+    assert row["lights"]["members"] == "amber"  # 3 members: below green (10), at amber (3)
+    wrong = admin.put("/api/v1/group/dashboard/thresholds", {**body, "amber_until": 20})
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "rollups.threshold_order"
+    assert api(ROOT_HOST, group_viewer).put("/api/v1/group/dashboard/thresholds", body).status_code == 403
+
+
+def test_parent_tenants_show_their_subtree(
+    world: dict[str, Any], tenant_a: TenantWorld, tenant_b: TenantWorld, group_admin: Any
+) -> None:
+    tenant_b.tenant.parent = tenant_a.tenant
+    tenant_b.tenant.save(update_fields=["parent"])
+    try:
+        rows = {r["id"]: r for r in api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard").json()["tenants"]}
+        assert rows[tenant_a.tenant.pk]["subtree"]["members"] == 5
+        assert rows[tenant_b.tenant.pk]["parent"] == tenant_a.tenant.pk
+    finally:
+        tenant_b.tenant.parent = None
+        tenant_b.tenant.save(update_fields=["parent"])
+
+
+def test_drill_down_to_organizations_and_audited_member_lists(
+    world: dict[str, Any], tenant_a: TenantWorld, tenant_b: TenantWorld, group_viewer: Any
+) -> None:
+    viewer = api(ROOT_HOST, group_viewer)
+    organizations = viewer.get(f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations").json()
+    committee = next(row for row in organizations if row["kind"] == "committee")
+    assert committee["figures"]["members"] == 0
+    assert committee["subtree"]["members"] == 3
+    branch = world["a"]
+    url = f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations/{branch.pk}/members"
+    members = viewer.get(url).json()
+    assert members["count"] == 3
+    assert all("*" in row["phone"] or row["phone"] == "" for row in members["results"])
+    assert AuditEvent.objects.filter(action=AuditAction.READ, tenant=tenant_a.tenant, actor=group_viewer).exists()
+    # The other tenant's organization id under this tenant is nothing.
+    other = f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations/{world['b'].pk + 10_000}/members"
+    assert viewer.get(other).status_code == 404
+
+
+def test_every_table_downloads_as_excel_and_the_download_is_audited(
+    world: dict[str, Any], tenant_a: TenantWorld, group_admin: Any
+) -> None:
+    admin = api(ROOT_HOST, group_admin)
+    for url in (
+        "/api/v1/group/dashboard",
+        "/api/v1/group/dashboard/trends",
+        "/api/v1/group/dashboard/compliance",
+        f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations",
+        f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations/{world['a'].pk}/members",
+    ):
+        response = admin.get(url, {"format": "xlsx"})
+        assert response.status_code == 200, url
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet is not None
+        assert sheet.max_row >= 2, url
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=group_admin).count() >= 5
+
+
+def test_compliance_lists_each_check_per_tenant(world: dict[str, Any], group_admin: Any) -> None:
+    data = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard/compliance").json()
+    assert {check["key"] for check in data["checks"]} == {"reelections", "transfers", "pockets", "dues"}
+    assert all(row["passed"] <= len(data["checks"]) for row in data["tenants"])
+
+
+def test_trends_cover_the_months_asked(world: dict[str, Any], group_admin: Any) -> None:
+    data = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard/trends", {"months": 6}).json()
+    assert len(data["periods"]) == 6
+    assert data["series"]["members"][-1] >= 5
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/group/dashboard",
+        "/api/v1/group/dashboard/trends",
+        "/api/v1/group/dashboard/compliance",
+        "/api/v1/group/dashboard/thresholds",
+        "/api/v1/group/dashboard/drift-reports",
+    ],
+)
+def test_dashboard_is_for_the_group_only(
+    url: str, world: dict[str, Any], tenant_a: TenantWorld, group_admin: Any
+) -> None:
+    assert_root_only(Endpoint(url), allowed=group_admin, tenant_users=[tenant_a.admin, tenant_a.member])
+    assert api(tenant_a.host, tenant_a.admin).get(url).status_code == 404  # no such page on a tenant host
+
+
+def test_drill_down_is_for_the_group_only(world: dict[str, Any], tenant_a: TenantWorld, group_admin: Any) -> None:
+    url = f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations/{world['a'].pk}/members"
+    assert_root_only(Endpoint(url), allowed=group_admin, tenant_users=[tenant_a.admin])
