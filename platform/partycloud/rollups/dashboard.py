@@ -15,13 +15,20 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from partycloud.rollups.metrics import WHOLE_TENANT, month_start
-from partycloud.rollups.models import PendingTenant, RollupOrganization, RollupState, RollupValue, Threshold
+from partycloud.rollups.models import (
+    PendingTenant,
+    RollupOrganization,
+    RollupState,
+    RollupSummary,
+    RollupValue,
+    Threshold,
+)
 from partycloud.rollups.relay import relayable_tenants
 from partycloud.tenancy.models import PartyCommittee
 
@@ -150,9 +157,17 @@ def _json(value: Decimal | None) -> float | None:
 
 
 def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
+    from partycloud.rollups.summaries import decode
+
     today = today or timezone.localdate()
     tenants = relayable_tenants()
-    values = tenant_values(_stock_period(period, today))
+    summaries = {
+        tenant_id: (stored_values, stored_figures)
+        for tenant_id, stored_values, stored_figures in RollupSummary.objects.filter(
+            period=_stock_period(period, today)
+        ).values_list("tenant_id", "values", "figures")
+    }
+    values = {tenant_id: decode(stored) for tenant_id, (stored, _figures) in summaries.items()}
     chosen = thresholds()
     children: dict[int | None, list[PartyCommittee]] = defaultdict(list)
     ids = {tenant.pk for tenant in tenants}
@@ -165,26 +180,26 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
             _merge(total, subtree(child))
         return total
 
-    states = {state.tenant_id: state for state in RollupState.objects.all()}
+    relayed = dict(RollupState.objects.values_list("tenant_id", "relayed_at"))
+    empty = dict.fromkeys(FIGURE_KEYS)
     rows = []
     group: Values = {}
     for tenant in tenants:
-        own = values.get(tenant.pk, {})
-        _merge(group, own)
-        shown = figures(own)
+        _merge(group, values.get(tenant.pk, {}))
+        shown = summaries[tenant.pk][1] if tenant.pk in summaries else empty
         row: dict[str, Any] = {
             "id": tenant.pk,
             "name": tenant.name,
             "short_name": tenant.short_name,
             "parent": tenant.parent_id if tenant.parent_id in ids else None,
-            "figures": {key: _json(value) for key, value in shown.items()},
-            "lights": {key: light(shown[key], threshold) for key, threshold in chosen.items() if key in shown},
-            "updated_at": states[tenant.pk].relayed_at if tenant.pk in states else None,
+            "figures": shown,
+            "lights": {key: light(_decimal(shown.get(key)), limits) for key, limits in chosen.items() if key in shown},
+            "updated_at": relayed.get(tenant.pk),
         }
         if children.get(tenant.pk):
             row["subtree"] = {key: _json(value) for key, value in figures(subtree(tenant)).items()}
         rows.append(row)
-    updated = RollupState.objects.aggregate(latest=Max("relayed_at"))["latest"]
+    updated = max((at for at in relayed.values() if at), default=None)
     now = timezone.now()
     return {
         "period": period.strftime("%Y-%m"),
@@ -201,6 +216,10 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
     }
 
 
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
     """Group figures month by month (the last ``months`` months, oldest first)."""
     today = today or timezone.localdate()
@@ -209,10 +228,13 @@ def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
         periods.append(month_start(periods[-1] - timedelta(days=1)))
     periods.reverse()
     sums: dict[date, Values] = defaultdict(dict)
-    rows = RollupValue.objects.filter(organization_id=WHOLE_TENANT, period__in=periods)
-    for period, metric, dimension, value in rows.values_list("period", "metric", "dimension", "value"):
-        key = (metric, dimension)
-        sums[period][key] = sums[period].get(key, Decimal(0)) + value
+    rows = (
+        RollupValue.objects.filter(organization_id=WHOLE_TENANT, period__in=periods)
+        .values("period", "metric", "dimension")
+        .annotate(total=Sum("value"))
+    )
+    for row in rows:
+        sums[row["period"]][(row["metric"], row["dimension"])] = row["total"]
     series = {figure.key: [_json(figure.compute(sums.get(period, {}))) for period in periods] for figure in FIGURES}
     return {"periods": [period.strftime("%Y-%m") for period in periods], "series": series}
 

@@ -39,6 +39,24 @@ class RollupValue(models.Model):
         )
 
 
+class RollupSummary(models.Model):
+    """A tenant's total rows of one month in one row, with the figures computed from them:
+    what the dashboard reads (one row per tenant instead of one per metric and dimension)."""
+
+    tenant = models.ForeignKey("tenancy.PartyCommittee", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    values = models.JSONField(default=dict)  # {"metric|dimension": "123.00"}
+    figures = models.JSONField(default=dict)  # {"members": 123.0, "arrears_rate": 4.5, ...}
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "period"], name="rollup_summary_key")]
+        indexes = [models.Index(fields=["period"], name="rollup_summary_period")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.period:%Y-%m}"
+
+
 class RollupOrganization(models.Model):
     """A copy of each tenant's organization tree, for drill-down without entering the schema."""
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from partycloud.rollups.metrics import METRICS, month_start
 from partycloud.rollups.models import DriftReport, RollupState, RollupValue
 from partycloud.rollups.relay import _lock, expected_rows, recompute_periods, relayable_tenants, sync_organizations
+from partycloud.rollups.summaries import refresh_summaries
 from partycloud.tenancy.models import PartyCommittee
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def recompute_tenant(tenant: PartyCommittee, *, today: date | None = None, fix: 
             expected = expected_rows(tenant, today)
             covered = set(stored_rows(tenant, today)) | set(expected)
             _replace_all(tenant, covered, expected)
+            refresh_summaries(tenant, {period for _metric, _organization, period, _dimension in covered})
             sync_organizations(tenant, None)
             state, _created = RollupState.objects.get_or_create(tenant=tenant)
             state.recomputed_at = timezone.now()

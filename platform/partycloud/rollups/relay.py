@@ -132,6 +132,9 @@ def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: b
     for name, periods in touched.items():
         if not METRICS[name].tenant_level:
             written += refresh_totals(tenant, name, periods)
+    from partycloud.rollups.summaries import refresh_summaries
+
+    refresh_summaries(tenant, set().union(*touched.values()) if touched else set())
     if "organizations" in plan.organizations or full_stock:
         sync_organizations(tenant, None if full_stock else plan.organizations["organizations"])
     return written
