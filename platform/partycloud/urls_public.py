@@ -7,6 +7,7 @@ from partycloud.accounts.api import GroupRoleViewSet
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import group_app
 from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
+from partycloud.statistics.api import GroupAnnualReportView
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
 
@@ -21,6 +22,7 @@ router.register("pocket-members", PocketCaseViewSet, basename="pocket-member")
 urlpatterns = [
     *common,
     path("api/v1/group/summary", GroupSummaryView.as_view(), name="group-summary"),
+    path("api/v1/group/annual-report", GroupAnnualReportView.as_view(), name="group-annual-report"),
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
     path("api/v1/", include(router.urls)),
     # Everything else is the group dashboard's client-side routing.

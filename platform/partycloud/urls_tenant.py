@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import console_app, manifest, portal_app, service_worker
 from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
+from partycloud.statistics.api import AnnualReportView
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
 from tenants.access.api import RoleAssignmentViewSet
@@ -47,6 +48,7 @@ router.register("development/cases", CaseViewSet, basename="development-case")
 urlpatterns = [
     *common,
     path("api/v1/settings", TenantSettingsView.as_view(), name="tenant-settings"),
+    path("api/v1/annual-report", AnnualReportView.as_view(), name="annual-report"),
     path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),

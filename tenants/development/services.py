@@ -225,9 +225,9 @@ def do_record_step(
     if number == 17:
         _admit(case, rule, actor)
     if number == 23:
-        _apply_outcome(case, data, rule, actor)
+        _apply_outcome(case, data, rule, actor, done_on)
     if number == 24:
-        _confirm(case, actor)
+        _confirm(case, actor, done_on)
     case.save()
     do_record_audit(
         action=AuditAction.UPDATE, actor=actor, target=case, summary=f"step {number} recorded", request=request
@@ -247,7 +247,9 @@ def _admit(case: DevelopmentCase, rule: DevelopmentRule, actor: Any) -> None:
     )  # fmt: skip
 
 
-def _apply_outcome(case: DevelopmentCase, data: dict[str, Any], rule: DevelopmentRule, actor: Any) -> None:
+def _apply_outcome(
+    case: DevelopmentCase, data: dict[str, Any], rule: DevelopmentRule, actor: Any, done_on: date
+) -> None:
     outcome = data["outcome"]
     if outcome == "extend":
         assert case.probation_ends_on is not None
@@ -258,17 +260,23 @@ def _apply_outcome(case: DevelopmentCase, data: dict[str, Any], rule: Developmen
     elif outcome == "revoke":
         case.stage = Stage.REVOKED
         if case.member is not None:
-            do_update_member(case.member, {"status": MemberStatus.LEFT}, actor=actor)
+            # Effective on the step's date, not the day it was recorded (the annual report counts by date).
+            do_update_member(case.member, {"status": MemberStatus.LEFT}, effective_on=done_on, actor=actor)
 
 
-def _confirm(case: DevelopmentCase, actor: Any) -> None:
+def _confirm(case: DevelopmentCase, actor: Any, done_on: date) -> None:
     """Party age counts from confirmation: the day probation ended."""
     vote = case.steps.filter(number=23).order_by("-done_on").first()
     if vote is None or vote.data.get("outcome") != "confirm":
         raise ServiceError("development.not_confirmed", _("The branch meeting did not decide to confirm."), "step")
     assert case.member is not None
     assert case.probation_ends_on is not None
-    do_update_member(case.member, {"membership": Membership.FULL, "confirmed_on": case.probation_ends_on}, actor=actor)
+    do_update_member(
+        case.member,
+        {"membership": Membership.FULL, "confirmed_on": case.probation_ends_on},
+        effective_on=done_on,
+        actor=actor,
+    )
     case.stage = Stage.FULL
 
 

@@ -3,6 +3,23 @@
  * `npm run check:api` fails when this file and the schema disagree.
  */
 export interface paths {
+    "/api/v1/annual-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description This party committee's annual statistics report (党内统计年报). */
+        get: operations["annual_report_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -586,6 +603,23 @@ export interface paths {
         post?: never;
         /** @description Group admins and group viewers of the group party committee. */
         delete: operations["group_roles_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/annual-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The group's annual statistics report: a row per party committee and the group total. */
+        get: operations["group_annual_report_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2679,6 +2713,76 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        AnnualReportCheck: {
+            name: string;
+            unit: string;
+            table: string;
+            left: number;
+            relation: components["schemas"]["RelationEnum"];
+            right: number;
+            ok: boolean;
+        };
+        AnnualReportColumn: {
+            key: string;
+            title: string;
+            /** @description the header band above the column ('' for none) */
+            group: string;
+            /**
+             * @description percent columns are not summed
+             *
+             *     * `label` - label
+             *     * `count` - count
+             *     * `percent` - percent
+             */
+            kind: components["schemas"]["AnnualReportColumnKindEnum"];
+        };
+        /**
+         * @description * `label` - label
+         *     * `count` - count
+         *     * `percent` - percent
+         * @enum {string}
+         */
+        AnnualReportColumnKindEnum: "label" | "count" | "percent";
+        AnnualReportTable: {
+            key: components["schemas"]["KeyEnum"];
+            title: string;
+            note: string;
+            columns: components["schemas"]["AnnualReportColumn"][];
+            /** @description one object per row: unit (label), tenant (id or null) and a value per column key */
+            rows: {
+                [key: string]: unknown;
+            }[];
+        };
+        AnnualReportTenant: {
+            id: number;
+            name: string;
+            slug: string;
+        };
+        AnnualStatisticsReport: {
+            /**
+             * Format: date
+             * @description the snapshot
+             */
+            date: string;
+            /**
+             * Format: date
+             * @description the previous snapshot (one year earlier)
+             */
+            start_date: string;
+            scope: components["schemas"]["AnnualStatisticsReportScopeEnum"];
+            title: string;
+            tenant: components["schemas"]["AnnualReportTenant"] | null;
+            tables: components["schemas"]["AnnualReportTable"][];
+            checks: components["schemas"]["AnnualReportCheck"][];
+            /** @description every check passes */
+            ok: boolean;
+        };
+        /**
+         * @description * `tenant` - tenant
+         *     * `group` - group
+         * @enum {string}
+         */
+        AnnualStatisticsReportScopeEnum: "tenant" | "group";
         AnswersRequest: {
             /** @description question id → indices of the chosen options */
             answers?: {
@@ -3272,6 +3376,17 @@ export interface components {
             position: number;
             completed: boolean;
         };
+        /**
+         * @description * `members` - members
+         *     * `profile` - profile
+         *     * `join_periods` - join_periods
+         *     * `development` - development
+         *     * `organizations` - organizations
+         *     * `evaluation` - evaluation
+         *     * `leaving` - leaving
+         * @enum {string}
+         */
+        KeyEnum: "members" | "profile" | "join_periods" | "development" | "organizations" | "evaluation" | "leaving";
         Ledger: {
             month: string;
             rows: {
@@ -4507,7 +4622,7 @@ export interface components {
         };
         ReindexJob: {
             readonly id: number;
-            readonly scope: components["schemas"]["ScopeEnum"];
+            readonly scope: components["schemas"]["ReindexJobScopeEnum"];
             readonly owner_tenant: string;
             readonly status: components["schemas"]["ReindexJobStatusEnum"];
             readonly total: number;
@@ -4523,6 +4638,12 @@ export interface components {
             readonly finished_at: string | null;
         };
         /**
+         * @description * `tenant` - 单个单位
+         *     * `all` - 全部（全量重建）
+         * @enum {string}
+         */
+        ReindexJobScopeEnum: "tenant" | "all";
+        /**
          * @description * `queued` - 排队中
          *     * `running` - 导入中
          *     * `done` - 已完成
@@ -4533,6 +4654,12 @@ export interface components {
         ReindexQueued: {
             job: components["schemas"]["ReindexJob"];
         };
+        /**
+         * @description * `=` - =
+         *     * `≤` - ≤
+         * @enum {string}
+         */
+        RelationEnum: "=" | "≤";
         Remittance: {
             readonly id: number;
             /** Format: date */
@@ -4683,12 +4810,6 @@ export interface components {
         SandboxConfirmRequest: {
             signature: string;
         };
-        /**
-         * @description * `tenant` - 单个单位
-         *     * `all` - 全部（全量重建）
-         * @enum {string}
-         */
-        ScopeEnum: "tenant" | "all";
         SearchResponse: {
             count: number;
             page: number;
@@ -5154,6 +5275,31 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    annual_report_retrieve: {
+        parameters: {
+            query?: {
+                /** @description the snapshot, YYYY-MM-DD (default: the last 31 December) */
+                date?: string;
+                /** @description xlsx: the Excel workbook */
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualStatisticsReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     audit_events_list: {
         parameters: {
             query?: {
@@ -6246,6 +6392,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    group_annual_report_retrieve: {
+        parameters: {
+            query?: {
+                /** @description the snapshot, YYYY-MM-DD (default: the last 31 December) */
+                date?: string;
+                /** @description xlsx: the Excel workbook */
+                format?: "json" | "xlsx";
+                /** @description only this party committee */
+                tenant?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualStatisticsReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
         };
     };

@@ -160,22 +160,22 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
     from partycloud.rollups.summaries import decode
 
     today = today or timezone.localdate()
+    shown_period = _stock_period(period, today)
     tenants = relayable_tenants()
-    summaries = {
-        tenant_id: (stored_values, stored_figures)
-        for tenant_id, stored_values, stored_figures in RollupSummary.objects.filter(
-            period=_stock_period(period, today)
-        ).values_list("tenant_id", "values", "figures")
-    }
-    values = {tenant_id: decode(stored) for tenant_id, (stored, _figures) in summaries.items()}
+    stored_figures = dict(RollupSummary.objects.filter(period=shown_period).values_list("tenant_id", "figures"))
     chosen = thresholds()
     children: dict[int | None, list[PartyCommittee]] = defaultdict(list)
     ids = {tenant.pk for tenant in tenants}
     for tenant in tenants:
         children[tenant.parent_id if tenant.parent_id in ids else None].append(tenant)
+    # Raw values only where a subtree must be summed (multi-level groups).
+    in_subtrees = {t.pk for t in tenants if t.parent_id in ids} | {t.pk for t in tenants if children.get(t.pk)}
+    stored_values = dict(
+        RollupSummary.objects.filter(period=shown_period, tenant_id__in=in_subtrees).values_list("tenant_id", "values")
+    )
 
     def subtree(tenant: PartyCommittee) -> Values:
-        total: Values = dict(values.get(tenant.pk, {}))
+        total: Values = decode(stored_values[tenant.pk]) if tenant.pk in stored_values else {}
         for child in children.get(tenant.pk, []):
             _merge(total, subtree(child))
         return total
@@ -183,10 +183,9 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
     relayed = dict(RollupState.objects.values_list("tenant_id", "relayed_at"))
     empty = dict.fromkeys(FIGURE_KEYS)
     rows = []
-    group: Values = {}
+    group = group_values(shown_period, ids)
     for tenant in tenants:
-        _merge(group, values.get(tenant.pk, {}))
-        shown = summaries[tenant.pk][1] if tenant.pk in summaries else empty
+        shown = stored_figures.get(tenant.pk, empty)
         row: dict[str, Any] = {
             "id": tenant.pk,
             "name": tenant.name,
@@ -214,6 +213,16 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
             for key, (g, a, worse) in sorted(chosen.items())
         ],
     }
+
+
+def group_values(period: date, tenant_ids: set[int]) -> Values:
+    """The group's totals of a month, summed by the database."""
+    rows = (
+        RollupValue.objects.filter(organization_id=WHOLE_TENANT, period=period, tenant_id__in=tenant_ids)
+        .values("metric", "dimension")
+        .annotate(total=Sum("value"))
+    )
+    return {(row["metric"], row["dimension"]): row["total"] for row in rows}
 
 
 def _decimal(value: float | None) -> Decimal | None:

@@ -24,16 +24,11 @@ from django.db.models import Count, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from partycloud.statistics.definitions import age_band_of, join_period_of
+
 WHOLE_TENANT = 0
 Row = tuple[int, date, str, Decimal]
 
-AGE_BANDS = ((30, "≤30"), (35, "31-35"), (40, "36-40"), (45, "41-45"), (50, "46-50"), (55, "51-55"), (60, "56-60"))
-JOIN_YEAR_BANDS = (  # upper bound (exclusive) and label
-    (date(1978, 12, 31), "1978年及以前"),
-    (date(2002, 11, 1), "1979—2002.10"),
-    (date(2012, 11, 1), "2002.11—2012.10"),
-    (date(2022, 10, 1), "2012.11—2022.9"),
-)
 REELECTION_WARNING_DAYS = 90
 
 
@@ -116,18 +111,13 @@ def _members(scope: Scope) -> list[dict[str, Any]]:
 
 
 def age_band(birth_date: date, on: date) -> str:
+    """The annual report's official age bands (partycloud.statistics.definitions), by key."""
     age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-    for upper, label in AGE_BANDS:
-        if age <= upper:
-            return label
-    return ">60"
+    return age_band_of(age).key
 
 
 def join_year_band(joined_on: date) -> str:
-    for upper, label in JOIN_YEAR_BANDS:
-        if joined_on < upper:
-            return label
-    return "2022.10以后"
+    return join_period_of(joined_on).key
 
 
 def _member_metric(name: str, label: str | Promise, dimension: Callable[[dict[str, Any], Scope], str]) -> Metric:

@@ -57,9 +57,9 @@ class RelayResult:
 
 def relayable_tenants() -> list[PartyCommittee]:
     return list(
-        PartyCommittee.objects.filter(
-            kind="subsidiary", status__in=[CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED]
-        ).order_by("pk")
+        PartyCommittee.objects.filter(kind="subsidiary", status__in=[CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED])
+        .only("id", "name", "short_name", "slug", "schema_name", "parent_id", "status", "kind")
+        .order_by("pk")
     )
 
 

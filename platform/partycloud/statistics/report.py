@@ -1,0 +1,507 @@
+"""The annual report's tables and cross-table checks, for one tenant or for the group.
+
+``tenant_report(day)`` runs in the active tenant schema (a tenant host). ``group_report(day)``
+runs on the root: it reads each active or suspended tenant in its own schema (``with tenant:``)
+and adds a total row that is the sum of the tenant rows. Both return an ``AnnualReport`` whose
+``as_json()`` is the API body and which ``workbook.report_workbook`` writes as Excel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partycloud.core.errors import NotFoundError, ServiceError
+from partycloud.statistics.definitions import (
+    AGE_BANDS,
+    EDUCATION_COLUMNS,
+    ENTRY_REASONS,
+    EXIT_REASONS,
+    GRADES,
+    JOIN_PERIODS,
+    OCCUPATIONS,
+    TOP_MINORITIES,
+    UNCLASSIFIED_OCCUPATION,
+)
+from partycloud.statistics.figures import Figures, Values, add_figures, tenant_figures
+from partycloud.tenancy.context import active_tenant
+from partycloud.tenancy.models import CommitteeKind, CommitteeStatus, PartyCommittee
+
+TOTAL_LABEL = "合计"
+NO_EVALUATION_NOTE = "暂无数据：民主评议结果尚未在系统中记录（no data recorded yet），各等次显示为 0。"
+REPORTED_STATUSES = (CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED)  # archived tenants are not reported
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def year_earlier(day: date) -> date:
+    """The previous snapshot: the same day one year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def default_snapshot(today: date | None = None) -> date:
+    """The last 31 December that is over."""
+    return date((today or timezone.localdate()).year - 1, 12, 31)
+
+
+def parse_snapshot(raw: str | None, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    if not raw:
+        return default_snapshot(today)
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise ServiceError("annual_report.bad_date", _("Use a date like 2025-12-31."), "date") from None
+    if day > today:
+        raise ServiceError("annual_report.future_date", _("The snapshot date cannot be in the future."), "date")
+    return day
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    group: str = ""
+    kind: str = "count"  # count, percent (not summed), label
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    note: str = ""
+
+    @property
+    def sheet_name(self) -> str:
+        return self.title[:31]
+
+
+@dataclass(frozen=True)
+class Check:
+    unit: str
+    table: str
+    description: str
+    left: int
+    right: int
+    relation: str = "="  # "=" or "≤"
+
+    @property
+    def ok(self) -> bool:
+        return self.left == self.right if self.relation == "=" else self.left <= self.right
+
+    @property
+    def name(self) -> str:
+        return f"{self.unit}：{self.description}"
+
+
+@dataclass
+class Unit:
+    """A row of the report: a tenant, or the group total."""
+
+    label: str
+    tenant_id: int | None
+    figures: Figures
+
+
+@dataclass
+class AnnualReport:
+    day: date
+    start: date
+    scope: str  # "tenant" (a tenant host) or "group" (the root host)
+    title: str
+    tenant: PartyCommittee | None
+    tables: list[Table] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.title}.xlsx"
+
+    def table(self, key: str) -> Table:
+        return next(table for table in self.tables if table.key == key)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "start_date": self.start.isoformat(),
+            "scope": self.scope,
+            "title": self.title,
+            "tenant": None
+            if self.tenant is None
+            else {"id": self.tenant.pk, "name": self.tenant.name, "slug": self.tenant.slug},
+            "tables": [
+                {
+                    "key": table.key,
+                    "title": table.title,
+                    "note": table.note,
+                    "columns": [
+                        {"key": c.key, "title": c.title, "group": c.group, "kind": c.kind} for c in table.columns
+                    ],
+                    "rows": table.rows,
+                }
+                for table in self.tables
+            ],
+            "checks": [
+                {
+                    "name": check.name,
+                    "unit": check.unit,
+                    "table": check.table,
+                    "left": check.left,
+                    "relation": check.relation,
+                    "right": check.right,
+                    "ok": check.ok,
+                }
+                for check in self.checks
+            ],
+            "ok": self.ok,
+        }
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _unit_column(title: str = "单位") -> Column:
+    return Column("unit", title, kind="label")
+
+
+def _age_columns(group: str) -> list[Column]:
+    return [Column(band.key, band.title, group) for band in AGE_BANDS]
+
+
+def _education_columns() -> list[Column]:
+    return [Column(key, title, "学历") for key, title, _value in EDUCATION_COLUMNS]
+
+
+def members_columns() -> list[Column]:
+    return [
+        _unit_column(),
+        Column("start_total", "上年末党员数", "上年末"),
+        Column("start_full", "上年末正式党员", "上年末"),
+        Column("start_probationary", "上年末预备党员", "上年末"),
+        *(Column(f"in_{key}", title, "本年增加") for key, title in ENTRY_REASONS),
+        Column("in_total", "增加合计", "本年增加"),
+        *(Column(f"out_{key}", title, "本年减少") for key, title in EXIT_REASONS),
+        Column("out_total", "减少合计", "本年减少"),
+        Column("end_total", "本年末党员数", "本年末"),
+        Column("end_full", "本年末正式党员", "本年末"),
+        Column("end_probationary", "本年末预备党员", "本年末"),
+    ]
+
+
+def profile_columns(minorities: Sequence[str]) -> list[Column]:
+    return [
+        _unit_column(),
+        Column("total", "党员总数"),
+        Column("male", "男", "性别"),
+        Column("female", "女", "性别"),
+        Column("female_share", "女性占比（%）", "性别", kind="percent"),
+        Column("han", "汉族", "民族"),
+        Column("minority", "少数民族", "民族"),
+        *(Column(f"minority:{name}", f"其中：{name}", "民族") for name in minorities),
+        Column("minority_other", "其中：其他少数民族", "民族"),
+        Column("ethnicity_unknown", "民族未填写", "民族"),
+        *_age_columns("年龄"),
+        *_education_columns(),
+        *(Column(o.key, o.title, "职业") for o in OCCUPATIONS),
+        Column(UNCLASSIFIED_OCCUPATION[0], UNCLASSIFIED_OCCUPATION[1], "职业"),
+    ]
+
+
+def join_period_columns() -> list[Column]:
+    return [
+        _unit_column(),
+        Column("total", "党员总数"),
+        *(Column(period.key, period.title, period.era) for period in JOIN_PERIODS),
+    ]
+
+
+def development_columns(unit_title: str) -> list[Column]:
+    return [
+        _unit_column(unit_title),
+        Column("developed", "发展党员数"),
+        Column("male", "男", "性别"),
+        Column("female", "女", "性别"),
+        *_age_columns("年龄（审批时）"),
+        *_education_columns(),
+        Column("confirmed", "转正党员数"),
+    ]
+
+
+def organization_columns() -> list[Column]:
+    return [
+        _unit_column(),
+        Column("committees", "党委", "基层党组织"),
+        Column("general_branches", "党总支", "基层党组织"),
+        Column("branches", "党支部", "基层党组织"),
+        Column("total", "基层党组织合计", "基层党组织"),
+        Column("branches_with_committee", "设支部委员会", "党支部中"),
+        Column("branches_without_committee", "未设支部委员会", "党支部中"),
+        Column("party_groups", "党小组"),
+    ]
+
+
+def evaluation_columns() -> list[Column]:
+    return [_unit_column(), *(Column(key, title, "评议等次") for key, title in GRADES), Column("total", "合计")]
+
+
+def leaving_columns() -> list[Column]:
+    return [
+        _unit_column(),
+        *(Column(key, title, "减少原因") for key, title in EXIT_REASONS),
+        Column("total", "减少合计"),
+        Column("full", "正式党员", "其中"),
+        Column("probationary", "预备党员", "其中"),
+    ]
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A share in percent with one decimal, rounded half up as the official tables are."""
+    if not whole:
+        return None
+    return float((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def top_minorities(figures: Figures) -> list[str]:
+    ranked = sorted(figures.minorities.items(), key=lambda item: (-item[1], item[0]))
+    return [name for name, count in ranked[:TOP_MINORITIES] if count > 0]
+
+
+def _profile_values(figures: Figures, minorities: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = dict(figures.tables["profile"])
+    total = values["total"]
+    values["female_share"] = percent(values["female"], total)
+    named = 0
+    for name in minorities:
+        values[f"minority:{name}"] = figures.minorities.get(name, 0)
+        named += values[f"minority:{name}"]
+    values["minority_other"] = values["minority"] - named
+    return values
+
+
+def _row(unit: Unit | tuple[str, None], columns: list[Column], values: dict[str, Any]) -> dict[str, Any]:
+    label, tenant_id = (unit.label, unit.tenant_id) if isinstance(unit, Unit) else unit
+    row: dict[str, Any] = {"unit": label, "tenant": tenant_id}
+    for column in columns:
+        if column.kind != "label":
+            row[column.key] = values.get(column.key, 0)
+    return row
+
+
+def build_tables(units: list[Unit], total: Unit | None, scope: str) -> list[Table]:
+    """The seven tables: a row per unit, then the total row (group), or per approving committee
+    for table 4 of a tenant."""
+    everyone = [*units, *([total] if total else [])]
+    minorities = top_minorities(total.figures if total else units[0].figures)
+
+    def simple(key: str, title: str, columns: list[Column], values: Callable[[Figures], dict[str, Any]]) -> Table:
+        return Table(key, title, columns, [_row(unit, columns, values(unit.figures)) for unit in everyone])
+
+    tables = [
+        simple("members", "表1 党员数量及变动情况", members_columns(), lambda f: f.tables["members"]),
+        simple("profile", "表2 党员构成情况", profile_columns(minorities), lambda f: _profile_values(f, minorities)),
+        simple("join_periods", "表3 党员入党时间情况", join_period_columns(), lambda f: f.tables["join_periods"]),
+    ]
+    if scope == "tenant":
+        columns = development_columns("审批党委")
+        only = units[0].figures
+        rows = [_row((c.name, None), columns, c.values) for c in only.committees]
+        rows.append(_row((TOTAL_LABEL, None), columns, only.tables["development"]))
+        tables.append(Table("development", "表4 发展党员情况", columns, rows))
+    else:
+        tables.append(
+            simple("development", "表4 发展党员情况", development_columns("单位"), lambda f: f.tables["development"])
+        )
+    tables += [
+        simple("organizations", "表5 党组织情况", organization_columns(), lambda f: f.tables["organizations"]),
+        simple("evaluation", "表6 民主评议党员情况", evaluation_columns(), lambda f: f.tables["evaluation"]),
+        simple("leaving", "表7 党员减少情况", leaving_columns(), lambda f: f.tables["leaving"]),
+    ]
+    if not any(unit.figures.evaluation_recorded for unit in everyone):
+        next(table for table in tables if table.key == "evaluation").note = NO_EVALUATION_NOTE
+    return tables
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _sum(values: Values, keys: Sequence[str]) -> int:
+    return sum(values[key] for key in keys)
+
+
+def unit_checks(unit: Unit) -> list[Check]:
+    """The cross-table checks of one row (a tenant, or the group total)."""
+    f = unit.figures.tables
+    members, profile, development = f["members"], f["profile"], f["development"]
+    end = members["end_total"]
+    ages = [band.key for band in AGE_BANDS]
+    educations = [key for key, _title, _value in EDUCATION_COLUMNS]
+    occupations = [o.key for o in OCCUPATIONS] + [UNCLASSIFIED_OCCUPATION[0]]
+    periods = [period.key for period in JOIN_PERIODS]
+    organizations, leaving = f["organizations"], f["leaving"]
+
+    def check(table: str, description: str, left: int, right: int, relation: str = "=") -> Check:
+        return Check(unit.label, table, description, left, right, relation)
+
+    return [
+        check(
+            "members",
+            "表1 上年末党员数 + 增加合计 − 减少合计 = 本年末党员数",
+            members["start_total"] + members["in_total"] - members["out_total"],
+            end,
+        ),
+        check(
+            "members",
+            "表1 上年末正式党员 + 上年末预备党员 = 上年末党员数",
+            members["start_full"] + members["start_probationary"],
+            members["start_total"],
+        ),
+        check(
+            "members",
+            "表1 本年末正式党员 + 本年末预备党员 = 本年末党员数",
+            members["end_full"] + members["end_probationary"],
+            end,
+        ),
+        check("members", "表1 本年末党员数 = 本年末在册党员人数（按人去重）", end, unit.figures.members_at_end),
+        check("profile", "表2 党员总数 = 表1 本年末党员数", profile["total"], end),
+        check("profile", "表2 男 + 女 = 表1 本年末党员数", profile["male"] + profile["female"], end),
+        check(
+            "profile",
+            "表2 汉族 + 少数民族 + 民族未填写 = 表1 本年末党员数",
+            _sum(profile, ["han", "minority", "ethnicity_unknown"]),
+            end,
+        ),
+        check("profile", "表2 各年龄段之和 = 表1 本年末党员数", _sum(profile, ages), end),
+        check("profile", "表2 各学历之和 = 表1 本年末党员数", _sum(profile, educations), end),
+        check("profile", "表2 各职业之和 = 表1 本年末党员数", _sum(profile, occupations), end),
+        check("join_periods", "表3 各入党时间段之和 = 表1 本年末党员数", _sum(f["join_periods"], periods), end),
+        check(
+            "development",
+            "表4 发展党员数 ≤ 表1 新发展党员（经发展程序接收的相等）",
+            development["developed"],
+            members["in_admitted"],
+            "≤",
+        ),
+        check(
+            "development",
+            "表4 男 + 女 = 发展党员数",
+            development["male"] + development["female"],
+            development["developed"],
+        ),
+        check("development", "表4 各年龄段之和 = 发展党员数", _sum(development, ages), development["developed"]),
+        check("development", "表4 各学历之和 = 发展党员数", _sum(development, educations), development["developed"]),
+        check(
+            "organizations",
+            "表5 党委 + 党总支 + 党支部 = 基层党组织合计",
+            _sum(organizations, ["committees", "general_branches", "branches"]),
+            organizations["total"],
+        ),
+        check(
+            "organizations",
+            "表5 设支部委员会 + 未设支部委员会 = 党支部",
+            organizations["branches_with_committee"] + organizations["branches_without_committee"],
+            organizations["branches"],
+        ),
+        check("leaving", "表7 减少合计 = 表1 减少合计", leaving["total"], members["out_total"]),
+        check(
+            "leaving",
+            "表7 正式党员 + 预备党员 = 减少合计",
+            leaving["full"] + leaving["probationary"],
+            leaving["total"],
+        ),
+    ]
+
+
+def total_row_checks(tables: list[Table]) -> list[Check]:
+    """Each table's total row equals the sum of the rows above it: the number of columns where
+    it does equals the number of columns."""
+    checks = []
+    for table in tables:
+        if len(table.rows) < 2 or table.rows[-1]["unit"] != TOTAL_LABEL:
+            continue
+        *parts, total = table.rows
+        keys = [c.key for c in table.columns if c.kind == "count"]
+        agreeing = sum(1 for key in keys if total[key] == sum(row[key] for row in parts))
+        number = table.title.split(" ")[0]
+        checks.append(Check(TOTAL_LABEL, table.key, f"{number} 合计行与各行之和相等的列数 = 列数", agreeing, len(keys)))
+    return checks
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _title(name: str, day: date) -> str:
+    when = f"{day.year}年" if (day.month, day.day) == (12, 31) else f"{day.isoformat()}"
+    return f"{name}{when}党内统计年报"
+
+
+def tenant_report(day: date) -> AnnualReport:
+    """The report of the tenant whose schema is active."""
+    tenant = active_tenant()
+    start = year_earlier(day)
+    unit = Unit(tenant.name, tenant.pk, tenant_figures(start, day))
+    report = AnnualReport(day, start, "tenant", _title(tenant.name, day), tenant)
+    report.tables = build_tables([unit], None, "tenant")
+    report.checks = unit_checks(unit) + total_row_checks(report.tables)
+    return report
+
+
+def reported_tenants() -> list[PartyCommittee]:
+    return list(PartyCommittee.objects.subsidiaries().filter(status__in=REPORTED_STATUSES).order_by("id"))
+
+
+def group_report(day: date, tenant_id: int | None = None) -> AnnualReport:
+    """The group's report on the root host: a row per tenant (each read in its own schema) and
+    the group total; ``tenant_id`` narrows it to one tenant (still with the total row)."""
+    tenants = reported_tenants()
+    selected: PartyCommittee | None = None
+    if tenant_id is not None:
+        selected = next((t for t in tenants if t.pk == tenant_id), None)
+        if selected is None:
+            raise NotFoundError("annual_report.unknown_tenant", _("No reported party committee has this id."), "tenant")
+        tenants = [selected]
+    start = year_earlier(day)
+    units = []
+    for tenant in tenants:
+        with tenant:
+            units.append(Unit(tenant.name, tenant.pk, tenant_figures(start, day)))
+    total = Unit(TOTAL_LABEL, None, add_figures(unit.figures for unit in units))
+    group = PartyCommittee.objects.filter(kind=CommitteeKind.GROUP).first()
+    name = selected.name if selected else (group.name if group else "集团")
+    report = AnnualReport(day, start, "group", _title(name, day), selected)
+    report.tables = build_tables(units, total, "group")
+    report.checks = [check for unit in [*units, total] for check in unit_checks(unit)]
+    if selected is None:
+        members = total.figures.tables["members"]
+        report.checks.append(
+            Check(
+                TOTAL_LABEL,
+                "members",
+                "表1 集团内各单位之间：从集团内其他单位转入 = 转至集团内其他单位",
+                members["in_from_group"],
+                members["out_to_group"],
+            )
+        )
+    report.checks += total_row_checks(report.tables)
+    return report
