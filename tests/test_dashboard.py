@@ -147,3 +147,20 @@ def test_dashboard_is_for_the_group_only(
 def test_drill_down_is_for_the_group_only(world: dict[str, Any], tenant_a: TenantWorld, group_admin: Any) -> None:
     url = f"/api/v1/group/dashboard/tenants/{tenant_a.tenant.pk}/organizations/{world['a'].pk}/members"
     assert_root_only(Endpoint(url), allowed=group_admin, tenant_users=[tenant_a.admin])
+
+
+def test_a_relayed_change_shows_at_once_despite_the_cache(
+    world: dict[str, Any], tenant_a: TenantWorld, group_admin: Any
+) -> None:
+    admin = api(ROOT_HOST, group_admin)
+
+    def members() -> float:
+        rows = admin.get("/api/v1/group/dashboard").json()["tenants"]
+        return float(next(row for row in rows if row["id"] == tenant_a.tenant.pk)["figures"]["members"])
+
+    assert members() == 3
+    with tenant_a.tenant:
+        new_member(world["a"])
+    assert members() == 3  # not relayed yet: the dashboard reads rollups only
+    relay_until_empty(tenant_a.tenant)
+    assert members() == 4

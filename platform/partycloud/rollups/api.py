@@ -147,7 +147,7 @@ class DashboardView(APIView):
 
     @extend_schema(parameters=[PERIOD, FORMAT], responses=DashboardSerializer)
     def get(self, request: Request) -> HttpResponse:
-        data = board.dashboard(board.parse_period(request.query_params.get("period")))
+        data = board.cached_dashboard(board.parse_period(request.query_params.get("period")))
         if _wants_xlsx(request):
             rows = [[row["name"], *_cells(row["figures"])] for row in data["tenants"]]
             rows.append([_("group total"), *_cells(data["kpis"])])
@@ -311,6 +311,7 @@ class ThresholdsView(APIView):
             figure=data["figure"],
             defaults={"green_until": green, "amber_until": amber, "higher_is_worse": data["higher_is_worse"]},
         )
+        board.thresholds_changed()
         do_record_audit(
             action=AuditAction.UPDATE,
             actor=request.user,

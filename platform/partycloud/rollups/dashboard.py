@@ -15,9 +15,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partycloud.rollups.metrics import WHOLE_TENANT, month_start
@@ -223,6 +225,43 @@ def group_values(period: date, tenant_ids: set[int]) -> Values:
         .annotate(total=Sum("value"))
     )
     return {(row["metric"], row["dimension"]): row["total"] for row in rows}
+
+
+CACHE_SECONDS = 30
+THRESHOLDS_VERSION = "rollups:thresholds:version"
+
+
+def cached_dashboard(period: date) -> dict[str, Any]:
+    """``dashboard`` kept in the cache until the rollups change (any relay moves ``relayed_at``),
+    the thresholds change, or 30 s pass (tenant names); freshness is recomputed on every call."""
+    state = RollupState.objects.aggregate(latest=Max("relayed_at"), tenants=Count("id"))
+    latest = state["latest"].timestamp() if state["latest"] else 0
+    key = ":".join(
+        [
+            "rollups:dashboard",
+            period.strftime("%Y-%m"),
+            f"{latest:.6f}",
+            str(state["tenants"]),
+            str(cache.get(THRESHOLDS_VERSION, 0)),
+            get_language() or "",
+        ]
+    )
+    data: dict[str, Any] | None = cache.get(key)
+    if data is None:
+        data = dashboard(period)
+        cache.set(key, data, CACHE_SECONDS)
+    else:
+        data["pending_tenants"] = PendingTenant.objects.count()
+    updated = data["updated_at"]
+    data["age_seconds"] = int((timezone.now() - updated).total_seconds()) if updated else None
+    return data
+
+
+def thresholds_changed() -> None:
+    try:
+        cache.incr(THRESHOLDS_VERSION)
+    except ValueError:
+        cache.set(THRESHOLDS_VERSION, 1, None)
 
 
 def _decimal(value: float | None) -> Decimal | None:
