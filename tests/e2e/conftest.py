@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -319,3 +319,89 @@ def development_world(platform_world: dict[str, Any], django_db_blocker: Any) ->
                 )  # fmt: skip
         connection.set_schema_to_public()
     return DevelopmentWorld(tenant=tenant, admin=Person(admin), branch="研发党支部", introducers=introducers)
+
+
+@dataclass
+class LearningWorld:
+    """A committed tenant for the learning journey: its admin and a member (no library yet), and the
+    group admin who looks after the shared library on the root host."""
+
+    tenant: PartyCommittee
+    admin: Person
+    member: Person
+    group_admin: Person
+
+
+@pytest.fixture(scope="session")
+def learning_world(platform_world: dict[str, Any], django_db_blocker: Any) -> LearningWorld:
+    from tenants.learning.models import Question, QuestionBank, Quiz, Resource, ResourceStatus
+
+    suffix = secrets.token_hex(2)
+    with django_db_blocker.unblock():
+        admin = UserFactory(name="辛公司管理员")
+        tenant = do_provision_tenant(
+            CommitteeDraft(
+                name=f"辛公司{suffix}党委",
+                short_name="辛公司",
+                slug=f"e2e-xin-{suffix}",
+                unified_code=next_unified_code(),
+            ),
+            first_admin=admin,
+        )
+        member = UserFactory(name="周学文")
+        with tenant:
+            do_assign_role(user=member, role=TenantRole.MEMBER)
+            assert not Resource.objects.exists()
+            # A published quiz for the member to take (one question of each kind per paper).
+            bank = QuestionBank.objects.create(title="党章基础知识")
+            Question.objects.create(
+                bank=bank,
+                kind="single",
+                stem="中国共产党的最高理想和最终目标是什么？",
+                options=["实现共产主义", "全面建成小康社会", "实现四个现代化"],
+                answer=[0],
+                explanation="见党章总纲。",
+            )
+            Question.objects.create(
+                bank=bank,
+                kind="multiple",
+                stem="党员必须履行的义务包括哪些？",
+                options=["认真学习", "按期交纳党费", "保守党的秘密", "可以不参加组织生活"],
+                answer=[0, 1, 2],
+                explanation="见党章第三条。",
+            )
+            Question.objects.create(
+                bank=bank,
+                kind="true_false",
+                stem="预备党员的预备期为一年。",
+                answer=[0],
+                explanation="见党章第七条。",
+            )
+            Quiz.objects.create(
+                title="党章基础知识测试",
+                bank=bank,
+                single_count=1,
+                multiple_count=1,
+                true_false_count=1,
+                time_limit_minutes=10,
+                status=ResourceStatus.PUBLISHED,
+            )
+        connection.set_schema_to_public()
+    return LearningWorld(
+        tenant=tenant, admin=Person(admin), member=Person(member), group_admin=Person(platform_world["group_admin"])
+    )
+
+
+@pytest.fixture(scope="session")
+def learning_browser(frontend_dist: Path, chromium: str, platform_world: dict[str, Any]) -> Iterator[BrowserRun]:
+    """Chromium against a server of its own whose Celery tasks run eagerly, inside the request that
+    sends them: no worker runs in these tests, and the journey needs a published article indexed
+    (and an uploaded document processed) before the member searches for it."""
+    from tests.live import start_server, stop_server
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    process, port = start_server(extra_env={"CELERY_TASK_ALWAYS_EAGER": "1"})
+    try:
+        yield BrowserRun(LiveServer(port), chromium)
+    finally:
+        stop_server(process)

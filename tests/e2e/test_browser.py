@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tenants.notifications.services import do_notify
 from tests.conftest import ROOT_HOST
-from tests.e2e.conftest import ARTIFACTS, BrowserRun, BrowserWorld, DevelopmentWorld, RecordsWorld, committed
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    BrowserRun,
+    BrowserWorld,
+    DevelopmentWorld,
+    LearningWorld,
+    RecordsWorld,
+    committed,
+)
 from tests.factories import make_id_card, next_unified_code
 
 # django_db: pytest-django creates the test database only for sessions where a test asks for it.
@@ -227,3 +236,151 @@ def test_tenant_admin_walks_a_development_case_through_all_25_steps(
             return case.stage, case.steps.count(), member.membership
 
     assert committed(state) == ("full", 25, "full")
+
+
+# ---------------------------------------------------------------- learning library
+
+
+def test_learning_library_admin_publishes_and_a_member_finds_it_on_a_phone(
+    learning_browser: BrowserRun, learning_world: LearningWorld, tmp_path: Path
+) -> None:
+    from tenants.learning.models import Resource, ResourceStatus
+    from tests.learning_support import pdf_bytes
+
+    document = tmp_path / "党员教育学习材料.pdf"
+    document.write_bytes(pdf_bytes("党员教育学习材料", "认真学习党章党规，做合格党员。"))
+    host = learning_world.tenant.primary_host
+    learning_browser.run(
+        "learning_library",
+        {
+            "consoleUrl": learning_browser.url(host) + "/console",
+            "portalUrl": learning_browser.url(host),
+            "siteName": learning_world.tenant.title,
+            "admin": learning_world.admin.credentials(),
+            "member": learning_world.member.credentials(),
+            "rootUrl": learning_browser.url(ROOT_HOST),
+            "groupAdmin": learning_world.group_admin.credentials(),
+            "article": {
+                "title": "关于加强新时代党员教育管理工作的意见",
+                "body": "全体党员要把学习党章党规作为经常性教育的基本内容。\n\n"
+                "## 一、总体要求\n\n坚持把**党员教育**摆在突出位置，做到学思用贯通。",
+            },
+            "documentFile": str(document),
+            "documentTitle": "党员教育学习材料",
+            "classifiedTitle": "机密★ 测试",
+            "query": "党员教育",
+        },
+    )
+
+    def library() -> dict[str, str]:
+        with learning_world.tenant:
+            return dict(Resource.objects.values_list("title", "status"))
+
+    # Both published; the classified one was refused and nothing of it was kept.
+    assert committed(library) == {
+        "关于加强新时代党员教育管理工作的意见": ResourceStatus.PUBLISHED,
+        "党员教育学习材料": ResourceStatus.PUBLISHED,
+    }
+
+
+# ---------------------------------------------------------------- group dashboard
+
+DASHBOARD_MEMBERS = (
+    # name, gender, membership, branch index
+    ("张卫国", "male", "full", 0),
+    ("李秀梅", "female", "full", 0),
+    ("王海燕", "female", "probationary", 0),
+    ("赵志刚", "male", "full", 1),
+    ("陈丽娟", "female", "full", 1),
+)
+
+
+def _dashboard_tenants(suffix: str) -> dict[str, Any]:
+    """Committed: a tenant with a committee, two branches and members, and a child tenant with one
+    member (so the parent row has subtree figures); both relayed, so the rollups exist."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from partycloud.rollups.relay import relay_until_empty
+    from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
+    from tenants.dues.assessments import do_assess_month, do_record_payment
+    from tenants.dues.models import DuesBase
+    from tenants.members.services import do_create_member
+    from tenants.organizations.services import do_create_organization
+    from tests.factories import UserFactory
+
+    def provision(name: str, slug: str) -> Any:
+        draft = CommitteeDraft(name=name, short_name=name[:3], slug=slug, unified_code=next_unified_code())
+        return do_provision_tenant(draft, first_admin=UserFactory(name=f"{name[:3]}管理员"))
+
+    parent = provision(f"壬公司{suffix}党委", f"e2e-ren-{suffix}")
+    child = provision(f"癸公司{suffix}党委", f"e2e-gui-{suffix}")
+    child.parent = parent
+    child.save(update_fields=["parent"])
+    branches = ["第一党支部", "第二党支部"]
+    with parent:
+        root = do_create_organization(kind="committee", name=parent.name)
+        created = [do_create_organization(kind="branch", name=name, parent=root) for name in branches]
+        people = []
+        for index, (name, gender, membership, branch) in enumerate(DASHBOARD_MEMBERS):
+            joined = date(2010 + index, 7, 1)
+            member = do_create_member(
+                {"name": name, "gender": gender, "joined_on": joined, "membership": membership,
+                 "confirmed_on": joined.replace(year=joined.year + 1) if membership == "full" else None,
+                 "dues_category": "employee", "organization": created[branch], "education": "bachelor",
+                 "phone": f"1390876{index:04d}"},
+                id_card_number=make_id_card(f"198{index}0{index + 1}15"),
+                audit=False,
+            )  # fmt: skip
+            DuesBase.objects.create(member=member, amount=Decimal(6000 + 1000 * index), effective_from=date(2020, 1, 1))
+            people.append(member)
+        # Three months of dues, most paid: the dues trend and the arrears rate have values.
+        this_month = date.today().replace(day=1)
+        months = [this_month]
+        for _ in range(2):
+            months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+        for month in months:
+            do_assess_month(month)
+            for member in people[: 3 if month == this_month else 4]:
+                do_record_payment(member, [month], paid_on=month)
+    with child:
+        root = do_create_organization(kind="committee", name=child.name)
+        office = do_create_organization(kind="branch", name="机关党支部", parent=root)
+        do_create_member(
+            {"name": "孙建华", "gender": "male", "joined_on": date(2005, 7, 1), "confirmed_on": date(2006, 7, 1),
+             "membership": "full", "dues_category": "employee", "organization": office},
+            id_card_number=make_id_card("19750310"),
+            audit=False,
+        )  # fmt: skip
+    connection.set_schema_to_public()
+    relay_until_empty(parent)
+    relay_until_empty(child)
+    return {"tenant": parent.name, "tenantId": parent.pk, "child": child.name, "branch": branches[0]}
+
+
+def test_group_admin_reads_the_dashboard_drills_down_to_members_and_exports(
+    browser: BrowserRun, browser_world: BrowserWorld
+) -> None:
+    from openpyxl import load_workbook
+
+    world = committed(lambda: _dashboard_tenants(secrets.token_hex(2)))
+    browser.run(
+        "group_dashboard",
+        {
+            "rootUrl": browser.url(ROOT_HOST),
+            "admin": browser_world.group_admin.credentials(),
+            **world,
+            "branchMembers": [name for name, _, _, branch in DASHBOARD_MEMBERS if branch == 0],
+        },
+    )
+    # The members list the browser exported is a real workbook with the branch's members.
+    book = load_workbook(ARTIFACTS / "group_dashboard-members.xlsx")
+    text = "\n".join(
+        str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value
+    )
+    assert "张卫国" in text
+    assert "王海燕" in text
+    assert "赵志刚" not in text  # the other branch
+    assert "13908760000" not in text  # phones are masked

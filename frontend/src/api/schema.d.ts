@@ -704,7 +704,7 @@ export interface paths {
          * @description Drill-down to records: the members of an organization's subtree, read in the tenant's
          *     schema; every read and export is in the audit log (names, no ID numbers, masked phones).
          */
-        get: operations["group_dashboard_tenants_organizations_members_list"];
+        get: operations["group_dashboard_tenants_organizations_members_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3806,6 +3806,12 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        PagedMemberRows: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["MemberRow"][];
+        };
         PaginatedArrearsNoticeList: {
             /** @example 123 */
             count: number;
@@ -6515,12 +6521,13 @@ export interface operations {
             };
         };
     };
-    group_dashboard_tenants_organizations_members_list: {
+    group_dashboard_tenants_organizations_members_retrieve: {
         parameters: {
             query?: {
                 /** @description xlsx: download the table */
                 format?: "json" | "xlsx";
                 page?: number;
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -6536,7 +6543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberRow"][];
+                    "application/json": components["schemas"]["PagedMemberRows"];
                 };
             };
         };

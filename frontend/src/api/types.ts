@@ -187,3 +187,33 @@ export type Remittance = Schemas['Remittance'];
 /** `/dues/online-payments` (sandbox provider); the schema has `months` untyped: YYYY-MM strings. */
 export type OnlinePayment = Omit<Schemas['OnlinePayment'], 'months'> & { months: string[] };
 export type StartedPayment = Schemas['StartedPayment'];
+
+// ---- learning platform (学习平台) and search
+export type LearningCategory = Schemas['Category'];
+export type LearningResource = Schemas['Resource'];
+export type ResourceKind = LearningResource['kind'];
+export type ResourceStatus = LearningResource['status'];
+export type MediaStatus = LearningResource['media_status'];
+export type ShowcaseStatus = LearningResource['showcase_status'];
+export type ContentMarking = LearningResource['marking'];
+export type LibraryItem = Schemas['LibraryItem'];
+export type LibrarySource = LibraryItem['source'];
+export type ShowcaseProposal = Schemas['ShowcaseProposal'];
+export type Regulation = Schemas['Regulation'];
+export type RegulationArticle = Schemas['RegulationArticle'];
+export type Course = Schemas['Course'];
+export type CourseProgress = Schemas['CourseProgress'];
+export type QuestionBank = Schemas['QuestionBank'];
+export type Question = Schemas['Question'];
+export type QuestionKind = Question['kind'];
+export type Quiz = Schemas['Quiz'];
+export type QuizResult = Schemas['QuizResult'];
+export type QuizAttempt = Schemas['Attempt'];
+export type AttemptQuestion = Schemas['AttemptQuestion'];
+export type MyStudy = Schemas['MyStudy'];
+export type StudyRecord = Schemas['StudyRecord'];
+export type StudyReportRow = Schemas['StudyReportRow'];
+export type SearchResponse = Schemas['SearchResponse'];
+export type SearchRow = Schemas['SearchRow'];
+export type FacetValue = Schemas['FacetValue'];
+export type ReindexJob = Schemas['ReindexJob'];

@@ -84,6 +84,18 @@ export const router = createAppRouter({
           meta: { allow: admin, title: 'console.nav.dues' },
         },
         {
+          path: 'learning',
+          name: 'learning',
+          component: () => import('./views/LearningView.vue'),
+          meta: { allow: admin, title: 'console.nav.learning' },
+        },
+        {
+          path: 'annual-report',
+          name: 'annual-report',
+          component: () => import('./views/AnnualReportView.vue'),
+          meta: { allow: admin, title: 'dashboard.nav.annualReport' },
+        },
+        {
           path: 'pocket-members',
           name: 'pocket-members',
           component: () => import('./views/PocketMembersView.vue'),

@@ -54,6 +54,30 @@ export const router = createAppRouter({
           meta: { allow: staff, title: 'group.nav.pocket' },
         },
         {
+          path: 'shared-library',
+          name: 'shared-library',
+          component: () => import('./views/SharedLibraryView.vue'),
+          meta: { allow: staff, title: 'group.nav.sharedLibrary' },
+        },
+        {
+          path: 'dashboard/tenants/:tenantId(\\d+)',
+          name: 'dashboard-tenant',
+          component: () => import('./dashboard/TenantDrillView.vue'),
+          meta: { allow: staff, title: 'dashboard.drill.organizations' },
+        },
+        {
+          path: 'dashboard/tenants/:tenantId(\\d+)/organizations/:organizationId(\\d+)',
+          name: 'dashboard-members',
+          component: () => import('./dashboard/MembersDrillView.vue'),
+          meta: { allow: staff, title: 'dashboard.drill.members' },
+        },
+        {
+          path: 'annual-report',
+          name: 'annual-report',
+          component: () => import('./views/AnnualReportView.vue'),
+          meta: { allow: staff, title: 'dashboard.nav.annualReport' },
+        },
+        {
           path: 'apply',
           name: 'apply',
           component: () => import('./views/ApplyView.vue'),

@@ -29,6 +29,66 @@ export const router = createAppRouter({
           meta: { title: 'portal.dues.title' },
         },
         {
+          // Grouped under one path: the tab bar's 学习 stays lit on every learning page.
+          path: 'learning',
+          children: [
+            {
+              path: '',
+              name: 'learning',
+              component: () => import('./views/LearningView.vue'),
+              meta: { title: 'portal.learning.title' },
+            },
+            {
+              path: 'item/:uuid',
+              name: 'learning-item',
+              component: () => import('./views/StudyReaderView.vue'),
+              meta: { title: 'portal.learning.reader' },
+            },
+            {
+              path: 'me',
+              name: 'learning-me',
+              component: () => import('./views/StudyMeView.vue'),
+              meta: { title: 'portal.learning.mine' },
+            },
+            {
+              path: 'quizzes',
+              name: 'learning-quizzes',
+              component: () => import('./views/QuizListView.vue'),
+              meta: { title: 'portal.learning.quizzes' },
+            },
+            {
+              path: 'quizzes/:id(\\d+)',
+              name: 'learning-quiz',
+              component: () => import('./views/QuizTakeView.vue'),
+              meta: { title: 'portal.learning.quizzes' },
+            },
+            {
+              path: 'attempts/:attempt(\\d+)',
+              name: 'learning-attempt',
+              component: () => import('./views/QuizTakeView.vue'),
+              meta: { title: 'portal.learning.quizzes' },
+            },
+            {
+              path: 'courses',
+              name: 'learning-courses',
+              component: () => import('./views/LearningCoursesView.vue'),
+              meta: { title: 'portal.learning.courses' },
+            },
+            {
+              path: 'courses/:id(\\d+)',
+              name: 'learning-course',
+              component: () => import('./views/LearningCourseView.vue'),
+              meta: { title: 'portal.learning.course' },
+            },
+            {
+              path: 'regulations/:uuid',
+              name: 'learning-regulation',
+              component: () => import('./views/LearningRegulationView.vue'),
+              meta: { title: 'learning.kinds.regulation' },
+            },
+          ],
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),

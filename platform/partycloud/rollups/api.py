@@ -115,6 +115,13 @@ class MemberRowSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField(help_text="masked")
 
 
+class PagedMemberRowsSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = MemberRowSerializer(many=True)
+
+
 class DriftReportSerializer(serializers.ModelSerializer[DriftReport]):
     class Meta:
         model = DriftReport
@@ -230,8 +237,8 @@ class OrganizationMembersView(APIView):
     permission_classes = [IsGroupAdminOrViewerReadOnly]
 
     @extend_schema(
-        parameters=[FORMAT, OpenApiParameter("page", int)],
-        responses=MemberRowSerializer(many=True),
+        parameters=[FORMAT, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses=PagedMemberRowsSerializer,
     )
     def get(self, request: Request, tenant_id: int, organization_id: int) -> HttpResponse:
         tenant = _tenant(tenant_id)

@@ -147,6 +147,7 @@ describe('useStudyHeartbeat when the page goes away', () => {
       active: ref(true),
       position: () => 12,
       beaconUrl: '/api/v1/learning/heartbeats',
+      beaconFields: { resource: 'res-1' },
     });
 
     window.dispatchEvent(new Event('pagehide'));
@@ -156,6 +157,7 @@ describe('useStudyHeartbeat when the page goes away', () => {
     const [url, body] = sendBeacon.mock.calls[0]!;
     expect(url).toBe('/api/v1/learning/heartbeats');
     expect(Object.fromEntries(body as URLSearchParams)).toEqual({
+      resource: 'res-1',
       state: 'stop',
       session: heartbeat.session,
       position: '12',

@@ -35,6 +35,8 @@ export interface StudyHeartbeatOptions {
    * sendBeacon) that `stop` goes through `send`, which may not make it before the page is gone.
    */
   beaconUrl?: string;
+  /** More fields for the beacon's form, which `send` would add itself (e.g. the resource's id). */
+  beaconFields?: Record<string, string>;
 }
 
 export interface StudyHeartbeat {
@@ -61,7 +63,7 @@ export function randomSessionId(): string {
 const isVisible = () => typeof document === 'undefined' || document.visibilityState === 'visible';
 
 export function useStudyHeartbeat(options: StudyHeartbeatOptions): StudyHeartbeat {
-  const { send, active, requireInteraction = false, position, beaconUrl } = options;
+  const { send, active, requireInteraction = false, position, beaconUrl, beaconFields } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const session = randomSessionId();
@@ -113,7 +115,7 @@ export function useStudyHeartbeat(options: StudyHeartbeatOptions): StudyHeartbea
 
   function sendBeacon(stopBeat: StudyBeat): boolean {
     if (!beaconUrl || typeof navigator === 'undefined' || typeof navigator.sendBeacon !== 'function') return false;
-    const form = new URLSearchParams({ state: stopBeat.state, session: stopBeat.session });
+    const form = new URLSearchParams({ ...beaconFields, state: stopBeat.state, session: stopBeat.session });
     if (stopBeat.position !== undefined) form.set('position', String(stopBeat.position));
     const token = readCookie('csrftoken');
     if (token) form.set('csrfmiddlewaretoken', token);

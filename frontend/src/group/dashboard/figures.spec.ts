@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  ageParts,
+  byFigure,
+  compareValues,
+  formatFigure,
+  headerBands,
+  lastYearEnd,
+  organizationTree,
+  periodOf,
+  sortRows,
+} from './figures';
+import type { OrganizationRow } from './types';
+
+describe('dashboard figures', () => {
+  it('formats counts, percentages, money and missing values', () => {
+    expect(formatFigure(12345, '')).toBe('12,345');
+    expect(formatFigure(12.345, '%')).toBe('12.3%');
+    expect(formatFigure(50, '%')).toBe('50%');
+    expect(formatFigure(1234.5, '¥')).toBe('¥1,234.50');
+    expect(formatFigure(null, '')).toBe('—');
+    expect(formatFigure(undefined, '%')).toBe('—');
+  });
+
+  it('sorts missing values last and compares rows by a figure', () => {
+    expect([3, null, 1, 2].sort(compareValues)).toEqual([1, 2, 3, null]);
+    const rows = [{ figures: { members: 5 } }, { figures: { members: null } }, { figures: { members: 2 } }];
+    expect(rows.sort(byFigure('members')).map((row) => row.figures.members)).toEqual([2, 5, null]);
+  });
+
+  it('says how old the figures are in the largest whole unit', () => {
+    expect(ageParts(12)).toEqual({ unit: 'seconds', count: 12 });
+    expect(ageParts(125)).toEqual({ unit: 'minutes', count: 2 });
+    expect(ageParts(7200)).toEqual({ unit: 'hours', count: 2 });
+    expect(ageParts(200000)).toEqual({ unit: 'days', count: 2 });
+    expect(ageParts(-3)).toEqual({ unit: 'seconds', count: 0 });
+  });
+
+  it('builds the organization tree from parent ids', () => {
+    const row = (id: number, parent: number | null): OrganizationRow => ({
+      id,
+      parent,
+      name: `org${id}`,
+      kind: 'branch',
+      depth: 0,
+      figures: {},
+      subtree: {},
+    });
+    const tree = organizationTree([row(1, null), row(2, 1), row(3, 1), row(4, 3), row(5, 99)]);
+    expect(tree.map((node) => node.id)).toEqual([1, 5]);
+    expect(tree[0]!.children!.map((node) => node.id)).toEqual([2, 3]);
+    expect(tree[0]!.children![1]!.children!.map((node) => node.id)).toEqual([4]);
+  });
+
+  it('defaults the annual report to the last 31 December and the period to this month', () => {
+    expect(lastYearEnd(new Date(2026, 4, 20))).toBe('2025-12-31');
+    expect(lastYearEnd(new Date(2026, 11, 31))).toBe('2026-12-31');
+    expect(periodOf(new Date(2026, 0, 5))).toBe('2026-01');
+  });
+
+  it('groups consecutive columns under their header band', () => {
+    const bands = headerBands([
+      { key: 'unit', group: '' },
+      { key: 'a', group: '年龄' },
+      { key: 'b', group: '年龄' },
+      { key: 'c', group: '' },
+      { key: 'd', group: '' },
+      { key: 'e', group: '学历' },
+    ]);
+    expect(bands.map((band) => [band.group, band.columns.map((column) => column.key)])).toEqual([
+      ['', ['unit']],
+      ['年龄', ['a', 'b']],
+      ['', ['c']],
+      ['', ['d']],
+      ['学历', ['e']],
+    ]);
+  });
+});
+
+describe('sorting the tenant table', () => {
+  const rows = [
+    { name: '乙', figures: { members: 5 } },
+    { name: '甲', figures: { members: null } },
+    { name: '丙', figures: { members: 9 } },
+  ];
+  it('keeps tenants without a value last in both directions', () => {
+    expect(sortRows(rows, 'figures.members', 'ascending').map((row) => row.name)).toEqual(['乙', '丙', '甲']);
+    expect(sortRows(rows, 'figures.members', 'descending').map((row) => row.name)).toEqual(['丙', '乙', '甲']);
+    expect(sortRows(rows, 'figures.members', null)).toBe(rows);
+    expect(sortRows(rows, 'name', 'ascending').map((row) => row.name)).toHaveLength(3);
+  });
+});

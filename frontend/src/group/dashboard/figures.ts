@@ -1,0 +1,138 @@
+/** Formatting, sorting and layout of the dashboard's figures (pure functions, unit tested). */
+import type { DashboardFigure, FigureValues, OrganizationRow } from './types';
+
+/** The KPI cards: a headline figure and the figures shown under it. */
+export interface KpiCard {
+  key: string;
+  main: string;
+  extra: string[];
+}
+
+export const KPI_CARDS: KpiCard[] = [
+  { key: 'members', main: 'members', extra: ['full', 'probationary', 'women_share'] },
+  { key: 'organizations', main: 'organizations', extra: ['branches'] },
+  { key: 'pipeline', main: 'pipeline', extra: [] },
+  { key: 'transfers', main: 'transfers_pending', extra: ['transfers_overdue'] },
+  { key: 'pockets', main: 'pockets', extra: [] },
+  { key: 'dues', main: 'dues_assessed', extra: ['dues_paid', 'arrears_rate'] },
+  { key: 'learning', main: 'active_learners', extra: ['study_minutes', 'resources'] },
+  { key: 'reelections', main: 'reelections_due', extra: ['reelections_overdue'] },
+];
+
+/** Figures that need attention when above zero (shown in red on the cards). */
+export const ATTENTION = new Set(['transfers_overdue', 'reelections_overdue']);
+
+/** The figures of the organization drill-down (own and subtree values). */
+export const ORGANIZATION_FIGURES = [
+  'members',
+  'full',
+  'probationary',
+  'pipeline',
+  'transfers_pending',
+  'dues_assessed',
+  'dues_paid',
+  'arrears_rate',
+  'active_learners',
+  'study_minutes',
+];
+
+const EMPTY = '—';
+
+/** `1,234`, `12.5%`, `¥1,234.50`; a dash for no value. */
+export function formatFigure(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return EMPTY;
+  if (unit === '%') return `${Number(value.toFixed(1))}%`;
+  if (unit === '¥') {
+    return `¥${value.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  }
+  return value.toLocaleString('zh-CN', { maximumFractionDigits: 1 });
+}
+
+/** The unit of a figure ('' when unknown). */
+export function unitOf(figures: DashboardFigure[], key: string): string {
+  return figures.find((figure) => figure.key === key)?.unit ?? '';
+}
+
+/** Ascending order of two figure values; missing values always sort last. */
+export function compareValues(a: number | null | undefined, b: number | null | undefined): number {
+  const aMissing = a === null || a === undefined;
+  const bMissing = b === null || b === undefined;
+  if (aMissing || bMissing) return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
+  return a - b;
+}
+
+/** A comparator of rows by one figure (for el-table's sort-method). */
+export function byFigure<T extends { figures: FigureValues }>(key: string): (a: T, b: T) => number {
+  return (a, b) => compareValues(a.figures[key], b.figures[key]);
+}
+
+export type SortOrder = 'ascending' | 'descending' | null;
+
+/**
+ * Tenant rows sorted by `name` or `figures.<key>`; rows without a value stay last in both
+ * directions (el-table's own sort would put them first when descending). No order: as given.
+ */
+export function sortRows<T extends { name: string; figures: FigureValues }>(
+  rows: T[],
+  prop: string,
+  order: SortOrder,
+): T[] {
+  if (!order) return rows;
+  const sign = order === 'ascending' ? 1 : -1;
+  if (prop === 'name') return [...rows].sort((a, b) => sign * a.name.localeCompare(b.name, 'zh-CN'));
+  const key = prop.replace(/^figures\./, '');
+  return [...rows].sort((a, b) => {
+    const x = a.figures[key];
+    const y = b.figures[key];
+    const xMissing = x === null || x === undefined;
+    const yMissing = y === null || y === undefined;
+    if (xMissing || yMissing) return compareValues(x, y);
+    return sign * (x - y);
+  });
+}
+
+/** "数据更新于 12 秒前": seconds → the largest whole unit. */
+export function ageParts(seconds: number): { unit: 'seconds' | 'minutes' | 'hours' | 'days'; count: number } {
+  const value = Math.max(0, Math.floor(seconds));
+  if (value < 60) return { unit: 'seconds', count: value };
+  if (value < 3600) return { unit: 'minutes', count: Math.floor(value / 60) };
+  if (value < 86400) return { unit: 'hours', count: Math.floor(value / 3600) };
+  return { unit: 'days', count: Math.floor(value / 86400) };
+}
+
+/** `YYYY-MM` of a date (the month picker's and the API's period). */
+export function periodOf(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
+}
+
+export type OrganizationNode = OrganizationRow & { children?: OrganizationNode[] };
+
+/** The organization rows (in tree order) as a tree for el-table; orphans become roots. */
+export function organizationTree(rows: OrganizationRow[]): OrganizationNode[] {
+  const nodes = new Map<number, OrganizationNode>(rows.map((row) => [row.id, { ...row }]));
+  const roots: OrganizationNode[] = [];
+  for (const row of rows) {
+    const node = nodes.get(row.id)!;
+    const parent = row.parent === null ? undefined : nodes.get(row.parent);
+    if (parent) (parent.children ??= []).push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+/** The snapshot date the annual report defaults to: the last 31 December (today, on 31 December). */
+export function lastYearEnd(today: Date = new Date()): string {
+  const year = today.getMonth() === 11 && today.getDate() === 31 ? today.getFullYear() : today.getFullYear() - 1;
+  return `${year}-12-31`;
+}
+
+/** Table columns grouped under their header band: consecutive columns with the same `group`. */
+export function headerBands<T extends { group: string }>(columns: T[]): { group: string; columns: T[] }[] {
+  const bands: { group: string; columns: T[] }[] = [];
+  for (const column of columns) {
+    const last = bands[bands.length - 1];
+    if (last && column.group && last.group === column.group) last.columns.push(column);
+    else bands.push({ group: column.group, columns: [column] });
+  }
+  return bands;
+}

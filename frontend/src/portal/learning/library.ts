@@ -1,0 +1,49 @@
+/** What the member portal's learning pages share: reader links, covers, heartbeats, labels. */
+import type { RouteLocationRaw } from 'vue-router';
+
+import { api, call } from '@/api/client';
+import type { ResourceKind, SearchRow } from '@/api/types';
+import type { StudyBeat } from '@/shared/learning/useStudyHeartbeat';
+
+export const HEARTBEAT_URL = '/api/v1/learning/study/heartbeats';
+
+export const RESOURCE_KINDS: readonly ResourceKind[] = ['article', 'document', 'gallery', 'video', 'link'];
+
+/** Vant icons per kind (regulation articles included). */
+export const KIND_ICONS: Record<string, string> = {
+  article: 'notes-o',
+  document: 'description',
+  gallery: 'photo-o',
+  video: 'video-o',
+  link: 'link-o',
+  regulation: 'bookmark-o',
+};
+
+/** The cover picture of a resource (the API answers with a redirect to the stored image). */
+export const coverUrl = (uuid: string) => `/api/v1/learning/library/${encodeURIComponent(uuid)}/cover`;
+
+/** Send one study heartbeat for `resource`. */
+export async function sendBeat(resource: string, beat: StudyBeat): Promise<void> {
+  await call(api.POST('/api/v1/learning/study/heartbeats', { body: { resource, ...beat } }));
+}
+
+/** Where a search result opens: the reader, a regulation of this tenant, or nowhere (the group's). */
+export function resultTarget(row: SearchRow): RouteLocationRaw | null {
+  const data = row.data as Record<string, unknown>;
+  if (row.kind === 'regulation') {
+    if (row.source !== 'tenant' || typeof data.regulation !== 'string') return null;
+    return {
+      name: 'learning-regulation',
+      params: { uuid: data.regulation },
+      query: { article: String(data.article ?? '') },
+    };
+  }
+  return typeof data.uuid === 'string' ? { name: 'learning-item', params: { uuid: data.uuid } } : null;
+}
+
+/** Whole minutes of a number of seconds. */
+export const minutesOf = (seconds: number | null | undefined) => Math.floor(Math.max(0, seconds ?? 0) / 60);
+
+/** A progress bar's percentage (0–100) of `value` against `cap`. */
+export const percentOf = (value: number, cap: number) =>
+  cap > 0 ? Math.min(100, Math.round((Math.max(0, value) * 100) / cap)) : 0;
