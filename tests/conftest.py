@@ -132,3 +132,9 @@ def uvicorn_server(platform_world: dict[str, Any]) -> Iterator[LiveServer]:
         yield LiveServer(port)
     finally:
         stop_server(process)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser scenarios run last: they commit their data (a real server must see it), and the
+    tests that count rows, documents or tenants must not find it."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path).replace("\\", "/"))
