@@ -22,8 +22,9 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-media-"))
 STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-objects-"))
 TENANT_LOOKUP_CACHE_SECONDS = 0  # tests change tenant status and expect the next request to see it
 
-# pytest-xdist workers share one Redis: each gets its own key space.
-_WORKER_PREFIX = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# pytest-xdist workers (and concurrent runs told apart by TEST_RUN_ID) share one Redis: each gets
+# its own key space.
+_WORKER_PREFIX = f"test-{os.environ.get('TEST_RUN_ID', '')}{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 # Elasticsearch indices (when ELASTICSEARCH_URL is set) and S3 buckets: one set per worker.
 SEARCH_INDEX_PREFIX = f"pc{_WORKER_PREFIX}-"
 S3_BUCKET_PREFIX = f"pc{_WORKER_PREFIX}"
