@@ -24,6 +24,7 @@ from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
 from tenants.transfers.api import LetterVerificationView, LetterViewSet, TransferViewSet
+from tenants.workbench.api import WorkbenchView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("roles", RoleAssignmentViewSet, basename="role")
@@ -49,6 +50,7 @@ urlpatterns = [
     *common,
     path("api/v1/settings", TenantSettingsView.as_view(), name="tenant-settings"),
     path("api/v1/annual-report", AnnualReportView.as_view(), name="annual-report"),
+    path("api/v1/workbench", WorkbenchView.as_view(), name="workbench"),
     path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),

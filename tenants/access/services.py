@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from partycloud.tenancy.models import PartyCommittee, TenantAccess
 from tenants.access.models import RoleAssignment, TenantRole
 
 ROLE_MANAGERS = frozenset({TenantRole.TENANT_ADMIN})
+
+_M = TypeVar("_M", bound=Model)
 
 
 def current_tenant() -> PartyCommittee:
@@ -83,17 +86,44 @@ def scope_roots(user: Any, roles: frozenset[str] | set[str]) -> list[int] | None
     return [scope for scope in scopes if scope is not None]
 
 
-def scope_filter(user: Any, roles: frozenset[str] | set[str], path_field: str = "organization__path") -> Q | None:
-    """A queryset filter to the organizations ``user`` covers with ``roles``; None: the whole tenant."""
+@dataclass(frozen=True)
+class Scope:
+    """The organization subtrees a user covers, by their paths; ``paths`` None is the whole tenant.
+    Domains filter their own records with it, so no domain reads another's role table."""
+
+    paths: tuple[str, ...] | None
+
+    @property
+    def whole_tenant(self) -> bool:
+        return self.paths is None
+
+    def filter(self, path_field: str = "organization__path") -> Q | None:
+        """A queryset filter to the covered organizations; None: no filter (the whole tenant)."""
+        if self.paths is None:
+            return None
+        scope = Q(pk__in=[])
+        for path in self.paths:
+            scope |= Q(**{f"{path_field}__startswith": path})
+        return scope
+
+    def apply(self, queryset: QuerySet[_M], path_field: str = "organization__path") -> QuerySet[_M]:
+        condition = self.filter(path_field)
+        return queryset if condition is None else queryset.filter(condition)
+
+
+def user_scope(user: Any, roles: frozenset[str] | set[str]) -> Scope:
+    """The subtrees ``user`` covers with ``roles`` (empty when they hold none of them)."""
     roots = scope_roots(user, roles)
     if roots is None:
-        return None
+        return Scope(None)
     from tenants.organizations.models import Organization
 
-    scope = Q(pk__in=[])
-    for path in Organization.objects.filter(pk__in=roots).values_list("path", flat=True):
-        scope |= Q(**{f"{path_field}__startswith": path})
-    return scope
+    return Scope(tuple(Organization.objects.filter(pk__in=roots).values_list("path", flat=True)))
+
+
+def scope_filter(user: Any, roles: frozenset[str] | set[str], path_field: str = "organization__path") -> Q | None:
+    """A queryset filter to the organizations ``user`` covers with ``roles``; None: the whole tenant."""
+    return user_scope(user, roles).filter(path_field)
 
 
 def check_covers(

@@ -27,6 +27,7 @@ from partycloud.accounts.services import (
     do_register,
     do_revoke_group_role,
     group_roles,
+    tenant_capabilities,
 )
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
@@ -68,6 +69,9 @@ class CurrentTenantSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     slug = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
+    capabilities = serializers.ListField(
+        child=serializers.CharField(), help_text="The console pages the roles here open (menu and route guard)"
+    )
     locale = serializers.CharField()
 
 
@@ -102,11 +106,13 @@ def me_payload(user: User) -> dict[str, Any]:
     current = None
     if tenant is not None and tenant.schema_name != "public":
         here = next((t for t in tenants if t["id"] == tenant.pk), None)
+        roles = here["roles"] if here else []
         current = {
             "id": tenant.pk,
             "name": tenant.title,
             "slug": tenant.slug,
-            "roles": here["roles"] if here else [],
+            "roles": roles,
+            "capabilities": tenant_capabilities(roles),
             "locale": tenant.locale,
         }
     return {

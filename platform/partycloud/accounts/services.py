@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -205,3 +206,24 @@ def do_revoke_group_role(grant: GroupRole, *, actor: Any = None, request: HttpRe
         request=request,
     )
     grant.delete()
+
+
+# ---------------------------------------------------------------- tenant capabilities
+
+
+# Which console pages a user's roles in a tenant open. Roles are tenant data (``tenants.access``,
+# a higher floor), so that app registers the resolver at start-up; until then nothing is open.
+def _no_capabilities(roles: Iterable[str]) -> list[str]:
+    return []
+
+
+_tenant_capabilities: Callable[[Iterable[str]], list[str]] = _no_capabilities
+
+
+def register_tenant_capabilities(resolver: Callable[[Iterable[str]], list[str]]) -> None:
+    global _tenant_capabilities
+    _tenant_capabilities = resolver
+
+
+def tenant_capabilities(roles: Iterable[str]) -> list[str]:
+    return _tenant_capabilities(roles)

@@ -61,6 +61,7 @@ TENANT_APPS = [
     "tenants.transfers",
     "tenants.dues",
     "tenants.development",
+    "tenants.workbench",
     "services.storage",
     "tenants.learning",
     # Last: its triggers watch the tables of the apps above.

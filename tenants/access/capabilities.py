@@ -1,0 +1,43 @@
+"""What each tenant role may use in the admin console: one table, read by ``/me`` (the console
+builds its menu and route guard from it) and checked against the APIs by tests/test_workbench.py.
+
+A capability names a console page. It is given when the user holds one of its roles, at any
+scope: a branch secretary opens 党员管理 and sees their subtree there (the APIs scope the data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tenants.access.models import TenantRole
+
+ADMIN = TenantRole.TENANT_ADMIN
+SECRETARY = TenantRole.SECRETARY
+COMMITTEE = TenantRole.COMMITTEE_MEMBER
+INSPECTOR = TenantRole.DISCIPLINE_INSPECTOR
+
+# Who works on the organizations they cover: the tenant admin everywhere, secretaries and
+# committee members in their subtree (the APIs' EDITORS / HANDLERS).
+ORGANIZATION_WORKERS = frozenset({ADMIN, SECRETARY, COMMITTEE})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "workbench": ORGANIZATION_WORKERS,
+    "organizations": ORGANIZATION_WORKERS,
+    "members": ORGANIZATION_WORKERS,
+    "member_imports": frozenset({ADMIN}),
+    "transfers": ORGANIZATION_WORKERS,
+    "development": ORGANIZATION_WORKERS,
+    "dues": ORGANIZATION_WORKERS,
+    "annual_report": frozenset({ADMIN, INSPECTOR}),  # read-only: the inspector checks the figures
+    "learning": frozenset({ADMIN}),
+    "pocket_members": frozenset({ADMIN}),
+    "settings": frozenset({ADMIN}),
+    "roles": frozenset({ADMIN}),
+    "audit": frozenset({ADMIN, INSPECTOR}),
+}
+
+
+def capabilities_of(roles: Iterable[str]) -> list[str]:
+    """The console pages ``roles`` open, in the menu's order."""
+    held = set(roles)
+    return [name for name, allowed in CAPABILITIES.items() if held & allowed]

@@ -1,0 +1,71 @@
+"""Development's part of the console's home: deadlines of open cases, the pipeline by stage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from partycloud.core.workbench import Figure, Link, Todo
+from tenants.access.services import Scope
+from tenants.development.models import DevelopmentCase, Stage
+from tenants.development.services import deadlines
+
+# Deadlines further out than this are not yet a to-do (the development page lists them all).
+HORIZON_DAYS = 30
+OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.ADMISSION, Stage.PROBATION)
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "talk_due": _("Talk with the applicant"),
+        "review_due": _("Half-yearly review of the activist"),
+        "approval_window": _("Higher committee's approval of the admission"),
+        "probation_ends": _("Probation ends: confirmation due"),
+    }
+
+
+def todos(scope: Scope, today: date) -> list[Todo]:
+    titles = _titles()
+    cases = scope.apply(DevelopmentCase.objects.filter(stage__in=OPEN_STAGES)).select_related("organization")
+    return [
+        Todo(
+            kind=f"development.{item['code']}",
+            module="development",
+            title=titles.get(item["code"], item["label"]),
+            subject=case.name,
+            organization=case.organization.name,
+            due_on=item["due_on"],
+            link=Link(f"/development/{case.pk}"),
+        )
+        for case in cases
+        for item in deadlines(case, today)
+        if item["due_on"] <= today + timedelta(days=HORIZON_DAYS)
+    ]
+
+
+def figures(scope: Scope, month: date) -> list[Figure]:
+    counts = dict(
+        scope.apply(DevelopmentCase.objects.filter(stage__in=OPEN_STAGES))
+        .values_list("stage")
+        .annotate(count=Count("id"))
+        .values_list("stage", "count")
+    )
+    labels = {
+        Stage.APPLICANT: _("Applicants"),
+        Stage.ACTIVIST: _("Activists"),
+        Stage.CANDIDATE: _("Candidates"),
+        Stage.ADMISSION: _("Being admitted"),
+        Stage.PROBATION: _("On probation (development)"),
+    }
+    return [
+        Figure(
+            key=f"development.{stage}",
+            module="development",
+            label=label,
+            value=counts.get(stage, 0),
+            link=Link("/development"),
+        )
+        for stage, label in labels.items()
+    ]

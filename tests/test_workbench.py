@@ -1,0 +1,280 @@
+"""The console's home (工作台): to-dos from every module sorted by deadline, the month's figures,
+the caller's scope, refusals and isolation; and the console capabilities agree with the APIs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from partycloud.accounts.models import User
+from tenants.access.capabilities import CAPABILITIES
+from tenants.access.models import TenantRole
+from tenants.access.services import do_assign_role
+from tenants.development.services import do_open_case
+from tenants.dues.assessments import do_assess_month, do_record_payment, do_request_exemption, first_of_month
+from tenants.dues.models import DuesBase
+from tenants.learning.models import StudyDay
+from tenants.members.models import ImportStatus, Member, MemberImport
+from tenants.members.services import do_create_member
+from tenants.organizations.models import Organization
+from tenants.organizations.services import do_create_organization
+from tenants.transfers.models import Transfer
+from tenants.transfers.services import do_request_transfer
+from tests.conftest import TenantWorld, api
+from tests.factories import UserFactory, make_id_card
+from tests.isolation import Endpoint, assert_tenant_isolated
+
+
+def months_back(today: date, count: int) -> date:
+    month = first_of_month(today)
+    for _ in range(count):
+        month = first_of_month(month - timedelta(days=1))
+    return month
+
+
+@dataclass
+class Scenario:
+    today: date
+    first: Organization
+    second: Organization
+    first_secretary: User
+    members: dict[str, Member]
+
+
+def member(branch: Organization, name: str, **extra: Any) -> Member:
+    data = {"name": name, "gender": "male", "joined_on": date(2012, 7, 1), "confirmed_on": date(2013, 7, 1),
+            "membership": "full", "dues_category": "employee", "organization": branch, **extra}  # fmt: skip
+    return do_create_member(data, id_card_number=make_id_card())
+
+
+@pytest.fixture
+def scenario(tenant_a: TenantWorld, tenant_b: TenantWorld) -> Scenario:
+    """Two branches with something to do in every module; a secretary scoped to the first."""
+    today = timezone.localdate()
+    with tenant_b.tenant:
+        do_create_organization(kind="committee", name="乙党委")
+    with tenant_a.tenant:
+        committee = do_create_organization(kind="committee", name="甲党委")
+        first = do_create_organization(kind="branch", name="第一党支部", parent=committee)
+        second = do_create_organization(kind="branch", name="第二党支部", parent=committee)
+        # 换届: the first branch's term ends in 20 days, the second's in two years.
+        Organization.objects.filter(pk=first.pk).update(
+            term_started_on=today.replace(year=today.year - 3) + timedelta(days=20)
+        )
+        Organization.objects.filter(pk=second.pk).update(term_started_on=today.replace(year=today.year - 1))
+        members = {
+            "zhang": member(first, "张明"),
+            "li": member(first, "李华", membership="probationary", confirmed_on=None, joined_on=today - timedelta(days=90)),
+            "wang": member(second, "王强"),
+            "zhao": member(second, "赵敏"),
+            "sun": member(second, "孙丽"),
+        }  # fmt: skip
+        # Development: applications 20 days ago in each branch; the talk is due within a month.
+        for branch, name in ((first, "陈晓"), (second, "周杰")):
+            do_open_case(
+                name=name, gender="female", id_card_number=make_id_card("19980305"), organization=branch,
+                applied_on=today - timedelta(days=20),
+            )  # fmt: skip
+        # Transfers: 王强 moves into the first branch (its secretary accepts); 赵敏 left for
+        # tenant B long ago and B has not received her (overdue on our side).
+        do_request_transfer(members["wang"], to_organization=first)
+        outgoing = do_request_transfer(members["zhao"], to_tenant=tenant_b.tenant)
+        Transfer.objects.filter(pk=outgoing.pk).update(valid_until=today - timedelta(days=5))
+        # Dues: 孙丽 has not paid for three months, 张明 has paid; 张明's reduction waits for approval.
+        for name in ("sun", "zhang"):
+            DuesBase.objects.create(
+                member=members[name], amount=Decimal("6000.00"), effective_from=months_back(today, 3)
+            )
+        for back in (2, 1, 0):
+            do_assess_month(months_back(today, back))
+        do_record_payment(members["zhang"], [months_back(today, back) for back in (2, 1, 0)])
+        do_request_exemption(
+            members["zhang"], first_month=first_of_month(today), last_month=first_of_month(today), reason="大病住院",
+            reduced_amount=Decimal("1.00"),
+        )  # fmt: skip
+        # An import that failed today.
+        MemberImport.objects.create(filename="党员名册.xlsx", content=b"", status=ImportStatus.FAILED, error_count=2)
+        secretary = UserFactory(name="第一支部书记")
+        do_assign_role(user=secretary, role=TenantRole.SECRETARY, organization_id=first.pk)
+        # Study time this month: 张明 (first branch) read 30 minutes; someone outside both branches 10.
+        reader = UserFactory(name="张明")
+        Member.objects.filter(pk=members["zhang"].pk).update(user=reader)
+        StudyDay.objects.create(user=reader, day=today, reading_seconds=1800)
+        StudyDay.objects.create(user=UserFactory(), day=today, video_seconds=600)
+    return Scenario(today, first, second, secretary, members)
+
+
+def kinds(body: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(todo["kind"], todo["subject"]) for todo in body["todos"]]
+
+
+def figures(body: dict[str, Any]) -> dict[str, Any]:
+    return {figure["key"]: figure["value"] for figure in body["figures"]}
+
+
+def test_the_tenant_admin_sees_every_module_due_soonest_first(tenant_a: TenantWorld, scenario: Scenario):
+    response = api(tenant_a.host, tenant_a.admin).get("/api/v1/workbench")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["whole_tenant"] is True
+    assert sorted(kinds(body)) == sorted([
+        ("development.talk_due", "陈晓"),
+        ("development.talk_due", "周杰"),
+        ("transfers.awaiting_acceptance", "王强"),
+        ("transfers.overdue", "赵敏"),
+        ("dues.exemption_pending", "张明"),
+        ("dues.arrears_warning", "孙丽"),
+        ("organizations.re_election_due", "第一党支部"),
+        ("members.import_failed", "党员名册.xlsx"),
+    ])  # fmt: skip
+    # Overdue first, then what is due now (undated), then by days left.
+    todos = body["todos"]
+    assert todos[0]["kind"] == "transfers.overdue"
+    assert todos[0]["overdue"] is True
+    assert todos[0]["days_left"] == -5
+    effective = [todo["due_on"] or body["today"] for todo in todos]
+    assert effective == sorted(effective)
+    assert {todo["kind"] for todo in todos[1:4]} == {
+        "dues.exemption_pending", "dues.arrears_warning", "members.import_failed"
+    }  # fmt: skip
+    by_kind = {todo["kind"]: todo for todo in todos}
+    # Each links to the page where it is done, in Chinese.
+    talk = next(todo for todo in todos if todo["subject"] == "陈晓")
+    assert talk["title"] == "与入党申请人谈话"
+    assert talk["link"]["path"].startswith("/development/")
+    assert by_kind["transfers.awaiting_acceptance"]["link"] == {
+        "path": "/transfers", "query": {"kind": "within", "status": "pending"}
+    }  # fmt: skip
+    assert by_kind["dues.arrears_warning"]["link"] == {"path": "/dues", "query": {"tab": "arrears"}}
+    assert by_kind["dues.arrears_warning"]["title"] == "已连续 3 个月未缴纳党费"
+    assert by_kind["dues.exemption_pending"]["link"] == {"path": "/dues", "query": {"tab": "exemptions"}}
+    assert by_kind["organizations.re_election_due"]["days_left"] == 20
+    assert by_kind["members.import_failed"]["detail"] == "2 行有错误"
+    numbers = figures(body)
+    assert (numbers["members.total"], numbers["members.probationary"], numbers["organizations.total"]) == (5, 1, 3)
+    assert numbers["development.applicant"] == 2
+    assert numbers["transfers.pending"] == 2
+    assert Decimal(str(numbers["dues.assessed"])) == Decimal("2") * Decimal("90.00")  # 6000 × 1.5 % each
+    assert Decimal(str(numbers["dues.paid"])) == Decimal("90.00")
+    assert numbers["learning.study_minutes"] == 40
+
+
+def test_english_titles_follow_accept_language(tenant_a: TenantWorld, scenario: Scenario):
+    body = api(tenant_a.host, tenant_a.admin, language="en").get("/api/v1/workbench").json()
+    titles = {todo["kind"]: todo["title"] for todo in body["todos"]}
+    assert titles["transfers.awaiting_acceptance"] == "Transfer awaiting acceptance"
+    assert {figure["label"] for figure in body["figures"]} >= {"Party members", "Study minutes this month"}
+
+
+def test_a_branch_secretary_sees_their_subtree_only(tenant_a: TenantWorld, scenario: Scenario):
+    body = api(tenant_a.host, scenario.first_secretary).get("/api/v1/workbench").json()
+    assert (body["whole_tenant"], body["scope"]) == (False, ["第一党支部"])
+    # Their case, the transfer their branch receives, the term ending; not the second branch's
+    # case, arrears or outgoing transfer, nor what only the tenant admin decides (reductions, imports).
+    assert sorted(kinds(body)) == sorted([
+        ("development.talk_due", "陈晓"),
+        ("transfers.awaiting_acceptance", "王强"),
+        ("organizations.re_election_due", "第一党支部"),
+    ])  # fmt: skip
+    numbers = figures(body)
+    assert (numbers["members.total"], numbers["organizations.total"], numbers["development.applicant"]) == (2, 1, 1)
+    assert numbers["transfers.pending"] == 1
+    assert numbers["learning.study_minutes"] == 30  # 张明 studies in the first branch
+
+
+def test_the_secretary_of_the_other_branch_sees_its_arrears_and_overdue_transfer(
+    tenant_a: TenantWorld, scenario: Scenario
+):
+    with tenant_a.tenant:
+        secretary = UserFactory()
+        do_assign_role(user=secretary, role=TenantRole.COMMITTEE_MEMBER, organization_id=scenario.second.pk)
+    body = api(tenant_a.host, secretary).get("/api/v1/workbench").json()
+    assert sorted(kinds(body)) == sorted([
+        ("development.talk_due", "周杰"),
+        ("transfers.overdue", "赵敏"),
+        ("dues.arrears_warning", "孙丽"),
+    ])  # fmt: skip
+
+
+def test_arrears_of_six_months_start_the_self_withdrawal_procedure(tenant_a: TenantWorld, scenario: Scenario):
+    with tenant_a.tenant:
+        DuesBase.objects.filter(member=scenario.members["sun"]).update(effective_from=months_back(scenario.today, 6))
+        for back in (5, 4, 3):
+            do_assess_month(months_back(scenario.today, back))
+    body = api(tenant_a.host, tenant_a.admin).get("/api/v1/workbench").json()
+    arrears = [todo for todo in body["todos"] if todo["module"] == "dues" and todo["subject"] == "孙丽"]
+    assert [(todo["kind"], todo["since"]) for todo in arrears] == [
+        ("dues.arrears_withdrawal", months_back(scenario.today, 5).isoformat())
+    ]
+    assert "6" in arrears[0]["title"]
+    assert "自行脱党" in arrears[0]["title"]
+
+
+def test_members_and_inspectors_are_refused_and_the_portal_is_theirs(tenant_a: TenantWorld, scenario: Scenario):
+    for user in (tenant_a.member, tenant_a.inspector):
+        response = api(tenant_a.host, user).get("/api/v1/workbench")
+        assert response.status_code == 403, response.json()
+    assert api(tenant_a.host).get("/api/v1/workbench").status_code == 401
+
+
+def test_the_workbench_is_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, scenario: Scenario):
+    assert_tenant_isolated(
+        Endpoint("/api/v1/workbench", change=None, deletable=False), owner=tenant_a, outsider=tenant_b
+    )
+    # B's admin on B's host sees B's workbench: only the transfer B must receive, nothing of A's.
+    body = api(tenant_b.host, tenant_b.admin).get("/api/v1/workbench").json()
+    assert kinds(body) == [("transfers.awaiting_acceptance", "赵敏")]
+    assert figures(body)["members.total"] == 0
+
+
+# The API that backs each console page: a capability in /me must open it, and a role the
+# API refuses must not see the page in the menu.
+PAGE_ENDPOINTS = {
+    "workbench": "/api/v1/workbench",
+    "organizations": "/api/v1/organizations",
+    "members": "/api/v1/members",
+    "member_imports": "/api/v1/member-imports",
+    "transfers": "/api/v1/transfers",
+    "development": "/api/v1/development/cases",
+    "dues": "/api/v1/dues/assessments",
+    "annual_report": "/api/v1/annual-report",
+    "learning": "/api/v1/learning/resources",
+    "pocket_members": "/api/v1/pocket-members",
+    "settings": "/api/v1/settings",
+    "roles": "/api/v1/roles",
+    "audit": "/api/v1/audit-events",
+}
+
+
+def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: TenantWorld, scenario: Scenario):
+    assert set(PAGE_ENDPOINTS) == set(CAPABILITIES)
+    users = {
+        "tenant_admin": tenant_a.admin,
+        "branch secretary": scenario.first_secretary,
+        "inspector": tenant_a.inspector,
+        "member": tenant_a.member,
+    }
+    seen = {}
+    for label, user in users.items():
+        client = api(tenant_a.host, user)
+        capabilities = client.get("/api/v1/me").json()["current_tenant"]["capabilities"]
+        seen[label] = capabilities
+        for page, url in PAGE_ENDPOINTS.items():
+            if page in capabilities:
+                status = client.get(url).status_code
+                assert status == 200, f"{label} has {page} but {url} answers {status}"
+    assert seen["tenant_admin"] == list(CAPABILITIES)
+    assert seen["branch secretary"] == ["workbench", "organizations", "members", "transfers", "development", "dues"]
+    assert seen["inspector"] == ["annual_report", "audit"]
+    assert seen["member"] == []
+    # The pages a role lacks are refused by their API (a menu never hides what the API would allow
+    # the role to change): imports, roles, settings changes.
+    secretary = api(tenant_a.host, scenario.first_secretary)
+    assert secretary.get("/api/v1/member-imports").status_code == 403
+    assert secretary.get("/api/v1/roles").status_code == 403
+    assert secretary.patch("/api/v1/settings", {"name": "x"}, format="json").status_code == 403
