@@ -225,3 +225,14 @@ def rebuild_tenant_access_index() -> int:
         after = TenantAccess.objects.filter(tenant=tenant, user_id=user_id).values_list("roles", flat=True).first()
         fixed += before != after
     return fixed
+
+
+def holders_scoped_to(role: str, organization_ids: list[int]) -> dict[int, list[User]]:
+    """Who holds ``role`` scoped exactly to each organization (the org tree shows its secretary)."""
+    found: dict[int, list[User]] = {}
+    for assignment in RoleAssignment.objects.filter(role=role, organization_id__in=organization_ids).select_related(
+        "user"
+    ):
+        assert assignment.organization_id is not None
+        found.setdefault(assignment.organization_id, []).append(assignment.user)
+    return found

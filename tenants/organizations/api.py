@@ -26,6 +26,7 @@ from tenants.access.models import TenantRole
 from tenants.access.permissions import IsTenantUser
 from tenants.access.services import user_covers
 from tenants.organizations.models import Organization, OrganizationEvent, OrganizationKind
+from tenants.organizations.secretaries import secretary_names
 from tenants.organizations.services import (
     do_create_organization,
     do_merge_organization,
@@ -50,6 +51,9 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     children_count = serializers.IntegerField(read_only=True, default=0)
     full_members = serializers.IntegerField(read_only=True, default=0)
     warnings = serializers.SerializerMethodField()
+    secretary_name = serializers.SerializerMethodField(
+        help_text="书记: recorded, else the scoped role, else the committee"
+    )
 
     class Meta:
         model = Organization
@@ -57,12 +61,24 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
             "id", "parent", "kind", "kind_label", "name", "short_name", "depth", "established_on",
             "secretary", "secretary_id", "term_started_on", "term_years", "re_election_due_on",
             "is_active", "merged_into", "children_count", "full_members", "warnings", "created_at",
+            "secretary_name",
         ]  # fmt: skip
         read_only_fields = ["depth", "is_active", "merged_into", "created_at"]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
     def get_warnings(self, organization: Organization) -> list[dict[str, str]]:
         return organization_warnings(organization, getattr(organization, "full_members", 0))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_secretary_name(self, organization: Organization) -> str | None:
+        # Looked up once for the whole page (the list shares the root serializer's context).
+        names = self.context.get("_secretaries")
+        if names is None:
+            instance = self.root.instance
+            rows = list(instance) if isinstance(instance, list | QuerySet) else [organization]
+            names = self.context["_secretaries"] = secretary_names(rows)
+        found = names.get(organization.pk)
+        return found["name"] if found else None
 
 
 class TargetSerializer(serializers.Serializer[Any]):

@@ -2688,6 +2688,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description To-dos with deadlines from every module (soonest first) and this month's key figures,
+         *     for the organizations the caller covers (a branch secretary: their subtree).
+         */
+        get: operations["workbench_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3047,6 +3067,8 @@ export interface components {
             name: string;
             slug: string;
             roles: string[];
+            /** @description The console pages the roles here open (menu and route guard) */
+            capabilities: string[];
             locale: string;
         };
         Dashboard: {
@@ -3757,6 +3779,8 @@ export interface components {
             }[];
             /** Format: date-time */
             readonly created_at: string;
+            /** @description 书记: recorded, else the scoped role, else the committee */
+            readonly secretary_name: string | null;
         };
         /**
          * @description * `committee` - 党委
@@ -5271,6 +5295,55 @@ export interface components {
             /** Format: date */
             paid_on: string;
             note?: string;
+        };
+        Workbench: {
+            /** Format: date */
+            today: string;
+            /** Format: date */
+            month: string;
+            whole_tenant: boolean;
+            /** @description the organizations a scoped role covers */
+            scope: string[];
+            todos: components["schemas"]["WorkbenchTodo"][];
+            figures: components["schemas"]["WorkbenchFigure"][];
+        };
+        WorkbenchFigure: {
+            key: string;
+            module: string;
+            label: string;
+            /** Format: double */
+            value: number;
+            /** @description '' (a count), yuan or minutes */
+            unit: string;
+            link: components["schemas"]["WorkbenchLink"] | null;
+        };
+        WorkbenchLink: {
+            /** @description console route, e.g. /development/12 */
+            path: string;
+            query: {
+                [key: string]: string;
+            };
+        };
+        WorkbenchTodo: {
+            /** @description stable code, module.what (e.g. transfers.awaiting_acceptance) */
+            kind: string;
+            module: string;
+            /** @description what to do, in the request's language */
+            title: string;
+            /** @description whom or what: a member's, case's or organization's name */
+            subject: string;
+            organization: string;
+            detail: string;
+            /**
+             * Format: date
+             * @description deadline; null: due now
+             */
+            due_on: string | null;
+            /** Format: date */
+            since: string | null;
+            days_left: number | null;
+            overdue: boolean;
+            link: components["schemas"]["WorkbenchLink"];
         };
     };
     responses: never;
@@ -10218,6 +10291,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UploadPartUrls"];
+                };
+            };
+        };
+    };
+    workbench_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workbench"];
                 };
             };
         };

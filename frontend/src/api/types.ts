@@ -20,14 +20,36 @@ export type AuditAction = AuditEvent['action'];
 export type TenantSettings = Schemas['TenantSettings'];
 export type AppLocaleCode = NonNullable<TenantSettings['locale']>;
 
+/** A console page the caller's roles open in this tenant (`tenants/access/capabilities.py`). */
+export type TenantCapability =
+  | 'workbench'
+  | 'organizations'
+  | 'members'
+  | 'member_imports'
+  | 'transfers'
+  | 'development'
+  | 'dues'
+  | 'annual_report'
+  | 'learning'
+  | 'pocket_members'
+  | 'settings'
+  | 'roles'
+  | 'audit';
+
 /** `/me`'s `current_tenant` (the schema has it as a free-form object). */
 export interface CurrentTenant {
   id: number;
   name: string;
   slug: string;
   roles: TenantRole[];
+  capabilities: TenantCapability[];
   locale: AppLocaleCode;
 }
+
+export type Workbench = Schemas['Workbench'];
+export type WorkbenchTodo = Schemas['WorkbenchTodo'];
+export type WorkbenchFigure = Schemas['WorkbenchFigure'];
+export type WorkbenchLink = Schemas['WorkbenchLink'];
 
 /** `/site` (the schema lacks `locale`). */
 export interface SiteInfo {

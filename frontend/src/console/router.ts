@@ -1,10 +1,12 @@
+import type { TenantCapability } from '@/api/types';
 import { createAppRouter } from '@/shared/router';
 import { useSessionStore } from '@/stores/session';
 
+import { homeFor } from './capabilities';
+
 type Session = ReturnType<typeof useSessionStore>;
-const admin = (session: Session) => session.hasTenantRole('tenant_admin');
-// Discipline inspectors read the audit log (the API lets them); only admins change anything.
-const auditor = (session: Session) => session.hasTenantRole('tenant_admin', 'discipline_inspector');
+// A page opens for the roles the server's capability table gives it (the menu asks the same).
+const can = (capability: TenantCapability) => (session: Session) => session.can(capability);
 
 /** The admin console on a tenant host, under /console (Django serves console.html there). */
 export const router = createAppRouter({
@@ -17,89 +19,96 @@ export const router = createAppRouter({
       component: () => import('./ConsoleLayout.vue'),
       children: [
         {
-          // Runs after the global guard has restored the session: inspectors only see the audit log.
+          // Runs after the global guard has restored the session: the workbench for those who work
+          // on organizations, the audit log for inspectors, "no access" (with a way to the portal) for members.
           path: '',
           name: 'home',
-          component: () => import('./views/SettingsView.vue'),
-          beforeEnter: () => ({ name: admin(useSessionStore()) ? 'settings' : 'audit' }),
+          component: () => import('./views/WorkbenchView.vue'),
+          beforeEnter: () => homeFor(useSessionStore().capabilities) ?? { name: 'forbidden' },
+        },
+        {
+          path: 'workbench',
+          name: 'workbench',
+          component: () => import('./views/WorkbenchView.vue'),
+          meta: { allow: can('workbench'), title: 'console.workbench.title' },
         },
         {
           path: 'settings',
           name: 'settings',
           component: () => import('./views/SettingsView.vue'),
-          meta: { allow: admin, title: 'console.nav.settings' },
+          meta: { allow: can('settings'), title: 'console.nav.settings' },
         },
         {
           path: 'roles',
           name: 'roles',
           component: () => import('./views/RolesView.vue'),
-          meta: { allow: admin, title: 'console.nav.roles' },
+          meta: { allow: can('roles'), title: 'console.nav.roles' },
         },
         {
           path: 'audit',
           name: 'audit',
           component: () => import('./views/AuditView.vue'),
-          meta: { allow: auditor, title: 'console.nav.audit' },
+          meta: { allow: can('audit'), title: 'console.nav.audit' },
         },
         {
           path: 'organizations',
           name: 'organizations',
           component: () => import('./views/OrganizationsView.vue'),
-          meta: { allow: admin, title: 'console.nav.organizations' },
+          meta: { allow: can('organizations'), title: 'console.nav.organizations' },
         },
         {
           path: 'members',
           name: 'members',
           component: () => import('./views/MembersView.vue'),
-          meta: { allow: admin, title: 'console.nav.members' },
+          meta: { allow: can('members'), title: 'console.nav.members' },
         },
         {
           path: 'members/import',
           name: 'member-imports',
           component: () => import('./views/ImportView.vue'),
-          meta: { allow: admin, title: 'console.nav.imports' },
+          meta: { allow: can('member_imports'), title: 'console.nav.imports' },
         },
         {
           path: 'transfers',
           name: 'transfers',
           component: () => import('./views/TransfersView.vue'),
-          meta: { allow: admin, title: 'console.nav.transfers' },
+          meta: { allow: can('transfers'), title: 'console.nav.transfers' },
         },
         {
           path: 'development',
           name: 'development',
           component: () => import('./views/DevelopmentView.vue'),
-          meta: { allow: admin, title: 'console.nav.development' },
+          meta: { allow: can('development'), title: 'console.nav.development' },
         },
         {
           path: 'development/:id(\\d+)',
           name: 'development-case',
           component: () => import('./views/DevelopmentCaseView.vue'),
-          meta: { allow: admin, title: 'console.development.caseTitle' },
+          meta: { allow: can('development'), title: 'console.development.caseTitle' },
         },
         {
           path: 'dues',
           name: 'dues',
           component: () => import('./views/DuesView.vue'),
-          meta: { allow: admin, title: 'console.nav.dues' },
+          meta: { allow: can('dues'), title: 'console.nav.dues' },
         },
         {
           path: 'learning',
           name: 'learning',
           component: () => import('./views/LearningView.vue'),
-          meta: { allow: admin, title: 'console.nav.learning' },
+          meta: { allow: can('learning'), title: 'console.nav.learning' },
         },
         {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),
-          meta: { allow: admin, title: 'dashboard.nav.annualReport' },
+          meta: { allow: can('annual_report'), title: 'dashboard.nav.annualReport' },
         },
         {
           path: 'pocket-members',
           name: 'pocket-members',
           component: () => import('./views/PocketMembersView.vue'),
-          meta: { allow: admin, title: 'console.nav.pocket' },
+          meta: { allow: can('pocket_members'), title: 'console.nav.pocket' },
         },
         // Old bookmarks of the placeholders.
         { path: 'soon/:module(organizations|members)', redirect: (to) => `/${String(to.params.module)}` },

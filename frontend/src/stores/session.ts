@@ -3,7 +3,7 @@ import { computed, ref } from 'vue';
 
 import { api, call, ensureCsrfCookie } from '@/api/client';
 import { ApiError } from '@/api/errors';
-import type { Me, SiteInfo, TenantRole } from '@/api/types';
+import type { Me, SiteInfo, TenantCapability, TenantRole } from '@/api/types';
 import { adoptSiteLocale } from '@/i18n';
 
 /** Who is signed in (from `/me`) and where we are (from `/site`). Shared by the three apps. */
@@ -14,11 +14,17 @@ export const useSessionStore = defineStore('session', () => {
 
   const groupRoles = computed(() => me.value?.group_roles ?? []);
   const tenantRoles = computed<TenantRole[]>(() => me.value?.current_tenant?.roles ?? []);
+  const capabilities = computed<TenantCapability[]>(() => me.value?.current_tenant?.capabilities ?? []);
   const isGroupAdmin = computed(() => groupRoles.value.includes('group_admin'));
   const isGroupStaff = computed(() => isGroupAdmin.value || groupRoles.value.includes('group_viewer'));
 
   function hasTenantRole(...roles: TenantRole[]): boolean {
     return roles.some((role) => tenantRoles.value.includes(role));
+  }
+
+  /** Whether the caller's roles here open a console page (the menu and the route guard ask this). */
+  function can(capability: TenantCapability): boolean {
+    return capabilities.value.includes(capability);
   }
 
   /** The login page's title; failures leave it empty (the page still works). */
@@ -80,6 +86,8 @@ export const useSessionStore = defineStore('session', () => {
     isGroupAdmin,
     isGroupStaff,
     hasTenantRole,
+    capabilities,
+    can,
     loadSite,
     restore,
     login,

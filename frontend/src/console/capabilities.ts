@@ -1,0 +1,57 @@
+import {
+  Document,
+  Flag,
+  Histogram,
+  House,
+  LocationInformation,
+  Money,
+  OfficeBuilding,
+  Reading,
+  Setting,
+  Sort,
+  Upload,
+  User,
+  UserFilled,
+} from '@element-plus/icons-vue';
+import type { Component } from 'vue';
+
+import type { TenantCapability } from '@/api/types';
+
+/** One console page in the menu: where it is, which capability opens it, its label and icon. */
+export interface ConsolePage {
+  to: string;
+  capability: TenantCapability;
+  label: string;
+  icon: Component;
+}
+
+/**
+ * The console's pages in menu order. Which ones a user sees comes from the capabilities of
+ * their roles here (`/me` → `current_tenant.capabilities`, one table on the server), so the
+ * menu, the route guard and the APIs agree.
+ */
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  { to: '/workbench', capability: 'workbench', label: 'console.workbench.title', icon: House },
+  { to: '/organizations', capability: 'organizations', label: 'console.nav.organizations', icon: OfficeBuilding },
+  { to: '/members', capability: 'members', label: 'console.nav.members', icon: UserFilled },
+  { to: '/members/import', capability: 'member_imports', label: 'console.nav.imports', icon: Upload },
+  { to: '/transfers', capability: 'transfers', label: 'console.nav.transfers', icon: Sort },
+  { to: '/development', capability: 'development', label: 'console.nav.development', icon: Flag },
+  { to: '/dues', capability: 'dues', label: 'console.nav.dues', icon: Money },
+  { to: '/annual-report', capability: 'annual_report', label: 'dashboard.nav.annualReport', icon: Histogram },
+  { to: '/learning', capability: 'learning', label: 'console.nav.learning', icon: Reading },
+  { to: '/pocket-members', capability: 'pocket_members', label: 'console.nav.pocket', icon: LocationInformation },
+  { to: '/settings', capability: 'settings', label: 'console.nav.settings', icon: Setting },
+  { to: '/roles', capability: 'roles', label: 'console.nav.roles', icon: User },
+  { to: '/audit', capability: 'audit', label: 'console.nav.audit', icon: Document },
+];
+
+/** The pages ``capabilities`` open, in menu order. */
+export function pagesFor(capabilities: readonly TenantCapability[]): ConsolePage[] {
+  return CONSOLE_PAGES.filter((page) => capabilities.includes(page.capability));
+}
+
+/** Where signing in lands: the workbench when it is open, else the first page; null: no console page (the portal). */
+export function homeFor(capabilities: readonly TenantCapability[]): string | null {
+  return pagesFor(capabilities)[0]?.to ?? null;
+}
