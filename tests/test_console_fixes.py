@@ -39,7 +39,13 @@ def test_the_org_tree_shows_each_secretary_from_the_record_the_role_or_the_term(
         do_assign_role(user=UserFactory(name="全委书记"), role=TenantRole.SECRETARY)
     client = api(tenant_a.host, tenant_a.admin)
     rows = {row["name"]: row["secretary_name"] for row in client.get("/api/v1/organizations").json()["results"]}
-    assert rows == {"甲党委": None, "第一党支部": "王书记", "第二党支部": "李书记", "第三党支部": "赵书记", "第四党支部": None}
+    assert rows == {
+        "甲党委": None,
+        "第一党支部": "王书记",
+        "第二党支部": "李书记",
+        "第三党支部": "赵书记",
+        "第四党支部": None,
+    }
     one = client.get(f"/api/v1/organizations/{tree['role'].pk}").json()
     assert one["secretary_name"] == "李书记"
 
