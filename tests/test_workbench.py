@@ -3,110 +3,28 @@ the caller's scope, refusals and isolation; and the console capabilities agree w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from partycloud.accounts.models import User
 from tenants.access.capabilities import CAPABILITIES
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
-from tenants.development.services import do_open_case
-from tenants.dues.assessments import do_assess_month, do_record_payment, do_request_exemption, first_of_month
+from tenants.dues.assessments import do_assess_month
 from tenants.dues.models import DuesBase
-from tenants.learning.models import StudyDay
-from tenants.members.models import ImportStatus, Member, MemberImport
-from tenants.members.services import do_create_member
-from tenants.organizations.models import Organization
 from tenants.organizations.services import do_create_organization
-from tenants.transfers.models import Transfer
-from tenants.transfers.services import do_request_transfer
 from tests.conftest import TenantWorld, api
-from tests.factories import UserFactory, make_id_card
+from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_tenant_isolated
-
-
-def months_back(today: date, count: int) -> date:
-    month = first_of_month(today)
-    for _ in range(count):
-        month = first_of_month(month - timedelta(days=1))
-    return month
-
-
-@dataclass
-class Scenario:
-    today: date
-    first: Organization
-    second: Organization
-    first_secretary: User
-    members: dict[str, Member]
-
-
-def member(branch: Organization, name: str, **extra: Any) -> Member:
-    data = {"name": name, "gender": "male", "joined_on": date(2012, 7, 1), "confirmed_on": date(2013, 7, 1),
-            "membership": "full", "dues_category": "employee", "organization": branch, **extra}  # fmt: skip
-    return do_create_member(data, id_card_number=make_id_card())
+from tests.workbench_support import WorkbenchScenario, months_back, seed_workbench
 
 
 @pytest.fixture
-def scenario(tenant_a: TenantWorld, tenant_b: TenantWorld) -> Scenario:
-    """Two branches with something to do in every module; a secretary scoped to the first."""
-    today = timezone.localdate()
+def scenario(tenant_a: TenantWorld, tenant_b: TenantWorld) -> WorkbenchScenario:
     with tenant_b.tenant:
         do_create_organization(kind="committee", name="乙党委")
-    with tenant_a.tenant:
-        committee = do_create_organization(kind="committee", name="甲党委")
-        first = do_create_organization(kind="branch", name="第一党支部", parent=committee)
-        second = do_create_organization(kind="branch", name="第二党支部", parent=committee)
-        # 换届: the first branch's term ends in 20 days, the second's in two years.
-        Organization.objects.filter(pk=first.pk).update(
-            term_started_on=today.replace(year=today.year - 3) + timedelta(days=20)
-        )
-        Organization.objects.filter(pk=second.pk).update(term_started_on=today.replace(year=today.year - 1))
-        members = {
-            "zhang": member(first, "张明"),
-            "li": member(first, "李华", membership="probationary", confirmed_on=None, joined_on=today - timedelta(days=90)),
-            "wang": member(second, "王强"),
-            "zhao": member(second, "赵敏"),
-            "sun": member(second, "孙丽"),
-        }  # fmt: skip
-        # Development: applications 20 days ago in each branch; the talk is due within a month.
-        for branch, name in ((first, "陈晓"), (second, "周杰")):
-            do_open_case(
-                name=name, gender="female", id_card_number=make_id_card("19980305"), organization=branch,
-                applied_on=today - timedelta(days=20),
-            )  # fmt: skip
-        # Transfers: 王强 moves into the first branch (its secretary accepts); 赵敏 left for
-        # tenant B long ago and B has not received her (overdue on our side).
-        do_request_transfer(members["wang"], to_organization=first)
-        outgoing = do_request_transfer(members["zhao"], to_tenant=tenant_b.tenant)
-        Transfer.objects.filter(pk=outgoing.pk).update(valid_until=today - timedelta(days=5))
-        # Dues: 孙丽 has not paid for three months, 张明 has paid; 张明's reduction waits for approval.
-        for name in ("sun", "zhang"):
-            DuesBase.objects.create(
-                member=members[name], amount=Decimal("6000.00"), effective_from=months_back(today, 3)
-            )
-        for back in (2, 1, 0):
-            do_assess_month(months_back(today, back))
-        do_record_payment(members["zhang"], [months_back(today, back) for back in (2, 1, 0)])
-        do_request_exemption(
-            members["zhang"], first_month=first_of_month(today), last_month=first_of_month(today), reason="大病住院",
-            reduced_amount=Decimal("1.00"),
-        )  # fmt: skip
-        # An import that failed today.
-        MemberImport.objects.create(filename="党员名册.xlsx", content=b"", status=ImportStatus.FAILED, error_count=2)
-        secretary = UserFactory(name="第一支部书记")
-        do_assign_role(user=secretary, role=TenantRole.SECRETARY, organization_id=first.pk)
-        # Study time this month: 张明 (first branch) read 30 minutes; someone outside both branches 10.
-        reader = UserFactory(name="张明")
-        Member.objects.filter(pk=members["zhang"].pk).update(user=reader)
-        StudyDay.objects.create(user=reader, day=today, reading_seconds=1800)
-        StudyDay.objects.create(user=UserFactory(), day=today, video_seconds=600)
-    return Scenario(today, first, second, secretary, members)
+    return seed_workbench(tenant_a.tenant, counterpart=tenant_b.tenant)
 
 
 def kinds(body: dict[str, Any]) -> list[tuple[str, str]]:
@@ -117,7 +35,7 @@ def figures(body: dict[str, Any]) -> dict[str, Any]:
     return {figure["key"]: figure["value"] for figure in body["figures"]}
 
 
-def test_the_tenant_admin_sees_every_module_due_soonest_first(tenant_a: TenantWorld, scenario: Scenario):
+def test_the_tenant_admin_sees_every_module_due_soonest_first(tenant_a: TenantWorld, scenario: WorkbenchScenario):
     response = api(tenant_a.host, tenant_a.admin).get("/api/v1/workbench")
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -150,6 +68,7 @@ def test_the_tenant_admin_sees_every_module_due_soonest_first(tenant_a: TenantWo
     assert by_kind["transfers.awaiting_acceptance"]["link"] == {
         "path": "/transfers", "query": {"kind": "within", "status": "pending"}
     }  # fmt: skip
+    assert by_kind["transfers.overdue"]["link"] == {"path": "/transfers", "query": {"kind": "outgoing", "overdue": "1"}}
     assert by_kind["dues.arrears_warning"]["link"] == {"path": "/dues", "query": {"tab": "arrears"}}
     assert by_kind["dues.arrears_warning"]["title"] == "已连续 3 个月未缴纳党费"
     assert by_kind["dues.exemption_pending"]["link"] == {"path": "/dues", "query": {"tab": "exemptions"}}
@@ -164,14 +83,14 @@ def test_the_tenant_admin_sees_every_module_due_soonest_first(tenant_a: TenantWo
     assert numbers["learning.study_minutes"] == 40
 
 
-def test_english_titles_follow_accept_language(tenant_a: TenantWorld, scenario: Scenario):
+def test_english_titles_follow_accept_language(tenant_a: TenantWorld, scenario: WorkbenchScenario):
     body = api(tenant_a.host, tenant_a.admin, language="en").get("/api/v1/workbench").json()
     titles = {todo["kind"]: todo["title"] for todo in body["todos"]}
     assert titles["transfers.awaiting_acceptance"] == "Transfer awaiting acceptance"
     assert {figure["label"] for figure in body["figures"]} >= {"Party members", "Study minutes this month"}
 
 
-def test_a_branch_secretary_sees_their_subtree_only(tenant_a: TenantWorld, scenario: Scenario):
+def test_a_branch_secretary_sees_their_subtree_only(tenant_a: TenantWorld, scenario: WorkbenchScenario):
     body = api(tenant_a.host, scenario.first_secretary).get("/api/v1/workbench").json()
     assert (body["whole_tenant"], body["scope"]) == (False, ["第一党支部"])
     # Their case, the transfer their branch receives, the term ending; not the second branch's
@@ -188,7 +107,7 @@ def test_a_branch_secretary_sees_their_subtree_only(tenant_a: TenantWorld, scena
 
 
 def test_the_secretary_of_the_other_branch_sees_its_arrears_and_overdue_transfer(
-    tenant_a: TenantWorld, scenario: Scenario
+    tenant_a: TenantWorld, scenario: WorkbenchScenario
 ):
     with tenant_a.tenant:
         secretary = UserFactory()
@@ -201,7 +120,7 @@ def test_the_secretary_of_the_other_branch_sees_its_arrears_and_overdue_transfer
     ])  # fmt: skip
 
 
-def test_arrears_of_six_months_start_the_self_withdrawal_procedure(tenant_a: TenantWorld, scenario: Scenario):
+def test_arrears_of_six_months_start_the_self_withdrawal_procedure(tenant_a: TenantWorld, scenario: WorkbenchScenario):
     with tenant_a.tenant:
         DuesBase.objects.filter(member=scenario.members["sun"]).update(effective_from=months_back(scenario.today, 6))
         for back in (5, 4, 3):
@@ -215,14 +134,16 @@ def test_arrears_of_six_months_start_the_self_withdrawal_procedure(tenant_a: Ten
     assert "自行脱党" in arrears[0]["title"]
 
 
-def test_members_and_inspectors_are_refused_and_the_portal_is_theirs(tenant_a: TenantWorld, scenario: Scenario):
+def test_members_and_inspectors_are_refused_and_the_portal_is_theirs(
+    tenant_a: TenantWorld, scenario: WorkbenchScenario
+):
     for user in (tenant_a.member, tenant_a.inspector):
         response = api(tenant_a.host, user).get("/api/v1/workbench")
         assert response.status_code == 403, response.json()
     assert api(tenant_a.host).get("/api/v1/workbench").status_code == 401
 
 
-def test_the_workbench_is_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, scenario: Scenario):
+def test_the_workbench_is_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, scenario: WorkbenchScenario):
     assert_tenant_isolated(
         Endpoint("/api/v1/workbench", change=None, deletable=False), owner=tenant_a, outsider=tenant_b
     )
@@ -251,7 +172,7 @@ PAGE_ENDPOINTS = {
 }
 
 
-def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: TenantWorld, scenario: Scenario):
+def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: TenantWorld, scenario: WorkbenchScenario):
     assert set(PAGE_ENDPOINTS) == set(CAPABILITIES)
     users = {
         "tenant_admin": tenant_a.admin,

@@ -54,7 +54,12 @@ def _todo(transfer: Transfer, *, awaiting: bool) -> Todo:
         detail=f"{source or ''} → {target or ''}",
         due_on=transfer.valid_until,
         since=transfer.created_at.date(),
-        link=Link("/transfers", {"kind": transfer.kind, "status": TransferStatus.PENDING}),
+        link=Link(
+            "/transfers",
+            {"kind": transfer.kind, "status": TransferStatus.PENDING}
+            if awaiting
+            else {"kind": transfer.kind, "overdue": "1"},
+        ),
     )
 
 

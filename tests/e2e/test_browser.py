@@ -384,3 +384,44 @@ def test_group_admin_reads_the_dashboard_drills_down_to_members_and_exports(
     assert "王海燕" in text
     assert "赵志刚" not in text  # the other branch
     assert "13908760000" not in text  # phones are masked
+
+
+# ---------------------------------------------------------------- the console's home (工作台)
+
+
+def test_tenant_admin_lands_on_the_workbench_and_a_secretary_sees_the_reduced_menu(
+    browser: BrowserRun, platform_world: dict[str, Any]
+) -> None:
+    from django.db import connection
+
+    from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
+    from tests.e2e.conftest import Person
+    from tests.factories import UserFactory
+    from tests.workbench_support import WorkbenchScenario, seed_workbench
+
+    suffix = secrets.token_hex(2)
+
+    def seed() -> tuple[Any, Person, WorkbenchScenario]:
+        admin = UserFactory(name="壬公司管理员")
+        tenant = do_provision_tenant(
+            CommitteeDraft(
+                name=f"壬公司{suffix}党委",
+                short_name="壬公司",
+                slug=f"e2e-ren-{suffix}",
+                unified_code=next_unified_code(),
+            ),
+            first_admin=admin,
+        )
+        scenario = seed_workbench(tenant)
+        connection.set_schema_to_public()
+        return tenant, Person(admin), scenario
+
+    tenant, admin, scenario = committed(seed)
+    browser.run(
+        "console_workbench",
+        {
+            "consoleUrl": browser.url(tenant.primary_host) + "/console",
+            "admin": admin.credentials(),
+            "secretary": Person(scenario.first_secretary).credentials(),
+        },
+    )

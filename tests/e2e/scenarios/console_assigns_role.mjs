@@ -15,6 +15,9 @@ await scenario('console', async (session) => {
   await page.locator('input[name="identifier"]').fill(admin.identifier);
   await page.locator('input[name="password"]').fill(admin.password);
   await page.locator('[data-test="login-submit"]').click();
+  await page.waitForURL(`${consoleUrl}/workbench`);
+  await page.locator('[data-test="workbench-figures"]').waitFor();
+  await page.locator('.el-menu').getByText('单位设置').click();
   await page.waitForURL(`${consoleUrl}/settings`);
   await page.locator('[data-test="settings-save"]').waitFor();
   await expectTranslated(page);

@@ -108,7 +108,7 @@ await scenario('console_development_case', async (session) => {
   await page.locator('input[name="identifier"]').fill(admin.identifier);
   await page.locator('input[name="password"]').fill(admin.password);
   await page.locator('[data-test="login-submit"]').click();
-  await page.waitForURL(`${consoleUrl}/settings`);
+  await page.waitForURL(`${consoleUrl}/workbench`);
   await page.locator('.el-menu').getByText('发展党员').click();
   await page.waitForURL(`${consoleUrl}/development`);
   await page.locator('[data-test="cases-table"] .el-empty').waitFor();
@@ -122,6 +122,10 @@ await scenario('console_development_case', async (session) => {
   await dialog.locator('input[name="case-id-card"]').fill(applicant.idCard);
   await choose(page, dialog.locator('[data-test="case-organization"]'), branch);
   await pickDate(dialog, '2022-01-10');
+  // No gender is preselected: saving without one asks for it.
+  await dialog.locator('[data-test="case-save"]').click();
+  await dialog.locator('.el-form-item__error', { hasText: '请选择性别' }).waitFor();
+  await dialog.locator('[data-test="case-gender"]').getByText('女', { exact: true }).click();
   await shot(page, '02-application');
   await dialog.locator('[data-test="case-save"]').click();
   await page.waitForURL(/\/console\/development\/\d+$/);

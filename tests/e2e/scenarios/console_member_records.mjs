@@ -13,7 +13,7 @@ async function signIn(page, url, person) {
   await page.locator('input[name="identifier"]').fill(person.identifier);
   await page.locator('input[name="password"]').fill(person.password);
   await page.locator('[data-test="login-submit"]').click();
-  await page.waitForURL(`${url}/settings`);
+  await page.waitForURL(`${url}/workbench`);
 }
 
 async function choose(page, trigger, text) {
