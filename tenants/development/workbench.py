@@ -59,13 +59,11 @@ def figures(scope: Scope, month: date) -> list[Figure]:
         Stage.ADMISSION: _("Being admitted"),
         Stage.PROBATION: _("On probation (development)"),
     }
+    link = Link("/development")
     return [
-        Figure(
-            key=f"development.{stage}",
-            module="development",
-            label=label,
-            value=counts.get(stage, 0),
-            link=Link("/development"),
-        )
-        for stage, label in labels.items()
+        Figure("development.open", "development", _("Development cases open"), sum(counts.values()), "", link),
+        *(
+            Figure(key=f"development.{stage}", module="development", label=label, value=counts.get(stage, 0), link=link)
+            for stage, label in labels.items()
+        ),
     ]

@@ -105,6 +105,6 @@ def figures(scope: Scope, month: date) -> list[Figure]:
     return [
         Figure("dues.assessed", "dues", _("Dues assessed this month"), totals["assessed"] or zero, "yuan", link),
         Figure("dues.paid", "dues", _("Dues paid this month"), totals["paid"] or zero, "yuan", link),
-        Figure("dues.members_paid", "dues", _("Members paid this month"), totals["paid_members"], "", link),
         Figure("dues.members_assessed", "dues", _("Members assessed this month"), totals["members"], "", link),
+        Figure("dues.members_paid", "dues", _("Members paid this month"), totals["paid_members"], "", link),
     ]
