@@ -3,7 +3,7 @@ secretary or committee member changes the subtree their role is scoped to."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -71,12 +71,13 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_secretary_name(self, organization: Organization) -> str | None:
-        # Looked up once for the whole page (the list shares the root serializer's context).
-        names = self.context.get("_secretaries")
+        # Looked up once for the whole page: the list's rows share the root serializer's context dict.
+        context = cast(dict[str, Any], self.context)
+        names = context.get("_secretaries")
         if names is None:
             instance = self.root.instance
             rows = list(instance) if isinstance(instance, list | QuerySet) else [organization]
-            names = self.context["_secretaries"] = secretary_names(rows)
+            names = context["_secretaries"] = secretary_names(rows)
         found = names.get(organization.pk)
         return found["name"] if found else None
 

@@ -29,7 +29,7 @@ def todos(scope: Scope, today: date) -> list[Todo]:
                 subject=organization.name,
                 organization=organization.name,
                 due_on=due,
-                link=Link("/organizations", {"focus": str(organization.pk)}),
+                link=Link("/organizations"),
             )
         )
     return items
