@@ -30,8 +30,14 @@ from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUse
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
 from tenants.members.imports import export_rows, run_import, template_bytes
-from tenants.members.models import ImportStatus, Member, MemberChange, MemberImport
-from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
+from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
+from tenants.members.services import (
+    counts_on,
+    do_create_member,
+    do_record_disciplinary_probation,
+    do_update_member,
+    reveal_id_card,
+)
 from tenants.organizations.models import Organization
 
 EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -80,6 +86,15 @@ class ChangeSerializer(serializers.ModelSerializer[MemberChange]):
     class Meta:
         model = MemberChange
         fields = ["id", "kind", "changes", "effective_on", "actor", "created_at"]
+
+
+class DisciplinaryProbationSerializer(serializers.ModelSerializer[DisciplinaryProbation]):
+    actor = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = DisciplinaryProbation
+        fields = ["id", "started_on", "ends_on", "decision", "actor", "created_at"]
+        read_only_fields = ["created_at"]
 
 
 def check_covers(request: Request, organization_id: int, roles: frozenset[str]) -> None:
@@ -164,6 +179,32 @@ class MemberViewSet(
     def history(self, request: Request, pk: str | None = None) -> Response:
         member = self.get_object()
         return Response(ChangeSerializer(member.changes.select_related("actor"), many=True).data)
+
+    @extend_schema(
+        request=DisciplinaryProbationSerializer,
+        responses={200: DisciplinaryProbationSerializer(many=True), 201: DisciplinaryProbationSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="disciplinary-probations",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def disciplinary_probations(self, request: Request, pk: str | None = None) -> Response:
+        """留党察看 periods of the member (no voting rights while one runs); POST records a decision
+        (tenant admin, or a secretary covering the member)."""
+        member = self.get_object()
+        if request.method == "GET":
+            records = member.disciplinary_probations.select_related("actor")
+            return Response(DisciplinaryProbationSerializer(records, many=True).data)
+        check_covers(request, member.organization_id, frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY}))
+        body = DisciplinaryProbationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = do_record_disciplinary_probation(
+            member, **body.validated_data, actor=request.user, request=request._request
+        )
+        return Response(DisciplinaryProbationSerializer(record).data, status=201)
 
     @extend_schema(
         parameters=[UNDER, OpenApiParameter("date", date, description="YYYY-MM-DD, default today")],
