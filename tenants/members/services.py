@@ -174,20 +174,24 @@ def do_create_member(
     data.setdefault("status", MemberStatus.ACTIVE)
     check_member(data)
     index = blind_index(number)
+    phone = str(data.get("phone") or "")
+    user = User.objects.filter(phone=phone).first() if phone else None
     earlier = Member.objects.filter(id_card_index=index).first()
     if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
         raise Conflict(
             "members.id_card_taken", _("A member with this ID-card number is already recorded."), "id_card_number"
         )
     if earlier is not None:
-        member = do_receive_returning_member(earlier, data, placed_on=placed_on, actor=actor)
+        # The form describes the whole record: what it leaves out is blank, not the archived value.
+        blank = {field: Member._meta.get_field(field).get_default() for field in FIELDS}
+        member = do_receive_returning_member(
+            earlier, {**blank, **data, "user": user or earlier.user}, placed_on=placed_on, actor=actor
+        )
         if audit:
             do_record_audit(
                 action=AuditAction.UPDATE, actor=actor, target=member, summary="returning member", request=request
             )
         return member
-    phone = str(data.get("phone") or "")
-    user = User.objects.filter(phone=phone).first() if phone else None
     member = Member.objects.create(
         **data,
         user=user,
