@@ -162,6 +162,18 @@ def test_a_person_who_left_and_is_admitted_again_gets_the_old_record_back_as_ent
     assert (response.status_code, response.json()["code"]) == (409, "members.id_card_taken")
 
 
+def test_the_bulk_import_sends_a_returning_member_to_the_one_by_one_path(tenant_a: TenantWorld, branches):
+    from tenants.members.imports import validate_rows
+
+    number = make_id_card("19880808")
+    old = create(tenant_a, branches["first"], id_card_number=number)
+    with tenant_a.tenant:
+        do_update_member(old, {"status": "transferred_out"})
+        _, errors = validate_rows([(2, {"姓名": "李红", "身份证号": number, "所在党组织": "第一党支部"})])
+    messages = [entry["message"] for entry in errors.as_list() if entry["column"] == "身份证号"]
+    assert any("曾在本单位" in message for message in messages), messages
+
+
 def test_members_cannot_be_held_by_the_committee_itself(tenant_a: TenantWorld, branches):
     response = api(tenant_a.host, tenant_a.admin).post("/api/v1/members", member_body(branches["committee"]))
     assert response.json()["code"] == "members.organization_kind"
