@@ -183,7 +183,8 @@ def do_create_member(
         )
     if earlier is not None:
         # The form describes the whole record: what it leaves out is blank, not the archived value.
-        blank = {field: Member._meta.get_field(field).get_default() for field in FIELDS}
+        columns = {column.name: column for column in Member._meta.concrete_fields}
+        blank = {field: columns[field].get_default() for field in FIELDS}
         member = do_receive_returning_member(
             earlier, {**blank, **data, "user": user or earlier.user}, placed_on=placed_on, actor=actor
         )
