@@ -364,6 +364,8 @@ def test_the_number_entitled_to_vote_comes_from_the_records(tenant_a: TenantWorl
     assert (roll["full"], roll["suspended"], roll["probationary"], roll["entitled"]) == (4, 1, 1, 3)
     after = client.get(f"/api/v1/development/cases/{case.pk}/voting-roll?date=2025-02-01").json()
     assert after["entitled"] == 4  # the sanction has ended: the vote is back
+    bad = client.get(f"/api/v1/development/cases/{case.pk}/voting-roll?date=2024-13-01")
+    assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (400, "development.bad_date", "date")
 
     # A typed 2 would make 2 present "quorate"; the records say 3 are entitled.
     refused = blocked(tenant_a, case, 15, date(2024, 4, 1), entitled=2, present=2, yes=2)

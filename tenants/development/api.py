@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -18,6 +16,7 @@ from rest_framework.response import Response
 
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
+from partycloud.core.api import date_param
 from partycloud.core.errors import NotFoundError, ServiceError
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
@@ -197,11 +196,7 @@ class CaseViewSet(
         """Members with voting rights in the case's branch on a meeting date, from the records
         (full members less those under 留党察看): the number steps 15 and 23 use."""
         case = self.get_object()
-        raw = request.query_params.get("date")
-        try:
-            day = datetime.strptime(raw, "%Y-%m-%d").date() if raw else timezone.localdate()
-        except ValueError:
-            raise ServiceError("development.bad_date", _("Use a date like 2026-06-30."), "date") from None
+        day = date_param(request.query_params.get("date"), "development.bad_date")
         return Response(VotingRollSerializer(voting_roll(case.organization, day).as_dict()).data)
 
     @extend_schema(request=ProbationDiscussionSerializer, responses={201: ProbationDiscussionSerializer})

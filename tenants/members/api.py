@@ -4,13 +4,12 @@ ID-card numbers; the clear ID-card number is shown only on request, and audited.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -23,6 +22,7 @@ from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
+from partycloud.core.api import date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
@@ -216,11 +216,7 @@ class MemberViewSet(
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         """Members per organization on ``?date=YYYY-MM-DD`` (default today), ``?under=<id>``."""
-        raw = request.query_params.get("date")
-        try:
-            day = datetime.strptime(raw, "%Y-%m-%d").date() if raw else timezone.localdate()
-        except ValueError:
-            raise ServiceError("members.bad_date", _("Use a date like 2026-06-30."), "date") from None
+        day = date_param(request.query_params.get("date"), "members.bad_date")
         under_id = request.query_params.get("under")
         under = Organization.objects.filter(pk=int(under_id)).first() if under_id and under_id.isdigit() else None
         counts = counts_on(day, under)
