@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from partycloud.core.errors import ServiceError
 from tenants.development.models import DevelopmentCase
-from tenants.development.services import deadlines, do_open_case, do_record_step
+from tenants.development.services import deadlines, do_open_case, do_record_step, missing_quarters
+from tenants.development.steps import add_months
 from tenants.members.models import Member
 from tenants.members.services import do_create_member
 from tenants.organizations.services import do_create_organization
@@ -17,7 +19,9 @@ from tests.conftest import TenantWorld, api
 from tests.factories import make_id_card
 from tests.isolation import Endpoint, assert_tenant_isolated
 
-VOTE = {"entitled": 20, "present": 15, "yes": 14}
+# The branch's two full members (the introducers) are the ones with voting rights.
+VOTE = {"present": 2, "yes": 2}
+PLACED = date(2020, 1, 1)
 
 
 @pytest.fixture
@@ -35,7 +39,7 @@ def introducers(tenant_a: TenantWorld, branch: Any) -> list[int]:
             do_create_member(
                 {"name": f"介绍人{i}", "gender": "male", "joined_on": date(2000, 7, 1), "confirmed_on": date(2001, 7, 1),
                  "membership": "full", "dues_category": "employee", "organization": branch},
-                id_card_number=make_id_card("19700101"),
+                id_card_number=make_id_card("19700101"), placed_on=PLACED,
             ).pk
             for i in (1, 2)
         ]  # fmt: skip
@@ -159,9 +163,10 @@ def test_introducers_must_be_full_members(tenant_a: TenantWorld, branch, introdu
 @pytest.mark.parametrize(
     ("vote", "code"),
     [
-        ({"entitled": 20, "present": 10, "yes": 10}, "development.no_quorum"),
-        ({"entitled": 20, "present": 15, "yes": 10}, "development.vote_not_passed"),
-        ({"entitled": 20, "present": 25, "yes": 10}, "development.vote_inconsistent"),
+        ({"present": 1, "yes": 1}, "development.no_quorum"),
+        ({"present": 2, "yes": 1}, "development.vote_not_passed"),
+        ({"present": 3, "yes": 1}, "development.vote_inconsistent"),
+        ({"entitled": 20, "present": 15, "yes": 14}, "development.entitled_differs"),
     ],
 )
 def test_branch_meeting_quorum_and_majority(tenant_a: TenantWorld, branch, introducers, vote, code):
@@ -307,3 +312,193 @@ def test_evidence_files_are_stored_under_the_tenant_and_downloaded_with_permissi
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
     assert api(tenant_a.host, tenant_b.admin).get(f"{url}/evidence-file").status_code == 403
     assert api(tenant_a.host).get(f"{url}/evidence-file").status_code == 401
+
+
+# ---------------------------------------------------------------- where the engine followed the rules too loosely
+
+
+def test_the_confirmation_meeting_waits_for_the_end_of_probation(tenant_a: TenantWorld, branch, introducers):
+    """Party Constitution Art. 7: the branch discusses confirmation once probation has ended; a
+    week before (when the written application comes) was accepted until now."""
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 22, introducers)  # probation ends on 2025-04-01
+    error = blocked(tenant_a, case, 23, date(2025, 3, 25), **VOTE, outcome="confirm")
+    assert (error.code, error.field) == ("development.probation_not_over", "done_on")
+    assert "7 天" in str(error.message)
+    assert "党章第七条" in str(error.message)
+    assert "2014.1" in str(error.message)
+    record(tenant_a, case, 23, date(2025, 4, 1), **VOTE, outcome="confirm")
+
+
+def full_member(tenant: TenantWorld, branch: Any, name: str, **extra: Any) -> Member:
+    with tenant.tenant:
+        return do_create_member(
+            {"name": name, "gender": "male", "joined_on": date(2005, 7, 1), "confirmed_on": date(2006, 7, 1),
+             "membership": "full", "dues_category": "employee", "organization": branch, **extra},
+            id_card_number=make_id_card("19750101"), placed_on=PLACED,
+        )  # fmt: skip
+
+
+def test_the_number_entitled_to_vote_comes_from_the_records(tenant_a: TenantWorld, branch, introducers):
+    """Full members of the branch on the meeting date, less those under 留党察看; probationary
+    members have no vote. A typed figure that differs needs a recorded reason."""
+    sanctioned = full_member(tenant_a, branch, "受处分")
+    full_member(tenant_a, branch, "新转入", confirmed_on=date(2006, 7, 1))  # counted from 2020
+    with tenant_a.tenant:
+        do_create_member(
+            {"name": "预备党员", "gender": "female", "joined_on": date(2023, 7, 1), "membership": "probationary",
+             "dues_category": "employee", "organization": branch},
+            id_card_number=make_id_card("19990101"), placed_on=date(2023, 7, 1),
+        )  # fmt: skip
+    client = api(tenant_a.host, tenant_a.admin)
+    placed = client.post(
+        f"/api/v1/members/{sanctioned.pk}/disciplinary-probations",
+        {"started_on": "2024-01-10", "ends_on": "2025-01-10", "decision": "甲公司纪委〔2024〕3号"},
+        format="json",
+    )
+    assert placed.status_code == 201, placed.json()
+    case = open_case(tenant_a, branch)
+    walk_to(tenant_a, case, 14, introducers)
+
+    roll = client.get(f"/api/v1/development/cases/{case.pk}/voting-roll?date=2024-04-01").json()
+    assert (roll["full"], roll["suspended"], roll["probationary"], roll["entitled"]) == (4, 1, 1, 3)
+    after = client.get(f"/api/v1/development/cases/{case.pk}/voting-roll?date=2025-02-01").json()
+    assert after["entitled"] == 4  # the sanction has ended: the vote is back
+    bad = client.get(f"/api/v1/development/cases/{case.pk}/voting-roll?date=2024-13-01")
+    assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (400, "development.bad_date", "date")
+
+    # A typed 2 would make 2 present "quorate"; the records say 3 are entitled.
+    refused = blocked(tenant_a, case, 15, date(2024, 4, 1), entitled=2, present=2, yes=2)
+    assert (refused.code, refused.field) == ("development.entitled_differs", "details.entitled_reason")
+    assert "3" in str(refused.message)
+    assert "2014.1" in str(refused.message)
+    # Without a typed figure the records decide: 2 of 3 present is a quorum, 2 yes a majority.
+    assert blocked(tenant_a, case, 15, date(2024, 4, 1), present=1, yes=1).code == "development.no_quorum"
+    response = client.post(
+        f"/api/v1/development/cases/{case.pk}/steps",
+        {"step": 15, "done_on": "2024-04-01",
+         "details": {"entitled": 5, "present": 3, "yes": 3, "entitled_reason": "两名党员组织关系已转入、档案在途"}},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    stored = response.json()["data"]
+    assert (stored["entitled"], stored["roll"]["entitled"], stored["entitled_reason"]) == (
+        5,
+        3,
+        "两名党员组织关系已转入、档案在途",
+    )
+    shown = client.get(f"/api/v1/development/cases/{case.pk}").json()
+    assert shown["steps"][-1]["data"]["roll"]["suspended"] == 1
+
+
+def test_disciplinary_probation_lasts_one_or_two_years_and_only_admins_and_secretaries_record_it(
+    tenant_a: TenantWorld, tenant_b: TenantWorld, branch
+):
+    member = full_member(tenant_a, branch, "受处分")
+    url = f"/api/v1/members/{member.pk}/disciplinary-probations"
+    client = api(tenant_a.host, tenant_a.admin)
+    too_long = client.post(url, {"started_on": "2024-01-10", "ends_on": "2026-02-10", "decision": "x"}, format="json")
+    assert too_long.json()["code"] == "members.disciplinary_probation_length"
+    assert (
+        client.post(url, {"started_on": "2024-01-10", "ends_on": "2026-01-10", "decision": "纪委决定"}).status_code
+        == 201
+    )
+    overlap = client.post(url, {"started_on": "2025-01-10", "ends_on": "2026-01-10", "decision": "y"}, format="json")
+    assert overlap.json()["code"] == "members.disciplinary_probation_overlaps"
+    assert [row["decision"] for row in client.get(url).json()] == ["纪委决定"]
+    inspector = api(tenant_a.host, tenant_a.inspector)
+    assert inspector.get(url).status_code == 200
+    assert (
+        inspector.post(url, {"started_on": "2023-01-10", "ends_on": "2023-06-10", "decision": "z"}).status_code == 403
+    )
+    for outsider in (api(tenant_a.host, tenant_b.admin), api(tenant_b.host, tenant_b.admin)):
+        assert outsider.get(url).status_code in {403, 404}
+        assert outsider.post(
+            url, {"started_on": "2023-01-10", "ends_on": "2023-06-10", "decision": "z"}
+        ).status_code in {403, 404}
+    assert api(tenant_a.host).get(url).status_code == 401
+
+
+def admitted_case(tenant: TenantWorld, branch: Any, introducers: list[int], meeting: date) -> DevelopmentCase:
+    """A case walked to the oath (step 20), its admitting branch meeting (step 15) on ``meeting``."""
+    applied = meeting - timedelta(days=800)
+    case = open_case(tenant, branch, applied_on=applied)
+    plan = [
+        (2, applied + timedelta(days=10), {}), (3, applied + timedelta(days=30), {}),
+        (4, applied + timedelta(days=35), {}), (5, applied + timedelta(days=40), {"contacts": ["李四"]}),
+        (6, applied + timedelta(days=200), {}), (7, applied + timedelta(days=400), {}),
+        (8, applied + timedelta(days=405), {}), (9, applied + timedelta(days=410), {"introducers": introducers}),
+        (10, meeting - timedelta(days=60), {}), (11, meeting - timedelta(days=50), {"days": 3}),
+        (12, meeting - timedelta(days=30), {}), (13, meeting - timedelta(days=20), {}),
+        (14, meeting - timedelta(days=10), {}), (15, meeting, VOTE), (16, meeting + timedelta(days=5), {}),
+        (17, meeting + timedelta(days=10), {}), (18, meeting + timedelta(days=11), {}),
+        (19, meeting + timedelta(days=12), {}), (20, meeting + timedelta(days=13), {}),
+    ]  # fmt: skip
+    for number, on, data in plan:
+        record(tenant, case, number, on, **data)
+    with tenant.tenant:
+        case.refresh_from_db()
+    return case
+
+
+def test_each_quarter_of_probation_is_discussed_reminded_once_and_missing_ones_listed(
+    tenant_a: TenantWorld, branch, introducers
+):
+    from tenants.development.tasks import remind_deadlines
+    from tenants.notifications.models import Notification
+
+    today = timezone.localdate()
+    # The second quarter of probation ends in three days; the first went by undiscussed.
+    case = admitted_case(tenant_a, branch, introducers, add_months(today + timedelta(days=3), -6))
+    client = api(tenant_a.host, tenant_a.admin)
+    quarters = client.get(f"/api/v1/development/cases/{case.pk}").json()["probation_quarters"]
+    assert [q["status"] for q in quarters] == ["missing", "due", "upcoming", "upcoming"]
+    with tenant_a.tenant:
+        assert missing_quarters(case) == [1]
+        assert remind_deadlines() == 1  # the tenant admin (the branch has no secretary user here)
+        assert remind_deadlines() == 0  # daily, but once per quarter
+        reminder = Notification.objects.get(user=tenant_a.admin)
+        assert "预备期第 2 季度讨论" in reminder.title
+        # The next quarter is another reminder (another due date).
+        later = deadlines(case, add_months(today, 3))
+        assert [item["code"] for item in later if item["code"] == "probation_discussion_due"]
+        assert all(str(item["due_on"]) not in reminder.link for item in later)
+
+    future = client.post(
+        f"/api/v1/development/cases/{case.pk}/probation-discussions",
+        {"held_on": (today + timedelta(days=1)).isoformat()},
+        format="json",
+    )
+    assert future.json()["code"] == "development.date_in_future"
+    before = client.post(
+        f"/api/v1/development/cases/{case.pk}/probation-discussions", {"held_on": "2020-01-01"}, format="json"
+    )
+    assert before.json()["code"] == "development.discussion_outside_probation"
+    held = client.post(
+        f"/api/v1/development/cases/{case.pk}/probation-discussions",
+        {"held_on": today.isoformat(), "notes": "支部大会听取思想汇报，提出改进意见"},
+        format="json",
+    )
+    assert held.status_code == 201, held.json()
+    shown = client.get(f"/api/v1/development/cases/{case.pk}").json()
+    assert [q["status"] for q in shown["probation_quarters"]] == ["missing", "discussed", "upcoming", "upcoming"]
+    assert shown["probation_discussions"][0]["notes"] == "支部大会听取思想汇报，提出改进意见"
+    assert "probation_discussion_due" not in [item["code"] for item in shown["deadlines"]]
+
+
+def test_the_new_case_endpoints_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, branch, introducers):
+    case = admitted_case(tenant_a, branch, introducers, add_months(timezone.localdate(), -4))
+    urls = (
+        f"/api/v1/development/cases/{case.pk}/voting-roll",
+        f"/api/v1/development/cases/{case.pk}/probation-discussions",
+    )
+    body = {"held_on": timezone.localdate().isoformat()}
+    for client in (api(tenant_a.host, tenant_b.admin), api(tenant_b.host, tenant_b.admin)):
+        assert client.get(urls[0]).status_code in {403, 404}
+        assert client.post(urls[1], body, format="json").status_code in {403, 404}
+    assert api(tenant_a.host).get(urls[0]).status_code == 401
+    assert api(tenant_a.host).post(urls[1], body, format="json").status_code == 401
+    assert api(tenant_a.host, tenant_a.member).get(urls[0]).status_code == 403
+    assert api(tenant_a.host, tenant_a.inspector).post(urls[1], body, format="json").status_code == 403
+    with tenant_a.tenant:
+        assert not case.probation_discussions.exists()

@@ -127,6 +127,53 @@ def test_the_same_id_card_cannot_be_recorded_twice(tenant_a: TenantWorld, branch
     assert (response.status_code, response.json()["code"]) == (409, "members.id_card_taken")
 
 
+def test_a_person_who_left_and_is_admitted_again_gets_the_old_record_back_as_entered_now(
+    tenant_a: TenantWorld, branches
+):
+    """ADR 0004: re-admission after leaving the party (the development engine's step 17 uses
+    this path) reactivates the archived record; what the new record leaves out is blank."""
+    number = make_id_card("19900101")
+    old = create(tenant_a, branches["first"], id_card_number=number, job="工程师", placed_on=date(2012, 1, 1))
+    with tenant_a.tenant:
+        do_update_member(old, {"status": "left"}, effective_on=date(2016, 3, 1))
+    again = create(
+        tenant_a, branches["second"], id_card_number=number, joined_on=date(2025, 6, 1), confirmed_on=None,
+        membership="probationary", placed_on=date(2025, 6, 1),
+    )  # fmt: skip
+    with tenant_a.tenant:
+        assert again.pk == old.pk
+        again.refresh_from_db()
+        assert (again.status, again.membership, again.confirmed_on, again.job) == ("active", "probationary", None, "")
+        returned = again.changes.get(kind="returned")
+        assert returned.changes["joined_on"] == ["2018-06-01", "2025-06-01"]
+        assert returned.effective_on == date(2025, 6, 1)
+        periods = list(again.tenures.values_list("organization_id", "started_on", "ended_on"))
+        assert periods == [
+            (branches["first"].pk, date(2012, 1, 1), date(2016, 3, 1)),
+            (branches["second"].pk, date(2025, 6, 1), None),
+        ]
+    deceased_number = make_id_card("19500101")
+    deceased = create(tenant_a, branches["first"], id_card_number=deceased_number)
+    with tenant_a.tenant:
+        do_update_member(deceased, {"status": "deceased"})
+    response = api(tenant_a.host, tenant_a.admin).post(
+        "/api/v1/members", member_body(branches["second"], id_card_number=deceased_number)
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "members.id_card_taken")
+
+
+def test_the_bulk_import_sends_a_returning_member_to_the_one_by_one_path(tenant_a: TenantWorld, branches):
+    from tenants.members.imports import validate_rows
+
+    number = make_id_card("19880808")
+    old = create(tenant_a, branches["first"], id_card_number=number)
+    with tenant_a.tenant:
+        do_update_member(old, {"status": "transferred_out"})
+        _, errors = validate_rows([(2, {"姓名": "李红", "身份证号": number, "所在党组织": "第一党支部"})])
+    messages = [entry["message"] for entry in errors.as_list() if entry["column"] == "身份证号"]
+    assert any("曾在本单位" in message for message in messages), messages
+
+
 def test_members_cannot_be_held_by_the_committee_itself(tenant_a: TenantWorld, branches):
     response = api(tenant_a.host, tenant_a.admin).post("/api/v1/members", member_body(branches["committee"]))
     assert response.json()["code"] == "members.organization_kind"

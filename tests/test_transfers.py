@@ -33,12 +33,12 @@ def branch_of(tenant: TenantWorld, name: str = "第一党支部") -> Any:
         return committee, do_create_organization(kind="branch", name=name, parent=committee)
 
 
-def member_in(tenant: TenantWorld, branch: Any, **extra: Any) -> Member:
+def member_in(tenant: TenantWorld, branch: Any, placed_on: date | None = None, **extra: Any) -> Member:
     with tenant.tenant:
         return do_create_member(
             {"name": "刘志强", "gender": "male", "joined_on": date(2012, 7, 1), "confirmed_on": date(2013, 7, 1),
              "membership": "full", "dues_category": "employee", "organization": branch, **extra},
-            id_card_number=make_id_card(),
+            id_card_number=make_id_card(), placed_on=placed_on,
         )  # fmt: skip
 
 
@@ -331,3 +331,109 @@ def test_letters_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld):
         assert client.get(f"/api/v1/transfer-letters/{issued['id']}/letter").status_code in {401, 403}
         assert client.post(f"/api/v1/transfer-letters/{issued['id']}/receipt", {"note": "x"}).status_code in {401, 403}
     assert api(tenant_b.host, tenant_b.admin).get(f"/api/v1/transfer-letters/{issued['id']}/letter").status_code == 404
+
+
+# ---------------------------------------------------------------- returning members (ADR 0004)
+
+
+def move_between(sender: TenantWorld, receiver: TenantWorld, member_pk: int, to_branch: Any) -> Member:
+    """Request on the sender's host, accept on the receiver's; the received record."""
+    sent = api(sender.host, sender.admin).post(
+        "/api/v1/transfers", {"member": member_pk, "to_tenant": receiver.tenant.pk}
+    )
+    assert sent.status_code == 201, sent.json()
+    incoming = api(receiver.host, receiver.admin).get("/api/v1/transfers?kind=incoming&status=pending").json()
+    transfer = next(t for t in incoming["results"] if t["number"] == sent.json()["number"])
+    accepted = api(receiver.host, receiver.admin).post(
+        f"/api/v1/transfers/{transfer['id']}/accept", {"to_organization": to_branch.pk}
+    )
+    assert accepted.status_code == 200, accepted.json()
+    with receiver.tenant:
+        return Member.objects.get(pk=accepted.json()["member"])
+
+
+def test_a_member_returning_to_a_tenant_gets_the_archived_record_back_with_all_history(
+    tenant_a: TenantWorld, tenant_b: TenantWorld
+):
+    from partycloud.rollups.models import RollupValue
+    from partycloud.rollups.recompute import drift
+    from partycloud.rollups.relay import relay_until_empty
+    from tenants.members.models import MemberTenure
+
+    _, first = branch_of(tenant_a)
+    _, elsewhere = branch_of(tenant_b, "乙公司第一党支部")
+    with tenant_a.tenant:
+        second = do_create_organization(kind="branch", name="第二党支部", parent=first.parent)
+    original = member_in(tenant_a, first, placed_on=date(2015, 3, 1))
+    in_b = move_between(tenant_a, tenant_b, original.pk, elsewhere)
+    with tenant_b.tenant:
+        from tenants.members.services import do_update_member
+
+        do_update_member(in_b, {"education": "postgraduate"})  # something that happened in B
+    back = move_between(tenant_b, tenant_a, in_b.pk, second)
+
+    with tenant_a.tenant:
+        assert back.pk == original.pk  # the same record, reactivated: not blocked by the ID-card index
+        assert (back.status, back.organization_id, back.education) == ("active", second.pk, "postgraduate")
+        kinds = [(c.kind, c.changes.get("tenant")) for c in back.changes.order_by("created_at", "id")]
+        # A's own history once, B's in between (marked as from B), then the return.
+        assert kinds == [
+            ("created", None), ("status", None), ("transferred_in", "beta"), ("updated", "beta"),
+            ("returned", None), ("transferred_in", None),
+        ]  # fmt: skip
+        returned = back.changes.get(kind="returned").changes
+        assert returned["organization"] == [first.pk, second.pk]
+        assert returned["education"] == ["", "postgraduate"]
+        assert "transfer" in returned
+        periods = list(MemberTenure.objects.filter(member=back).values_list("organization_id", "ended_on"))
+        assert periods == [(first.pk, timezone.localdate()), (second.pk, None)]
+        assert counts_on(timezone.localdate())[second.pk]["total"] == 1
+        assert Transfer.objects.filter(member=back).count() == 2  # both transfers stay linked to the one record
+    with tenant_b.tenant:
+        assert Member.objects.get(pk=in_b.pk).status == MemberStatus.TRANSFERRED_OUT
+        assert counts_on(timezone.localdate() + timedelta(days=1)) == {}
+
+    # The group's figures: the relay and a recompute from source agree, and count the member once.
+    today = timezone.localdate()
+    for world in (tenant_a, tenant_b):
+        relay_until_empty(world.tenant, today=today)
+        with world.tenant:
+            assert drift(world.tenant, today) == []
+
+    def members(world: TenantWorld) -> int:
+        row = RollupValue.objects.filter(
+            tenant=world.tenant, metric="members.membership", dimension="full", organization_id=0
+        ).first()
+        return int(row.value) if row else 0
+
+    assert (members(tenant_a), members(tenant_b)) == (1, 0)
+
+
+def test_a_member_who_left_the_group_and_comes_back_with_a_letter_is_received_on_the_old_record(
+    tenant_a: TenantWorld,
+):
+    _, branch = branch_of(tenant_a)
+    number = make_id_card("19800101")
+    with tenant_a.tenant:
+        member = do_create_member(
+            {"name": "吴国强", "gender": "male", "joined_on": date(2008, 7, 1), "confirmed_on": date(2009, 7, 1),
+             "membership": "full", "dues_category": "employee", "organization": branch},
+            id_card_number=number,
+        )  # fmt: skip
+    client = api(tenant_a.host, tenant_a.admin)
+    client.post("/api/v1/transfer-letters/out-of-group", {"member": member.pk, "external_organization": "外单位党委"})
+    body = {
+        "name": "吴国强", "gender": "male", "id_card_number": number, "joined_on": "2008-07-01",
+        "confirmed_on": "2009-07-01", "membership": "full", "dues_category": "employee", "organization": branch.pk,
+        "letter_number": "京组介字2026第0901号", "external_organization": "外单位党委",
+    }  # fmt: skip
+    registered = client.post("/api/v1/transfer-letters/from-outside", body)
+    assert registered.status_code == 201, registered.json()
+    with tenant_a.tenant:
+        assert Member.objects.filter(name="吴国强").count() == 1
+        back = Member.objects.get(pk=member.pk)
+        assert back.status == MemberStatus.ACTIVE
+        assert {"created", "status", "returned", "transferred_in"} <= set(back.changes.values_list("kind", flat=True))
+    # An active record still refuses a second one.
+    duplicate = client.post("/api/v1/members", {**body, "letter_number": None} | {"placed_on": "2026-01-01"})
+    assert (duplicate.status_code, duplicate.json()["code"]) == (409, "members.id_card_taken")

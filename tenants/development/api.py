@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -16,15 +16,24 @@ from rest_framework.response import Response
 
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
+from partycloud.core.api import date_param
 from partycloud.core.errors import NotFoundError, ServiceError
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
-from tenants.development.models import CaseStep, DevelopmentCase
-from tenants.development.services import deadlines, do_open_case, do_record_step, next_steps
+from tenants.development.models import CaseStep, DevelopmentCase, ProbationDiscussion
+from tenants.development.services import (
+    deadlines,
+    do_open_case,
+    do_record_probation_discussion,
+    do_record_step,
+    next_steps,
+    quarters_of,
+)
 from tenants.development.steps import STEPS
 from tenants.members.models import Gender
+from tenants.members.services import voting_roll
 from tenants.organizations.models import Organization
 
 HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -50,6 +59,30 @@ class StepSerializer(serializers.ModelSerializer[CaseStep]):
         return bool(step.evidence)
 
 
+class ProbationDiscussionSerializer(serializers.ModelSerializer[ProbationDiscussion]):
+    class Meta:
+        model = ProbationDiscussion
+        fields = ["id", "held_on", "notes", "rule_version", "created_at"]
+        read_only_fields = ["rule_version", "created_at"]
+
+
+class ProbationQuarterSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    last_day = serializers.DateField()
+    status = serializers.ChoiceField(choices=["discussed", "missing", "due", "upcoming"])
+    discussed_on = serializers.DateField(allow_null=True)
+
+
+class VotingRollSerializer(serializers.Serializer[Any]):
+    organization = serializers.IntegerField()
+    date = serializers.DateField()
+    full = serializers.IntegerField(help_text="full members of the branch on the date")
+    probationary = serializers.IntegerField(help_text="probationary members (no vote)")
+    suspended = serializers.IntegerField(help_text="full members under 留党察看 (no vote)")
+    entitled = serializers.IntegerField(help_text="members with voting rights")
+
+
 class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -60,13 +93,15 @@ class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
     steps = StepSerializer(many=True, read_only=True)
     next_steps = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
+    probation_discussions = ProbationDiscussionSerializer(many=True, read_only=True)
+    probation_quarters = serializers.SerializerMethodField()
 
     class Meta:
         model = DevelopmentCase
         fields = [
             "id", "name", "gender", "birth_date", "id_card_masked", "id_card_number", "phone", "organization",
             "organization_name", "applied_on", "stage", "stage_label", "last_step", "probation_ends_on", "extended",
-            "member", "steps", "next_steps", "deadlines", "created_at",
+            "member", "steps", "next_steps", "deadlines", "probation_discussions", "probation_quarters", "created_at",
         ]  # fmt: skip
         read_only_fields = [
             "birth_date",
@@ -86,6 +121,10 @@ class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_deadlines(self, case: DevelopmentCase) -> list[dict[str, Any]]:
         return deadlines(case)
+
+    @extend_schema_field(ProbationQuarterSerializer(many=True))
+    def get_probation_quarters(self, case: DevelopmentCase) -> list[dict[str, Any]]:
+        return ProbationQuarterSerializer(quarters_of(case), many=True).data  # type: ignore[return-value]
 
 
 class EvidenceUploadSerializer(serializers.Serializer[Any]):
@@ -118,7 +157,9 @@ class CaseViewSet(
     search_fields = ["name"]
 
     def get_queryset(self) -> QuerySet[DevelopmentCase]:
-        queryset = DevelopmentCase.objects.select_related("organization").prefetch_related("steps")
+        queryset = DevelopmentCase.objects.select_related("organization").prefetch_related(
+            "steps", "probation_discussions"
+        )
         scope = scope_filter(self.request.user, HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR})
         if scope is not None:
             queryset = queryset.filter(scope)
@@ -145,6 +186,32 @@ class CaseViewSet(
             notes=body.validated_data["notes"], actor=request.user, request=request._request,
         )  # fmt: skip
         return Response(StepSerializer(step).data, status=201)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str, description="the meeting date, YYYY-MM-DD (default today)")],
+        responses=VotingRollSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="voting-roll")
+    def voting_roll(self, request: Request, pk: str | None = None) -> Response:
+        """Members with voting rights in the case's branch on a meeting date, from the records
+        (full members less those under 留党察看): the number steps 15 and 23 use."""
+        case = self.get_object()
+        day = date_param(request.query_params.get("date"), "development.bad_date")
+        return Response(VotingRollSerializer(voting_roll(case.organization, day).as_dict()).data)
+
+    @extend_schema(request=ProbationDiscussionSerializer, responses={201: ProbationDiscussionSerializer})
+    @action(detail=True, methods=["post"], url_path="probation-discussions")
+    def probation_discussions(self, request: Request, pk: str | None = None) -> Response:
+        """Record the branch's quarterly discussion of the probationary member."""
+        case = self.get_object()
+        check_covers(request, case.organization_id)
+        body = ProbationDiscussionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        discussion = do_record_probation_discussion(
+            case, held_on=body.validated_data["held_on"], notes=body.validated_data.get("notes", ""),
+            actor=request.user, request=request._request,
+        )  # fmt: skip
+        return Response(ProbationDiscussionSerializer(discussion).data, status=201)
 
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses=StepSerializer)
     @action(

@@ -90,3 +90,22 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} step {self.number} on {self.done_on}"
+
+
+class ProbationDiscussion(models.Model):
+    """The branch's quarterly discussion of a probationary member (预备期内每季度讨论一次): when,
+    what was said, by whom recorded, under which rule version. Missing quarters are listed on
+    the case and reminded to the secretary."""
+
+    case = models.ForeignKey(DevelopmentCase, on_delete=models.CASCADE, related_name="probation_discussions")
+    held_on = models.DateField()
+    notes = models.TextField(blank=True, max_length=2000)
+    rule_version = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} discussed on {self.held_on}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,21 +14,25 @@ from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.errors import Conflict, ServiceError
-from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, Stage
+from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion, Stage
 from tenants.development.steps import (
     BY_NUMBER,
+    DEFAULT_VALUES,
     Block,
+    ProbationQuarter,
     add_months,
     check_activist_period,
     check_age,
+    check_confirmation_meeting,
     check_talk,
     check_training,
     check_vote,
     check_within,
+    probation_quarters,
 )
 from tenants.members.idcard import birth_date_of, mask_id_card
 from tenants.members.models import COUNTED_STATUSES, Member, Membership, MemberStatus
-from tenants.members.services import check_id_card, do_create_member, do_update_member
+from tenants.members.services import check_id_card, do_create_member, do_update_member, voting_roll
 from tenants.organizations.models import Organization
 
 
@@ -36,6 +40,8 @@ def rule_in_force(on: date) -> DevelopmentRule:
     rule = DevelopmentRule.objects.filter(effective_from__lte=on).first()
     if rule is None:
         raise ServiceError("development.no_rule", _("No development rule is in force; ask the administrator."))
+    # A tenant's own version written before a rule value existed takes the default for it.
+    rule.values = {**DEFAULT_VALUES, **rule.values}
     return rule
 
 
@@ -134,7 +140,7 @@ def check_step(
                 _("The political review is older than one year; review again."),
                 "done_on",
             )
-        return check_vote(data)
+        return check_vote(data, data["roll"]["entitled"])
     if number == 17:
         meeting = step_date(case, 15, last=True)
         assert meeting is not None
@@ -147,14 +153,9 @@ def check_step(
         )  # fmt: skip
     if number == 23:
         assert case.probation_ends_on is not None
-        earliest = add_months(case.probation_ends_on, -1)
-        if on < earliest:
-            return Block(
-                "development.probation_not_over",
-                _("Probation ends on %(date)s; discuss confirmation from %(earliest)s.")
-                % {"date": case.probation_ends_on, "earliest": earliest},
-                "done_on",
-            )
+        too_early = check_confirmation_meeting(case.probation_ends_on, on)
+        if too_early:
+            return too_early
         outcome = data.get("outcome")
         if outcome not in {"confirm", "extend", "revoke"}:
             return Block(
@@ -168,7 +169,7 @@ def check_step(
                 return Block(
                     "development.extension_length", _("An extension lasts 6 to 12 months."), "details.extension_months"
                 )
-        return check_vote(data)
+        return check_vote(data, data["roll"]["entitled"])
     if number == 24:
         vote = step_date(case, 23, last=True)
         assert vote is not None
@@ -185,6 +186,28 @@ def check_step(
             _("The upper committee approves within 3 months of the branch meeting (%(days)d days over)."),
         )  # fmt: skip
     return None
+
+
+VOTE_STEPS = frozenset({15, 23})  # the branch general meeting votes on admission and on confirmation
+
+
+def with_voting_roll(case: DevelopmentCase, on: date, data: dict[str, Any]) -> dict[str, Any]:
+    """The vote's facts with the roll from the records on the meeting date stored beside them: the
+    step then shows the computed number, the figure used and, when they differ, the reason."""
+    roll = voting_roll(case.organization, on).as_dict()
+    data = {key: value for key, value in data.items() if key != "roll"}  # never the client's own
+    if data.get("entitled") in (None, ""):
+        data["entitled"] = roll["entitled"]
+    if not str(data.get("entitled_reason", "")).strip() or int_or_none(data["entitled"]) == roll["entitled"]:
+        data.pop("entitled_reason", None)
+    return {**data, "roll": roll}
+
+
+def int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def check_introducers(data: dict[str, Any]) -> Block | None:
@@ -207,6 +230,8 @@ def do_record_step(
     """Record a step, or refuse it with the rule that blocked it."""
     case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
     data = data or {}
+    if number in VOTE_STEPS:
+        data = with_voting_roll(case, done_on, data)
     rule = rule_in_force(done_on)
     block = check_step(case, number, done_on, data, rule)
     if block:
@@ -302,4 +327,81 @@ def deadlines(case: DevelopmentCase, today: date | None = None) -> list[dict[str
             add("approval_window", "上级党委审批期限", add_months(meeting, rule["approval_within_months"]))
     if case.stage == Stage.PROBATION and case.probation_ends_on and case.last_step < 23:
         add("probation_ends", "预备期满", case.probation_ends_on)
+    for quarter in quarters_of(case, today):
+        if quarter["status"] == "due":
+            add("probation_discussion_due", f"预备期第 {quarter['number']} 季度讨论", quarter["last_day"])
     return items
+
+
+# ---------------------------------------------------------------- quarterly discussions in probation
+
+
+def _probation_periods(case: DevelopmentCase) -> list[ProbationQuarter]:
+    """Probation runs from the admitting branch meeting (step 15) to ``probation_ends_on``."""
+    if case.probation_ends_on is None or case.stage == Stage.REVOKED:
+        return []
+    admitted = step_date(case, 15, last=True)
+    if admitted is None:
+        return []
+    every = rule_in_force(admitted).values["probation_discussion_every_months"]
+    return probation_quarters(admitted, case.probation_ends_on, every)
+
+
+def quarters_of(case: DevelopmentCase, today: date | None = None) -> list[dict[str, Any]]:
+    """Each quarter of probation: discussed (with the date), missing (ended undiscussed), due
+    (the current one, undiscussed) or upcoming. Quarters after the case closed are not asked for."""
+    today = today or timezone.localdate()
+    held = sorted(discussion.held_on for discussion in case.probation_discussions.all())
+    rows = []
+    periods = _probation_periods(case)
+    for quarter in periods:
+        # A discussion on the day probation ends still counts for the last quarter.
+        end = quarter.ends_on + timedelta(days=1) if quarter is periods[-1] else quarter.ends_on
+        inside = [day for day in held if quarter.starts_on <= day < end]
+        if inside:
+            status = "discussed"
+        elif quarter.ends_on <= today:
+            status = "missing"
+        elif quarter.starts_on <= today and case.stage in {Stage.ADMISSION, Stage.PROBATION}:
+            status = "due"
+        else:
+            status = "upcoming"
+        rows.append(
+            {"number": quarter.number, "starts_on": quarter.starts_on, "last_day": quarter.last_day,
+             "status": status, "discussed_on": inside[0] if inside else None}
+        )  # fmt: skip
+    return rows
+
+
+def missing_quarters(case: DevelopmentCase, today: date | None = None) -> list[int]:
+    return [row["number"] for row in quarters_of(case, today) if row["status"] == "missing"]
+
+
+@transaction.atomic
+def do_record_probation_discussion(
+    case: DevelopmentCase, *, held_on: date, notes: str = "", actor: Any = None, request: Any = None
+) -> ProbationDiscussion:
+    """Record that the branch discussed the probationary member on ``held_on``."""
+    case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
+    periods = _probation_periods(case)
+    if not periods or case.stage not in {Stage.ADMISSION, Stage.PROBATION}:
+        raise ServiceError(
+            "development.not_in_probation", _("Only a probationary member's case has quarterly discussions."), "case"
+        )
+    if held_on > timezone.localdate():
+        raise ServiceError("development.date_in_future", _("A discussion cannot be recorded in advance."), "held_on")
+    if not periods[0].starts_on <= held_on <= periods[-1].ends_on:
+        raise ServiceError(
+            "development.discussion_outside_probation",
+            _("The discussion must fall within probation (%(start)s to %(end)s).")
+            % {"start": periods[0].starts_on, "end": periods[-1].ends_on},
+            "held_on",
+        )
+    rule = rule_in_force(held_on)
+    discussion = ProbationDiscussion.objects.create(
+        case=case, held_on=held_on, notes=notes.strip(), rule_version=rule.version, actor=stored_user(actor)
+    )
+    do_record_audit(
+        action=AuditAction.UPDATE, actor=actor, target=case, summary="probation discussion recorded", request=request
+    )
+    return discussion

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -66,6 +66,7 @@ DEFAULT_VALUES: dict[str, int] = {
     "extension_min_months": 6,
     "extension_max_months": 12,
     "confirmation_approval_within_months": 3,
+    "probation_discussion_every_months": 3,
 }
 
 
@@ -143,14 +144,34 @@ def check_training(data: dict[str, Any], rules: dict[str, int]) -> Block | None:
     return None
 
 
-def check_vote(data: dict[str, Any]) -> Block | None:
+def check_vote(data: dict[str, Any], by_records: int) -> Block | None:
     """Quorum: more than half of the full members with voting rights present; passes with more
-    than half of those entitled voting yes."""
+    than half of those entitled voting yes. ``by_records`` is the number entitled according to
+    the records on the meeting date; a typed ``entitled`` that differs needs ``entitled_reason``
+    (e.g. a member transferred in whose record has not arrived), so a typed figure alone can never
+    make a meeting quorate."""
     try:
-        entitled, present, yes = (int(data[key]) for key in ("entitled", "present", "yes"))
+        present, yes = (int(data[key]) for key in ("present", "yes"))
+        typed = data.get("entitled")
+        entitled = by_records if typed in (None, "") else int(typed)
     except (KeyError, TypeError, ValueError):
-        return Block("development.vote_incomplete", _("Record entitled, present and yes votes."), "details")
-    if not 0 <= yes <= present <= entitled or entitled == 0:
+        return Block("development.vote_incomplete", _("Record the members present and the yes votes."), "details")
+    if entitled != by_records and not str(data.get("entitled_reason", "")).strip():
+        return Block(
+            "development.entitled_differs",
+            _(
+                "The records give %(records)d members with voting rights on the meeting date, not %(typed)d; give the reason for the different figure."
+            )
+            % {"records": by_records, "typed": entitled},
+            "details.entitled_reason",
+        )
+    if entitled == 0:
+        return Block(
+            "development.no_voters",
+            _("The records show no member with voting rights on the meeting date; enter the number and the reason."),
+            "details.entitled",
+        )
+    if not 0 <= yes <= present <= entitled:
         return Block("development.vote_inconsistent", _("The vote counts do not add up."), "details")
     if present * 2 <= entitled:
         return Block(
@@ -167,6 +188,46 @@ def check_vote(data: dict[str, Any]) -> Block | None:
             "details.yes",
         )
     return None
+
+
+def check_confirmation_meeting(probation_ends_on: date, on: date) -> Block | None:
+    """Party Constitution Art. 7: the branch discusses confirmation once probation has ended
+    (the written application, step 22, comes about a week before)."""
+    if on < probation_ends_on:
+        return Block(
+            "development.probation_not_over",
+            _(
+                "The branch meeting discusses confirmation once probation has ended (Party Constitution Art. 7): probation ends on %(date)s, %(days)d days after this date."
+            )
+            % {"date": probation_ends_on, "days": days_until(on, probation_ends_on)},
+            "done_on",
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class ProbationQuarter:
+    """One period [starts_on, ends_on) of probation in which the branch discusses the member once."""
+
+    number: int
+    starts_on: date
+    ends_on: date
+
+    @property
+    def last_day(self) -> date:
+        return self.ends_on - timedelta(days=1)
+
+
+def probation_quarters(starts_on: date, ends_on: date, every_months: int) -> list[ProbationQuarter]:
+    """Probation cut into periods of ``every_months`` from its start; the last one is cut at its end
+    (an extension of 6–12 months adds periods)."""
+    quarters: list[ProbationQuarter] = []
+    start = starts_on
+    while start < ends_on:
+        end = min(add_months(starts_on, every_months * (len(quarters) + 1)), ends_on)
+        quarters.append(ProbationQuarter(len(quarters) + 1, start, end))
+        start = end
+    return quarters
 
 
 def check_within(start: date, on: date, months: int, code: str, message: str) -> Block | None:

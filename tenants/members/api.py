@@ -4,13 +4,12 @@ ID-card numbers; the clear ID-card number is shown only on request, and audited.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -23,6 +22,7 @@ from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
+from partycloud.core.api import date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
@@ -30,8 +30,14 @@ from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUse
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
 from tenants.members.imports import export_rows, run_import, template_bytes
-from tenants.members.models import ImportStatus, Member, MemberChange, MemberImport
-from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
+from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
+from tenants.members.services import (
+    counts_on,
+    do_create_member,
+    do_record_disciplinary_probation,
+    do_update_member,
+    reveal_id_card,
+)
 from tenants.organizations.models import Organization
 
 EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -80,6 +86,15 @@ class ChangeSerializer(serializers.ModelSerializer[MemberChange]):
     class Meta:
         model = MemberChange
         fields = ["id", "kind", "changes", "effective_on", "actor", "created_at"]
+
+
+class DisciplinaryProbationSerializer(serializers.ModelSerializer[DisciplinaryProbation]):
+    actor = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = DisciplinaryProbation
+        fields = ["id", "started_on", "ends_on", "decision", "actor", "created_at"]
+        read_only_fields = ["created_at"]
 
 
 def check_covers(request: Request, organization_id: int, roles: frozenset[str]) -> None:
@@ -166,6 +181,32 @@ class MemberViewSet(
         return Response(ChangeSerializer(member.changes.select_related("actor"), many=True).data)
 
     @extend_schema(
+        request=DisciplinaryProbationSerializer,
+        responses={200: DisciplinaryProbationSerializer(many=True), 201: DisciplinaryProbationSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="disciplinary-probations",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def disciplinary_probations(self, request: Request, pk: str | None = None) -> Response:
+        """留党察看 periods of the member (no voting rights while one runs); POST records a decision
+        (tenant admin, or a secretary covering the member)."""
+        member = self.get_object()
+        if request.method == "GET":
+            records = member.disciplinary_probations.select_related("actor")
+            return Response(DisciplinaryProbationSerializer(records, many=True).data)
+        check_covers(request, member.organization_id, frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY}))
+        body = DisciplinaryProbationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = do_record_disciplinary_probation(
+            member, **body.validated_data, actor=request.user, request=request._request
+        )
+        return Response(DisciplinaryProbationSerializer(record).data, status=201)
+
+    @extend_schema(
         parameters=[UNDER, OpenApiParameter("date", date, description="YYYY-MM-DD, default today")],
         responses=inline_serializer(
             "MemberCounts",
@@ -175,11 +216,7 @@ class MemberViewSet(
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         """Members per organization on ``?date=YYYY-MM-DD`` (default today), ``?under=<id>``."""
-        raw = request.query_params.get("date")
-        try:
-            day = datetime.strptime(raw, "%Y-%m-%d").date() if raw else timezone.localdate()
-        except ValueError:
-            raise ServiceError("members.bad_date", _("Use a date like 2026-06-30."), "date") from None
+        day = date_param(request.query_params.get("date"), "members.bad_date")
         under_id = request.query_params.get("under")
         under = Organization.objects.filter(pk=int(under_id)).first() if under_id and under_id.isdigit() else None
         counts = counts_on(day, under)

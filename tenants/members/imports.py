@@ -38,7 +38,7 @@ from tenants.members.models import (
     MemberStatus,
     MemberTenure,
 )
-from tenants.members.services import _ID_CARD_MESSAGES, _sync_member_record, check_member
+from tenants.members.services import _ID_CARD_MESSAGES, RETURNABLE_STATUSES, _sync_member_record, check_member
 from tenants.organizations.models import Organization
 
 # Column header → model field. The Chinese headers are what the template and exports use.
@@ -167,6 +167,8 @@ def validate_rows(
     resolver = OrganizationResolver()
     seen: dict[str, int] = {}
     existing = set(Member.objects.values_list("id_card_index", flat=True))
+    # A returning member is received one by one, where the return is deliberate (ADR 0004).
+    archived = set(Member.objects.filter(status__in=RETURNABLE_STATUSES).values_list("id_card_index", flat=True))
     parsed: list[dict[str, Any]] = []
     for position, (number, row) in enumerate(rows, start=1):
         data = _parse_row(row, number, errors, resolver)
@@ -178,7 +180,15 @@ def validate_rows(
         id_card = data.get("id_card_number")
         if id_card:
             index = blind_index(id_card)
-            if index in existing:
+            if index in archived:
+                errors.add(
+                    number,
+                    "身份证号",
+                    _(
+                        "Recorded here earlier (transferred out or left the party): add this person on their own to restore the earlier record."
+                    ),
+                )
+            elif index in existing:
                 errors.add(number, "身份证号", _("Already recorded in this party committee."))
             elif index in seen:
                 errors.add(number, "身份证号", _("Same ID-card number as row %(row)d.") % {"row": seen[index]})

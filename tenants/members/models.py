@@ -116,6 +116,25 @@ class MemberTenure(models.Model):
         return f"{self.member_id}@{self.organization_id} {self.started_on}..{self.ended_on or ''}"
 
 
+class DisciplinaryProbation(models.Model):
+    """留党察看: a disciplinary sanction of one or two years (Party Constitution Art. 40). While it
+    runs the member keeps the record but has no right to vote, elect or be elected, so the quorum
+    of a branch meeting does not count them. The period is [started_on, ends_on)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="disciplinary_probations")
+    started_on = models.DateField(_("started on"))
+    ends_on = models.DateField(_("ends on"))
+    decision = models.CharField(_("decision"), max_length=200, help_text="deciding body and document number")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} 留党察看 {self.started_on}..{self.ends_on}"
+
+
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("waiting")
     RUNNING = "running", _("running")

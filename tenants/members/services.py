@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from partycloud.tenancy.models import TenantAccess
 from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
 from tenants.members.models import (
     COUNTED_STATUSES,
+    DisciplinaryProbation,
     DuesCategory,
     Education,
     Gender,
@@ -33,6 +35,10 @@ from tenants.members.models import (
     MemberTenure,
 )
 from tenants.organizations.models import Organization, OrganizationKind
+
+# A record in one of these states may be received again (a returning member): the person left
+# this tenant or the party; a deceased member's record is closed for good.
+RETURNABLE_STATUSES = frozenset({MemberStatus.TRANSFERRED_OUT, MemberStatus.LEFT})
 
 FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "education", "job", "phone", "employee_card_number",
@@ -168,12 +174,25 @@ def do_create_member(
     data.setdefault("status", MemberStatus.ACTIVE)
     check_member(data)
     index = blind_index(number)
-    if Member.objects.filter(id_card_index=index).exists():
+    phone = str(data.get("phone") or "")
+    user = User.objects.filter(phone=phone).first() if phone else None
+    earlier = Member.objects.filter(id_card_index=index).first()
+    if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
         raise Conflict(
             "members.id_card_taken", _("A member with this ID-card number is already recorded."), "id_card_number"
         )
-    phone = str(data.get("phone") or "")
-    user = User.objects.filter(phone=phone).first() if phone else None
+    if earlier is not None:
+        # The form describes the whole record: what it leaves out is blank, not the archived value.
+        columns = {column.name: column for column in Member._meta.concrete_fields}
+        blank = {field: columns[field].get_default() for field in FIELDS}
+        member = do_receive_returning_member(
+            earlier, {**blank, **data, "user": user or earlier.user}, placed_on=placed_on, actor=actor
+        )
+        if audit:
+            do_record_audit(
+                action=AuditAction.UPDATE, actor=actor, target=member, summary="returning member", request=request
+            )
+        return member
     member = Member.objects.create(
         **data,
         user=user,
@@ -241,6 +260,47 @@ def do_update_member(
     return member
 
 
+@transaction.atomic
+def do_receive_returning_member(
+    member: Member,
+    fields: dict[str, Any],
+    *,
+    placed_on: date | None = None,
+    note: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> Member:
+    """Receive again a person whose record here was archived (transferred out, or left the party).
+
+    The archived record is reactivated rather than a second one created (ADR 0004): its id, its
+    tenures and its change history stay, so what happened before the person left is still told
+    by the same record, and the ID-card number stays unique per tenant. ``fields`` are the
+    person's current facts (from the sending tenant or the form); the "returned" change lists
+    what differed from the archived record."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status not in RETURNABLE_STATUSES:
+        raise Conflict("members.id_card_taken", _("A member with this ID-card number is already recorded."), "member")
+    fields = {**fields, "status": MemberStatus.ACTIVE}
+    check_member(
+        {**{field: getattr(member, field) for field in FIELDS}, **{k: v for k, v in fields.items() if k in FIELDS}}
+    )
+    diff = {
+        field: [_plain(getattr(member, field)), _plain(value)]
+        for field, value in fields.items()
+        if field in FIELDS and getattr(member, field) != value
+    }
+    for field, value in fields.items():
+        setattr(member, field, value)
+    member.save()
+    on = placed_on or timezone.localdate()
+    _close_tenure(member, on)  # an archived record has none open; kept for safety against a stale one
+    _open_tenure(member, on)
+    MemberChange.objects.create(
+        member=member, kind="returned", changes={**diff, **(note or {})}, effective_on=on, actor=stored_user(actor)
+    )
+    _sync_member_record(member.user_id)
+    return member
+
+
 def reveal_id_card(member: Member, *, actor: Any, request: HttpRequest | None = None) -> str:
     """The clear ID-card number, for a caller the API has authorized; always audited."""
     do_record_audit(
@@ -263,3 +323,117 @@ def counts_on(day: date, under: Organization | None = None) -> dict[int, dict[st
         counts[organization_id][membership] += 1
         counts[organization_id]["total"] += 1
     return dict(counts)
+
+
+# ---------------------------------------------------------------- voting rights (留党察看)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+DISCIPLINARY_PROBATION_MAX_YEARS = 2  # Party Constitution Art. 40: one or two years
+
+
+@transaction.atomic
+def do_record_disciplinary_probation(
+    member: Member,
+    *,
+    started_on: date,
+    ends_on: date,
+    decision: str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> DisciplinaryProbation:
+    """Record a 留党察看 decision: the member keeps the record but loses the right to vote until it ends."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status not in COUNTED_STATUSES:
+        raise ServiceError(
+            "members.not_active", _("Only an active member can be placed under disciplinary probation."), "member"
+        )
+    if not decision.strip():
+        raise ServiceError(
+            "members.decision_required", _("Enter the deciding body and the decision's number."), "decision"
+        )
+    if started_on > timezone.localdate():
+        raise ServiceError("members.started_on_future", _("The start date is in the future."), "started_on")
+    if not started_on < ends_on <= _add_years(started_on, DISCIPLINARY_PROBATION_MAX_YEARS):
+        raise ServiceError(
+            "members.disciplinary_probation_length",
+            _(
+                "Disciplinary probation lasts one or two years: the end date must be after the start and at most two years later."
+            ),
+            "ends_on",
+        )
+    if member.disciplinary_probations.filter(started_on__lt=ends_on, ends_on__gt=started_on).exists():
+        raise Conflict(
+            "members.disciplinary_probation_overlaps",
+            _("This member is already under disciplinary probation in that period."),
+            "started_on",
+        )
+    record = DisciplinaryProbation.objects.create(
+        member=member, started_on=started_on, ends_on=ends_on, decision=decision.strip(), actor=stored_user(actor)
+    )
+    MemberChange.objects.create(
+        member=member,
+        kind="discipline",  # 留党察看 (kind is at most 20 characters)
+        changes={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat(), "decision": record.decision},
+        effective_on=started_on,
+        actor=stored_user(actor),
+    )
+    do_record_audit(
+        action=AuditAction.UPDATE, actor=actor, target=member, summary="disciplinary probation", request=request
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class VotingRoll:
+    """Who may vote in a branch's general meeting on a day, from the records."""
+
+    organization_id: int
+    on: date
+    full: int  # full members of the branch that day (by tenure)
+    probationary: int  # counted members without the right to vote
+    suspended: int  # full members under 留党察看 that day
+
+    @property
+    def entitled(self) -> int:
+        return self.full - self.suspended
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "organization": self.organization_id,
+            "date": self.on.isoformat(),
+            "full": self.full,
+            "probationary": self.probationary,
+            "suspended": self.suspended,
+            "entitled": self.entitled,
+        }
+
+
+def meeting_branch(organization: Organization) -> Organization:
+    """The organization whose general meeting decides: a party group's members meet in its branch."""
+    if organization.kind == OrganizationKind.PARTY_GROUP and organization.parent is not None:
+        return organization.parent
+    return organization
+
+
+def voting_roll(organization: Organization, on: date) -> VotingRoll:
+    """Members with voting rights on ``on``: full members of the branch (its party groups included)
+    by their tenures that day, less those under 留党察看 that day; probationary members have none."""
+    branch = meeting_branch(organization)
+    tenures = MemberTenure.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on, organization__path__startswith=branch.path
+    )
+    full = set(tenures.filter(membership=Membership.FULL).values_list("member_id", flat=True))
+    probationary = set(tenures.filter(membership=Membership.PROBATIONARY).values_list("member_id", flat=True))
+    suspended = set(
+        DisciplinaryProbation.objects.filter(member_id__in=full, started_on__lte=on, ends_on__gt=on).values_list(
+            "member_id", flat=True
+        )
+    )
+    return VotingRoll(branch.pk, on, len(full), len(probationary - full), len(suspended))

@@ -21,7 +21,12 @@ from partycloud.hub.models import GroupTransfer
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
 from tenants.members.models import COUNTED_STATUSES, Member, MemberChange, MemberStatus, MemberTenure
-from tenants.members.services import _sync_member_record, do_update_member
+from tenants.members.services import (
+    RETURNABLE_STATUSES,
+    _sync_member_record,
+    do_receive_returning_member,
+    do_update_member,
+)
 from tenants.organizations.models import Organization, OrganizationKind
 from tenants.transfers.models import Transfer, TransferKind, TransferRule, TransferStatus
 
@@ -196,36 +201,52 @@ _COPIED = (
 
 
 def _snapshot(member: Member) -> dict[str, Any]:
+    """The record's facts and history, each history entry tagged with the tenant it happened in
+    (entries copied in earlier keep their tag), so a tenant the member returns to can tell its own."""
+    here = active_tenant().slug
+    history = member.changes.order_by("created_at", "id").values("kind", "changes", "effective_on", "created_at")
     return {
         "fields": {field: getattr(member, field) for field in _COPIED},
-        "history": list(
-            member.changes.order_by("created_at", "id").values("kind", "changes", "effective_on", "created_at")
-        ),
+        "history": [
+            {**entry, "changes": {**entry["changes"], "tenant": entry["changes"].get("tenant", here)}}
+            for entry in history
+        ],
     }
 
 
 def receive_member(snapshot: dict[str, Any], organization: Organization, *, transfer_number: str, actor: Any) -> Member:
-    """Create the record in the receiving tenant (the current schema) with its history."""
+    """Create the record in the receiving tenant (the current schema) with its history; a member
+    returning to a tenant that holds their archived record gets that record back (ADR 0004)."""
     fields = snapshot["fields"]
-    if Member.objects.filter(id_card_index=fields["id_card_index"], status__in=COUNTED_STATUSES).exists():
+    here = active_tenant().slug
+    today = timezone.localdate()
+    earlier = Member.objects.filter(id_card_index=fields["id_card_index"]).first()
+    if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
         raise Conflict("transfers.already_member_here", _("This person is already an active member here."), "member")
-    member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)
+    if earlier is not None:
+        member = do_receive_returning_member(
+            earlier, {**fields, "organization": organization}, placed_on=today,
+            note={"transfer": transfer_number}, actor=actor,
+        )  # fmt: skip
+    else:
+        member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)
+        MemberTenure.objects.create(
+            member=member, organization=organization, membership=member.membership, started_on=today
+        )
+    # What happened elsewhere; entries that happened here are already on a returning member's record.
     MemberChange.objects.bulk_create(
         [
             MemberChange(member=member, **{**entry, "changes": {**entry["changes"], "earlier_tenant": True}})
             for entry in snapshot["history"]
+            if entry["changes"]["tenant"] != here
         ]
     )
-    today = timezone.localdate()
     MemberChange.objects.create(
         member=member,
         kind="transferred_in",
         changes={"transfer": transfer_number},
         effective_on=today,
         actor=stored_user(actor),
-    )
-    MemberTenure.objects.create(
-        member=member, organization=organization, membership=member.membership, started_on=today
     )
     _sync_member_record(member.user_id)
     return member

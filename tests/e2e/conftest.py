@@ -315,7 +315,7 @@ def development_world(platform_world: dict[str, Any], django_db_blocker: Any) ->
                 do_create_member(
                     {"name": name, "gender": "male", "joined_on": date(2000, 7, 1), "confirmed_on": date(2001, 7, 1),
                      "membership": "full", "dues_category": "employee", "organization": branch},
-                    id_card_number=make_id_card(f"1970010{index + 1}"),
+                    id_card_number=make_id_card(f"1970010{index + 1}"), placed_on=date(2020, 1, 1),
                 )  # fmt: skip
         connection.set_schema_to_public()
     return DevelopmentWorld(tenant=tenant, admin=Person(admin), branch="研发党支部", introducers=introducers)

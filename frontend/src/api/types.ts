@@ -141,6 +141,11 @@ export interface HistoryEntry {
 export type DevelopmentCase = Schemas['Case'];
 export type DevelopmentStage = DevelopmentCase['stage'];
 export type CaseStep = Schemas['Step'];
+/** Members with voting rights in a branch on a meeting date, from the records (steps 15 and 23). */
+export type VotingRoll = Schemas['VotingRoll'];
+export type ProbationQuarter = Schemas['ProbationQuarter'];
+/** 留党察看: a period without voting rights. */
+export type DisciplinaryProbation = Schemas['DisciplinaryProbation'];
 
 /** `/development/cases/step-table` items (free-form objects in the schema). */
 export interface StepInfo {

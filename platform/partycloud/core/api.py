@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -91,3 +93,13 @@ class PagePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+def date_param(raw: str | None, code: str) -> date:
+    """A ``?date=YYYY-MM-DD`` query parameter, today when absent; ``code`` names the app's error."""
+    if not raw:
+        return timezone.localdate()
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise ServiceError(code, _("Use a date like 2026-06-30."), "date") from None

@@ -1,8 +1,11 @@
 // Scenario 5: a tenant admin records an application and walks the development case through
 // all 25 steps (dates in the past, the plan of tests/test_development.py::walk_to). On the way
-// the engine blocks two attempts with the rule and by how much (the activist year, 83 days
-// short; a branch meeting without quorum); the valid ones are recorded. At the end the case
-// is 正式党员 and so is the new member in 党员管理.
+// the engine blocks attempts with the rule and by how much (the activist year, 83 days short; a
+// branch meeting without quorum; a typed number entitled that differs from the records without a
+// reason; the confirmation meeting before probation has ended); the valid ones are recorded, the
+// number entitled to vote taken from the records (the branch's two full members). A quarterly
+// discussion in probation is recorded and the undiscussed quarters are listed. At the end the
+// case is 正式党员 and so is the new member in 党员管理.
 import { config, expect, expectTranslated, log, scenario, shot as fullShot } from './lib.mjs';
 
 /**
@@ -17,7 +20,7 @@ async function shot(page, name) {
 }
 
 const { consoleUrl, admin, branch, introducers, applicant } = config;
-const VOTE = { entitled: 20, present: 15, yes: 14 };
+const VOTE = { present: 2, yes: 2 }; // the branch's two full members are entitled (from the records)
 const PLAN = {
   2: ['2022-01-25'],
   3: ['2022-03-01'],
@@ -80,9 +83,14 @@ async function submitStep(page, step, date, details = {}) {
     await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
     await page.keyboard.press('Escape');
   }
+  if (details.entitled !== undefined) {
+    await form.locator('[data-test="voting-roll"]').getByText(/有表决权 \d+ 人/).waitFor();
+    await form.locator('[data-test="step-entitled-differs"]').click();
+  }
   for (const key of ['days', 'hours', 'entitled', 'present', 'yes']) {
     if (details[key] !== undefined) await number(form, key, details[key]);
   }
+  if (details.entitled_reason) await form.locator('input[name="step-entitled-reason"]').fill(details.entitled_reason);
   await form.locator('[data-test="step-submit"]').click();
   const recorded = page.locator('.el-message--success', { hasText: `已记录第 ${step} 步` });
   const blocked = form.locator('[data-test="step-blocked"]');
@@ -145,11 +153,35 @@ await scenario('console_development_case', async (session) => {
   await shot(page, '04-blocked-activist-period');
   for (let step = 7; step <= 14; step += 1) await record(page, step);
 
-  log('step 15 without quorum: 10 of 20 present');
-  const noQuorum = await submitStep(page, 15, '2024-04-01', { entitled: 20, present: 10, yes: 9 });
+  log('step 15 without quorum: 1 of the 2 members with voting rights present');
+  const noQuorum = await submitStep(page, 15, '2024-04-01', { present: 1, yes: 1 });
   expect(noQuorum?.includes('未达到法定人数'), `expected 未达到法定人数, got: ${noQuorum}`);
+  const roll = await page.locator('[data-test="voting-roll"]').innerText();
+  expect(roll.includes('有表决权 2 人'), `voting roll: ${roll}`);
   await shot(page, '05-blocked-no-quorum');
-  for (let step = 15; step <= 25; step += 1) await record(page, step);
+
+  log('step 15 with a typed 20 entitled and no reason: refused with the records figure');
+  const typed = await submitStep(page, 15, '2024-04-01', { entitled: 20, present: 15, yes: 14 });
+  expect(typed?.includes('2 人'), `expected the records' 2, got: ${typed}`);
+  await shot(page, '05b-blocked-typed-entitled');
+  await page.locator('[data-test="step-entitled-differs"]').click(); // back to the records' figure
+  for (let step = 15; step <= 20; step += 1) await record(page, step);
+
+  log('a quarterly discussion in probation; the quarters without one are listed');
+  const quarters = page.locator('[data-test="probation-quarters"]');
+  await pickDate(quarters, '2024-08-20');
+  await quarters.locator('input[name="discussion-notes"]').fill('支部大会听取思想汇报');
+  await quarters.locator('[data-test="discussion-submit"]').click();
+  await quarters.locator('[data-test="quarter-status"]', { hasText: '已讨论' }).waitFor();
+  const missing = await quarters.locator('[data-test="quarters-missing"]').innerText();
+  expect(missing.includes('第 1、3、4 季度未讨论'), `missing quarters: ${missing}`);
+  await shot(page, '05c-probation-quarters');
+  for (let step = 21; step <= 22; step += 1) await record(page, step);
+
+  log('step 23 a week before probation ends: refused (Party Constitution Art. 7)');
+  const early23 = await submitStep(page, 23, '2025-03-25', {});
+  expect(early23?.includes('党章第七条'), `expected 党章第七条, got: ${early23}`);
+  for (let step = 23; step <= 25; step += 1) await record(page, step);
 
   log('the case is 正式党员');
   await page.locator('[data-test="case-stage"]', { hasText: '正式党员' }).waitFor();

@@ -48,7 +48,10 @@ export interface StepForm {
   introducers: number[];
   days?: number;
   hours?: number;
+  /** The secretary's own number entitled to vote; sent only when it differs from the records, with a reason. */
+  entitled_differs: boolean;
   entitled?: number;
+  entitled_reason: string;
   present?: number;
   yes?: number;
   outcome: 'confirm' | 'extend' | 'revoke';
@@ -56,7 +59,16 @@ export interface StepForm {
 }
 
 export function emptyStepForm(): StepForm {
-  return { done_on: '', notes: '', late_reason: '', contacts: ['', ''], introducers: [], outcome: 'confirm' };
+  return {
+    done_on: '',
+    notes: '',
+    late_reason: '',
+    contacts: ['', ''],
+    introducers: [],
+    outcome: 'confirm',
+    entitled_differs: false,
+    entitled_reason: '',
+  };
 }
 
 /** The `details` the API expects for `step` from the form. */
@@ -67,8 +79,12 @@ export function stepDetails(step: number, form: StepForm): Record<string, unknow
   if (kinds.includes('contacts')) details.contacts = form.contacts.map((name) => name.trim()).filter(Boolean);
   if (kinds.includes('introducers')) details.introducers = [...form.introducers];
   if (kinds.includes('training')) Object.assign(details, { days: form.days ?? null, hours: form.hours ?? null });
-  if (kinds.includes('vote'))
-    Object.assign(details, { entitled: form.entitled ?? null, present: form.present ?? null, yes: form.yes ?? null });
+  if (kinds.includes('vote')) {
+    // The number entitled comes from the records on the meeting date; a different one needs its reason.
+    Object.assign(details, { present: form.present ?? null, yes: form.yes ?? null });
+    if (form.entitled_differs)
+      Object.assign(details, { entitled: form.entitled ?? null, entitled_reason: form.entitled_reason.trim() });
+  }
   if (kinds.includes('confirmation')) {
     details.outcome = form.outcome;
     if (form.outcome === 'extend') details.extension_months = form.extension_months ?? null;
@@ -86,6 +102,7 @@ export const STEP_FIELDS = [
   'details.days',
   'details.hours',
   'details.entitled',
+  'details.entitled_reason',
   'details.present',
   'details.yes',
   'details.outcome',
