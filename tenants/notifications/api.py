@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -45,7 +45,7 @@ class KindPreferenceSerializer(serializers.Serializer[dict[str, object]]):
     channels = serializers.DictField(child=serializers.BooleanField(), help_text="channel → on")
 
 
-class ChannelSerializer(serializers.Serializer[dict[str, object]]):
+class ChannelReachSerializer(serializers.Serializer[dict[str, object]]):
     channel = serializers.ChoiceField(choices=Channel.choices)
     label = serializers.CharField()
     reachable = serializers.BooleanField()
@@ -65,7 +65,7 @@ class PushStateSerializer(serializers.Serializer[dict[str, object]]):
 
 class NotificationSettingsSerializer(serializers.Serializer[dict[str, object]]):
     kinds = KindPreferenceSerializer(many=True)
-    channels = ChannelSerializer(many=True)
+    channels = ChannelReachSerializer(many=True)
     quiet_hours = QuietHoursSerializer()
     push = PushStateSerializer()
 
@@ -91,6 +91,10 @@ class PushSubscriptionSerializer(serializers.Serializer[dict[str, object]]):
 
     endpoint = serializers.URLField(max_length=1000)
     keys = PushKeysSerializer(required=False)
+
+
+def push_state(request: Request) -> dict[str, object]:
+    return dict(PushStateSerializer(preference_matrix(request.user)["push"]).data)  # type: ignore[arg-type]
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):
@@ -139,27 +143,30 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         )
         return Response(NotificationSettingsSerializer(matrix).data)
 
-    @extend_schema(request=PushSubscriptionSerializer, responses={201: PushStateSerializer, 200: PushStateSerializer})
-    @action(detail=False, methods=["post", "delete"], url_path="push-subscriptions")
-    def push_subscriptions(self, request: Request) -> Response:
-        """POST: this browser's subscription receives push; DELETE (same body): it no longer does."""
+    @extend_schema(request=PushSubscriptionSerializer, responses={201: PushStateSerializer})
+    @action(detail=False, methods=["post"], url_path="push-subscriptions")
+    def push_subscribe(self, request: Request) -> Response:
+        """This browser's subscription (``PushSubscription.toJSON()``) receives push from now on."""
         body = PushSubscriptionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        endpoint = body.validated_data["endpoint"]
-        if request.method == "DELETE":
-            do_unsubscribe_push(request.user, endpoint)  # type: ignore[arg-type]
-            state = status.HTTP_200_OK
-        else:
-            keys = body.validated_data.get("keys") or {}
-            do_subscribe_push(
-                request.user,  # type: ignore[arg-type]
-                endpoint,
-                keys.get("p256dh", ""),
-                keys.get("auth", ""),
-                request.headers.get("User-Agent", ""),
-            )
-            state = status.HTTP_201_CREATED
-        return Response(PushStateSerializer(preference_matrix(request.user)["push"]).data, status=state)  # type: ignore[arg-type]
+        keys = body.validated_data.get("keys") or {}
+        do_subscribe_push(
+            request.user,  # type: ignore[arg-type]
+            body.validated_data["endpoint"],
+            keys.get("p256dh", ""),
+            keys.get("auth", ""),
+            request.headers.get("User-Agent", ""),
+        )
+        return Response(push_state(request), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PushSubscriptionSerializer, responses=PushStateSerializer)
+    @action(detail=False, methods=["post"], url_path="push-subscriptions/remove")
+    def push_unsubscribe(self, request: Request) -> Response:
+        """This browser no longer receives push (a POST: clients drop DELETE bodies)."""
+        body = PushSubscriptionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        do_unsubscribe_push(request.user, body.validated_data["endpoint"])  # type: ignore[arg-type]
+        return Response(push_state(request))
 
     @extend_schema(request=None, responses=Count)
     @action(detail=False, methods=["post"], url_path="read-all")
@@ -168,9 +175,10 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response({"count": 0})
 
 
-class DeliverySerializer(serializers.ModelSerializer[Delivery]):
+class NotificationDeliverySerializer(serializers.ModelSerializer[Delivery]):
     title = serializers.CharField(source="notification.title", read_only=True)
     kind = serializers.CharField(source="notification.kind", read_only=True)
+    kind_label = serializers.CharField(source="notification.get_kind_display", read_only=True)
     recipient = serializers.CharField(source="notification.user.name", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -187,6 +195,7 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
             "created_at",
             "title",
             "kind",
+            "kind_label",
             "recipient",
         ]
         read_only_fields = fields
@@ -197,12 +206,17 @@ StatusCounts = inline_serializer(
 )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("kind", str, enum=NotificationKind.values, description="notification kind")]
+    )
+)
 class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Delivery]):
     """消息投递 (tenant admin): deliveries outside the app, newest first; ``?status=dead`` is the
     dead-letter list; filter by ``channel`` and ``kind``, search by title or recipient."""
 
     permission_classes = [IsTenantAdmin]
-    serializer_class = DeliverySerializer
+    serializer_class = NotificationDeliverySerializer
     queryset = Delivery.objects.select_related("notification__user")
     filterset_fields = ["status", "channel"]
     search_fields = ["notification__title", "notification__user__name"]
@@ -221,9 +235,9 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         counts = dict(Delivery.objects.values_list("status").annotate(n=models.Count("id")))
         return Response({value: counts.get(value, 0) for value in DeliveryStatus.values})
 
-    @extend_schema(request=None, responses=DeliverySerializer)
+    @extend_schema(request=None, responses=NotificationDeliverySerializer)
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Send a dead or failing delivery again now."""
         delivery = do_retry_delivery(self.get_object().pk)
-        return Response(DeliverySerializer(self.get_queryset().get(pk=delivery.pk)).data)
+        return Response(NotificationDeliverySerializer(self.get_queryset().get(pk=delivery.pk)).data)

@@ -96,6 +96,12 @@ export const router = createAppRouter({
           meta: { allow: admin, title: 'dashboard.nav.annualReport' },
         },
         {
+          path: 'deliveries',
+          name: 'deliveries',
+          component: () => import('./views/DeliveriesView.vue'),
+          meta: { allow: admin, title: 'notify.deliveries.title' },
+        },
+        {
           path: 'pocket-members',
           name: 'pocket-members',
           component: () => import('./views/PocketMembersView.vue'),

@@ -268,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "tenants.learning.models.QuestionKind",
         "ContentMarkingEnum": "tenants.learning.models.Marking",
         "UploadStatusEnum": "services.storage.models.UploadStatus",
+        "NotificationKindEnum": "tenants.notifications.kinds.NotificationKind",
+        "NotificationChannelEnum": "tenants.notifications.kinds.Channel",
+        "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",
     },
 }
 
