@@ -226,8 +226,12 @@ def do_process_arrears(month: date) -> dict[str, int]:
             do_notify(member.user, title, f"本月应缴 {assessment.amount} 元。", "/dues", kind=kind)  # type: ignore[arg-type]
         if level != "reminder" and member.organization.secretary_id:
             do_notify(
-                member.organization.secretary, f"{member.name}：{title}", "", f"/console/members/{member.pk}", kind=kind
-            )  # type: ignore[arg-type]
+                member.organization.secretary,  # type: ignore[arg-type]
+                f"{member.name}：{title}",
+                "",
+                f"/console/members/{member.pk}",
+                kind=kind,
+            )
     return taken
 
 

@@ -41,13 +41,13 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 class KindPreferenceSerializer(serializers.Serializer[dict[str, object]]):
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # DRF pops declared fields off the class
     channels = serializers.DictField(child=serializers.BooleanField(), help_text="channel → on")
 
 
 class ChannelReachSerializer(serializers.Serializer[dict[str, object]]):
     channel = serializers.ChoiceField(choices=Channel.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields off the class
     reachable = serializers.BooleanField()
     reason = serializers.CharField(help_text="why this person cannot be reached on it ('' when reachable)")
 

@@ -37,7 +37,7 @@ SWEEP_BATCH = 500
 
 def retry_delay(attempts: int) -> timedelta:
     """1 min, 4 min, 16 min, ~1 h, ~4 h, then 6 h: transient outages pass, a long one is not hammered."""
-    return min(FIRST_RETRY * 4 ** max(attempts - 1, 0), LONGEST_WAIT)
+    return min(FIRST_RETRY * (1 << 2 * max(attempts - 1, 0)), LONGEST_WAIT)
 
 
 def plan_deliveries(notification: Notification, now: datetime) -> list[Delivery]:
