@@ -27,6 +27,7 @@ await scenario('notify', async (session) => {
   const generalSms = phone.locator('[data-test="switch-general-sms"]');
   expect(!(await generalSms.evaluate((el) => el.classList.contains('van-switch--on'))), 'SMS is off for other notices');
   await phone.locator('[data-test="push-enable"]').waitFor();
+  await phone.locator('[data-test="unreachable"]', { hasText: '邮件暂不可用' }).waitFor();
   await phone.getByText('22:00').waitFor();
   await phone.getByText('07:00').waitFor();
   await expectTranslated(phone);
@@ -59,6 +60,9 @@ await scenario('notify', async (session) => {
   await expectTranslated(desk);
   await shot(desk, '03-deliveries-dead');
   await row.locator('[data-test="delivery-retry"]').click();
+  await desk.locator('.el-message-box', { hasText: deadTitle }).waitFor();
+  await shot(desk, '04-retry-confirm');
+  await desk.locator('.el-message-box .el-button--primary').click();
   await desk.locator('.el-message--success', { hasText: '已安排重新发送' }).waitFor();
   await row.waitFor({ state: 'detached' });
   await desk.locator('[data-test="delivery-status"]').getByText('全部').click();
@@ -66,5 +70,5 @@ await scenario('notify', async (session) => {
     .locator('[data-test="delivery-table"] .el-table__row', { hasText: deadTitle })
     .getByText(/待发送|已送达/)
     .waitFor();
-  await shot(desk, '04-deliveries-retried');
+  await shot(desk, '05-deliveries-retried');
 });
