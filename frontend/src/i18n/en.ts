@@ -1081,7 +1081,7 @@ const en: MessageSchema = {
       status: 'Status',
       attempts: 'Attempts',
       lastError: 'Last error',
-      nextAttempt: 'Next attempt',
+      nextAttempt: 'Next attempt / sent at',
       sentAt: 'Sent at',
       createdAt: 'Created',
       retry: 'Retry',

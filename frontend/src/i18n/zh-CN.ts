@@ -1067,7 +1067,7 @@ const zhCN = {
       status: '状态',
       attempts: '尝试次数',
       lastError: '最近错误',
-      nextAttempt: '下次尝试',
+      nextAttempt: '下次尝试 / 送达时间',
       sentAt: '送达时间',
       createdAt: '创建时间',
       retry: '重试',
