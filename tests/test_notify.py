@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from partycloud.accounts.models import User
+from partycloud.audit.models import AuditEvent
 from services.notify.push import vapid_public_key
 from services.notify.sms import LoggingSmsProvider
 from tenants.notifications.delivery import do_send_due_deliveries, plan_deliveries, retry_delay
@@ -157,6 +158,8 @@ def test_failing_push_is_retried_with_backoff_then_dead_lettered_and_retried_by_
         delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert [r.payload["title"] for r in pusher.received] == ["党费欠缴警示"]
+    audited = AuditEvent.objects.get(target_type="notifications.delivery", target_id=str(delivery.pk))
+    assert (audited.actor_id, audited.action) == (tenant_a.admin.pk, "update")
     again = admin.post(f"{DELIVERIES_URL}/{delivery.pk}/retry")
     assert (again.status_code, again.json()["code"]) == (409, "notifications.not_retryable")
 

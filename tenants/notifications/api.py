@@ -239,5 +239,5 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Send a dead or failing delivery again now."""
-        delivery = do_retry_delivery(self.get_object().pk)
+        delivery = do_retry_delivery(self.get_object().pk, actor=request.user, request=request._request)  # type: ignore[arg-type]
         return Response(NotificationDeliverySerializer(self.get_queryset().get(pk=delivery.pk)).data)

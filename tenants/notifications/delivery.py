@@ -14,11 +14,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from partycloud.accounts.models import User
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict
 from partycloud.tenancy.context import active_schema, active_tenant
 from services.notify import DeliveryError, Message
@@ -159,14 +162,23 @@ def do_send_due_deliveries(now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def do_retry_delivery(delivery_id: int, now: datetime | None = None) -> Delivery:
+def do_retry_delivery(
+    delivery_id: int, *, actor: User | None = None, request: HttpRequest | None = None, now: datetime | None = None
+) -> Delivery:
     """A tenant admin sends a dead (or failing) delivery again now: one more attempt."""
-    delivery = Delivery.objects.filter(pk=delivery_id).first()
+    delivery = Delivery.objects.select_related("notification__user").filter(pk=delivery_id).first()
     if delivery is None or delivery.status not in {DeliveryStatus.DEAD, DeliveryStatus.FAILED}:
         raise Conflict("notifications.not_retryable", _("Only failed deliveries can be retried."))
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now or timezone.now()
     delivery.save(update_fields=["status", "next_attempt_at"])
+    do_record_audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target=delivery,
+        summary=f"delivery retried: {delivery.channel} to {delivery.notification.user.name}",
+        request=request,
+    )
     kick_deliveries([delivery.pk])
     return delivery
 
