@@ -59,11 +59,35 @@ class Child:
             os.killpg(self.process.pid, signum)
 
 
+def development_vapid_keys(env: dict[str, str]) -> None:
+    """Web Push needs a VAPID key pair; unless the environment has one, keep a development pair
+    under var/ (the same across restarts, so phones' subscriptions stay valid)."""
+    if env.get("VAPID_PRIVATE_KEY"):
+        return
+    path = ROOT / "var" / "vapid-dev.env"
+    if not path.exists():
+        result = subprocess.run(
+            manage("generate_vapid_keys"), cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            log(f"no development VAPID keys (push stays off): {result.stderr.strip()[-300:]}")
+            return
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(result.stdout)
+        path.chmod(0o600)
+        log(f"generated development VAPID keys in {path.relative_to(ROOT)}")
+    for line in path.read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name and value:
+            env.setdefault(name.strip(), value.strip())
+
+
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
     paths = [path for path in env.get("PYTHONPATH", "").split(os.pathsep) if path]
     env["PYTHONPATH"] = os.pathsep.join([*(root for root in PYTHON_ROOTS if root not in paths), *paths])
+    development_vapid_keys(env)
     return env
 
 

@@ -166,6 +166,7 @@ PAGE_ENDPOINTS = {
     "annual_report": "/api/v1/annual-report",
     "learning": "/api/v1/learning/resources",
     "pocket_members": "/api/v1/pocket-members",
+    "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
     "roles": "/api/v1/roles",
     "audit": "/api/v1/audit-events",

@@ -5,6 +5,10 @@
  * cached at install, so the portal opens without a network. Page navigations go to the
  * network first and fall back to the cached shell; hashed assets come from the cache.
  * The API, the WebSocket and the admin console are never touched.
+ *
+ * Web Push: the server sends {title, body, link, tag} (encrypted; the browser decrypts it);
+ * the worker shows it even when the portal is closed, and a tap opens the link in an open
+ * portal window or a new one.
  */
 const BUILD = self.__PC_BUILD__ ?? { version: 'dev', files: [] };
 const CACHE = `pc-portal-${BUILD.version}`;
@@ -62,4 +66,37 @@ self.addEventListener('fetch', (event) => {
   } else if (url.pathname.startsWith('/static/')) {
     event.respondWith(staticAsset(request));
   }
+});
+
+self.addEventListener('push', (event) => {
+  let message = { title: '党建云', body: '', link: '/notifications', tag: undefined };
+  try {
+    message = { ...message, ...(event.data ? event.data.json() : {}) };
+  } catch {
+    message.body = event.data ? event.data.text() : '';
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body,
+      tag: message.tag,
+      icon: '/static/icons/icon-192.png',
+      badge: '/static/icons/icon-192.png',
+      lang: 'zh-CN',
+      data: { link: message.link || '/notifications' },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.link ?? '/notifications', self.location.origin);
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => new URL(client.url).origin === target.origin);
+      if (open && target.origin === self.location.origin) {
+        return open.focus().then((client) => client.navigate(target.href));
+      }
+      return self.clients.openWindow(target.href);
+    }),
+  );
 });

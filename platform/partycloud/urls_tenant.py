@@ -21,7 +21,7 @@ from tenants.dues.api import (
     VoluntaryPaymentViewSet,
 )
 from tenants.members.api import MemberImportViewSet, MemberViewSet
-from tenants.notifications.api import NotificationViewSet
+from tenants.notifications.api import DeliveryViewSet, NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
 from tenants.transfers.api import LetterVerificationView, LetterViewSet, TransferViewSet
 from tenants.workbench.api import WorkbenchView
@@ -32,6 +32,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("roster", RosterViewSet, basename="roster")
 router.register("pocket-members", PocketCaseViewSet, basename="pocket-member")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("notification-deliveries", DeliveryViewSet, basename="notification-delivery")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
 router.register("member-imports", MemberImportViewSet, basename="member-import")

@@ -29,6 +29,10 @@ BEAT_SCHEDULE: dict[str, Any] = {
     "development-deadlines": tenant_beat_entry(
         "tenants.development.remind_deadlines", crontab(hour=9, minute=0), window_seconds=1800
     ),
+    # Notifications outside the app: deferred by quiet hours, retries, lost kicks.
+    "notification-deliveries": tenant_beat_entry(
+        "tenants.notifications.send_due_deliveries", crontab(minute="*"), window_seconds=45
+    ),
     # Pocket members (口袋党员): roster vs member records across tenants.
     "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
     # Uploads started but never completed: abort them and delete their bytes (tenants, then the group).

@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "annual_report": frozenset({ADMIN, INSPECTOR}),  # read-only: the inspector checks the figures
     "learning": frozenset({ADMIN}),
     "pocket_members": frozenset({ADMIN}),
+    "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),
     "roles": frozenset({ADMIN}),
     "audit": frozenset({ADMIN, INSPECTOR}),

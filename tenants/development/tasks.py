@@ -4,6 +4,7 @@ from services.tasks import tenant_task
 from tenants.access.services import tenant_admins
 from tenants.development.models import DevelopmentCase, Stage
 from tenants.development.services import deadlines
+from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_once
 
 REMIND_DAYS_BEFORE = 7
@@ -33,5 +34,6 @@ def remind_deadlines() -> int:
                     f"发展党员提醒：{case.name} · {item['label']}",
                     f"期限 {item['due_on']:%Y-%m-%d}（{late}）。",
                     link,
+                    kind=NotificationKind.DEVELOPMENT_DEADLINE,
                 )
     return sent

@@ -196,6 +196,7 @@ def do_process_arrears(month: date) -> dict[str, int]:
     """After a month is assessed: remind (1 month), warn member and branch (3 in a row),
     flag for the self-withdrawal procedure (6 in a row, 党章 Art. 9). Each step once."""
     from tenants.dues.models import ArrearsNotice
+    from tenants.notifications.kinds import NotificationKind
     from tenants.notifications.services import do_notify
 
     month = first_of_month(month)
@@ -220,10 +221,17 @@ def do_process_arrears(month: date) -> dict[str, int]:
             "warning": f"党费欠缴警示：已连续 {count} 个月未缴纳党费",
             "withdrawal": f"党费欠缴：已连续 {count} 个月未缴纳，按党章第九条提请处理",
         }[level]
+        kind = NotificationKind.DUES_REMINDER if level == "reminder" else NotificationKind.DUES_ARREARS
         if member.user_id:
-            do_notify(member.user, title, f"本月应缴 {assessment.amount} 元。", "/dues")  # type: ignore[arg-type]
+            do_notify(member.user, title, f"本月应缴 {assessment.amount} 元。", "/dues", kind=kind)  # type: ignore[arg-type]
         if level != "reminder" and member.organization.secretary_id:
-            do_notify(member.organization.secretary, f"{member.name}：{title}", "", f"/console/members/{member.pk}")  # type: ignore[arg-type]
+            do_notify(
+                member.organization.secretary,  # type: ignore[arg-type]
+                f"{member.name}：{title}",
+                "",
+                f"/console/members/{member.pk}",
+                kind=kind,
+            )
     return taken
 
 

@@ -1,4 +1,9 @@
-"""Sending and reading notifications. Run in the tenant's schema."""
+"""Sending and reading notifications. Run in the tenant's schema.
+
+``do_notify`` is the one entry point for every module: it stores the in-app notification,
+plans its deliveries outside the app (push, email, SMS: ``delivery``) by the person's
+preferences for its ``kind``, and after commit pushes it to open sockets and kicks the
+deliveries due now."""
 
 from __future__ import annotations
 
@@ -11,12 +16,15 @@ from django_tenants.utils import schema_context
 from partycloud.accounts.models import User
 from partycloud.tenancy.context import active_schema
 from services.realtime.groups import send_to_group, user_group
+from tenants.notifications.delivery import kick_deliveries, plan_deliveries
+from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.models import Notification
 
 
 def serialize(notification: Notification) -> dict[str, Any]:
     return {
         "id": notification.pk,
+        "kind": notification.kind,
         "title": notification.title,
         "body": notification.body,
         "link": notification.link,
@@ -29,9 +37,14 @@ def unread_count(user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
 
 
-def do_notify(user: User, title: str, body: str = "", link: str = "") -> Notification:
-    """Store a notification and push it to the user's sockets once the transaction commits."""
-    notification = Notification.objects.create(user=user, title=title[:200], body=body, link=link)
+def do_notify(
+    user: User, title: str, body: str = "", link: str = "", *, kind: str = NotificationKind.GENERAL
+) -> Notification:
+    """Store a notification, plan its deliveries by the person's preferences for ``kind``, and
+    push it to the user's sockets once the transaction commits."""
+    notification = Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, link=link)
+    deliveries = plan_deliveries(notification, notification.created_at)
+    kick_deliveries([d.pk for d in deliveries if d.next_attempt_at and d.next_attempt_at <= notification.created_at])
     schema = active_schema()
     payload = serialize(notification)
 
@@ -47,11 +60,13 @@ def do_notify(user: User, title: str, body: str = "", link: str = "") -> Notific
     return notification
 
 
-def do_notify_once(user: User, title: str, body: str = "", link: str = "") -> bool:
+def do_notify_once(
+    user: User, title: str, body: str = "", link: str = "", *, kind: str = NotificationKind.GENERAL
+) -> bool:
     """Notify unless this user already has a notification with ``link`` (reminder tasks rerun daily)."""
     if Notification.objects.filter(user=user, link=link).exists():
         return False
-    do_notify(user, title, body, link)
+    do_notify(user, title, body, link, kind=kind)
     return True
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from services.tasks import tenant_task
 from tenants.access.services import tenant_admins
+from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_once
 from tenants.organizations.models import Organization
 from tenants.organizations.services import RE_ELECTION_WARNING_DAYS
@@ -28,6 +29,10 @@ def remind_re_elections() -> int:
             recipients[organization.secretary.pk] = organization.secretary
         for user in recipients.values():
             sent += do_notify_once(
-                user, f"换届提醒：{organization.name}", f"本届任期于 {due:%Y-%m-%d} 届满，请提前做好换届准备。", link
+                user,
+                f"换届提醒：{organization.name}",
+                f"本届任期于 {due:%Y-%m-%d} 届满，请提前做好换届准备。",
+                link,
+                kind=NotificationKind.RE_ELECTION,
             )
     return sent

@@ -5,6 +5,7 @@ from django.utils import timezone
 from partycloud.accounts.models import User
 from services.tasks import tenant_task
 from tenants.access.services import tenant_admins
+from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify
 from tenants.transfers.models import Transfer
 from tenants.transfers.services import overdue_transfers
@@ -31,6 +32,7 @@ def alert_overdue_transfers() -> int:
                 f"组织关系转接逾期未接收：{transfer.member_name}（{transfer.number}）",
                 f"有效期至 {transfer.valid_until:%Y-%m-%d}，请尽快联系对方处理，防止出现口袋党员。",
                 f"/console/transfers/{transfer.pk}",
+                kind=NotificationKind.TRANSFER_OVERDUE,
             )
         Transfer.objects.filter(pk=transfer.pk).update(overdue_alerted_on=today)
         alerted += 1

@@ -100,6 +100,37 @@ def test_member_uses_the_portal_on_a_phone_with_live_notifications(browser: Brow
     )
 
 
+# ---------------------------------------------------------------- notifications outside the app
+
+
+def test_member_sets_notifications_and_admin_retries_a_dead_delivery(browser: BrowserRun, browser_world: BrowserWorld):
+    from tenants.notifications.kinds import NotificationKind
+    from tenants.notifications.models import Delivery, DeliveryStatus
+
+    dead_title = "党费欠缴警示：已连续 3 个月未缴纳党费"
+
+    def dead_sms() -> None:
+        with browser_world.tenant:
+            notification = do_notify(browser_world.quiet_member.user, dead_title, kind=NotificationKind.DUES_ARREARS)
+            Delivery.objects.filter(notification=notification, channel="sms").update(
+                status=DeliveryStatus.DEAD, attempts=5, next_attempt_at=None, last_error="provider rate limit"
+            )
+
+    committed(dead_sms)
+    host = browser_world.tenant.primary_host
+    browser.run(
+        "notifications_outside_the_app",
+        {
+            "portalUrl": browser.url(host),
+            "consoleUrl": browser.url(host) + "/console",
+            "secureOrigins": [browser.url(host)],
+            "member": browser_world.member.credentials(),
+            "admin": browser_world.admin.credentials(),
+            "deadTitle": dead_title,
+        },
+    )
+
+
 # ---------------------------------------------------------------- member records
 
 BRANCHES = ("第一党支部", "第二党支部")

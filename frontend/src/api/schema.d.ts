@@ -1742,6 +1742,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 消息投递 (tenant admin): deliveries outside the app, newest first; ``?status=dead`` is the
+         *     dead-letter list; filter by ``channel`` and ``kind``, search by title or recipient.
+         */
+        get: operations["notification_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-deliveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 消息投递 (tenant admin): deliveries outside the app, newest first; ``?status=dead`` is the
+         *     dead-letter list; filter by ``channel`` and ``kind``, search by title or recipient.
+         */
+        get: operations["notification_deliveries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send a dead or failing delivery again now. */
+        post: operations["notification_deliveries_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-deliveries/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many deliveries are in each status (the page's tabs). */
+        get: operations["notification_deliveries_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1793,6 +1867,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description This browser's subscription (``PushSubscription.toJSON()``) receives push from now on. */
+        post: operations["notifications_push_subscriptions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/push-subscriptions/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description This browser no longer receives push (a POST: clients drop DELETE bodies). */
+        post: operations["notifications_push_subscriptions_remove_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/read-all": {
         parameters: {
             query?: never;
@@ -1804,6 +1912,24 @@ export interface paths {
         put?: never;
         /** @description Notifications of the signed-in user here, newest first; ``?unread=true`` filters. */
         post: operations["notifications_read_all_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 通知设置: per kind × channel, quiet hours, push devices; PUT changes what it sends. */
+        get: operations["notifications_settings_retrieve"];
+        /** @description 通知设置: per kind × channel, quiet hours, push devices; PUT changes what it sends. */
+        put: operations["notifications_settings_update"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2975,6 +3101,13 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
+        ChannelReach: {
+            channel: components["schemas"]["NotificationChannelEnum"];
+            label: string;
+            reachable: boolean;
+            /** @description why this person cannot be reached on it ('' when reachable) */
+            reason: string;
+        };
         /**
          * @description * `active` - 正常
          *     * `suspended` - 已暂停
@@ -3088,6 +3221,22 @@ export interface components {
             /** @default  */
             note: string;
         };
+        DeliveryStatusCounts: {
+            pending: number;
+            sent: number;
+            failed: number;
+            dead: number;
+            skipped: number;
+        };
+        /**
+         * @description * `pending` - 待发送
+         *     * `sent` - 已送达
+         *     * `failed` - 失败，等待重试
+         *     * `dead` - 已放弃
+         *     * `skipped` - 无法送达
+         * @enum {string}
+         */
+        DeliveryStatusEnum: "pending" | "sent" | "failed" | "dead" | "skipped";
         Detected: {
             opened: number;
         };
@@ -3409,6 +3558,14 @@ export interface components {
          * @enum {string}
          */
         KeyEnum: "members" | "profile" | "join_periods" | "development" | "organizations" | "evaluation" | "leaving";
+        KindPreference: {
+            kind: components["schemas"]["NotificationKindEnum"];
+            readonly label: string;
+            /** @description channel → on */
+            channels: {
+                [key: string]: boolean;
+            };
+        };
         Ledger: {
             month: string;
             rows: {
@@ -3713,6 +3870,7 @@ export interface components {
         };
         Notification: {
             readonly id: number;
+            readonly kind: components["schemas"]["NotificationKindEnum"];
             readonly title: string;
             readonly body: string;
             readonly link: string;
@@ -3720,6 +3878,50 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly read_at: string | null;
+        };
+        /**
+         * @description * `push` - 手机推送
+         *     * `email` - 邮件
+         *     * `sms` - 短信
+         * @enum {string}
+         */
+        NotificationChannelEnum: "push" | "email" | "sms";
+        NotificationDelivery: {
+            readonly id: number;
+            readonly channel: components["schemas"]["NotificationChannelEnum"];
+            readonly status: components["schemas"]["DeliveryStatusEnum"];
+            readonly attempts: number;
+            readonly last_error: string;
+            /** Format: date-time */
+            readonly next_attempt_at: string | null;
+            /** Format: date-time */
+            readonly sent_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly title: string;
+            readonly kind: string;
+            readonly kind_label: string;
+            readonly recipient: string;
+        };
+        /**
+         * @description * `general` - 其他通知
+         *     * `development.deadline` - 发展党员期限提醒
+         *     * `organizations.re_election` - 换届提醒
+         *     * `transfers.overdue` - 组织关系转接逾期
+         *     * `dues.reminder` - 党费缴纳提醒
+         *     * `dues.arrears` - 党费欠缴警示（3 或 6 个月）
+         * @enum {string}
+         */
+        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears";
+        NotificationSettings: {
+            kinds: components["schemas"]["KindPreference"][];
+            channels: components["schemas"]["ChannelReach"][];
+            quiet_hours: components["schemas"]["QuietHours"];
+            push: components["schemas"]["PushState"];
+        };
+        NotificationSettingsChangeRequest: {
+            preferences?: components["schemas"]["PreferenceChangeRequest"][];
+            quiet_hours?: components["schemas"]["QuietHoursRequest"];
         };
         OnlinePayment: {
             readonly id: number;
@@ -4000,6 +4202,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Member"][];
+        };
+        PaginatedNotificationDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["NotificationDelivery"][];
         };
         PaginatedNotificationList: {
             /** @example 123 */
@@ -4475,6 +4692,11 @@ export interface components {
          * @enum {string}
          */
         PocketStatusEnum: "open" | "resolved";
+        PreferenceChangeRequest: {
+            kind: components["schemas"]["NotificationKindEnum"];
+            channel: components["schemas"]["NotificationChannelEnum"];
+            enabled: boolean;
+        };
         ProgressItem: {
             position: number;
             /** Format: uuid */
@@ -4491,6 +4713,21 @@ export interface components {
         PublicInfo: {
             name: string;
             kind: string;
+        };
+        PushKeysRequest: {
+            p256dh: string;
+            auth: string;
+        };
+        PushState: {
+            /** @description VAPID application server key ('' when push is off) */
+            public_key: string;
+            devices: number;
+        };
+        /** @description What ``PushSubscription.toJSON()`` gives in the browser. */
+        PushSubscriptionRequest: {
+            /** Format: uri */
+            endpoint: string;
+            keys?: components["schemas"]["PushKeysRequest"];
         };
         Question: {
             readonly id: number;
@@ -4535,6 +4772,20 @@ export interface components {
             /** 解析 */
             explanation?: string;
             active?: boolean;
+        };
+        QuietHours: {
+            enabled: boolean;
+            /** Format: time */
+            start: string;
+            /** Format: time */
+            end: string;
+        };
+        QuietHoursRequest: {
+            enabled: boolean;
+            /** Format: time */
+            start: string;
+            /** Format: time */
+            end: string;
         };
         Quiz: {
             readonly id: number;
@@ -8734,6 +8985,113 @@ export interface operations {
             };
         };
     };
+    notification_deliveries_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `push` - 手机推送
+                 *     * `email` - 邮件
+                 *     * `sms` - 短信
+                 */
+                channel?: "email" | "push" | "sms";
+                /** @description notification kind */
+                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "organizations.re_election" | "transfers.overdue";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `pending` - 待发送
+                 *     * `sent` - 已送达
+                 *     * `failed` - 失败，等待重试
+                 *     * `dead` - 已放弃
+                 *     * `skipped` - 无法送达
+                 */
+                status?: "dead" | "failed" | "pending" | "sent" | "skipped";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationDeliveryList"];
+                };
+            };
+        };
+    };
+    notification_deliveries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 delivery 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDelivery"];
+                };
+            };
+        };
+    };
+    notification_deliveries_retry_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 delivery 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDelivery"];
+                };
+            };
+        };
+    };
+    notification_deliveries_summary_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryStatusCounts"];
+                };
+            };
+        };
+    };
     notifications_list: {
         parameters: {
             query?: {
@@ -8806,6 +9164,56 @@ export interface operations {
             };
         };
     };
+    notifications_push_subscriptions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PushSubscriptionRequest"];
+                "multipart/form-data": components["schemas"]["PushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushState"];
+                };
+            };
+        };
+    };
+    notifications_push_subscriptions_remove_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PushSubscriptionRequest"];
+                "multipart/form-data": components["schemas"]["PushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushState"];
+                };
+            };
+        };
+    };
     notifications_read_all_create: {
         parameters: {
             query?: never;
@@ -8821,6 +9229,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Count"];
+                };
+            };
+        };
+    };
+    notifications_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+        };
+    };
+    notifications_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NotificationSettingsChangeRequest"];
+                "multipart/form-data": components["schemas"]["NotificationSettingsChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
                 };
             };
         };

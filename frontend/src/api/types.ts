@@ -32,6 +32,7 @@ export type TenantCapability =
   | 'annual_report'
   | 'learning'
   | 'pocket_members'
+  | 'deliveries'
   | 'settings'
   | 'roles'
   | 'audit';
@@ -244,3 +245,9 @@ export type SearchResponse = Schemas['SearchResponse'];
 export type SearchRow = Schemas['SearchRow'];
 export type FacetValue = Schemas['FacetValue'];
 export type ReindexJob = Schemas['ReindexJob'];
+
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotificationKindName = Schemas['NotificationKindEnum'];
+export type NotificationChannelName = Schemas['NotificationChannelEnum'];
+export type NotificationDelivery = Schemas['NotificationDelivery'];
+export type DeliveryStatus = Schemas['DeliveryStatusEnum'];

@@ -105,6 +105,12 @@ export const router = createAppRouter({
           meta: { allow: can('annual_report'), title: 'dashboard.nav.annualReport' },
         },
         {
+          path: 'deliveries',
+          name: 'deliveries',
+          component: () => import('./views/DeliveriesView.vue'),
+          meta: { allow: can('deliveries'), title: 'notify.deliveries.title' },
+        },
+        {
           path: 'pocket-members',
           name: 'pocket-members',
           component: () => import('./views/PocketMembersView.vue'),

@@ -95,6 +95,12 @@ export const router = createAppRouter({
           meta: { title: 'portal.profile.title' },
         },
         {
+          path: 'me/notifications',
+          name: 'notification-settings',
+          component: () => import('./views/NotificationSettingsView.vue'),
+          meta: { title: 'notify.settings.title' },
+        },
+        {
           path: 'me/password',
           name: 'password',
           component: () => import('./views/PasswordView.vue'),

@@ -49,6 +49,7 @@ describe('the notifications badge', () => {
       title: '支部大会通知',
       body: '',
       link: '',
+      kind: 'general' as const,
       created_at: '2026-05-01T09:00:00Z',
       read_at: null,
     };

@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "tenants.learning.models.QuestionKind",
         "ContentMarkingEnum": "tenants.learning.models.Marking",
         "UploadStatusEnum": "services.storage.models.UploadStatus",
+        "NotificationKindEnum": "tenants.notifications.kinds.NotificationKind",
+        "NotificationChannelEnum": "tenants.notifications.kinds.Channel",
+        "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",
     },
 }
 
@@ -328,6 +331,42 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "partycloud-")
 # auto: IK when the plugin is installed, then smartcn, icu, and cjk as the fallback.
 SEARCH_ANALYZER = env_str("SEARCH_ANALYZER", "auto")
+
+# ---------------------------------------------------------------- notifications (services.notify)
+# Web Push: VAPID keys as base64url (generate: `python manage.py generate_vapid_keys`). Unset:
+# push is off (`make run` generates development keys under var/). The public key is derived
+# from the private one when VAPID_PUBLIC_KEY is unset.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+# The contact push services may use about our traffic (mailto: or https:).
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:partycloud@localhost")
+# How long a push service keeps a message for a phone that is offline.
+WEB_PUSH_TTL_SECONDS = env_int("WEB_PUSH_TTL_SECONDS", 24 * 3600, minimum=0)
+# Push services the server may post to (subscription endpoints come from browsers): Chrome/Edge
+# (FCM), Firefox (Mozilla autopush), Safari/iOS (Apple), Edge (WNS). ".suffix" matches subdomains.
+WEB_PUSH_SERVICE_HOSTS = env_list(
+    "WEB_PUSH_SERVICE_HOSTS",
+    ["fcm.googleapis.com", "updates.push.services.mozilla.com", ".push.apple.com", ".notify.windows.com"],
+)
+# Email: SMTP when EMAIL_HOST is set, otherwise the console backend (messages in the log).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if env_bool("EMAIL_USE_SSL", False) else 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "党建云 <noreply@localhost>")
+EMAIL_SUBJECT_PREFIX = env_str("EMAIL_SUBJECT_PREFIX", "【党建云】")
+# SMS: a provider class by dotted path (see services.notify.sms); the default only logs.
+SMS_PROVIDER = env_str("SMS_PROVIDER", "services.notify.sms.LoggingSmsProvider")
+# Deliveries: attempts before the dead-letter list, and the timeout of one attempt.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFY_SEND_TIMEOUT_SECONDS = env_int("NOTIFY_SEND_TIMEOUT_SECONDS", 10, minimum=1)
 
 # ---------------------------------------------------------------- security
 SESSION_COOKIE_HTTPONLY = True

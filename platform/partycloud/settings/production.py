@@ -31,3 +31,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Push services contact this address about our traffic: a real one, once push is on.
+if env_str("VAPID_PRIVATE_KEY", "") and not env_str("VAPID_SUBJECT", "").startswith(("mailto:", "https:")):
+    raise ImproperlyConfigured("Set VAPID_SUBJECT (mailto:… or https://…): push services contact it about our traffic.")

@@ -51,3 +51,9 @@ REST_FRAMEWORK = {
 }
 LANGUAGE_CODE = "zh-hans"
 WHITENOISE_AUTOREFRESH = True
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Push is configured in tests: the push-service stand-in (tests/push_service.py) checks the signature.
+VAPID_PRIVATE_KEY = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"
+VAPID_SUBJECT = "mailto:ops@partycloud.test"
+WEB_PUSH_SERVICE_HOSTS = ["fcm.googleapis.com", "127.0.0.1"]

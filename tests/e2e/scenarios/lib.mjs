@@ -126,7 +126,7 @@ export function expect(condition, message) {
 export async function expectTranslated(page) {
   const text = await page.locator('body').innerText();
   const keys = text.match(
-    /\b(?:app|common|error|login|roles|tenantStatus|applicationStatus|auditAction|committee|group|console|portal|pocket|gender|membership|duesCategory|memberStatus|importStatus|transferKind|transferStatus|rowErrors|developmentStage|assessmentStatus|exemptionStatus|arrearsLevel|learning|dashboard|annualReport)\.[a-zA-Z]+(?:\.[a-zA-Z]+)*\b/g,
+    /\b(?:app|common|error|login|roles|tenantStatus|applicationStatus|auditAction|committee|group|console|portal|pocket|gender|membership|duesCategory|memberStatus|importStatus|transferKind|transferStatus|rowErrors|developmentStage|assessmentStatus|exemptionStatus|arrearsLevel|learning|dashboard|annualReport|notify)\.[a-zA-Z]+(?:\.[a-zA-Z]+)*\b/g,
   );
   expect(!keys, `untranslated keys on ${page.url()}: ${keys?.join(', ')}`);
 }
