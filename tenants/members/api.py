@@ -192,7 +192,7 @@ class MemberViewSet(
     def export(self, request: Request) -> HttpResponse:
         """The filtered list (same filters as the list) as a workbook; audited."""
         members = self.filter_queryset(self.get_queryset())
-        content = export_rows(members.iterator())
+        content = export_rows(members.prefetch_related("tenures").iterator(chunk_size=2000))
         do_record_audit(
             action=AuditAction.EXPORT,
             actor=request.user,
