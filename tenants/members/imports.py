@@ -61,6 +61,7 @@ COLUMNS: dict[str, str] = {
 }
 REQUIRED = ("姓名", "性别", "身份证号", "入党日期", "党员类别", "党费类别", "所在党组织")
 CHOICE_COLUMNS = {"性别": Gender, "学历": Education, "党员类别": Membership, "党费类别": DuesCategory}
+OPTIONAL_COLUMNS = ("加入支部日期",)  # sheets made from the template before it was added still import
 DATE_FIELDS = frozenset({"joined_on", "confirmed_on", "branch_joined_on"})
 PROGRESS_EVERY = 200
 TEMPLATE_NOTES = (
@@ -264,7 +265,12 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     try:
-        rows = read_table(bytes(job.content), job.filename, list(COLUMNS))
+        rows = read_table(
+            bytes(job.content),
+            job.filename,
+            [h for h in COLUMNS if h not in OPTIONAL_COLUMNS],
+            optional=list(OPTIONAL_COLUMNS),
+        )
     except SpreadsheetError as error:
         reason = str(error)
         if reason.startswith("columns:"):
