@@ -404,7 +404,6 @@ const en: MessageSchema = {
     tenant: 'Committee',
     allTenants: 'All committees',
     download: 'Download workbook',
-    period: 'Period: {start} to {date}',
     checks: 'Checks',
     allOk: 'All checks pass',
     notOk: '{count} checks fail',
@@ -413,9 +412,11 @@ const en: MessageSchema = {
     checkTable: 'Table',
     checkValues: 'Values',
     checkResult: 'Result',
-    passed: 'Pass',
-    failed: 'Fail',
     empty: 'No data',
+    unrecorded: 'Not recorded',
+    warned: '{count} warnings',
+    checkDetail: 'Records',
+    result: { passed: 'Pass', failed: 'Fail', warning: 'Warning', unrecorded: 'Not recorded' },
   },
   developmentStage: {
     applicant: 'Applicant',
@@ -661,6 +662,9 @@ const en: MessageSchema = {
       name: 'Name',
       slug: 'Address',
       status: 'Status',
+      recordsBaseline: 'Records baseline date',
+      recordsBaselineHint:
+        'The day from which this committee\'s records are complete (usually the day they were first imported). The annual report shows figures before it as "not recorded" and takes the members on record that day as the opening balance.',
     },
     roles: {
       title: 'Users and roles',
@@ -765,6 +769,10 @@ const en: MessageSchema = {
       history: 'History',
       historyOf: 'History of {name}',
       empty: 'No organizations yet: start with the party committee',
+      establishedRequired: 'Choose the establishment date',
+      establishedMissing: 'Missing',
+      missingEstablished:
+        '{count} organizations have no establishment date; the annual report cannot count them. Please fill it in:',
     },
     members: {
       title: 'Members',
