@@ -3351,7 +3351,7 @@ export interface components {
             organization: number;
             /**
              * Format: date
-             * @description when the member joined this organization
+             * @description 加入支部日期: when the member joined this organization (default: today)
              */
             placed_on?: string;
             /**
@@ -3651,7 +3651,7 @@ export interface components {
             organization: number;
             /**
              * Format: date
-             * @description when the member joined this organization
+             * @description 加入支部日期: when the member joined this organization (default: today)
              */
             placed_on?: string;
             /**
@@ -4397,7 +4397,7 @@ export interface components {
             organization?: number;
             /**
              * Format: date
-             * @description when the member joined this organization
+             * @description 加入支部日期: when the member joined this organization (default: today)
              */
             placed_on?: string;
             /**

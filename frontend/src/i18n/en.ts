@@ -203,6 +203,11 @@ const en: MessageSchema = {
       empty: 'No subsidiary committees yet',
       emptyFiltered: 'Nothing matches',
       open: 'Open',
+      baseline: 'Records baseline',
+      baselineUnset: 'Not set',
+      baselineFormat: 'Write a date like 2025-03-01, or leave it empty to clear it',
+      baselineHint:
+        'From which day are the records of {name} complete? The annual report shows figures before it as "not recorded" and takes the members on record that day as the opening balance.',
     },
     applications: {
       title: 'Applications',
@@ -811,6 +816,8 @@ const en: MessageSchema = {
       revealWarning: 'Viewing the full ID-card number is recorded in the audit log. Continue?',
       empty: 'No members yet: add one or import a spreadsheet',
       emptyFiltered: 'No members match',
+      placedOn: 'Branch joined on',
+      placedOnHint: 'When they joined this branch (empty: today)',
     },
     imports: {
       title: 'Import members',

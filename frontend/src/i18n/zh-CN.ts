@@ -200,6 +200,11 @@ const zhCN = {
       empty: '还没有二级单位党委',
       emptyFiltered: '没有符合条件的单位',
       open: '访问',
+      baseline: '档案基准日',
+      baselineUnset: '未设置',
+      baselineFormat: '请按 2025-03-01 的格式填写日期，留空表示不设置',
+      baselineHint:
+        '{name} 的党员和组织档案自哪一天起完整录入？统计年报中该日之前的数据显示为“未录入”，该日在册党员作为期初数。',
     },
     applications: {
       title: '入驻申请',
@@ -804,6 +809,8 @@ const zhCN = {
       revealWarning: '查看完整身份证号将记入审计日志。确定继续吗？',
       empty: '还没有党员，可新增或批量导入',
       emptyFiltered: '没有符合条件的党员',
+      placedOn: '加入支部日期',
+      placedOnHint: '转入或加入本支部的日期，不填为今天',
     },
     imports: {
       title: '党员导入',
