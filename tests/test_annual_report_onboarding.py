@@ -345,3 +345,23 @@ def test_a_new_organization_needs_its_establishment_date(tenant_a: TenantWorld):
     assert dated.status_code == 200
     cleared = client.patch(f"/api/v1/organizations/{old.pk}", {"established_on": None}, format="json")
     assert cleared.json()["code"] == "organizations.established_on_required"
+
+
+def test_the_member_form_takes_the_branch_join_date(tenant_a: TenantWorld):
+    organizations = onboard_organizations(tenant_a, established=date(2001, 7, 1))
+    branch = organizations[-1]
+    client = api(tenant_a.host, tenant_a.admin)
+    body = {
+        "name": "新党员", "gender": "female", "id_card_number": make_id_card("19900101"), "joined_on": "2012-07-01",
+        "confirmed_on": "2013-07-01", "membership": "full", "dues_category": "employee", "organization": branch.pk,
+    }  # fmt: skip
+    early = client.post("/api/v1/members", {**body, "placed_on": "2011-01-01"})
+    assert (early.status_code, early.json()["code"], early.json()["field"]) == (
+        400, "members.placed_before_joined", "placed_on"
+    )  # fmt: skip
+    assert early.json()["message"] == "加入支部日期不能早于入党日期。"
+    made = client.post("/api/v1/members", {**body, "placed_on": "2019-09-01"})
+    assert made.status_code == 201, made.json()
+    with tenant_a.tenant:
+        tenure = MemberTenure.objects.get(member_id=made.json()["id"])
+    assert (tenure.started_on, tenure.started_on_estimated) == (date(2019, 9, 1), False)
