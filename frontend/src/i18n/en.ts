@@ -422,6 +422,7 @@ const en: MessageSchema = {
     warned: '{count} warnings',
     checkDetail: 'Records',
     result: { passed: 'Pass', failed: 'Fail', warning: 'Warning', unrecorded: 'Not recorded' },
+    unrecordedChecks: '{count} not recorded, not checked',
   },
   developmentStage: {
     applicant: 'Applicant',

@@ -418,6 +418,7 @@ const zhCN = {
     warned: '{count} 项警告',
     checkDetail: '涉及记录',
     result: { passed: '通过', failed: '不通过', warning: '警告', unrecorded: '未录入' },
+    unrecordedChecks: '{count} 项未录入、无法核对',
   },
   developmentStage: {
     applicant: '入党申请人',

@@ -407,10 +407,19 @@ def build_tables(units: list[Unit], total: Unit | None, scope: str) -> list[Tabl
     ]
     if not any(unit.figures.evaluation_recorded for unit in everyone):
         next(table for table in tables if table.key == "evaluation").note = NO_EVALUATION_NOTE
-    next(table for table in tables if table.key == "members").note = "；".join(
-        note for unit in units if (note := baseline_note(unit, scope))
-    )
+    next(table for table in tables if table.key == "members").note = members_note(units, scope)
     return tables
+
+
+def members_note(units: list[Unit], scope: str) -> str:
+    """Table 1's note: each unit's baseline, and the units without member records by then (named
+    once, not a sentence each)."""
+    empty = [u.label for u in units if ("members", WHOLE_TABLE) in u.figures.unrecorded and u.figures.baseline is None]
+    notes = [note for unit in units if (note := baseline_note(unit, scope))]
+    if empty:
+        who = "" if scope == "tenant" else f"{'、'.join(empty)}："
+        notes.append(f"{who}统计时点前尚无党员记录，数据未录入")
+    return "；".join(notes)
 
 
 def baseline_note(unit: Unit, scope: str) -> str:
@@ -424,10 +433,8 @@ def baseline_note(unit: Unit, scope: str) -> str:
             f"基准日在册党员{opening['opening_total']}人（正式{opening['opening_full']}人、"
             f"预备{opening['opening_probationary']}人）为期初数，本年增减自基准日次日起计"
         )
-    if ("members", WHOLE_TABLE) in figures.unrecorded:
-        if figures.baseline is not None:
-            return f"{who}统计时点早于档案基准日（{chinese_date(figures.baseline)}），数据未录入"
-        return f"{who}统计时点前尚无党员记录，数据未录入"
+    if ("members", WHOLE_TABLE) in figures.unrecorded and figures.baseline is not None:
+        return f"{who}统计时点早于档案基准日（{chinese_date(figures.baseline)}），数据未录入"
     return ""
 
 
@@ -492,6 +499,11 @@ def unit_checks(unit: Unit) -> list[Check]:
 
     def check(table: str, description: str, left: int | None, right: int | None, relation: str = "=") -> Check:
         return Check(unit.label, table, description, left, right, relation)
+
+    if ("members", WHOLE_TABLE) in figures.unrecorded:
+        # No member data at the snapshot: one line says so instead of a score of 未录入 ones.
+        nothing = check("members", "表1—表4、表7 统计时点尚无党员数据（未录入），不作核对", None, None)
+        return [nothing] + (record_checks(unit) if unit.tenant_id is not None else [])
 
     # In the year of a records baseline the balance runs from the members on record that day.
     opening = "上年末党员数" if figures.opening_on is None else "档案基准日在册党员数"
