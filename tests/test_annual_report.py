@@ -332,9 +332,10 @@ def test_tenant_report_tables_match_the_hand_checked_population(tenant_a: Tenant
     }  # fmt: skip
 
     evaluation = table(body, "evaluation")
-    assert "no data recorded yet" in evaluation["note"]
+    assert evaluation["note"] == "暂无数据：民主评议结果尚未在系统中录入，各等次显示为“未录入”。"
     assert {k: v for k, v in evaluation["rows"][0].items() if k not in {"unit", "tenant"}} == {
-        "excellent": 0, "qualified": 0, "basically_qualified": 0, "unqualified": 0, "not_rated": 0, "total": 0
+        "excellent": None, "qualified": None, "basically_qualified": None, "unqualified": None, "not_rated": None,
+        "total": None,
     }  # fmt: skip
 
     leaving = row(body, "leaving")
@@ -421,7 +422,11 @@ def test_group_report_rows_are_the_tenants_and_the_total_is_their_sum(
         for name, report in own.items():
             assert row(body, key, name) == row(report, key), (key, name)
         for column in (c["key"] for c in table(body, key)["columns"] if c["kind"] == "count"):
-            assert rows[-1][column] == sum(r[column] for r in tenant_rows), (key, column)
+            if key == "evaluation":  # not recorded anywhere: 未录入 in every row and the total
+                assert rows[-1][column] is None
+                assert {r[column] for r in tenant_rows} == {None}
+            else:
+                assert rows[-1][column] == sum(r[column] for r in tenant_rows), (key, column)
     total = row(body, "members", "合计")
     assert (total["start_total"], total["in_total"], total["out_total"], total["end_total"]) == (15, 5, 5, 15)
     assert (total["in_from_group"], total["out_to_group"], total["out_deceased"]) == (1, 1, 2)
@@ -510,9 +515,10 @@ def test_workbook_has_a_sheet_per_table_and_the_checks_with_chinese_headers(
     assert [development.cell(row, 1).value for row in range(5, 8)] == ["甲公司党委", "甲公司二分厂党委", "合计"]
     evaluation = workbook["表6 民主评议党员情况"]
     assert [cell.value for cell in evaluation[4]] == ["单位", "优秀", "合格", "基本合格", "不合格", "未评定", "合计"]
-    assert any("no data recorded yet" in str(cell.value) for cell in evaluation["A"])
+    assert any("尚未在系统中录入" in str(cell.value) for cell in evaluation["A"])
+    assert [cell.value for cell in evaluation[5]] == ["甲公司党委", *["未录入"] * 6]
     checks = workbook["校验"]
-    assert [cell.value for cell in checks[1]] == ["校验项", "单位", "表", "左值", "关系", "右值", "结果"]
+    assert [cell.value for cell in checks[1]] == ["校验项", "单位", "表", "左值", "关系", "右值", "结果", "涉及记录"]
     results = [checks.cell(row, 7).value for row in range(2, checks.max_row + 1)]
     assert results
     assert set(results) == {"通过"}
@@ -587,13 +593,22 @@ def test_a_transfer_to_another_tenant_after_the_snapshot_counts_at_the_sender(
     yesterday = group_report(today - timedelta(days=1))
     now = group_report(today)
 
-    def end_total(report: Any, tenant: TenantWorld) -> int:
-        value: int = next(r for r in report.table("members").rows if r["tenant"] == tenant.tenant.pk)["end_total"]
+    def end_total(report: Any, tenant: TenantWorld) -> int | None:
+        value: int | None = next(r for r in report.table("members").rows if r["tenant"] == tenant.tenant.pk)[
+            "end_total"
+        ]
         return value
 
-    assert (end_total(yesterday, tenant_a), end_total(yesterday, tenant_b)) == (1, 0)
+    # Tenant B has no member on record before today: yesterday is 未录入 there, not 0, and the
+    # group total is tenant A's.
+    assert (end_total(yesterday, tenant_a), end_total(yesterday, tenant_b)) == (1, None)
+    assert yesterday.table("members").rows[-1]["end_total"] == 1
+    assert yesterday.status == "warnings"
+    nothing = [c for c in yesterday.checks if c.unit == tenant_b.tenant.name and c.table == "members"]
+    assert [c.description for c in nothing][0] == "表1—表4、表7 统计时点尚无党员数据（未录入），不作核对"
+    assert yesterday.table("members").note == f"{tenant_b.tenant.name}：统计时点前尚无党员记录，数据未录入"
+    assert [check.name for check in yesterday.checks if check.result == "failed"] == []
     assert (end_total(now, tenant_a), end_total(now, tenant_b)) == (0, 1)
-    assert yesterday.ok
     assert now.ok
 
 
@@ -686,7 +701,9 @@ def test_breakdowns_always_sum_to_the_totals(tenant_a: TenantWorld, people: list
     start = year_earlier(end)
     with tenant_a.tenant, transaction.atomic():
         top = Organization.objects.create(kind="committee", name="随机", path="", established_on=ESTABLISHED)
-        branch = Organization.objects.create(kind="branch", name="随机支部", parent=top, path="", depth=1)
+        branch = Organization.objects.create(
+            kind="branch", name="随机支部", parent=top, path="", depth=1, established_on=ESTABLISHED
+        )
         counted_at_end: list[dict[str, Any]] = []
         for person in people:
             record = Member.objects.create(
@@ -712,7 +729,8 @@ def test_breakdowns_always_sum_to_the_totals(tenant_a: TenantWorld, people: list
         figures = tenant_figures(start, end)
         transaction.set_rollback(True)
     checks = unit_checks(Unit("随机", None, figures))
-    assert [check.name for check in checks if not check.ok] == []
+    # Nothing recorded by the snapshot (every tenure starts later): 未录入, not checked.
+    assert [check.name for check in checks if check.result == "failed"] == []
     profile, joined = figures.tables["profile"], figures.tables["join_periods"]
     assert profile["total"] == len(counted_at_end)
     assert {band.key: profile[band.key] for band in AGE_BANDS} == expected_age_bands(

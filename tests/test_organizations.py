@@ -13,17 +13,23 @@ from tests.conftest import TenantWorld, api
 from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_tenant_isolated
 
+ESTABLISHED = date(2000, 1, 1)
+
 
 @pytest.fixture
 def tree(tenant_a: TenantWorld) -> dict[str, Organization]:
     """甲公司党委 → 机关党总支 → 第一/第二党支部 → 第一党小组; 生产党支部 directly under the committee."""
     with tenant_a.tenant:
-        committee = do_create_organization(kind="committee", name="甲公司党委")
-        general = do_create_organization(kind="general_branch", name="机关党总支", parent=committee)
-        first = do_create_organization(kind="branch", name="第一党支部", parent=general)
-        second = do_create_organization(kind="branch", name="第二党支部", parent=general)
-        group = do_create_organization(kind="party_group", name="第一党小组", parent=first)
-        production = do_create_organization(kind="branch", name="生产党支部", parent=committee)
+        committee = do_create_organization(kind="committee", name="甲公司党委", established_on=ESTABLISHED)
+        general = do_create_organization(
+            kind="general_branch", name="机关党总支", parent=committee, established_on=ESTABLISHED
+        )
+        first = do_create_organization(kind="branch", name="第一党支部", parent=general, established_on=ESTABLISHED)
+        second = do_create_organization(kind="branch", name="第二党支部", parent=general, established_on=ESTABLISHED)
+        group = do_create_organization(kind="party_group", name="第一党小组", parent=first, established_on=ESTABLISHED)
+        production = do_create_organization(
+            kind="branch", name="生产党支部", parent=committee, established_on=ESTABLISHED
+        )
     return {
         "committee": committee,
         "general": general,
@@ -36,11 +42,14 @@ def tree(tenant_a: TenantWorld) -> dict[str, Organization]:
 
 def test_admin_builds_a_tree_through_the_api(tenant_a: TenantWorld):
     client = api(tenant_a.host, tenant_a.admin)
-    committee = client.post("/api/v1/organizations", {"kind": "committee", "name": "甲公司党委"}).json()
+    committee = client.post(
+        "/api/v1/organizations", {"kind": "committee", "name": "甲公司党委", "established_on": "2000-01-01"}
+    ).json()
     branch = client.post(
         "/api/v1/organizations",
-        {"kind": "branch", "name": "第一党支部", "parent": committee["id"], "term_started_on": "2024-03-01"},
-    )
+        {"kind": "branch", "name": "第一党支部", "parent": committee["id"], "term_started_on": "2024-03-01",
+         "established_on": "2000-01-01"},
+    )  # fmt: skip
     assert branch.status_code == 201, branch.json()
     assert branch.json()["depth"] == 1
     assert branch.json()["re_election_due_on"] == "2027-03-01"
@@ -115,7 +124,8 @@ def test_a_branch_secretary_manages_only_their_branch(tenant_a: TenantWorld, tre
         do_assign_role(user=secretary, role="secretary", organization_id=tree["first"].pk)
     client = api(tenant_a.host, secretary)
     inside = client.post(
-        "/api/v1/organizations", {"kind": "party_group", "name": "第二党小组", "parent": tree["first"].pk}
+        "/api/v1/organizations",
+        {"kind": "party_group", "name": "第二党小组", "parent": tree["first"].pk, "established_on": "2010-01-01"},
     )
     assert inside.status_code == 201, inside.json()
     renamed = client.patch(f"/api/v1/organizations/{tree['first'].pk}", {"name": "第一党支部（机关）"})

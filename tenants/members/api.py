@@ -55,7 +55,9 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
     phone_masked = serializers.SerializerMethodField()
     id_card_number = serializers.CharField(write_only=True, required=True, max_length=30)
     placed_on = serializers.DateField(
-        write_only=True, required=False, help_text="when the member joined this organization"
+        write_only=True,
+        required=False,
+        help_text="加入支部日期: when the member joined this organization (default: today)",
     )
     effective_on = serializers.DateField(write_only=True, required=False, help_text="when a change took effect")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -71,6 +73,16 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
         ]  # fmt: skip
         read_only_fields = ["id_card_masked", "user", "created_at", "updated_at"]
         extra_kwargs = {"phone": {"write_only": True}, "birth_date": {"required": False}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        placed_on, joined_on = attrs.get("placed_on"), attrs.get("joined_on")
+        if placed_on is not None and joined_on is not None and placed_on < joined_on:
+            raise ServiceError(
+                "members.placed_before_joined", _("The branch cannot have been joined before the party."), "placed_on"
+            )
+        if placed_on is not None and placed_on > timezone.localdate():
+            raise ServiceError("members.placed_in_future", _("The date cannot be in the future."), "placed_on")
+        return attrs
 
     def get_phone_masked(self, member: Member) -> str:
         return mask_phone(member.phone) if member.phone else ""
@@ -229,7 +241,7 @@ class MemberViewSet(
     def export(self, request: Request) -> HttpResponse:
         """The filtered list (same filters as the list) as a workbook; audited."""
         members = self.filter_queryset(self.get_queryset())
-        content = export_rows(members.iterator())
+        content = export_rows(members.prefetch_related("tenures").iterator(chunk_size=2000))
         do_record_audit(
             action=AuditAction.EXPORT,
             actor=request.user,

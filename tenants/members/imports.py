@@ -56,9 +56,13 @@ COLUMNS: dict[str, str] = {
     "党员类别": "membership",
     "党费类别": "dues_category",
     "所在党组织": "organization",
+    # Optional: blank means unknown, and the tenure then starts on 入党日期, flagged as estimated.
+    "加入支部日期": "branch_joined_on",
 }
 REQUIRED = ("姓名", "性别", "身份证号", "入党日期", "党员类别", "党费类别", "所在党组织")
 CHOICE_COLUMNS = {"性别": Gender, "学历": Education, "党员类别": Membership, "党费类别": DuesCategory}
+OPTIONAL_COLUMNS = ("加入支部日期",)  # sheets made from the template before it was added still import
+DATE_FIELDS = frozenset({"joined_on", "confirmed_on", "branch_joined_on"})
 PROGRESS_EVERY = 200
 TEMPLATE_NOTES = (
     "每行一名党员；带 * 的列必填：姓名、性别、身份证号、入党日期、党员类别、党费类别、所在党组织。",
@@ -66,13 +70,14 @@ TEMPLATE_NOTES = (
     "性别：男/女；党员类别：正式党员/预备党员；党费类别：在职/离退休/农民/学生/失业或领取救济。",
     "学历：研究生/大学本科/大学专科/中专或高中/初中及以下。",
     "所在党组织：填写组织名称；如有同名组织，请写完整路径，如 甲公司党委/第一党支部。",
+    "加入支部日期：转入或加入现所在党组织的日期；不清楚可不填，系统按入党日期估算并在统计年报中提示核实。",
     "导入为“全部成功或全部不导入”：任何一行有错，都不会导入，并可下载标注了错误的表格修改后重新导入。",
 )
 
 
 def template_bytes() -> bytes:
     example = ["张卫国", "男", "汉族", "110101198506121234", "大学本科", "工程师", "13612345678", "E10001",
-               "2015.07.01", "2016年7月1日", "正式党员", "在职", "第一党支部"]  # fmt: skip
+               "2015.07.01", "2016年7月1日", "正式党员", "在职", "第一党支部", "2018-03-01"]  # fmt: skip
     return workbook_bytes("党员信息", list(COLUMNS), [example], TEMPLATE_NOTES)
 
 
@@ -117,7 +122,7 @@ def _parse_row(row: dict[str, Any], number: int, errors: RowErrors, resolver: Or
         if header in REQUIRED and not text:
             errors.add(number, header, _("Required."))
             continue
-        if field in {"joined_on", "confirmed_on"}:
+        if field in DATE_FIELDS:
             try:
                 data[field] = parse_date(value)
             except ValueError:
@@ -153,7 +158,19 @@ def _parse_row(row: dict[str, Any], number: int, errors: RowErrors, resolver: Or
             data[field] = text
     if not data.get("ethnicity"):
         data["ethnicity"] = "汉族"
+    check_branch_joined_on(data, number, errors)
     return data
+
+
+def check_branch_joined_on(data: dict[str, Any], number: int, errors: RowErrors) -> None:
+    """The branch was joined on or after joining the party, and not in the future."""
+    branch_joined_on, joined_on = data.get("branch_joined_on"), data.get("joined_on")
+    if branch_joined_on is None:
+        return
+    if joined_on is not None and branch_joined_on < joined_on:
+        errors.add(number, "加入支部日期", _("The branch cannot have been joined before the party."))
+    elif branch_joined_on > timezone.localdate():
+        errors.add(number, "加入支部日期", _("The date cannot be in the future."))
 
 
 _HEADER_FOR_FIELD = {field: header for header, field in COLUMNS.items()} | {"birth_date": "身份证号"}
@@ -203,13 +220,15 @@ def validate_rows(
 
 @transaction.atomic
 def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date) -> int:
-    """Insert validated rows in bulk: members, tenures, history, access index."""
+    """Insert validated rows in bulk: members, tenures, history, access index. A tenure starts
+    on the day the member joined the branch, or, when the sheet does not say, on the day they
+    joined the party, marked as estimated (``placed_on``, the import day, dates the history)."""
     phones = {data["phone"] for data in parsed if data.get("phone")}
     users = dict(User.objects.filter(phone__in=phones).values_list("phone", "pk"))
     members = []
     for data in parsed:
         number = data["id_card_number"]
-        fields = {k: v for k, v in data.items() if k not in {"id_card_number", "id_card_index"}}
+        fields = {k: v for k, v in data.items() if k not in {"id_card_number", "id_card_index", "branch_joined_on"}}
         members.append(
             Member(
                 **fields,
@@ -221,9 +240,11 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
             )
         )
     created = Member.objects.bulk_create(members, batch_size=1000)
+    branch_joined = [data.get("branch_joined_on") for data in parsed]
     MemberTenure.objects.bulk_create(
-        [MemberTenure(member=m, organization_id=m.organization_id, membership=m.membership, started_on=placed_on)
-         for m in created if m.status in COUNTED_STATUSES],
+        [MemberTenure(member=m, organization_id=m.organization_id, membership=m.membership,
+                      started_on=joined or m.joined_on, started_on_estimated=joined is None)
+         for m, joined in zip(created, branch_joined, strict=True) if m.status in COUNTED_STATUSES],
         batch_size=1000,
     )  # fmt: skip
     actor_ref = stored_user(actor)
@@ -254,7 +275,12 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     try:
-        rows = read_table(bytes(job.content), job.filename, list(COLUMNS))
+        rows = read_table(
+            bytes(job.content),
+            job.filename,
+            [h for h in COLUMNS if h not in OPTIONAL_COLUMNS],
+            optional=list(OPTIONAL_COLUMNS),
+        )
     except SpreadsheetError as error:
         reason = str(error)
         if reason.startswith("columns:"):
@@ -290,6 +316,13 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
     return job
 
 
+def _branch_joined_on(member: Member) -> date | None:
+    """The start of the member's current tenure, unless it was only estimated (exported blank,
+    so that re-importing the sheet keeps it flagged)."""
+    current = [t for t in member.tenures.all() if t.ended_on is None]
+    return current[-1].started_on if current and not current[-1].started_on_estimated else None
+
+
 def export_rows(members: Iterable[Member]) -> bytes:
     """The filtered list as a workbook with the template's columns (ID-card numbers masked)."""
     from django.utils import translation
@@ -299,7 +332,7 @@ def export_rows(members: Iterable[Member]) -> bytes:
             [
                 m.name, m.get_gender_display(), m.ethnicity, m.id_card_masked, m.get_education_display(), m.job,
                 m.phone, m.employee_card_number, m.joined_on, m.confirmed_on, m.get_membership_display(),
-                m.get_dues_category_display(), m.organization.name,
+                m.get_dues_category_display(), m.organization.name, _branch_joined_on(m),
             ]
             for m in members
         ]  # fmt: skip

@@ -106,6 +106,10 @@ class MemberTenure(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="tenures")
     membership = models.CharField(max_length=20, choices=Membership.choices)
     started_on = models.DateField()
+    # True when the date the member joined the branch was unknown and ``started_on`` was taken
+    # from the date they joined the party (an import without 加入支部日期): the annual report
+    # counts the tenure but names the member in a warning until the date is confirmed.
+    started_on_estimated = models.BooleanField(default=False)
     ended_on = models.DateField(null=True, blank=True)
 
     class Meta:

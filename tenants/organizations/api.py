@@ -144,7 +144,7 @@ class OrganizationViewSet(
         parent = data.pop("parent", None)
         check_can_manage(self.request, parent)
         serializer.instance = do_create_organization(
-            parent=parent, actor=self.request.user, request=self.request._request, **data
+            parent=parent, actor=self.request.user, request=self.request._request, require_established_on=True, **data
         )
 
     def perform_update(self, serializer: OrganizationSerializer) -> None:  # type: ignore[override]

@@ -2527,6 +2527,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{id}/records-baseline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Declare the party committee's records baseline (档案基准日) for the annual report. */
+        post: operations["tenants_records_baseline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{id}/suspend": {
         parameters: {
             query?: never;
@@ -2863,11 +2880,37 @@ export interface components {
             name: string;
             unit: string;
             table: string;
-            left: number;
+            /** @description null: not recorded */
+            left: number | null;
+            /**
+             * @description ⇒: left > 0 implies right > 0
+             *
+             *     * `=` - =
+             *     * `≤` - ≤
+             *     * `⇒` - ⇒
+             */
             relation: components["schemas"]["RelationEnum"];
-            right: number;
+            /** @description null: not recorded */
+            right: number | null;
+            /** @description passed */
             ok: boolean;
+            /**
+             * @description warning: records with estimated or missing dates
+             *
+             *     * `check` - check
+             *     * `warning` - warning
+             */
+            level: components["schemas"]["AnnualReportCheckLevelEnum"];
+            result: components["schemas"]["ResultEnum"];
+            /** @description the records concerned, by name (a capped list) */
+            detail: string;
         };
+        /**
+         * @description * `check` - check
+         *     * `warning` - warning
+         * @enum {string}
+         */
+        AnnualReportCheckLevelEnum: "check" | "warning";
         AnnualReportColumn: {
             key: string;
             title: string;
@@ -2894,7 +2937,7 @@ export interface components {
             title: string;
             note: string;
             columns: components["schemas"]["AnnualReportColumn"][];
-            /** @description one object per row: unit (label), tenant (id or null) and a value per column key */
+            /** @description one object per row: unit (label), tenant (id or null) and a value per column key (null: not recorded, shown as 未录入) */
             rows: {
                 [key: string]: unknown;
             }[];
@@ -2903,6 +2946,11 @@ export interface components {
             id: number;
             name: string;
             slug: string;
+            /**
+             * Format: date
+             * @description 档案基准日
+             */
+            records_baseline_on: string | null;
         };
         AnnualStatisticsReport: {
             /**
@@ -2915,13 +2963,18 @@ export interface components {
              * @description the previous snapshot (one year earlier)
              */
             start_date: string;
+            /** @description 统计时段：2025年1月1日至2025年12月31日 */
+            period: string;
             scope: components["schemas"]["AnnualStatisticsReportScopeEnum"];
             title: string;
             tenant: components["schemas"]["AnnualReportTenant"] | null;
             tables: components["schemas"]["AnnualReportTable"][];
             checks: components["schemas"]["AnnualReportCheck"][];
-            /** @description every check passes */
+            /** @description every line passed: no failure, no warning, nothing unrecorded */
             ok: boolean;
+            status: components["schemas"]["AnnualStatisticsReportStatusEnum"];
+            /** @description the warning sentence for the top of the report */
+            summary: string;
         };
         /**
          * @description * `tenant` - tenant
@@ -2929,6 +2982,13 @@ export interface components {
          * @enum {string}
          */
         AnnualStatisticsReportScopeEnum: "tenant" | "group";
+        /**
+         * @description * `ok` - ok
+         *     * `warnings` - warnings
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        AnnualStatisticsReportStatusEnum: "ok" | "warnings" | "failed";
         AnswersRequest: {
             /** @description question id → indices of the chosen options */
             answers?: {
@@ -2948,12 +3008,19 @@ export interface components {
             readonly member_name: string;
             /** Format: date */
             readonly month: string;
-            readonly level: components["schemas"]["LevelEnum"];
+            readonly level: components["schemas"]["ArrearsNoticeLevelEnum"];
             readonly level_label: string;
             readonly unpaid_months: number;
             /** Format: date-time */
             readonly created_at: string;
         };
+        /**
+         * @description * `reminder` - 提醒（1 个月未缴）
+         *     * `warning` - 警示（连续 3 个月未缴）
+         *     * `withdrawal` - 提请按自行脱党处理（连续 6 个月未缴）
+         * @enum {string}
+         */
+        ArrearsNoticeLevelEnum: "reminder" | "warning" | "withdrawal";
         Assessment: {
             readonly id: number;
             readonly member: number;
@@ -3455,7 +3522,7 @@ export interface components {
             organization: number;
             /**
              * Format: date
-             * @description when the member joined this organization
+             * @description 加入支部日期: when the member joined this organization (default: today)
              */
             placed_on?: string;
             /**
@@ -3588,13 +3655,6 @@ export interface components {
             valid_until: string;
             status: string;
         };
-        /**
-         * @description * `reminder` - 提醒（1 个月未缴）
-         *     * `warning` - 警示（连续 3 个月未缴）
-         *     * `withdrawal` - 提请按自行脱党处理（连续 6 个月未缴）
-         * @enum {string}
-         */
-        LevelEnum: "reminder" | "warning" | "withdrawal";
         LibraryItem: {
             /** Format: uuid */
             id: string;
@@ -3770,7 +3830,7 @@ export interface components {
             organization: number;
             /**
              * Format: date
-             * @description when the member joined this organization
+             * @description 加入支部日期: when the member joined this organization (default: today)
              */
             placed_on?: string;
             /**
@@ -4498,6 +4558,11 @@ export interface components {
             readonly logo_url: string;
             /** 语言 */
             readonly locale: components["schemas"]["LocaleEnum"];
+            /**
+             * 档案基准日
+             * Format: date
+             */
+            readonly records_baseline_on: string | null;
             readonly url: string;
             /** Format: date-time */
             readonly created_at: string;
@@ -4573,7 +4638,7 @@ export interface components {
             organization?: number;
             /**
              * Format: date
-             * @description when the member joined this organization
+             * @description 加入支部日期: when the member joined this organization (default: today)
              */
             placed_on?: string;
             /**
@@ -4653,6 +4718,11 @@ export interface components {
             logo_url?: string;
             /** 语言 */
             locale?: components["schemas"]["LocaleEnum"];
+            /**
+             * 档案基准日
+             * Format: date
+             */
+            records_baseline_on?: string | null;
         };
         PaymentRequest: {
             member: number;
@@ -4849,6 +4919,13 @@ export interface components {
             /** @default  */
             notes: string;
         };
+        RecordsBaselineRequest: {
+            /**
+             * Format: date
+             * @description 档案基准日; null clears it
+             */
+            records_baseline_on: string | null;
+        };
         RegisterRequest: {
             phone: string;
             name: string;
@@ -4938,9 +5015,10 @@ export interface components {
         /**
          * @description * `=` - =
          *     * `≤` - ≤
+         *     * `⇒` - ⇒
          * @enum {string}
          */
-        RelationEnum: "=" | "≤";
+        RelationEnum: "=" | "≤" | "⇒";
         Remittance: {
             readonly id: number;
             /** Format: date */
@@ -5043,6 +5121,14 @@ export interface components {
          * @enum {string}
          */
         ResourceStatusEnum: "draft" | "published" | "archived";
+        /**
+         * @description * `passed` - passed
+         *     * `failed` - failed
+         *     * `warning` - warning
+         *     * `unrecorded` - unrecorded
+         * @enum {string}
+         */
+        ResultEnum: "passed" | "failed" | "warning" | "unrecorded";
         RevealedIdCard: {
             id_card_number: string;
         };
@@ -5345,6 +5431,11 @@ export interface components {
             logo_url?: string;
             /** 语言 */
             locale?: components["schemas"]["LocaleEnum"];
+            /**
+             * 档案基准日
+             * Format: date
+             */
+            records_baseline_on?: string | null;
         };
         Threshold: {
             figure: components["schemas"]["FigureEnum"];
@@ -10252,6 +10343,34 @@ export interface operations {
                 "application/json": components["schemas"]["StatusChangeRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["StatusChangeRequest"];
                 "multipart/form-data": components["schemas"]["StatusChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyCommittee"];
+                };
+            };
+        };
+    };
+    tenants_records_baseline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 党委 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsBaselineRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RecordsBaselineRequest"];
+                "multipart/form-data": components["schemas"]["RecordsBaselineRequest"];
             };
         };
         responses: {

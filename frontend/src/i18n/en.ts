@@ -203,6 +203,11 @@ const en: MessageSchema = {
       empty: 'No subsidiary committees yet',
       emptyFiltered: 'Nothing matches',
       open: 'Open',
+      baseline: 'Records baseline',
+      baselineUnset: 'Not set',
+      baselineFormat: 'Write a date like 2025-03-01, or leave it empty to clear it',
+      baselineHint:
+        'From which day are the records of {name} complete? The annual report shows figures before it as "not recorded" and takes the members on record that day as the opening balance.',
     },
     applications: {
       title: 'Applications',
@@ -404,7 +409,6 @@ const en: MessageSchema = {
     tenant: 'Committee',
     allTenants: 'All committees',
     download: 'Download workbook',
-    period: 'Period: {start} to {date}',
     checks: 'Checks',
     allOk: 'All checks pass',
     notOk: '{count} checks fail',
@@ -413,9 +417,12 @@ const en: MessageSchema = {
     checkTable: 'Table',
     checkValues: 'Values',
     checkResult: 'Result',
-    passed: 'Pass',
-    failed: 'Fail',
     empty: 'No data',
+    unrecorded: 'Not recorded',
+    warned: '{count} warnings',
+    checkDetail: 'Records',
+    result: { passed: 'Pass', failed: 'Fail', warning: 'Warning', unrecorded: 'Not recorded' },
+    unrecordedChecks: '{count} not recorded, not checked',
   },
   developmentStage: {
     applicant: 'Applicant',
@@ -692,6 +699,9 @@ const en: MessageSchema = {
       name: 'Name',
       slug: 'Address',
       status: 'Status',
+      recordsBaseline: 'Records baseline date',
+      recordsBaselineHint:
+        'The day from which this committee\'s records are complete (usually the day they were first imported). The annual report shows figures before it as "not recorded" and takes the members on record that day as the opening balance.',
     },
     roles: {
       title: 'Users and roles',
@@ -804,6 +814,10 @@ const en: MessageSchema = {
       history: 'History',
       historyOf: 'History of {name}',
       empty: 'No organizations yet: start with the party committee',
+      establishedRequired: 'Choose the establishment date',
+      establishedMissing: 'Missing',
+      missingEstablished:
+        '{count} organizations have no establishment date; the annual report cannot count them. Please fill it in:',
     },
     members: {
       title: 'Members',
@@ -855,6 +869,8 @@ const en: MessageSchema = {
         recorded: 'Disciplinary probation recorded',
         required: 'Enter the start, the end and the decision',
       },
+      placedOn: 'Branch joined on',
+      placedOnHint: 'When they joined this branch (empty: today)',
     },
     imports: {
       title: 'Import members',

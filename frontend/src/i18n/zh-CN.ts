@@ -200,6 +200,11 @@ const zhCN = {
       empty: '还没有二级单位党委',
       emptyFiltered: '没有符合条件的单位',
       open: '访问',
+      baseline: '档案基准日',
+      baselineUnset: '未设置',
+      baselineFormat: '请按 2025-03-01 的格式填写日期，留空表示不设置',
+      baselineHint:
+        '{name} 的党员和组织档案自哪一天起完整录入？统计年报中该日之前的数据显示为“未录入”，该日在册党员作为期初数。',
     },
     applications: {
       title: '入驻申请',
@@ -400,7 +405,6 @@ const zhCN = {
     tenant: '单位',
     allTenants: '全部单位',
     download: '下载年报',
-    period: '统计期间：{start} 至 {date}',
     checks: '数据核对',
     allOk: '全部核对通过',
     notOk: '{count} 项核对未通过',
@@ -409,9 +413,12 @@ const zhCN = {
     checkTable: '表',
     checkValues: '核对数值',
     checkResult: '结果',
-    passed: '通过',
-    failed: '不通过',
     empty: '暂无数据',
+    unrecorded: '未录入',
+    warned: '{count} 项警告',
+    checkDetail: '涉及记录',
+    result: { passed: '通过', failed: '不通过', warning: '警告', unrecorded: '未录入' },
+    unrecordedChecks: '{count} 项未录入、无法核对',
   },
   developmentStage: {
     applicant: '入党申请人',
@@ -686,6 +693,9 @@ const zhCN = {
       name: '党委名称',
       slug: '网址简称',
       status: '状态',
+      recordsBaseline: '档案基准日',
+      recordsBaselineHint:
+        '本单位党员和组织档案自该日起完整录入（通常为系统上线、首次导入之日）。统计年报中该日之前的数据显示为“未录入”，该日在册党员作为期初数。',
     },
     roles: {
       title: '用户与角色',
@@ -798,6 +808,9 @@ const zhCN = {
       history: '变更记录',
       historyOf: '{name} 的变更记录',
       empty: '还没有党组织，请先新建本单位党委',
+      establishedRequired: '请选择成立日期',
+      establishedMissing: '未填写',
+      missingEstablished: '{count} 个党组织未填写成立日期，统计年报无法确定其在统计时点是否已成立，请补填：',
     },
     members: {
       title: '党员管理',
@@ -849,6 +862,8 @@ const zhCN = {
         recorded: '已记录留党察看处分',
         required: '请填写开始、结束日期和处分决定',
       },
+      placedOn: '加入支部日期',
+      placedOnHint: '转入或加入本支部的日期，不填为今天',
     },
     imports: {
       title: '党员导入',

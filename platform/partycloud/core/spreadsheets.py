@@ -62,8 +62,11 @@ def parse_date(value: Any) -> date | None:
     raise ValueError(text)
 
 
-def read_table(content: bytes, filename: str, expected: Sequence[str]) -> list[tuple[int, dict[str, Any]]]:
-    """Rows (with their spreadsheet row number) keyed by the expected headers."""
+def read_table(
+    content: bytes, filename: str, expected: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, Any]]]:
+    """Rows (with their spreadsheet row number) keyed by the expected headers, and by the
+    ``optional`` ones the sheet has (a sheet made from an older template lacks them)."""
     if filename.lower().endswith(".csv"):
         text = content.decode("utf-8-sig", errors="replace")
         raw_rows: list[list[Any]] = list(csv.reader(io.StringIO(text)))
@@ -81,7 +84,7 @@ def read_table(content: bytes, filename: str, expected: Sequence[str]) -> list[t
     missing = [name for name in expected if name not in headers]
     if missing:
         raise SpreadsheetError("columns:" + "、".join(missing))
-    positions = {name: headers.index(name) for name in expected}
+    positions = {name: headers.index(name) for name in [*expected, *optional] if name in headers}
     rows = []
     for number, raw in enumerate(raw_rows[1:], start=2):
         if all(clean(cell) == "" for cell in raw):

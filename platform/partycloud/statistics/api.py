@@ -45,7 +45,8 @@ class AnnualReportTableSerializer(serializers.Serializer[Any]):
     columns = AnnualReportColumnSerializer(many=True)
     rows = serializers.ListField(
         child=serializers.DictField(),
-        help_text="one object per row: unit (label), tenant (id or null) and a value per column key",
+        help_text="one object per row: unit (label), tenant (id or null) and a value per column key "
+        "(null: not recorded, shown as 未录入)",
     )
 
 
@@ -53,27 +54,34 @@ class AnnualReportCheckSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     unit = serializers.CharField()
     table = serializers.CharField()
-    left = serializers.IntegerField()
-    relation = serializers.ChoiceField(["=", "≤"])
-    right = serializers.IntegerField()
-    ok = serializers.BooleanField()
+    left = serializers.IntegerField(allow_null=True, help_text="null: not recorded")
+    relation = serializers.ChoiceField(["=", "≤", "⇒"], help_text="⇒: left > 0 implies right > 0")
+    right = serializers.IntegerField(allow_null=True, help_text="null: not recorded")
+    ok = serializers.BooleanField(help_text="passed")
+    level = serializers.ChoiceField(["check", "warning"], help_text="warning: records with estimated or missing dates")
+    result = serializers.ChoiceField(["passed", "failed", "warning", "unrecorded"])
+    detail = serializers.CharField(allow_blank=True, help_text="the records concerned, by name (a capped list)")
 
 
 class AnnualReportTenantSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
+    records_baseline_on = serializers.DateField(allow_null=True, help_text="档案基准日")
 
 
 class AnnualStatisticsReportSerializer(serializers.Serializer[Any]):
     date = serializers.DateField(help_text="the snapshot")
     start_date = serializers.DateField(help_text="the previous snapshot (one year earlier)")
+    period = serializers.CharField(help_text="统计时段：2025年1月1日至2025年12月31日")
     scope = serializers.ChoiceField(["tenant", "group"])
     title = serializers.CharField()
     tenant = AnnualReportTenantSerializer(allow_null=True)
     tables = AnnualReportTableSerializer(many=True)
     checks = AnnualReportCheckSerializer(many=True)
-    ok = serializers.BooleanField(help_text="every check passes")
+    ok = serializers.BooleanField(help_text="every line passed: no failure, no warning, nothing unrecorded")
+    status = serializers.ChoiceField(["ok", "warnings", "failed"])
+    summary = serializers.CharField(allow_blank=True, help_text="the warning sentence for the top of the report")
 
 
 DATE = OpenApiParameter(

@@ -15,7 +15,15 @@ move inside the tenant, probationary → full), which is no change at all. Hence
 checks say so when they do. Each event gets one reason, read from the member's history on the
 event's day; an event the history cannot explain is counted as "unexplained", never dropped.
 
-Eight aggregate queries per tenant, whatever the number of members.
+Records baseline (档案基准日, ``PartyCommittee.records_baseline_on``): the day from which the
+tenant's records are complete. A snapshot before it is not recorded (``None``, shown as 未录入,
+never 0); in the year that contains it, the members on record that day are the opening balance
+and the year's changes are those after it. Without a declared baseline, a snapshot before the
+first recorded tenure has no member data either. An organization without an establishment
+date that was recorded after the snapshot may or may not have existed then: table 5 is not
+recorded, and a warning names it.
+
+A dozen aggregate queries per tenant, whatever the number of members.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Greatest, Trim, TruncDate
+from django.db.models.functions import Coalesce, Concat, Greatest, Trim, TruncDate
 
 from partycloud.statistics.definitions import (
     AGE_BANDS,
@@ -60,7 +68,7 @@ from partycloud.statistics.definitions import (
 )
 from partycloud.statistics.evaluation import evaluation_counts
 from tenants.development.models import CaseStep, DevelopmentCase, Stage
-from tenants.members.models import DuesCategory, Gender, MemberChange, Membership, MemberStatus, MemberTenure
+from tenants.members.models import DuesCategory, Gender, Member, MemberChange, Membership, MemberStatus, MemberTenure
 from tenants.organizations.models import CommitteeMember, Organization, OrganizationEvent, OrganizationKind
 from tenants.transfers.models import Transfer, TransferKind, TransferStatus
 
@@ -79,28 +87,86 @@ class CommitteeRow:
     values: Values
 
 
+@dataclass(frozen=True)
+class Named:
+    """Records behind a check or a warning: how many, and the first names (a capped list)."""
+
+    count: int = 0
+    names: tuple[str, ...] = ()
+
+    def __add__(self, other: Named) -> Named:
+        return Named(self.count + other.count, (self.names + other.names)[:NAMES_SHOWN])
+
+
+NAMES_SHOWN = 10
+WHOLE_TABLE = "*"
+
+
+def named(queryset: QuerySet[Any], label: Any) -> Named:
+    """Count the rows and keep the labels of the first ``NAMES_SHOWN`` (``label`` names a
+    values() field or is an expression)."""
+    labels = list(queryset.annotate(label=label).values_list("label", flat=True)[:NAMES_SHOWN])
+    count = queryset.count() if len(labels) == NAMES_SHOWN else len(labels)
+    return Named(count, tuple(labels))
+
+
 @dataclass
 class Figures:
-    """Everything the tables need, per table key and column key; additive across tenants."""
+    """Everything the tables need, per table key and column key; additive across tenants.
+
+    ``unrecorded`` holds the ``(table, column)`` pairs whose value is not recorded (shown as
+    未录入): a sum with one of them is not recorded either. ``opening_on`` is the records
+    baseline when the period starts before it: the members' balance then runs from it."""
 
     tables: dict[str, Values]
     minorities: Counter[str] = field(default_factory=Counter)
     committees: list[CommitteeRow] = field(default_factory=list)
     evaluation_recorded: bool = False
     members_at_end: int = 0  # distinct members (the tables count tenures; they agree unless tenures overlap)
+    unrecorded: set[tuple[str, str]] = field(default_factory=set)
+    baseline: date | None = None  # the declared records baseline
+    opening_on: date | None = None
+    outside_existing: Named = field(default_factory=Named)  # members counted in an organization not yet established
+    missing_established_on: Named = field(default_factory=Named)  # organizations without 成立日期
+    estimated_tenures: Named = field(default_factory=Named)  # members whose branch join date is estimated
+
+    def value(self, table: str, key: str) -> int | None:
+        """A figure, or None when it is not recorded."""
+        return None if (table, key) in self.unrecorded else self.tables[table].get(key, 0)
+
+    def mark_unrecorded(self, table: str, keys: Iterable[str] | None = None) -> None:
+        """Some columns of a table, or all of it (``WHOLE_TABLE``: derived columns too)."""
+        self.unrecorded.update((table, key) for key in ([*self.tables[table], WHOLE_TABLE] if keys is None else keys))
+
+    def unrecorded_keys(self, table: str) -> set[str]:
+        return {key for name, key in self.unrecorded if name == table}
 
 
 def add_figures(many: Iterable[Figures]) -> Figures:
-    """The sum of several tenants' figures (the group total)."""
+    """The sum of several tenants' figures (the group total).
+
+    A table a tenant has no data for at all is left out of the sum (its row says 未录入); a
+    column it lacks (the start of the year before its records baseline) makes the total's
+    column unknown too."""
     total = Figures(tables={})
+    summed: set[str] = set()
     for figures in many:
         for table, values in figures.tables.items():
-            into = total.tables.setdefault(table, {})
+            into = total.tables.setdefault(table, dict.fromkeys(values, 0))
+            if (table, WHOLE_TABLE) in figures.unrecorded:
+                continue
+            summed.add(table)
+            total.unrecorded |= {(name, key) for name, key in figures.unrecorded if name == table}
             for key, value in values.items():
                 into[key] = into.get(key, 0) + value
-        total.minorities.update(figures.minorities)
+        if ("members", WHOLE_TABLE) not in figures.unrecorded:
+            total.members_at_end += figures.members_at_end
+            total.minorities.update(figures.minorities)
         total.evaluation_recorded = total.evaluation_recorded or figures.evaluation_recorded
-        total.members_at_end += figures.members_at_end
+        total.opening_on = total.opening_on or figures.opening_on
+        total.outside_existing += figures.outside_existing
+    for table in set(total.tables) - summed:
+        total.mark_unrecorded(table)
     return total
 
 
@@ -235,11 +301,18 @@ def _exits(tenures: QuerySet[Any], start: date, end: date) -> list[dict[str, Any
     )
 
 
-def member_changes(start: date, end: date, approvals: dict[int, date]) -> tuple[Values, Values]:
-    """Tables 1 and 7: the counts at both snapshots and the changes between them."""
+def member_changes(
+    start: date, end: date, approvals: dict[int, date], opening_on: date | None = None
+) -> tuple[Values, Values]:
+    """Tables 1 and 7: the counts at both snapshots and the changes between them. With
+    ``opening_on`` (a records baseline inside the period), the opening balance is taken on that
+    day and the changes are those after it; ``opening_*`` always holds the balance's start."""
     tenures = counted_tenures(approvals)
+    start = opening_on or start
     snapshots = _snapshots(tenures, start, end)
     members: Values = {key: value for key, value in snapshots.items() if key != "members_at_end"}
+    for kind in ("total", "full", "probationary"):
+        members[f"opening_{kind}"] = members[f"start_{kind}"]
     leaving: Values = {key: 0 for key, _title in EXIT_REASONS} | {"total": 0, "full": 0, "probationary": 0}
     for key, _title in ENTRY_REASONS:
         members[f"in_{key}"] = 0
@@ -405,7 +478,8 @@ def development(start: date, end: date) -> tuple[Values, list[CommitteeRow]]:
 
 
 def organizations(end: date) -> Values:
-    """Organizations existing at ``end``: established (or recorded) by then, not merged away."""
+    """Organizations existing at ``end``: established (or, without a date, recorded) by then,
+    not merged away."""
     merged_on = (
         OrganizationEvent.objects.filter(organization=OuterRef("pk"), kind="merged")
         .order_by("created_at")
@@ -437,20 +511,49 @@ def organizations(end: date) -> Values:
     return counts
 
 
+# --------------------------------------------------------------------------- dates the records lack
+
+
+def _undated_after(end: date) -> Q:
+    """Organizations without an establishment date, recorded after ``end``: whether they existed
+    on ``end`` is unknown."""
+    return Q(established_on__isnull=True, created_at__date__gt=end)
+
+
+def outside_existing(end: date, approvals: dict[int, date], baseline: date | None) -> Named:
+    """Members counted at ``end`` in an organization that was not established yet: by its date,
+    or, without one, recorded after ``end`` when the records are complete by then (a baseline)."""
+    not_yet = Q(organization__established_on__gt=end)
+    if baseline is not None and baseline <= end:
+        not_yet |= Q(organization__established_on__isnull=True, organization__created_at__date__gt=end)
+    counted = counted_tenures(approvals).filter(covering(end)).filter(not_yet).order_by("member__name")
+    return named(counted, Concat("member__name", Value("（"), "organization__name", Value("）")))
+
+
+def estimated_tenures(start: date, end: date, approvals: dict[int, date]) -> Named:
+    """Members counted at either snapshot whose branch join date was estimated."""
+    counted = counted_tenures(approvals).filter(covering(start) | covering(end)).filter(started_on_estimated=True)
+    members = Member.objects.filter(pk__in=counted.values("member_id")).order_by("name", "id")
+    return named(members, F("name"))
+
+
 # --------------------------------------------------------------------------- all of it
 
 
-def tenant_figures(start: date, end: date) -> Figures:
-    """The figures of the tenant whose schema is active, for the period ``(start, end]``."""
-    approvals = admission_approvals(start)
-    members, leaving = member_changes(start, end, approvals)
+def tenant_figures(start: date, end: date, baseline: date | None = None) -> Figures:
+    """The figures of the tenant whose schema is active, for the period ``(start, end]``, with
+    its records ``baseline`` (档案基准日) if declared."""
+    opening_on = baseline if baseline is not None and start < baseline <= end else None
+    changes_from = opening_on or start
+    approvals = admission_approvals(changes_from)
+    members, leaving = member_changes(start, end, approvals, opening_on)
     members_at_end = members.pop("members_at_end")
     profile_values, join_values, minorities = profile(end, approvals)
-    developed, committees = development(start, end)
+    developed, committees = development(changes_from, end)
     evaluation = evaluation_counts(start, end)
     grades: Values = {key: (evaluation or {}).get(key, 0) for key, _title in GRADES}
     grades["total"] = sum(grades.values())
-    return Figures(
+    figures = Figures(
         tables={
             "members": members,
             "profile": profile_values,
@@ -464,4 +567,38 @@ def tenant_figures(start: date, end: date) -> Figures:
         committees=committees,
         evaluation_recorded=evaluation is not None,
         members_at_end=members_at_end,
+        baseline=baseline,
+        opening_on=opening_on,
+        outside_existing=outside_existing(end, approvals, baseline),
+        missing_established_on=named(
+            Organization.objects.filter(is_active=True, established_on__isnull=True).order_by("path"), F("name")
+        ),
+        estimated_tenures=estimated_tenures(start, end, approvals),
     )
+    _mark_unrecorded(figures, start, end)
+    return figures
+
+
+MEMBER_TABLES = ("members", "profile", "join_periods", "development", "leaving")
+
+
+def _mark_unrecorded(figures: Figures, start: date, end: date) -> None:
+    """What the records cannot tell (未录入), never shown as 0: everything before the records
+    baseline; the members before the first recorded tenure; table 5 while an organization
+    recorded later lacks its establishment date; table 6 until evaluations are recorded."""
+    baseline = figures.baseline
+    if not figures.evaluation_recorded:
+        figures.mark_unrecorded("evaluation")
+    if baseline is not None and end < baseline:
+        for table in figures.tables:
+            figures.mark_unrecorded(table)
+        return
+    if figures.opening_on is not None:
+        figures.mark_unrecorded("members", ["start_total", "start_full", "start_probationary"])
+    if baseline is None and not MemberTenure.objects.filter(started_on__lte=end).exists():
+        for table in MEMBER_TABLES:
+            figures.mark_unrecorded(table)
+    complete_by_then = baseline is not None and baseline <= end
+    existing = Organization.objects.filter(Q(is_active=True) | Q(merged_into__isnull=False))
+    if not existing.exists() or (not complete_by_then and existing.filter(_undated_after(end)).exists()):
+        figures.mark_unrecorded("organizations")

@@ -61,6 +61,7 @@ class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
             "display_name",
             "logo_url",
             "locale",
+            "records_baseline_on",
             "url",
             "created_at",
             "status_changed_at",
@@ -72,6 +73,7 @@ class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
             "display_name",
             "logo_url",
             "locale",
+            "records_baseline_on",
             "url",
             "created_at",
             "status_changed_at",
@@ -81,6 +83,10 @@ class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
             "unified_code": {"required": True, "allow_null": False, "validators": []},
             "slug": {"validators": []},
         }
+
+
+class RecordsBaselineSerializer(serializers.Serializer[Any]):
+    records_baseline_on = serializers.DateField(allow_null=True, help_text="档案基准日; null clears it")
 
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
@@ -138,6 +144,20 @@ class PartyCommitteeViewSet(
     @action(detail=True, methods=["post"], permission_classes=[IsGroupAdmin])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         return self._change_status(request, CommitteeStatus.ACTIVE)
+
+    @extend_schema(request=RecordsBaselineSerializer, responses=PartyCommitteeSerializer)
+    @action(detail=True, methods=["post"], url_path="records-baseline", permission_classes=[IsGroupAdmin])
+    def records_baseline(self, request: Request, pk: str | None = None) -> Response:
+        """Declare the party committee's records baseline (档案基准日) for the annual report."""
+        body = RecordsBaselineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        tenant = do_update_tenant_settings(
+            self.get_object(),
+            actor=request.user,
+            request=request._request,
+            records_baseline_on=body.validated_data["records_baseline_on"],
+        )
+        return Response(PartyCommitteeSerializer(tenant).data)
 
 
 class TenantApplicationSerializer(serializers.ModelSerializer[TenantApplication]):
@@ -255,7 +275,9 @@ class TenantApplicationViewSet(
 class TenantSettingsSerializer(serializers.ModelSerializer[PartyCommittee]):
     class Meta:
         model = PartyCommittee
-        fields = ["id", "name", "short_name", "slug", "status", "display_name", "logo_url", "locale"]
+        fields = [
+            "id", "name", "short_name", "slug", "status", "display_name", "logo_url", "locale", "records_baseline_on",
+        ]  # fmt: skip
         read_only_fields = ["id", "name", "short_name", "slug", "status"]
 
 

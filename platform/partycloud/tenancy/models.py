@@ -118,6 +118,10 @@ class PartyCommittee(TenantMixin):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     logo_url = models.URLField(_("logo"), blank=True)
     locale = models.CharField(_("language"), max_length=10, choices=Locale.choices, default=Locale.ZH_HANS)
+    # 档案基准日: the day from which this party committee's records are complete (usually the
+    # day its records were entered). The annual report shows figures before it as "not recorded"
+    # and takes the members on record that day as the opening balance, not as unexplained arrivals.
+    records_baseline_on = models.DateField(_("records baseline date"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 

@@ -180,10 +180,15 @@ def do_change_tenant_status(
 def do_update_tenant_settings(
     tenant: PartyCommittee, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
 ) -> PartyCommittee:
-    allowed = {"display_name", "logo_url", "locale"}
+    allowed = {"display_name", "logo_url", "locale", "records_baseline_on"}
     unknown = set(changes) - allowed
     if unknown:
         raise ServiceError("tenancy.unknown_setting", _("Unknown setting."), sorted(unknown)[0])
+    baseline = changes.get("records_baseline_on")
+    if baseline is not None and baseline > timezone.localdate():
+        raise ServiceError(
+            "tenancy.baseline_in_future", _("The records baseline date cannot be in the future."), "records_baseline_on"
+        )
     for field, value in changes.items():
         setattr(tenant, field, value)
     tenant.save(update_fields=[*changes])

@@ -36,6 +36,10 @@ async function createOrganization(page, { parentRow, kind, name, termStartedOn }
   await dialog.locator('input[name="org-name"]').waitFor();
   if (kind) await choose(page, dialog.locator('[data-test="org-kind"]'), kind);
   await dialog.locator('input[name="org-name"]').fill(name);
+  // 成立日期 is required for a new organization.
+  const established = dialog.locator('.el-date-editor input').nth(0);
+  await established.fill(isoDate(-10, 0));
+  await established.press('Enter');
   if (termStartedOn) {
     const input = dialog.locator('.el-date-editor input').nth(1);
     await input.fill(termStartedOn);
