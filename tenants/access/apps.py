@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "tenants.access"
     label = "access"
+
+    def ready(self) -> None:
+        # The audit log (a lower floor) records each actor's tenant role at write time.
+        from partycloud.audit.events import register_roles
+        from tenants.access.models import TenantRole
+        from tenants.access.services import role_for_audit
+
+        register_roles({role.value: role.label for role in TenantRole}, role_for_audit)
