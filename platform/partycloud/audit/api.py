@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -136,14 +136,19 @@ def _filters_for_audit(params: Any) -> dict[str, str]:
     return shown
 
 
-CATALOG = inline_serializer(
-    "AuditCatalog",
-    {
-        "actions": serializers.ListField(child=serializers.DictField()),
-        "events": serializers.ListField(child=serializers.DictField()),
-        "target_types": serializers.ListField(child=serializers.DictField()),
-    },
-)
+class AuditChoiceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class AuditEventKindSerializer(AuditChoiceSerializer):
+    action = serializers.CharField()
+
+
+class AuditCatalogSerializer(serializers.Serializer[Any]):
+    actions = AuditChoiceSerializer(many=True)
+    events = AuditEventKindSerializer(many=True)
+    target_types = AuditChoiceSerializer(many=True)
 
 
 class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[AuditEvent]):
@@ -161,7 +166,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return queryset
         return queryset.filter(tenant_id=current_tenant_id())
 
-    @extend_schema(responses=CATALOG)
+    @extend_schema(responses=AuditCatalogSerializer)
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def catalog(self, request: Request) -> Response:
         """The choices of the filter bar in the caller's language: actions, event kinds and
