@@ -2934,32 +2934,33 @@ export interface components {
         };
         AuditEvent: {
             readonly id: number;
-            tenant?: number | null;
+            readonly tenant: number | null;
             readonly tenant_name: string;
-            readonly actor: components["schemas"]["UserBrief"];
-            actor_name?: string;
-            actor_role?: string;
+            /** @description null for system tasks and anonymous callers */
+            readonly actor: components["schemas"]["UserBrief"] | null;
+            readonly actor_name: string;
+            readonly actor_role: string;
             readonly actor_role_label: string;
             /** @description name (role at the time), or system task */
             readonly operator: string;
-            action: components["schemas"]["ActionEnum"];
+            readonly action: components["schemas"]["ActionEnum"];
             readonly action_label: string;
-            event?: string;
-            details?: unknown;
-            target_type?: string;
+            readonly event: string;
+            readonly details: unknown;
+            readonly target_type: string;
             readonly target_type_label: string;
-            target_id?: string;
-            target_label?: string;
+            readonly target_id: string;
+            readonly target_label: string;
             /** @description rendered in the request's language */
             readonly summary: string;
             /** @description stored free text, if any */
             readonly note: string;
-            ip_address?: string | null;
+            readonly ip_address: string | null;
             /** @description request or system */
             readonly origin: string;
-            user_agent?: string;
+            readonly user_agent: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
         };
         AuditEventKind: {
             code: string;

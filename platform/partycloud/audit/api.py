@@ -57,7 +57,9 @@ def object_of(event: AuditEvent) -> str:
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
-    actor = UserBriefSerializer(read_only=True)
+    actor = UserBriefSerializer(
+        read_only=True, allow_null=True, help_text="null for system tasks and anonymous callers"
+    )
     tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True)
     operator = serializers.SerializerMethodField(help_text="name (role at the time), or system task")
     actor_role_label = serializers.SerializerMethodField()
@@ -74,6 +76,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "action", "action_label", "event", "details", "target_type", "target_type_label", "target_id",
             "target_label", "summary", "note", "ip_address", "origin", "user_agent", "created_at",
         ]  # fmt: skip
+        read_only_fields = fields  # the log is only ever appended to by services
 
     def get_operator(self, event: AuditEvent) -> str:
         return who(event)
@@ -138,7 +141,7 @@ def _filters_for_audit(params: Any) -> dict[str, str]:
 
 class AuditChoiceSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
 
 
 class AuditEventKindSerializer(AuditChoiceSerializer):
