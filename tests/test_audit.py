@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -294,3 +296,18 @@ def test_every_event_code_written_in_the_code_is_in_the_catalog():
     missing = (written | transfer_events) - set(EVENTS)
     assert missing == set()
     assert {"member.idcard.read", "members.export", "audit.export"} <= written
+
+
+def test_list_queries_do_not_grow_with_the_page(tenant_a: TenantWorld):
+    """Rendering (operator, labels, summary) reads nothing per row beyond the joined actor and tenant."""
+    with tenant_a.tenant:
+        for number in range(30):
+            do_record_audit(event="members.import", details={"count": number}, actor=tenant_a.admin)
+    client = api(tenant_a.host, tenant_a.admin)
+
+    def queries(page_size: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/audit-events?page_size={page_size}").status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries(30) == queries(5)
