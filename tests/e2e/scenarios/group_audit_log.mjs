@@ -9,6 +9,15 @@ import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs
 const { rootUrl, admin, tenant, operator, memberName } = config;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** Click 搜索 and wait until the table shows the answer to that search (not the previous list). */
+async function search(page) {
+  await Promise.all([
+    page.waitForResponse((answer) => /\/api\/v1\/audit-events\?.*operator=/.test(answer.url())),
+    page.locator('[data-test="audit-search"]').click(),
+  ]);
+  await page.locator('[data-test="audit-table"] .el-loading-mask').waitFor({ state: 'hidden' });
+}
+
 await scenario('group_audit_log', async (session) => {
   const page = await session.page({ viewport: { width: 1366, height: 860 }, acceptDownloads: true });
 
@@ -28,7 +37,7 @@ await scenario('group_audit_log', async (session) => {
   await page.locator('[data-test="audit-tenant"]').click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: tenant }).click();
   await page.locator('input[data-test="audit-operator"]').fill(operator);
-  await page.locator('[data-test="audit-search"]').click();
+  await search(page);
   const reveal = table.locator('.el-table__row', { hasText: '查看身份证号' });
   await reveal.first().waitFor();
   const text = await reveal.first().innerText();
@@ -60,7 +69,7 @@ await scenario('group_audit_log', async (session) => {
   log('the export is itself in the log (at the group root), with its filters');
   await page.getByRole('button', { name: '重置' }).click();
   await page.locator('input[data-test="audit-operator"]').fill(admin.name);
-  await page.locator('[data-test="audit-search"]').click();
+  await search(page);
   const exported = table.locator('.el-table__row', { hasText: '导出审计日志' }).first();
   await exported.waitFor();
   const exportedText = await exported.innerText();
@@ -71,7 +80,7 @@ await scenario('group_audit_log', async (session) => {
   await page.getByRole('button', { name: '语言' }).click();
   await page.locator('.el-dropdown-menu__item:visible', { hasText: 'English' }).click();
   await page.locator('.el-menu').getByText('Audit log').waitFor();
-  await page.locator('[data-test="audit-search"]').click();
+  await search(page);
   await table.getByText('Exported the audit log').first().waitFor();
   await expectTranslated(page);
   await shot(page, '03-audit-english');
