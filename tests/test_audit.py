@@ -194,7 +194,7 @@ def test_system_tasks_and_old_free_text_rows_still_read(tenant_a: TenantWorld):
     imported = next(row for row in rows if row["event"] == "members.import")
     assert (imported["operator"], imported["origin"], imported["summary"]) == ("系统任务", "system", "导入党员（14人）")
     legacy = next(row for row in rows if row["note"] == "name, phone")
-    assert legacy["summary"] == "修改: name, phone"
+    assert legacy["summary"] == "修改：name, phone"
 
 
 def test_filters_by_operator_action_object_type_and_time(tenant_a: TenantWorld):

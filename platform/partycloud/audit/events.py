@@ -274,7 +274,7 @@ def render_summary(event: str, details: dict[str, Any], target_type: str, legacy
     kind = EVENTS.get(event)
     if kind is None:
         label = str(AuditAction(action).label) if action in AuditAction.values else action
-        return f"{label}: {legacy}" if legacy else label
+        return _("%(action)s: %(note)s") % {"action": label, "note": legacy} if legacy else label
     model = _model(target_type)
     values = {key: _value(key, value, model) for key, value in details.items() if value not in ("", None, [], {})}
     fragments = []
