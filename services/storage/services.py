@@ -23,7 +23,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
@@ -389,12 +388,13 @@ def _reject(upload: Upload, error: ServiceError, *, user: Any, request: HttpRequ
         Upload.objects.filter(pk=upload.pk).update(
             status=UploadStatus.REJECTED, error_code=error.code, error_message=str(error.message)[:1000]
         )
-        # The audit log has no action of its own for refusals: a deletion, named in the summary.
+        # A refusal is recorded as a deletion (upload.reject): the stored object is discarded.
         do_record_audit(
-            action=AuditAction.DELETE,
+            event="upload.reject",
+            details={"code": error.code, "reason": str(error.message)},
             actor=user,
             target=upload,
-            summary=f"storage.upload_rejected {error.code}: {upload.filename} — {error.message}",
+            target_label=upload.filename,
             request=request,
         )
     upload.refresh_from_db()

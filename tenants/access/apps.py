@@ -10,3 +10,10 @@ class AccessConfig(AppConfig):
         from tenants.access.capabilities import capabilities_of
 
         register_tenant_capabilities(capabilities_of)
+
+        # The audit log (a lower floor) records each actor's tenant role at write time.
+        from partycloud.audit.events import register_roles
+        from tenants.access.models import TenantRole
+        from tenants.access.services import role_for_audit
+
+        register_roles({role.value: role.label for role in TenantRole}, role_for_audit)

@@ -11,13 +11,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import User
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 from partycloud.tenancy.models import PartyCommittee, TenantAccess
 from tenants.access.models import RoleAssignment, TenantRole
 
 ROLE_MANAGERS = frozenset({TenantRole.TENANT_ADMIN})
+_AUDIT_ROLE_ORDER = (
+    TenantRole.TENANT_ADMIN,
+    TenantRole.DISCIPLINE_INSPECTOR,
+    TenantRole.SECRETARY,
+    TenantRole.COMMITTEE_MEMBER,
+    TenantRole.MEMBER,
+)
 
 _M = TypeVar("_M", bound=Model)
 
@@ -41,6 +47,14 @@ def tenant_admins() -> list[User]:
     return list(
         User.objects.filter(pk__in=RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).values("user_id"))
     )
+
+
+def role_for_audit(user: Any) -> str:
+    """The user's most powerful role in the current tenant ("" at the group root)."""
+    if getattr(connection, "schema_name", "public") == "public":
+        return ""
+    held = get_roles(user)
+    return next((role for role in _AUDIT_ROLE_ORDER if role in held), "")
 
 
 def user_has_role(user: Any, *roles: str) -> bool:
@@ -155,6 +169,15 @@ def sync_tenant_access(user_id: int) -> None:
         access.save(update_fields=["roles", "updated_at"])
 
 
+def _scope_name(organization_id: int | None) -> str:
+    """The name of a role's organization scope, for the audit log ("" for the whole tenant)."""
+    if organization_id is None:
+        return ""
+    from tenants.organizations.models import Organization  # organizations' api imports access
+
+    return Organization.objects.filter(pk=organization_id).values_list("name", flat=True).first() or ""
+
+
 @transaction.atomic
 def do_assign_role(
     *,
@@ -184,10 +207,11 @@ def do_assign_role(
     )
     sync_tenant_access(user.pk)
     do_record_audit(
-        action=AuditAction.CREATE,
+        event="role.grant",
+        details={"role": role, "user": user.pk, "scope": _scope_name(organization_id)},
         actor=actor,
         target=assignment,
-        summary=f"grant {role} to user {user.pk}",
+        target_label=user.name,
         request=request,
     )
     return assignment
@@ -202,10 +226,11 @@ def do_revoke_role(assignment: RoleAssignment, *, actor: Any = None, request: Ht
         raise Conflict("access.last_admin", _("A party committee keeps at least one tenant admin."), "role")
     user_id = assignment.user_id
     do_record_audit(
-        action=AuditAction.DELETE,
+        event="role.revoke",
+        details={"role": assignment.role, "user": user_id, "scope": _scope_name(assignment.organization_id)},
         actor=actor,
         target=assignment,
-        summary=f"revoke {assignment.role} from user {user_id}",
+        target_label=User.objects.filter(pk=user_id).values_list("name", flat=True).first() or "",
         request=request,
     )
     assignment.delete()

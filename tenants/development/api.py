@@ -14,7 +14,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.api import date_param
 from partycloud.core.errors import NotFoundError, ServiceError
@@ -244,10 +243,11 @@ class CaseViewSet(
         if step is None:
             raise NotFoundError("development.no_evidence", _("This step has no evidence file."))
         do_record_audit(
-            action=AuditAction.READ,
+            event="development.evidence.download",
+            details={"step": step.number},
             actor=request.user,
             target=step,
-            summary="evidence downloaded",
+            target_label=case.name,
             request=request._request,
         )
         return FileResponse(

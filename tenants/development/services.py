@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import stored_user
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.errors import Conflict, ServiceError
@@ -95,9 +94,7 @@ def do_open_case(
     CaseStep.objects.create(
         case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=stored_user(actor)
     )
-    do_record_audit(
-        action=AuditAction.CREATE, actor=actor, target=case, summary="application received", request=request
-    )
+    do_record_audit(event="development.case.create", actor=actor, target=case, request=request)
     return case
 
 
@@ -255,7 +252,7 @@ def do_record_step(
         _confirm(case, actor, done_on)
     case.save()
     do_record_audit(
-        action=AuditAction.UPDATE, actor=actor, target=case, summary=f"step {number} recorded", request=request
+        event="development.step.record", details={"step": number}, actor=actor, target=case, request=request
     )
     return step
 

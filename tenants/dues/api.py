@@ -16,7 +16,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, ServiceError
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
@@ -205,10 +204,11 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
             ],
         )
         do_record_audit(
-            action=AuditAction.EXPORT,
+            event="dues.ledger.export",
+            details={"month": f"{month:%Y-%m}", "count": len(rows)},
             actor=request.user,
             target_type="dues.ledger",
-            summary=f"ledger {month:%Y-%m}",
+            target_label=f"{month:%Y-%m}",
             request=request._request,
         )
         return xlsx_response(content, f"党费台账-{month:%Y-%m}.xlsx")
@@ -389,10 +389,10 @@ class RemittanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             for r in self.get_queryset()
         ]
         do_record_audit(
-            action=AuditAction.EXPORT,
+            event="dues.remittances.export",
+            details={"count": len(rows)},
             actor=request.user,
             target_type="dues.remittance",
-            summary="remittances",
             request=request._request,
         )
         return xlsx_response(

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import stored_user
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from tenants.dues.models import AssessmentStatus, DuesAssessment, DuesBase
@@ -137,10 +136,10 @@ def do_record_payment(
         assessment.save()
     total = sum((a.amount for a in assessments), Decimal("0"))
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="dues.payment.record",
+        details={"amount": str(total), "months": len(assessments), "month_list": [f"{m:%Y-%m}" for m in wanted]},
         actor=actor,
         target=member,
-        summary=f"dues paid {total} for {len(assessments)} months",
         request=request,
     )
     return assessments
@@ -279,7 +278,14 @@ def do_decide_exemption(exemption: Any, *, approve: bool, actor: Any, request: A
     exemption.save()
     if approve:
         apply_exemptions(exemption.member, exemption.first_month, exemption.last_month)
-    do_record_audit(action=AuditAction.UPDATE, actor=actor, target=exemption, summary=exemption.status, request=request)
+    do_record_audit(
+        event="dues.exemption.decide",
+        details={"status": exemption.status},
+        actor=actor,
+        target=exemption,
+        target_label=exemption.member.name,
+        request=request,
+    )
     return exemption
 
 

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
@@ -117,11 +116,12 @@ def refuse_classified(
             upload.error_code = refusal.code
             upload.save(update_fields=["status", "error_code"])
         do_record_audit(
-            action=AuditAction.CREATE,
+            event="learning.classified.refuse",
+            details={"marking": refusal.extra.get("marking", ""), "field": refusal.field or ""},
             actor=actor,
             target_type="learning.refused",
             target_id=what[:64],
-            summary=f"refused classified content ({refusal.extra.get('marking', '')}) in {refusal.field}: {what}",
+            target_label=what,
         )
         raise
 
@@ -267,7 +267,13 @@ def do_delete_resource(resource: Resource, *, actor: Any) -> None:
     with transaction.atomic():
         resource.delete()
         index_on_commit(SEARCH_KIND, [str(uuid)])
-        do_record_audit(action=AuditAction.DELETE, actor=actor, target_type="learning.resource", target_id=str(uuid))
+        do_record_audit(
+            event="learning.resource.delete",
+            actor=actor,
+            target_type="learning.resource",
+            target_id=str(uuid),
+            target_label=resource.title,
+        )
     if schema != PUBLIC and _showcase_holds_copy(schema, uuid):
         return
     for key in keys:

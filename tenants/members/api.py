@@ -20,7 +20,6 @@ from rest_framework.response import Response
 
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.api import date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
@@ -113,6 +112,20 @@ def check_covers(request: Request, organization_id: int, roles: frozenset[str]) 
     shared_check_covers(
         request.user, organization_id, roles, "members.out_of_scope", _("This member is outside your scope.")
     )
+
+
+def export_filters(params: Any) -> dict[str, str]:
+    """An export's filters for its audit entry: organizations by name (kept if renamed later),
+    choices by code (the log shows their label in the reader's language)."""
+    shown: dict[str, str] = {}
+    for key in ("under", "organization", "membership", "status", "dues_category", "gender", "search"):
+        value = str(params.get(key, "")).strip()
+        if value and key in {"under", "organization"}:
+            found = Organization.objects.filter(pk=int(value)).first() if value.isdigit() else None
+            value = found.name if found else value
+        if value:
+            shown[key] = value
+    return shown
 
 
 UNDER = OpenApiParameter("under", int, description="only members of this organization's subtree")
@@ -243,10 +256,10 @@ class MemberViewSet(
         members = self.filter_queryset(self.get_queryset())
         content = export_rows(members.prefetch_related("tenures").iterator(chunk_size=2000))
         do_record_audit(
-            action=AuditAction.EXPORT,
+            event="members.export",
+            details={"count": members.count(), "filters": export_filters(request.query_params)},
             actor=request.user,
             target_type="members.member",
-            summary=f"exported {members.count()} members ({request.GET.urlencode()[:200]})",
             request=request._request,
         )
         return xlsx_response(content, "党员信息.xlsx")

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import User, stored_user
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, encrypt
 from partycloud.core.errors import ServiceError
@@ -306,7 +305,9 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
             processed_rows=len(rows),
         )
     imported = create_members(parsed, actor=actor, placed_on=timezone.localdate())
-    do_record_audit(action=AuditAction.CREATE, actor=actor, target=job, summary=f"imported {imported} members")
+    do_record_audit(
+        event="members.import", details={"count": imported}, actor=actor, target=job, target_label=job.filename
+    )
     job.status = ImportStatus.SUCCEEDED
     job.imported_rows = imported
     job.processed_rows = len(rows)

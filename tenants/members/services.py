@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partycloud.accounts.models import PHONE_PATTERN, User, stored_user
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.errors import Conflict, ServiceError
@@ -206,9 +205,7 @@ def do_create_member(
     MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=stored_user(actor))
     _sync_member_record(member.user_id)
     if audit:
-        do_record_audit(
-            action=AuditAction.CREATE, actor=actor, target=member, summary="member recorded", request=request
-        )
+        do_record_audit(event="member.create", actor=actor, target=member, request=request)
     return member
 
 
@@ -255,7 +252,7 @@ def do_update_member(
     MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=stored_user(actor))
     _sync_member_record(member.user_id)
     do_record_audit(
-        action=AuditAction.UPDATE, actor=actor, target=member, summary=", ".join(sorted(diff)), request=request
+        event="member.update", details={"fields": sorted(diff)}, actor=actor, target=member, request=request
     )
     return member
 
@@ -303,9 +300,7 @@ def do_receive_returning_member(
 
 def reveal_id_card(member: Member, *, actor: Any, request: HttpRequest | None = None) -> str:
     """The clear ID-card number, for a caller the API has authorized; always audited."""
-    do_record_audit(
-        action=AuditAction.READ, actor=actor, target=member, summary="revealed ID-card number", request=request
-    )
+    do_record_audit(event="member.idcard.read", actor=actor, target=member, request=request)
     return decrypt(member.id_card_encrypted)
 
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import stored_user
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from tenants.organizations.models import ALLOWED_CHILDREN, Organization, OrganizationEvent, OrganizationKind
@@ -113,7 +112,7 @@ def do_create_organization(
     organization.save(update_fields=["path"])
     _event(organization, "created", actor, name=organization.name, parent=parent.pk if parent else None)
     do_record_audit(
-        action=AuditAction.CREATE, actor=actor, target=organization, summary=f"created {kind}", request=request
+        event="organization.create", details={"kind": kind}, actor=actor, target=organization, request=request
     )
     return organization
 
@@ -140,7 +139,11 @@ def do_update_organization(
     kind = "re_elected" if "term_started_on" in changes else "updated"
     _event(organization, kind, actor, before=before, after={field: str(value) for field, value in changes.items()})
     do_record_audit(
-        action=AuditAction.UPDATE, actor=actor, target=organization, summary=", ".join(sorted(changes)), request=request
+        event="organization.update",
+        details={"fields": sorted(changes)},
+        actor=actor,
+        target=organization,
+        request=request,
     )
     return organization
 
@@ -169,10 +172,10 @@ def do_move_organization(
     organization.refresh_from_db()
     _event(organization, "moved", actor, from_parent=old_parent, to_parent=new_parent.pk)
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="organization.move",
+        details={"parent": new_parent.name, "parent_id": new_parent.pk},
         actor=actor,
         target=organization,
-        summary=f"moved under {new_parent.pk}",
         request=request,
     )
     return organization
@@ -210,7 +213,11 @@ def do_merge_organization(
     _event(source, "merged", actor, into=target.pk)
     _event(target, "absorbed", actor, source=source.pk)
     do_record_audit(
-        action=AuditAction.UPDATE, actor=actor, target=source, summary=f"merged into {target.pk}", request=request
+        event="organization.merge",
+        details={"into": target.name, "into_id": target.pk},
+        actor=actor,
+        target=source,
+        request=request,
     )
     return target
 

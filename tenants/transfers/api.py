@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError
 from partycloud.tenancy.context import active_tenant
@@ -239,10 +238,10 @@ class LetterViewSet(viewsets.GenericViewSet[Transfer]):
         check_covers(request, transfer.from_organization_id)
         content = letter_pdf(transfer, active_tenant())
         do_record_audit(
-            action=AuditAction.EXPORT,
+            event="transfer.letter.print",
             actor=request.user,
             target=transfer,
-            summary="introduction letter",
+            target_label=f"{transfer.member_name}（{transfer.number}）",
             request=request._request,
         )
         response = HttpResponse(content, content_type="application/pdf")

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import stored_user
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.hub.models import GroupTransfer
@@ -68,12 +67,13 @@ def _check_destination(organization: Organization, member: Member | None = None)
         )
 
 
-def _audit(transfer: Transfer, actor: Any, summary: str, request: Any = None) -> None:
+def _audit(transfer: Transfer, actor: Any, event: str, request: Any = None, **details: Any) -> None:
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event=event,
+        details={"number": transfer.number, **details},
         actor=actor,
         target=transfer,
-        summary=f"{transfer.number}: {summary}",
+        target_label=f"{transfer.member_name}（{transfer.number}）",
         request=request,
     )
 
@@ -106,7 +106,7 @@ def do_request_transfer(
         transfer = Transfer.objects.create(
             kind=TransferKind.WITHIN, member=member, to_organization=to_organization, **common
         )
-        _audit(transfer, actor, "requested within", request)
+        _audit(transfer, actor, "transfer.request", request, to=to_organization.name)
         return transfer
     here = active_tenant()
     if to_tenant.pk == here.pk or to_tenant.status != CommitteeStatus.ACTIVE or to_tenant.kind != "subsidiary":
@@ -124,7 +124,7 @@ def do_request_transfer(
             kind=TransferKind.INCOMING, counterpart_tenant=here, group_transfer_id=group.pk,
             **{**common, "from_organization": None, "initiated_by": stored_user(actor)},
         )  # fmt: skip
-    _audit(transfer, actor, f"requested to {to_tenant.slug}", request)
+    _audit(transfer, actor, "transfer.request", request, to=to_tenant.name)
     return transfer
 
 
@@ -163,7 +163,7 @@ def do_accept_transfer(
         assert transfer.to_organization is not None
         do_update_member(transfer.member, {"organization": transfer.to_organization}, actor=actor, request=request)
         _decide(transfer, TransferStatus.ACCEPTED, actor, note)
-        _audit(transfer, actor, "accepted", request)
+        _audit(transfer, actor, "transfer.accept", request)
         return transfer
     if to_organization is None:
         raise ServiceError(
@@ -190,7 +190,7 @@ def do_accept_transfer(
     group.decided_at = timezone.now()
     group.save(update_fields=["status", "decided_at"])
     assert active_tenant().pk == receiver.pk
-    _audit(transfer, actor, f"accepted from {group.from_tenant.slug}", request)
+    _audit(transfer, actor, "transfer.accept", request, **{"from": group.from_tenant.name})
     return transfer
 
 
@@ -290,7 +290,7 @@ def _close(transfer: Transfer, status: str, *, actor: Any, note: str, request: A
         group.decided_at = timezone.now()
         group.save(update_fields=["status", "decided_at"])
         transfer.refresh_from_db()
-    _audit(transfer, actor, status, request)
+    _audit(transfer, actor, "transfer.decide", request, status=status, reason=note)
     return transfer
 
 
@@ -323,7 +323,7 @@ def do_issue_introduction_letter(
         initiated_by=stored_user(actor),
     )  # fmt: skip
     do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor, request=request)
-    _audit(transfer, actor, f"letter issued to {transfer.external_organization}", request)
+    _audit(transfer, actor, "transfer.letter.issue", request, to=transfer.external_organization)
     return transfer
 
 
@@ -335,7 +335,7 @@ def do_record_receipt(transfer: Transfer, *, actor: Any = None, note: str = "", 
         raise ServiceError("transfers.not_a_letter", _("Only a letter out of the group has a receipt."))
     _check_pending(transfer)
     _decide(transfer, TransferStatus.ACCEPTED, actor, note)
-    _audit(transfer, actor, "receipt recorded", request)
+    _audit(transfer, actor, "transfer.receipt.record", request)
     return transfer
 
 
@@ -372,5 +372,5 @@ def do_register_from_outside(
         member=member, kind="transferred_in", changes={"letter": transfer.letter_number, "from": external_organization},
         effective_on=timezone.localdate(), actor=stored_user(actor),
     )  # fmt: skip
-    _audit(transfer, actor, f"registered from outside with letter {transfer.letter_number}", request)
+    _audit(transfer, actor, "transfer.register_external", request, letter=transfer.letter_number)
     return transfer

@@ -456,3 +456,50 @@ def test_tenant_admin_lands_on_the_workbench_and_a_secretary_sees_the_reduced_me
             "secretary": Person(scenario.first_secretary).credentials(),
         },
     )
+def _revealed_member(world: BrowserWorld) -> str:
+    """A member of the e2e tenant whose ID-card number is revealed later through the live API."""
+    from datetime import date
+
+    from tenants.members.services import do_create_member
+    from tenants.organizations.services import do_create_organization
+
+    with world.tenant:
+        committee = do_create_organization(kind="committee", name=f"审计{secrets.token_hex(2)}党委")
+        branch = do_create_organization(kind="branch", name="审计第一党支部", parent=committee)
+        member = do_create_member(
+            {"name": "孙建国", "gender": "male", "joined_on": date(2010, 7, 1), "confirmed_on": date(2011, 7, 1),
+             "membership": "full", "dues_category": "employee", "organization": branch},
+            id_card_number=make_id_card(),
+        )  # fmt: skip
+    return str(member.pk)
+
+
+def test_group_admin_reads_the_audit_log_in_chinese_filters_by_operator_and_exports(
+    browser: BrowserRun, browser_world: BrowserWorld
+) -> None:
+    from openpyxl import load_workbook
+
+    member_id = committed(lambda: _revealed_member(browser_world))
+    token = RefreshToken.for_user(browser_world.admin.user).access_token
+    with browser.server.http(browser_world.tenant.primary_host) as client:
+        revealed = client.post(
+            f"/api/v1/members/{member_id}/reveal-id-card", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert revealed.status_code == 200, revealed.text
+    browser.run(
+        "group_audit_log",
+        {
+            "rootUrl": browser.url(ROOT_HOST),
+            "admin": browser_world.group_admin.credentials(),
+            "tenant": browser_world.tenant.name,
+            "operator": browser_world.admin.user.name,
+            "memberName": "孙建国",
+        },
+    )
+    book = load_workbook(ARTIFACTS / "group_audit_log.xlsx")
+    rows = [
+        [str(cell) if cell is not None else "" for cell in row]
+        for row in book.worksheets[0].iter_rows(values_only=True)
+    ]
+    assert rows[0][:3] == ["时间", "党委", "操作人"]
+    assert any("查看身份证号" in row and "孙建国" in row for row in rows[1:])

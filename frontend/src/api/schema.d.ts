@@ -27,7 +27,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Audit events, newest first. Filter by action, actor, tenant, target and time range. */
+        /**
+         * @description Audit events, newest first. Filter by ``operator`` (user id or name), ``action``,
+         *     ``event``, ``target_type``, ``tenant`` (group root) and ``since``/``until``.
+         */
         get: operations["audit_events_list"];
         put?: never;
         post?: never;
@@ -44,8 +47,51 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Audit events, newest first. Filter by action, actor, tenant, target and time range. */
+        /**
+         * @description Audit events, newest first. Filter by ``operator`` (user id or name), ``action``,
+         *     ``event``, ``target_type``, ``tenant`` (group root) and ``since``/``until``.
+         */
         get: operations["audit_events_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-events/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The choices of the filter bar in the caller's language: actions, event kinds and
+         *     the object types present in the visible log.
+         */
+        get: operations["audit_events_catalog_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The filtered log (same filters as the list) as a workbook in the caller's language;
+         *     the export is itself an audit entry.
+         */
+        get: operations["audit_events_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3090,19 +3136,49 @@ export interface components {
             correct?: boolean;
             explanation?: string;
         };
+        AuditCatalog: {
+            actions: components["schemas"]["AuditChoice"][];
+            events: components["schemas"]["AuditEventKind"][];
+            target_types: components["schemas"]["AuditChoice"][];
+        };
+        AuditChoice: {
+            code: string;
+            label: string;
+        };
         AuditEvent: {
             readonly id: number;
-            tenant?: number | null;
+            readonly tenant: number | null;
             readonly tenant_name: string;
-            readonly actor: components["schemas"]["UserBrief"];
-            action: components["schemas"]["ActionEnum"];
-            target_type?: string;
-            target_id?: string;
-            summary?: string;
-            ip_address?: string | null;
-            user_agent?: string;
+            /** @description null for system tasks and anonymous callers */
+            readonly actor: components["schemas"]["UserBrief"] | null;
+            readonly actor_name: string;
+            readonly actor_role: string;
+            readonly actor_role_label: string;
+            /** @description name (role at the time), or system task */
+            readonly operator: string;
+            readonly action: components["schemas"]["ActionEnum"];
+            readonly action_label: string;
+            readonly event: string;
+            readonly details: unknown;
+            readonly target_type: string;
+            readonly target_type_label: string;
+            readonly target_id: string;
+            readonly target_label: string;
+            /** @description rendered in the request's language */
+            readonly summary: string;
+            /** @description stored free text, if any */
+            readonly note: string;
+            readonly ip_address: string | null;
+            /** @description request or system */
+            readonly origin: string;
+            readonly user_agent: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
+        };
+        AuditEventKind: {
+            code: string;
+            label: string;
+            action: string;
         };
         /** @enum {unknown} */
         BlankEnum: "";
@@ -5736,6 +5812,9 @@ export interface operations {
                  */
                 action?: "create" | "delete" | "export" | "login" | "login_failed" | "logout" | "read" | "update";
                 actor?: number;
+                event?: string;
+                /** @description a user id, or part of a name or phone */
+                operator?: string;
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -5784,6 +5863,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEvent"];
+                };
+            };
+        };
+    };
+    audit_events_catalog_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCatalog"];
+                };
+            };
+        };
+    };
+    audit_events_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

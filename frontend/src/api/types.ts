@@ -17,6 +17,7 @@ export type RoleAssignment = Schemas['RoleAssignment'];
 export type TenantRole = RoleAssignment['role'];
 export type AuditEvent = Schemas['AuditEvent'];
 export type AuditAction = AuditEvent['action'];
+export type AuditCatalog = Schemas['AuditCatalog'];
 export type TenantSettings = Schemas['TenantSettings'];
 export type AppLocaleCode = NonNullable<TenantSettings['locale']>;
 

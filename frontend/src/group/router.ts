@@ -78,6 +78,12 @@ export const router = createAppRouter({
           meta: { allow: staff, title: 'dashboard.nav.annualReport' },
         },
         {
+          path: 'audit',
+          name: 'audit',
+          component: () => import('./views/AuditView.vue'),
+          meta: { allow: staff, title: 'console.audit.title' },
+        },
+        {
           path: 'apply',
           name: 'apply',
           component: () => import('./views/ApplyView.vue'),

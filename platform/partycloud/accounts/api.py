@@ -29,7 +29,6 @@ from partycloud.accounts.services import (
     group_roles,
     tenant_capabilities,
 )
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.models import CommitteeStatus, TenantAccess
@@ -153,9 +152,7 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         if request.user.is_authenticated:
-            do_record_audit(
-                action=AuditAction.LOGOUT, actor=request.user, target=request.user, request=request._request
-            )
+            do_record_audit(event="auth.logout", actor=request.user, target=request.user, request=request._request)
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

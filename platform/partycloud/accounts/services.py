@@ -25,7 +25,6 @@ from partycloud.accounts.models import (
     validate_card_number,
     validate_phone,
 )
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 
@@ -78,11 +77,12 @@ def do_authenticate(identifier: str, password: str, *, request: HttpRequest | No
         count = _record_failure(identifier)
         target = find_user(identifier)
         do_record_audit(
-            action=AuditAction.LOGIN_FAILED,
+            event="auth.login_failed",
+            details={"attempt": count, "limit": settings.LOGIN_MAX_FAILURES},
             actor=None,
             target_type="accounts.user",
             target_id=target.pk if target else "",
-            summary=f"failed login {count}/{settings.LOGIN_MAX_FAILURES}",
+            target_label=target.name if target else "",
             request=request,
         )
         if target is not None and not target.is_active and target.check_password(password):
@@ -97,7 +97,7 @@ def do_authenticate(identifier: str, password: str, *, request: HttpRequest | No
             status=400,
         )
     _clear_failures(identifier)
-    do_record_audit(action=AuditAction.LOGIN, actor=user, target=user, summary="login", request=request)
+    do_record_audit(event="auth.login", actor=user, target=user, request=request)
     return user
 
 
@@ -148,7 +148,7 @@ def do_register(
     _check_password_rules(password, user)
     user.set_password(password)
     user.save()
-    do_record_audit(action=AuditAction.CREATE, actor=user, target=user, summary="registered", request=request)
+    do_record_audit(event="account.register", actor=user, target=user, request=request)
     return user
 
 
@@ -158,7 +158,7 @@ def do_change_password(user: User, *, old_password: str, new_password: str, requ
     _check_password_rules(new_password, user, "new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    do_record_audit(action=AuditAction.UPDATE, actor=user, target=user, summary="password changed", request=request)
+    do_record_audit(event="account.password.change", actor=user, target=user, request=request)
 
 
 # ---------------------------------------------------------------- group roles
@@ -186,7 +186,12 @@ def do_grant_group_role(*, user: User, role: str, actor: Any = None, request: Ht
         raise Conflict("accounts.role_exists", _("This user already holds this role."), "role")
     grant = GroupRole.objects.create(user=user, role=role, granted_by=actor if actor and actor.pk else None)
     do_record_audit(
-        action=AuditAction.CREATE, actor=actor, target=grant, summary=f"grant {role} to {user.pk}", request=request
+        event="group_role.grant",
+        details={"role": role, "user": user.pk},
+        actor=actor,
+        target=grant,
+        target_label=user.name,
+        request=request,
     )
     return grant
 
@@ -199,10 +204,11 @@ def do_revoke_group_role(grant: GroupRole, *, actor: Any = None, request: HttpRe
     ):
         raise Conflict("accounts.last_group_admin", _("The group keeps at least one group admin."), "role")
     do_record_audit(
-        action=AuditAction.DELETE,
+        event="group_role.revoke",
+        details={"role": grant.role, "user": grant.user_id},
         actor=actor,
         target=grant,
-        summary=f"revoke {grant.role} from {grant.user_id}",
+        target_label=grant.user.name,
         request=request,
     )
     grant.delete()

@@ -27,9 +27,19 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
     )
+    # Who, frozen at write time: the user may be renamed, lose the role or be deleted later.
+    actor_name = models.CharField(max_length=50, blank=True)
+    actor_role = models.CharField(max_length=32, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
+    # A code of partycloud.audit.events ("member.idcard.read"); the human summary is rendered
+    # from it and ``details`` in the reader's language. Empty on rows written before codes.
+    event = models.CharField(max_length=64, blank=True, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
+    # The object's human label (a member's name) kept even after the object is deleted.
+    target_label = models.CharField(max_length=200, blank=True)
+    # Free text of rows written before event codes; new rows leave it empty or add a note.
     summary = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

@@ -1,14 +1,40 @@
-"""Recording audit events. Call ``do_record_audit`` from services, inside their transaction."""
+"""Recording audit events. Call ``do_record_audit`` from services, inside their transaction.
+
+Each entry names an event code of ``partycloud.audit.events`` with structured ``details``
+and the object's human label; who did it (name and role) is frozen at write time, and the
+client's address is taken from the request (or the request being served, when a service
+deep in a call chain has none): an entry without an address is a system task.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from partycloud.audit.events import EVENTS, role_at_write_time
 from partycloud.audit.models import AuditAction, AuditEvent
+
+_current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
+
+
+class AuditRequestMiddleware:
+    """Remembers the request being served, so an entry written by a service that was not
+    handed the request (a deletion deep in a cascade) still records where it came from."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -26,28 +52,57 @@ def current_tenant_id() -> int | None:
     return int(tenant.pk) if tenant.pk is not None else None
 
 
+def label_of(target: Model | None) -> str:
+    """A human label for an object: its name or title (a member's name, an organization's name)."""
+    if target is None:
+        return ""
+    for attribute in ("name", "title", "number"):
+        value = getattr(target, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
 def do_record_audit(
     *,
-    action: AuditAction,
+    action: AuditAction | None = None,
+    event: str = "",
+    details: dict[str, Any] | None = None,
     actor: Any = None,
     target: Model | None = None,
     target_type: str = "",
     target_id: str | int = "",
+    target_label: str = "",
     summary: str = "",
     request: HttpRequest | None = None,
     tenant_id: int | None = None,
 ) -> AuditEvent:
+    """Record one entry. ``event`` (a catalog code) gives the action; ``summary`` is only a
+    free-text note now, the human sentence is rendered from the code and ``details``."""
+    if event:
+        if event not in EVENTS:
+            raise ValueError(f"unknown audit event {event!r}: add it to partycloud.audit.events")
+        action = action or EVENTS[event].action
+    if action is None:
+        raise ValueError("an audit entry needs an event code or an action")
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
+        target_label = target_label or label_of(target)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    request = request if request is not None else _current_request.get()
     return AuditEvent.objects.create(
         tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
         actor=actor,
+        actor_name=(actor.name if actor is not None else "")[:50],
+        actor_role=role_at_write_time(actor),
         action=action,
+        event=event,
+        details=details or {},
         target_type=target_type,
         target_id=str(target_id),
+        target_label=str(target_label)[:200],
         summary=summary[:500],
         ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.hub.models import PocketKind, PocketMemberCase, PocketStatus, RosterEntry
@@ -108,10 +107,10 @@ def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Any, req
     case.resolved_at = timezone.now()
     case.save()
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="pocket_case.resolve",
+        details={"note": case.note},
         actor=actor,
         target=case,
-        summary="pocket case resolved",
         request=request,
         tenant_id=case.tenant_id,
     )

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, clean, read_table, workbook_bytes
@@ -99,10 +98,10 @@ def do_import_roster(content: bytes, filename: str, *, actor: Any = None) -> dic
         changed, ["name", "employer", "department", "hr_party_member", "updated_at"], batch_size=1000
     )
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="roster.import",
+        details={"created": len(new), "updated": len(changed)},
         actor=actor,
         target_type="hub.rosterentry",
-        summary=f"roster import: {len(new)} new, {len(changed)} updated",
     )
     return {"created": len(new), "updated": len(changed)}
 

@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from partycloud.accounts.models import mask_phone
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.api import PagePagination
 from partycloud.core.errors import NotFoundError, ServiceError
@@ -142,7 +141,12 @@ def _cells(values: dict[str, float | None]) -> list[Any]:
 
 def _export(request: Request, what: str, title: str, headers: list[str], rows: list[list[Any]]) -> HttpResponse:
     do_record_audit(
-        action=AuditAction.EXPORT, actor=request.user, target_type="rollups.dashboard", summary=what, request=request
+        event="dashboard.export",
+        details={"sheet": title, "what": what},
+        actor=request.user,
+        target_type="rollups.dashboard",
+        target_label=title,
+        request=request,
     )
     return xlsx_response(workbook_bytes(title[:31], headers, rows), f"{title}.xlsx")
 
@@ -248,11 +252,12 @@ class OrganizationMembersView(APIView):
         rows = _member_rows(tenant, node.path)
         export = _wants_xlsx(request)
         do_record_audit(
-            action=AuditAction.EXPORT if export else AuditAction.READ,
+            event="drilldown.members.export" if export else "drilldown.members.read",
+            details={"count": len(rows), "organization": node.name},
             actor=request.user,
             target_type="members.member",
             target_id=f"{tenant.schema_name}:{organization_id}",
-            summary=f"group drill-down: members of {node.name} ({len(rows)})",
+            target_label=node.name,
             request=request,
             tenant_id=tenant.pk,
         )
@@ -320,11 +325,12 @@ class ThresholdsView(APIView):
         )
         board.thresholds_changed()
         do_record_audit(
-            action=AuditAction.UPDATE,
+            event="threshold.change",
+            details={"figure": data["figure"], "green": str(green), "amber": str(amber)},
             actor=request.user,
             target_type="rollups.threshold",
             target_id=data["figure"],
-            summary=f"{data['figure']}: {green} / {amber}",
+            target_label=next((str(f.label) for f in board.FIGURES if f.key == data["figure"]), data["figure"]),
             request=request,
         )
         return Response(ThresholdSerializer(data).data)

@@ -86,6 +86,7 @@ TENANT_WARM_POOL_SIZE = env_int("TENANT_WARM_POOL_SIZE", 2, minimum=0)
 
 MIDDLEWARE = [
     "partycloud.tenancy.middleware.TenantRoutingMiddleware",
+    "partycloud.audit.services.AuditRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

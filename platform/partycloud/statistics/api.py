@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import xlsx_response
@@ -99,21 +98,23 @@ def _respond(request: Request, report: AnnualReport, *, audit_reads: bool) -> Re
     if wanted == "xlsx":
         content = report_workbook(report)
         do_record_audit(
-            action=AuditAction.EXPORT,
+            event="annual_report.export",
+            details={"day": report.day.isoformat(), "scope": scope},
             actor=request.user,
             target_type=AUDIT_TARGET,
             target_id=report.day.isoformat(),
-            summary=f"annual report {report.day.isoformat()} ({scope}) exported",
+            target_label=report.title,
             request=request._request,
         )
         return xlsx_response(content, report.filename)
     if audit_reads:
         do_record_audit(
-            action=AuditAction.READ,
+            event="annual_report.read",
+            details={"day": report.day.isoformat(), "scope": scope},
             actor=request.user,
             target_type=AUDIT_TARGET,
             target_id=report.day.isoformat(),
-            summary=f"annual report {report.day.isoformat()} ({scope}) read",
+            target_label=report.title,
             request=request._request,
         )
     return Response(report.as_json())

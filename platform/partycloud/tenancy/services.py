@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from partycloud.accounts.models import User
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import use_public_schema
@@ -127,10 +126,10 @@ def do_provision_tenant(
             do_assign_role(user=first_admin, role=TenantRole.TENANT_ADMIN, actor=actor, request=request)
     elapsed_ms = (time.perf_counter() - started) * 1000
     do_record_audit(
-        action=AuditAction.CREATE,
+        event="tenant.provision",
+        details={"slug": tenant.slug, "elapsed_ms": round(elapsed_ms)},
         actor=actor,
         target=tenant,
-        summary=f"provisioned {tenant.slug} in {elapsed_ms:.0f} ms",
         request=request,
         tenant_id=tenant.pk,
     )
@@ -167,10 +166,10 @@ def do_change_tenant_status(
     tenant.status_changed_at = timezone.now()
     tenant.save(update_fields=["status", "status_changed_at"])
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="tenant.status.change",
+        details={"old_status": old, "status": status, "reason": reason},
         actor=actor,
         target=tenant,
-        summary=f"status {old} -> {status}" + (f": {reason}" if reason else ""),
         request=request,
         tenant_id=tenant.pk,
     )
@@ -193,10 +192,10 @@ def do_update_tenant_settings(
         setattr(tenant, field, value)
     tenant.save(update_fields=[*changes])
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="tenant.settings.change",
+        details={"fields": sorted(changes)},
         actor=actor,
         target=tenant,
-        summary="settings: " + ", ".join(sorted(changes)),
         request=request,
         tenant_id=tenant.pk,
     )
@@ -220,7 +219,7 @@ def do_submit_application(
         parent=draft.parent,
         reason=reason,
     )
-    do_record_audit(action=AuditAction.CREATE, actor=applicant, target=application, summary="applied", request=request)
+    do_record_audit(event="tenant.application.submit", actor=applicant, target=application, request=request)
     return application
 
 
@@ -268,7 +267,9 @@ def do_reject_application(
     application.decided_at = timezone.now()
     application.decision_note = note.strip()
     application.save()
-    do_record_audit(action=AuditAction.UPDATE, actor=actor, target=application, summary="rejected", request=request)
+    do_record_audit(
+        event="tenant.application.reject", details={"reason": note}, actor=actor, target=application, request=request
+    )
     return application
 
 

@@ -1,0 +1,298 @@
+"""The catalog of audit events: one code per kind of entry, its action, its verb and the
+detail fragments shown after the verb, all translatable.
+
+A row stores the code and a structured ``details`` dict; ``render_summary`` turns them into
+the reader's language at read time ("导出党员名单（14人，筛选：第一党支部）" or "Exported the
+member list (14 people; filter: First Branch)"). The catalog is text only (no import of a
+higher floor), so the kernel can hold every domain's entries in one place, next to their
+translations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partycloud.accounts.models import GroupRole, GroupRoleKind
+from partycloud.audit.models import AuditAction
+
+_lazy = gettext_lazy
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    action: AuditAction
+    verb: Promise
+    # Fragments shown in brackets after the verb, each only when every key it names is in details.
+    parts: tuple[Promise, ...] = ()
+
+
+def _events(*types: EventType) -> dict[str, EventType]:
+    return {event.code: event for event in types}
+
+
+_COUNT = _lazy("%(count)s people")
+_FIELDS = _lazy("fields: %(fields)s")
+_FILTERS = _lazy("filter: %(filters)s")
+_ROLE = _lazy("role: %(role)s")
+_STEP = _lazy("step %(step)s")
+_MONTH = _lazy("month %(month)s")
+_REASON = _lazy("reason: %(reason)s")
+_SNAPSHOT = _lazy("snapshot of %(day)s")
+
+A = AuditAction
+EVENTS: dict[str, EventType] = _events(
+    # accounts
+    EventType("auth.login", A.LOGIN, _lazy("Signed in")),
+    EventType(
+        "auth.login_failed", A.LOGIN_FAILED, _lazy("Failed sign-in"), (_lazy("attempt %(attempt)s of %(limit)s"),)
+    ),
+    EventType("auth.logout", A.LOGOUT, _lazy("Signed out")),
+    EventType("account.register", A.CREATE, _lazy("Registered an account")),
+    EventType("account.password.change", A.UPDATE, _lazy("Changed the password")),
+    EventType("group_role.grant", A.CREATE, _lazy("Granted a group role"), (_ROLE,)),
+    EventType("group_role.revoke", A.DELETE, _lazy("Revoked a group role"), (_ROLE,)),
+    # tenancy
+    EventType("tenant.provision", A.CREATE, _lazy("Opened a party committee")),
+    EventType(
+        "tenant.status.change",
+        A.UPDATE,
+        _lazy("Changed the party committee's status"),
+        (_lazy("from %(old_status)s to %(status)s"), _REASON),
+    ),
+    EventType("tenant.settings.change", A.UPDATE, _lazy("Changed the unit's settings"), (_FIELDS,)),
+    EventType("tenant.application.submit", A.CREATE, _lazy("Applied to open a party committee")),
+    EventType("tenant.application.reject", A.UPDATE, _lazy("Rejected an application to open a party committee")),
+    # tenant roles
+    EventType("role.grant", A.CREATE, _lazy("Granted a role"), (_ROLE, _lazy("scope: %(scope)s"))),
+    EventType("role.revoke", A.DELETE, _lazy("Revoked a role"), (_ROLE,)),
+    # members
+    EventType("member.create", A.CREATE, _lazy("Added a party member")),
+    EventType("member.update", A.UPDATE, _lazy("Changed a party member's record"), (_FIELDS,)),
+    EventType("member.idcard.read", A.READ, _lazy("Viewed the ID-card number")),
+    EventType("members.export", A.EXPORT, _lazy("Exported the member list"), (_COUNT, _FILTERS)),
+    EventType("members.import", A.CREATE, _lazy("Imported party members"), (_COUNT,)),
+    # organizations
+    EventType("organization.create", A.CREATE, _lazy("Created a party organization"), (_lazy("kind: %(kind)s"),)),
+    EventType("organization.update", A.UPDATE, _lazy("Changed a party organization"), (_FIELDS,)),
+    EventType("organization.move", A.UPDATE, _lazy("Moved a party organization"), (_lazy("now under %(parent)s"),)),
+    EventType("organization.merge", A.UPDATE, _lazy("Merged a party organization"), (_lazy("into %(into)s"),)),
+    # development
+    EventType("development.case.create", A.CREATE, _lazy("Received an application to join the party")),
+    EventType("development.step.record", A.UPDATE, _lazy("Recorded a development step"), (_STEP,)),
+    EventType("development.evidence.download", A.READ, _lazy("Downloaded the evidence of a step"), (_STEP,)),
+    # transfers
+    EventType("transfer.request", A.UPDATE, _lazy("Started a transfer"), (_lazy("to %(to)s"),)),
+    EventType("transfer.accept", A.UPDATE, _lazy("Received a transfer"), (_lazy("from %(from)s"),)),
+    EventType("transfer.decide", A.UPDATE, _lazy("Decided a transfer"), (_lazy("now %(status)s"), _REASON)),
+    EventType("transfer.letter.issue", A.UPDATE, _lazy("Issued an introduction letter"), (_lazy("to %(to)s"),)),
+    EventType("transfer.receipt.record", A.UPDATE, _lazy("Recorded the receipt of an introduction letter")),
+    EventType(
+        "transfer.register_external",
+        A.UPDATE,
+        _lazy("Registered a member transferred in from outside the group"),
+        (_lazy("letter %(letter)s"),),
+    ),
+    EventType("transfer.letter.print", A.EXPORT, _lazy("Printed an introduction letter")),
+    # dues
+    EventType("dues.ledger.export", A.EXPORT, _lazy("Exported the dues ledger"), (_MONTH,)),
+    EventType("dues.remittances.export", A.EXPORT, _lazy("Exported the dues remittances")),
+    EventType(
+        "dues.payment.record",
+        A.UPDATE,
+        _lazy("Recorded a dues payment"),
+        (_lazy("%(amount)s yuan for %(months)s months"),),
+    ),
+    EventType("dues.exemption.decide", A.UPDATE, _lazy("Decided a dues exemption"), (_lazy("now %(status)s"),)),
+    # learning and storage
+    EventType(
+        "learning.classified.refuse",
+        A.CREATE,
+        _lazy("Refused classified content"),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
+    ),
+    EventType("learning.resource.delete", A.DELETE, _lazy("Deleted a learning resource")),
+    EventType("upload.reject", A.DELETE, _lazy("Refused an uploaded file"), (_REASON,)),
+    # group root
+    EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
+    EventType(
+        "roster.import",
+        A.UPDATE,
+        _lazy("Imported the employee roster"),
+        (_lazy("%(created)s new, %(updated)s updated"),),
+    ),
+    EventType("dashboard.export", A.EXPORT, _lazy("Exported the group dashboard"), (_lazy("sheet: %(sheet)s"),)),
+    EventType("drilldown.members.read", A.READ, _lazy("Viewed the member list of an organization"), (_COUNT,)),
+    EventType("drilldown.members.export", A.EXPORT, _lazy("Exported the member list of an organization"), (_COUNT,)),
+    EventType(
+        "threshold.change",
+        A.UPDATE,
+        _lazy("Changed a dashboard threshold"),
+        (_lazy("green until %(green)s, amber until %(amber)s"),),
+    ),
+    EventType("annual_report.read", A.READ, _lazy("Viewed the annual statistics report"), (_SNAPSHOT,)),
+    EventType("annual_report.export", A.EXPORT, _lazy("Exported the annual statistics report"), (_SNAPSHOT,)),
+    # the audit log itself
+    EventType("audit.export", A.EXPORT, _lazy("Exported the audit log"), (_lazy("%(count)s entries"), _FILTERS)),
+)
+
+# Object types as a party worker names them: things that are not a model (a workbook, a
+# dashboard) and models whose verbose name is not translated; other models use their verbose name.
+TARGET_TYPE_LABELS: dict[str, Promise] = {
+    "members.member": _lazy("member"),
+    "members.memberimport": _lazy("member import"),
+    "organizations.organization": _lazy("party organization"),
+    "development.developmentcase": _lazy("development case"),
+    "development.casestep": _lazy("development step"),
+    "transfers.transfer": _lazy("organizational relationship transfer"),
+    "dues.duesexemption": _lazy("dues exemption"),
+    "access.roleassignment": _lazy("role assignment"),
+    "accounts.grouprole": _lazy("group role"),
+    "tenancy.partycommittee": _lazy("party committee"),
+    "tenancy.tenantapplication": _lazy("application to open a party committee"),
+    "hub.pocketmembercase": _lazy("pocket member case"),
+    "storage.upload": _lazy("uploaded file"),
+    "rollups.dashboard": _lazy("group dashboard"),
+    "rollups.threshold": _lazy("dashboard threshold"),
+    "statistics.annual_report": _lazy("annual statistics report"),
+    "dues.ledger": _lazy("dues ledger"),
+    "dues.remittance": _lazy("dues remittance"),
+    "learning.refused": _lazy("refused content"),
+    "learning.resource": _lazy("learning resource"),
+    "hub.rosterentry": _lazy("employee roster"),
+    "audit.auditevent": _lazy("audit log"),
+}
+
+# Role codes (group roles here, tenant roles registered by tenants.access) → their labels.
+ROLE_LABELS: dict[str, Promise] = {kind.value: kind.label for kind in GroupRoleKind}
+# Returns the actor's role code in the current context (schema), or "".
+RoleResolver = Callable[[Any], str]
+_role_resolvers: list[RoleResolver] = []
+
+
+def register_roles(labels: dict[str, Promise], resolver: RoleResolver) -> None:
+    """A higher floor (tenant roles) tells the audit log its role labels and how to find a user's role."""
+    ROLE_LABELS.update(labels)
+    if resolver not in _role_resolvers:
+        _role_resolvers.append(resolver)
+
+
+def _group_role(actor: Any) -> str:
+    roles = set(GroupRole.objects.filter(user_id=actor.pk).values_list("role", flat=True))
+    # GroupRoleKind lists the most powerful role first.
+    return next((kind.value for kind in GroupRoleKind if kind.value in roles), "")
+
+
+def role_at_write_time(actor: Any) -> str:
+    """The actor's most powerful role where the action happens: their tenant role on a tenant
+    host (resolvers registered by tenants.access), else their group role."""
+    if actor is None:
+        return ""
+    for resolver in _role_resolvers:
+        role = resolver(actor)
+        if role:
+            return role
+    return _group_role(actor)
+
+
+def role_label(code: str) -> str:
+    return str(ROLE_LABELS.get(code, code))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _model(target_type: str) -> type[Model] | None:
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def target_type_label(target_type: str) -> str:
+    if target_type in TARGET_TYPE_LABELS:
+        return str(TARGET_TYPE_LABELS[target_type])
+    model = _model(target_type)
+    return str(model._meta.verbose_name) if model is not None else target_type
+
+
+def _field_label(model: type[Model] | None, name: str) -> str:
+    if model is None:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return name
+
+
+def _choice_label(model: type[Model] | None, key: str, value: Any) -> Any:
+    """The translated label of a stored choice code (a status, a kind) when the target's model knows it."""
+    if model is None or not isinstance(value, str):
+        return value
+    for name in (key, key.removeprefix("old_")):
+        try:
+            choices = model._meta.get_field(name).choices  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            continue
+        for code, label in choices or ():
+            if code == value:
+                return str(label)
+    return value
+
+
+def _value(key: str, value: Any, model: type[Model] | None) -> str:
+    separator = _(", ")
+    if key == "role":
+        return role_label(str(value))
+    if key == "event" and value in EVENTS:
+        return str(EVENTS[value].verb)
+    if key == "target_type" and isinstance(value, str):
+        return target_type_label(value)
+    if key == "fields" and isinstance(value, list):
+        return separator.join(_field_label(model, str(name)) for name in value)
+    if key == "filters" and isinstance(value, dict):
+        return separator.join(_value(k, v, model) for k, v in value.items() if v not in ("", None))
+    if isinstance(value, list):
+        return separator.join(str(item) for item in value)
+    return str(_choice_label(model, key, value))
+
+
+def render_summary(event: str, details: dict[str, Any], target_type: str, legacy: str, action: str) -> str:
+    """The entry in the active language. Rows without a code (written before the catalog)
+    show their action and their stored free text."""
+    kind = EVENTS.get(event)
+    if kind is None:
+        label = str(AuditAction(action).label) if action in AuditAction.values else action
+        return _("%(action)s: %(note)s") % {"action": label, "note": legacy} if legacy else label
+    model = _model(target_type)
+    values = {key: _value(key, value, model) for key, value in details.items() if value not in ("", None, [], {})}
+    fragments = []
+    for part in kind.parts:
+        template = str(part)
+        if all(key in values for key in _PLACEHOLDER.findall(template)):
+            fragments.append(template % values)
+    verb = str(kind.verb)
+    if legacy:
+        fragments.append(legacy)
+    if not fragments:
+        return verb
+    return _("%(verb)s (%(details)s)") % {"verb": verb, "details": _("; ").join(fragments)}
+
+
+def actor_display(name: str, role: str) -> str:
+    if not name:
+        return ""
+    if not role:
+        return name
+    return _("%(name)s (%(role)s)") % {"name": name, "role": role_label(role)}
