@@ -605,7 +605,7 @@ def test_a_transfer_to_another_tenant_after_the_snapshot_counts_at_the_sender(
     assert yesterday.table("members").rows[-1]["end_total"] == 1
     assert yesterday.status == "warnings"
     nothing = [c for c in yesterday.checks if c.unit == tenant_b.tenant.name and c.table == "members"]
-    assert [c.description for c in nothing][0] == "表1—表4、表7 统计时点尚无党员数据（未录入），不作核对"
+    assert nothing[0].description == "表1—表4、表7 统计时点尚无党员数据（未录入），不作核对"
     assert yesterday.table("members").note == f"{tenant_b.tenant.name}：统计时点前尚无党员记录，数据未录入"
     assert [check.name for check in yesterday.checks if check.result == "failed"] == []
     assert (end_total(now, tenant_a), end_total(now, tenant_b)) == (0, 1)

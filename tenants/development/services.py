@@ -399,6 +399,10 @@ def do_record_probation_discussion(
         case=case, held_on=held_on, notes=notes.strip(), rule_version=rule.version, actor=stored_user(actor)
     )
     do_record_audit(
-        action=AuditAction.UPDATE, actor=actor, target=case, summary="probation discussion recorded", request=request
+        event="development.probation_discussion.record",
+        details={"held_on": held_on.isoformat()},
+        actor=actor,
+        target=case,
+        request=request,
     )
     return discussion

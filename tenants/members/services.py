@@ -188,9 +188,7 @@ def do_create_member(
             earlier, {**blank, **data, "user": user or earlier.user}, placed_on=placed_on, actor=actor
         )
         if audit:
-            do_record_audit(
-                action=AuditAction.UPDATE, actor=actor, target=member, summary="returning member", request=request
-            )
+            do_record_audit(event="member.return", actor=actor, target=member, request=request)
         return member
     member = Member.objects.create(
         **data,
@@ -380,7 +378,11 @@ def do_record_disciplinary_probation(
         actor=stored_user(actor),
     )
     do_record_audit(
-        action=AuditAction.UPDATE, actor=actor, target=member, summary="disciplinary probation", request=request
+        event="member.discipline.record",
+        details={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat()},
+        actor=actor,
+        target=member,
+        request=request,
     )
     return record
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from partycloud.accounts.models import User
-from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict
 from partycloud.tenancy.context import active_schema, active_tenant
@@ -173,10 +172,11 @@ def do_retry_delivery(
     delivery.next_attempt_at = now or timezone.now()
     delivery.save(update_fields=["status", "next_attempt_at"])
     do_record_audit(
-        action=AuditAction.UPDATE,
+        event="notification.delivery.retry",
+        details={"channel": delivery.channel},
         actor=actor,
         target=delivery,
-        summary=f"delivery retried: {delivery.channel} to {delivery.notification.user.name}",
+        target_label=delivery.notification.user.name,
         request=request,
     )
     kick_deliveries([delivery.pk])

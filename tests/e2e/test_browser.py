@@ -456,6 +456,8 @@ def test_tenant_admin_lands_on_the_workbench_and_a_secretary_sees_the_reduced_me
             "secretary": Person(scenario.first_secretary).credentials(),
         },
     )
+
+
 def _revealed_member(world: BrowserWorld) -> str:
     """A member of the e2e tenant whose ID-card number is revealed later through the live API."""
     from datetime import date

@@ -83,6 +83,13 @@ EVENTS: dict[str, EventType] = _events(
     EventType("member.idcard.read", A.READ, _lazy("Viewed the ID-card number")),
     EventType("members.export", A.EXPORT, _lazy("Exported the member list"), (_COUNT, _FILTERS)),
     EventType("members.import", A.CREATE, _lazy("Imported party members"), (_COUNT,)),
+    EventType("member.return", A.UPDATE, _lazy("Received a returning party member (earlier record reactivated)")),
+    EventType(
+        "member.discipline.record",
+        A.UPDATE,
+        _lazy("Recorded disciplinary probation (留党察看)"),
+        (_lazy("from %(started_on)s to %(ends_on)s"),),
+    ),
     # organizations
     EventType("organization.create", A.CREATE, _lazy("Created a party organization"), (_lazy("kind: %(kind)s"),)),
     EventType("organization.update", A.UPDATE, _lazy("Changed a party organization"), (_FIELDS,)),
@@ -91,7 +98,20 @@ EVENTS: dict[str, EventType] = _events(
     # development
     EventType("development.case.create", A.CREATE, _lazy("Received an application to join the party")),
     EventType("development.step.record", A.UPDATE, _lazy("Recorded a development step"), (_STEP,)),
+    EventType(
+        "development.probation_discussion.record",
+        A.UPDATE,
+        _lazy("Recorded the branch's quarterly discussion of a probationary member"),
+        (_lazy("held on %(held_on)s"),),
+    ),
     EventType("development.evidence.download", A.READ, _lazy("Downloaded the evidence of a step"), (_STEP,)),
+    # notifications
+    EventType(
+        "notification.delivery.retry",
+        A.UPDATE,
+        _lazy("Retried a notification delivery"),
+        (_lazy("channel: %(channel)s"),),
+    ),
     # transfers
     EventType("transfer.request", A.UPDATE, _lazy("Started a transfer"), (_lazy("to %(to)s"),)),
     EventType("transfer.accept", A.UPDATE, _lazy("Received a transfer"), (_lazy("from %(from)s"),)),
