@@ -551,8 +551,8 @@ class ReadableRegulationSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     issuer = serializers.CharField()
     issued_on = serializers.DateField(allow_null=True)
-    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
-        choices=[("tenant", "tenant"), ("group", "group")], help_text="tenant: this library's own; group: shared"
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        help_text="tenant: this library's own; group: the group's shared library"
     )
     article_count = serializers.IntegerField()
     published_at = serializers.DateTimeField(allow_null=True)
