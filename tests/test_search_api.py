@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from partycloud.core.errors import NotAllowed
 from partycloud.accounts.models import User
+from partycloud.core.errors import NotAllowed
 from services.search import SearchBackend, Visibility
 from services.search.jobs import do_request_reindex, run_reindex_job
 from services.search.models import ReindexJob, ReindexStatus

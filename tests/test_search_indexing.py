@@ -295,3 +295,21 @@ def test_the_reconcile_runs_every_quarter_hour_for_the_group_and_each_tenant() -
     assert (tenants["task"], tenants["args"][0]) == (FAN_OUT_TASK, "search.reconcile")
     assert group["task"] == "search.reconcile"
     assert tenants["schedule"].minute == group["schedule"].minute == set(range(0, 60, 15))
+
+
+def test_operators_repair_or_reindex_from_the_command_line(
+    search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    notes.put("t_alpha", "1", "党员 笔记")
+    out = StringIO()
+    call_command("search_reindex", "--reconcile", stdout=out)
+    assert "t_alpha: 1 checked, 1 reindexed, 0 deleted" in out.getvalue()
+    assert visible(search_backend, "t_alpha", "党员") == ["t_alpha:note:1"]
+    call_command("search_reindex", "--tenant", "t_alpha", stdout=out)
+    assert "t_alpha: 1 documents indexed" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("search_reindex", "--tenant", "t_nowhere")

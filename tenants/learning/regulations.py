@@ -116,6 +116,11 @@ def _published() -> QuerySet[Regulation]:
     return Regulation.objects.filter(status=ResourceStatus.PUBLISHED).annotate(article_total=Count("articles"))
 
 
+def _found(row: Regulation, source: str, articles: list[RegulationArticle] | None = None) -> ReadableRegulation:
+    # article_total is _published()'s annotation (one query for the count, not one per row).
+    return ReadableRegulation(row, source, int(getattr(row, "article_total", 0)), articles)
+
+
 def _own_source() -> str:
     return "group" if active_schema() == PUBLIC else "tenant"
 
@@ -124,10 +129,10 @@ def readable_regulations() -> list[ReadableRegulation]:
     """The published regulations a reader on this host may open: the library's own, then (on a
     tenant host) the group's shared ones, read from the public schema. Drafts and archived
     regulations are never listed, not even to managers (they manage them in the console)."""
-    found = [ReadableRegulation(row, _own_source(), row.article_total) for row in _published()]
+    found = [_found(row, _own_source()) for row in _published()]
     if active_schema() != PUBLIC:
         with in_group_library():
-            found += [ReadableRegulation(row, "group", row.article_total) for row in _published()]
+            found += [_found(row, "group") for row in _published()]
     return found
 
 
@@ -135,11 +140,11 @@ def read_regulation(uuid: UUID) -> ReadableRegulation:
     """One published regulation with its articles: this library's own, else the group's shared one."""
     own = _published().filter(uuid=uuid).first()
     if own is not None:
-        return ReadableRegulation(own, _own_source(), own.article_total, list(own.articles.all()))
+        return _found(own, _own_source(), list(own.articles.all()))
     if active_schema() != PUBLIC:
         with in_group_library():
             shared = _published().filter(uuid=uuid).first()
             articles = list(shared.articles.all()) if shared is not None else []
         if shared is not None:
-            return ReadableRegulation(shared, "group", shared.article_total, articles)
+            return _found(shared, "group", articles)
     raise NotFoundError("learning.regulation_not_found", _("This regulation does not exist or is not published."))

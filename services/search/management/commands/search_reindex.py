@@ -1,8 +1,8 @@
 """Operators' command line for the search index: repair, reindex one tenant, or rebuild all.
 
-    manage.py search_reindex --reconcile           # repair every schema (what beat does every 15 minutes)
-    manage.py search_reindex --tenant t_alpha      # rewrite one tenant's documents
-    manage.py search_reindex                       # zero-downtime full rebuild (after a backend or analyzer change)
+manage.py search_reindex --reconcile           # repair every schema (what beat does every 15 minutes)
+manage.py search_reindex --tenant t_alpha      # rewrite one tenant's documents
+manage.py search_reindex                       # zero-downtime full rebuild (after a backend or analyzer change)
 """
 
 from __future__ import annotations
