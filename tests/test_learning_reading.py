@@ -181,6 +181,7 @@ def test_regulation_endpoints_are_tenant_isolated(
         assert getattr(api(tenant_a.host, tenant_b.admin), method)(target).status_code == 403
         assert getattr(api(tenant_a.host), method)(target).status_code == 401
     assert api(tenant_a.host, tenant_a.admin).get(detail).json()["status"] == "published"
+    # The readers' list carries signed download URLs too: checked by hand, like the reader above.
     outsiders_list = api(tenant_b.host, tenant_b.member).get("/api/v1/learning/library/regulations").json()
     assert own["id"] not in {row["id"] for row in outsiders_list}
     assert api(tenant_a.host, tenant_b.member).get("/api/v1/learning/library/regulations").status_code == 403
@@ -245,6 +246,9 @@ def test_study_endpoints_are_tenant_isolated(
     assert api(tenant_a.host).get("/api/v1/learning/study/me").status_code == 401
 
     # The managers' report: A's readers appear on A's host only, to A's managers only.
+    assert_tenant_isolated(
+        Endpoint("/api/v1/learning/study/report", change=None, deletable=False), owner=tenant_a, outsider=tenant_b
+    )
     report = api(tenant_a.host, tenant_a.admin).get("/api/v1/learning/study/report")
     assert report.status_code == 200
     assert [row["user"] for row in report.json()] == [tenant_a.member.pk]
