@@ -176,9 +176,12 @@ class NoteSource:
         self.kind = kind
         self.rows: dict[tuple[str, str], dict[str, Any]] = {}
         self.loads: list[tuple[str, list[str]]] = []
+        self.edits = 0
 
     def put(self, schema: str, local_id: str, title: str, **fields: Any) -> None:
-        self.rows[(schema, local_id)] = {"title": title, **fields}
+        """Add or change a note: every put is a new version of it (as an ``updated_at`` would be)."""
+        self.edits += 1
+        self.rows[(schema, local_id)] = {"title": title, "version": f"v{self.edits}", **fields}
 
     def load(self, ids: Sequence[str]) -> list[SearchDocument]:
         schema = active_schema()
@@ -192,6 +195,10 @@ class NoteSource:
     def all_ids(self) -> Iterable[str]:
         schema = active_schema()
         return [local_id for (owner, local_id) in self.rows if owner == schema]
+
+    def versions(self) -> Iterable[tuple[str, str]]:
+        schema = active_schema()
+        return [(local_id, row["version"]) for (owner, local_id), row in self.rows.items() if owner == schema]
 
 
 @pytest.fixture

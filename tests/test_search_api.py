@@ -1,17 +1,20 @@
-"""The search API: the ACL comes from the host, never from the client; reindex jobs belong to
-whoever asked for them. Search runs on both backends."""
+"""The search API: the ACL comes from the host, never from the client; reindex jobs are the
+platform operators' (the group admin on the root host). Search runs on both backends."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from partycloud.accounts.models import User
+from partycloud.core.errors import NotAllowed
 from services.search import SearchBackend, Visibility
-from services.search.jobs import run_reindex_job
+from services.search.jobs import do_request_reindex, run_reindex_job
 from services.search.models import ReindexJob, ReindexStatus
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.es_server import NoteSource, make_doc
-from tests.isolation import Endpoint, assert_tenant_isolated
+from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
 
 pytest_plugins = ["tests.es_server"]  # search_backend, notes
 
@@ -121,41 +124,53 @@ def test_the_groups_own_documents_stay_on_the_root_host(
 # ---------------------------------------------------------------- reindex jobs
 
 
-def test_a_tenant_admin_reindexes_their_tenant(
-    search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld
+def test_a_group_admin_reindexes_one_tenant_from_the_root_host(
+    search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld, group_admin: User
 ) -> None:
     notes.put("t_alpha", "1", "党员 笔记")
-    client = api(tenant_a.host, tenant_a.admin)
-    response = client.post(REINDEX)
+    client = api(ROOT_HOST, group_admin)
+    response = client.post(REINDEX, {"tenant": "t_alpha"}, format="json")
     assert response.status_code == 202
     job = response.json()["job"]
     assert (job["scope"], job["owner_tenant"], job["status"], job["progress"]) == ("tenant", "t_alpha", "queued", 0)
-    assert client.post(REINDEX).status_code == 409  # one at a time
+    assert client.post(REINDEX, {"tenant": "t_alpha"}, format="json").status_code == 409  # one at a time
     run_reindex_job(job["id"])  # what the Celery task does
     done = client.get(f"{REINDEX}/{job['id']}").json()
     assert (done["status"], done["total"], done["done"], done["progress"]) == ("done", 1, 1, 100)
-    assert [row["id"] for row in client.get(REINDEX).json()] == [job["id"]]
     found = api(tenant_a.host, tenant_a.member).get(SEARCH, {"q": "党员"}).json()
     assert [row["id"] for row in found["results"]] == ["t_alpha:note:1"]
+    unknown = client.post(REINDEX, {"tenant": "t_nowhere"}, format="json")
+    assert (unknown.status_code, unknown.json()["code"], unknown.json()["field"]) == (
+        400,
+        "search.unknown_tenant",
+        "tenant",
+    )
 
 
-def test_only_admins_reindex(tenant_a: TenantWorld, group_viewer: User) -> None:
-    assert api(tenant_a.host, tenant_a.secretary).post(REINDEX).status_code == 403
-    assert api(tenant_a.host, tenant_a.member).get(REINDEX).status_code == 403
+def test_only_platform_operators_reindex(tenant_a: TenantWorld, group_viewer: User) -> None:
+    """The index repairs itself: a tenant admin has no rebuild any more (issue 11)."""
+    for user in (tenant_a.admin, tenant_a.secretary, tenant_a.member):
+        assert api(tenant_a.host, user).post(REINDEX).status_code == 403
+        assert api(tenant_a.host, user).get(REINDEX).status_code == 403
     assert api(ROOT_HOST, group_viewer).post(REINDEX).status_code == 403
-    assert api(ROOT_HOST, tenant_a.admin).post(REINDEX).status_code == 403
     assert api(tenant_a.host).post(REINDEX).status_code == 401
     assert not ReindexJob.objects.exists()
 
 
-def test_reindex_jobs_are_isolated(notes: NoteSource, tenant_a: TenantWorld, tenant_b: TenantWorld) -> None:
-    job = api(tenant_a.host, tenant_a.admin).post(REINDEX).json()["job"]
-    api(tenant_b.host, tenant_b.admin).post(REINDEX)
-    assert_tenant_isolated(
-        Endpoint(REINDEX, object_id=job["id"], change=None, deletable=False), owner=tenant_a, outsider=tenant_b
+def test_reindex_jobs_are_root_only(tenant_a: TenantWorld, tenant_b: TenantWorld, group_admin: User) -> None:
+    job = api(ROOT_HOST, group_admin).post(REINDEX, {"tenant": "t_alpha"}, format="json").json()["job"]
+    assert_root_only(
+        Endpoint(REINDEX, object_id=job["id"], change=None, deletable=False),
+        allowed=group_admin,
+        tenant_users=[tenant_a.admin, tenant_b.admin, tenant_a.member],
     )
-    assert api(tenant_b.host, tenant_b.admin).get(f"{REINDEX}/{job['id']}").status_code == 404
-    assert [row["owner_tenant"] for row in api(tenant_b.host, tenant_b.admin).get(REINDEX).json()] == ["t_beta"]
+    assert api(tenant_a.host, tenant_a.admin).get(f"{REINDEX}/{job['id']}").status_code == 403
+
+
+def test_the_service_refuses_a_rebuild_on_a_tenant_host(tenant_a: TenantWorld) -> None:
+    with tenant_a.tenant, pytest.raises(NotAllowed) as refused:
+        do_request_reindex(actor=tenant_a.admin)
+    assert refused.value.code == "search.operators_only"
 
 
 def test_a_group_admin_rebuilds_everything_on_the_root_host(
@@ -163,13 +178,12 @@ def test_a_group_admin_rebuilds_everything_on_the_root_host(
 ) -> None:
     notes.put("public", "1", "集团 笔记", visibility=Visibility.SHARED)
     notes.put("t_alpha", "1", "甲 笔记")
-    api(tenant_a.host, tenant_a.admin).post(REINDEX)
     client = api(ROOT_HOST, group_admin)
     response = client.post(REINDEX)
     assert response.status_code == 202
     job = response.json()["job"]
     assert (job["scope"], job["owner_tenant"]) == ("all", "public")
-    assert len(client.get(REINDEX).json()) == 2  # the root host sees every job
+    assert [row["id"] for row in client.get(REINDEX).json()] == [job["id"]]
     assert run_reindex_job(job["id"]) == 2
     assert ReindexJob.objects.get(pk=job["id"]).status == ReindexStatus.DONE
     found = api(tenant_a.host, tenant_a.member).get(SEARCH, {"q": "笔记"}).json()

@@ -223,6 +223,18 @@ def test_delete(search_backend: SearchBackend) -> None:
     assert ids(find(search_backend, "党员")) == ["t_alpha:article:2"]
 
 
+def test_indexed_versions_list_one_owners_documents_with_their_versions(search_backend: SearchBackend) -> None:
+    search_backend.index([
+        make_doc(1, version="a1"),
+        make_doc(2),
+        make_doc(1, owner="t_beta", version="b1", visibility=Visibility.SHARED),
+    ])  # fmt: skip
+    search_backend.index([make_doc(1, version="a2")])  # an upsert replaces the version
+    assert search_backend.indexed_versions("t_alpha") == {"t_alpha:article:1": "a2", "t_alpha:article:2": ""}
+    assert search_backend.indexed_versions("t_beta") == {"t_beta:article:1": "b1"}
+    assert search_backend.indexed_versions("t_gamma") == {}
+
+
 def test_delete_owner(search_backend: SearchBackend) -> None:
     _acl_world(search_backend)
     assert search_backend.delete_owner("t_beta") == 2

@@ -22,9 +22,10 @@ from services.search import (
     register_source,
     reindex_schema,
 )
+from services.search.indexing import reconcile_schema
 from services.search.jobs import do_request_reindex, run_reindex_job
 from services.search.models import ReindexStatus
-from services.search.tasks import index_documents_task
+from services.search.tasks import index_documents_task, reconcile_task
 from tests.conftest import TenantWorld
 from tests.es_server import NoteSource, make_doc
 
@@ -191,8 +192,8 @@ def test_a_reindex_job_records_its_progress(
     search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld, django_capture_on_commit_callbacks: Any
 ) -> None:
     notes.put("t_alpha", "1", "笔记")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, tenant_a.tenant:
-        job = do_request_reindex(actor=tenant_a.admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # on the root host
+        job = do_request_reindex(actor=None, tenant="t_alpha")
     assert (job.scope, job.owner_tenant, job.status) == ("tenant", "t_alpha", ReindexStatus.QUEUED)
     assert len(callbacks) == 1  # the task is sent after commit
     assert run_reindex_job(job.pk) == 1
@@ -212,10 +213,103 @@ def test_a_failed_job_says_why(
 
     monkeypatch.setattr(indexing, "_sources", {})
     register_source(Broken())
-    with tenant_a.tenant:
-        job = do_request_reindex(actor=tenant_a.admin)
+    job = do_request_reindex(actor=None, tenant="t_alpha")
     with pytest.raises(RuntimeError):
         run_reindex_job(job.pk)
     job.refresh_from_db()
     assert job.status == ReindexStatus.FAILED
     assert "table is gone" in job.error
+
+
+# ---------------------------------------------------------------- reconcile (issue 11: index repair)
+
+
+def _lose_index_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The broker is gone when the change commits: the change stays, its index task never runs."""
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(index_documents_task, "delay", broker_down)
+
+
+def test_a_change_whose_index_task_was_lost_is_found_after_the_reconcile(
+    search_backend: SearchBackend, notes: NoteSource, eager_tasks: None, tenant_a: TenantWorld,
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    notes.put("t_alpha", "1", "党员 笔记")
+    notes.put("t_alpha", "2", "党员 旧笔记")
+    with django_capture_on_commit_callbacks(execute=True), tenant_a.tenant:
+        index_on_commit("note", ["1", "2"])
+    _lose_index_tasks(monkeypatch)
+    notes.put("t_alpha", "1", "教育 笔记")  # edited
+    del notes.rows[("t_alpha", "2")]  # deleted
+    notes.put("t_alpha", "3", "教育 新笔记")  # created
+    with django_capture_on_commit_callbacks(execute=True), tenant_a.tenant:
+        index_on_commit("note", ["1", "2", "3"])
+    assert visible(search_backend, "t_alpha", "教育") == [], "the task was lost: search is wrong"
+    assert visible(search_backend, "t_alpha", "党员") == ["t_alpha:note:1", "t_alpha:note:2"]
+
+    with tenant_a.tenant:
+        assert reconcile_task.apply(throw=True).get() == {"checked": 2, "reindexed": 2, "deleted": 1}
+    assert visible(search_backend, "t_alpha", "教育") == ["t_alpha:note:1", "t_alpha:note:3"]
+    assert visible(search_backend, "t_alpha", "党员") == []
+
+
+def test_the_reconcile_writes_nothing_when_the_index_is_current(
+    search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld, tenant_b: TenantWorld
+) -> None:
+    for local_id in ("1", "2", "3"):
+        notes.put("t_alpha", local_id, f"笔记{local_id}")
+    notes.put("t_beta", "1", "乙的笔记")
+    first = reconcile_schema("t_alpha")
+    assert (first.checked, first.reindexed, first.deleted) == (3, 3, 0)
+    notes.loads.clear()
+    again = reconcile_schema("t_alpha")
+    assert (again.checked, again.reindexed, again.deleted) == (3, 0, 0)
+    assert notes.loads == [], "unchanged documents are compared by version, not loaded"
+    assert visible(search_backend, "t_beta") == [], "another schema's rows are its own reconcile's business"
+
+
+def test_a_source_without_versions_is_reconciled_by_id(
+    search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld
+) -> None:
+    class Unversioned(NoteSource):
+        versions = None  # type: ignore[assignment]  # the optional method is absent
+
+    unversioned = Unversioned("memo")
+    register_source(unversioned)
+    unversioned.put("t_alpha", "1", "备忘")
+    search_backend.index([make_doc("9", owner="t_alpha", kind="memo", title="已删除")])
+    report = reconcile_schema("t_alpha")
+    assert (report.reindexed, report.deleted) == (1, 1)
+    assert visible(search_backend, "t_alpha") == ["t_alpha:memo:1"]
+    assert reconcile_schema("t_alpha").reindexed == 0
+
+
+def test_the_reconcile_runs_every_quarter_hour_for_the_group_and_each_tenant() -> None:
+    from services.tasks.periodic import FAN_OUT_TASK
+    from services.tasks.schedules import BEAT_SCHEDULE
+
+    tenants, group = BEAT_SCHEDULE["search-reconcile"], BEAT_SCHEDULE["search-reconcile-group"]
+    assert (tenants["task"], tenants["args"][0]) == (FAN_OUT_TASK, "search.reconcile")
+    assert group["task"] == "search.reconcile"
+    assert tenants["schedule"].minute == group["schedule"].minute == set(range(0, 60, 15))
+
+
+def test_operators_repair_or_reindex_from_the_command_line(
+    search_backend: SearchBackend, notes: NoteSource, tenant_a: TenantWorld
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    notes.put("t_alpha", "1", "党员 笔记")
+    out = StringIO()
+    call_command("search_reindex", "--reconcile", stdout=out)
+    assert "t_alpha: 1 checked, 1 reindexed, 0 deleted" in out.getvalue()
+    assert visible(search_backend, "t_alpha", "党员") == ["t_alpha:note:1"]
+    call_command("search_reindex", "--tenant", "t_alpha", stdout=out)
+    assert "t_alpha: 1 documents indexed" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("search_reindex", "--tenant", "t_nowhere")

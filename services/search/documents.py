@@ -57,6 +57,9 @@ class SearchDocument:
     source: str = ""  # facet: "group" | "tenant" | "showcase"
     published_at: datetime | None = None
     data: dict[str, Any] = field(default_factory=dict)  # returned as is (ids, urls, cover …)
+    # What the source's row looked like when this was built (e.g. its updated_at): the periodic
+    # reconcile compares it with the source's current versions to find what a lost task missed.
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ class SearchBackend(Protocol):
 
     def delete_owner(self, owner_tenant: str, *, indexed_before: datetime | None = None) -> int:
         """Delete the owner's documents (only those indexed before ``indexed_before``, if given)."""
+
+    def indexed_versions(self, owner_tenant: str) -> dict[str, str]:
+        """The owner's documents in the live copy: doc id → the version they were indexed with."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 

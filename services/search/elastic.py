@@ -58,6 +58,9 @@ ANALYZERS: dict[str, tuple[str, str]] = {
 }
 _PROBE_ORDER = ("ik", "smartcn", "icu")
 _TEXT_FIELDS = ["title^3", "summary^2", "body"]
+# The source row's version (read back by the reconcile, never searched).
+VERSION_MAPPING: dict[str, Any] = {"version": {"type": "keyword", "index": False}}
+SCAN_PAGE = 5000
 
 
 def _retrying(operation: Callable[[], T]) -> T:
@@ -139,6 +142,7 @@ class ElasticsearchBackend:
                     "published_at": {"type": "date"},
                     # Microseconds since the epoch: "indexed before" must be exact (dates keep milliseconds).
                     "indexed_at": {"type": "long"},
+                    **VERSION_MAPPING,
                     "data": {"type": "object", "enabled": False},
                 },
             },
@@ -171,6 +175,9 @@ class ElasticsearchBackend:
     def ensure_ready(self) -> None:
         versions, live = self._versions()
         if live is not None:
+            # An index created before documents carried a version (the mapping is strict): adding
+            # a field to a mapping is allowed in place.
+            self.client.indices.put_mapping(index=self.alias, properties=VERSION_MAPPING)
             self._ready = True
             return
         name = f"{self.alias}_v{max(versions, default=0) + 1}"
@@ -203,6 +210,7 @@ class ElasticsearchBackend:
             "body": document.body[:MAX_INDEXED_BODY_CHARS],
             "published_at": document.published_at.isoformat() if document.published_at else None,
             "data": document.data,
+            "version": document.version,
         }
 
     def _bulk(self, actions: list[dict[str, Any]], *, ignore_status: tuple[int, ...] = ()) -> None:
@@ -259,6 +267,17 @@ class ElasticsearchBackend:
             if position == 0:  # the live index: a rebuild's copy holds the same documents again
                 deleted = int(response.get("deleted", 0))
         return deleted
+
+    def indexed_versions(self, owner_tenant: str) -> dict[str, str]:
+        self._ensure_once()
+        hits = helpers.scan(
+            self.client,
+            index=self.alias,
+            query={"query": {"bool": {"filter": [{"term": {"owner_tenant": owner_tenant}}]}}},
+            _source=["doc_id", "version"],
+            size=SCAN_PAGE,
+        )
+        return {hit["_source"]["doc_id"]: hit["_source"].get("version") or "" for hit in hits}
 
     def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Load ``v<N+1>`` beside the live index, swap the alias atomically, drop the old index."""

@@ -1,4 +1,5 @@
-"""Reindex jobs: a tenant admin reindexes their tenant, a group admin rebuilds everything.
+"""Reindex jobs, for platform operators (the group admin on the root host): rebuild everything,
+or reindex one tenant. Party workers never need one: the index repairs itself (reconcile).
 
 The job row (public schema) carries the progress the console polls; the work runs in Celery.
 """
@@ -13,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from partycloud.core.errors import Conflict
+from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 from partycloud.tenancy.context import active_schema
 from services.search.documents import PUBLIC_SCHEMA
-from services.search.indexing import rebuild_all, reindex_schema
+from services.search.indexing import indexed_schemas, rebuild_all, reindex_schema
 from services.search.models import ReindexJob, ReindexScope, ReindexStatus
 
 # A job that has not moved for this long lost its worker: it no longer blocks a new one.
@@ -35,9 +36,25 @@ def check_no_reindex_running(owner_tenant: str) -> None:
         )
 
 
-def do_request_reindex(*, actor: Any) -> ReindexJob:
-    """Queue a reindex of the current host's schema: one tenant, or everything on the root host."""
-    schema = active_schema()
+def check_can_request_reindex(tenant: str | None) -> str:
+    """Rebuilds are the platform operators' business (the group admin on the root host): the
+    index repairs itself every quarter hour (``reconcile_schema``), so a party worker never needs
+    one. Returns the schema to reindex (``public``: everything)."""
+    if active_schema() != PUBLIC_SCHEMA:
+        raise NotAllowed(
+            "search.operators_only",
+            _("Search data is kept up to date automatically; only platform operators rebuild it."),
+        )
+    if tenant is None:
+        return PUBLIC_SCHEMA
+    if tenant == PUBLIC_SCHEMA or tenant not in indexed_schemas():
+        raise ServiceError("search.unknown_tenant", _("No searchable tenant has this schema name."), "tenant")
+    return tenant
+
+
+def do_request_reindex(*, actor: Any, tenant: str | None = None) -> ReindexJob:
+    """Queue a full rebuild, or (``tenant``: a schema name) a reindex of one tenant's documents."""
+    schema = check_can_request_reindex(tenant)
     check_no_reindex_running(schema)
     scope = ReindexScope.ALL if schema == PUBLIC_SCHEMA else ReindexScope.TENANT
     job = ReindexJob.objects.create(scope=scope, owner_tenant=schema, requested_by=actor)

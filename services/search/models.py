@@ -39,6 +39,8 @@ class SearchEntry(models.Model):
     title_vector = SearchVectorField()
     vector = SearchVectorField()
     indexed_at = models.DateTimeField(default=timezone.now)
+    # The source row's version when indexed (SearchDocument.version): the reconcile diffs it.
+    version = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         db_table = "search_entry"

@@ -46,12 +46,12 @@ RANK_WINDOW = 1000
 LOAD_BATCH = 500
 _COLUMNS = (
     "generation, doc_id, owner_tenant, visibility, marking, kind, category, tags, source, title, summary, body, "
-    "published_at, data, title_vector, vector, indexed_at"
+    "published_at, data, title_vector, vector, indexed_at, version"
 )
 _ROW = (
     "(%s, %s, %s, %s, %s, %s, %s, %s::varchar[], %s, %s, %s, %s, %s, %s::jsonb, to_tsvector('simple', %s), "
     "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
-    "|| setweight(to_tsvector('simple', %s), 'C'), %s)"
+    "|| setweight(to_tsvector('simple', %s), 'C'), %s, %s)"
 )
 _UPDATES = ", ".join(
     f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ") if column not in {"generation", "doc_id"}
@@ -139,11 +139,11 @@ class PostgresBackend:
     def _upsert(self, documents: Sequence[SearchDocument], generations: list[int]) -> None:
         now = timezone.now()
         for batch in _batches(documents, WRITE_BATCH):
-            rows = [self._row(document) for document in batch]
+            rows = [[*self._row(document), now, document.version[:100]] for document in batch]
             params: list[Any] = []
             for generation in generations:
                 for row in rows:
-                    params.extend([generation, *row, now])
+                    params.extend([generation, *row])
             values = ", ".join([_ROW] * (len(rows) * len(generations)))
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -192,6 +192,15 @@ class PostgresBackend:
             cursor.execute(sql + " RETURNING generation", params)
             # A rebuild's generation holds a second copy of the same documents: count the live ones.
             return sum(1 for (generation,) in cursor.fetchall() if generation == generations[0])
+
+    def indexed_versions(self, owner_tenant: str) -> dict[str, str]:
+        live, _building = self._generations()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT doc_id, version FROM {_table('search_entry')} WHERE owner_tenant = %s AND generation = %s",
+                [owner_tenant, live],
+            )
+            return dict(cursor.fetchall())
 
     def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Load a new generation beside the live one, then switch in one transaction."""

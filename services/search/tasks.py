@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.search.indexing import index_documents
+from partycloud.tenancy.context import active_schema
+from services.search.indexing import index_documents, reconcile_schema
 from services.search.jobs import run_reindex_job
 from services.tasks import tenant_task
 
@@ -31,3 +32,10 @@ def reindex_tenant_task(job_id: int) -> int:
 def rebuild_all_task(job_id: int) -> int:
     """Rebuild the whole index, every schema, with zero downtime."""
     return run_reindex_job(job_id)
+
+
+@tenant_task(name="search.reconcile")
+def reconcile_task() -> dict[str, int]:
+    """Repair this schema's part of the index: what lost index tasks left missing, stale or behind."""
+    report = reconcile_schema(active_schema())
+    return {"checked": report.checked, "reindexed": report.reindexed, "deleted": report.deleted}

@@ -40,6 +40,9 @@ BEAT_SCHEDULE: dict[str, Any] = {
         "services.storage.abort_stale_uploads", crontab(hour=4, minute=0), window_seconds=3600
     ),
     "stale-uploads-group": {"task": "services.storage.abort_stale_uploads", "schedule": crontab(hour=4, minute=0)},
+    # Search index repair: reindex what lost index tasks missed (tenants spread over 10 minutes, then the group).
+    "search-reconcile": tenant_beat_entry("search.reconcile", crontab(minute="*/15"), window_seconds=600),
+    "search-reconcile-group": {"task": "search.reconcile", "schedule": crontab(minute="*/15")},
     # Keep spare schemas ready for near-instant provisioning.
     "spare-schemas": {"task": "tenancy.refill_spare_schemas", "schedule": crontab(minute="*/10")},
     # Group rollups: flagged outboxes every 10 s, all of them every 5 minutes, a full recompute nightly.

@@ -9,7 +9,8 @@ commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -305,6 +306,21 @@ class Located:
         return self.schema == PUBLIC
 
 
+@contextmanager
+def in_group_library() -> Iterator[None]:
+    """Work in the group's shared library (the public schema's learning rows) from a tenant
+    host, for the block only; the tenant's schema is active again afterwards. Readers take
+    published rows and nothing else: a public-schema row of this app is shared with every
+    tenant once published, drafts stay the group's. Evaluate querysets inside the block (a
+    lazy one would run in the tenant's schema)."""
+    tenant = active_tenant()
+    use_public_schema()
+    try:
+        yield
+    finally:
+        use_tenant(tenant)
+
+
 def locate_resource(uuid: UUID, *, include_unpublished: bool = False) -> Located:
     """A resource visible from the current host: this library's own (drafts for its managers
     when asked), else the group's shared library (published only). The connection is back on
@@ -314,9 +330,7 @@ def locate_resource(uuid: UUID, *, include_unpublished: bool = False) -> Located
     if own is not None and (include_unpublished or own.status == ResourceStatus.PUBLISHED):
         return Located(own, schema)
     if schema != PUBLIC:
-        tenant = active_tenant()
-        use_public_schema()
-        try:
+        with in_group_library():
             shared = (
                 Resource.objects.select_related("category")
                 .filter(uuid=uuid, status=ResourceStatus.PUBLISHED)
@@ -325,8 +339,6 @@ def locate_resource(uuid: UUID, *, include_unpublished: bool = False) -> Located
             )
             if shared is not None:
                 list(shared.images.all())  # read while the public schema is active
-        finally:
-            use_tenant(tenant)
         if shared is not None:
             return Located(shared, PUBLIC)
     raise NotFoundError("learning.resource_not_found", _("This learning resource does not exist."))
@@ -348,8 +360,7 @@ def do_propose_to_showcase(resource: Resource, *, actor: Any, note: str = "") ->
     with transaction.atomic():
         resource.showcase_status = ShowcaseStatus.PROPOSED
         resource.save(update_fields=["showcase_status", "updated_at"])
-        use_public_schema()
-        try:
+        with in_group_library():
             proposal = ShowcaseProposal.objects.create(
                 tenant_schema=schema,
                 tenant_name=tenant.short_name or tenant.name,
@@ -359,8 +370,6 @@ def do_propose_to_showcase(resource: Resource, *, actor: Any, note: str = "") ->
                 note=note[:300],
                 proposed_by=actor,
             )
-        finally:
-            use_tenant(tenant)
     return proposal
 
 
@@ -444,11 +453,7 @@ def _showcase_copy(original: Resource, images: list[GalleryImage], tenant: Party
 
 
 def _showcase_holds_copy(schema: str, uuid: UUID) -> bool:
-    tenant = active_tenant()
-    use_public_schema()
-    try:
+    with in_group_library():
         return ShowcaseProposal.objects.filter(
             tenant_schema=schema, resource_uuid=uuid, status=ShowcaseStatus.APPROVED
         ).exists()
-    finally:
-        use_tenant(tenant)

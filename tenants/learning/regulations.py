@@ -9,15 +9,17 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.core.errors import ServiceError
+from partycloud.core.errors import NotFoundError, ServiceError
+from partycloud.tenancy.context import active_schema
 from services.media.documents import PREAMBLE, split_articles
 from services.search import index_on_commit
 from services.storage import DataClass, claim_upload, discard_object
 from tenants.learning import uploads
-from tenants.learning.library import refuse_classified
+from tenants.learning.library import PUBLIC, in_group_library, refuse_classified
 from tenants.learning.models import Regulation, RegulationArticle, ResourceStatus
 
 SEARCH_KIND = "regulation"
@@ -97,3 +99,52 @@ def do_delete_regulation(regulation: Regulation, *, actor: Any) -> None:
         index_on_commit(SEARCH_KIND, ids)
         if key:
             transaction.on_commit(lambda: discard_object(DataClass.MEDIA, key))
+
+
+# ---------------------------------------------------------------- reading (every host, read-only)
+
+
+@dataclass
+class ReadableRegulation:
+    regulation: Regulation
+    source: str  # "tenant": this library's own; "group": the group's shared library
+    article_count: int
+    articles: list[RegulationArticle] | None = None  # loaded when one regulation is opened
+
+
+def _published() -> QuerySet[Regulation]:
+    return Regulation.objects.filter(status=ResourceStatus.PUBLISHED).annotate(article_total=Count("articles"))
+
+
+def _found(row: Regulation, source: str, articles: list[RegulationArticle] | None = None) -> ReadableRegulation:
+    # article_total is _published()'s annotation (one query for the count, not one per row).
+    return ReadableRegulation(row, source, int(getattr(row, "article_total", 0)), articles)
+
+
+def _own_source() -> str:
+    return "group" if active_schema() == PUBLIC else "tenant"
+
+
+def readable_regulations() -> list[ReadableRegulation]:
+    """The published regulations a reader on this host may open: the library's own, then (on a
+    tenant host) the group's shared ones, read from the public schema. Drafts and archived
+    regulations are never listed, not even to managers (they manage them in the console)."""
+    found = [_found(row, _own_source()) for row in _published()]
+    if active_schema() != PUBLIC:
+        with in_group_library():
+            found += [_found(row, "group") for row in _published()]
+    return found
+
+
+def read_regulation(uuid: UUID) -> ReadableRegulation:
+    """One published regulation with its articles: this library's own, else the group's shared one."""
+    own = _published().filter(uuid=uuid).first()
+    if own is not None:
+        return _found(own, _own_source(), list(own.articles.all()))
+    if active_schema() != PUBLIC:
+        with in_group_library():
+            shared = _published().filter(uuid=uuid).first()
+            articles = list(shared.articles.all()) if shared is not None else []
+        if shared is not None:
+            return _found(shared, "group", articles)
+    raise NotFoundError("learning.regulation_not_found", _("This regulation does not exist or is not published."))

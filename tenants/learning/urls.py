@@ -10,6 +10,8 @@ from tenants.learning.api.library import (
     CategoryViewSet,
     LibraryCoverView,
     LibraryItemView,
+    LibraryRegulationsView,
+    LibraryRegulationView,
     RegulationViewSet,
     ResourceViewSet,
     ShowcaseProposalViewSet,
@@ -38,6 +40,8 @@ router.register("quizzes", QuizViewSet, basename="learning-quiz")
 router.register("attempts", AttemptViewSet, basename="learning-attempt")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("library/regulations", LibraryRegulationsView.as_view(), name="learning-library-regulations"),
+    path("library/regulations/<uuid:uuid>", LibraryRegulationView.as_view(), name="learning-library-regulation"),
     path("library/<uuid:uuid>", LibraryItemView.as_view(), name="learning-library-item"),
     path("library/<uuid:uuid>/cover", LibraryCoverView.as_view(), name="learning-library-cover"),
     path("hls/<str:token>/<path:path>", hls_playlist, name="learning-hls"),

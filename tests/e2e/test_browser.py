@@ -275,11 +275,13 @@ def test_tenant_admin_walks_a_development_case_through_all_25_steps(
 def test_learning_library_admin_publishes_and_a_member_finds_it_on_a_phone(
     learning_browser: BrowserRun, learning_world: LearningWorld, tmp_path: Path
 ) -> None:
-    from tenants.learning.models import Resource, ResourceStatus
-    from tests.learning_support import pdf_bytes
+    from tenants.learning.models import Regulation, Resource, ResourceStatus
+    from tests.learning_support import REGULATION_TEXT, pdf_bytes
 
     document = tmp_path / "党员教育学习材料.pdf"
     document.write_bytes(pdf_bytes("党员教育学习材料", "认真学习党章党规，做合格党员。"))
+    regulation = tmp_path / "中国共产党党员教育管理工作条例.txt"
+    regulation.write_text(REGULATION_TEXT, encoding="utf-8")
     host = learning_world.tenant.primary_host
     learning_browser.run(
         "learning_library",
@@ -300,6 +302,8 @@ def test_learning_library_admin_publishes_and_a_member_finds_it_on_a_phone(
             "documentTitle": "党员教育学习材料",
             "classifiedTitle": "机密★ 测试",
             "query": "党员教育",
+            "regulationFile": str(regulation),
+            "regulationTitle": "中国共产党党员教育管理工作条例",
         },
     )
 
@@ -312,6 +316,9 @@ def test_learning_library_admin_publishes_and_a_member_finds_it_on_a_phone(
         "关于加强新时代党员教育管理工作的意见": ResourceStatus.PUBLISHED,
         "党员教育学习材料": ResourceStatus.PUBLISHED,
     }
+    # The regulation is the group's (public schema): the member read it on the tenant's host.
+    shared = committed(lambda: list(Regulation.objects.values_list("title", "status")))
+    assert ("中国共产党党员教育管理工作条例", ResourceStatus.PUBLISHED) in shared
 
 
 # ---------------------------------------------------------------- group dashboard

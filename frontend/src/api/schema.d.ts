@@ -1026,6 +1026,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning/library/regulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 党规党章 for readers: the published regulations of this library and, on a tenant host, the
+         *     group's shared ones (read-only). Managers edit theirs under ``regulations``.
+         */
+        get: operations["learning_library_regulations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/library/regulations/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One published regulation with its articles, this library's own or the group's shared one. */
+        get: operations["learning_library_regulations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning/question-banks": {
         parameters: {
             query?: never;
@@ -2347,14 +2384,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description ``POST``: reindex this tenant (tenant admin) or rebuild everything (group admin on the
-         *     root host); ``GET``: the latest jobs.
+         * @description Platform operators (group admin on the root host). ``POST``: rebuild everything with zero
+         *     downtime, or reindex one tenant (``tenant``: its schema); ``GET``: the latest jobs.
          */
         get: operations["search_reindex_list"];
         put?: never;
         /**
-         * @description ``POST``: reindex this tenant (tenant admin) or rebuild everything (group admin on the
-         *     root host); ``GET``: the latest jobs.
+         * @description Platform operators (group admin on the root host). ``POST``: rebuild everything with zero
+         *     downtime, or reindex one tenant (``tenant``: its schema); ``GET``: the latest jobs.
          */
         post: operations["search_reindex_create"];
         delete?: never;
@@ -4984,6 +5021,21 @@ export interface components {
             score: string | null;
             passed: boolean | null;
         };
+        ReadableRegulation: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            issuer: string;
+            /** Format: date */
+            issued_on: string | null;
+            /** @description tenant: this library's own; group: the group's shared library */
+            source: string;
+            article_count: number;
+            /** Format: date-time */
+            published_at: string | null;
+            file_name: string;
+            file_url: string | null;
+        };
         RecordStepRequest: {
             step: number;
             /** Format: date */
@@ -5054,6 +5106,22 @@ export interface components {
             /** @default false */
             publish: boolean;
         };
+        RegulationReader: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            issuer: string;
+            /** Format: date */
+            issued_on: string | null;
+            /** @description tenant: this library's own; group: the group's shared library */
+            source: string;
+            article_count: number;
+            /** Format: date-time */
+            published_at: string | null;
+            file_name: string;
+            file_url: string | null;
+            articles: components["schemas"]["RegulationArticle"][];
+        };
         ReindexJob: {
             readonly id: number;
             readonly scope: components["schemas"]["ReindexJobScopeEnum"];
@@ -5087,6 +5155,10 @@ export interface components {
         ReindexJobStatusEnum: "queued" | "running" | "done" | "failed";
         ReindexQueued: {
             job: components["schemas"]["ReindexJob"];
+        };
+        ReindexRequestRequest: {
+            /** @description one tenant's schema; empty: everything */
+            tenant?: string | null;
         };
         /**
          * @description * `=` - =
@@ -7654,6 +7726,46 @@ export interface operations {
             };
         };
     };
+    learning_library_regulations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadableRegulation"][];
+                };
+            };
+        };
+    };
+    learning_library_regulations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegulationReader"];
+                };
+            };
+        };
+    };
     learning_question_banks_list: {
         parameters: {
             query?: {
@@ -10102,7 +10214,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReindexRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReindexRequestRequest"];
+                "multipart/form-data": components["schemas"]["ReindexRequestRequest"];
+            };
+        };
         responses: {
             202: {
                 headers: {

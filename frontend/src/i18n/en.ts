@@ -631,17 +631,17 @@ const en: MessageSchema = {
       empty: 'No study this month',
     },
     reindex: {
-      button: 'Rebuild index',
-      rebuild: 'Rebuild the whole index',
+      title: 'Search data maintenance',
+      explain:
+        'Search keeps itself up to date: content is searchable once saved, and a check every 15 minutes repairs anything missed. Rebuild everything here only after changing the search engine or the Chinese analyzer.',
+      button: 'Rebuild search data',
       confirm:
-        'Index all of our learning resources and regulation articles again. Search keeps working meanwhile. Start?',
-      confirmAll:
-        'Rebuild the search index of the group and every tenant (the new index replaces the old one at once; search keeps working meanwhile). Start?',
+        'Build the search data of the group and every tenant again (the new data replaces the old at once; search keeps working meanwhile). Start?',
       busy: 'Rebuilding…',
       running: '{done} / {total} done',
       finished: 'Done: {count} documents',
-      done: 'The index is rebuilt: {count} documents',
-      failed: 'The index rebuild failed: {error}',
+      done: 'Search data rebuilt: {count} documents',
+      failed: 'Rebuilding the search data failed: {error}',
     },
   },
   console: {
@@ -1263,6 +1263,10 @@ const en: MessageSchema = {
       paidOn: 'Paid on {date}',
       yuan: '{amount} yuan',
       statuses: { pending: 'Pending', paid: 'Paid', failed: 'Failed', cancelled: 'Cancelled' },
+    },
+    regulations: {
+      empty: 'No regulations have been published yet',
+      articles: '{n} articles',
     },
     learning: {
       title: 'Learning',

@@ -627,15 +627,17 @@ const zhCN = {
       empty: '该月暂无学习记录',
     },
     reindex: {
-      button: '重建索引',
-      rebuild: '全量重建索引',
-      confirm: '重新为本单位的全部学习资源和党规条文建立检索索引。期间搜索照常可用。确定开始吗？',
-      confirmAll: '为集团和全部二级单位的学习资源重建检索索引（新索引建好后一次切换，期间搜索照常可用）。确定开始吗？',
+      title: '搜索数据维护',
+      explain:
+        '搜索会自动保持最新：内容保存后随即可搜，每 15 分钟还会自动核对补漏。只有更换搜索引擎或中文分词方式后，才需要在这里全部重建。',
+      button: '重建搜索数据',
+      confirm:
+        '为集团和全部二级单位的学习资源、党规条文重新建立搜索数据（建好后一次切换，期间搜索照常可用）。确定开始吗？',
       busy: '正在重建…',
       running: '已处理 {done} / {total}',
       finished: '已完成，共 {count} 条',
-      done: '索引重建完成，共 {count} 条',
-      failed: '索引重建失败：{error}',
+      done: '搜索数据重建完成，共 {count} 条',
+      failed: '搜索数据重建失败：{error}',
     },
   },
   console: {
@@ -1247,6 +1249,10 @@ const zhCN = {
       paidOn: '缴纳于 {date}',
       yuan: '{amount} 元',
       statuses: { pending: '待支付', paid: '已支付', failed: '失败', cancelled: '已取消' },
+    },
+    regulations: {
+      empty: '还没有发布党规党章',
+      articles: '共 {n} 条',
     },
     learning: {
       title: '学习',

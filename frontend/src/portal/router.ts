@@ -81,6 +81,12 @@ export const router = createAppRouter({
               meta: { title: 'portal.learning.course' },
             },
             {
+              path: 'regulations',
+              name: 'learning-regulations',
+              component: () => import('./views/LearningRegulationsView.vue'),
+              meta: { title: 'learning.kinds.regulation' },
+            },
+            {
               path: 'regulations/:uuid',
               name: 'learning-regulation',
               component: () => import('./views/LearningRegulationView.vue'),

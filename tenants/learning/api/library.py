@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
+from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
 from services.media.hls import is_safe_relative, rewrite_media_playlist
 from services.storage import DataClass, download_url, get_storage
@@ -50,10 +51,13 @@ from tenants.learning.models import (
 )
 from tenants.learning.permissions import ManagesLibrary, ReadsLibrary, is_library_manager
 from tenants.learning.regulations import (
+    ReadableRegulation,
     RegulationDraft,
     do_create_regulation,
     do_delete_regulation,
     do_publish_regulation,
+    read_regulation,
+    readable_regulations,
 )
 from tenants.learning.search import resource_source_label
 
@@ -161,7 +165,7 @@ class ResourceViewSet(
 
     @extend_schema(request=ResourceCreateSerializer, responses={201: ResourceSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(ResourceCreateSerializer, request.data)
+        data = validated(ResourceCreateSerializer, request.data)
         draft = ResourceDraft(
             kind=data["kind"],
             title=data["title"],
@@ -182,7 +186,7 @@ class ResourceViewSet(
     @extend_schema(request=ResourceUpdateSerializer, responses=ResourceSerializer)
     def partial_update(self, request: Request, uuid: str) -> Response:
         resource = self.get_object()
-        data = _valid(ResourceUpdateSerializer, request.data)
+        data = validated(ResourceUpdateSerializer, request.data)
         changes = ResourceChanges(
             title=data.get("title"),
             summary=data.get("summary"),
@@ -215,7 +219,7 @@ class ResourceViewSet(
     @action(detail=True, methods=["post"])
     def propose(self, request: Request, uuid: str) -> Response:
         """Offer this resource to the group's showcase (the group approves or declines)."""
-        data = _valid(ProposeSerializer, request.data)
+        data = validated(ProposeSerializer, request.data)
         resource = self.get_object()
         do_propose_to_showcase(resource, actor=request.user, note=data["note"])
         return Response(ResourceSerializer(self._fresh(resource)).data)
@@ -224,12 +228,6 @@ class ResourceViewSet(
         return (
             self.get_queryset().model.objects.select_related("category").prefetch_related("images").get(pk=resource.pk)
         )
-
-
-def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # ---------------------------------------------------------------- reading
@@ -450,7 +448,7 @@ class ShowcaseProposalViewSet(
         return self._decide(request, approve=False)
 
     def _decide(self, request: Request, *, approve: bool) -> Response:
-        data = _valid(ShowcaseDecisionSerializer, request.data)
+        data = validated(ShowcaseDecisionSerializer, request.data)
         proposal = do_decide_proposal(self.get_object(), actor=request.user, approve=approve, note=data["note"])
         return Response(ShowcaseProposalSerializer(proposal).data)
 
@@ -513,7 +511,7 @@ class RegulationViewSet(
 
     @extend_schema(request=RegulationCreateSerializer, responses={201: RegulationSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(RegulationCreateSerializer, request.data)
+        data = validated(RegulationCreateSerializer, request.data)
         draft = RegulationDraft(
             title=data["title"],
             upload=data["upload"],
@@ -543,3 +541,64 @@ class RegulationViewSet(
     def articles(self, request: Request, uuid: str) -> Response:
         regulation = self.get_object()
         return Response(RegulationArticleSerializer(regulation.articles.all(), many=True).data)
+
+
+# ---------------------------------------------------------------- reading regulations (every reader)
+
+
+class ReadableRegulationSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    issuer = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        help_text="tenant: this library's own; group: the group's shared library"
+    )
+    article_count = serializers.IntegerField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    file_name = serializers.CharField()
+    file_url = serializers.CharField(allow_null=True)
+
+
+class RegulationReaderSerializer(ReadableRegulationSerializer):
+    articles = RegulationArticleSerializer(many=True)
+
+
+def _readable(found: ReadableRegulation) -> dict[str, Any]:
+    regulation = found.regulation
+    row: dict[str, Any] = {
+        "id": regulation.uuid,
+        "title": regulation.title,
+        "issuer": regulation.issuer,
+        "issued_on": regulation.issued_on,
+        "source": found.source,
+        "article_count": found.article_count,
+        "published_at": regulation.published_at,
+        "file_name": regulation.file_name,
+        "file_url": _url(regulation.file_key, filename=regulation.file_name, inline=False),
+    }
+    if found.articles is not None:
+        row["articles"] = found.articles
+    return row
+
+
+class LibraryRegulationsView(APIView):
+    """党规党章 for readers: the published regulations of this library and, on a tenant host, the
+    group's shared ones (read-only). Managers edit theirs under ``regulations``."""
+
+    permission_classes = [ReadsLibrary]
+
+    @extend_schema(responses=ReadableRegulationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = [_readable(found) for found in readable_regulations()]
+        return Response(ReadableRegulationSerializer(rows, many=True).data)
+
+
+class LibraryRegulationView(APIView):
+    """One published regulation with its articles, this library's own or the group's shared one."""
+
+    permission_classes = [ReadsLibrary]
+
+    @extend_schema(responses=RegulationReaderSerializer)
+    def get(self, request: Request, uuid: UUID) -> Response:
+        return Response(RegulationReaderSerializer(_readable(read_regulation(uuid))).data)

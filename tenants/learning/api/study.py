@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partycloud.accounts.models import stored_user
+from partycloud.core.api import validated
 from partycloud.core.errors import NotAllowed
 from tenants.learning.courses import course_progress, do_publish_course, do_save_course
 from tenants.learning.models import (
@@ -40,13 +41,6 @@ from tenants.learning.quizzes import (
     do_submit_attempt,
 )
 from tenants.learning.study import BEAT_STATES, do_record_heartbeat, study_summary
-
-
-def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
 
 # ---------------------------------------------------------------- heartbeats and my study
 
@@ -75,7 +69,7 @@ class HeartbeatView(APIView):
 
     @extend_schema(request=HeartbeatSerializer, responses=HeartbeatResultSerializer)
     def post(self, request: Request) -> Response:
-        data = _valid(HeartbeatSerializer, request.data)
+        data = validated(HeartbeatSerializer, request.data)
         result = do_record_heartbeat(
             user=request.user,
             resource_uuid=data["resource"],
@@ -232,7 +226,7 @@ class CourseViewSet(
 
     @extend_schema(request=CourseWriteSerializer, responses={201: CourseSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(CourseWriteSerializer, request.data)
+        data = validated(CourseWriteSerializer, request.data)
         course = do_save_course(
             actor=request.user,
             title=data["title"],
@@ -244,7 +238,7 @@ class CourseViewSet(
 
     @extend_schema(request=CourseWriteSerializer, responses=CourseSerializer)
     def update(self, request: Request, pk: str) -> Response:
-        data = _valid(CourseWriteSerializer, request.data)
+        data = validated(CourseWriteSerializer, request.data)
         course = do_save_course(
             actor=request.user,
             title=data["title"],
@@ -485,13 +479,13 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=AnswersSerializer, responses=AttemptSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         """Save answers so far (autosave); they count even if the clock runs out."""
-        data = _valid(AnswersSerializer, request.data)
+        data = validated(AnswersSerializer, request.data)
         attempt = do_save_answers(self.get_object(), answers=data["answers"])
         return Response(AttemptSerializer(attempt_view(attempt)).data)
 
     @extend_schema(request=AnswersSerializer, responses=AttemptSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        data = _valid(AnswersSerializer, request.data)
+        data = validated(AnswersSerializer, request.data)
         attempt = do_submit_attempt(self.get_object(), answers=data["answers"])
         return Response(AttemptSerializer(attempt_view(attempt)).data)

@@ -5,7 +5,9 @@
 // the search, a question bank, the study report) and proposes the article to the group's
 // showcase; the group admin approves it in 共享学习库 on the root host. A member on a 390×844
 // phone searches 党员教育 in the portal, sees the matches highlighted (the showcase copy too),
-// reads the article, opens 我的学习 and takes a quiz.
+// reads the article, opens 我的学习 and takes a quiz. The group admin also publishes a regulation
+// (党规党章) and finds 搜索数据维护 there — the tenant console has no rebuild — and the member opens
+// it from the home page's 党规党章 and a group regulation article straight from a search hit.
 import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
 
 const { consoleUrl, portalUrl, rootUrl, admin, member, groupAdmin, article } = config;
@@ -63,6 +65,10 @@ await scenario('learning_library', async (session) => {
   await page.locator('[data-test="resources-table"]').getByText('还没有资源').waitFor();
   await expectTranslated(page);
   await shot(page, '01-console-empty');
+  expect(
+    (await page.locator('[data-test="reindex"]').count()) === 0,
+    'the tenant console has no search rebuild (platform operators only)',
+  );
 
   log('write and publish an article');
   await openNewResource(page, 'article');
@@ -176,6 +182,26 @@ await scenario('learning_library', async (session) => {
   await expectTranslated(group);
   await shot(group, '10-group-shared-library');
 
+  log('the group admin publishes a regulation to every tenant; search data maintenance is theirs');
+  const maintenance = group.locator('[data-test="reindex"]');
+  await maintenance.getByText('搜索数据维护').waitFor();
+  expect(!(await maintenance.innerText()).includes('重建索引'), 'no operator jargon: 重建索引');
+  await openTab(group, '党规党章');
+  await group.locator('[data-test="regulation-create"]').click();
+  const regulationDialog = group.locator('[data-test="regulation-dialog"]:visible');
+  await regulationDialog.locator('[data-test="upload-input"]').setInputFiles(config.regulationFile);
+  await regulationDialog.locator('[data-test="upload-status"]', { hasText: '上传完成' }).waitFor();
+  await regulationDialog.getByRole('button', { name: '保存' }).click();
+  await regulationDialog.waitFor({ state: 'hidden' });
+  await group
+    .locator('[data-test="regulations-table"] .el-table__row', {
+      hasText: config.regulationTitle,
+    })
+    .getByText('已发布')
+    .waitFor();
+  await expectTranslated(group);
+  await shot(group, '10b-group-regulations');
+
   log('a member searches 党员教育 on a phone');
   const phone = await session.page(PHONE);
   await phone.goto(`${portalUrl}/learning`);
@@ -255,4 +281,55 @@ await scenario('learning_library', async (session) => {
   // From the top: a full-page picture of a scrolled page draws the fixed tab bar mid-page.
   await phone.evaluate(() => window.scrollTo(0, 0));
   await shot(phone, '16-portal-quiz-result');
+  log("党规党章 from the home page: our regulations and the group's, read-only");
+  await phone.goto(`${portalUrl}/`);
+  await phone.locator('[data-test="home-regulations"]').tap();
+  await phone.waitForURL(`${portalUrl}/learning/regulations`);
+  const listed = phone.locator('[data-test="regulation"]', {
+    hasText: config.regulationTitle,
+  });
+  await listed.getByText('集团共享').waitFor();
+  await expectTranslated(phone);
+  await expectNoSidewaysScroll(phone);
+  await shot(phone, '17-portal-regulations');
+  await listed.tap();
+  await phone.waitForURL(/\/learning\/regulations\/[0-9a-f-]+$/);
+  await phone.locator('[data-test="regulation-article"]', { hasText: '第四条' }).waitFor();
+
+  log('the member searches 党员教育 and opens a group regulation article from its hit');
+  await phone.goto(`${portalUrl}/learning`);
+  await phone.locator('.van-search input').fill(config.query);
+  await phone.locator('.van-search input').press('Enter');
+  await phone.waitForURL(/\/learning\?q=/);
+  await phone.locator('[data-test="search-count"]', { hasText: config.query }).waitFor();
+  const kinds = await phone.locator('[data-test="facet-kind"] .pc-chip').allInnerTexts();
+  const categories = await phone.locator('[data-test="facet-category"] .pc-chip').allInnerTexts();
+  const buckets = [...kinds, ...categories].map((text) => text.replace(/\s+\d+$/, '').trim());
+  expect(
+    buckets.filter((label) => label === '党规党章').length === 1,
+    `one 党规党章 chip, not two: ${JSON.stringify(buckets)}`,
+  );
+  await phone.locator('[data-test="facet-kind"] .pc-chip', { hasText: '党规党章' }).tap();
+  await phone.waitForURL(/kind=regulation/);
+  const ruleHit = phone
+    .locator('[data-test="search-result"]', {
+      hasText: `${config.regulationTitle} 第五条`,
+    })
+    .filter({ hasText: '集团共享' });
+  await ruleHit.locator('[data-test="result-title"] em').first().waitFor();
+  await expectNoSidewaysScroll(phone);
+  await shot(phone, '18-portal-search-regulations');
+  await ruleHit.tap();
+  await phone.waitForURL(/\/learning\/regulations\/[0-9a-f-]+\?article=\d+/);
+  const target = phone.locator('.pc-article--target');
+  await target.waitFor();
+  await phone.locator('[data-test="regulation-source"]', { hasText: '集团共享' }).waitFor();
+  const visible = await target.evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    return box.top >= 0 && box.top < window.innerHeight;
+  });
+  expect(visible, 'the article the hit named is scrolled into view');
+  await expectTranslated(phone);
+  await expectNoSidewaysScroll(phone);
+  await shot(phone, '19-portal-group-regulation-article');
 });

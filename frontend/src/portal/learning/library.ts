@@ -27,11 +27,11 @@ export async function sendBeat(resource: string, beat: StudyBeat): Promise<void>
   await call(api.POST('/api/v1/learning/study/heartbeats', { body: { resource, ...beat } }));
 }
 
-/** Where a search result opens: the reader, a regulation of this tenant, or nowhere (the group's). */
+/** Where a search result opens: the reader, or a regulation at the article found (this tenant's or the group's). */
 export function resultTarget(row: SearchRow): RouteLocationRaw | null {
   const data = row.data as Record<string, unknown>;
   if (row.kind === 'regulation') {
-    if (row.source !== 'tenant' || typeof data.regulation !== 'string') return null;
+    if (typeof data.regulation !== 'string') return null;
     return {
       name: 'learning-regulation',
       params: { uuid: data.regulation },

@@ -57,6 +57,7 @@ async function mountSearch(path: string, answer?: (call: FakeCall) => [number, u
       { path: '/learning/me', name: 'learning-me', component: stub },
       { path: '/learning/quizzes', name: 'learning-quizzes', component: stub },
       { path: '/learning/courses', name: 'learning-courses', component: stub },
+      { path: '/learning/regulations', name: 'learning-regulations', component: stub },
       { path: '/learning/regulations/:uuid', name: 'learning-regulation', component: stub },
     ],
   });
@@ -100,16 +101,37 @@ describe('the learning search on the phone', () => {
     expect(router.currentRoute.value.query).toEqual({ q: '党员' });
   });
 
-  it("opens our resources in the reader; the group's regulation articles only show their text", async () => {
+  it("opens our resources in the reader and the group's regulation at the article found", async () => {
     const { wrapper, router } = await mountSearch('/learning?q=党员');
     const [article, regulation] = wrapper.findAll('[data-test="search-result"]');
+    expect(regulation!.text()).toContain('党员必须履行下列义务');
     await regulation!.trigger('click');
     await flushPromises();
-    expect(router.currentRoute.value.name).toBe('learning');
-    expect(regulation!.text()).toContain('党员必须履行下列义务');
-    await article!.trigger('click');
+    expect(router.currentRoute.value.fullPath).toBe('/learning/regulations/reg-1?article=5');
+    await router.push('/learning?q=党员');
+    await flushPromises();
+    await wrapper.findAll('[data-test="search-result"]')[0]!.trigger('click');
     await flushPromises();
     expect(router.currentRoute.value.fullPath).toBe('/learning/item/r1');
+    expect(article!.exists()).toBe(true);
+  });
+
+  it('never shows one bucket twice: a category named like a kind chip is left out', async () => {
+    const facets = { ...FACETS, category: [{ value: '党规党章', count: 1 }, ...FACETS.category] };
+    const { wrapper } = await mountSearch('/learning?q=党员', () => [
+      200,
+      { count: 2, page: 1, page_size: 10, results: [ROW, REGULATION], facets, took_ms: 3 },
+    ]);
+    const labels = wrapper.findAll('.pc-chip').map((chip) => chip.text().replace(/\s+/g, ''));
+    expect(labels.filter((label) => label.startsWith('党规党章'))).toEqual(['党规党章1']);
+    expect(wrapper.find('[data-test="facet-category"]').text()).toContain('理论学习');
+  });
+
+  it('has a way into the regulations', async () => {
+    const { wrapper, router } = await mountSearch('/learning');
+    await wrapper.find('[data-test="learning-regulations"] .van-grid-item__content').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.name).toBe('learning-regulations');
   });
 
   it("says so when nothing matches, with the server's error on failure", async () => {

@@ -5,12 +5,12 @@ import type { ReindexJob } from '@/api/types';
 
 import { fakeFetch, freshApp, type FakeCall } from '../../../tests/unit/helpers';
 
-import ReindexButton from './ReindexButton.vue';
+import SearchMaintenance from './SearchMaintenance.vue';
 
 const job = (changes: Partial<ReindexJob>): ReindexJob => ({
   id: 7,
-  scope: 'tenant',
-  owner_tenant: 'alpha',
+  scope: 'all',
+  owner_tenant: 'public',
   status: 'queued',
   total: 0,
   done: 0,
@@ -26,8 +26,7 @@ const job = (changes: Partial<ReindexJob>): ReindexJob => ({
 async function mountButton(answer: (call: FakeCall) => [number, unknown]) {
   const calls = fakeFetch(answer);
   const { plugins } = freshApp();
-  const wrapper = mount(ReindexButton, {
-    props: { scope: 'tenant' },
+  const wrapper = mount(SearchMaintenance, {
     global: { plugins: plugins as never[] },
     attachTo: document.body,
   });
@@ -49,7 +48,7 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-describe('the reindex button', () => {
+describe('search data maintenance (platform operators)', () => {
   it('starts a job and follows its progress until it is done', async () => {
     const states = [
       job({ status: 'running', total: 40, done: 10, progress: 25 }),
@@ -73,10 +72,17 @@ describe('the reindex button', () => {
     await vi.advanceTimersByTimeAsync(1600);
     await flushPromises();
     expect(wrapper.find('[data-test="reindex-progress"]').text()).toContain('已完成，共 40 条');
-    expect(wrapper.find('[data-test="reindex-start"]').text()).toBe('重建索引');
+    expect(wrapper.find('[data-test="reindex-start"]').text()).toBe('重建搜索数据');
     const polls = calls.filter((call) => call.url === '/api/v1/search/reindex/7').length;
     await vi.advanceTimersByTimeAsync(10_000);
     expect(calls.filter((call) => call.url === '/api/v1/search/reindex/7')).toHaveLength(polls); // Stopped.
+  });
+
+  it("explains in a party worker's words that search keeps itself current", async () => {
+    const { wrapper } = await mountButton(() => [200, []]);
+    expect(wrapper.text()).toContain('搜索数据维护');
+    expect(wrapper.text()).toContain('每 15 分钟');
+    expect(wrapper.text()).not.toContain('重建索引');
   });
 
   it('picks up a job already under way instead of starting a second one', async () => {
