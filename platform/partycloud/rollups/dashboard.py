@@ -38,32 +38,61 @@ Values = dict[tuple[str, str], Decimal]  # (metric, dimension) -> value
 PIPELINE = ("applicant", "activist", "candidate", "admission", "probation")
 
 
-def _sum(metric: str, *dimensions: str) -> Callable[[Values], Decimal]:
-    def total(values: Values) -> Decimal:
-        if dimensions:
-            return sum((values.get((metric, d), Decimal(0)) for d in dimensions), Decimal(0))
-        return sum((v for (m, _d), v in values.items() if m == metric), Decimal(0))
+@dataclass(frozen=True)
+class Total:
+    """A metric's rows summed (over some dimensions, or all)."""
 
-    return total
+    metric: str
+    dimensions: tuple[str, ...] = ()
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        return frozenset({self.metric})
+
+    def __call__(self, values: Values) -> Decimal:
+        if self.dimensions:
+            return sum((values.get((self.metric, d), Decimal(0)) for d in self.dimensions), Decimal(0))
+        return sum((v for (m, _d), v in values.items() if m == self.metric), Decimal(0))
 
 
-def _ratio(part: Callable[[Values], Decimal], whole: Callable[[Values], Decimal]) -> Callable[[Values], Decimal | None]:
-    def rate(values: Values) -> Decimal | None:
-        denominator = whole(values)
+def _sum(metric: str, *dimensions: str) -> Total:
+    return Total(metric, dimensions)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``part`` as a percentage of ``whole`` (None without a whole)."""
+
+    part: Total
+    whole: Total
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        return self.part.metrics | self.whole.metrics
+
+    def __call__(self, values: Values) -> Decimal | None:
+        denominator = self.whole(values)
         if not denominator:
             return None
-        return (part(values) * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return (self.part(values) * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
-    return rate
+
+def _ratio(part: Total, whole: Total) -> Ratio:
+    return Ratio(part, whole)
 
 
 @dataclass(frozen=True)
 class Figure:
     key: str
     label: str | Promise
-    compute: Callable[[Values], Decimal | None]
+    compute: Total | Ratio
     unit: str = ""
     additive: bool = True  # rates are not: a subtree's rate is computed from its summed parts
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        """The metrics it is made of: a month that computed none of them has no data for it."""
+        return self.compute.metrics
 
 
 members = _sum("members.membership")
@@ -269,21 +298,31 @@ def _decimal(value: float | None) -> Decimal | None:
 
 
 def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
-    """Group figures month by month (the last ``months`` months, oldest first)."""
+    """Group figures month by month (the last ``months`` months, oldest first). A figure is
+    null in a month for which none of the tenants computed its metrics (before the first relay,
+    or a history the records do not carry): "no data", not 0."""
+    from partycloud.rollups.summaries import decode
+
     today = today or timezone.localdate()
     periods = [month_start(today)]
     while len(periods) < months:
         periods.append(month_start(periods[-1] - timedelta(days=1)))
     periods.reverse()
     sums: dict[date, Values] = defaultdict(dict)
-    rows = (
-        RollupValue.objects.filter(organization_id=WHOLE_TENANT, period__in=periods)
-        .values("period", "metric", "dimension")
-        .annotate(total=Sum("value"))
-    )
-    for row in rows:
-        sums[row["period"]][(row["metric"], row["dimension"])] = row["total"]
-    series = {figure.key: [_json(figure.compute(sums.get(period, {}))) for period in periods] for figure in FIGURES}
+    covered: dict[date, set[str]] = defaultdict(set)
+    summaries = RollupSummary.objects.filter(
+        period__in=periods, tenant_id__in=[tenant.pk for tenant in relayable_tenants()]
+    ).values_list("period", "values", "covers")
+    for period, values, covers in summaries:
+        _merge(sums[period], decode(values))
+        covered[period].update(covers)
+
+    def value(figure: Figure, period: date) -> float | None:
+        if not figure.metrics & covered[period]:
+            return None
+        return _json(figure.compute(sums[period]))
+
+    series = {figure.key: [value(figure, period) for period in periods] for figure in FIGURES}
     return {"periods": [period.strftime("%Y-%m") for period in periods], "series": series}
 
 

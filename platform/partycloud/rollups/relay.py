@@ -134,26 +134,46 @@ def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: b
             written += refresh_totals(tenant, name, periods)
     from partycloud.rollups.summaries import refresh_summaries
 
-    refresh_summaries(tenant, set().union(*touched.values()) if touched else set())
+    covered: dict[date, set[str]] = defaultdict(set)
+    for name, periods in touched.items():
+        for period in periods:
+            covered[period].add(name)
+    refresh_summaries(tenant, covered.keys(), covered)
     if "organizations" in plan.organizations or full_stock:
         sync_organizations(tenant, None if full_stock else plan.organizations["organizations"])
     return written
 
 
-def compute(metric: Metric, organizations: set[int] | None, periods: set[date], today: date, memo: dict) -> list[Row]:  # type: ignore[type-arg]
+def compute(
+    metric: Metric,
+    organizations: set[int] | None,
+    periods: set[date],
+    today: date,
+    memo: dict,  # type: ignore[type-arg]
+    *,
+    history: bool = False,
+) -> list[Row]:
     scope = Scope(
         today=today,
         organization_ids=None if organizations is None else frozenset(organizations),
         periods=frozenset(periods),
         memo=memo,
+        history=history,
     )
     return [row for row in metric.compute(scope) if row[1] in periods]
 
 
 def replace_rows(
-    tenant: PartyCommittee, metric: Metric, organizations: set[int] | None, periods: set[date], today: date
+    tenant: PartyCommittee,
+    metric: Metric,
+    organizations: set[int] | None,
+    periods: set[date],
+    today: date,
+    *,
+    memo: dict | None = None,  # type: ignore[type-arg]
+    history: bool = False,
 ) -> int:
-    rows = compute(metric, organizations, periods, today, {})
+    rows = compute(metric, organizations, periods, today, {} if memo is None else memo, history=history)
     stored = RollupValue.objects.filter(tenant=tenant, metric=metric.name, period__in=periods)
     if metric.tenant_level:
         stored = stored.filter(organization_id=WHOLE_TENANT)
