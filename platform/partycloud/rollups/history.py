@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from partycloud.rollups.metrics import METRICS, Metric, month_end, month_start
+from partycloud.rollups.metrics import METRICS, Metric, Row, month_end, month_start
 from partycloud.rollups.models import RollupSummary
-from partycloud.rollups.relay import _lock, refresh_totals, replace_rows
+from partycloud.rollups.relay import _lock, compute, refresh_totals, replace_rows, store_rows
 from partycloud.rollups.summaries import refresh_summaries
 from partycloud.tenancy.models import PartyCommittee
 
@@ -61,11 +61,14 @@ def backfill_tenant(
         _lock(tenant.schema_name)
         measured = set() if overwrite else _measured(tenant, periods, historical)
         missing = [period for period in periods if period not in measured]
+        rows: dict[str, list[Row]] = defaultdict(list)
         for period in missing:
             memo: dict = {}  # type: ignore[type-arg]  # members and organizations read once per month
             for metric in historical:
-                replace_rows(tenant, metric, None, {period}, month_end(period), memo=memo, history=True)
+                rows[metric.name] += compute(metric, None, {period}, month_end(period), memo, history=True)
                 covered[period].add(metric.name)
+        for metric in historical:
+            store_rows(tenant, metric, None, missing, rows[metric.name])
         monthly = [*periods, month_start(today)]
         for metric in periodic:
             replace_rows(tenant, metric, None, set(monthly), today)

@@ -222,6 +222,10 @@ def transfers_pending(scope: Scope) -> list[Row]:
         )
     for source, target, valid_until in pending.values_list("from_organization_id", "to_organization_id", "valid_until"):
         # Counted where the member leaves from; a transfer into the group, where they arrive.
+        # A transfer from another tenant has neither until it is received: the sending tenant
+        # counts it, so the group counts it once.
+        if source is None and target is None:
+            continue
         pairs.append((source or target, "overdue" if scope.today > valid_until else "pending"))
     return _counted(pairs, scope.current)
 

@@ -174,7 +174,14 @@ def replace_rows(
     history: bool = False,
 ) -> int:
     rows = compute(metric, organizations, periods, today, {} if memo is None else memo, history=history)
-    stored = RollupValue.objects.filter(tenant=tenant, metric=metric.name, period__in=periods)
+    return store_rows(tenant, metric, organizations, periods, rows)
+
+
+def store_rows(
+    tenant: PartyCommittee, metric: Metric, organizations: set[int] | None, periods: Iterable[date], rows: list[Row]
+) -> int:
+    """Replace the metric's stored rows of these organizations (None: all) and months."""
+    stored = RollupValue.objects.filter(tenant=tenant, metric=metric.name, period__in=list(periods))
     if metric.tenant_level:
         stored = stored.filter(organization_id=WHOLE_TENANT)
     elif organizations is not None:
