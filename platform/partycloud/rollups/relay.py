@@ -114,9 +114,13 @@ def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: b
     touched: dict[str, set[date]] = defaultdict(set)
     for metric in METRICS.values():
         topics = [topic for topic in metric.topics if topic in plan.organizations]
-        if metric.always or (full_stock and not metric.periodic):
+        if metric.always or full_stock:
+            # A month's first pass computes everything for it, periodic figures included: a
+            # month without study is then 0, not "no data".
             organizations: set[int] | None = None
             periods = {month_start(today)}
+            if metric.periodic:
+                periods |= set().union(*(plan.periods[topic] for topic in topics)) if topics else set()
         elif topics:
             organizations = set()
             for topic in topics:

@@ -9,6 +9,7 @@ import type { Dashboard } from './types';
 const FIGURES: Dashboard['figures'] = [
   { key: 'members', label: '党员人数', unit: '' },
   { key: 'full', label: '正式党员', unit: '' },
+  { key: 'women_share', label: '女党员占比', unit: '%' },
   { key: 'dues_assessed', label: '党费应缴', unit: '¥' },
   { key: 'arrears_rate', label: '欠缴率', unit: '%' },
   { key: 'meetings_held', label: '三会一课次数', unit: '' }, // a later module's figure
@@ -54,6 +55,7 @@ describe('the per-unit table', () => {
     expect(headers).toContain('其他');
     expect(headers).toContain('合计');
     expect(headers).toContain('正式');
+    expect(headers).toContain('女性\n占比'); // a two-line title
     expect(headers).toContain('三会一课次数'); // no short title: the full label
     expect(wrapper.find('[data-column="full"]').attributes('title')).toBe('正式党员');
     const row = wrapper.find('tbody tr');
