@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from partycloud.audit.models import AuditAction, AuditEvent
@@ -193,3 +194,12 @@ def test_a_relayed_change_shows_at_once_despite_the_cache(
     assert members() == 3  # not relayed yet: the dashboard reads rollups only
     relay_until_empty(tenant_a.tenant)
     assert members() == 4
+
+
+def test_backfill_rollups_command_rebuilds_one_tenant(tenant_a: TenantWorld) -> None:
+    populate(tenant_a, 2)
+    out = io.StringIO()
+    call_command("backfill_rollups", "--tenant", tenant_a.tenant.slug, "--months", "2", stdout=out)
+    assert f"{past_months(date.today(), 2)[0]:%Y-%m}" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("backfill_rollups", "--tenant", "no-such-tenant")
