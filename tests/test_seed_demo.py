@@ -65,6 +65,7 @@ def test_seed_demo_gives_a_year_of_history_that_the_report_and_the_dashboard_agr
     assert december["organizations"] == organizations["total"] + organizations["party_groups"] > 0
     assert december["members"] == members["end_total"] > 0
     assert members["in_unexplained"] == members["out_unexplained"] == 0
+    assert members["in_admitted"] == members["out_deceased"] == 3  # one of each per subsidiary
     trends = admin.get("/api/v1/group/dashboard/trends", {"months": 12}).json()["series"]
     assert None not in trends["members"]
     assert None not in trends["organizations"]

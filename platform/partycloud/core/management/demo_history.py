@@ -126,15 +126,22 @@ def open_new_branch(demo: DemoTenant) -> None:
 
 
 def member_record(
-    demo: DemoTenant, user: User | None, name: str, branch: Organization, serial: int, *, probationary: bool
+    demo: DemoTenant,
+    user: User | None,
+    name: str,
+    branch: Organization,
+    serial: int,
+    *,
+    probationary: bool,
+    admitted_on: date | None = None,
 ) -> Member:
     """A member who joined their branch years ago (full), or was admitted during the last
-    eleven months (probationary: the tenure starts on the day of joining the party)."""
+    eleven months or on ``admitted_on`` (probationary: the tenure starts on the day of joining)."""
     rng = demo.rng
     birth = date(1965 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
     if probationary:
         birth = max(birth, date(1985, 1, 1))
-        joined = months_ago(demo.today, 1 + rng.randrange(11), 1 + rng.randrange(27))
+        joined = admitted_on or months_ago(demo.today, 1 + rng.randrange(11), 1 + rng.randrange(27))
         placed, confirmed = joined, None
     else:
         joined = date(min(max(birth.year + 22, 1995) + rng.randrange(8), 2021), 1 + rng.randrange(12), 1)
@@ -159,17 +166,30 @@ def member_record(
 
 def members_without_login(demo: DemoTenant, names: list[str]) -> None:
     """Members who never signed in (most of a branch): four full members in each branch, one
-    admitted this year, and one who died four months ago (a decrease in the trend)."""
+    admitted in the last months, and one who died four months ago (a decrease in the trend).
+    Last year (the annual report's) has its own admission, confirmed a year later, and a death."""
     serial = 500
     for branch in demo.branches:
         for position in range(5):
             member_record(demo, None, names[serial % len(names)], branch, serial, probationary=position == 4)
             serial += 1
-    departed = Member.objects.filter(user__isnull=True, membership=Membership.FULL).order_by("-id").first()
-    if departed is not None:
-        do_update_member(
-            departed, {"status": MemberStatus.DECEASED}, effective_on=months_ago(demo.today, 4, 12), actor=demo.admin
-        )
+    last_year = demo.today.year - 1
+    admitted = member_record(
+        demo, None, names[serial % len(names)], demo.branches[0], serial,
+        probationary=True, admitted_on=date(last_year, 9, 15),
+    )  # fmt: skip
+    confirmed_on = date(last_year + 1, 9, 15)
+    if confirmed_on <= demo.today:
+        changes = {"membership": Membership.FULL, "confirmed_on": confirmed_on}
+        do_update_member(admitted, changes, effective_on=confirmed_on, actor=demo.admin)
+    full = Member.objects.filter(user__isnull=True, membership=Membership.FULL, joined_on__lt=date(last_year, 1, 1))
+    deaths = [
+        (full.order_by("-id").first(), months_ago(demo.today, 4, 12)),
+        (full.order_by("id").first(), date(last_year, 5, 20)),
+    ]
+    for member, day in deaths:
+        if member is not None:
+            do_update_member(member, {"status": MemberStatus.DECEASED}, effective_on=day, actor=demo.admin)
 
 
 # --------------------------------------------------------------------------- dues
@@ -192,13 +212,13 @@ def dues(demo: DemoTenant) -> None:
         for member in members
     )
     months = [first_of_month(months_ago(demo.today, back)) for back in (2, 1, 0)]
-    unpaid = {months[0]: {0}, months[1]: {0, 3}, months[2]: {0, 3, 5, 7}}
+    unpaid = {months[0]: {0}, months[1]: {0, 3}, months[2]: {0, 3, 5, 7}}  # member 0: three months
     for month in months:
         do_assess_month(month)
         assessed = DuesAssessment.objects.filter(month=month).select_related("member").order_by("member_id")
         for position, assessment in enumerate(assessed):
-            if position in unpaid[month] or (month == months[2] and position % 3 == 1):
-                continue  # this month is still open: a third have not paid yet
+            if position in unpaid[month]:
+                continue
             paid_on = min(month + timedelta(days=9 + position % 10), demo.today)
             do_record_payment(assessment.member, [month], paid_on=paid_on, actor=demo.secretary)
         do_process_arrears(month)
@@ -213,7 +233,8 @@ def development(demo: DemoTenant) -> None:
     if DevelopmentCase.objects.exists():
         return
     today, branch = demo.today, demo.branches[0]
-    introducers = [m.pk for m in Member.objects.filter(membership=Membership.FULL, organization=branch)[:2]]
+    full = Member.objects.filter(membership=Membership.FULL, organization=branch, status__in=COUNTED_STATUSES)
+    introducers = [member.pk for member in full[:2]]
 
     def case(name: str, serial: int, applied: date) -> DevelopmentCase:
         birth = date(1996 + serial % 5, 1 + serial % 12, 10)
