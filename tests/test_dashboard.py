@@ -136,6 +136,10 @@ def test_months_before_the_first_relay_are_no_data_not_zero(tenant_a: TenantWorl
     series = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard/trends", {"months": 4}).json()["series"]
     assert series["members"] == [None, None, None, 3]  # a gap, not a jump from 0
     assert series["organizations"][:3] == [None, None, None]
+    earlier = f"{past_months(date.today(), 2)[0]:%Y-%m}"
+    board = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard", {"period": earlier}).json()
+    assert board["kpis"]["members"] is None  # the month picker's earlier months: "—", not 0
+    assert {row["figures"]["members"] for row in board["tenants"]} == {None}
 
 
 def test_the_backfill_recomputes_past_months_from_tenures_and_establishment_dates(

@@ -123,6 +123,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("resources", _("learning resources published"), _sum("learning.resources")),
 )
 FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
+FIGURE_METRICS = {figure.key: figure.metrics for figure in FIGURES}
 DEFAULT_THRESHOLDS = {  # figure: (green until, amber until, higher is worse)
     "arrears_rate": (Decimal(5), Decimal(15), True),
     "transfers_overdue": (Decimal(0), Decimal(2), True),
@@ -193,7 +194,13 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     shown_period = _stock_period(period, today)
     tenants = relayable_tenants()
-    stored_figures = dict(RollupSummary.objects.filter(period=shown_period).values_list("tenant_id", "figures"))
+    stored_figures: dict[int, dict[str, float | None]] = {}
+    covered: set[str] = set()
+    for tenant_id, shown, covers in RollupSummary.objects.filter(period=shown_period).values_list(
+        "tenant_id", "figures", "covers"
+    ):
+        stored_figures[tenant_id] = with_data(shown, set(covers))
+        covered.update(covers)
     chosen = thresholds()
     children: dict[int | None, list[PartyCommittee]] = defaultdict(list)
     ids = {tenant.pk for tenant in tenants}
@@ -237,12 +244,20 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
         "age_seconds": int((now - updated).total_seconds()) if updated else None,
         "pending_tenants": PendingTenant.objects.count(),
         "figures": [{"key": f.key, "label": str(f.label), "unit": f.unit} for f in FIGURES],
-        "kpis": {key: _json(value) for key, value in figures(group).items()},
+        "kpis": with_data({key: _json(value) for key, value in figures(group).items()}, covered),
         "tenants": rows,
         "thresholds": [
             {"figure": key, "green_until": float(g), "amber_until": float(a), "higher_is_worse": worse}
             for key, (g, a, worse) in sorted(chosen.items())
         ],
+    }
+
+
+def with_data(shown: dict[str, float | None], covers: set[str]) -> dict[str, float | None]:
+    """The figures of a month, null where none of a figure's metrics was computed ("no data")."""
+    return {
+        key: value if key not in FIGURE_METRICS or FIGURE_METRICS[key] & covers else None
+        for key, value in shown.items()
     }
 
 
@@ -317,12 +332,8 @@ def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
         _merge(sums[period], decode(values))
         covered[period].update(covers)
 
-    def value(figure: Figure, period: date) -> float | None:
-        if not figure.metrics & covered[period]:
-            return None
-        return _json(figure.compute(sums[period]))
-
-    series = {figure.key: [value(figure, period) for period in periods] for figure in FIGURES}
+    months = [with_data({f.key: _json(f.compute(sums[p])) for f in FIGURES}, covered[p]) for p in periods]
+    series = {figure.key: [month[figure.key] for month in months] for figure in FIGURES}
     return {"periods": [period.strftime("%Y-%m") for period in periods], "series": series}
 
 
