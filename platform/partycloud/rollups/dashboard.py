@@ -332,8 +332,8 @@ def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
         _merge(sums[period], decode(values))
         covered[period].update(covers)
 
-    months = [with_data({f.key: _json(f.compute(sums[p])) for f in FIGURES}, covered[p]) for p in periods]
-    series = {figure.key: [month[figure.key] for month in months] for figure in FIGURES}
+    by_month = [with_data({f.key: _json(f.compute(sums[p])) for f in FIGURES}, covered[p]) for p in periods]
+    series = {figure.key: [month[figure.key] for month in by_month] for figure in FIGURES}
     return {"periods": [period.strftime("%Y-%m") for period in periods], "series": series}
 
 
