@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from partycloud.audit.models import AuditAction, AuditEvent
+from partycloud.rollups.history import backfill_tenant, past_months
 from partycloud.rollups.relay import relay_until_empty
+from tenants.members.models import MemberTenure
 from tenants.organizations.models import Organization
-from tenants.organizations.services import do_create_organization
+from tenants.organizations.services import do_create_organization, do_update_organization
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.isolation import Endpoint, assert_root_only
 from tests.test_rollups import new_member
@@ -127,6 +131,36 @@ def test_trends_cover_the_months_asked(world: dict[str, Any], group_admin: Any) 
     assert data["series"]["members"][-1] >= 5
 
 
+def test_months_before_the_first_relay_are_no_data_not_zero(tenant_a: TenantWorld, group_admin: Any) -> None:
+    populate(tenant_a, 3)  # relayed today: the rollups start this month
+    series = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard/trends", {"months": 4}).json()["series"]
+    assert series["members"] == [None, None, None, 3]  # a gap, not a jump from 0
+    assert series["organizations"][:3] == [None, None, None]
+    earlier = f"{past_months(date.today(), 2)[0]:%Y-%m}"
+    board = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard", {"period": earlier}).json()
+    assert board["kpis"]["members"] is None  # the month picker's earlier months: "—", not 0
+    assert {row["figures"]["members"] for row in board["tenants"]} == {None}
+
+
+def test_the_backfill_recomputes_past_months_from_tenures_and_establishment_dates(
+    tenant_a: TenantWorld, group_admin: Any
+) -> None:
+    populate(tenant_a, 3)
+    two_months_ago = past_months(date.today(), 2)[0] + timedelta(days=9)
+    with tenant_a.tenant:
+        for organization in Organization.objects.all():
+            do_update_organization(organization, established_on=date(2020, 7, 1))
+        earliest = MemberTenure.objects.order_by("id")[:2]
+        MemberTenure.objects.filter(pk__in=[t.pk for t in earliest]).update(started_on=two_months_ago)
+    assert backfill_tenant(tenant_a.tenant, months=3) == past_months(date.today(), 3)
+    series = api(ROOT_HOST, group_admin).get("/api/v1/group/dashboard/trends", {"months": 5}).json()["series"]
+    assert series["members"] == [None, 0, 2, 2, 3]  # joined their branch two months ago, one today
+    assert series["organizations"] == [None, 2, 2, 2, 2]
+    assert series["transfers_pending"][1:4] == [None, None, None]  # no history of pending transfers
+    assert series["dues_assessed"][1:] == [0, 0, 0, 0]  # dues are computed month by month: none assessed
+    assert backfill_tenant(tenant_a.tenant, months=3) == []  # measured months are kept
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -164,3 +198,12 @@ def test_a_relayed_change_shows_at_once_despite_the_cache(
     assert members() == 3  # not relayed yet: the dashboard reads rollups only
     relay_until_empty(tenant_a.tenant)
     assert members() == 4
+
+
+def test_backfill_rollups_command_rebuilds_one_tenant(tenant_a: TenantWorld) -> None:
+    populate(tenant_a, 2)
+    out = io.StringIO()
+    call_command("backfill_rollups", "--tenant", tenant_a.tenant.slug, "--months", "2", stdout=out)
+    assert f"{past_months(date.today(), 2)[0]:%Y-%m}" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("backfill_rollups", "--tenant", "no-such-tenant")

@@ -22,6 +22,7 @@ from tenants.members.services import do_create_member, do_update_member
 from tenants.organizations.models import Organization
 from tenants.organizations.services import do_create_organization
 from tenants.outbox.models import OutboxEvent
+from tenants.transfers.services import do_request_transfer
 from tests.conftest import TenantWorld
 from tests.factories import make_id_card
 
@@ -199,3 +200,16 @@ def test_rollups_equal_a_recompute_after_any_changes(
     relay_until_empty(tenant_a.tenant, today=TODAY, batch=batch)  # the relay run twice gives the same result
     with tenant_a.tenant:
         assert drift(tenant_a.tenant, TODAY) == []
+
+
+def test_a_transfer_between_tenants_is_counted_once_by_the_sender(
+    tenant_a: TenantWorld, tenant_b: TenantWorld, branch: Organization
+) -> None:
+    with tenant_b.tenant:
+        do_create_organization(kind="committee", name="乙公司党委")
+    with tenant_a.tenant:
+        do_request_transfer(new_member(branch), to_tenant=tenant_b.tenant)
+    relay_until_empty(tenant_a.tenant)
+    relay_until_empty(tenant_b.tenant)  # the receiver's copy has no organization until received
+    assert value(tenant_a, "transfers.pending", "pending") == 1
+    assert value(tenant_b, "transfers.pending", "pending") == 0

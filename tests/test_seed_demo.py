@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from io import StringIO
+from typing import Any
 
 from django.core.management import call_command
 
 from partycloud.accounts.models import GroupRole
+from partycloud.statistics.report import default_snapshot, group_report
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import RoleAssignment
-from tests.conftest import api
+from tenants.development.models import CaseStep
+from tenants.notifications.models import Notification
+from tests.conftest import ROOT_HOST, api
 
 
 def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, platform_world):
@@ -25,8 +30,8 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
         from tenants.members.models import Member
         from tenants.organizations.models import Organization
 
-        assert Organization.objects.count() == 6
-        assert Member.objects.count() == 4  # secretary, inspector and two members, each with a record
+        assert Organization.objects.count() == 7  # with the branch established seven months ago
+        assert Member.objects.filter(user__isnull=False).count() == 4  # secretary, inspector, two members
     assert GroupRole.objects.filter(user__phone="13800000001", role="group_admin").exists()
     login = api("power.partycloud.test").post(
         "/api/v1/auth/login", {"identifier": "13900000101", "password": "dangjian2026"}
@@ -38,3 +43,44 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     again = StringIO()
     call_command("seed_demo", "--if-empty", stdout=again)
     assert "already present" in again.getvalue()
+
+
+def test_seed_demo_gives_a_year_of_history_that_the_report_and_the_dashboard_agree_on(
+    db: None, platform_world: Any, group_admin: Any
+) -> None:
+    """The demo's first start: last year's annual report passes its checks and the dashboard
+    shows the same organizations and members on 31 December; the trends have twelve months."""
+    started = time.monotonic()
+    call_command("seed_demo", "--members", "6", stdout=StringIO())
+    seconds = time.monotonic() - started
+    assert seconds < 60, seconds
+    year_end = default_snapshot()
+    report = group_report(year_end)
+    assert report.ok, [check.name for check in report.checks if not check.ok]
+    organizations = report.table("organizations").rows[-1]  # the group total
+    members = report.table("members").rows[-1]
+    admin = api(ROOT_HOST, group_admin)
+    december = admin.get("/api/v1/group/dashboard", {"period": f"{year_end:%Y-%m}"}).json()["kpis"]
+    # The dashboard counts party groups as organizations; table 5 lists them apart.
+    assert december["organizations"] == organizations["total"] + organizations["party_groups"] > 0
+    assert december["members"] == members["end_total"] > 0
+    assert members["in_unexplained"] == members["out_unexplained"] == 0
+    assert members["in_admitted"] == members["out_deceased"] == 3  # one of each per subsidiary
+    trends = admin.get("/api/v1/group/dashboard/trends", {"months": 12}).json()["series"]
+    assert None not in trends["members"]
+    assert None not in trends["organizations"]
+    assert len(set(trends["members"])) > 1  # admissions and a death during the year
+    assert None not in trends["study_minutes"]
+    assert trends["study_minutes"][-2] > 0
+    now = admin.get("/api/v1/group/dashboard").json()["kpis"]
+    assert now["pipeline"] >= 3 * 4
+    assert now["transfers_pending"] >= 3 * 3
+    assert now["transfers_overdue"] >= 3
+    assert now["arrears_rate"]
+    assert now["dues_paid"]
+    assert now["reelections_due"] >= 3
+    assert now["reelections_overdue"] >= 1
+    with PartyCommittee.objects.get(slug="power"):
+        blocked = CaseStep.objects.filter(notes__startswith="确定发展对象受阻").get()
+        assert "一年" in blocked.notes or "year" in blocked.notes
+        assert Notification.objects.exists()

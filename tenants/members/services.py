@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -306,9 +306,14 @@ def find_by_id_card(raw: str) -> Member | None:
     return Member.objects.filter(id_card_index=blind_index(normalize_id_card(raw))).first()
 
 
+def tenures_on(day: date) -> QuerySet[MemberTenure]:
+    """The tenures counting on ``day``: started by then and not ended by then."""
+    return MemberTenure.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+
+
 def counts_on(day: date, under: Organization | None = None) -> dict[int, dict[str, int]]:
     """Members per organization on ``day`` (by tenure), split by membership."""
-    tenures = MemberTenure.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+    tenures = tenures_on(day)
     if under is not None:
         tenures = tenures.filter(organization__path__startswith=under.path)
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"full": 0, "probationary": 0, "total": 0})

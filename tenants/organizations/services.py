@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Substr, TruncDate
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,24 @@ EDITABLE_FIELDS = frozenset({"name", "short_name", "established_on", "secretary"
 def subtree(organization: Organization) -> QuerySet[Organization]:
     """The organization and everything below it."""
     return Organization.objects.filter(path__startswith=organization.path)
+
+
+def organizations_existing_on(day: date) -> QuerySet[Organization]:
+    """The organizations that existed on ``day``: established (or, without a date, recorded) by
+    then and not merged away by then. Annotated with ``since`` and ``ended``."""
+    merged_on = (
+        OrganizationEvent.objects.filter(organization=OuterRef("pk"), kind="merged")
+        .order_by("created_at")
+        .values(day=TruncDate("created_at"))[:1]
+    )
+    return (
+        Organization.objects.annotate(
+            since=Coalesce("established_on", TruncDate("created_at")),
+            ended=Subquery(merged_on, output_field=DateField()),
+        )
+        .filter(since__lte=day)
+        .filter(Q(is_active=True) | Q(ended__gt=day))
+    )
 
 
 def is_within(organization: Organization, ancestor: Organization) -> bool:

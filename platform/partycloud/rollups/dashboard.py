@@ -38,32 +38,61 @@ Values = dict[tuple[str, str], Decimal]  # (metric, dimension) -> value
 PIPELINE = ("applicant", "activist", "candidate", "admission", "probation")
 
 
-def _sum(metric: str, *dimensions: str) -> Callable[[Values], Decimal]:
-    def total(values: Values) -> Decimal:
-        if dimensions:
-            return sum((values.get((metric, d), Decimal(0)) for d in dimensions), Decimal(0))
-        return sum((v for (m, _d), v in values.items() if m == metric), Decimal(0))
+@dataclass(frozen=True)
+class Total:
+    """A metric's rows summed (over some dimensions, or all)."""
 
-    return total
+    metric: str
+    dimensions: tuple[str, ...] = ()
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        return frozenset({self.metric})
+
+    def __call__(self, values: Values) -> Decimal:
+        if self.dimensions:
+            return sum((values.get((self.metric, d), Decimal(0)) for d in self.dimensions), Decimal(0))
+        return sum((v for (m, _d), v in values.items() if m == self.metric), Decimal(0))
 
 
-def _ratio(part: Callable[[Values], Decimal], whole: Callable[[Values], Decimal]) -> Callable[[Values], Decimal | None]:
-    def rate(values: Values) -> Decimal | None:
-        denominator = whole(values)
+def _sum(metric: str, *dimensions: str) -> Total:
+    return Total(metric, dimensions)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``part`` as a percentage of ``whole`` (None without a whole)."""
+
+    part: Total
+    whole: Total
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        return self.part.metrics | self.whole.metrics
+
+    def __call__(self, values: Values) -> Decimal | None:
+        denominator = self.whole(values)
         if not denominator:
             return None
-        return (part(values) * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return (self.part(values) * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
-    return rate
+
+def _ratio(part: Total, whole: Total) -> Ratio:
+    return Ratio(part, whole)
 
 
 @dataclass(frozen=True)
 class Figure:
     key: str
     label: str | Promise
-    compute: Callable[[Values], Decimal | None]
+    compute: Total | Ratio
     unit: str = ""
     additive: bool = True  # rates are not: a subtree's rate is computed from its summed parts
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        """The metrics it is made of: a month that computed none of them has no data for it."""
+        return self.compute.metrics
 
 
 members = _sum("members.membership")
@@ -94,6 +123,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("resources", _("learning resources published"), _sum("learning.resources")),
 )
 FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
+FIGURE_METRICS = {figure.key: figure.metrics for figure in FIGURES}
 DEFAULT_THRESHOLDS = {  # figure: (green until, amber until, higher is worse)
     "arrears_rate": (Decimal(5), Decimal(15), True),
     "transfers_overdue": (Decimal(0), Decimal(2), True),
@@ -164,7 +194,13 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     shown_period = _stock_period(period, today)
     tenants = relayable_tenants()
-    stored_figures = dict(RollupSummary.objects.filter(period=shown_period).values_list("tenant_id", "figures"))
+    stored_figures: dict[int, dict[str, float | None]] = {}
+    covered: set[str] = set()
+    for tenant_id, shown, covers in RollupSummary.objects.filter(period=shown_period).values_list(
+        "tenant_id", "figures", "covers"
+    ):
+        stored_figures[tenant_id] = with_data(shown, set(covers))
+        covered.update(covers)
     chosen = thresholds()
     children: dict[int | None, list[PartyCommittee]] = defaultdict(list)
     ids = {tenant.pk for tenant in tenants}
@@ -208,12 +244,20 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
         "age_seconds": int((now - updated).total_seconds()) if updated else None,
         "pending_tenants": PendingTenant.objects.count(),
         "figures": [{"key": f.key, "label": str(f.label), "unit": f.unit} for f in FIGURES],
-        "kpis": {key: _json(value) for key, value in figures(group).items()},
+        "kpis": with_data({key: _json(value) for key, value in figures(group).items()}, covered),
         "tenants": rows,
         "thresholds": [
             {"figure": key, "green_until": float(g), "amber_until": float(a), "higher_is_worse": worse}
             for key, (g, a, worse) in sorted(chosen.items())
         ],
+    }
+
+
+def with_data(shown: dict[str, float | None], covers: set[str]) -> dict[str, float | None]:
+    """The figures of a month, null where none of a figure's metrics was computed ("no data")."""
+    return {
+        key: value if key not in FIGURE_METRICS or FIGURE_METRICS[key] & covers else None
+        for key, value in shown.items()
     }
 
 
@@ -269,21 +313,27 @@ def _decimal(value: float | None) -> Decimal | None:
 
 
 def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
-    """Group figures month by month (the last ``months`` months, oldest first)."""
+    """Group figures month by month (the last ``months`` months, oldest first). A figure is
+    null in a month for which none of the tenants computed its metrics (before the first relay,
+    or a history the records do not carry): "no data", not 0."""
+    from partycloud.rollups.summaries import decode
+
     today = today or timezone.localdate()
     periods = [month_start(today)]
     while len(periods) < months:
         periods.append(month_start(periods[-1] - timedelta(days=1)))
     periods.reverse()
     sums: dict[date, Values] = defaultdict(dict)
-    rows = (
-        RollupValue.objects.filter(organization_id=WHOLE_TENANT, period__in=periods)
-        .values("period", "metric", "dimension")
-        .annotate(total=Sum("value"))
-    )
-    for row in rows:
-        sums[row["period"]][(row["metric"], row["dimension"])] = row["total"]
-    series = {figure.key: [_json(figure.compute(sums.get(period, {}))) for period in periods] for figure in FIGURES}
+    covered: dict[date, set[str]] = defaultdict(set)
+    summaries = RollupSummary.objects.filter(
+        period__in=periods, tenant_id__in=[tenant.pk for tenant in relayable_tenants()]
+    ).values_list("period", "values", "covers")
+    for period, values, covers in summaries:
+        _merge(sums[period], decode(values))
+        covered[period].update(covers)
+
+    by_month = [with_data({f.key: _json(f.compute(sums[p])) for f in FIGURES}, covered[p]) for p in periods]
+    series = {figure.key: [month[figure.key] for month in by_month] for figure in FIGURES}
     return {"periods": [period.strftime("%Y-%m") for period in periods], "series": series}
 
 

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -43,12 +43,17 @@ def month_end(period: date) -> date:
 
 @dataclass
 class Scope:
-    """What to compute: organizations (None: all), months (periodic metrics), and today."""
+    """What to compute: organizations (None: all), months (periodic metrics), and today.
+
+    ``history``: ``today`` is a past day (a month's end) and the current-state metrics that can
+    be reconstructed (``Metric.historical``) read the records' history on that day: members by
+    the tenures covering it, organizations by their establishment dates (the backfill)."""
 
     today: date
     organization_ids: frozenset[int] | None = None
     periods: frozenset[date] = frozenset()
     memo: dict[str, Any] = field(default_factory=dict)
+    history: bool = False
 
     @property
     def current(self) -> date:
@@ -70,6 +75,9 @@ class Metric:
     tenant_level: bool = False  # computed for the tenant as a whole (organization 0)
     always: bool = False  # recomputed on every relay run (its source has no outbox, e.g. the hub)
     unit: str = "count"
+    # A current-state metric whose value on a past day follows from the records' history
+    # (tenures, establishment dates): the backfill recomputes it for past months.
+    historical: bool = False
 
 
 METRICS: dict[str, Metric] = {}
@@ -97,17 +105,35 @@ def _counted(pairs: Iterable[tuple[int, str]], period: date) -> list[Row]:
 # ---------------------------------------------------------------- members
 
 
+MEMBER_FIELDS = ("dues_category", "gender", "education", "birth_date", "joined_on")
+
+
 def _members(scope: Scope) -> list[dict[str, Any]]:
     """Members counted for their organization (active or mobile), loaded once per scope."""
     if "members" not in scope.memo:
         from tenants.members.models import COUNTED_STATUSES, Member
 
-        rows = scope.organizations(Member.objects.filter(status__in=COUNTED_STATUSES)).values(
-            "organization_id", "membership", "status", "dues_category", "gender", "education", "birth_date", "joined_on"
-        )
-        scope.memo["members"] = list(rows)
+        if scope.history:
+            scope.memo["members"] = _members_on(scope)
+        else:
+            rows = scope.organizations(Member.objects.filter(status__in=COUNTED_STATUSES)).values(
+                "organization_id", "membership", "status", *MEMBER_FIELDS
+            )
+            scope.memo["members"] = list(rows)
     members: list[dict[str, Any]] = scope.memo["members"]
     return members
+
+
+def _members_on(scope: Scope) -> list[dict[str, Any]]:
+    """Members counted on a past day: organization and membership from the tenure covering it;
+    a member counted then and gone since (transferred out, deceased) was active then."""
+    from tenants.members.models import COUNTED_STATUSES, MemberStatus
+    from tenants.members.services import tenures_on
+
+    rows = scope.organizations(tenures_on(scope.today)).values(
+        "organization_id", "membership", status=F("member__status"), **{f: F(f"member__{f}") for f in MEMBER_FIELDS}
+    )
+    return [row if row["status"] in COUNTED_STATUSES else {**row, "status": MemberStatus.ACTIVE} for row in rows]
 
 
 def age_band(birth_date: date, on: date) -> str:
@@ -124,7 +150,7 @@ def _member_metric(name: str, label: str | Promise, dimension: Callable[[dict[st
     def compute(scope: Scope) -> list[Row]:
         return _counted(((m["organization_id"], dimension(m, scope)) for m in _members(scope)), scope.current)
 
-    return register(Metric(name, label, frozenset({"members"}), compute))
+    return register(Metric(name, label, frozenset({"members"}), compute, historical=True))
 
 
 _member_metric("members.membership", _("members by membership"), lambda m, s: m["membership"])
@@ -142,13 +168,17 @@ _member_metric("members.join_year", _("members by year of joining"), lambda m, s
 def _organizations(scope: Scope) -> list[Any]:
     if "organizations" not in scope.memo:
         from tenants.organizations.models import Organization
+        from tenants.organizations.services import organizations_existing_on
 
-        scope.memo["organizations"] = list(scope.organizations(Organization.objects.filter(is_active=True), "id"))
+        existing = (
+            organizations_existing_on(scope.today) if scope.history else Organization.objects.filter(is_active=True)
+        )
+        scope.memo["organizations"] = list(scope.organizations(existing, "id"))
     organizations: list[Any] = scope.memo["organizations"]
     return organizations
 
 
-@metric("organizations.kind", _("organizations by kind"), "organizations")
+@metric("organizations.kind", _("organizations by kind"), "organizations", historical=True)
 def organizations_by_kind(scope: Scope) -> list[Row]:
     return _counted(((o.pk, o.kind) for o in _organizations(scope)), scope.current)
 
@@ -192,6 +222,10 @@ def transfers_pending(scope: Scope) -> list[Row]:
         )
     for source, target, valid_until in pending.values_list("from_organization_id", "to_organization_id", "valid_until"):
         # Counted where the member leaves from; a transfer into the group, where they arrive.
+        # A transfer from another tenant has neither until it is received: the sending tenant
+        # counts it, so the group counts it once.
+        if source is None and target is None:
+            continue
         pairs.append((source or target, "overdue" if scope.today > valid_until else "pending"))
     return _counted(pairs, scope.current)
 

@@ -47,6 +47,10 @@ class RollupSummary(models.Model):
     period = models.DateField()
     values = models.JSONField(default=dict)  # {"metric|dimension": "123.00"}
     figures = models.JSONField(default=dict)  # {"members": 123.0, "arrears_rate": 4.5, ...}
+    # The metrics computed for this month (a metric absent here has no data for the month, which
+    # the trends show as a gap, never as 0): current-state metrics once a relay ran in the month
+    # or the backfill reconstructed it, periodic ones once their month was computed.
+    covers = models.JSONField(default=list)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -72,13 +72,23 @@ def recompute_tenant(tenant: PartyCommittee, *, today: date | None = None, fix: 
             expected = expected_rows(tenant, today)
             covered = set(stored_rows(tenant, today)) | set(expected)
             _replace_all(tenant, covered, expected)
-            refresh_summaries(tenant, {period for _metric, _organization, period, _dimension in covered})
+            periods = {period for _metric, _organization, period, _dimension in covered}
+            refresh_summaries(tenant, periods | recompute_periods(today), computed_metrics(today))
             sync_organizations(tenant, None)
             state, _created = RollupState.objects.get_or_create(tenant=tenant)
             state.recomputed_at = timezone.now()
             state.stock_period = month_start(today)
             state.save()
     return found
+
+
+def computed_metrics(today: date) -> dict[date, set[str]]:
+    """What a recompute computes: every metric this month, the periodic ones for 13 months."""
+    covered: dict[date, set[str]] = {period: set() for period in recompute_periods(today)}
+    for metric in METRICS.values():
+        for period in recompute_periods(today) if metric.periodic else {month_start(today)}:
+            covered[period].add(metric.name)
+    return covered
 
 
 def _replace_all(tenant: PartyCommittee, keys: set[tuple[str, int, date, str]], expected: dict[Any, Decimal]) -> None:

@@ -114,9 +114,13 @@ def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: b
     touched: dict[str, set[date]] = defaultdict(set)
     for metric in METRICS.values():
         topics = [topic for topic in metric.topics if topic in plan.organizations]
-        if metric.always or (full_stock and not metric.periodic):
+        if metric.always or full_stock:
+            # A month's first pass computes everything for it, periodic figures included: a
+            # month without study is then 0, not "no data".
             organizations: set[int] | None = None
             periods = {month_start(today)}
+            if metric.periodic:
+                periods |= set().union(*(plan.periods[topic] for topic in topics)) if topics else set()
         elif topics:
             organizations = set()
             for topic in topics:
@@ -134,27 +138,54 @@ def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: b
             written += refresh_totals(tenant, name, periods)
     from partycloud.rollups.summaries import refresh_summaries
 
-    refresh_summaries(tenant, set().union(*touched.values()) if touched else set())
+    covered: dict[date, set[str]] = defaultdict(set)
+    for name, periods in touched.items():
+        for period in periods:
+            covered[period].add(name)
+    refresh_summaries(tenant, covered.keys(), covered)
     if "organizations" in plan.organizations or full_stock:
         sync_organizations(tenant, None if full_stock else plan.organizations["organizations"])
     return written
 
 
-def compute(metric: Metric, organizations: set[int] | None, periods: set[date], today: date, memo: dict) -> list[Row]:  # type: ignore[type-arg]
+def compute(
+    metric: Metric,
+    organizations: set[int] | None,
+    periods: set[date],
+    today: date,
+    memo: dict,  # type: ignore[type-arg]
+    *,
+    history: bool = False,
+) -> list[Row]:
     scope = Scope(
         today=today,
         organization_ids=None if organizations is None else frozenset(organizations),
         periods=frozenset(periods),
         memo=memo,
+        history=history,
     )
     return [row for row in metric.compute(scope) if row[1] in periods]
 
 
 def replace_rows(
-    tenant: PartyCommittee, metric: Metric, organizations: set[int] | None, periods: set[date], today: date
+    tenant: PartyCommittee,
+    metric: Metric,
+    organizations: set[int] | None,
+    periods: set[date],
+    today: date,
+    *,
+    memo: dict | None = None,  # type: ignore[type-arg]
+    history: bool = False,
 ) -> int:
-    rows = compute(metric, organizations, periods, today, {})
-    stored = RollupValue.objects.filter(tenant=tenant, metric=metric.name, period__in=periods)
+    rows = compute(metric, organizations, periods, today, {} if memo is None else memo, history=history)
+    return store_rows(tenant, metric, organizations, periods, rows)
+
+
+def store_rows(
+    tenant: PartyCommittee, metric: Metric, organizations: set[int] | None, periods: Iterable[date], rows: list[Row]
+) -> int:
+    """Replace the metric's stored rows of these organizations (None: all) and months."""
+    stored = RollupValue.objects.filter(tenant=tenant, metric=metric.name, period__in=list(periods))
     if metric.tenant_level:
         stored = stored.filter(organization_id=WHOLE_TENANT)
     elif organizations is not None:

@@ -6,7 +6,7 @@ transaction; read by the dashboard, so a page for 200 tenants reads 200 rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -30,17 +30,23 @@ def decode(stored: dict[str, str]) -> Values:
     return values
 
 
-def refresh_summaries(tenant: PartyCommittee, periods: Iterable[date]) -> None:
+def refresh_summaries(
+    tenant: PartyCommittee, periods: Iterable[date], covered: Mapping[date, Iterable[str]] | None = None
+) -> None:
+    """Rewrite the summaries of ``periods`` from the total rows; ``covered`` adds the metrics
+    just computed for a month to the ones it already covers."""
     periods = sorted(set(periods))
     by_period: dict[date, Values] = {period: {} for period in periods}
     rows = RollupValue.objects.filter(tenant=tenant, organization_id=WHOLE_TENANT, period__in=periods)
     for period, metric, dimension, value in rows.values_list("period", "metric", "dimension", "value"):
         by_period[period][(metric, dimension)] = value
+    known = dict(RollupSummary.objects.filter(tenant=tenant, period__in=periods).values_list("period", "covers"))
     now = timezone.now()
     for period, values in by_period.items():
         shown = {key: None if value is None else float(value) for key, value in figures(values).items()}
+        covers = set(known.get(period, [])) | set((covered or {}).get(period, ()))
         RollupSummary.objects.update_or_create(
             tenant=tenant,
             period=period,
-            defaults={"values": encode(values), "figures": shown, "updated_at": now},
+            defaults={"values": encode(values), "figures": shown, "covers": sorted(covers), "updated_at": now},
         )

@@ -53,7 +53,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Concat, Greatest, Trim, TruncDate
+from django.db.models.functions import Coalesce, Concat, Greatest, Trim
 
 from partycloud.statistics.definitions import (
     AGE_BANDS,
@@ -69,7 +69,8 @@ from partycloud.statistics.definitions import (
 from partycloud.statistics.evaluation import evaluation_counts
 from tenants.development.models import CaseStep, DevelopmentCase, Stage
 from tenants.members.models import DuesCategory, Gender, Member, MemberChange, Membership, MemberStatus, MemberTenure
-from tenants.organizations.models import CommitteeMember, Organization, OrganizationEvent, OrganizationKind
+from tenants.organizations.models import CommitteeMember, Organization, OrganizationKind
+from tenants.organizations.services import organizations_existing_on
 from tenants.transfers.models import Transfer, TransferKind, TransferStatus
 
 ADMISSION_APPROVAL_STEP = 17  # 上级党委审批 (DOMAIN_RULES §3)
@@ -478,26 +479,11 @@ def development(start: date, end: date) -> tuple[Values, list[CommitteeRow]]:
 
 
 def organizations(end: date) -> Values:
-    """Organizations existing at ``end``: established (or, without a date, recorded) by then,
-    not merged away."""
-    merged_on = (
-        OrganizationEvent.objects.filter(organization=OuterRef("pk"), kind="merged")
-        .order_by("created_at")
-        .values(day=TruncDate("created_at"))[:1]
-    )
+    """Organizations existing at ``end``: established (or recorded) by then, not merged away."""
     committee = CommitteeMember.objects.filter(organization=OuterRef("pk")).filter(
         Q(since__isnull=True) | Q(since__lte=end)
     )
-    existing = (
-        Organization.objects.annotate(
-            since=Coalesce("established_on", TruncDate("created_at")),
-            ended=Subquery(merged_on, output_field=DateField()),
-            has_committee=Exists(committee),
-        )
-        .filter(since__lte=end)
-        .filter(Q(is_active=True) | Q(ended__gt=end))
-        .order_by()
-    )
+    existing = organizations_existing_on(end).annotate(has_committee=Exists(committee)).order_by()
     branch = Q(kind=OrganizationKind.BRANCH)
     counts: Values = existing.aggregate(
         committees=Count("id", filter=Q(kind=OrganizationKind.COMMITTEE)),

@@ -1,5 +1,7 @@
-// Scenario: a group admin signs in on the root host and reads the dashboard (KPI cards, the
-// freshness line, the per-tenant table with a tenant's subtree, trends, compliance, thresholds),
+// Scenario: a group admin signs in on the root host and reads the dashboard (KPI cards that open
+// their detail, the freshness line, the per-tenant table with grouped columns that fits a 1366 px
+// screen and a tenant's subtree, trends with months without data as a gap, compliance, thresholds,
+// the data checks),
 // drills down into a tenant → a branch → its members (audited, masked phones), exports Excel
 // (the download arrives and is an xlsx), and opens the annual statistics report.
 import { join } from 'node:path';
@@ -30,7 +32,10 @@ async function exportExcel(page, button, name) {
 }
 
 await scenario('group_dashboard', async (session) => {
-  const page = await session.page({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await session.page({
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
 
   log('sign in on the root host: the dashboard is the home page');
   await page.goto(`${rootUrl}/`);
@@ -44,9 +49,15 @@ await scenario('group_dashboard', async (session) => {
   const members = page.locator('[data-test="kpi-members"] [data-test="kpi-value"]');
   await members.waitFor();
   expect(Number((await members.innerText()).replace(/,/g, '')) >= 6, 'the members card counts our members');
-  await page.locator('[data-test="freshness"]', { hasText: /数据更新于 \d+ (秒|分钟)前/ }).waitFor();
+  await page
+    .locator('[data-test="freshness"]', {
+      hasText: /数据更新于 \d+ (秒|分钟)前/,
+    })
+    .waitFor();
   const table = page.locator('[data-test="tenant-table"]');
-  const row = table.locator('.el-table__body-wrapper .el-table__row', { hasText: tenant });
+  const row = table.locator('.el-table__body-wrapper .el-table__row', {
+    hasText: tenant,
+  });
   await row.waitFor();
   await table.locator('.el-table__body-wrapper .el-table__row', { hasText: child }).getByText('上级：').waitFor();
   for (const card of ['organizations', 'pipeline', 'transfers', 'pockets', 'dues', 'learning', 'reelections']) {
@@ -55,8 +66,21 @@ await scenario('group_dashboard', async (session) => {
   await expectTranslated(page);
   await shot(page, '01-dashboard');
 
+  log('the per-unit table on a 1366 × 768 screen: grouped columns, all in view without scrolling sideways');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await table.locator('th', { hasText: '党费（元）' }).first().waitFor();
+  await page.waitForTimeout(300); // el-table lays its columns out again after a resize
+  const overflow = await table
+    .locator('.el-table__body-wrapper .el-scrollbar__wrap')
+    .first()
+    .evaluate((element) => element.scrollWidth - element.clientWidth);
+  expect(overflow <= 1, `the table fits 1366 px (${overflow} px hidden sideways)`);
+  await table.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await shot(page, '01b-table-1366');
+  await page.setViewportSize({ width: 1440, height: 900 });
+
   log('sort by members and open the tenant’s subtree figures');
-  await table.locator('th', { hasText: '党员人数' }).first().click();
+  await table.locator('th [data-column="members"]').first().click();
   await row.locator('.el-table__expand-icon').click();
   await page.locator('[data-test="tenant-subtree"]', { hasText: '含下级单位合计' }).waitFor();
   await shot(page, '02-subtree');
@@ -64,16 +88,26 @@ await scenario('group_dashboard', async (session) => {
   log('export the per-tenant table');
   await exportExcel(page, page.locator('[data-test="tenants-export"]'), 'tenants');
 
-  log('the trends, the compliance matrix and the thresholds');
-  await page.locator('.el-tabs__item', { hasText: '月度趋势' }).click();
+  log('the members card opens the members trend; months before the first figures are a gap, 无数据');
+  await page.locator('[data-test="kpi-members"]').click();
+  await page.waitForURL((url) => url.searchParams.get('tab') === 'trends');
+  await page
+    .locator('[data-test="trend-members"].pc-focus [data-test="trend-gap-note"]', { hasText: '无数据' })
+    .waitFor();
   await page.locator('[data-test="trend-members"] [data-test="trend-chart"] canvas').waitFor();
   await page.locator('[data-test="trend-study"] [data-test="trend-chart"] canvas').waitFor();
   await page.waitForTimeout(800); // the charts' entry animation
   await expectTranslated(page);
   await shot(page, '03-trends');
   await page.locator('.el-tabs__item', { hasText: '合规检查' }).click();
-  await page.locator('[data-test="compliance-table"] .el-table__row', { hasText: tenant }).waitFor();
+  await page
+    .locator('[data-test="compliance-table"] .el-table__row', {
+      hasText: tenant,
+    })
+    .waitFor();
   await shot(page, '04-compliance');
+  await page.locator('.el-tabs__item', { hasText: '数据核对' }).click();
+  await page.locator('[data-test="drift-explain"]', { hasText: '原始记录' }).waitFor();
   await page.locator('[data-test="thresholds-open"]').click();
   const dialog = page.locator('.el-dialog', { hasText: '预警阈值' });
   await dialog.locator('[data-test="thresholds-table"]').waitFor();

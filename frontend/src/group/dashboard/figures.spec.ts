@@ -6,10 +6,13 @@ import {
   compareValues,
   formatFigure,
   headerBands,
+  KPI_CARDS,
   lastYearEnd,
+  noDataRanges,
   organizationTree,
   periodOf,
   sortRows,
+  tableGroups,
 } from './figures';
 import type { OrganizationRow } from './types';
 
@@ -21,6 +24,37 @@ describe('dashboard figures', () => {
     expect(formatFigure(1234.5, '¥')).toBe('¥1,234.50');
     expect(formatFigure(null, '')).toBe('—');
     expect(formatFigure(undefined, '%')).toBe('—');
+    expect(formatFigure(1234.5, '¥', true)).toBe('1,235');
+  });
+
+  it('puts the figures under their table group, unknown ones under "other"', () => {
+    const figures = ['women_share', 'members', 'dues_paid', 'meetings_held'].map((key) => ({ key }));
+    expect(tableGroups(figures).map((group) => [group.key, group.figures.map((f) => f.key)])).toEqual([
+      ['members', ['members', 'women_share']],
+      ['dues', ['dues_paid']],
+      ['other', ['meetings_held']],
+    ]);
+  });
+
+  it('finds the months without data of a trend (drawn as a gap, not 0)', () => {
+    const periods = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05'];
+    expect(noDataRanges(periods, [[null, null, 3, 4, 5]])).toEqual([['2026-01', '2026-02']]);
+    expect(
+      noDataRanges(periods, [
+        [null, 1, null, 0, null],
+        [null, null, null, 2, null],
+      ]),
+    ).toEqual([
+      ['2026-01', '2026-01'],
+      ['2026-03', '2026-03'],
+      ['2026-05', '2026-05'],
+    ]);
+    expect(noDataRanges(periods, [[0, 0, 0, 0, 0]])).toEqual([]); // a real 0 is data
+  });
+
+  it('gives every KPI card a detail to open', () => {
+    expect(KPI_CARDS.every((card) => card.target)).toBe(true);
+    expect(KPI_CARDS.find((card) => card.key === 'members')?.target).toEqual({ tab: 'trends', chart: 'members' });
   });
 
   it('sorts missing values last and compares rows by a figure', () => {

@@ -1,23 +1,87 @@
 /** Formatting, sorting and layout of the dashboard's figures (pure functions, unit tested). */
 import type { DashboardFigure, FigureValues, OrganizationRow } from './types';
 
-/** The KPI cards: a headline figure and the figures shown under it. */
+/** Where a KPI card leads: a tab of the dashboard (the table sorted by a figure, a trend, the
+ * compliance checks) or another page. */
+export type KpiTarget =
+  { tab: 'tenants'; sort: string } | { tab: 'trends'; chart: string } | { tab: 'compliance' } | { route: string };
+
+/** The KPI cards: a headline figure, the figures shown under it, and where a click leads. */
 export interface KpiCard {
   key: string;
   main: string;
   extra: string[];
+  target: KpiTarget;
 }
 
 export const KPI_CARDS: KpiCard[] = [
-  { key: 'members', main: 'members', extra: ['full', 'probationary', 'women_share'] },
-  { key: 'organizations', main: 'organizations', extra: ['branches'] },
-  { key: 'pipeline', main: 'pipeline', extra: [] },
-  { key: 'transfers', main: 'transfers_pending', extra: ['transfers_overdue'] },
-  { key: 'pockets', main: 'pockets', extra: [] },
-  { key: 'dues', main: 'dues_assessed', extra: ['dues_paid', 'arrears_rate'] },
-  { key: 'learning', main: 'active_learners', extra: ['study_minutes', 'resources'] },
-  { key: 'reelections', main: 'reelections_due', extra: ['reelections_overdue'] },
+  {
+    key: 'members',
+    main: 'members',
+    extra: ['full', 'probationary', 'women_share'],
+    target: { tab: 'trends', chart: 'members' },
+  },
+  {
+    key: 'organizations',
+    main: 'organizations',
+    extra: ['branches'],
+    target: { tab: 'tenants', sort: 'organizations' },
+  },
+  { key: 'pipeline', main: 'pipeline', extra: [], target: { tab: 'tenants', sort: 'pipeline' } },
+  { key: 'transfers', main: 'transfers_pending', extra: ['transfers_overdue'], target: { tab: 'compliance' } },
+  { key: 'pockets', main: 'pockets', extra: [], target: { route: 'pocket-members' } },
+  {
+    key: 'dues',
+    main: 'dues_assessed',
+    extra: ['dues_paid', 'arrears_rate'],
+    target: { tab: 'trends', chart: 'dues' },
+  },
+  {
+    key: 'learning',
+    main: 'active_learners',
+    extra: ['study_minutes', 'resources'],
+    target: { tab: 'trends', chart: 'study' },
+  },
+  { key: 'reelections', main: 'reelections_due', extra: ['reelections_overdue'], target: { tab: 'compliance' } },
 ];
+
+/** The per-unit table's column groups (header bands), in this order. */
+export const TABLE_GROUPS: { key: string; figures: string[] }[] = [
+  { key: 'members', figures: ['members', 'full', 'probationary', 'women_share'] },
+  { key: 'organizations', figures: ['organizations', 'branches', 'reelections_due', 'reelections_overdue'] },
+  { key: 'development', figures: ['pipeline'] },
+  { key: 'transfers', figures: ['transfers_pending', 'transfers_overdue', 'pockets'] },
+  { key: 'dues', figures: ['dues_assessed', 'dues_paid', 'arrears_rate'] },
+  { key: 'learning', figures: ['active_learners', 'study_minutes', 'resources'] },
+];
+
+/** The API's figures under their table group; a figure no group names (a later module's)
+ * goes to an "other" group at the end, so no column is ever lost. */
+export function tableGroups<T extends { key: string }>(figures: T[]): { key: string; figures: T[] }[] {
+  const byKey = new Map(figures.map((figure) => [figure.key, figure]));
+  const placed = new Set(TABLE_GROUPS.flatMap((group) => group.figures));
+  const groups = TABLE_GROUPS.map((group) => ({
+    key: group.key,
+    figures: group.figures.flatMap((key) => byKey.get(key) ?? []),
+  })).filter((group) => group.figures.length > 0);
+  const other = figures.filter((figure) => !placed.has(figure.key));
+  return other.length ? [...groups, { key: 'other', figures: other }] : groups;
+}
+
+/** Runs of months where every line has no data ("无数据", drawn as a shaded gap): [first, last] periods. */
+export function noDataRanges(periods: string[], lines: (number | null)[][]): [string, string][] {
+  const ranges: [string, string][] = [];
+  let start = -1;
+  for (let index = 0; index <= periods.length; index++) {
+    const empty = index < periods.length && lines.every((line) => line[index] === null || line[index] === undefined);
+    if (empty && start < 0) start = index;
+    if (!empty && start >= 0) {
+      ranges.push([periods[start], periods[index - 1]]);
+      start = -1;
+    }
+  }
+  return ranges;
+}
 
 /** Figures that need attention when above zero (shown in red on the cards). */
 export const ATTENTION = new Set(['transfers_overdue', 'reelections_overdue']);
@@ -38,10 +102,12 @@ export const ORGANIZATION_FIGURES = [
 
 const EMPTY = '—';
 
-/** `1,234`, `12.5%`, `¥1,234.50`; a dash for no value. */
-export function formatFigure(value: number | null | undefined, unit: string): string {
+/** `1,234`, `12.5%`, `¥1,234.50`; a dash for no value. `compact` (the table, whose header
+ * names the unit): whole yuan without the sign. */
+export function formatFigure(value: number | null | undefined, unit: string, compact = false): string {
   if (value === null || value === undefined || Number.isNaN(value)) return EMPTY;
   if (unit === '%') return `${Number(value.toFixed(1))}%`;
+  if (unit === '¥' && compact) return Math.round(value).toLocaleString('zh-CN');
   if (unit === '¥') {
     return `¥${value.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   }

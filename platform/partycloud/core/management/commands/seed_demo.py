@@ -1,25 +1,40 @@
-"""Demo data: a group party committee with three subsidiaries, admins and members."""
+"""Demo data: a group party committee with three subsidiaries, admins, members and a year of
+history (``partycloud.core.management.demo_history``), with the dashboard's rollups built."""
 
 from __future__ import annotations
 
 import random
+import time
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
+from partycloud.core.management.demo_history import (
+    TENANT_STEPS,
+    DemoTenant,
+    member_record,
+    members_without_login,
+    notifications,
+    open_new_branch,
+    organization_tree,
+    study_history,
+    transfer_between_tenants,
+)
+from partycloud.rollups.history import backfill_tenant
+from partycloud.rollups.recompute import recompute_all
+from partycloud.rollups.relay import relay_until_empty
 from partycloud.tenancy.models import PartyCommittee, unified_code_check_character
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ensure_group_root
 from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
 from tenants.learning.demo import seed_group_library, seed_tenant_library
-from tenants.members.idcard import id_card_check_character
-from tenants.members.models import Member
-from tenants.members.services import do_create_member
 from tenants.organizations.models import Organization, OrganizationKind
-from tenants.organizations.services import do_create_organization
 
 DEMO_PASSWORD = "dangjian2026"
 GROUP_NAME = "中国能源建设集团党委"
@@ -29,6 +44,7 @@ SUBSIDIARIES = [
     ("中能金融控股有限公司党委", "金控公司党委", "finance"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+HISTORY_MONTHS = 12  # the dashboard's trends show a year
 GIVEN = "建国伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英志华文博海燕晓东红梅鹏飞思远子涵雨欣浩然"
 
 
@@ -38,18 +54,20 @@ def unified_code(serial: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Seed demo data and print the demo logins."
+    help = "Seed demo data (a year of history, rollups included) and print the demo logins."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when subsidiaries already exist.")
-        parser.add_argument("--members", type=int, default=12, help="members per subsidiary")
+        parser.add_argument("--members", type=int, default=12, help="members with a login per subsidiary")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and User.objects.filter(phone="13800000001").exists():
             self.stdout.write("Demo data already present.")
             self.print_logins()
             return
+        started = time.monotonic()
         rng = random.Random(2026)
+        today = timezone.localdate()
         with transaction.atomic():
             root = ensure_group_root(GROUP_NAME)
             root.name = root.short_name = GROUP_NAME
@@ -59,89 +77,92 @@ class Command(BaseCommand):
             GroupRole.objects.get_or_create(user=admin, role=GroupRoleKind.GROUP_ADMIN)
             GroupRole.objects.get_or_create(user=viewer, role=GroupRoleKind.GROUP_VIEWER)
             shared = seed_group_library(admin)
-            phone = 13900000000
-            for index, (name, short_name, slug) in enumerate(SUBSIDIARIES, start=1):
-                tenant = PartyCommittee.objects.filter(slug=slug).first()
-                tenant_admin = self.user(f"{phone + index * 100 + 1}", self.person(rng), f"ZN{index}00001")
-                if tenant is None:
-                    tenant = do_provision_tenant(
-                        CommitteeDraft(name=name, short_name=short_name, slug=slug, unified_code=unified_code(index)),
-                        first_admin=tenant_admin,
-                        actor=admin,
-                    )
-                with tenant:
-                    staff = [
-                        (f"{phone + index * 100 + 2}", TenantRole.SECRETARY),
-                        (f"{phone + index * 100 + 3}", TenantRole.DISCIPLINE_INSPECTOR),
-                    ]
-                    for member_no in range(options["members"]):
-                        staff.append((f"{phone + index * 100 + 10 + member_no}", TenantRole.MEMBER))
-                    branches = self.organizations(short_name)
-                    for position, (number, role) in enumerate(staff):
-                        user = self.user(number, self.person(rng), f"ZN{index}{number[-5:]}")
-                        if not RoleAssignment.objects.filter(user=user, role=role).exists():
-                            do_assign_role(user=user, role=role, actor=admin)
-                        if (
-                            role != TenantRole.MEMBER
-                            and not RoleAssignment.objects.filter(user=user, role=TenantRole.MEMBER).exists()
-                        ):
-                            do_assign_role(user=user, role=TenantRole.MEMBER, actor=admin)
-                        self.member_record(user, branches[position % len(branches)], rng, index * 1000 + position)
-                    seed_tenant_library(tenant_admin, short_name, shared)
-        self.stdout.write(self.style.SUCCESS("Demo data created."))
+            demos = [
+                self.subsidiary(index, name, short_name, slug, admin, shared, options["members"], rng, today)
+                for index, (name, short_name, slug) in enumerate(SUBSIDIARIES, start=1)
+            ]
+            for position, demo in enumerate(demos):
+                with demo.tenant:
+                    transfer_between_tenants(demo, demos[(position + 1) % len(demos)].tenant)
+            seeded = time.monotonic()
+            # The dashboard reads rollups only: relay this month, then rebuild the past year
+            # from the records' history so the trends start a year back, not today.
+            for demo in demos:
+                relay_until_empty(demo.tenant, today=today)
+                backfill_tenant(demo.tenant, months=HISTORY_MONTHS, today=today)
+            recompute_all(today=today)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data created in {time.monotonic() - started:.1f} s "
+                f"(records {seeded - started:.1f} s, rollups {time.monotonic() - seeded:.1f} s)."
+            )
+        )
         self.print_logins()
 
-    def organizations(self, short_name: str) -> list[Organization]:
-        """党委 → 机关党总支 → two branches; a production branch with a party group."""
-        existing = list(Organization.objects.filter(kind=OrganizationKind.BRANCH, is_active=True))
-        if existing:
-            return existing
-        committee = do_create_organization(
-            kind=OrganizationKind.COMMITTEE, name=short_name, term_started_on=date(2024, 3, 1)
-        )
-        general = do_create_organization(kind=OrganizationKind.GENERAL_BRANCH, name="机关党总支", parent=committee)
-        branches = [
-            do_create_organization(
-                kind=OrganizationKind.BRANCH, name="机关第一党支部", parent=general, term_started_on=date(2023, 12, 20)
-            ),
-            do_create_organization(
-                kind=OrganizationKind.BRANCH, name="机关第二党支部", parent=general, term_started_on=date(2024, 1, 15)
-            ),
-            do_create_organization(
-                kind=OrganizationKind.BRANCH, name="生产运行党支部", parent=committee, term_started_on=date(2025, 6, 1)
-            ),
-        ]
-        do_create_organization(kind=OrganizationKind.PARTY_GROUP, name="运行一班党小组", parent=branches[2])
-        return branches
-
-    def member_record(self, user: User, branch: Organization, rng: random.Random, serial: int) -> None:
-        if Member.objects.filter(user=user).exists():
-            return
-        birth = date(1965 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
-        first17 = f"110105{birth:%Y%m%d}{serial % 1000:03d}"
-        joined = date(min(max(birth.year + 20, 2000) + rng.randrange(10), 2024), 7, 1)
-        probationary = rng.random() < 0.15
-        do_create_member(
-            {
-                "name": user.name, "gender": rng.choice(["male", "female"]), "joined_on": joined if not probationary else date(2026, 6, 1),
-                "confirmed_on": None if probationary else date(joined.year + 1, 7, 1),
-                "membership": "probationary" if probationary else "full", "dues_category": "employee",
-                "organization": branch, "phone": user.phone, "employee_card_number": user.employee_card_number or "",
-                "education": rng.choice(["bachelor", "postgraduate", "college"]), "job": rng.choice(["工程师", "技术员", "会计", "运行值班员", "行政主管"]),
-            },
-            id_card_number=first17 + id_card_check_character(first17),
-            placed_on=date(2025, 1, 1),
-        )  # fmt: skip
+    def subsidiary(
+        self, index: int, name: str, short_name: str, slug: str, admin: User, shared: list[Any],
+        members: int, rng: random.Random, today: date,
+    ) -> DemoTenant:  # fmt: skip
+        phone = 13900000000 + index * 100
+        tenant = PartyCommittee.objects.filter(slug=slug).first()
+        tenant_admin = self.user(f"{phone + 1}", self.person(rng), f"ZN{index}00001")
+        if tenant is None:
+            tenant = do_provision_tenant(
+                CommitteeDraft(name=name, short_name=short_name, slug=slug, unified_code=unified_code(index)),
+                first_admin=tenant_admin,
+                actor=admin,
+            )
+        with tenant:
+            staff = [(f"{phone + 2}", TenantRole.SECRETARY), (f"{phone + 3}", TenantRole.DISCIPLINE_INSPECTOR)]
+            staff += [(f"{phone + 10 + number}", TenantRole.MEMBER) for number in range(members)]
+            fresh = not Organization.objects.exists()
+            branches = (
+                organization_tree(short_name, index, today)
+                if fresh
+                else list(Organization.objects.filter(kind=OrganizationKind.BRANCH, is_active=True).order_by("id"))
+            )
+            users = []
+            for number, role in staff:
+                user = self.user(number, self.person(rng), f"ZN{index}{number[-5:]}")
+                users.append(user)
+                if not RoleAssignment.objects.filter(user=user, role=role).exists():
+                    do_assign_role(user=user, role=role, actor=admin)
+                if (
+                    role != TenantRole.MEMBER
+                    and not RoleAssignment.objects.filter(user=user, role=TenantRole.MEMBER).exists()
+                ):
+                    do_assign_role(user=user, role=TenantRole.MEMBER, actor=admin)
+            demo = DemoTenant(tenant, index, tenant_admin, users[0], today, rng, branches[:3])
+            if fresh:
+                for position, user in enumerate(users):
+                    # The first member (the demo login) is a full member; about one in seven is probationary.
+                    probationary = position > 2 and rng.random() < 0.15
+                    branch = branches[position % len(branches)]
+                    member_record(demo, user, user.name, branch, index * 1000 + position, probationary=probationary)
+                members_without_login(demo, [self.person(rng) for _index in range(40)])
+                open_new_branch(demo)
+            seed_tenant_library(tenant_admin, short_name, shared)
+            for step in TENANT_STEPS:
+                step(demo)
+            if fresh:
+                study_history(demo, users[2:8])
+                notifications(demo, users[2] if len(users) > 2 else users[0])
+        return demo
 
     def person(self, rng: random.Random) -> str:
         given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
         return rng.choice(SURNAMES) + given
 
+    @cached_property
+    def password_hash(self) -> str:
+        # Hashed once for every demo user (they share the password): a hash takes the better part
+        # of a second by design, which was most of the first start's seeding time.
+        return make_password(DEMO_PASSWORD)
+
     def user(self, phone: str, name: str, card: str) -> User:
         user = User.objects.filter(phone=phone).first()
         if user is None:
-            user = User(phone=phone, name=name, employee_card_number=card)
-            user.set_password(DEMO_PASSWORD)
+            user = User(phone=phone, name=name, employee_card_number=card, password=self.password_hash)
             user.save()
         return user
 
