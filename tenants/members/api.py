@@ -24,12 +24,13 @@ from partycloud.accounts.models import mask_phone
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
+from partycloud.core.sheetmapping import parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
-from tenants.members.imports import export_rows, run_import, template_bytes
+from tenants.members.imports import check_upload, export_rows, run_import, template_bytes
 from tenants.members.models import ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
 from tenants.organizations.models import Organization
@@ -226,7 +227,7 @@ class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
         model = MemberImport
         fields = [
             "id", "filename", "status", "total_rows", "processed_rows", "imported_rows", "error_count",
-            "errors", "message", "progress", "has_report", "created_at", "finished_at",
+            "errors", "message", "ignored_columns", "notes", "progress", "has_report", "created_at", "finished_at",
         ]  # fmt: skip
 
     def get_progress(self, job: MemberImport) -> int:
@@ -245,6 +246,12 @@ class MemberImportListSerializer(MemberImportSerializer):
 
 class UploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
+    mapping = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text='JSON {"sheet column": "field key" or "ignore"}, as chosen in the column-mapping step that a '
+        "400 sheets.mapping_required (with its proposal) asks for.",
+    )
 
 
 class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[MemberImport]):
@@ -271,8 +278,11 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
         upload = body.validated_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
+        mapping = parse_mapping(body.validated_data.get("mapping"))
+        content = upload.read()
+        check_upload(content, upload.name, mapping)
         job = MemberImport.objects.create(
-            filename=upload.name[:200], content=upload.read(), created_by_id=request.user.pk
+            filename=upload.name[:200], content=content, column_mapping=mapping or {}, created_by_id=request.user.pk
         )
         if upload.size <= INLINE_IMPORT_BYTES:
             run_import(job, actor=request.user)
