@@ -220,6 +220,8 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
+    ignored_columns = serializers.ListField(child=serializers.CharField(), read_only=True)
+    notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     progress = serializers.SerializerMethodField()
     has_report = serializers.SerializerMethodField()
 

@@ -3528,6 +3528,8 @@ export interface components {
             error_count?: number;
             errors?: unknown;
             message?: string;
+            readonly ignored_columns: string[];
+            readonly notes: string[];
             readonly progress: number;
             readonly has_report: boolean;
             /** Format: date-time */
@@ -3544,6 +3546,8 @@ export interface components {
             imported_rows?: number;
             error_count?: number;
             message?: string;
+            readonly ignored_columns: string[];
+            readonly notes: string[];
             readonly progress: number;
             readonly has_report: boolean;
             /** Format: date-time */
@@ -4812,6 +4816,7 @@ export interface components {
         RosterImport: {
             created: number;
             updated: number;
+            ignored_columns: string[];
         };
         SandboxConfirmRequest: {
             signature: string;
@@ -5217,6 +5222,8 @@ export interface components {
         UploadRequest: {
             /** Format: binary */
             file: string;
+            /** @description JSON {"sheet column": "field key" or "ignore"}, as chosen in the column-mapping step that a 400 sheets.mapping_required (with its proposal) asks for. */
+            mapping?: string;
         };
         /**
          * @description * `pending` - 待审批

@@ -91,6 +91,24 @@ export interface RowError {
   message: string;
 }
 
+/** A sheet column and the field it is mapped to (a field key or `ignore`). */
+export interface SheetColumn {
+  column: string;
+  field: string;
+}
+
+/**
+ * What an import answers (400 `sheets.mapping_required`) when required columns are not recognised:
+ * the sheet's columns with the proposed field of each, the first rows, the fields and the missing ones.
+ */
+export interface SheetMappingProposal {
+  header_row: number;
+  columns: SheetColumn[];
+  preview: string[][];
+  fields: { key: string; header: string; required: boolean }[];
+  missing: { key: string; header: string }[];
+}
+
 /** `/members/counts` rows. */
 export interface MemberCountRow {
   organization: number;

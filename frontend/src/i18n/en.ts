@@ -117,6 +117,22 @@ const en: MessageSchema = {
     rejected: 'Returned',
     cancelled: 'Cancelled',
   },
+  sheetMapping: {
+    step: 'Check the columns',
+    title: 'Some columns were not recognised: choose the field of each column',
+    explain:
+      'The header is on row {row}. Fields marked * are required; choose "Ignore" for columns you do not need. Your choices are remembered for the next sheet like this one.',
+    column: 'Sheet column',
+    field: 'Field',
+    samples: 'First values',
+    ignore: 'Ignore (not imported)',
+    missing: 'Required fields without a column: {fields}',
+    complete: 'Every required field has a column.',
+    preview: 'First rows',
+    submit: 'Import with this mapping',
+    remembered: 'The next import here starts from these choices.',
+    ignored: 'Columns ignored: {columns}',
+  },
   rowErrors: {
     row: 'Row',
     column: 'Column',
