@@ -240,6 +240,31 @@ def test_tenant_admin_maps_the_columns_of_another_systems_sheet(
     )
 
 
+def test_group_admin_maps_the_columns_of_an_hr_roster(
+    browser: BrowserRun, browser_world: BrowserWorld, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    suffix = secrets.token_hex(2).upper()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["人员号", "人员", "单位名称", "籍贯"])
+    sheet.append([f"R{suffix}1", f"名册{suffix}", browser_world.tenant.slug, "天津"])
+    path = tmp_path / "人事导出.xlsx"
+    book.save(path)
+    browser.run(
+        "group_roster_mapping",
+        {
+            "rootUrl": browser.url(ROOT_HOST),
+            "admin": browser_world.group_admin.credentials(),
+            "file": str(path),
+            "name": f"名册{suffix}",
+            "mapping": {"人员号": "员工卡号", "人员": "姓名"},
+        },
+    )
+
+
 # ---------------------------------------------------------------- member development
 
 

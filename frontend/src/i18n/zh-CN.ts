@@ -127,7 +127,7 @@ const zhCN = {
     complete: '必填字段都已对应。',
     preview: '前几行预览',
     submit: '按此对应导入',
-    remembered: '本单位下次导入时将沿用这些选择。',
+    remembered: '下次导入时将沿用这些选择。',
     ignored: '已忽略的列：{columns}',
   },
   rowErrors: {

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,17 @@ class SheetField:
             return code
         return text
 
+    @cached_property
+    def _codes(self) -> dict[str, str]:
+        """Normalized variant (and the code itself) → code, built once: it is asked for every cell."""
+        codes = {code.lower(): code for code in self.values}
+        for code, variants in self.values.items():
+            codes.update({normalize_header(variant): code for variant in variants})
+        return codes
+
     def choice(self, text: str) -> str | None:
         """The code of a choice cell (variants, the code itself); None when not recognised."""
-        wanted = normalize_header(text)
-        for code, variants in self.values.items():
-            if wanted == code.lower() or wanted in {normalize_header(v) for v in variants}:
-                return code
-        return None
+        return self._codes.get(normalize_header(text))
 
 
 @dataclass(frozen=True)
