@@ -258,18 +258,12 @@ def _fail(job: MemberImport, message: str, **fields: Any) -> MemberImport:
     return job
 
 
-def read_member_sheet(content: bytes, filename: str, mapping: dict[str, str] | None = None) -> SheetRows:
-    """The upload read against the member columns; ``MappingRequired`` with a proposal when required
-    columns are not recognised, ``SpreadsheetError`` when the file cannot be read."""
-    return read_sheet(content, filename, MEMBER_SHEET, mapping)
-
-
 def check_upload(content: bytes, filename: str, mapping: dict[str, str] | None) -> None:
     """Before a job is created: a mapping proposal when the columns need one (the client shows the
     mapping step); a mapping the user chose is remembered for this tenant's next import.
     An unreadable file is left to the job, which fails with its message."""
     try:
-        sheet = read_member_sheet(content, filename, mapping)
+        sheet = read_sheet(content, filename, MEMBER_SHEET, mapping, first_rows_only=True)
     except SpreadsheetError:
         return
     if mapping:
@@ -281,7 +275,7 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     try:
-        sheet = read_member_sheet(bytes(job.content), job.filename, job.column_mapping or None)
+        sheet = read_sheet(bytes(job.content), job.filename, MEMBER_SHEET, job.column_mapping or None)
     except SpreadsheetError:
         return _fail(job, _("This file cannot be read. Upload an .xlsx or .csv file made from the template."))
     except MappingRequired as error:

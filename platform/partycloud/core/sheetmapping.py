@@ -283,12 +283,20 @@ def proposal(sheet: SheetRows) -> dict[str, Any]:
     }
 
 
-def read_sheet(content: bytes, filename: str, table: SheetTable, mapping: Mapping[str, str] | None = None) -> SheetRows:
+def read_sheet(
+    content: bytes,
+    filename: str,
+    table: SheetTable,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    first_rows_only: bool = False,
+) -> SheetRows:
     """The upload's rows keyed by field; ``MappingRequired`` when a required field has no column.
+    ``first_rows_only``: just enough rows for the header and the preview (checking an upload).
 
     Raises ``SpreadsheetError`` when the file itself cannot be read.
     """
-    raw_rows = read_cells(content, filename)
+    raw_rows = read_cells(content, filename, HEADER_SCAN_ROWS + PREVIEW_ROWS if first_rows_only else None)
     remembered = remembered_choices(table.kind)
     index = _find_header_row(raw_rows, table, remembered)
     columns, blank = _column_names(raw_rows[index])

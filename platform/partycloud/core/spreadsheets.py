@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 from urllib.parse import quote
 
@@ -80,17 +81,18 @@ def parse_date(value: Any) -> date | None:
     return parse_partial_date(value)[0]
 
 
-def read_cells(content: bytes, filename: str) -> list[list[Any]]:
-    """Every row of the first sheet (or the CSV) as a list of cells; SpreadsheetError when unreadable."""
+def read_cells(content: bytes, filename: str, limit: int | None = None) -> list[list[Any]]:
+    """The rows of the first sheet (or the CSV) as lists of cells — the first ``limit`` only, when
+    given (a look at the header needs no 20 MB parse); SpreadsheetError when unreadable."""
     if filename.lower().endswith(".csv"):
         text = content.decode("utf-8-sig", errors="replace")
-        raw_rows: list[list[Any]] = list(csv.reader(io.StringIO(text)))
+        raw_rows: list[list[Any]] = list(islice(csv.reader(io.StringIO(text)), limit))
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception as error:
             raise SpreadsheetError("unreadable") from error
-        raw_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        raw_rows = [list(row) for row in islice(sheet.iter_rows(values_only=True), limit)]
     else:
         raise SpreadsheetError("type")
     if not raw_rows:
