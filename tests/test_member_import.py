@@ -316,3 +316,39 @@ def test_imports_are_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld, bran
         owner=tenant_a,
         outsider=tenant_b,
     )
+
+
+def test_the_columns_can_be_checked_and_corrected_before_importing(tenant_a: TenantWorld, branches):
+    # A sheet whose columns are all recognised: the admin may still look, and correct one.
+    file = sheet(OTHER_SYSTEM_HEADERS, [other_system_row(1, joined="2019.07.01", membership="正式")])
+    response = api(tenant_a.host, tenant_a.admin).post(
+        "/api/v1/member-imports/columns", {"file": file}, format="multipart"
+    )
+    assert response.status_code == 200
+    proposal = response.json()
+    assert proposal["missing"] == []
+    assert {c["column"]: c["field"] for c in proposal["columns"]}["身份证号码"] == "id_card_number"
+    assert proposal["preview"][0][1] == "党员1"
+    with tenant_a.tenant:
+        assert not MemberImport.objects.exists()
+    # The 文化程度 column of that system means something else here: ignore it, and next time too.
+    mapping = {c["column"]: c["field"] for c in proposal["columns"]} | {"文化程度": "ignore"}
+    file.seek(0)
+    job = upload_with(tenant_a, file, mapping).json()
+    assert job["status"] == "succeeded", job
+    with tenant_a.tenant:
+        assert Member.objects.get().education == ""
+    again = api(tenant_a.host, tenant_a.admin).post(
+        "/api/v1/member-imports/columns",
+        {"file": sheet(OTHER_SYSTEM_HEADERS, [other_system_row(2, joined="2019.07.01", membership="正式")])},
+        format="multipart",
+    )
+    assert {c["column"]: c["field"] for c in again.json()["columns"]}["文化程度"] == "ignore"
+
+
+def test_only_tenant_admins_check_columns(tenant_a: TenantWorld, tenant_b: TenantWorld, branches):
+    for host, user in ((tenant_a.host, tenant_a.secretary), (tenant_a.host, tenant_b.admin), (tenant_a.host, None)):
+        response = api(host, user).post(
+            "/api/v1/member-imports/columns", {"file": unrecognised_sheet()}, format="multipart"
+        )
+        assert response.status_code in {401, 403}

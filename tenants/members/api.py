@@ -23,14 +23,15 @@ from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
+from partycloud.core.api import SheetProposalSerializer
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
-from partycloud.core.sheetmapping import parse_mapping
+from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
-from tenants.members.imports import check_upload, export_rows, run_import, template_bytes
+from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes
 from tenants.members.models import ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import counts_on, do_create_member, do_update_member, reveal_id_card
 from tenants.organizations.models import Organization
@@ -256,6 +257,16 @@ class UploadSerializer(serializers.Serializer[Any]):
     )
 
 
+def _checked_upload(request: Request) -> tuple[Any, dict[str, Any]]:
+    """The uploaded file (size-checked) and the other form fields."""
+    body = UploadSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    upload = body.validated_data["file"]
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
+    return upload, body.validated_data
+
+
 class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[MemberImport]):
     """Upload a member spreadsheet (tenant admins). All rows or none; errors per row and column,
     downloadable as the uploaded sheet with an error column."""
@@ -275,12 +286,8 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
         responses={201: MemberImportSerializer, 202: MemberImportSerializer},
     )
     def create(self, request: Request) -> Response:
-        body = UploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
-        mapping = parse_mapping(body.validated_data.get("mapping"))
+        upload, fields = _checked_upload(request)
+        mapping = parse_mapping(fields.get("mapping"))
         content = upload.read()
         check_upload(content, upload.name, mapping)
         job = MemberImport.objects.create(
@@ -293,6 +300,13 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
 
         transaction.on_commit(lambda: run_member_import.delay(job.pk, request.user.pk))
         return Response(MemberImportSerializer(job).data, status=202)
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses=SheetProposalSerializer)
+    @action(detail=False, methods=["post"])
+    def columns(self, request: Request) -> Response:
+        """The column-mapping step for a sheet, before importing it (nothing is imported or kept)."""
+        upload, _fields = _checked_upload(request)
+        return Response(check_columns(upload.read(), upload.name, MEMBER_SHEET))
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     @action(detail=True, methods=["get"])

@@ -1586,6 +1586,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/member-imports/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The column-mapping step for a sheet, before importing it (nothing is imported or kept). */
+        post: operations["member_imports_columns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/member-imports/template": {
         parameters: {
             query?: never;
@@ -4851,6 +4868,28 @@ export interface components {
         Seconds: {
             reading_seconds: number;
             video_seconds: number;
+        };
+        SheetColumn: {
+            column: string;
+            /** @description A field key, or "ignore". */
+            field: string;
+        };
+        SheetField: {
+            key: string;
+            header: string;
+            required: boolean;
+        };
+        SheetMissingField: {
+            key: string;
+            header: string;
+        };
+        /** @description An import's column-mapping step: also the ``proposal`` of a 400 ``sheets.mapping_required``. */
+        SheetProposal: {
+            header_row: number;
+            columns: components["schemas"]["SheetColumn"][];
+            preview: string[][];
+            fields: components["schemas"]["SheetField"][];
+            missing: components["schemas"]["SheetMissingField"][];
         };
         ShowcaseDecisionRequest: {
             /** @default  */
@@ -8404,6 +8443,29 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    member_imports_columns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetProposal"];
                 };
             };
         };

@@ -91,23 +91,11 @@ export interface RowError {
   message: string;
 }
 
-/** A sheet column and the field it is mapped to (a field key or `ignore`). */
-export interface SheetColumn {
-  column: string;
-  field: string;
-}
-
 /**
- * What an import answers (400 `sheets.mapping_required`) when required columns are not recognised:
- * the sheet's columns with the proposed field of each, the first rows, the fields and the missing ones.
+ * An import's column-mapping step (`POST …/columns`, or the `proposal` of a 400 `sheets.mapping_required`):
+ * the sheet's columns with the proposed field of each (`ignore` for none), the first rows, the fields, the missing ones.
  */
-export interface SheetMappingProposal {
-  header_row: number;
-  columns: SheetColumn[];
-  preview: string[][];
-  fields: { key: string; header: string; required: boolean }[];
-  missing: { key: string; header: string }[];
-}
+export type SheetMappingProposal = Schemas['SheetProposal'];
 
 /** `/members/counts` rows. */
 export interface MemberCountRow {

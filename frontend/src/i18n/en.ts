@@ -118,6 +118,9 @@ const en: MessageSchema = {
     cancelled: 'Cancelled',
   },
   sheetMapping: {
+    titleCheck: 'Check the field of each column',
+    check: 'Check the columns first',
+    hint: 'Sheets exported by other systems work too: common column names are recognised, and you are asked about the others.',
     step: 'Check the columns',
     title: 'Some columns were not recognised: choose the field of each column',
     explain:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -91,3 +91,32 @@ class PagePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+# ---------------------------------------------------------------- spreadsheet column mapping (core.sheetmapping)
+
+
+class SheetColumnSerializer(serializers.Serializer[dict[str, Any]]):
+    column = serializers.CharField()
+    field = serializers.CharField(help_text='A field key, or "ignore".')
+
+
+class SheetFieldSerializer(serializers.Serializer[dict[str, Any]]):
+    key = serializers.CharField()
+    header = serializers.CharField()
+    required = serializers.BooleanField()
+
+
+class SheetMissingFieldSerializer(serializers.Serializer[dict[str, Any]]):
+    key = serializers.CharField()
+    header = serializers.CharField()
+
+
+class SheetProposalSerializer(serializers.Serializer[dict[str, Any]]):
+    """An import's column-mapping step: also the ``proposal`` of a 400 ``sheets.mapping_required``."""
+
+    header_row = serializers.IntegerField()
+    columns = SheetColumnSerializer(many=True)
+    preview = serializers.ListField(child=serializers.ListField(child=serializers.CharField(allow_blank=True)))
+    fields = SheetFieldSerializer(many=True)
+    missing = SheetMissingFieldSerializer(many=True)

@@ -182,6 +182,7 @@ class MappingRequired(ServiceError):
     """Required fields have no column: the client shows the proposal as a column-mapping step."""
 
     def __init__(self, proposal: dict[str, Any]):
+        self.proposal = proposal
         labels = "、".join(item["header"] for item in proposal["missing"])
         super().__init__(
             "sheets.mapping_required",
@@ -313,6 +314,21 @@ def read_sheet(
     return sheet
 
 
+def check_columns(content: bytes, filename: str, table: SheetTable) -> dict[str, Any]:
+    """The mapping step for an upload whether or not it needs one: the person asked to check the
+    columns before importing (a remembered or recognised column may still be the wrong one)."""
+    try:
+        return proposal(read_sheet(content, filename, table, first_rows_only=True))
+    except MappingRequired as error:
+        return error.proposal
+    except SpreadsheetError as error:
+        raise ServiceError(
+            "sheets.unreadable",
+            _("This file cannot be read. Upload an .xlsx or .csv file made from the template."),
+            "file",
+        ) from error
+
+
 def remember_mapping(sheet: SheetRows, mapping: Mapping[str, str]) -> None:
     """Keep the columns a person mapped by hand, to propose them first next time (this schema only)."""
     for column, key in mapping.items():
@@ -346,6 +362,7 @@ __all__ = [
     "SheetRows",
     "SheetTable",
     "SpreadsheetError",
+    "check_columns",
     "load_sheet_table",
     "normalize_header",
     "parse_mapping",

@@ -88,11 +88,36 @@ await scenario("console_import_mapping", async (session) => {
   log(
     "the next export of the same system needs no mapping: the choice was remembered",
   );
-  await upload(page, config.secondFile);
+  await page
+    .locator('[data-test="import-upload"] input[type="file"]')
+    .setInputFiles(config.secondFile);
+  await page
+    .locator('[data-test="import-file"]', { hasText: "导出2.xlsx" })
+    .waitFor();
+  log(
+    "the admin may still check the columns first: the remembered choices are proposed",
+  );
+  await page.locator('[data-test="import-check-columns"]').click();
+  await step.waitFor();
+  const chosen = await step
+    .locator('[data-test="mapping-select-人员"]')
+    .innerText();
+  expect(
+    chosen.includes("姓名"),
+    `the remembered field is proposed: ${chosen}`,
+  );
+  expect(
+    !(await step.locator('[data-test="mapping-missing"]').isVisible()),
+    "nothing is missing",
+  );
+  await shot(page, "04-check-columns");
+  await step.getByRole("button", { name: "取消" }).click();
+  await step.waitFor({ state: "detached" });
+  await page.locator('[data-test="import-start"]').click();
   await page
     .locator('[data-test="import-job"]', { hasText: "导出2.xlsx" })
     .locator('[data-test="import-succeeded"]')
     .waitFor();
   expect(!(await step.isVisible()), "no mapping step the second time");
-  await shot(page, "04-remembered-import-succeeded");
+  await shot(page, "05-remembered-import-succeeded");
 });
