@@ -104,7 +104,8 @@ class SheetColumnSerializer(serializers.Serializer[dict[str, Any]]):
 class SheetFieldSerializer(serializers.Serializer[dict[str, Any]]):
     key = serializers.CharField()
     header = serializers.CharField()
-    required = serializers.BooleanField()
+    # DRF's metaclass takes declared fields out of the class, so these names do not clash at run time.
+    required = serializers.BooleanField()  # type: ignore[assignment]
 
 
 class SheetMissingFieldSerializer(serializers.Serializer[dict[str, Any]]):
@@ -118,5 +119,5 @@ class SheetProposalSerializer(serializers.Serializer[dict[str, Any]]):
     header_row = serializers.IntegerField()
     columns = SheetColumnSerializer(many=True)
     preview = serializers.ListField(child=serializers.ListField(child=serializers.CharField(allow_blank=True)))
-    fields = SheetFieldSerializer(many=True)
+    fields = SheetFieldSerializer(many=True)  # type: ignore[assignment]  # a declared field, as above
     missing = SheetMissingFieldSerializer(many=True)
