@@ -96,6 +96,21 @@ def test_a_roster_with_unknown_headers_asks_for_a_mapping_and_remembers_it(group
         assert not SheetColumnChoice.objects.exists()  # the group's choices are not a tenant's
 
 
+def test_the_group_admin_checks_a_roster_sheets_columns_first(
+    group_admin: User, group_viewer: User, tenant_a: TenantWorld
+):
+    file = hr_export(["工号", "员工姓名", "政治面貌"], [["E5", "赵六", "群众"]])
+    response = api(ROOT_HOST, group_admin).post("/api/v1/roster/import/columns", {"file": file}, format="multipart")
+    assert response.status_code == 200
+    assert [c["field"] for c in response.json()["columns"]] == ["card_number", "name", "is_member"]
+    assert response.json()["missing"] == []
+    assert not RosterEntry.objects.exists()
+    for user, host in ((group_viewer, ROOT_HOST), (tenant_a.admin, tenant_a.host), (None, ROOT_HOST)):
+        file.seek(0)
+        refused = api(host, user).post("/api/v1/roster/import/columns", {"file": file}, format="multipart")
+        assert refused.status_code in {401, 403, 404}
+
+
 def test_a_bad_roster_imports_nothing_and_names_each_row(group_admin: User, tenant_a: TenantWorld):
     response = import_roster(
         group_admin,
