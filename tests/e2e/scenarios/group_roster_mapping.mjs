@@ -65,4 +65,23 @@ await scenario("group_roster_mapping", async (session) => {
     })
     .waitFor();
   await shot(page, "02-imported");
+
+  log(
+    "checking the columns first: the remembered choices are proposed, nothing is missing",
+  );
+  await page
+    .locator('.el-upload input[type="file"]')
+    .nth(1)
+    .setInputFiles(config.file);
+  await step.waitFor();
+  const chosen = await step
+    .locator('[data-test="mapping-select-人员号"]')
+    .innerText();
+  expect(
+    chosen.includes("员工卡号"),
+    `the remembered field is proposed: ${chosen}`,
+  );
+  await shot(page, "03-check-columns");
+  await step.getByRole("button", { name: "取消" }).click();
+  await step.waitFor({ state: "detached" });
 });
