@@ -22,14 +22,15 @@ from rest_framework.response import Response
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.audit.services import do_record_audit
-from partycloud.core.api import date_param
+from partycloud.core.api import SheetProposalSerializer, date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
+from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
-from tenants.members.imports import export_rows, run_import, template_bytes
+from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import (
     counts_on,
@@ -282,6 +283,8 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
+    ignored_columns = serializers.ListField(child=serializers.CharField(), read_only=True)
+    notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     progress = serializers.SerializerMethodField()
     has_report = serializers.SerializerMethodField()
 
@@ -289,7 +292,7 @@ class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
         model = MemberImport
         fields = [
             "id", "filename", "status", "total_rows", "processed_rows", "imported_rows", "error_count",
-            "errors", "message", "progress", "has_report", "created_at", "finished_at",
+            "errors", "message", "ignored_columns", "notes", "progress", "has_report", "created_at", "finished_at",
         ]  # fmt: skip
 
     def get_progress(self, job: MemberImport) -> int:
@@ -308,6 +311,22 @@ class MemberImportListSerializer(MemberImportSerializer):
 
 class UploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
+    mapping = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text='JSON {"sheet column": "field key" or "ignore"}, as chosen in the column-mapping step that a '
+        "400 sheets.mapping_required (with its proposal) asks for.",
+    )
+
+
+def _checked_upload(request: Request) -> tuple[Any, dict[str, Any]]:
+    """The uploaded file (size-checked) and the other form fields."""
+    body = UploadSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    upload = body.validated_data["file"]
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
+    return upload, body.validated_data
 
 
 class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[MemberImport]):
@@ -329,13 +348,12 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
         responses={201: MemberImportSerializer, 202: MemberImportSerializer},
     )
     def create(self, request: Request) -> Response:
-        body = UploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
+        upload, fields = _checked_upload(request)
+        mapping = parse_mapping(fields.get("mapping"))
+        content = upload.read()
+        check_upload(content, upload.name, mapping)
         job = MemberImport.objects.create(
-            filename=upload.name[:200], content=upload.read(), created_by_id=request.user.pk
+            filename=upload.name[:200], content=content, column_mapping=mapping or {}, created_by_id=request.user.pk
         )
         if upload.size <= INLINE_IMPORT_BYTES:
             run_import(job, actor=request.user)
@@ -344,6 +362,13 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
 
         transaction.on_commit(lambda: run_member_import.delay(job.pk, request.user.pk))
         return Response(MemberImportSerializer(job).data, status=202)
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses=SheetProposalSerializer)
+    @action(detail=False, methods=["post"])
+    def columns(self, request: Request) -> Response:
+        """The column-mapping step for a sheet, before importing it (nothing is imported or kept)."""
+        upload, _fields = _checked_upload(request)
+        return Response(check_columns(upload.read(), upload.name, MEMBER_SHEET))
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     @action(detail=True, methods=["get"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -14,20 +15,18 @@ from partycloud.accounts.models import User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, encrypt
 from partycloud.core.errors import ServiceError
-from partycloud.core.spreadsheets import (
-    RowErrors,
-    SpreadsheetError,
-    clean,
-    error_report,
-    parse_date,
-    read_table,
-    workbook_bytes,
+from partycloud.core.sheetmapping import (
+    MappingRequired,
+    SheetRows,
+    load_sheet_table,
+    read_sheet,
+    remember_mapping,
 )
+from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, error_report, workbook_bytes
 from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
 from tenants.members.models import (
     COUNTED_STATUSES,
     DuesCategory,
-    Education,
     Gender,
     ImportStatus,
     Member,
@@ -40,34 +39,21 @@ from tenants.members.models import (
 from tenants.members.services import _ID_CARD_MESSAGES, RETURNABLE_STATUSES, _sync_member_record, check_member
 from tenants.organizations.models import Organization
 
-# Column header → model field. The Chinese headers are what the template and exports use.
-COLUMNS: dict[str, str] = {
-    "姓名": "name",
-    "性别": "gender",
-    "民族": "ethnicity",
-    "身份证号": "id_card_number",
-    "学历": "education",
-    "工作岗位": "job",
-    "手机号": "phone",
-    "员工卡号": "employee_card_number",
-    "入党日期": "joined_on",
-    "转正日期": "confirmed_on",
-    "党员类别": "membership",
-    "党费类别": "dues_category",
-    "所在党组织": "organization",
-    # Optional: blank means unknown, and the tenure then starts on 入党日期, flagged as estimated.
-    "加入支部日期": "branch_joined_on",
-}
-REQUIRED = ("姓名", "性别", "身份证号", "入党日期", "党员类别", "党费类别", "所在党组织")
-CHOICE_COLUMNS = {"性别": Gender, "学历": Education, "党员类别": Membership, "党费类别": DuesCategory}
-OPTIONAL_COLUMNS = ("加入支部日期",)  # sheets made from the template before it was added still import
-DATE_FIELDS = frozenset({"joined_on", "confirmed_on", "branch_joined_on"})
+# The columns this import understands, their header variants and value variants: data, not code.
+MEMBER_SHEET = load_sheet_table(Path(__file__).with_name("member_sheet.json"))
+# Template and export columns: header → field.
+COLUMNS: dict[str, str] = {f.header: f.key for f in MEMBER_SHEET.fields if f.in_template}
+_FIELD_KEYS = {f.key for f in MEMBER_SHEET.fields}
+DEFAULT_DUES_CATEGORY = DuesCategory.EMPLOYEE  # when the sheet has no 党费类别 column (most other systems)
 PROGRESS_EVERY = 200
 TEMPLATE_NOTES = (
-    "每行一名党员；带 * 的列必填：姓名、性别、身份证号、入党日期、党员类别、党费类别、所在党组织。",
-    "日期可写作 2019-03-01、2019.03.01、2019/3/1 或 2019年3月1日。",
-    "性别：男/女；党员类别：正式党员/预备党员；党费类别：在职/离退休/农民/学生/失业或领取救济。",
+    "每行一名党员；必填的列：姓名、身份证号、入党日期、党员类别、所在党组织。其他列可以没有。",
+    "也可以直接上传其他系统导出的表格：身份证号码、入党时间、联系电话、党籍状态等常见列名都能识别，表头上方的标题行会被跳过；"
+    "认不出必填列时，页面会让您为每一列选择对应的字段，并记住您的选择。",
+    "日期可写作 2019-03-01、2019.03.01、2019/3/1、2019年3月1日 或 Excel 日期。",
+    "性别：男/女（不填则按身份证号）；党员类别：正式党员/预备党员；党费类别：在职/离退休/农民/学生/失业或领取救济（没有此列时按在职）。",
     "学历：研究生/大学本科/大学专科/中专或高中/初中及以下。",
+    "没有转正日期列时，正式党员的转正日期按入党满一年推算，并在导入结果中说明。",
     "所在党组织：填写组织名称；如有同名组织，请写完整路径，如 甲公司党委/第一党支部。",
     "加入支部日期：转入或加入现所在党组织的日期；不清楚可不填，系统按入党日期估算并在统计年报中提示核实。",
     "导入为“全部成功或全部不导入”：任何一行有错，都不会导入，并可下载标注了错误的表格修改后重新导入。",
@@ -78,15 +64,6 @@ def template_bytes() -> bytes:
     example = ["张卫国", "男", "汉族", "110101198506121234", "大学本科", "工程师", "13612345678", "E10001",
                "2015.07.01", "2016年7月1日", "正式党员", "在职", "第一党支部", "2018-03-01"]  # fmt: skip
     return workbook_bytes("党员信息", list(COLUMNS), [example], TEMPLATE_NOTES)
-
-
-def _labels(choices: Any) -> dict[str, str]:
-    """Chinese label (as the template shows it) → code; codes themselves are accepted too."""
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        mapping = {str(label): value for value, label in choices.choices}
-    return mapping | {value: value for value in choices.values}
 
 
 class OrganizationResolver:
@@ -113,70 +90,99 @@ class OrganizationResolver:
         return _("Several organizations have this name; write the full path, e.g. 甲公司党委/第一党支部.")
 
 
-def _parse_row(row: dict[str, Any], number: int, errors: RowErrors, resolver: OrganizationResolver) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for header, field in COLUMNS.items():
-        value = row.get(header)
-        text = clean(value)
-        if header in REQUIRED and not text:
-            errors.add(number, header, _("Required."))
-            continue
-        if field in DATE_FIELDS:
-            try:
-                data[field] = parse_date(value)
-            except ValueError:
-                errors.add(number, header, _("Not a date: %(value)s") % {"value": text})
-        elif header in CHOICE_COLUMNS:
-            if text:
-                mapping = _labels(CHOICE_COLUMNS[header])
-                if text in mapping:
-                    data[field] = mapping[text]
-                else:
-                    errors.add(
-                        number,
-                        header,
-                        _("Choose one of: %(options)s") % {"options": "、".join(k for k in mapping if not k.isascii())},
-                    )
-        elif field == "organization":
-            resolved = resolver.resolve(text)
-            if isinstance(resolved, Organization):
-                data[field] = resolved
-            else:
-                errors.add(number, header, resolved)
-        elif field == "id_card_number":
-            number_text = normalize_id_card(text)
-            problem = id_card_problem(number_text)
-            if problem:
-                errors.add(number, header, _(_ID_CARD_MESSAGES[problem]))
-            else:
-                data[field] = number_text
-                data["birth_date"] = birth_date_of(number_text)
-        elif field == "phone":
-            data[field] = "".join(ch for ch in text if ch.isdigit())
+def _one_year_after(day: date) -> date:
+    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else date(day.year + 1, 3, 1)
+
+
+def _gender_of(id_card: str) -> str:
+    """GB 11643: the 17th digit is odd for men, even for women."""
+    return Gender.MALE if int(id_card[16]) % 2 else Gender.FEMALE
+
+
+def _complete_row(
+    data: dict[str, Any], number: int, sheet: SheetRows, errors: RowErrors, resolver: OrganizationResolver
+) -> dict[str, Any]:
+    """From parsed cells to a member record: organization, ID card and what it implies, defaults."""
+    if "organization" in data:
+        resolved = resolver.resolve(data["organization"])
+        if isinstance(resolved, Organization):
+            data["organization"] = resolved
         else:
-            data[field] = text
+            errors.add(number, sheet.column_of("organization"), resolved)
+    written_birth = data.pop("birth_date", (None, True))
+    if data.get("id_card_number"):
+        id_card = normalize_id_card(data["id_card_number"])
+        problem = id_card_problem(id_card)
+        if problem:
+            errors.add(number, sheet.column_of("id_card_number"), _(_ID_CARD_MESSAGES[problem]))
+            del data["id_card_number"]
+        else:
+            data["id_card_number"] = id_card
+            data["birth_date"] = born = birth_date_of(id_card)
+            gender = _gender_of(id_card)
+            if not data.get("gender"):
+                data["gender"] = gender
+            elif data["gender"] != gender:
+                errors.add(
+                    number,
+                    sheet.column_of("gender"),
+                    _("Does not match the ID-card number: its 17th digit says %(gender)s.")
+                    % {"gender": Gender(gender).label},
+                )
+            written, whole = written_birth
+            if written and (written != born if whole else (written.year, written.month) != (born.year, born.month)):
+                errors.add(
+                    number,
+                    sheet.column_of("birth_date"),
+                    _("Does not match the birth date in the ID-card number (%(date)s).") % {"date": born.isoformat()},
+                )
+    if "phone" in data:
+        data["phone"] = "".join(ch for ch in data["phone"] if ch.isdigit())
     if not data.get("ethnicity"):
         data["ethnicity"] = "汉族"
-    check_branch_joined_on(data, number, errors)
+    if not sheet.has("dues_category"):
+        data["dues_category"] = DEFAULT_DUES_CATEGORY
+    estimated = []
+    joined = data.get("joined_on")
+    if not sheet.has("confirmed_on") and data.get("membership") == Membership.FULL and joined:
+        # Probation lasts one year (Party Constitution Art. 7): the usual confirmation date.
+        data["confirmed_on"] = _one_year_after(joined)
+        estimated.append("confirmed_on")
+    data["_estimated"] = estimated
+    check_branch_joined_on(data, number, sheet, errors)
     return data
 
 
-def check_branch_joined_on(data: dict[str, Any], number: int, errors: RowErrors) -> None:
+def check_branch_joined_on(data: dict[str, Any], number: int, sheet: SheetRows, errors: RowErrors) -> None:
     """The branch was joined on or after joining the party, and not in the future."""
     branch_joined_on, joined_on = data.get("branch_joined_on"), data.get("joined_on")
     if branch_joined_on is None:
         return
     if joined_on is not None and branch_joined_on < joined_on:
-        errors.add(number, "加入支部日期", _("The branch cannot have been joined before the party."))
+        errors.add(number, sheet.column_of("branch_joined_on"), _("The branch cannot have been joined before the party."))
     elif branch_joined_on > timezone.localdate():
-        errors.add(number, "加入支部日期", _("The date cannot be in the future."))
+        errors.add(number, sheet.column_of("branch_joined_on"), _("The date cannot be in the future."))
 
 
-_HEADER_FOR_FIELD = {field: header for header, field in COLUMNS.items()} | {"birth_date": "身份证号"}
+def _notes(sheet: SheetRows, parsed: list[dict[str, Any]]) -> list[str]:
+    """What the import assumed for columns the sheet lacks, to say so with the result."""
+    notes = []
+    if not sheet.has("dues_category"):
+        notes.append(_("The sheet has no dues category (党费类别) column: members were recorded as employees (在职)."))
+    estimated = sum(1 for data in parsed if "confirmed_on" in data.get("_estimated", ()))
+    if estimated:
+        notes.append(
+            _(
+                "The sheet has no confirmation date (转正日期) column: for %(count)d full members it was taken "
+                "as one year after joining the party (marked as estimated in their history)."
+            )
+            % {"count": estimated}
+        )
+    return notes
 
 
 def validate_rows(
-    rows: list[tuple[int, dict[str, Any]]], progress: Callable[[int], None] = lambda done: None
+    sheet: SheetRows, progress: Callable[[int], None] = lambda done: None
 ) -> tuple[list[dict[str, Any]], RowErrors]:
     """Every row checked against the same rules as a single record, plus duplicates."""
     errors = RowErrors()
@@ -185,29 +191,31 @@ def validate_rows(
     existing = set(Member.objects.values_list("id_card_index", flat=True))
     # A returning member is received one by one, where the return is deliberate (ADR 0004).
     archived = set(Member.objects.filter(status__in=RETURNABLE_STATUSES).values_list("id_card_index", flat=True))
+    id_column = sheet.column_of("id_card_number")
     parsed: list[dict[str, Any]] = []
-    for position, (number, row) in enumerate(rows, start=1):
-        data = _parse_row(row, number, errors, resolver)
+    for position, (number, cells) in enumerate(sheet.parsed_rows(errors), start=1):
+        data = _complete_row(cells, number, sheet, errors, resolver)
         if number not in errors.by_row:
             try:
                 check_member({**data, "status": MemberStatus.ACTIVE})
             except ServiceError as error:
-                errors.add(number, _HEADER_FOR_FIELD.get(error.field or "", "姓名"), str(error.message))
+                field = error.field if error.field in _FIELD_KEYS else "name"
+                errors.add(number, sheet.column_of(field or "name"), str(error.message))
         id_card = data.get("id_card_number")
         if id_card:
             index = blind_index(id_card)
             if index in archived:
                 errors.add(
                     number,
-                    "身份证号",
+                    id_column,
                     _(
                         "Recorded here earlier (transferred out or left the party): add this person on their own to restore the earlier record."
                     ),
                 )
             elif index in existing:
-                errors.add(number, "身份证号", _("Already recorded in this party committee."))
+                errors.add(number, id_column, _("Already recorded in this party committee."))
             elif index in seen:
-                errors.add(number, "身份证号", _("Same ID-card number as row %(row)d.") % {"row": seen[index]})
+                errors.add(number, id_column, _("Same ID-card number as row %(row)d.") % {"row": seen[index]})
             else:
                 seen[index] = number
             data["id_card_index"] = index
@@ -227,7 +235,7 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
     members = []
     for data in parsed:
         number = data["id_card_number"]
-        fields = {k: v for k, v in data.items() if k not in {"id_card_number", "id_card_index", "branch_joined_on"}}
+        fields = {k: v for k, v in data.items() if k not in {"id_card_number", "id_card_index", "_estimated", "branch_joined_on"}}
         members.append(
             Member(
                 **fields,
@@ -247,10 +255,17 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
         batch_size=1000,
     )  # fmt: skip
     actor_ref = stored_user(actor)
+    # Dates the import assumed (no column in the sheet) are marked, so nobody takes them for records.
     MemberChange.objects.bulk_create(
         [
-            MemberChange(member=m, kind="created", effective_on=placed_on, actor=actor_ref, changes={"import": True})
-            for m in created
+            MemberChange(
+                member=m,
+                kind="created",
+                effective_on=placed_on,
+                actor=actor_ref,
+                changes={"import": True} | ({"estimated": data["_estimated"]} if data["_estimated"] else {}),
+            )
+            for m, data in zip(created, parsed, strict=True)
         ],
         batch_size=1000,
     )
@@ -269,31 +284,38 @@ def _fail(job: MemberImport, message: str, **fields: Any) -> MemberImport:
     return job
 
 
+def check_upload(content: bytes, filename: str, mapping: dict[str, str] | None) -> None:
+    """Before a job is created: a mapping proposal when the columns need one (the client shows the
+    mapping step); a mapping the user chose is remembered for this tenant's next import.
+    An unreadable file is left to the job, which fails with its message."""
+    try:
+        sheet = read_sheet(content, filename, MEMBER_SHEET, mapping, first_rows_only=True)
+    except SpreadsheetError:
+        return
+    if mapping:
+        remember_mapping(sheet, mapping)
+
+
 def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
     """Validate everything, then import everything in one transaction — or nothing."""
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     try:
-        rows = read_table(
-            bytes(job.content),
-            job.filename,
-            [h for h in COLUMNS if h not in OPTIONAL_COLUMNS],
-            optional=list(OPTIONAL_COLUMNS),
-        )
-    except SpreadsheetError as error:
-        reason = str(error)
-        if reason.startswith("columns:"):
-            return _fail(job, _("Missing columns: %(columns)s. Download the template.") % {"columns": reason[8:]})
+        sheet = read_sheet(bytes(job.content), job.filename, MEMBER_SHEET, job.column_mapping or None)
+    except SpreadsheetError:
         return _fail(job, _("This file cannot be read. Upload an .xlsx or .csv file made from the template."))
-    job.total_rows = len(rows)
-    job.save(update_fields=["total_rows"])
-    if not rows:
+    except MappingRequired as error:
+        return _fail(job, str(error.message))
+    job.total_rows = len(sheet.raw)
+    job.ignored_columns = sheet.unknown_columns
+    job.save(update_fields=["total_rows", "ignored_columns"])
+    if not sheet.raw:
         return _fail(job, _("The file has no rows to import."))
 
     def progress(done: int) -> None:
         MemberImport.objects.filter(pk=job.pk).update(processed_rows=done)
 
-    parsed, errors = validate_rows(rows, progress)
+    parsed, errors = validate_rows(sheet, progress)
     if errors:
         return _fail(
             job,
@@ -301,8 +323,8 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
             % {"rows": len(errors.by_row)},
             error_count=errors.count(),
             errors=errors.as_list(),
-            report=error_report(list(COLUMNS), rows, errors),
-            processed_rows=len(rows),
+            report=error_report(sheet.columns, sheet.raw, errors),
+            processed_rows=len(sheet.raw),
         )
     imported = create_members(parsed, actor=actor, placed_on=timezone.localdate())
     do_record_audit(
@@ -310,7 +332,8 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
     )
     job.status = ImportStatus.SUCCEEDED
     job.imported_rows = imported
-    job.processed_rows = len(rows)
+    job.processed_rows = len(sheet.raw)
+    job.notes = _notes(sheet, parsed)
     job.message = _("%(count)d members imported.") % {"count": imported}
     job.finished_at = timezone.now()
     job.save()

@@ -159,6 +159,12 @@ class MemberImport(models.Model):
     errors = models.JSONField(default=list)
     message = models.CharField(max_length=300, blank=True)
     report = models.BinaryField(null=True, blank=True)
+    # The columns the user mapped by hand ({sheet column: field | "ignore"}), applied when the job runs.
+    column_mapping = models.JSONField(default=dict, blank=True)
+    # Sheet columns nothing recognised (shown with the result: 已忽略的列：籍贯、备注).
+    ignored_columns = models.JSONField(default=list, blank=True)
+    # What the import assumed for columns the sheet lacks (a default dues category, estimated dates).
+    notes = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -143,12 +143,13 @@ def _member_rows(count: int) -> list[list[str]]:
     rows = []
     for i in range(count):
         birth = f"19{70 + i % 25}0{1 + i % 9}{10 + i % 18}"
+        id_card = make_id_card(birth)
         rows.append(
             [
                 f"{SURNAMES[i % len(SURNAMES)]}{GIVEN[i // len(SURNAMES) % len(GIVEN)]}{'' if i < 20 else i}",
-                "男" if i % 2 else "女",
+                "男" if int(id_card[16]) % 2 else "女",  # as the ID-card number says (the import checks)
                 "汉族",
-                make_id_card(birth),
+                id_card,
                 "大学本科",
                 "工程师",
                 f"1390000{i:04d}",
@@ -190,7 +191,7 @@ def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
     card = bad[6][3]
     bad[6][3] = card[:-1] + ("0" if card[-1] != "0" else "1")
     bad[18][8] = "2019.13.01"
-    bad[32][1] = "男性"
+    bad[32][1] = "不详"
     transferred = good[0][0]
 
     browser.run(
@@ -233,6 +234,66 @@ def test_tenant_admin_builds_the_tree_imports_members_and_transfers_one(
     received, left = committed(receiver_state)
     assert received == [records_world.receiver_branch]
     assert left == ["transferred_out"]
+
+
+def test_tenant_admin_maps_the_columns_of_another_systems_sheet(
+    browser: BrowserRun, records_world: RecordsWorld, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    def other_system_sheet(path: Path, names: list[str]) -> Path:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["党员花名册（某系统导出）"])
+        sheet.append(["序号", "人员", "公民号", "入党", "类别", "党组织", "籍贯"])
+        for number, name in enumerate(names, start=1):
+            sheet.append([number, name, make_id_card("19880808"), "2016-07-01", "预备党员", "机关党支部", "北京"])
+        book.save(path)
+        return path
+
+    browser.run(
+        "console_import_mapping",
+        {
+            "consoleUrl": browser.url(records_world.receiver.primary_host) + "/console",
+            "admin": records_world.receiver_admin.credentials(),
+            "firstFile": str(other_system_sheet(tmp_path / "导出1.xlsx", ["映射甲", "映射乙"])),
+            "secondFile": str(other_system_sheet(tmp_path / "导出2.xlsx", ["映射丙"])),
+            "firstName": "映射甲",
+            "mapping": {
+                "人员": "姓名",
+                "公民号": "身份证号",
+                "入党": "入党日期",
+                "类别": "党员类别",
+                "党组织": "所在党组织",
+            },
+        },
+    )
+
+
+def test_group_admin_maps_the_columns_of_an_hr_roster(
+    browser: BrowserRun, browser_world: BrowserWorld, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    suffix = secrets.token_hex(2).upper()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["人员号", "人员", "单位名称", "籍贯"])
+    sheet.append([f"R{suffix}1", f"名册{suffix}", browser_world.tenant.slug, "天津"])
+    path = tmp_path / "人事导出.xlsx"
+    book.save(path)
+    browser.run(
+        "group_roster_mapping",
+        {
+            "rootUrl": browser.url(ROOT_HOST),
+            "admin": browser_world.group_admin.credentials(),
+            "file": str(path),
+            "name": f"名册{suffix}",
+            "mapping": {"人员号": "员工卡号", "人员": "姓名"},
+        },
+    )
 
 
 # ---------------------------------------------------------------- member development

@@ -19,6 +19,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field: string | null;
   readonly errors: ApiErrorItem[];
+  /** The whole body: some errors carry what the client needs to act (e.g. an import's column-mapping `proposal`). */
+  readonly body: ApiErrorBody & Record<string, unknown>;
 
   constructor(status: number, body: ApiErrorBody) {
     super(body.message);
@@ -27,6 +29,7 @@ export class ApiError extends Error {
     this.code = body.code;
     this.field = body.field ?? null;
     this.errors = body.errors ?? [];
+    this.body = body as ApiErrorBody & Record<string, unknown>;
   }
 
   get isUnauthenticated(): boolean {

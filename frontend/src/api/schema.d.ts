@@ -1669,6 +1669,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/member-imports/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The column-mapping step for a sheet, before importing it (nothing is imported or kept). */
+        post: operations["member_imports_columns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/member-imports/template": {
         parameters: {
             query?: never;
@@ -2319,6 +2336,23 @@ export interface paths {
         put?: never;
         /** @description Employees by card number; ``?employer=``, ``?hr_party_member=true``, ``?search=``. */
         post: operations["roster_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roster/import/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The column-mapping step for a roster sheet, before importing it (nothing is imported or kept). */
+        post: operations["roster_import_columns_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3880,6 +3914,8 @@ export interface components {
             error_count?: number;
             errors?: unknown;
             message?: string;
+            readonly ignored_columns: string[];
+            readonly notes: string[];
             readonly progress: number;
             readonly has_report: boolean;
             /** Format: date-time */
@@ -3896,6 +3932,8 @@ export interface components {
             imported_rows?: number;
             error_count?: number;
             message?: string;
+            readonly ignored_columns: string[];
+            readonly notes: string[];
             readonly progress: number;
             readonly has_report: boolean;
             /** Format: date-time */
@@ -5321,6 +5359,7 @@ export interface components {
         RosterImport: {
             created: number;
             updated: number;
+            ignored_columns: string[];
         };
         SandboxConfirmRequest: {
             signature: string;
@@ -5355,6 +5394,28 @@ export interface components {
         Seconds: {
             reading_seconds: number;
             video_seconds: number;
+        };
+        SheetColumn: {
+            column: string;
+            /** @description A field key, or "ignore". */
+            field: string;
+        };
+        SheetField: {
+            key: string;
+            header: string;
+            required: boolean;
+        };
+        SheetMissingField: {
+            key: string;
+            header: string;
+        };
+        /** @description An import's column-mapping step: also the ``proposal`` of a 400 ``sheets.mapping_required``. */
+        SheetProposal: {
+            header_row: number;
+            columns: components["schemas"]["SheetColumn"][];
+            preview: string[][];
+            fields: components["schemas"]["SheetField"][];
+            missing: components["schemas"]["SheetMissingField"][];
         };
         ShowcaseDecisionRequest: {
             /** @default  */
@@ -5731,6 +5792,8 @@ export interface components {
         UploadRequest: {
             /** Format: binary */
             file: string;
+            /** @description JSON {"sheet column": "field key" or "ignore"}, as chosen in the column-mapping step that a 400 sheets.mapping_required (with its proposal) asks for. */
+            mapping?: string;
         };
         /**
          * @description * `pending` - 待审批
@@ -9045,6 +9108,29 @@ export interface operations {
             };
         };
     };
+    member_imports_columns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetProposal"];
+                };
+            };
+        };
+    };
     member_imports_template_retrieve: {
         parameters: {
             query?: never;
@@ -10112,6 +10198,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RosterImport"];
+                };
+            };
+        };
+    };
+    roster_import_columns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetProposal"];
                 };
             };
         };

@@ -115,6 +115,12 @@ export interface RowError {
   message: string;
 }
 
+/**
+ * An import's column-mapping step (`POST …/columns`, or the `proposal` of a 400 `sheets.mapping_required`):
+ * the sheet's columns with the proposed field of each (`ignore` for none), the first rows, the fields, the missing ones.
+ */
+export type SheetMappingProposal = Schemas['SheetProposal'];
+
 /** `/members/counts` rows. */
 export interface MemberCountRow {
   organization: number;

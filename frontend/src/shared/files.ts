@@ -57,10 +57,11 @@ export function queryString(query: Record<string, string | number | boolean | nu
   return text ? `?${text}` : '';
 }
 
-/** A one-field multipart body (`file`) for the upload endpoints. */
-export function fileForm(file: File): { file: string } {
+/** A multipart body (`file`, plus any text `fields`, e.g. an import's `mapping`) for the upload endpoints. */
+export function fileForm(file: File, fields: Record<string, string> = {}): { file: string } {
   const form = new FormData();
   form.append('file', file);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
   // openapi-fetch sends FormData as is (the browser sets the boundary); the schema types it as a string.
   return form as unknown as { file: string };
 }

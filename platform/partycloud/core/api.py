@@ -110,3 +110,31 @@ def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) ->
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+# ---------------------------------------------------------------- spreadsheet column mapping (core.sheetmapping)
+
+
+class SheetColumnSerializer(serializers.Serializer[dict[str, Any]]):
+    column = serializers.CharField()
+    field = serializers.CharField(help_text='A field key, or "ignore".')
+
+
+class SheetFieldSerializer(serializers.Serializer[dict[str, Any]]):
+    key = serializers.CharField()
+    header = serializers.CharField()
+    # DRF's metaclass takes declared fields out of the class, so these names do not clash at run time.
+    required = serializers.BooleanField()  # type: ignore[assignment]
+
+
+class SheetMissingFieldSerializer(serializers.Serializer[dict[str, Any]]):
+    key = serializers.CharField()
+    header = serializers.CharField()
+
+
+class SheetProposalSerializer(serializers.Serializer[dict[str, Any]]):
+    """An import's column-mapping step: also the ``proposal`` of a 400 ``sheets.mapping_required``."""
+
+    header_row = serializers.IntegerField()
+    columns = SheetColumnSerializer(many=True)
+    preview = serializers.ListField(child=serializers.ListField(child=serializers.CharField(allow_blank=True)))
+    fields = SheetFieldSerializer(many=True)  # type: ignore[assignment]  # a declared field, as above
+    missing = SheetMissingFieldSerializer(many=True)

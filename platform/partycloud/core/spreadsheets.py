@@ -1,9 +1,11 @@
 """Reading and writing the spreadsheets party workers actually use.
 
-- ``read_table``: an .xlsx or .csv upload into rows of {header: text}, headers matched
-  after trimming; empty rows skipped; row numbers as the user sees them (header = row 1).
-- ``parse_date``: 2019-03-01, 2019.03.01, 2019/3/1, 2019年3月1日, 20190301, Excel dates,
-  full-width digits and stray spaces.
+- ``read_cells``: an .xlsx or .csv upload as rows of cells; ``read_table`` keys them by
+  exact headers on the first row (imports that take other systems' sheets use
+  ``core.sheetmapping`` instead: header variants, title rows, column mapping).
+- ``parse_date``: 2019-03-01, 2019.03.01, 2019/3/1, 2019年3月1日, 20190301, Excel date cells
+  and serial numbers, full-width digits and stray spaces; ``parse_partial_date`` also takes a
+  year and month (201907, 2019.07, 2019年7月) and says so.
 - ``RowErrors``: per-row, per-column problems; ``error_report`` writes the uploaded rows
   back with a 错误说明 column so the user can fix them in place and re-import.
 """
@@ -16,7 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +32,13 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
+_MONTH_PATTERNS = [
+    re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+]
+# Excel stores dates as days since 1899-12-30; a number cell in this range is a date typed as a number.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_SERIALS = range(1, 73051)  # up to 2099-12-31
 HEADER_FILL = PatternFill("solid", fgColor="C8161D")
 ERROR_FILL = PatternFill("solid", fgColor="FDE2E2")
 
@@ -45,41 +55,57 @@ def clean(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def parse_date(value: Any) -> date | None:
-    """A date from a cell; None when the cell is empty; ValueError when it is not a date."""
+def parse_partial_date(value: Any) -> tuple[date | None, bool]:
+    """(date, whole) from a cell: whole is False for a year and month (the 1st of the month is
+    returned). (None, True) when the cell is empty; ValueError when it is not a date."""
     if isinstance(value, datetime):
-        return value.date()
+        return value.date(), True
     if isinstance(value, date):
-        return value
+        return value, True
+    if isinstance(value, int | float) and not isinstance(value, bool) and int(value) in _EXCEL_SERIALS:
+        return _EXCEL_EPOCH + timedelta(days=int(value)), True
     text = clean(value).replace(" ", "")
     if not text:
-        return None
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            return date(year, month, day)
+        return None, True
+    for patterns, whole in ((_DATE_PATTERNS, True), (_MONTH_PATTERNS, False)):
+        for pattern in patterns:
+            match = pattern.match(text)
+            if match:
+                year, month, day = (*(int(part) for part in match.groups()), 1)[:3]
+                return date(year, month, day), whole
     raise ValueError(text)
 
 
-def read_table(
-    content: bytes, filename: str, expected: Sequence[str], optional: Sequence[str] = ()
-) -> list[tuple[int, dict[str, Any]]]:
-    """Rows (with their spreadsheet row number) keyed by the expected headers, and by the
-    ``optional`` ones the sheet has (a sheet made from an older template lacks them)."""
+def parse_date(value: Any) -> date | None:
+    """A date from a cell; None when the cell is empty; ValueError when it is not a date."""
+    return parse_partial_date(value)[0]
+
+
+def read_cells(content: bytes, filename: str, limit: int | None = None) -> list[list[Any]]:
+    """The rows of the first sheet (or the CSV) as lists of cells — the first ``limit`` only, when
+    given (a look at the header needs no 20 MB parse); SpreadsheetError when unreadable."""
     if filename.lower().endswith(".csv"):
         text = content.decode("utf-8-sig", errors="replace")
-        raw_rows: list[list[Any]] = list(csv.reader(io.StringIO(text)))
+        raw_rows: list[list[Any]] = list(islice(csv.reader(io.StringIO(text)), limit))
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception as error:
             raise SpreadsheetError("unreadable") from error
-        raw_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        raw_rows = [list(row) for row in islice(sheet.iter_rows(values_only=True), limit)]
     else:
         raise SpreadsheetError("type")
     if not raw_rows:
         raise SpreadsheetError("empty")
+    return raw_rows
+
+
+def read_table(
+    content: bytes, filename: str, expected: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, Any]]]:
+    """Rows (with their spreadsheet row number) keyed by the expected headers on the first row, and
+    by the ``optional`` ones the sheet has."""
+    raw_rows = read_cells(content, filename)
     headers = [clean(cell) for cell in raw_rows[0]]
     missing = [name for name in expected if name not in headers]
     if missing:

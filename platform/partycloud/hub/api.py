@@ -16,10 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.core.api import SheetProposalSerializer
+from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from partycloud.hub.models import PocketMemberCase, RosterEntry
 from partycloud.hub.pockets import detect_unreceived_transfers, detect_unregistered_members, do_resolve_pocket_case
-from partycloud.hub.roster import do_import_roster, template_bytes
+from partycloud.hub.roster import ROSTER_SHEET, do_import_roster, template_bytes
 from partycloud.tenancy.context import active_tenant
 from tenants.access.permissions import IsTenantAdmin
 from tenants.members.api import UploadSerializer
@@ -64,7 +66,12 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
         responses=inline_serializer(
-            "RosterImport", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}
+            "RosterImport",
+            {
+                "created": serializers.IntegerField(),
+                "updated": serializers.IntegerField(),
+                "ignored_columns": serializers.ListField(child=serializers.CharField()),
+            },
         ),
     )
     @action(
@@ -78,7 +85,23 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body = UploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
-        return Response(do_import_roster(upload.read(), upload.name, actor=request.user))
+        mapping = parse_mapping(body.validated_data.get("mapping"))
+        return Response(do_import_roster(upload.read(), upload.name, actor=request.user, mapping=mapping))
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses=SheetProposalSerializer)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import/columns",
+        permission_classes=[IsGroupAdmin],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_columns(self, request: Request) -> Response:
+        """The column-mapping step for a roster sheet, before importing it (nothing is imported or kept)."""
+        body = UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        return Response(check_columns(upload.read(), upload.name, ROSTER_SHEET))
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     @action(detail=False, methods=["get"], permission_classes=[IsGroupAdmin])

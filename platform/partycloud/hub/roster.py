@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -10,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
-from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, clean, read_table, workbook_bytes
+from partycloud.core.sheetmapping import load_sheet_table, read_sheet, remember_mapping
+from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, workbook_bytes
 from partycloud.hub.models import RosterEntry
 from partycloud.tenancy.models import PartyCommittee
 
-COLUMNS = ("员工卡号", "姓名", "所属单位", "部门", "是否党员")
-YES, NO = {"是", "党员", "Y", "YES", "1", "TRUE"}, {"否", "", "N", "NO", "0", "FALSE"}
+# The roster's columns, their header variants and value variants: data, not code.
+ROSTER_SHEET = load_sheet_table(Path(__file__).with_name("roster_sheet.json"))
+COLUMNS = [f.header for f in ROSTER_SHEET.fields if f.in_template]
 
 
 def template_bytes() -> bytes:
@@ -25,47 +28,51 @@ def template_bytes() -> bytes:
         [["E100001", "张卫国", "power", "生产技术部", "是"]],
         [
             "所属单位：填写单位的网址简称（如 power）或简称（如 电力公司党委）。",
-            "是否党员：是/否。导入为全部成功或全部不导入。",
+            "是否党员：是/否（也可写政治面貌：中共党员、中共预备党员、群众……）。导入为全部成功或全部不导入。",
+            "也可以直接上传人事系统导出的表格：工号、员工姓名、单位名称、所在部门、政治面貌等常见列名都能识别；"
+            "认不出必填列时，页面会让您为每一列选择对应的字段，并记住您的选择。",
         ],
     )
 
 
-@transaction.atomic
-def do_import_roster(content: bytes, filename: str, *, actor: Any = None) -> dict[str, Any]:
-    """Upsert roster entries by card number. Returns {created, updated} or raises with row errors."""
+def do_import_roster(
+    content: bytes, filename: str, *, actor: Any = None, mapping: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Upsert roster entries by card number. Returns {created, updated, ignored_columns} or raises
+    with row errors, or with a column-mapping proposal when required columns are not recognised."""
     try:
-        rows = read_table(content, filename, COLUMNS)
+        sheet = read_sheet(content, filename, ROSTER_SHEET, mapping)
     except SpreadsheetError as error:
         raise ServiceError(
             "hub.roster_unreadable",
             _("This file cannot be read. Upload an .xlsx or .csv file made from the template."),
             "file",
         ) from error
+    if mapping:  # kept even when rows have errors: the corrected sheet comes back with the same columns
+        remember_mapping(sheet, mapping)
     employers = {t.slug: t for t in PartyCommittee.objects.subsidiaries()} | {
         t.short_name: t for t in PartyCommittee.objects.subsidiaries()
     }
     errors = RowErrors()
     seen: dict[str, int] = {}
     parsed = []
-    for number, row in rows:
-        card = clean(row["员工卡号"]).upper()
-        name = clean(row["姓名"])
-        employer_text = clean(row["所属单位"])
-        member_text = clean(row["是否党员"]).upper()
-        if not card:
-            errors.add(number, "员工卡号", _("Required."))
-        elif card in seen:
-            errors.add(number, "员工卡号", _("Same card number as row %(row)d.") % {"row": seen[card]})
-        else:
+    for number, cells in sheet.parsed_rows(errors):
+        card = cells.get("card_number", "").upper()
+        employer_text = cells.get("employer", "")
+        if card in seen:
+            errors.add(
+                number, sheet.column_of("card_number"), _("Same card number as row %(row)d.") % {"row": seen[card]}
+            )
+        elif card:
             seen[card] = number
-        if not name:
-            errors.add(number, "姓名", _("Required."))
         employer = employers.get(employer_text) if employer_text else None
         if employer_text and employer is None:
-            errors.add(number, "所属单位", _("No party committee has this short address or short name."))
-        if member_text not in YES | NO:
-            errors.add(number, "是否党员", _("Write 是 or 否."))
-        parsed.append((card, name, employer, clean(row["部门"]), member_text in YES))
+            errors.add(
+                number, sheet.column_of("employer"), _("No party committee has this short address or short name.")
+            )
+        parsed.append(
+            (card, cells.get("name", ""), employer, cells.get("department", ""), cells.get("is_member") == "yes")
+        )
     if errors:
         raise RosterImportError(errors)
     existing = {entry.card_number: entry for entry in RosterEntry.objects.filter(card_number__in=seen)}
@@ -93,17 +100,18 @@ def do_import_roster(content: bytes, filename: str, *, actor: Any = None) -> dic
                 now,
             )
             changed.append(entry)
-    RosterEntry.objects.bulk_create(new, batch_size=1000)
-    RosterEntry.objects.bulk_update(
-        changed, ["name", "employer", "department", "hr_party_member", "updated_at"], batch_size=1000
-    )
-    do_record_audit(
-        event="roster.import",
-        details={"created": len(new), "updated": len(changed)},
-        actor=actor,
-        target_type="hub.rosterentry",
-    )
-    return {"created": len(new), "updated": len(changed)}
+    with transaction.atomic():
+        RosterEntry.objects.bulk_create(new, batch_size=1000)
+        RosterEntry.objects.bulk_update(
+            changed, ["name", "employer", "department", "hr_party_member", "updated_at"], batch_size=1000
+        )
+        do_record_audit(
+            event="roster.import",
+            details={"created": len(new), "updated": len(changed)},
+            actor=actor,
+            target_type="hub.rosterentry",
+        )
+    return {"created": len(new), "updated": len(changed), "ignored_columns": sheet.unknown_columns}
 
 
 class RosterImportError(ServiceError):

@@ -54,6 +54,8 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    # Also per tenant: the column mappings each tenant chose for its imports (core.sheetmapping).
+    "partycloud.core",
     "tenants.access",
     "tenants.notifications",
     "tenants.organizations",
