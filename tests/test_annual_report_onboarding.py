@@ -68,8 +68,10 @@ def sheet(rows: list[dict[str, Any]], headers: list[str] | None = None) -> Simpl
 
 
 def person(index: int, branch: str, **overrides: Any) -> dict[str, Any]:
+    id_card = make_id_card("19800101")
     return {
-        "姓名": f"党员{index:02d}", "性别": "男" if index % 2 else "女", "身份证号": make_id_card("19800101"),
+        # The sex must agree with the ID-card number (its 17th digit is odd for men).
+        "姓名": f"党员{index:02d}", "性别": "男" if int(id_card[16]) % 2 else "女", "身份证号": id_card,
         "入党日期": "2010-07-01", "转正日期": "2011-07-01", "党员类别": "正式党员", "党费类别": "在职",
         "所在党组织": branch,
     } | overrides  # fmt: skip

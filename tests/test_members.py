@@ -163,13 +163,20 @@ def test_a_person_who_left_and_is_admitted_again_gets_the_old_record_back_as_ent
 
 
 def test_the_bulk_import_sends_a_returning_member_to_the_one_by_one_path(tenant_a: TenantWorld, branches):
-    from tenants.members.imports import validate_rows
+    from partycloud.core.sheetmapping import read_sheet
+    from partycloud.core.spreadsheets import workbook_bytes
+    from tenants.members.imports import MEMBER_SHEET, validate_rows
 
     number = make_id_card("19880808")
     old = create(tenant_a, branches["first"], id_card_number=number)
+    content = workbook_bytes(
+        "党员信息",
+        ["姓名", "身份证号", "入党日期", "党员类别", "所在党组织"],
+        [["李红", number, "2010-07-01", "正式党员", "第一党支部"]],
+    )
     with tenant_a.tenant:
         do_update_member(old, {"status": "transferred_out"})
-        _, errors = validate_rows([(2, {"姓名": "李红", "身份证号": number, "所在党组织": "第一党支部"})])
+        _, errors = validate_rows(read_sheet(content, "members.xlsx", MEMBER_SHEET))
     messages = [entry["message"] for entry in errors.as_list() if entry["column"] == "身份证号"]
     assert any("曾在本单位" in message for message in messages), messages
 

@@ -56,7 +56,11 @@ def test_seed_demo_gives_a_year_of_history_that_the_report_and_the_dashboard_agr
     assert seconds < 60, seconds
     year_end = default_snapshot()
     report = group_report(year_end)
-    assert report.ok, [check.name for check in report.checks if not check.ok]
+    # No check fails; the only warnings are the test session's own tenants, which have no members
+    # on record (未录入), never the seeded subsidiaries.
+    assert [check.name for check in report.checks if check.result == "failed"] == []
+    seeded_warnings = [c for c in report.checks if not c.ok and c.unit not in ("甲公司党委", "乙公司党委")]
+    assert seeded_warnings == [], [(c.unit, c.name) for c in seeded_warnings]
     organizations = report.table("organizations").rows[-1]  # the group total
     members = report.table("members").rows[-1]
     admin = api(ROOT_HOST, group_admin)

@@ -159,7 +159,9 @@ def check_branch_joined_on(data: dict[str, Any], number: int, sheet: SheetRows, 
     if branch_joined_on is None:
         return
     if joined_on is not None and branch_joined_on < joined_on:
-        errors.add(number, sheet.column_of("branch_joined_on"), _("The branch cannot have been joined before the party."))
+        errors.add(
+            number, sheet.column_of("branch_joined_on"), _("The branch cannot have been joined before the party.")
+        )
     elif branch_joined_on > timezone.localdate():
         errors.add(number, sheet.column_of("branch_joined_on"), _("The date cannot be in the future."))
 
@@ -235,7 +237,11 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
     members = []
     for data in parsed:
         number = data["id_card_number"]
-        fields = {k: v for k, v in data.items() if k not in {"id_card_number", "id_card_index", "_estimated", "branch_joined_on"}}
+        fields = {
+            k: v
+            for k, v in data.items()
+            if k not in {"id_card_number", "id_card_index", "_estimated", "branch_joined_on"}
+        }
         members.append(
             Member(
                 **fields,

@@ -239,6 +239,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/development/cases/{id}/probation-discussions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record the branch's quarterly discussion of the probationary member. */
+        post: operations["development_cases_probation_discussions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/development/cases/{id}/steps": {
         parameters: {
             query?: never;
@@ -282,6 +299,26 @@ export interface paths {
         };
         /** @description Download a step's evidence (authorized like the case; audited). */
         get: operations["development_cases_steps_evidence_file_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development/cases/{id}/voting-roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Members with voting rights in the case's branch on a meeting date, from the records
+         *     (full members less those under 留党察看): the number steps 15 and 23 use.
+         */
+        get: operations["development_cases_voting_roll_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1752,6 +1789,30 @@ export interface paths {
          *     ``membership``, ``dues_category``; ``search`` by name or employee card number.
          */
         patch: operations["members_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/members/{id}/disciplinary-probations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 留党察看 periods of the member (no voting rights while one runs); POST records a decision
+         *     (tenant admin, or a secretary covering the member).
+         */
+        get: operations["members_disciplinary_probations_list"];
+        put?: never;
+        /**
+         * @description 留党察看 periods of the member (no voting rights while one runs); POST records a decision
+         *     (tenant admin, or a secretary covering the member).
+         */
+        post: operations["members_disciplinary_probations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/members/{id}/history": {
@@ -3279,6 +3340,8 @@ export interface components {
             readonly deadlines: {
                 [key: string]: unknown;
             }[];
+            readonly probation_discussions: components["schemas"]["ProbationDiscussion"][];
+            readonly probation_quarters: components["schemas"]["ProbationQuarter"][];
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -3463,6 +3526,44 @@ export interface components {
             items: {
                 [key: string]: unknown;
             }[];
+        };
+        DisciplinaryProbation: {
+            readonly id: number;
+            /**
+             * 开始日期
+             * Format: date
+             */
+            started_on: string;
+            /**
+             * 结束日期
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * 处分决定
+             * @description deciding body and document number
+             */
+            decision: string;
+            readonly actor: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        DisciplinaryProbationRequest: {
+            /**
+             * 开始日期
+             * Format: date
+             */
+            started_on: string;
+            /**
+             * 结束日期
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * 处分决定
+             * @description deciding body and document number
+             */
+            decision: string;
         };
         DriftReport: {
             readonly id: number;
@@ -4918,6 +5019,38 @@ export interface components {
             channel: components["schemas"]["NotificationChannelEnum"];
             enabled: boolean;
         };
+        ProbationDiscussion: {
+            readonly id: number;
+            /** Format: date */
+            held_on: string;
+            notes?: string;
+            readonly rule_version: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ProbationDiscussionRequest: {
+            /** Format: date */
+            held_on: string;
+            notes?: string;
+        };
+        ProbationQuarter: {
+            number: number;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            last_day: string;
+            status: components["schemas"]["ProbationQuarterStatusEnum"];
+            /** Format: date */
+            discussed_on: string | null;
+        };
+        /**
+         * @description * `discussed` - discussed
+         *     * `missing` - missing
+         *     * `due` - due
+         *     * `upcoming` - upcoming
+         * @enum {string}
+         */
+        ProbationQuarterStatusEnum: "discussed" | "missing" | "due" | "upcoming";
         ProgressItem: {
             position: number;
             /** Format: uuid */
@@ -5849,6 +5982,19 @@ export interface components {
             paid_on: string;
             note?: string;
         };
+        VotingRoll: {
+            organization: number;
+            /** Format: date */
+            date: string;
+            /** @description full members of the branch on the date */
+            full: number;
+            /** @description probationary members (no vote) */
+            probationary: number;
+            /** @description full members under 留党察看 (no vote) */
+            suspended: number;
+            /** @description members with voting rights */
+            entitled: number;
+        };
         Workbench: {
             /** Format: date */
             today: string;
@@ -6263,6 +6409,34 @@ export interface operations {
             };
         };
     };
+    development_cases_probation_discussions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 development case 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProbationDiscussionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProbationDiscussionRequest"];
+                "multipart/form-data": components["schemas"]["ProbationDiscussionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbationDiscussion"];
+                };
+            };
+        };
+    };
     development_cases_steps_create: {
         parameters: {
             query?: never;
@@ -6337,6 +6511,31 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    development_cases_voting_roll_retrieve: {
+        parameters: {
+            query?: {
+                /** @description the meeting date, YYYY-MM-DD (default today) */
+                date?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 development case 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VotingRoll"];
                 };
             };
         };
@@ -9278,6 +9477,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberUpdate"];
+                };
+            };
+        };
+    };
+    members_disciplinary_probations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 member 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplinaryProbation"][];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplinaryProbation"];
+                };
+            };
+        };
+    };
+    members_disciplinary_probations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 member 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisciplinaryProbationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DisciplinaryProbationRequest"];
+                "multipart/form-data": components["schemas"]["DisciplinaryProbationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplinaryProbation"][];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplinaryProbation"];
                 };
             };
         };

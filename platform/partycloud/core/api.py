@@ -110,6 +110,8 @@ def validated(serializer_class: type[serializers.Serializer[Any]], data: Any) ->
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
 # ---------------------------------------------------------------- spreadsheet column mapping (core.sheetmapping)
 
 

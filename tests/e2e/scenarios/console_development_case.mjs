@@ -84,7 +84,10 @@ async function submitStep(page, step, date, details = {}) {
     await page.keyboard.press('Escape');
   }
   if (details.entitled !== undefined) {
-    await form.locator('[data-test="voting-roll"]').getByText(/有表决权 \d+ 人/).waitFor();
+    await form
+      .locator('[data-test="voting-roll"]')
+      .getByText(/有表决权 \d+ 人/)
+      .waitFor();
     await form.locator('[data-test="step-entitled-differs"]').click();
   }
   for (const key of ['days', 'hours', 'entitled', 'present', 'yes']) {
