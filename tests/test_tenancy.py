@@ -196,3 +196,15 @@ def test_management_command_provisions_with_the_same_service(db, platform_world)
     )
     assert login.status_code == 200
     assert login.json()["current_tenant"]["roles"] == ["tenant_admin"]
+
+
+def test_active_tenant_is_the_real_committee_when_a_schema_was_chosen_by_name(tenant_a):
+    """Celery tasks run eagerly (make run's seeding) inside ``set_schema``: links still need the
+    committee's URL, which django-tenants' FakeTenant lacks."""
+    from django.db import connection
+
+    from partycloud.tenancy.context import active_tenant
+
+    connection.set_schema(tenant_a.tenant.schema_name)  # type: ignore[attr-defined]
+    assert active_tenant().url == tenant_a.tenant.url
+    assert active_tenant().name == tenant_a.tenant.name

@@ -24,7 +24,14 @@ def active_schema() -> str:
 
 def active_tenant() -> PartyCommittee:
     """The party committee whose schema is active (the group root on the root host)."""
-    tenant: PartyCommittee = _tenant_connection().tenant
+    # Function-level import: model modules (development) import this one while the registry loads.
+    from partycloud.tenancy.models import PartyCommittee
+
+    tenant = _tenant_connection().tenant
+    if not isinstance(tenant, PartyCommittee):
+        # A schema chosen by name (``set_schema``, tasks run eagerly inside it) leaves django-tenants'
+        # FakeTenant, which has no name or URL: read the real row (the public schema is on the path).
+        tenant = PartyCommittee.objects.get(schema_name=tenant.schema_name)
     return tenant
 
 
