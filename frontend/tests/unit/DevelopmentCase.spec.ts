@@ -28,6 +28,8 @@ const CASE = {
   steps: [{ id: 9, number: 6, name: '培养教育考察', done_on: '2022-09-01', data: {}, rule_version: '2014.1' }],
   next_steps: [6, 7],
   deadlines: [],
+  probation_discussions: [],
+  probation_quarters: [],
   created_at: '2022-01-10T00:00:00Z',
 };
 const REFUSAL = {
@@ -36,10 +38,10 @@ const REFUSAL = {
   field: 'done_on',
 };
 
-async function mountCase(answer: (call: FakeCall) => [number, unknown]) {
+async function mountCase(answer: (call: FakeCall) => [number, unknown], detail: object = CASE, steps = STEPS) {
   const calls = fakeFetch((call) => {
-    if (call.url === '/api/v1/development/cases/step-table') return [200, { steps: STEPS }];
-    if (call.url === '/api/v1/development/cases/1' && call.method === 'GET') return [200, CASE];
+    if (call.url === '/api/v1/development/cases/step-table') return [200, { steps }];
+    if (call.url === '/api/v1/development/cases/1' && call.method === 'GET') return [200, detail];
     return answer(call);
   });
   const router = createRouter({
@@ -85,5 +87,49 @@ describe('a development case', () => {
     const posted = calls.find((call) => call.method === 'POST');
     expect(posted?.body).toEqual({ step: 7, done_on: '2022-12-08', details: {}, notes: '' });
     expect(wrapper.find('[data-test="step-blocked"]').text()).toContain('还差 83 天');
+  });
+
+  it('shows who may vote from the records on the meeting date and leaves that figure to them', async () => {
+    const ROLL = { organization: 2, date: '2023-05-10', full: 23, suspended: 1, probationary: 3, entitled: 22 };
+    const { wrapper, calls } = await mountCase(
+      (call) => {
+        if (call.url === '/api/v1/development/cases/1/voting-roll?date=2023-05-10') return [200, ROLL];
+        if (call.url === '/api/v1/development/cases/1/steps') return [201, {}];
+        return [404, {}];
+      },
+      { ...CASE, stage: 'admission', last_step: 14, next_steps: [15] },
+      [{ number: 15, stage: 'admission', code: 'branch_vote', name: '支部大会讨论', repeatable: false }],
+    );
+    expect(wrapper.find('[data-test="voting-roll"]').text()).toContain('选择会议日期后显示');
+    wrapper.findComponent({ name: 'ElDatePicker' }).vm.$emit('update:modelValue', '2023-05-10');
+    await flushPromises();
+    expect(wrapper.find('[data-test="voting-roll"]').text()).toContain('按党员名册有表决权 22 人');
+    const numbers = wrapper.findAllComponents({ name: 'ElInputNumber' });
+    const number = (test: string) => numbers.find((input) => input.attributes('data-test') === test)!;
+    number('step-present').vm.$emit('update:modelValue', 20);
+    number('step-yes').vm.$emit('update:modelValue', 19);
+    await wrapper.find('[data-test="step-submit"]').trigger('click');
+    await flushPromises();
+    const posted = calls.find((call) => call.method === 'POST');
+    expect(posted?.body).toEqual({ step: 15, done_on: '2023-05-10', details: { present: 20, yes: 19 }, notes: '' });
+  });
+
+  it('shows the quarterly probation discussions of a probationary member', async () => {
+    const quarters = [
+      { number: 1, starts_on: '2023-06-01', last_day: '2023-08-31', status: 'discussed', discussed_on: '2023-07-20' },
+      { number: 2, starts_on: '2023-09-01', last_day: '2023-11-30', status: 'due', discussed_on: null },
+    ];
+    const discussions = [{ id: 3, held_on: '2023-07-20', notes: '表现良好' }];
+    const { wrapper } = await mountCase(() => [404, {}], {
+      ...CASE,
+      stage: 'probation',
+      next_steps: [],
+      probation_quarters: quarters,
+      probation_discussions: discussions,
+    });
+    const panel = wrapper.get('[data-test="probation-quarters"]');
+    expect(panel.text()).toContain('表现良好');
+    expect(panel.findAll('[data-test="quarter-status"]').map((tag) => tag.text())).toEqual(['已讨论', '本季度待讨论']);
+    expect(wrapper.find('.pc-step[data-step="6"]').exists()).toBe(true);
   });
 });

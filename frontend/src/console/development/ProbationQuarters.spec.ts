@@ -45,7 +45,8 @@ describe('the quarterly discussions of a probationary member', () => {
     await wrapper.get('[data-test="discussion-submit"]').trigger('click');
     await flushPromises();
     expect(calls).toHaveLength(0); // no date picked: nothing is sent
-    expect(wrapper.text()).toContain('请选择讨论日期');
+    // Element Plus shows a form item's error 100 ms after its state changes.
+    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe('请选择讨论日期'));
     const date = wrapper.get('input[name="discussion-held-on"]');
     await date.setValue('2026-11-20');
     await date.trigger('change');

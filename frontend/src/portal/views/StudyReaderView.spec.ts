@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 
 import type { LibraryItem } from '@/api/types';
@@ -44,13 +44,34 @@ async function mountReader(answer: (call: FakeCall) => [number, unknown]) {
   await router.push('/learning/item/r1');
   const { plugins } = freshApp();
   const wrapper = mount({ template: '<router-view />' }, { global: { plugins: [...(plugins as never[]), router] } });
+  mounted.add(wrapper);
   await flushPromises();
   return { wrapper, calls };
 }
 
+/** Readers still mounted: unmounted after each test, so nothing of one test runs into the next. */
+const mounted = new Set<VueWrapper>();
+function unmount(wrapper: VueWrapper): void {
+  mounted.delete(wrapper);
+  wrapper.unmount();
+}
+
 const beat = { counted_seconds: 0, reading_seconds: 0, video_seconds: 0 };
 
-afterEach(() => vi.unstubAllGlobals());
+// The fixed van-nav-bar measures its height again 100, 200 and 300 ms after mounting (vant's
+// useHeight, timers it never clears): with real timers these could fire after the test file's
+// DOM is gone. Fake timers keep them from ever running; they are dropped after each test.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+});
+
+afterEach(async () => {
+  mounted.forEach(unmount);
+  await flushPromises();
+  vi.clearAllTimers();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
 
 describe('the reader', () => {
   it('shows an article and counts the reading with heartbeats for this resource', async () => {
@@ -64,7 +85,7 @@ describe('the reader', () => {
 
     const beats = () => calls.filter((call) => call.url === '/api/v1/learning/study/heartbeats');
     expect(beats()[0]?.body).toMatchObject({ resource: 'r1', state: 'start' });
-    wrapper.unmount();
+    unmount(wrapper);
     await flushPromises();
     expect(beats().at(-1)?.body).toMatchObject({ resource: 'r1', state: 'stop' });
   });
