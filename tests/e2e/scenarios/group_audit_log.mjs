@@ -15,7 +15,12 @@ async function search(page) {
     page.waitForResponse((answer) => /\/api\/v1\/audit-events\?.*operator=/.test(answer.url())),
     page.locator('[data-test="audit-search"]').click(),
   ]);
-  await page.locator('[data-test="audit-table"] .el-loading-mask').waitFor({ state: 'hidden' });
+  // Element Plus may stack more than one loading mask on the table: wait until none shows.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-test="audit-table"] .el-loading-mask')].every(
+      (mask) => mask.offsetParent === null,
+    ),
+  );
 }
 
 await scenario('group_audit_log', async (session) => {
