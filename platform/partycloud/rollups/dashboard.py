@@ -101,7 +101,13 @@ FIGURES: tuple[Figure, ...] = (
     Figure("full", _("full members"), _sum("members.membership", "full")),
     Figure("probationary", _("probationary members"), _sum("members.membership", "probationary")),
     Figure("women_share", _("women"), _ratio(_sum("members.gender", "female"), members), "%", additive=False),
-    Figure("organizations", _("organizations"), _sum("organizations.kind")),
+    # 基层党组织 as the annual report's table 5 counts them: committees, general branches and
+    # branches; party groups (党小组) are not basic-level organizations.
+    Figure(
+        "organizations",
+        _("organizations"),
+        _sum("organizations.kind", "committee", "general_branch", "branch"),
+    ),
     Figure("branches", _("branches"), _sum("organizations.kind", "branch")),
     Figure("reelections_due", _("re-elections due within 90 days"), _sum("organizations.reelection", "due")),
     Figure("reelections_overdue", _("re-elections overdue"), _sum("organizations.reelection", "overdue")),
