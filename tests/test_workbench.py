@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tenants.access.capabilities import CAPABILITIES
 from tenants.access.models import TenantRole
@@ -17,7 +19,7 @@ from tenants.organizations.services import do_create_organization
 from tests.conftest import TenantWorld, api
 from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_tenant_isolated
-from tests.workbench_support import WorkbenchScenario, months_back, seed_workbench
+from tests.workbench_support import WorkbenchScenario, months_back, open_more_cases, seed_workbench
 
 
 @pytest.fixture
@@ -81,6 +83,24 @@ def test_the_tenant_admin_sees_every_module_due_soonest_first(tenant_a: TenantWo
     assert Decimal(str(numbers["dues.assessed"])) == Decimal("2") * Decimal("90.00")  # 6000 × 1.5 % each
     assert Decimal(str(numbers["dues.paid"])) == Decimal("90.00")
     assert numbers["learning.study_minutes"] == 40
+
+
+def test_the_queries_do_not_grow_with_the_open_development_cases(tenant_a: TenantWorld, scenario: WorkbenchScenario):
+    """Each case's deadlines come from steps, discussions and rules loaded once for all cases."""
+    client = api(tenant_a.host, tenant_a.admin)
+    client.get("/api/v1/workbench")  # warm: the first request on a host loads its tenant and caches
+
+    def measured() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/workbench")
+        assert response.status_code == 200, response.json()
+        return len(queries), sum(todo["module"] == "development" for todo in response.json()["todos"])
+
+    with_two, todos_of_two = measured()
+    open_more_cases(tenant_a.tenant, [scenario.first, scenario.second], 18)
+    with_twenty, todos_of_twenty = measured()
+    assert todos_of_twenty > todos_of_two + 10  # the new cases' deadlines are all computed and shown
+    assert with_twenty == with_two, f"{with_two} queries with 2 open cases, {with_twenty} with 20"
 
 
 def test_english_titles_follow_accept_language(tenant_a: TenantWorld, scenario: WorkbenchScenario):

@@ -15,6 +15,7 @@ from partycloud.accounts.models import User
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
+from tenants.development.models import CaseStep, ProbationDiscussion, Stage
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_record_payment, do_request_exemption, first_of_month
 from tenants.dues.models import DuesBase
@@ -103,3 +104,35 @@ def seed_workbench(tenant: PartyCommittee, counterpart: PartyCommittee | None = 
         StudyDay.objects.create(user=reader, day=today, reading_seconds=1800)
         StudyDay.objects.create(user=UserFactory(), day=today, video_seconds=600)
     return WorkbenchScenario(today, first, second, secretary, members)
+
+
+def open_more_cases(tenant: PartyCommittee, branches: list[Organization], count: int) -> None:
+    """``count`` more open development cases across ``branches``, each with a deadline within the
+    workbench's horizon, at every stage one is computed for: an application (the talk is overdue),
+    an activist's half-yearly review, an admission awaiting the higher committee, a probationary
+    member's quarterly discussion (the first quarter discussed, the second due)."""
+    today = timezone.localdate()
+    ago = {days: today - timedelta(days=days) for days in (160, 170, 300)}
+    # Later stages are set straight on the records: what matters here is the steps to read.
+    stages = [
+        (Stage.APPLICANT, 1, {}),
+        (Stage.ACTIVIST, 6, {3: ago[300], 6: ago[170]}),
+        (Stage.ADMISSION, 15, {3: ago[300], 6: ago[170], 15: today - timedelta(days=80)}),
+        (Stage.PROBATION, 20, {3: ago[300], 6: ago[170], 15: ago[160]}),
+    ]
+    with tenant:
+        for index in range(count):
+            case = do_open_case(
+                name=f"发展对象{index}", gender="male", id_card_number=make_id_card("19990101"),
+                organization=branches[index % len(branches)], applied_on=today - timedelta(days=400),
+            )  # fmt: skip
+            stage, last_step, steps = stages[index % len(stages)]
+            for number, done_on in steps.items():
+                CaseStep.objects.create(case=case, number=number, done_on=done_on, rule_version="test")
+            if stage == Stage.PROBATION:
+                case.probation_ends_on = ago[160].replace(year=ago[160].year + 1)
+                ProbationDiscussion.objects.create(
+                    case=case, held_on=ago[160] + timedelta(days=10), rule_version="test"
+                )
+            case.stage, case.last_step = stage, last_step
+            case.save()

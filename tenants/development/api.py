@@ -23,12 +23,14 @@ from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
 from tenants.development.models import CaseStep, DevelopmentCase, ProbationDiscussion
 from tenants.development.services import (
+    all_rules,
     deadlines,
     do_open_case,
     do_record_probation_discussion,
     do_record_step,
     next_steps,
     quarters_of,
+    with_deadline_records,
 )
 from tenants.development.steps import STEPS
 from tenants.members.models import Gender
@@ -156,9 +158,7 @@ class CaseViewSet(
     search_fields = ["name"]
 
     def get_queryset(self) -> QuerySet[DevelopmentCase]:
-        queryset = DevelopmentCase.objects.select_related("organization").prefetch_related(
-            "steps", "probation_discussions"
-        )
+        queryset = with_deadline_records(DevelopmentCase.objects.select_related("organization"))
         scope = scope_filter(self.request.user, HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR})
         if scope is not None:
             queryset = queryset.filter(scope)
@@ -260,10 +260,11 @@ class CaseViewSet(
     @action(detail=False, methods=["get"])
     def todo(self, request: Request) -> Response:
         """Deadlines ahead across the caller's cases, soonest first."""
+        rules = all_rules()
         items = [
             {**item, "case": case.pk, "name": case.name, "organization": case.organization.name}
             for case in self.get_queryset().exclude(stage__in=["full", "revoked"])
-            for item in deadlines(case)
+            for item in deadlines(case, rules=rules)
         ]
         return Response({"items": sorted(items, key=lambda item: item["due_on"])})
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,13 +37,29 @@ from tenants.members.services import check_id_card, do_create_member, do_update_
 from tenants.organizations.models import Organization
 
 
-def rule_in_force(on: date) -> DevelopmentRule:
-    rule = DevelopmentRule.objects.filter(effective_from__lte=on).first()
+def rule_in_force(on: date, rules: Sequence[DevelopmentRule] | None = None) -> DevelopmentRule:
+    """The version in force on ``on``; from ``rules`` (``all_rules()``) without a query when given."""
+    if rules is None:
+        rule = DevelopmentRule.objects.filter(effective_from__lte=on).first()
+    else:
+        rule = next((version for version in rules if version.effective_from <= on), None)
     if rule is None:
         raise ServiceError("development.no_rule", _("No development rule is in force; ask the administrator."))
     # A tenant's own version written before a rule value existed takes the default for it.
     rule.values = {**DEFAULT_VALUES, **rule.values}
     return rule
+
+
+def all_rules() -> list[DevelopmentRule]:
+    """Every version, newest first (the model's order, as ``rule_in_force`` picks): one query for
+    the deadlines of many cases, whose dates each ask for the version in force then."""
+    return list(DevelopmentRule.objects.all())
+
+
+def with_deadline_records(cases: QuerySet[DevelopmentCase]) -> QuerySet[DevelopmentCase]:
+    """``cases`` with what ``deadlines`` reads of each (steps, quarterly discussions) loaded in two
+    queries for all of them, instead of several per case."""
+    return cases.prefetch_related("steps", "probation_discussions")
 
 
 def blocked(block: Block, rule: DevelopmentRule) -> ServiceError:
@@ -50,6 +68,11 @@ def blocked(block: Block, rule: DevelopmentRule) -> ServiceError:
 
 
 def step_date(case: DevelopmentCase, number: int, *, last: bool = False) -> date | None:
+    if "steps" in getattr(case, "_prefetched_objects_cache", {}):
+        # Loaded with the case (``with_deadline_records``); services recording a step re-read the
+        # case under a lock, so they never see a prefetched, stale list here.
+        dates = [step.done_on for step in case.steps.all() if step.number == number]
+        return (max(dates) if last else min(dates)) if dates else None
     steps = case.steps.filter(number=number).order_by("-done_on" if last else "done_on")
     found = steps.first()
     return found.done_on if found else None
@@ -302,10 +325,13 @@ def _confirm(case: DevelopmentCase, actor: Any, done_on: date) -> None:
     case.stage = Stage.FULL
 
 
-def deadlines(case: DevelopmentCase, today: date | None = None) -> list[dict[str, Any]]:
-    """What is due next for the secretary's to-do list."""
+def deadlines(
+    case: DevelopmentCase, today: date | None = None, rules: Sequence[DevelopmentRule] | None = None
+) -> list[dict[str, Any]]:
+    """What is due next for the secretary's to-do list. For many cases, pass ``all_rules()`` and
+    cases loaded ``with_deadline_records``: then no query is made per case."""
     today = today or timezone.localdate()
-    rule = rule_in_force(today).values
+    rule = rule_in_force(today, rules).values
     items: list[dict[str, Any]] = []
 
     def add(code: str, label: str, due: date) -> None:
@@ -324,7 +350,7 @@ def deadlines(case: DevelopmentCase, today: date | None = None) -> list[dict[str
             add("approval_window", "上级党委审批期限", add_months(meeting, rule["approval_within_months"]))
     if case.stage == Stage.PROBATION and case.probation_ends_on and case.last_step < 23:
         add("probation_ends", "预备期满", case.probation_ends_on)
-    for quarter in quarters_of(case, today):
+    for quarter in quarters_of(case, today, rules):
         if quarter["status"] == "due":
             add("probation_discussion_due", f"预备期第 {quarter['number']} 季度讨论", quarter["last_day"])
     return items
@@ -333,24 +359,26 @@ def deadlines(case: DevelopmentCase, today: date | None = None) -> list[dict[str
 # ---------------------------------------------------------------- quarterly discussions in probation
 
 
-def _probation_periods(case: DevelopmentCase) -> list[ProbationQuarter]:
+def _probation_periods(case: DevelopmentCase, rules: Sequence[DevelopmentRule] | None = None) -> list[ProbationQuarter]:
     """Probation runs from the admitting branch meeting (step 15) to ``probation_ends_on``."""
     if case.probation_ends_on is None or case.stage == Stage.REVOKED:
         return []
     admitted = step_date(case, 15, last=True)
     if admitted is None:
         return []
-    every = rule_in_force(admitted).values["probation_discussion_every_months"]
+    every = rule_in_force(admitted, rules).values["probation_discussion_every_months"]
     return probation_quarters(admitted, case.probation_ends_on, every)
 
 
-def quarters_of(case: DevelopmentCase, today: date | None = None) -> list[dict[str, Any]]:
+def quarters_of(
+    case: DevelopmentCase, today: date | None = None, rules: Sequence[DevelopmentRule] | None = None
+) -> list[dict[str, Any]]:
     """Each quarter of probation: discussed (with the date), missing (ended undiscussed), due
     (the current one, undiscussed) or upcoming. Quarters after the case closed are not asked for."""
     today = today or timezone.localdate()
     held = sorted(discussion.held_on for discussion in case.probation_discussions.all())
     rows = []
-    periods = _probation_periods(case)
+    periods = _probation_periods(case, rules)
     for quarter in periods:
         # A discussion on the day probation ends still counts for the last quarter.
         end = quarter.ends_on + timedelta(days=1) if quarter is periods[-1] else quarter.ends_on

@@ -3,7 +3,7 @@ from __future__ import annotations
 from services.tasks import tenant_task
 from tenants.access.services import tenant_admins
 from tenants.development.models import DevelopmentCase, Stage
-from tenants.development.services import deadlines
+from tenants.development.services import all_rules, deadlines, with_deadline_records
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_once
 
@@ -16,11 +16,12 @@ def remind_deadlines() -> int:
     window, probation end), tell the branch secretary and the tenant admins — once per deadline."""
     admins = tenant_admins()
     sent = 0
-    cases = DevelopmentCase.objects.exclude(stage__in=[Stage.FULL, Stage.REVOKED]).select_related(
-        "organization__secretary"
+    cases = with_deadline_records(
+        DevelopmentCase.objects.exclude(stage__in=[Stage.FULL, Stage.REVOKED]).select_related("organization__secretary")
     )
+    rules = all_rules()
     for case in cases:
-        for item in deadlines(case):
+        for item in deadlines(case, rules=rules):
             if item["days_left"] > REMIND_DAYS_BEFORE:
                 continue
             link = f"/console/development/{case.pk}?due={item['code']}:{item['due_on']}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from partycloud.core.workbench import Figure, Link, Todo
 from tenants.access.services import Scope
 from tenants.development.models import DevelopmentCase, Stage
-from tenants.development.services import deadlines
+from tenants.development.services import all_rules, deadlines, with_deadline_records
 
 # Deadlines further out than this are not yet a to-do (the development page lists them all).
 HORIZON_DAYS = 30
@@ -28,7 +28,10 @@ def _titles() -> dict[str, str]:
 
 def todos(scope: Scope, today: date) -> list[Todo]:
     titles = _titles()
-    cases = scope.apply(DevelopmentCase.objects.filter(stage__in=OPEN_STAGES)).select_related("organization")
+    cases = with_deadline_records(
+        scope.apply(DevelopmentCase.objects.filter(stage__in=OPEN_STAGES)).select_related("organization")
+    )
+    rules = all_rules()
     return [
         Todo(
             kind=f"development.{item['code']}",
@@ -40,7 +43,7 @@ def todos(scope: Scope, today: date) -> list[Todo]:
             link=Link(f"/development/{case.pk}"),
         )
         for case in cases
-        for item in deadlines(case, today)
+        for item in deadlines(case, today, rules)
         if item["due_on"] <= today + timedelta(days=HORIZON_DAYS)
     ]
 
