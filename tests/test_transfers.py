@@ -437,3 +437,65 @@ def test_a_member_who_left_the_group_and_comes_back_with_a_letter_is_received_on
     # An active record still refuses a second one.
     duplicate = client.post("/api/v1/members", {**body, "letter_number": None} | {"placed_on": "2026-01-01"})
     assert (duplicate.status_code, duplicate.json()["code"]) == (409, "members.id_card_taken")
+
+
+# ---------------------------------------------------------------- a scoped secretary's transfers
+
+
+def test_a_scoped_secretary_sees_and_acts_on_their_subtrees_transfers_only(
+    tenant_a: TenantWorld, tenant_b: TenantWorld
+):
+    from tenants.access.services import do_assign_role
+
+    committee, first = branch_of(tenant_a)
+    with tenant_a.tenant:
+        second = do_create_organization(kind="branch", name="第二党支部", parent=committee)
+        third = do_create_organization(kind="branch", name="第三党支部", parent=committee)
+        group = do_create_organization(kind="party_group", name="第一党小组", parent=first)
+    _, b_branch = branch_of(tenant_b, "乙支部")
+    ours = {name: member_in(tenant_a, branch, name=name) for name, branch in
+            (("出一", group), ("入一", second), ("旁一", second), ("外二", second), ("外一", first),
+             ("函二", second))}  # fmt: skip
+    theirs = [member_in(tenant_b, b_branch, name=name) for name in ("来一", "来二")]
+    with tenant_a.tenant:
+        leaving = do_request_transfer(ours["出一"], to_organization=second)  # from the first's party group
+        entering = do_request_transfer(ours["入一"], to_organization=first)
+        elsewhere = do_request_transfer(ours["旁一"], to_organization=third)
+        away = do_request_transfer(ours["外二"], to_tenant=tenant_b.tenant)
+        away_from_first = do_request_transfer(ours["外一"], to_tenant=tenant_b.tenant)
+    with tenant_b.tenant:
+        arrivals = [do_request_transfer(member, to_tenant=tenant_a.tenant) for member in theirs]
+    with tenant_a.tenant:
+        received = Transfer.objects.get(number=arrivals[0].number)
+        do_accept_transfer(received, to_organization=first)  # a transfer from B, received into the first
+        waiting = Transfer.objects.get(number=arrivals[1].number)  # no receiving branch chosen yet
+        secretary = UserFactory()
+        do_assign_role(user=secretary, role="secretary", organization_id=first.pk)
+    letter = (
+        api(tenant_a.host, tenant_a.admin)
+        .post("/api/v1/transfer-letters/out-of-group", {"member": ours["函二"].pk, "external_organization": "外单位"})
+        .json()
+    )
+
+    client = api(tenant_a.host, secretary)
+    listed = client.get("/api/v1/transfers?page_size=50").json()
+    assert {t["number"] for t in listed["results"]} == {
+        leaving.number, entering.number, away_from_first.number, received.number
+    }  # fmt: skip
+    assert client.get(f"/api/v1/transfers/{entering.pk}").status_code == 200
+    # Another branch's transfers, a letter of another branch and an arrival not yet addressed to the
+    # first branch are not found, for reading or acting, as the other apps answer out-of-scope records.
+    for hidden in (elsewhere.pk, away.pk, waiting.pk):
+        assert client.get(f"/api/v1/transfers/{hidden}").status_code == 404
+        for action in ("accept", "reject", "cancel"):
+            response = client.post(f"/api/v1/transfers/{hidden}/{action}", {"note": "x", "to_organization": first.pk})
+            assert response.status_code == 404, (action, response.json())
+    assert client.get(f"/api/v1/transfer-letters/{letter['id']}/letter").status_code == 404
+    assert client.post(f"/api/v1/transfer-letters/{letter['id']}/receipt", {"note": "x"}).status_code == 404
+    # The sending side sees its transfer but cannot accept it for the receiving branch by naming its own.
+    response = client.post(f"/api/v1/transfers/{leaving.pk}/accept", {"to_organization": first.pk})
+    assert (response.status_code, response.json()["code"]) == (403, "transfers.out_of_scope")
+    assert client.post(f"/api/v1/transfers/{entering.pk}/accept", {}).json()["status"] == "accepted"
+
+    everything = api(tenant_a.host, tenant_a.admin).get("/api/v1/transfers?page_size=50").json()
+    assert everything["count"] == 8

@@ -24,12 +24,14 @@ from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
 from tenants.access.services import check_covers as shared_check_covers
+from tenants.access.services import user_scope
 from tenants.members.api import MemberSerializer
 from tenants.members.models import Member
 from tenants.organizations.models import Organization
 from tenants.transfers.letters import letter_pdf, verification_code
 from tenants.transfers.models import Transfer, TransferKind
 from tenants.transfers.services import (
+    concerning,
     do_accept_transfer,
     do_cancel_transfer,
     do_issue_introduction_letter,
@@ -83,6 +85,13 @@ class TransferDecisionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
+def visible_transfers(request: Request) -> QuerySet[Transfer]:
+    """The transfers the caller may read and act on: all of the tenant's for a tenant-wide role;
+    for a role scoped to a subtree, those leaving or entering it (another branch's are not found)."""
+    scope = user_scope(request.user, CanHandleTransfers.roles | CanHandleTransfers.read_roles)
+    return Transfer.objects.filter(concerning(scope))
+
+
 def check_covers(request: Request, organization_id: int | None) -> None:
     shared_check_covers(
         request.user, organization_id, HANDLERS, "transfers.out_of_scope", _("This transfer is outside your scope.")
@@ -105,7 +114,9 @@ class TransferViewSet(
     search_fields = ["member_name", "number"]
 
     def get_queryset(self) -> QuerySet[Transfer]:
-        queryset = Transfer.objects.select_related("from_organization", "to_organization", "counterpart_tenant")
+        queryset = visible_transfers(self.request).select_related(
+            "from_organization", "to_organization", "counterpart_tenant"
+        )
         if self.request.query_params.get("overdue") in {"1", "true"}:
             queryset = queryset.filter(status="pending", valid_until__lt=timezone.localdate())
         return queryset
@@ -127,7 +138,12 @@ class TransferViewSet(
         transfer = self.get_object()
         body = TransferDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        destination = body.validated_data.get("to_organization") or transfer.to_organization
+        # Within the tenant the member moves to the transfer's own destination, whatever the body
+        # says: the receiving branch's side accepts, never the sending one naming itself.
+        if transfer.kind == TransferKind.WITHIN:
+            destination = transfer.to_organization
+        else:
+            destination = body.validated_data.get("to_organization") or transfer.to_organization
         check_covers(request, destination.pk if destination else None)
         accepted = do_accept_transfer(
             transfer,
@@ -194,8 +210,10 @@ class LetterViewSet(viewsets.GenericViewSet[Transfer]):
     the group from outside (registration with the letter's number)."""
 
     permission_classes = [CanHandleTransfers]
-    queryset = Transfer.objects.all()
     serializer_class = TransferSerializer
+
+    def get_queryset(self) -> QuerySet[Transfer]:
+        return visible_transfers(self.request)
 
     @extend_schema(request=LetterRequestSerializer, responses={201: TransferSerializer})
     @action(detail=False, methods=["post"], url_path="out-of-group")

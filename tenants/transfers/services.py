@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from partycloud.core.errors import Conflict, ServiceError
 from partycloud.hub.models import GroupTransfer
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
+from tenants.access.services import Scope
 from tenants.members.models import COUNTED_STATUSES, Member, MemberChange, MemberStatus, MemberTenure
 from tenants.members.services import (
     RETURNABLE_STATUSES,
@@ -39,6 +41,16 @@ def current_rule(on: date | None = None) -> TransferRule:
 
 def new_number() -> str:
     return f"ZZ{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def concerning(scope: Scope) -> Q:
+    """Transfers that leave or enter ``scope``'s subtrees (a scoped secretary's): sent from an
+    organization in it, or received into one. A transfer from another party committee names its
+    receiving organization only once accepted, so until then only the whole tenant sees it."""
+    sent, received = scope.filter("from_organization__path"), scope.filter("to_organization__path")
+    if sent is None or received is None:
+        return Q()  # the whole tenant
+    return sent | received
 
 
 def check_can_transfer(member: Member) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from partycloud.core.workbench import Figure, Link, Todo
 from tenants.access.services import Scope
 from tenants.transfers.models import Transfer, TransferKind, TransferStatus
+from tenants.transfers.services import concerning
 
 # This side accepts these; the others wait for the receiving side (a to-do only once overdue).
 ACCEPTED_HERE = (TransferKind.INCOMING, TransferKind.WITHIN)
@@ -19,14 +20,6 @@ SENT_FROM_HERE = (TransferKind.OUTGOING, TransferKind.OUT_OF_GROUP)
 def _scoped(scope: Scope, path_field: str) -> Q:
     condition = scope.filter(path_field)
     return Q() if condition is None else condition
-
-
-def _in_scope(scope: Scope) -> Q:
-    """A transfer concerns a scoped secretary when it leaves or enters their subtree; an incoming
-    one has no receiving organization until accepted, so only the whole tenant sees it."""
-    if scope.whole_tenant:
-        return Q()
-    return _scoped(scope, "from_organization__path") | _scoped(scope, "to_organization__path")
 
 
 def todos(scope: Scope, today: date) -> list[Todo]:
@@ -64,7 +57,7 @@ def _todo(transfer: Transfer, *, awaiting: bool) -> Todo:
 
 
 def figures(scope: Scope, month: date) -> list[Figure]:
-    pending = Transfer.objects.filter(_in_scope(scope), status=TransferStatus.PENDING).count()
+    pending = Transfer.objects.filter(concerning(scope), status=TransferStatus.PENDING).count()
     return [
         Figure(
             key="transfers.pending",
