@@ -24,11 +24,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from partycloud.accounts.models import User
+from partycloud.core.dates import add_months
 from partycloud.core.errors import ServiceError
 from partycloud.tenancy.models import PartyCommittee
 from tenants.development.models import DevelopmentCase
 from tenants.development.services import do_open_case, do_record_step
-from tenants.development.steps import add_months
 from tenants.dues.assessments import do_assess_month, do_process_arrears, do_record_payment, first_of_month
 from tenants.dues.models import DuesAssessment, DuesBase
 from tenants.learning.models import StudyDay
