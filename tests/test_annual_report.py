@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from partycloud.audit.models import AuditEvent
+from partycloud.core.dates import add_years
 from partycloud.statistics.definitions import AGE_BANDS, JOIN_PERIODS, age_band_of, join_period_of
 from partycloud.statistics.figures import tenant_figures
 from partycloud.statistics.report import (
@@ -62,10 +63,6 @@ SHEETS = [
     "表7 党员减少情况",
     "校验",
 ]
-
-
-def years_before(day: date, years: int) -> date:
-    return year_earlier(day) if years == 1 else years_before(year_earlier(day), years - 1)
 
 
 # --------------------------------------------------------------------------- building data
@@ -194,17 +191,17 @@ def population(tenant_a: TenantWorld, tenant_b: TenantWorld) -> Population:
         do_update_member(m14, {"status": "active"}, effective_on=end - timedelta(days=60))  # ... restored in it
         introducers = [m1.pk, m2.pk]
         # Admitted the year before (counted at the start as probationary), confirmed this year.
-        m16 = develop(first, "褚十六", gender="female", birth=years_before(end, 28) - timedelta(days=1),
+        m16 = develop(first, "褚十六", gender="female", birth=add_years(end, -28) - timedelta(days=1),
                       meeting=start - timedelta(days=35), approval=start - timedelta(days=15),
                       introducers=introducers,
                       confirmation=(end - timedelta(days=30), end - timedelta(days=25)))  # fmt: skip
         # Admitted this year: approved by the works committee, then by the top committee for a
         # branch meeting held before the start of the year (counted from the approval).
-        m11 = develop(second, "卫十一", gender="female", birth=years_before(end, 24) - timedelta(days=1),
+        m11 = develop(second, "卫十一", gender="female", birth=add_years(end, -24) - timedelta(days=1),
                       meeting=end - timedelta(days=120), approval=end - timedelta(days=100),
                       introducers=introducers)  # fmt: skip
         do_update_member(m11, {"education": "bachelor", "job": "设计师"}, effective_on=end - timedelta(days=90))
-        m12 = develop(first, "蒋十二", gender="male", birth=years_before(end, 26) - timedelta(days=1),
+        m12 = develop(first, "蒋十二", gender="male", birth=add_years(end, -26) - timedelta(days=1),
                       meeting=start - timedelta(days=10), approval=start + timedelta(days=10),
                       introducers=introducers)  # fmt: skip
         m13 = do_register_from_outside(
@@ -380,11 +377,11 @@ def test_age_bands_at_their_boundaries(tenant_a: TenantWorld):
     with tenant_a.tenant:
         branch = organization("branch", "年龄党支部", organization("committee", "甲"))
         births = [
-            years_before(end, 30),  # 30 today: ≤30
-            years_before(end, 31) + timedelta(days=1),  # 31 tomorrow: ≤30
-            years_before(end, 31),  # 31 today: 31—35
-            years_before(end, 80) + timedelta(days=1),  # 80 tomorrow: 71—80
-            years_before(end, 81),  # 81 today: 81 and over
+            add_years(end, -30),  # 30 today: ≤30
+            add_years(end, -31) + timedelta(days=1),  # 31 tomorrow: ≤30
+            add_years(end, -31),  # 31 today: 31—35
+            add_years(end, -80) + timedelta(days=1),  # 80 tomorrow: 71—80
+            add_years(end, -81),  # 81 today: 81 and over
         ]
         for index, birth in enumerate(births):
             member(branch, f"年龄{index}", gender="female", birth=birth, joined=birth + timedelta(days=20 * 366),

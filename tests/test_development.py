@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from partycloud.core.dates import add_months
 from partycloud.core.errors import ServiceError
 from tenants.development.models import DevelopmentCase
 from tenants.development.services import deadlines, do_open_case, do_record_step, missing_quarters
-from tenants.development.steps import add_months
 from tenants.members.models import Member
 from tenants.members.services import do_create_member
 from tenants.organizations.services import do_create_organization

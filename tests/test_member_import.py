@@ -158,7 +158,7 @@ def other_system_row(number: int, *, joined: Any, membership: str, education: st
 def test_a_sheet_exported_by_another_system_imports(tenant_a: TenantWorld, branches):
     rows = [
         other_system_row(1, joined="2019.07.01", membership="正式", 联系电话="136 1234 0001"),
-        other_system_row(2, joined=datetime(2016, 3, 1), membership="正式", education="硕士研究生"),
+        other_system_row(2, joined=datetime(2016, 2, 29), membership="正式", education="硕士研究生"),
         other_system_row(3, joined="2026/2/1", membership="预备", education="大学本科", 出生年月="198506"),
     ]
     titles = [["甲公司党委党员花名册"], ["导出时间：2026年11月30日"]]
@@ -176,6 +176,7 @@ def test_a_sheet_exported_by_another_system_imports(tenant_a: TenantWorld, branc
         assert members["党员1"].phone == "13612340001"
         assert members["党员1"].gender in {"male", "female"}  # from the ID card, the sheet agreed
         assert members["党员2"].education == "postgraduate"
+        assert members["党员2"].confirmed_on == date(2017, 2, 28)  # as the development engine counts
         assert (members["党员3"].membership, members["党员3"].confirmed_on) == ("probationary", None)
         assert {m.dues_category for m in members.values()} == {"employee"}
         estimated = MemberChange.objects.get(member=members["党员1"]).changes

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.management import call_command
 
-from partycloud.accounts.models import GroupRole
+from partycloud.accounts.models import GroupRole, User
 from partycloud.statistics.report import default_snapshot, group_report
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import RoleAssignment
 from tenants.development.models import CaseStep
 from tenants.notifications.models import Notification
+from tenants.organizations.models import Organization
 from tests.conftest import ROOT_HOST, api
 
 
@@ -28,7 +29,6 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     with PartyCommittee.objects.get(slug="power"):
         assert RoleAssignment.objects.filter(role="member").count() == 4
         from tenants.members.models import Member
-        from tenants.organizations.models import Organization
 
         assert Organization.objects.count() == 7  # with the branch established seven months ago
         assert Member.objects.filter(user__isnull=False).count() == 4  # secretary, inspector, two members
@@ -39,6 +39,21 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     assert login.status_code == 200
     assert login.json()["current_tenant"]["roles"] == ["tenant_admin"]
     assert login.json()["name"]  # a realistic Chinese name
+
+    # The demo secretary is a branch secretary: their role covers the branch they are recorded
+    # secretary of, so signing in shows the workbench of 本支部, not 全单位.
+    secretary = User.objects.get(phone="13900000102")
+    with PartyCommittee.objects.get(slug="power"):
+        branch = Organization.objects.get(name="机关第一党支部")
+        scopes = RoleAssignment.objects.filter(user=secretary, role="secretary").values_list(
+            "organization_id", flat=True
+        )
+        assert list(scopes) == [branch.pk]
+        assert list(Organization.objects.filter(secretary=secretary)) == [branch]
+    workbench = api("power.partycloud.test", secretary).get("/api/v1/workbench").json()
+    assert (workbench["whole_tenant"], workbench["scope"]) == (False, ["机关第一党支部"])
+    kinds = {todo["kind"].split(".")[0] for todo in workbench["todos"]}
+    assert {"development", "transfers"} <= kinds  # their branch's cases and the transfers it receives
 
     again = StringIO()
     call_command("seed_demo", "--if-empty", stdout=again)

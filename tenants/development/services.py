@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from partycloud.accounts.models import stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
+from partycloud.core.dates import add_months
 from partycloud.core.errors import Conflict, ServiceError
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion, Stage
 from tenants.development.steps import (
@@ -21,7 +22,6 @@ from tenants.development.steps import (
     DEFAULT_VALUES,
     Block,
     ProbationQuarter,
-    add_months,
     check_activist_period,
     check_age,
     check_confirmation_meeting,

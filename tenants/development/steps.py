@@ -6,12 +6,13 @@ Each check returns None or a ``Block`` naming the rule and by how much it fails,
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from partycloud.core.dates import add_months
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,6 @@ class Block:
     code: str
     message: str
     field: str | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def days_until(start: date, end: date) -> int:

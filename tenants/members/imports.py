@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from partycloud.accounts.models import User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, encrypt
+from partycloud.core.dates import add_years
 from partycloud.core.errors import ServiceError
 from partycloud.core.sheetmapping import (
     MappingRequired,
@@ -90,10 +91,6 @@ class OrganizationResolver:
         return _("Several organizations have this name; write the full path, e.g. 甲公司党委/第一党支部.")
 
 
-def _one_year_after(day: date) -> date:
-    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else date(day.year + 1, 3, 1)
-
-
 def _gender_of(id_card: str) -> str:
     """GB 11643: the 17th digit is odd for men, even for women."""
     return Gender.MALE if int(id_card[16]) % 2 else Gender.FEMALE
@@ -145,8 +142,9 @@ def _complete_row(
     estimated = []
     joined = data.get("joined_on")
     if not sheet.has("confirmed_on") and data.get("membership") == Membership.FULL and joined:
-        # Probation lasts one year (Party Constitution Art. 7): the usual confirmation date.
-        data["confirmed_on"] = _one_year_after(joined)
+        # Probation lasts one year (Party Constitution Art. 7): the usual confirmation date, as the
+        # development engine computes a probation's end (29 February → 28 February, core.dates).
+        data["confirmed_on"] = add_years(joined, 1)
         estimated.append("confirmed_on")
     data["_estimated"] = estimated
     check_branch_joined_on(data, number, sheet, errors)

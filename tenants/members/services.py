@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from partycloud.accounts.models import PHONE_PATTERN, User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
+from partycloud.core.dates import add_years
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import TenantAccess
@@ -326,13 +327,6 @@ def counts_on(day: date, under: Organization | None = None) -> dict[int, dict[st
 # ---------------------------------------------------------------- voting rights (留党察看)
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 DISCIPLINARY_PROBATION_MAX_YEARS = 2  # Party Constitution Art. 40: one or two years
 
 
@@ -358,7 +352,7 @@ def do_record_disciplinary_probation(
         )
     if started_on > timezone.localdate():
         raise ServiceError("members.started_on_future", _("The start date is in the future."), "started_on")
-    if not started_on < ends_on <= _add_years(started_on, DISCIPLINARY_PROBATION_MAX_YEARS):
+    if not started_on < ends_on <= add_years(started_on, DISCIPLINARY_PROBATION_MAX_YEARS):
         raise ServiceError(
             "members.disciplinary_probation_length",
             _(

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partycloud.core.dates import add_years
+
 
 class OrganizationKind(models.TextChoices):
     COMMITTEE = "committee", _("party committee")
@@ -60,11 +62,7 @@ class Organization(models.Model):
         """When the current term ends (换届): term start + term years."""
         if self.term_started_on is None:
             return None
-        start = self.term_started_on
-        try:
-            return start.replace(year=start.year + self.term_years)
-        except ValueError:  # 29 February
-            return start.replace(year=start.year + self.term_years, day=28)
+        return add_years(self.term_started_on, self.term_years)
 
 
 class CommitteeMember(models.Model):

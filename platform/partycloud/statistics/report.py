@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.core.dates import add_years
 from partycloud.core.errors import NotFoundError, ServiceError
 from partycloud.statistics.definitions import (
     AGE_BANDS,
@@ -44,10 +45,7 @@ REPORTED_STATUSES = (CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED)  # archi
 
 def year_earlier(day: date) -> date:
     """The previous snapshot: the same day one year earlier (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    return add_years(day, -1)
 
 
 def default_snapshot(today: date | None = None) -> date:

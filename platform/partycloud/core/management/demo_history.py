@@ -24,11 +24,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from partycloud.accounts.models import User
+from partycloud.core.dates import add_months
 from partycloud.core.errors import ServiceError
 from partycloud.tenancy.models import PartyCommittee
 from tenants.development.models import DevelopmentCase
 from tenants.development.services import do_open_case, do_record_step
-from tenants.development.steps import add_months
 from tenants.dues.assessments import do_assess_month, do_process_arrears, do_record_payment, first_of_month
 from tenants.dues.models import DuesAssessment, DuesBase
 from tenants.learning.models import StudyDay
@@ -52,7 +52,7 @@ class DemoTenant:
     tenant: PartyCommittee
     index: int  # 1, 2, 3: varies the data between tenants
     admin: User
-    secretary: User
+    secretary: User  # of branches[0] only: their role is scoped to it
     today: date
     rng: random.Random
     branches: list[Organization] = field(default_factory=list)
@@ -64,6 +64,11 @@ class DemoTenant:
 
     def members(self) -> list[Member]:
         return list(Member.objects.filter(status__in=COUNTED_STATUSES).order_by("id"))
+
+    def actor_for(self, organization_id: int) -> User:
+        """Who records something about a member of this organization: the branch secretary in
+        their own branch, the tenant admin elsewhere (the secretary's role does not cover it)."""
+        return self.secretary if organization_id == self.branches[0].pk else self.admin
 
 
 def months_ago(today: date, months: int, day: int = 1) -> date:
@@ -118,8 +123,8 @@ def open_new_branch(demo: DemoTenant) -> None:
     movers = [m for m in Member.objects.filter(organization=production).order_by("id") if m.user_id is None][:2]
     for member in movers:
         do_update_member(member, {"organization": demo.new_branch}, effective_on=founded, actor=demo.admin)
-    for branch in [*demo.branches, demo.new_branch]:
-        do_update_organization(branch, secretary=demo.secretary)
+    # The demo secretary is recorded secretary of the first branch, the one their role covers.
+    do_update_organization(demo.branches[0], secretary=demo.secretary)
 
 
 # --------------------------------------------------------------------------- members
@@ -220,7 +225,8 @@ def dues(demo: DemoTenant) -> None:
             if position in unpaid[month]:
                 continue
             paid_on = min(month + timedelta(days=9 + position % 10), demo.today)
-            do_record_payment(assessment.member, [month], paid_on=paid_on, actor=demo.secretary)
+            actor = demo.actor_for(assessment.member.organization_id)
+            do_record_payment(assessment.member, [month], paid_on=paid_on, actor=actor)
         do_process_arrears(month)
 
 
@@ -276,12 +282,14 @@ def development(demo: DemoTenant) -> None:
 
 
 def transfers(demo: DemoTenant) -> None:
-    """One transfer between branches waiting to be received, one overdue."""
-    if Transfer.objects.exists() or demo.new_branch is None:
+    """Two transfers into the demo secretary's branch waiting to be received, one overdue (on
+    their workbench, and their notification says so)."""
+    if Transfer.objects.exists():
         return
-    movers = [m for m in demo.members() if m.user_id is None and m.organization_id != demo.new_branch.pk][-3:-1]
+    receiving = demo.branches[0]
+    movers = [m for m in demo.members() if m.user_id is None and m.organization_id != receiving.pk][-3:-1]
     for position, member in enumerate(movers):
-        transfer = do_request_transfer(member, to_organization=demo.new_branch, reason="工作调动", actor=demo.admin)
+        transfer = do_request_transfer(member, to_organization=receiving, reason="工作调动", actor=demo.admin)
         if position == 1:
             # The service dates a request today; this one was made six weeks ago and has lapsed.
             asked = timezone.make_aware(datetime.combine(demo.today - timedelta(days=42), time(9)))

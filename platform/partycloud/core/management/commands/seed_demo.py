@@ -125,8 +125,11 @@ class Command(BaseCommand):
             for number, role in staff:
                 user = self.user(number, self.person(rng), f"ZN{index}{number[-5:]}")
                 users.append(user)
+                # The demo secretary is a branch secretary (the first branch, which they are recorded
+                # secretary of): signing in shows the console as a branch sees it, 本支部 only.
+                scope = branches[0].pk if role == TenantRole.SECRETARY else None
                 if not RoleAssignment.objects.filter(user=user, role=role).exists():
-                    do_assign_role(user=user, role=role, actor=admin)
+                    do_assign_role(user=user, role=role, organization_id=scope, actor=admin)
                 if (
                     role != TenantRole.MEMBER
                     and not RoleAssignment.objects.filter(user=user, role=TenantRole.MEMBER).exists()
