@@ -23,7 +23,7 @@ export PYTHONPATH := .:platform
 help:
 	@echo "make run       start PartyCloud with its own PostgreSQL and Redis (http://localhost:8000)"
 	@echo "make test      lint, then the test suite (PYTEST_ARGS=... to pass options)"
-	@echo "make lint      ruff, mypy, makemigrations --check"
+	@echo "make lint      ruff, import-linter (floors), mypy, makemigrations --check"
 	@echo "make bench     run bench/*.py"
 	@echo "make stop      stop the servers kept under var/"
 	@echo "make clean     remove the test servers' data and the caches"
@@ -59,9 +59,11 @@ endif
 run: venv frontend
 	exec $(DEVSERVICES) run --for run -- $(PYTHON) scripts/run.py
 
+# lint-imports checks the floors of docs/architecture.md: no upward import, no cycle between two apps.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(DEVSERVICES) run --for test -- env $(DJANGO) $(PYTHON) manage.py makemigrations --check --dry-run
 
