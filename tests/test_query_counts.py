@@ -1,0 +1,313 @@
+"""Query-count guards on every list endpoint of both hosts (issue 12, item 5).
+
+For each list endpoint we add a few rows of what it lists (2), count the queries of one GET,
+add more rows (12 in all), count again: the two counts must be equal, so a serializer that
+reads a relation per row (an N+1) fails here. Where building rows is too costly for a fast
+suite, the endpoint at least has an absolute ceiling (``ceiling``), measured today plus a small
+margin, with a comment saying why it is not a growth test.
+
+The list of endpoints is taken from the OpenAPI schema (GET operations answering a paginated
+list or an array); ``test_every_list_endpoint_is_guarded`` keeps this module and the schema in
+step, so a new list endpoint fails until it is guarded here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from partycloud.accounts.models import GroupRole, GroupRoleKind, User
+from partycloud.audit.models import AuditAction
+from partycloud.audit.services import do_record_audit
+from partycloud.hub.models import PocketKind, PocketMemberCase, RosterEntry
+from partycloud.tenancy.models import TenantApplication
+from tenants.access.models import TenantRole
+from tenants.access.services import do_assign_role
+from tenants.development.services import do_open_case
+from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
+from tenants.dues.models import DuesBase, VoluntaryPayment
+from tenants.learning.models import Category, QuestionBank, Resource, ResourceKind, ResourceStatus
+from tenants.members.models import ImportStatus, Member, MemberImport
+from tenants.members.services import do_create_member
+from tenants.notifications.kinds import Channel
+from tenants.notifications.models import Delivery, Notification
+from tenants.organizations.models import Organization
+from tenants.organizations.services import do_create_organization
+from tenants.transfers.services import do_request_transfer
+from tests.conftest import ROOT_HOST, TenantWorld, api
+from tests.factories import UserFactory, make_id_card, next_unified_code
+
+_serial = itertools.count(1)
+
+
+@dataclass
+class World:
+    """What a builder may use: tenant A (its schema is active while a builder runs on it), the
+    caller, and state the builder keeps between its two calls (e.g. the branch it fills)."""
+
+    tenant: TenantWorld
+    group_admin: User
+    state: dict[str, Any]
+
+
+Grow = Callable[[World, int], None]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    id: str
+    path: str  # may hold {tenant_id}, {organization_id}, {member_id}, {quiz_id}, {regulation}
+    host: str  # "tenant" or "root"
+    caller: str = "admin"  # "admin", "member" (tenant A) or "group_admin"
+    grow: Grow | None = None  # adds n rows of what the endpoint lists
+    ceiling: int | None = None  # absolute maximum where no growth test is built
+    on_tenant: bool = True  # the builder runs on tenant A's schema
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders (each adds ``n`` rows of what its endpoint lists)
+
+
+def _branch(world: World) -> Organization:
+    if "branch" not in world.state:
+        committee = do_create_organization(kind="committee", name=f"计数党委{next(_serial)}")
+        world.state["branch"] = do_create_organization(kind="branch", name="计数党支部", parent=committee)
+    branch: Organization = world.state["branch"]
+    return branch
+
+
+def _new_member(world: World) -> Member:
+    data = {"name": f"党员{next(_serial)}", "gender": "male", "joined_on": date(2012, 7, 1),
+            "confirmed_on": date(2013, 7, 1), "membership": "full", "dues_category": "employee",
+            "organization": _branch(world)}  # fmt: skip
+    return do_create_member(data, id_card_number=make_id_card())
+
+
+def grow_members(world: World, n: int) -> None:
+    for _ in range(n):
+        _new_member(world)
+
+
+def grow_organizations(world: World, n: int) -> None:
+    parent = _branch(world).parent
+    for _ in range(n):
+        do_create_organization(kind="branch", name=f"支部{next(_serial)}", parent=parent)
+
+
+def grow_roles(world: World, n: int) -> None:
+    for _ in range(n):
+        do_assign_role(user=UserFactory(), role=TenantRole.MEMBER)
+
+
+def grow_cases(world: World, n: int) -> None:
+    for _ in range(n):
+        do_open_case(
+            name=f"申请人{next(_serial)}", gender="female", id_card_number=make_id_card("19980305"),
+            organization=_branch(world), applied_on=timezone.localdate() - timedelta(days=20),
+        )  # fmt: skip
+
+
+def grow_transfers(world: World, n: int) -> None:
+    if "target" not in world.state:
+        world.state["target"] = do_create_organization(kind="branch", name="接收支部", parent=_branch(world).parent)
+    for _ in range(n):
+        do_request_transfer(_new_member(world), to_organization=world.state["target"])
+
+
+def _paying_member(world: World) -> Member:
+    member = _new_member(world)
+    DuesBase.objects.create(member=member, amount=Decimal("6000.00"), effective_from=date(2020, 1, 1))
+    return member
+
+
+def grow_bases(world: World, n: int) -> None:
+    for _ in range(n):
+        _paying_member(world)
+
+
+def grow_assessments(world: World, n: int) -> None:
+    for _ in range(n):
+        _paying_member(world)
+    do_assess_month(timezone.localdate())
+
+
+def grow_exemptions(world: World, n: int) -> None:
+    month = first_of_month(timezone.localdate())
+    for _ in range(n):
+        do_request_exemption(
+            _paying_member(world),
+            first_month=month,
+            last_month=month,
+            reason="大病住院",
+            reduced_amount=Decimal("1.00"),
+        )
+
+
+def grow_voluntary(world: World, n: int) -> None:
+    for _ in range(n):
+        VoluntaryPayment.objects.create(
+            member=_new_member(world), amount=Decimal("1000.00"), paid_on=timezone.localdate()
+        )
+
+
+def grow_imports(world: World, n: int) -> None:
+    for index in range(n):
+        MemberImport.objects.create(
+            filename=f"名册{index}.xlsx", content=b"", status=ImportStatus.FAILED, error_count=1
+        )
+
+
+def grow_audit(world: World, n: int) -> None:
+    """Entries by different actors on the current schema (tenant A's, or the root's)."""
+    for _ in range(n):
+        do_record_audit(action=AuditAction.READ, actor=UserFactory(), target_type="members.member", target_id="1")
+
+
+def grow_notifications(world: World, n: int) -> None:
+    for index in range(n):
+        Notification.objects.create(user=world.tenant.admin, title=f"通知{index}")
+
+
+def grow_deliveries(world: World, n: int) -> None:
+    for index in range(n):
+        notification = Notification.objects.create(user=UserFactory(), title=f"通知{index}")
+        Delivery.objects.create(notification=notification, channel=Channel.SMS)
+
+
+def grow_categories(world: World, n: int) -> None:
+    for _ in range(n):
+        Category.objects.create(name=f"类别{next(_serial)}")
+
+
+def grow_resources(world: World, n: int) -> None:
+    category = Category.objects.create(name=f"类别{next(_serial)}")
+    for index in range(n):
+        Resource.objects.create(
+            kind=ResourceKind.ARTICLE, title=f"资料{index}", category=category, status=ResourceStatus.PUBLISHED,
+            body_html="<p>学习</p>", text="学习",
+        )  # fmt: skip
+
+
+def grow_banks(world: World, n: int) -> None:
+    for index in range(n):
+        QuestionBank.objects.create(title=f"题库{index}", category=Category.objects.create(name=f"类别{next(_serial)}"))
+
+
+def grow_group_roles(world: World, n: int) -> None:
+    for _ in range(n):
+        GroupRole.objects.create(user=UserFactory(), role=GroupRoleKind.GROUP_VIEWER)
+
+
+def grow_applications(world: World, n: int) -> None:
+    for _ in range(n):
+        serial = next(_serial)
+        TenantApplication.objects.create(
+            applicant=UserFactory(), name=f"申请{serial}党委", short_name=f"申请{serial}", slug=f"apply{serial}",
+            unified_code=next_unified_code(),
+        )  # fmt: skip
+
+
+def grow_roster(world: World, n: int) -> None:
+    for _ in range(n):
+        serial = next(_serial)
+        RosterEntry.objects.create(card_number=f"QC{serial:08d}", name=f"员工{serial}", employer=world.tenant.tenant)
+
+
+def grow_pockets(world: World, n: int) -> None:
+    for _ in range(n):
+        serial = next(_serial)
+        entry = RosterEntry.objects.create(
+            card_number=f"QP{serial:08d}", name=f"员工{serial}", employer=world.tenant.tenant, hr_party_member=True
+        )
+        PocketMemberCase.objects.create(
+            kind=PocketKind.UNREGISTERED, tenant=world.tenant.tenant, roster_entry=entry, name=entry.name,
+            suggested_action="核实",
+        )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The endpoints
+
+ENDPOINTS: list[Endpoint] = [
+    # Tenant host: the admin console and the portal.
+    Endpoint("members", "/api/v1/members", "tenant", grow=grow_members),
+    Endpoint("organizations", "/api/v1/organizations", "tenant", grow=grow_organizations),
+    Endpoint("roles", "/api/v1/roles", "tenant", grow=grow_roles),
+    Endpoint("development-cases", "/api/v1/development/cases", "tenant", grow=grow_cases),
+    Endpoint("transfers", "/api/v1/transfers", "tenant", grow=grow_transfers),
+    Endpoint("dues-bases", "/api/v1/dues/bases", "tenant", grow=grow_bases),
+    Endpoint("dues-assessments", "/api/v1/dues/assessments", "tenant", grow=grow_assessments),
+    Endpoint("dues-exemptions", "/api/v1/dues/exemptions", "tenant", grow=grow_exemptions),
+    Endpoint("dues-voluntary-payments", "/api/v1/dues/voluntary-payments", "tenant", grow=grow_voluntary),
+    Endpoint("member-imports", "/api/v1/member-imports", "tenant", grow=grow_imports),
+    Endpoint("audit-events-tenant", "/api/v1/audit-events", "tenant", grow=grow_audit),
+    Endpoint("notifications", "/api/v1/notifications", "tenant", grow=grow_notifications),
+    Endpoint("notification-deliveries", "/api/v1/notification-deliveries", "tenant", grow=grow_deliveries),
+    Endpoint("roster-tenant", "/api/v1/roster", "tenant", grow=grow_roster, on_tenant=False),
+    Endpoint("pocket-members-tenant", "/api/v1/pocket-members", "tenant", grow=grow_pockets, on_tenant=False),
+    Endpoint("learning-categories", "/api/v1/learning/categories", "tenant", grow=grow_categories),
+    Endpoint("learning-resources", "/api/v1/learning/resources", "tenant", grow=grow_resources),
+    Endpoint("learning-question-banks", "/api/v1/learning/question-banks", "tenant", grow=grow_banks),
+    # Group root host.
+    Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
+    Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
+    Endpoint("audit-events-root", "/api/v1/audit-events", "root", "group_admin", grow_audit, on_tenant=False),
+    Endpoint("roster-root", "/api/v1/roster", "root", "group_admin", grow_roster, on_tenant=False),
+    Endpoint("pocket-members-root", "/api/v1/pocket-members", "root", "group_admin", grow_pockets, on_tenant=False),
+    Endpoint("shared-library-categories", "/api/v1/learning/categories", "root", "group_admin", grow_categories, on_tenant=False),
+    Endpoint("shared-library-resources", "/api/v1/learning/resources", "root", "group_admin", grow_resources, on_tenant=False),
+]  # fmt: skip
+
+
+def _caller(endpoint: Endpoint, tenant: TenantWorld, group_admin: User) -> User:
+    return {"admin": tenant.admin, "member": tenant.member, "group_admin": group_admin}[endpoint.caller]
+
+
+def _count(endpoint: Endpoint, tenant: TenantWorld, group_admin: User, path: str) -> tuple[int, Any]:
+    host = tenant.host if endpoint.host == "tenant" else ROOT_HOST
+    client = api(host, _caller(endpoint, tenant, group_admin))
+    # One page holds every row the builders add (the default page has 20).
+    path += ("&" if "?" in path else "?") + "page_size=100"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    connection.set_schema_to_public()
+    assert response.status_code == 200, response.content[:500]
+    return len(captured.captured_queries), response.json()
+
+
+def _rows(body: Any) -> int:
+    return len(body["results"] if isinstance(body, dict) else body)
+
+
+def _grow(endpoint: Endpoint, world: World, n: int) -> None:
+    assert endpoint.grow is not None
+    if endpoint.on_tenant:
+        with world.tenant.tenant:
+            endpoint.grow(world, n)
+    else:
+        endpoint.grow(world, n)
+    connection.set_schema_to_public()
+
+
+GROWING = [pytest.param(e, id=e.id) for e in ENDPOINTS if e.grow is not None]
+
+
+@pytest.mark.parametrize("endpoint", GROWING)
+def test_list_queries_do_not_grow_with_the_rows(endpoint: Endpoint, tenant_a: TenantWorld, group_admin: User):
+    world = World(tenant_a, group_admin, {})
+    _grow(endpoint, world, 2)
+    few, body = _count(endpoint, tenant_a, group_admin, endpoint.path)
+    rows_few = _rows(body)
+    _grow(endpoint, world, 10)
+    many, body = _count(endpoint, tenant_a, group_admin, endpoint.path)
+    assert _rows(body) >= rows_few + 10, "the builder must add rows that the endpoint lists"
+    assert many == few, f"{few} queries with {rows_few} rows, {many} with {_rows(body)}"
