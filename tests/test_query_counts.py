@@ -14,6 +14,7 @@ step, so a new list endpoint fails until it is guarded here.
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,22 +30,40 @@ from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.hub.models import PocketKind, PocketMemberCase, RosterEntry
+from partycloud.rollups.models import DriftReport
+from partycloud.rollups.relay import relay_until_empty
 from partycloud.tenancy.models import TenantApplication
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
-from tenants.dues.models import DuesBase, VoluntaryPayment
-from tenants.learning.models import Category, QuestionBank, Resource, ResourceKind, ResourceStatus
-from tenants.members.models import ImportStatus, Member, MemberImport
+from tenants.dues.models import ArrearsLevel, ArrearsNotice, DuesBase, OnlinePayment, Remittance, VoluntaryPayment
+from tenants.learning.models import (
+    Category,
+    Course,
+    Question,
+    QuestionBank,
+    QuestionKind,
+    Quiz,
+    QuizAttempt,
+    Regulation,
+    RegulationArticle,
+    Resource,
+    ResourceKind,
+    ResourceStatus,
+    ShowcaseProposal,
+    StudyDay,
+)
+from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import do_create_member
 from tenants.notifications.kinds import Channel
 from tenants.notifications.models import Delivery, Notification
-from tenants.organizations.models import Organization
+from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
 from tenants.transfers.services import do_request_transfer
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
+from tests.workbench_support import months_back
 
 _serial = itertools.count(1)
 
@@ -234,6 +253,173 @@ def grow_pockets(world: World, n: int) -> None:
         )  # fmt: skip
 
 
+def grow_arrears(world: World, n: int) -> None:
+    for _ in range(n):
+        ArrearsNotice.objects.create(
+            member=_new_member(world), month=first_of_month(timezone.localdate()), level=ArrearsLevel.WARNING,
+            unpaid_months=3,
+        )  # fmt: skip
+
+
+def grow_remittances(world: World, n: int) -> None:
+    for index in range(n):
+        Remittance.objects.create(month=date(2020, 1, 1) + timedelta(days=31 * index), amount=Decimal("100.00"))
+
+
+def _own_member(world: World) -> Member:
+    """The member record of tenant A's member user (the portal's caller)."""
+    if "own" not in world.state:
+        member = _paying_member(world)
+        Member.objects.filter(pk=member.pk).update(user=world.tenant.member)
+        world.state["own"] = member
+    own: Member = world.state["own"]
+    return own
+
+
+def grow_online_payments(world: World, n: int) -> None:
+    member = _own_member(world)
+    for _ in range(n):
+        OnlinePayment.objects.create(
+            member=member,
+            months=["2024-01"],
+            amount=Decimal("10.00"),
+            provider="test",
+            provider_ref=f"P{next(_serial)}",
+        )
+
+
+def grow_my_assessments(world: World, n: int) -> None:
+    _own_member(world)
+    done = world.state.setdefault("months", 0)
+    for back in range(done, done + n):
+        do_assess_month(months_back(timezone.localdate(), back))
+    world.state["months"] = done + n
+
+
+def _member_id(world: World) -> int:
+    member_id: int = world.state.setdefault("member_id", _new_member(world).pk)
+    return member_id
+
+
+def grow_member_history(world: World, n: int) -> None:
+    for _ in range(n):
+        MemberChange.objects.create(member_id=_member_id(world), kind="updated", actor=UserFactory())
+
+
+def grow_probations(world: World, n: int) -> None:
+    for index in range(n):
+        DisciplinaryProbation.objects.create(
+            member_id=_member_id(world), started_on=date(2000 + index, 1, 1), ends_on=date(2000 + index, 6, 30),
+            decision=f"纪字{index}号", actor=UserFactory(),
+        )  # fmt: skip
+
+
+def grow_organization_history(world: World, n: int) -> None:
+    world.state["organization_id"] = _branch(world).pk
+    for _ in range(n):
+        OrganizationEvent.objects.create(organization=_branch(world), kind="updated", actor=UserFactory())
+
+
+def grow_courses(world: World, n: int) -> None:
+    for index in range(n):
+        Course.objects.create(
+            title=f"课程{index}", category=Category.objects.create(name=f"类别{next(_serial)}"),
+            status=ResourceStatus.PUBLISHED, created_by=UserFactory(),
+        )  # fmt: skip
+
+
+def _bank(world: World) -> QuestionBank:
+    if "bank" not in world.state:
+        world.state["bank"] = QuestionBank.objects.create(title="题库")
+    bank: QuestionBank = world.state["bank"]
+    return bank
+
+
+def grow_questions(world: World, n: int) -> None:
+    for index in range(n):
+        Question.objects.create(
+            bank=_bank(world), kind=QuestionKind.TRUE_FALSE, stem=f"判断{index}", options=["对", "错"], answer=[0]
+        )
+
+
+def grow_quizzes(world: World, n: int) -> None:
+    for index in range(n):
+        Quiz.objects.create(title=f"测验{index}", bank=QuestionBank.objects.create(title=f"题库{index}"))
+
+
+def _quiz(world: World) -> Quiz:
+    if "quiz" not in world.state:
+        world.state["quiz"] = Quiz.objects.create(title="测验", bank=_bank(world), status=ResourceStatus.PUBLISHED)
+        world.state["quiz_id"] = world.state["quiz"].pk
+    quiz: Quiz = world.state["quiz"]
+    return quiz
+
+
+def _attempts(world: World, n: int, user: Callable[[], User]) -> None:
+    for _ in range(n):
+        QuizAttempt.objects.create(
+            quiz=_quiz(world), user=user(), deadline_at=timezone.now() + timedelta(minutes=30),
+            submitted_at=timezone.now(), score=Decimal("60"), max_score=Decimal("100"), passed=True,
+        )  # fmt: skip
+
+
+def grow_my_attempts(world: World, n: int) -> None:
+    _attempts(world, n, lambda: world.tenant.admin)
+
+
+def grow_quiz_results(world: World, n: int) -> None:
+    _attempts(world, n, UserFactory)
+
+
+def grow_regulations(world: World, n: int) -> None:
+    for index in range(n):
+        Regulation.objects.create(title=f"条例{index}", status=ResourceStatus.PUBLISHED, created_by=UserFactory())
+
+
+def grow_articles(world: World, n: int) -> None:
+    if "regulation" not in world.state:
+        world.state["regulation"] = Regulation.objects.create(title="条例", status=ResourceStatus.PUBLISHED).uuid
+    regulation = Regulation.objects.get(uuid=world.state["regulation"])
+    start = regulation.articles.count()
+    for position in range(start, start + n):
+        RegulationArticle.objects.create(
+            regulation=regulation, position=position, number=f"第{position}条", text="正文"
+        )
+
+
+def grow_study_days(world: World, n: int) -> None:
+    for _ in range(n):
+        StudyDay.objects.create(user=UserFactory(), day=timezone.localdate(), reading_seconds=600)
+
+
+def grow_showcase(world: World, n: int) -> None:
+    for index in range(n):
+        ShowcaseProposal.objects.create(
+            tenant_schema=world.tenant.tenant.schema_name, tenant_name=world.tenant.tenant.name,
+            resource_uuid=uuid.uuid4(), title=f"推荐{index}", kind=ResourceKind.ARTICLE, proposed_by=UserFactory(),
+        )  # fmt: skip
+
+
+def grow_drift_reports(world: World, n: int) -> None:
+    for _ in range(n):
+        DriftReport.objects.create(finished_at=timezone.now(), tenants=2)
+
+
+def grow_rolled_up_organizations(world: World, n: int) -> None:
+    """Organizations of tenant A, relayed into the group's rollups."""
+    with world.tenant.tenant:
+        grow_organizations(world, n)
+    relay_until_empty(world.tenant.tenant)
+
+
+def grow_rolled_up_members(world: World, n: int) -> None:
+    """Members of one branch of tenant A (the drill-down reads them in the tenant's schema)."""
+    with world.tenant.tenant:
+        grow_members(world, n)
+        world.state["organization_id"] = _branch(world).pk
+    relay_until_empty(world.tenant.tenant)
+
+
 # ---------------------------------------------------------------------------------------------
 # The endpoints
 
@@ -257,6 +443,22 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("learning-categories", "/api/v1/learning/categories", "tenant", grow=grow_categories),
     Endpoint("learning-resources", "/api/v1/learning/resources", "tenant", grow=grow_resources),
     Endpoint("learning-question-banks", "/api/v1/learning/question-banks", "tenant", grow=grow_banks),
+    Endpoint("dues-arrears", "/api/v1/dues/arrears", "tenant", grow=grow_arrears),
+    Endpoint("dues-remittances", "/api/v1/dues/remittances", "tenant", grow=grow_remittances),
+    Endpoint("dues-online-payments", "/api/v1/dues/online-payments", "tenant", "member", grow_online_payments),
+    Endpoint("dues-assessments-mine", "/api/v1/dues/assessments/mine", "tenant", "member", grow_my_assessments),
+    Endpoint("member-history", "/api/v1/members/{member_id}/history", "tenant", grow=grow_member_history),
+    Endpoint("member-disciplinary-probations", "/api/v1/members/{member_id}/disciplinary-probations", "tenant", grow=grow_probations),
+    Endpoint("organization-history", "/api/v1/organizations/{organization_id}/history", "tenant", grow=grow_organization_history),
+    Endpoint("learning-courses", "/api/v1/learning/courses", "tenant", grow=grow_courses),
+    Endpoint("learning-questions", "/api/v1/learning/questions", "tenant", grow=grow_questions),
+    Endpoint("learning-quizzes", "/api/v1/learning/quizzes", "tenant", grow=grow_quizzes),
+    Endpoint("learning-attempts", "/api/v1/learning/attempts", "tenant", grow=grow_my_attempts),
+    Endpoint("learning-quiz-results", "/api/v1/learning/quizzes/{quiz_id}/results", "tenant", grow=grow_quiz_results),
+    Endpoint("learning-regulations", "/api/v1/learning/regulations", "tenant", grow=grow_regulations),
+    Endpoint("learning-regulation-articles", "/api/v1/learning/regulations/{regulation}/articles", "tenant", grow=grow_articles),
+    Endpoint("learning-library-regulations", "/api/v1/learning/library/regulations", "tenant", grow=grow_regulations),
+    Endpoint("learning-study-report", "/api/v1/learning/study/report", "tenant", grow=grow_study_days),
     # Group root host.
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
@@ -265,6 +467,11 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("pocket-members-root", "/api/v1/pocket-members", "root", "group_admin", grow_pockets, on_tenant=False),
     Endpoint("shared-library-categories", "/api/v1/learning/categories", "root", "group_admin", grow_categories, on_tenant=False),
     Endpoint("shared-library-resources", "/api/v1/learning/resources", "root", "group_admin", grow_resources, on_tenant=False),
+    Endpoint("shared-library-regulations", "/api/v1/learning/regulations", "root", "group_admin", grow_regulations, on_tenant=False),
+    Endpoint("showcase-proposals", "/api/v1/learning/showcase-proposals", "root", "group_admin", grow_showcase, on_tenant=False),
+    Endpoint("dashboard-drift-reports", "/api/v1/group/dashboard/drift-reports", "root", "group_admin", grow_drift_reports, on_tenant=False),
+    Endpoint("dashboard-tenant-organizations", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations", "root", "group_admin", grow_rolled_up_organizations, on_tenant=False),
+    Endpoint("dashboard-organization-members", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members", "root", "group_admin", grow_rolled_up_members, on_tenant=False),
 ]  # fmt: skip
 
 
@@ -305,9 +512,10 @@ GROWING = [pytest.param(e, id=e.id) for e in ENDPOINTS if e.grow is not None]
 def test_list_queries_do_not_grow_with_the_rows(endpoint: Endpoint, tenant_a: TenantWorld, group_admin: User):
     world = World(tenant_a, group_admin, {})
     _grow(endpoint, world, 2)
-    few, body = _count(endpoint, tenant_a, group_admin, endpoint.path)
+    path = endpoint.path.format(tenant_id=tenant_a.tenant.pk, **world.state)
+    few, body = _count(endpoint, tenant_a, group_admin, path)
     rows_few = _rows(body)
     _grow(endpoint, world, 10)
-    many, body = _count(endpoint, tenant_a, group_admin, endpoint.path)
+    many, body = _count(endpoint, tenant_a, group_admin, path)
     assert _rows(body) >= rows_few + 10, "the builder must add rows that the endpoint lists"
     assert many == few, f"{few} queries with {rows_few} rows, {many} with {_rows(body)}"
