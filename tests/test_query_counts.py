@@ -32,7 +32,8 @@ from partycloud.audit.services import do_record_audit
 from partycloud.hub.models import PocketKind, PocketMemberCase, RosterEntry
 from partycloud.rollups.models import DriftReport
 from partycloud.rollups.relay import relay_until_empty
-from partycloud.tenancy.models import TenantApplication
+from partycloud.tenancy.models import PartyCommittee, TenantApplication
+from services.search.models import ReindexJob, ReindexScope
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tenants.development.services import do_open_case
@@ -405,6 +406,26 @@ def grow_drift_reports(world: World, n: int) -> None:
         DriftReport.objects.create(finished_at=timezone.now(), tenants=2)
 
 
+def grow_reindex_jobs(world: World, n: int) -> None:
+    for _ in range(n):
+        ReindexJob.objects.create(
+            scope=ReindexScope.TENANT, owner_tenant=world.tenant.tenant.schema_name, requested_by=UserFactory()
+        )
+
+
+def grow_tenants(world: World, n: int) -> None:
+    """Committee rows without their schemas: the list reads only the public table, and cloning a
+    schema takes about a second apiece."""
+    for _ in range(n):
+        serial = next(_serial)
+        committee = PartyCommittee(
+            schema_name=f"t_count{serial}", name=f"计数{serial}党委", short_name=f"计数{serial}", slug=f"count{serial}",
+            unified_code=next_unified_code(),
+        )  # fmt: skip
+        committee.auto_create_schema = False
+        committee.save()
+
+
 def grow_rolled_up_organizations(world: World, n: int) -> None:
     """Organizations of tenant A, relayed into the group's rollups."""
     with world.tenant.tenant:
@@ -422,6 +443,9 @@ def grow_rolled_up_members(world: World, n: int) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # The endpoints
+
+# Measured (8 queries, half of them django-tenants' SET search_path), plus a margin of two.
+CEILINGS = {"thresholds": 10}
 
 ENDPOINTS: list[Endpoint] = [
     # Tenant host: the admin console and the portal.
@@ -470,8 +494,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("shared-library-regulations", "/api/v1/learning/regulations", "root", "group_admin", grow_regulations, on_tenant=False),
     Endpoint("showcase-proposals", "/api/v1/learning/showcase-proposals", "root", "group_admin", grow_showcase, on_tenant=False),
     Endpoint("dashboard-drift-reports", "/api/v1/group/dashboard/drift-reports", "root", "group_admin", grow_drift_reports, on_tenant=False),
+    Endpoint("search-reindex-jobs", "/api/v1/search/reindex", "root", "group_admin", grow_reindex_jobs, on_tenant=False),
     Endpoint("dashboard-tenant-organizations", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations", "root", "group_admin", grow_rolled_up_organizations, on_tenant=False),
     Endpoint("dashboard-organization-members", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members", "root", "group_admin", grow_rolled_up_members, on_tenant=False),
+    Endpoint("tenants", "/api/v1/tenants", "root", "group_admin", grow_tenants, on_tenant=False),
+    # A ceiling only: one row per dashboard figure, a fixed set that cannot grow.
+    Endpoint("dashboard-thresholds", "/api/v1/group/dashboard/thresholds", "root", "group_admin", ceiling=CEILINGS["thresholds"]),
 ]  # fmt: skip
 
 
@@ -519,3 +547,49 @@ def test_list_queries_do_not_grow_with_the_rows(endpoint: Endpoint, tenant_a: Te
     many, body = _count(endpoint, tenant_a, group_admin, path)
     assert _rows(body) >= rows_few + 10, "the builder must add rows that the endpoint lists"
     assert many == few, f"{few} queries with {rows_few} rows, {many} with {_rows(body)}"
+
+
+CAPPED = [pytest.param(e, id=e.id) for e in ENDPOINTS if e.ceiling is not None]
+
+
+@pytest.mark.parametrize("endpoint", CAPPED)
+def test_list_queries_stay_under_a_ceiling(
+    endpoint: Endpoint,
+    tenant_a: TenantWorld,
+    tenant_b: TenantWorld,
+    group_admin: User,
+    django_assert_max_num_queries: Any,
+):
+    assert endpoint.ceiling is not None
+    with django_assert_max_num_queries(endpoint.ceiling):
+        _, body = _count(endpoint, tenant_a, group_admin, endpoint.path.format(tenant_id=tenant_a.tenant.pk))
+    assert _rows(body) >= 2
+
+
+def _schema_list_operations() -> set[str]:
+    """GET operations of both hosts answering a paginated list or an array, as the typed client
+    sees them (the OpenAPI schema), with their path parameters written as in ``ENDPOINTS``."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(urlconf="partycloud.urls_schema").get_schema(request=None, public=True)
+    found = set()
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if get is None:
+            continue
+        answer = get["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        if answer.get("type") == "array" or "/Paginated" in answer.get("$ref", ""):
+            found.add(path)
+    return found
+
+
+# Lists that look like "retrieve" in the schema but list rows all the same (guarded above too).
+LIST_LIKE = {"/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members"}
+
+
+def test_every_list_endpoint_is_guarded():
+    """A new list endpoint fails here until it has a growth test or a ceiling above."""
+    guarded = {endpoint.path.replace("{member_id}", "{id}").replace("{organization_id}/history", "{id}/history")
+               .replace("{quiz_id}", "{id}").replace("{regulation}", "{uuid}") for endpoint in ENDPOINTS}  # fmt: skip
+    assert _schema_list_operations() - guarded == set()
+    assert guarded - _schema_list_operations() - LIST_LIKE == set(), "a guarded path is not in the schema"

@@ -416,7 +416,7 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
     def get_queryset(self) -> QuerySet[Quiz]:
         rows = Quiz.objects.select_related("bank").annotate(
             my_attempt_count=Count("attempts", filter=Q(attempts__user_id=self.request.user.pk))
-        )
+        ).order_by(*Quiz._meta.ordering)  # a GROUP BY query drops the model's ordering
         if not is_library_manager(self.request):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
