@@ -25,6 +25,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditAction
@@ -569,8 +570,6 @@ def test_list_queries_stay_under_a_ceiling(
 def _schema_list_operations() -> set[str]:
     """GET operations of both hosts answering a paginated list or an array, as the typed client
     sees them (the OpenAPI schema), with their path parameters written as in ``ENDPOINTS``."""
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator(urlconf="partycloud.urls_schema").get_schema(request=None, public=True)
     found = set()
     for path, operations in schema["paths"].items():

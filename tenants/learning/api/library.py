@@ -506,8 +506,8 @@ class RegulationViewSet(
     search_fields = ["title", "issuer"]
 
     def get_queryset(self) -> QuerySet[Regulation]:
-        # order_by: a GROUP BY query drops the model's ordering.
-        rows = Regulation.objects.annotate(article_total=Count("articles")).order_by(*Regulation._meta.ordering)
+        # order_by repeats Meta.ordering, which a GROUP BY query drops.
+        rows = Regulation.objects.annotate(article_total=Count("articles")).order_by("-issued_on", "-id")
         if not is_library_manager(self.request):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows

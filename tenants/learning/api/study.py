@@ -414,9 +414,11 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
     search_fields = ["title"]
 
     def get_queryset(self) -> QuerySet[Quiz]:
-        rows = Quiz.objects.select_related("bank").annotate(
-            my_attempt_count=Count("attempts", filter=Q(attempts__user_id=self.request.user.pk))
-        ).order_by(*Quiz._meta.ordering)  # a GROUP BY query drops the model's ordering
+        rows = (
+            Quiz.objects.select_related("bank")
+            .annotate(my_attempt_count=Count("attempts", filter=Q(attempts__user_id=self.request.user.pk)))
+            .order_by("-id")
+        )  # Meta.ordering, which a GROUP BY query drops
         if not is_library_manager(self.request):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
