@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -21,7 +21,7 @@ from tenants.access.models import TenantRole
 from tenants.access.permissions import HasTenantRole
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
-from tenants.development.models import CaseStep, DevelopmentCase, ProbationDiscussion
+from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion
 from tenants.development.services import (
     all_rules,
     deadlines,
@@ -121,11 +121,21 @@ class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_deadlines(self, case: DevelopmentCase) -> list[dict[str, Any]]:
-        return deadlines(case)
+        return deadlines(case, rules=self._rules())
 
     @extend_schema_field(ProbationQuarterSerializer(many=True))
     def get_probation_quarters(self, case: DevelopmentCase) -> list[dict[str, Any]]:
-        return ProbationQuarterSerializer(quarters_of(case), many=True).data  # type: ignore[return-value]
+        quarters = quarters_of(case, rules=self._rules())
+        return ProbationQuarterSerializer(quarters, many=True).data  # type: ignore[return-value]
+
+    def _rules(self) -> list[DevelopmentRule]:
+        # Read once for the whole page: the list's rows share the root serializer's context dict
+        # (one query per case otherwise).
+        context = cast(dict[str, Any], self.context)
+        if "_development_rules" not in context:
+            context["_development_rules"] = all_rules()
+        rules: list[DevelopmentRule] = context["_development_rules"]
+        return rules
 
 
 class EvidenceUploadSerializer(serializers.Serializer[Any]):

@@ -96,7 +96,7 @@ class DuesBaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
     permission_classes = [CanHandleDues]
     serializer_class = DuesBaseSerializer
-    queryset = DuesBase.objects.all()
+    queryset = DuesBase.objects.select_related("member")
     filterset_fields = ["member"]
 
     def perform_create(self, serializer: DuesBaseSerializer) -> None:  # type: ignore[override]
@@ -281,7 +281,7 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
 
     permission_classes = [CanHandleDues]
     serializer_class = ExemptionSerializer
-    queryset = DuesExemption.objects.all()
+    queryset = DuesExemption.objects.select_related("member")
     filterset_fields = ["member", "status"]
 
     def perform_create(self, serializer: ExemptionSerializer) -> None:  # type: ignore[override]
@@ -328,7 +328,7 @@ class VoluntaryPaymentViewSet(
 
     permission_classes = [CanHandleDues]
     serializer_class = VoluntarySerializer
-    queryset = VoluntaryPayment.objects.all()
+    queryset = VoluntaryPayment.objects.select_related("member")
     filterset_fields = ["member"]
 
     def perform_create(self, serializer: VoluntarySerializer) -> None:  # type: ignore[override]

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -301,7 +301,9 @@ class MemberImportSerializer(serializers.ModelSerializer[MemberImport]):
         return int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0
 
     def get_has_report(self, job: MemberImport) -> bool:
-        return job.report is not None
+        # Lists annotate it: reading the deferred report would load it once per row.
+        stored = getattr(job, "report_stored", None)
+        return stored if stored is not None else job.report is not None
 
 
 class MemberImportListSerializer(MemberImportSerializer):
@@ -335,7 +337,9 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
 
     permission_classes = [IsTenantAdmin]
     serializer_class = MemberImportSerializer
-    queryset = MemberImport.objects.defer("content", "report")
+    queryset = MemberImport.objects.defer("content", "report").annotate(
+        report_stored=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField())
+    )
 
     def get_serializer_class(self) -> type[MemberImportSerializer]:
         # Lists stay light: the per-row errors (up to 500) come with the single job.

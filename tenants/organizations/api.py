@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,7 +25,7 @@ from partycloud.core.errors import NotAllowed
 from tenants.access.models import TenantRole
 from tenants.access.permissions import IsTenantUser
 from tenants.access.services import user_covers
-from tenants.organizations.models import Organization, OrganizationEvent, OrganizationKind
+from tenants.organizations.models import CommitteeMember, Organization, OrganizationEvent, OrganizationKind
 from tenants.organizations.secretaries import secretary_names
 from tenants.organizations.services import (
     do_create_organization,
@@ -127,7 +127,11 @@ class OrganizationViewSet(
     def get_queryset(self) -> QuerySet[Organization]:
         queryset = (
             Organization.objects.select_related("secretary")
-            .annotate(children_count=Count("children", filter=Q(children__is_active=True)))
+            .annotate(
+                children_count=Count("children", filter=Q(children__is_active=True)),
+                # Read by organization_warnings; one EXISTS per row otherwise.
+                has_committee=Exists(CommitteeMember.objects.filter(organization=OuterRef("pk"))),
+            )
             .order_by("path")
         )
         # Merged organizations stay readable by id (history, old records); lists hide them.

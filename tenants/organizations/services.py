@@ -256,7 +256,11 @@ def organization_warnings(organization: Organization, full_members: int) -> list
                 "message": _("A branch needs at least %(min)d full members (has %(count)d).")
                 % {"min": MIN_BRANCH_FULL_MEMBERS, "count": full_members},
             })  # fmt: skip
-        if organization.committee.exists() and full_members < MIN_FULL_MEMBERS_FOR_BRANCH_COMMITTEE:
+        # Lists annotate ``has_committee`` (the API's queryset); a single organization asks.
+        has_committee = getattr(organization, "has_committee", None)
+        if has_committee is None:
+            has_committee = organization.committee.exists()
+        if has_committee and full_members < MIN_FULL_MEMBERS_FOR_BRANCH_COMMITTEE:
             warnings.append({
                 "code": "organizations.committee_without_quorum",
                 "message": _("A branch committee needs at least %(min)d full members (has %(count)d).")

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -476,7 +476,9 @@ class RegulationSerializer(serializers.ModelSerializer[Regulation]):
         read_only_fields = fields
 
     def get_article_count(self, regulation: Regulation) -> int:
-        return regulation.articles.count()
+        # Lists annotate it (RegulationViewSet.get_queryset): one COUNT per regulation otherwise.
+        counted = getattr(regulation, "article_total", None)
+        return int(counted) if counted is not None else regulation.articles.count()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_file_url(self, regulation: Regulation) -> str | None:
@@ -504,7 +506,8 @@ class RegulationViewSet(
     search_fields = ["title", "issuer"]
 
     def get_queryset(self) -> QuerySet[Regulation]:
-        rows = Regulation.objects.all()
+        # order_by repeats Meta.ordering, which a GROUP BY query drops.
+        rows = Regulation.objects.annotate(article_total=Count("articles")).order_by("-issued_on", "-id")
         if not is_library_manager(self.request):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -346,6 +346,10 @@ class QuizSerializer(serializers.ModelSerializer[Quiz]):
         return quiz.single_count + quiz.multiple_count + quiz.true_false_count
 
     def get_my_attempts(self, quiz: Quiz) -> int:
+        # Lists annotate it (QuizViewSet.get_queryset): one COUNT per quiz otherwise.
+        counted = getattr(quiz, "my_attempt_count", None)
+        if counted is not None:
+            return int(counted)
         request = self.context.get("request")
         if request is None:
             return 0
@@ -410,7 +414,11 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
     search_fields = ["title"]
 
     def get_queryset(self) -> QuerySet[Quiz]:
-        rows = Quiz.objects.select_related("bank")
+        rows = (
+            Quiz.objects.select_related("bank")
+            .annotate(my_attempt_count=Count("attempts", filter=Q(attempts__user_id=self.request.user.pk)))
+            .order_by("-id")
+        )  # Meta.ordering, which a GROUP BY query drops
         if not is_library_manager(self.request):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
