@@ -205,3 +205,33 @@ def test_re_election_reminders_go_out_once(tenant_a: TenantWorld, tree):
         assert Notification.objects.filter(user=tenant_a.admin, title__startswith="换届提醒").count() == 1
     row = api(tenant_a.host, tenant_a.admin).get(f"/api/v1/organizations/{tree['second'].pk}").json()
     assert "organizations.re_election_due" in {w["code"] for w in row["warnings"]}
+
+
+def test_branch_size_warning_counts_the_full_members_on_record_in_the_branch_and_its_groups(
+    tenant_a: TenantWorld, tree
+):
+    """Three full members (one of them in the branch's party group) make a branch big enough;
+    probationary members and those who left do not count."""
+    from tenants.members.services import do_update_member
+    from tests.test_members import create
+
+    create(tenant_a, tree["first"])
+    create(tenant_a, tree["group"])
+    create(tenant_a, tree["first"], membership="probationary", confirmed_on=None)
+    gone = create(tenant_a, tree["first"])
+    with tenant_a.tenant:
+        do_update_member(gone, {"status": "deceased"})
+
+    def first_branch() -> dict:
+        rows = api(tenant_a.host, tenant_a.admin).get("/api/v1/organizations").json()["results"]
+        return next(row for row in rows if row["id"] == tree["first"].pk)
+
+    row = first_branch()
+    assert row["full_members"] == 2
+    assert "organizations.branch_too_small" in {w["code"] for w in row["warnings"]}
+    assert "2" in row["warnings"][0]["message"]  # the count it has
+
+    create(tenant_a, tree["first"])
+    row = first_branch()
+    assert row["full_members"] == 3
+    assert "organizations.branch_too_small" not in {w["code"] for w in row["warnings"]}

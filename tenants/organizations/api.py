@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,6 +38,23 @@ from tenants.organizations.services import (
 )
 
 MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+
+
+def _full_members_in_subtree() -> Coalesce:
+    """Full members on record in the organization and below it (a branch's party groups), for the
+    branch-size and committee-quorum warnings (DOMAIN_RULES §2)."""
+    # From the app registry, not an import: the members app imports this one (no cycle between apps).
+    member = apps.get_model("members", "Member")
+    counted = (
+        member.objects.filter(
+            organization__path__startswith=OuterRef("path"), membership="full", status__in=["active", "mobile"]
+        )
+        .order_by()
+        .values("membership")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):
@@ -131,6 +150,7 @@ class OrganizationViewSet(
                 children_count=Count("children", filter=Q(children__is_active=True)),
                 # Read by organization_warnings; one EXISTS per row otherwise.
                 has_committee=Exists(CommitteeMember.objects.filter(organization=OuterRef("pk"))),
+                full_members=_full_members_in_subtree(),
             )
             .order_by("path")
         )
