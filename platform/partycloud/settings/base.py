@@ -51,6 +51,8 @@ SHARED_APPS = [
     "services.storage",
     "tenants.learning",
     "partycloud.rollups",
+    # On the wiring floor: the demo seeder (``manage.py seed_demo``) fills every other app.
+    "partycloud.demo",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

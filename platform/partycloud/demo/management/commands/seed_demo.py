@@ -1,5 +1,5 @@
 """Demo data: a group party committee with three subsidiaries, admins, members and a year of
-history (``partycloud.core.management.demo_history``), with the dashboard's rollups built."""
+history (``partycloud.demo.history``), with the dashboard's rollups built."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
-from partycloud.core.management.demo_history import (
+from partycloud.demo.history import (
     TENANT_STEPS,
     DemoTenant,
     member_record,
