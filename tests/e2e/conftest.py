@@ -72,6 +72,13 @@ def _dist_is_stale() -> bool:
     return _newest_mtime(sources) > built.stat().st_mtime
 
 
+def provision_e2e_tenant(name: str, short_name: str, slug: str) -> tuple[PartyCommittee, User]:
+    """A party committee for a browser scenario, with its first admin 「<short_name>管理员」."""
+    admin = UserFactory(name=f"{short_name}管理员")
+    draft = CommitteeDraft(name=name, short_name=short_name, slug=slug, unified_code=next_unified_code())
+    return do_provision_tenant(draft, first_admin=admin), admin
+
+
 @pytest.fixture(scope="session")
 def frontend_dist() -> Path:
     """frontend/dist, built now if it is missing or older than its sources."""
@@ -145,11 +152,7 @@ class BrowserWorld:
 @pytest.fixture(scope="session")
 def browser_world(platform_world: dict[str, Any], django_db_blocker: Any) -> BrowserWorld:
     with django_db_blocker.unblock():
-        admin = UserFactory(name="丙公司管理员")
-        tenant = do_provision_tenant(
-            CommitteeDraft(name="丙公司党委", short_name="丙公司", slug="e2e-bing", unified_code=next_unified_code()),
-            first_admin=admin,
-        )
+        tenant, admin = provision_e2e_tenant("丙公司党委", "丙公司", "e2e-bing")
         member = UserFactory(name="李红")
         quiet_member = UserFactory(name="王静")
         title = "关于召开七月主题党日活动的通知"
@@ -243,26 +246,8 @@ def records_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Rec
 
     suffix = secrets.token_hex(2)
     with django_db_blocker.unblock():
-        sender_admin = UserFactory(name="戊公司管理员")
-        sender = do_provision_tenant(
-            CommitteeDraft(
-                name=f"戊公司{suffix}党委",
-                short_name="戊公司",
-                slug=f"e2e-wu-{suffix}",
-                unified_code=next_unified_code(),
-            ),
-            first_admin=sender_admin,
-        )
-        receiver_admin = UserFactory(name="己公司管理员")
-        receiver = do_provision_tenant(
-            CommitteeDraft(
-                name=f"己公司{suffix}党委",
-                short_name="己公司",
-                slug=f"e2e-ji-{suffix}",
-                unified_code=next_unified_code(),
-            ),
-            first_admin=receiver_admin,
-        )
+        sender, sender_admin = provision_e2e_tenant(f"戊公司{suffix}党委", "戊公司", f"e2e-wu-{suffix}")
+        receiver, receiver_admin = provision_e2e_tenant(f"己公司{suffix}党委", "己公司", f"e2e-ji-{suffix}")
         with receiver:
             root = do_create_organization(kind="committee", name=f"己公司{suffix}党委")
             do_create_organization(kind="branch", name="机关党支部", parent=root)
@@ -298,16 +283,7 @@ def development_world(platform_world: dict[str, Any], django_db_blocker: Any) ->
     suffix = secrets.token_hex(2)
     introducers = ["张建华", "刘秀兰"]
     with django_db_blocker.unblock():
-        admin = UserFactory(name="庚公司管理员")
-        tenant = do_provision_tenant(
-            CommitteeDraft(
-                name=f"庚公司{suffix}党委",
-                short_name="庚公司",
-                slug=f"e2e-geng-{suffix}",
-                unified_code=next_unified_code(),
-            ),
-            first_admin=admin,
-        )
+        tenant, admin = provision_e2e_tenant(f"庚公司{suffix}党委", "庚公司", f"e2e-geng-{suffix}")
         with tenant:
             root = do_create_organization(kind="committee", name=f"庚公司{suffix}党委")
             branch = do_create_organization(kind="branch", name="研发党支部", parent=root)
@@ -338,16 +314,7 @@ def learning_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Le
 
     suffix = secrets.token_hex(2)
     with django_db_blocker.unblock():
-        admin = UserFactory(name="辛公司管理员")
-        tenant = do_provision_tenant(
-            CommitteeDraft(
-                name=f"辛公司{suffix}党委",
-                short_name="辛公司",
-                slug=f"e2e-xin-{suffix}",
-                unified_code=next_unified_code(),
-            ),
-            first_admin=admin,
-        )
+        tenant, admin = provision_e2e_tenant(f"辛公司{suffix}党委", "辛公司", f"e2e-xin-{suffix}")
         member = UserFactory(name="周学文")
         with tenant:
             do_assign_role(user=member, role=TenantRole.MEMBER)

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     LearningWorld,
     RecordsWorld,
     committed,
+    provision_e2e_tenant,
 )
 from tests.factories import make_id_card, next_unified_code
 
@@ -403,16 +404,13 @@ def _dashboard_tenants(suffix: str) -> dict[str, Any]:
     from django.db import connection
 
     from partycloud.rollups.relay import relay_until_empty
-    from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
     from tenants.dues.assessments import do_assess_month, do_record_payment
     from tenants.dues.models import DuesBase
     from tenants.members.services import do_create_member
     from tenants.organizations.services import do_create_organization
-    from tests.factories import UserFactory
 
     def provision(name: str, slug: str) -> Any:
-        draft = CommitteeDraft(name=name, short_name=name[:3], slug=slug, unified_code=next_unified_code())
-        return do_provision_tenant(draft, first_admin=UserFactory(name=f"{name[:3]}管理员"))
+        return provision_e2e_tenant(name, name[:3], slug)[0]
 
     parent = provision(f"壬公司{suffix}党委", f"e2e-ren-{suffix}")
     child = provision(f"癸公司{suffix}党委", f"e2e-gui-{suffix}")
@@ -493,24 +491,13 @@ def test_tenant_admin_lands_on_the_workbench_and_a_secretary_sees_the_reduced_me
 ) -> None:
     from django.db import connection
 
-    from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
     from tests.e2e.conftest import Person
-    from tests.factories import UserFactory
     from tests.workbench_support import WorkbenchScenario, seed_workbench
 
     suffix = secrets.token_hex(2)
 
     def seed() -> tuple[Any, Person, WorkbenchScenario]:
-        admin = UserFactory(name="壬公司管理员")
-        tenant = do_provision_tenant(
-            CommitteeDraft(
-                name=f"壬公司{suffix}党委",
-                short_name="壬公司",
-                slug=f"e2e-ren-{suffix}",
-                unified_code=next_unified_code(),
-            ),
-            first_admin=admin,
-        )
+        tenant, admin = provision_e2e_tenant(f"壬公司{suffix}党委", "壬公司", f"e2e-ren-{suffix}")
         scenario = seed_workbench(tenant)
         connection.set_schema_to_public()
         return tenant, Person(admin), scenario
