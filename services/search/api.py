@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, IsTenantUser, on_root_host
 from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.context import active_schema
@@ -30,7 +30,6 @@ from services.search.documents import (
 )
 from services.search.jobs import do_request_reindex
 from services.search.models import ReindexJob
-from tenants.access.permissions import IsTenantUser
 
 
 class CanSearch(BasePermission):

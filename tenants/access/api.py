@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import mixins, serializers, viewsets
 
 from partycloud.accounts.api import UserBriefSerializer, user_by_identifier
+from partycloud.accounts.permissions import IsTenantAdmin
 from tenants.access.models import RoleAssignment, TenantRole
-from tenants.access.permissions import IsTenantAdmin
 from tenants.access.services import do_assign_role, do_revoke_role
 
 

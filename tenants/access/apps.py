@@ -6,9 +6,13 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self) -> None:
+        # Registries of the kernel (a lower floor): which roles a user holds here, what they open.
+        from partycloud.accounts.roles import register_role_source
         from partycloud.accounts.services import register_tenant_capabilities
         from tenants.access.capabilities import capabilities_of
+        from tenants.access.services import get_roles
 
+        register_role_source(get_roles)
         register_tenant_capabilities(capabilities_of)
 
         # The audit log (a lower floor) records each actor's tenant role at write time.

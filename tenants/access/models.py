@@ -5,13 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partycloud.accounts.roles import TenantRole
 
-class TenantRole(models.TextChoices):
-    TENANT_ADMIN = "tenant_admin", _("tenant admin")
-    SECRETARY = "secretary", _("organization secretary")
-    COMMITTEE_MEMBER = "committee_member", _("committee member")
-    MEMBER = "member", _("member")
-    DISCIPLINE_INSPECTOR = "discipline_inspector", _("discipline inspector")
+__all__ = ["RoleAssignment", "TenantRole"]
 
 
 class RoleAssignment(models.Model):

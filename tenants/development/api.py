@@ -14,11 +14,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.permissions import HasTenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.api import date_param
 from partycloud.core.errors import NotFoundError, ServiceError
 from tenants.access.models import TenantRole
-from tenants.access.permissions import HasTenantRole
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion

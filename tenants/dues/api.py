@@ -16,11 +16,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, ServiceError
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 from tenants.access.models import TenantRole
-from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.dues.assessments import (
     annual_summary,

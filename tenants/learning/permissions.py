@@ -12,9 +12,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from partycloud.accounts.models import GroupRoleKind
-from partycloud.accounts.permissions import on_root_host, request_group_roles
+from partycloud.accounts.permissions import on_root_host, request_group_roles, request_roles
 from tenants.access.models import TenantRole
-from tenants.access.permissions import request_roles
 
 
 def is_library_manager(request: Request) -> bool:

@@ -21,13 +21,13 @@ from rest_framework.response import Response
 
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
+from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from partycloud.audit.services import do_record_audit
 from partycloud.core.api import SheetProposalSerializer, date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
-from tenants.access.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import scope_filter
 from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.access.permissions import IsTenantAdmin, IsTenantUser
+from partycloud.accounts.permissions import IsTenantAdmin, IsTenantUser
 from tenants.notifications.delivery import do_retry_delivery
 from tenants.notifications.kinds import Channel, NotificationKind
 from tenants.notifications.models import Delivery, DeliveryStatus, Notification

@@ -23,9 +23,9 @@ from rest_framework.response import Response
 
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import User
+from partycloud.accounts.permissions import IsTenantUser
 from partycloud.core.errors import NotAllowed
 from tenants.access.models import TenantRole
-from tenants.access.permissions import IsTenantUser
 from tenants.access.services import user_covers
 from tenants.organizations.models import CommitteeMember, Organization, OrganizationEvent, OrganizationKind
 from tenants.organizations.secretaries import secretary_names

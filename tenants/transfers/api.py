@@ -17,12 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.permissions import HasTenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
-from tenants.access.permissions import HasTenantRole
 from tenants.access.services import check_covers as shared_check_covers
 from tenants.access.services import user_scope
 from tenants.members.api import MemberSerializer

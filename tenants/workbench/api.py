@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.access.permissions import HasTenantRole
+from partycloud.accounts.permissions import HasTenantRole
 from tenants.workbench.services import WORKBENCH_ROLES, check_workbench_scope, workbench
 
 

@@ -22,12 +22,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partycloud.accounts.api import UserBriefSerializer
-from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly, IsTenantAdminOrInspectorReadOnly, on_root_host
 from partycloud.audit.events import EVENTS, actor_display, render_summary, role_label, target_type_label
 from partycloud.audit.models import AuditAction, AuditEvent
 from partycloud.audit.services import current_tenant_id, do_record_audit
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
-from tenants.access.permissions import IsTenantAdminOrInspectorReadOnly
 
 # An export is a download for a person to read, not a backup: beyond this, narrow the filters.
 EXPORT_LIMIT = 20000

@@ -15,7 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, IsTenantAdmin, on_root_host
 from partycloud.core.api import SheetProposalSerializer
 from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
@@ -23,7 +23,6 @@ from partycloud.hub.models import PocketMemberCase, RosterEntry
 from partycloud.hub.pockets import detect_unreceived_transfers, detect_unregistered_members, do_resolve_pocket_case
 from partycloud.hub.roster import ROSTER_SHEET, do_import_roster, template_bytes
 from partycloud.tenancy.context import active_tenant
-from tenants.access.permissions import IsTenantAdmin
 from tenants.members.api import UploadSerializer
 
 

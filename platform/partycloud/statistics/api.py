@@ -16,13 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
+from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly, IsTenantAdminOrInspectorReadOnly
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import xlsx_response
 from partycloud.statistics.report import AnnualReport, group_report, parse_snapshot, tenant_report
 from partycloud.statistics.workbook import report_workbook
-from tenants.access.permissions import IsTenantAdminOrInspectorReadOnly
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUDIT_TARGET = "statistics.annual_report"

@@ -16,7 +16,13 @@ from rest_framework.views import APIView
 
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import User
-from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, on_root_host
+from partycloud.accounts.permissions import (
+    IsGroupAdmin,
+    IsGroupAdminOrViewerReadOnly,
+    IsTenantAdmin,
+    IsTenantUser,
+    on_root_host,
+)
 from partycloud.accounts.services import is_group_staff
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import (
@@ -36,7 +42,6 @@ from partycloud.tenancy.services import (
     do_submit_application,
     do_update_tenant_settings,
 )
-from tenants.access.permissions import IsTenantAdmin, IsTenantUser
 
 
 class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
