@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from partycloud.core.api import exception_handler
 from services.media import MediaError
 from services.media.documents import PREAMBLE, Article, page_count, render_preview, split_articles
 from services.media.hls import is_safe_relative, rewrite_master_playlist, rewrite_media_playlist
@@ -319,6 +320,16 @@ def test_invalid_playlists_are_refused(text: str, rewrite):
     with pytest.raises(MediaError) as refused:
         rewrite(text, _sign)
     assert refused.value.code == "media.bad_playlist"
+
+
+def test_a_media_refusal_reaches_the_client_like_a_service_error():
+    # The adapter raises its own type; the API renders it as a ServiceError: same code, message, 400.
+    with pytest.raises(MediaError) as refused:
+        rewrite_media_playlist("seg_00000.ts\n", _sign)
+    response = exception_handler(refused.value, {})
+    assert response is not None
+    assert response.status_code == 400
+    assert response.data == {"code": "media.bad_playlist", "message": refused.value.message, "field": None}
 
 
 # --- images ----------------------------------------------------------------------------------

@@ -289,9 +289,10 @@ def test_a_source_without_versions_is_reconciled_by_id(
 
 def test_the_reconcile_runs_every_quarter_hour_for_the_group_and_each_tenant() -> None:
     from services.tasks.periodic import FAN_OUT_TASK
-    from services.tasks.schedules import BEAT_SCHEDULE
+    from services.tasks.schedules import beat_schedule
 
-    tenants, group = BEAT_SCHEDULE["search-reconcile"], BEAT_SCHEDULE["search-reconcile-group"]
+    schedule = beat_schedule()
+    tenants, group = schedule["search-reconcile"], schedule["search-reconcile-group"]
     assert (tenants["task"], tenants["args"][0]) == (FAN_OUT_TASK, "search.reconcile")
     assert group["task"] == "search.reconcile"
     assert tenants["schedule"].minute == group["schedule"].minute == set(range(0, 60, 15))

@@ -8,7 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.schedules import crontab
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,9 +19,10 @@ from redis import Redis
 
 from partycloud.celery import app
 from partycloud.tenancy.models import PartyCommittee
+from partycloud.tenancy.tasks import fan_out_to_tenants
 from services.tasks import tenant_task
-from services.tasks.periodic import fan_out_to_tenants, spread_offset, tenant_beat_entry
-from services.tasks.schedules import BEAT_SCHEDULE
+from services.tasks.periodic import FAN_OUT_TASK, spread_offset, tenant_beat_entry
+from services.tasks.schedules import beat_schedule
 from tenants.access.models import RoleAssignment
 from tests.conftest import TenantWorld
 
@@ -96,8 +100,67 @@ def test_every_per_tenant_schedule_entry_goes_through_the_fan_out():
     entry = tenant_beat_entry("a.b", 60, window_seconds=600)
     assert entry["task"] == "services.tasks.fan_out_to_tenants"
     app.loader.import_default_modules()  # what a worker does at start: every app's tasks module
-    for name, item in BEAT_SCHEDULE.items():
+    for name, item in beat_schedule().items():
         if item["task"] == entry["task"]:
             assert item["args"][0] in app.tasks, f"{name} fans out an unknown task"
         else:
             assert item["task"] in app.tasks, f"{name} schedules an unknown task"
+
+
+# The beat schedule as it was when services/tasks/schedules.py still named every app's task (issue 12):
+# each app now declares its own entries (``SCHEDULE`` in its tasks module) and the wiring collects them.
+SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN = {
+    "tenant-access-index": tenant_beat_entry(
+        "tenants.access.rebuild_tenant_access_index", crontab(hour=2, minute=0), window_seconds=3 * 3600
+    ),
+    "overdue-transfers": tenant_beat_entry(
+        "tenants.transfers.alert_overdue_transfers", crontab(hour=8, minute=0), window_seconds=1800
+    ),
+    "re-elections": tenant_beat_entry(
+        "tenants.organizations.remind_re_elections", crontab(hour=8, minute=30), window_seconds=1800
+    ),
+    "dues-month": tenant_beat_entry(
+        "tenants.dues.assess_month", crontab(day_of_month=1, hour=1, minute=0), window_seconds=3 * 3600
+    ),
+    "development-deadlines": tenant_beat_entry(
+        "tenants.development.remind_deadlines", crontab(hour=9, minute=0), window_seconds=1800
+    ),
+    "notification-deliveries": tenant_beat_entry(
+        "tenants.notifications.send_due_deliveries", crontab(minute="*"), window_seconds=45
+    ),
+    "pocket-members": {"task": "hub.detect_pocket_members", "schedule": crontab(hour=3, minute=30)},
+    "stale-uploads": tenant_beat_entry(
+        "services.storage.abort_stale_uploads", crontab(hour=4, minute=0), window_seconds=3600
+    ),
+    "stale-uploads-group": {"task": "services.storage.abort_stale_uploads", "schedule": crontab(hour=4, minute=0)},
+    "search-reconcile": tenant_beat_entry("search.reconcile", crontab(minute="*/15"), window_seconds=600),
+    "search-reconcile-group": {"task": "search.reconcile", "schedule": crontab(minute="*/15")},
+    "spare-schemas": {"task": "tenancy.refill_spare_schemas", "schedule": crontab(minute="*/10")},
+    "rollups-drain": {"task": "rollups.drain", "schedule": 10.0, "options": {"expires": 10}},
+    "rollups-sweep": {"task": "rollups.sweep", "schedule": crontab(minute="*/5")},
+    "rollups-recompute": {"task": "rollups.recompute", "schedule": crontab(hour=0, minute=30)},
+}
+
+
+def test_a_per_tenant_entry_is_a_fan_out_spread_over_its_window():
+    assert tenant_beat_entry("a.b", 60, window_seconds=600, month="2026-06-01") == {
+        "task": FAN_OUT_TASK,
+        "schedule": 60,
+        "args": ("a.b", 600),
+        "kwargs": {"kwargs": {"month": "2026-06-01"}},
+        "options": {"expires": 600},
+    }
+    assert tenant_beat_entry("a.b", 60, window_seconds=45)["options"] == {"expires": 60}
+
+
+def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_their_own():
+    assert beat_schedule() == SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN
+    app.finalize()  # what beat and the worker do once Django and the tasks are loaded
+    assert app.conf.beat_schedule == SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN
+
+
+def test_two_apps_cannot_declare_one_beat_entry(monkeypatch: pytest.MonkeyPatch):
+    dues = apps.get_app_config("dues")
+    monkeypatch.setattr(apps, "get_app_configs", lambda: [dues, dues])
+    with pytest.raises(ImproperlyConfigured, match=r"'dues-month' is declared by tenants\.dues\.tasks and"):
+        beat_schedule()

@@ -1,4 +1,8 @@
-"""ASGI entry point (uvicorn): HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point (uvicorn): HTTP through Django, WebSockets through Channels.
+
+The WebSocket routes are assembled here: each consumer belongs to its domain app, behind the
+kernel's tenant-aware middleware (``scope["tenant"]``, ``scope["user"]``).
+"""
 
 import os
 
@@ -10,9 +14,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
 django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
 
-from services.realtime.middleware import TenantAuthMiddleware  # noqa: E402
-from services.realtime.routing import websocket_urlpatterns  # noqa: E402
+from partycloud.tenancy.realtime import TenantAuthMiddleware  # noqa: E402
+from tenants.notifications.consumers import NotificationConsumer  # noqa: E402
+
+websocket_urlpatterns = [
+    path("ws/notifications", NotificationConsumer.as_asgi()),
+]
 
 application = ProtocolTypeRouter(
     {

@@ -1,4 +1,7 @@
-"""Real-time channel: the ASGI WebSocket side. Tenant-aware middleware (scope["tenant"],
-user from session or JWT), consumers that touch the database only inside their
-tenant's schema, and group names that always carry the schema: ``t.<schema>.<kind>.<id>``.
+"""Real-time channel, the adapter: channel-layer group names and sending.
+
+Group names always carry the tenant's schema (``t.<schema>.<kind>.<id>``), handed in by the caller.
+The tenant-aware WebSocket middleware and ``in_tenant`` are the kernel's
+(``partycloud.tenancy.realtime``); each consumer lives in its domain app and ``partycloud.asgi``
+routes them.
 """

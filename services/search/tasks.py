@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from partycloud.tenancy.context import active_schema
 from services.search.indexing import index_documents, reconcile_schema
 from services.search.jobs import run_reindex_job
 from services.tasks import tenant_task
+from services.tasks.periodic import tenant_beat_entry
 
 
 @tenant_task(
@@ -39,3 +42,10 @@ def reconcile_task() -> dict[str, int]:
     """Repair this schema's part of the index: what lost index tasks left missing, stale or behind."""
     report = reconcile_schema(active_schema())
     return {"checked": report.checked, "reindexed": report.reindexed, "deleted": report.deleted}
+
+
+SCHEDULE = {
+    # Index repair: reindex what lost index tasks missed (tenants spread over 10 minutes, then the group).
+    "search-reconcile": tenant_beat_entry("search.reconcile", crontab(minute="*/15"), window_seconds=600),
+    "search-reconcile-group": {"task": "search.reconcile", "schedule": crontab(minute="*/15")},
+}

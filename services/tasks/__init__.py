@@ -3,6 +3,9 @@
 A task sent while a tenant's schema is active runs in that schema on the worker
 (``tenant-schemas-celery`` carries the schema in the message headers); a task sent
 from the public schema runs in the public schema.
+
+Tasks are shared tasks: this adapter knows no Celery app. The wiring (``partycloud.celery``)
+creates the app and makes it the default of every thread, so each task resolves to it.
 """
 
 from __future__ import annotations
@@ -10,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from celery import shared_task
 from tenant_schemas_celery.task import TenantTask
-
-from partycloud.celery import app
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +24,7 @@ def tenant_task(name: str, **options: Any) -> Callable[[F], Any]:
     options.setdefault("base", TenantTask)
 
     def decorate(function: F) -> Any:
-        return app.task(name=name, **options)(function)
+        declare: Callable[[F], Any] = shared_task(name=name, **options)
+        return declare(function)
 
     return decorate

@@ -5,9 +5,13 @@ active tenant, *inside that tenant's context*, with a countdown spread over a wi
 so that 200 tenants do not hit the database in the same second. Each tenant keeps
 the same offset every day (a stable hash), which keeps load and logs predictable.
 
+The fan-out task itself (``FAN_OUT_TASK``) belongs to the kernel, which knows the tenants:
+``partycloud.tenancy.tasks.fan_out_to_tenants``. This adapter builds its beat entries and
+computes the offsets.
+
 To add one: declare the task with ``tenant_task`` and add
-``tenant_beat_entry("app.task_name", crontab(...), window_seconds=...)`` to
-``services.tasks.schedules.BEAT_SCHEDULE``.
+``"entry-name": tenant_beat_entry("app.task_name", crontab(...), window_seconds=...)`` to the
+``SCHEDULE`` dict of the app's ``tasks`` module (``services.tasks.schedules``).
 """
 
 from __future__ import annotations
@@ -15,9 +19,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from partycloud.celery import app
-from services.tasks import tenant_task
-
+# The name is older than the move of the task to the kernel; beat entries and queued messages carry it.
 FAN_OUT_TASK = "services.tasks.fan_out_to_tenants"
 
 
@@ -27,22 +29,6 @@ def spread_offset(schema_name: str, task_name: str, window_seconds: int) -> int:
         return 0
     digest = hashlib.sha256(f"{task_name}:{schema_name}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % window_seconds
-
-
-@tenant_task(name=FAN_OUT_TASK)
-def fan_out_to_tenants(task_name: str, window_seconds: int = 3600, kwargs: dict[str, Any] | None = None) -> int:
-    """Send ``task_name`` to every active tenant, spread over ``window_seconds``."""
-    from partycloud.tenancy.models import PartyCommittee
-
-    task = app.tasks[task_name]
-    sent = 0
-    for tenant in PartyCommittee.objects.active().only("id", "schema_name", "status", "kind"):
-        with tenant:
-            task.apply_async(
-                kwargs=kwargs or {}, countdown=spread_offset(tenant.schema_name, task_name, window_seconds)
-            )
-        sent += 1
-    return sent
 
 
 def tenant_beat_entry(task_name: str, schedule: Any, *, window_seconds: int = 3600, **kwargs: Any) -> dict[str, Any]:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from services.tasks import tenant_task
+from services.tasks.periodic import tenant_beat_entry
 from tenants.access.services import tenant_admins
 from tenants.development.models import DevelopmentCase, Stage
 from tenants.development.services import all_rules, deadlines, with_deadline_records
@@ -38,3 +41,11 @@ def remind_deadlines() -> int:
                     kind=NotificationKind.DEVELOPMENT_DEADLINE,
                 )
     return sent
+
+
+SCHEDULE = {
+    # Development deadlines a week ahead (talk, review, approval window, probation end).
+    "development-deadlines": tenant_beat_entry(
+        "tenants.development.remind_deadlines", crontab(hour=9, minute=0), window_seconds=1800
+    ),
+}

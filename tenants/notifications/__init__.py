@@ -1,2 +1,3 @@
 """Notifications: in-app messages to one user inside one tenant, stored and pushed live
-over the WebSocket (``services.realtime``) after the transaction commits."""
+over the WebSocket (``consumers``, through the channel layer of ``services.realtime``) after
+the transaction commits."""

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from services.tasks import tenant_task
+from services.tasks.periodic import tenant_beat_entry
 from tenants.notifications.delivery import do_attempt_delivery, do_send_due_deliveries
 
 
@@ -14,3 +17,11 @@ def send_deliveries(delivery_ids: list[int]) -> int:
 def send_due_deliveries() -> dict[str, int]:
     """Per tenant, every minute: deliveries deferred by quiet hours, due for a retry, or whose task was lost."""
     return do_send_due_deliveries()
+
+
+SCHEDULE = {
+    # Notifications outside the app: deferred by quiet hours, retries, lost kicks.
+    "notification-deliveries": tenant_beat_entry(
+        "tenants.notifications.send_due_deliveries", crontab(minute="*"), window_seconds=45
+    ),
+}

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils import timezone
 
 from services.tasks import tenant_task
+from services.tasks.periodic import tenant_beat_entry
 from tenants.access.services import tenant_admins
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_once
@@ -36,3 +38,11 @@ def remind_re_elections() -> int:
                 kind=NotificationKind.RE_ELECTION,
             )
     return sent
+
+
+SCHEDULE = {
+    # Terms of office ending within 90 days (换届提醒).
+    "re-elections": tenant_beat_entry(
+        "tenants.organizations.remind_re_elections", crontab(hour=8, minute=30), window_seconds=1800
+    ),
+}

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils import timezone
 
 from partycloud.accounts.models import User
 from services.tasks import tenant_task
+from services.tasks.periodic import tenant_beat_entry
 from tenants.access.services import tenant_admins
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify
@@ -37,3 +39,11 @@ def alert_overdue_transfers() -> int:
         Transfer.objects.filter(pk=transfer.pk).update(overdue_alerted_on=today)
         alerted += 1
     return alerted
+
+
+SCHEDULE = {
+    # Transfers not received within their validity: alert both sides every morning.
+    "overdue-transfers": tenant_beat_entry(
+        "tenants.transfers.alert_overdue_transfers", crontab(hour=8, minute=0), window_seconds=1800
+    ),
+}

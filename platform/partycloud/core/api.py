@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from partycloud.core.errors import ServiceError
+from services.media.errors import MediaError
 
 _GENERIC_CODES = {
     exceptions.NotAuthenticated: "auth.not_authenticated",
@@ -55,6 +56,9 @@ def _flatten_validation(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every error as ``{code, message, field}`` (validation adds ``errors``: all of them)."""
+    if isinstance(exc, MediaError):
+        # The media adapter raises its own type (floor 1 imports nothing of ours): same code and message.
+        exc = ServiceError(exc.code, exc.message)
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.field, **exc.extra), status=exc.status)
     if isinstance(exc, Http404):

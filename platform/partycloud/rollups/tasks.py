@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 
+from celery.schedules import crontab
+
 from partycloud.rollups.models import PendingTenant
 from partycloud.rollups.recompute import recompute_all
 from partycloud.rollups.relay import relay_until_empty, relayable_tenants
@@ -35,3 +37,11 @@ def sweep() -> int:
 def recompute() -> int:
     report = recompute_all()
     return report.rows_fixed
+
+
+SCHEDULE = {
+    # Flagged outboxes every 10 s, all of them every 5 minutes, a full recompute nightly.
+    "rollups-drain": {"task": "rollups.drain", "schedule": 10.0, "options": {"expires": 10}},
+    "rollups-sweep": {"task": "rollups.sweep", "schedule": crontab(minute="*/5")},
+    "rollups-recompute": {"task": "rollups.recompute", "schedule": crontab(hour=0, minute=30)},
+}

@@ -1,29 +1,58 @@
-"""ASGI middleware for WebSockets: tenant from the Host header, user from session or JWT.
+"""WebSockets in a tenant: who dialled which party committee, and database work in its schema.
 
-- ``scope["tenant"]``: the PartyCommittee whose host was dialled (None: unknown host, the
-  consumer closes). Suspended and archived tenants get no sockets.
-- ``scope["user"]``: from the ``sessionid`` cookie (browsers: the Origin must be the same
-  host, against cross-site WebSocket hijacking) or from ``?token=<JWT access token>``
-  (native apps). Otherwise AnonymousUser.
+- ``TenantAuthMiddleware`` (wrapped around the WebSocket router in ``partycloud.asgi``) puts
+  ``scope["tenant"]``: the PartyCommittee whose host was dialled (None: unknown host, the consumer
+  closes; suspended and archived tenants get no sockets), and ``scope["user"]``: from the
+  ``sessionid`` cookie (browsers: the Origin must be the same host, against cross-site WebSocket
+  hijacking) or from ``?token=<JWT access token>`` (native apps); otherwise AnonymousUser.
+- Consumers (each in its domain app, routed in ``partycloud.asgi``) run database work through
+  ``in_tenant``: inside the scope's schema. They refuse with the close codes below.
+
+The channel layer itself (group names ``t.<schema>.<kind>.<id>``, sending) is the adapter
+``services.realtime``; this module is what it needs from the kernel (tenants and users).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlparse
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils.crypto import constant_time_compare
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from partycloud.tenancy.context import use_public_schema
+from partycloud.accounts.models import User
+from partycloud.tenancy.context import use_public_schema, use_tenant
+from partycloud.tenancy.models import CommitteeKind, CommitteeStatus, Domain, PartyCommittee
 
+T = TypeVar("T")
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
+
+# Close codes (4000-4999 are for applications). Refusals accept first and then close with one of
+# these, so that clients can tell "sign in again" from "no such party committee" from a network error.
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNKNOWN_TENANT = 4404
+
+
+async def in_tenant(tenant: PartyCommittee, function: Callable[[], T]) -> T:
+    """Run ``function`` in a worker thread with the tenant's schema active, then reset it."""
+
+    def run() -> T:
+        use_tenant(tenant)
+        try:
+            return function()
+        finally:
+            use_public_schema()
+
+    return await database_sync_to_async(run)()
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -33,9 +62,7 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def _lookup_tenant(host: str) -> Any:
-    from partycloud.tenancy.models import CommitteeKind, CommitteeStatus, Domain
-
+def _lookup_tenant(host: str) -> PartyCommittee | None:
     use_public_schema()
     domain = Domain.objects.select_related("tenant").filter(domain=host).first()
     if domain is None:
@@ -47,10 +74,6 @@ def _lookup_tenant(host: str) -> Any:
 
 
 def _user_from_session(session_key: str) -> Any:
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from partycloud.accounts.models import User
-
     use_public_schema()
     session = SessionStore(session_key=session_key)
     user_id = session.get(SESSION_KEY)
@@ -63,9 +86,6 @@ def _user_from_session(session_key: str) -> Any:
 
 
 def _user_from_token(token: str) -> Any:
-    from rest_framework_simplejwt.authentication import JWTAuthentication
-    from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-
     use_public_schema()
     auth = JWTAuthentication()
     try:
@@ -75,7 +95,8 @@ def _user_from_token(token: str) -> Any:
     return user if user.is_active else AnonymousUser()
 
 
-def resolve(scope: Scope) -> tuple[Any, Any]:
+def resolve(scope: Scope) -> tuple[PartyCommittee | None, Any]:
+    """The tenant of the dialled host and the user of the session or token (AnonymousUser if none)."""
     host = _header(scope, b"host").split(":")[0].lower()
     tenant = _lookup_tenant(host)
     if tenant is None:

@@ -1,34 +1,20 @@
-"""WebSocket consumers. Database work runs through ``in_tenant``: inside the scope's schema."""
+"""The notifications WebSocket (``/ws/notifications``, routed in ``partycloud.asgi``).
+
+The socket is open to a signed-in user who holds a role in the dialled tenant; it greets with the
+unread count and then pushes each new notification (``services.do_notify`` sends it after commit to
+the user's group ``t.<schema>.user.<id>``). Database work runs inside the tenant's schema.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from partycloud.tenancy.context import use_public_schema, use_tenant
+from partycloud.accounts.roles import tenant_roles_of
+from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
 from services.realtime.groups import user_group
-
-T = TypeVar("T")
-
-# Close codes (4000-4999 are for applications).
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_UNKNOWN_TENANT = 4404
-
-
-async def in_tenant(tenant: Any, function: Callable[[], T]) -> T:
-    """Run ``function`` in a worker thread with the tenant's schema active, then reset it."""
-
-    def run() -> T:
-        use_tenant(tenant)
-        try:
-            return function()
-        finally:
-            use_public_schema()
-
-    return await database_sync_to_async(run)()
+from tenants.notifications.services import unread_count
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -39,18 +25,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         tenant = self.scope.get("tenant")
         user = self.scope.get("user")
-        # Refusals accept first and then close with an application code, so that clients can
-        # tell "sign in again" (4401) from "no such party committee" (4404) from a network error.
         if tenant is None:
             await self.refuse(CLOSE_UNKNOWN_TENANT)
             return
         if user is None or not user.is_authenticated:
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
-        from tenants.access.services import get_roles
-        from tenants.notifications.services import unread_count
-
-        if not await in_tenant(tenant, lambda: bool(get_roles(user))):
+        if not await in_tenant(tenant, lambda: bool(tenant_roles_of(user))):
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.group = user_group(tenant.schema_name, user.pk)
@@ -60,6 +41,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "tenant": tenant.slug, "unread": count})
 
     async def refuse(self, code: int) -> None:
+        """Accept, then close with an application code (see ``partycloud.tenancy.realtime``)."""
         await self.accept()
         await self.close(code=code)
 
