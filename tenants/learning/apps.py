@@ -6,8 +6,10 @@ class LearningConfig(AppConfig):
     label = "learning"
 
     def ready(self) -> None:
+        from tenants.learning.rollups import register_rollups  # reads the models: not loaded before ready()
         from tenants.learning.search import register_learning_sources
         from tenants.learning.uploads import register_learning_purposes
 
         register_learning_purposes()
         register_learning_sources()
+        register_rollups()  # the group's rollup metrics (partycloud.core.metrics)

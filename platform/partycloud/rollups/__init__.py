@@ -6,5 +6,7 @@ the affected figures from the tenant's own tables, writing absolute values: appl
 twice gives the same rows, and a relay killed mid-batch rolls back as a whole (the outbox rows
 are deleted in the same transaction as the rollups are written, both in one database). The
 nightly recompute (``recompute.py``) checks every figure against its source and fixes drift.
-Metrics are declared once, in ``metrics.py``.
+Each tenant app declares its metrics in its own ``rollups.py`` and registers them with the
+kernel's registry (``partycloud.core.metrics``), which the relay, the recompute and the backfill
+read; the figures people see are combined from them in ``figures.py``.
 """

@@ -1,7 +1,8 @@
 """The group dashboard API (root host): KPIs, the per-tenant table, trends, compliance,
 drill-down to organizations and record lists (read in the tenant's schema, audited), thresholds.
 Every table downloads as Excel with ``?format=xlsx``. Group viewers read; group admins also set
-thresholds."""
+thresholds. Views parse, call ``dashboard`` (reads) or ``services`` (drill-down, audit, writes)
+and render; none switches schema or reads a tenant's tables."""
 
 from __future__ import annotations
 
@@ -16,16 +17,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.accounts.models import mask_phone
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
-from partycloud.audit.services import do_record_audit
 from partycloud.core.api import PagePagination
-from partycloud.core.errors import NotFoundError, ServiceError
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 from partycloud.rollups import dashboard as board
-from partycloud.rollups.models import DriftReport, RollupOrganization, Threshold
-from partycloud.rollups.relay import relayable_tenants
-from partycloud.tenancy.models import PartyCommittee
+from partycloud.rollups.figures import FIGURE_KEYS, FIGURES
+from partycloud.rollups.models import DriftReport
+from partycloud.rollups.services import (
+    do_record_dashboard_export,
+    do_set_threshold,
+    organization_members,
+    tenant_organizations,
+    threshold_rows,
+)
 
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM (default: this month)")
 FORMAT = OpenApiParameter("format", str, enum=["json", "xlsx"], description="xlsx: download the table")
@@ -39,7 +44,7 @@ class FigureSerializer(serializers.Serializer[Any]):
 
 
 class ThresholdSerializer(serializers.Serializer[Any]):
-    figure = serializers.ChoiceField(choices=[(key, key) for key in board.FIGURE_KEYS])
+    figure = serializers.ChoiceField(choices=[(key, key) for key in FIGURE_KEYS])
     green_until = serializers.FloatField()
     amber_until = serializers.FloatField()
     higher_is_worse = serializers.BooleanField()
@@ -132,22 +137,15 @@ def _wants_xlsx(request: Request) -> bool:
 
 
 def _labels() -> list[str]:
-    return [f"{figure.label}{f'（{figure.unit}）' if figure.unit else ''}" for figure in board.FIGURES]
+    return [f"{figure.label}{f'（{figure.unit}）' if figure.unit else ''}" for figure in FIGURES]
 
 
 def _cells(values: dict[str, float | None]) -> list[Any]:
-    return ["" if values.get(key) is None else values[key] for key in board.FIGURE_KEYS]
+    return ["" if values.get(key) is None else values[key] for key in FIGURE_KEYS]
 
 
 def _export(request: Request, what: str, title: str, headers: list[str], rows: list[list[Any]]) -> HttpResponse:
-    do_record_audit(
-        event="dashboard.export",
-        details={"sheet": title, "what": what},
-        actor=request.user,
-        target_type="rollups.dashboard",
-        target_label=title,
-        request=request,
-    )
+    do_record_dashboard_export(actor=Actor.of(request), what=what, title=title)
     return xlsx_response(workbook_bytes(title[:31], headers, rows), f"{title}.xlsx")
 
 
@@ -185,7 +183,7 @@ class TrendsView(APIView):
         data = board.trends(months)
         if _wants_xlsx(request):
             rows = [
-                [period, *[data["series"][key][index] for key in board.FIGURE_KEYS]]
+                [period, *[data["series"][key][index] for key in FIGURE_KEYS]]
                 for index, period in enumerate(data["periods"])
             ]
             return _export(request, "trends", "月度趋势", ["月份", *_labels()], rows)
@@ -210,13 +208,6 @@ class ComplianceView(APIView):
         return Response(ComplianceSerializer(data).data)
 
 
-def _tenant(tenant_id: int) -> PartyCommittee:
-    tenant = next((t for t in relayable_tenants() if t.pk == tenant_id), None)
-    if tenant is None:
-        raise NotFoundError("rollups.unknown_tenant", _("This party committee does not exist."))
-    return tenant
-
-
 class TenantOrganizationsView(APIView):
     """Drill-down: a tenant's organizations with their own and subtree figures."""
 
@@ -224,9 +215,8 @@ class TenantOrganizationsView(APIView):
 
     @extend_schema(parameters=[PERIOD, FORMAT], responses=OrganizationRowSerializer(many=True))
     def get(self, request: Request, tenant_id: int) -> HttpResponse:
-        tenant = _tenant(tenant_id)
         period = board.parse_period(request.query_params.get("period"))
-        rows = board.organizations(tenant, period)
+        tenant, rows = tenant_organizations(tenant_id, period)
         if _wants_xlsx(request):
             table = [["　" * row["depth"] + row["name"], *_cells(row["subtree"])] for row in rows]
             title = f"{tenant.short_name or tenant.name}-党组织"
@@ -245,22 +235,11 @@ class OrganizationMembersView(APIView):
         responses=PagedMemberRowsSerializer,
     )
     def get(self, request: Request, tenant_id: int, organization_id: int) -> HttpResponse:
-        tenant = _tenant(tenant_id)
-        node = RollupOrganization.objects.filter(tenant=tenant, organization_id=organization_id).first()
-        if node is None:
-            raise NotFoundError("rollups.unknown_organization", _("This organization does not exist."))
-        rows = _member_rows(tenant, node.path)
         export = _wants_xlsx(request)
-        do_record_audit(
-            event="drilldown.members.export" if export else "drilldown.members.read",
-            details={"count": len(rows), "organization": node.name},
-            actor=request.user,
-            target_type="members.member",
-            target_id=f"{tenant.schema_name}:{organization_id}",
-            target_label=node.name,
-            request=request,
-            tenant_id=tenant.pk,
+        listing = organization_members(
+            actor=Actor.of(request), tenant_id=tenant_id, organization_id=organization_id, export=export
         )
+        rows, node = listing.members, listing.organization
         if export:
             headers = ["姓名", "性别", "所在党组织", "党员类别", "状态", "学历", "入党日期", "手机号"]
             table = [[r["name"], r["gender"], r["organization"], r["membership"], r["status"], r["education"],
@@ -271,31 +250,6 @@ class OrganizationMembersView(APIView):
         return paginator.get_paginated_response(MemberRowSerializer(page, many=True).data)
 
 
-def _member_rows(tenant: PartyCommittee, path: str) -> list[dict[str, Any]]:
-    from tenants.members.models import COUNTED_STATUSES, Member
-
-    with tenant:
-        members = (
-            Member.objects.filter(organization__path__startswith=path, status__in=COUNTED_STATUSES)
-            .select_related("organization")
-            .order_by("organization__path", "name")
-        )
-        return [
-            {
-                "id": member.pk,
-                "name": member.name,
-                "gender": member.get_gender_display(),
-                "organization": member.organization.name,
-                "membership": member.get_membership_display(),
-                "status": member.get_status_display(),
-                "education": member.get_education_display() if member.education else "",
-                "joined_on": member.joined_on,
-                "phone": mask_phone(member.phone) if member.phone else "",
-            }
-            for member in members
-        ]
-
-
 class ThresholdsView(APIView):
     """Traffic-light thresholds of the per-tenant table (group admins change them)."""
 
@@ -303,35 +257,19 @@ class ThresholdsView(APIView):
 
     @extend_schema(responses=ThresholdSerializer(many=True))
     def get(self, request: Request) -> Response:
-        data = [
-            {"figure": key, "green_until": float(g), "amber_until": float(a), "higher_is_worse": worse}
-            for key, (g, a, worse) in sorted(board.thresholds().items())
-        ]
-        return Response(ThresholdSerializer(data, many=True).data)
+        return Response(ThresholdSerializer(threshold_rows(), many=True).data)
 
     @extend_schema(request=ThresholdSerializer, responses=ThresholdSerializer)
     def put(self, request: Request) -> Response:
         serializer = ThresholdSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        green, amber = Decimal(str(data["green_until"])), Decimal(str(data["amber_until"]))
-        if (data["higher_is_worse"] and amber < green) or (not data["higher_is_worse"] and amber > green):
-            raise ServiceError(
-                "rollups.threshold_order", _("The amber limit must lie beyond the green one."), "amber_until"
-            )
-        Threshold.objects.update_or_create(
+        do_set_threshold(
+            actor=Actor.of(request),
             figure=data["figure"],
-            defaults={"green_until": green, "amber_until": amber, "higher_is_worse": data["higher_is_worse"]},
-        )
-        board.thresholds_changed()
-        do_record_audit(
-            event="threshold.change",
-            details={"figure": data["figure"], "green": str(green), "amber": str(amber)},
-            actor=request.user,
-            target_type="rollups.threshold",
-            target_id=data["figure"],
-            target_label=next((str(f.label) for f in board.FIGURES if f.key == data["figure"]), data["figure"]),
-            request=request,
+            green_until=Decimal(str(data["green_until"])),
+            amber_until=Decimal(str(data["amber_until"])),
+            higher_is_worse=data["higher_is_worse"],
         )
         return Response(ThresholdSerializer(data).data)
 

@@ -1,9 +1,13 @@
 """What the group dashboard shows, read from the rollup tables only.
 
-*Figures* are named combinations of metric rows (members = full + probationary, arrears rate =
-unpaid ÷ assessed …), declared once in ``FIGURES``; the KPI cards, the per-tenant table, the
-trends, the drill-down and the traffic lights all use them. Multi-level groups: a tenant whose
-``parent`` is another tenant is also counted in its parent's subtree figures.
+The KPI cards, the per-tenant table with its traffic lights, the trends, the compliance checks
+and the organizations of a tenant (drill-down level 2), made of the figures in ``figures.py``.
+Multi-level groups: a tenant whose ``parent`` is another tenant is also counted in its parent's
+subtree figures.
+
+The top of this package's read side: it imports ``figures``, ``summaries`` (the stored rows of a
+month) and ``relay`` (which tenants have rollups), and none of them imports it back. The
+endpoints reach it through ``services``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -22,6 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partycloud.rollups.figures import FIGURE_KEYS, FIGURES, Values, figures, with_data
 from partycloud.rollups.metrics import WHOLE_TENANT, month_start
 from partycloud.rollups.models import (
     PendingTenant,
@@ -32,114 +37,15 @@ from partycloud.rollups.models import (
     Threshold,
 )
 from partycloud.rollups.relay import relayable_tenants
+from partycloud.rollups.summaries import decode
 from partycloud.tenancy.models import PartyCommittee
 
-Values = dict[tuple[str, str], Decimal]  # (metric, dimension) -> value
-PIPELINE = ("applicant", "activist", "candidate", "admission", "probation")
-
-
-@dataclass(frozen=True)
-class Total:
-    """A metric's rows summed (over some dimensions, or all)."""
-
-    metric: str
-    dimensions: tuple[str, ...] = ()
-
-    @property
-    def metrics(self) -> frozenset[str]:
-        return frozenset({self.metric})
-
-    def __call__(self, values: Values) -> Decimal:
-        if self.dimensions:
-            return sum((values.get((self.metric, d), Decimal(0)) for d in self.dimensions), Decimal(0))
-        return sum((v for (m, _d), v in values.items() if m == self.metric), Decimal(0))
-
-
-def _sum(metric: str, *dimensions: str) -> Total:
-    return Total(metric, dimensions)
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """``part`` as a percentage of ``whole`` (None without a whole)."""
-
-    part: Total
-    whole: Total
-
-    @property
-    def metrics(self) -> frozenset[str]:
-        return self.part.metrics | self.whole.metrics
-
-    def __call__(self, values: Values) -> Decimal | None:
-        denominator = self.whole(values)
-        if not denominator:
-            return None
-        return (self.part(values) * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def _ratio(part: Total, whole: Total) -> Ratio:
-    return Ratio(part, whole)
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str | Promise
-    compute: Total | Ratio
-    unit: str = ""
-    additive: bool = True  # rates are not: a subtree's rate is computed from its summed parts
-
-    @property
-    def metrics(self) -> frozenset[str]:
-        """The metrics it is made of: a month that computed none of them has no data for it."""
-        return self.compute.metrics
-
-
-members = _sum("members.membership")
-FIGURES: tuple[Figure, ...] = (
-    Figure("members", _("members"), members),
-    Figure("full", _("full members"), _sum("members.membership", "full")),
-    Figure("probationary", _("probationary members"), _sum("members.membership", "probationary")),
-    Figure("women_share", _("women"), _ratio(_sum("members.gender", "female"), members), "%", additive=False),
-    # 基层党组织 as the annual report's table 5 counts them: committees, general branches and
-    # branches; party groups (党小组) are not basic-level organizations.
-    Figure(
-        "organizations",
-        _("organizations"),
-        _sum("organizations.kind", "committee", "general_branch", "branch"),
-    ),
-    Figure("branches", _("branches"), _sum("organizations.kind", "branch")),
-    Figure("reelections_due", _("re-elections due within 90 days"), _sum("organizations.reelection", "due")),
-    Figure("reelections_overdue", _("re-elections overdue"), _sum("organizations.reelection", "overdue")),
-    Figure("pipeline", _("in the development pipeline"), _sum("development.stage", *PIPELINE)),
-    Figure("transfers_pending", _("transfers pending"), _sum("transfers.pending")),
-    Figure("transfers_overdue", _("transfers overdue"), _sum("transfers.pending", "overdue")),
-    Figure("pockets", _("pocket members"), _sum("pockets.open")),
-    Figure("dues_assessed", _("dues assessed"), _sum("dues.amount", "assessed"), "¥"),
-    Figure("dues_paid", _("dues paid"), _sum("dues.amount", "paid"), "¥"),
-    Figure(
-        "arrears_rate",
-        _("members in arrears"),
-        _ratio(_sum("dues.members", "unpaid"), _sum("dues.members", "assessed")),
-        "%",
-        additive=False,
-    ),
-    Figure("active_learners", _("active learners"), _sum("learning.study", "active_learners")),
-    Figure("study_minutes", _("study minutes"), _sum("learning.study", "minutes")),
-    Figure("resources", _("learning resources published"), _sum("learning.resources")),
-)
-FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
-FIGURE_METRICS = {figure.key: figure.metrics for figure in FIGURES}
 DEFAULT_THRESHOLDS = {  # figure: (green until, amber until, higher is worse)
     "arrears_rate": (Decimal(5), Decimal(15), True),
     "transfers_overdue": (Decimal(0), Decimal(2), True),
     "reelections_overdue": (Decimal(0), Decimal(1), True),
     "pockets": (Decimal(0), Decimal(5), True),
 }
-
-
-def figures(values: Values) -> dict[str, Decimal | None]:
-    return {figure.key: figure.compute(values) for figure in FIGURES}
 
 
 def light(value: Decimal | None, threshold: tuple[Decimal, Decimal, bool]) -> str:
@@ -195,8 +101,6 @@ def _json(value: Decimal | None) -> float | None:
 
 
 def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
-    from partycloud.rollups.summaries import decode
-
     today = today or timezone.localdate()
     shown_period = _stock_period(period, today)
     tenants = relayable_tenants()
@@ -259,14 +163,6 @@ def dashboard(period: date, *, today: date | None = None) -> dict[str, Any]:
     }
 
 
-def with_data(shown: dict[str, float | None], covers: set[str]) -> dict[str, float | None]:
-    """The figures of a month, null where none of a figure's metrics was computed ("no data")."""
-    return {
-        key: value if key not in FIGURE_METRICS or FIGURE_METRICS[key] & covers else None
-        for key, value in shown.items()
-    }
-
-
 def group_values(period: date, tenant_ids: set[int]) -> Values:
     """The group's totals of a month, summed by the database."""
     rows = (
@@ -322,8 +218,6 @@ def trends(months: int, *, today: date | None = None) -> dict[str, Any]:
     """Group figures month by month (the last ``months`` months, oldest first). A figure is
     null in a month for which none of the tenants computed its metrics (before the first relay,
     or a history the records do not carry): "no data", not 0."""
-    from partycloud.rollups.summaries import decode
-
     today = today or timezone.localdate()
     periods = [month_start(today)]
     while len(periods) < months:

@@ -4,6 +4,12 @@ One tenant at a time, in ONE transaction: lock the tenant (advisory lock), take 
 outbox rows, recompute the figures they touch from the tenant's tables, replace those rollup
 rows, delete the outbox rows, commit. Rows hold absolute values, so a batch applied twice gives
 the same result; a relay that dies mid-batch rolls back entirely and the next run redoes it.
+
+What to compute comes from the metric registry (``partycloud.core.metrics``, filled by the
+tenant apps) and the organization tree from the reader ``tenants.organizations`` registers
+there: the relay imports no domain app. The one tenant table it reads itself is the outbox,
+its own inbox (``tenants.outbox``, plumbing rather than a domain). Imports go one way:
+``figures`` ← ``summaries`` ← ``relay`` ← (``recompute``, ``history``, ``dashboard``).
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from partycloud.core.metrics import organization_nodes
 from partycloud.rollups.metrics import METRICS, WHOLE_TENANT, Metric, Row, Scope, month_start
 from partycloud.rollups.models import PendingTenant, RollupOrganization, RollupState, RollupValue
+from partycloud.rollups.summaries import refresh_summaries
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
 from tenants.outbox.models import OutboxEvent
 
@@ -136,8 +144,6 @@ def apply_plan(tenant: PartyCommittee, plan: Plan, today: date, *, full_stock: b
     for name, periods in touched.items():
         if not METRICS[name].tenant_level:
             written += refresh_totals(tenant, name, periods)
-    from partycloud.rollups.summaries import refresh_summaries
-
     covered: dict[date, set[str]] = defaultdict(set)
     for name, periods in touched.items():
         for period in periods:
@@ -239,26 +245,23 @@ def refresh_totals(tenant: PartyCommittee, metric_name: str, periods: Iterable[d
 
 def sync_organizations(tenant: PartyCommittee, organization_ids: set[int] | None) -> None:
     """The group's copy of the tenant's organization tree (for drill-down)."""
-    from tenants.organizations.models import Organization
-
-    source = Organization.objects.all()
     copies = RollupOrganization.objects.filter(tenant=tenant)
     if organization_ids is not None:
-        source = source.filter(pk__in=organization_ids)
         copies = copies.filter(organization_id__in=organization_ids)
     copies.delete()
+    wanted = None if organization_ids is None else frozenset(organization_ids)
     RollupOrganization.objects.bulk_create(
         RollupOrganization(
             tenant=tenant,
-            organization_id=organization.pk,
-            parent_id=organization.parent_id,
-            path=organization.path,
-            depth=organization.depth,
-            name=organization.name,
-            kind=organization.kind,
-            is_active=organization.is_active,
+            organization_id=node.organization_id,
+            parent_id=node.parent_id,
+            path=node.path,
+            depth=node.depth,
+            name=node.name,
+            kind=node.kind,
+            is_active=node.is_active,
         )
-        for organization in source
+        for node in organization_nodes(wanted)
     )
 
 

@@ -2,6 +2,9 @@
 
 Written by the relay and the recompute right after the rows they summarize, in the same
 transaction; read by the dashboard, so a page for 200 tenants reads 200 rows.
+
+Imports ``figures`` only (not the dashboard that reads the summaries): ``figures`` ←
+``summaries`` ← ``relay`` ← ``dashboard``, one direction.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from partycloud.rollups.dashboard import Values, figures
+from partycloud.rollups.figures import Values, figures
 from partycloud.rollups.metrics import WHOLE_TENANT
 from partycloud.rollups.models import RollupSummary, RollupValue
 from partycloud.tenancy.models import PartyCommittee

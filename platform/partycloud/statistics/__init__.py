@@ -9,7 +9,8 @@ the cross-table checks that must agree; JSON or an Excel workbook with a sheet p
 - ``figures``: one tenant's figures, a handful of aggregate queries in its schema.
 - ``evaluation``: democratic evaluation results (not recorded yet: one function to fill in).
 - ``report``: tables and checks for a tenant or for the group.
-- ``workbook``: the Excel export. ``api``: the two endpoints.
+- ``workbook``: the Excel export. ``services``: the audit of reads and exports. ``api``: the two
+  endpoints.
 
 No models: everything is computed from the tenant schemas when asked.
 """

@@ -16,15 +16,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly, IsTenantAdminOrInspectorReadOnly
-from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import xlsx_response
 from partycloud.statistics.report import AnnualReport, group_report, parse_snapshot, tenant_report
+from partycloud.statistics.services import do_record_report_access
 from partycloud.statistics.workbook import report_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AUDIT_TARGET = "statistics.annual_report"
 
 
 class AnnualReportColumnSerializer(serializers.Serializer[Any]):
@@ -93,29 +93,12 @@ def _respond(request: Request, report: AnnualReport, *, audit_reads: bool) -> Re
     wanted = request.query_params.get("format", "json")
     if wanted not in {"json", "xlsx"}:
         raise ServiceError("annual_report.bad_format", _("Choose json or xlsx."), "format")
-    scope = f"{report.scope}{f' tenant {report.tenant.pk}' if report.tenant else ''}"
     if wanted == "xlsx":
         content = report_workbook(report)
-        do_record_audit(
-            event="annual_report.export",
-            details={"day": report.day.isoformat(), "scope": scope},
-            actor=request.user,
-            target_type=AUDIT_TARGET,
-            target_id=report.day.isoformat(),
-            target_label=report.title,
-            request=request._request,
-        )
+        do_record_report_access(actor=Actor.of(request), report=report, export=True)
         return xlsx_response(content, report.filename)
     if audit_reads:
-        do_record_audit(
-            event="annual_report.read",
-            details={"day": report.day.isoformat(), "scope": scope},
-            actor=request.user,
-            target_type=AUDIT_TARGET,
-            target_id=report.day.isoformat(),
-            target_label=report.title,
-            request=request._request,
-        )
+        do_record_report_access(actor=Actor.of(request), report=report, export=False)
     return Response(report.as_json())
 
 
