@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
     from partycloud.tenancy.models import PartyCommittee
 
 log = logging.getLogger(__name__)
+
+
+# Run on each schema cloned from the template (a tenant's or a spare's): cloning copies tables,
+# not necessarily their triggers. Apps above the kernel (the outbox) register theirs at start-up.
+CloneSetup = Callable[[str], object]
+_clone_setups: list[CloneSetup] = []
+
+
+def register_clone_setup(setup: CloneSetup) -> None:
+    """An app tells provisioning what to install in every cloned schema (idempotent)."""
+    if setup not in _clone_setups:
+        _clone_setups.append(setup)
 
 
 def template_schema() -> str:
@@ -66,10 +79,8 @@ def clone_template(schema_name: str) -> None:
         cursor.execute(
             "SELECT clone_schema(%(base)s, %(new)s, 'DATA')", {"base": template_schema(), "new": schema_name}
         )
-    # Cloning copies tables, not necessarily their triggers: the outbox must see every change.
-    from tenants.outbox.triggers import install as install_outbox_triggers
-
-    install_outbox_triggers(schema_name)
+    for setup in _clone_setups:
+        setup(schema_name)
 
 
 def create_tenant_schema(
