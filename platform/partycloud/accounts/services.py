@@ -10,10 +10,12 @@ import hashlib
 import math
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -174,17 +176,17 @@ def do_change_password(*, actor: Actor, old_password: str, new_password: str) ->
 # ---------------------------------------------------------------- group roles
 
 
-def group_roles(user: Any) -> frozenset[str]:
-    if not getattr(user, "is_authenticated", False):
+def group_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
         return frozenset()
     return frozenset(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
 
 
-def is_group_admin(user: Any) -> bool:
+def is_group_admin(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return GroupRoleKind.GROUP_ADMIN in group_roles(user)
 
 
-def is_group_staff(user: Any) -> bool:
+def is_group_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return bool(group_roles(user))
 
 
