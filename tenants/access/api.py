@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import mixins, serializers, viewsets
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer, user_by_identifier
 from partycloud.accounts.permissions import IsTenantAdmin
 from tenants.access.models import RoleAssignment, TenantRole
@@ -46,9 +47,8 @@ class RoleAssignmentViewSet(
             user=user_by_identifier(data["identifier"]),
             role=data["role"],
             organization_id=data.get("organization_id"),
-            actor=self.request.user,
-            request=self.request._request,
+            actor=Actor.of(self.request),
         )
 
     def perform_destroy(self, instance: RoleAssignment) -> None:
-        do_revoke_role(instance, actor=self.request.user, request=self.request._request)
+        do_revoke_role(instance, actor=Actor.of(self.request))

@@ -1,18 +1,25 @@
-"""Use cases of tenant roles. Run inside the tenant's schema (a request on its host, or ``with tenant:``)."""
+"""Use cases of tenant roles. Run inside the tenant's schema (a request on its host, or ``with tenant:``).
+
+This module is the one writer of the public ``TenantAccess`` index (``sync_tenant_access``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from partycloud.tenancy.context import active_schema, active_tenant
 from partycloud.tenancy.models import PartyCommittee, TenantAccess
 from tenants.access.models import RoleAssignment, TenantRole
 
@@ -27,19 +34,66 @@ _AUDIT_ROLE_ORDER = (
 
 _M = TypeVar("_M", bound=Model)
 
+# Who a read below is about: the ``Actor`` of a converted service, or a user from callers not
+# converted to ``Actor`` yet (issue 12) and from the kernel's role port.
+Who = Actor | AbstractBaseUser | AnonymousUser | None
+
+
+def _user_id(who: Who) -> int | None:
+    user = who.user if isinstance(who, Actor) else who
+    if user is None or not user.is_authenticated:
+        return None
+    return int(user.pk)
+
+
+# ---------------------------------------------------------------- organizations, as access sees them
+
+
+@dataclass(frozen=True)
+class OrganizationRef:
+    """What role scopes need to know of an organization."""
+
+    path: str
+    name: str
+    is_active: bool
+
+
+OrganizationLookup = Callable[[Collection[int]], dict[int, OrganizationRef]]
+
+
+# Organizations is a higher app than access (it checks roles through this module), so it hands
+# access its lookup at start-up (OrganizationsConfig.ready); until then no organization is known.
+def _no_organizations(organization_ids: Collection[int]) -> dict[int, OrganizationRef]:
+    return {}
+
+
+_organizations: OrganizationLookup = _no_organizations
+
+
+def register_organization_lookup(lookup: OrganizationLookup) -> None:
+    global _organizations
+    _organizations = lookup
+
+
+def organizations_by_id(organization_ids: Collection[int]) -> dict[int, OrganizationRef]:
+    return _organizations(organization_ids)
+
+
+# ---------------------------------------------------------------- who holds what
+
 
 def current_tenant() -> PartyCommittee:
-    tenant = getattr(connection, "tenant", None)
-    if not isinstance(tenant, PartyCommittee) or tenant.schema_name == "public":
+    if active_schema() == "public":
         raise ServiceError("tenancy.no_tenant", _("This action needs a party committee's own address."))
-    return tenant
+    return active_tenant()
 
 
-def get_roles(user: Any) -> frozenset[str]:
+def get_roles(user: Who) -> frozenset[str]:
     """The roles ``user`` holds in the current tenant (any scope)."""
-    if not getattr(user, "is_authenticated", False):
+    user_id = _user_id(user)
+    if user_id is None:
         return frozenset()
-    return frozenset(RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    return frozenset(RoleAssignment.objects.filter(user_id=user_id).values_list("role", flat=True))
 
 
 def tenant_admins() -> list[User]:
@@ -49,7 +103,7 @@ def tenant_admins() -> list[User]:
     )
 
 
-def role_for_audit(user: Any) -> str:
+def role_for_audit(user: Who) -> str:
     """The user's most powerful role in the current tenant ("" at the group root)."""
     if getattr(connection, "schema_name", "public") == "public":
         return ""
@@ -57,7 +111,7 @@ def role_for_audit(user: Any) -> str:
     return next((role for role in _AUDIT_ROLE_ORDER if role in held), "")
 
 
-def user_has_role(user: Any, *roles: str) -> bool:
+def user_has_role(user: Who, *roles: str) -> bool:
     return bool(get_roles(user) & set(roles))
 
 
@@ -69,31 +123,29 @@ def scope_covers(assignment: RoleAssignment, organization_id: int | None) -> boo
         return True
     if organization_id is None:
         return False
-    from tenants.organizations.models import Organization
-
-    paths = dict(
-        Organization.objects.filter(pk__in=[assignment.organization_id, organization_id]).values_list("pk", "path")
-    )
-    scope, target = paths.get(assignment.organization_id), paths.get(organization_id)
-    return bool(scope and target and target.startswith(scope))
+    found = organizations_by_id([assignment.organization_id, organization_id])
+    scope, target = found.get(assignment.organization_id), found.get(organization_id)
+    return bool(scope and target and scope.path and target.path.startswith(scope.path))
 
 
-def user_covers(user: Any, organization_id: int | None, roles: frozenset[str] | set[str]) -> bool:
+def user_covers(user: Who, organization_id: int | None, roles: frozenset[str] | set[str]) -> bool:
     """Whether ``user`` holds one of ``roles`` with a scope covering the organization."""
-    if not getattr(user, "is_authenticated", False):
+    user_id = _user_id(user)
+    if user_id is None:
         return False
     return any(
         scope_covers(assignment, organization_id)
-        for assignment in RoleAssignment.objects.filter(user_id=user.pk, role__in=roles)
+        for assignment in RoleAssignment.objects.filter(user_id=user_id, role__in=roles)
     )
 
 
-def scope_roots(user: Any, roles: frozenset[str] | set[str]) -> list[int] | None:
+def scope_roots(user: Who, roles: frozenset[str] | set[str]) -> list[int] | None:
     """The organizations at the top of ``user``'s scopes for ``roles``; None means the whole tenant."""
-    if not getattr(user, "is_authenticated", False):
+    user_id = _user_id(user)
+    if user_id is None:
         return []
     scopes = list(
-        RoleAssignment.objects.filter(user_id=user.pk, role__in=roles).values_list("organization_id", flat=True)
+        RoleAssignment.objects.filter(user_id=user_id, role__in=roles).values_list("organization_id", flat=True)
     )
     if any(scope is None for scope in scopes):
         return None
@@ -125,57 +177,73 @@ class Scope:
         return queryset if condition is None else queryset.filter(condition)
 
 
-def user_scope(user: Any, roles: frozenset[str] | set[str]) -> Scope:
+def user_scope(user: Who, roles: frozenset[str] | set[str]) -> Scope:
     """The subtrees ``user`` covers with ``roles`` (empty when they hold none of them)."""
     roots = scope_roots(user, roles)
     if roots is None:
         return Scope(None)
-    from tenants.organizations.models import Organization
+    if not roots:
+        return Scope(())
+    found = organizations_by_id(roots)
+    return Scope(tuple(sorted(ref.path for ref in found.values())))
 
-    return Scope(tuple(Organization.objects.filter(pk__in=roots).values_list("path", flat=True)))
 
-
-def scope_filter(user: Any, roles: frozenset[str] | set[str], path_field: str = "organization__path") -> Q | None:
+def scope_filter(user: Who, roles: frozenset[str] | set[str], path_field: str = "organization__path") -> Q | None:
     """A queryset filter to the organizations ``user`` covers with ``roles``; None: the whole tenant."""
     return user_scope(user, roles).filter(path_field)
 
 
 def check_covers(
-    user: Any, organization_id: int | None, roles: frozenset[str] | set[str], code: str, message: str
+    user: Who, organization_id: int | None, roles: frozenset[str] | set[str], code: str, message: str
 ) -> None:
     """Refuse (403) unless ``user`` holds one of ``roles`` with a scope covering the organization."""
     if not user_covers(user, organization_id, roles):
         raise NotAllowed(code, message)
 
 
-def check_can_manage_roles(actor: Any) -> None:
+def check_can_manage_roles(actor: Actor) -> None:
     if not user_has_role(actor, *ROLE_MANAGERS):
         raise NotAllowed("access.not_tenant_admin", _("Only a tenant admin can manage roles."))
 
 
-def sync_tenant_access(user_id: int) -> None:
-    """Mirror this user's roles here into the public ``TenantAccess`` index (same transaction)."""
+def sync_tenant_access(user_id: int, *, has_member_record: bool | None = None) -> None:
+    """Mirror where this user stands here into the public ``TenantAccess`` index (same transaction):
+    their roles, read from the role table, and, when the caller says so, whether they have a
+    member record here (``has_member_record`` None: unchanged).
+
+    The one writer of the index. Call it whenever a user gains or loses a role here, gains or
+    loses a counted member record, or moves to or from this tenant; a row is kept while the user
+    has a role or a member record here.
+    """
     tenant = current_tenant()
     roles = sorted(set(RoleAssignment.objects.filter(user_id=user_id).values_list("role", flat=True)))
     access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
-    if access is None:
-        if roles:
-            TenantAccess.objects.create(user_id=user_id, tenant=tenant, roles=roles)
+    member_record = access.has_member_record if access is not None else False
+    if has_member_record is not None:
+        member_record = has_member_record
+    if not roles and not member_record:
+        if access is not None:
+            access.delete()
         return
-    if not roles and not access.has_member_record:
-        access.delete()
-    elif access.roles != roles:
-        access.roles = roles
-        access.save(update_fields=["roles", "updated_at"])
+    if access is None:
+        TenantAccess.objects.create(user_id=user_id, tenant=tenant, roles=roles, has_member_record=member_record)
+        return
+    changed = [
+        name
+        for name, value in (("roles", roles), ("has_member_record", member_record))
+        if getattr(access, name) != value
+    ]
+    if changed:
+        access.roles, access.has_member_record = roles, member_record
+        access.save(update_fields=[*changed, "updated_at"])
 
 
 def _scope_name(organization_id: int | None) -> str:
     """The name of a role's organization scope, for the audit log ("" for the whole tenant)."""
     if organization_id is None:
         return ""
-    from tenants.organizations.models import Organization  # organizations' api imports access
-
-    return Organization.objects.filter(pk=organization_id).values_list("name", flat=True).first() or ""
+    found = organizations_by_id([organization_id]).get(organization_id)
+    return found.name if found is not None else ""
 
 
 @transaction.atomic
@@ -184,41 +252,47 @@ def do_assign_role(
     user: User,
     role: str,
     organization_id: int | None = None,
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> RoleAssignment:
+    """Give ``user`` a role here, for the whole tenant or an organization's subtree.
+    ``actor`` None: the platform itself (provisioning from a command, a test)."""
     if role not in TenantRole.values:
         raise ServiceError("access.unknown_role", _("Unknown role: %(role)s") % {"role": role}, "role")
+    scope_name = ""
     if organization_id is not None:
-        from tenants.organizations.models import Organization
-
-        if not Organization.objects.filter(pk=organization_id, is_active=True).exists():
+        scope = organizations_by_id([organization_id]).get(organization_id)
+        if scope is None or not scope.is_active:
             raise ServiceError(
                 "access.unknown_organization",
                 _("Choose an existing organization for the role's scope."),
                 "organization_id",
             )
+        scope_name = scope.name
     if not user.is_active:
         raise ServiceError("access.user_inactive", _("This account is disabled."), "user")
     if RoleAssignment.objects.filter(user=user, role=role, organization_id=organization_id).exists():
         raise Conflict("access.role_exists", _("This user already holds this role."), "role")
     assignment = RoleAssignment.objects.create(
-        user=user, role=role, organization_id=organization_id, granted_by=actor if actor and actor.pk else None
+        user=user, role=role, organization_id=organization_id, granted_by=actor.user if actor is not None else None
     )
     sync_tenant_access(user.pk)
     do_record_audit(
         event="role.grant",
-        details={"role": role, "user": user.pk, "scope": _scope_name(organization_id)},
+        details={"role": role, "user": user.pk, "scope": scope_name},
         actor=actor,
         target=assignment,
         target_label=user.name,
-        request=request,
     )
     return assignment
 
 
+def grant_first_admin(user: User, actor: Actor | None) -> None:
+    """Provisioning's hook (registered with tenancy): the new tenant's first admin."""
+    do_assign_role(user=user, role=TenantRole.TENANT_ADMIN, actor=actor)
+
+
 @transaction.atomic
-def do_revoke_role(assignment: RoleAssignment, *, actor: Any = None, request: HttpRequest | None = None) -> None:
+def do_revoke_role(assignment: RoleAssignment, *, actor: Actor | None = None) -> None:
     if (
         assignment.role == TenantRole.TENANT_ADMIN
         and RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).count() == 1
@@ -231,7 +305,6 @@ def do_revoke_role(assignment: RoleAssignment, *, actor: Any = None, request: Ht
         actor=actor,
         target=assignment,
         target_label=User.objects.filter(pk=user_id).values_list("name", flat=True).first() or "",
-        request=request,
     )
     assignment.delete()
     sync_tenant_access(user_id)

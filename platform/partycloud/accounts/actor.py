@@ -8,7 +8,7 @@ service needs DRF's request, ``request._request`` or an untyped ``actor``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ class Actor:
     tenant_id: int | None = None
     ip_address: str | None = None
     user_agent: str = ""
-    # Handed to the audit log (it reads META); never used for anything else.
+    # Handed to the audit log (it reads META) and to Django's authenticate(); never used for anything else.
     http_request: HttpRequest | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ builders
@@ -74,6 +74,10 @@ class Actor:
     def system(cls) -> Actor:
         """Nobody: a scheduled job or a cascade the platform runs itself."""
         return cls.for_user(None)
+
+    def as_user(self, user: User) -> Actor:
+        """The same caller (address, tenant) acting as ``user``: who just signed in or registered."""
+        return replace(self, user=user)
 
     # ------------------------------------------------------------------ who
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login, logout
-from django.db import connection
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.backends import find_user
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.accounts.permissions import IsGroupAdmin
@@ -27,11 +27,9 @@ from partycloud.accounts.services import (
     do_register,
     do_revoke_group_role,
     group_roles,
-    tenant_capabilities,
+    tenants_of,
 )
-from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotFoundError
-from partycloud.tenancy.models import CommitteeStatus, TenantAccess
 
 
 class LoginThrottle(ScopedRateThrottle):
@@ -86,34 +84,7 @@ class MeSerializer(serializers.Serializer[Any]):
 
 
 def me_payload(user: User) -> dict[str, Any]:
-    links = (
-        TenantAccess.objects.filter(user=user).select_related("tenant").exclude(tenant__status=CommitteeStatus.ARCHIVED)
-    )
-    tenants = [
-        {
-            "id": link.tenant.pk,
-            "name": link.tenant.title,
-            "slug": link.tenant.slug,
-            "url": link.tenant.url,
-            "status": link.tenant.status,
-            "roles": list(link.roles),
-            "has_member_record": link.has_member_record,
-        }
-        for link in links
-    ]
-    tenant = getattr(connection, "tenant", None)
-    current = None
-    if tenant is not None and tenant.schema_name != "public":
-        here = next((t for t in tenants if t["id"] == tenant.pk), None)
-        roles = here["roles"] if here else []
-        current = {
-            "id": tenant.pk,
-            "name": tenant.title,
-            "slug": tenant.slug,
-            "roles": roles,
-            "capabilities": tenant_capabilities(roles),
-            "locale": tenant.locale,
-        }
+    tenants, current = tenants_of(user)
     return {
         "id": user.pk,
         "name": user.name,
@@ -139,10 +110,10 @@ class LoginView(APIView):
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = do_authenticate(
-            data.validated_data["identifier"], data.validated_data["password"], request=request._request
+            data.validated_data["identifier"], data.validated_data["password"], actor=Actor.of(request)
         )
-        login(request._request, user, backend="partycloud.accounts.backends.PhoneOrCardBackend")
-        get_token(request._request)
+        login(request, user, backend="partycloud.accounts.backends.PhoneOrCardBackend")
+        get_token(request)
         return Response(me_payload(user))
 
 
@@ -151,9 +122,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        if request.user.is_authenticated:
-            do_record_audit(event="auth.logout", actor=request.user, target=request.user, request=request._request)
-        logout(request._request)
+        logout(request)  # sends user_logged_out, which the audit log records
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -165,7 +134,7 @@ class CsrfView(APIView):
 
     @extend_schema(responses=inline_serializer("Csrf", {"csrf_token": serializers.CharField()}))
     def get(self, request: Request) -> Response:
-        return Response({"csrf_token": get_token(request._request)})
+        return Response({"csrf_token": get_token(request)})
 
 
 class TokenView(APIView):
@@ -186,7 +155,7 @@ class TokenView(APIView):
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = do_authenticate(
-            data.validated_data["identifier"], data.validated_data["password"], request=request._request
+            data.validated_data["identifier"], data.validated_data["password"], actor=Actor.of(request)
         )
         refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
@@ -212,7 +181,7 @@ class RegisterView(APIView):
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = do_register(**data.validated_data, request=request._request)
+        user = do_register(**data.validated_data, actor=Actor.of(request))
         return Response(me_payload(user), status=status.HTTP_201_CREATED)
 
 
@@ -239,8 +208,7 @@ class PasswordView(APIView):
     def post(self, request: Request) -> Response:
         data = PasswordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        do_change_password(request.user, **data.validated_data, request=request._request)
+        do_change_password(actor=Actor.of(request), **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -282,8 +250,8 @@ class GroupRoleViewSet(
     def perform_create(self, serializer: GroupRoleSerializer) -> None:  # type: ignore[override]
         user = user_by_identifier(serializer.validated_data["identifier"])
         serializer.instance = do_grant_group_role(
-            user=user, role=serializer.validated_data["role"], actor=self.request.user, request=self.request._request
+            user=user, role=serializer.validated_data["role"], actor=Actor.of(self.request)
         )
 
     def perform_destroy(self, instance: GroupRole) -> None:
-        do_revoke_group_role(instance, actor=self.request.user, request=self.request._request)
+        do_revoke_group_role(instance, actor=Actor.of(self.request))

@@ -33,9 +33,13 @@ def validate_card_number(value: str) -> None:
         raise ValidationError(_("An employee card number has 4 to 32 letters, digits or dashes."), code="card")
 
 
-def stored_user(actor: Any) -> User | None:
-    """The user to record as actor: None for anonymous callers, system jobs and unsaved users."""
-    return actor if isinstance(actor, User) and actor.pk else None
+def stored_user(actor: object) -> User | None:
+    """The user to record as actor: None for anonymous callers, system jobs and unsaved users.
+
+    Takes an ``Actor`` (read by its ``user``; duck-typed because ``accounts.actor`` imports this
+    module) or, from services not converted to ``Actor`` yet, a user."""
+    user = getattr(actor, "user", actor)
+    return user if isinstance(user, User) and user.pk else None
 
 
 def mask_phone(phone: str) -> str:

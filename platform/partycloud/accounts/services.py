@@ -1,4 +1,8 @@
-"""Use cases of identity: login with lockout, registration, passwords, group roles."""
+"""Use cases of identity: login with lockout, registration, passwords, group roles.
+
+Each use case announces what happened through ``partycloud.accounts.signals`` (the audit log,
+a higher app, records it); accounts imports no other app of ours.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,18 @@ import hashlib
 import math
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.backends import find_user
 from partycloud.accounts.models import (
     GroupRole,
@@ -25,7 +31,14 @@ from partycloud.accounts.models import (
     validate_card_number,
     validate_phone,
 )
-from partycloud.audit.services import do_record_audit
+from partycloud.accounts.signals import (
+    account_registered,
+    group_role_granted,
+    group_role_revoked,
+    login_failed,
+    login_succeeded,
+    password_changed,
+)
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 
 # ---------------------------------------------------------------- login and lockout
@@ -68,23 +81,18 @@ def _clear_failures(identifier: str) -> None:
     caches["global"].delete_many(list(_lock_keys(identifier)))
 
 
-def do_authenticate(identifier: str, password: str, *, request: HttpRequest | None = None) -> User:
-    """Check credentials (phone or employee card number) with lockout after repeated failures."""
+def do_authenticate(identifier: str, password: str, *, actor: Actor) -> User:
+    """Check credentials (phone or employee card number) with lockout after repeated failures.
+
+    ``actor`` is the anonymous caller (``Actor.of(request)``): its request goes to the
+    authentication backends, its address to the audit log."""
     identifier = identifier.strip()
     check_login_allowed(identifier)
-    user = authenticate(request, username=identifier, password=password)
+    user = authenticate(actor.http_request, username=identifier, password=password)
     if not isinstance(user, User):
         count = _record_failure(identifier)
         target = find_user(identifier)
-        do_record_audit(
-            event="auth.login_failed",
-            details={"attempt": count, "limit": settings.LOGIN_MAX_FAILURES},
-            actor=None,
-            target_type="accounts.user",
-            target_id=target.pk if target else "",
-            target_label=target.name if target else "",
-            request=request,
-        )
+        login_failed.send(sender=User, user=target, attempt=count, limit=settings.LOGIN_MAX_FAILURES, actor=actor)
         if target is not None and not target.is_active and target.check_password(password):
             raise NotAllowed("auth.inactive", _("This account is disabled."), "identifier")
         remaining = settings.LOGIN_MAX_FAILURES - count
@@ -97,7 +105,7 @@ def do_authenticate(identifier: str, password: str, *, request: HttpRequest | No
             status=400,
         )
     _clear_failures(identifier)
-    do_record_audit(event="auth.login", actor=user, target=user, request=request)
+    login_succeeded.send(sender=User, user=user, actor=actor.as_user(user))
     return user
 
 
@@ -141,76 +149,66 @@ def do_register(
     password: str,
     email: str = "",
     employee_card_number: str | None = None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> User:
+    """Create an account; ``actor`` is the anonymous caller, who becomes the new user."""
     phone = check_can_register(phone=phone, name=name, employee_card_number=employee_card_number)
     user = User(phone=phone, name=name.strip(), email=email, employee_card_number=employee_card_number or None)
     _check_password_rules(password, user)
     user.set_password(password)
     user.save()
-    do_record_audit(event="account.register", actor=user, target=user, request=request)
+    account_registered.send(sender=User, user=user, actor=actor.as_user(user))
     return user
 
 
-def do_change_password(user: User, *, old_password: str, new_password: str, request: HttpRequest | None = None) -> None:
+def do_change_password(*, actor: Actor, old_password: str, new_password: str) -> None:
+    """The signed-in ``actor`` changes their own password."""
+    user = actor.user
+    assert user is not None, "only a signed-in user reaches this (PasswordView: IsAuthenticated)"
     if not user.check_password(old_password):
         raise ServiceError("auth.wrong_password", _("The current password is wrong."), "old_password")
     _check_password_rules(new_password, user, "new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    do_record_audit(event="account.password.change", actor=user, target=user, request=request)
+    password_changed.send(sender=User, user=user, actor=actor)
 
 
 # ---------------------------------------------------------------- group roles
 
 
-def group_roles(user: Any) -> frozenset[str]:
-    if not getattr(user, "is_authenticated", False):
+def group_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
         return frozenset()
     return frozenset(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
 
 
-def is_group_admin(user: Any) -> bool:
+def is_group_admin(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return GroupRoleKind.GROUP_ADMIN in group_roles(user)
 
 
-def is_group_staff(user: Any) -> bool:
+def is_group_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return bool(group_roles(user))
 
 
 @transaction.atomic
-def do_grant_group_role(*, user: User, role: str, actor: Any = None, request: HttpRequest | None = None) -> GroupRole:
+def do_grant_group_role(*, user: User, role: str, actor: Actor) -> GroupRole:
     if role not in GroupRoleKind.values:
         raise ServiceError("accounts.unknown_role", _("Unknown role: %(role)s") % {"role": role}, "role")
     if GroupRole.objects.filter(user=user, role=role).exists():
         raise Conflict("accounts.role_exists", _("This user already holds this role."), "role")
-    grant = GroupRole.objects.create(user=user, role=role, granted_by=actor if actor and actor.pk else None)
-    do_record_audit(
-        event="group_role.grant",
-        details={"role": role, "user": user.pk},
-        actor=actor,
-        target=grant,
-        target_label=user.name,
-        request=request,
-    )
+    grant = GroupRole.objects.create(user=user, role=role, granted_by=actor.user)
+    group_role_granted.send(sender=GroupRole, grant=grant, actor=actor)
     return grant
 
 
 @transaction.atomic
-def do_revoke_group_role(grant: GroupRole, *, actor: Any = None, request: HttpRequest | None = None) -> None:
+def do_revoke_group_role(grant: GroupRole, *, actor: Actor) -> None:
     if (
         grant.role == GroupRoleKind.GROUP_ADMIN
         and GroupRole.objects.filter(role=GroupRoleKind.GROUP_ADMIN).count() == 1
     ):
         raise Conflict("accounts.last_group_admin", _("The group keeps at least one group admin."), "role")
-    do_record_audit(
-        event="group_role.revoke",
-        details={"role": grant.role, "user": grant.user_id},
-        actor=actor,
-        target=grant,
-        target_label=grant.user.name,
-        request=request,
-    )
+    group_role_revoked.send(sender=GroupRole, grant=grant, actor=actor)
     grant.delete()
 
 
@@ -233,3 +231,47 @@ def register_tenant_capabilities(resolver: Callable[[Iterable[str]], list[str]])
 
 def tenant_capabilities(roles: Iterable[str]) -> list[str]:
     return _tenant_capabilities(roles)
+
+
+# ---------------------------------------------------------------- the tenants a user reaches
+
+
+class TenantLink(TypedDict):
+    id: int
+    name: str
+    slug: str
+    url: str
+    status: str
+    roles: list[str]
+    has_member_record: bool
+
+
+class CurrentTenant(TypedDict):
+    id: int
+    name: str
+    slug: str
+    roles: list[str]
+    capabilities: list[str]
+    locale: str
+
+
+TenantDirectory = Callable[[User], tuple[list[TenantLink], CurrentTenant | None]]
+
+
+# Where a user has a role or a member record, and the tenant whose host they are on: tenancy's
+# data (a higher kernel app), so tenancy registers its lookup at start-up (TenancyConfig.ready).
+def _no_tenants(user: User) -> tuple[list[TenantLink], CurrentTenant | None]:
+    return [], None
+
+
+_tenant_directory: TenantDirectory = _no_tenants
+
+
+def register_tenant_directory(directory: TenantDirectory) -> None:
+    global _tenant_directory
+    _tenant_directory = directory
+
+
+def tenants_of(user: User) -> tuple[list[TenantLink], CurrentTenant | None]:
+    """The tenants ``user`` reaches (``/me``'s ``tenants``) and the one being visited, if any."""
+    return _tenant_directory(user)

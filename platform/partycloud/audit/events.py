@@ -22,7 +22,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partycloud.accounts.models import GroupRole, GroupRoleKind
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditAction
 
 _lazy = gettext_lazy
@@ -208,22 +209,24 @@ def register_roles(labels: dict[str, Promise], resolver: RoleResolver) -> None:
         _role_resolvers.append(resolver)
 
 
-def _group_role(actor: Any) -> str:
-    roles = set(GroupRole.objects.filter(user_id=actor.pk).values_list("role", flat=True))
+def _group_role(group_roles: frozenset[str] | set[str]) -> str:
     # GroupRoleKind lists the most powerful role first.
-    return next((kind.value for kind in GroupRoleKind if kind.value in roles), "")
+    return next((kind.value for kind in GroupRoleKind if kind.value in group_roles), "")
 
 
-def role_at_write_time(actor: Any) -> str:
+def role_at_write_time(actor: Actor | User | None) -> str:
     """The actor's most powerful role where the action happens: their tenant role on a tenant
     host (resolvers registered by tenants.access), else their group role."""
-    if actor is None:
+    user = actor.user if isinstance(actor, Actor) else actor
+    if user is None:
         return ""
     for resolver in _role_resolvers:
-        role = resolver(actor)
+        role = resolver(user)
         if role:
             return role
-    return _group_role(actor)
+    if isinstance(actor, Actor):
+        return _group_role(actor.group_roles)  # cached on the actor: the permission check may have read it
+    return _group_role(set(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True)))
 
 
 def role_label(code: str) -> str:

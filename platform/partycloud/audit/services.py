@@ -2,8 +2,8 @@
 
 Each entry names an event code of ``partycloud.audit.events`` with structured ``details``
 and the object's human label; who did it (name and role) is frozen at write time, and the
-client's address is taken from the request (or the request being served, when a service
-deep in a call chain has none): an entry without an address is a system task.
+client's address is taken from the ``Actor`` (or the request being served, when the actor was
+built outside a request): an entry without an address is a system task.
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import User
 from partycloud.audit.events import EVENTS, role_at_write_time
 from partycloud.audit.models import AuditAction, AuditEvent
 
@@ -68,7 +72,7 @@ def do_record_audit(
     action: AuditAction | None = None,
     event: str = "",
     details: dict[str, Any] | None = None,
-    actor: Any = None,
+    actor: Actor | AbstractBaseUser | AnonymousUser | None = None,
     target: Model | None = None,
     target_type: str = "",
     target_id: str | int = "",
@@ -78,7 +82,13 @@ def do_record_audit(
     tenant_id: int | None = None,
 ) -> AuditEvent:
     """Record one entry. ``event`` (a catalog code) gives the action; ``summary`` is only a
-    free-text note now, the human sentence is rendered from the code and ``details``."""
+    free-text note now, the human sentence is rendered from the code and ``details``.
+
+    ``actor`` is an ``Actor``: the entry takes its user, address and user agent from it.
+    Deprecated (issue 12), kept while services are converted: ``actor=<a user>`` with
+    ``request=<the HttpRequest>`` (or no request: the one being served). Drop it once no
+    caller passes ``request``.
+    """
     if event:
         if event not in EVENTS:
             raise ValueError(f"unknown audit event {event!r}: add it to partycloud.audit.events")
@@ -89,14 +99,22 @@ def do_record_audit(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_label = target_label or label_of(target)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    request = request if request is not None else _current_request.get()
+    if isinstance(actor, Actor):
+        user = actor.user
+        if actor.ip_address or actor.http_request is not None:
+            ip_address, user_agent = actor.ip_address, actor.user_agent
+        else:
+            # Built outside a request (``Actor.for_user`` deep in a call chain): the request
+            # being served, if any, still says where the action came from.
+            ip_address, user_agent = _client_of(request if request is not None else _current_request.get())
+    else:  # the deprecated form: a user (or an anonymous one) and maybe the request
+        user = actor if isinstance(actor, User) and actor.is_authenticated else None
+        ip_address, user_agent = _client_of(request if request is not None else _current_request.get())
     return AuditEvent.objects.create(
         tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
-        actor=actor,
-        actor_name=(actor.name if actor is not None else "")[:50],
-        actor_role=role_at_write_time(actor),
+        actor=user,
+        actor_name=(user.name if user is not None else "")[:50],
+        actor_role=role_at_write_time(actor if isinstance(actor, Actor) else user),
         action=action,
         event=event,
         details=details or {},
@@ -104,6 +122,13 @@ def do_record_audit(
         target_id=str(target_id),
         target_label=str(target_label)[:200],
         summary=summary[:500],
-        ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
     )
+
+
+def _client_of(request: HttpRequest | None) -> tuple[str | None, str]:
+    """The client's address and user agent from a request (none for a system task)."""
+    if request is None:
+        return None, ""
+    return client_ip(request), str(request.META.get("HTTP_USER_AGENT", ""))[:300]

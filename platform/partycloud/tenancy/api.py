@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.accounts.api import UserBriefSerializer
-from partycloud.accounts.models import User
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.api import UserBriefSerializer, user_by_identifier
 from partycloud.accounts.permissions import (
     IsGroupAdmin,
     IsGroupAdminOrViewerReadOnly,
@@ -111,16 +111,13 @@ class PartyCommitteeViewSet(
     ordering_fields = ["id", "name", "created_at"]
 
     def perform_create(self, serializer: PartyCommitteeSerializer) -> None:  # type: ignore[override]
-        from partycloud.accounts.api import user_by_identifier
-
         data = serializer.validated_data
         admin_identifier = data.pop("first_admin", "")
         first_admin = user_by_identifier(admin_identifier, "first_admin") if admin_identifier else None
         serializer.instance = do_provision_tenant(
             CommitteeDraft.from_data(data),
             first_admin=first_admin,
-            actor=self.request.user,
-            request=self.request._request,
+            actor=Actor.of(self.request),
         )
 
     def _change_status(self, request: Request, new_status: str) -> Response:
@@ -129,8 +126,7 @@ class PartyCommitteeViewSet(
         tenant = do_change_tenant_status(
             self.get_object(),
             new_status,
-            actor=request.user,
-            request=request._request,
+            actor=Actor.of(request),
             reason=body.validated_data["reason"],
         )
         return Response(PartyCommitteeSerializer(tenant).data)
@@ -158,8 +154,7 @@ class PartyCommitteeViewSet(
         body.is_valid(raise_exception=True)
         tenant = do_update_tenant_settings(
             self.get_object(),
-            actor=request.user,
-            request=request._request,
+            actor=Actor.of(request),
             records_baseline_on=body.validated_data["records_baseline_on"],
         )
         return Response(PartyCommitteeSerializer(tenant).data)
@@ -234,12 +229,8 @@ class TenantApplicationViewSet(
 
     def perform_create(self, serializer: TenantApplicationSerializer) -> None:  # type: ignore[override]
         data = serializer.validated_data
-        assert isinstance(self.request.user, User)
         serializer.instance = do_submit_application(
-            CommitteeDraft.from_data(data),
-            applicant=self.request.user,
-            reason=data.get("reason", ""),
-            request=self.request._request,
+            CommitteeDraft.from_data(data), actor=Actor.of(self.request), reason=data.get("reason", "")
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -259,10 +250,7 @@ class TenantApplicationViewSet(
     def approve(self, request: Request, pk: str | None = None) -> Response:
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        tenant = do_approve_application(
-            self.get_object(), actor=request.user, request=request._request, note=body.validated_data["note"]
-        )
+        tenant = do_approve_application(self.get_object(), actor=Actor.of(request), note=body.validated_data["note"])
         return Response(PartyCommitteeSerializer(tenant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=TenantApplicationSerializer)
@@ -270,9 +258,8 @@ class TenantApplicationViewSet(
     def reject(self, request: Request, pk: str | None = None) -> Response:
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
         application = do_reject_application(
-            self.get_object(), actor=request.user, note=body.validated_data["note"], request=request._request
+            self.get_object(), actor=Actor.of(request), note=body.validated_data["note"]
         )
         return Response(TenantApplicationSerializer(application).data)
 
@@ -301,7 +288,7 @@ class TenantSettingsView(APIView):
         tenant = active_tenant()
         body = TenantSettingsSerializer(tenant, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        tenant = do_update_tenant_settings(tenant, actor=request.user, request=request._request, **body.validated_data)
+        tenant = do_update_tenant_settings(tenant, actor=Actor.of(request), **body.validated_data)
         return Response(TenantSettingsSerializer(tenant).data)
 
 

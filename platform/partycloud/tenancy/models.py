@@ -155,7 +155,8 @@ class PartyCommittee(TenantMixin):
         return f"{settings.SITE_SCHEME}://{self.primary_host}{suffix}"
 
     def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> Any:
-        # Imported here: provisioning depends on models, not the other way round.
+        # Function-level: django-tenants calls this hook on the model, but creating a schema is
+        # provisioning (partycloud.tenancy.schemas), which imports these models.
         from partycloud.tenancy.schemas import create_tenant_schema
 
         return create_tenant_schema(self, check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)

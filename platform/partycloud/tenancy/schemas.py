@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
@@ -18,11 +18,21 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import quote_schema_name, schema_exists
 
 from partycloud.tenancy.context import use_public_schema
-
-if TYPE_CHECKING:
-    from partycloud.tenancy.models import PartyCommittee
+from partycloud.tenancy.models import CommitteeKind, PartyCommittee, SpareSchema
 
 log = logging.getLogger(__name__)
+
+
+# Run on each schema cloned from the template (a tenant's or a spare's): cloning copies tables,
+# not necessarily their triggers. Apps above the kernel (the outbox) register theirs at start-up.
+CloneSetup = Callable[[str], object]
+_clone_setups: list[CloneSetup] = []
+
+
+def register_clone_setup(setup: CloneSetup) -> None:
+    """An app tells provisioning what to install in every cloned schema (idempotent)."""
+    if setup not in _clone_setups:
+        _clone_setups.append(setup)
 
 
 def template_schema() -> str:
@@ -66,17 +76,13 @@ def clone_template(schema_name: str) -> None:
         cursor.execute(
             "SELECT clone_schema(%(base)s, %(new)s, 'DATA')", {"base": template_schema(), "new": schema_name}
         )
-    # Cloning copies tables, not necessarily their triggers: the outbox must see every change.
-    from tenants.outbox.triggers import install as install_outbox_triggers
-
-    install_outbox_triggers(schema_name)
+    for setup in _clone_setups:
+        setup(schema_name)
 
 
 def create_tenant_schema(
     tenant: PartyCommittee, *, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1
 ) -> bool:
-    from partycloud.tenancy.models import CommitteeKind
-
     use_public_schema()
     if check_if_exists and schema_exists(tenant.schema_name):
         return False
@@ -105,8 +111,6 @@ def _migrate_from_zero(schema_name: str, verbosity: int) -> None:
 
 def claim_spare_schema(schema_name: str) -> bool:
     """Rename a current spare schema to ``schema_name``; False when none is available."""
-    from partycloud.tenancy.models import SpareSchema
-
     if settings.TENANT_WARM_POOL_SIZE <= 0:
         return False
     fingerprint = migration_fingerprint(template_schema())
@@ -124,6 +128,7 @@ def claim_spare_schema(schema_name: str) -> bool:
 
 
 def _schedule_refill() -> None:
+    # Function-level: the task module imports this one (its task runs refill_spare_pool).
     from partycloud.tenancy.tasks import refill_spare_schemas
 
     try:
@@ -134,8 +139,6 @@ def _schedule_refill() -> None:
 
 def refill_spare_pool(size: int | None = None) -> int:
     """Drop stale spares and clone new ones up to the pool size. Returns how many were created."""
-    from partycloud.tenancy.models import SpareSchema
-
     target = settings.TENANT_WARM_POOL_SIZE if size is None else size
     if not schema_exists(template_schema()):
         return 0
@@ -152,10 +155,7 @@ def refill_spare_pool(size: int | None = None) -> int:
     return created
 
 
-def drop_spare(spare: object) -> None:
-    from partycloud.tenancy.models import SpareSchema
-
-    assert isinstance(spare, SpareSchema)
+def drop_spare(spare: SpareSchema) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(spare.schema_name)} CASCADE")
         spare.delete()

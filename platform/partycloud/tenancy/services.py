@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
+from partycloud.accounts.services import CurrentTenant, TenantLink, tenant_capabilities
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
-from partycloud.tenancy.context import use_public_schema
+from partycloud.tenancy.context import active_schema, active_tenant, use_public_schema
 from partycloud.tenancy.models import (
     ApplicationStatus,
     CommitteeKind,
     CommitteeStatus,
     Domain,
     PartyCommittee,
+    TenantAccess,
     TenantApplication,
     validate_slug,
     validate_unified_code,
@@ -91,18 +93,36 @@ def check_can_provision(draft: CommitteeDraft, *, ignore_application: TenantAppl
         raise ServiceError("tenancy.bad_parent", _("Choose an existing party committee as parent."), "parent")
 
 
+# Gives a user the tenant admin role in the tenant whose schema is active. Roles are tenant data
+# kept by ``tenants.access`` (floor 3), which registers its grant at start-up (AccessConfig.ready).
+FirstAdminGrant = Callable[[User, Actor | None], object]
+_first_admin_grant: FirstAdminGrant | None = None
+
+
+def register_first_admin_grant(grant: FirstAdminGrant) -> None:
+    global _first_admin_grant
+    _first_admin_grant = grant
+
+
+def _grant_first_admin(tenant: PartyCommittee, user: User, actor: Actor | None) -> None:
+    if _first_admin_grant is None:
+        raise ImproperlyConfigured("No app registered the tenant admin grant (tenants.access is not installed?).")
+    with tenant:
+        _first_admin_grant(user, actor)
+
+
 @transaction.atomic
 def do_provision_tenant(
     draft: CommitteeDraft,
     *,
     first_admin: User | None = None,
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
     application: TenantApplication | None = None,
 ) -> PartyCommittee:
     """Create a subsidiary party committee: its schema (cloned), its host name and its first admin.
 
-    All or nothing: the schema DDL runs inside the same transaction.
+    All or nothing: the schema DDL runs inside the same transaction. ``actor`` None: the
+    platform itself (a command, a test).
     """
     check_can_provision(draft, ignore_application=application)
     use_public_schema()
@@ -119,18 +139,13 @@ def do_provision_tenant(
     tenant.save(verbosity=0)
     Domain.objects.create(domain=f"{draft.slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
     if first_admin is not None:
-        from tenants.access.models import TenantRole
-        from tenants.access.services import do_assign_role
-
-        with tenant:
-            do_assign_role(user=first_admin, role=TenantRole.TENANT_ADMIN, actor=actor, request=request)
+        _grant_first_admin(tenant, first_admin, actor)
     elapsed_ms = (time.perf_counter() - started) * 1000
     do_record_audit(
         event="tenant.provision",
         details={"slug": tenant.slug, "elapsed_ms": round(elapsed_ms)},
         actor=actor,
         target=tenant,
-        request=request,
         tenant_id=tenant.pk,
     )
     return tenant
@@ -144,9 +159,7 @@ _TRANSITIONS: dict[str, set[str]] = {
 
 
 @transaction.atomic
-def do_change_tenant_status(
-    tenant: PartyCommittee, status: str, *, actor: Any = None, request: HttpRequest | None = None, reason: str = ""
-) -> PartyCommittee:
+def do_change_tenant_status(tenant: PartyCommittee, status: str, *, actor: Actor, reason: str = "") -> PartyCommittee:
     """Suspend, archive or reactivate a tenant. Archiving keeps every row; nothing is dropped."""
     if tenant.kind != CommitteeKind.SUBSIDIARY:
         raise ServiceError("tenancy.not_subsidiary", _("Only a subsidiary party committee can change status."))
@@ -170,15 +183,12 @@ def do_change_tenant_status(
         details={"old_status": old, "status": status, "reason": reason},
         actor=actor,
         target=tenant,
-        request=request,
         tenant_id=tenant.pk,
     )
     return tenant
 
 
-def do_update_tenant_settings(
-    tenant: PartyCommittee, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
-) -> PartyCommittee:
+def do_update_tenant_settings(tenant: PartyCommittee, *, actor: Actor, **changes: Any) -> PartyCommittee:
     allowed = {"display_name", "logo_url", "locale", "records_baseline_on"}
     unknown = set(changes) - allowed
     if unknown:
@@ -196,7 +206,6 @@ def do_update_tenant_settings(
         details={"fields": sorted(changes)},
         actor=actor,
         target=tenant,
-        request=request,
         tenant_id=tenant.pk,
     )
     return tenant
@@ -206,12 +215,12 @@ def do_update_tenant_settings(
 
 
 @transaction.atomic
-def do_submit_application(
-    draft: CommitteeDraft, *, applicant: User, reason: str = "", request: HttpRequest | None = None
-) -> TenantApplication:
+def do_submit_application(draft: CommitteeDraft, *, actor: Actor, reason: str = "") -> TenantApplication:
+    """The signed-in ``actor`` applies to open a party committee (and becomes its first admin)."""
+    assert actor.user is not None, "only a signed-in user applies (TenantApplicationViewSet: IsAuthenticated)"
     check_can_provision(draft)
     application = TenantApplication.objects.create(
-        applicant=applicant,
+        applicant=actor.user,
         name=draft.name.strip(),
         short_name=draft.short_name.strip(),
         slug=draft.slug,
@@ -219,7 +228,7 @@ def do_submit_application(
         parent=draft.parent,
         reason=reason,
     )
-    do_record_audit(event="tenant.application.submit", actor=applicant, target=application, request=request)
+    do_record_audit(event="tenant.application.submit", actor=actor, target=application)
     return application
 
 
@@ -229,9 +238,7 @@ def _check_pending(application: TenantApplication) -> None:
 
 
 @transaction.atomic
-def do_approve_application(
-    application: TenantApplication, *, actor: User, request: HttpRequest | None = None, note: str = ""
-) -> PartyCommittee:
+def do_approve_application(application: TenantApplication, *, actor: Actor, note: str = "") -> PartyCommittee:
     """Provision the tenant and make the applicant its first admin."""
     application = TenantApplication.objects.select_for_update().get(pk=application.pk)
     _check_pending(application)
@@ -242,11 +249,9 @@ def do_approve_application(
         unified_code=application.unified_code,
         parent=application.parent,
     )
-    tenant = do_provision_tenant(
-        draft, first_admin=application.applicant, actor=actor, request=request, application=application
-    )
+    tenant = do_provision_tenant(draft, first_admin=application.applicant, actor=actor, application=application)
     application.status = ApplicationStatus.APPROVED
-    application.decided_by = actor
+    application.decided_by = actor.user
     application.decided_at = timezone.now()
     application.decision_note = note
     application.tenant = tenant
@@ -255,22 +260,55 @@ def do_approve_application(
 
 
 @transaction.atomic
-def do_reject_application(
-    application: TenantApplication, *, actor: User, note: str, request: HttpRequest | None = None
-) -> TenantApplication:
+def do_reject_application(application: TenantApplication, *, actor: Actor, note: str) -> TenantApplication:
     application = TenantApplication.objects.select_for_update().get(pk=application.pk)
     _check_pending(application)
     if not note.strip():
         raise ServiceError("tenancy.reason_required", _("Say why the application is rejected."), "note")
     application.status = ApplicationStatus.REJECTED
-    application.decided_by = actor
+    application.decided_by = actor.user
     application.decided_at = timezone.now()
     application.decision_note = note.strip()
     application.save()
-    do_record_audit(
-        event="tenant.application.reject", details={"reason": note}, actor=actor, target=application, request=request
-    )
+    do_record_audit(event="tenant.application.reject", details={"reason": note}, actor=actor, target=application)
     return application
+
+
+# ---------------------------------------------------------------- the tenants a user reaches
+
+
+def tenant_directory(user: User) -> tuple[list[TenantLink], CurrentTenant | None]:
+    """Where ``user`` has a role or a member record (archived tenants left out), read from the
+    public index, and the tenant whose host they are on. Registered with accounts for ``/me``."""
+    links = (
+        TenantAccess.objects.filter(user=user).select_related("tenant").exclude(tenant__status=CommitteeStatus.ARCHIVED)
+    )
+    tenants: list[TenantLink] = [
+        {
+            "id": link.tenant.pk,
+            "name": link.tenant.title,
+            "slug": link.tenant.slug,
+            "url": link.tenant.url,
+            "status": link.tenant.status,
+            "roles": list(link.roles),
+            "has_member_record": link.has_member_record,
+        }
+        for link in links
+    ]
+    if active_schema() == GROUP_ROOT_SCHEMA:
+        return tenants, None
+    tenant = active_tenant()
+    here = next((link for link in tenants if link["id"] == tenant.pk), None)
+    roles = here["roles"] if here else []
+    current: CurrentTenant = {
+        "id": tenant.pk,
+        "name": tenant.title,
+        "slug": tenant.slug,
+        "roles": roles,
+        "capabilities": tenant_capabilities(roles),
+        "locale": tenant.locale,
+    }
+    return tenants, current
 
 
 # ---------------------------------------------------------------- bootstrap

@@ -2,6 +2,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
+    # Function-level: a migration module is loaded to plan migrations; the SQL is needed only when it runs.
     from tenants.outbox.triggers import install
 
     install(schema_editor.connection.schema_name)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.demo.history import (
     TENANT_STEPS,
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             tenant = do_provision_tenant(
                 CommitteeDraft(name=name, short_name=short_name, slug=slug, unified_code=unified_code(index)),
                 first_admin=tenant_admin,
-                actor=admin,
+                actor=Actor.for_user(admin),
             )
         with tenant:
             staff = [(f"{phone + 2}", TenantRole.SECRETARY), (f"{phone + 3}", TenantRole.DISCIPLINE_INSPECTOR)]
@@ -129,12 +130,12 @@ class Command(BaseCommand):
                 # secretary of): signing in shows the console as a branch sees it, 本支部 only.
                 scope = branches[0].pk if role == TenantRole.SECRETARY else None
                 if not RoleAssignment.objects.filter(user=user, role=role).exists():
-                    do_assign_role(user=user, role=role, organization_id=scope, actor=admin)
+                    do_assign_role(user=user, role=role, organization_id=scope, actor=Actor.for_user(admin))
                 if (
                     role != TenantRole.MEMBER
                     and not RoleAssignment.objects.filter(user=user, role=TenantRole.MEMBER).exists()
                 ):
-                    do_assign_role(user=user, role=TenantRole.MEMBER, actor=admin)
+                    do_assign_role(user=user, role=TenantRole.MEMBER, actor=Actor.for_user(admin))
             demo = DemoTenant(tenant, index, tenant_admin, users[0], today, rng, branches[:3])
             if fresh:
                 for position, user in enumerate(users):
