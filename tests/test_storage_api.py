@@ -22,13 +22,13 @@ from reportlab.pdfgen import canvas
 
 from partycloud.audit.models import AuditEvent
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
+from partycloud.uploads.models import Upload, UploadStatus
+from partycloud.uploads.purposes import MULTIPART_THRESHOLD, Purpose, register_purpose, unregister_purpose
+from partycloud.uploads.services import claim_upload, do_abort_stale_uploads, download_url
+from partycloud.uploads.tasks import abort_stale_uploads
 from services.storage import sniffing
 from services.storage.base import DataClass
 from services.storage.filesystem import FilesystemStorage
-from services.storage.models import Upload, UploadStatus
-from services.storage.purposes import MULTIPART_THRESHOLD, Purpose, register_purpose, unregister_purpose
-from services.storage.services import claim_upload, do_abort_stale_uploads, download_url
-from services.storage.tasks import abort_stale_uploads
 from tests import s3_server
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.isolation import Endpoint, assert_tenant_isolated
@@ -64,7 +64,7 @@ def purposes(fs_storage: FilesystemStorage) -> Iterator[None]:
             "evidence",
             frozenset({PDF}),
             MiB,
-            permission=lambda request: request.user.name.endswith("管理员"),
+            permission=lambda actor: actor.name.endswith("管理员"),
         )
     )
     yield

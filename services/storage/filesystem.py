@@ -1,6 +1,6 @@
 """The embedded default: objects as files under ``STORAGE_ROOT/<bucket>/<key>``.
 
-Browsers use the same protocol as with S3, served by Django (``services.storage.views``):
+Browsers use the same protocol as with S3, served by Django (``partycloud.uploads.views``):
 a form POST carrying a signed policy, PUT of multipart parts to signed URLs answered with an
 ``ETag``, and signed GET URLs. Signatures come from ``django.core.signing`` (salted per use;
 the payload names the bucket, the key and the expiry), so the URLs need no login.
@@ -15,7 +15,7 @@ Layout::
 Files are written to a temporary name in the destination directory and renamed into place,
 so readers never see half an object. Unlike S3, a key cannot be both an object and the
 prefix of another object's key (a file cannot be a directory): derived files get their own
-keys (``object_key(kind, name=…)``).
+keys (``object_key(kind, schema=…, name=…)``).
 """
 
 from __future__ import annotations
