@@ -83,6 +83,10 @@ def test_filters_sorting_and_paging(search_backend: SearchBackend, tenant_a: Ten
     refused = client.get(SEARCH, {"page_size": 101})
     assert refused.status_code == 400
     assert refused.json()["field"] == "page_size"
+    # Too deep: the engine's refusal (services.search.InvalidQuery) is answered as the platform's error.
+    too_deep = client.get(SEARCH, {"page": 501, "page_size": 20})
+    assert too_deep.status_code == 400
+    assert (too_deep.json()["code"], too_deep.json()["field"]) == ("search.invalid_page", "page")
 
 
 def test_search_needs_a_role_on_the_host(

@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from partycloud.accounts.actor import Actor
 from partycloud.audit.models import AuditEvent
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
 from partycloud.uploads.models import Upload, UploadStatus
@@ -200,8 +201,8 @@ def test_a_document_is_uploaded_verified_and_claimed(tenant_a: TenantWorld, fs_s
         assert "学习贯彻党的二十大精神" in record.text
         claimed = claim_upload(body["id"], purpose=DOCUMENT, user=tenant_a.member)
         assert claimed.status == UploadStatus.CONSUMED
-        with pytest.raises(Conflict):
-            claim_upload(body["id"], purpose=DOCUMENT, user=tenant_a.member)
+        with pytest.raises(Conflict):  # the creator as an Actor (services) or a User: the same person
+            claim_upload(body["id"], purpose=DOCUMENT, user=Actor.for_user(tenant_a.member))
         url = download_url(DataClass.MEDIA, claimed.key, filename=claimed.filename, inline=False)
     download = api(tenant_a.host).get(url)
     assert download.status_code == 200
