@@ -24,7 +24,7 @@ def main() -> None:
     with bench_database("reconcile"):
         from django.utils import timezone
 
-        from services.search.indexing import reconcile_schema, reindex_schema
+        from partycloud.search.indexing import reconcile_schema, reindex_schema
         from tenants.learning.models import Resource, ResourceKind, ResourceStatus
 
         now = timezone.now()

@@ -45,7 +45,8 @@ def asgi_app() -> Any:
     """The app server's entry point (``uvicorn --factory bench_upload:asgi_app``): the
     platform with the benchmark's upload purpose registered."""
     from partycloud.asgi import application
-    from services.storage import DataClass, Purpose, register_purpose
+    from partycloud.uploads.purposes import Purpose, register_purpose
+    from services.storage import DataClass
 
     register_purpose(Purpose(PURPOSE, DataClass.MEDIA, "video", frozenset({"video/mp4"}), 4 * SIZE))
     return application

@@ -33,17 +33,10 @@ import pytest
 from django.utils import timezone
 
 from partycloud.celery import app
+from partycloud.search import indexing
+from partycloud.search.indexing import register_source
 from partycloud.tenancy.context import active_schema
-from services.search import (
-    Marking,
-    SearchBackend,
-    SearchDocument,
-    Visibility,
-    get_backend,
-    indexing,
-    register_source,
-    reset_backend,
-)
+from services.search import Marking, SearchBackend, SearchDocument, Visibility, get_backend, reset_backend
 
 START_TIMEOUT_SECONDS = 30
 

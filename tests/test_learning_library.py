@@ -102,7 +102,7 @@ def test_classified_title_is_refused_and_its_upload_deleted(tenant_a: TenantWorl
     assert "机密★" in response.json()["message"]
     assert admin.get("/api/v1/learning/resources").json()["count"] == 0
     with tenant_a.tenant:
-        from services.storage.models import Upload
+        from partycloud.uploads.models import Upload
 
         stored = Upload.objects.get(pk=document)
         assert get_storage().stat(DataClass.MEDIA, stored.key) is None

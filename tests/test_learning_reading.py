@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.search.tasks import index_documents_task, reconcile_task
+from partycloud.search.tasks import index_documents_task, reconcile_task
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.isolation import Endpoint, assert_tenant_isolated
 from tests.learning_support import REGULATION_TEXT, clean_search, eager_tasks, uploaded_id  # noqa: F401 (autouse)

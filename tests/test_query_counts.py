@@ -33,8 +33,8 @@ from partycloud.audit.services import do_record_audit
 from partycloud.hub.models import PocketKind, PocketMemberCase, RosterEntry
 from partycloud.rollups.models import DriftReport
 from partycloud.rollups.relay import relay_until_empty
+from partycloud.search.models import ReindexJob, ReindexScope
 from partycloud.tenancy.models import PartyCommittee, TenantApplication
-from services.search.models import ReindexJob, ReindexScope
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tenants.development.services import do_open_case

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
 from partycloud.core.errors import NotAllowed
+from partycloud.search.jobs import do_request_reindex, run_reindex_job
+from partycloud.search.models import ReindexJob, ReindexStatus
 from services.search import SearchBackend, Visibility
-from services.search.jobs import do_request_reindex, run_reindex_job
-from services.search.models import ReindexJob, ReindexStatus
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.es_server import NoteSource, make_doc
 from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
@@ -82,6 +83,10 @@ def test_filters_sorting_and_paging(search_backend: SearchBackend, tenant_a: Ten
     refused = client.get(SEARCH, {"page_size": 101})
     assert refused.status_code == 400
     assert refused.json()["field"] == "page_size"
+    # Too deep: the engine's refusal (services.search.InvalidQuery) is answered as the platform's error.
+    too_deep = client.get(SEARCH, {"page": 501, "page_size": 20})
+    assert too_deep.status_code == 400
+    assert (too_deep.json()["code"], too_deep.json()["field"]) == ("search.invalid_page", "page")
 
 
 def test_search_needs_a_role_on_the_host(
@@ -169,7 +174,7 @@ def test_reindex_jobs_are_root_only(tenant_a: TenantWorld, tenant_b: TenantWorld
 
 def test_the_service_refuses_a_rebuild_on_a_tenant_host(tenant_a: TenantWorld) -> None:
     with tenant_a.tenant, pytest.raises(NotAllowed) as refused:
-        do_request_reindex(actor=tenant_a.admin)
+        do_request_reindex(actor=Actor.for_user(tenant_a.admin))
     assert refused.value.code == "search.operators_only"
 
 

@@ -10,8 +10,16 @@ from typing import Any
 
 import pytest
 
-from partycloud.core.errors import ServiceError
-from services.search import Marking, SearchAcl, SearchBackend, SearchDocument, SearchQuery, SearchResult, Visibility
+from services.search import (
+    InvalidQuery,
+    Marking,
+    SearchAcl,
+    SearchBackend,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+    Visibility,
+)
 from tests.es_server import make_doc
 
 pytest_plugins = ["tests.es_server"]  # the search_backend and es_url fixtures
@@ -189,10 +197,10 @@ def test_pagination(search_backend: SearchBackend) -> None:
 
 
 def test_page_size_and_depth_are_bounded() -> None:
-    with pytest.raises(ServiceError) as error:
+    with pytest.raises(InvalidQuery) as error:
         SearchQuery(acl=ALPHA, page_size=101)
     assert error.value.field == "page_size"
-    with pytest.raises(ServiceError):
+    with pytest.raises(InvalidQuery):
         SearchQuery(acl=ALPHA, page=501, page_size=20)
 
 
@@ -269,7 +277,7 @@ def test_rebuild_keeps_answering_and_switches_atomically(search_backend: SearchB
         assert live == f"{alias}_v2"
         assert not client.indices.exists(index=f"{alias}_v1")
     else:
-        from services.search.models import SearchEntry, SearchState
+        from partycloud.search.models import SearchEntry, SearchState
 
         state = SearchState.objects.get()
         assert (state.live_generation, state.building_generation) == (2, None)

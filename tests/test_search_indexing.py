@@ -10,22 +10,13 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from services.search import (
-    SearchAcl,
-    SearchBackend,
-    SearchDocument,
-    SearchQuery,
-    Visibility,
-    index_on_commit,
-    indexing,
-    rebuild_all,
-    register_source,
-    reindex_schema,
-)
-from services.search.indexing import reconcile_schema
-from services.search.jobs import do_request_reindex, run_reindex_job
-from services.search.models import ReindexStatus
-from services.search.tasks import index_documents_task, reconcile_task
+from partycloud.accounts.actor import Actor
+from partycloud.search import indexing
+from partycloud.search.indexing import index_on_commit, rebuild_all, reconcile_schema, register_source, reindex_schema
+from partycloud.search.jobs import do_request_reindex, run_reindex_job
+from partycloud.search.models import ReindexStatus
+from partycloud.search.tasks import index_documents_task, reconcile_task
+from services.search import SearchAcl, SearchBackend, SearchDocument, SearchQuery, Visibility
 from tests.conftest import TenantWorld
 from tests.es_server import NoteSource, make_doc
 
@@ -193,7 +184,7 @@ def test_a_reindex_job_records_its_progress(
 ) -> None:
     notes.put("t_alpha", "1", "笔记")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # on the root host
-        job = do_request_reindex(actor=None, tenant="t_alpha")
+        job = do_request_reindex(actor=Actor.system(), tenant="t_alpha")
     assert (job.scope, job.owner_tenant, job.status) == ("tenant", "t_alpha", ReindexStatus.QUEUED)
     assert len(callbacks) == 1  # the task is sent after commit
     assert run_reindex_job(job.pk) == 1
@@ -213,7 +204,7 @@ def test_a_failed_job_says_why(
 
     monkeypatch.setattr(indexing, "_sources", {})
     register_source(Broken())
-    job = do_request_reindex(actor=None, tenant="t_alpha")
+    job = do_request_reindex(actor=Actor.system(), tenant="t_alpha")
     with pytest.raises(RuntimeError):
         run_reindex_job(job.pk)
     job.refresh_from_db()

@@ -20,15 +20,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from partycloud.accounts.actor import Actor
 from partycloud.audit.models import AuditEvent
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
+from partycloud.uploads.models import Upload, UploadStatus
+from partycloud.uploads.purposes import MULTIPART_THRESHOLD, Purpose, register_purpose, unregister_purpose
+from partycloud.uploads.services import claim_upload, do_abort_stale_uploads, download_url
+from partycloud.uploads.tasks import abort_stale_uploads
 from services.storage import sniffing
 from services.storage.base import DataClass
 from services.storage.filesystem import FilesystemStorage
-from services.storage.models import Upload, UploadStatus
-from services.storage.purposes import MULTIPART_THRESHOLD, Purpose, register_purpose, unregister_purpose
-from services.storage.services import claim_upload, do_abort_stale_uploads, download_url
-from services.storage.tasks import abort_stale_uploads
 from tests import s3_server
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.isolation import Endpoint, assert_tenant_isolated
@@ -64,7 +65,7 @@ def purposes(fs_storage: FilesystemStorage) -> Iterator[None]:
             "evidence",
             frozenset({PDF}),
             MiB,
-            permission=lambda request: request.user.name.endswith("管理员"),
+            permission=lambda actor: actor.name.endswith("管理员"),
         )
     )
     yield
@@ -200,8 +201,8 @@ def test_a_document_is_uploaded_verified_and_claimed(tenant_a: TenantWorld, fs_s
         assert "学习贯彻党的二十大精神" in record.text
         claimed = claim_upload(body["id"], purpose=DOCUMENT, user=tenant_a.member)
         assert claimed.status == UploadStatus.CONSUMED
-        with pytest.raises(Conflict):
-            claim_upload(body["id"], purpose=DOCUMENT, user=tenant_a.member)
+        with pytest.raises(Conflict):  # the creator as an Actor (services) or a User: the same person
+            claim_upload(body["id"], purpose=DOCUMENT, user=Actor.for_user(tenant_a.member))
         url = download_url(DataClass.MEDIA, claimed.key, filename=claimed.filename, inline=False)
     download = api(tenant_a.host).get(url)
     assert download.status_code == 200

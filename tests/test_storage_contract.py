@@ -360,21 +360,21 @@ def test_delete_prefix_deletes_exactly_the_prefix(backend: Backend):
 
 
 def test_object_keys_carry_the_schema_and_refuse_traversal(db):
-    generated = object_key("document")
+    generated = object_key("document", schema="public")
     assert generated.startswith("t/public/document/")
     assert len(generated.rsplit("/", 1)[1]) == 32
     derived = object_key("video", schema="t_alpha", name="hls/720p/index.m3u8")
     assert derived.startswith("t/t_alpha/video/")
     assert derived.endswith("/hls/720p/index.m3u8")
     for kind, name, schema in [
-        ("../x", None, None),
-        ("a/b", None, None),
-        ("video", "../../etc/passwd", None),
-        ("video", "/abs", None),
-        ("video", "a//b", None),
-        ("video", "a/./b", None),
+        ("../x", None, "public"),
+        ("a/b", None, "public"),
+        ("video", "../../etc/passwd", "public"),
+        ("video", "/abs", "public"),
+        ("video", "a//b", "public"),
+        ("video", "a/./b", "public"),
         ("video", None, "../public"),
-        ("", None, None),
+        ("", None, "public"),
     ]:
         with pytest.raises(InvalidKey):
             object_key(kind, schema=schema, name=name)

@@ -35,8 +35,8 @@ health: list[URLPattern | URLResolver] = [
 
 # Storage, search and learning answer on every host: the host decides the schema and the ACL.
 shared_services: list[URLPattern | URLResolver] = [
-    path("api/v1/", include("services.storage.urls")),
-    path("api/v1/", include("services.search.urls")),
+    path("api/v1/", include("partycloud.uploads.urls")),
+    path("api/v1/", include("partycloud.search.urls")),
     path("api/v1/learning/", include("tenants.learning.urls")),
 ]
 

@@ -1,13 +1,15 @@
-"""Full-text search: Elasticsearch, or PostgreSQL over jieba-segmented text behind the same interface.
+"""Full-text search engines, an adapter: Elasticsearch, or PostgreSQL over jieba-segmented text
+behind the same interface.
 
-Features describe their searchable things as ``SearchDocument`` and register a
-``DocumentSource``; they call ``index_on_commit(kind, ids)`` when something changes. Readers
-build a ``SearchQuery`` with the caller's ``SearchAcl`` and call ``get_backend().search``. The
-ACL filter is always applied inside the backend. See docs/search.md.
+It stores and finds ``SearchDocument``s; every ``SearchQuery`` carries the caller's
+``SearchAcl``, applied inside the backend. It knows nothing of tenants' data: which documents
+exist, when they change and who asks is the platform's part (``partycloud.search``: the source
+registry, ``index_on_commit``, reindex jobs, the API). See docs/search.md.
 """
 
 from services.search.backends import get_backend, reset_backend
 from services.search.documents import (
+    InvalidQuery,
     Marking,
     SearchAcl,
     SearchBackend,
@@ -18,18 +20,9 @@ from services.search.documents import (
     Visibility,
     document_id,
 )
-from services.search.indexing import (
-    DocumentSource,
-    index_documents,
-    index_on_commit,
-    rebuild_all,
-    register_source,
-    reindex_schema,
-    unregister_source,
-)
 
 __all__ = [
-    "DocumentSource",
+    "InvalidQuery",
     "Marking",
     "SearchAcl",
     "SearchBackend",
@@ -40,11 +33,5 @@ __all__ = [
     "Visibility",
     "document_id",
     "get_backend",
-    "index_documents",
-    "index_on_commit",
-    "rebuild_all",
-    "register_source",
-    "reindex_schema",
     "reset_backend",
-    "unregister_source",
 ]

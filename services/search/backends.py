@@ -13,6 +13,7 @@ _lock = threading.Lock()
 
 
 def make_backend() -> SearchBackend:
+    # Each backend is imported when chosen: the Elasticsearch client loads only where it is used.
     if settings.ELASTICSEARCH_URL:
         from services.search.elastic import ElasticsearchBackend
 

@@ -11,9 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-
-from partycloud.core.errors import ServiceError
 
 PUBLIC_SCHEMA = "public"
 MAX_PAGE_SIZE = 100
@@ -35,6 +34,17 @@ class Visibility(StrEnum):
 class Marking(StrEnum):
     PUBLIC = "public"
     INTERNAL = "internal"
+
+
+class InvalidQuery(ValueError):
+    """A query the backends refuse (too long, a page out of range): a stable code, a translated
+    message and the parameter to fix. The platform answers it as a 400 (``partycloud.search``)."""
+
+    def __init__(self, code: str, message: str | Promise, field: str):
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.field = field
 
 
 def document_id(kind: str, local_id: str, schema: str) -> str:
@@ -89,21 +99,21 @@ class SearchQuery:
     def __post_init__(self) -> None:
         self.text = " ".join(self.text.split())
         if len(self.text) > MAX_QUERY_CHARS:
-            raise ServiceError(
+            raise InvalidQuery(
                 "search.query_too_long",
                 _("The search text is too long (at most %(max)d characters).") % {"max": MAX_QUERY_CHARS},
                 field="q",
             )
         if self.sort not in ("relevance", "newest"):
-            raise ServiceError("search.invalid_sort", _("Sort by relevance or newest."), field="sort")
+            raise InvalidQuery("search.invalid_sort", _("Sort by relevance or newest."), field="sort")
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
-            raise ServiceError(
+            raise InvalidQuery(
                 "search.invalid_page_size",
                 _("The page size is between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
                 field="page_size",
             )
         if self.page < 1 or self.page * self.page_size > MAX_RESULT_WINDOW:
-            raise ServiceError(
+            raise InvalidQuery(
                 "search.invalid_page",
                 _("Only the first %(max)d results can be paged through: refine the search.")
                 % {"max": MAX_RESULT_WINDOW},

@@ -1,24 +1,22 @@
-"""Object storage: the S3 API through the minio SDK, or the filesystem behind the same interface.
+"""Object storage, an adapter: the S3 API through the minio SDK, or the filesystem behind the same interface.
 
-Features use it like this::
+It knows buckets, keys and bytes, nothing of tenants, users or uploads. Keys are
+``t/<schema>/<kind>/<uuid>``; the caller names the schema::
 
-    from services.storage import DataClass, Purpose, register_purpose, claim_upload, download_url
+    from services.storage import DataClass, get_storage, object_key
 
-    register_purpose(Purpose("learning.document", DataClass.MEDIA, "document", DOCUMENT_TYPES, 100 * MB,
-                             extract_text=True))
-    upload = claim_upload(upload_id, purpose="learning.document", user=request.user)  # verified → consumed
-    url = download_url(DataClass.MEDIA, upload.key, filename=upload.filename)
+    key = object_key("export", schema="t_alpha")
+    get_storage().put(DataClass.EXPORTS, key, data, content_type="text/csv")
 
-Browsers upload through ``/api/v1/uploads`` (see docs/storage.md); server-side code writes
-with ``get_storage().put(...)`` under keys from ``object_key(kind)``.
+The upload protocol every feature uses (purposes, ``/api/v1/uploads``, verification, claims)
+belongs to the platform: ``partycloud.uploads`` (see docs/storage.md).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from services.storage.base import (
     DataClass,
+    InvalidKey,
     ObjectInfo,
     PartInfo,
     PresignedPost,
@@ -28,45 +26,16 @@ from services.storage.base import (
     get_storage,
     object_key,
 )
-from services.storage.purposes import Purpose, get_purpose, register_purpose
-
-if TYPE_CHECKING:
-    from services.storage.models import Upload, UploadStatus
-    from services.storage.services import claim_upload, discard_object, download_url
 
 __all__ = [
     "DataClass",
+    "InvalidKey",
     "ObjectInfo",
     "PartInfo",
     "PresignedPost",
-    "Purpose",
     "Storage",
     "StorageError",
-    "Upload",
-    "UploadStatus",
     "bucket_name",
-    "claim_upload",
-    "discard_object",
-    "download_url",
-    "get_purpose",
     "get_storage",
     "object_key",
-    "register_purpose",
 ]
-
-# These need the app registry (models): imported on first use, not when Django loads the app.
-_LAZY = {
-    "Upload": "services.storage.models",
-    "UploadStatus": "services.storage.models",
-    "claim_upload": "services.storage.services",
-    "discard_object": "services.storage.services",
-    "download_url": "services.storage.services",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,8 +19,6 @@ from typing import BinaryIO, Protocol, runtime_checkable
 
 from django.conf import settings
 
-from partycloud.tenancy.context import active_schema
-
 
 class DataClass(StrEnum):
     """One bucket per data class: ``f"{settings.S3_BUCKET_PREFIX}-{value}"``."""
@@ -61,14 +59,14 @@ def check_key_path(value: str, *, what: str = "key") -> str:
     return value
 
 
-def object_key(kind: str, *, schema: str | None = None, name: str | None = None) -> str:
-    """A new key ``t/<schema>/<kind>/<uuid4 hex>`` (schema: the active one, "public" for the group).
+def object_key(kind: str, *, schema: str, name: str | None = None) -> str:
+    """A new key ``t/<schema>/<kind>/<uuid4 hex>`` (schema: the tenant's, "public" for the group).
 
-    ``name`` adds derived files under the same object, e.g.
-    ``object_key("video", name="hls/720p/index.m3u8")``. To derive a file of an existing
-    object, append to its key with :func:`derived_key`.
+    The caller names the schema: the adapter does not know which tenant is active
+    (``partycloud.uploads.services.object_key`` fills in the active one). ``name`` adds derived
+    files under the same object, e.g. ``object_key("video", schema=s, name="hls/720p/index.m3u8")``.
+    To derive a file of an existing object, append to its key with :func:`derived_key`.
     """
-    schema = schema or active_schema()
     if not _SCHEMA.match(schema):
         raise InvalidKey(f"invalid schema: {schema!r}")
     check_key_path(kind, what="kind")
@@ -214,6 +212,7 @@ def get_storage() -> Storage:
 
     Tests that change the settings call ``get_storage.cache_clear()``.
     """
+    # Imported when chosen: both backends import this module, and minio loads only where S3 is used.
     if settings.S3_ENDPOINT:
         from services.storage.s3 import S3Storage
 

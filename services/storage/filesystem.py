@@ -1,6 +1,6 @@
 """The embedded default: objects as files under ``STORAGE_ROOT/<bucket>/<key>``.
 
-Browsers use the same protocol as with S3, served by Django (``services.storage.views``):
+Browsers use the same protocol as with S3, served by Django (``partycloud.uploads.views``):
 a form POST carrying a signed policy, PUT of multipart parts to signed URLs answered with an
 ``ETag``, and signed GET URLs. Signatures come from ``django.core.signing`` (salted per use;
 the payload names the bucket, the key and the expiry), so the URLs need no login.
@@ -15,7 +15,7 @@ Layout::
 Files are written to a temporary name in the destination directory and renamed into place,
 so readers never see half an object. Unlike S3, a key cannot be both an object and the
 prefix of another object's key (a file cannot be a directory): derived files get their own
-keys (``object_key(kind, name=…)``).
+keys (``object_key(kind, schema=…, name=…)``).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _expiry(expires: timedelta | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0) + url_ttl(expires)
 
 
-class _Writer:
+class ObjectWriter:
     """Writes one file: to a temporary name beside the destination, renamed into place on commit."""
 
     def __init__(self, destination: Path):
@@ -184,15 +184,15 @@ class FilesystemStorage:
             raise
         return self.commit_writer(data_class, key, writer, content_type=content_type)
 
-    def open_writer(self, data_class: DataClass, key: str) -> _Writer:
+    def open_writer(self, data_class: DataClass, key: str) -> ObjectWriter:
         path = self.path(data_class, key)
         try:
-            return _Writer(path)
+            return ObjectWriter(path)
         except (NotADirectoryError, IsADirectoryError, FileExistsError) as error:
             raise StorageError("storage.key_conflict", f"{key} conflicts with another object's key") from error
 
     def commit_writer(
-        self, data_class: DataClass, key: str, writer: _Writer, *, content_type: str, etag: str | None = None
+        self, data_class: DataClass, key: str, writer: ObjectWriter, *, content_type: str, etag: str | None = None
     ) -> ObjectInfo:
         info = ObjectInfo(key=key, size=writer.size, content_type=content_type, etag=etag or writer.md5.hexdigest())
         try:
@@ -348,7 +348,7 @@ class FilesystemStorage:
     def write_part(self, data_class: DataClass, key: str, upload_id: str, part_number: int, stream: Readable) -> str:
         """Store one part from ``stream``; returns its ETag (MD5 hex, without quotes)."""
         directory, _upload = self._upload(data_class, key, upload_id)
-        writer = _Writer(directory / f"{part_number}.part")
+        writer = ObjectWriter(directory / f"{part_number}.part")
         try:
             for chunk in iter(lambda: stream.read(CHUNK), b""):
                 writer.write(chunk)

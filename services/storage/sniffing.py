@@ -210,6 +210,7 @@ def _check_zip(path: Path) -> None:
 
 
 def _pdf_text(path: Path) -> Iterator[str]:
+    # Imported on demand: each document library loads only when a file of its kind arrives.
     from pypdf import PdfReader
 
     reader = PdfReader(path)
@@ -220,6 +221,7 @@ def _pdf_text(path: Path) -> Iterator[str]:
 
 
 def _docx_text(path: Path) -> Iterator[str]:
+    # Imported on demand: each document library loads only when a file of its kind arrives.
     import docx
 
     document = docx.Document(str(path))
@@ -238,6 +240,7 @@ def _docx_text(path: Path) -> Iterator[str]:
 
 
 def _xlsx_text(path: Path) -> Iterator[str]:
+    # Imported on demand: each document library loads only when a file of its kind arrives.
     from openpyxl import load_workbook
 
     # A file object: given a path, openpyxl insists on an .xlsx name.

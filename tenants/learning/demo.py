@@ -8,9 +8,10 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from partycloud.search.indexing import index_on_commit
+from partycloud.uploads.services import object_key
 from services.media.documents import PREAMBLE, split_articles
-from services.search import index_on_commit
-from services.storage import DataClass, get_storage, object_key
+from services.storage import DataClass, get_storage
 from tenants.learning.courses import do_publish_course, do_save_course
 from tenants.learning.library import ResourceDraft, do_create_resource
 from tenants.learning.models import (

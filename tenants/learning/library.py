@@ -23,10 +23,12 @@ from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
 from partycloud.core.richtext import html_to_text, sanitize_html
+from partycloud.search.indexing import index_on_commit
 from partycloud.tenancy.context import active_schema, active_tenant, use_public_schema, use_tenant
 from partycloud.tenancy.models import PartyCommittee
-from services.search import index_on_commit
-from services.storage import DataClass, Upload, claim_upload, discard_object
+from partycloud.uploads.models import Upload
+from partycloud.uploads.services import claim_upload, discard_object
+from services.storage import DataClass
 from tenants.learning import uploads
 from tenants.learning.models import (
     Category,
@@ -132,7 +134,7 @@ def _claim(upload_id: UUID, purpose: str, actor: Any) -> Upload:
 
 
 def do_create_resource(*, actor: Any, draft: ResourceDraft, publish: bool = False) -> Resource:
-    """A new resource in this library; uploads must have been verified (services.storage)."""
+    """A new resource in this library; uploads must have been verified (partycloud.uploads)."""
     _check_kind_fields(draft)
     tags = _clean_tags(draft.tags)
     category = _check_category(draft.category_id)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.core.errors import NotFoundError, ServiceError
+from partycloud.search.indexing import index_on_commit
 from partycloud.tenancy.context import active_schema
+from partycloud.uploads.services import claim_upload, discard_object
 from services.media.documents import PREAMBLE, split_articles
-from services.search import index_on_commit
-from services.storage import DataClass, claim_upload, discard_object
+from services.storage import DataClass
 from tenants.learning import uploads
 from tenants.learning.library import PUBLIC, in_group_library, refuse_classified
 from tenants.learning.models import Regulation, RegulationArticle, ResourceStatus

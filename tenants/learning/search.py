@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from partycloud.search.indexing import register_source
 from partycloud.tenancy.context import active_schema
-from services.search import Marking, SearchDocument, Visibility, register_source
+from services.search import Marking, SearchDocument, Visibility
 from tenants.learning.models import RegulationArticle, Resource, ResourceStatus
 
 PUBLIC = "public"

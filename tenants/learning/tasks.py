@@ -10,12 +10,13 @@ from pathlib import Path
 
 from django.db import transaction
 
+from partycloud.search.indexing import index_on_commit
 from partycloud.tenancy.context import active_schema
+from partycloud.uploads.services import object_key
 from services.media.documents import render_preview
 from services.media.images import image_size, make_thumbnail
 from services.media.video import transcode_to_hls
-from services.search import index_on_commit
-from services.storage import DataClass, get_storage, object_key
+from services.storage import DataClass, get_storage
 from services.tasks import tenant_task
 from tenants.learning.models import MediaStatus, Resource, ResourceKind
 

@@ -1,8 +1,9 @@
-"""What the learning platform accepts as uploads (services.storage purposes)."""
+"""What the learning platform accepts as uploads (partycloud.uploads purposes)."""
 
 from __future__ import annotations
 
-from services.storage import DataClass, Purpose, register_purpose
+from partycloud.uploads.purposes import Purpose, register_purpose
+from services.storage import DataClass
 
 MB = 1024 * 1024
 

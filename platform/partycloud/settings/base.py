@@ -47,8 +47,8 @@ SHARED_APPS = [
     "partycloud.audit",
     "partycloud.hub",
     # Public-schema tables: the shared search documents; the group's own uploads and library.
-    "services.search",
-    "services.storage",
+    "partycloud.search",
+    "partycloud.uploads",
     "tenants.learning",
     "partycloud.rollups",
     # On the wiring floor: the demo seeder (``manage.py seed_demo``) fills every other app.
@@ -66,7 +66,7 @@ TENANT_APPS = [
     "tenants.dues",
     "tenants.development",
     "tenants.workbench",
-    "services.storage",
+    "partycloud.uploads",
     "tenants.learning",
     # Last: its triggers watch the tables of the apps above.
     "tenants.outbox",
@@ -273,7 +273,7 @@ SPECTACULAR_SETTINGS = {
         "ShowcaseStatusEnum": "tenants.learning.models.ShowcaseStatus",
         "QuestionKindEnum": "tenants.learning.models.QuestionKind",
         "ContentMarkingEnum": "tenants.learning.models.Marking",
-        "UploadStatusEnum": "services.storage.models.UploadStatus",
+        "UploadStatusEnum": "partycloud.uploads.models.UploadStatus",
         "NotificationKindEnum": "tenants.notifications.kinds.NotificationKind",
         "NotificationChannelEnum": "tenants.notifications.kinds.Channel",
         "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",

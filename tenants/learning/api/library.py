@@ -21,8 +21,9 @@ from rest_framework.views import APIView
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
 from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
+from partycloud.uploads.services import download_url
 from services.media.hls import is_safe_relative, rewrite_media_playlist
-from services.storage import DataClass, download_url, get_storage
+from services.storage import DataClass, get_storage
 from tenants.learning.library import (
     Located,
     ResourceChanges,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from services.storage import views
-from services.storage.api import UploadViewSet
+from partycloud.uploads import views
+from partycloud.uploads.api import UploadViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("uploads", UploadViewSet, basename="upload")

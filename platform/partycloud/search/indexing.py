@@ -21,8 +21,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from partycloud.tenancy.context import active_schema
-from services.search.backends import get_backend
-from services.search.documents import PUBLIC_SCHEMA, SearchDocument, document_id
+from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
+from services.search import SearchDocument, document_id, get_backend
+from services.search.documents import PUBLIC_SCHEMA
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ class _PendingIndex:
         self.ids.setdefault((schema, kind), set()).update(ids)
 
     def __call__(self) -> None:
-        from services.search.tasks import index_documents_task
+        # Imported when sending: the tasks module imports this one (its tasks run these functions).
+        from partycloud.search.tasks import index_documents_task
 
         self.sent = True
         for (schema, kind), ids in self.ids.items():
@@ -251,8 +253,6 @@ def reconcile_schema(schema: str) -> ReconcileReport:
 
 def indexed_schemas() -> list[str]:
     """The group root and every subsidiary that is active or suspended (archived ones are not searched)."""
-    from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
-
     tenants = PartyCommittee.objects.subsidiaries().filter(
         status__in=[CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED]
     )

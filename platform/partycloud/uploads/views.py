@@ -30,9 +30,9 @@ from services.storage.filesystem import (
     PART_SALT,
     POST_SALT,
     FilesystemStorage,
+    ObjectWriter,
     SignatureInvalid,
     UrlExpired,
-    _Writer,
     unsign,
 )
 
@@ -89,7 +89,7 @@ class _PolicyUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.storage = storage
         self.parser: MultiPartParser | None = None
-        self.writer: _Writer | None = None
+        self.writer: ObjectWriter | None = None
         self.data_class: DataClass | None = None
         self.key = ""
         self.policy_type = ""

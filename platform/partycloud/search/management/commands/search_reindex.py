@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from services.search.indexing import indexed_schemas, rebuild_all, reconcile_schema, reindex_schema
+from partycloud.search.indexing import indexed_schemas, rebuild_all, reconcile_schema, reindex_schema
 
 
 class Command(BaseCommand):

@@ -7,18 +7,18 @@ The job row (public schema) carries the progress the console polls; the work run
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from partycloud.search.indexing import indexed_schemas, rebuild_all, reindex_schema
+from partycloud.search.models import ReindexJob, ReindexScope, ReindexStatus
 from partycloud.tenancy.context import active_schema
 from services.search.documents import PUBLIC_SCHEMA
-from services.search.indexing import indexed_schemas, rebuild_all, reindex_schema
-from services.search.models import ReindexJob, ReindexScope, ReindexStatus
 
 # A job that has not moved for this long lost its worker: it no longer blocks a new one.
 STALE_AFTER = timedelta(hours=1)
@@ -52,15 +52,16 @@ def check_can_request_reindex(tenant: str | None) -> str:
     return tenant
 
 
-def do_request_reindex(*, actor: Any, tenant: str | None = None) -> ReindexJob:
+def do_request_reindex(*, actor: Actor, tenant: str | None = None) -> ReindexJob:
     """Queue a full rebuild, or (``tenant``: a schema name) a reindex of one tenant's documents."""
     schema = check_can_request_reindex(tenant)
     check_no_reindex_running(schema)
     scope = ReindexScope.ALL if schema == PUBLIC_SCHEMA else ReindexScope.TENANT
-    job = ReindexJob.objects.create(scope=scope, owner_tenant=schema, requested_by=actor)
+    job = ReindexJob.objects.create(scope=scope, owner_tenant=schema, requested_by=actor.user)
 
     def send() -> None:
-        from services.search.tasks import rebuild_all_task, reindex_tenant_task
+        # Imported when sending: the tasks module imports this one (its tasks run run_reindex_job).
+        from partycloud.search.tasks import rebuild_all_task, reindex_tenant_task
 
         task = rebuild_all_task if scope == ReindexScope.ALL else reindex_tenant_task
         with schema_context(schema):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from services.storage.base import DataClass
+from partycloud.accounts.actor import Actor
+from services.storage import DataClass
 
 MiB = 1024 * 1024
 
@@ -38,9 +38,9 @@ class Purpose:
     allowed_types: frozenset[str]  # MIME types accepted after sniffing
     max_size: int  # bytes
     extract_text: bool = False
-    # Who may start such uploads (given the DRF request). Default: a user of this host
-    # (any role in the tenant on a tenant host, a group role on the root host).
-    permission: Callable[[Any], bool] | None = None
+    # Who may start such uploads. Default: a user of this host (any role in the tenant on a
+    # tenant host, a group role on the root host).
+    permission: Callable[[Actor], bool] | None = None
 
 
 _PURPOSES: dict[str, Purpose] = {}

@@ -14,22 +14,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, IsTenantUser, on_root_host
 from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
-from partycloud.tenancy.context import active_schema
-from services.search.backends import get_backend
-from services.search.documents import (
-    FACET_FIELDS,
-    MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS,
-    SearchAcl,
-    SearchHit,
-    SearchQuery,
-    SearchResult,
-)
-from services.search.jobs import do_request_reindex
-from services.search.models import ReindexJob
+from partycloud.search.jobs import do_request_reindex
+from partycloud.search.models import ReindexJob
+from partycloud.search.services import check_query
+from services.search import SearchHit, SearchResult, get_backend
+from services.search.documents import FACET_FIELDS, MAX_PAGE_SIZE, MAX_QUERY_CHARS
 
 
 class CanSearch(BasePermission):
@@ -126,11 +119,6 @@ def _facets(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def caller_acl() -> SearchAcl:
-    """The host decides: its schema is the tenant whose documents (plus shared ones) are visible."""
-    return SearchAcl(tenant=active_schema())
-
-
 class SearchView(APIView):
     """Full-text search over the learning documents this host may see."""
 
@@ -144,8 +132,7 @@ class SearchView(APIView):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        query = SearchQuery(
-            acl=caller_acl(),
+        query = check_query(
             text=values["q"],
             kinds=values["kind"],
             categories=values["category"],
@@ -174,7 +161,7 @@ class SearchDocumentView(APIView):
 
     @extend_schema(responses=SearchRowSerializer)
     def get(self, request: Request, doc_id: str) -> Response:
-        result = get_backend().search(SearchQuery(acl=caller_acl(), ids=[doc_id], page_size=1))
+        result = get_backend().search(check_query(ids=[doc_id], page_size=1))
         if not result.hits:
             raise NotFoundError("search.document_not_found", _("This document does not exist or is not visible here."))
         return Response(SearchRowSerializer(_row(result.hits[0])).data)
@@ -219,7 +206,7 @@ class ReindexView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(ReindexRequestSerializer, request.data)
-        job = do_request_reindex(actor=request.user, tenant=data["tenant"] or None)
+        job = do_request_reindex(actor=Actor.of(request), tenant=data["tenant"] or None)
         return Response({"job": ReindexJobSerializer(job).data}, status=202)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from services.storage.base import DataClass, bucket_name, get_storage
+from services.storage import DataClass, bucket_name, get_storage
 
 
 class Command(BaseCommand):

@@ -15,21 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
-from django.http import HttpRequest
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import GroupRoleKind, User
+from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
-from services.storage import sniffing
-from services.storage.base import DataClass, PartInfo, PresignedPost, StorageError, get_storage, object_key
-from services.storage.models import Upload, UploadStatus
-from services.storage.purposes import (
+from partycloud.tenancy.context import active_schema
+from partycloud.uploads.models import Upload, UploadStatus
+from partycloud.uploads.purposes import (
     MAX_PART_URLS_PER_CALL,
     MAX_TEXT_CHARS,
     PENDING_UPLOAD_LIFETIME_HOURS,
@@ -41,6 +41,8 @@ from services.storage.purposes import (
     register_purpose,
     uses_multipart,
 )
+from services.storage import DataClass, PartInfo, PresignedPost, StorageError, get_storage, sniffing
+from services.storage import object_key as storage_object_key
 
 __all__ = [
     "Purpose",
@@ -56,9 +58,13 @@ __all__ = [
     "download_url",
     "get_purpose",
     "get_upload",
+    "object_key",
     "register_purpose",
     "stored_parts",
 ]
+
+
+PUBLIC_SCHEMA = "public"  # the root host: the group's own uploads
 
 
 @dataclass(frozen=True)
@@ -73,52 +79,42 @@ class StartedUpload:
 # ---------------------------------------------------------------------------- who may
 
 
-def is_host_member(user: Any) -> bool:
-    """Whether ``user`` belongs to the host's side: any tenant role on a tenant host, a group
+def is_host_member(actor: Actor) -> bool:
+    """Whether ``actor`` belongs to the host's side: any tenant role on a tenant host, a group
     role on the root host. The default permission to start uploads."""
-    if not getattr(user, "is_authenticated", False):
+    if not actor.is_authenticated:
         return False
-    if getattr(connection, "schema_name", "public") == "public":
-        from partycloud.accounts.services import group_roles
-
-        return bool(group_roles(user))
-    from tenants.access.services import get_roles
-
-    return bool(get_roles(user))
+    if actor.schema_name == PUBLIC_SCHEMA:
+        return bool(actor.group_roles)
+    return bool(actor.roles)
 
 
-def is_host_admin(user: Any) -> bool:
+def is_host_admin(actor: Actor) -> bool:
     """A tenant admin on a tenant host, a group admin on the root host."""
-    if not getattr(user, "is_authenticated", False):
+    if not actor.is_authenticated:
         return False
-    if getattr(connection, "schema_name", "public") == "public":
-        from partycloud.accounts.services import is_group_admin
-
-        return is_group_admin(user)
-    from tenants.access.models import TenantRole
-    from tenants.access.services import user_has_role
-
-    return user_has_role(user, TenantRole.TENANT_ADMIN)
+    if actor.schema_name == PUBLIC_SCHEMA:
+        return GroupRoleKind.GROUP_ADMIN in actor.group_roles
+    return actor.has_role(TenantRole.TENANT_ADMIN)
 
 
-def get_upload(upload_id: UUID | str, user: Any) -> Upload:
+def get_upload(upload_id: UUID | str, actor: Actor) -> Upload:
     """An upload its creator (or the host's admin, read-only) may see; 404 for everybody else."""
     try:
         upload = Upload.objects.get(pk=upload_id)
     except (Upload.DoesNotExist, ValueError) as error:
         raise _no_upload() from error
-    if upload.created_by_id != getattr(user, "pk", None) and not is_host_admin(user):
-        raise _no_upload()
+    check_can_read_upload(upload, actor)
     return upload
 
 
-def check_can_read_upload(upload: Upload, user: Any) -> None:
-    if upload.created_by_id != getattr(user, "pk", None) and not is_host_admin(user):
+def check_can_read_upload(upload: Upload, actor: Actor) -> None:
+    if upload.created_by_id != actor.pk and not is_host_admin(actor):
         raise _no_upload()
 
 
-def _check_creator(upload: Upload, user: Any) -> None:
-    if upload.created_by_id != getattr(user, "pk", None):
+def _check_creator(upload: Upload, actor: Actor) -> None:
+    if upload.created_by_id != actor.pk:
         raise NotAllowed("storage.not_creator", _("Only the person who started this upload may do this."))
 
 
@@ -185,21 +181,21 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
-def check_purpose(name: str, request: Any) -> Purpose:
+def check_purpose(name: str, actor: Actor) -> Purpose:
     purpose = find_purpose(name)
     if purpose is None:
         raise ServiceError(
             "storage.unknown_purpose", _("Unknown upload purpose “%(name)s”.") % {"name": name}, "purpose"
         )
-    allowed: Callable[[Any], bool] = purpose.permission or (lambda request: is_host_member(request.user))
-    if not allowed(request):
+    allowed: Callable[[Actor], bool] = purpose.permission or is_host_member
+    if not allowed(actor):
         raise NotAllowed("storage.not_allowed", _("You may not upload files of this kind here."))
     return purpose
 
 
-def do_start_upload(*, request: Any, purpose: str, filename: str, content_type: str, size: int) -> StartedUpload:
+def do_start_upload(*, actor: Actor, purpose: str, filename: str, content_type: str, size: int) -> StartedUpload:
     """Record a pending upload and sign what the browser needs to send the bytes to storage."""
-    chosen = check_purpose(purpose, request)
+    chosen = check_purpose(purpose, actor)
     name, declared = check_declared(chosen, filename=filename, content_type=content_type, size=size)
     storage = get_storage()
     key = object_key(chosen.kind)
@@ -210,7 +206,7 @@ def do_start_upload(*, request: Any, purpose: str, filename: str, content_type: 
         filename=name,
         declared_type=declared,
         declared_size=size,
-        created_by=request.user,
+        created_by=actor.user,
     )
     if uses_multipart(size):
         part_size, part_count = multipart_plan(size)
@@ -227,8 +223,8 @@ def do_start_upload(*, request: Any, purpose: str, filename: str, content_type: 
 # ---------------------------------------------------------------------------- multipart
 
 
-def _check_pending_multipart(upload: Upload, user: Any) -> int:
-    _check_creator(upload, user)
+def _check_pending_multipart(upload: Upload, actor: Actor) -> int:
+    _check_creator(upload, actor)
     if upload.status != UploadStatus.PENDING:
         raise Conflict("storage.not_pending", _("This upload is already %(status)s.") % {"status": upload.status})
     if not upload.is_multipart:
@@ -236,8 +232,8 @@ def _check_pending_multipart(upload: Upload, user: Any) -> int:
     return multipart_plan(upload.declared_size)[1]
 
 
-def do_presign_parts(upload: Upload, user: Any, part_numbers: list[int]) -> list[tuple[int, str]]:
-    part_count = _check_pending_multipart(upload, user)
+def do_presign_parts(upload: Upload, actor: Actor, part_numbers: list[int]) -> list[tuple[int, str]]:
+    part_count = _check_pending_multipart(upload, actor)
     if not part_numbers or len(part_numbers) > MAX_PART_URLS_PER_CALL:
         raise ServiceError(
             "storage.part_numbers",
@@ -259,9 +255,9 @@ def do_presign_parts(upload: Upload, user: Any, part_numbers: list[int]) -> list
     ]
 
 
-def stored_parts(upload: Upload, user: Any) -> list[PartInfo]:
+def stored_parts(upload: Upload, actor: Actor) -> list[PartInfo]:
     """The parts already in storage (a client resumes by uploading only the others)."""
-    _check_pending_multipart(upload, user)
+    _check_pending_multipart(upload, actor)
     try:
         return get_storage().list_parts(DataClass(upload.data_class), upload.key, upload.multipart_id)
     except StorageError as error:
@@ -299,12 +295,10 @@ def _assemble(upload: Upload, parts: list[tuple[int, str]] | None) -> None:
 # ---------------------------------------------------------------------------- verify
 
 
-def do_complete_upload(
-    upload: Upload, user: Any, *, parts: list[tuple[int, str]] | None = None, request: HttpRequest | None = None
-) -> Upload:
+def do_complete_upload(upload: Upload, actor: Actor, *, parts: list[tuple[int, str]] | None = None) -> Upload:
     """Assemble (multipart) and verify what arrived. On any failure the object is deleted, the
     upload marked rejected, the refusal audited, and the ServiceError raised."""
-    _check_creator(upload, user)
+    _check_creator(upload, actor)
     if upload.status != UploadStatus.PENDING:
         raise Conflict("storage.not_pending", _("This upload is already %(status)s.") % {"status": upload.status})
     if upload.is_multipart:
@@ -312,7 +306,7 @@ def do_complete_upload(
     try:
         size, detected, text = _verify(upload)
     except ServiceError as error:
-        _reject(upload, error, user=user, request=request)
+        _reject(upload, error, actor=actor)
         raise
     updated = Upload.objects.filter(pk=upload.pk, status=UploadStatus.PENDING).update(
         status=UploadStatus.VERIFIED, size=size, detected_type=detected, text=text, verified_at=timezone.now()
@@ -382,7 +376,7 @@ def _verify(upload: Upload) -> tuple[int, str, str]:
     return info.size, detected, text
 
 
-def _reject(upload: Upload, error: ServiceError, *, user: Any, request: HttpRequest | None) -> None:
+def _reject(upload: Upload, error: ServiceError, *, actor: Actor) -> None:
     discard_object(DataClass(upload.data_class), upload.key)
     with transaction.atomic():
         Upload.objects.filter(pk=upload.pk).update(
@@ -392,10 +386,10 @@ def _reject(upload: Upload, error: ServiceError, *, user: Any, request: HttpRequ
         do_record_audit(
             event="upload.reject",
             details={"code": error.code, "reason": str(error.message)},
-            actor=user,
+            actor=actor.user,
             target=upload,
             target_label=upload.filename,
-            request=request,
+            request=actor.http_request,
         )
     upload.refresh_from_db()
 
@@ -403,9 +397,9 @@ def _reject(upload: Upload, error: ServiceError, *, user: Any, request: HttpRequ
 # ---------------------------------------------------------------------------- abort, claim
 
 
-def do_abort_upload(upload: Upload, user: Any) -> Upload:
+def do_abort_upload(upload: Upload, actor: Actor) -> Upload:
     """Cancel: abort the multipart upload or delete the object. Consumed uploads belong to their feature."""
-    _check_creator(upload, user)
+    _check_creator(upload, actor)
     if upload.status == UploadStatus.CONSUMED:
         raise Conflict("storage.consumed", _("This file is in use and cannot be cancelled here."))
     _discard_upload(upload)
@@ -434,14 +428,15 @@ def do_abort_stale_uploads(*, older_than: timedelta | None = None) -> int:
     return aborted
 
 
-def claim_upload(upload_id: UUID | str, *, purpose: str, user: Any) -> Upload:
-    """Hand a verified upload to the feature it was made for (once): same purpose, same creator.
+def claim_upload(upload_id: UUID | str, *, purpose: str, user: Actor | User | None) -> Upload:
+    """Hand a verified upload to the feature it was made for (once): same purpose, same creator
+    (``user``: the creator, as an ``Actor`` or a ``User``).
 
     Call it inside the transaction that records the file (the status change rolls back with it).
     """
     with transaction.atomic():
         upload = Upload.objects.select_for_update().filter(pk=upload_id).first() if _is_uuid(upload_id) else None
-        if upload is None or upload.created_by_id != getattr(user, "pk", None):
+        if upload is None or user is None or upload.created_by_id != user.pk:
             raise NotFoundError("storage.no_upload", _("This upload does not exist."), "upload")
         if upload.purpose != purpose:
             raise ServiceError("storage.wrong_purpose", _("This file was uploaded for something else."), "upload")
@@ -465,6 +460,11 @@ def _is_uuid(value: UUID | str) -> bool:
 
 
 # ---------------------------------------------------------------------------- objects
+
+
+def object_key(kind: str, *, name: str | None = None) -> str:
+    """A new key ``t/<active schema>/<kind>/<uuid>`` (``services.storage.object_key`` for this schema)."""
+    return storage_object_key(kind, schema=active_schema(), name=name)
 
 
 def download_url(data_class: DataClass, key: str, *, filename: str | None = None, inline: bool = True) -> str:

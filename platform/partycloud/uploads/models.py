@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.storage.base import DataClass
+from services.storage import DataClass
 
 
 class UploadStatus(models.TextChoices):

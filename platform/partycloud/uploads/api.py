@@ -1,4 +1,4 @@
-"""The upload API (``/api/v1/uploads``): thin views over ``services.storage.services``."""
+"""The upload API (``/api/v1/uploads``): thin views over ``partycloud.uploads.services``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from services.storage import services
-from services.storage.models import Upload
-from services.storage.purposes import MAX_PART_URLS_PER_CALL
+from partycloud.accounts.actor import Actor
+from partycloud.uploads import services
+from partycloud.uploads.models import Upload
+from partycloud.uploads.purposes import MAX_PART_URLS_PER_CALL
 
 
 class UploadSerializer(serializers.ModelSerializer[Upload]):
@@ -120,14 +121,14 @@ class UploadViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Upload]):
     queryset = Upload.objects.none()
 
     def get_object(self) -> Upload:
-        return services.get_upload(str(self.kwargs["pk"]), self.request.user)
+        return services.get_upload(str(self.kwargs["pk"]), Actor.of(self.request))
 
     @extend_schema(request=StartUploadSerializer, responses={201: _StartedUpload})
     def create(self, request: Request) -> Response:
         """Start an upload: POST form fields (up to 64 MiB) or a multipart plan (larger files)."""
         body = StartUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        started = services.do_start_upload(request=request, **body.validated_data)
+        started = services.do_start_upload(actor=Actor.of(request), **body.validated_data)
         upload = started.upload
         return Response(
             {
@@ -146,7 +147,7 @@ class UploadViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Upload]):
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         """Cancel an upload: abort its parts or delete the object."""
-        services.do_abort_upload(self.get_object(), request.user)
+        services.do_abort_upload(self.get_object(), Actor.of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["POST"], request=PartNumbersSerializer, responses=_PartUrls)
@@ -156,11 +157,11 @@ class UploadViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Upload]):
         """POST: signed URLs to PUT the given parts to. GET: the parts already stored (to resume)."""
         upload = self.get_object()
         if request.method == "GET":
-            stored = services.stored_parts(upload, request.user)
+            stored = services.stored_parts(upload, Actor.of(request))
             return Response({"parts": [{"part_number": p.part_number, "etag": p.etag, "size": p.size} for p in stored]})
         body = PartNumbersSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        urls = services.do_presign_parts(upload, request.user, body.validated_data["part_numbers"])
+        urls = services.do_presign_parts(upload, Actor.of(request), body.validated_data["part_numbers"])
         return Response({"parts": [{"part_number": number, "url": url} for number, url in urls]})
 
     @extend_schema(request=CompleteSerializer, responses=UploadSerializer)
@@ -172,9 +173,6 @@ class UploadViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Upload]):
         body.is_valid(raise_exception=True)
         parts = body.validated_data.get("parts")
         verified = services.do_complete_upload(
-            upload,
-            request.user,
-            parts=[(p["part_number"], p["etag"]) for p in parts] if parts else None,
-            request=request._request,
+            upload, Actor.of(request), parts=[(p["part_number"], p["etag"]) for p in parts] if parts else None
         )
         return Response(UploadSerializer(verified).data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from services.search.api import ReindexJobView, ReindexView, SearchDocumentView, SearchView
+from partycloud.search.api import ReindexJobView, ReindexView, SearchDocumentView, SearchView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("search", SearchView.as_view(), name="search"),

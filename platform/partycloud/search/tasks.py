@@ -1,12 +1,12 @@
-"""Celery entry points of the search service."""
+"""Celery entry points of search (the names predate the move from ``services.search``: kept)."""
 
 from __future__ import annotations
 
 from celery.schedules import crontab
 
+from partycloud.search.indexing import index_documents, reconcile_schema
+from partycloud.search.jobs import run_reindex_job
 from partycloud.tenancy.context import active_schema
-from services.search.indexing import index_documents, reconcile_schema
-from services.search.jobs import run_reindex_job
 from services.tasks import tenant_task
 from services.tasks.periodic import tenant_beat_entry
 

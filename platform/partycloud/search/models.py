@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 class SearchEntry(models.Model):
     """One search document in one generation (PostgreSQL backend). Written with raw SQL by
-    ``services.search.postgres``: the vectors come from jieba-segmented text."""
+    ``services.search.postgres`` (the adapter knows the table by name): the vectors come from
+    jieba-segmented text."""
 
     generation = models.PositiveIntegerField()
     doc_id = models.CharField(max_length=200)

@@ -1,0 +1,23 @@
+"""Queries on behalf of a host: its ACL, and the engine's refusals as the platform's errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partycloud.core.errors import ServiceError
+from partycloud.tenancy.context import active_schema
+from services.search import InvalidQuery, SearchAcl, SearchQuery
+
+
+def caller_acl() -> SearchAcl:
+    """The host decides: its schema is the tenant whose documents (plus shared ones) are visible."""
+    return SearchAcl(tenant=active_schema())
+
+
+def check_query(**fields: Any) -> SearchQuery:
+    """A query under the host's ACL; one the engines refuse (too long, a page out of range) is
+    a ``ServiceError`` naming the parameter (400)."""
+    try:
+        return SearchQuery(acl=caller_acl(), **fields)
+    except InvalidQuery as error:
+        raise ServiceError(error.code, error.message, error.field) from error
