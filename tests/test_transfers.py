@@ -10,17 +10,18 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict
+from partycloud.hub import transfers as hub_transfers
 from partycloud.hub.models import GroupTransfer, PocketMemberCase
 from partycloud.hub.pockets import detect_unreceived_transfers
+from partycloud.hub.transfers import do_accept_transfer, do_request_transfer
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
 from tenants.members.models import Member, MemberStatus
 from tenants.members.services import counts_on, do_create_member
 from tenants.notifications.models import Notification
 from tenants.organizations.services import do_create_organization
-from tenants.transfers import services as transfer_services
 from tenants.transfers.models import Transfer
-from tenants.transfers.services import do_accept_transfer, do_request_transfer
 from tenants.transfers.tasks import alert_overdue_transfers
 from tests.conftest import TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
@@ -107,7 +108,7 @@ def test_a_failure_in_the_middle_of_a_move_changes_nothing(tenant_a: TenantWorld
     def explode(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full while writing the receiver's record")
 
-    monkeypatch.setattr(transfer_services, "receive_member", explode)
+    monkeypatch.setattr(hub_transfers, "do_receive_member_record", explode)
     with tenant_b.tenant:
         incoming = Transfer.objects.get(number=outgoing.number)
         with pytest.raises(RuntimeError):
@@ -197,7 +198,7 @@ def test_overdue_transfers_alert_both_sides_and_become_pocket_cases(tenant_a: Te
     _, branch = branch_of(tenant_a)
     member = member_in(tenant_a, branch)
     with tenant_a.tenant:
-        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant, actor=tenant_a.secretary)
+        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant, actor=Actor.for_user(tenant_a.secretary))
     past = timezone.localdate() - timedelta(days=1)
     GroupTransfer.objects.filter(number=outgoing.number).update(valid_until=past)
     for tenant in (tenant_a.tenant, tenant_b.tenant):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -261,3 +262,38 @@ def holders_scoped_to(role: str, organization_ids: list[int]) -> dict[int, list[
         assert assignment.organization_id is not None
         found.setdefault(assignment.organization_id, []).append(assignment.user)
     return found
+
+
+# ---------------------------------------------------------------- the one writer of the TenantAccess index (issue 12)
+
+MemberRecordSource = Callable[[int], bool]
+_member_record_sources: list[MemberRecordSource] = []
+
+
+def register_member_record_source(source: MemberRecordSource) -> None:
+    """``tenants.members`` tells access whether a user has a counted record in the current tenant.
+
+    Members uses access (scopes, roles), so access cannot import members: it reads this registry,
+    filled in ``MembersConfig.ready``."""
+    if source not in _member_record_sources:
+        _member_record_sources.append(source)
+
+
+def do_sync_tenant_access(user_id: int) -> None:
+    """Recompute ``user_id``'s row of the public ``TenantAccess`` index for the current tenant, in the
+    caller's transaction: the roles from ``RoleAssignment``, ``has_member_record`` from the registered
+    member-record source. No role and no record: no row. Call it whenever either may have changed (a
+    member's record created, archived, moved in or out of this tenant; a role granted or revoked)."""
+    tenant = current_tenant()
+    roles = sorted(set(RoleAssignment.objects.filter(user_id=user_id).values_list("role", flat=True)))
+    has_record = any(source(user_id) for source in _member_record_sources)
+    access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
+    if not roles and not has_record:
+        if access is not None:
+            access.delete()
+        return
+    if access is None:
+        TenantAccess.objects.create(user_id=user_id, tenant=tenant, roles=roles, has_member_record=has_record)
+    elif (access.roles, access.has_member_record) != (roles, has_record):
+        access.roles, access.has_member_record = roles, has_record
+        access.save(update_fields=["roles", "has_member_record", "updated_at"])

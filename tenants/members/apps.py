@@ -6,4 +6,10 @@ class MembersConfig(AppConfig):
     label = "members"
 
     def ready(self) -> None:
+        # tenants.access writes the group's index of who has a record where (TenantAccess) and
+        # cannot import members (members uses access): it asks this registered source.
+        from tenants.access.services import register_member_record_source
         from tenants.members import receivers  # noqa: F401 - connects signal receivers
+        from tenants.members.services import has_counted_record
+
+        register_member_record_source(has_counted_record)

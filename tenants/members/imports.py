@@ -37,7 +37,7 @@ from tenants.members.models import (
     MemberStatus,
     MemberTenure,
 )
-from tenants.members.services import _ID_CARD_MESSAGES, RETURNABLE_STATUSES, _sync_member_record, check_member
+from tenants.members.services import _ID_CARD_MESSAGES, RETURNABLE_STATUSES, check_member, do_sync_member_record
 from tenants.organizations.models import Organization
 
 # The columns this import understands, their header variants and value variants: data, not code.
@@ -274,7 +274,7 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
         batch_size=1000,
     )
     for user_id in {m.user_id for m in created if m.user_id}:
-        _sync_member_record(user_id)
+        do_sync_member_record(user_id)
     return len(created)
 
 
