@@ -6,10 +6,11 @@ class MembersConfig(AppConfig):
     label = "members"
 
     def ready(self) -> None:
-        # tenants.access writes the group's index of who has a record where (TenantAccess) and
-        # cannot import members (members uses access): it asks this registered source.
+        # Imported once the app registry is ready: these modules import models.
         from tenants.access.services import register_member_record_source
         from tenants.members import receivers  # noqa: F401 - connects signal receivers
         from tenants.members.services import has_counted_record
 
+        # tenants.access writes the group's index of who has a record where (TenantAccess) and
+        # cannot import members (members uses access): it asks this source.
         register_member_record_source(has_counted_record)

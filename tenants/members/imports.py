@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import User, stored_user
@@ -353,8 +353,6 @@ def _branch_joined_on(member: Member) -> date | None:
 
 def export_rows(members: Iterable[Member]) -> bytes:
     """The filtered list as a workbook with the template's columns (ID-card numbers masked)."""
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         rows = [
             [
