@@ -20,10 +20,10 @@ from rest_framework.views import APIView
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
+from partycloud.accounts.roles import TenantRole
 from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
-from tenants.access.models import TenantRole
 from tenants.members.api import MemberSerializer
 from tenants.members.models import Member
 from tenants.organizations.models import Organization

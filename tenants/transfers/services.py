@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
+from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
-from tenants.access.models import TenantRole
 from tenants.access.services import Scope, user_scope
 from tenants.access.services import check_covers as check_role_covers
 from tenants.members.models import COUNTED_STATUSES, Member, MemberStatus
@@ -31,8 +31,8 @@ from tenants.organizations.models import Organization, OrganizationKind
 from tenants.transfers.letters import letter_pdf
 from tenants.transfers.models import Transfer, TransferKind, TransferRule, TransferStatus
 
-# Who handles transfers (a scoped secretary within their subtrees); committee members act on them
-# too and discipline inspectors read them (``CanHandleTransfers`` in the API).
+# Who starts and decides transfers (a scoped secretary within their subtrees); committee members
+# and discipline inspectors see them too.
 HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
 READERS = HANDLERS | {TenantRole.COMMITTEE_MEMBER, TenantRole.DISCIPLINE_INSPECTOR}
 # Kinds with a row in each of two tenants and one in the hub: the hub decides them.
@@ -87,6 +87,24 @@ def check_covers(actor: Actor, organization_id: int | None) -> None:
     )
 
 
+def check_can_accept(actor: Actor, transfer: Transfer, to_organization: Organization | None) -> Organization | None:
+    """The organization that receives the member, once ``actor`` is found to cover it. Within the
+    tenant it is the transfer's own destination, whatever the caller names: the receiving branch's
+    side accepts, never the sending one naming itself. An arrival from another tenant goes where the
+    caller says."""
+    if transfer.kind == TransferKind.WITHIN:
+        destination = transfer.to_organization
+    else:
+        destination = to_organization or transfer.to_organization
+    check_covers(actor, destination.pk if destination else None)
+    return destination
+
+
+def check_can_reject(actor: Actor, transfer: Transfer) -> None:
+    """The receiving side rejects: the receiving branch within the tenant, a tenant-wide role otherwise."""
+    check_covers(actor, transfer.to_organization_id if transfer.kind == TransferKind.WITHIN else None)
+
+
 def check_can_transfer(member: Member) -> None:
     if member.status not in COUNTED_STATUSES:
         raise ServiceError(
@@ -139,7 +157,12 @@ def check_rejection_note(note: str) -> str:
     return note.strip()
 
 
-def check_can_cancel(transfer: Transfer) -> None:
+def check_can_cancel(actor: Actor, transfer: Transfer) -> None:
+    """The sending side cancels: the organization the member leaves."""
+    check_covers(actor, transfer.from_organization_id)
+
+
+def check_sending_side(transfer: Transfer) -> None:
     if transfer.kind == TransferKind.INCOMING:
         raise ServiceError("transfers.wrong_side", _("Only the sending side can cancel a transfer."))
 
@@ -241,7 +264,7 @@ def do_reject_transfer(transfer: Transfer, *, actor: Actor | None = None, note: 
 
 @transaction.atomic
 def do_cancel_transfer(transfer: Transfer, *, actor: Actor | None = None) -> Transfer:
-    check_can_cancel(transfer)
+    check_sending_side(transfer)
     return _close(transfer, TransferStatus.CANCELLED, actor=actor or Actor.system(), note="")
 
 

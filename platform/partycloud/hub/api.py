@@ -32,8 +32,14 @@ from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.members.api import UploadSerializer
 from tenants.transfers.api import CanHandleTransfers, TransferDecisionSerializer, TransferSerializer
-from tenants.transfers.models import Transfer, TransferKind
-from tenants.transfers.services import check_covers, visible_transfers
+from tenants.transfers.models import Transfer
+from tenants.transfers.services import (
+    check_can_accept,
+    check_can_cancel,
+    check_can_reject,
+    check_covers,
+    visible_transfers,
+)
 
 
 class RosterEntrySerializer(serializers.ModelSerializer[RosterEntry]):
@@ -213,14 +219,8 @@ class TransferViewSet(
         transfer = self.get_object()
         body = TransferDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        # Within the tenant the member moves to the transfer's own destination, whatever the body
-        # says: the receiving branch's side accepts, never the sending one naming itself.
-        if transfer.kind == TransferKind.WITHIN:
-            destination = transfer.to_organization
-        else:
-            destination = body.validated_data.get("to_organization") or transfer.to_organization
         actor = Actor.of(request)
-        check_covers(actor, destination.pk if destination else None)
+        destination = check_can_accept(actor, transfer, body.validated_data.get("to_organization"))
         accepted = do_accept_transfer(
             transfer, to_organization=destination, actor=actor, note=body.validated_data["note"]
         )
@@ -233,7 +233,7 @@ class TransferViewSet(
         body = TransferDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         actor = Actor.of(request)
-        check_covers(actor, transfer.to_organization_id if transfer.kind == TransferKind.WITHIN else None)
+        check_can_reject(actor, transfer)
         rejected = do_reject_transfer(transfer, actor=actor, note=body.validated_data["note"])
         return Response(TransferSerializer(rejected).data)
 
@@ -242,7 +242,7 @@ class TransferViewSet(
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         transfer = self.get_object()
         actor = Actor.of(request)
-        check_covers(actor, transfer.from_organization_id)
+        check_can_cancel(actor, transfer)
         return Response(TransferSerializer(do_cancel_transfer(transfer, actor=actor)).data)
 
     @extend_schema(

@@ -122,7 +122,7 @@ def do_cancel_transfer(transfer: Transfer, *, actor: Actor | None = None) -> Tra
     actor = actor or Actor.system()
     if transfer.kind not in tenant_transfers.BETWEEN_TENANTS:
         return tenant_transfers.do_cancel_transfer(transfer, actor=actor)
-    tenant_transfers.check_can_cancel(transfer)
+    tenant_transfers.check_sending_side(transfer)
     return _close(transfer, TransferStatus.CANCELLED, actor=actor, note="")
 
 
