@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from partycloud.audit.models import AuditEvent
 from partycloud.core.dates import add_years
+from partycloud.hub.transfers import do_accept_transfer, do_request_transfer
 from partycloud.statistics.definitions import AGE_BANDS, JOIN_PERIODS, age_band_of, join_period_of
 from partycloud.statistics.figures import tenant_figures
 from partycloud.statistics.report import (
@@ -40,12 +41,7 @@ from tenants.members.services import age_on, do_create_member, do_update_member
 from tenants.organizations.models import CommitteeMember, Organization
 from tenants.organizations.services import do_create_organization, do_merge_organization
 from tenants.transfers.models import Transfer
-from tenants.transfers.services import (
-    do_accept_transfer,
-    do_issue_introduction_letter,
-    do_register_from_outside,
-    do_request_transfer,
-)
+from tenants.transfers.services import do_issue_introduction_letter, do_register_from_outside
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import make_id_card
 from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated

@@ -26,7 +26,7 @@ from partycloud.tenancy import services as tenancy_services
 from partycloud.tenancy.models import TenantAccess
 from tenants.access import services as access_services
 from tenants.access.models import RoleAssignment, TenantRole
-from tenants.access.services import do_assign_role, organizations_by_id, sync_tenant_access
+from tenants.access.services import do_assign_role, do_sync_tenant_access, organizations_by_id
 from tenants.organizations.lookups import organization_refs
 from tenants.organizations.services import do_create_organization
 from tenants.outbox.triggers import install as install_outbox_triggers
@@ -243,16 +243,20 @@ def test_a_role_cannot_be_scoped_to_an_organization_no_lookup_knows(
 # ---------------------------------------------------------------- the one writer of TenantAccess
 
 
-def test_sync_tenant_access_keeps_a_row_for_a_member_record_and_drops_it_when_neither(tenant_a: TenantWorld):
+def test_do_sync_tenant_access_keeps_a_row_while_a_role_or_a_counted_record_is_here(
+    tenant_a: TenantWorld, monkeypatch: pytest.MonkeyPatch
+):
     person = UserFactory()
+    records = {person.pk}
+    monkeypatch.setattr(access_services, "_member_record_sources", [lambda user_id: user_id in records])
     with tenant_a.tenant:
-        sync_tenant_access(person.pk, has_member_record=True)
+        do_sync_tenant_access(person.pk)
         row = TenantAccess.objects.get(user=person, tenant=tenant_a.tenant)
         assert (row.roles, row.has_member_record) == ([], True)
         do_assign_role(user=person, role=TenantRole.MEMBER)
-        sync_tenant_access(person.pk)  # the member-record flag is kept when not given
         row.refresh_from_db()
         assert (row.roles, row.has_member_record) == ([TenantRole.MEMBER], True)
         RoleAssignment.objects.filter(user=person).delete()
-        sync_tenant_access(person.pk, has_member_record=False)
+        records.clear()
+        do_sync_tenant_access(person.pk)
         assert not TenantAccess.objects.filter(user=person, tenant=tenant_a.tenant).exists()

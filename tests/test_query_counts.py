@@ -31,6 +31,7 @@ from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
 from partycloud.hub.models import PocketKind, PocketMemberCase, RosterEntry
+from partycloud.hub.transfers import do_request_transfer
 from partycloud.rollups.models import DriftReport
 from partycloud.rollups.relay import relay_until_empty
 from partycloud.search.models import ReindexJob, ReindexScope
@@ -62,7 +63,6 @@ from tenants.notifications.kinds import Channel
 from tenants.notifications.models import Delivery, Notification
 from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
-from tenants.transfers.services import do_request_transfer
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
 from tests.workbench_support import months_back

@@ -13,6 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partycloud.hub.transfers import do_request_transfer
 from partycloud.rollups.metrics import METRICS, Metric, register
 from partycloud.rollups.models import PendingTenant, RollupOrganization, RollupValue
 from partycloud.rollups.recompute import drift, recompute_tenant
@@ -22,7 +23,6 @@ from tenants.members.services import do_create_member, do_update_member
 from tenants.organizations.models import Organization
 from tenants.organizations.services import do_create_organization
 from tenants.outbox.models import OutboxEvent
-from tenants.transfers.services import do_request_transfer
 from tests.conftest import TenantWorld
 from tests.factories import make_id_card
 

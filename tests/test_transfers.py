@@ -10,17 +10,19 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict
+from partycloud.hub import transfers as hub_transfers
 from partycloud.hub.models import GroupTransfer, PocketMemberCase
 from partycloud.hub.pockets import detect_unreceived_transfers
+from partycloud.hub.transfers import do_accept_transfer, do_request_transfer
+from partycloud.tenancy.models import TenantAccess
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
 from tenants.members.models import Member, MemberStatus
 from tenants.members.services import counts_on, do_create_member
 from tenants.notifications.models import Notification
 from tenants.organizations.services import do_create_organization
-from tenants.transfers import services as transfer_services
 from tenants.transfers.models import Transfer
-from tenants.transfers.services import do_accept_transfer, do_request_transfer
 from tenants.transfers.tasks import alert_overdue_transfers
 from tests.conftest import TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
@@ -107,7 +109,7 @@ def test_a_failure_in_the_middle_of_a_move_changes_nothing(tenant_a: TenantWorld
     def explode(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full while writing the receiver's record")
 
-    monkeypatch.setattr(transfer_services, "receive_member", explode)
+    monkeypatch.setattr(hub_transfers, "do_receive_member_record", explode)
     with tenant_b.tenant:
         incoming = Transfer.objects.get(number=outgoing.number)
         with pytest.raises(RuntimeError):
@@ -197,7 +199,7 @@ def test_overdue_transfers_alert_both_sides_and_become_pocket_cases(tenant_a: Te
     _, branch = branch_of(tenant_a)
     member = member_in(tenant_a, branch)
     with tenant_a.tenant:
-        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant, actor=tenant_a.secretary)
+        outgoing = do_request_transfer(member, to_tenant=tenant_b.tenant, actor=Actor.for_user(tenant_a.secretary))
     past = timezone.localdate() - timedelta(days=1)
     GroupTransfer.objects.filter(number=outgoing.number).update(valid_until=past)
     for tenant in (tenant_a.tenant, tenant_b.tenant):
@@ -350,6 +352,30 @@ def move_between(sender: TenantWorld, receiver: TenantWorld, member_pk: int, to_
     assert accepted.status_code == 200, accepted.json()
     with receiver.tenant:
         return Member.objects.get(pk=accepted.json()["member"])
+
+
+def test_the_group_index_follows_the_record_to_the_receiving_tenant(tenant_a: TenantWorld, tenant_b: TenantWorld):
+    """``TenantAccess`` (written only by tenants.access) says where the person has a record: after
+    a move, at the receiver and no longer at the sender; a role held at the sender stays indexed."""
+    from tenants.access.services import do_assign_role
+
+    person = UserFactory()
+    _, sender_branch = branch_of(tenant_a)
+    _, receiver_branch = branch_of(tenant_b, "接收党支部")
+    member = member_in(tenant_a, sender_branch, phone=person.phone)
+    assert TenantAccess.objects.get(user=person, tenant=tenant_a.tenant).has_member_record
+    assert not TenantAccess.objects.filter(user=person, tenant=tenant_b.tenant).exists()
+
+    in_b = move_between(tenant_a, tenant_b, member.pk, receiver_branch)
+    assert not TenantAccess.objects.filter(user=person, tenant=tenant_a.tenant).exists()
+    assert TenantAccess.objects.get(user=person, tenant=tenant_b.tenant).has_member_record
+
+    with tenant_b.tenant:
+        do_assign_role(user=person, role="member")
+    move_between(tenant_b, tenant_a, in_b.pk, sender_branch)
+    assert TenantAccess.objects.get(user=person, tenant=tenant_a.tenant).has_member_record
+    in_b_index = TenantAccess.objects.get(user=person, tenant=tenant_b.tenant)
+    assert (in_b_index.has_member_record, in_b_index.roles) == (False, ["member"])
 
 
 def test_a_member_returning_to_a_tenant_gets_the_archived_record_back_with_all_history(

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from partycloud.accounts.models import User
+from partycloud.hub.transfers import do_request_transfer
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
@@ -25,7 +26,6 @@ from tenants.members.services import do_create_member
 from tenants.organizations.models import Organization
 from tenants.organizations.services import do_create_organization
 from tenants.transfers.models import Transfer
-from tenants.transfers.services import do_request_transfer
 from tests.factories import UserFactory, make_id_card
 
 

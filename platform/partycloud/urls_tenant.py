@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import console_app, manifest, portal_app, service_worker
-from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
+from partycloud.hub.api import PocketCaseViewSet, RosterViewSet, TransferViewSet
 from partycloud.statistics.api import AnnualReportView
 from partycloud.tenancy.api import TenantSettingsView
 from partycloud.urls_common import common
@@ -23,7 +23,7 @@ from tenants.dues.api import (
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import DeliveryViewSet, NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
-from tenants.transfers.api import LetterVerificationView, LetterViewSet, TransferViewSet
+from tenants.transfers.api import LetterVerificationView, LetterViewSet
 from tenants.workbench.api import WorkbenchView
 
 router = SimpleRouter(trailing_slash=False)

@@ -1,6 +1,6 @@
 """Use cases of tenant roles. Run inside the tenant's schema (a request on its host, or ``with tenant:``).
 
-This module is the one writer of the public ``TenantAccess`` index (``sync_tenant_access``).
+This module is the one writer of the public ``TenantAccess`` index (``do_sync_tenant_access``).
 """
 
 from __future__ import annotations
@@ -206,38 +206,6 @@ def check_can_manage_roles(actor: Actor) -> None:
         raise NotAllowed("access.not_tenant_admin", _("Only a tenant admin can manage roles."))
 
 
-def sync_tenant_access(user_id: int, *, has_member_record: bool | None = None) -> None:
-    """Mirror where this user stands here into the public ``TenantAccess`` index (same transaction):
-    their roles, read from the role table, and, when the caller says so, whether they have a
-    member record here (``has_member_record`` None: unchanged).
-
-    The one writer of the index. Call it whenever a user gains or loses a role here, gains or
-    loses a counted member record, or moves to or from this tenant; a row is kept while the user
-    has a role or a member record here.
-    """
-    tenant = current_tenant()
-    roles = sorted(set(RoleAssignment.objects.filter(user_id=user_id).values_list("role", flat=True)))
-    access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
-    member_record = access.has_member_record if access is not None else False
-    if has_member_record is not None:
-        member_record = has_member_record
-    if not roles and not member_record:
-        if access is not None:
-            access.delete()
-        return
-    if access is None:
-        TenantAccess.objects.create(user_id=user_id, tenant=tenant, roles=roles, has_member_record=member_record)
-        return
-    changed = [
-        name
-        for name, value in (("roles", roles), ("has_member_record", member_record))
-        if getattr(access, name) != value
-    ]
-    if changed:
-        access.roles, access.has_member_record = roles, member_record
-        access.save(update_fields=[*changed, "updated_at"])
-
-
 def _scope_name(organization_id: int | None) -> str:
     """The name of a role's organization scope, for the audit log ("" for the whole tenant)."""
     if organization_id is None:
@@ -275,7 +243,7 @@ def do_assign_role(
     assignment = RoleAssignment.objects.create(
         user=user, role=role, organization_id=organization_id, granted_by=actor.user if actor is not None else None
     )
-    sync_tenant_access(user.pk)
+    do_sync_tenant_access(user.pk)
     do_record_audit(
         event="role.grant",
         details={"role": role, "user": user.pk, "scope": scope_name},
@@ -307,7 +275,7 @@ def do_revoke_role(assignment: RoleAssignment, *, actor: Actor | None = None) ->
         target_label=User.objects.filter(pk=user_id).values_list("name", flat=True).first() or "",
     )
     assignment.delete()
-    sync_tenant_access(user_id)
+    do_sync_tenant_access(user_id)
 
 
 def rebuild_tenant_access_index() -> int:
@@ -319,7 +287,7 @@ def rebuild_tenant_access_index() -> int:
     for user_id in holders | indexed:
         before = TenantAccess.objects.filter(tenant=tenant, user_id=user_id).values_list("roles", flat=True).first()
         with transaction.atomic():
-            sync_tenant_access(user_id)
+            do_sync_tenant_access(user_id)
         after = TenantAccess.objects.filter(tenant=tenant, user_id=user_id).values_list("roles", flat=True).first()
         fixed += before != after
     return fixed
@@ -334,3 +302,38 @@ def holders_scoped_to(role: str, organization_ids: list[int]) -> dict[int, list[
         assert assignment.organization_id is not None
         found.setdefault(assignment.organization_id, []).append(assignment.user)
     return found
+
+
+# ---------------------------------------------------------------- the one writer of the TenantAccess index (issue 12)
+
+MemberRecordSource = Callable[[int], bool]
+_member_record_sources: list[MemberRecordSource] = []
+
+
+def register_member_record_source(source: MemberRecordSource) -> None:
+    """``tenants.members`` tells access whether a user has a counted record in the current tenant.
+
+    Members uses access (scopes, roles), so access cannot import members: it reads this registry,
+    filled in ``MembersConfig.ready``."""
+    if source not in _member_record_sources:
+        _member_record_sources.append(source)
+
+
+def do_sync_tenant_access(user_id: int) -> None:
+    """Recompute ``user_id``'s row of the public ``TenantAccess`` index for the current tenant, in the
+    caller's transaction: the roles from ``RoleAssignment``, ``has_member_record`` from the registered
+    member-record source. No role and no record: no row. Call it whenever either may have changed (a
+    member's record created, archived, moved in or out of this tenant; a role granted or revoked)."""
+    tenant = current_tenant()
+    roles = sorted(set(RoleAssignment.objects.filter(user_id=user_id).values_list("role", flat=True)))
+    has_record = any(source(user_id) for source in _member_record_sources)
+    access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
+    if not roles and not has_record:
+        if access is not None:
+            access.delete()
+        return
+    if access is None:
+        TenantAccess.objects.create(user_id=user_id, tenant=tenant, roles=roles, has_member_record=has_record)
+    elif (access.roles, access.has_member_record) != (roles, has_record):
+        access.roles, access.has_member_record = roles, has_record
+        access.save(update_fields=["roles", "has_member_record", "updated_at"])

@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
@@ -360,7 +361,7 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
             filename=upload.name[:200], content=content, column_mapping=mapping or {}, created_by_id=request.user.pk
         )
         if upload.size <= INLINE_IMPORT_BYTES:
-            run_import(job, actor=request.user)
+            run_import(job, actor=Actor.of(request))
             return Response(MemberImportSerializer(job).data, status=201)
         from tenants.members.tasks import run_member_import
 

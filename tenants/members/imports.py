@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, encrypt
@@ -37,7 +38,7 @@ from tenants.members.models import (
     MemberStatus,
     MemberTenure,
 )
-from tenants.members.services import _ID_CARD_MESSAGES, RETURNABLE_STATUSES, _sync_member_record, check_member
+from tenants.members.services import _ID_CARD_MESSAGES, RETURNABLE_STATUSES, check_member, do_sync_member_record
 from tenants.organizations.models import Organization
 
 # The columns this import understands, their header variants and value variants: data, not code.
@@ -226,7 +227,7 @@ def validate_rows(
 
 
 @transaction.atomic
-def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date) -> int:
+def create_members(parsed: list[dict[str, Any]], *, actor: Actor, placed_on: date) -> int:
     """Insert validated rows in bulk: members, tenures, history, access index. A tenure starts
     on the day the member joined the branch, or, when the sheet does not say, on the day they
     joined the party, marked as estimated (``placed_on``, the import day, dates the history)."""
@@ -258,7 +259,7 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
          for m, joined in zip(created, branch_joined, strict=True) if m.status in COUNTED_STATUSES],
         batch_size=1000,
     )  # fmt: skip
-    actor_ref = stored_user(actor)
+    actor_ref = stored_user(actor.user)
     # Dates the import assumed (no column in the sheet) are marked, so nobody takes them for records.
     MemberChange.objects.bulk_create(
         [
@@ -274,7 +275,7 @@ def create_members(parsed: list[dict[str, Any]], *, actor: Any, placed_on: date)
         batch_size=1000,
     )
     for user_id in {m.user_id for m in created if m.user_id}:
-        _sync_member_record(user_id)
+        do_sync_member_record(user_id)
     return len(created)
 
 
@@ -300,7 +301,7 @@ def check_upload(content: bytes, filename: str, mapping: dict[str, str] | None) 
         remember_mapping(sheet, mapping)
 
 
-def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
+def run_import(job: MemberImport, *, actor: Actor) -> MemberImport:
     """Validate everything, then import everything in one transaction — or nothing."""
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
@@ -332,7 +333,12 @@ def run_import(job: MemberImport, *, actor: Any = None) -> MemberImport:
         )
     imported = create_members(parsed, actor=actor, placed_on=timezone.localdate())
     do_record_audit(
-        event="members.import", details={"count": imported}, actor=actor, target=job, target_label=job.filename
+        event="members.import",
+        details={"count": imported},
+        actor=actor.user,
+        target=job,
+        target_label=job.filename,
+        request=actor.http_request,
     )
     job.status = ImportStatus.SUCCEEDED
     job.imported_rows = imported
@@ -353,8 +359,6 @@ def _branch_joined_on(member: Member) -> date | None:
 
 def export_rows(members: Iterable[Member]) -> bytes:
     """The filtered list as a workbook with the template's columns (ID-card numbers masked)."""
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         rows = [
             [

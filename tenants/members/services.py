@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import PHONE_PATTERN, User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.dates import add_years
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import active_tenant
-from partycloud.tenancy.models import TenantAccess
+from tenants.access.services import do_sync_tenant_access
 from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
 from tenants.members.models import (
     COUNTED_STATUSES,
@@ -127,22 +128,6 @@ def check_member(data: dict[str, Any]) -> None:
         )
 
 
-def _sync_member_record(user_id: int | None) -> None:
-    if user_id is None:
-        return
-    has_record = Member.objects.filter(user_id=user_id, status__in=COUNTED_STATUSES).exists()
-    tenant = active_tenant()
-    access = TenantAccess.objects.filter(user_id=user_id, tenant=tenant).first()
-    if access is None and has_record:
-        TenantAccess.objects.create(user_id=user_id, tenant=tenant, has_member_record=True)
-    elif access is not None and access.has_member_record != has_record:
-        if not has_record and not access.roles:
-            access.delete()
-        else:
-            access.has_member_record = has_record
-            access.save(update_fields=["has_member_record", "updated_at"])
-
-
 def _open_tenure(member: Member, on: date) -> None:
     MemberTenure.objects.create(
         member=member, organization=member.organization, membership=member.membership, started_on=on
@@ -202,7 +187,7 @@ def do_create_member(
     if member.status in COUNTED_STATUSES:
         _open_tenure(member, on)
     MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=stored_user(actor))
-    _sync_member_record(member.user_id)
+    do_sync_member_record(member.user_id)
     if audit:
         do_record_audit(event="member.create", actor=actor, target=member, request=request)
     return member
@@ -249,7 +234,7 @@ def do_update_member(
         _open_tenure(member, on)
     kind = "moved" if "organization" in diff else "status" if "status" in diff else "updated"
     MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=stored_user(actor))
-    _sync_member_record(member.user_id)
+    do_sync_member_record(member.user_id)
     do_record_audit(
         event="member.update", details={"fields": sorted(diff)}, actor=actor, target=member, request=request
     )
@@ -293,7 +278,7 @@ def do_receive_returning_member(
     MemberChange.objects.create(
         member=member, kind="returned", changes={**diff, **(note or {})}, effective_on=on, actor=stored_user(actor)
     )
-    _sync_member_record(member.user_id)
+    do_sync_member_record(member.user_id)
     return member
 
 
@@ -433,3 +418,145 @@ def voting_roll(organization: Organization, on: date) -> VotingRoll:
         )
     )
     return VotingRoll(branch.pk, on, len(full), len(probationary - full), len(suspended))
+
+
+# ---------------------------------------------------------------- the group's index of member records
+
+
+def has_counted_record(user_id: int) -> bool:
+    """Whether the user has a record here that counts (registered with ``tenants.access``)."""
+    return Member.objects.filter(user_id=user_id, status__in=COUNTED_STATUSES).exists()
+
+
+def do_sync_member_record(user_id: int | None) -> None:
+    """After a member record of ``user_id`` was created, archived or changed status: bring the group's
+    index of where the user has a record (``TenantAccess``) up to date, in this transaction. The index
+    is written only by ``tenants.access``; records without an account have nothing to index."""
+    if user_id is not None:
+        do_sync_tenant_access(user_id)
+
+
+# ---------------------------------------------------------------- a record moving to another tenant
+# The hub moves a member between two tenants of the group (``partycloud.hub.transfers``): it exports
+# the record in the sending tenant, releases it there and has the receiving tenant receive it, all in
+# one transaction across the two schemas. These are the only ways a record leaves or enters a tenant.
+
+RECORD_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_card_encrypted", "id_card_index", "id_card_masked", "education",
+    "job", "phone", "employee_card_number", "joined_on", "confirmed_on", "membership", "dues_category", "user_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MemberHistoryEntry:
+    """One ``MemberChange`` of an exported record; ``changes["tenant"]`` names the tenant it happened in."""
+
+    kind: str
+    changes: dict[str, Any]
+    effective_on: date
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """A member's record as it travels between tenants: the person's facts (the ID card stays
+    encrypted) and the history, each entry tagged with the tenant it happened in."""
+
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: date
+    id_card_encrypted: str
+    id_card_index: str
+    id_card_masked: str
+    education: str
+    job: str
+    phone: str
+    employee_card_number: str
+    joined_on: date
+    confirmed_on: date | None
+    membership: str
+    dues_category: str
+    user_id: int | None
+    history: tuple[MemberHistoryEntry, ...]
+
+    def fields(self) -> dict[str, Any]:
+        """The record's facts, as ``Member`` fields."""
+        return {field: getattr(self, field) for field in RECORD_FIELDS}
+
+
+def export_member_record(member: Member) -> MemberRecord:
+    """The record's facts and history, each history entry tagged with the tenant it happened in
+    (entries copied in earlier keep their tag), so a tenant the member returns to can tell its own."""
+    here = active_tenant().slug
+    history = member.changes.order_by("created_at", "id").values("kind", "changes", "effective_on", "created_at")
+    return MemberRecord(
+        **{field: getattr(member, field) for field in RECORD_FIELDS},
+        history=tuple(
+            MemberHistoryEntry(
+                kind=entry["kind"],
+                changes={**entry["changes"], "tenant": entry["changes"].get("tenant", here)},
+                effective_on=entry["effective_on"],
+                created_at=entry["created_at"],
+            )
+            for entry in history
+        ),
+    )
+
+
+@transaction.atomic
+def do_release_member(member: Member, *, actor: Actor) -> Member:
+    """The record leaves this tenant for another of the group: archived here as transferred out."""
+    return do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor.user)
+
+
+@transaction.atomic
+def do_record_arrival(member: Member, note: dict[str, Any], *, actor: Actor) -> MemberChange:
+    """The member's relationship was transferred in (from another tenant, or with a letter from
+    outside the group): a ``transferred_in`` change saying from where."""
+    return MemberChange.objects.create(
+        member=member,
+        kind="transferred_in",
+        changes=note,
+        effective_on=timezone.localdate(),
+        actor=stored_user(actor.user),
+    )
+
+
+@transaction.atomic
+def do_receive_member_record(
+    record: MemberRecord, organization: Organization, *, transfer_number: str, actor: Actor
+) -> Member:
+    """Create the record in the receiving tenant (the current schema) with its history; a member
+    returning to a tenant that holds their archived record gets that record back (ADR 0004)."""
+    fields = record.fields()
+    here = active_tenant().slug
+    today = timezone.localdate()
+    earlier = Member.objects.filter(id_card_index=record.id_card_index).first()
+    if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
+        raise Conflict("transfers.already_member_here", _("This person is already an active member here."), "member")
+    if earlier is not None:
+        member = do_receive_returning_member(
+            earlier, {**fields, "organization": organization}, placed_on=today,
+            note={"transfer": transfer_number}, actor=actor.user,
+        )  # fmt: skip
+    else:
+        member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)
+        _open_tenure(member, today)
+    # What happened elsewhere; entries that happened here are already on a returning member's record.
+    MemberChange.objects.bulk_create(
+        [
+            MemberChange(
+                member=member,
+                kind=entry.kind,
+                changes={**entry.changes, "earlier_tenant": True},
+                effective_on=entry.effective_on,
+                created_at=entry.created_at,
+            )
+            for entry in record.history
+            if entry.changes["tenant"] != here
+        ]
+    )
+    do_record_arrival(member, {"transfer": transfer_number}, actor=actor)
+    do_sync_member_record(member.user_id)
+    return member

@@ -1,35 +1,42 @@
-"""Use cases of transfers. Within a tenant: the receiving organization accepts. Between
-tenants: the sender initiates, the receiving tenant accepts and the record moves — sender
-marked transferred out, receiver gets the record with its history — in ONE transaction
-across both schemas, serialized on the group's row so two accepts cannot both win."""
+"""Use cases of transfers as one tenant sees them: within the tenant (the receiving organization
+accepts), out of the group (an introduction letter and its receipt) and into it (a letter from
+outside). Transfers between two tenants of the group cross schemas and write the group's row: they
+are the hub's (``partycloud.hub.transfers``), which uses the tenant-side steps here (the rows, the
+decisions, the audit) and the members app's own services to move the record."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
+from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
-from partycloud.hub.models import GroupTransfer
 from partycloud.tenancy.context import active_tenant
-from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
-from tenants.access.services import Scope
-from tenants.members.models import COUNTED_STATUSES, Member, MemberChange, MemberStatus, MemberTenure
-from tenants.members.services import (
-    RETURNABLE_STATUSES,
-    _sync_member_record,
-    do_receive_returning_member,
-    do_update_member,
-)
+from partycloud.tenancy.models import PartyCommittee
+from tenants.access.services import Scope, user_scope
+from tenants.access.services import check_covers as check_role_covers
+from tenants.members.models import COUNTED_STATUSES, Member, MemberStatus
+from tenants.members.services import do_create_member, do_record_arrival, do_update_member
 from tenants.organizations.models import Organization, OrganizationKind
+from tenants.transfers.letters import letter_pdf
 from tenants.transfers.models import Transfer, TransferKind, TransferRule, TransferStatus
+
+# Who starts and decides transfers (a scoped secretary within their subtrees); committee members
+# and discipline inspectors see them too.
+HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
+READERS = HANDLERS | {TenantRole.COMMITTEE_MEMBER, TenantRole.DISCIPLINE_INSPECTOR}
+# Kinds with a row in each of two tenants and one in the hub: the hub decides them.
+BETWEEN_TENANTS = frozenset({TransferKind.OUTGOING, TransferKind.INCOMING})
 
 
 def current_rule(on: date | None = None) -> TransferRule:
@@ -43,6 +50,20 @@ def new_number() -> str:
     return f"ZZ{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
+@dataclass(frozen=True)
+class TransferTerms:
+    """What a new transfer is given when it starts: its number, and its validity by the rule in force."""
+
+    number: str
+    valid_until: date
+    rule_version: str
+
+
+def new_terms() -> TransferTerms:
+    rule = current_rule()
+    return TransferTerms(new_number(), timezone.localdate() + timedelta(days=rule.validity_days), rule.version)
+
+
 def concerning(scope: Scope) -> Q:
     """Transfers that leave or enter ``scope``'s subtrees (a scoped secretary's): sent from an
     organization in it, or received into one. A transfer from another party committee names its
@@ -51,6 +72,37 @@ def concerning(scope: Scope) -> Q:
     if sent is None or received is None:
         return Q()  # the whole tenant
     return sent | received
+
+
+def visible_transfers(actor: Actor) -> QuerySet[Transfer]:
+    """The transfers ``actor`` may read and act on: all of the tenant's for a tenant-wide role;
+    for a role scoped to a subtree, those leaving or entering it (another branch's are not found)."""
+    return Transfer.objects.filter(concerning(user_scope(actor.user, READERS)))
+
+
+def check_covers(actor: Actor, organization_id: int | None) -> None:
+    """Refuse (403) unless ``actor`` handles transfers with a scope covering the organization."""
+    check_role_covers(
+        actor.user, organization_id, HANDLERS, "transfers.out_of_scope", _("This transfer is outside your scope.")
+    )
+
+
+def check_can_accept(actor: Actor, transfer: Transfer, to_organization: Organization | None) -> Organization | None:
+    """The organization that receives the member, once ``actor`` is found to cover it. Within the
+    tenant it is the transfer's own destination, whatever the caller names: the receiving branch's
+    side accepts, never the sending one naming itself. An arrival from another tenant goes where the
+    caller says."""
+    if transfer.kind == TransferKind.WITHIN:
+        destination = transfer.to_organization
+    else:
+        destination = to_organization or transfer.to_organization
+    check_covers(actor, destination.pk if destination else None)
+    return destination
+
+
+def check_can_reject(actor: Actor, transfer: Transfer) -> None:
+    """The receiving side rejects: the receiving branch within the tenant, a tenant-wide role otherwise."""
+    check_covers(actor, transfer.to_organization_id if transfer.kind == TransferKind.WITHIN else None)
 
 
 def check_can_transfer(member: Member) -> None:
@@ -68,7 +120,14 @@ def check_can_transfer(member: Member) -> None:
         )
 
 
-def _check_destination(organization: Organization, member: Member | None = None) -> None:
+def lock_transferable(member: Member) -> Member:
+    """The member's row, locked for this transaction, once checked that it may start a transfer."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    check_can_transfer(member)
+    return member
+
+
+def check_destination(organization: Organization, member: Member | None = None) -> None:
     if not organization.is_active or organization.kind == OrganizationKind.COMMITTEE:
         raise ServiceError(
             "transfers.bad_destination", _("Choose an active branch, general branch or party group."), "to_organization"
@@ -79,230 +138,146 @@ def _check_destination(organization: Organization, member: Member | None = None)
         )
 
 
-def _audit(transfer: Transfer, actor: Any, event: str, request: Any = None, **details: Any) -> None:
-    do_record_audit(
-        event=event,
-        details={"number": transfer.number, **details},
-        actor=actor,
-        target=transfer,
-        target_label=f"{transfer.member_name}（{transfer.number}）",
-        request=request,
-    )
-
-
-@transaction.atomic
-def do_request_transfer(
-    member: Member,
-    *,
-    to_organization: Organization | None = None,
-    to_tenant: PartyCommittee | None = None,
-    reason: str = "",
-    actor: Any = None,
-    request: Any = None,
-) -> Transfer:
-    """Start a transfer to another organization here, or to another tenant of the group."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    check_can_transfer(member)
-    rule = current_rule()
-    valid_until = timezone.localdate() + timedelta(days=rule.validity_days)
-    common: dict[str, Any] = {
-        "number": new_number(), "member_name": member.name, "from_organization": member.organization,
-        "reason": reason, "valid_until": valid_until, "rule_version": rule.version, "initiated_by": stored_user(actor),
-    }  # fmt: skip
-    if to_tenant is None:
-        if to_organization is None:
-            raise ServiceError(
-                "transfers.destination_required", _("Choose where the member moves to."), "to_organization"
-            )
-        _check_destination(to_organization, member)
-        transfer = Transfer.objects.create(
-            kind=TransferKind.WITHIN, member=member, to_organization=to_organization, **common
-        )
-        _audit(transfer, actor, "transfer.request", request, to=to_organization.name)
-        return transfer
-    here = active_tenant()
-    if to_tenant.pk == here.pk or to_tenant.status != CommitteeStatus.ACTIVE or to_tenant.kind != "subsidiary":
-        raise ServiceError(
-            "transfers.bad_tenant", _("Choose another active party committee of the group."), "to_tenant"
-        )
-    group = GroupTransfer.objects.create(
-        number=common["number"], member_name=member.name, from_tenant=here, to_tenant=to_tenant, valid_until=valid_until
-    )
-    transfer = Transfer.objects.create(
-        kind=TransferKind.OUTGOING, member=member, counterpart_tenant=to_tenant, group_transfer_id=group.pk, **common
-    )
-    with to_tenant:
-        Transfer.objects.create(
-            kind=TransferKind.INCOMING, counterpart_tenant=here, group_transfer_id=group.pk,
-            **{**common, "from_organization": None, "initiated_by": stored_user(actor)},
-        )  # fmt: skip
-    _audit(transfer, actor, "transfer.request", request, to=to_tenant.name)
-    return transfer
-
-
-def _check_pending(transfer: Transfer) -> None:
+def check_pending(transfer: Transfer) -> None:
     if transfer.status != TransferStatus.PENDING:
         raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
 
 
-def _decide(transfer: Transfer, status: str, actor: Any, note: str) -> None:
-    transfer.status = status
-    transfer.decided_by = stored_user(actor)
-    transfer.decided_at = timezone.now()
-    transfer.decision_note = note
-    transfer.save()
-
-
-@transaction.atomic
-def do_accept_transfer(
-    transfer: Transfer,
-    *,
-    to_organization: Organization | None = None,
-    actor: Any = None,
-    note: str = "",
-    request: Any = None,
-) -> Transfer:
-    """The receiving side accepts: within a tenant the member moves; between tenants the
-    record moves across schemas, all in this transaction."""
+def check_can_accept_here(transfer: Transfer) -> None:
+    """The receiving side accepts; a letter out of the group is completed by its receipt."""
     if transfer.kind in {TransferKind.OUTGOING, TransferKind.INTO_GROUP}:
         raise ServiceError("transfers.wrong_side", _("The receiving party committee accepts this transfer."))
     if transfer.kind == TransferKind.OUT_OF_GROUP:
         raise ServiceError("transfers.use_receipt", _("Record the returned receipt for a letter out of the group."))
-    if transfer.kind == TransferKind.WITHIN:
-        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        _check_pending(transfer)
-        assert transfer.member is not None
-        assert transfer.to_organization is not None
-        do_update_member(transfer.member, {"organization": transfer.to_organization}, actor=actor, request=request)
-        _decide(transfer, TransferStatus.ACCEPTED, actor, note)
-        _audit(transfer, actor, "transfer.accept", request)
-        return transfer
-    if to_organization is None:
-        raise ServiceError(
-            "transfers.destination_required", _("Choose the organization that receives the member."), "to_organization"
-        )
-    _check_destination(to_organization)
-    # Serialize every decision on this transfer on the group's row, in the public schema.
-    group = GroupTransfer.objects.select_for_update().get(pk=int(transfer.group_transfer_id or 0))
-    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-    if group.status != TransferStatus.PENDING:
-        raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
-    receiver = active_tenant()
-    with group.from_tenant:
-        outgoing = Transfer.objects.select_for_update().get(number=group.number)
-        assert outgoing.member is not None
-        snapshot = _snapshot(outgoing.member)
-        do_update_member(outgoing.member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor)
-        _decide(outgoing, TransferStatus.ACCEPTED, actor, note)
-    member = receive_member(snapshot, to_organization, transfer_number=group.number, actor=actor)
-    transfer.member = member
-    transfer.to_organization = to_organization
-    _decide(transfer, TransferStatus.ACCEPTED, actor, note)
-    group.status = TransferStatus.ACCEPTED
-    group.decided_at = timezone.now()
-    group.save(update_fields=["status", "decided_at"])
-    assert active_tenant().pk == receiver.pk
-    _audit(transfer, actor, "transfer.accept", request, **{"from": group.from_tenant.name})
+
+
+def check_rejection_note(note: str) -> str:
+    if not note.strip():
+        raise ServiceError("transfers.reason_required", _("Say why the transfer is rejected."), "note")
+    return note.strip()
+
+
+def check_can_cancel(actor: Actor, transfer: Transfer) -> None:
+    """The sending side cancels: the organization the member leaves."""
+    check_covers(actor, transfer.from_organization_id)
+
+
+def check_sending_side(transfer: Transfer) -> None:
+    if transfer.kind == TransferKind.INCOMING:
+        raise ServiceError("transfers.wrong_side", _("Only the sending side can cancel a transfer."))
+
+
+def _between_tenants(transfer: Transfer) -> None:
+    # A programming error, not a user's: the API hands these kinds to the hub.
+    if transfer.kind in BETWEEN_TENANTS:
+        raise ValueError(f"transfer {transfer.number} is between tenants: decide it with partycloud.hub.transfers")
+
+
+def audit_transfer(transfer: Transfer, actor: Actor, *, event: str, **details: Any) -> None:
+    do_record_audit(
+        event=event,
+        details={"number": transfer.number, **details},
+        actor=actor.user,
+        target=transfer,
+        target_label=f"{transfer.member_name}（{transfer.number}）",
+        request=actor.http_request,
+    )
+
+
+def do_decide(
+    transfer: Transfer,
+    status: str,
+    *,
+    actor: Actor,
+    note: str,
+    member: Member | None = None,
+    to_organization: Organization | None = None,
+) -> Transfer:
+    """Record the decision on this tenant's row (for an accepted arrival: the record received and where)."""
+    if member is not None:
+        transfer.member = member
+    if to_organization is not None:
+        transfer.to_organization = to_organization
+    transfer.status = status
+    transfer.decided_by = stored_user(actor.user)
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = note
+    transfer.save()
     return transfer
 
 
-_COPIED = (
-    "name", "gender", "ethnicity", "birth_date", "id_card_encrypted", "id_card_index", "id_card_masked", "education",
-    "job", "phone", "employee_card_number", "joined_on", "confirmed_on", "membership", "dues_category", "user_id",
-)  # fmt: skip
+def lock_transfer(transfer: Transfer) -> Transfer:
+    return Transfer.objects.select_for_update().get(pk=transfer.pk)
 
 
-def _snapshot(member: Member) -> dict[str, Any]:
-    """The record's facts and history, each history entry tagged with the tenant it happened in
-    (entries copied in earlier keep their tag), so a tenant the member returns to can tell its own."""
-    here = active_tenant().slug
-    history = member.changes.order_by("created_at", "id").values("kind", "changes", "effective_on", "created_at")
-    return {
-        "fields": {field: getattr(member, field) for field in _COPIED},
-        "history": [
-            {**entry, "changes": {**entry["changes"], "tenant": entry["changes"].get("tenant", here)}}
-            for entry in history
-        ],
-    }
+def lock_transfer_numbered(number: str) -> Transfer:
+    """This tenant's row of a transfer between tenants (both rows carry the group's number), locked."""
+    return Transfer.objects.select_for_update().get(number=number)
 
 
-def receive_member(snapshot: dict[str, Any], organization: Organization, *, transfer_number: str, actor: Any) -> Member:
-    """Create the record in the receiving tenant (the current schema) with its history; a member
-    returning to a tenant that holds their archived record gets that record back (ADR 0004)."""
-    fields = snapshot["fields"]
-    here = active_tenant().slug
-    today = timezone.localdate()
-    earlier = Member.objects.filter(id_card_index=fields["id_card_index"]).first()
-    if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
-        raise Conflict("transfers.already_member_here", _("This person is already an active member here."), "member")
-    if earlier is not None:
-        member = do_receive_returning_member(
-            earlier, {**fields, "organization": organization}, placed_on=today,
-            note={"transfer": transfer_number}, actor=actor,
-        )  # fmt: skip
-    else:
-        member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)
-        MemberTenure.objects.create(
-            member=member, organization=organization, membership=member.membership, started_on=today
-        )
-    # What happened elsewhere; entries that happened here are already on a returning member's record.
-    MemberChange.objects.bulk_create(
-        [
-            MemberChange(member=member, **{**entry, "changes": {**entry["changes"], "earlier_tenant": True}})
-            for entry in snapshot["history"]
-            if entry["changes"]["tenant"] != here
-        ]
-    )
-    MemberChange.objects.create(
-        member=member,
-        kind="transferred_in",
-        changes={"transfer": transfer_number},
-        effective_on=today,
-        actor=stored_user(actor),
-    )
-    _sync_member_record(member.user_id)
-    return member
+# ---------------------------------------------------------------- within the tenant
 
 
 @transaction.atomic
-def do_reject_transfer(transfer: Transfer, *, actor: Any = None, note: str, request: Any = None) -> Transfer:
-    if not note.strip():
-        raise ServiceError("transfers.reason_required", _("Say why the transfer is rejected."), "note")
-    return _close(transfer, TransferStatus.REJECTED, actor=actor, note=note.strip(), request=request)
+def do_request_transfer(
+    member: Member, *, to_organization: Organization | None, reason: str = "", actor: Actor | None = None
+) -> Transfer:
+    """Start a transfer to another organization of this tenant (to another tenant: the hub's)."""
+    actor = actor or Actor.system()
+    member = lock_transferable(member)
+    terms = new_terms()
+    if to_organization is None:
+        raise ServiceError("transfers.destination_required", _("Choose where the member moves to."), "to_organization")
+    check_destination(to_organization, member)
+    transfer = Transfer.objects.create(
+        number=terms.number, kind=TransferKind.WITHIN, member=member, member_name=member.name,
+        from_organization=member.organization, to_organization=to_organization, reason=reason,
+        valid_until=terms.valid_until, rule_version=terms.rule_version, initiated_by=stored_user(actor.user),
+    )  # fmt: skip
+    audit_transfer(transfer, actor, event="transfer.request", to=to_organization.name)
+    return transfer
 
 
 @transaction.atomic
-def do_cancel_transfer(transfer: Transfer, *, actor: Any = None, request: Any = None) -> Transfer:
-    if transfer.kind == TransferKind.INCOMING:
-        raise ServiceError("transfers.wrong_side", _("Only the sending side can cancel a transfer."))
-    return _close(transfer, TransferStatus.CANCELLED, actor=actor, note="", request=request)
+def do_accept_transfer(transfer: Transfer, *, actor: Actor | None = None, note: str = "") -> Transfer:
+    """The receiving organization accepts a transfer within the tenant: the member moves."""
+    actor = actor or Actor.system()
+    check_can_accept_here(transfer)
+    _between_tenants(transfer)
+    transfer = lock_transfer(transfer)
+    check_pending(transfer)
+    assert transfer.member is not None
+    assert transfer.to_organization is not None
+    do_update_member(
+        transfer.member, {"organization": transfer.to_organization}, actor=actor.user, request=actor.http_request
+    )
+    do_decide(transfer, TransferStatus.ACCEPTED, actor=actor, note=note)
+    audit_transfer(transfer, actor, event="transfer.accept")
+    return transfer
 
 
-def _close(transfer: Transfer, status: str, *, actor: Any, note: str, request: Any) -> Transfer:
-    """Reject or cancel, on every side of a transfer between tenants."""
-    if transfer.kind == TransferKind.OUT_OF_GROUP:
-        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        _check_pending(transfer)
-        if status == TransferStatus.CANCELLED and transfer.member is not None:
-            # The letter is withdrawn: the member counts here again from today.
-            do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=actor)
-        _decide(transfer, status, actor, note)
-    elif transfer.kind == TransferKind.WITHIN:
-        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        _check_pending(transfer)
-        _decide(transfer, status, actor, note)
-    else:
-        group = GroupTransfer.objects.select_for_update().get(pk=int(transfer.group_transfer_id or 0))
-        if group.status != TransferStatus.PENDING:
-            raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
-        for tenant in (group.from_tenant, group.to_tenant):
-            with tenant:
-                _decide(Transfer.objects.select_for_update().get(number=group.number), status, actor, note)
-        group.status = status
-        group.decided_at = timezone.now()
-        group.save(update_fields=["status", "decided_at"])
-        transfer.refresh_from_db()
-    _audit(transfer, actor, "transfer.decide", request, status=status, reason=note)
+@transaction.atomic
+def do_reject_transfer(transfer: Transfer, *, actor: Actor | None = None, note: str) -> Transfer:
+    note = check_rejection_note(note)
+    return _close(transfer, TransferStatus.REJECTED, actor=actor or Actor.system(), note=note)
+
+
+@transaction.atomic
+def do_cancel_transfer(transfer: Transfer, *, actor: Actor | None = None) -> Transfer:
+    check_sending_side(transfer)
+    return _close(transfer, TransferStatus.CANCELLED, actor=actor or Actor.system(), note="")
+
+
+def _close(transfer: Transfer, status: str, *, actor: Actor, note: str) -> Transfer:
+    """Reject or cancel a transfer within the tenant or a letter out of the group."""
+    _between_tenants(transfer)
+    transfer = lock_transfer(transfer)
+    check_pending(transfer)
+    if transfer.kind == TransferKind.OUT_OF_GROUP and status == TransferStatus.CANCELLED and transfer.member:
+        # The letter is withdrawn: the member counts here again from today.
+        do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=actor.user)
+    do_decide(transfer, status, actor=actor, note=note)
+    audit_transfer(transfer, actor, event="transfer.decide", status=status, reason=note)
     return transfer
 
 
@@ -310,44 +285,81 @@ def overdue_transfers(today: date | None = None) -> list[Transfer]:
     return list(Transfer.objects.filter(status=TransferStatus.PENDING, valid_until__lt=today or timezone.localdate()))
 
 
+# ---------------------------------------------------------------- the tenant's rows of a transfer between tenants
+
+
+def do_open_outgoing(
+    member: Member,
+    *,
+    to_tenant: PartyCommittee,
+    group_transfer_id: int,
+    terms: TransferTerms,
+    reason: str,
+    actor: Actor,
+) -> Transfer:
+    """The sending tenant's row of a transfer to another tenant of the group (``member`` locked)."""
+    return Transfer.objects.create(
+        number=terms.number, kind=TransferKind.OUTGOING, member=member, member_name=member.name,
+        from_organization=member.organization, counterpart_tenant=to_tenant, group_transfer_id=group_transfer_id,
+        reason=reason, valid_until=terms.valid_until, rule_version=terms.rule_version,
+        initiated_by=stored_user(actor.user),
+    )  # fmt: skip
+
+
+def do_open_incoming(outgoing: Transfer, *, from_tenant: PartyCommittee, actor: Actor) -> Transfer:
+    """The receiving tenant's row (the current schema) of ``outgoing``, waiting to be accepted."""
+    return Transfer.objects.create(
+        number=outgoing.number, kind=TransferKind.INCOMING, member_name=outgoing.member_name,
+        counterpart_tenant=from_tenant, group_transfer_id=outgoing.group_transfer_id, reason=outgoing.reason,
+        valid_until=outgoing.valid_until, rule_version=outgoing.rule_version, initiated_by=stored_user(actor.user),
+    )  # fmt: skip
+
+
 # ---------------------------------------------------------------- out of and into the group
 
 
 @transaction.atomic
 def do_issue_introduction_letter(
-    member: Member, *, external_organization: str, reason: str = "", actor: Any = None, request: Any = None
+    member: Member, *, external_organization: str, reason: str = "", actor: Actor | None = None
 ) -> Transfer:
     """Transfer out of the group: issue the letter, archive the record here (transferred out).
     The transfer stays pending until the receiving organization's receipt comes back."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    check_can_transfer(member)
+    actor = actor or Actor.system()
+    member = lock_transferable(member)
     if not external_organization.strip():
         raise ServiceError(
             "transfers.external_required",
             _("Enter the party organization that receives the member."),
             "external_organization",
         )
-    rule = current_rule()
+    terms = new_terms()
     transfer = Transfer.objects.create(
-        number=new_number(), kind=TransferKind.OUT_OF_GROUP, member=member, member_name=member.name,
+        number=terms.number, kind=TransferKind.OUT_OF_GROUP, member=member, member_name=member.name,
         from_organization=member.organization, external_organization=external_organization.strip(), reason=reason,
-        valid_until=timezone.localdate() + timedelta(days=rule.validity_days), rule_version=rule.version,
-        initiated_by=stored_user(actor),
+        valid_until=terms.valid_until, rule_version=terms.rule_version, initiated_by=stored_user(actor.user),
     )  # fmt: skip
-    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor, request=request)
-    _audit(transfer, actor, "transfer.letter.issue", request, to=transfer.external_organization)
+    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor.user, request=actor.http_request)
+    audit_transfer(transfer, actor, event="transfer.letter.issue", to=transfer.external_organization)
     return transfer
 
 
+def do_print_letter(transfer: Transfer, *, actor: Actor) -> bytes:
+    """The introduction letter's PDF, for the tenant that issued it; every print is audited."""
+    content = letter_pdf(transfer, active_tenant())
+    audit_transfer(transfer, actor, event="transfer.letter.print")
+    return content
+
+
 @transaction.atomic
-def do_record_receipt(transfer: Transfer, *, actor: Any = None, note: str = "", request: Any = None) -> Transfer:
+def do_record_receipt(transfer: Transfer, *, actor: Actor | None = None, note: str = "") -> Transfer:
     """The receipt stub came back: the transfer out of the group is complete."""
-    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    actor = actor or Actor.system()
+    transfer = lock_transfer(transfer)
     if transfer.kind != TransferKind.OUT_OF_GROUP:
         raise ServiceError("transfers.not_a_letter", _("Only a letter out of the group has a receipt."))
-    _check_pending(transfer)
-    _decide(transfer, TransferStatus.ACCEPTED, actor, note)
-    _audit(transfer, actor, "transfer.receipt.record", request)
+    check_pending(transfer)
+    do_decide(transfer, TransferStatus.ACCEPTED, actor=actor, note=note)
+    audit_transfer(transfer, actor, event="transfer.receipt.record")
     return transfer
 
 
@@ -358,12 +370,10 @@ def do_register_from_outside(
     id_card_number: str,
     letter_number: str,
     external_organization: str,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Transfer:
     """Transfer into the group from outside: register the member with the letter's number."""
-    from tenants.members.services import do_create_member
-
+    actor = actor or Actor.system()
     if not letter_number.strip():
         raise ServiceError(
             "transfers.letter_number_required", _("Enter the introduction letter's number."), "letter_number"
@@ -372,17 +382,14 @@ def do_register_from_outside(
         raise Conflict(
             "transfers.letter_used", _("This introduction letter has already been registered."), "letter_number"
         )
-    member = do_create_member(data, id_card_number=id_card_number, actor=actor, request=request)
+    member = do_create_member(data, id_card_number=id_card_number, actor=actor.user, request=actor.http_request)
     rule = current_rule()
     transfer = Transfer.objects.create(
         number=new_number(), kind=TransferKind.INTO_GROUP, status=TransferStatus.ACCEPTED, member=member,
         member_name=member.name, to_organization=member.organization, external_organization=external_organization,
         letter_number=letter_number.strip(), valid_until=timezone.localdate(), rule_version=rule.version,
-        initiated_by=stored_user(actor), decided_by=stored_user(actor), decided_at=timezone.now(),
+        initiated_by=stored_user(actor.user), decided_by=stored_user(actor.user), decided_at=timezone.now(),
     )  # fmt: skip
-    MemberChange.objects.create(
-        member=member, kind="transferred_in", changes={"letter": transfer.letter_number, "from": external_organization},
-        effective_on=timezone.localdate(), actor=stored_user(actor),
-    )  # fmt: skip
-    _audit(transfer, actor, "transfer.register_external", request, letter=transfer.letter_number)
+    do_record_arrival(member, {"letter": transfer.letter_number, "from": external_organization}, actor=actor)
+    audit_transfer(transfer, actor, event="transfer.register_external", letter=transfer.letter_number)
     return transfer

@@ -23,9 +23,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
 from partycloud.core.dates import add_months
 from partycloud.core.errors import ServiceError
+from partycloud.hub.transfers import do_request_transfer
 from partycloud.tenancy.models import PartyCommittee
 from tenants.development.models import DevelopmentCase
 from tenants.development.services import do_open_case, do_record_step
@@ -40,7 +42,6 @@ from tenants.notifications.services import do_notify
 from tenants.organizations.models import Organization, OrganizationKind
 from tenants.organizations.services import do_create_organization, do_update_organization
 from tenants.transfers.models import Transfer
-from tenants.transfers.services import do_request_transfer
 
 JOBS = ["工程师", "技术员", "会计", "运行值班员", "行政主管"]
 
@@ -289,7 +290,9 @@ def transfers(demo: DemoTenant) -> None:
     receiving = demo.branches[0]
     movers = [m for m in demo.members() if m.user_id is None and m.organization_id != receiving.pk][-3:-1]
     for position, member in enumerate(movers):
-        transfer = do_request_transfer(member, to_organization=receiving, reason="工作调动", actor=demo.admin)
+        transfer = do_request_transfer(
+            member, to_organization=receiving, reason="工作调动", actor=Actor.for_user(demo.admin)
+        )
         if position == 1:
             # The service dates a request today; this one was made six weeks ago and has lapsed.
             asked = timezone.make_aware(datetime.combine(demo.today - timedelta(days=42), time(9)))
@@ -302,7 +305,7 @@ def transfer_between_tenants(demo: DemoTenant, to_tenant: PartyCommittee) -> Non
     """A member moving to another subsidiary: waits for that tenant to accept it."""
     member = next((m for m in demo.members() if m.user_id is None and not pending(m)), None)
     if member is not None:
-        do_request_transfer(member, to_tenant=to_tenant, reason="调往兄弟单位工作", actor=demo.admin)
+        do_request_transfer(member, to_tenant=to_tenant, reason="调往兄弟单位工作", actor=Actor.for_user(demo.admin))
 
 
 def pending(member: Member) -> bool:

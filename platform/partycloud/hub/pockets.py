@@ -1,29 +1,27 @@
 """Pocket-member detection (口袋党员): people who are party members but on no branch's roll.
 
 (b) roster entries that HR marks as party members and that match no active member record,
-by employee card number, in any tenant. (a) unreceived transfers join when transfers land.
+by employee card number, in any tenant. (a) transfers between tenants not received in time.
 Detection is idempotent: it opens a case per person once and closes none by itself —
 a person resolves each case with a note.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
-from partycloud.hub.models import PocketKind, PocketMemberCase, PocketStatus, RosterEntry
+from partycloud.hub.models import GroupTransfer, PocketKind, PocketMemberCase, PocketStatus, RosterEntry
 from partycloud.tenancy.models import PartyCommittee
+from tenants.members.models import COUNTED_STATUSES, Member
 
 
 def registered_card_numbers() -> set[str]:
     """Card numbers of members that count somewhere (one query per tenant)."""
-    from tenants.members.models import COUNTED_STATUSES, Member
-
     cards: set[str] = set()
     for tenant in PartyCommittee.objects.subsidiaries().exclude(status="archived"):
         with tenant:
@@ -68,8 +66,6 @@ def detect_unregistered_members() -> int:
 @transaction.atomic
 def detect_unreceived_transfers() -> int:
     """(a) transfers between tenants that left the sender but were not received in time."""
-    from partycloud.hub.models import GroupTransfer
-
     already = set(
         PocketMemberCase.objects.filter(kind=PocketKind.UNRECEIVED_TRANSFER).values_list("reference", flat=True)
     )
@@ -95,7 +91,7 @@ def detect_unreceived_transfers() -> int:
 
 
 @transaction.atomic
-def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Any, request: Any = None) -> PocketMemberCase:
+def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Actor) -> PocketMemberCase:
     case = PocketMemberCase.objects.select_for_update().get(pk=case.pk)
     if case.status != PocketStatus.OPEN:
         raise Conflict("hub.pocket_resolved", _("This case is already resolved."))
@@ -103,15 +99,15 @@ def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Any, req
         raise ServiceError("hub.note_required", _("Say how the case was resolved."), "note")
     case.status = PocketStatus.RESOLVED
     case.note = note.strip()
-    case.resolved_by = actor
+    case.resolved_by = actor.user
     case.resolved_at = timezone.now()
     case.save()
     do_record_audit(
         event="pocket_case.resolve",
         details={"note": case.note},
-        actor=actor,
+        actor=actor.user,
         target=case,
-        request=request,
+        request=actor.http_request,
         tenant_id=case.tenant_id,
     )
     return case

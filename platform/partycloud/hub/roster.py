@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.sheetmapping import load_sheet_table, read_sheet, remember_mapping
@@ -36,7 +37,7 @@ def template_bytes() -> bytes:
 
 
 def do_import_roster(
-    content: bytes, filename: str, *, actor: Any = None, mapping: dict[str, str] | None = None
+    content: bytes, filename: str, *, actor: Actor, mapping: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Upsert roster entries by card number. Returns {created, updated, ignored_columns} or raises
     with row errors, or with a column-mapping proposal when required columns are not recognised."""
@@ -108,8 +109,9 @@ def do_import_roster(
         do_record_audit(
             event="roster.import",
             details={"created": len(new), "updated": len(changed)},
-            actor=actor,
+            actor=actor.user,
             target_type="hub.rosterentry",
+            request=actor.http_request,
         )
     return {"created": len(new), "updated": len(changed), "ignored_columns": sheet.unknown_columns}
 
