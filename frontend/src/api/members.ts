@@ -43,10 +43,7 @@ export async function listDisciplinaryProbations(id: number): Promise<Disciplina
   )) as DisciplinaryProbation[];
 }
 
-export function recordDisciplinaryProbation(
-  id: number,
-  body: Body<'/api/v1/members/{id}/disciplinary-probations'>,
-) {
+export function recordDisciplinaryProbation(id: number, body: Body<'/api/v1/members/{id}/disciplinary-probations'>) {
   return call(api.POST('/api/v1/members/{id}/disciplinary-probations', { params: { path: { id } }, body }));
 }
 

@@ -19,13 +19,9 @@ export function useDrillContext() {
     return typeof value === 'string' && /^\d{4}-\d{2}$/.test(value) ? value : periodOf(new Date());
   });
 
-  const board = useLoad<Dashboard | null>(
-    () => getDashboard({ period: period.value }),
-    null,
-  );
+  const board = useLoad<Dashboard | null>(() => getDashboard({ period: period.value }), null);
   const organizations = useLoad<OrganizationRow[]>(
-    () =>
-      listDrillOrganizations(tenantId.value, { period: period.value }),
+    () => listDrillOrganizations(tenantId.value, { period: period.value }),
     [],
   );
   const tenantName = computed(() => {
