@@ -1,12 +1,12 @@
 import { ref } from 'vue';
 
 import { useLoad } from '@/composables/useLoad';
-import { lastYearEnd } from '@/group/dashboard/figures';
-import type { AnnualReport } from '@/group/dashboard/types';
 import { download } from '@/shared/desktop/actions';
 import { queryString } from '@/shared/files';
+import { lastYearEnd, type AnnualReport } from '@/shared/reports/annualReport';
 
-type Query = Record<string, string | number>;
+/** The report's query: the snapshot date, and the page's own filters (the group's `tenant`). */
+type Query = { date: string; tenant?: number };
 
 /**
  * The annual statistics report (统计年报) of the console (one party committee) and of the group
@@ -16,13 +16,13 @@ type Query = Record<string, string | number>;
  */
 export function useAnnualReport(options: {
   path: string;
-  fetch: (query: Query) => Promise<unknown>;
-  extra?: () => Query;
+  fetch: (query: Query) => Promise<AnnualReport>;
+  extra?: () => Omit<Query, 'date'>;
   filename: (date: string) => string;
 }) {
   const date = ref(lastYearEnd());
   const query = (): Query => ({ date: date.value, ...(options.extra?.() ?? {}) });
-  const report = useLoad<AnnualReport | null>(async () => (await options.fetch(query())) as AnnualReport, null);
+  const report = useLoad<AnnualReport | null>(() => options.fetch(query()), null);
 
   const downloading = ref(false);
   async function downloadWorkbook(): Promise<void> {

@@ -1,6 +1,6 @@
 import { computed, shallowRef } from 'vue';
 
-import { api, call } from '@/api/client';
+import { listOrganizationKinds, listOrganizations } from '@/api/organizations';
 import type { Organization, OrganizationKind, OrganizationKindInfo } from '@/api/types';
 import { useLoad } from '@/composables/useLoad';
 
@@ -50,10 +50,10 @@ export function useOrganizations() {
     load,
   } = useLoad(async () => {
     const [page, kindList] = await Promise.all([
-      call(api.GET('/api/v1/organizations', { params: { query: { page_size: 200 } } })),
-      kinds.value.length ? Promise.resolve(null) : call(api.GET('/api/v1/organizations/kinds')),
+      listOrganizations({ page_size: 200 }),
+      kinds.value.length ? Promise.resolve(null) : listOrganizationKinds(),
     ]);
-    if (kindList) kinds.value = kindList.kinds as unknown as OrganizationKindInfo[];
+    if (kindList) kinds.value = kindList;
     return page.results;
   }, [] as Organization[]);
 

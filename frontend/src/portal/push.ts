@@ -5,7 +5,7 @@
  * iOS delivers Web Push only to a PWA added to the home screen (iOS/iPadOS 16.4+); in a Safari
  * tab the PushManager is missing, so we tell the person to install first.
  */
-import { api, call } from '@/api/client';
+import { addPushSubscription, removePushSubscription } from '@/api/notifications';
 
 export type PushSupport = 'ok' | 'unsupported' | 'install-first' | 'denied';
 
@@ -62,11 +62,10 @@ export async function enablePush(publicKey: string): Promise<number | 'denied'> 
       applicationServerKey: applicationServerKey(publicKey),
     }));
   const { endpoint, keys } = subscription.toJSON();
-  const state = await call(
-    api.POST('/api/v1/notifications/push-subscriptions', {
-      body: { endpoint: endpoint ?? '', keys: { p256dh: keys?.p256dh ?? '', auth: keys?.auth ?? '' } },
-    }),
-  );
+  const state = await addPushSubscription({
+    endpoint: endpoint ?? '',
+    keys: { p256dh: keys?.p256dh ?? '', auth: keys?.auth ?? '' },
+  });
   return state.devices;
 }
 
@@ -74,9 +73,7 @@ export async function enablePush(publicKey: string): Promise<number | 'denied'> 
 export async function disablePush(): Promise<number> {
   const subscription = await currentSubscription();
   if (!subscription) return 0;
-  const state = await call(
-    api.POST('/api/v1/notifications/push-subscriptions/remove', { body: { endpoint: subscription.endpoint } }),
-  );
+  const state = await removePushSubscription({ endpoint: subscription.endpoint });
   await subscription.unsubscribe();
   return state.devices;
 }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
-import { api, call, ensureCsrfCookie } from '@/api/client';
+import { getMe, getSite, logIn, logOut } from '@/api/accounts';
 import { ApiError } from '@/api/errors';
 import type { Me, SiteInfo, TenantCapability, TenantRole } from '@/api/types';
 import { adoptSiteLocale } from '@/i18n';
@@ -31,7 +31,7 @@ export const useSessionStore = defineStore('session', () => {
   async function loadSite(): Promise<SiteInfo | null> {
     if (site.value) return site.value;
     try {
-      site.value = (await call(api.GET('/api/v1/site'))) as SiteInfo;
+      site.value = await getSite();
       adoptSiteLocale(site.value.locale);
     } catch {
       site.value = null;
@@ -43,7 +43,7 @@ export const useSessionStore = defineStore('session', () => {
   async function restore(): Promise<Me | null> {
     if (restored.value) return me.value;
     try {
-      me.value = (await call(api.GET('/api/v1/me'))) as Me;
+      me.value = await getMe();
     } catch (error) {
       if (!(error instanceof ApiError && error.isUnauthenticated)) throw error;
       me.value = null;
@@ -53,19 +53,18 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function login(identifier: string, password: string): Promise<Me> {
-    await ensureCsrfCookie();
-    me.value = (await call(api.POST('/api/v1/auth/login', { body: { identifier, password } }))) as Me;
+    me.value = await logIn({ identifier, password });
     restored.value = true;
     return me.value;
   }
 
   async function refresh(): Promise<void> {
-    me.value = (await call(api.GET('/api/v1/me'))) as Me;
+    me.value = await getMe();
   }
 
   async function logout(): Promise<void> {
     try {
-      await call(api.POST('/api/v1/auth/logout'));
+      await logOut();
     } finally {
       forget();
     }

@@ -5,9 +5,7 @@ import {
   byFigure,
   compareValues,
   formatFigure,
-  headerBands,
   KPI_CARDS,
-  lastYearEnd,
   noDataRanges,
   organizationTree,
   periodOf,
@@ -87,28 +85,8 @@ describe('dashboard figures', () => {
     expect(tree[0]!.children![1]!.children!.map((node) => node.id)).toEqual([4]);
   });
 
-  it('defaults the annual report to the last 31 December and the period to this month', () => {
-    expect(lastYearEnd(new Date(2026, 4, 20))).toBe('2025-12-31');
-    expect(lastYearEnd(new Date(2026, 11, 31))).toBe('2026-12-31');
+  it('takes the period of a date', () => {
     expect(periodOf(new Date(2026, 0, 5))).toBe('2026-01');
-  });
-
-  it('groups consecutive columns under their header band', () => {
-    const bands = headerBands([
-      { key: 'unit', group: '' },
-      { key: 'a', group: '年龄' },
-      { key: 'b', group: '年龄' },
-      { key: 'c', group: '' },
-      { key: 'd', group: '' },
-      { key: 'e', group: '学历' },
-    ]);
-    expect(bands.map((band) => [band.group, band.columns.map((column) => column.key)])).toEqual([
-      ['', ['unit']],
-      ['年龄', ['a', 'b']],
-      ['', ['c']],
-      ['', ['d']],
-      ['学历', ['e']],
-    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-/** Short names for the group dashboard's and the annual report's API shapes (schema.d.ts). */
+/** Short names for the group dashboard's API shapes (schema.d.ts); the annual report's are in @/shared/reports. */
 import type { components } from '@/api/schema';
 
 type Schemas = components['schemas'];
@@ -17,8 +17,3 @@ export type DriftReport = Schemas['DriftReport'];
 export type Light = 'green' | 'amber' | 'red' | 'none';
 /** Figure values by key (null: not applicable, e.g. a rate without a base). */
 export type FigureValues = Record<string, number | null>;
-
-export type AnnualReport = Schemas['AnnualStatisticsReport'];
-export type AnnualReportTable = Schemas['AnnualReportTable'];
-export type AnnualReportColumn = Schemas['AnnualReportColumn'];
-export type AnnualReportCheck = Schemas['AnnualReportCheck'];

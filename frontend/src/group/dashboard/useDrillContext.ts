@@ -1,7 +1,7 @@
 import { computed, onMounted, watch } from 'vue';
 import { useRoute } from 'vue-router';
 
-import { api, call } from '@/api/client';
+import { getDashboard, listDrillOrganizations } from '@/api/rollups';
 import { useLoad } from '@/composables/useLoad';
 
 import { periodOf } from './figures';
@@ -19,17 +19,9 @@ export function useDrillContext() {
     return typeof value === 'string' && /^\d{4}-\d{2}$/.test(value) ? value : periodOf(new Date());
   });
 
-  const board = useLoad<Dashboard | null>(
-    () => call(api.GET('/api/v1/group/dashboard', { params: { query: { period: period.value } } })),
-    null,
-  );
+  const board = useLoad<Dashboard | null>(() => getDashboard({ period: period.value }), null);
   const organizations = useLoad<OrganizationRow[]>(
-    () =>
-      call(
-        api.GET('/api/v1/group/dashboard/tenants/{tenant_id}/organizations', {
-          params: { path: { tenant_id: tenantId.value }, query: { period: period.value } },
-        }),
-      ),
+    () => listDrillOrganizations(tenantId.value, { period: period.value }),
     [],
   );
   const tenantName = computed(() => {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 
-import { api, call } from '@/api/client';
+import { getUnreadCount, listNotifications, markAllNotificationsRead, markNotificationRead } from '@/api/notifications';
 import type { Notification, RealtimeMessage } from '@/api/types';
 
 import { notificationsUrl, RealtimeChannel } from '../realtime';
@@ -19,14 +19,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
   let channel: RealtimeChannel | null = null;
 
   async function refreshUnread(): Promise<void> {
-    unread.value = (await call(api.GET('/api/v1/notifications/unread-count'))).count;
+    unread.value = (await getUnreadCount()).count;
   }
 
   /** The next page; `finished` once the last one is in. */
   async function loadMore(): Promise<void> {
-    const result = await call(
-      api.GET('/api/v1/notifications', { params: { query: { page: page.value + 1, page_size: PAGE_SIZE } } }),
-    );
+    const result = await listNotifications({ page: page.value + 1, page_size: PAGE_SIZE });
     const known = new Set(items.value.map((item) => item.id));
     items.value.push(...(result.results as Notification[]).filter((item) => !known.has(item.id)));
     page.value += 1;
@@ -42,15 +40,13 @@ export const useNotificationsStore = defineStore('notifications', () => {
 
   async function markRead(notification: Notification): Promise<void> {
     if (notification.read_at) return;
-    const result = await call(
-      api.POST('/api/v1/notifications/{id}/read', { params: { path: { id: notification.id } } }),
-    );
+    const result = await markNotificationRead(notification.id);
     notification.read_at = new Date().toISOString();
     unread.value = result.count;
   }
 
   async function markAllRead(): Promise<void> {
-    await call(api.POST('/api/v1/notifications/read-all'));
+    await markAllNotificationsRead();
     const now = new Date().toISOString();
     items.value.forEach((item) => (item.read_at ??= now));
     unread.value = 0;

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { AnnualReport } from '../dashboard/types';
+import type { AnnualReport } from './annualReport';
 
 import { freshApp } from '../../../tests/unit/helpers';
 
