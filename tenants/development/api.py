@@ -32,7 +32,7 @@ from tenants.development.services import (
     quarters_of,
     with_deadline_records,
 )
-from tenants.development.steps import STEPS
+from tenants.development.steps import STEPS, StepField
 from tenants.members.models import Gender
 from tenants.members.services import voting_roll
 from tenants.organizations.models import Organization
@@ -136,6 +136,55 @@ class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
             context["_development_rules"] = all_rules()
         rules: list[DevelopmentRule] = context["_development_rules"]
         return rules
+
+
+class StepChoiceSerializer(serializers.Serializer[Any]):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class StepFieldSerializer(serializers.Serializer[Any]):
+    """One input of a step's form (see ``StepField``); ``shown_when`` is ``{field, value}`` or null."""
+
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["text", "texts", "members", "integer", "choice", "voting_roll"])
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    hint = serializers.CharField()
+    min = serializers.IntegerField(allow_null=True)
+    max = serializers.IntegerField(allow_null=True)
+    items = serializers.IntegerField(allow_null=True)
+    choices = serializers.SerializerMethodField()
+    default = serializers.CharField(allow_null=True)
+    shown_when = serializers.SerializerMethodField()
+
+    @extend_schema_field(StepChoiceSerializer(many=True))
+    def get_choices(self, field: StepField) -> list[dict[str, str]]:
+        return [{"value": value, "label": str(label)} for value, label in field.choices]
+
+    @extend_schema_field(
+        inline_serializer(
+            "StepFieldCondition",
+            {"field": serializers.CharField(), "value": serializers.JSONField()},
+            allow_null=True,
+        )
+    )
+    def get_shown_when(self, field: StepField) -> dict[str, Any] | None:
+        if field.shown_when is None:
+            return None
+        name, value = field.shown_when
+        return {"field": name, "value": value}
+
+
+class StepInfoSerializer(serializers.Serializer[Any]):
+    """A row of the 25-step table; ``fields`` are the facts its form asks for (sent as ``details``)."""
+
+    number = serializers.IntegerField()
+    stage = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    repeatable = serializers.BooleanField()
+    fields = StepFieldSerializer(many=True)
 
 
 class EvidenceUploadSerializer(serializers.Serializer[Any]):
@@ -278,9 +327,7 @@ class CaseViewSet(
         ]
         return Response({"items": sorted(items, key=lambda item: item["due_on"])})
 
-    @extend_schema(
-        responses=inline_serializer("DevelopmentSteps", {"steps": serializers.ListField(child=serializers.DictField())})
-    )
+    @extend_schema(responses=inline_serializer("DevelopmentSteps", {"steps": StepInfoSerializer(many=True)}))
     @action(detail=False, methods=["get"], url_path="step-table")
     def step_table(self, request: Request) -> Response:
-        return Response({"steps": [vars(step) for step in STEPS]})
+        return Response({"steps": StepInfoSerializer(STEPS, many=True).data})

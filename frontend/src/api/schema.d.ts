@@ -3518,9 +3518,7 @@ export interface components {
             opened: number;
         };
         DevelopmentSteps: {
-            steps: {
-                [key: string]: unknown;
-            }[];
+            steps: components["schemas"]["StepInfo"][];
         };
         DevelopmentTodo: {
             items: {
@@ -5652,6 +5650,47 @@ export interface components {
             readonly has_evidence: boolean;
             /** Format: date-time */
             created_at?: string;
+        };
+        StepChoice: {
+            value: string;
+            label: string;
+        };
+        /** @description One input of a step's form (see ``StepField``); ``shown_when`` is ``{field, value}`` or null. */
+        StepField: {
+            name: string;
+            kind: components["schemas"]["StepFieldKindEnum"];
+            label: string;
+            required: boolean;
+            hint: string;
+            min: number | null;
+            max: number | null;
+            items: number | null;
+            readonly choices: components["schemas"]["StepChoice"][];
+            default: string | null;
+            readonly shown_when: components["schemas"]["StepFieldCondition"] | null;
+        };
+        StepFieldCondition: {
+            field: string;
+            value: unknown;
+        };
+        /**
+         * @description * `text` - text
+         *     * `texts` - texts
+         *     * `members` - members
+         *     * `integer` - integer
+         *     * `choice` - choice
+         *     * `voting_roll` - voting_roll
+         * @enum {string}
+         */
+        StepFieldKindEnum: "text" | "texts" | "members" | "integer" | "choice" | "voting_roll";
+        /** @description A row of the 25-step table; ``fields`` are the facts its form asks for (sent as ``details``). */
+        StepInfo: {
+            number: number;
+            stage: string;
+            code: string;
+            name: string;
+            repeatable: boolean;
+            fields: components["schemas"]["StepField"][];
         };
         StepRequest: {
             number: number;
