@@ -5655,7 +5655,6 @@ export interface components {
             value: string;
             label: string;
         };
-        /** @description One input of a step's form (see ``StepField``); ``shown_when`` is ``{field, value}`` or null. */
         StepField: {
             name: string;
             kind: components["schemas"]["StepFieldKindEnum"];
@@ -5665,9 +5664,9 @@ export interface components {
             min: number | null;
             max: number | null;
             items: number | null;
-            readonly choices: components["schemas"]["StepChoice"][];
+            choices: components["schemas"]["StepChoice"][];
             default: string | null;
-            readonly shown_when: components["schemas"]["StepFieldCondition"] | null;
+            shown_when: components["schemas"]["StepFieldCondition"] | null;
         };
         StepFieldCondition: {
             field: string;
@@ -5683,14 +5682,13 @@ export interface components {
          * @enum {string}
          */
         StepFieldKindEnum: "text" | "texts" | "members" | "integer" | "choice" | "voting_roll";
-        /** @description A row of the 25-step table; ``fields`` are the facts its form asks for (sent as ``details``). */
         StepInfo: {
+            fields: components["schemas"]["StepField"][];
             number: number;
             stage: string;
             code: string;
             name: string;
             repeatable: boolean;
-            fields: components["schemas"]["StepField"][];
         };
         StepRequest: {
             number: number;
