@@ -72,7 +72,11 @@ export function useCrudDialog<Row, Form extends object, F extends string, Saved 
       await (row || !options.list.reload ? options.list.load() : options.list.reload());
     });
 
-  return { open, editing, form, state, show, submit };
+  const close = () => {
+    open.value = false;
+  };
+
+  return { open, editing, form, state, show, submit, close };
 }
 
 /** What CrudPanel reads of a `useCrudDialog` (any row and form). */
@@ -82,4 +86,5 @@ export interface CrudDialog {
   state: { formError: Ref<string | null>; busy: Ref<boolean> };
   show: (row: null) => void;
   submit: () => Promise<void>;
+  close: () => void;
 }
