@@ -502,3 +502,34 @@ def test_the_new_case_endpoints_are_isolated(tenant_a: TenantWorld, tenant_b: Te
     assert api(tenant_a.host, tenant_a.inspector).post(urls[1], body, format="json").status_code == 403
     with tenant_a.tenant:
         assert not case.probation_discussions.exists()
+
+
+def test_the_step_table_lists_the_facts_each_step_form_asks_for(tenant_a: TenantWorld):
+    steps = api(tenant_a.host, tenant_a.admin).get("/api/v1/development/cases/step-table").json()["steps"]
+    assert [step["number"] for step in steps] == list(range(1, 26))
+    fields = {step["number"]: {field["name"]: field for field in step["fields"]} for step in steps}
+    assert {number for number, asked in fields.items() if asked} == {2, 5, 9, 11, 15, 23}
+    assert fields[1] == {}
+    assert (fields[2]["late_reason"]["kind"], fields[2]["late_reason"]["required"]) == ("text", False)
+    assert (fields[5]["contacts"]["kind"], fields[5]["contacts"]["items"]) == ("texts", 2)
+    assert (fields[9]["introducers"]["kind"], fields[9]["introducers"]["items"]) == ("members", 2)
+    assert fields[11]["hours"] == {
+        "name": "hours",
+        "kind": "integer",
+        "label": "培训学时",
+        "required": True,
+        "hint": "",
+        "min": 0,
+        "max": None,
+        "items": None,
+        "choices": [],
+        "default": None,
+        "shown_when": None,
+    }
+    assert list(fields[15]) == ["entitled_differs", "entitled", "entitled_reason", "present", "yes"]
+    assert fields[15]["entitled_reason"]["shown_when"] == {"field": "entitled_differs", "value": True}
+    outcome = fields[23]["outcome"]
+    assert [choice["value"] for choice in outcome["choices"]] == ["confirm", "extend", "revoke"]
+    assert outcome["default"] == "confirm"
+    assert fields[23]["extension_months"]["shown_when"] == {"field": "outcome", "value": "extend"}
+    assert (fields[23]["extension_months"]["min"], fields[23]["extension_months"]["max"]) == (6, 12)

@@ -32,7 +32,7 @@ from tenants.development.services import (
     quarters_of,
     with_deadline_records,
 )
-from tenants.development.steps import STEPS
+from tenants.development.steps import STEPS, Step, StepField
 from tenants.members.models import Gender
 from tenants.members.services import voting_roll
 from tenants.organizations.models import Organization
@@ -136,6 +136,60 @@ class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
             context["_development_rules"] = all_rules()
         rules: list[DevelopmentRule] = context["_development_rules"]
         return rules
+
+
+# The step table's rows, described for the schema (field names such as ``label`` and ``required``
+# would shadow a serializer field's own attributes, so these are inline).
+STEP_FIELD_SCHEMA = inline_serializer(
+    "StepField",
+    {
+        "name": serializers.CharField(),
+        "kind": serializers.ChoiceField(choices=["text", "texts", "members", "integer", "choice", "voting_roll"]),
+        "label": serializers.CharField(),
+        "required": serializers.BooleanField(),
+        "hint": serializers.CharField(),
+        "min": serializers.IntegerField(allow_null=True),
+        "max": serializers.IntegerField(allow_null=True),
+        "items": serializers.IntegerField(allow_null=True),
+        "choices": inline_serializer(
+            "StepChoice", {"value": serializers.CharField(), "label": serializers.CharField()}, many=True
+        ),
+        "default": serializers.CharField(allow_null=True),
+        "shown_when": inline_serializer(
+            "StepFieldCondition", {"field": serializers.CharField(), "value": serializers.JSONField()}, allow_null=True
+        ),
+    },
+    many=True,
+)
+STEP_INFO_SCHEMA = inline_serializer(
+    "StepInfo",
+    {
+        "number": serializers.IntegerField(),
+        "stage": serializers.CharField(),
+        "code": serializers.CharField(),
+        "name": serializers.CharField(),
+        "repeatable": serializers.BooleanField(),
+        "fields": STEP_FIELD_SCHEMA,
+    },
+    many=True,
+)
+
+
+def step_field_row(field: StepField) -> dict[str, Any]:
+    """A form input of a step as the console reads it (see ``StepField``)."""
+    return {
+        **vars(field),
+        "label": str(field.label),
+        "hint": str(field.hint),
+        "choices": [{"value": value, "label": str(label)} for value, label in field.choices],
+        "shown_when": None
+        if field.shown_when is None
+        else dict(zip(("field", "value"), field.shown_when, strict=True)),
+    }
+
+
+def step_row(step: Step) -> dict[str, Any]:
+    return {**vars(step), "fields": [step_field_row(field) for field in step.fields]}
 
 
 class EvidenceUploadSerializer(serializers.Serializer[Any]):
@@ -278,9 +332,7 @@ class CaseViewSet(
         ]
         return Response({"items": sorted(items, key=lambda item: item["due_on"])})
 
-    @extend_schema(
-        responses=inline_serializer("DevelopmentSteps", {"steps": serializers.ListField(child=serializers.DictField())})
-    )
+    @extend_schema(responses=inline_serializer("DevelopmentSteps", {"steps": STEP_INFO_SCHEMA}))
     @action(detail=False, methods=["get"], url_path="step-table")
     def step_table(self, request: Request) -> Response:
-        return Response({"steps": [vars(step) for step in STEPS]})
+        return Response({"steps": [step_row(step) for step in STEPS]})

@@ -10,9 +10,104 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partycloud.core.dates import add_months
+
+
+@dataclass(frozen=True)
+class StepField:
+    """One fact a step's form asks for, sent as ``details[name]``; the console renders the form from these.
+
+    ``kind``: ``text``; ``texts`` (``items`` names, blanks dropped); ``members`` (``items`` full members,
+    searched by name); ``integer`` (``min``/``max``); ``choice`` (``choices``); ``voting_roll`` (shows the
+    records' number entitled to vote on the step's date; its value, "the actual figure differs", is not sent).
+    ``shown_when`` = (field, value): asked for, and sent, only while that field has that value.
+    """
+
+    name: str
+    kind: str
+    label: str | Promise
+    required: bool = False
+    hint: str | Promise = ""
+    min: int | None = None
+    max: int | None = None
+    items: int | None = None
+    choices: tuple[tuple[str, str | Promise], ...] = ()
+    default: str | None = None
+    shown_when: tuple[str, bool | str] | None = None
+
+
+TALK_FIELDS = (
+    StepField(
+        "late_reason",
+        "text",
+        gettext_lazy("Reason for delay"),
+        hint=gettext_lazy("Required when the talk is more than a month late"),
+    ),
+)
+CONTACT_FIELDS = (StepField("contacts", "texts", gettext_lazy("Contacts"), required=True, items=2),)
+INTRODUCER_FIELDS = (
+    StepField(
+        "introducers",
+        "members",
+        gettext_lazy("Introducers"),
+        required=True,
+        items=2,
+        hint=gettext_lazy("Search full members by name and choose two"),
+    ),
+)
+TRAINING_FIELDS = (
+    StepField("days", "integer", gettext_lazy("Training days"), required=True, min=0),
+    StepField("hours", "integer", gettext_lazy("Training hours"), required=True, min=0),
+)
+# The number entitled comes from the records on the meeting date; a different one needs its reason.
+VOTE_FIELDS = (
+    StepField("entitled_differs", "voting_roll", gettext_lazy("Entitled")),
+    StepField(
+        "entitled",
+        "integer",
+        gettext_lazy("Actual number entitled"),
+        required=True,
+        min=0,
+        shown_when=("entitled_differs", True),
+    ),
+    StepField(
+        "entitled_reason",
+        "text",
+        gettext_lazy("Reason for the difference"),
+        required=True,
+        hint=gettext_lazy("Required, e.g. two members transferred in whose records are not entered yet"),
+        shown_when=("entitled_differs", True),
+    ),
+    StepField("present", "integer", gettext_lazy("Present"), required=True, min=0),
+    StepField("yes", "integer", gettext_lazy("In favour"), required=True, min=0),
+)
+CONFIRMATION_FIELDS = (
+    StepField(
+        "outcome",
+        "choice",
+        gettext_lazy("Outcome"),
+        required=True,
+        default="confirm",
+        choices=(
+            ("confirm", gettext_lazy("Confirm on time")),
+            ("extend", gettext_lazy("Extend probation")),
+            ("revoke", gettext_lazy("Revoke")),
+        ),
+    ),
+    StepField(
+        "extension_months",
+        "integer",
+        gettext_lazy("Extension (months)"),
+        required=True,
+        min=6,
+        max=12,
+        shown_when=("outcome", "extend"),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -22,24 +117,25 @@ class Step:
     code: str
     name: str
     repeatable: bool = False
+    fields: tuple[StepField, ...] = ()
 
 
 STEPS: tuple[Step, ...] = (
     Step(1, "applicant", "application", "递交入党申请书"),
-    Step(2, "applicant", "talk", "党组织派人谈话"),
+    Step(2, "applicant", "talk", "党组织派人谈话", fields=TALK_FIELDS),
     Step(3, "activist", "activist_selection", "推荐和确定入党积极分子"),
     Step(4, "activist", "activist_filing", "报上级党委备案"),
-    Step(5, "activist", "contacts", "指定培养联系人"),
+    Step(5, "activist", "contacts", "指定培养联系人", fields=CONTACT_FIELDS),
     Step(6, "activist", "cultivation_review", "培养教育考察", repeatable=True),
     Step(7, "candidate", "candidate_determination", "确定发展对象"),
     Step(8, "candidate", "candidate_filing", "报上级党委备案"),
-    Step(9, "candidate", "introducers", "确定入党介绍人"),
+    Step(9, "candidate", "introducers", "确定入党介绍人", fields=INTRODUCER_FIELDS),
     Step(10, "candidate", "political_review", "进行政治审查"),
-    Step(11, "candidate", "training", "开展集中培训"),
+    Step(11, "candidate", "training", "开展集中培训", fields=TRAINING_FIELDS),
     Step(12, "admission", "branch_committee_review", "支部委员会审查"),
     Step(13, "admission", "upper_pre_review", "上级党委预审"),
     Step(14, "admission", "application_form", "填写入党志愿书"),
-    Step(15, "admission", "branch_meeting_vote", "支部大会讨论"),
+    Step(15, "admission", "branch_meeting_vote", "支部大会讨论", fields=VOTE_FIELDS),
     Step(16, "admission", "upper_talk", "上级党委派人谈话"),
     Step(17, "admission", "upper_approval", "上级党委审批"),
     Step(18, "admission", "admission_filing", "报上级党委组织部门备案"),
@@ -47,7 +143,7 @@ STEPS: tuple[Step, ...] = (
     Step(20, "probation", "oath", "入党宣誓"),
     Step(21, "probation", "continued_education", "继续教育考察", repeatable=True),
     Step(22, "probation", "confirmation_application", "提出转正申请"),
-    Step(23, "probation", "confirmation_vote", "支部大会讨论转正"),
+    Step(23, "probation", "confirmation_vote", "支部大会讨论转正", fields=VOTE_FIELDS + CONFIRMATION_FIELDS),
     Step(24, "probation", "confirmation_approval", "上级党委审批转正"),
     Step(25, "probation", "archive", "材料归档"),
 )

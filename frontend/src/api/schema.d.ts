@@ -3518,9 +3518,7 @@ export interface components {
             opened: number;
         };
         DevelopmentSteps: {
-            steps: {
-                [key: string]: unknown;
-            }[];
+            steps: components["schemas"]["StepInfo"][];
         };
         DevelopmentTodo: {
             items: {
@@ -5652,6 +5650,45 @@ export interface components {
             readonly has_evidence: boolean;
             /** Format: date-time */
             created_at?: string;
+        };
+        StepChoice: {
+            value: string;
+            label: string;
+        };
+        StepField: {
+            name: string;
+            kind: components["schemas"]["StepFieldKindEnum"];
+            label: string;
+            required: boolean;
+            hint: string;
+            min: number | null;
+            max: number | null;
+            items: number | null;
+            choices: components["schemas"]["StepChoice"][];
+            default: string | null;
+            shown_when: components["schemas"]["StepFieldCondition"] | null;
+        };
+        StepFieldCondition: {
+            field: string;
+            value: unknown;
+        };
+        /**
+         * @description * `text` - text
+         *     * `texts` - texts
+         *     * `members` - members
+         *     * `integer` - integer
+         *     * `choice` - choice
+         *     * `voting_roll` - voting_roll
+         * @enum {string}
+         */
+        StepFieldKindEnum: "text" | "texts" | "members" | "integer" | "choice" | "voting_roll";
+        StepInfo: {
+            fields: components["schemas"]["StepField"][];
+            number: number;
+            stage: string;
+            code: string;
+            name: string;
+            repeatable: boolean;
         };
         StepRequest: {
             number: number;

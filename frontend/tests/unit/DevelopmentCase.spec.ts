@@ -7,9 +7,35 @@ import DevelopmentCaseView from '@/console/views/DevelopmentCaseView.vue';
 import { fakeFetch, freshApp, type FakeCall } from './helpers';
 
 const STEPS = [
-  { number: 6, stage: 'activist', code: 'cultivation_review', name: '培养教育考察', repeatable: true },
-  { number: 7, stage: 'candidate', code: 'candidate_determination', name: '确定发展对象', repeatable: false },
-  { number: 8, stage: 'candidate', code: 'candidate_filing', name: '报上级党委备案', repeatable: false },
+  { number: 6, stage: 'activist', code: 'cultivation_review', name: '培养教育考察', repeatable: true, fields: [] },
+  {
+    number: 7,
+    stage: 'candidate',
+    code: 'candidate_determination',
+    name: '确定发展对象',
+    repeatable: false,
+    fields: [],
+  },
+  { number: 8, stage: 'candidate', code: 'candidate_filing', name: '报上级党委备案', repeatable: false, fields: [] },
+];
+// The inputs of the vote, as the server's step table lists them (tenants/development/steps.py).
+const field = {
+  required: true,
+  hint: '',
+  min: 0,
+  max: null,
+  items: null,
+  choices: [],
+  default: null,
+  shown_when: null,
+};
+const differs = { field: 'entitled_differs', value: true };
+const VOTE_FIELDS = [
+  { ...field, name: 'entitled_differs', kind: 'voting_roll', label: '应到人数', required: false },
+  { ...field, name: 'entitled', kind: 'integer', label: '实际应到人数', shown_when: differs },
+  { ...field, name: 'entitled_reason', kind: 'text', label: '不同的原因', shown_when: differs },
+  { ...field, name: 'present', kind: 'integer', label: '实到人数' },
+  { ...field, name: 'yes', kind: 'integer', label: '赞成人数' },
 ];
 const CASE = {
   id: 1,
@@ -38,7 +64,11 @@ const REFUSAL = {
   field: 'done_on',
 };
 
-async function mountCase(answer: (call: FakeCall) => [number, unknown], detail: object = CASE, steps = STEPS) {
+async function mountCase(
+  answer: (call: FakeCall) => [number, unknown],
+  detail: object = CASE,
+  steps: object[] = STEPS,
+) {
   const calls = fakeFetch((call) => {
     if (call.url === '/api/v1/development/cases/step-table') return [200, { steps }];
     if (call.url === '/api/v1/development/cases/1' && call.method === 'GET') return [200, detail];
@@ -98,7 +128,16 @@ describe('a development case', () => {
         return [404, {}];
       },
       { ...CASE, stage: 'admission', last_step: 14, next_steps: [15] },
-      [{ number: 15, stage: 'admission', code: 'branch_vote', name: '支部大会讨论', repeatable: false }],
+      [
+        {
+          number: 15,
+          stage: 'admission',
+          code: 'branch_vote',
+          name: '支部大会讨论',
+          repeatable: false,
+          fields: VOTE_FIELDS,
+        },
+      ],
     );
     expect(wrapper.find('[data-test="voting-roll"]').text()).toContain('选择会议日期后显示');
     wrapper.findComponent({ name: 'ElDatePicker' }).vm.$emit('update:modelValue', '2023-05-10');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { StepInfo } from '@/api/types';
-import { detailKinds, emptyStepForm, groupSteps, stepDetails } from '@/console/development/stages';
+import type { StepInfo } from '@/api/development';
+import { groupSteps } from '@/console/development/stages';
 import { currentMonth, monthOf } from '@/console/dues/month';
 
 describe('development steps', () => {
@@ -22,22 +22,7 @@ describe('development steps', () => {
     expect(groups[4]!.steps.map((step) => step.number)).toEqual([25]);
     expect(groups[2]!.steps).toEqual([]);
   });
-
-  it('sends only the facts a step asks for', () => {
-    const form = { ...emptyStepForm(), contacts: ['李四', ' '] as [string, string], days: 3, hours: 24 };
-    expect(stepDetails(5, form)).toEqual({ contacts: ['李四'] });
-    expect(stepDetails(11, form)).toEqual({ days: 3, hours: 24 });
-    expect(stepDetails(7, form)).toEqual({});
-    expect(detailKinds(23)).toEqual(['vote', 'confirmation']);
-  });
-
-  it('adds the extension only when extending probation', () => {
-    // The number entitled comes from the records: a typed one is sent only as an override with its reason.
-    const vote = { ...emptyStepForm(), entitled: 20, present: 15, yes: 14, extension_months: 6 };
-    expect(stepDetails(23, vote)).toEqual({ present: 15, yes: 14, outcome: 'confirm' });
-    expect(stepDetails(23, { ...vote, outcome: 'extend' })).toMatchObject({ outcome: 'extend', extension_months: 6 });
-    expect(stepDetails(2, { ...emptyStepForm(), late_reason: '  出差 ' })).toEqual({ late_reason: '出差' });
-  });
+  // What a step's form sends: src/console/development/stages.spec.ts (from the server's step table).
 });
 
 describe('dues months', () => {

@@ -6,9 +6,10 @@ import { messageOf } from '@/api/errors';
 import { confirmThen } from '@/shared/desktop/actions';
 
 /**
- * The row actions the library's panels share (courses, regulations, quizzes, banks, resources):
- * a state change (publish, withdraw, close) that reloads the list or shows the server's refusal,
- * and a deletion confirmed by name. `list` is the table to reload afterwards.
+ * The row actions of a CRUD panel (the library's categories, courses, regulations, quizzes,
+ * banks, resources): a state change (publish, withdraw, close) that reloads the list or shows the
+ * server's refusal, and a deletion confirmed by name (`ElMessageBox`). `list` is the table to
+ * reload afterwards.
  */
 export function useRowActions(list: { load: () => Promise<void> }) {
   const { t } = useI18n();
@@ -26,15 +27,19 @@ export function useRowActions(list: { load: () => Promise<void> }) {
     return true;
   }
 
-  /** Ask "delete «title»?", then run `request` and reload. */
-  async function remove(title: string, request: () => Promise<unknown>): Promise<boolean> {
+  /** Ask "delete «title»?" (or `texts.message`), then run `request` and reload. */
+  async function remove(
+    title: string,
+    request: () => Promise<unknown>,
+    texts: { message?: string; done?: string } = {},
+  ): Promise<boolean> {
     const done = await confirmThen(
       {
         title: t('learning.manage.delete'),
-        message: t('learning.manage.confirmDelete', { title }),
+        message: texts.message ?? t('learning.manage.confirmDelete', { title }),
         confirm: t('learning.manage.delete'),
         cancel: t('common.cancel'),
-        done: t('learning.manage.deleted', { title }),
+        done: texts.done ?? t('learning.manage.deleted', { title }),
       },
       request,
     );
