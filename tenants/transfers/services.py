@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
@@ -30,6 +31,11 @@ from tenants.members.services import (
 )
 from tenants.organizations.models import Organization, OrganizationKind
 from tenants.transfers.models import Transfer, TransferKind, TransferRule, TransferStatus
+
+
+def _as_actor(user: Any, request: Any = None) -> Actor:
+    """The members app's services take an ``Actor`` (issue 12); this app still passes a user and a request."""
+    return Actor.of(request) if request is not None else Actor.for_user(stored_user(user))
 
 
 def current_rule(on: date | None = None) -> TransferRule:
@@ -173,7 +179,7 @@ def do_accept_transfer(
         _check_pending(transfer)
         assert transfer.member is not None
         assert transfer.to_organization is not None
-        do_update_member(transfer.member, {"organization": transfer.to_organization}, actor=actor, request=request)
+        do_update_member(transfer.member, {"organization": transfer.to_organization}, actor=_as_actor(actor, request))
         _decide(transfer, TransferStatus.ACCEPTED, actor, note)
         _audit(transfer, actor, "transfer.accept", request)
         return transfer
@@ -192,7 +198,7 @@ def do_accept_transfer(
         outgoing = Transfer.objects.select_for_update().get(number=group.number)
         assert outgoing.member is not None
         snapshot = _snapshot(outgoing.member)
-        do_update_member(outgoing.member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor)
+        do_update_member(outgoing.member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=_as_actor(actor))
         _decide(outgoing, TransferStatus.ACCEPTED, actor, note)
     member = receive_member(snapshot, to_organization, transfer_number=group.number, actor=actor)
     transfer.member = member
@@ -238,7 +244,7 @@ def receive_member(snapshot: dict[str, Any], organization: Organization, *, tran
     if earlier is not None:
         member = do_receive_returning_member(
             earlier, {**fields, "organization": organization}, placed_on=today,
-            note={"transfer": transfer_number}, actor=actor,
+            note={"transfer": transfer_number}, actor=_as_actor(actor),
         )  # fmt: skip
     else:
         member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)
@@ -285,7 +291,7 @@ def _close(transfer: Transfer, status: str, *, actor: Any, note: str, request: A
         _check_pending(transfer)
         if status == TransferStatus.CANCELLED and transfer.member is not None:
             # The letter is withdrawn: the member counts here again from today.
-            do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=actor)
+            do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=_as_actor(actor))
         _decide(transfer, status, actor, note)
     elif transfer.kind == TransferKind.WITHIN:
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
@@ -334,7 +340,7 @@ def do_issue_introduction_letter(
         valid_until=timezone.localdate() + timedelta(days=rule.validity_days), rule_version=rule.version,
         initiated_by=stored_user(actor),
     )  # fmt: skip
-    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor, request=request)
+    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=_as_actor(actor, request))
     _audit(transfer, actor, "transfer.letter.issue", request, to=transfer.external_organization)
     return transfer
 
@@ -372,7 +378,7 @@ def do_register_from_outside(
         raise Conflict(
             "transfers.letter_used", _("This introduction letter has already been registered."), "letter_number"
         )
-    member = do_create_member(data, id_card_number=id_card_number, actor=actor, request=request)
+    member = do_create_member(data, id_card_number=id_card_number, actor=_as_actor(actor, request))
     rule = current_rule()
     transfer = Transfer.objects.create(
         number=new_number(), kind=TransferKind.INTO_GROUP, status=TransferStatus.ACCEPTED, member=member,

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.core.api import validated
 from partycloud.core.errors import NotAllowed
@@ -35,10 +36,20 @@ from tenants.learning.quizzes import (
     QuestionDraft,
     attempt_view,
     check_question,
-    check_quiz_paper,
+    do_close_quiz,
+    do_create_question,
+    do_create_question_bank,
+    do_create_quiz,
+    do_delete_question,
+    do_delete_question_bank,
+    do_delete_quiz,
+    do_publish_quiz,
     do_save_answers,
     do_start_attempt,
     do_submit_attempt,
+    do_update_question,
+    do_update_question_bank,
+    do_update_quiz,
 )
 from tenants.learning.study import BEAT_STATES, do_record_heartbeat, study_summary
 
@@ -228,7 +239,7 @@ class CourseViewSet(
     def create(self, request: Request) -> Response:
         data = validated(CourseWriteSerializer, request.data)
         course = do_save_course(
-            actor=request.user,
+            actor=Actor.of(request),
             title=data["title"],
             summary=data["summary"],
             resource_uuids=data["resources"],
@@ -240,7 +251,7 @@ class CourseViewSet(
     def update(self, request: Request, pk: str) -> Response:
         data = validated(CourseWriteSerializer, request.data)
         course = do_save_course(
-            actor=request.user,
+            actor=Actor.of(request),
             title=data["title"],
             summary=data["summary"],
             resource_uuids=data["resources"],
@@ -286,6 +297,18 @@ class QuestionBankViewSet(viewsets.ModelViewSet[QuestionBank]):
     def get_queryset(self) -> QuerySet[QuestionBank]:
         return QuestionBank.objects.annotate(question_count=Count("questions")).order_by("-id")
 
+    def perform_create(self, serializer: QuestionBankSerializer) -> None:  # type: ignore[override]
+        serializer.instance = do_create_question_bank(actor=Actor.of(self.request), **serializer.validated_data)
+
+    def perform_update(self, serializer: QuestionBankSerializer) -> None:  # type: ignore[override]
+        assert serializer.instance is not None
+        serializer.instance = do_update_question_bank(
+            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: QuestionBank) -> None:
+        do_delete_question_bank(instance, actor=Actor.of(self.request))
+
 
 class QuestionSerializer(serializers.ModelSerializer[Question]):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
@@ -322,6 +345,18 @@ class QuestionViewSet(viewsets.ModelViewSet[Question]):
         if not is_library_manager(self.request):
             return Question.objects.none()  # readers never see answers
         return Question.objects.all()
+
+    def perform_create(self, serializer: QuestionSerializer) -> None:  # type: ignore[override]
+        serializer.instance = do_create_question(actor=Actor.of(self.request), **serializer.validated_data)
+
+    def perform_update(self, serializer: QuestionSerializer) -> None:  # type: ignore[override]
+        assert serializer.instance is not None
+        serializer.instance = do_update_question(
+            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Question) -> None:
+        do_delete_question(instance, actor=Actor.of(self.request))
 
 
 class QuizSerializer(serializers.ModelSerializer[Quiz]):
@@ -423,21 +458,28 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 
+    def perform_create(self, serializer: QuizSerializer) -> None:  # type: ignore[override]
+        serializer.instance = do_create_quiz(actor=Actor.of(self.request), **serializer.validated_data)
+
+    def perform_update(self, serializer: QuizSerializer) -> None:  # type: ignore[override]
+        assert serializer.instance is not None
+        serializer.instance = do_update_quiz(
+            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Quiz) -> None:
+        do_delete_quiz(instance, actor=Actor.of(self.request))
+
     @extend_schema(request=None, responses=QuizSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        quiz = self.get_object()
-        check_quiz_paper(quiz)
-        quiz.status = ResourceStatus.PUBLISHED
-        quiz.save(update_fields=["status"])
+        quiz = do_publish_quiz(self.get_object(), actor=Actor.of(request))
         return Response(QuizSerializer(quiz, context={"request": request}).data)
 
     @extend_schema(request=None, responses=QuizSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        quiz = self.get_object()
-        quiz.status = ResourceStatus.ARCHIVED
-        quiz.save(update_fields=["status"])
+        quiz = do_close_quiz(self.get_object(), actor=Actor.of(request))
         return Response(QuizSerializer(quiz, context={"request": request}).data)
 
     @extend_schema(request=None, responses={201: AttemptSerializer})
