@@ -30,6 +30,7 @@ from tenants.development.services import (
     evidence_of,
     next_steps,
     quarters_of,
+    recorded_step,
     visible_cases,
     with_deadline_records,
 )
@@ -223,9 +224,12 @@ class CaseViewSet(
     def upload_evidence(self, request: Request, pk: str | None = None, step_id: str | None = None) -> Response:
         """Attach the evidence file of a recorded step (PDF or image, at most 20 MB)."""
         case = self.get_object()
+        actor = Actor.of(request)
+        check_can_handle(actor, case.organization_id)
+        step = recorded_step(case, int(step_id or 0))
         body = EvidenceUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        step = do_attach_evidence(case, int(step_id or 0), body.validated_data["file"], actor=Actor.of(request))
+        step = do_attach_evidence(step, body.validated_data["file"], actor=actor)
         return Response(StepSerializer(step).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})

@@ -470,12 +470,17 @@ def do_record_probation_discussion(
 # ---------------------------------------------------------------- evidence files
 
 
-def do_attach_evidence(case: DevelopmentCase, step_id: int, upload: UploadedFile[bytes], *, actor: Actor) -> CaseStep:
-    """Attach the evidence file of a recorded step (PDF or image, at most 20 MB)."""
-    check_can_handle(actor, case.organization_id)
+def recorded_step(case: DevelopmentCase, step_id: int) -> CaseStep:
     step = case.steps.filter(pk=step_id).first()
     if step is None:
         raise NotFoundError("development.no_step", _("This step has not been recorded."))
+    return step
+
+
+def do_attach_evidence(step: CaseStep, upload: UploadedFile[bytes], *, actor: Actor) -> CaseStep:
+    """Attach the evidence file of a recorded step (PDF or image, at most 20 MB), for a caller
+    handling the case's organization."""
+    check_can_handle(actor, step.case.organization_id)
     name = upload.name or ""
     if (upload.size or 0) > EVIDENCE_MAX_BYTES or not name.lower().endswith(EVIDENCE_SUFFIXES):
         raise ServiceError("development.bad_evidence", _("Upload a PDF or an image of at most 20 MB."), "file")

@@ -40,6 +40,7 @@ from tenants.learning.models import (
     ShowcaseProposal,
     ShowcaseStatus,
 )
+from tenants.learning.tasks import process_resource_media
 
 PUBLIC = "public"
 SEARCH_KIND = "resource"
@@ -220,8 +221,6 @@ def do_create_resource(*, actor: Actor, draft: ResourceDraft, publish: bool = Fa
             _publish(resource)
         _after_change(resource)
         if resource.media_status == MediaStatus.QUEUED:
-            from tenants.learning.tasks import process_resource_media
-
             pk = resource.pk
             transaction.on_commit(lambda: process_resource_media.delay(pk))
     return resource

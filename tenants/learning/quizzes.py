@@ -252,8 +252,10 @@ def generate_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[st
     return paper
 
 
-def do_start_attempt(quiz: Quiz, *, user: Any, now: datetime | None = None) -> QuizAttempt:
-    """A new paper for the user, or the one they are still answering."""
+def do_start_attempt(quiz: Quiz, *, actor: Actor, now: datetime | None = None) -> QuizAttempt:
+    """A new paper for the actor, or the one they are still answering."""
+    user = actor.user
+    assert user is not None, "readers are signed in (the API's permission)"
     now = now or timezone.now()
     if quiz.status != ResourceStatus.PUBLISHED:
         raise ServiceError("learning.quiz_closed", _("This quiz is not open."), status=403)

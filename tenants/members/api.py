@@ -31,8 +31,9 @@ from tenants.access.models import TenantRole
 from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import (
+    DISCIPLINARIANS,
     EDITORS,
-    check_covers_member,
+    check_member_in_scope,
     counts_on,
     do_create_member,
     do_record_disciplinary_probation,
@@ -165,14 +166,14 @@ class MemberViewSet(
         placed_on = data.pop("placed_on", None)
         data.pop("effective_on", None)
         actor = Actor.of(self.request)
-        check_covers_member(actor, data["organization"].pk)
+        check_member_in_scope(actor, data["organization"].pk)
         serializer.instance = do_create_member(data, id_card_number=number, placed_on=placed_on, actor=actor)
 
     def perform_update(self, serializer: MemberSerializer) -> None:  # type: ignore[override]
         member = serializer.instance
         assert member is not None
         actor = Actor.of(self.request)
-        check_covers_member(actor, member.organization_id)
+        check_member_in_scope(actor, member.organization_id)
         changes = dict(serializer.validated_data)
         if changes.pop("id_card_number", None):
             raise NotAllowed(
@@ -181,7 +182,7 @@ class MemberViewSet(
         effective_on = changes.pop("effective_on", None)
         changes.pop("placed_on", None)
         if "organization" in changes:
-            check_covers_member(actor, changes["organization"].pk)
+            check_member_in_scope(actor, changes["organization"].pk)
         serializer.instance = do_update_member(member, changes, effective_on=effective_on, actor=actor)
 
     @extend_schema(
@@ -216,9 +217,11 @@ class MemberViewSet(
         if request.method == "GET":
             records = member.disciplinary_probations.select_related("actor")
             return Response(DisciplinaryProbationSerializer(records, many=True).data)
+        actor = Actor.of(request)
+        check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
         body = DisciplinaryProbationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        record = do_record_disciplinary_probation(member, **body.validated_data, actor=Actor.of(request))
+        record = do_record_disciplinary_probation(member, **body.validated_data, actor=actor)
         return Response(DisciplinaryProbationSerializer(record).data, status=201)
 
     @extend_schema(

@@ -67,7 +67,7 @@ def visible_members(actor: Actor) -> QuerySet[Member]:
     return members if scope is None else members.filter(scope)
 
 
-def check_covers_member(actor: Actor, organization_id: int, roles: frozenset[str] = EDITORS) -> None:
+def check_member_in_scope(actor: Actor, organization_id: int, roles: frozenset[str] = EDITORS) -> None:
     """Refuse (403) unless ``actor`` holds one of ``roles`` over the organization holding the record."""
     check_covers(actor.user, organization_id, roles, "members.out_of_scope", _("This member is outside your scope."))
 
@@ -327,7 +327,7 @@ def do_receive_returning_member(
 
 def reveal_id_card(member: Member, *, actor: Actor) -> str:
     """The clear ID-card number, for a tenant admin or a secretary covering the member; always audited."""
-    check_covers_member(actor, member.organization_id, DISCIPLINARIANS)
+    check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
     do_record_audit(event="member.idcard.read", actor=actor.user, target=member, request=actor.http_request)
     return decrypt(member.id_card_encrypted)
 
@@ -381,7 +381,7 @@ def do_record_disciplinary_probation(
 ) -> DisciplinaryProbation:
     """Record a 留党察看 decision (a tenant admin, or a secretary covering the member): the member
     keeps the record but loses the right to vote until it ends."""
-    check_covers_member(actor, member.organization_id, DISCIPLINARIANS)
+    check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in COUNTED_STATUSES:
         raise ServiceError(

@@ -82,7 +82,7 @@ class HeartbeatView(APIView):
     def post(self, request: Request) -> Response:
         data = validated(HeartbeatSerializer, request.data)
         result = do_record_heartbeat(
-            user=request.user,
+            actor=Actor.of(request),
             resource_uuid=data["resource"],
             session=data["session"],
             state=data["state"],
@@ -486,7 +486,7 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
     @action(detail=True, methods=["post"], permission_classes=[ReadsLibrary])
     def start(self, request: Request, pk: str) -> Response:
         """Start (or resume) my attempt: a generated paper without its answers."""
-        attempt = do_start_attempt(self.get_object(), user=request.user)
+        attempt = do_start_attempt(self.get_object(), actor=Actor.of(request))
         return Response(AttemptSerializer(attempt_view(attempt)).data, status=201)
 
     @extend_schema(responses=QuizResultSerializer(many=True))
