@@ -24,6 +24,7 @@ from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
 from services.media.hls import is_safe_relative, rewrite_media_playlist
 from services.storage import DataClass, download_url, get_storage
+from tenants.learning.api.writes import ServiceModelViewSet
 from tenants.learning.library import (
     Located,
     ResourceChanges,
@@ -77,7 +78,7 @@ class CategorySerializer(serializers.ModelSerializer[Category]):
         fields = ["id", "name", "position"]
 
 
-class CategoryViewSet(viewsets.ModelViewSet[Category]):
+class CategoryViewSet(ServiceModelViewSet[Category]):
     """Categories of the library of this host."""
 
     permission_classes = [ManagesLibrary]
@@ -86,17 +87,9 @@ class CategoryViewSet(viewsets.ModelViewSet[Category]):
     pagination_class = None
     filter_backends: list[Any] = []
 
-    def perform_create(self, serializer: CategorySerializer) -> None:  # type: ignore[override]
-        serializer.instance = do_create_category(actor=Actor.of(self.request), **serializer.validated_data)
-
-    def perform_update(self, serializer: CategorySerializer) -> None:  # type: ignore[override]
-        assert serializer.instance is not None
-        serializer.instance = do_update_category(
-            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance: Category) -> None:
-        do_delete_category(instance, actor=Actor.of(self.request))
+    create_with = do_create_category
+    update_with = do_update_category
+    delete_with = do_delete_category
 
 
 class GalleryImageSerializer(serializers.ModelSerializer[GalleryImage]):

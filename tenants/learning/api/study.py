@@ -18,6 +18,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.core.api import validated
 from partycloud.core.errors import NotAllowed
+from tenants.learning.api.writes import ServiceModelViewSet
 from tenants.learning.courses import course_progress, do_publish_course, do_save_course
 from tenants.learning.models import (
     Course,
@@ -289,7 +290,7 @@ class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
         read_only_fields = ["created_at"]
 
 
-class QuestionBankViewSet(viewsets.ModelViewSet[QuestionBank]):
+class QuestionBankViewSet(ServiceModelViewSet[QuestionBank]):
     permission_classes = [ManagesLibrary]
     serializer_class = QuestionBankSerializer
     search_fields = ["title"]
@@ -297,17 +298,9 @@ class QuestionBankViewSet(viewsets.ModelViewSet[QuestionBank]):
     def get_queryset(self) -> QuerySet[QuestionBank]:
         return QuestionBank.objects.annotate(question_count=Count("questions")).order_by("-id")
 
-    def perform_create(self, serializer: QuestionBankSerializer) -> None:  # type: ignore[override]
-        serializer.instance = do_create_question_bank(actor=Actor.of(self.request), **serializer.validated_data)
-
-    def perform_update(self, serializer: QuestionBankSerializer) -> None:  # type: ignore[override]
-        assert serializer.instance is not None
-        serializer.instance = do_update_question_bank(
-            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance: QuestionBank) -> None:
-        do_delete_question_bank(instance, actor=Actor.of(self.request))
+    create_with = do_create_question_bank
+    update_with = do_update_question_bank
+    delete_with = do_delete_question_bank
 
 
 class QuestionSerializer(serializers.ModelSerializer[Question]):
@@ -333,7 +326,7 @@ class QuestionSerializer(serializers.ModelSerializer[Question]):
         return {**attrs, **draft.__dict__}
 
 
-class QuestionViewSet(viewsets.ModelViewSet[Question]):
+class QuestionViewSet(ServiceModelViewSet[Question]):
     """Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false."""
 
     permission_classes = [ManagesLibrary]
@@ -346,17 +339,9 @@ class QuestionViewSet(viewsets.ModelViewSet[Question]):
             return Question.objects.none()  # readers never see answers
         return Question.objects.all()
 
-    def perform_create(self, serializer: QuestionSerializer) -> None:  # type: ignore[override]
-        serializer.instance = do_create_question(actor=Actor.of(self.request), **serializer.validated_data)
-
-    def perform_update(self, serializer: QuestionSerializer) -> None:  # type: ignore[override]
-        assert serializer.instance is not None
-        serializer.instance = do_update_question(
-            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance: Question) -> None:
-        do_delete_question(instance, actor=Actor.of(self.request))
+    create_with = do_create_question
+    update_with = do_update_question
+    delete_with = do_delete_question
 
 
 class QuizSerializer(serializers.ModelSerializer[Quiz]):
@@ -440,7 +425,7 @@ class QuizResultSerializer(serializers.Serializer[Any]):
     passed = serializers.BooleanField(allow_null=True)
 
 
-class QuizViewSet(viewsets.ModelViewSet[Quiz]):
+class QuizViewSet(ServiceModelViewSet[Quiz]):
     """Quizzes of this host; readers see published ones and take them."""
 
     permission_classes = [ManagesLibrary]
@@ -458,17 +443,9 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 
-    def perform_create(self, serializer: QuizSerializer) -> None:  # type: ignore[override]
-        serializer.instance = do_create_quiz(actor=Actor.of(self.request), **serializer.validated_data)
-
-    def perform_update(self, serializer: QuizSerializer) -> None:  # type: ignore[override]
-        assert serializer.instance is not None
-        serializer.instance = do_update_quiz(
-            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance: Quiz) -> None:
-        do_delete_quiz(instance, actor=Actor.of(self.request))
+    create_with = do_create_quiz
+    update_with = do_update_quiz
+    delete_with = do_delete_quiz
 
     @extend_schema(request=None, responses=QuizSerializer)
     @action(detail=True, methods=["post"])
