@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
-from partycloud.core.errors import NotAllowed, ServiceError
+from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 from tenants.access.models import TenantRole
 from tenants.dues.assessments import (
@@ -39,7 +39,7 @@ from tenants.dues.models import (
     Remittance,
     VoluntaryPayment,
 )
-from tenants.dues.payments import do_confirm_online_payment, do_start_online_payment
+from tenants.dues.payments import do_confirm_online_payment, do_start_online_payment, payer_of
 from tenants.dues.services import (
     EDITORS,
     check_can_handle_dues,
@@ -426,12 +426,6 @@ class OnlinePaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Online
     def get_queryset(self) -> QuerySet[OnlinePayment]:
         return OnlinePayment.objects.filter(member__user_id=int(self.request.user.pk or 0))
 
-    def _member(self, request: Request) -> Member:
-        member = Member.objects.filter(user_id=int(request.user.pk or 0)).first()
-        if member is None:
-            raise NotAllowed("dues.no_member_record", _("You have no member record in this party committee."))
-        return member
-
     @extend_schema(
         request=StartPaymentSerializer,
         responses={
@@ -451,7 +445,7 @@ class OnlinePaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Online
         body = StartPaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         payment, client = do_start_online_payment(
-            self._member(request), [parse_month(m) for m in body.validated_data["months"]]
+            payer_of(Actor.of(request)), [parse_month(m) for m in body.validated_data["months"]]
         )
         return Response({**OnlinePaymentSerializer(payment).data, **client}, status=201)
 
