@@ -11,6 +11,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partycloud.accounts.actor import Actor
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.isolation import Endpoint, assert_tenant_isolated
 from tests.learning_support import clean_search  # noqa: F401 (autouse)
@@ -33,7 +34,9 @@ def beat(world: TenantWorld, resource: str, session: str, state: str, at: dateti
     from tenants.learning.study import do_record_heartbeat
 
     with world.tenant:
-        return do_record_heartbeat(user=world.member, resource_uuid=resource, session=session, state=state, now=at)  # type: ignore[arg-type]
+        return do_record_heartbeat(
+            actor=Actor.for_user(world.member), resource_uuid=resource, session=session, state=state, now=at
+        )
 
 
 def at(seconds: float) -> datetime:

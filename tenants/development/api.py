@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -14,30 +13,31 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
-from partycloud.audit.services import do_record_audit
 from partycloud.core.api import date_param
-from partycloud.core.errors import NotFoundError, ServiceError
 from tenants.access.models import TenantRole
-from tenants.access.services import check_covers as shared_check_covers
-from tenants.access.services import scope_filter
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion
 from tenants.development.services import (
+    HANDLERS,
     all_rules,
+    check_can_handle,
     deadlines,
+    do_attach_evidence,
     do_open_case,
     do_record_probation_discussion,
     do_record_step,
+    evidence_of,
     next_steps,
     quarters_of,
+    recorded_step,
+    visible_cases,
     with_deadline_records,
 )
 from tenants.development.steps import STEPS, Step, StepField
 from tenants.members.models import Gender
 from tenants.members.services import voting_roll
 from tenants.organizations.models import Organization
-
-HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 
 
 class CanHandleDevelopment(HasTenantRole):
@@ -205,12 +205,6 @@ class RecordStepSerializer(serializers.Serializer[Any]):
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-def check_covers(request: Request, organization_id: int) -> None:
-    shared_check_covers(
-        request.user, organization_id, HANDLERS, "development.out_of_scope", _("This case is outside your scope.")
-    )
-
-
 class CaseViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[DevelopmentCase]
 ):
@@ -222,18 +216,15 @@ class CaseViewSet(
     search_fields = ["name"]
 
     def get_queryset(self) -> QuerySet[DevelopmentCase]:
-        queryset = with_deadline_records(DevelopmentCase.objects.select_related("organization"))
-        scope = scope_filter(self.request.user, HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR})
-        if scope is not None:
-            queryset = queryset.filter(scope)
-        return queryset
+        return with_deadline_records(visible_cases(Actor.of(self.request)).select_related("organization"))
 
     def perform_create(self, serializer: CaseSerializer) -> None:  # type: ignore[override]
         data = serializer.validated_data
-        check_covers(self.request, data["organization"].pk)
+        actor = Actor.of(self.request)
+        check_can_handle(actor, data["organization"].pk)
         serializer.instance = do_open_case(
             name=data["name"], gender=data["gender"], id_card_number=data["id_card_number"], organization=data["organization"],
-            applied_on=data["applied_on"], phone=data.get("phone", ""), actor=self.request.user, request=self.request._request,
+            applied_on=data["applied_on"], phone=data.get("phone", ""), actor=actor,
         )  # fmt: skip
 
     @extend_schema(request=RecordStepSerializer, responses={201: StepSerializer})
@@ -241,12 +232,13 @@ class CaseViewSet(
     def steps(self, request: Request, pk: str | None = None) -> Response:
         """Record a step; a failed precondition answers 400 with the rule and by how much."""
         case = self.get_object()
-        check_covers(request, case.organization_id)
+        actor = Actor.of(request)
+        check_can_handle(actor, case.organization_id)
         body = RecordStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         step = do_record_step(
             case, body.validated_data["step"], done_on=body.validated_data["done_on"], data=body.validated_data["details"],
-            notes=body.validated_data["notes"], actor=request.user, request=request._request,
+            notes=body.validated_data["notes"], actor=actor,
         )  # fmt: skip
         return Response(StepSerializer(step).data, status=201)
 
@@ -267,13 +259,13 @@ class CaseViewSet(
     def probation_discussions(self, request: Request, pk: str | None = None) -> Response:
         """Record the branch's quarterly discussion of the probationary member."""
         case = self.get_object()
-        check_covers(request, case.organization_id)
+        actor = Actor.of(request)
+        check_can_handle(actor, case.organization_id)
         body = ProbationDiscussionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         discussion = do_record_probation_discussion(
-            case, held_on=body.validated_data["held_on"], notes=body.validated_data.get("notes", ""),
-            actor=request.user, request=request._request,
-        )  # fmt: skip
+            case, held_on=body.validated_data["held_on"], notes=body.validated_data.get("notes", ""), actor=actor
+        )
         return Response(ProbationDiscussionSerializer(discussion).data, status=201)
 
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses=StepSerializer)
@@ -286,34 +278,19 @@ class CaseViewSet(
     def upload_evidence(self, request: Request, pk: str | None = None, step_id: str | None = None) -> Response:
         """Attach the evidence file of a recorded step (PDF or image, at most 20 MB)."""
         case = self.get_object()
-        check_covers(request, case.organization_id)
-        step = case.steps.filter(pk=int(step_id or 0)).first()
-        if step is None:
-            raise NotFoundError("development.no_step", _("This step has not been recorded."))
+        actor = Actor.of(request)
+        check_can_handle(actor, case.organization_id)
+        step = recorded_step(case, int(step_id or 0))
         body = EvidenceUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
-        if upload.size > 20 * 1024 * 1024 or not upload.name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png")):
-            raise ServiceError("development.bad_evidence", _("Upload a PDF or an image of at most 20 MB."), "file")
-        step.evidence.save(upload.name, upload, save=True)
+        step = do_attach_evidence(step, body.validated_data["file"], actor=actor)
         return Response(StepSerializer(step).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"steps/(?P<step_id>\d+)/evidence-file")
     def evidence_file(self, request: Request, pk: str | None = None, step_id: str | None = None) -> FileResponse:
         """Download a step's evidence (authorized like the case; audited)."""
-        case = self.get_object()
-        step = case.steps.filter(pk=int(step_id or 0)).exclude(evidence="").first()
-        if step is None:
-            raise NotFoundError("development.no_evidence", _("This step has no evidence file."))
-        do_record_audit(
-            event="development.evidence.download",
-            details={"step": step.number},
-            actor=request.user,
-            target=step,
-            target_label=case.name,
-            request=request._request,
-        )
+        step = evidence_of(self.get_object(), int(step_id or 0), actor=Actor.of(request))
         return FileResponse(
             step.evidence.open("rb"), as_attachment=True, filename=str(step.evidence.name).rsplit("/", 1)[-1]
         )

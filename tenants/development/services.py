@@ -6,16 +6,20 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
+from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.dates import add_months
-from partycloud.core.errors import Conflict, ServiceError
+from partycloud.core.errors import Conflict, NotFoundError, ServiceError
+from tenants.access.services import check_covers, scope_filter
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion, Stage
 from tenants.development.steps import (
     BY_NUMBER,
@@ -35,6 +39,25 @@ from tenants.members.idcard import birth_date_of, mask_id_card
 from tenants.members.models import COUNTED_STATUSES, Member, Membership, MemberStatus
 from tenants.members.services import check_id_card, do_create_member, do_update_member, voting_roll
 from tenants.organizations.models import Organization
+
+HANDLERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+READERS = HANDLERS | {TenantRole.DISCIPLINE_INSPECTOR}
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def visible_cases(actor: Actor) -> QuerySet[DevelopmentCase]:
+    """The cases ``actor`` may read: the whole tenant, or the subtrees their role covers."""
+    cases = DevelopmentCase.objects.all()
+    scope = scope_filter(actor.user, READERS)
+    return cases if scope is None else cases.filter(scope)
+
+
+def check_can_handle(actor: Actor, organization_id: int) -> None:
+    """Refuse (403) unless ``actor`` handles development cases in the organization."""
+    check_covers(
+        actor.user, organization_id, HANDLERS, "development.out_of_scope", _("This case is outside your scope.")
+    )
 
 
 def rule_in_force(on: date, rules: Sequence[DevelopmentRule] | None = None) -> DevelopmentRule:
@@ -93,9 +116,11 @@ def next_steps(case: DevelopmentCase) -> list[int]:
 @transaction.atomic
 def do_open_case(
     *, name: str, gender: str, id_card_number: str, organization: Organization, applied_on: date,
-    phone: str = "", actor: Any = None, request: Any = None,
+    phone: str = "", actor: Actor | None = None,
 ) -> DevelopmentCase:  # fmt: skip
-    """Step 1: the application (age ≥ 18 on the day it is handed in)."""
+    """Step 1: the application (age ≥ 18 on the day it is handed in). Without an ``actor`` the
+    platform itself acts (the demo data)."""
+    actor = actor or Actor.system()
     number = check_id_card(id_card_number)
     if not name.strip():
         raise ServiceError("development.name_required", _("Enter the applicant's name."), "name")
@@ -115,9 +140,9 @@ def do_open_case(
         last_step=1,
     )  # fmt: skip
     CaseStep.objects.create(
-        case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=stored_user(actor)
+        case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=stored_user(actor.user)
     )
-    do_record_audit(event="development.case.create", actor=actor, target=case, request=request)
+    do_record_audit(event="development.case.create", actor=actor.user, target=case, request=actor.http_request)
     return case
 
 
@@ -245,9 +270,10 @@ def check_introducers(data: dict[str, Any]) -> Block | None:
 @transaction.atomic
 def do_record_step(
     case: DevelopmentCase, number: int, *, done_on: date, data: dict[str, Any] | None = None, notes: str = "",
-    actor: Any = None, request: Any = None,
+    actor: Actor | None = None,
 ) -> CaseStep:  # fmt: skip
     """Record a step, or refuse it with the rule that blocked it."""
+    actor = actor or Actor.system()
     case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
     data = data or {}
     if number in VOTE_STEPS:
@@ -263,7 +289,7 @@ def do_record_step(
         data=data,
         notes=notes,
         rule_version=rule.version,
-        actor=stored_user(actor),
+        actor=stored_user(actor.user),
     )
     case.last_step = number
     case.stage = BY_NUMBER[number].stage if number < 25 else case.stage
@@ -275,12 +301,16 @@ def do_record_step(
         _confirm(case, actor, done_on)
     case.save()
     do_record_audit(
-        event="development.step.record", details={"step": number}, actor=actor, target=case, request=request
+        event="development.step.record",
+        details={"step": number},
+        actor=actor.user,
+        target=case,
+        request=actor.http_request,
     )
     return step
 
 
-def _admit(case: DevelopmentCase, rule: DevelopmentRule, actor: Any) -> None:
+def _admit(case: DevelopmentCase, rule: DevelopmentRule, actor: Actor) -> None:
     """Upper approval: the person becomes a probationary member from the branch meeting's date."""
     meeting = step_date(case, 15, last=True)
     assert meeting is not None
@@ -293,7 +323,7 @@ def _admit(case: DevelopmentCase, rule: DevelopmentRule, actor: Any) -> None:
 
 
 def _apply_outcome(
-    case: DevelopmentCase, data: dict[str, Any], rule: DevelopmentRule, actor: Any, done_on: date
+    case: DevelopmentCase, data: dict[str, Any], rule: DevelopmentRule, actor: Actor, done_on: date
 ) -> None:
     outcome = data["outcome"]
     if outcome == "extend":
@@ -309,7 +339,7 @@ def _apply_outcome(
             do_update_member(case.member, {"status": MemberStatus.LEFT}, effective_on=done_on, actor=actor)
 
 
-def _confirm(case: DevelopmentCase, actor: Any, done_on: date) -> None:
+def _confirm(case: DevelopmentCase, actor: Actor, done_on: date) -> None:
     """Party age counts from confirmation: the day probation ended."""
     vote = case.steps.filter(number=23).order_by("-done_on").first()
     if vote is None or vote.data.get("outcome") != "confirm":
@@ -404,9 +434,10 @@ def missing_quarters(case: DevelopmentCase, today: date | None = None) -> list[i
 
 @transaction.atomic
 def do_record_probation_discussion(
-    case: DevelopmentCase, *, held_on: date, notes: str = "", actor: Any = None, request: Any = None
+    case: DevelopmentCase, *, held_on: date, notes: str = "", actor: Actor | None = None
 ) -> ProbationDiscussion:
     """Record that the branch discussed the probationary member on ``held_on``."""
+    actor = actor or Actor.system()
     case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
     periods = _probation_periods(case)
     if not periods or case.stage not in {Stage.ADMISSION, Stage.PROBATION}:
@@ -424,13 +455,50 @@ def do_record_probation_discussion(
         )
     rule = rule_in_force(held_on)
     discussion = ProbationDiscussion.objects.create(
-        case=case, held_on=held_on, notes=notes.strip(), rule_version=rule.version, actor=stored_user(actor)
+        case=case, held_on=held_on, notes=notes.strip(), rule_version=rule.version, actor=stored_user(actor.user)
     )
     do_record_audit(
         event="development.probation_discussion.record",
         details={"held_on": held_on.isoformat()},
-        actor=actor,
+        actor=actor.user,
         target=case,
-        request=request,
+        request=actor.http_request,
     )
     return discussion
+
+
+# ---------------------------------------------------------------- evidence files
+
+
+def recorded_step(case: DevelopmentCase, step_id: int) -> CaseStep:
+    step = case.steps.filter(pk=step_id).first()
+    if step is None:
+        raise NotFoundError("development.no_step", _("This step has not been recorded."))
+    return step
+
+
+def do_attach_evidence(step: CaseStep, upload: UploadedFile[bytes], *, actor: Actor) -> CaseStep:
+    """Attach the evidence file of a recorded step (PDF or image, at most 20 MB), for a caller
+    handling the case's organization."""
+    check_can_handle(actor, step.case.organization_id)
+    name = upload.name or ""
+    if (upload.size or 0) > EVIDENCE_MAX_BYTES or not name.lower().endswith(EVIDENCE_SUFFIXES):
+        raise ServiceError("development.bad_evidence", _("Upload a PDF or an image of at most 20 MB."), "file")
+    step.evidence.save(name, upload, save=True)
+    return step
+
+
+def evidence_of(case: DevelopmentCase, step_id: int, *, actor: Actor) -> CaseStep:
+    """A step's evidence, for a caller who may read the case; every download is audited."""
+    step = case.steps.filter(pk=step_id).exclude(evidence="").first()
+    if step is None:
+        raise NotFoundError("development.no_evidence", _("This step has no evidence file."))
+    do_record_audit(
+        event="development.evidence.download",
+        details={"step": step.number},
+        actor=actor.user,
+        target=step,
+        target_label=case.name,
+        request=actor.http_request,
+    )
+    return step

@@ -16,12 +16,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
-from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import NotAllowed, ServiceError
+from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 from tenants.access.models import TenantRole
-from tenants.access.services import check_covers as shared_check_covers
 from tenants.dues.assessments import (
     annual_summary,
     do_assess_month,
@@ -40,10 +39,16 @@ from tenants.dues.models import (
     Remittance,
     VoluntaryPayment,
 )
-from tenants.dues.payments import do_confirm_online_payment, do_start_online_payment
+from tenants.dues.payments import do_confirm_online_payment, do_start_online_payment, payer_of
+from tenants.dues.services import (
+    EDITORS,
+    check_can_handle_dues,
+    do_record_dues_base,
+    do_record_ledger_export,
+    do_record_remittance,
+    do_record_remittances_export,
+)
 from tenants.members.models import Member
-
-EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 
 
 class CanHandleDues(HasTenantRole):
@@ -71,12 +76,6 @@ def parse_month(raw: str | None) -> date:
         raise ServiceError("dues.bad_month", _("Use a month like 2026-06."), "month") from None
 
 
-def check_covers(request: Request, member: Member) -> None:
-    shared_check_covers(
-        request.user, member.organization_id, EDITORS, "dues.out_of_scope", _("This member is outside your scope.")
-    )
-
-
 class DuesBaseSerializer(serializers.ModelSerializer[DuesBase]):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     member_name = serializers.CharField(source="member.name", read_only=True)
@@ -100,8 +99,14 @@ class DuesBaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     filterset_fields = ["member"]
 
     def perform_create(self, serializer: DuesBaseSerializer) -> None:  # type: ignore[override]
-        check_covers(self.request, serializer.validated_data["member"])
-        serializer.save(recorded_by_id=self.request.user.pk)
+        data = serializer.validated_data
+        serializer.instance = do_record_dues_base(
+            data["member"],
+            amount=data["amount"],
+            effective_from=data["effective_from"],
+            fixed_amount=data.get("fixed_amount"),
+            actor=Actor.of(self.request),
+        )
 
 
 class AssessmentSerializer(serializers.ModelSerializer[DuesAssessment]):
@@ -160,10 +165,11 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
         body = PaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = body.validated_data["member"]
-        check_covers(request, member)
+        actor = Actor.of(request)
+        check_can_handle_dues(actor, member)
         paid = do_record_payment(
             member, [parse_month(m) for m in body.validated_data["months"]], paid_on=body.validated_data.get("paid_on"),
-            on_behalf_by=body.validated_data["on_behalf_by"], actor=request.user, request=request._request,
+            on_behalf_by=body.validated_data["on_behalf_by"], actor=actor,
         )  # fmt: skip
         return Response(AssessmentSerializer(paid, many=True).data)
 
@@ -203,14 +209,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
                 for r in rows
             ],
         )
-        do_record_audit(
-            event="dues.ledger.export",
-            details={"month": f"{month:%Y-%m}", "count": len(rows)},
-            actor=request.user,
-            target_type="dues.ledger",
-            target_label=f"{month:%Y-%m}",
-            request=request._request,
-        )
+        do_record_ledger_export(month, rows=len(rows), actor=Actor.of(request))
         return xlsx_response(content, f"党费台账-{month:%Y-%m}.xlsx")
 
     @extend_schema(
@@ -286,28 +285,25 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
 
     def perform_create(self, serializer: ExemptionSerializer) -> None:  # type: ignore[override]
         data = serializer.validated_data
-        check_covers(self.request, data["member"])
+        actor = Actor.of(self.request)
+        check_can_handle_dues(actor, data["member"])
         serializer.instance = do_request_exemption(
             data["member"], first_month=data["first_month"], last_month=data["last_month"], reason=data["reason"],
-            reduced_amount=data.get("reduced_amount"), actor=self.request.user,
+            reduced_amount=data.get("reduced_amount"), actor=actor,
         )  # fmt: skip
 
     @extend_schema(request=None, responses=ExemptionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsTenantAdmin])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return Response(
-            ExemptionSerializer(
-                do_decide_exemption(self.get_object(), approve=True, actor=request.user, request=request._request)
-            ).data
+            ExemptionSerializer(do_decide_exemption(self.get_object(), approve=True, actor=Actor.of(request))).data
         )
 
     @extend_schema(request=None, responses=ExemptionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsTenantAdmin])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         return Response(
-            ExemptionSerializer(
-                do_decide_exemption(self.get_object(), approve=False, actor=request.user, request=request._request)
-            ).data
+            ExemptionSerializer(do_decide_exemption(self.get_object(), approve=False, actor=Actor.of(request))).data
         )
 
 
@@ -333,9 +329,10 @@ class VoluntaryPaymentViewSet(
 
     def perform_create(self, serializer: VoluntarySerializer) -> None:  # type: ignore[override]
         data = serializer.validated_data
-        check_covers(self.request, data["member"])
+        actor = Actor.of(self.request)
+        check_can_handle_dues(actor, data["member"])
         serializer.instance = do_record_voluntary_payment(
-            data["member"], data["amount"], paid_on=data["paid_on"], note=data.get("note", ""), actor=self.request.user
+            data["member"], data["amount"], paid_on=data["paid_on"], note=data.get("note", ""), actor=actor
         )
 
 
@@ -378,7 +375,10 @@ class RemittanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     queryset = Remittance.objects.all()
 
     def perform_create(self, serializer: RemittanceSerializer) -> None:  # type: ignore[override]
-        serializer.save(recorded_by_id=self.request.user.pk, month=serializer.validated_data["month"].replace(day=1))
+        data = serializer.validated_data
+        serializer.instance = do_record_remittance(
+            month=data["month"], amount=data["amount"], note=data.get("note", ""), actor=Actor.of(self.request)
+        )
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     @action(detail=False, methods=["get"])
@@ -388,13 +388,7 @@ class RemittanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             [f"{r.month:%Y-%m}", r.amount, r.note, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")]
             for r in self.get_queryset()
         ]
-        do_record_audit(
-            event="dues.remittances.export",
-            details={"count": len(rows)},
-            actor=request.user,
-            target_type="dues.remittance",
-            request=request._request,
-        )
+        do_record_remittances_export(rows=len(rows), actor=Actor.of(request))
         return xlsx_response(
             workbook_bytes("党费上缴记录", ["月份", "金额", "说明", "登记时间"], rows), "党费上缴记录.xlsx"
         )
@@ -432,12 +426,6 @@ class OnlinePaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Online
     def get_queryset(self) -> QuerySet[OnlinePayment]:
         return OnlinePayment.objects.filter(member__user_id=int(self.request.user.pk or 0))
 
-    def _member(self, request: Request) -> Member:
-        member = Member.objects.filter(user_id=int(request.user.pk or 0)).first()
-        if member is None:
-            raise NotAllowed("dues.no_member_record", _("You have no member record in this party committee."))
-        return member
-
     @extend_schema(
         request=StartPaymentSerializer,
         responses={
@@ -457,7 +445,7 @@ class OnlinePaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Online
         body = StartPaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         payment, client = do_start_online_payment(
-            self._member(request), [parse_month(m) for m in body.validated_data["months"]]
+            payer_of(Actor.of(request)), [parse_month(m) for m in body.validated_data["months"]]
         )
         return Response({**OnlinePaymentSerializer(payment).data, **client}, status=201)
 

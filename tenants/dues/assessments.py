@@ -12,12 +12,23 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
-from tenants.dues.models import AssessmentStatus, DuesAssessment, DuesBase
+from tenants.dues.models import (
+    ArrearsNotice,
+    AssessmentStatus,
+    DuesAssessment,
+    DuesBase,
+    DuesExemption,
+    ExemptionStatus,
+    VoluntaryPayment,
+)
 from tenants.dues.rules import RuleTable, monthly_dues
 from tenants.members.models import COUNTED_STATUSES, Member
+from tenants.notifications.kinds import NotificationKind
+from tenants.notifications.services import do_notify
 
 
 def first_of_month(day: date) -> date:
@@ -92,7 +103,6 @@ def _next_month(month: date) -> date:
 
 
 def _apply_month_exemptions(month: date) -> None:
-    from tenants.dues.models import DuesExemption, ExemptionStatus
 
     for exemption in DuesExemption.objects.filter(
         status=ExemptionStatus.APPROVED, first_month__lte=month, last_month__gte=month
@@ -107,11 +117,12 @@ def do_record_payment(
     *,
     paid_on: date | None = None,
     on_behalf_by: str = "",
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> list[DuesAssessment]:
     """An offline payment recorded by the branch for one or more assessed months (quarterly
-    or in advance, with the branch's consent). Payroll deduction is not a method: members pay."""
+    or in advance, with the branch's consent). Payroll deduction is not a method: members pay.
+    Without an ``actor`` the platform itself records it (an online payment, the demo data)."""
+    actor = actor or Actor.system()
     if not months:
         raise ServiceError("dues.months_required", _("Choose the months being paid."), "months")
     wanted = sorted({first_of_month(m) for m in months})
@@ -138,9 +149,9 @@ def do_record_payment(
     do_record_audit(
         event="dues.payment.record",
         details={"amount": str(total), "months": len(assessments), "month_list": [f"{m:%Y-%m}" for m in wanted]},
-        actor=actor,
+        actor=actor.user,
         target=member,
-        request=request,
+        request=actor.http_request,
     )
     return assessments
 
@@ -194,9 +205,6 @@ ARREARS_STEPS = {1: "reminder", 3: "warning", 6: "withdrawal"}
 def do_process_arrears(month: date) -> dict[str, int]:
     """After a month is assessed: remind (1 month), warn member and branch (3 in a row),
     flag for the self-withdrawal procedure (6 in a row, 党章 Art. 9). Each step once."""
-    from tenants.dues.models import ArrearsNotice
-    from tenants.notifications.kinds import NotificationKind
-    from tenants.notifications.services import do_notify
 
     month = first_of_month(month)
     taken = {"reminder": 0, "warning": 0, "withdrawal": 0}
@@ -245,9 +253,8 @@ def do_request_exemption(
     last_month: date,
     reason: str,
     reduced_amount: Decimal | None = None,
-    actor: Any = None,
-) -> Any:
-    from tenants.dues.models import DuesExemption
+    actor: Actor | None = None,
+) -> DuesExemption:
 
     if not reason.strip():
         raise ServiceError("dues.reason_required", _("Say why the dues are reduced or exempted."), "reason")
@@ -257,23 +264,22 @@ def do_request_exemption(
         raise ServiceError("dues.negative_amount", _("The reduced amount cannot be negative."), "reduced_amount")
     return DuesExemption.objects.create(
         member=member, first_month=first_of_month(first_month), last_month=first_of_month(last_month),
-        reduced_amount=reduced_amount, reason=reason.strip(), requested_by=stored_user(actor),
+        reduced_amount=reduced_amount, reason=reason.strip(), requested_by=stored_user(actor.user if actor else None),
     )  # fmt: skip
 
 
 @transaction.atomic
-def do_decide_exemption(exemption: Any, *, approve: bool, actor: Any, request: Any = None) -> Any:
+def do_decide_exemption(exemption: DuesExemption, *, approve: bool, actor: Actor) -> DuesExemption:
     """The next level up approves or rejects; approval applies to assessed unpaid months at once
     and to later assessments through ``apply_exemptions``."""
-    from tenants.dues.models import DuesExemption, ExemptionStatus
 
     exemption = DuesExemption.objects.select_for_update().get(pk=exemption.pk)
     if exemption.status != ExemptionStatus.PENDING:
         raise Conflict("dues.exemption_decided", _("This request has already been decided."), "status")
-    if approve and exemption.requested_by_id == getattr(actor, "pk", None):
+    if approve and exemption.requested_by_id == actor.pk:
         raise ServiceError("dues.four_eyes", _("The next level up approves; the requester cannot approve it."))
     exemption.status = ExemptionStatus.APPROVED if approve else ExemptionStatus.REJECTED
-    exemption.decided_by = actor
+    exemption.decided_by = stored_user(actor.user)
     exemption.decided_at = timezone.now()
     exemption.save()
     if approve:
@@ -281,16 +287,15 @@ def do_decide_exemption(exemption: Any, *, approve: bool, actor: Any, request: A
     do_record_audit(
         event="dues.exemption.decide",
         details={"status": exemption.status},
-        actor=actor,
+        actor=actor.user,
         target=exemption,
         target_label=exemption.member.name,
-        request=request,
+        request=actor.http_request,
     )
     return exemption
 
 
 def apply_exemptions(member: Member, first: date, last: date) -> None:
-    from tenants.dues.models import DuesExemption, ExemptionStatus
 
     for exemption in DuesExemption.objects.filter(
         member=member, status=ExemptionStatus.APPROVED, first_month__lte=last, last_month__gte=first
@@ -308,9 +313,8 @@ def apply_exemptions(member: Member, first: date, last: date) -> None:
 
 
 def do_record_voluntary_payment(
-    member: Member, amount: Decimal, *, paid_on: date, note: str = "", actor: Any = None
-) -> Any:
-    from tenants.dues.models import VoluntaryPayment
+    member: Member, amount: Decimal, *, paid_on: date, note: str = "", actor: Actor | None = None
+) -> VoluntaryPayment:
 
     if amount < 1000:
         raise ServiceError(
@@ -321,13 +325,12 @@ def do_record_voluntary_payment(
         amount=amount,
         paid_on=paid_on,
         note=note,
-        recorded_by=stored_user(actor),
+        recorded_by=stored_user(actor.user if actor else None),
     )
 
 
 def annual_summary(year: int) -> dict[str, Any]:
     """The yearly disclosure (党费收缴情况公开): per month due, paid, arrears, voluntary."""
-    from tenants.dues.models import VoluntaryPayment
 
     months = []
     zero = Decimal("0.00")

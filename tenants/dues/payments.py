@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partycloud.core.errors import Conflict, ServiceError
+from partycloud.accounts.actor import Actor
+from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 from tenants.dues.assessments import do_record_payment, first_of_month
 from tenants.dues.models import AssessmentStatus, DuesAssessment, OnlinePayment, OnlinePaymentStatus
 from tenants.members.models import Member
@@ -53,6 +54,14 @@ PROVIDERS: dict[str, PaymentProvider] = {"sandbox": SandboxProvider()}
 
 def provider() -> PaymentProvider:
     return PROVIDERS[getattr(settings, "DUES_PAYMENT_PROVIDER", "sandbox")]
+
+
+def payer_of(actor: Actor) -> Member:
+    """The actor's own member record here: members pay only their own dues online."""
+    member = Member.objects.filter(user_id=actor.pk or 0).first()
+    if member is None:
+        raise NotAllowed("dues.no_member_record", _("You have no member record in this party committee."))
+    return member
 
 
 @transaction.atomic

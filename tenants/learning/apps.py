@@ -6,7 +6,8 @@ class LearningConfig(AppConfig):
     label = "learning"
 
     def ready(self) -> None:
-        from tenants.learning.rollups import register_rollups  # reads the models: not loaded before ready()
+        # Imported once the app registry is ready: these modules import this app's models.
+        from tenants.learning.rollups import register_rollups
         from tenants.learning.search import register_learning_sources
         from tenants.learning.uploads import register_learning_purposes
 

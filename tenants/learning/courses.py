@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import stored_user
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import ServiceError
 from tenants.learning.library import locate_resource
@@ -34,7 +36,7 @@ def _items(resource_uuids: Sequence[UUID]) -> list[CourseItem]:
 
 def do_save_course(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     summary: str,
     resource_uuids: Sequence[UUID],
@@ -48,7 +50,7 @@ def do_save_course(
         raise ServiceError("learning.unknown_category", _("This category does not exist."), "category")
     with transaction.atomic():
         if course is None:
-            course = Course(created_by=actor)
+            course = Course(created_by=stored_user(actor.user))
         course.title = title.strip()
         course.summary = summary.strip()
         course.category = category

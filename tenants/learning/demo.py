@@ -3,11 +3,12 @@ a course and a quiz. Run in the schema it fills (public for the group)."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.utils import timezone
 
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import stored_user
 from partycloud.search.indexing import index_on_commit
 from partycloud.uploads.services import object_key
 from services.media.documents import PREAMBLE, split_articles
@@ -99,7 +100,7 @@ def _category(name: str) -> int | None:
     return category.pk if category else None
 
 
-def _articles(actor: Any, articles: list[tuple[str, str, list[str], str]], name: str = "") -> list[UUID]:
+def _articles(actor: Actor, articles: list[tuple[str, str, list[str], str]], name: str = "") -> list[UUID]:
     uuids = []
     for title, category, tags, body in articles:
         draft = ResourceDraft(
@@ -114,7 +115,7 @@ def _articles(actor: Any, articles: list[tuple[str, str, list[str], str]], name:
     return uuids
 
 
-def seed_group_library(actor: Any) -> list[UUID]:
+def seed_group_library(actor: Actor) -> list[UUID]:
     """The group's shared library (public schema): articles and one regulation (once)."""
     if Resource.objects.exists():
         return list(Resource.objects.filter(status=ResourceStatus.PUBLISHED).values_list("uuid", flat=True))
@@ -129,7 +130,7 @@ def seed_group_library(actor: Any) -> list[UUID]:
         file_type="text/plain",
         status=ResourceStatus.PUBLISHED,
         published_at=timezone.now(),
-        created_by=actor,
+        created_by=stored_user(actor.user),
     )
     for position, article in enumerate(split_articles(REGULATION)):
         RegulationArticle.objects.create(
@@ -143,7 +144,7 @@ def seed_group_library(actor: Any) -> list[UUID]:
     return uuids
 
 
-def seed_tenant_library(actor: Any, name: str, shared: list[UUID]) -> None:
+def seed_tenant_library(actor: Actor, name: str, shared: list[UUID]) -> None:
     """A tenant's own articles, a course mixing them with the group's, and a quiz (once)."""
     if Resource.objects.exists():
         return

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
@@ -40,6 +42,7 @@ from tenants.learning.models import (
     ShowcaseProposal,
     ShowcaseStatus,
 )
+from tenants.learning.tasks import process_resource_media
 
 PUBLIC = "public"
 SEARCH_KIND = "resource"
@@ -84,6 +87,38 @@ def _check_category(category_id: int | None) -> Category | None:
     return category
 
 
+# ---------------------------------------------------------------- categories
+
+CATEGORY_FIELDS = frozenset({"name", "position"})
+
+
+def _check_category_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - CATEGORY_FIELDS
+    if unknown:
+        raise ServiceError("learning.unknown_field", _("Unknown field."), sorted(unknown)[0])
+    if "name" in fields and not str(fields["name"]).strip():
+        raise ServiceError("learning.name_required", _("Enter a name."), "name")
+
+
+def do_create_category(*, actor: Actor, name: str, position: int = 0) -> Category:
+    """A category of the library of this host."""
+    _check_category_fields({"name": name})
+    return Category.objects.create(name=name.strip(), position=position)
+
+
+def do_update_category(category: Category, *, actor: Actor, **changes: Any) -> Category:
+    _check_category_fields(changes)
+    for name, value in changes.items():
+        setattr(category, name, value.strip() if name == "name" else value)
+    category.save()
+    return category
+
+
+def do_delete_category(category: Category, *, actor: Actor) -> None:
+    """Resources, courses and question banks of the category keep existing, uncategorized."""
+    category.delete()
+
+
 def _check_kind_fields(draft: ResourceDraft) -> None:
     needs = {
         ResourceKind.ARTICLE: ("body", not html_to_text(draft.body_html)),
@@ -106,7 +141,7 @@ def _check_kind_fields(draft: ResourceDraft) -> None:
 
 
 def refuse_classified(
-    texts: list[tuple[str, str | None]], *, actor: Any, upload_ids: Sequence[UUID], what: str
+    texts: list[tuple[str, str | None]], *, actor: Actor, upload_ids: Sequence[UUID], what: str
 ) -> None:
     """The confidentiality gate for a write, before anything is written: on refusal the uploads
     made for it are deleted from the store and marked rejected, and the refusal is logged."""
@@ -121,19 +156,20 @@ def refuse_classified(
         do_record_audit(
             event="learning.classified.refuse",
             details={"marking": refusal.extra.get("marking", ""), "field": refusal.field or ""},
-            actor=actor,
+            actor=actor.user,
             target_type="learning.refused",
             target_id=what[:64],
             target_label=what,
+            request=actor.http_request,
         )
         raise
 
 
-def _claim(upload_id: UUID, purpose: str, actor: Any) -> Upload:
-    return claim_upload(upload_id, purpose=purpose, user=actor)
+def _claim(upload_id: UUID, purpose: str, actor: Actor) -> Upload:
+    return claim_upload(upload_id, purpose=purpose, user=actor.user)
 
 
-def do_create_resource(*, actor: Any, draft: ResourceDraft, publish: bool = False) -> Resource:
+def do_create_resource(*, actor: Actor, draft: ResourceDraft, publish: bool = False) -> Resource:
     """A new resource in this library; uploads must have been verified (partycloud.uploads)."""
     _check_kind_fields(draft)
     tags = _clean_tags(draft.tags)
@@ -168,7 +204,7 @@ def do_create_resource(*, actor: Any, draft: ResourceDraft, publish: bool = Fals
             tags=tags,
             marking=draft.marking,
             cover_key=cover.key if cover else "",
-            created_by=actor,
+            created_by=stored_user(actor.user),
         )
         if file_upload is not None:
             resource.file_key = file_upload.key
@@ -187,8 +223,6 @@ def do_create_resource(*, actor: Any, draft: ResourceDraft, publish: bool = Fals
             _publish(resource)
         _after_change(resource)
         if resource.media_status == MediaStatus.QUEUED:
-            from tenants.learning.tasks import process_resource_media
-
             pk = resource.pk
             transaction.on_commit(lambda: process_resource_media.delay(pk))
     return resource
@@ -206,7 +240,7 @@ class ResourceChanges:
     marking: str | None = None
 
 
-def do_update_resource(resource: Resource, *, actor: Any, changes: ResourceChanges) -> Resource:
+def do_update_resource(resource: Resource, *, actor: Actor, changes: ResourceChanges) -> Resource:
     if changes.body_html is not None and resource.kind == ResourceKind.ARTICLE:
         resource.body_html = sanitize_html(changes.body_html)
         resource.text = html_to_text(resource.body_html)
@@ -245,7 +279,7 @@ def _publish(resource: Resource) -> None:
     resource.save(update_fields=["status", "published_at", "updated_at"])
 
 
-def do_publish_resource(resource: Resource, *, actor: Any) -> Resource:
+def do_publish_resource(resource: Resource, *, actor: Actor) -> Resource:
     if resource.status == ResourceStatus.PUBLISHED:
         return resource
     with transaction.atomic():
@@ -254,7 +288,7 @@ def do_publish_resource(resource: Resource, *, actor: Any) -> Resource:
     return resource
 
 
-def do_unpublish_resource(resource: Resource, *, actor: Any) -> Resource:
+def do_unpublish_resource(resource: Resource, *, actor: Actor) -> Resource:
     with transaction.atomic():
         resource.status = ResourceStatus.ARCHIVED
         resource.save(update_fields=["status", "updated_at"])
@@ -262,7 +296,7 @@ def do_unpublish_resource(resource: Resource, *, actor: Any) -> Resource:
     return resource
 
 
-def do_delete_resource(resource: Resource, *, actor: Any) -> None:
+def do_delete_resource(resource: Resource, *, actor: Actor) -> None:
     """Delete a resource and its stored objects (kept when the group's showcase holds a copy)."""
     keys = resource_object_keys(resource)
     uuid = resource.uuid
@@ -272,10 +306,11 @@ def do_delete_resource(resource: Resource, *, actor: Any) -> None:
         index_on_commit(SEARCH_KIND, [str(uuid)])
         do_record_audit(
             event="learning.resource.delete",
-            actor=actor,
+            actor=actor.user,
             target_type="learning.resource",
             target_id=str(uuid),
             target_label=resource.title,
+            request=actor.http_request,
         )
     if schema != PUBLIC and _showcase_holds_copy(schema, uuid):
         return
@@ -349,7 +384,7 @@ def locate_resource(uuid: UUID, *, include_unpublished: bool = False) -> Located
 # ---------------------------------------------------------------- the group's showcase
 
 
-def do_propose_to_showcase(resource: Resource, *, actor: Any, note: str = "") -> ShowcaseProposal:
+def do_propose_to_showcase(resource: Resource, *, actor: Actor, note: str = "") -> ShowcaseProposal:
     """A tenant offers one of its published resources to the group's shared library."""
     schema = active_schema()
     if schema == PUBLIC:
@@ -370,12 +405,12 @@ def do_propose_to_showcase(resource: Resource, *, actor: Any, note: str = "") ->
                 title=resource.title,
                 kind=resource.kind,
                 note=note[:300],
-                proposed_by=actor,
+                proposed_by=stored_user(actor.user),
             )
     return proposal
 
 
-def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Any, approve: bool, note: str = "") -> ShowcaseProposal:
+def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Actor, approve: bool, note: str = "") -> ShowcaseProposal:
     """The group approves (a published copy enters the shared library) or declines a proposal."""
     if active_schema() != PUBLIC:
         raise ServiceError("learning.group_only", _("Only the group decides on the showcase."), status=403)
@@ -403,14 +438,14 @@ def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Any, approve: bool,
             copy = _showcase_copy(original, images, tenant, actor)
             proposal.copy_uuid = copy.uuid
         proposal.status = ShowcaseStatus.APPROVED if approve else ShowcaseStatus.DECLINED
-        proposal.decided_by = actor
+        proposal.decided_by = stored_user(actor.user)
         proposal.decided_at = timezone.now()
         proposal.decision_note = note[:300]
         proposal.save()
     return proposal
 
 
-def _showcase_copy(original: Resource, images: list[GalleryImage], tenant: PartyCommittee, actor: Any) -> Resource:
+def _showcase_copy(original: Resource, images: list[GalleryImage], tenant: PartyCommittee, actor: Actor) -> Resource:
     """The group's copy points at the tenant's stored objects (kept while the copy exists)."""
     category = Category.objects.filter(name=original.category.name).first() if original.category else None
     copy = Resource.objects.create(
@@ -437,7 +472,7 @@ def _showcase_copy(original: Resource, images: list[GalleryImage], tenant: Party
         origin_tenant=tenant.schema_name,
         origin_name=tenant.short_name or tenant.name,
         origin_uuid=original.uuid,
-        created_by=actor,
+        created_by=stored_user(actor.user),
     )
     for image in images:
         GalleryImage.objects.create(

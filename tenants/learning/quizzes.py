@@ -18,9 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict, ServiceError
 from tenants.learning.models import (
     Question,
+    QuestionBank,
     QuestionKind,
     Quiz,
     QuizAttempt,
@@ -75,6 +77,122 @@ def check_question(draft: QuestionDraft) -> QuestionDraft:
     else:
         raise ServiceError("learning.question_kind", _("Unknown question kind."), "kind")
     return QuestionDraft(draft.kind, stem, options, answer, draft.explanation.strip())
+
+
+# ---------------------------------------------------------------- writing banks, questions and quizzes
+# The library's managers write them (the API's permission); each write is one function here.
+
+BANK_FIELDS = frozenset({"title", "category"})
+QUESTION_FIELDS = frozenset({"bank", "kind", "stem", "options", "answer", "explanation", "active"})
+QUIZ_FIELDS = frozenset({
+    "title", "bank", "single_count", "multiple_count", "true_false_count", "points_per_question",
+    "time_limit_minutes", "pass_percent", "max_attempts", "opens_at", "closes_at",
+})  # fmt: skip
+
+
+def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError("learning.unknown_field", _("Unknown field."), sorted(unknown)[0])
+    if "title" in fields and not str(fields["title"]).strip():
+        raise ServiceError("learning.title_required", _("Enter a title."), "title")
+
+
+def _apply(instance: Any, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(instance, name, value.strip() if name == "title" else value)
+    instance.save()
+
+
+def do_create_question_bank(*, actor: Actor, **fields: Any) -> QuestionBank:
+    _check_fields({"title": "", **fields}, BANK_FIELDS)
+    bank = QuestionBank()
+    _apply(bank, fields)
+    return bank
+
+
+def do_update_question_bank(bank: QuestionBank, *, actor: Actor, **changes: Any) -> QuestionBank:
+    _check_fields(changes, BANK_FIELDS)
+    _apply(bank, changes)
+    return bank
+
+
+def do_delete_question_bank(bank: QuestionBank, *, actor: Actor) -> None:
+    """Its questions go with it; a bank that quizzes draw from is protected (the database refuses)."""
+    bank.delete()
+
+
+def _checked_question(question: Question, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with the question's text normalized, checked as the question they make."""
+    _check_fields(changes, QUESTION_FIELDS)
+    draft = check_question(
+        QuestionDraft(
+            kind=changes.get("kind", question.kind),
+            stem=changes.get("stem", question.stem),
+            options=changes.get("options", question.options),
+            answer=changes.get("answer", question.answer),
+            explanation=changes.get("explanation", question.explanation),
+        )
+    )
+    return {**changes, **draft.__dict__}
+
+
+def do_create_question(*, actor: Actor, **fields: Any) -> Question:
+    question = Question()
+    _apply(question, _checked_question(question, fields))
+    return question
+
+
+def do_update_question(question: Question, *, actor: Actor, **changes: Any) -> Question:
+    _apply(question, _checked_question(question, changes))
+    return question
+
+
+def do_delete_question(question: Question, *, actor: Actor) -> None:
+    """Papers already generated keep their copy of the question."""
+    question.delete()
+
+
+def check_quiz_schedule(quiz: Quiz) -> None:
+    if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
+        raise ServiceError("learning.quiz_closes_before_opens", _("The quiz must close after it opens."), "closes_at")
+
+
+def do_create_quiz(*, actor: Actor, **fields: Any) -> Quiz:
+    """A draft quiz; publishing checks that the bank can fill its paper."""
+    _check_fields({"title": "", **fields}, QUIZ_FIELDS)
+    quiz = Quiz(**fields)
+    check_quiz_schedule(quiz)
+    quiz.title = quiz.title.strip()
+    quiz.save()
+    return quiz
+
+
+def do_update_quiz(quiz: Quiz, *, actor: Actor, **changes: Any) -> Quiz:
+    _check_fields(changes, QUIZ_FIELDS)
+    for name, value in changes.items():
+        setattr(quiz, name, value.strip() if name == "title" else value)
+    check_quiz_schedule(quiz)
+    quiz.save()
+    return quiz
+
+
+def do_delete_quiz(quiz: Quiz, *, actor: Actor) -> None:
+    quiz.delete()
+
+
+def do_publish_quiz(quiz: Quiz, *, actor: Actor) -> Quiz:
+    """Readers see it and take it; refused when the bank cannot fill the paper."""
+    check_quiz_paper(quiz)
+    quiz.status = ResourceStatus.PUBLISHED
+    quiz.save(update_fields=["status"])
+    return quiz
+
+
+def do_close_quiz(quiz: Quiz, *, actor: Actor) -> Quiz:
+    quiz.status = ResourceStatus.ARCHIVED
+    quiz.save(update_fields=["status"])
+    return quiz
 
 
 def _available(quiz: Quiz) -> dict[str, list[Question]]:
@@ -134,8 +252,10 @@ def generate_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[st
     return paper
 
 
-def do_start_attempt(quiz: Quiz, *, user: Any, now: datetime | None = None) -> QuizAttempt:
-    """A new paper for the user, or the one they are still answering."""
+def do_start_attempt(quiz: Quiz, *, actor: Actor, now: datetime | None = None) -> QuizAttempt:
+    """A new paper for the actor, or the one they are still answering."""
+    user = actor.user
+    assert user is not None, "readers are signed in (the API's permission)"
     now = now or timezone.now()
     if quiz.status != ResourceStatus.PUBLISHED:
         raise ServiceError("learning.quiz_closed", _("This quiz is not open."), status=403)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -13,6 +12,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import stored_user
 from partycloud.core.errors import NotFoundError, ServiceError
 from partycloud.search.indexing import index_on_commit
 from partycloud.tenancy.context import active_schema
@@ -35,7 +36,7 @@ class RegulationDraft:
     marking: str = "public"
 
 
-def do_create_regulation(*, actor: Any, draft: RegulationDraft, publish: bool = False) -> Regulation:
+def do_create_regulation(*, actor: Actor, draft: RegulationDraft, publish: bool = False) -> Regulation:
     refuse_classified(
         [("title", draft.title), ("description", draft.issuer)],
         actor=actor,
@@ -43,7 +44,7 @@ def do_create_regulation(*, actor: Any, draft: RegulationDraft, publish: bool = 
         what=draft.title,
     )
     with transaction.atomic():
-        upload = claim_upload(draft.upload, purpose=uploads.REGULATION, user=actor)
+        upload = claim_upload(draft.upload, purpose=uploads.REGULATION, user=actor.user)
         articles = split_articles(upload.text)
         if not any(article.number and article.number != PREAMBLE for article in articles):
             discard_object(DataClass.MEDIA, upload.key)
@@ -60,7 +61,7 @@ def do_create_regulation(*, actor: Any, draft: RegulationDraft, publish: bool = 
             file_key=upload.key,
             file_name=upload.filename,
             file_type=upload.detected_type,
-            created_by=actor,
+            created_by=stored_user(actor.user),
         )
         RegulationArticle.objects.bulk_create(
             RegulationArticle(
@@ -77,7 +78,7 @@ def do_create_regulation(*, actor: Any, draft: RegulationDraft, publish: bool = 
     return regulation
 
 
-def do_publish_regulation(regulation: Regulation, *, actor: Any, published: bool = True) -> Regulation:
+def do_publish_regulation(regulation: Regulation, *, actor: Actor, published: bool = True) -> Regulation:
     with transaction.atomic():
         _set_published(regulation, published)
     return regulation
@@ -92,7 +93,7 @@ def _set_published(regulation: Regulation, published: bool) -> None:
     index_on_commit(SEARCH_KIND, ids)
 
 
-def do_delete_regulation(regulation: Regulation, *, actor: Any) -> None:
+def do_delete_regulation(regulation: Regulation, *, actor: Actor) -> None:
     ids = [str(pk) for pk in regulation.articles.values_list("pk", flat=True)]
     key = regulation.file_key
     with transaction.atomic():

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.core.errors import ServiceError
 from tenants.learning.library import locate_resource
 from tenants.learning.models import (
@@ -48,7 +49,7 @@ class BeatResult:
 
 def do_record_heartbeat(
     *,
-    user: Any,
+    actor: Actor,
     resource_uuid: UUID,
     session: str,
     state: str,
@@ -56,7 +57,10 @@ def do_record_heartbeat(
     now: datetime | None = None,
     rule: StudyRule = STUDY_RULE,
 ) -> BeatResult:
-    """Count the time since this session's previous heartbeat that no other session counted."""
+    """Count the time since this session's previous heartbeat that no other session counted
+    (the actor's own study time)."""
+    user = actor.user
+    assert user is not None, "readers are signed in (the API's permission)"
     if state not in BEAT_STATES:
         raise ServiceError("learning.bad_heartbeat", _("Unknown heartbeat state."), "state")
     session = session.strip()[:64]

@@ -23,27 +23,27 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
-from partycloud.audit.services import do_record_audit
 from partycloud.core.api import SheetProposalSerializer, date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
-from tenants.access.services import check_covers as shared_check_covers
-from tenants.access.services import scope_filter
 from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import (
+    DISCIPLINARIANS,
+    EDITORS,
+    check_member_in_scope,
     counts_on,
     do_create_member,
     do_record_disciplinary_probation,
+    do_record_members_export,
     do_update_member,
     reveal_id_card,
+    visible_members,
 )
+from tenants.members.tasks import run_member_import
 from tenants.organizations.models import Organization
-
-EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
-READERS = EDITORS | {TenantRole.DISCIPLINE_INSPECTOR}
 
 
 class CanReadMembers(HasTenantRole):
@@ -111,12 +111,6 @@ class DisciplinaryProbationSerializer(serializers.ModelSerializer[DisciplinaryPr
         read_only_fields = ["created_at"]
 
 
-def check_covers(request: Request, organization_id: int, roles: frozenset[str]) -> None:
-    shared_check_covers(
-        request.user, organization_id, roles, "members.out_of_scope", _("This member is outside your scope.")
-    )
-
-
 def export_filters(params: Any) -> dict[str, str]:
     """An export's filters for its audit entry: organizations by name (kept if renamed later),
     choices by code (the log shows their label in the reader's language)."""
@@ -155,10 +149,11 @@ class MemberViewSet(
         return MemberUpdateSerializer if self.action == "partial_update" else MemberSerializer
 
     def get_queryset(self) -> QuerySet[Member]:
-        queryset = Member.objects.select_related("organization").order_by("organization__path", "name", "id")
-        scope = scope_filter(self.request.user, READERS)
-        if scope is not None:
-            queryset = queryset.filter(scope)
+        queryset = (
+            visible_members(Actor.of(self.request))
+            .select_related("organization")
+            .order_by("organization__path", "name", "id")
+        )
         under = self.request.query_params.get("under")
         if under and under.isdigit():
             under_path = Organization.objects.filter(pk=int(under)).values_list("path", flat=True).first()
@@ -170,15 +165,15 @@ class MemberViewSet(
         number = data.pop("id_card_number")
         placed_on = data.pop("placed_on", None)
         data.pop("effective_on", None)
-        check_covers(self.request, data["organization"].pk, EDITORS)
-        serializer.instance = do_create_member(
-            data, id_card_number=number, placed_on=placed_on, actor=self.request.user, request=self.request._request
-        )
+        actor = Actor.of(self.request)
+        check_member_in_scope(actor, data["organization"].pk)
+        serializer.instance = do_create_member(data, id_card_number=number, placed_on=placed_on, actor=actor)
 
     def perform_update(self, serializer: MemberSerializer) -> None:  # type: ignore[override]
         member = serializer.instance
         assert member is not None
-        check_covers(self.request, member.organization_id, EDITORS)
+        actor = Actor.of(self.request)
+        check_member_in_scope(actor, member.organization_id)
         changes = dict(serializer.validated_data)
         if changes.pop("id_card_number", None):
             raise NotAllowed(
@@ -187,10 +182,8 @@ class MemberViewSet(
         effective_on = changes.pop("effective_on", None)
         changes.pop("placed_on", None)
         if "organization" in changes:
-            check_covers(self.request, changes["organization"].pk, EDITORS)
-        serializer.instance = do_update_member(
-            member, changes, effective_on=effective_on, actor=self.request.user, request=self.request._request
-        )
+            check_member_in_scope(actor, changes["organization"].pk)
+        serializer.instance = do_update_member(member, changes, effective_on=effective_on, actor=actor)
 
     @extend_schema(
         request=None, responses=inline_serializer("RevealedIdCard", {"id_card_number": serializers.CharField()})
@@ -198,9 +191,7 @@ class MemberViewSet(
     @action(detail=True, methods=["post"], url_path="reveal-id-card")
     def reveal_id_card(self, request: Request, pk: str | None = None) -> Response:
         """The clear ID-card number (tenant admin, or a secretary covering the member); audited."""
-        member = self.get_object()
-        check_covers(request, member.organization_id, frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY}))
-        return Response({"id_card_number": reveal_id_card(member, actor=request.user, request=request._request)})
+        return Response({"id_card_number": reveal_id_card(self.get_object(), actor=Actor.of(request))})
 
     @extend_schema(responses=ChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -226,12 +217,11 @@ class MemberViewSet(
         if request.method == "GET":
             records = member.disciplinary_probations.select_related("actor")
             return Response(DisciplinaryProbationSerializer(records, many=True).data)
-        check_covers(request, member.organization_id, frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY}))
+        actor = Actor.of(request)
+        check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
         body = DisciplinaryProbationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        record = do_record_disciplinary_probation(
-            member, **body.validated_data, actor=request.user, request=request._request
-        )
+        record = do_record_disciplinary_probation(member, **body.validated_data, actor=actor)
         return Response(DisciplinaryProbationSerializer(record).data, status=201)
 
     @extend_schema(
@@ -258,13 +248,7 @@ class MemberViewSet(
         """The filtered list (same filters as the list) as a workbook; audited."""
         members = self.filter_queryset(self.get_queryset())
         content = export_rows(members.prefetch_related("tenures").iterator(chunk_size=2000))
-        do_record_audit(
-            event="members.export",
-            details={"count": members.count(), "filters": export_filters(request.query_params)},
-            actor=request.user,
-            target_type="members.member",
-            request=request._request,
-        )
+        do_record_members_export(members, filters=export_filters(request.query_params), actor=Actor.of(request))
         return xlsx_response(content, "党员信息.xlsx")
 
     @extend_schema(responses=MemberSerializer)
@@ -363,8 +347,6 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
         if upload.size <= INLINE_IMPORT_BYTES:
             run_import(job, actor=Actor.of(request))
             return Response(MemberImportSerializer(job).data, status=201)
-        from tenants.members.tasks import run_member_import
-
         transaction.on_commit(lambda: run_member_import.delay(job.pk, request.user.pk))
         return Response(MemberImportSerializer(job).data, status=202)
 

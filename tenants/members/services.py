@@ -9,19 +9,19 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import PHONE_PATTERN, User, stored_user
+from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.dates import add_years
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import active_tenant
-from tenants.access.services import do_sync_tenant_access
+from tenants.access.services import check_covers, do_sync_tenant_access, scope_filter
 from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
 from tenants.members.models import (
     COUNTED_STATUSES,
@@ -47,11 +47,28 @@ FIELDS = (
 )  # fmt: skip
 ADULT_AGE = 18
 
+EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
+READERS = EDITORS | {TenantRole.DISCIPLINE_INSPECTOR}
+# Who may read a clear ID-card number and record a 留党察看 decision.
+DISCIPLINARIANS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
+
 _ID_CARD_MESSAGES = {
     "format": gettext_noop("The ID-card number must be 17 digits followed by a digit or X."),
     "checksum": gettext_noop("The ID-card number's check character is wrong; please check the number."),
     "birth_date": gettext_noop("The ID-card number contains an impossible birth date."),
 }
+
+
+def visible_members(actor: Actor) -> QuerySet[Member]:
+    """The records ``actor`` may read: the whole tenant, or the subtrees their role covers."""
+    members = Member.objects.all()
+    scope = scope_filter(actor.user, READERS)
+    return members if scope is None else members.filter(scope)
+
+
+def check_member_in_scope(actor: Actor, organization_id: int, roles: frozenset[str] = EDITORS) -> None:
+    """Refuse (403) unless ``actor`` holds one of ``roles`` over the organization holding the record."""
+    check_covers(actor.user, organization_id, roles, "members.out_of_scope", _("This member is outside your scope."))
 
 
 def _choice(value: Any, choices: Any, field: str, label: str) -> None:
@@ -144,11 +161,12 @@ def do_create_member(
     *,
     id_card_number: str,
     placed_on: date | None = None,
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
     audit: bool = True,
 ) -> Member:
-    """Record a member. The birth date comes from the ID card when not given."""
+    """Record a member. The birth date comes from the ID card when not given. Without an
+    ``actor`` the platform itself acts (a rebuild, the demo data)."""
+    actor = actor or Actor.system()
     number = check_id_card(id_card_number)
     data = {key: value for key, value in data.items() if key in FIELDS}
     data.setdefault("birth_date", birth_date_of(number))
@@ -174,7 +192,7 @@ def do_create_member(
             earlier, {**blank, **data, "user": user or earlier.user}, placed_on=placed_on, actor=actor
         )
         if audit:
-            do_record_audit(event="member.return", actor=actor, target=member, request=request)
+            do_record_audit(event="member.return", actor=actor.user, target=member, request=actor.http_request)
         return member
     member = Member.objects.create(
         **data,
@@ -186,10 +204,10 @@ def do_create_member(
     on = placed_on or timezone.localdate()
     if member.status in COUNTED_STATUSES:
         _open_tenure(member, on)
-    MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=stored_user(actor))
+    MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=stored_user(actor.user))
     do_sync_member_record(member.user_id)
     if audit:
-        do_record_audit(event="member.create", actor=actor, target=member, request=request)
+        do_record_audit(event="member.create", actor=actor.user, target=member, request=actor.http_request)
     return member
 
 
@@ -205,10 +223,10 @@ def do_update_member(
     changes: dict[str, Any],
     *,
     effective_on: date | None = None,
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> Member:
     """Change a record; organization, membership and status changes close and open tenures."""
+    actor = actor or Actor.system()
     member = Member.objects.select_for_update().get(pk=member.pk)
     unknown = set(changes) - set(FIELDS)
     if unknown:
@@ -233,10 +251,14 @@ def do_update_member(
     if counted_after and (not counted_before or placement_changed):
         _open_tenure(member, on)
     kind = "moved" if "organization" in diff else "status" if "status" in diff else "updated"
-    MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=stored_user(actor))
+    MemberChange.objects.create(member=member, kind=kind, changes=diff, effective_on=on, actor=stored_user(actor.user))
     do_sync_member_record(member.user_id)
     do_record_audit(
-        event="member.update", details={"fields": sorted(diff)}, actor=actor, target=member, request=request
+        event="member.update",
+        details={"fields": sorted(diff)},
+        actor=actor.user,
+        target=member,
+        request=actor.http_request,
     )
     return member
 
@@ -248,7 +270,7 @@ def do_receive_returning_member(
     *,
     placed_on: date | None = None,
     note: dict[str, Any] | None = None,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> Member:
     """Receive again a person whose record here was archived (transferred out, or left the party).
 
@@ -276,16 +298,32 @@ def do_receive_returning_member(
     _close_tenure(member, on)  # an archived record has none open; kept for safety against a stale one
     _open_tenure(member, on)
     MemberChange.objects.create(
-        member=member, kind="returned", changes={**diff, **(note or {})}, effective_on=on, actor=stored_user(actor)
+        member=member,
+        kind="returned",
+        changes={**diff, **(note or {})},
+        effective_on=on,
+        actor=stored_user(actor.user if actor else None),
     )
     do_sync_member_record(member.user_id)
     return member
 
 
-def reveal_id_card(member: Member, *, actor: Any, request: HttpRequest | None = None) -> str:
-    """The clear ID-card number, for a caller the API has authorized; always audited."""
-    do_record_audit(event="member.idcard.read", actor=actor, target=member, request=request)
+def reveal_id_card(member: Member, *, actor: Actor) -> str:
+    """The clear ID-card number, for a tenant admin or a secretary covering the member; always audited."""
+    check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
+    do_record_audit(event="member.idcard.read", actor=actor.user, target=member, request=actor.http_request)
     return decrypt(member.id_card_encrypted)
+
+
+def do_record_members_export(members: QuerySet[Member], *, filters: dict[str, str], actor: Actor) -> None:
+    """Audit an export of the member list (``filters`` as the log shows them)."""
+    do_record_audit(
+        event="members.export",
+        details={"count": members.count(), "filters": filters},
+        actor=actor.user,
+        target_type="members.member",
+        request=actor.http_request,
+    )
 
 
 def find_by_id_card(raw: str) -> Member | None:
@@ -322,10 +360,11 @@ def do_record_disciplinary_probation(
     started_on: date,
     ends_on: date,
     decision: str,
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> DisciplinaryProbation:
-    """Record a 留党察看 decision: the member keeps the record but loses the right to vote until it ends."""
+    """Record a 留党察看 decision (a tenant admin, or a secretary covering the member): the member
+    keeps the record but loses the right to vote until it ends."""
+    check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in COUNTED_STATUSES:
         raise ServiceError(
@@ -352,21 +391,25 @@ def do_record_disciplinary_probation(
             "started_on",
         )
     record = DisciplinaryProbation.objects.create(
-        member=member, started_on=started_on, ends_on=ends_on, decision=decision.strip(), actor=stored_user(actor)
+        member=member,
+        started_on=started_on,
+        ends_on=ends_on,
+        decision=decision.strip(),
+        actor=stored_user(actor.user),
     )
     MemberChange.objects.create(
         member=member,
         kind="discipline",  # 留党察看 (kind is at most 20 characters)
         changes={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat(), "decision": record.decision},
         effective_on=started_on,
-        actor=stored_user(actor),
+        actor=stored_user(actor.user),
     )
     do_record_audit(
         event="member.discipline.record",
         details={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat()},
-        actor=actor,
+        actor=actor.user,
         target=member,
-        request=request,
+        request=actor.http_request,
     )
     return record
 
@@ -507,7 +550,7 @@ def export_member_record(member: Member) -> MemberRecord:
 @transaction.atomic
 def do_release_member(member: Member, *, actor: Actor) -> Member:
     """The record leaves this tenant for another of the group: archived here as transferred out."""
-    return do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor.user)
+    return do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor)
 
 
 @transaction.atomic
@@ -538,7 +581,7 @@ def do_receive_member_record(
     if earlier is not None:
         member = do_receive_returning_member(
             earlier, {**fields, "organization": organization}, placed_on=today,
-            note={"transfer": transfer_number}, actor=actor.user,
+            note={"transfer": transfer_number}, actor=actor,
         )  # fmt: skip
     else:
         member = Member.objects.create(**fields, organization=organization, status=MemberStatus.ACTIVE)

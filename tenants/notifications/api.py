@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsTenantAdmin, IsTenantUser
 from tenants.notifications.delivery import do_retry_delivery
 from tenants.notifications.kinds import Channel, NotificationKind
@@ -239,5 +240,5 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Send a dead or failing delivery again now."""
-        delivery = do_retry_delivery(self.get_object().pk, actor=request.user, request=request._request)  # type: ignore[arg-type]
+        delivery = do_retry_delivery(self.get_object().pk, actor=Actor.of(request))
         return Response(NotificationDeliverySerializer(self.get_queryset().get(pk=delivery.pk)).data)

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict
@@ -161,9 +161,7 @@ def do_send_due_deliveries(now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def do_retry_delivery(
-    delivery_id: int, *, actor: User | None = None, request: HttpRequest | None = None, now: datetime | None = None
-) -> Delivery:
+def do_retry_delivery(delivery_id: int, *, actor: Actor, now: datetime | None = None) -> Delivery:
     """A tenant admin sends a dead (or failing) delivery again now: one more attempt."""
     delivery = Delivery.objects.select_related("notification__user").filter(pk=delivery_id).first()
     if delivery is None or delivery.status not in {DeliveryStatus.DEAD, DeliveryStatus.FAILED}:
@@ -174,10 +172,10 @@ def do_retry_delivery(
     do_record_audit(
         event="notification.delivery.retry",
         details={"channel": delivery.channel},
-        actor=actor,
+        actor=actor.user,
         target=delivery,
         target_label=delivery.notification.user.name,
-        request=request,
+        request=actor.http_request,
     )
     kick_deliveries([delivery.pk])
     return delivery

@@ -8,7 +8,6 @@ from typing import Any, cast
 from django.apps import apps
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -21,23 +20,26 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import User
 from partycloud.accounts.permissions import IsTenantUser
-from partycloud.core.errors import NotAllowed
-from tenants.access.models import TenantRole
-from tenants.access.services import user_covers
-from tenants.organizations.models import CommitteeMember, Organization, OrganizationEvent, OrganizationKind
+from tenants.organizations.models import (
+    ALLOWED_CHILDREN,
+    CommitteeMember,
+    Organization,
+    OrganizationEvent,
+    OrganizationKind,
+)
 from tenants.organizations.secretaries import secretary_names
 from tenants.organizations.services import (
+    check_can_manage,
     do_create_organization,
+    do_edit_organization,
     do_merge_organization,
     do_move_organization,
-    do_update_organization,
     organization_warnings,
 )
-
-MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 
 
 def _full_members_in_subtree() -> Coalesce:
@@ -113,12 +115,6 @@ class EventSerializer(serializers.ModelSerializer[OrganizationEvent]):
         fields = ["id", "kind", "detail", "actor", "created_at"]
 
 
-def check_can_manage(request: Request, organization: Organization | None) -> None:
-    """Tenant admins manage everything; scoped secretaries and committee members their subtree."""
-    if not user_covers(request.user, organization.pk if organization else None, MANAGERS):
-        raise NotAllowed("organizations.out_of_scope", _("You can only manage organizations within your scope."))
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -166,24 +162,18 @@ class OrganizationViewSet(
     def perform_create(self, serializer: OrganizationSerializer) -> None:  # type: ignore[override]
         data = dict(serializer.validated_data)
         parent = data.pop("parent", None)
-        check_can_manage(self.request, parent)
-        serializer.instance = do_create_organization(
-            parent=parent, actor=self.request.user, request=self.request._request, require_established_on=True, **data
-        )
+        actor = Actor.of(self.request)
+        check_can_manage(actor, parent)
+        serializer.instance = do_create_organization(parent=parent, actor=actor, require_established_on=True, **data)
 
     def perform_update(self, serializer: OrganizationSerializer) -> None:  # type: ignore[override]
         assert serializer.instance is not None
-        check_can_manage(self.request, serializer.instance)
         changes = dict(serializer.validated_data)
-        new_parent = changes.pop("parent", serializer.instance.parent)
+        parent = changes.pop("parent", serializer.instance.parent)
         changes.pop("kind", None)
-        organization = do_update_organization(
-            serializer.instance, actor=self.request.user, request=self.request._request, **changes
+        serializer.instance = do_edit_organization(
+            serializer.instance, actor=Actor.of(self.request), parent=parent, **changes
         )
-        if new_parent is not None and new_parent.pk != organization.parent_id:
-            check_can_manage(self.request, new_parent)
-            organization = do_move_organization(organization, new_parent, actor=self.request.user)
-        serializer.instance = organization
 
     @extend_schema(request=TargetSerializer, responses=OrganizationSerializer)
     @action(detail=True, methods=["post"])
@@ -192,11 +182,10 @@ class OrganizationViewSet(
         organization = self.get_object()
         body = TargetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        check_can_manage(request, organization)
-        check_can_manage(request, body.validated_data["target"])
-        moved = do_move_organization(
-            organization, body.validated_data["target"], actor=request.user, request=request._request
-        )
+        actor = Actor.of(request)
+        check_can_manage(actor, organization)
+        check_can_manage(actor, body.validated_data["target"])
+        moved = do_move_organization(organization, body.validated_data["target"], actor=actor)
         return Response(OrganizationSerializer(moved).data)
 
     @extend_schema(request=TargetSerializer, responses=OrganizationSerializer)
@@ -206,11 +195,10 @@ class OrganizationViewSet(
         organization = self.get_object()
         body = TargetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        check_can_manage(request, organization.parent)
-        check_can_manage(request, body.validated_data["target"])
-        target = do_merge_organization(
-            organization, body.validated_data["target"], actor=request.user, request=request._request
-        )
+        actor = Actor.of(request)
+        check_can_manage(actor, organization.parent)
+        check_can_manage(actor, body.validated_data["target"])
+        target = do_merge_organization(organization, body.validated_data["target"], actor=actor)
         return Response(OrganizationSerializer(target).data)
 
     @extend_schema(responses=EventSerializer(many=True))
@@ -227,8 +215,6 @@ class OrganizationViewSet(
     )
     @action(detail=False, methods=["get"])
     def kinds(self, request: Request) -> Response:
-        from tenants.organizations.models import ALLOWED_CHILDREN
-
         return Response(
             {
                 "kinds": [

@@ -8,16 +8,20 @@ from typing import Any
 from django.db import transaction
 from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Substr, TruncDate
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
+from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import Conflict, ServiceError
+from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from tenants.access.services import user_covers
 from tenants.organizations.models import ALLOWED_CHILDREN, Organization, OrganizationEvent, OrganizationKind
+from tenants.organizations.signals import organization_merged
 
 EDITABLE_FIELDS = frozenset({"name", "short_name", "established_on", "secretary", "term_started_on", "term_years"})
+MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 
 
 def subtree(organization: Organization) -> QuerySet[Organization]:
@@ -99,8 +103,14 @@ def organizations_missing_established_on() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True, established_on__isnull=True).order_by("path")
 
 
-def _event(organization: Organization, kind: str, actor: Any, **detail: Any) -> None:
-    OrganizationEvent.objects.create(organization=organization, kind=kind, detail=detail, actor=stored_user(actor))
+def check_can_manage(actor: Actor, organization: Organization | None) -> None:
+    """Tenant admins manage everything; scoped secretaries and committee members their subtree."""
+    if not user_covers(actor.user, organization.pk if organization else None, MANAGERS):
+        raise NotAllowed("organizations.out_of_scope", _("You can only manage organizations within your scope."))
+
+
+def _event(organization: Organization, kind: str, actor: Actor, **detail: Any) -> None:
+    OrganizationEvent.objects.create(organization=organization, kind=kind, detail=detail, actor=stored_user(actor.user))
 
 
 @transaction.atomic
@@ -109,13 +119,14 @@ def do_create_organization(
     kind: str,
     name: str,
     parent: Organization | None = None,
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
     require_established_on: bool = False,
     **fields: Any,
 ) -> Organization:
     """Create an organization. People creating one (the API) must give its 成立日期
-    (``require_established_on``); the flag stays off for code that rebuilds history."""
+    (``require_established_on``); the flag stays off for code that rebuilds history.
+    Without an ``actor`` the platform itself acts (a rebuild, the demo data)."""
+    actor = actor or Actor.system()
     if not name.strip():
         raise ServiceError("organizations.name_required", _("Enter the organization's name."), "name")
     check_can_place(kind, parent)
@@ -130,15 +141,18 @@ def do_create_organization(
     organization.save(update_fields=["path"])
     _event(organization, "created", actor, name=organization.name, parent=parent.pk if parent else None)
     do_record_audit(
-        event="organization.create", details={"kind": kind}, actor=actor, target=organization, request=request
+        event="organization.create",
+        details={"kind": kind},
+        actor=actor.user,
+        target=organization,
+        request=actor.http_request,
     )
     return organization
 
 
 @transaction.atomic
-def do_update_organization(
-    organization: Organization, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
-) -> Organization:
+def do_update_organization(organization: Organization, *, actor: Actor | None = None, **changes: Any) -> Organization:
+    actor = actor or Actor.system()
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ServiceError("organizations.unknown_field", _("Unknown field."), sorted(unknown)[0])
@@ -159,18 +173,19 @@ def do_update_organization(
     do_record_audit(
         event="organization.update",
         details={"fields": sorted(changes)},
-        actor=actor,
+        actor=actor.user,
         target=organization,
-        request=request,
+        request=actor.http_request,
     )
     return organization
 
 
 @transaction.atomic
 def do_move_organization(
-    organization: Organization, new_parent: Organization, *, actor: Any = None, request: HttpRequest | None = None
+    organization: Organization, new_parent: Organization, *, actor: Actor | None = None
 ) -> Organization:
     """Re-hang a subtree under another parent; members and history stay with their nodes."""
+    actor = actor or Actor.system()
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
     if organization.parent_id is None:
@@ -192,22 +207,19 @@ def do_move_organization(
     do_record_audit(
         event="organization.move",
         details={"parent": new_parent.name, "parent_id": new_parent.pk},
-        actor=actor,
+        actor=actor.user,
         target=organization,
-        request=request,
+        request=actor.http_request,
     )
     return organization
 
 
 @transaction.atomic
-def do_merge_organization(
-    source: Organization, target: Organization, *, actor: Any = None, request: HttpRequest | None = None
-) -> Organization:
+def do_merge_organization(source: Organization, target: Organization, *, actor: Actor | None = None) -> Organization:
     """Merge ``source`` into ``target``: its children move under the target and it is
     marked merged (kept, never deleted, so history and old records still point somewhere).
     Apps holding records per organization (members) move theirs in ``organization_merged``."""
-    from tenants.organizations.signals import organization_merged
-
+    actor = actor or Actor.system()
     if source.pk == target.pk:
         raise ServiceError("organizations.merge_into_itself", _("Choose another organization to merge into."), "target")
     if source.kind != target.kind:
@@ -223,7 +235,7 @@ def do_merge_organization(
             "organizations.parent_inactive", _("The parent organization has been merged or dissolved."), "target"
         )
     for child in list(source.children.filter(is_active=True)):
-        do_move_organization(child, target, actor=actor, request=request)
+        do_move_organization(child, target, actor=actor)
     organization_merged.send(sender=Organization, source=source, target=target, actor=actor)
     source.is_active = False
     source.merged_into = target
@@ -233,11 +245,24 @@ def do_merge_organization(
     do_record_audit(
         event="organization.merge",
         details={"into": target.name, "into_id": target.pk},
-        actor=actor,
+        actor=actor.user,
         target=source,
-        request=request,
+        request=actor.http_request,
     )
     return target
+
+
+def do_edit_organization(
+    organization: Organization, *, actor: Actor, parent: Organization | None, **changes: Any
+) -> Organization:
+    """The console's edit of an organization: its fields, then a new parent when one is given.
+    Both the organization and the new parent must be within the actor's scope."""
+    check_can_manage(actor, organization)
+    organization = do_update_organization(organization, actor=actor, **changes)
+    if parent is not None and parent.pk != organization.parent_id:
+        check_can_manage(actor, parent)
+        organization = do_move_organization(organization, parent, actor=actor)
+    return organization
 
 
 # DOMAIN_RULES §2: warn, never block.

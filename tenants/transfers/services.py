@@ -248,9 +248,7 @@ def do_accept_transfer(transfer: Transfer, *, actor: Actor | None = None, note: 
     check_pending(transfer)
     assert transfer.member is not None
     assert transfer.to_organization is not None
-    do_update_member(
-        transfer.member, {"organization": transfer.to_organization}, actor=actor.user, request=actor.http_request
-    )
+    do_update_member(transfer.member, {"organization": transfer.to_organization}, actor=actor)
     do_decide(transfer, TransferStatus.ACCEPTED, actor=actor, note=note)
     audit_transfer(transfer, actor, event="transfer.accept")
     return transfer
@@ -275,7 +273,7 @@ def _close(transfer: Transfer, status: str, *, actor: Actor, note: str) -> Trans
     check_pending(transfer)
     if transfer.kind == TransferKind.OUT_OF_GROUP and status == TransferStatus.CANCELLED and transfer.member:
         # The letter is withdrawn: the member counts here again from today.
-        do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=actor.user)
+        do_update_member(transfer.member, {"status": MemberStatus.ACTIVE}, actor=actor)
     do_decide(transfer, status, actor=actor, note=note)
     audit_transfer(transfer, actor, event="transfer.decide", status=status, reason=note)
     return transfer
@@ -338,7 +336,7 @@ def do_issue_introduction_letter(
         from_organization=member.organization, external_organization=external_organization.strip(), reason=reason,
         valid_until=terms.valid_until, rule_version=terms.rule_version, initiated_by=stored_user(actor.user),
     )  # fmt: skip
-    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor.user, request=actor.http_request)
+    do_update_member(member, {"status": MemberStatus.TRANSFERRED_OUT}, actor=actor)
     audit_transfer(transfer, actor, event="transfer.letter.issue", to=transfer.external_organization)
     return transfer
 
@@ -382,7 +380,7 @@ def do_register_from_outside(
         raise Conflict(
             "transfers.letter_used", _("This introduction letter has already been registered."), "letter_number"
         )
-    member = do_create_member(data, id_card_number=id_card_number, actor=actor.user, request=actor.http_request)
+    member = do_create_member(data, id_card_number=id_card_number, actor=actor)
     rule = current_rule()
     transfer = Transfer.objects.create(
         number=new_number(), kind=TransferKind.INTO_GROUP, status=TransferStatus.ACCEPTED, member=member,

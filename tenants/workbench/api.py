@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
 from tenants.workbench.services import WORKBENCH_ROLES, check_workbench_scope, workbench
 
@@ -63,5 +64,5 @@ class WorkbenchView(APIView):
 
     @extend_schema(responses=WorkbenchSerializer)
     def get(self, request: Request) -> Response:
-        scope = check_workbench_scope(request.user)
+        scope = check_workbench_scope(Actor.of(request))
         return Response(WorkbenchSerializer(workbench(scope)).data)

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
 from partycloud.core.errors import NotAllowed
 from partycloud.core.workbench import by_deadline
 from tenants.access.capabilities import CAPABILITIES
@@ -24,9 +25,9 @@ WORKBENCH_ROLES = CAPABILITIES["workbench"]
 TODO_SOURCES = (development, transfers, dues, organizations, members)
 
 
-def check_workbench_scope(user: Any) -> Scope:
-    """The organizations ``user`` works on; refuse (403) members and inspectors without such a role."""
-    scope = user_scope(user, WORKBENCH_ROLES)
+def check_workbench_scope(actor: Actor) -> Scope:
+    """The organizations ``actor`` works on; refuse (403) members and inspectors without such a role."""
+    scope = user_scope(actor.user, WORKBENCH_ROLES)
     if scope.paths == ():
         raise NotAllowed(
             "workbench.no_role",

@@ -123,7 +123,9 @@ def open_new_branch(demo: DemoTenant) -> None:
     production = demo.branches[2]
     movers = [m for m in Member.objects.filter(organization=production).order_by("id") if m.user_id is None][:2]
     for member in movers:
-        do_update_member(member, {"organization": demo.new_branch}, effective_on=founded, actor=demo.admin)
+        do_update_member(
+            member, {"organization": demo.new_branch}, effective_on=founded, actor=Actor.for_user(demo.admin)
+        )
     # The demo secretary is recorded secretary of the first branch, the one their role covers.
     do_update_organization(demo.branches[0], secretary=demo.secretary)
 
@@ -187,7 +189,7 @@ def members_without_login(demo: DemoTenant, names: list[str]) -> None:
     confirmed_on = date(last_year + 1, 9, 15)
     if confirmed_on <= demo.today:
         changes = {"membership": Membership.FULL, "confirmed_on": confirmed_on}
-        do_update_member(admitted, changes, effective_on=confirmed_on, actor=demo.admin)
+        do_update_member(admitted, changes, effective_on=confirmed_on, actor=Actor.for_user(demo.admin))
     full = Member.objects.filter(user__isnull=True, membership=Membership.FULL, joined_on__lt=date(last_year, 1, 1))
     deaths = [
         (full.order_by("-id").first(), months_ago(demo.today, 4, 12)),
@@ -195,7 +197,9 @@ def members_without_login(demo: DemoTenant, names: list[str]) -> None:
     ]
     for member, day in deaths:
         if member is not None:
-            do_update_member(member, {"status": MemberStatus.DECEASED}, effective_on=day, actor=demo.admin)
+            do_update_member(
+                member, {"status": MemberStatus.DECEASED}, effective_on=day, actor=Actor.for_user(demo.admin)
+            )
 
 
 # --------------------------------------------------------------------------- dues
@@ -227,7 +231,7 @@ def dues(demo: DemoTenant) -> None:
                 continue
             paid_on = min(month + timedelta(days=9 + position % 10), demo.today)
             actor = demo.actor_for(assessment.member.organization_id)
-            do_record_payment(assessment.member, [month], paid_on=paid_on, actor=actor)
+            do_record_payment(assessment.member, [month], paid_on=paid_on, actor=Actor.for_user(actor))
         do_process_arrears(month)
 
 
@@ -247,12 +251,12 @@ def development(demo: DemoTenant) -> None:
         birth = date(1996 + serial % 5, 1 + serial % 12, 10)
         return do_open_case(
             name=name, gender="female" if serial % 2 else "male", id_card_number=demo.id_card(birth, serial),
-            organization=branch, applied_on=applied, actor=demo.secretary,
+            organization=branch, applied_on=applied, actor=Actor.for_user(demo.secretary),
         )  # fmt: skip
 
     def steps(target: DevelopmentCase, dated: list[tuple[int, date, dict[str, object]]]) -> None:
         for number, done_on, data in dated:
-            do_record_step(target, number, done_on=done_on, data=data, actor=demo.secretary)
+            do_record_step(target, number, done_on=done_on, data=data, actor=Actor.for_user(demo.secretary))
 
     case("赵晓雨", 801, today - timedelta(days=12))
     talked = case("钱思远", 802, today - timedelta(days=50))
@@ -264,7 +268,7 @@ def development(demo: DemoTenant) -> None:
         (5, activist_since + timedelta(days=10), {}), (6, months_ago(today, 3), {}),
     ])  # fmt: skip
     try:
-        do_record_step(blocked, 7, done_on=today, actor=demo.secretary)
+        do_record_step(blocked, 7, done_on=today, actor=Actor.for_user(demo.secretary))
     except ServiceError as refusal:
         last = blocked.steps.order_by("-number").first()
         if last is not None:

@@ -18,22 +18,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
 from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
 from partycloud.uploads.services import download_url
 from services.media.hls import is_safe_relative, rewrite_media_playlist
 from services.storage import DataClass, get_storage
+from tenants.learning.api.writes import ServiceModelViewSet
 from tenants.learning.library import (
     Located,
     ResourceChanges,
     ResourceDraft,
+    do_create_category,
     do_create_resource,
     do_decide_proposal,
+    do_delete_category,
     do_delete_resource,
     do_propose_to_showcase,
     do_publish_resource,
     do_unpublish_resource,
+    do_update_category,
     do_update_resource,
     locate_resource,
 )
@@ -74,7 +79,7 @@ class CategorySerializer(serializers.ModelSerializer[Category]):
         fields = ["id", "name", "position"]
 
 
-class CategoryViewSet(viewsets.ModelViewSet[Category]):
+class CategoryViewSet(ServiceModelViewSet[Category]):
     """Categories of the library of this host."""
 
     permission_classes = [ManagesLibrary]
@@ -82,6 +87,10 @@ class CategoryViewSet(viewsets.ModelViewSet[Category]):
     queryset = Category.objects.all()
     pagination_class = None
     filter_backends: list[Any] = []
+
+    create_with = do_create_category
+    update_with = do_update_category
+    delete_with = do_delete_category
 
 
 class GalleryImageSerializer(serializers.ModelSerializer[GalleryImage]):
@@ -181,7 +190,7 @@ class ResourceViewSet(
             image_uploads=data["image_uploads"],
             captions=data["captions"],
         )
-        resource = do_create_resource(actor=request.user, draft=draft, publish=data["publish"])
+        resource = do_create_resource(actor=Actor.of(request), draft=draft, publish=data["publish"])
         return Response(ResourceSerializer(self._fresh(resource)).data, status=201)
 
     @extend_schema(request=ResourceUpdateSerializer, responses=ResourceSerializer)
@@ -198,22 +207,22 @@ class ResourceViewSet(
             tags=data.get("tags"),
             marking=data.get("marking"),
         )
-        do_update_resource(resource, actor=request.user, changes=changes)
+        do_update_resource(resource, actor=Actor.of(request), changes=changes)
         return Response(ResourceSerializer(self._fresh(resource)).data)
 
     def perform_destroy(self, instance: Resource) -> None:
-        do_delete_resource(instance, actor=self.request.user)
+        do_delete_resource(instance, actor=Actor.of(self.request))
 
     @extend_schema(request=None, responses=ResourceSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, uuid: str) -> Response:
-        resource = do_publish_resource(self.get_object(), actor=request.user)
+        resource = do_publish_resource(self.get_object(), actor=Actor.of(request))
         return Response(ResourceSerializer(self._fresh(resource)).data)
 
     @extend_schema(request=None, responses=ResourceSerializer)
     @action(detail=True, methods=["post"])
     def unpublish(self, request: Request, uuid: str) -> Response:
-        resource = do_unpublish_resource(self.get_object(), actor=request.user)
+        resource = do_unpublish_resource(self.get_object(), actor=Actor.of(request))
         return Response(ResourceSerializer(self._fresh(resource)).data)
 
     @extend_schema(request=ProposeSerializer, responses=ResourceSerializer)
@@ -222,7 +231,7 @@ class ResourceViewSet(
         """Offer this resource to the group's showcase (the group approves or declines)."""
         data = validated(ProposeSerializer, request.data)
         resource = self.get_object()
-        do_propose_to_showcase(resource, actor=request.user, note=data["note"])
+        do_propose_to_showcase(resource, actor=Actor.of(request), note=data["note"])
         return Response(ResourceSerializer(self._fresh(resource)).data)
 
     def _fresh(self, resource: Resource) -> Resource:
@@ -450,7 +459,7 @@ class ShowcaseProposalViewSet(
 
     def _decide(self, request: Request, *, approve: bool) -> Response:
         data = validated(ShowcaseDecisionSerializer, request.data)
-        proposal = do_decide_proposal(self.get_object(), actor=request.user, approve=approve, note=data["note"])
+        proposal = do_decide_proposal(self.get_object(), actor=Actor.of(request), approve=approve, note=data["note"])
         return Response(ShowcaseProposalSerializer(proposal).data)
 
 
@@ -523,21 +532,21 @@ class RegulationViewSet(
             issued_on=data["issued_on"],
             marking=data["marking"],
         )
-        regulation = do_create_regulation(actor=request.user, draft=draft, publish=data["publish"])
+        regulation = do_create_regulation(actor=Actor.of(request), draft=draft, publish=data["publish"])
         return Response(RegulationSerializer(regulation).data, status=201)
 
     def perform_destroy(self, instance: Regulation) -> None:
-        do_delete_regulation(instance, actor=self.request.user)
+        do_delete_regulation(instance, actor=Actor.of(self.request))
 
     @extend_schema(request=None, responses=RegulationSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, uuid: str) -> Response:
-        return Response(RegulationSerializer(do_publish_regulation(self.get_object(), actor=request.user)).data)
+        return Response(RegulationSerializer(do_publish_regulation(self.get_object(), actor=Actor.of(request))).data)
 
     @extend_schema(request=None, responses=RegulationSerializer)
     @action(detail=True, methods=["post"])
     def unpublish(self, request: Request, uuid: str) -> Response:
-        regulation = do_publish_regulation(self.get_object(), actor=request.user, published=False)
+        regulation = do_publish_regulation(self.get_object(), actor=Actor.of(request), published=False)
         return Response(RegulationSerializer(regulation).data)
 
     @extend_schema(responses=RegulationArticleSerializer(many=True))

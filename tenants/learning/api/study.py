@@ -14,9 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.core.api import validated
 from partycloud.core.errors import NotAllowed
+from tenants.learning.api.writes import ServiceModelViewSet
 from tenants.learning.courses import course_progress, do_publish_course, do_save_course
 from tenants.learning.models import (
     Course,
@@ -35,10 +37,20 @@ from tenants.learning.quizzes import (
     QuestionDraft,
     attempt_view,
     check_question,
-    check_quiz_paper,
+    do_close_quiz,
+    do_create_question,
+    do_create_question_bank,
+    do_create_quiz,
+    do_delete_question,
+    do_delete_question_bank,
+    do_delete_quiz,
+    do_publish_quiz,
     do_save_answers,
     do_start_attempt,
     do_submit_attempt,
+    do_update_question,
+    do_update_question_bank,
+    do_update_quiz,
 )
 from tenants.learning.study import BEAT_STATES, do_record_heartbeat, study_summary
 
@@ -71,7 +83,7 @@ class HeartbeatView(APIView):
     def post(self, request: Request) -> Response:
         data = validated(HeartbeatSerializer, request.data)
         result = do_record_heartbeat(
-            user=request.user,
+            actor=Actor.of(request),
             resource_uuid=data["resource"],
             session=data["session"],
             state=data["state"],
@@ -228,7 +240,7 @@ class CourseViewSet(
     def create(self, request: Request) -> Response:
         data = validated(CourseWriteSerializer, request.data)
         course = do_save_course(
-            actor=request.user,
+            actor=Actor.of(request),
             title=data["title"],
             summary=data["summary"],
             resource_uuids=data["resources"],
@@ -240,7 +252,7 @@ class CourseViewSet(
     def update(self, request: Request, pk: str) -> Response:
         data = validated(CourseWriteSerializer, request.data)
         course = do_save_course(
-            actor=request.user,
+            actor=Actor.of(request),
             title=data["title"],
             summary=data["summary"],
             resource_uuids=data["resources"],
@@ -278,13 +290,17 @@ class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
         read_only_fields = ["created_at"]
 
 
-class QuestionBankViewSet(viewsets.ModelViewSet[QuestionBank]):
+class QuestionBankViewSet(ServiceModelViewSet[QuestionBank]):
     permission_classes = [ManagesLibrary]
     serializer_class = QuestionBankSerializer
     search_fields = ["title"]
 
     def get_queryset(self) -> QuerySet[QuestionBank]:
         return QuestionBank.objects.annotate(question_count=Count("questions")).order_by("-id")
+
+    create_with = do_create_question_bank
+    update_with = do_update_question_bank
+    delete_with = do_delete_question_bank
 
 
 class QuestionSerializer(serializers.ModelSerializer[Question]):
@@ -310,7 +326,7 @@ class QuestionSerializer(serializers.ModelSerializer[Question]):
         return {**attrs, **draft.__dict__}
 
 
-class QuestionViewSet(viewsets.ModelViewSet[Question]):
+class QuestionViewSet(ServiceModelViewSet[Question]):
     """Questions (``?bank=``); answers are indices of the choices, true/false: 0 true, 1 false."""
 
     permission_classes = [ManagesLibrary]
@@ -322,6 +338,10 @@ class QuestionViewSet(viewsets.ModelViewSet[Question]):
         if not is_library_manager(self.request):
             return Question.objects.none()  # readers never see answers
         return Question.objects.all()
+
+    create_with = do_create_question
+    update_with = do_update_question
+    delete_with = do_delete_question
 
 
 class QuizSerializer(serializers.ModelSerializer[Quiz]):
@@ -405,7 +425,7 @@ class QuizResultSerializer(serializers.Serializer[Any]):
     passed = serializers.BooleanField(allow_null=True)
 
 
-class QuizViewSet(viewsets.ModelViewSet[Quiz]):
+class QuizViewSet(ServiceModelViewSet[Quiz]):
     """Quizzes of this host; readers see published ones and take them."""
 
     permission_classes = [ManagesLibrary]
@@ -423,28 +443,27 @@ class QuizViewSet(viewsets.ModelViewSet[Quiz]):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 
+    create_with = do_create_quiz
+    update_with = do_update_quiz
+    delete_with = do_delete_quiz
+
     @extend_schema(request=None, responses=QuizSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        quiz = self.get_object()
-        check_quiz_paper(quiz)
-        quiz.status = ResourceStatus.PUBLISHED
-        quiz.save(update_fields=["status"])
+        quiz = do_publish_quiz(self.get_object(), actor=Actor.of(request))
         return Response(QuizSerializer(quiz, context={"request": request}).data)
 
     @extend_schema(request=None, responses=QuizSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        quiz = self.get_object()
-        quiz.status = ResourceStatus.ARCHIVED
-        quiz.save(update_fields=["status"])
+        quiz = do_close_quiz(self.get_object(), actor=Actor.of(request))
         return Response(QuizSerializer(quiz, context={"request": request}).data)
 
     @extend_schema(request=None, responses={201: AttemptSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ReadsLibrary])
     def start(self, request: Request, pk: str) -> Response:
         """Start (or resume) my attempt: a generated paper without its answers."""
-        attempt = do_start_attempt(self.get_object(), user=request.user)
+        attempt = do_start_attempt(self.get_object(), actor=Actor.of(request))
         return Response(AttemptSerializer(attempt_view(attempt)).data, status=201)
 
     @extend_schema(responses=QuizResultSerializer(many=True))

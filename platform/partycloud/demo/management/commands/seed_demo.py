@@ -77,7 +77,7 @@ class Command(BaseCommand):
             viewer = self.user("13800000002", "李文华", "ZN000002")
             GroupRole.objects.get_or_create(user=admin, role=GroupRoleKind.GROUP_ADMIN)
             GroupRole.objects.get_or_create(user=viewer, role=GroupRoleKind.GROUP_VIEWER)
-            shared = seed_group_library(admin)
+            shared = seed_group_library(Actor.for_user(admin))
             demos = [
                 self.subsidiary(index, name, short_name, slug, admin, shared, options["members"], rng, today)
                 for index, (name, short_name, slug) in enumerate(SUBSIDIARIES, start=1)
@@ -145,7 +145,7 @@ class Command(BaseCommand):
                     member_record(demo, user, user.name, branch, index * 1000 + position, probationary=probationary)
                 members_without_login(demo, [self.person(rng) for _index in range(40)])
                 open_new_branch(demo)
-            seed_tenant_library(tenant_admin, short_name, shared)
+            seed_tenant_library(Actor.for_user(tenant_admin), short_name, shared)
             for step in TENANT_STEPS:
                 step(demo)
             if fresh:
