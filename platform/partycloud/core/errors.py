@@ -1,13 +1,82 @@
 """Errors that services raise and the API renders as ``{code, message, field}``.
 
-Services never import DRF: they raise ``ServiceError`` with a stable code that
-clients can act on, a translated human message and, when one input is to blame,
-the field.
+Services never import DRF: they raise ``ServiceError`` with a stable code that clients can act
+on, a translated human message and, when one input is to blame, the field.
+
+Codes are enums, one per app (``<app>/errors.py``: ``class MembersCode(ErrorCode)``), each member
+a code and a one-line English description. The OpenAPI schema lists them (``partycloud.core.openapi``)
+and the table in ``docs/api.md`` is generated from them (``manage.py error_codes --write``).
 """
 
 from __future__ import annotations
 
+import logging
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
 from django.utils.functional import Promise
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorCode(StrEnum):
+    """Base of every app's error codes: ``NAME = "app.code", "What went wrong, in English."``.
+
+    A member compares equal to its string (``MembersCode.BAD_DATE == "members.bad_date"``), so
+    clients, tests and JSON see the plain code.
+    """
+
+    description: str
+
+    def __new__(cls, value: str, description: str = "") -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+
+def code_enums() -> list[type[ErrorCode]]:
+    """The apps' code enums (every app's ``errors`` module is loaded once Django is set up), by module."""
+    found: list[type[ErrorCode]] = []
+    pending: list[type[ErrorCode]] = list(ErrorCode.__subclasses__())
+    while pending:
+        enum = pending.pop(0)
+        found.append(enum)
+        pending.extend(enum.__subclasses__())
+    return sorted(found, key=lambda enum: (enum.__module__, enum.__name__))
+
+
+def all_error_codes() -> dict[str, ErrorCode]:
+    return {member.value: member for enum in code_enums() for member in enum}
+
+
+def _as_code(code: ErrorCode | str) -> ErrorCode | str:
+    if isinstance(code, ErrorCode):
+        return code
+    known = all_error_codes().get(code)
+    if known is not None:
+        return known
+    # A code no enum declares is a programming error: the tests fail on it; production still answers.
+    if getattr(settings, "STRICT_ERROR_CODES", False):
+        raise TypeError(f"error code {code!r} is not declared in any app's errors.py")
+    logger.warning("undeclared error code %s", code)
+    return code
+
+
+class CoreCode(ErrorCode):
+    """Codes of the API's own answers (``core.api.exception_handler``) and of the kernel's helpers."""
+
+    VALIDATION_INVALID = "validation.invalid", "The body or a parameter is invalid; errors lists every problem."
+    AUTH_NOT_AUTHENTICATED = "auth.not_authenticated", "Sign in first."
+    AUTH_FAILED = "auth.failed", "The credentials or the token were refused."
+    PERMISSION_DENIED = "permission.denied", "The caller's roles do not allow this."
+    NOT_FOUND = "not_found", "No such object here (or not for this caller)."
+    METHOD_NOT_ALLOWED = "method_not_allowed", "This endpoint does not take that HTTP method."
+    NOT_ACCEPTABLE = "not_acceptable", "The Accept header asks for a format the endpoint does not give."
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", "The body's content type is not accepted."
+    THROTTLED = "throttled", "Too many requests; retry_after says when to try again."
+    PARSE_ERROR = "parse_error", "The body could not be parsed."
 
 
 class ServiceError(Exception):
@@ -17,15 +86,15 @@ class ServiceError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: ErrorCode,
         message: str | Promise,
         field: str | None = None,
         *,
         status: int | None = None,
-        extra: dict[str, object] | None = None,
+        extra: dict[str, Any] | None = None,
     ):
         super().__init__(str(message))
-        self.code = code
+        self.code = _as_code(code)
         self.message = message
         self.field = field
         # Rendered next to code/message/field (e.g. "errors": per-row problems of an import).
