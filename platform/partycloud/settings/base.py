@@ -51,6 +51,7 @@ SHARED_APPS = [
     "partycloud.uploads",
     "tenants.learning",
     "partycloud.rollups",
+    "partycloud.statistics",
     # On the wiring floor: the demo seeder (``manage.py seed_demo``) fills every other app.
     "partycloud.demo",
 ]
@@ -257,8 +258,13 @@ SPECTACULAR_SETTINGS = {
             }
         }
     },
+    # Error codes: one enum schema per app, Error.code one of them (partycloud.core.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partycloud.core.openapi.add_error_codes",
+    ],
     "ENUM_NAME_OVERRIDES": {
-        "TenantRoleEnum": "tenants.access.models.TenantRole",
+        "TenantRoleEnum": "partycloud.accounts.roles.TenantRole",
         "DuesCategoryEnum": "tenants.members.models.DuesCategory",
         "OrganizationKindEnum": "tenants.organizations.models.OrganizationKind",
         "ImportStatusEnum": "tenants.members.models.ImportStatus",

@@ -18,6 +18,8 @@ BASE_DOMAIN = "partycloud.test"
 PUBLIC_EXTRA_HOSTS = ["testserver", "127.0.0.1"]
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *PUBLIC_EXTRA_HOSTS, "localhost", ".localhost"]
 TENANT_WARM_POOL_SIZE = 0
+# A ServiceError whose code no app declares (errors.py) fails the test instead of logging.
+STRICT_ERROR_CODES = True
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-media-"))
 STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-objects-"))
 TENANT_LOOKUP_CACHE_SECONDS = 0  # tests change tenant status and expect the next request to see it
