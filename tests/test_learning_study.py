@@ -254,7 +254,13 @@ def test_quiz_endpoints_are_tenant_isolated(tenant_a: TenantWorld, tenant_b: Ten
     for endpoint in (
         Endpoint("/api/v1/learning/quizzes", object_id=quiz["id"], change={"title": "改"}),
         Endpoint("/api/v1/learning/question-banks", object_id=quiz["bank"], change={"title": "改"}),
-        Endpoint("/api/v1/learning/attempts", object_id=attempt["id"], change={"answers": {}}, deletable=False),
+        Endpoint(
+            "/api/v1/learning/attempts",
+            object_id=attempt["id"],
+            change={"answers": {}},
+            deletable=False,
+            volatile=("seconds_left",),
+        ),
     ):
         assert_tenant_isolated(endpoint, owner=tenant_a, outsider=tenant_b)
 
