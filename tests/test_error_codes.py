@@ -31,8 +31,10 @@ def test_no_error_is_raised_with_a_bare_string_code():
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
             first = node.args[0]
-            if name in RAISERS and isinstance(first, ast.Constant | ast.JoinedStr) and isinstance(
-                getattr(first, "value", ""), str
+            if (
+                name in RAISERS
+                and isinstance(first, ast.Constant | ast.JoinedStr)
+                and isinstance(getattr(first, "value", ""), str)
             ):
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offenders == [], "raise with an app's ErrorCode member, not a string: " + ", ".join(offenders)

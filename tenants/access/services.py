@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
 from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from partycloud.core.errors import Conflict, ErrorCode, NotAllowed, ServiceError
 from partycloud.tenancy.context import active_schema, active_tenant
+from partycloud.tenancy.errors import TenancyCode
 from partycloud.tenancy.models import PartyCommittee, TenantAccess
+from tenants.access.errors import AccessCode
 from tenants.access.models import RoleAssignment, TenantRole
 
 ROLE_MANAGERS = frozenset({TenantRole.TENANT_ADMIN})
@@ -84,7 +86,7 @@ def organizations_by_id(organization_ids: Collection[int]) -> dict[int, Organiza
 
 def current_tenant() -> PartyCommittee:
     if active_schema() == "public":
-        raise ServiceError("tenancy.no_tenant", _("This action needs a party committee's own address."))
+        raise ServiceError(TenancyCode.NO_TENANT, _("This action needs a party committee's own address."))
     return active_tenant()
 
 
@@ -194,7 +196,7 @@ def scope_filter(user: Who, roles: frozenset[str] | set[str], path_field: str = 
 
 
 def check_covers(
-    user: Who, organization_id: int | None, roles: frozenset[str] | set[str], code: str, message: str
+    user: Who, organization_id: int | None, roles: frozenset[str] | set[str], code: ErrorCode, message: str
 ) -> None:
     """Refuse (403) unless ``user`` holds one of ``roles`` with a scope covering the organization."""
     if not user_covers(user, organization_id, roles):
@@ -203,7 +205,7 @@ def check_covers(
 
 def check_can_manage_roles(actor: Actor) -> None:
     if not user_has_role(actor, *ROLE_MANAGERS):
-        raise NotAllowed("access.not_tenant_admin", _("Only a tenant admin can manage roles."))
+        raise NotAllowed(AccessCode.NOT_TENANT_ADMIN, _("Only a tenant admin can manage roles."))
 
 
 def _scope_name(organization_id: int | None) -> str:
@@ -225,21 +227,21 @@ def do_assign_role(
     """Give ``user`` a role here, for the whole tenant or an organization's subtree.
     ``actor`` None: the platform itself (provisioning from a command, a test)."""
     if role not in TenantRole.values:
-        raise ServiceError("access.unknown_role", _("Unknown role: %(role)s") % {"role": role}, "role")
+        raise ServiceError(AccessCode.UNKNOWN_ROLE, _("Unknown role: %(role)s") % {"role": role}, "role")
     scope_name = ""
     if organization_id is not None:
         scope = organizations_by_id([organization_id]).get(organization_id)
         if scope is None or not scope.is_active:
             raise ServiceError(
-                "access.unknown_organization",
+                AccessCode.UNKNOWN_ORGANIZATION,
                 _("Choose an existing organization for the role's scope."),
                 "organization_id",
             )
         scope_name = scope.name
     if not user.is_active:
-        raise ServiceError("access.user_inactive", _("This account is disabled."), "user")
+        raise ServiceError(AccessCode.USER_INACTIVE, _("This account is disabled."), "user")
     if RoleAssignment.objects.filter(user=user, role=role, organization_id=organization_id).exists():
-        raise Conflict("access.role_exists", _("This user already holds this role."), "role")
+        raise Conflict(AccessCode.ROLE_EXISTS, _("This user already holds this role."), "role")
     assignment = RoleAssignment.objects.create(
         user=user, role=role, organization_id=organization_id, granted_by=actor.user if actor is not None else None
     )
@@ -265,7 +267,7 @@ def do_revoke_role(assignment: RoleAssignment, *, actor: Actor | None = None) ->
         assignment.role == TenantRole.TENANT_ADMIN
         and RoleAssignment.objects.filter(role=TenantRole.TENANT_ADMIN).count() == 1
     ):
-        raise Conflict("access.last_admin", _("A party committee keeps at least one tenant admin."), "role")
+        raise Conflict(AccessCode.LAST_ADMIN, _("A party committee keeps at least one tenant admin."), "role")
     user_id = assignment.user_id
     do_record_audit(
         event="role.revoke",

@@ -17,6 +17,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
 from partycloud.core.api import date_param
 from tenants.access.models import TenantRole
+from tenants.development.errors import DevelopmentCode
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion
 from tenants.development.services import (
     HANDLERS,
@@ -251,7 +252,7 @@ class CaseViewSet(
         """Members with voting rights in the case's branch on a meeting date, from the records
         (full members less those under 留党察看): the number steps 15 and 23 use."""
         case = self.get_object()
-        day = date_param(request.query_params.get("date"), "development.bad_date")
+        day = date_param(request.query_params.get("date"), DevelopmentCode.BAD_DATE)
         return Response(VotingRollSerializer(voting_roll(case.organization, day).as_dict()).data)
 
     @extend_schema(request=ProbationDiscussionSerializer, responses={201: ProbationDiscussionSerializer})

@@ -20,6 +20,7 @@ from partycloud.core.crypto import blind_index, decrypt, encrypt
 from partycloud.core.dates import add_months
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
 from tenants.access.services import check_covers, scope_filter
+from tenants.development.errors import DevelopmentCode
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion, Stage
 from tenants.development.steps import (
     BY_NUMBER,
@@ -56,7 +57,7 @@ def visible_cases(actor: Actor) -> QuerySet[DevelopmentCase]:
 def check_can_handle(actor: Actor, organization_id: int) -> None:
     """Refuse (403) unless ``actor`` handles development cases in the organization."""
     check_covers(
-        actor.user, organization_id, HANDLERS, "development.out_of_scope", _("This case is outside your scope.")
+        actor.user, organization_id, HANDLERS, DevelopmentCode.OUT_OF_SCOPE, _("This case is outside your scope.")
     )
 
 
@@ -67,7 +68,7 @@ def rule_in_force(on: date, rules: Sequence[DevelopmentRule] | None = None) -> D
     else:
         rule = next((version for version in rules if version.effective_from <= on), None)
     if rule is None:
-        raise ServiceError("development.no_rule", _("No development rule is in force; ask the administrator."))
+        raise ServiceError(DevelopmentCode.NO_RULE, _("No development rule is in force; ask the administrator."))
     # A tenant's own version written before a rule value existed takes the default for it.
     rule.values = {**DEFAULT_VALUES, **rule.values}
     return rule
@@ -123,13 +124,15 @@ def do_open_case(
     actor = actor or Actor.system()
     number = check_id_card(id_card_number)
     if not name.strip():
-        raise ServiceError("development.name_required", _("Enter the applicant's name."), "name")
+        raise ServiceError(DevelopmentCode.NAME_REQUIRED, _("Enter the applicant's name."), "name")
     if DevelopmentCase.objects.filter(id_card_index=blind_index(number)).exclude(stage=Stage.REVOKED).exists():
         raise Conflict(
-            "development.case_exists", _("This person already has a development case here."), "id_card_number"
+            DevelopmentCode.CASE_EXISTS, _("This person already has a development case here."), "id_card_number"
         )
     if Member.objects.filter(id_card_index=blind_index(number), status__in=COUNTED_STATUSES).exists():
-        raise Conflict("development.already_member", _("This person is already a party member here."), "id_card_number")
+        raise Conflict(
+            DevelopmentCode.ALREADY_MEMBER, _("This person is already a party member here."), "id_card_number"
+        )
     rule = rule_in_force(applied_on)
     block = check_age(birth_date_of(number), applied_on, rule.values)
     if block:
@@ -154,19 +157,19 @@ def check_step(
     if number not in next_steps(case):
         expected = "、".join(str(n) for n in next_steps(case)) or "—"
         return Block(
-            "development.out_of_order",
+            DevelopmentCode.OUT_OF_ORDER,
             _("Step %(step)d cannot be recorded now; next: %(next)s.") % {"step": number, "next": expected},
             "step",
         )
     previous = case.steps.order_by("-done_on").first()
     if previous is not None and on < previous.done_on:
         return Block(
-            "development.date_before_previous",
+            DevelopmentCode.DATE_BEFORE_PREVIOUS,
             _("The date is before the previous step (%(date)s).") % {"date": previous.done_on},
             "done_on",
         )
     if on > timezone.localdate():
-        return Block("development.date_in_future", _("A step cannot be recorded in advance."), "done_on")
+        return Block(DevelopmentCode.DATE_IN_FUTURE, _("A step cannot be recorded in advance."), "done_on")
     applied = step_date(case, 1)
     assert applied is not None
     if number == 2:
@@ -181,7 +184,7 @@ def check_step(
         review = step_date(case, 10, last=True)
         if review is None or on > add_months(review, values["political_review_valid_months"]):
             return Block(
-                "development.political_review_expired",
+                DevelopmentCode.POLITICAL_REVIEW_EXPIRED,
                 _("The political review is older than one year; review again."),
                 "done_on",
             )
@@ -190,10 +193,10 @@ def check_step(
         meeting = step_date(case, 15, last=True)
         assert meeting is not None
         return check_within(
-            meeting, on, values["approval_restart_months"], "development.restart_required",
+            meeting, on, values["approval_restart_months"], DevelopmentCode.RESTART_REQUIRED,
             _("More than 6 months since the branch meeting (%(days)d days over): the development procedure restarts."),
         ) or check_within(
-            meeting, on, values["approval_within_months"], "development.re_deliberate",
+            meeting, on, values["approval_within_months"], DevelopmentCode.RE_DELIBERATE,
             _("More than 3 months since the branch meeting (%(days)d days over): the branch meeting must deliberate again."),
         )  # fmt: skip
     if number == 23:
@@ -204,15 +207,19 @@ def check_step(
         outcome = data.get("outcome")
         if outcome not in {"confirm", "extend", "revoke"}:
             return Block(
-                "development.outcome_required", _("Choose the outcome: confirm, extend or revoke."), "details.outcome"
+                DevelopmentCode.OUTCOME_REQUIRED, _("Choose the outcome: confirm, extend or revoke."), "details.outcome"
             )
         if outcome == "extend":
             months = int(data.get("extension_months") or 0)
             if case.extended:
-                return Block("development.extended_once", _("Probation can be extended only once."), "details.outcome")
+                return Block(
+                    DevelopmentCode.EXTENDED_ONCE, _("Probation can be extended only once."), "details.outcome"
+                )
             if not values["extension_min_months"] <= months <= values["extension_max_months"]:
                 return Block(
-                    "development.extension_length", _("An extension lasts 6 to 12 months."), "details.extension_months"
+                    DevelopmentCode.EXTENSION_LENGTH,
+                    _("An extension lasts 6 to 12 months."),
+                    "details.extension_months",
                 )
         return check_vote(data, data["roll"]["entitled"])
     if number == 24:
@@ -221,13 +228,13 @@ def check_step(
         assert case.probation_ends_on is not None
         if on < case.probation_ends_on:
             return Block(
-                "development.probation_not_over",
+                DevelopmentCode.PROBATION_NOT_OVER,
                 _("Probation ends on %(date)s; approve confirmation from then.")
                 % {"date": case.probation_ends_on, "earliest": case.probation_ends_on},
                 "done_on",
             )
         return check_within(
-            vote, on, values["confirmation_approval_within_months"], "development.confirmation_approval_late",
+            vote, on, values["confirmation_approval_within_months"], DevelopmentCode.CONFIRMATION_APPROVAL_LATE,
             _("The upper committee approves within 3 months of the branch meeting (%(days)d days over)."),
         )  # fmt: skip
     return None
@@ -258,11 +265,11 @@ def int_or_none(value: Any) -> int | None:
 def check_introducers(data: dict[str, Any]) -> Block | None:
     ids = {int(i) for i in data.get("introducers", []) if str(i).isdigit()}
     if len(ids) != 2:
-        return Block("development.two_introducers", _("Choose exactly two introducers."), "details.introducers")
+        return Block(DevelopmentCode.TWO_INTRODUCERS, _("Choose exactly two introducers."), "details.introducers")
     full = Member.objects.filter(pk__in=ids, membership=Membership.FULL, status__in=COUNTED_STATUSES).count()
     if full != 2:
         return Block(
-            "development.introducer_not_full", _("Introducers must be full party members."), "details.introducers"
+            DevelopmentCode.INTRODUCER_NOT_FULL, _("Introducers must be full party members."), "details.introducers"
         )
     return None
 
@@ -343,7 +350,7 @@ def _confirm(case: DevelopmentCase, actor: Actor, done_on: date) -> None:
     """Party age counts from confirmation: the day probation ended."""
     vote = case.steps.filter(number=23).order_by("-done_on").first()
     if vote is None or vote.data.get("outcome") != "confirm":
-        raise ServiceError("development.not_confirmed", _("The branch meeting did not decide to confirm."), "step")
+        raise ServiceError(DevelopmentCode.NOT_CONFIRMED, _("The branch meeting did not decide to confirm."), "step")
     assert case.member is not None
     assert case.probation_ends_on is not None
     do_update_member(
@@ -442,13 +449,13 @@ def do_record_probation_discussion(
     periods = _probation_periods(case)
     if not periods or case.stage not in {Stage.ADMISSION, Stage.PROBATION}:
         raise ServiceError(
-            "development.not_in_probation", _("Only a probationary member's case has quarterly discussions."), "case"
+            DevelopmentCode.NOT_IN_PROBATION, _("Only a probationary member's case has quarterly discussions."), "case"
         )
     if held_on > timezone.localdate():
-        raise ServiceError("development.date_in_future", _("A discussion cannot be recorded in advance."), "held_on")
+        raise ServiceError(DevelopmentCode.DATE_IN_FUTURE, _("A discussion cannot be recorded in advance."), "held_on")
     if not periods[0].starts_on <= held_on <= periods[-1].ends_on:
         raise ServiceError(
-            "development.discussion_outside_probation",
+            DevelopmentCode.DISCUSSION_OUTSIDE_PROBATION,
             _("The discussion must fall within probation (%(start)s to %(end)s).")
             % {"start": periods[0].starts_on, "end": periods[-1].ends_on},
             "held_on",
@@ -473,7 +480,7 @@ def do_record_probation_discussion(
 def recorded_step(case: DevelopmentCase, step_id: int) -> CaseStep:
     step = case.steps.filter(pk=step_id).first()
     if step is None:
-        raise NotFoundError("development.no_step", _("This step has not been recorded."))
+        raise NotFoundError(DevelopmentCode.NO_STEP, _("This step has not been recorded."))
     return step
 
 
@@ -483,7 +490,7 @@ def do_attach_evidence(step: CaseStep, upload: UploadedFile[bytes], *, actor: Ac
     check_can_handle(actor, step.case.organization_id)
     name = upload.name or ""
     if (upload.size or 0) > EVIDENCE_MAX_BYTES or not name.lower().endswith(EVIDENCE_SUFFIXES):
-        raise ServiceError("development.bad_evidence", _("Upload a PDF or an image of at most 20 MB."), "file")
+        raise ServiceError(DevelopmentCode.BAD_EVIDENCE, _("Upload a PDF or an image of at most 20 MB."), "file")
     step.evidence.save(name, upload, save=True)
     return step
 
@@ -492,7 +499,7 @@ def evidence_of(case: DevelopmentCase, step_id: int, *, actor: Actor) -> CaseSte
     """A step's evidence, for a caller who may read the case; every download is audited."""
     step = case.steps.filter(pk=step_id).exclude(evidence="").first()
     if step is None:
-        raise NotFoundError("development.no_evidence", _("This step has no evidence file."))
+        raise NotFoundError(DevelopmentCode.NO_EVIDENCE, _("This step has no evidence file."))
     do_record_audit(
         event="development.evidence.download",
         details={"step": step.number},

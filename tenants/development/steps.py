@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partycloud.core.dates import add_months
+from tenants.development.errors import DevelopmentCode
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ DEFAULT_VALUES: dict[str, int] = {
 
 @dataclass(frozen=True)
 class Block:
-    code: str
+    code: DevelopmentCode
     message: str
     field: str | None = None
 
@@ -182,7 +183,7 @@ def check_age(birth: date, on: date, rules: dict[str, int]) -> Block | None:
     adult_on = add_months(birth, 12 * rules["min_age"])
     if on < adult_on:
         return Block(
-            "development.too_young",
+            DevelopmentCode.TOO_YOUNG,
             _("The applicant is under %(age)d (%(days)d days to go).")
             % {"age": rules["min_age"], "days": days_until(on, adult_on)},
             "done_on",
@@ -194,7 +195,7 @@ def check_talk(applied: date, on: date, rules: dict[str, int], data: dict[str, A
     due = add_months(applied, rules["talk_within_months"])
     if on > due and not str(data.get("late_reason", "")).strip():
         return Block(
-            "development.talk_late",
+            DevelopmentCode.TALK_LATE,
             _(
                 "The talk is due within %(months)d month of the application (%(days)d days late); give the reason in late_reason."
             )
@@ -208,7 +209,7 @@ def check_activist_period(activist_since: date, on: date, rules: dict[str, int])
     enough = add_months(activist_since, rules["activist_min_months"])
     if on < enough:
         return Block(
-            "development.activist_period_too_short",
+            DevelopmentCode.ACTIVIST_PERIOD_TOO_SHORT,
             _("Activist cultivation is shorter than one year (%(days)d days short).")
             % {"days": days_until(on, enough)},
             "done_on",
@@ -220,7 +221,7 @@ def check_training(data: dict[str, Any], rules: dict[str, int]) -> Block | None:
     days, hours = int(data.get("days") or 0), int(data.get("hours") or 0)
     if days < rules["training_min_days"] and hours < rules["training_min_hours"]:
         return Block(
-            "development.training_too_short",
+            DevelopmentCode.TRAINING_TOO_SHORT,
             _(
                 "Training needs at least %(days)d days or %(hours)d class hours (recorded: %(got_days)d days, %(got_hours)d hours)."
             )
@@ -246,10 +247,10 @@ def check_vote(data: dict[str, Any], by_records: int) -> Block | None:
         typed = data.get("entitled")
         entitled = by_records if typed in (None, "") else int(typed)
     except (KeyError, TypeError, ValueError):
-        return Block("development.vote_incomplete", _("Record the members present and the yes votes."), "details")
+        return Block(DevelopmentCode.VOTE_INCOMPLETE, _("Record the members present and the yes votes."), "details")
     if entitled != by_records and not str(data.get("entitled_reason", "")).strip():
         return Block(
-            "development.entitled_differs",
+            DevelopmentCode.ENTITLED_DIFFERS,
             _(
                 "The records give %(records)d members with voting rights on the meeting date, not %(typed)d; give the reason for the different figure."
             )
@@ -258,22 +259,22 @@ def check_vote(data: dict[str, Any], by_records: int) -> Block | None:
         )
     if entitled == 0:
         return Block(
-            "development.no_voters",
+            DevelopmentCode.NO_VOTERS,
             _("The records show no member with voting rights on the meeting date; enter the number and the reason."),
             "details.entitled",
         )
     if not 0 <= yes <= present <= entitled:
-        return Block("development.vote_inconsistent", _("The vote counts do not add up."), "details")
+        return Block(DevelopmentCode.VOTE_INCONSISTENT, _("The vote counts do not add up."), "details")
     if present * 2 <= entitled:
         return Block(
-            "development.no_quorum",
+            DevelopmentCode.NO_QUORUM,
             _("No quorum: %(present)d of %(entitled)d members with voting rights present; more than half is required.")
             % {"present": present, "entitled": entitled},
             "details.present",
         )
     if yes * 2 <= entitled:
         return Block(
-            "development.vote_not_passed",
+            DevelopmentCode.VOTE_NOT_PASSED,
             _("Not passed: %(yes)d yes of %(entitled)d entitled; more than half is required.")
             % {"yes": yes, "entitled": entitled},
             "details.yes",
@@ -286,7 +287,7 @@ def check_confirmation_meeting(probation_ends_on: date, on: date) -> Block | Non
     (the written application, step 22, comes about a week before)."""
     if on < probation_ends_on:
         return Block(
-            "development.probation_not_over",
+            DevelopmentCode.PROBATION_NOT_OVER,
             _(
                 "The branch meeting discusses confirmation once probation has ended (Party Constitution Art. 7): probation ends on %(date)s, %(days)d days after this date."
             )
@@ -321,7 +322,7 @@ def probation_quarters(starts_on: date, ends_on: date, every_months: int) -> lis
     return quarters
 
 
-def check_within(start: date, on: date, months: int, code: str, message: str) -> Block | None:
+def check_within(start: date, on: date, months: int, code: DevelopmentCode, message: str) -> Block | None:
     if on > add_months(start, months):
         return Block(code, message % {"days": days_until(add_months(start, months), on)}, "done_on")
     return None

@@ -30,6 +30,7 @@ from tenants.dues.assessments import (
     do_request_exemption,
     ledger,
 )
+from tenants.dues.errors import DuesCode
 from tenants.dues.models import (
     ArrearsNotice,
     DuesAssessment,
@@ -73,7 +74,7 @@ def parse_month(raw: str | None) -> date:
     try:
         return datetime.strptime(raw[:7], "%Y-%m").date()
     except ValueError:
-        raise ServiceError("dues.bad_month", _("Use a month like 2026-06."), "month") from None
+        raise ServiceError(DuesCode.BAD_MONTH, _("Use a month like 2026-06."), "month") from None
 
 
 class DuesBaseSerializer(serializers.ModelSerializer[DuesBase]):

@@ -16,6 +16,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
+from tenants.dues.errors import DuesCode
 from tenants.dues.models import (
     ArrearsNotice,
     AssessmentStatus,
@@ -124,19 +125,21 @@ def do_record_payment(
     Without an ``actor`` the platform itself records it (an online payment, the demo data)."""
     actor = actor or Actor.system()
     if not months:
-        raise ServiceError("dues.months_required", _("Choose the months being paid."), "months")
+        raise ServiceError(DuesCode.MONTHS_REQUIRED, _("Choose the months being paid."), "months")
     wanted = sorted({first_of_month(m) for m in months})
     assessments = list(DuesAssessment.objects.select_for_update().filter(member=member, month__in=wanted))
     found = {a.month for a in assessments}
     missing = [m for m in wanted if m not in found]
     if missing:
         raise ServiceError(
-            "dues.not_assessed", _("%(month)s has not been assessed yet.") % {"month": f"{missing[0]:%Y-%m}"}, "months"
+            DuesCode.NOT_ASSESSED,
+            _("%(month)s has not been assessed yet.") % {"month": f"{missing[0]:%Y-%m}"},
+            "months",
         )
     already = [a for a in assessments if a.status != AssessmentStatus.DUE]
     if already:
         raise Conflict(
-            "dues.already_paid", _("%(month)s is already settled.") % {"month": f"{already[0].month:%Y-%m}"}, "months"
+            DuesCode.ALREADY_PAID, _("%(month)s is already settled.") % {"month": f"{already[0].month:%Y-%m}"}, "months"
         )
     day = paid_on or timezone.localdate()
     for assessment in assessments:
@@ -257,11 +260,11 @@ def do_request_exemption(
 ) -> DuesExemption:
 
     if not reason.strip():
-        raise ServiceError("dues.reason_required", _("Say why the dues are reduced or exempted."), "reason")
+        raise ServiceError(DuesCode.REASON_REQUIRED, _("Say why the dues are reduced or exempted."), "reason")
     if last_month < first_month:
-        raise ServiceError("dues.bad_range", _("The last month must not be before the first."), "last_month")
+        raise ServiceError(DuesCode.BAD_RANGE, _("The last month must not be before the first."), "last_month")
     if reduced_amount is not None and reduced_amount < 0:
-        raise ServiceError("dues.negative_amount", _("The reduced amount cannot be negative."), "reduced_amount")
+        raise ServiceError(DuesCode.NEGATIVE_AMOUNT, _("The reduced amount cannot be negative."), "reduced_amount")
     return DuesExemption.objects.create(
         member=member, first_month=first_of_month(first_month), last_month=first_of_month(last_month),
         reduced_amount=reduced_amount, reason=reason.strip(), requested_by=stored_user(actor.user if actor else None),
@@ -275,9 +278,9 @@ def do_decide_exemption(exemption: DuesExemption, *, approve: bool, actor: Actor
 
     exemption = DuesExemption.objects.select_for_update().get(pk=exemption.pk)
     if exemption.status != ExemptionStatus.PENDING:
-        raise Conflict("dues.exemption_decided", _("This request has already been decided."), "status")
+        raise Conflict(DuesCode.EXEMPTION_DECIDED, _("This request has already been decided."), "status")
     if approve and exemption.requested_by_id == actor.pk:
-        raise ServiceError("dues.four_eyes", _("The next level up approves; the requester cannot approve it."))
+        raise ServiceError(DuesCode.FOUR_EYES, _("The next level up approves; the requester cannot approve it."))
     exemption.status = ExemptionStatus.APPROVED if approve else ExemptionStatus.REJECTED
     exemption.decided_by = stored_user(actor.user)
     exemption.decided_at = timezone.now()
@@ -318,7 +321,7 @@ def do_record_voluntary_payment(
 
     if amount < 1000:
         raise ServiceError(
-            "dues.voluntary_below_1000", _("A voluntary payment recorded separately is 1,000 yuan or more."), "amount"
+            DuesCode.VOLUNTARY_BELOW_1000, _("A voluntary payment recorded separately is 1,000 yuan or more."), "amount"
         )
     return VoluntaryPayment.objects.create(
         member=member,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 from tenants.dues.assessments import do_record_payment, first_of_month
+from tenants.dues.errors import DuesCode
 from tenants.dues.models import AssessmentStatus, DuesAssessment, OnlinePayment, OnlinePaymentStatus
 from tenants.members.models import Member
 
@@ -60,7 +61,7 @@ def payer_of(actor: Actor) -> Member:
     """The actor's own member record here: members pay only their own dues online."""
     member = Member.objects.filter(user_id=actor.pk or 0).first()
     if member is None:
-        raise NotAllowed("dues.no_member_record", _("You have no member record in this party committee."))
+        raise NotAllowed(DuesCode.NO_MEMBER_RECORD, _("You have no member record in this party committee."))
     return member
 
 
@@ -68,11 +69,11 @@ def payer_of(actor: Actor) -> Member:
 def do_start_online_payment(member: Member, months: list[date]) -> tuple[OnlinePayment, dict[str, Any]]:
     wanted = sorted({first_of_month(m) for m in months})
     if not wanted:
-        raise ServiceError("dues.months_required", _("Choose the months being paid."), "months")
+        raise ServiceError(DuesCode.MONTHS_REQUIRED, _("Choose the months being paid."), "months")
     due = list(DuesAssessment.objects.filter(member=member, month__in=wanted, status=AssessmentStatus.DUE))
     if len(due) != len(wanted):
         raise Conflict(
-            "dues.not_payable", _("Some of these months are not due (not assessed, or already settled)."), "months"
+            DuesCode.NOT_PAYABLE, _("Some of these months are not due (not assessed, or already settled)."), "months"
         )
     payment = OnlinePayment.objects.create(
         member=member, months=[f"{m:%Y-%m}" for m in wanted], amount=sum((a.amount for a in due), Decimal("0")),
@@ -86,9 +87,11 @@ def do_confirm_online_payment(payment: OnlinePayment, payload: dict[str, Any]) -
     """The provider confirms: verify, then settle the months as the member's own payment."""
     payment = OnlinePayment.objects.select_for_update().get(pk=payment.pk)
     if payment.status != OnlinePaymentStatus.PENDING:
-        raise Conflict("dues.payment_closed", _("This payment is already closed."), "status")
+        raise Conflict(DuesCode.PAYMENT_CLOSED, _("This payment is already closed."), "status")
     if not PROVIDERS[payment.provider].verify(payment, payload):
-        raise ServiceError("dues.payment_unverified", _("The payment confirmation could not be verified."), "signature")
+        raise ServiceError(
+            DuesCode.PAYMENT_UNVERIFIED, _("The payment confirmation could not be verified."), "signature"
+        )
     months = [date.fromisoformat(f"{m}-01") for m in payment.months]
     do_record_payment(payment.member, months, paid_on=timezone.localdate())
     payment.status = OnlinePaymentStatus.PAID

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.core.errors import ServiceError
+from tenants.dues.errors import DuesCode
 from tenants.dues.models import DuesBracket, DuesRule
 
 CENT = Decimal("0.01")
@@ -30,7 +31,7 @@ def money(value: Decimal) -> Decimal:
 def rule_in_force(on: date | None = None) -> DuesRule:
     rule = DuesRule.objects.filter(effective_from__lte=on or timezone.localdate()).first()
     if rule is None:
-        raise ServiceError("dues.no_rule", _("No dues rule is in force; ask the administrator."))
+        raise ServiceError(DuesCode.NO_RULE, _("No dues rule is in force; ask the administrator."))
     return rule
 
 
@@ -60,11 +61,11 @@ def monthly_dues(
     if not isinstance(base, Decimal):
         raise TypeError("the dues base is money: pass a Decimal")
     if base < 0:
-        raise ServiceError("dues.negative_base", _("The dues base cannot be negative."), "base")
+        raise ServiceError(DuesCode.NEGATIVE_BASE, _("The dues base cannot be negative."), "base")
     rule = table or RuleTable.load(on)
     brackets = [b for b in rule.brackets if b.category == category]
     if not brackets:
-        raise ServiceError("dues.unknown_category", _("No dues bracket for this member category."), "category")
+        raise ServiceError(DuesCode.UNKNOWN_CATEGORY, _("No dues bracket for this member category."), "category")
     for bracket in brackets:
         above = bracket.lower_exclusive is None or base > bracket.lower_exclusive
         below = bracket.upper_inclusive is None or base <= bracket.upper_inclusive
@@ -78,10 +79,10 @@ def monthly_dues(
         upper = bracket.fixed_max if bracket.fixed_max is not None else bracket.fixed_min
         if not bracket.fixed_min <= chosen <= upper:
             raise ServiceError(
-                "dues.fixed_out_of_range",
+                DuesCode.FIXED_OUT_OF_RANGE,
                 _("The fixed amount must be between %(min)s and %(max)s yuan.")
                 % {"min": bracket.fixed_min, "max": upper},
                 "fixed",
             )
         return DuesAmount(money(chosen), rule.version, bracket.pk, f"fixed {chosen}")
-    raise ServiceError("dues.no_bracket", _("No dues bracket covers this base."), "base")  # a gap in the table
+    raise ServiceError(DuesCode.NO_BRACKET, _("No dues bracket covers this base."), "base")  # a gap in the table

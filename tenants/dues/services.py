@@ -16,6 +16,7 @@ from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from tenants.access.services import check_covers
+from tenants.dues.errors import DuesCode
 from tenants.dues.models import DuesBase, Remittance
 from tenants.members.models import Member
 
@@ -25,7 +26,7 @@ EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.C
 def check_can_handle_dues(actor: Actor, member: Member) -> None:
     """Refuse (403) unless ``actor`` handles dues in the organization holding the member."""
     check_covers(
-        actor.user, member.organization_id, EDITORS, "dues.out_of_scope", _("This member is outside your scope.")
+        actor.user, member.organization_id, EDITORS, DuesCode.OUT_OF_SCOPE, _("This member is outside your scope.")
     )
 
 
@@ -41,7 +42,7 @@ def do_record_dues_base(
     """A member's new dues base from ``effective_from`` on (the history is kept)."""
     check_can_handle_dues(actor, member)
     if amount < 0:
-        raise ServiceError("dues.negative_base", _("The dues base cannot be negative."), "amount")
+        raise ServiceError(DuesCode.NEGATIVE_BASE, _("The dues base cannot be negative."), "amount")
     return DuesBase.objects.create(
         member=member,
         amount=amount,
@@ -55,7 +56,7 @@ def do_record_dues_base(
 def do_record_remittance(*, month: date, amount: Decimal, note: str = "", actor: Actor) -> Remittance:
     """Dues handed up to the next level (上缴) for ``month``."""
     if amount <= 0:
-        raise ServiceError("dues.remittance_not_positive", _("The amount must be positive."), "amount")
+        raise ServiceError(DuesCode.REMITTANCE_NOT_POSITIVE, _("The amount must be positive."), "amount")
     return Remittance.objects.create(
         month=month.replace(day=1), amount=amount, note=note, recorded_by=stored_user(actor.user)
     )

@@ -14,6 +14,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import ServiceError
+from tenants.learning.errors import LearningCode
 from tenants.learning.library import locate_resource
 from tenants.learning.models import Category, Course, CourseItem, ResourceStatus, StudyRecord
 
@@ -22,11 +23,11 @@ MAX_ITEMS = 100
 
 def _items(resource_uuids: Sequence[UUID]) -> list[CourseItem]:
     if not resource_uuids:
-        raise ServiceError("learning.course_empty", _("A course needs at least one resource."), "items")
+        raise ServiceError(LearningCode.COURSE_EMPTY, _("A course needs at least one resource."), "items")
     if len(resource_uuids) > MAX_ITEMS:
-        raise ServiceError("learning.course_too_long", _("A course holds at most 100 resources."), "items")
+        raise ServiceError(LearningCode.COURSE_TOO_LONG, _("A course holds at most 100 resources."), "items")
     if len(set(resource_uuids)) != len(resource_uuids):
-        raise ServiceError("learning.course_duplicate", _("A resource appears twice in the course."), "items")
+        raise ServiceError(LearningCode.COURSE_DUPLICATE, _("A resource appears twice in the course."), "items")
     items = []
     for position, uuid in enumerate(resource_uuids):
         resource = locate_resource(uuid).resource  # published here or in the group's library
@@ -47,7 +48,7 @@ def do_save_course(
     items = _items(resource_uuids)
     category = Category.objects.filter(pk=category_id).first() if category_id else None
     if category_id and category is None:
-        raise ServiceError("learning.unknown_category", _("This category does not exist."), "category")
+        raise ServiceError(LearningCode.UNKNOWN_CATEGORY, _("This category does not exist."), "category")
     with transaction.atomic():
         if course is None:
             course = Course(created_by=stored_user(actor.user))

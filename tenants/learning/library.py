@@ -32,6 +32,7 @@ from partycloud.uploads.models import Upload
 from partycloud.uploads.services import claim_upload, discard_object
 from services.storage import DataClass
 from tenants.learning import uploads
+from tenants.learning.errors import LearningCode
 from tenants.learning.models import (
     Category,
     GalleryImage,
@@ -73,7 +74,7 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
             cleaned.append(tag[:30])
     if len(cleaned) > MAX_TAGS:
         raise ServiceError(
-            "learning.too_many_tags", _("At most %(count)d tags per resource.") % {"count": MAX_TAGS}, "tags"
+            LearningCode.TOO_MANY_TAGS, _("At most %(count)d tags per resource.") % {"count": MAX_TAGS}, "tags"
         )
     return cleaned
 
@@ -83,7 +84,7 @@ def _check_category(category_id: int | None) -> Category | None:
         return None
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
-        raise ServiceError("learning.unknown_category", _("This category does not exist."), "category")
+        raise ServiceError(LearningCode.UNKNOWN_CATEGORY, _("This category does not exist."), "category")
     return category
 
 
@@ -95,9 +96,9 @@ CATEGORY_FIELDS = frozenset({"name", "position"})
 def _check_category_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - CATEGORY_FIELDS
     if unknown:
-        raise ServiceError("learning.unknown_field", _("Unknown field."), sorted(unknown)[0])
+        raise ServiceError(LearningCode.UNKNOWN_FIELD, _("Unknown field."), sorted(unknown)[0])
     if "name" in fields and not str(fields["name"]).strip():
-        raise ServiceError("learning.name_required", _("Enter a name."), "name")
+        raise ServiceError(LearningCode.NAME_REQUIRED, _("Enter a name."), "name")
 
 
 def do_create_category(*, actor: Actor, name: str, position: int = 0) -> Category:
@@ -128,7 +129,7 @@ def _check_kind_fields(draft: ResourceDraft) -> None:
         ResourceKind.LINK: ("link_url", not draft.link_url),
     }
     if draft.kind not in needs:
-        raise ServiceError("learning.unknown_kind", _("Unknown resource kind."), "kind")
+        raise ServiceError(LearningCode.UNKNOWN_KIND, _("Unknown resource kind."), "kind")
     missing_field, missing = needs[ResourceKind(draft.kind)]
     if missing:
         messages = {
@@ -137,7 +138,7 @@ def _check_kind_fields(draft: ResourceDraft) -> None:
             "images": _("A gallery needs at least one picture."),
             "link_url": _("A link needs its address."),
         }
-        raise ServiceError("learning.incomplete", messages[missing_field], missing_field)
+        raise ServiceError(LearningCode.INCOMPLETE, messages[missing_field], missing_field)
 
 
 def refuse_classified(
@@ -245,7 +246,7 @@ def do_update_resource(resource: Resource, *, actor: Actor, changes: ResourceCha
         resource.body_html = sanitize_html(changes.body_html)
         resource.text = html_to_text(resource.body_html)
         if not resource.text:
-            raise ServiceError("learning.incomplete", _("An article needs a body."), "body")
+            raise ServiceError(LearningCode.INCOMPLETE, _("An article needs a body."), "body")
     if changes.title is not None:
         resource.title = changes.title.strip()
     if changes.summary is not None:
@@ -378,7 +379,7 @@ def locate_resource(uuid: UUID, *, include_unpublished: bool = False) -> Located
                 list(shared.images.all())  # read while the public schema is active
         if shared is not None:
             return Located(shared, PUBLIC)
-    raise NotFoundError("learning.resource_not_found", _("This learning resource does not exist."))
+    raise NotFoundError(LearningCode.RESOURCE_NOT_FOUND, _("This learning resource does not exist."))
 
 
 # ---------------------------------------------------------------- the group's showcase
@@ -388,11 +389,11 @@ def do_propose_to_showcase(resource: Resource, *, actor: Actor, note: str = "") 
     """A tenant offers one of its published resources to the group's shared library."""
     schema = active_schema()
     if schema == PUBLIC:
-        raise ServiceError("learning.already_shared", _("The group's own resources are shared already."))
+        raise ServiceError(LearningCode.ALREADY_SHARED, _("The group's own resources are shared already."))
     if resource.status != ResourceStatus.PUBLISHED:
-        raise ServiceError("learning.not_published", _("Publish the resource before proposing it."))
+        raise ServiceError(LearningCode.NOT_PUBLISHED, _("Publish the resource before proposing it."))
     if resource.showcase_status in {ShowcaseStatus.PROPOSED, ShowcaseStatus.APPROVED}:
-        raise Conflict("learning.already_proposed", _("This resource has already been proposed to the showcase."))
+        raise Conflict(LearningCode.ALREADY_PROPOSED, _("This resource has already been proposed to the showcase."))
     tenant = active_tenant()
     with transaction.atomic():
         resource.showcase_status = ShowcaseStatus.PROPOSED
@@ -413,9 +414,9 @@ def do_propose_to_showcase(resource: Resource, *, actor: Actor, note: str = "") 
 def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Actor, approve: bool, note: str = "") -> ShowcaseProposal:
     """The group approves (a published copy enters the shared library) or declines a proposal."""
     if active_schema() != PUBLIC:
-        raise ServiceError("learning.group_only", _("Only the group decides on the showcase."), status=403)
+        raise ServiceError(LearningCode.GROUP_ONLY, _("Only the group decides on the showcase."), status=403)
     if proposal.status != ShowcaseStatus.PROPOSED:
-        raise Conflict("learning.already_decided", _("This proposal has already been decided."))
+        raise Conflict(LearningCode.ALREADY_DECIDED, _("This proposal has already been decided."))
     tenant = PartyCommittee.objects.get(schema_name=proposal.tenant_schema)
     with transaction.atomic():
         use_tenant(tenant)
@@ -433,7 +434,7 @@ def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Actor, approve: boo
         finally:
             use_public_schema()
         if approve and original is None:
-            raise NotFoundError("learning.resource_not_found", _("The proposed resource no longer exists."))
+            raise NotFoundError(LearningCode.RESOURCE_NOT_FOUND, _("The proposed resource no longer exists."))
         if approve and original is not None:
             copy = _showcase_copy(original, images, tenant, actor)
             proposal.copy_uuid = copy.uuid

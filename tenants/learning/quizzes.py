@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict, ServiceError
+from tenants.learning.errors import LearningCode
 from tenants.learning.models import (
     Question,
     QuestionBank,
@@ -50,32 +51,32 @@ def check_question(draft: QuestionDraft) -> QuestionDraft:
     """The question is well formed for its kind (errors name the field to fix)."""
     stem = draft.stem.strip()
     if not stem:
-        raise ServiceError("learning.question_empty", _("Write the question."), "stem")
+        raise ServiceError(LearningCode.QUESTION_EMPTY, _("Write the question."), "stem")
     options = [option.strip() for option in draft.options]
     answer = sorted(set(draft.answer))
     if draft.kind == QuestionKind.TRUE_FALSE:
         options = []
         if answer not in ([0], [1]):
             raise ServiceError(
-                "learning.answer_invalid", _("A true-or-false answer is 0 (true) or 1 (false)."), "answer"
+                LearningCode.ANSWER_INVALID, _("A true-or-false answer is 0 (true) or 1 (false)."), "answer"
             )
     elif draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         if len(options) < 2 or any(not option for option in options):
-            raise ServiceError("learning.options_invalid", _("Give at least two non-empty choices."), "options")
+            raise ServiceError(LearningCode.OPTIONS_INVALID, _("Give at least two non-empty choices."), "options")
         if len(set(options)) != len(options):
-            raise ServiceError("learning.options_invalid", _("Two choices are the same."), "options")
+            raise ServiceError(LearningCode.OPTIONS_INVALID, _("Two choices are the same."), "options")
         if not answer or any(index < 0 or index >= len(options) for index in answer):
-            raise ServiceError("learning.answer_invalid", _("The answer must point at the choices."), "answer")
+            raise ServiceError(LearningCode.ANSWER_INVALID, _("The answer must point at the choices."), "answer")
         if draft.kind == QuestionKind.SINGLE and len(answer) != 1:
             raise ServiceError(
-                "learning.answer_invalid", _("A single-choice question has exactly one answer."), "answer"
+                LearningCode.ANSWER_INVALID, _("A single-choice question has exactly one answer."), "answer"
             )
         if draft.kind == QuestionKind.MULTIPLE and len(answer) < 2:
             raise ServiceError(
-                "learning.answer_invalid", _("A multiple-choice question has at least two answers."), "answer"
+                LearningCode.ANSWER_INVALID, _("A multiple-choice question has at least two answers."), "answer"
             )
     else:
-        raise ServiceError("learning.question_kind", _("Unknown question kind."), "kind")
+        raise ServiceError(LearningCode.QUESTION_KIND, _("Unknown question kind."), "kind")
     return QuestionDraft(draft.kind, stem, options, answer, draft.explanation.strip())
 
 
@@ -93,9 +94,9 @@ QUIZ_FIELDS = frozenset({
 def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
-        raise ServiceError("learning.unknown_field", _("Unknown field."), sorted(unknown)[0])
+        raise ServiceError(LearningCode.UNKNOWN_FIELD, _("Unknown field."), sorted(unknown)[0])
     if "title" in fields and not str(fields["title"]).strip():
-        raise ServiceError("learning.title_required", _("Enter a title."), "title")
+        raise ServiceError(LearningCode.TITLE_REQUIRED, _("Enter a title."), "title")
 
 
 def _apply(instance: Any, changes: dict[str, Any]) -> None:
@@ -155,7 +156,7 @@ def do_delete_question(question: Question, *, actor: Actor) -> None:
 
 def check_quiz_schedule(quiz: Quiz) -> None:
     if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
-        raise ServiceError("learning.quiz_closes_before_opens", _("The quiz must close after it opens."), "closes_at")
+        raise ServiceError(LearningCode.QUIZ_CLOSES_BEFORE_OPENS, _("The quiz must close after it opens."), "closes_at")
 
 
 def do_create_quiz(*, actor: Actor, **fields: Any) -> Quiz:
@@ -211,11 +212,11 @@ def check_quiz_paper(quiz: Quiz) -> None:
         QuestionKind.TRUE_FALSE: quiz.true_false_count,
     }
     if sum(wanted.values()) == 0:
-        raise ServiceError("learning.paper_empty", _("A paper needs at least one question."), "single_count")
+        raise ServiceError(LearningCode.PAPER_EMPTY, _("A paper needs at least one question."), "single_count")
     for kind, count in wanted.items():
         if len(available[kind]) < count:
             raise ServiceError(
-                "learning.not_enough_questions",
+                LearningCode.NOT_ENOUGH_QUESTIONS,
                 _("The bank has %(have)d active questions of kind “%(kind)s”; the paper needs %(need)d.")
                 % {"have": len(available[kind]), "kind": QuestionKind(kind).label, "need": count},
                 f"{kind}_count",
@@ -258,11 +259,11 @@ def do_start_attempt(quiz: Quiz, *, actor: Actor, now: datetime | None = None) -
     assert user is not None, "readers are signed in (the API's permission)"
     now = now or timezone.now()
     if quiz.status != ResourceStatus.PUBLISHED:
-        raise ServiceError("learning.quiz_closed", _("This quiz is not open."), status=403)
+        raise ServiceError(LearningCode.QUIZ_CLOSED, _("This quiz is not open."), status=403)
     if quiz.opens_at and now < quiz.opens_at:
-        raise ServiceError("learning.quiz_not_open", _("This quiz opens at %(time)s.") % {"time": quiz.opens_at})
+        raise ServiceError(LearningCode.QUIZ_NOT_OPEN, _("This quiz opens at %(time)s.") % {"time": quiz.opens_at})
     if quiz.closes_at and now > quiz.closes_at:
-        raise ServiceError("learning.quiz_closed", _("This quiz closed at %(time)s.") % {"time": quiz.closes_at})
+        raise ServiceError(LearningCode.QUIZ_CLOSED, _("This quiz closed at %(time)s.") % {"time": quiz.closes_at})
     with transaction.atomic():
         attempts = QuizAttempt.objects.select_for_update().filter(quiz=quiz, user=user)
         running = next((a for a in attempts if a.submitted_at is None and now <= a.deadline_at + SUBMIT_GRACE), None)
@@ -272,7 +273,7 @@ def do_start_attempt(quiz: Quiz, *, actor: Actor, now: datetime | None = None) -
             _score(stale, stale.deadline_at)  # ran out of time: saved answers count
         if sum(1 for _attempt in attempts) >= quiz.max_attempts:
             raise Conflict(
-                "learning.no_attempts_left",
+                LearningCode.NO_ATTEMPTS_LEFT,
                 _("You have used all %(count)d attempts of this quiz.") % {"count": quiz.max_attempts},
             )
         paper = generate_paper(quiz)
@@ -293,11 +294,11 @@ def _clean_answers(attempt: QuizAttempt, answers: dict[str, Any]) -> dict[str, l
         item = by_id.get(str(key))
         if item is None:
             raise ServiceError(
-                "learning.answer_unknown", _("An answer is for a question not on this paper."), "answers"
+                LearningCode.ANSWER_UNKNOWN, _("An answer is for a question not on this paper."), "answers"
             )
         picked = value if isinstance(value, list) else [value]
         if not all(isinstance(index, int) and 0 <= index < len(item["options"]) for index in picked):
-            raise ServiceError("learning.answer_invalid", _("An answer points outside the choices."), "answers")
+            raise ServiceError(LearningCode.ANSWER_INVALID, _("An answer points outside the choices."), "answers")
         cleaned[str(key)] = sorted(set(picked))
     return cleaned
 
@@ -305,9 +306,9 @@ def _clean_answers(attempt: QuizAttempt, answers: dict[str, Any]) -> dict[str, l
 def do_save_answers(attempt: QuizAttempt, *, answers: dict[str, Any], now: datetime | None = None) -> QuizAttempt:
     now = now or timezone.now()
     if attempt.submitted_at is not None:
-        raise Conflict("learning.attempt_submitted", _("This paper has been handed in."))
+        raise Conflict(LearningCode.ATTEMPT_SUBMITTED, _("This paper has been handed in."))
     if now > attempt.deadline_at + SUBMIT_GRACE:
-        raise ServiceError("learning.time_up", _("Time is up: the answers saved before the deadline count."))
+        raise ServiceError(LearningCode.TIME_UP, _("Time is up: the answers saved before the deadline count."))
     attempt.answers = {**attempt.answers, **_clean_answers(attempt, answers)}
     attempt.save(update_fields=["answers"])
     return attempt

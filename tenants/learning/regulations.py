@@ -21,6 +21,7 @@ from partycloud.uploads.services import claim_upload, discard_object
 from services.media.documents import PREAMBLE, split_articles
 from services.storage import DataClass
 from tenants.learning import uploads
+from tenants.learning.errors import LearningCode
 from tenants.learning.library import PUBLIC, in_group_library, refuse_classified
 from tenants.learning.models import Regulation, RegulationArticle, ResourceStatus
 
@@ -49,7 +50,7 @@ def do_create_regulation(*, actor: Actor, draft: RegulationDraft, publish: bool 
         if not any(article.number and article.number != PREAMBLE for article in articles):
             discard_object(DataClass.MEDIA, upload.key)
             raise ServiceError(
-                "learning.no_articles",
+                LearningCode.NO_ARTICLES,
                 _("No articles (第一条, 第二条 …) were found in this document: is it a regulation?"),
                 "file",
             )
@@ -149,4 +150,4 @@ def read_regulation(uuid: UUID) -> ReadableRegulation:
             articles = list(shared.articles.all()) if shared is not None else []
         if shared is not None:
             return _found(shared, "group", articles)
-    raise NotFoundError("learning.regulation_not_found", _("This regulation does not exist or is not published."))
+    raise NotFoundError(LearningCode.REGULATION_NOT_FOUND, _("This regulation does not exist or is not published."))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
 from partycloud.core.errors import ServiceError
+from tenants.learning.errors import LearningCode
 from tenants.learning.library import locate_resource
 from tenants.learning.models import (
     ResourceKind,
@@ -62,10 +63,10 @@ def do_record_heartbeat(
     user = actor.user
     assert user is not None, "readers are signed in (the API's permission)"
     if state not in BEAT_STATES:
-        raise ServiceError("learning.bad_heartbeat", _("Unknown heartbeat state."), "state")
+        raise ServiceError(LearningCode.BAD_HEARTBEAT, _("Unknown heartbeat state."), "state")
     session = session.strip()[:64]
     if not session:
-        raise ServiceError("learning.bad_heartbeat", _("A heartbeat needs its session."), "session")
+        raise ServiceError(LearningCode.BAD_HEARTBEAT, _("A heartbeat needs its session."), "session")
     now = now or timezone.now()
     located = locate_resource(resource_uuid)
     resource = located.resource

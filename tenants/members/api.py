@@ -28,6 +28,7 @@ from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
+from tenants.members.errors import MembersCode
 from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import (
@@ -80,10 +81,10 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
         placed_on, joined_on = attrs.get("placed_on"), attrs.get("joined_on")
         if placed_on is not None and joined_on is not None and placed_on < joined_on:
             raise ServiceError(
-                "members.placed_before_joined", _("The branch cannot have been joined before the party."), "placed_on"
+                MembersCode.PLACED_BEFORE_JOINED, _("The branch cannot have been joined before the party."), "placed_on"
             )
         if placed_on is not None and placed_on > timezone.localdate():
-            raise ServiceError("members.placed_in_future", _("The date cannot be in the future."), "placed_on")
+            raise ServiceError(MembersCode.PLACED_IN_FUTURE, _("The date cannot be in the future."), "placed_on")
         return attrs
 
     def get_phone_masked(self, member: Member) -> str:
@@ -177,7 +178,7 @@ class MemberViewSet(
         changes = dict(serializer.validated_data)
         if changes.pop("id_card_number", None):
             raise NotAllowed(
-                "members.id_card_immutable", _("The ID-card number of a record cannot be changed."), "id_card_number"
+                MembersCode.ID_CARD_IMMUTABLE, _("The ID-card number of a record cannot be changed."), "id_card_number"
             )
         effective_on = changes.pop("effective_on", None)
         changes.pop("placed_on", None)
@@ -234,7 +235,7 @@ class MemberViewSet(
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         """Members per organization on ``?date=YYYY-MM-DD`` (default today), ``?under=<id>``."""
-        day = date_param(request.query_params.get("date"), "members.bad_date")
+        day = date_param(request.query_params.get("date"), MembersCode.BAD_DATE)
         under_id = request.query_params.get("under")
         under = Organization.objects.filter(pk=int(under_id)).first() if under_id and under_id.isdigit() else None
         counts = counts_on(day, under)
@@ -257,7 +258,7 @@ class MemberViewSet(
         """The caller's own member record here (404 when they have none)."""
         member = Member.objects.select_related("organization").filter(user_id=int(request.user.pk or 0)).first()
         if member is None:
-            raise NotFoundError("members.no_record", _("You have no member record in this party committee."))
+            raise NotFoundError(MembersCode.NO_RECORD, _("You have no member record in this party committee."))
         return Response(MemberSerializer(member).data)
 
 
@@ -312,7 +313,7 @@ def _checked_upload(request: Request) -> tuple[Any, dict[str, Any]]:
     body.is_valid(raise_exception=True)
     upload = body.validated_data["file"]
     if upload.size > MAX_IMPORT_BYTES:
-        raise ServiceError("members.import_too_large", _("The file is larger than 20 MB."), "file")
+        raise ServiceError(MembersCode.IMPORT_TOO_LARGE, _("The file is larger than 20 MB."), "file")
     return upload, body.validated_data
 
 
@@ -362,7 +363,7 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
     def report(self, request: Request, pk: str | None = None) -> HttpResponse:
         job = MemberImport.objects.filter(pk=self.get_object().pk).only("report", "filename").get()
         if job.report is None:
-            raise NotFoundError("members.no_report", _("This import has no error report."))
+            raise NotFoundError(MembersCode.NO_REPORT, _("This import has no error report."))
         return xlsx_response(bytes(job.report), f"错误报告-{job.filename.rsplit('.', 1)[0]}.xlsx")
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})

@@ -22,6 +22,7 @@ from partycloud.core.dates import add_years
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import active_tenant
 from tenants.access.services import check_covers, do_sync_tenant_access, scope_filter
+from tenants.members.errors import MembersCode
 from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
 from tenants.members.models import (
     COUNTED_STATUSES,
@@ -68,12 +69,14 @@ def visible_members(actor: Actor) -> QuerySet[Member]:
 
 def check_member_in_scope(actor: Actor, organization_id: int, roles: frozenset[str] = EDITORS) -> None:
     """Refuse (403) unless ``actor`` holds one of ``roles`` over the organization holding the record."""
-    check_covers(actor.user, organization_id, roles, "members.out_of_scope", _("This member is outside your scope."))
+    check_covers(actor.user, organization_id, roles, MembersCode.OUT_OF_SCOPE, _("This member is outside your scope."))
 
 
 def _choice(value: Any, choices: Any, field: str, label: str) -> None:
     if value not in choices.values:
-        raise ServiceError(f"members.bad_{field}", _("Choose a valid %(label)s.") % {"label": label}, field)
+        raise ServiceError(
+            MembersCode(f"members.bad_{field}"), _("Choose a valid %(label)s.") % {"label": label}, field
+        )
 
 
 def age_on(birth: date, day: date) -> int:
@@ -84,7 +87,7 @@ def check_id_card(raw: str) -> str:
     number = normalize_id_card(raw)
     problem = id_card_problem(number)
     if problem is not None:
-        raise ServiceError(f"members.id_card_{problem}", _(_ID_CARD_MESSAGES[problem]), "id_card_number")
+        raise ServiceError(MembersCode(f"members.id_card_{problem}"), _(_ID_CARD_MESSAGES[problem]), "id_card_number")
     return number
 
 
@@ -92,7 +95,7 @@ def check_member(data: dict[str, Any]) -> None:
     """Validate a complete member record; raise ServiceError naming the field at fault."""
     today = timezone.localdate()
     if not str(data.get("name", "")).strip():
-        raise ServiceError("members.name_required", _("Enter the member's name."), "name")
+        raise ServiceError(MembersCode.NAME_REQUIRED, _("Enter the member's name."), "name")
     _choice(data.get("gender"), Gender, "gender", _("gender"))
     _choice(data.get("membership"), Membership, "membership", _("membership"))
     _choice(data.get("dues_category"), DuesCategory, "dues_category", _("dues category"))
@@ -102,46 +105,46 @@ def check_member(data: dict[str, Any]) -> None:
     organization = data.get("organization")
     if not isinstance(organization, Organization) or not organization.is_active:
         raise ServiceError(
-            "members.organization_required", _("Choose the organization that holds this member."), "organization"
+            MembersCode.ORGANIZATION_REQUIRED, _("Choose the organization that holds this member."), "organization"
         )
     if organization.kind == OrganizationKind.COMMITTEE:
         raise ServiceError(
-            "members.organization_kind",
+            MembersCode.ORGANIZATION_KIND,
             _("Members are held by a branch, general branch or party group."),
             "organization",
         )
     joined, confirmed, birth = data.get("joined_on"), data.get("confirmed_on"), data.get("birth_date")
     if not isinstance(birth, date):
-        raise ServiceError("members.birth_date_required", _("Enter the birth date."), "birth_date")
+        raise ServiceError(MembersCode.BIRTH_DATE_REQUIRED, _("Enter the birth date."), "birth_date")
     if not isinstance(joined, date):
-        raise ServiceError("members.joined_on_required", _("Enter the date of joining the party."), "joined_on")
+        raise ServiceError(MembersCode.JOINED_ON_REQUIRED, _("Enter the date of joining the party."), "joined_on")
     if joined > today:
-        raise ServiceError("members.joined_on_future", _("The joining date is in the future."), "joined_on")
+        raise ServiceError(MembersCode.JOINED_ON_FUTURE, _("The joining date is in the future."), "joined_on")
     if age_on(birth, joined) < ADULT_AGE:
         raise ServiceError(
-            "members.too_young_at_joining", _("A member must be at least 18 when joining the party."), "joined_on"
+            MembersCode.TOO_YOUNG_AT_JOINING, _("A member must be at least 18 when joining the party."), "joined_on"
         )
     if data["membership"] == Membership.FULL and not isinstance(confirmed, date):
         raise ServiceError(
-            "members.confirmed_on_required", _("A full member needs a confirmation date."), "confirmed_on"
+            MembersCode.CONFIRMED_ON_REQUIRED, _("A full member needs a confirmation date."), "confirmed_on"
         )
     if isinstance(confirmed, date):
         if data["membership"] == Membership.PROBATIONARY:
             raise ServiceError(
-                "members.probationary_confirmed",
+                MembersCode.PROBATIONARY_CONFIRMED,
                 _("A probationary member has no confirmation date yet."),
                 "confirmed_on",
             )
         if confirmed < joined or confirmed > today:
             raise ServiceError(
-                "members.confirmed_on_order",
+                MembersCode.CONFIRMED_ON_ORDER,
                 _("The confirmation date must be after joining and not in the future."),
                 "confirmed_on",
             )
     phone = str(data.get("phone") or "")
     if phone and not PHONE_PATTERN.match(phone):
         raise ServiceError(
-            "members.bad_phone", _("Enter a valid mainland mobile number (11 digits starting with 1)."), "phone"
+            MembersCode.BAD_PHONE, _("Enter a valid mainland mobile number (11 digits starting with 1)."), "phone"
         )
 
 
@@ -172,7 +175,7 @@ def do_create_member(
     data.setdefault("birth_date", birth_date_of(number))
     if data["birth_date"] != birth_date_of(number):
         raise ServiceError(
-            "members.birth_date_mismatch", _("The birth date does not match the ID-card number."), "birth_date"
+            MembersCode.BIRTH_DATE_MISMATCH, _("The birth date does not match the ID-card number."), "birth_date"
         )
     data.setdefault("status", MemberStatus.ACTIVE)
     check_member(data)
@@ -182,7 +185,7 @@ def do_create_member(
     earlier = Member.objects.filter(id_card_index=index).first()
     if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
         raise Conflict(
-            "members.id_card_taken", _("A member with this ID-card number is already recorded."), "id_card_number"
+            MembersCode.ID_CARD_TAKEN, _("A member with this ID-card number is already recorded."), "id_card_number"
         )
     if earlier is not None:
         # The form describes the whole record: what it leaves out is blank, not the archived value.
@@ -230,7 +233,7 @@ def do_update_member(
     member = Member.objects.select_for_update().get(pk=member.pk)
     unknown = set(changes) - set(FIELDS)
     if unknown:
-        raise ServiceError("members.unknown_field", _("Unknown field."), sorted(unknown)[0])
+        raise ServiceError(MembersCode.UNKNOWN_FIELD, _("Unknown field."), sorted(unknown)[0])
     current = {field: getattr(member, field) for field in FIELDS}
     merged = {**current, **changes}
     check_member(merged)
@@ -281,7 +284,7 @@ def do_receive_returning_member(
     what differed from the archived record."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in RETURNABLE_STATUSES:
-        raise Conflict("members.id_card_taken", _("A member with this ID-card number is already recorded."), "member")
+        raise Conflict(MembersCode.ID_CARD_TAKEN, _("A member with this ID-card number is already recorded."), "member")
     fields = {**fields, "status": MemberStatus.ACTIVE}
     check_member(
         {**{field: getattr(member, field) for field in FIELDS}, **{k: v for k, v in fields.items() if k in FIELDS}}
@@ -368,17 +371,17 @@ def do_record_disciplinary_probation(
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status not in COUNTED_STATUSES:
         raise ServiceError(
-            "members.not_active", _("Only an active member can be placed under disciplinary probation."), "member"
+            MembersCode.NOT_ACTIVE, _("Only an active member can be placed under disciplinary probation."), "member"
         )
     if not decision.strip():
         raise ServiceError(
-            "members.decision_required", _("Enter the deciding body and the decision's number."), "decision"
+            MembersCode.DECISION_REQUIRED, _("Enter the deciding body and the decision's number."), "decision"
         )
     if started_on > timezone.localdate():
-        raise ServiceError("members.started_on_future", _("The start date is in the future."), "started_on")
+        raise ServiceError(MembersCode.STARTED_ON_FUTURE, _("The start date is in the future."), "started_on")
     if not started_on < ends_on <= add_years(started_on, DISCIPLINARY_PROBATION_MAX_YEARS):
         raise ServiceError(
-            "members.disciplinary_probation_length",
+            MembersCode.DISCIPLINARY_PROBATION_LENGTH,
             _(
                 "Disciplinary probation lasts one or two years: the end date must be after the start and at most two years later."
             ),
@@ -386,7 +389,7 @@ def do_record_disciplinary_probation(
         )
     if member.disciplinary_probations.filter(started_on__lt=ends_on, ends_on__gt=started_on).exists():
         raise Conflict(
-            "members.disciplinary_probation_overlaps",
+            MembersCode.DISCIPLINARY_PROBATION_OVERLAPS,
             _("This member is already under disciplinary probation in that period."),
             "started_on",
         )
@@ -577,7 +580,9 @@ def do_receive_member_record(
     today = timezone.localdate()
     earlier = Member.objects.filter(id_card_index=record.id_card_index).first()
     if earlier is not None and earlier.status not in RETURNABLE_STATUSES:
-        raise Conflict("transfers.already_member_here", _("This person is already an active member here."), "member")
+        raise Conflict(
+            MembersCode.TRANSFERS_ALREADY_MEMBER_HERE, _("This person is already an active member here."), "member"
+        )
     if earlier is not None:
         member = do_receive_returning_member(
             earlier, {**fields, "organization": organization}, placed_on=today,

@@ -27,6 +27,7 @@ from services.notify import DeliveryError, Message
 from services.notify.email import send_email
 from services.notify.push import PushTarget, send_push
 from services.notify.sms import send_sms
+from tenants.notifications.errors import NotificationsCode
 from tenants.notifications.kinds import Channel
 from tenants.notifications.models import Delivery, DeliveryStatus, Notification, PushSubscription
 from tenants.notifications.preferences import earliest_send_time, enabled_channels, reachable_channels
@@ -165,7 +166,7 @@ def do_retry_delivery(delivery_id: int, *, actor: Actor, now: datetime | None = 
     """A tenant admin sends a dead (or failing) delivery again now: one more attempt."""
     delivery = Delivery.objects.select_related("notification__user").filter(pk=delivery_id).first()
     if delivery is None or delivery.status not in {DeliveryStatus.DEAD, DeliveryStatus.FAILED}:
-        raise Conflict("notifications.not_retryable", _("Only failed deliveries can be retried."))
+        raise Conflict(NotificationsCode.NOT_RETRYABLE, _("Only failed deliveries can be retried."))
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now or timezone.now()
     delivery.save(update_fields=["status", "next_attempt_at"])

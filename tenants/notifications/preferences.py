@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from partycloud.accounts.models import User
 from partycloud.core.errors import ServiceError
 from services.notify import push
+from tenants.notifications.errors import NotificationsCode
 from tenants.notifications.kinds import INTRUSIVE_CHANNELS, Channel, NotificationKind, default_enabled
 from tenants.notifications.models import NotificationPreference, PushSubscription, QuietHours
 
@@ -106,9 +107,9 @@ def preference_matrix(user: User) -> dict[str, Any]:
 def check_preferences(preferences: list[dict[str, Any]]) -> None:
     for item in preferences:
         if item.get("kind") not in NotificationKind.values:
-            raise ServiceError("notifications.unknown_kind", _("Unknown notification kind."), "preferences")
+            raise ServiceError(NotificationsCode.UNKNOWN_KIND, _("Unknown notification kind."), "preferences")
         if item.get("channel") not in Channel.values:
-            raise ServiceError("notifications.unknown_channel", _("Unknown channel."), "preferences")
+            raise ServiceError(NotificationsCode.UNKNOWN_CHANNEL, _("Unknown channel."), "preferences")
 
 
 @transaction.atomic
@@ -134,15 +135,15 @@ def do_update_preferences(
 
 def check_push_subscription(endpoint: str, p256dh: str, auth: str) -> None:
     if not push.is_configured():
-        raise ServiceError("notifications.push_not_configured", _("Push is not set up on this platform."))
+        raise ServiceError(NotificationsCode.PUSH_NOT_CONFIGURED, _("Push is not set up on this platform."))
     if not p256dh or not auth:
         raise ServiceError(
-            "notifications.bad_subscription", _("The browser gave an incomplete push subscription."), "endpoint"
+            NotificationsCode.BAD_SUBSCRIPTION, _("The browser gave an incomplete push subscription."), "endpoint"
         )
     if not push.endpoint_allowed(endpoint):
         # The server posts to this URL: only the browsers' push services, never an address of the caller's choosing.
         raise ServiceError(
-            "notifications.unknown_push_service", _("This browser's push service is not supported."), "endpoint"
+            NotificationsCode.UNKNOWN_PUSH_SERVICE, _("This browser's push service is not supported."), "endpoint"
         )
 
 

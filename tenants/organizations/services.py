@@ -17,6 +17,7 @@ from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 from tenants.access.services import user_covers
+from tenants.organizations.errors import OrganizationsCode
 from tenants.organizations.models import ALLOWED_CHILDREN, Organization, OrganizationEvent, OrganizationKind
 from tenants.organizations.signals import organization_merged
 
@@ -54,24 +55,24 @@ def is_within(organization: Organization, ancestor: Organization) -> bool:
 def check_can_place(kind: str, parent: Organization | None) -> None:
     """A root must be a committee (one per tenant); children must fit their parent's kind."""
     if kind not in OrganizationKind.values:
-        raise ServiceError("organizations.unknown_kind", _("Unknown organization kind."), "kind")
+        raise ServiceError(OrganizationsCode.UNKNOWN_KIND, _("Unknown organization kind."), "kind")
     if parent is None:
         if kind != OrganizationKind.COMMITTEE:
             raise ServiceError(
-                "organizations.root_must_be_committee", _("The top organization must be a party committee."), "parent"
+                OrganizationsCode.ROOT_MUST_BE_COMMITTEE, _("The top organization must be a party committee."), "parent"
             )
         if Organization.objects.filter(parent__isnull=True, is_active=True).exists():
             raise Conflict(
-                "organizations.root_exists", _("This party committee already has its top organization."), "parent"
+                OrganizationsCode.ROOT_EXISTS, _("This party committee already has its top organization."), "parent"
             )
         return
     if not parent.is_active:
         raise ServiceError(
-            "organizations.parent_inactive", _("The parent organization has been merged or dissolved."), "parent"
+            OrganizationsCode.PARENT_INACTIVE, _("The parent organization has been merged or dissolved."), "parent"
         )
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         raise ServiceError(
-            "organizations.kind_not_allowed",
+            OrganizationsCode.KIND_NOT_ALLOWED,
             _("A %(child)s cannot be placed under a %(parent)s.")
             % {"child": OrganizationKind(kind).label, "parent": OrganizationKind(parent.kind).label},
             "kind",
@@ -85,14 +86,14 @@ def check_established_on(established_on: date | None, *, required: bool) -> None
     if established_on is None:
         if required:
             raise ServiceError(
-                "organizations.established_on_required",
+                OrganizationsCode.ESTABLISHED_ON_REQUIRED,
                 _("Enter the date the organization was established (成立日期)."),
                 "established_on",
             )
         return
     if established_on > timezone.localdate():
         raise ServiceError(
-            "organizations.established_on_future",
+            OrganizationsCode.ESTABLISHED_ON_FUTURE,
             _("The establishment date cannot be in the future."),
             "established_on",
         )
@@ -106,7 +107,7 @@ def organizations_missing_established_on() -> QuerySet[Organization]:
 def check_can_manage(actor: Actor, organization: Organization | None) -> None:
     """Tenant admins manage everything; scoped secretaries and committee members their subtree."""
     if not user_covers(actor.user, organization.pk if organization else None, MANAGERS):
-        raise NotAllowed("organizations.out_of_scope", _("You can only manage organizations within your scope."))
+        raise NotAllowed(OrganizationsCode.OUT_OF_SCOPE, _("You can only manage organizations within your scope."))
 
 
 def _event(organization: Organization, kind: str, actor: Actor, **detail: Any) -> None:
@@ -128,12 +129,12 @@ def do_create_organization(
     Without an ``actor`` the platform itself acts (a rebuild, the demo data)."""
     actor = actor or Actor.system()
     if not name.strip():
-        raise ServiceError("organizations.name_required", _("Enter the organization's name."), "name")
+        raise ServiceError(OrganizationsCode.NAME_REQUIRED, _("Enter the organization's name."), "name")
     check_can_place(kind, parent)
     check_established_on(fields.get("established_on"), required=require_established_on)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise ServiceError("organizations.unknown_field", _("Unknown field."), sorted(unknown)[0])
+        raise ServiceError(OrganizationsCode.UNKNOWN_FIELD, _("Unknown field."), sorted(unknown)[0])
     organization = Organization.objects.create(
         kind=kind, name=name.strip(), parent=parent, path="", depth=(parent.depth + 1) if parent else 0, **fields
     )
@@ -155,9 +156,9 @@ def do_update_organization(organization: Organization, *, actor: Actor | None = 
     actor = actor or Actor.system()
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ServiceError("organizations.unknown_field", _("Unknown field."), sorted(unknown)[0])
+        raise ServiceError(OrganizationsCode.UNKNOWN_FIELD, _("Unknown field."), sorted(unknown)[0])
     if "name" in changes and not str(changes["name"]).strip():
-        raise ServiceError("organizations.name_required", _("Enter the organization's name."), "name")
+        raise ServiceError(OrganizationsCode.NAME_REQUIRED, _("Enter the organization's name."), "name")
     if "established_on" in changes:
         # Once recorded, an establishment date can be corrected but not erased.
         check_established_on(changes["established_on"], required=organization.established_on is not None)
@@ -189,10 +190,10 @@ def do_move_organization(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
     if organization.parent_id is None:
-        raise ServiceError("organizations.cannot_move_root", _("The top organization cannot be moved."), "parent")
+        raise ServiceError(OrganizationsCode.CANNOT_MOVE_ROOT, _("The top organization cannot be moved."), "parent")
     if is_within(new_parent, organization):
         raise ServiceError(
-            "organizations.move_into_itself", _("An organization cannot be moved under itself."), "parent"
+            OrganizationsCode.MOVE_INTO_ITSELF, _("An organization cannot be moved under itself."), "parent"
         )
     check_can_place(organization.kind, new_parent)
     old_prefix, old_parent = organization.path, organization.parent_id
@@ -221,18 +222,20 @@ def do_merge_organization(source: Organization, target: Organization, *, actor: 
     Apps holding records per organization (members) move theirs in ``organization_merged``."""
     actor = actor or Actor.system()
     if source.pk == target.pk:
-        raise ServiceError("organizations.merge_into_itself", _("Choose another organization to merge into."), "target")
+        raise ServiceError(
+            OrganizationsCode.MERGE_INTO_ITSELF, _("Choose another organization to merge into."), "target"
+        )
     if source.kind != target.kind:
         raise ServiceError(
-            "organizations.merge_kind_mismatch", _("Only organizations of the same kind can be merged."), "target"
+            OrganizationsCode.MERGE_KIND_MISMATCH, _("Only organizations of the same kind can be merged."), "target"
         )
     if is_within(target, source):
         raise ServiceError(
-            "organizations.move_into_itself", _("An organization cannot be moved under itself."), "target"
+            OrganizationsCode.MOVE_INTO_ITSELF, _("An organization cannot be moved under itself."), "target"
         )
     if not source.is_active or not target.is_active:
         raise Conflict(
-            "organizations.parent_inactive", _("The parent organization has been merged or dissolved."), "target"
+            OrganizationsCode.PARENT_INACTIVE, _("The parent organization has been merged or dissolved."), "target"
         )
     for child in list(source.children.filter(is_active=True)):
         do_move_organization(child, target, actor=actor)

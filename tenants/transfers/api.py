@@ -27,6 +27,7 @@ from partycloud.tenancy.models import PartyCommittee
 from tenants.members.api import MemberSerializer
 from tenants.members.models import Member
 from tenants.organizations.models import Organization
+from tenants.transfers.errors import TransfersCode
 from tenants.transfers.letters import verification_code
 from tenants.transfers.models import Transfer, TransferKind
 from tenants.transfers.services import (
@@ -145,7 +146,7 @@ class LetterViewSet(viewsets.GenericViewSet[Transfer]):
         transfer = self.get_object()
         if transfer.kind != TransferKind.OUT_OF_GROUP:
             raise NotFoundError(
-                "transfers.no_letter", _("Only a transfer out of the group has an introduction letter.")
+                TransfersCode.NO_LETTER, _("Only a transfer out of the group has an introduction letter.")
             )
         actor = Actor.of(request)
         check_covers(actor, transfer.from_organization_id)

@@ -28,6 +28,7 @@ from tenants.access.services import check_covers as check_role_covers
 from tenants.members.models import COUNTED_STATUSES, Member, MemberStatus
 from tenants.members.services import do_create_member, do_record_arrival, do_update_member
 from tenants.organizations.models import Organization, OrganizationKind
+from tenants.transfers.errors import TransfersCode
 from tenants.transfers.letters import letter_pdf
 from tenants.transfers.models import Transfer, TransferKind, TransferRule, TransferStatus
 
@@ -42,7 +43,7 @@ BETWEEN_TENANTS = frozenset({TransferKind.OUTGOING, TransferKind.INCOMING})
 def current_rule(on: date | None = None) -> TransferRule:
     rule = TransferRule.objects.filter(effective_from__lte=on or timezone.localdate()).first()
     if rule is None:
-        raise ServiceError("transfers.no_rule", _("No transfer rule is in force; ask the administrator."))
+        raise ServiceError(TransfersCode.NO_RULE, _("No transfer rule is in force; ask the administrator."))
     return rule
 
 
@@ -83,7 +84,7 @@ def visible_transfers(actor: Actor) -> QuerySet[Transfer]:
 def check_covers(actor: Actor, organization_id: int | None) -> None:
     """Refuse (403) unless ``actor`` handles transfers with a scope covering the organization."""
     check_role_covers(
-        actor.user, organization_id, HANDLERS, "transfers.out_of_scope", _("This transfer is outside your scope.")
+        actor.user, organization_id, HANDLERS, TransfersCode.OUT_OF_SCOPE, _("This transfer is outside your scope.")
     )
 
 
@@ -108,7 +109,7 @@ def check_can_reject(actor: Actor, transfer: Transfer) -> None:
 def check_can_transfer(member: Member) -> None:
     if member.status not in COUNTED_STATUSES:
         raise ServiceError(
-            "transfers.member_not_active", _("Only an active member's relationship can be transferred."), "member"
+            TransfersCode.MEMBER_NOT_ACTIVE, _("Only an active member's relationship can be transferred."), "member"
         )
     if Transfer.objects.filter(
         member=member,
@@ -116,7 +117,7 @@ def check_can_transfer(member: Member) -> None:
         kind__in=[TransferKind.WITHIN, TransferKind.OUTGOING, TransferKind.OUT_OF_GROUP],
     ).exists():
         raise Conflict(
-            "transfers.already_pending", _("This member already has a transfer waiting to be received."), "member"
+            TransfersCode.ALREADY_PENDING, _("This member already has a transfer waiting to be received."), "member"
         )
 
 
@@ -130,30 +131,32 @@ def lock_transferable(member: Member) -> Member:
 def check_destination(organization: Organization, member: Member | None = None) -> None:
     if not organization.is_active or organization.kind == OrganizationKind.COMMITTEE:
         raise ServiceError(
-            "transfers.bad_destination", _("Choose an active branch, general branch or party group."), "to_organization"
+            TransfersCode.BAD_DESTINATION,
+            _("Choose an active branch, general branch or party group."),
+            "to_organization",
         )
     if member is not None and organization.pk == member.organization_id:
         raise ServiceError(
-            "transfers.same_organization", _("The member is already in this organization."), "to_organization"
+            TransfersCode.SAME_ORGANIZATION, _("The member is already in this organization."), "to_organization"
         )
 
 
 def check_pending(transfer: Transfer) -> None:
     if transfer.status != TransferStatus.PENDING:
-        raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
+        raise Conflict(TransfersCode.ALREADY_DECIDED, _("This transfer has already been decided."), "status")
 
 
 def check_can_accept_here(transfer: Transfer) -> None:
     """The receiving side accepts; a letter out of the group is completed by its receipt."""
     if transfer.kind in {TransferKind.OUTGOING, TransferKind.INTO_GROUP}:
-        raise ServiceError("transfers.wrong_side", _("The receiving party committee accepts this transfer."))
+        raise ServiceError(TransfersCode.WRONG_SIDE, _("The receiving party committee accepts this transfer."))
     if transfer.kind == TransferKind.OUT_OF_GROUP:
-        raise ServiceError("transfers.use_receipt", _("Record the returned receipt for a letter out of the group."))
+        raise ServiceError(TransfersCode.USE_RECEIPT, _("Record the returned receipt for a letter out of the group."))
 
 
 def check_rejection_note(note: str) -> str:
     if not note.strip():
-        raise ServiceError("transfers.reason_required", _("Say why the transfer is rejected."), "note")
+        raise ServiceError(TransfersCode.REASON_REQUIRED, _("Say why the transfer is rejected."), "note")
     return note.strip()
 
 
@@ -164,7 +167,7 @@ def check_can_cancel(actor: Actor, transfer: Transfer) -> None:
 
 def check_sending_side(transfer: Transfer) -> None:
     if transfer.kind == TransferKind.INCOMING:
-        raise ServiceError("transfers.wrong_side", _("Only the sending side can cancel a transfer."))
+        raise ServiceError(TransfersCode.WRONG_SIDE, _("Only the sending side can cancel a transfer."))
 
 
 def _between_tenants(transfer: Transfer) -> None:
@@ -227,7 +230,9 @@ def do_request_transfer(
     member = lock_transferable(member)
     terms = new_terms()
     if to_organization is None:
-        raise ServiceError("transfers.destination_required", _("Choose where the member moves to."), "to_organization")
+        raise ServiceError(
+            TransfersCode.DESTINATION_REQUIRED, _("Choose where the member moves to."), "to_organization"
+        )
     check_destination(to_organization, member)
     transfer = Transfer.objects.create(
         number=terms.number, kind=TransferKind.WITHIN, member=member, member_name=member.name,
@@ -326,7 +331,7 @@ def do_issue_introduction_letter(
     member = lock_transferable(member)
     if not external_organization.strip():
         raise ServiceError(
-            "transfers.external_required",
+            TransfersCode.EXTERNAL_REQUIRED,
             _("Enter the party organization that receives the member."),
             "external_organization",
         )
@@ -354,7 +359,7 @@ def do_record_receipt(transfer: Transfer, *, actor: Actor | None = None, note: s
     actor = actor or Actor.system()
     transfer = lock_transfer(transfer)
     if transfer.kind != TransferKind.OUT_OF_GROUP:
-        raise ServiceError("transfers.not_a_letter", _("Only a letter out of the group has a receipt."))
+        raise ServiceError(TransfersCode.NOT_A_LETTER, _("Only a letter out of the group has a receipt."))
     check_pending(transfer)
     do_decide(transfer, TransferStatus.ACCEPTED, actor=actor, note=note)
     audit_transfer(transfer, actor, event="transfer.receipt.record")
@@ -374,11 +379,11 @@ def do_register_from_outside(
     actor = actor or Actor.system()
     if not letter_number.strip():
         raise ServiceError(
-            "transfers.letter_number_required", _("Enter the introduction letter's number."), "letter_number"
+            TransfersCode.LETTER_NUMBER_REQUIRED, _("Enter the introduction letter's number."), "letter_number"
         )
     if Transfer.objects.filter(kind=TransferKind.INTO_GROUP, letter_number=letter_number.strip()).exists():
         raise Conflict(
-            "transfers.letter_used", _("This introduction letter has already been registered."), "letter_number"
+            TransfersCode.LETTER_USED, _("This introduction letter has already been registered."), "letter_number"
         )
     member = do_create_member(data, id_card_number=id_card_number, actor=actor)
     rule = current_rule()

@@ -19,6 +19,7 @@ from tenants.learning import workbench as learning
 from tenants.members import workbench as members
 from tenants.organizations import workbench as organizations
 from tenants.transfers import workbench as transfers
+from tenants.workbench.errors import WorkbenchCode
 
 WORKBENCH_ROLES = CAPABILITIES["workbench"]
 # Each domain answers for the organizations in a scope; none reads another's records.
@@ -30,7 +31,7 @@ def check_workbench_scope(actor: Actor) -> Scope:
     scope = user_scope(actor.user, WORKBENCH_ROLES)
     if scope.paths == ():
         raise NotAllowed(
-            "workbench.no_role",
+            WorkbenchCode.NO_ROLE,
             _("The workbench is for tenant admins, secretaries and committee members."),
         )
     return scope

@@ -3622,7 +3622,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -6081,6 +6081,403 @@ export interface components {
             overdue: boolean;
             link: components["schemas"]["WorkbenchLink"];
         };
+        /**
+         * @description Error codes of `partycloud.accounts`.
+         *
+         *     - `accounts.last_group_admin`: The group keeps at least one group admin.
+         *     - `accounts.role_exists`: This user already holds this role.
+         *     - `accounts.unknown_role`: Unknown role: <role>
+         *     - `accounts.user_not_found`: No user has this phone or employee card number.
+         *     - `auth.bad_card`: The employee card number has the wrong format.
+         *     - `auth.bad_phone`: Enter an 11-digit mainland mobile number.
+         *     - `auth.card_taken`: This employee card number is already registered.
+         *     - `auth.inactive`: This account is disabled.
+         *     - `auth.invalid_credentials`: Wrong phone number, card number or password (<remaining> attempts left).
+         *     - `auth.locked`: Too many failed logins. This account is locked; try again in <minutes> minutes.
+         *     - `auth.name_required`: Enter your name.
+         *     - `auth.phone_taken`: This mobile number is already registered.
+         *     - `auth.weak_password`: The password is too short, too common or too like the account's details.
+         *     - `auth.wrong_password`: The current password is wrong.
+         * @enum {string}
+         */
+        AccountsCode: "accounts.last_group_admin" | "accounts.role_exists" | "accounts.unknown_role" | "accounts.user_not_found" | "auth.bad_card" | "auth.bad_phone" | "auth.card_taken" | "auth.inactive" | "auth.invalid_credentials" | "auth.locked" | "auth.name_required" | "auth.phone_taken" | "auth.weak_password" | "auth.wrong_password";
+        /**
+         * @description Error codes of `partycloud.core`.
+         *
+         *     - `validation.invalid`: The body or a parameter is invalid; errors lists every problem.
+         *     - `auth.not_authenticated`: Sign in first.
+         *     - `auth.failed`: The credentials or the token were refused.
+         *     - `permission.denied`: The caller's roles do not allow this.
+         *     - `not_found`: No such object here (or not for this caller).
+         *     - `method_not_allowed`: This endpoint does not take that HTTP method.
+         *     - `not_acceptable`: The Accept header asks for a format the endpoint does not give.
+         *     - `unsupported_media_type`: The body's content type is not accepted.
+         *     - `throttled`: Too many requests; retry_after says when to try again.
+         *     - `parse_error`: The body could not be parsed.
+         *     - `confidentiality.classified`: The content carries a classified marking; nothing was stored.
+         *     - `media.bad_playlist`: The file is not a valid HLS playlist.
+         *     - `media.encrypted_document`: The document is protected by a password.
+         *     - `media.image_too_large`: The image has too many pixels.
+         *     - `media.not_document`: The document could not be read.
+         *     - `media.not_image`: The file is not an image that can be shown.
+         *     - `media.not_video`: The file is not a video that can be played.
+         *     - `media.preview_failed`: No preview could be made of this document.
+         *     - `media.timeout`: Processing the file took too long.
+         *     - `media.transcode_failed`: The video could not be converted.
+         *     - `media.unavailable`: Media processing is not available on this server.
+         *     - `media.unsafe_uri`: The playlist refers to a file outside the video.
+         *     - `sheets.mapping_duplicate_field`: Columns <first> and <second> are both mapped to <field>.
+         *     - `sheets.mapping_invalid`: The mapping must be a JSON object {"sheet column": "field" or "ignore"}.
+         *     - `sheets.mapping_required`: Some required columns were not recognised (<fields>). Choose a field for each column.
+         *     - `sheets.mapping_unknown_column`: The sheet has no column <column>.
+         *     - `sheets.mapping_unknown_field`: There is no field <field>.
+         *     - `sheets.unreadable`: This file cannot be read. Upload an .xlsx or .csv file made from the template.
+         * @enum {string}
+         */
+        CoreCode: "validation.invalid" | "auth.not_authenticated" | "auth.failed" | "permission.denied" | "not_found" | "method_not_allowed" | "not_acceptable" | "unsupported_media_type" | "throttled" | "parse_error" | "confidentiality.classified" | "media.bad_playlist" | "media.encrypted_document" | "media.image_too_large" | "media.not_document" | "media.not_image" | "media.not_video" | "media.preview_failed" | "media.timeout" | "media.transcode_failed" | "media.unavailable" | "media.unsafe_uri" | "sheets.mapping_duplicate_field" | "sheets.mapping_invalid" | "sheets.mapping_required" | "sheets.mapping_unknown_column" | "sheets.mapping_unknown_field" | "sheets.unreadable";
+        /**
+         * @description Error codes of `partycloud.hub`.
+         *
+         *     - `hub.note_required`: Say how the case was resolved.
+         *     - `hub.pocket_resolved`: This case is already resolved.
+         *     - `hub.roster_rows_invalid`: <rows> rows have errors; nothing was imported.
+         *     - `hub.roster_unreadable`: This file cannot be read. Upload an .xlsx or .csv file made from the template.
+         * @enum {string}
+         */
+        HubCode: "hub.note_required" | "hub.pocket_resolved" | "hub.roster_rows_invalid" | "hub.roster_unreadable";
+        /**
+         * @description Error codes of `partycloud.rollups`.
+         *
+         *     - `rollups.not_group_admin`: Only group admins change the dashboard's thresholds.
+         *     - `rollups.threshold_order`: The amber limit must lie beyond the green one.
+         *     - `rollups.unknown_organization`: This organization does not exist.
+         *     - `rollups.unknown_tenant`: This party committee does not exist.
+         * @enum {string}
+         */
+        RollupsCode: "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
+        /**
+         * @description Error codes of `partycloud.search`.
+         *
+         *     - `search.document_not_found`: This document does not exist or is not visible here.
+         *     - `search.invalid_page`: Only the first <max> results can be paged through: refine the search.
+         *     - `search.invalid_page_size`: The page size is between 1 and <max>.
+         *     - `search.invalid_sort`: Sort by relevance or newest.
+         *     - `search.job_not_found`: This reindex job does not exist.
+         *     - `search.operators_only`: Search data is kept up to date automatically; only platform operators rebuild it.
+         *     - `search.query_too_long`: The search text is too long (at most <max> characters).
+         *     - `search.reindex_running`: A reindex is already under way: follow its progress, or wait until it finishes.
+         *     - `search.unknown_tenant`: No searchable tenant has this schema name.
+         * @enum {string}
+         */
+        SearchCode: "search.document_not_found" | "search.invalid_page" | "search.invalid_page_size" | "search.invalid_sort" | "search.job_not_found" | "search.operators_only" | "search.query_too_long" | "search.reindex_running" | "search.unknown_tenant";
+        /**
+         * @description Error codes of `partycloud.statistics`.
+         *
+         *     - `annual_report.bad_date`: Use a date like 2025-12-31.
+         *     - `annual_report.bad_format`: Choose json or xlsx.
+         *     - `annual_report.bad_tenant`: Choose a party committee by its id.
+         *     - `annual_report.future_date`: The snapshot date cannot be in the future.
+         *     - `annual_report.unknown_tenant`: No reported party committee has this id.
+         * @enum {string}
+         */
+        StatisticsCode: "annual_report.bad_date" | "annual_report.bad_format" | "annual_report.bad_tenant" | "annual_report.future_date" | "annual_report.unknown_tenant";
+        /**
+         * @description Error codes of `partycloud.tenancy`.
+         *
+         *     - `tenancy.application_decided`: This application has already been decided.
+         *     - `tenancy.archived`: Archived
+         *     - `tenancy.bad_parent`: Choose an existing party committee as parent.
+         *     - `tenancy.bad_transition`: Cannot change status from <old> to <new>.
+         *     - `tenancy.baseline_in_future`: The records baseline date cannot be in the future.
+         *     - `tenancy.name_required`: Enter the party committee's name.
+         *     - `tenancy.no_tenant`: This action needs a party committee's own address.
+         *     - `tenancy.not_subsidiary`: Only a subsidiary party committee can change status.
+         *     - `tenancy.reason_required`: Say why the application is rejected.
+         *     - `tenancy.root_only`: Submit applications at the group party committee's address.
+         *     - `tenancy.short_name_required`: Enter a short name.
+         *     - `tenancy.slug_format`: The short address has the wrong format.
+         *     - `tenancy.slug_pending`: An application for this short address is waiting for approval.
+         *     - `tenancy.slug_reserved`: This short address is reserved.
+         *     - `tenancy.slug_taken`: This short address is already in use.
+         *     - `tenancy.suspended`: Service suspended
+         *     - `tenancy.unified_code_check`: The check character of the unified social credit code is wrong.
+         *     - `tenancy.unified_code_format`: The unified social credit code has the wrong format.
+         *     - `tenancy.unified_code_taken`: A party committee with this unified code already exists.
+         *     - `tenancy.unknown_host`: Party committee not found
+         *     - `tenancy.unknown_setting`: Unknown setting.
+         * @enum {string}
+         */
+        TenancyCode: "tenancy.application_decided" | "tenancy.archived" | "tenancy.bad_parent" | "tenancy.bad_transition" | "tenancy.baseline_in_future" | "tenancy.name_required" | "tenancy.no_tenant" | "tenancy.not_subsidiary" | "tenancy.reason_required" | "tenancy.root_only" | "tenancy.short_name_required" | "tenancy.slug_format" | "tenancy.slug_pending" | "tenancy.slug_reserved" | "tenancy.slug_taken" | "tenancy.suspended" | "tenancy.unified_code_check" | "tenancy.unified_code_format" | "tenancy.unified_code_taken" | "tenancy.unknown_host" | "tenancy.unknown_setting";
+        /**
+         * @description Error codes of `partycloud.uploads`.
+         *
+         *     - `storage.bad_form`: Send exactly one file, in the field “file”, last.
+         *     - `storage.consumed`: This file is in use and cannot be cancelled here.
+         *     - `storage.delete_failed`: Some objects under a prefix could not be deleted.
+         *     - `storage.empty_file`: The file is empty.
+         *     - `storage.extension_mismatch`: The file name “<name>” does not match its type <type>.
+         *     - `storage.extension_not_allowed`: Files named like “<name>” are not accepted here.
+         *     - `storage.invalid_part`: A part number is out of range, missing, or was uploaded with another ETag.
+         *     - `storage.invalid_part_order`: Parts must be listed in ascending order, once each.
+         *     - `storage.key_conflict`: This key cannot be written.
+         *     - `storage.no_filename`: The file needs a name.
+         *     - `storage.no_such_key`: This file no longer exists.
+         *     - `storage.no_such_upload`: No multipart upload has this id (or it belongs to another object).
+         *     - `storage.no_upload`: This upload does not exist.
+         *     - `storage.not_allowed`: You may not upload files of this kind here.
+         *     - `storage.not_creator`: Only the person who started this upload may do this.
+         *     - `storage.not_multipart`: This upload is sent in one piece, not in parts.
+         *     - `storage.not_pending`: This upload is already <status>.
+         *     - `storage.not_served`: Files are not served here.
+         *     - `storage.not_uploaded`: The file has not arrived in storage.
+         *     - `storage.not_verified`: This file has not been verified.
+         *     - `storage.part_numbers`: Ask for 1 to <max> parts at a time.
+         *     - `storage.part_too_large`: A part may have at most 5 GiB.
+         *     - `storage.part_too_small`: Every part but the last needs at least 5 MiB.
+         *     - `storage.parts_invalid`: The parts do not fit together: <reason>
+         *     - `storage.parts_missing`: <count> parts have not arrived yet (first: <first>).
+         *     - `storage.policy_content_type`: The upload policy does not allow this type.
+         *     - `storage.policy_key`: The upload policy does not allow this key.
+         *     - `storage.range`: The requested range is not available.
+         *     - `storage.signature_invalid`: This link is not valid.
+         *     - `storage.size_mismatch`: The file has <real> bytes, not the <declared> announced.
+         *     - `storage.too_large`: The file is too large: at most <limit>.
+         *     - `storage.too_small`: The file is empty.
+         *     - `storage.type_mismatch`: The file was announced as <declared> but is really <detected>.
+         *     - `storage.type_not_allowed`: Files of type <type> are not accepted here.
+         *     - `storage.unknown_purpose`: Unknown upload purpose “<name>”.
+         *     - `storage.unreadable`: The document cannot be read (damaged or password-protected).
+         *     - `storage.upload_lost`: The parts of this upload are gone; start again.
+         *     - `storage.url_expired`: This link has expired. Ask for a new one.
+         *     - `storage.wrong_purpose`: This file was uploaded for something else.
+         * @enum {string}
+         */
+        UploadsCode: "storage.bad_form" | "storage.consumed" | "storage.delete_failed" | "storage.empty_file" | "storage.extension_mismatch" | "storage.extension_not_allowed" | "storage.invalid_part" | "storage.invalid_part_order" | "storage.key_conflict" | "storage.no_filename" | "storage.no_such_key" | "storage.no_such_upload" | "storage.no_upload" | "storage.not_allowed" | "storage.not_creator" | "storage.not_multipart" | "storage.not_pending" | "storage.not_served" | "storage.not_uploaded" | "storage.not_verified" | "storage.part_numbers" | "storage.part_too_large" | "storage.part_too_small" | "storage.parts_invalid" | "storage.parts_missing" | "storage.policy_content_type" | "storage.policy_key" | "storage.range" | "storage.signature_invalid" | "storage.size_mismatch" | "storage.too_large" | "storage.too_small" | "storage.type_mismatch" | "storage.type_not_allowed" | "storage.unknown_purpose" | "storage.unreadable" | "storage.upload_lost" | "storage.url_expired" | "storage.wrong_purpose";
+        /**
+         * @description Error codes of `tenants.access`.
+         *
+         *     - `access.last_admin`: A party committee keeps at least one tenant admin.
+         *     - `access.not_tenant_admin`: Only a tenant admin can manage roles.
+         *     - `access.role_exists`: This user already holds this role.
+         *     - `access.unknown_organization`: Choose an existing organization for the role's scope.
+         *     - `access.unknown_role`: Unknown role: <role>
+         *     - `access.user_inactive`: This account is disabled.
+         * @enum {string}
+         */
+        AccessCode: "access.last_admin" | "access.not_tenant_admin" | "access.role_exists" | "access.unknown_organization" | "access.unknown_role" | "access.user_inactive";
+        /**
+         * @description Error codes of `tenants.development`.
+         *
+         *     - `development.activist_period_too_short`: Activist cultivation is shorter than one year (<days> days short).
+         *     - `development.already_member`: This person is already a party member here.
+         *     - `development.bad_date`: Use a date like 2026-06-30.
+         *     - `development.bad_evidence`: Upload a PDF or an image of at most 20 MB.
+         *     - `development.case_exists`: This person already has a development case here.
+         *     - `development.confirmation_approval_late`: The upper committee approves within 3 months of the branch meeting (<days> days over).
+         *     - `development.date_before_previous`: The date is before the previous step (<date>).
+         *     - `development.date_in_future`: A step cannot be recorded in advance.
+         *     - `development.discussion_outside_probation`: The discussion must fall within probation (<start> to <end>).
+         *     - `development.entitled_differs`: The records give <records> members with voting rights on the meeting date, not <typed>; give the reason for the different figure.
+         *     - `development.extended_once`: Probation can be extended only once.
+         *     - `development.extension_length`: An extension lasts 6 to 12 months.
+         *     - `development.introducer_not_full`: Introducers must be full party members.
+         *     - `development.name_required`: Enter the applicant's name.
+         *     - `development.no_evidence`: This step has no evidence file.
+         *     - `development.no_quorum`: No quorum: <present> of <entitled> members with voting rights present; more than half is required.
+         *     - `development.no_rule`: No development rule is in force; ask the administrator.
+         *     - `development.no_step`: This step has not been recorded.
+         *     - `development.no_voters`: The records show no member with voting rights on the meeting date; enter the number and the reason.
+         *     - `development.not_confirmed`: The branch meeting did not decide to confirm.
+         *     - `development.not_in_probation`: Only a probationary member's case has quarterly discussions.
+         *     - `development.out_of_order`: Step <step> cannot be recorded now; next: <next>.
+         *     - `development.out_of_scope`: This case is outside your scope.
+         *     - `development.outcome_required`: Choose the outcome: confirm, extend or revoke.
+         *     - `development.political_review_expired`: The political review is older than one year; review again.
+         *     - `development.probation_not_over`: Probation ends on <date>; approve confirmation from then.
+         *     - `development.re_deliberate`: More than 3 months since the branch meeting (<days> days over): the branch meeting must deliberate again.
+         *     - `development.restart_required`: More than 6 months since the branch meeting (<days> days over): the development procedure restarts.
+         *     - `development.talk_late`: The talk is due within <months> month of the application (<days> days late); give the reason in late_reason.
+         *     - `development.too_young`: The applicant is under <age> (<days> days to go).
+         *     - `development.training_too_short`: Training needs at least <days> days or <hours> class hours (recorded: <got_days> days, <got_hours> hours).
+         *     - `development.two_introducers`: Choose exactly two introducers.
+         *     - `development.vote_incomplete`: Record the members present and the yes votes.
+         *     - `development.vote_inconsistent`: The vote counts do not add up.
+         *     - `development.vote_not_passed`: Not passed: <yes> yes of <entitled> entitled; more than half is required.
+         * @enum {string}
+         */
+        DevelopmentCode: "development.activist_period_too_short" | "development.already_member" | "development.bad_date" | "development.bad_evidence" | "development.case_exists" | "development.confirmation_approval_late" | "development.date_before_previous" | "development.date_in_future" | "development.discussion_outside_probation" | "development.entitled_differs" | "development.extended_once" | "development.extension_length" | "development.introducer_not_full" | "development.name_required" | "development.no_evidence" | "development.no_quorum" | "development.no_rule" | "development.no_step" | "development.no_voters" | "development.not_confirmed" | "development.not_in_probation" | "development.out_of_order" | "development.out_of_scope" | "development.outcome_required" | "development.political_review_expired" | "development.probation_not_over" | "development.re_deliberate" | "development.restart_required" | "development.talk_late" | "development.too_young" | "development.training_too_short" | "development.two_introducers" | "development.vote_incomplete" | "development.vote_inconsistent" | "development.vote_not_passed";
+        /**
+         * @description Error codes of `tenants.dues`.
+         *
+         *     - `dues.already_paid`: <month> is already settled.
+         *     - `dues.bad_month`: Use a month like 2026-06.
+         *     - `dues.bad_range`: The last month must not be before the first.
+         *     - `dues.exemption_decided`: This request has already been decided.
+         *     - `dues.fixed_out_of_range`: The fixed amount must be between <min> and <max> yuan.
+         *     - `dues.four_eyes`: The next level up approves; the requester cannot approve it.
+         *     - `dues.months_required`: Choose the months being paid.
+         *     - `dues.negative_amount`: The reduced amount cannot be negative.
+         *     - `dues.negative_base`: The dues base cannot be negative.
+         *     - `dues.no_bracket`: No dues bracket covers this base.
+         *     - `dues.no_member_record`: You have no member record in this party committee.
+         *     - `dues.no_rule`: No dues rule is in force; ask the administrator.
+         *     - `dues.not_assessed`: <month> has not been assessed yet.
+         *     - `dues.not_payable`: Some of these months are not due (not assessed, or already settled).
+         *     - `dues.out_of_scope`: This member is outside your scope.
+         *     - `dues.payment_closed`: This payment is already closed.
+         *     - `dues.payment_unverified`: The payment confirmation could not be verified.
+         *     - `dues.reason_required`: Say why the dues are reduced or exempted.
+         *     - `dues.remittance_not_positive`: The amount must be positive.
+         *     - `dues.unknown_category`: No dues bracket for this member category.
+         *     - `dues.voluntary_below_1000`: A voluntary payment recorded separately is 1,000 yuan or more.
+         * @enum {string}
+         */
+        DuesCode: "dues.already_paid" | "dues.bad_month" | "dues.bad_range" | "dues.exemption_decided" | "dues.fixed_out_of_range" | "dues.four_eyes" | "dues.months_required" | "dues.negative_amount" | "dues.negative_base" | "dues.no_bracket" | "dues.no_member_record" | "dues.no_rule" | "dues.not_assessed" | "dues.not_payable" | "dues.out_of_scope" | "dues.payment_closed" | "dues.payment_unverified" | "dues.reason_required" | "dues.remittance_not_positive" | "dues.unknown_category" | "dues.voluntary_below_1000";
+        /**
+         * @description Error codes of `tenants.learning`.
+         *
+         *     - `learning.already_decided`: This proposal has already been decided.
+         *     - `learning.already_proposed`: This resource has already been proposed to the showcase.
+         *     - `learning.already_shared`: The group's own resources are shared already.
+         *     - `learning.answer_invalid`: A true-or-false answer is 0 (true) or 1 (false).
+         *     - `learning.answer_unknown`: An answer is for a question not on this paper.
+         *     - `learning.attempt_submitted`: This paper has been handed in.
+         *     - `learning.bad_heartbeat`: Unknown heartbeat state.
+         *     - `learning.course_duplicate`: A resource appears twice in the course.
+         *     - `learning.course_empty`: A course needs at least one resource.
+         *     - `learning.course_too_long`: A course holds at most 100 resources.
+         *     - `learning.group_only`: Only the group decides on the showcase.
+         *     - `learning.incomplete`: An article needs a body.
+         *     - `learning.managers_only`: Only the library's managers see this.
+         *     - `learning.name_required`: Enter a name.
+         *     - `learning.no_articles`: No articles (第一条, 第二条 …) were found in this document: is it a regulation?
+         *     - `learning.no_attempts_left`: You have used all <count> attempts of this quiz.
+         *     - `learning.no_cover`: This resource has no cover picture.
+         *     - `learning.not_enough_questions`: The bank has <have> active questions of kind “<kind>”; the paper needs <need>.
+         *     - `learning.not_published`: Publish the resource before proposing it.
+         *     - `learning.options_invalid`: Give at least two non-empty choices.
+         *     - `learning.paper_empty`: A paper needs at least one question.
+         *     - `learning.question_empty`: Write the question.
+         *     - `learning.question_kind`: Unknown question kind.
+         *     - `learning.quiz_closed`: This quiz is not open.
+         *     - `learning.quiz_closes_before_opens`: The quiz must close after it opens.
+         *     - `learning.quiz_not_open`: This quiz opens at <time>.
+         *     - `learning.regulation_not_found`: This regulation does not exist or is not published.
+         *     - `learning.resource_not_found`: This learning resource does not exist.
+         *     - `learning.time_up`: Time is up: the answers saved before the deadline count.
+         *     - `learning.title_required`: Enter a title.
+         *     - `learning.too_many_tags`: At most <count> tags per resource.
+         *     - `learning.unknown_category`: This category does not exist.
+         *     - `learning.unknown_field`: Unknown field.
+         *     - `learning.unknown_kind`: Unknown resource kind.
+         * @enum {string}
+         */
+        LearningCode: "learning.already_decided" | "learning.already_proposed" | "learning.already_shared" | "learning.answer_invalid" | "learning.answer_unknown" | "learning.attempt_submitted" | "learning.bad_heartbeat" | "learning.course_duplicate" | "learning.course_empty" | "learning.course_too_long" | "learning.group_only" | "learning.incomplete" | "learning.managers_only" | "learning.name_required" | "learning.no_articles" | "learning.no_attempts_left" | "learning.no_cover" | "learning.not_enough_questions" | "learning.not_published" | "learning.options_invalid" | "learning.paper_empty" | "learning.question_empty" | "learning.question_kind" | "learning.quiz_closed" | "learning.quiz_closes_before_opens" | "learning.quiz_not_open" | "learning.regulation_not_found" | "learning.resource_not_found" | "learning.time_up" | "learning.title_required" | "learning.too_many_tags" | "learning.unknown_category" | "learning.unknown_field" | "learning.unknown_kind";
+        /**
+         * @description Error codes of `tenants.members`.
+         *
+         *     - `members.bad_date`: Use a date like 2026-06-30.
+         *     - `members.bad_dues_category`: Choose a valid dues category.
+         *     - `members.bad_education`: Choose a valid education.
+         *     - `members.bad_gender`: Choose a valid gender.
+         *     - `members.bad_membership`: Choose a valid membership (full or probationary).
+         *     - `members.bad_phone`: Enter a valid mainland mobile number (11 digits starting with 1).
+         *     - `members.bad_status`: Choose a valid status.
+         *     - `members.birth_date_mismatch`: The birth date does not match the ID-card number.
+         *     - `members.birth_date_required`: Enter the birth date.
+         *     - `members.confirmed_on_order`: The confirmation date must be after joining and not in the future.
+         *     - `members.confirmed_on_required`: A full member needs a confirmation date.
+         *     - `members.decision_required`: Enter the deciding body and the decision's number.
+         *     - `members.disciplinary_probation_length`: Disciplinary probation lasts one or two years: the end date must be after the start and at most two years later.
+         *     - `members.disciplinary_probation_overlaps`: This member is already under disciplinary probation in that period.
+         *     - `members.id_card_birth_date`: The ID-card number contains an impossible birth date.
+         *     - `members.id_card_checksum`: The ID-card number's check character is wrong.
+         *     - `members.id_card_format`: The ID-card number must be 17 digits followed by a digit or X.
+         *     - `members.id_card_immutable`: The ID-card number of a record cannot be changed.
+         *     - `members.id_card_taken`: A member with this ID-card number is already recorded.
+         *     - `members.import_too_large`: The file is larger than 20 MB.
+         *     - `members.joined_on_future`: The joining date is in the future.
+         *     - `members.joined_on_required`: Enter the date of joining the party.
+         *     - `members.name_required`: Enter the member's name.
+         *     - `members.no_record`: You have no member record in this party committee.
+         *     - `members.no_report`: This import has no error report.
+         *     - `members.not_active`: Only an active member can be placed under disciplinary probation.
+         *     - `members.organization_kind`: Members are held by a branch, general branch or party group.
+         *     - `members.organization_required`: Choose the organization that holds this member.
+         *     - `members.out_of_scope`: This member is outside your scope.
+         *     - `members.placed_before_joined`: The branch cannot have been joined before the party.
+         *     - `members.placed_in_future`: The date cannot be in the future.
+         *     - `members.probationary_confirmed`: A probationary member has no confirmation date yet.
+         *     - `members.started_on_future`: The start date is in the future.
+         *     - `members.too_young_at_joining`: A member must be at least 18 when joining the party.
+         *     - `members.unknown_field`: Unknown field.
+         *     - `transfers.already_member_here`: This person is already an active member here.
+         * @enum {string}
+         */
+        MembersCode: "members.bad_date" | "members.bad_dues_category" | "members.bad_education" | "members.bad_gender" | "members.bad_membership" | "members.bad_phone" | "members.bad_status" | "members.birth_date_mismatch" | "members.birth_date_required" | "members.confirmed_on_order" | "members.confirmed_on_required" | "members.decision_required" | "members.disciplinary_probation_length" | "members.disciplinary_probation_overlaps" | "members.id_card_birth_date" | "members.id_card_checksum" | "members.id_card_format" | "members.id_card_immutable" | "members.id_card_taken" | "members.import_too_large" | "members.joined_on_future" | "members.joined_on_required" | "members.name_required" | "members.no_record" | "members.no_report" | "members.not_active" | "members.organization_kind" | "members.organization_required" | "members.out_of_scope" | "members.placed_before_joined" | "members.placed_in_future" | "members.probationary_confirmed" | "members.started_on_future" | "members.too_young_at_joining" | "members.unknown_field" | "transfers.already_member_here";
+        /**
+         * @description Error codes of `tenants.notifications`.
+         *
+         *     - `notifications.bad_subscription`: The browser gave an incomplete push subscription.
+         *     - `notifications.not_retryable`: Only failed deliveries can be retried.
+         *     - `notifications.push_not_configured`: Push is not set up on this platform.
+         *     - `notifications.unknown_channel`: Unknown channel.
+         *     - `notifications.unknown_kind`: Unknown notification kind.
+         *     - `notifications.unknown_push_service`: This browser's push service is not supported.
+         * @enum {string}
+         */
+        NotificationsCode: "notifications.bad_subscription" | "notifications.not_retryable" | "notifications.push_not_configured" | "notifications.unknown_channel" | "notifications.unknown_kind" | "notifications.unknown_push_service";
+        /**
+         * @description Error codes of `tenants.organizations`.
+         *
+         *     - `organizations.cannot_move_root`: The top organization cannot be moved.
+         *     - `organizations.established_on_future`: The establishment date cannot be in the future.
+         *     - `organizations.established_on_required`: Enter the date the organization was established (成立日期).
+         *     - `organizations.kind_not_allowed`: A <child> cannot be placed under a <parent>.
+         *     - `organizations.merge_into_itself`: Choose another organization to merge into.
+         *     - `organizations.merge_kind_mismatch`: Only organizations of the same kind can be merged.
+         *     - `organizations.move_into_itself`: An organization cannot be moved under itself.
+         *     - `organizations.name_required`: Enter the organization's name.
+         *     - `organizations.out_of_scope`: You can only manage organizations within your scope.
+         *     - `organizations.parent_inactive`: The parent organization has been merged or dissolved.
+         *     - `organizations.root_exists`: This party committee already has its top organization.
+         *     - `organizations.root_must_be_committee`: The top organization must be a party committee.
+         *     - `organizations.unknown_field`: Unknown field.
+         *     - `organizations.unknown_kind`: Unknown organization kind.
+         * @enum {string}
+         */
+        OrganizationsCode: "organizations.cannot_move_root" | "organizations.established_on_future" | "organizations.established_on_required" | "organizations.kind_not_allowed" | "organizations.merge_into_itself" | "organizations.merge_kind_mismatch" | "organizations.move_into_itself" | "organizations.name_required" | "organizations.out_of_scope" | "organizations.parent_inactive" | "organizations.root_exists" | "organizations.root_must_be_committee" | "organizations.unknown_field" | "organizations.unknown_kind";
+        /**
+         * @description Error codes of `tenants.transfers`.
+         *
+         *     - `transfers.already_decided`: This transfer has already been decided.
+         *     - `transfers.already_pending`: This member already has a transfer waiting to be received.
+         *     - `transfers.bad_destination`: Choose an active branch, general branch or party group.
+         *     - `transfers.bad_tenant`: Choose another active party committee of the group.
+         *     - `transfers.destination_required`: Choose the organization that receives the member.
+         *     - `transfers.external_required`: Enter the party organization that receives the member.
+         *     - `transfers.letter_number_required`: Enter the introduction letter's number.
+         *     - `transfers.letter_used`: This introduction letter has already been registered.
+         *     - `transfers.member_not_active`: Only an active member's relationship can be transferred.
+         *     - `transfers.member_required`: Choose the member to transfer.
+         *     - `transfers.no_letter`: Only a transfer out of the group has an introduction letter.
+         *     - `transfers.no_rule`: No transfer rule is in force; ask the administrator.
+         *     - `transfers.not_a_letter`: Only a letter out of the group has a receipt.
+         *     - `transfers.reason_required`: Say why the transfer is rejected.
+         *     - `transfers.same_organization`: The member is already in this organization.
+         *     - `transfers.use_receipt`: Record the returned receipt for a letter out of the group.
+         *     - `transfers.wrong_side`: The receiving party committee accepts this transfer.
+         *     - `transfers.out_of_scope`: This transfer is outside your scope.
+         * @enum {string}
+         */
+        TransfersCode: "transfers.already_decided" | "transfers.already_pending" | "transfers.bad_destination" | "transfers.bad_tenant" | "transfers.destination_required" | "transfers.external_required" | "transfers.letter_number_required" | "transfers.letter_used" | "transfers.member_not_active" | "transfers.member_required" | "transfers.no_letter" | "transfers.no_rule" | "transfers.not_a_letter" | "transfers.reason_required" | "transfers.same_organization" | "transfers.use_receipt" | "transfers.wrong_side" | "transfers.out_of_scope";
+        /**
+         * @description Error codes of `tenants.workbench`.
+         *
+         *     - `workbench.no_role`: The workbench is for tenant admins, secretaries and committee members.
+         * @enum {string}
+         */
+        WorkbenchCode: "workbench.no_role";
     };
     responses: never;
     parameters: never;

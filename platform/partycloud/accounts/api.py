@@ -18,6 +18,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.backends import find_user
+from partycloud.accounts.errors import AccountsCode
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.accounts.permissions import IsGroupAdmin
 from partycloud.accounts.services import (
@@ -229,7 +230,7 @@ class GroupRoleSerializer(serializers.ModelSerializer[GroupRole]):
 def user_by_identifier(identifier: str, field: str = "identifier") -> User:
     user = find_user(identifier)
     if user is None:
-        raise NotFoundError("accounts.user_not_found", _("No user has this phone or employee card number."), field)
+        raise NotFoundError(AccountsCode.USER_NOT_FOUND, _("No user has this phone or employee card number."), field)
     return user
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.backends import find_user
+from partycloud.accounts.errors import AccountsCode
 from partycloud.accounts.models import (
     GroupRole,
     GroupRoleKind,
@@ -58,7 +59,7 @@ def check_login_allowed(identifier: str) -> None:
     if locked_until is not None:
         minutes = max(1, math.ceil((float(locked_until) - time.time()) / 60))
         raise ServiceError(
-            "auth.locked",
+            AccountsCode.AUTH_LOCKED,
             _("Too many failed logins. This account is locked; try again in %(minutes)d minutes.")
             % {"minutes": minutes},
             "identifier",
@@ -94,12 +95,12 @@ def do_authenticate(identifier: str, password: str, *, actor: Actor) -> User:
         target = find_user(identifier)
         login_failed.send(sender=User, user=target, attempt=count, limit=settings.LOGIN_MAX_FAILURES, actor=actor)
         if target is not None and not target.is_active and target.check_password(password):
-            raise NotAllowed("auth.inactive", _("This account is disabled."), "identifier")
+            raise NotAllowed(AccountsCode.AUTH_INACTIVE, _("This account is disabled."), "identifier")
         remaining = settings.LOGIN_MAX_FAILURES - count
         if remaining <= 0:
             check_login_allowed(identifier)
         raise ServiceError(
-            "auth.invalid_credentials",
+            AccountsCode.AUTH_INVALID_CREDENTIALS,
             _("Wrong phone number, card number or password (%(remaining)d attempts left).") % {"remaining": remaining},
             "password",
             status=400,
@@ -116,7 +117,7 @@ def _check_password_rules(password: str, user: User, field: str = "password") ->
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ServiceError("auth.weak_password", " ".join(error.messages), field) from None
+        raise ServiceError(AccountsCode.AUTH_WEAK_PASSWORD, " ".join(error.messages), field) from None
 
 
 def check_can_register(*, phone: str, name: str, employee_card_number: str | None) -> str:
@@ -124,20 +125,22 @@ def check_can_register(*, phone: str, name: str, employee_card_number: str | Non
     try:
         validate_phone(phone)
     except ValidationError as error:
-        raise ServiceError("auth.bad_phone", error.messages[0], "phone") from None
+        raise ServiceError(AccountsCode.AUTH_BAD_PHONE, error.messages[0], "phone") from None
     if not name.strip():
-        raise ServiceError("auth.name_required", _("Enter your name."), "name")
+        raise ServiceError(AccountsCode.AUTH_NAME_REQUIRED, _("Enter your name."), "name")
     if employee_card_number:
         try:
             validate_card_number(employee_card_number)
         except ValidationError as error:
-            raise ServiceError("auth.bad_card", error.messages[0], "employee_card_number") from None
+            raise ServiceError(AccountsCode.AUTH_BAD_CARD, error.messages[0], "employee_card_number") from None
         if User.objects.filter(employee_card_number__iexact=employee_card_number).exists():
             raise Conflict(
-                "auth.card_taken", _("This employee card number is already registered."), "employee_card_number"
+                AccountsCode.AUTH_CARD_TAKEN,
+                _("This employee card number is already registered."),
+                "employee_card_number",
             )
     if User.objects.filter(phone=phone).exists():
-        raise Conflict("auth.phone_taken", _("This mobile number is already registered."), "phone")
+        raise Conflict(AccountsCode.AUTH_PHONE_TAKEN, _("This mobile number is already registered."), "phone")
     return phone
 
 
@@ -166,7 +169,7 @@ def do_change_password(*, actor: Actor, old_password: str, new_password: str) ->
     user = actor.user
     assert user is not None, "only a signed-in user reaches this (PasswordView: IsAuthenticated)"
     if not user.check_password(old_password):
-        raise ServiceError("auth.wrong_password", _("The current password is wrong."), "old_password")
+        raise ServiceError(AccountsCode.AUTH_WRONG_PASSWORD, _("The current password is wrong."), "old_password")
     _check_password_rules(new_password, user, "new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -193,9 +196,9 @@ def is_group_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
 @transaction.atomic
 def do_grant_group_role(*, user: User, role: str, actor: Actor) -> GroupRole:
     if role not in GroupRoleKind.values:
-        raise ServiceError("accounts.unknown_role", _("Unknown role: %(role)s") % {"role": role}, "role")
+        raise ServiceError(AccountsCode.UNKNOWN_ROLE, _("Unknown role: %(role)s") % {"role": role}, "role")
     if GroupRole.objects.filter(user=user, role=role).exists():
-        raise Conflict("accounts.role_exists", _("This user already holds this role."), "role")
+        raise Conflict(AccountsCode.ROLE_EXISTS, _("This user already holds this role."), "role")
     grant = GroupRole.objects.create(user=user, role=role, granted_by=actor.user)
     group_role_granted.send(sender=GroupRole, grant=grant, actor=actor)
     return grant
@@ -207,7 +210,7 @@ def do_revoke_group_role(grant: GroupRole, *, actor: Actor) -> None:
         grant.role == GroupRoleKind.GROUP_ADMIN
         and GroupRole.objects.filter(role=GroupRoleKind.GROUP_ADMIN).count() == 1
     ):
-        raise Conflict("accounts.last_group_admin", _("The group keeps at least one group admin."), "role")
+        raise Conflict(AccountsCode.LAST_GROUP_ADMIN, _("The group keeps at least one group admin."), "role")
     group_role_revoked.send(sender=GroupRole, grant=grant, actor=actor)
     grant.delete()
 

@@ -14,7 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partycloud.core.errors import ServiceError
+from partycloud.core.errors import ErrorCode, ServiceError, declared_code
 from services.media.errors import MediaError
 
 _GENERIC_CODES = {
@@ -58,7 +58,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Render every error as ``{code, message, field}`` (validation adds ``errors``: all of them)."""
     if isinstance(exc, MediaError):
         # The media adapter raises its own type (floor 1 imports nothing of ours): same code and message.
-        exc = ServiceError(exc.code, exc.message)
+        exc = ServiceError(declared_code(exc.code), exc.message)
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.field, **exc.extra), status=exc.status)
     if isinstance(exc, Http404):
@@ -99,7 +99,7 @@ class PagePagination(PageNumberPagination):
     max_page_size = 200
 
 
-def date_param(raw: str | None, code: str) -> date:
+def date_param(raw: str | None, code: ErrorCode) -> date:
     """A ``?date=YYYY-MM-DD`` query parameter, today when absent; ``code`` names the app's error."""
     if not raw:
         return timezone.localdate()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from partycloud.core.errors import ServiceError
+from partycloud.core.errors import CoreCode, ServiceError
 
 _LEVEL = r"(?:绝密|机密|秘密|涉密)"
 _MARKINGS = re.compile(
@@ -56,7 +56,7 @@ def find_marking(texts: Iterable[tuple[str, str | None]]) -> Marking | None:
     return None
 
 
-CLASSIFIED = "confidentiality.classified"
+CLASSIFIED = CoreCode.CONFIDENTIALITY_CLASSIFIED
 
 
 def check_unclassified(texts: Iterable[tuple[str, str | None]]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -64,6 +64,14 @@ def _as_code(code: ErrorCode | str) -> ErrorCode | str:
     return code
 
 
+def declared_code(code: str) -> ErrorCode:
+    """An adapter's code as the enum member that declares it. Adapters (``services.*``) import
+    nothing of ours, so their exceptions carry plain strings; the kernel declares those codes
+    (``CoreCode.MEDIA_*``, ``UploadsCode``, ``SearchCode``) and turns them back into members here.
+    An undeclared one fails the tests; in production it stays a string (see ``_as_code``)."""
+    return cast(ErrorCode, _as_code(code))
+
+
 class CoreCode(ErrorCode):
     """Codes of the API's own answers (``core.api.exception_handler``) and of the kernel's helpers."""
 
@@ -77,6 +85,39 @@ class CoreCode(ErrorCode):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", "The body's content type is not accepted."
     THROTTLED = "throttled", "Too many requests; retry_after says when to try again."
     PARSE_ERROR = "parse_error", "The body could not be parsed."
+    CONFIDENTIALITY_CLASSIFIED = (
+        "confidentiality.classified",
+        "The content carries a classified marking; nothing was stored.",
+    )
+    MEDIA_BAD_PLAYLIST = "media.bad_playlist", "The file is not a valid HLS playlist."
+    MEDIA_ENCRYPTED_DOCUMENT = "media.encrypted_document", "The document is protected by a password."
+    MEDIA_IMAGE_TOO_LARGE = "media.image_too_large", "The image has too many pixels."
+    MEDIA_NOT_DOCUMENT = "media.not_document", "The document could not be read."
+    MEDIA_NOT_IMAGE = "media.not_image", "The file is not an image that can be shown."
+    MEDIA_NOT_VIDEO = "media.not_video", "The file is not a video that can be played."
+    MEDIA_PREVIEW_FAILED = "media.preview_failed", "No preview could be made of this document."
+    MEDIA_TIMEOUT = "media.timeout", "Processing the file took too long."
+    MEDIA_TRANSCODE_FAILED = "media.transcode_failed", "The video could not be converted."
+    MEDIA_UNAVAILABLE = "media.unavailable", "Media processing is not available on this server."
+    MEDIA_UNSAFE_URI = "media.unsafe_uri", "The playlist refers to a file outside the video."
+    SHEETS_MAPPING_DUPLICATE_FIELD = (
+        "sheets.mapping_duplicate_field",
+        "Columns <first> and <second> are both mapped to <field>.",
+    )
+    SHEETS_MAPPING_INVALID = (
+        "sheets.mapping_invalid",
+        'The mapping must be a JSON object {"sheet column": "field" or "ignore"}.',
+    )
+    SHEETS_MAPPING_REQUIRED = (
+        "sheets.mapping_required",
+        "Some required columns were not recognised (<fields>). Choose a field for each column.",
+    )
+    SHEETS_MAPPING_UNKNOWN_COLUMN = "sheets.mapping_unknown_column", "The sheet has no column <column>."
+    SHEETS_MAPPING_UNKNOWN_FIELD = "sheets.mapping_unknown_field", "There is no field <field>."
+    SHEETS_UNREADABLE = (
+        "sheets.unreadable",
+        "This file cannot be read. Upload an .xlsx or .csv file made from the template.",
+    )
 
 
 class ServiceError(Exception):

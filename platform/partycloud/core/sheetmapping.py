@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from partycloud.core.errors import ServiceError
+from partycloud.core.errors import CoreCode, ServiceError
 from partycloud.core.models import SheetColumnChoice
 from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, clean, parse_partial_date, read_cells
 
@@ -185,7 +185,7 @@ class MappingRequired(ServiceError):
         self.proposal = proposal
         labels = "、".join(item["header"] for item in proposal["missing"])
         super().__init__(
-            "sheets.mapping_required",
+            CoreCode.SHEETS_MAPPING_REQUIRED,
             _("Some required columns were not recognised (%(fields)s). Choose a field for each column.")
             % {"fields": labels},
             "mapping",
@@ -233,17 +233,17 @@ def _check_mapping(table: SheetTable, columns: list[str], mapping: Mapping[str, 
     for column, key in mapping.items():
         if column not in columns:
             raise ServiceError(
-                "sheets.mapping_unknown_column",
+                CoreCode.SHEETS_MAPPING_UNKNOWN_COLUMN,
                 _("The sheet has no column %(column)s.") % {"column": column},
                 "mapping",
             )
         if key != IGNORE and key not in keys:
             raise ServiceError(
-                "sheets.mapping_unknown_field", _("There is no field %(field)s.") % {"field": key}, "mapping"
+                CoreCode.SHEETS_MAPPING_UNKNOWN_FIELD, _("There is no field %(field)s.") % {"field": key}, "mapping"
             )
         if key != IGNORE and key in seen:
             raise ServiceError(
-                "sheets.mapping_duplicate_field",
+                CoreCode.SHEETS_MAPPING_DUPLICATE_FIELD,
                 _("Columns %(first)s and %(second)s are both mapped to %(field)s.")
                 % {"first": seen[key], "second": column, "field": table.field(key).header},
                 "mapping",
@@ -323,7 +323,7 @@ def check_columns(content: bytes, filename: str, table: SheetTable) -> dict[str,
         return error.proposal
     except SpreadsheetError as error:
         raise ServiceError(
-            "sheets.unreadable",
+            CoreCode.SHEETS_UNREADABLE,
             _("This file cannot be read. Upload an .xlsx or .csv file made from the template."),
             "file",
         ) from error
@@ -348,7 +348,7 @@ def parse_mapping(value: Any) -> dict[str, str] | None:
         parsed = None
     if not isinstance(parsed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()):
         raise ServiceError(
-            "sheets.mapping_invalid",
+            CoreCode.SHEETS_MAPPING_INVALID,
             _('The mapping must be a JSON object {"sheet column": "field" or "ignore"}.'),
             "mapping",
         )

@@ -32,6 +32,7 @@ from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.members.api import UploadSerializer
 from tenants.transfers.api import CanHandleTransfers, TransferDecisionSerializer, TransferSerializer
+from tenants.transfers.errors import TransfersCode
 from tenants.transfers.models import Transfer
 from tenants.transfers.services import (
     check_can_accept,
@@ -205,7 +206,7 @@ class TransferViewSet(
         data = serializer.validated_data
         member = data.get("member")
         if member is None:
-            raise NotAllowed("transfers.member_required", _("Choose the member to transfer."), "member")
+            raise NotAllowed(TransfersCode.MEMBER_REQUIRED, _("Choose the member to transfer."), "member")
         actor = Actor.of(self.request)
         check_covers(actor, member.organization_id)
         serializer.instance = do_request_transfer(

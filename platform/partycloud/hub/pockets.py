@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from partycloud.accounts.actor import Actor
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
+from partycloud.hub.errors import HubCode
 from partycloud.hub.models import GroupTransfer, PocketKind, PocketMemberCase, PocketStatus, RosterEntry
 from partycloud.tenancy.models import PartyCommittee
 from tenants.members.models import COUNTED_STATUSES, Member
@@ -94,9 +95,9 @@ def detect_unreceived_transfers() -> int:
 def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Actor) -> PocketMemberCase:
     case = PocketMemberCase.objects.select_for_update().get(pk=case.pk)
     if case.status != PocketStatus.OPEN:
-        raise Conflict("hub.pocket_resolved", _("This case is already resolved."))
+        raise Conflict(HubCode.POCKET_RESOLVED, _("This case is already resolved."))
     if not note.strip():
-        raise ServiceError("hub.note_required", _("Say how the case was resolved."), "note")
+        raise ServiceError(HubCode.NOTE_REQUIRED, _("Say how the case was resolved."), "note")
     case.status = PocketStatus.RESOLVED
     case.note = note.strip()
     case.resolved_by = actor.user

@@ -14,6 +14,7 @@ from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.sheetmapping import load_sheet_table, read_sheet, remember_mapping
 from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, workbook_bytes
+from partycloud.hub.errors import HubCode
 from partycloud.hub.models import RosterEntry
 from partycloud.tenancy.models import PartyCommittee
 
@@ -45,7 +46,7 @@ def do_import_roster(
         sheet = read_sheet(content, filename, ROSTER_SHEET, mapping)
     except SpreadsheetError as error:
         raise ServiceError(
-            "hub.roster_unreadable",
+            HubCode.ROSTER_UNREADABLE,
             _("This file cannot be read. Upload an .xlsx or .csv file made from the template."),
             "file",
         ) from error
@@ -119,7 +120,7 @@ def do_import_roster(
 class RosterImportError(ServiceError):
     def __init__(self, errors: RowErrors):
         super().__init__(
-            "hub.roster_rows_invalid",
+            HubCode.ROSTER_ROWS_INVALID,
             _("%(rows)d rows have errors; nothing was imported.") % {"rows": len(errors.by_row)},
             "file",
             extra={"errors": errors.as_list()},

@@ -28,6 +28,7 @@ from tenants.members.models import Member
 from tenants.members.services import do_receive_member_record, do_release_member, export_member_record
 from tenants.organizations.models import Organization
 from tenants.transfers import services as tenant_transfers
+from tenants.transfers.errors import TransfersCode
 from tenants.transfers.models import Transfer, TransferKind, TransferStatus
 
 
@@ -53,7 +54,7 @@ def do_request_transfer(
         or to_tenant.kind != CommitteeKind.SUBSIDIARY
     ):
         raise ServiceError(
-            "transfers.bad_tenant", _("Choose another active party committee of the group."), "to_tenant"
+            TransfersCode.BAD_TENANT, _("Choose another active party committee of the group."), "to_tenant"
         )
     group = GroupTransfer.objects.create(
         number=terms.number, member_name=member.name, from_tenant=here, to_tenant=to_tenant,
@@ -72,7 +73,7 @@ def _lock_group(transfer: Transfer) -> GroupTransfer:
     """The group's row of a transfer between tenants, locked: every decision on it is serialized here."""
     group = GroupTransfer.objects.select_for_update().get(pk=int(transfer.group_transfer_id or 0))
     if group.status != TransferStatus.PENDING:
-        raise Conflict("transfers.already_decided", _("This transfer has already been decided."), "status")
+        raise Conflict(TransfersCode.ALREADY_DECIDED, _("This transfer has already been decided."), "status")
     return group
 
 
@@ -87,7 +88,9 @@ def do_accept_transfer(
         return tenant_transfers.do_accept_transfer(transfer, actor=actor, note=note)
     if to_organization is None:
         raise ServiceError(
-            "transfers.destination_required", _("Choose the organization that receives the member."), "to_organization"
+            TransfersCode.DESTINATION_REQUIRED,
+            _("Choose the organization that receives the member."),
+            "to_organization",
         )
     tenant_transfers.check_destination(to_organization)
     group = _lock_group(transfer)

@@ -21,6 +21,7 @@ from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.metrics import MemberRecord, member_records
 from partycloud.rollups import dashboard
+from partycloud.rollups.errors import RollupsCode
 from partycloud.rollups.figures import FIGURES
 from partycloud.rollups.models import RollupOrganization, Threshold
 from partycloud.rollups.relay import relayable_tenants
@@ -33,7 +34,7 @@ def drilldown_tenant(tenant_id: int) -> PartyCommittee:
     """A tenant the dashboard shows (a subsidiary with rollups), or 404."""
     tenant = next((t for t in relayable_tenants() if t.pk == tenant_id), None)
     if tenant is None:
-        raise NotFoundError("rollups.unknown_tenant", _("This party committee does not exist."))
+        raise NotFoundError(RollupsCode.UNKNOWN_TENANT, _("This party committee does not exist."))
     return tenant
 
 
@@ -56,7 +57,7 @@ def organization_members(*, actor: Actor, tenant_id: int, organization_id: int, 
     tenant = drilldown_tenant(tenant_id)
     node = RollupOrganization.objects.filter(tenant=tenant, organization_id=organization_id).first()
     if node is None:
-        raise NotFoundError("rollups.unknown_organization", _("This organization does not exist."))
+        raise NotFoundError(RollupsCode.UNKNOWN_ORGANIZATION, _("This organization does not exist."))
     with tenant:
         members = member_records(node.path)
     do_record_audit(
@@ -97,14 +98,14 @@ def threshold_rows() -> list[dict[str, Any]]:
 
 def check_can_change_thresholds(actor: Actor) -> None:
     if GroupRoleKind.GROUP_ADMIN not in actor.group_roles:
-        raise NotAllowed("rollups.not_group_admin", _("Only group admins change the dashboard's thresholds."))
+        raise NotAllowed(RollupsCode.NOT_GROUP_ADMIN, _("Only group admins change the dashboard's thresholds."))
 
 
 def check_threshold_order(*, green_until: Decimal, amber_until: Decimal, higher_is_worse: bool) -> None:
     """Amber lies beyond green: above it when higher is worse, below it otherwise."""
     if (higher_is_worse and amber_until < green_until) or (not higher_is_worse and amber_until > green_until):
         raise ServiceError(
-            "rollups.threshold_order", _("The amber limit must lie beyond the green one."), "amber_until"
+            RollupsCode.THRESHOLD_ORDER, _("The amber limit must lie beyond the green one."), "amber_until"
         )
 
 

@@ -18,6 +18,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, IsTenantUser, on_root_host
 from partycloud.core.api import validated
 from partycloud.core.errors import NotFoundError
+from partycloud.search.errors import SearchCode
 from partycloud.search.jobs import do_request_reindex
 from partycloud.search.models import ReindexJob
 from partycloud.search.services import check_query
@@ -163,7 +164,9 @@ class SearchDocumentView(APIView):
     def get(self, request: Request, doc_id: str) -> Response:
         result = get_backend().search(check_query(ids=[doc_id], page_size=1))
         if not result.hits:
-            raise NotFoundError("search.document_not_found", _("This document does not exist or is not visible here."))
+            raise NotFoundError(
+                SearchCode.DOCUMENT_NOT_FOUND, _("This document does not exist or is not visible here.")
+            )
         return Response(SearchRowSerializer(_row(result.hits[0])).data)
 
 
@@ -219,5 +222,5 @@ class ReindexJobView(APIView):
     def get(self, request: Request, job_id: int) -> Response:
         job = visible_jobs().filter(pk=job_id).first()
         if job is None:
-            raise NotFoundError("search.job_not_found", _("This reindex job does not exist."))
+            raise NotFoundError(SearchCode.JOB_NOT_FOUND, _("This reindex job does not exist."))
         return Response(ReindexJobSerializer(job).data)

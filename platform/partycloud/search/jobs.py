@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 
 from partycloud.accounts.actor import Actor
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from partycloud.search.errors import SearchCode
 from partycloud.search.indexing import indexed_schemas, rebuild_all, reindex_schema
 from partycloud.search.models import ReindexJob, ReindexScope, ReindexStatus
 from partycloud.tenancy.context import active_schema
@@ -31,7 +32,7 @@ def check_no_reindex_running(owner_tenant: str) -> None:
     )
     if running.exists():
         raise Conflict(
-            "search.reindex_running",
+            SearchCode.REINDEX_RUNNING,
             _("A reindex is already under way: follow its progress, or wait until it finishes."),
         )
 
@@ -42,13 +43,13 @@ def check_can_request_reindex(tenant: str | None) -> str:
     one. Returns the schema to reindex (``public``: everything)."""
     if active_schema() != PUBLIC_SCHEMA:
         raise NotAllowed(
-            "search.operators_only",
+            SearchCode.OPERATORS_ONLY,
             _("Search data is kept up to date automatically; only platform operators rebuild it."),
         )
     if tenant is None:
         return PUBLIC_SCHEMA
     if tenant == PUBLIC_SCHEMA or tenant not in indexed_schemas():
-        raise ServiceError("search.unknown_tenant", _("No searchable tenant has this schema name."), "tenant")
+        raise ServiceError(SearchCode.UNKNOWN_TENANT, _("No searchable tenant has this schema name."), "tenant")
     return tenant
 
 

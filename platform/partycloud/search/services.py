@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partycloud.core.errors import ServiceError
+from partycloud.core.errors import ServiceError, declared_code
 from partycloud.tenancy.context import active_schema
 from services.search import InvalidQuery, SearchAcl, SearchQuery
 
@@ -20,4 +20,4 @@ def check_query(**fields: Any) -> SearchQuery:
     try:
         return SearchQuery(acl=caller_acl(), **fields)
     except InvalidQuery as error:
-        raise ServiceError(error.code, error.message, error.field) from error
+        raise ServiceError(declared_code(error.code), error.message, error.field) from error

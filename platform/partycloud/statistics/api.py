@@ -20,6 +20,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly, IsTenantAdminOrInspectorReadOnly
 from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import xlsx_response
+from partycloud.statistics.errors import StatisticsCode
 from partycloud.statistics.report import AnnualReport, group_report, parse_snapshot, tenant_report
 from partycloud.statistics.services import do_record_report_access
 from partycloud.statistics.workbook import report_workbook
@@ -92,7 +93,7 @@ RESPONSES = {(200, "application/json"): AnnualStatisticsReportSerializer, (200, 
 def _respond(request: Request, report: AnnualReport, *, audit_reads: bool) -> Response | HttpResponse:
     wanted = request.query_params.get("format", "json")
     if wanted not in {"json", "xlsx"}:
-        raise ServiceError("annual_report.bad_format", _("Choose json or xlsx."), "format")
+        raise ServiceError(StatisticsCode.BAD_FORMAT, _("Choose json or xlsx."), "format")
     if wanted == "xlsx":
         content = report_workbook(report)
         do_record_report_access(actor=Actor.of(request), report=report, export=True)
@@ -125,5 +126,5 @@ class GroupAnnualReportView(APIView):
         day = parse_snapshot(request.query_params.get("date"))
         raw = request.query_params.get("tenant", "")
         if raw and not raw.isdigit():
-            raise ServiceError("annual_report.bad_tenant", _("Choose a party committee by its id."), "tenant")
+            raise ServiceError(StatisticsCode.BAD_TENANT, _("Choose a party committee by its id."), "tenant")
         return _respond(request, group_report(day, int(raw) if raw else None), audit_reads=True)

@@ -30,6 +30,7 @@ from partycloud.statistics.definitions import (
     TOP_MINORITIES,
     UNCLASSIFIED_OCCUPATION,
 )
+from partycloud.statistics.errors import StatisticsCode
 from partycloud.statistics.figures import WHOLE_TABLE, Figures, Named, add_figures, tenant_figures
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import CommitteeKind, CommitteeStatus, PartyCommittee
@@ -60,9 +61,9 @@ def parse_snapshot(raw: str | None, today: date | None = None) -> date:
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        raise ServiceError("annual_report.bad_date", _("Use a date like 2025-12-31."), "date") from None
+        raise ServiceError(StatisticsCode.BAD_DATE, _("Use a date like 2025-12-31."), "date") from None
     if day > today:
-        raise ServiceError("annual_report.future_date", _("The snapshot date cannot be in the future."), "date")
+        raise ServiceError(StatisticsCode.FUTURE_DATE, _("The snapshot date cannot be in the future."), "date")
     return day
 
 
@@ -640,7 +641,7 @@ def group_report(day: date, tenant_id: int | None = None) -> AnnualReport:
     if tenant_id is not None:
         selected = next((t for t in tenants if t.pk == tenant_id), None)
         if selected is None:
-            raise NotFoundError("annual_report.unknown_tenant", _("No reported party committee has this id."), "tenant")
+            raise NotFoundError(StatisticsCode.UNKNOWN_TENANT, _("No reported party committee has this id."), "tenant")
         tenants = [selected]
     start = year_earlier(day)
     units = []

@@ -25,6 +25,7 @@ from partycloud.accounts.permissions import (
 )
 from partycloud.accounts.services import is_group_staff
 from partycloud.tenancy.context import active_tenant
+from partycloud.tenancy.errors import TenancyCode
 from partycloud.tenancy.models import (
     ApplicationStatus,
     CommitteeKind,
@@ -237,7 +238,7 @@ class TenantApplicationViewSet(
         if not on_root_host():
             return Response(
                 {
-                    "code": "tenancy.root_only",
+                    "code": TenancyCode.ROOT_ONLY,
                     "message": _("Submit applications at the group party committee's address."),
                     "field": None,
                 },

@@ -15,6 +15,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from partycloud.core.health import healthz, readyz
 from partycloud.tenancy.context import use_public_schema
+from partycloud.tenancy.errors import TenancyCode
 from partycloud.tenancy.models import CommitteeKind, CommitteeStatus
 
 # Probes reach pods by IP, with no tenant host name.
@@ -66,7 +67,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         return refusal(
             request,
             status=404,
-            code="tenancy.unknown_host",
+            code=TenancyCode.UNKNOWN_HOST,
             title=_("Party committee not found"),
             message=_("No party committee uses the address %(host)s.") % {"host": hostname},
         )
@@ -85,7 +86,7 @@ class TenantStatusMiddleware:
                 return refusal(
                     request,
                     status=404,
-                    code="tenancy.unknown_host",
+                    code=TenancyCode.UNKNOWN_HOST,
                     title=_("Party committee not found"),
                     message=_("No party committee uses this address."),
                 )
@@ -93,7 +94,7 @@ class TenantStatusMiddleware:
                 return refusal(
                     request,
                     status=403,
-                    code="tenancy.suspended",
+                    code=TenancyCode.SUSPENDED,
                     title=_("Service suspended"),
                     message=_("%(name)s is suspended. Please contact the group party committee.")
                     % {"name": tenant.title},
@@ -102,7 +103,7 @@ class TenantStatusMiddleware:
                 return refusal(
                     request,
                     status=410,
-                    code="tenancy.archived",
+                    code=TenancyCode.ARCHIVED,
                     title=_("Archived"),
                     message=_("%(name)s has been archived; its records are kept by the group party committee.")
                     % {"name": tenant.title},

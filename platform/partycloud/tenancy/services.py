@@ -20,6 +20,7 @@ from partycloud.accounts.services import CurrentTenant, TenantLink, tenant_capab
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.tenancy.context import active_schema, active_tenant, use_public_schema
+from partycloud.tenancy.errors import TenancyCode
 from partycloud.tenancy.models import (
     ApplicationStatus,
     CommitteeKind,
@@ -63,34 +64,36 @@ def _validate(value: str, validator: Any, field: str) -> None:
     try:
         validator(value)
     except ValidationError as error:
-        raise ServiceError(f"tenancy.{error.code}", error.messages[0], field) from None
+        raise ServiceError(TenancyCode(f"tenancy.{error.code}"), error.messages[0], field) from None
 
 
 def check_can_provision(draft: CommitteeDraft, *, ignore_application: TenantApplication | None = None) -> None:
     """Validate a new committee's identity; raise ServiceError naming the field at fault."""
     if not draft.name.strip():
-        raise ServiceError("tenancy.name_required", _("Enter the party committee's name."), "name")
+        raise ServiceError(TenancyCode.NAME_REQUIRED, _("Enter the party committee's name."), "name")
     if not draft.short_name.strip():
-        raise ServiceError("tenancy.short_name_required", _("Enter a short name."), "short_name")
+        raise ServiceError(TenancyCode.SHORT_NAME_REQUIRED, _("Enter a short name."), "short_name")
     _validate(draft.slug, validate_slug, "slug")
     _validate(draft.unified_code, validate_unified_code, "unified_code")
     if PartyCommittee.objects.filter(slug=draft.slug).exists() or schema_exists(schema_name_for(draft.slug)):
-        raise Conflict("tenancy.slug_taken", _("This short address is already in use."), "slug")
+        raise Conflict(TenancyCode.SLUG_TAKEN, _("This short address is already in use."), "slug")
     if Domain.objects.filter(domain=f"{draft.slug}.{settings.BASE_DOMAIN}").exists():
-        raise Conflict("tenancy.slug_taken", _("This short address is already in use."), "slug")
+        raise Conflict(TenancyCode.SLUG_TAKEN, _("This short address is already in use."), "slug")
     if PartyCommittee.objects.filter(unified_code=draft.unified_code).exists():
         raise Conflict(
-            "tenancy.unified_code_taken", _("A party committee with this unified code already exists."), "unified_code"
+            TenancyCode.UNIFIED_CODE_TAKEN,
+            _("A party committee with this unified code already exists."),
+            "unified_code",
         )
     pending = TenantApplication.objects.filter(status=ApplicationStatus.PENDING, slug=draft.slug)
     if ignore_application is not None:
         pending = pending.exclude(pk=ignore_application.pk)
     if pending.exists():
         raise Conflict(
-            "tenancy.slug_pending", _("An application for this short address is waiting for approval."), "slug"
+            TenancyCode.SLUG_PENDING, _("An application for this short address is waiting for approval."), "slug"
         )
     if draft.parent is not None and draft.parent.kind == CommitteeKind.TEMPLATE:
-        raise ServiceError("tenancy.bad_parent", _("Choose an existing party committee as parent."), "parent")
+        raise ServiceError(TenancyCode.BAD_PARENT, _("Choose an existing party committee as parent."), "parent")
 
 
 # Gives a user the tenant admin role in the tenant whose schema is active. Roles are tenant data
@@ -162,10 +165,10 @@ _TRANSITIONS: dict[str, set[str]] = {
 def do_change_tenant_status(tenant: PartyCommittee, status: str, *, actor: Actor, reason: str = "") -> PartyCommittee:
     """Suspend, archive or reactivate a tenant. Archiving keeps every row; nothing is dropped."""
     if tenant.kind != CommitteeKind.SUBSIDIARY:
-        raise ServiceError("tenancy.not_subsidiary", _("Only a subsidiary party committee can change status."))
+        raise ServiceError(TenancyCode.NOT_SUBSIDIARY, _("Only a subsidiary party committee can change status."))
     if status not in _TRANSITIONS.get(tenant.status, set()):
         raise Conflict(
-            "tenancy.bad_transition",
+            TenancyCode.BAD_TRANSITION,
             _("Cannot change status from %(old)s to %(new)s.")
             % {
                 "old": CommitteeStatus(tenant.status).label,
@@ -192,11 +195,13 @@ def do_update_tenant_settings(tenant: PartyCommittee, *, actor: Actor, **changes
     allowed = {"display_name", "logo_url", "locale", "records_baseline_on"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ServiceError("tenancy.unknown_setting", _("Unknown setting."), sorted(unknown)[0])
+        raise ServiceError(TenancyCode.UNKNOWN_SETTING, _("Unknown setting."), sorted(unknown)[0])
     baseline = changes.get("records_baseline_on")
     if baseline is not None and baseline > timezone.localdate():
         raise ServiceError(
-            "tenancy.baseline_in_future", _("The records baseline date cannot be in the future."), "records_baseline_on"
+            TenancyCode.BASELINE_IN_FUTURE,
+            _("The records baseline date cannot be in the future."),
+            "records_baseline_on",
         )
     for field, value in changes.items():
         setattr(tenant, field, value)
@@ -234,7 +239,7 @@ def do_submit_application(draft: CommitteeDraft, *, actor: Actor, reason: str = 
 
 def _check_pending(application: TenantApplication) -> None:
     if application.status != ApplicationStatus.PENDING:
-        raise Conflict("tenancy.application_decided", _("This application has already been decided."), "status")
+        raise Conflict(TenancyCode.APPLICATION_DECIDED, _("This application has already been decided."), "status")
 
 
 @transaction.atomic
@@ -264,7 +269,7 @@ def do_reject_application(application: TenantApplication, *, actor: Actor, note:
     application = TenantApplication.objects.select_for_update().get(pk=application.pk)
     _check_pending(application)
     if not note.strip():
-        raise ServiceError("tenancy.reason_required", _("Say why the application is rejected."), "note")
+        raise ServiceError(TenancyCode.REASON_REQUIRED, _("Say why the application is rejected."), "note")
     application.status = ApplicationStatus.REJECTED
     application.decided_by = actor.user
     application.decided_at = timezone.now()

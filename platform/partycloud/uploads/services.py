@@ -28,6 +28,7 @@ from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
 from partycloud.tenancy.context import active_schema
+from partycloud.uploads.errors import UploadsCode
 from partycloud.uploads.models import Upload, UploadStatus
 from partycloud.uploads.purposes import (
     MAX_PART_URLS_PER_CALL,
@@ -115,11 +116,11 @@ def check_can_read_upload(upload: Upload, actor: Actor) -> None:
 
 def _check_creator(upload: Upload, actor: Actor) -> None:
     if upload.created_by_id != actor.pk:
-        raise NotAllowed("storage.not_creator", _("Only the person who started this upload may do this."))
+        raise NotAllowed(UploadsCode.NOT_CREATOR, _("Only the person who started this upload may do this."))
 
 
 def _no_upload() -> NotFoundError:
-    return NotFoundError("storage.no_upload", _("This upload does not exist."))
+    return NotFoundError(UploadsCode.NO_UPLOAD, _("This upload does not exist."))
 
 
 # ---------------------------------------------------------------------------- start
@@ -139,11 +140,11 @@ def check_declared(purpose: Purpose, *, filename: str, content_type: str, size: 
     """The cleaned file name and normalized type, or a ServiceError naming the field to fix."""
     name = clean_filename(filename)
     if not name or name in {".", ".."}:
-        raise ServiceError("storage.no_filename", _("The file needs a name."), "filename")
+        raise ServiceError(UploadsCode.NO_FILENAME, _("The file needs a name."), "filename")
     declared = sniffing.normalize_type(content_type)
     if declared not in purpose.allowed_types:
         raise ServiceError(
-            "storage.type_not_allowed",
+            UploadsCode.TYPE_NOT_ALLOWED,
             _("Files of type %(type)s are not accepted here.") % {"type": declared or "?"},
             "content_type",
             extra={"allowed_types": sorted(purpose.allowed_types)},
@@ -151,22 +152,22 @@ def check_declared(purpose: Purpose, *, filename: str, content_type: str, size: 
     by_extension = sniffing.type_of_extension(name)
     if by_extension is None or by_extension not in purpose.allowed_types:
         raise ServiceError(
-            "storage.extension_not_allowed",
+            UploadsCode.EXTENSION_NOT_ALLOWED,
             _("Files named like “%(name)s” are not accepted here.") % {"name": name},
             "filename",
             extra={"allowed_types": sorted(purpose.allowed_types)},
         )
     if not sniffing.same_family(declared, by_extension):
         raise ServiceError(
-            "storage.extension_mismatch",
+            UploadsCode.EXTENSION_MISMATCH,
             _("The file name “%(name)s” does not match its type %(type)s.") % {"name": name, "type": declared},
             "filename",
         )
     if size <= 0:
-        raise ServiceError("storage.empty_file", _("The file is empty."), "size")
+        raise ServiceError(UploadsCode.EMPTY_FILE, _("The file is empty."), "size")
     if size > purpose.max_size:
         raise ServiceError(
-            "storage.too_large",
+            UploadsCode.TOO_LARGE,
             _("The file is too large: at most %(limit)s.") % {"limit": human_size(purpose.max_size)},
             "size",
             extra={"max_size": purpose.max_size},
@@ -185,11 +186,11 @@ def check_purpose(name: str, actor: Actor) -> Purpose:
     purpose = find_purpose(name)
     if purpose is None:
         raise ServiceError(
-            "storage.unknown_purpose", _("Unknown upload purpose “%(name)s”.") % {"name": name}, "purpose"
+            UploadsCode.UNKNOWN_PURPOSE, _("Unknown upload purpose “%(name)s”.") % {"name": name}, "purpose"
         )
     allowed: Callable[[Actor], bool] = purpose.permission or is_host_member
     if not allowed(actor):
-        raise NotAllowed("storage.not_allowed", _("You may not upload files of this kind here."))
+        raise NotAllowed(UploadsCode.NOT_ALLOWED, _("You may not upload files of this kind here."))
     return purpose
 
 
@@ -226,9 +227,9 @@ def do_start_upload(*, actor: Actor, purpose: str, filename: str, content_type: 
 def _check_pending_multipart(upload: Upload, actor: Actor) -> int:
     _check_creator(upload, actor)
     if upload.status != UploadStatus.PENDING:
-        raise Conflict("storage.not_pending", _("This upload is already %(status)s.") % {"status": upload.status})
+        raise Conflict(UploadsCode.NOT_PENDING, _("This upload is already %(status)s.") % {"status": upload.status})
     if not upload.is_multipart:
-        raise ServiceError("storage.not_multipart", _("This upload is sent in one piece, not in parts."))
+        raise ServiceError(UploadsCode.NOT_MULTIPART, _("This upload is sent in one piece, not in parts."))
     return multipart_plan(upload.declared_size)[1]
 
 
@@ -236,14 +237,14 @@ def do_presign_parts(upload: Upload, actor: Actor, part_numbers: list[int]) -> l
     part_count = _check_pending_multipart(upload, actor)
     if not part_numbers or len(part_numbers) > MAX_PART_URLS_PER_CALL:
         raise ServiceError(
-            "storage.part_numbers",
+            UploadsCode.PART_NUMBERS,
             _("Ask for 1 to %(max)d parts at a time.") % {"max": MAX_PART_URLS_PER_CALL},
             "part_numbers",
         )
     bad = [number for number in part_numbers if not 1 <= number <= part_count]
     if bad:
         raise ServiceError(
-            "storage.part_numbers",
+            UploadsCode.PART_NUMBERS,
             _("This upload has parts 1 to %(count)d.") % {"count": part_count},
             "part_numbers",
         )
@@ -261,7 +262,7 @@ def stored_parts(upload: Upload, actor: Actor) -> list[PartInfo]:
     try:
         return get_storage().list_parts(DataClass(upload.data_class), upload.key, upload.multipart_id)
     except StorageError as error:
-        raise ServiceError("storage.upload_lost", _("The parts of this upload are gone; start again.")) from error
+        raise ServiceError(UploadsCode.UPLOAD_LOST, _("The parts of this upload are gone; start again.")) from error
 
 
 def _assemble(upload: Upload, parts: list[tuple[int, str]] | None) -> None:
@@ -272,11 +273,11 @@ def _assemble(upload: Upload, parts: list[tuple[int, str]] | None) -> None:
     try:
         stored = {part.part_number: part for part in storage.list_parts(data_class, upload.key, upload.multipart_id)}
     except StorageError as error:
-        raise ServiceError("storage.upload_lost", _("The parts of this upload are gone; start again.")) from error
+        raise ServiceError(UploadsCode.UPLOAD_LOST, _("The parts of this upload are gone; start again.")) from error
     missing = [number for number in range(1, part_count + 1) if number not in stored]
     if missing:
         raise ServiceError(
-            "storage.parts_missing",
+            UploadsCode.PARTS_MISSING,
             _("%(count)d parts have not arrived yet (first: %(first)d).")
             % {"count": len(missing), "first": missing[0]},
             "parts",
@@ -288,7 +289,7 @@ def _assemble(upload: Upload, parts: list[tuple[int, str]] | None) -> None:
         storage.complete_multipart(data_class, upload.key, upload.multipart_id, sorted(parts))
     except StorageError as error:
         raise ServiceError(
-            "storage.parts_invalid", _("The parts do not fit together: %(reason)s") % {"reason": error}, "parts"
+            UploadsCode.PARTS_INVALID, _("The parts do not fit together: %(reason)s") % {"reason": error}, "parts"
         ) from error
 
 
@@ -300,7 +301,7 @@ def do_complete_upload(upload: Upload, actor: Actor, *, parts: list[tuple[int, s
     upload marked rejected, the refusal audited, and the ServiceError raised."""
     _check_creator(upload, actor)
     if upload.status != UploadStatus.PENDING:
-        raise Conflict("storage.not_pending", _("This upload is already %(status)s.") % {"status": upload.status})
+        raise Conflict(UploadsCode.NOT_PENDING, _("This upload is already %(status)s.") % {"status": upload.status})
     if upload.is_multipart:
         _assemble(upload, parts)
     try:
@@ -312,7 +313,7 @@ def do_complete_upload(upload: Upload, actor: Actor, *, parts: list[tuple[int, s
         status=UploadStatus.VERIFIED, size=size, detected_type=detected, text=text, verified_at=timezone.now()
     )
     if not updated:
-        raise Conflict("storage.not_pending", _("This upload was completed or cancelled meanwhile."))
+        raise Conflict(UploadsCode.NOT_PENDING, _("This upload was completed or cancelled meanwhile."))
     upload.refresh_from_db()
     return upload
 
@@ -323,16 +324,16 @@ def _verify(upload: Upload) -> tuple[int, str, str]:
     data_class = DataClass(upload.data_class)
     info = storage.stat(data_class, upload.key)
     if info is None:
-        raise ServiceError("storage.not_uploaded", _("The file has not arrived in storage."))
+        raise ServiceError(UploadsCode.NOT_UPLOADED, _("The file has not arrived in storage."))
     if info.size > purpose.max_size:
         raise ServiceError(
-            "storage.too_large",
+            UploadsCode.TOO_LARGE,
             _("The file is too large: at most %(limit)s.") % {"limit": human_size(purpose.max_size)},
             "size",
         )
     if info.size != upload.declared_size:
         raise ServiceError(
-            "storage.size_mismatch",
+            UploadsCode.SIZE_MISMATCH,
             _("The file has %(real)d bytes, not the %(declared)d announced.")
             % {"real": info.size, "declared": upload.declared_size},
             "size",
@@ -349,13 +350,13 @@ def _verify(upload: Upload) -> tuple[int, str, str]:
         detected = sniffing.sniff(head, total_size=info.size, local_file=local_file)
         if detected not in purpose.allowed_types:
             raise ServiceError(
-                "storage.type_not_allowed",
+                UploadsCode.TYPE_NOT_ALLOWED,
                 _("The file is really of type %(type)s, which is not accepted here.") % {"type": detected},
                 "content_type",
             )
         if not sniffing.same_family(upload.declared_type, detected):
             raise ServiceError(
-                "storage.type_mismatch",
+                UploadsCode.TYPE_MISMATCH,
                 _("The file was announced as %(declared)s but is really %(detected)s.")
                 % {"declared": upload.declared_type, "detected": detected},
                 "content_type",
@@ -366,7 +367,7 @@ def _verify(upload: Upload) -> tuple[int, str, str]:
                 text = sniffing.extract_text(local_file(), detected, limit=MAX_TEXT_CHARS)
             except sniffing.UnreadableDocument as error:
                 raise ServiceError(
-                    "storage.unreadable",
+                    UploadsCode.UNREADABLE,
                     _("The document cannot be read (damaged or password-protected)."),
                     "file",
                 ) from error
@@ -401,7 +402,7 @@ def do_abort_upload(upload: Upload, actor: Actor) -> Upload:
     """Cancel: abort the multipart upload or delete the object. Consumed uploads belong to their feature."""
     _check_creator(upload, actor)
     if upload.status == UploadStatus.CONSUMED:
-        raise Conflict("storage.consumed", _("This file is in use and cannot be cancelled here."))
+        raise Conflict(UploadsCode.CONSUMED, _("This file is in use and cannot be cancelled here."))
     _discard_upload(upload)
     Upload.objects.filter(pk=upload.pk).exclude(status=UploadStatus.CONSUMED).update(status=UploadStatus.ABORTED)
     upload.refresh_from_db()
@@ -437,13 +438,13 @@ def claim_upload(upload_id: UUID | str, *, purpose: str, user: Actor | User | No
     with transaction.atomic():
         upload = Upload.objects.select_for_update().filter(pk=upload_id).first() if _is_uuid(upload_id) else None
         if upload is None or user is None or upload.created_by_id != user.pk:
-            raise NotFoundError("storage.no_upload", _("This upload does not exist."), "upload")
+            raise NotFoundError(UploadsCode.NO_UPLOAD, _("This upload does not exist."), "upload")
         if upload.purpose != purpose:
-            raise ServiceError("storage.wrong_purpose", _("This file was uploaded for something else."), "upload")
+            raise ServiceError(UploadsCode.WRONG_PURPOSE, _("This file was uploaded for something else."), "upload")
         if upload.status == UploadStatus.CONSUMED:
-            raise Conflict("storage.consumed", _("This file has already been used."), "upload")
+            raise Conflict(UploadsCode.CONSUMED, _("This file has already been used."), "upload")
         if upload.status != UploadStatus.VERIFIED:
-            raise Conflict("storage.not_verified", _("This file has not been verified."), "upload")
+            raise Conflict(UploadsCode.NOT_VERIFIED, _("This file has not been verified."), "upload")
         upload.status = UploadStatus.CONSUMED
         upload.save(update_fields=["status"])
     return upload

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from partycloud.core.api import error_body
+from partycloud.uploads.errors import UploadsCode
 from services.storage.base import DataClass, InvalidKey, StorageError, check_key_path, get_storage
 from services.storage.filesystem import (
     GET_SALT,
@@ -56,7 +57,7 @@ class Refused(Exception):
 def _backend() -> FilesystemStorage:
     storage = get_storage()
     if not isinstance(storage, FilesystemStorage):
-        raise Refused(404, "storage.not_served", _("Files are not served here."))
+        raise Refused(404, UploadsCode.NOT_SERVED, _("Files are not served here."))
     return storage
 
 
@@ -64,16 +65,16 @@ def _payload(token: str, salt: str) -> dict[str, Any]:
     try:
         return unsign(token, salt=salt)
     except UrlExpired as error:
-        raise Refused(403, "storage.url_expired", _("This link has expired. Ask for a new one."), "token") from error
+        raise Refused(403, UploadsCode.URL_EXPIRED, _("This link has expired. Ask for a new one."), "token") from error
     except SignatureInvalid as error:
-        raise Refused(403, "storage.signature_invalid", _("This link is not valid."), "token") from error
+        raise Refused(403, UploadsCode.SIGNATURE_INVALID, _("This link is not valid."), "token") from error
 
 
 def _data_class(payload: dict[str, Any]) -> DataClass:
     try:
         return DataClass(payload["b"])
     except (KeyError, ValueError) as error:
-        raise Refused(403, "storage.signature_invalid", _("This link is not valid."), "token") from error
+        raise Refused(403, UploadsCode.SIGNATURE_INVALID, _("This link is not valid."), "token") from error
 
 
 # ---------------------------------------------------------------------------- form POST
@@ -98,7 +99,7 @@ class _PolicyUploadHandler(FileUploadHandler):
 
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         if field_name != "file" or self.done or self.writer is not None:
-            raise Refused(400, "storage.bad_form", _("Send exactly one file, in the field “file”, last."), "file")
+            raise Refused(400, UploadsCode.BAD_FORM, _("Send exactly one file, in the field “file”, last."), "file")
         assert self.parser is not None
         # The parser keeps the fields read so far in _post (private, stable since Django 1.x).
         posted = getattr(self.parser, "_post", {})
@@ -116,10 +117,10 @@ class _PolicyUploadHandler(FileUploadHandler):
         except InvalidKey:
             allowed = False
         if not allowed:
-            raise Refused(403, "storage.policy_key", _("The upload policy does not allow this key."), "key")
+            raise Refused(403, UploadsCode.POLICY_KEY, _("The upload policy does not allow this key."), "key")
         if fields.get("content-type", "") != payload.get("ct"):
             raise Refused(
-                403, "storage.policy_content_type", _("The upload policy does not allow this type."), "Content-Type"
+                403, UploadsCode.POLICY_CONTENT_TYPE, _("The upload policy does not allow this type."), "Content-Type"
             )
         self.key = key
         self.policy_type = str(payload["ct"])
@@ -127,19 +128,19 @@ class _PolicyUploadHandler(FileUploadHandler):
         try:
             self.writer = self.storage.open_writer(self.data_class, key)
         except (StorageError, InvalidKey) as error:
-            raise Refused(400, "storage.key_conflict", _("This key cannot be written."), "key") from error
+            raise Refused(400, UploadsCode.KEY_CONFLICT, _("This key cannot be written."), "key") from error
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         assert self.writer is not None
         self.writer.write(raw_data)
         if self.writer.size > self.max_size:
-            raise Refused(400, "storage.too_large", _("The file is larger than the upload policy allows."), "file")
+            raise Refused(400, UploadsCode.TOO_LARGE, _("The file is larger than the upload policy allows."), "file")
 
     def file_complete(self, file_size: int) -> None:
         assert self.writer is not None
         assert self.data_class is not None
         if self.writer.size < 1:
-            raise Refused(400, "storage.too_small", _("The file is empty."), "file")
+            raise Refused(400, UploadsCode.TOO_SMALL, _("The file is empty."), "file")
         self.storage.commit_writer(self.data_class, self.key, self.writer, content_type=self.policy_type)
         self.writer = None
         self.done = True
@@ -159,14 +160,14 @@ def upload_form(request: HttpRequest) -> HttpResponse:
         try:
             parser = MultiPartParser(request.META, request, [handler], request.encoding)
         except MultiPartParserError as error:
-            raise Refused(400, "storage.bad_form", _("Send the upload as multipart/form-data.")) from error
+            raise Refused(400, UploadsCode.BAD_FORM, _("Send the upload as multipart/form-data.")) from error
         handler.parser = parser
         try:
             parser.parse()
         except (MultiPartParserError, StopUpload) as error:
-            raise Refused(400, "storage.bad_form", _("The upload form could not be read.")) from error
+            raise Refused(400, UploadsCode.BAD_FORM, _("The upload form could not be read.")) from error
         if not handler.done:
-            raise Refused(400, "storage.bad_form", _("Send exactly one file, in the field “file”, last."), "file")
+            raise Refused(400, UploadsCode.BAD_FORM, _("Send exactly one file, in the field “file”, last."), "file")
     except Refused as refusal:
         if handler is not None:
             handler.discard()
@@ -232,12 +233,12 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     if first == "":
         length = int(last)
         if length == 0:
-            raise Refused(416, "storage.range", _("The requested range is not available."))
+            raise Refused(416, UploadsCode.RANGE, _("The requested range is not available."))
         return max(0, size - length), size - 1
     start = int(first)
     end = min(int(last), size - 1) if last else size - 1
     if start >= size or end < start:
-        raise Refused(416, "storage.range", _("The requested range is not available."))
+        raise Refused(416, UploadsCode.RANGE, _("The requested range is not available."))
     return start, end
 
 
@@ -254,9 +255,9 @@ def download(request: HttpRequest) -> HttpResponseBase:
             info = storage.stat(data_class, key)
             path: Path = storage.path(data_class, key)
         except InvalidKey as error:
-            raise Refused(403, "storage.signature_invalid", _("This link is not valid."), "token") from error
+            raise Refused(403, UploadsCode.SIGNATURE_INVALID, _("This link is not valid."), "token") from error
         if info is None:
-            raise Refused(404, "storage.no_such_key", _("This file no longer exists."))
+            raise Refused(404, UploadsCode.NO_SUCH_KEY, _("This file no longer exists."))
         size = info.size
         requested = request.headers.get("Range")
         byte_range = _byte_range(requested, size) if requested else None

@@ -26,6 +26,7 @@ from partycloud.uploads.services import download_url
 from services.media.hls import is_safe_relative, rewrite_media_playlist
 from services.storage import DataClass, get_storage
 from tenants.learning.api.writes import ServiceModelViewSet
+from tenants.learning.errors import LearningCode
 from tenants.learning.library import (
     Located,
     ResourceChanges,
@@ -376,7 +377,7 @@ class LibraryCoverView(APIView):
         located = locate_resource(uuid, include_unpublished=is_library_manager(request))
         url = _url(located.resource.cover_key)
         if url is None:
-            raise NotFoundError("learning.no_cover", _("This resource has no cover picture."))
+            raise NotFoundError(LearningCode.NO_COVER, _("This resource has no cover picture."))
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, max-age=300"
         return response

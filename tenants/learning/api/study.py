@@ -20,6 +20,7 @@ from partycloud.core.api import validated
 from partycloud.core.errors import NotAllowed
 from tenants.learning.api.writes import ServiceModelViewSet
 from tenants.learning.courses import course_progress, do_publish_course, do_save_course
+from tenants.learning.errors import LearningCode
 from tenants.learning.models import (
     Course,
     CourseItem,
@@ -151,7 +152,7 @@ class StudyReportView(APIView):
     )
     def get(self, request: Request) -> Response:
         if not is_library_manager(request):
-            raise NotAllowed("learning.managers_only", _("Only the library's managers see this."))
+            raise NotAllowed(LearningCode.MANAGERS_ONLY, _("Only the library's managers see this."))
         today = timezone.localdate()
         year, month = today.year, today.month
         raw = request.query_params.get("month", "")
@@ -471,7 +472,7 @@ class QuizViewSet(ServiceModelViewSet[Quiz]):
     def results(self, request: Request, pk: str) -> Response:
         """Every attempt of this quiz (managers)."""
         if not is_library_manager(request):
-            raise NotAllowed("learning.managers_only", _("Only the library's managers see this."))
+            raise NotAllowed(LearningCode.MANAGERS_ONLY, _("Only the library's managers see this."))
         attempts = QuizAttempt.objects.filter(quiz=self.get_object()).select_related("user")
         rows = [
             {
