@@ -29,7 +29,14 @@ from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.models import TenantRole
 from tenants.members.errors import MembersCode
-from tenants.members.imports import MEMBER_SHEET, check_upload, export_rows, run_import, template_bytes
+from tenants.members.imports import (
+    MEMBER_SHEET,
+    check_upload,
+    do_create_import_job,
+    export_rows,
+    run_import,
+    template_bytes,
+)
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import (
     DISCIPLINARIANS,
@@ -342,13 +349,12 @@ class MemberImportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, view
         mapping = parse_mapping(fields.get("mapping"))
         content = upload.read()
         check_upload(content, upload.name, mapping)
-        job = MemberImport.objects.create(
-            filename=upload.name[:200], content=content, column_mapping=mapping or {}, created_by_id=request.user.pk
-        )
+        actor = Actor.of(request)
+        job = do_create_import_job(actor=actor, filename=upload.name, content=content, mapping=mapping)
         if upload.size <= INLINE_IMPORT_BYTES:
-            run_import(job, actor=Actor.of(request))
+            run_import(job, actor=actor)
             return Response(MemberImportSerializer(job).data, status=201)
-        transaction.on_commit(lambda: run_member_import.delay(job.pk, request.user.pk))
+        transaction.on_commit(lambda: run_member_import.delay(job.pk, actor.pk))
         return Response(MemberImportSerializer(job).data, status=202)
 
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses=SheetProposalSerializer)

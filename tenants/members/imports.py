@@ -301,6 +301,15 @@ def check_upload(content: bytes, filename: str, mapping: dict[str, str] | None) 
         remember_mapping(sheet, mapping)
 
 
+def do_create_import_job(
+    *, actor: Actor, filename: str, content: bytes, mapping: dict[str, str] | None
+) -> MemberImport:
+    """Keep an uploaded sheet (already checked by ``check_upload``) as a job: run at once or queued."""
+    return MemberImport.objects.create(
+        filename=filename[:200], content=content, column_mapping=mapping or {}, created_by_id=actor.pk
+    )
+
+
 def run_import(job: MemberImport, *, actor: Actor) -> MemberImport:
     """Validate everything, then import everything in one transaction — or nothing."""
     job.status = ImportStatus.RUNNING
