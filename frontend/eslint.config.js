@@ -25,35 +25,6 @@ const RAW_CLIENT = {
   message: 'Use the domain module in src/api/ (e.g. listMembers from @/api/members); see docs/frontend.md.',
 };
 
-// TEMPORARY (issue 12): files owned by the f2 branch that still call the raw client or import
-// another app; f2 converts them (typed learning/dues/development modules, learning panels in
-// shared/). The integrator deletes this list after merging f2.
-const F2_PENDING = [
-  'src/console/learning/**',
-  'src/console/dues/**',
-  'src/console/development/**',
-  'src/console/views/DevelopmentCaseView.vue',
-  'src/console/views/DuesView.vue',
-  'src/console/views/LearningView.vue',
-  'src/group/views/SharedLibraryView.vue',
-  'src/group/learning/**',
-];
-// TEMPORARY (issue 12): pages outside f2's files that call learning, dues or development
-// endpoints; they move to f2's @/api/learning, @/api/dues and @/api/development once those
-// exist. The integrator converts them and deletes this list after merging f2.
-const WAITING_FOR_F2_MODULES = [
-  'src/console/views/DevelopmentView.vue',
-  'src/portal/views/DuesView.vue',
-  'src/portal/views/LearningCourseView.vue',
-  'src/portal/views/LearningCoursesView.vue',
-  'src/portal/views/LearningRegulationView.vue',
-  'src/portal/views/LearningRegulationsView.vue',
-  'src/portal/views/QuizListView.vue',
-  'src/portal/views/QuizTakeView.vue',
-  'src/portal/views/StudyMeView.vue',
-  'src/portal/views/StudyReaderView.vue',
-];
-
 const boundaries = [
   ...APPS.flatMap((app) => {
     const others = APPS.filter((other) => other !== app);
@@ -61,12 +32,10 @@ const boundaries = [
     return [
       {
         files: [`src/${app}/**/*.{ts,vue}`],
-        ignores: F2_PENDING,
         rules: { 'no-restricted-imports': ['error', { patterns }] },
       },
       {
         files: [`src/${app}/**/*.vue`],
-        ignores: [...F2_PENDING, ...WAITING_FOR_F2_MODULES],
         rules: { 'no-restricted-imports': ['error', { paths: [RAW_CLIENT], patterns }] },
       },
     ];

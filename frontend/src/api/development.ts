@@ -6,21 +6,13 @@
 import { fileForm } from '@/shared/files';
 
 import { api, call } from './client';
-import type { components, paths } from './schema';
-import type { CaseStep, DevelopmentCase, Member, TodoItem, VotingRoll } from './types';
+import type { Body, Query } from './operation';
+import type { components } from './schema';
+import type { CaseStep, DevelopmentCase, StepInfo, TodoItem, VotingRoll } from './types';
 
 type Schemas = components['schemas'];
-type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
-  ? NonNullable<Q>
-  : never;
-type Body<P extends keyof paths> = paths[P] extends {
-  post: { requestBody?: { content: { 'application/json': infer B } } };
-}
-  ? B
-  : never;
 
-/** A row of the step table. */
-export type StepInfo = Schemas['StepInfo'];
+export type { StepInfo };
 /** One input of a step's form: `details[name]` of the recorded step (see `tenants/development/steps.py`). */
 export type StepField = Schemas['StepField'];
 export type StepFieldKind = StepField['kind'];
@@ -37,7 +29,7 @@ export const getCase = (id: number): Promise<DevelopmentCase> =>
 export const openCase = (body: OpenCaseBody): Promise<DevelopmentCase> =>
   call(api.POST('/api/v1/development/cases', { body }));
 /** Deadlines ahead across the caller's cases, soonest first. */
-export async function todo(): Promise<TodoItem[]> {
+export async function listTodo(): Promise<TodoItem[]> {
   return (await call(api.GET('/api/v1/development/cases/todo'))).items as unknown as TodoItem[];
 }
 
@@ -62,15 +54,7 @@ export const uploadEvidence = (caseId: number, step: CaseStep, file: File) =>
 export const evidenceUrl = (caseId: number, step: CaseStep) =>
   `/api/v1/development/cases/${caseId}/steps/${step.id}/evidence-file`;
 /** Record the branch's discussion of a probationary member in one quarter of probation. */
-export const recordProbationDiscussion = (caseId: number, body: Schemas['ProbationDiscussionRequest']) =>
-  call(api.POST('/api/v1/development/cases/{id}/probation-discussions', { ...byId(caseId), body }));
-
-/** Introducers: full members in good standing, searched by name. */
-export async function searchIntroducers(query: string): Promise<Member[]> {
-  const page = await call(
-    api.GET('/api/v1/members', {
-      params: { query: { membership: 'full', status: 'active', search: query || undefined, page_size: 20 } },
-    }),
-  );
-  return page.results;
-}
+export const recordProbationDiscussion = (
+  caseId: number,
+  body: Body<'/api/v1/development/cases/{id}/probation-discussions'>,
+) => call(api.POST('/api/v1/development/cases/{id}/probation-discussions', { ...byId(caseId), body }));

@@ -1,36 +1,31 @@
 /**
- * The learning library's API (console, group shared library): categories, resources, courses,
- * regulations, question banks, questions, quizzes, the study report and the group's showcase.
+ * The learning library's API (`tenants.learning`): categories, resources, courses, regulations,
+ * question banks, questions, quizzes, the study report and the group's showcase (console, group
+ * shared library); the member's reader, courses, quizzes and study time (portal).
  * Each function is one operation of `schema.d.ts`, typed by its path; errors are `ApiError`s.
  */
 import { api, call } from './client';
-import type { paths } from './schema';
+import type { Body, Query } from './operation';
 import type {
   Course,
+  CourseProgress,
   LearningCategory,
   LearningResource,
+  LibraryItem,
+  MyStudy,
   Question,
   QuestionBank,
   Quiz,
+  QuizAttempt,
   QuizResult,
+  ReadableRegulation,
   Regulation,
   RegulationArticle,
-  ReindexJob,
-  SearchResponse,
+  RegulationReader,
   ShowcaseProposal,
   StudyReportRow,
 } from './types';
 
-type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
-  ? NonNullable<Q>
-  : never;
-type Body<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P] extends {
-  [method in M]: { requestBody?: { content: { 'application/json': infer B } } };
-}
-  ? B
-  : never;
-
-export type PageQuery = { page: number; page_size: number };
 export type ResourceQuery = Query<'/api/v1/learning/resources'>;
 export type CategoryBody = Body<'/api/v1/learning/categories', 'post'>;
 export type ResourceCreateBody = Body<'/api/v1/learning/resources', 'post'>;
@@ -73,12 +68,9 @@ export const proposeResource = (uuid: string, note: string): Promise<LearningRes
   call(api.POST('/api/v1/learning/resources/{uuid}/propose', { ...byUuid(uuid), body: { note } }));
 export const deleteResource = (uuid: string) => call(api.DELETE('/api/v1/learning/resources/{uuid}', byUuid(uuid)));
 
-/** The library's search (resources of every kind, this host's and the group's) for a course's items. */
-export const searchLibrary = (query: Query<'/api/v1/search'>): Promise<SearchResponse> =>
-  call(api.GET('/api/v1/search', { params: { query } }));
-
 // ---- courses
-export const listCourses = (query: PageQuery) => call(api.GET('/api/v1/learning/courses', { params: { query } }));
+export const listCourses = (query: Query<'/api/v1/learning/courses'>) =>
+  call(api.GET('/api/v1/learning/courses', { params: { query } }));
 export const saveCourse = (id: number | null, body: CourseBody): Promise<Course> =>
   call(
     id === null
@@ -91,10 +83,14 @@ export const publishCourse = (id: number, publish: boolean) =>
       ? api.POST('/api/v1/learning/courses/{id}/publish', byId(id))
       : api.POST('/api/v1/learning/courses/{id}/unpublish', byId(id)),
   );
+export const getCourse = (id: number): Promise<Course> => call(api.GET('/api/v1/learning/courses/{id}', byId(id)));
+/** The caller's progress through a course (portal). */
+export const courseProgress = (id: number): Promise<CourseProgress> =>
+  call(api.GET('/api/v1/learning/courses/{id}/progress', byId(id)));
 export const deleteCourse = (id: number) => call(api.DELETE('/api/v1/learning/courses/{id}', byId(id)));
 
 // ---- regulations
-export const listRegulations = (query: PageQuery) =>
+export const listRegulations = (query: Query<'/api/v1/learning/regulations'>) =>
   call(api.GET('/api/v1/learning/regulations', { params: { query } }));
 export const createRegulation = (body: RegulationBody): Promise<Regulation> =>
   call(api.POST('/api/v1/learning/regulations', { body }));
@@ -109,7 +105,7 @@ export const regulationArticles = (uuid: string): Promise<RegulationArticle[]> =
   call(api.GET('/api/v1/learning/regulations/{uuid}/articles', byUuid(uuid)));
 
 // ---- question banks and questions
-export const listQuestionBanks = (query: PageQuery) =>
+export const listQuestionBanks = (query: Query<'/api/v1/learning/question-banks'>) =>
   call(api.GET('/api/v1/learning/question-banks', { params: { query } }));
 export const createQuestionBank = (title: string): Promise<QuestionBank> =>
   call(api.POST('/api/v1/learning/question-banks', { body: { title } }));
@@ -125,7 +121,8 @@ export const saveQuestion = (id: number | null, body: QuestionBody): Promise<Que
 export const deleteQuestion = (id: number) => call(api.DELETE('/api/v1/learning/questions/{id}', byId(id)));
 
 // ---- quizzes
-export const listQuizzes = (query: PageQuery) => call(api.GET('/api/v1/learning/quizzes', { params: { query } }));
+export const listQuizzes = (query: Query<'/api/v1/learning/quizzes'>) =>
+  call(api.GET('/api/v1/learning/quizzes', { params: { query } }));
 export const saveQuiz = (id: number | null, body: QuizBody): Promise<Quiz> =>
   call(
     id === null
@@ -139,6 +136,7 @@ export const changeQuiz = (id: number, action: 'publish' | 'close') =>
       : api.POST('/api/v1/learning/quizzes/{id}/close', byId(id)),
   );
 export const deleteQuiz = (id: number) => call(api.DELETE('/api/v1/learning/quizzes/{id}', byId(id)));
+export const getQuiz = (id: number): Promise<Quiz> => call(api.GET('/api/v1/learning/quizzes/{id}', byId(id)));
 export const quizResults = (id: number): Promise<QuizResult[]> =>
   call(api.GET('/api/v1/learning/quizzes/{id}/results', byId(id)));
 
@@ -146,7 +144,7 @@ export const quizResults = (id: number): Promise<QuizResult[]> =>
 export const studyReport = (month: string): Promise<StudyReportRow[]> =>
   call(api.GET('/api/v1/learning/study/report', { params: { query: { month } } }));
 
-// ---- the group's showcase and search maintenance (root host)
+// ---- the group's showcase (root host)
 export const listShowcaseProposals = (query: Query<'/api/v1/learning/showcase-proposals'>) =>
   call(api.GET('/api/v1/learning/showcase-proposals', { params: { query } }));
 export const decideShowcaseProposal = (proposal: ShowcaseProposal, approve: boolean, note: string) => {
@@ -157,7 +155,34 @@ export const decideShowcaseProposal = (proposal: ShowcaseProposal, approve: bool
       : api.POST('/api/v1/learning/showcase-proposals/{id}/decline', init),
   );
 };
-export const listReindexJobs = (): Promise<ReindexJob[]> => call(api.GET('/api/v1/search/reindex'));
-export const getReindexJob = (id: ReindexJob['id']): Promise<ReindexJob> =>
-  call(api.GET('/api/v1/search/reindex/{job_id}', { params: { path: { job_id: id } } }));
-export const startReindex = () => call(api.POST('/api/v1/search/reindex'));
+
+// ---- the member's side (portal): the reader, regulations, attempts, study time
+/** One resource of this tenant's library or the group's shared one, as the reader shows it. */
+export const libraryItem = (uuid: string): Promise<LibraryItem> =>
+  call(api.GET('/api/v1/learning/library/{uuid}', byUuid(uuid)));
+/** The published regulations of this tenant and the group's shared ones. */
+export const readableRegulations = (): Promise<ReadableRegulation[]> =>
+  call(api.GET('/api/v1/learning/library/regulations'));
+/** A regulation article by article (this tenant's or the group's). */
+export const readRegulation = (uuid: string): Promise<RegulationReader> =>
+  call(api.GET('/api/v1/learning/library/regulations/{uuid}', byUuid(uuid)));
+/** The caller's attempts, newest first. */
+export const listAttempts = (query: Query<'/api/v1/learning/attempts'>) =>
+  call(api.GET('/api/v1/learning/attempts', { params: { query } }));
+export const getAttempt = (id: number): Promise<QuizAttempt> =>
+  call(api.GET('/api/v1/learning/attempts/{id}', byId(id)));
+/** Start (or resume) the caller's attempt at a quiz. */
+export const startQuiz = (id: number): Promise<QuizAttempt> =>
+  call(api.POST('/api/v1/learning/quizzes/{id}/start', byId(id)));
+/** Save the whole answer sheet of an open attempt. */
+export const saveAnswers = (id: number, answers: Record<string, number[]>) =>
+  call(api.PATCH('/api/v1/learning/attempts/{id}', { ...byId(id), body: { answers } }));
+/** Hand in an attempt with its answers; the scored attempt. */
+export const submitAttempt = (id: number, answers: Record<string, number[]>): Promise<QuizAttempt> =>
+  call(api.POST('/api/v1/learning/attempts/{id}/submit', { ...byId(id), body: { answers } }));
+/** 我的学习: today's time against the daily caps, this month, all time, recent records. */
+export const myStudy = (): Promise<MyStudy> => call(api.GET('/api/v1/learning/study/me'));
+/** One study heartbeat (start, tick, stop) of a reading or viewing session. */
+export async function sendStudyHeartbeat(body: Body<'/api/v1/learning/study/heartbeats'>): Promise<void> {
+  await call(api.POST('/api/v1/learning/study/heartbeats', { body }));
+}

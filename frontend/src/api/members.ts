@@ -6,7 +6,7 @@ import { historyRows } from '@/shared/files';
 
 import { api, call } from './client';
 import type { Body, Query } from './operation';
-import type { DisciplinaryProbation, HistoryEntry, MemberCountRow } from './types';
+import type { DisciplinaryProbation, HistoryEntry, Member, MemberCountRow } from './types';
 
 export function listMembers(query: Query<'/api/v1/members'>) {
   return call(api.GET('/api/v1/members', { params: { query } }));
@@ -18,6 +18,12 @@ export function createMember(body: Body<'/api/v1/members'>) {
 
 export function updateMember(id: number, body: Body<'/api/v1/members/{id}', 'patch'>) {
   return call(api.PATCH('/api/v1/members/{id}', { params: { path: { id } }, body }));
+}
+
+/** Full members in good standing, searched by name (e.g. a development case's introducers). */
+export async function searchFullMembers(search: string): Promise<Member[]> {
+  const query = { membership: 'full', status: 'active', search: search || undefined, page_size: 20 } as const;
+  return (await listMembers(query)).results;
 }
 
 /** Full members, probationary members and the total per organization at a date. */

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 
 import { fakeFetch, freshApp } from '../../tests/unit/helpers';
 
+import { listTodo } from './development';
+import { ledger, listOnlinePayments } from './dues';
 import { ApiError } from './errors';
+import { sendStudyHeartbeat, submitAttempt } from './learning';
 import { countMembers, listMembers, memberHistory } from './members';
 import type { Body, PathParams, PathWith, Query } from './operation';
 import { getGroupAnnualReport } from './statistics';
@@ -44,6 +47,32 @@ describe('domain modules', () => {
       ['POST', '/api/v1/tenants/5/suspend'],
     ]);
     expect(calls[3]!.body).toEqual({ reason: '整顿' });
+  });
+
+  it('cover learning, dues and development, with the narrowing in the module', async () => {
+    freshApp();
+    const calls = fakeFetch(({ url }) => {
+      if (url.startsWith('/api/v1/dues/assessments/ledger')) return [200, { rows: [{ member: 1 }] }];
+      if (url.startsWith('/api/v1/dues/online-payments'))
+        return [200, { count: 1, results: [{ months: ['2026-01'] }] }];
+      if (url.startsWith('/api/v1/development/cases/todo')) return [200, { items: [{ case: 3 }] }];
+      if (url.includes('/submit')) return [200, { id: 9, submitted_at: '2026-01-02T00:00:00Z' }];
+      return [201, {}];
+    });
+    expect(await ledger('2026-01')).toEqual([{ member: 1 }]);
+    expect((await listOnlinePayments({ page_size: 20 })).results[0]!.months).toEqual(['2026-01']);
+    expect(await listTodo()).toEqual([{ case: 3 }]);
+    expect((await submitAttempt(9, { '1': [0] })).id).toBe(9);
+    await sendStudyHeartbeat({ resource: 'u', session: 's', state: 'start' });
+    expect(calls.map((call) => [call.method, call.url])).toEqual([
+      ['GET', '/api/v1/dues/assessments/ledger?month=2026-01'],
+      ['GET', '/api/v1/dues/online-payments?page_size=20'],
+      ['GET', '/api/v1/development/cases/todo'],
+      ['POST', '/api/v1/learning/attempts/9/submit'],
+      ['POST', '/api/v1/learning/study/heartbeats'],
+    ]);
+    expect(calls[3]!.body).toEqual({ answers: { '1': [0] } });
+    expect(calls[4]!.body).toEqual({ resource: 'u', session: 's', state: 'start' });
   });
 
   it('throw the API error', async () => {

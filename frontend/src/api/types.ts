@@ -155,14 +155,8 @@ export type ProbationQuarter = Schemas['ProbationQuarter'];
 /** 留党察看: a period without voting rights. */
 export type DisciplinaryProbation = Schemas['DisciplinaryProbation'];
 
-/** `/development/cases/step-table` items (free-form objects in the schema). */
-export interface StepInfo {
-  number: number;
-  stage: DevelopmentStage;
-  code: string;
-  name: string;
-  repeatable: boolean;
-}
+/** A row of `/development/cases/step-table`: a step and the inputs its form asks for. */
+export type StepInfo = Schemas['StepInfo'];
 
 /** A case's `deadlines` items. */
 export interface Deadline {

@@ -1,7 +1,7 @@
 /** What the member portal's learning pages share: reader links, covers, heartbeats, labels. */
 import type { RouteLocationRaw } from 'vue-router';
 
-import { api, call } from '@/api/client';
+import { sendStudyHeartbeat } from '@/api/learning';
 import type { ResourceKind, SearchRow } from '@/api/types';
 import type { StudyBeat } from '@/shared/learning/useStudyHeartbeat';
 
@@ -24,7 +24,7 @@ export const coverUrl = (uuid: string) => `/api/v1/learning/library/${encodeURIC
 
 /** Send one study heartbeat for `resource`. */
 export async function sendBeat(resource: string, beat: StudyBeat): Promise<void> {
-  await call(api.POST('/api/v1/learning/study/heartbeats', { body: { resource, ...beat } }));
+  await sendStudyHeartbeat({ resource, ...beat });
 }
 
 /** Where a search result opens: the reader, or a regulation at the article found (this tenant's or the group's). */
