@@ -145,7 +145,7 @@ def do_open_case(
     CaseStep.objects.create(
         case=case, number=1, done_on=applied_on, rule_version=rule.version, actor=stored_user(actor.user)
     )
-    do_record_audit(event="development.case.create", actor=actor.user, target=case, request=actor.http_request)
+    do_record_audit(event="development.case.create", actor=actor, target=case)
     return case
 
 
@@ -310,9 +310,8 @@ def do_record_step(
     do_record_audit(
         event="development.step.record",
         details={"step": number},
-        actor=actor.user,
+        actor=actor,
         target=case,
-        request=actor.http_request,
     )
     return step
 
@@ -467,9 +466,8 @@ def do_record_probation_discussion(
     do_record_audit(
         event="development.probation_discussion.record",
         details={"held_on": held_on.isoformat()},
-        actor=actor.user,
+        actor=actor,
         target=case,
-        request=actor.http_request,
     )
     return discussion
 
@@ -503,9 +501,8 @@ def evidence_of(case: DevelopmentCase, step_id: int, *, actor: Actor) -> CaseSte
     do_record_audit(
         event="development.evidence.download",
         details={"step": step.number},
-        actor=actor.user,
+        actor=actor,
         target=step,
         target_label=case.name,
-        request=actor.http_request,
     )
     return step

@@ -152,9 +152,8 @@ def do_record_payment(
     do_record_audit(
         event="dues.payment.record",
         details={"amount": str(total), "months": len(assessments), "month_list": [f"{m:%Y-%m}" for m in wanted]},
-        actor=actor.user,
+        actor=actor,
         target=member,
-        request=actor.http_request,
     )
     return assessments
 
@@ -290,10 +289,9 @@ def do_decide_exemption(exemption: DuesExemption, *, approve: bool, actor: Actor
     do_record_audit(
         event="dues.exemption.decide",
         details={"status": exemption.status},
-        actor=actor.user,
+        actor=actor,
         target=exemption,
         target_label=exemption.member.name,
-        request=actor.http_request,
     )
     return exemption
 

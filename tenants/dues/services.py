@@ -67,10 +67,9 @@ def do_record_ledger_export(month: date, *, rows: int, actor: Actor) -> None:
     do_record_audit(
         event="dues.ledger.export",
         details={"month": f"{month:%Y-%m}", "count": rows},
-        actor=actor.user,
+        actor=actor,
         target_type="dues.ledger",
         target_label=f"{month:%Y-%m}",
-        request=actor.http_request,
     )
 
 
@@ -79,7 +78,6 @@ def do_record_remittances_export(*, rows: int, actor: Actor) -> None:
     do_record_audit(
         event="dues.remittances.export",
         details={"count": rows},
-        actor=actor.user,
+        actor=actor,
         target_type="dues.remittance",
-        request=actor.http_request,
     )

@@ -157,11 +157,10 @@ def refuse_classified(
         do_record_audit(
             event="learning.classified.refuse",
             details={"marking": refusal.extra.get("marking", ""), "field": refusal.field or ""},
-            actor=actor.user,
+            actor=actor,
             target_type="learning.refused",
             target_id=what[:64],
             target_label=what,
-            request=actor.http_request,
         )
         raise
 
@@ -307,11 +306,10 @@ def do_delete_resource(resource: Resource, *, actor: Actor) -> None:
         index_on_commit(SEARCH_KIND, [str(uuid)])
         do_record_audit(
             event="learning.resource.delete",
-            actor=actor.user,
+            actor=actor,
             target_type="learning.resource",
             target_id=str(uuid),
             target_label=resource.title,
-            request=actor.http_request,
         )
     if schema != PUBLIC and _showcase_holds_copy(schema, uuid):
         return

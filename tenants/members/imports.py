@@ -344,10 +344,9 @@ def run_import(job: MemberImport, *, actor: Actor) -> MemberImport:
     do_record_audit(
         event="members.import",
         details={"count": imported},
-        actor=actor.user,
+        actor=actor,
         target=job,
         target_label=job.filename,
-        request=actor.http_request,
     )
     job.status = ImportStatus.SUCCEEDED
     job.imported_rows = imported

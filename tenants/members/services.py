@@ -195,7 +195,7 @@ def do_create_member(
             earlier, {**blank, **data, "user": user or earlier.user}, placed_on=placed_on, actor=actor
         )
         if audit:
-            do_record_audit(event="member.return", actor=actor.user, target=member, request=actor.http_request)
+            do_record_audit(event="member.return", actor=actor, target=member)
         return member
     member = Member.objects.create(
         **data,
@@ -210,7 +210,7 @@ def do_create_member(
     MemberChange.objects.create(member=member, kind="created", effective_on=on, actor=stored_user(actor.user))
     do_sync_member_record(member.user_id)
     if audit:
-        do_record_audit(event="member.create", actor=actor.user, target=member, request=actor.http_request)
+        do_record_audit(event="member.create", actor=actor, target=member)
     return member
 
 
@@ -259,9 +259,8 @@ def do_update_member(
     do_record_audit(
         event="member.update",
         details={"fields": sorted(diff)},
-        actor=actor.user,
+        actor=actor,
         target=member,
-        request=actor.http_request,
     )
     return member
 
@@ -314,7 +313,7 @@ def do_receive_returning_member(
 def reveal_id_card(member: Member, *, actor: Actor) -> str:
     """The clear ID-card number, for a tenant admin or a secretary covering the member; always audited."""
     check_member_in_scope(actor, member.organization_id, DISCIPLINARIANS)
-    do_record_audit(event="member.idcard.read", actor=actor.user, target=member, request=actor.http_request)
+    do_record_audit(event="member.idcard.read", actor=actor, target=member)
     return decrypt(member.id_card_encrypted)
 
 
@@ -323,9 +322,8 @@ def do_record_members_export(members: QuerySet[Member], *, filters: dict[str, st
     do_record_audit(
         event="members.export",
         details={"count": members.count(), "filters": filters},
-        actor=actor.user,
+        actor=actor,
         target_type="members.member",
-        request=actor.http_request,
     )
 
 
@@ -410,9 +408,8 @@ def do_record_disciplinary_probation(
     do_record_audit(
         event="member.discipline.record",
         details={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat()},
-        actor=actor.user,
+        actor=actor,
         target=member,
-        request=actor.http_request,
     )
     return record
 

@@ -173,10 +173,9 @@ def do_retry_delivery(delivery_id: int, *, actor: Actor, now: datetime | None = 
     do_record_audit(
         event="notification.delivery.retry",
         details={"channel": delivery.channel},
-        actor=actor.user,
+        actor=actor,
         target=delivery,
         target_label=delivery.notification.user.name,
-        request=actor.http_request,
     )
     kick_deliveries([delivery.pk])
     return delivery

@@ -144,9 +144,8 @@ def do_create_organization(
     do_record_audit(
         event="organization.create",
         details={"kind": kind},
-        actor=actor.user,
+        actor=actor,
         target=organization,
-        request=actor.http_request,
     )
     return organization
 
@@ -174,9 +173,8 @@ def do_update_organization(organization: Organization, *, actor: Actor | None = 
     do_record_audit(
         event="organization.update",
         details={"fields": sorted(changes)},
-        actor=actor.user,
+        actor=actor,
         target=organization,
-        request=actor.http_request,
     )
     return organization
 
@@ -208,9 +206,8 @@ def do_move_organization(
     do_record_audit(
         event="organization.move",
         details={"parent": new_parent.name, "parent_id": new_parent.pk},
-        actor=actor.user,
+        actor=actor,
         target=organization,
-        request=actor.http_request,
     )
     return organization
 
@@ -248,9 +245,8 @@ def do_merge_organization(source: Organization, target: Organization, *, actor: 
     do_record_audit(
         event="organization.merge",
         details={"into": target.name, "into_id": target.pk},
-        actor=actor.user,
+        actor=actor,
         target=source,
-        request=actor.http_request,
     )
     return target
 

@@ -180,10 +180,9 @@ def audit_transfer(transfer: Transfer, actor: Actor, *, event: str, **details: A
     do_record_audit(
         event=event,
         details={"number": transfer.number, **details},
-        actor=actor.user,
+        actor=actor,
         target=transfer,
         target_label=f"{transfer.member_name}（{transfer.number}）",
-        request=actor.http_request,
     )
 
 

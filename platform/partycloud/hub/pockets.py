@@ -106,9 +106,8 @@ def do_resolve_pocket_case(case: PocketMemberCase, *, note: str, actor: Actor) -
     do_record_audit(
         event="pocket_case.resolve",
         details={"note": case.note},
-        actor=actor.user,
+        actor=actor,
         target=case,
-        request=actor.http_request,
         tenant_id=case.tenant_id,
     )
     return case

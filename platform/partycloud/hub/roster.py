@@ -110,9 +110,8 @@ def do_import_roster(
         do_record_audit(
             event="roster.import",
             details={"created": len(new), "updated": len(changed)},
-            actor=actor.user,
+            actor=actor,
             target_type="hub.rosterentry",
-            request=actor.http_request,
         )
     return {"created": len(new), "updated": len(changed), "ignored_columns": sheet.unknown_columns}
 

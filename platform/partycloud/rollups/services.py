@@ -63,11 +63,10 @@ def organization_members(*, actor: Actor, tenant_id: int, organization_id: int, 
     do_record_audit(
         event="drilldown.members.export" if export else "drilldown.members.read",
         details={"count": len(members), "organization": node.name},
-        actor=actor.user,
+        actor=actor,
         target_type="members.member",
         target_id=f"{tenant.schema_name}:{organization_id}",
         target_label=node.name,
-        request=actor.http_request,
         tenant_id=tenant.pk,
     )
     return MemberList(tenant, node, members)
@@ -78,10 +77,9 @@ def do_record_dashboard_export(*, actor: Actor, what: str, title: str) -> None:
     do_record_audit(
         event="dashboard.export",
         details={"sheet": title, "what": what},
-        actor=actor.user,
+        actor=actor,
         target_type="rollups.dashboard",
         target_label=title,
-        request=actor.http_request,
     )
 
 
@@ -123,10 +121,9 @@ def do_set_threshold(
     do_record_audit(
         event="threshold.change",
         details={"figure": figure, "green": str(green_until), "amber": str(amber_until)},
-        actor=actor.user,
+        actor=actor,
         target_type="rollups.threshold",
         target_id=figure,
         target_label=next((str(f.label) for f in FIGURES if f.key == figure), figure),
-        request=actor.http_request,
     )
     return threshold

@@ -15,9 +15,8 @@ def do_record_report_access(*, actor: Actor, report: AnnualReport, export: bool)
     do_record_audit(
         event="annual_report.export" if export else "annual_report.read",
         details={"day": report.day.isoformat(), "scope": scope},
-        actor=actor.user,
+        actor=actor,
         target_type=AUDIT_TARGET,
         target_id=report.day.isoformat(),
         target_label=report.title,
-        request=actor.http_request,
     )

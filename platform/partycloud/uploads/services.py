@@ -387,10 +387,9 @@ def _reject(upload: Upload, error: ServiceError, *, actor: Actor) -> None:
         do_record_audit(
             event="upload.reject",
             details={"code": error.code, "reason": str(error.message)},
-            actor=actor.user,
+            actor=actor,
             target=upload,
             target_label=upload.filename,
-            request=actor.http_request,
         )
     upload.refresh_from_db()
 
