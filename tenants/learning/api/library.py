@@ -170,7 +170,7 @@ class ResourceViewSet(
 
     def get_queryset(self) -> QuerySet[Resource]:
         rows = Resource.objects.select_related("category").prefetch_related("images").order_by("-created_at", "-id")
-        if not is_library_manager(self.request):
+        if not is_library_manager(Actor.of(self.request)):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 
@@ -363,7 +363,7 @@ class LibraryItemView(APIView):
 
     @extend_schema(responses=LibraryItemSerializer)
     def get(self, request: Request, uuid: UUID) -> Response:
-        located = locate_resource(uuid, include_unpublished=is_library_manager(request))
+        located = locate_resource(uuid, include_unpublished=is_library_manager(Actor.of(request)))
         return Response(LibraryItemSerializer(library_item(located, request.user)).data)
 
 
@@ -374,7 +374,7 @@ class LibraryCoverView(APIView):
 
     @extend_schema(responses={302: OpenApiResponse(description="redirect to the picture")})
     def get(self, request: Request, uuid: UUID) -> HttpResponse:
-        located = locate_resource(uuid, include_unpublished=is_library_manager(request))
+        located = locate_resource(uuid, include_unpublished=is_library_manager(Actor.of(request)))
         url = _url(located.resource.cover_key)
         if url is None:
             raise NotFoundError(LearningCode.NO_COVER, _("This resource has no cover picture."))
@@ -519,7 +519,7 @@ class RegulationViewSet(
     def get_queryset(self) -> QuerySet[Regulation]:
         # order_by repeats Meta.ordering, which a GROUP BY query drops.
         rows = Regulation.objects.annotate(article_total=Count("articles")).order_by("-issued_on", "-id")
-        if not is_library_manager(self.request):
+        if not is_library_manager(Actor.of(self.request)):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 

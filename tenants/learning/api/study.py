@@ -17,10 +17,8 @@ from rest_framework.views import APIView
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.core.api import validated
-from partycloud.core.errors import NotAllowed
 from tenants.learning.api.writes import ServiceModelViewSet
 from tenants.learning.courses import course_progress, do_publish_course, do_save_course
-from tenants.learning.errors import LearningCode
 from tenants.learning.models import (
     Course,
     CourseItem,
@@ -33,7 +31,7 @@ from tenants.learning.models import (
     StudyDay,
     StudyRecord,
 )
-from tenants.learning.permissions import ManagesLibrary, ReadsLibrary, is_library_manager
+from tenants.learning.permissions import ManagesLibrary, ReadsLibrary, check_library_manager, is_library_manager
 from tenants.learning.quizzes import (
     QuestionDraft,
     attempt_view,
@@ -151,8 +149,7 @@ class StudyReportView(APIView):
         responses=StudyReportRowSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        if not is_library_manager(request):
-            raise NotAllowed(LearningCode.MANAGERS_ONLY, _("Only the library's managers see this."))
+        check_library_manager(Actor.of(request))
         today = timezone.localdate()
         year, month = today.year, today.month
         raw = request.query_params.get("month", "")
@@ -233,7 +230,7 @@ class CourseViewSet(
 
     def get_queryset(self) -> QuerySet[Course]:
         rows = Course.objects.prefetch_related("items")
-        if not is_library_manager(self.request):
+        if not is_library_manager(Actor.of(self.request)):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 
@@ -336,7 +333,7 @@ class QuestionViewSet(ServiceModelViewSet[Question]):
     search_fields = ["stem"]
 
     def get_queryset(self) -> QuerySet[Question]:
-        if not is_library_manager(self.request):
+        if not is_library_manager(Actor.of(self.request)):
             return Question.objects.none()  # readers never see answers
         return Question.objects.all()
 
@@ -440,7 +437,7 @@ class QuizViewSet(ServiceModelViewSet[Quiz]):
             .annotate(my_attempt_count=Count("attempts", filter=Q(attempts__user_id=self.request.user.pk)))
             .order_by("-id")
         )  # Meta.ordering, which a GROUP BY query drops
-        if not is_library_manager(self.request):
+        if not is_library_manager(Actor.of(self.request)):
             rows = rows.filter(status=ResourceStatus.PUBLISHED)
         return rows
 
@@ -471,8 +468,7 @@ class QuizViewSet(ServiceModelViewSet[Quiz]):
     @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request: Request, pk: str) -> Response:
         """Every attempt of this quiz (managers)."""
-        if not is_library_manager(request):
-            raise NotAllowed(LearningCode.MANAGERS_ONLY, _("Only the library's managers see this."))
+        check_library_manager(Actor.of(request))
         attempts = QuizAttempt.objects.filter(quiz=self.get_object()).select_related("user")
         rows = [
             {
