@@ -560,3 +560,52 @@ def test_group_admin_reads_the_audit_log_in_chinese_filters_by_operator_and_expo
     ]
     assert rows[0][:3] == ["时间", "党委", "操作人"]
     assert any("查看身份证号" in row and "孙建国" in row for row in rows[1:])
+
+
+# ---------------------------------------------------------------- dues: console and portal
+
+
+def test_admin_sets_a_base_and_assesses_the_month_and_the_member_pays_on_a_phone(
+    browser: BrowserRun, platform_world: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from partycloud.accounts.roles import TenantRole
+    from tenants.access.services import do_assign_role
+    from tenants.members.services import do_create_member
+    from tenants.organizations.services import do_create_organization
+    from tests.e2e.conftest import Person
+    from tests.factories import UserFactory
+
+    def world() -> tuple[Any, Any, Any]:
+        # Committed through another connection: the server is a separate process.
+        tenant, admin = provision_e2e_tenant("戊公司党委", "戊公司", "e2e-wu")
+        person = UserFactory(name="周立新")
+        with tenant:
+            committee = do_create_organization(kind="committee", name="戊公司党委")
+            branch = do_create_organization(kind="branch", name="财务党支部", parent=committee)
+            do_create_member(
+                {"name": person.name, "gender": "male", "joined_on": date(2012, 7, 1), "confirmed_on": date(2013, 7, 1),
+                 "membership": "full", "dues_category": "employee", "organization": branch, "phone": person.phone},
+                id_card_number=make_id_card(),
+            )  # fmt: skip
+            do_assign_role(user=person, role=TenantRole.MEMBER)
+        connection.set_schema_to_public()
+        return tenant, admin, person
+
+    tenant, admin, person = committed(world)
+
+    browser.run(
+        "dues_console_and_portal",
+        {
+            "consoleUrl": browser.url(tenant.primary_host) + "/console",
+            "portalUrl": browser.url(tenant.primary_host),
+            "admin": Person(admin).credentials(),
+            "member": Person(person).credentials(),
+            "memberName": person.name,
+            "month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
