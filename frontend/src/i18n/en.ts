@@ -1116,6 +1116,8 @@ const en: MessageSchema = {
       member: 'Member',
       memberPlaceholder: 'Search members by name',
       memberRequired: 'Choose a member',
+      baseRequired: 'Enter the dues base',
+      effectiveFromRequired: 'Choose the date it applies from',
       organization: 'Organization',
       status: 'Status',
       month: 'Month',

@@ -1108,6 +1108,8 @@ const zhCN = {
       member: '党员',
       memberPlaceholder: '输入姓名搜索党员',
       memberRequired: '请选择党员',
+      baseRequired: '请填写党费基数',
+      effectiveFromRequired: '请选择生效日期',
       organization: '党组织',
       status: '状态',
       month: '月份',

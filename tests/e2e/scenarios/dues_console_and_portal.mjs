@@ -18,11 +18,11 @@ await scenario('dues_console_and_portal', async (session) => {
   await page.goto(`${consoleUrl}/dues`);
   await page.locator('[data-test="dues-tabs"]').getByRole('tab', { name: '党费基数' }).click();
 
-  log('an empty form is refused before anything is posted');
+  log('an empty form is refused before anything is posted, naming every empty field');
   await page.locator('[data-test="base-create"]').click();
   const dialog = page.locator('[data-test="base-dialog"]');
   await dialog.getByRole('button', { name: '保存' }).click();
-  await dialog.getByText('请选择党员').waitFor();
+  for (const refusal of ['请选择党员', '请填写党费基数', '请选择生效日期']) await dialog.getByText(refusal).waitFor();
   await shot(page, 'base-refused');
 
   log('the base is set for the member');

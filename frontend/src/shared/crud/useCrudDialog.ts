@@ -5,6 +5,27 @@ import { useI18n } from 'vue-i18n';
 
 import { useApiForm } from '@/composables/useApiForm';
 
+/** A field the dialog refuses before sending, and why. */
+export interface Refusal<F extends string> {
+  field: F;
+  message: string;
+}
+
+/** The refusals for every field of `required` that is empty in `form` (blank text, no value, no item). */
+export function missing<F extends string>(form: object, required: readonly (readonly [F, string])[]): Refusal<F>[] {
+  const values = form as Record<string, unknown>;
+  return required
+    .filter(([field]) => {
+      const value = values[field];
+      return (
+        value === undefined ||
+        value === null ||
+        (typeof value === 'string' ? !value.trim() : Array.isArray(value) && !value.length)
+      );
+    })
+    .map(([field, message]) => ({ field, message }));
+}
+
 /** What the dialog reloads after a save: a paged list (`reload` = page 1) or one loaded list. */
 export interface Reloadable {
   load: () => Promise<unknown>;
@@ -19,8 +40,11 @@ export interface CrudDialogOptions<Row, Form extends object, F extends string, S
   blank: () => Form;
   /** The form's values for editing `row` (over `blank()`); without it the dialog only creates. */
   edit?: (row: Row) => Partial<Form>;
-  /** A refusal before anything is sent (e.g. an empty member picker): the field and why, or null. */
-  check?: (form: UnwrapNestedRefs<Form>) => { field: F; message: string } | null;
+  /**
+   * Refusals before anything is sent (e.g. an empty member picker): the field and why, a list of
+   * them (every empty required field at once), or null / an empty list.
+   */
+  check?: (form: UnwrapNestedRefs<Form>) => Refusal<F> | Refusal<F>[] | null;
   /**
    * Send the form: create when `editing` is null, else update `editing`. Resolving to `false`
    * means the page showed a refusal itself: the dialog stays open, nothing is reloaded.
@@ -58,9 +82,12 @@ export function useCrudDialog<Row, Form extends object, F extends string, Saved 
 
   const submit = () =>
     state.run(async () => {
-      const refused = options.check?.(form);
-      if (refused) {
-        (state.fieldErrors as Partial<Record<F, string>>)[refused.field] = refused.message;
+      const checked = options.check?.(form) ?? [];
+      const refused = Array.isArray(checked) ? checked : [checked];
+      if (refused.length) {
+        for (const { field, message } of refused) {
+          (state.fieldErrors as Partial<Record<F, string>>)[field] = message;
+        }
         return;
       }
       const row = editing.value;
