@@ -586,9 +586,12 @@ class LiveVideo:
             log(liveingest.missing_reason())
             return dict.fromkeys(self.env_vars, "")
         if self.ingest.running_pid() is not None:
-            log(f"{self.label}: ours is already running at {self.where}")
-            servers.adopted.append(self)
-            return self.ingest.env()
+            if self.ingest.config_current(nginx):
+                log(f"{self.label}: ours is already running at {self.where}")
+                servers.adopted.append(self)
+                return self.ingest.env()
+            log(f"{self.label}: restarting ours at {self.where}, its hooks or origins changed")
+            self.stop()
         self.ingest.rtmp_port = liveingest.preferred_port(liveingest.DEFAULT_RTMP_PORT)
         self.ingest.http_port = liveingest.preferred_port(liveingest.DEFAULT_HTTP_PORT)
         servers.started.append(self)

@@ -285,6 +285,13 @@ http {{
         self.conf_file.write_text(self.config(nginx, worker))
         self.ports_file.write_text(f"{self.rtmp_port} {self.http_port}\n")
 
+    def config_current(self, nginx: NginxRtmp) -> bool:
+        """Whether the config on disk is the one we would write now (same ports, hooks, secret, origins)."""
+        try:
+            return self.conf_file.read_text() == self.config(nginx, self.worker_user())
+        except OSError:
+            return False
+
     # Lifecycle.
 
     def command(self, nginx: NginxRtmp, *extra: str) -> list[str]:
@@ -322,9 +329,8 @@ http {{
                 start_new_session=True,  # away from the terminal's Ctrl-C; we stop it ourselves
             )
         process = self.process
-        if not wait_until(lambda: self.ready() or process.poll() is not None, timeout=START_TIMEOUT) or (
-            process.poll() is not None
-        ):
+        answered = wait_until(lambda: self.ready() or process.poll() is not None, timeout=START_TIMEOUT)
+        if not answered or process.poll() is not None:
             self.stop()
             raise LiveIngestError(f"nginx did not start at {self.where}:\n{_tail(self.log_file)}")
 
