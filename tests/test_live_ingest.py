@@ -29,25 +29,27 @@ GOOD_KEY = "t_x.good"
 BAD_KEY = "t_x.bad"
 
 
-def load_liveingest() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("liveingest", ROOT / "scripts" / "liveingest.py")
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (not a package); devservices finds `liveingest` in sys.modules."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("liveingest", module)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
-liveingest = load_liveingest()
+liveingest = load_script("liveingest")
+devservices = load_script("devservices")
 NGINX = liveingest.NginxRtmp.find()
 
-pytestmark = [
-    pytest.mark.skipif(NGINX is None, reason="nginx or libnginx-mod-rtmp is not installed (apt)"),
-    pytest.mark.skipif(
-        not (shutil.which("ffmpeg") and shutil.which("ffprobe")), reason="ffmpeg/ffprobe are not installed"
-    ),
-]
+needs_nginx_rtmp = pytest.mark.skipif(NGINX is None, reason="nginx or libnginx-mod-rtmp is not installed (apt)")
+needs_ffmpeg = pytest.mark.skipif(
+    not (shutil.which("ffmpeg") and shutil.which("ffprobe")), reason="ffmpeg/ffprobe are not installed"
+)
 
 
 class HookStub:
@@ -130,6 +132,8 @@ def ffprobe_streams(path: Path) -> list[str]:
     return [line.strip().strip(",") for line in result.stdout.splitlines() if line.strip()]
 
 
+@needs_nginx_rtmp
+@needs_ffmpeg
 def test_publish_is_authorized_cut_into_hls_and_recorded(ingest: Any, hooks: HookStub) -> None:
     rtmp_url: str = ingest.rtmp_url
     hls_dir: Path = ingest.hls_dir
@@ -174,3 +178,27 @@ def test_publish_is_authorized_cut_into_hls_and_recorded(ingest: Any, hooks: Hoo
     assert wait_for(lambda: recordings[-1].stat().st_size > 10_000, timeout=5)
     assert sorted(ffprobe_streams(recordings[-1])) == ["aac", "h264"]
     assert not list(recordings_dir.glob(f"{BAD_KEY}*"))
+
+
+def test_without_nginx_rtmp_live_video_is_not_configured(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(liveingest, "MODULE_PATHS", ())
+    monkeypatch.delenv("LIVE_RTMP_URL", raising=False)
+    servers = devservices.Servers()
+    assert devservices.LiveVideo().provide(servers) == {"LIVE_RTMP_URL": "", "LIVE_HLS_BASE_URL": ""}
+    assert "live video is not configured" in capsys.readouterr().err
+    assert not servers.started
+
+
+def test_live_rtmp_url_from_the_environment_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVE_RTMP_URL", "rtmp://media.example/live")
+    servers = devservices.Servers()
+    assert devservices.LiveVideo().provide(servers) == {}
+    assert not servers.started
+
+
+def test_hooks_go_to_the_root_host_with_the_secret(tmp_path: Path) -> None:
+    server = liveingest.LiveIngest(tmp_path, hook_base_url="http://127.0.0.1:8000/", hook_secret="s3 cret&")
+    assert server.hook_url("on_publish") == "http://127.0.0.1:8000/api/v1/live/hooks/on-publish?secret=s3+cret%26"
+    assert server.hook_url("on_publish_done").startswith("http://127.0.0.1:8000/api/v1/live/hooks/on-publish-done?")
