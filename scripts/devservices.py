@@ -23,6 +23,11 @@ Each server is found in this order:
    which are installed into the running venv on demand. A server of ours left
    running by an earlier session (`env`, a crash) is reused and left running.
 
+`--for run` also starts the embedded live-video ingest, an nginx with the RTMP
+module under `<var>/live` (scripts/liveingest.py), and exports LIVE_RTMP_URL and
+LIVE_HLS_BASE_URL. Without nginx / libnginx-mod-rtmp, or with LIVE_RTMP_URL
+already set, it starts nothing (an empty LIVE_RTMP_URL means no live video).
+
 Standard library only, apart from psycopg, imported to check a database.
 """
 
@@ -52,6 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import ClassVar
+
+import liveingest  # scripts/ is on sys.path: this file runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -548,6 +555,62 @@ class Redis(Service):
             log(f"stopped {self.label} at {self.where}")
 
 
+class LiveVideo:
+    """The embedded nginx-rtmp of `make run` (scripts/liveingest.py), started and stopped with our servers."""
+
+    label = liveingest.LiveIngest.label
+    env_vars = ("LIVE_RTMP_URL", "LIVE_HLS_BASE_URL")
+
+    def __init__(self) -> None:
+        # The platform's web port (scripts/run.py's PORT): the hooks go to its root host.
+        site_port = int(os.environ.get("PORT") or os.environ.get("SITE_PORT") or 8000)
+        self.ingest = liveingest.LiveIngest(
+            Path(os.environ.get("PARTYCLOUD_VAR_DIR") or VAR).resolve(),
+            hook_base_url=f"http://{LOCALHOST}:{site_port}",
+            hook_secret=os.environ.get("LIVE_HOOK_SECRET", ""),
+            base_domain=os.environ.get("BASE_DOMAIN") or "localhost",
+            site_port=site_port,
+        )
+
+    @property
+    def where(self) -> str:
+        return self.ingest.where
+
+    def provide(self, servers: Servers) -> dict[str, str]:
+        """LIVE_RTMP_URL and LIVE_HLS_BASE_URL, starting our nginx when needed; empty when not possible."""
+        if "LIVE_RTMP_URL" in os.environ:
+            log(f"{self.label}: using LIVE_RTMP_URL from the environment")
+            return {}
+        nginx = liveingest.NginxRtmp.find()
+        if nginx is None:
+            log(liveingest.missing_reason())
+            return dict.fromkeys(self.env_vars, "")
+        if self.ingest.running_pid() is not None:
+            if self.ingest.config_current(nginx):
+                log(f"{self.label}: ours is already running at {self.where}")
+                servers.adopted.append(self)
+                return self.ingest.env()
+            log(f"{self.label}: restarting ours at {self.where}, its hooks or origins changed")
+            self.stop()
+        self.ingest.rtmp_port = liveingest.preferred_port(liveingest.DEFAULT_RTMP_PORT)
+        self.ingest.http_port = liveingest.preferred_port(liveingest.DEFAULT_HTTP_PORT)
+        servers.started.append(self)
+        try:
+            self.ingest.start(nginx)
+        except liveingest.LiveIngestError as error:
+            log(f"live video is not configured: {error}")
+            return dict.fromkeys(self.env_vars, "")
+        log(f"{self.label} started at {self.where}")
+        return self.ingest.env()
+
+    def stop(self) -> None:
+        if self.ingest.stop():
+            log(f"stopped {self.label} at {self.where}")
+
+
+Stoppable = Service | LiveVideo
+
+
 # Helpers of the services -----------------------------------------------------
 
 
@@ -724,8 +787,8 @@ class ProfileLock:
 class Servers:
     """Our servers under var/ that a session started, and those it found running."""
 
-    started: list[Service] = field(default_factory=list)
-    adopted: list[Service] = field(default_factory=list)
+    started: list[Stoppable] = field(default_factory=list)
+    adopted: list[Stoppable] = field(default_factory=list)
 
     def provide(self, service: Service) -> str:
         """The URL of a server for `service`, starting ours when needed."""
@@ -745,7 +808,10 @@ class Servers:
         return service.url
 
     def provide_all(self, profile: Profile) -> dict[str, str]:
-        return {service.env_var: self.provide(service) for service in (Postgres(profile), Redis(profile))}
+        env = {service.env_var: self.provide(service) for service in (Postgres(profile), Redis(profile))}
+        if profile.name == "run":
+            env |= LiveVideo().provide(self)
+        return env
 
     def release(self, lock: ProfileLock) -> None:
         """Stop the servers we started, and those handed over to us, unless another session uses them."""
@@ -760,7 +826,7 @@ class Servers:
         stop_all(self.started + handed_over)
 
 
-def stop_all(services: list[Service]) -> None:
+def stop_all(services: list[Stoppable]) -> None:
     for service in reversed(services):
         try:
             service.stop()
@@ -822,7 +888,10 @@ def command_env(profile: Profile) -> int:
 
 def command_stop(profiles: list[Profile]) -> int:
     for profile in profiles:
-        stop_all([Postgres(profile), Redis(profile)])
+        services: list[Stoppable] = [Postgres(profile), Redis(profile)]
+        if profile.name == "run":
+            services.append(LiveVideo())
+        stop_all(services)
         session_file(profile, "handover").unlink(missing_ok=True)
     return 0
 
@@ -835,7 +904,7 @@ def main(argv: list[str]) -> int:
     run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     env = commands.add_parser("env", help="print DATABASE_URL and REDIS_URL, leaving the servers running")
     env.add_argument("--for", dest="profile", choices=PROFILES, default="run")
-    stop = commands.add_parser("stop", help="stop the servers kept under var/")
+    stop = commands.add_parser("stop", help="stop the servers kept under var/ (and the live-video ingest)")
     stop.add_argument("--for", dest="profile", choices=PROFILES, default=None)
     args = parser.parse_args(argv)
 
