@@ -38,7 +38,9 @@ def tree(tenant_a: TenantWorld) -> dict[str, Any]:
     return {"branch": branch, "other": other, "branch_secretary": branch_secretary}
 
 
-def body(start_in: timedelta = timedelta(hours=1), length: timedelta = timedelta(hours=1), **extra: Any) -> dict[str, Any]:
+def body(
+    start_in: timedelta = timedelta(hours=1), length: timedelta = timedelta(hours=1), **extra: Any
+) -> dict[str, Any]:
     start = timezone.now() + start_in
     return {"title": "学习二十大精神", "lecturer": "王书记", "starts_at": start.isoformat(),
             "planned_end_at": (start + length).isoformat(), **extra}  # fmt: skip
@@ -80,8 +82,11 @@ def test_admin_schedules_a_lesson(tenant_a: TenantWorld) -> None:
     response = api(tenant_a.host, tenant_a.admin).post(URL, body(counts_as_party_lesson=True), format="json")
     assert response.status_code == 201, response.content
     row = response.json()
-    assert row["status"] == "scheduled" and row["organization"] is None and row["counts_as_party_lesson"]
-    assert row["organizer"] == tenant_a.admin.pk and row["has_stream_key"] is False
+    assert row["status"] == "scheduled"
+    assert row["organization"] is None
+    assert row["counts_as_party_lesson"]
+    assert row["organizer"] == tenant_a.admin.pk
+    assert row["has_stream_key"] is False
     listed = api(tenant_a.host, tenant_a.admin).get(URL).json()
     assert [item["id"] for item in listed["results"]] == [row["id"]]
     with tenant_a.tenant:
@@ -113,7 +118,8 @@ def test_moving_a_lesson_into_the_past_is_refused_but_other_changes_are_not(tena
     past = (timezone.now() - timedelta(hours=1)).isoformat()
     assert client.patch(f"{URL}/{lesson.pk}", {"starts_at": past}, format="json").json()["code"] == "live.start_in_past"
     changed = client.patch(f"{URL}/{lesson.pk}", {"title": "新题目", "lecturer": "李老师"}, format="json")
-    assert changed.status_code == 200 and changed.json()["title"] == "新题目"
+    assert changed.status_code == 200
+    assert changed.json()["title"] == "新题目"
     assert client.put(f"{URL}/{lesson.pk}", body(), format="json").status_code == 405
 
 
@@ -122,7 +128,8 @@ def test_cancel_stops_changes_and_keys(tenant_a: TenantWorld) -> None:
     key = issue_key(tenant_a, lesson)
     client = api(tenant_a.host, tenant_a.admin)
     cancelled = client.post(f"{URL}/{lesson.pk}/cancel")
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
     assert client.post(f"{URL}/{lesson.pk}/cancel").json()["code"] == "live.not_editable"
     assert client.patch(f"{URL}/{lesson.pk}", {"title": "x"}, format="json").status_code == 409
     assert client.post(f"{URL}/{lesson.pk}/stream-key").status_code == 409
@@ -183,21 +190,26 @@ def test_stream_key_is_shown_once_and_stored_hashed(tenant_a: TenantWorld) -> No
     assert response.status_code == 201
     issued = response.json()
     schema, _, secret = issued["key"].partition(".")
-    assert schema == tenant_a.tenant.schema_name and len(secret) >= 32
-    assert issued["rtmp_url"] == "rtmp://127.0.0.1:1935/live" and issued["media_server_configured"] is True
+    assert schema == tenant_a.tenant.schema_name
+    assert len(secret) >= 32
+    assert issued["rtmp_url"] == "rtmp://127.0.0.1:1935/live"
+    assert issued["media_server_configured"] is True
     assert any(hint["value"] == "rtmp://127.0.0.1:1935/live" for hint in issued["obs"])
     with tenant_a.tenant:
         stored = StreamKey.objects.get(lesson=lesson)
-        assert secret not in stored.key_hash and issued["key"] != stored.key_hash
+        assert secret not in stored.key_hash
+        assert issued["key"] != stored.key_hash
         assert AuditEvent.objects.filter(event="live.stream_key.issue").exists()
     detail = api(tenant_a.host, tenant_a.admin).get(f"{URL}/{lesson.pk}").json()
-    assert detail["has_stream_key"] is True and issued["key"] not in str(detail)
+    assert detail["has_stream_key"] is True
+    assert issued["key"] not in str(detail)
 
 
 def test_stream_key_without_media_server(tenant_a: TenantWorld) -> None:
     lesson = schedule(tenant_a)
     issued = api(tenant_a.host, tenant_a.admin).post(f"{URL}/{lesson.pk}/stream-key").json()
-    assert issued["rtmp_url"] == "" and issued["media_server_configured"] is False
+    assert issued["rtmp_url"] == ""
+    assert issued["media_server_configured"] is False
 
 
 # ---------------------------------------------------------------------------------- callbacks
@@ -208,13 +220,17 @@ def test_publish_goes_live_and_publish_done_ends_the_lesson(tenant_a: TenantWorl
     key = issue_key(tenant_a, lesson)
     assert hook(ON_PUBLISH, key, addr="10.1.2.3") == 200
     live = lesson_of(tenant_a, lesson)
-    assert live.status == LessonStatus.LIVE and live.went_live_at is not None and live.ended_at is None
+    assert live.status == LessonStatus.LIVE
+    assert live.went_live_at is not None
+    assert live.ended_at is None
     with tenant_a.tenant:
         stream_key = StreamKey.objects.get(lesson=lesson)
-        assert stream_key.publishing and stream_key.last_addr == "10.1.2.3"
+        assert stream_key.publishing
+        assert stream_key.last_addr == "10.1.2.3"
     assert hook(ON_PUBLISH_DONE, key) == 200
     ended = lesson_of(tenant_a, lesson)
-    assert ended.status == LessonStatus.ENDED and ended.ended_at is not None
+    assert ended.status == LessonStatus.ENDED
+    assert ended.ended_at is not None
     with tenant_a.tenant:
         assert not StreamKey.objects.get(lesson=lesson).publishing
         events = set(AuditEvent.objects.filter(target_id=str(lesson.pk)).values_list("event", flat=True))
@@ -222,7 +238,8 @@ def test_publish_goes_live_and_publish_done_ends_the_lesson(tenant_a: TenantWorl
     # The encoder reconnects within the window: live again, with its first start kept.
     assert hook(ON_PUBLISH, key) == 200
     again = lesson_of(tenant_a, lesson)
-    assert again.status == LessonStatus.LIVE and again.went_live_at == live.went_live_at
+    assert again.status == LessonStatus.LIVE
+    assert again.went_live_at == live.went_live_at
 
 
 def test_unknown_and_malformed_keys_are_refused(tenant_a: TenantWorld, tenant_b: TenantWorld) -> None:
@@ -254,7 +271,9 @@ def test_publishing_outside_the_window_is_refused(tenant_a: TenantWorld) -> None
     key = issue_key(tenant_a, late)
     now = timezone.now()
     with tenant_a.tenant:
-        Lesson.objects.filter(pk=late.pk).update(starts_at=now - timedelta(hours=3), planned_end_at=now - timedelta(minutes=61))
+        Lesson.objects.filter(pk=late.pk).update(
+            starts_at=now - timedelta(hours=3), planned_end_at=now - timedelta(minutes=61)
+        )
     assert hook(ON_PUBLISH, key) == 403
     with tenant_a.tenant:
         Lesson.objects.filter(pk=late.pk).update(planned_end_at=now - timedelta(minutes=59))
@@ -300,4 +319,3 @@ def test_the_hook_secret_is_enforced(tenant_a: TenantWorld) -> None:
     assert lesson_of(tenant_a, lesson).status == LessonStatus.LIVE
     assert hook(ON_PUBLISH_DONE, key, query="?secret=s3cret") == 200
     assert lesson_of(tenant_a, lesson).status == LessonStatus.ENDED
-

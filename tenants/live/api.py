@@ -34,7 +34,10 @@ class CanOrganizeLessons(HasTenantRole):
 class LessonSerializer(serializers.ModelSerializer[Lesson]):
     title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), allow_null=True, required=False, help_text="the audience; null: the whole tenant"
+        queryset=Organization.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="the audience; null: the whole tenant",
     )
     organization_name = serializers.CharField(source="organization.name", read_only=True, default="")
     organizer_name = serializers.SerializerMethodField()
@@ -100,8 +103,10 @@ class LessonViewSet(
 
     def get_queryset(self) -> QuerySet[Lesson]:
         active_key = StreamKey.objects.filter(lesson=OuterRef("pk"), revoked_at__isnull=True)
-        return visible_lessons(Actor.of(self.request)).select_related("organizer").annotate(
-            has_stream_key=Exists(active_key)
+        return (
+            visible_lessons(Actor.of(self.request))
+            .select_related("organizer")
+            .annotate(has_stream_key=Exists(active_key))
         )
 
     def perform_create(self, serializer: LessonSerializer) -> None:  # type: ignore[override]
@@ -114,9 +119,9 @@ class LessonViewSet(
         )  # fmt: skip
 
     def perform_update(self, serializer: LessonSerializer) -> None:  # type: ignore[override]
-        serializer.instance = do_update_lesson(
-            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
-        )
+        lesson = serializer.instance
+        assert lesson is not None  # an update always has its object
+        serializer.instance = do_update_lesson(lesson, actor=Actor.of(self.request), **serializer.validated_data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kwargs["partial"] = True  # PATCH only

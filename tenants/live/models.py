@@ -58,3 +58,7 @@ class StreamKey(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"stream key {self.pk} of lesson {self.lesson_id} ({state})"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,15 @@ ORGANIZERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
 OPENS_BEFORE = timedelta(minutes=30)
 CLOSES_AFTER = timedelta(minutes=60)
 EDITABLE = (LessonStatus.SCHEDULED, LessonStatus.LIVE)
-CHANGEABLE_FIELDS = ("title", "lecturer", "description", "starts_at", "planned_end_at", "organization", "counts_as_party_lesson")
+CHANGEABLE_FIELDS = (
+    "title",
+    "lecturer",
+    "description",
+    "starts_at",
+    "planned_end_at",
+    "organization",
+    "counts_as_party_lesson",
+)
 
 
 def visible_lessons(actor: Actor) -> QuerySet[Lesson]:
@@ -43,15 +51,17 @@ def visible_lessons(actor: Actor) -> QuerySet[Lesson]:
 def check_can_organize(actor: Actor, organization_id: int | None) -> None:
     """Refuse (403) unless ``actor`` organizes lessons for this audience (None: the whole tenant)."""
     check_covers(
-        actor.user, organization_id, ORGANIZERS, LiveCode.OUT_OF_SCOPE, _("This lesson's audience is outside your scope.")
+        actor.user,
+        organization_id,
+        ORGANIZERS,
+        LiveCode.OUT_OF_SCOPE,
+        _("This lesson's audience is outside your scope."),
     )
 
 
 def _check_times(starts_at: datetime, planned_end_at: datetime, *, start_changed: bool, now: datetime) -> None:
     if planned_end_at <= starts_at:
-        raise ServiceError(
-            LiveCode.END_BEFORE_START, _("The planned end must come after the start."), "planned_end_at"
-        )
+        raise ServiceError(LiveCode.END_BEFORE_START, _("The planned end must come after the start."), "planned_end_at")
     if start_changed and starts_at < now:
         raise ServiceError(LiveCode.START_IN_PAST, _("A lesson cannot be scheduled to start in the past."), "starts_at")
 
@@ -79,7 +89,12 @@ def do_schedule_lesson(
     now: datetime | None = None,
 ) -> Lesson:
     """Schedule a lesson for the whole tenant (``organization`` None) or an organization's subtree."""
-    data = {"title": title.strip(), "starts_at": starts_at, "planned_end_at": planned_end_at, "organization": organization}
+    data = {
+        "title": title.strip(),
+        "starts_at": starts_at,
+        "planned_end_at": planned_end_at,
+        "organization": organization,
+    }
     check_can_organize(actor, organization.pk if organization is not None else None)
     _check_lesson(data, start_changed=True, now=now or timezone.now())
     lesson = Lesson.objects.create(
@@ -161,7 +176,7 @@ def do_issue_stream_key(lesson: Lesson, *, actor: Actor) -> IssuedKey:
     # Rotating also clears a publisher flag a lost on_publish_done left behind on an old key.
     lesson.stream_keys.filter(revoked_at__isnull=True).update(revoked_at=now)
     lesson.stream_keys.filter(publishing=True).update(publishing=False)
-    key = f"{connection.schema_name}.{secrets.token_urlsafe(24)}"
+    key = f"{actor.schema_name}.{secrets.token_urlsafe(24)}"
     stream_key = StreamKey.objects.create(lesson=lesson, key_hash=hash_key(key))
     rotated = lesson.stream_keys.count() > 1
     do_record_audit(event="live.stream_key.issue", actor=actor, target=lesson, details={"rotated": rotated})
