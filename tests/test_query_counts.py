@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
@@ -57,6 +58,7 @@ from tenants.learning.models import (
     ShowcaseProposal,
     StudyDay,
 )
+from tenants.live.services import do_issue_stream_key, do_schedule_lesson
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import do_create_member
 from tenants.notifications.kinds import Channel
@@ -135,6 +137,16 @@ def grow_cases(world: World, n: int) -> None:
             name=f"申请人{next(_serial)}", gender="female", id_card_number=make_id_card("19980305"),
             organization=_branch(world), applied_on=timezone.localdate() - timedelta(days=20),
         )  # fmt: skip
+
+
+def grow_lessons(world: World, n: int) -> None:
+    start = timezone.now() + timedelta(days=1)
+    for index in range(n):
+        lesson = do_schedule_lesson(
+            actor=Actor.for_user(world.tenant.admin), title=f"党课{next(_serial)}", starts_at=start,
+            planned_end_at=start + timedelta(hours=1), organization=_branch(world) if index % 2 else None,
+        )  # fmt: skip
+        do_issue_stream_key(lesson, actor=Actor.for_user(world.tenant.admin))
 
 
 def grow_transfers(world: World, n: int) -> None:
@@ -454,6 +466,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("organizations", "/api/v1/organizations", "tenant", grow=grow_organizations),
     Endpoint("roles", "/api/v1/roles", "tenant", grow=grow_roles),
     Endpoint("development-cases", "/api/v1/development/cases", "tenant", grow=grow_cases),
+    Endpoint("live-lessons", "/api/v1/live/lessons", "tenant", grow=grow_lessons),
     Endpoint("transfers", "/api/v1/transfers", "tenant", grow=grow_transfers),
     Endpoint("dues-bases", "/api/v1/dues/bases", "tenant", grow=grow_bases),
     Endpoint("dues-assessments", "/api/v1/dues/assessments", "tenant", grow=grow_assessments),

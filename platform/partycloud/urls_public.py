@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v1/group/summary", GroupSummaryView.as_view(), name="group-summary"),
     path("api/v1/group/annual-report", GroupAnnualReportView.as_view(), name="group-annual-report"),
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
+    # The media server's callbacks (nginx-rtmp cannot set a Host header): the key names the tenant.
+    path("api/v1/live/hooks/", include("tenants.live.urls")),
     path("api/v1/", include(router.urls)),
     # Everything else is the group dashboard's client-side routing.
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", group_app, name="group-app"),

@@ -20,6 +20,7 @@ from tenants.dues.api import (
     RemittanceViewSet,
     VoluntaryPaymentViewSet,
 )
+from tenants.live.api import LessonViewSet
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import DeliveryViewSet, NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
@@ -46,6 +47,7 @@ router.register("dues/arrears", ArrearsNoticeViewSet, basename="dues-arrears")
 router.register("dues/remittances", RemittanceViewSet, basename="dues-remittance")
 router.register("dues/online-payments", OnlinePaymentViewSet, basename="dues-online-payment")
 router.register("development/cases", CaseViewSet, basename="development-case")
+router.register("live/lessons", LessonViewSet, basename="live-lesson")
 
 urlpatterns = [
     *common,

@@ -1609,6 +1609,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Live lessons (``?status=``, ``?organization=``): a tenant admin schedules any, a secretary
+         *     those for an audience their scope covers.
+         */
+        get: operations["live_lessons_list"];
+        put?: never;
+        /**
+         * @description Live lessons (``?status=``, ``?organization=``): a tenant admin schedules any, a secretary
+         *     those for an audience their scope covers.
+         */
+        post: operations["live_lessons_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/lessons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Live lessons (``?status=``, ``?organization=``): a tenant admin schedules any, a secretary
+         *     those for an audience their scope covers.
+         */
+        get: operations["live_lessons_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description Live lessons (``?status=``, ``?organization=``): a tenant admin schedules any, a secretary
+         *     those for an audience their scope covers.
+         */
+        patch: operations["live_lessons_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/live/lessons/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel a lesson that has not gone live; its stream key stops working. */
+        post: operations["live_lessons_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/lessons/{id}/stream-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Issue the lesson's stream key, or a new one (the previous stops working): the key is
+         *     in this answer only. It works from 30 minutes before the start to 60 after the planned end.
+         */
+        post: operations["live_lessons_stream_key_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -3622,7 +3707,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -3854,6 +3939,16 @@ export interface components {
          * @enum {string}
          */
         ImportStatusEnum: "pending" | "running" | "failed" | "succeeded";
+        IssuedKey: {
+            /** @description the stream key, shown only now: the platform keeps only its hash */
+            key: string;
+            /** @description the encoder's server URL; empty when no media server is configured */
+            rtmp_url: string;
+            media_server_configured: boolean;
+            obs: components["schemas"]["ObsHint"][];
+            /** Format: date-time */
+            created_at: string;
+        };
         ItemStudy: {
             seconds: number;
             /** Format: double */
@@ -3885,6 +3980,70 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        Lesson: {
+            readonly id: number;
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at: string;
+            /** @description the audience; null: the whole tenant */
+            organization?: number | null;
+            /** @default  */
+            readonly organization_name: string;
+            counts_as_party_lesson?: boolean;
+            readonly organizer: number | null;
+            readonly organizer_name: string;
+            readonly status: components["schemas"]["LessonStatusEnum"];
+            readonly status_label: string;
+            /** Format: date-time */
+            readonly went_live_at: string | null;
+            /** Format: date-time */
+            readonly ended_at: string | null;
+            readonly has_stream_key: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        LessonRequest: {
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at: string;
+            /** @description the audience; null: the whole tenant */
+            organization?: number | null;
+            counts_as_party_lesson?: boolean;
+        };
+        /**
+         * @description * `scheduled` - 已排期
+         *     * `live` - 直播中
+         *     * `ended` - 已结束
+         *     * `cancelled` - 已撤销
+         * @enum {string}
+         */
+        LessonStatusEnum: "scheduled" | "live" | "ended" | "cancelled";
         LetterRequestRequest: {
             member: number;
             external_organization: string;
@@ -4233,6 +4392,10 @@ export interface components {
             preferences?: components["schemas"]["PreferenceChangeRequest"][];
             quiet_hours?: components["schemas"]["QuietHoursRequest"];
         };
+        ObsHint: {
+            setting: string;
+            value: string;
+        };
         OnlinePayment: {
             readonly id: number;
             readonly months: unknown;
@@ -4482,6 +4645,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
+        };
+        PaginatedLessonList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Lesson"][];
         };
         PaginatedMemberImportListList: {
             /** @example 123 */
@@ -4847,6 +5025,27 @@ export interface components {
             name?: string;
             /** 排序 */
             position?: number;
+        };
+        PatchedLessonRequest: {
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at?: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at?: string;
+            /** @description the audience; null: the whole tenant */
+            organization?: number | null;
+            counts_as_party_lesson?: boolean;
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -6373,6 +6572,24 @@ export interface components {
          * @enum {string}
          */
         LearningCode: "learning.already_decided" | "learning.already_proposed" | "learning.already_shared" | "learning.answer_invalid" | "learning.answer_unknown" | "learning.attempt_submitted" | "learning.bad_heartbeat" | "learning.course_duplicate" | "learning.course_empty" | "learning.course_too_long" | "learning.group_only" | "learning.incomplete" | "learning.managers_only" | "learning.name_required" | "learning.no_articles" | "learning.no_attempts_left" | "learning.no_cover" | "learning.not_enough_questions" | "learning.not_published" | "learning.options_invalid" | "learning.paper_empty" | "learning.question_empty" | "learning.question_kind" | "learning.quiz_closed" | "learning.quiz_closes_before_opens" | "learning.quiz_not_open" | "learning.regulation_not_found" | "learning.resource_not_found" | "learning.time_up" | "learning.title_required" | "learning.too_many_tags" | "learning.unknown_category" | "learning.unknown_field" | "learning.unknown_kind";
+        /**
+         * @description Error codes of `tenants.live`.
+         *
+         *     - `live.title_required`: Enter the lesson's title.
+         *     - `live.end_before_start`: The planned end must come after the start.
+         *     - `live.start_in_past`: A lesson cannot be scheduled to start in the past.
+         *     - `live.bad_audience`: Choose an active organization as the audience.
+         *     - `live.out_of_scope`: This lesson's audience is outside your scope.
+         *     - `live.not_editable`: This lesson can no longer be changed or cancelled.
+         *     - `live.unknown_key`: The stream key is not known.
+         *     - `live.key_revoked`: The stream key was replaced by a newer one.
+         *     - `live.too_early`: Streaming opens 30 minutes before the lesson starts.
+         *     - `live.too_late`: Streaming closed 60 minutes after the lesson's planned end.
+         *     - `live.already_publishing`: Someone is already streaming this lesson.
+         *     - `live.cancelled`: The lesson was cancelled.
+         * @enum {string}
+         */
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -9591,6 +9808,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StudyReportRow"][];
+                };
+            };
+        };
+    };
+    live_lessons_list: {
+        parameters: {
+            query?: {
+                counts_as_party_lesson?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `scheduled` - 已排期
+                 *     * `live` - 直播中
+                 *     * `ended` - 已结束
+                 *     * `cancelled` - 已撤销
+                 */
+                status?: "cancelled" | "ended" | "live" | "scheduled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLessonList"];
+                };
+            };
+        };
+    };
+    live_lessons_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LessonRequest"];
+                "multipart/form-data": components["schemas"]["LessonRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+        };
+    };
+    live_lessons_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+        };
+    };
+    live_lessons_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedLessonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedLessonRequest"];
+                "multipart/form-data": components["schemas"]["PatchedLessonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+        };
+    };
+    live_lessons_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+        };
+    };
+    live_lessons_stream_key_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
                 };
             };
         };

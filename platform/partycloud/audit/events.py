@@ -145,6 +145,13 @@ EVENTS: dict[str, EventType] = _events(
     ),
     EventType("learning.resource.delete", A.DELETE, _lazy("Deleted a learning resource")),
     EventType("upload.reject", A.DELETE, _lazy("Refused an uploaded file"), (_REASON,)),
+    # live lessons
+    EventType("live.lesson.schedule", A.CREATE, _lazy("Scheduled a live lesson")),
+    EventType("live.lesson.update", A.UPDATE, _lazy("Changed a live lesson"), (_FIELDS,)),
+    EventType("live.lesson.cancel", A.UPDATE, _lazy("Cancelled a live lesson")),
+    EventType("live.stream_key.issue", A.UPDATE, _lazy("Issued a stream key for a live lesson")),
+    EventType("live.lesson.start", A.UPDATE, _lazy("A live lesson went live"), (_lazy("publisher %(addr)s"),)),
+    EventType("live.lesson.end", A.UPDATE, _lazy("A live lesson ended")),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
@@ -191,6 +198,7 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "dues.remittance": _lazy("dues remittance"),
     "learning.refused": _lazy("refused content"),
     "learning.resource": _lazy("learning resource"),
+    "live.lesson": _lazy("live lesson"),
     "hub.rosterentry": _lazy("employee roster"),
     "audit.auditevent": _lazy("audit log"),
 }

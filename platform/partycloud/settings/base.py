@@ -69,6 +69,7 @@ TENANT_APPS = [
     "tenants.workbench",
     "partycloud.uploads",
     "tenants.learning",
+    "tenants.live",
     # Last: its triggers watch the tables of the apps above.
     "tenants.outbox",
 ]
@@ -283,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "tenants.notifications.kinds.NotificationKind",
         "NotificationChannelEnum": "tenants.notifications.kinds.Channel",
         "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",
+        "LessonStatusEnum": "tenants.live.models.LessonStatus",
     },
 }
 
@@ -333,6 +335,14 @@ S3_BUCKET_PREFIX = env_str("S3_BUCKET_PREFIX", "partycloud")
 STORAGE_ROOT = Path(env_str("STORAGE_ROOT", str(VAR_DIR / "objects")))
 # Lifetime of presigned upload and download URLs.
 STORAGE_URL_TTL_SECONDS = env_int("STORAGE_URL_TTL_SECONDS", 15 * 60, minimum=30)
+
+# ---------------------------------------------------------------- live lessons (tenants.live, docs/live.md)
+# Where encoders push (e.g. rtmp://127.0.0.1:1935/live); empty: no media server is configured.
+LIVE_RTMP_URL = env_str("LIVE_RTMP_URL", "")
+# Where players fetch HLS (<base>/<stream key>/index.m3u8 or as the media server names it).
+LIVE_HLS_BASE_URL = env_str("LIVE_HLS_BASE_URL", "")
+# When set, the media server must pass it as ?secret= on the hook URLs.
+LIVE_HOOK_SECRET = env_str("LIVE_HOOK_SECRET", "")
 
 # ---------------------------------------------------------------- search (services.search)
 # ELASTICSEARCH_URL set: one shared index behind an alias. Unset: the embedded default,

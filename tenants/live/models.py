@@ -1,0 +1,64 @@
+"""Live lessons and their stream keys. Tables in each tenant's schema."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LessonStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    LIVE = "live", _("live")
+    ENDED = "ended", _("ended")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Lesson(models.Model):
+    """A live lesson for the whole tenant (``organization`` null) or an organization's subtree."""
+
+    title = models.CharField(_("title"), max_length=200)
+    lecturer = models.CharField(_("lecturer"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    planned_end_at = models.DateTimeField(_("planned end"))
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The audience: null = the whole tenant, else the organization's subtree.
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The organization's 党课 of the quarter (organizational life counts it).
+    counts_as_party_lesson = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=LessonStatus.choices, default=LessonStatus.SCHEDULED)
+    went_live_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="live_lesson_status_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StreamKey(models.Model):
+    """A lesson's stream key: only its SHA-256 is stored; the clear key is shown once."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="stream_keys")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set while a media server has an encoder publishing with this key.
+    publishing = models.BooleanField(default=False)
+    publishing_since = models.DateTimeField(null=True, blank=True)
+    last_addr = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"stream key {self.pk} of lesson {self.lesson_id} ({state})"
