@@ -123,19 +123,9 @@ PROFILES = {
 # Processes and ports ---------------------------------------------------------
 
 
-def port_accepts(port: int, host: str = LOCALHOST) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
+# The port probes are the ingest's (it runs without this module in its own tests).
+port_accepts = liveingest.port_accepts
+free_port = liveingest.free_port
 
 
 def redis_ping(port: int, host: str = LOCALHOST) -> bool:

@@ -41,16 +41,23 @@ def _answer(status: int) -> HttpResponse:
     return HttpResponse("ok" if status == 200 else "refused", status=status, content_type="text/plain")
 
 
+def _publisher(request: HttpRequest) -> tuple[PartyCommittee, str, str] | None:
+    """The tenant, stream key and address of a hook call, or None to refuse it (secret, key's tenant)."""
+    if not _secret_ok(request):
+        return None
+    key, addr = str(request.POST.get("name", "")), str(request.POST.get("addr", ""))
+    tenant = _tenant_of(key)
+    return None if tenant is None else (tenant, key, addr)
+
+
 @csrf_exempt
 @require_POST
 def on_publish(request: HttpRequest) -> HttpResponse:
     """An encoder starts publishing: 200 lets it in, 403 refuses it."""
-    if not _secret_ok(request):
+    found = _publisher(request)
+    if found is None:
         return _answer(403)
-    key, addr = str(request.POST.get("name", "")), str(request.POST.get("addr", ""))
-    tenant = _tenant_of(key)
-    if tenant is None:
-        return _answer(403)
+    tenant, key, addr = found
     with tenant:
         try:
             lesson = do_start_publishing(key, addr)
@@ -65,12 +72,10 @@ def on_publish(request: HttpRequest) -> HttpResponse:
 @require_POST
 def on_publish_done(request: HttpRequest) -> HttpResponse:
     """The encoder stopped: the lesson has ended (the media server ignores the answer)."""
-    if not _secret_ok(request):
+    found = _publisher(request)
+    if found is None:
         return _answer(403)
-    key, addr = str(request.POST.get("name", "")), str(request.POST.get("addr", ""))
-    tenant = _tenant_of(key)
-    if tenant is None:
-        return _answer(403)
+    tenant, key, addr = found
     with tenant:
         do_stop_publishing(key, addr)
     return _answer(200)
