@@ -18,3 +18,4 @@ class LiveCode(ErrorCode):
     TOO_LATE = "live.too_late", "Streaming closed 60 minutes after the lesson's planned end."
     ALREADY_PUBLISHING = "live.already_publishing", "Someone is already streaming this lesson."
     CANCELLED = "live.cancelled", "The lesson was cancelled."
+    LESSON_NOT_FOUND = "live.lesson_not_found", "No such lesson, or it is not for you."

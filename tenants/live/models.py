@@ -1,8 +1,15 @@
-"""Live lessons and their stream keys. Tables in each tenant's schema."""
+"""Live lessons and their stream keys.
+
+The app lives in the public schema *and* in every tenant schema (like ``tenants.learning``): a
+tenant's lessons are its schema's rows; the **group's** lessons (group-wide, watched from every
+subsidiary's host) are the public schema's rows, with ``audience_tenants`` naming the subsidiaries
+(empty: all of them). Code addresses a lesson by a ``LessonRef`` (``tenants.live.audience``).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +32,18 @@ class Lesson(models.Model):
     organizer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The audience: null = the whole tenant, else the organization's subtree.
+    # A tenant lesson's audience: null = the whole tenant, else the organization's subtree. No
+    # database constraint: the public schema (group lessons) has no organizations table.
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
+    # A group lesson's audience: the subsidiaries' PartyCommittee ids; empty = every active one.
+    audience_tenants = ArrayField(models.IntegerField(), default=list, blank=True)
     # The organization's 党课 of the quarter (organizational life counts it).
     counts_as_party_lesson = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=LessonStatus.choices, default=LessonStatus.SCHEDULED)

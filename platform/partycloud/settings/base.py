@@ -50,6 +50,8 @@ SHARED_APPS = [
     "partycloud.search",
     "partycloud.uploads",
     "tenants.learning",
+    # The group's own live lessons (group-wide, watched from every subsidiary) are public rows.
+    "tenants.live",
     "partycloud.rollups",
     "partycloud.statistics",
     # On the wiring floor: the demo seeder (``manage.py seed_demo``) fills every other app.
