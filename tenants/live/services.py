@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,12 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
+from partycloud.tenancy.context import active_schema
 from tenants.access.services import check_covers, scope_filter
+from tenants.live.audience import PUBLIC, LessonRef, LessonScope
 from tenants.live.errors import LiveCode
 from tenants.live.models import Lesson, LessonStatus, StreamKey
+from tenants.live.signals import lesson_ended, lesson_went_live
 from tenants.organizations.models import Organization
 
 # Who schedules lessons: a tenant admin, or a secretary for the audience their scope covers.
@@ -217,6 +221,7 @@ def do_start_publishing(key: str, addr: str, now: datetime | None = None) -> Les
     lesson.went_live_at = lesson.went_live_at or now
     lesson.save(update_fields=["status", "ended_at", "went_live_at"])
     do_record_audit(event="live.lesson.start", actor=Actor.system(), target=lesson, details={"addr": addr[:64]})
+    _send_after_commit(lesson_went_live, lesson)
     return lesson
 
 
@@ -235,4 +240,14 @@ def do_stop_publishing(key: str, addr: str, now: datetime | None = None) -> Less
         lesson.status, lesson.ended_at = LessonStatus.ENDED, now
         lesson.save(update_fields=["status", "ended_at"])
         do_record_audit(event="live.lesson.end", actor=Actor.system(), target=lesson)
+        _send_after_commit(lesson_ended, lesson)
     return lesson
+
+
+def _send_after_commit(signal: Signal, lesson: Lesson) -> None:
+    """Send ``signal`` for ``lesson`` (of the active schema) once the transaction commits, with the
+    same schema active for the receivers."""
+    schema = active_schema()
+    scope = LessonScope.GROUP if schema == PUBLIC else LessonScope.TENANT
+    ref = LessonRef(scope, lesson.pk, schema)
+    transaction.on_commit(lambda: signal.send(sender=Lesson, ref=ref, lesson=lesson))
