@@ -56,7 +56,7 @@ class MaterialField(serializers.Field):  # type: ignore[type-arg]
         return data
 
 
-class MaterialFieldSchema(OpenApiSerializerFieldExtension):
+class MaterialFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]  # untyped in drf-spectacular
     """OpenAPI of ``MaterialField``: uuids in requests, resources in responses."""
 
     target_class = MaterialField
