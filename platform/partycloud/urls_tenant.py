@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/v1/annual-report", AnnualReportView.as_view(), name="annual-report"),
     path("api/v1/workbench", WorkbenchView.as_view(), name="workbench"),
     path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
+    path("api/v1/live/", include("tenants.live.playback_api")),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),
