@@ -163,12 +163,9 @@ def find_viewable(ref: LessonRef, viewer: Viewer) -> Lesson:
     """The lesson ``ref`` if ``viewer`` is in its audience; 404 otherwise (an outsider learns
     nothing of a lesson, not even that it exists). Cancelled lessons are not watchable."""
     with in_lesson_schema(ref):
-        lesson = (
-            Lesson.objects.select_related("organization")
-            .exclude(status=LessonStatus.CANCELLED)
-            .filter(pk=ref.lesson_id)
-            .first()
-        )
+        # A group lesson's rows are in the public schema, which has no organizations table.
+        lessons = Lesson.objects.select_related("organization") if ref.scope is LessonScope.TENANT else Lesson.objects
+        lesson = lessons.exclude(status=LessonStatus.CANCELLED).filter(pk=ref.lesson_id).first()
     if lesson is None:
         raise _not_found()
     allowed = _in_group_audience if ref.scope is LessonScope.GROUP else _in_tenant_audience
