@@ -167,6 +167,12 @@ def test_srs_json_hooks_allow_with_zero_refuse_and_forward_under_the_playback_na
     assert (done.status_code, done.content.strip()) == (200, b"0")
     assert reload(tenant_a, lesson).status == LessonStatus.ENDED
     assert srs_hook(ON_PUBLISH, "on_forward", key).json() == {"code": 0, "data": {"urls": []}}
+    # The chart's form: the name before SRS's vhost parameter.
+    settings.LIVE_FORWARD_RTMP_URL = "rtmp://127.0.0.1:1935/hls/{name}?vhost=playback"
+    assert srs_hook(ON_PUBLISH, "on_publish", key).content.strip() == b"0"
+    assert srs_hook(ON_PUBLISH, "on_forward", key).json()["data"]["urls"] == [
+        f"rtmp://127.0.0.1:1935/hls/{name}?vhost=playback"
+    ]
     # Malformed JSON or an unknown action: refused.
     bad = api(ROOT_HOST).post(ON_PUBLISH, "{not json", content_type="application/json")
     assert bad.status_code == 403
