@@ -7,6 +7,7 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import this app's models.
+        # (tasks imports media_tasks, which connects the lesson_ended receiver queueing the recording.)
         from tenants.live.materials import register_cover_purpose
         from tenants.live.signals import lesson_went_live
         from tenants.live.tasks import announce_went_live

@@ -221,3 +221,14 @@ def _ancestors(path: str) -> list[str]:
     """The paths of the organization at ``path`` ("/1/4/9/") and every one above it."""
     parts = [part for part in path.strip("/").split("/") if part]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def watched_lesson(actor: Actor, scope: str, lesson_id: int) -> tuple[LessonRef, Lesson, Viewer]:
+    """What every viewer endpoint starts with: the caller as a viewer of the active tenant, the
+    lesson ``scope``/``lesson_id`` they may watch; 404 ``live.lesson_not_found`` otherwise (an
+    unknown scope, no role or record here, outside the audience)."""
+    viewer = viewer_of(actor)
+    if viewer is None or scope not in LessonScope.__members__.values():
+        raise not_found()
+    ref = LessonRef.of(scope, lesson_id)
+    return ref, find_viewable(ref, viewer), viewer

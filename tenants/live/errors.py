@@ -21,3 +21,4 @@ class LiveCode(ErrorCode):
     LESSON_NOT_FOUND = "live.lesson_not_found", "No such lesson, or it is not for you."
     NOT_A_VIEWER = "live.not_a_viewer", "Only people of this party committee watch its lessons."
     BAD_MATERIAL = "live.bad_material", "Attach published learning resources only."
+    NOT_LIVE = "live.not_live", "The lesson is not live."

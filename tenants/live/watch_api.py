@@ -31,10 +31,9 @@ from tenants.live.audience import (
     LessonScope,
     Viewer,
     can_host,
-    find_viewable,
-    not_found,
     viewable_lessons,
     viewer_of,
+    watched_lesson,
 )
 from tenants.live.calendar import lesson_calendar
 from tenants.live.errors import LiveCode
@@ -174,11 +173,7 @@ class WatchListView(generics.GenericAPIView[Any]):
 
 
 def _watched(request: Request, scope: str, lesson_id: int) -> tuple[LessonRef, Lesson, Viewer]:
-    viewer = viewer_for(request)
-    ref = LessonRef.of(scope, lesson_id)
-    if viewer is None:
-        raise not_found()
-    return ref, find_viewable(ref, viewer), viewer
+    return watched_lesson(Actor.of(request), scope, lesson_id)
 
 
 def watch_path(ref: LessonRef) -> str:

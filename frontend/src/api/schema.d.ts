@@ -1836,6 +1836,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/watch/{scope}/{lesson_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A fresh signed playback URL for a live lesson the caller may watch (409 live.not_live
+         *     when it is not live or no media server is configured; 404 outside the audience).
+         */
+        post: operations["live_watch_playback_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -6952,9 +6972,10 @@ export interface components {
          *     - `live.lesson_not_found`: No such lesson, or it is not for you.
          *     - `live.not_a_viewer`: Only people of this party committee watch its lessons.
          *     - `live.bad_material`: Attach published learning resources only.
+         *     - `live.not_live`: The lesson is not live.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.not_live";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -10558,6 +10579,28 @@ export interface operations {
                 };
                 content: {
                     "text/calendar": string;
+                };
+            };
+        };
+    };
+    live_watch_playback_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                scope: "group" | "tenant";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playback"];
                 };
             };
         };
