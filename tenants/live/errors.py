@@ -19,3 +19,5 @@ class LiveCode(ErrorCode):
     ALREADY_PUBLISHING = "live.already_publishing", "Someone is already streaming this lesson."
     CANCELLED = "live.cancelled", "The lesson was cancelled."
     LESSON_NOT_FOUND = "live.lesson_not_found", "No such lesson, or it is not for you."
+    NOT_LIVE = "live.not_live", "The lesson is not live now."
+    BAD_HEARTBEAT = "live.bad_heartbeat", "The heartbeat is not valid."

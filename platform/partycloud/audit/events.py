@@ -152,6 +152,7 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.stream_key.issue", A.UPDATE, _lazy("Issued a stream key for a live lesson")),
     EventType("live.lesson.start", A.UPDATE, _lazy("A live lesson went live"), (_lazy("publisher %(addr)s"),)),
     EventType("live.lesson.end", A.UPDATE, _lazy("A live lesson ended")),
+    EventType("live.attendance.export", A.EXPORT, _lazy("Exported the attendance of a live lesson"), (_COUNT,)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
