@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -37,6 +39,9 @@ from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
 from tests.test_rollups import new_member
 
+# A heartbeat every 15 s from every viewer: its cost is bounded (host, user, roles, member, scope,
+# lesson, the locked row and its update: 8 statements, each after a SET search_path).
+QUERIES_PER_BEAT = 20
 T0 = datetime(2026, 11, 20, 19, 0, tzinfo=timezone.get_default_timezone())
 
 
@@ -205,6 +210,10 @@ def test_heartbeat_over_the_api(tenant_a: TenantWorld) -> None:
     first = client.post(heartbeat_url(lesson), {"session": "s1", "state": "playing", "mode": "live"}, format="json")
     assert first.status_code == 200, first.content
     assert first.json() == {"counted_seconds": 0, "watched_seconds": 0, "mode": "live"}
+    with CaptureQueriesContext(connection) as queries:
+        second = client.post(heartbeat_url(lesson), {"session": "s2", "state": "playing", "mode": "live"})
+    assert second.status_code == 200
+    assert len(queries) <= QUERIES_PER_BEAT, "\n".join(q["sql"][:150] for q in queries)
     bad = client.post(heartbeat_url(lesson), {"session": "s1", "state": "dancing", "mode": "live"}, format="json")
     assert bad.status_code == 400
     assert api(tenant_a.host).post(heartbeat_url(lesson), {}, format="json").status_code == 401
@@ -412,7 +421,7 @@ def test_party_lesson_attendance_of_an_organization_in_a_quarter(tenant_a: Tenan
 
 
 def test_the_rollup_metric_is_the_present_share_of_lessons_ended_in_the_month(
-    tenant_a: TenantWorld, group_admin: User
+    tenant_a: TenantWorld, tenant_b: TenantWorld, group_admin: User
 ) -> None:
     tree = branches(tenant_a)
     people = [watcher(tenant_a, tree.first) for _ in range(3)]
@@ -446,3 +455,13 @@ def test_the_rollup_metric_is_the_present_share_of_lessons_ended_in_the_month(
     assert dashboard.status_code == 200, dashboard.content
     row = next(t for t in dashboard.json()["tenants"] if t["id"] == tenant_a.tenant.pk)
     assert row["figures"]["live_attendance_rate"] == pytest.approx(66.7)
+    # A group lesson that ends flags the tenants of its audience only.
+    group = lesson_in(None, status=LessonStatus.ENDED, audience_tenants=[tenant_a.tenant.pk])
+    for world in (tenant_a, tenant_b):
+        with world.tenant:
+            OutboxEvent.objects.all().delete()
+    lesson_ended.send(sender=Lesson, ref=LessonRef(LessonScope.GROUP, group.pk, "public"), lesson=group)
+    with tenant_a.tenant:
+        assert OutboxEvent.objects.filter(topic="live").count() == 1
+    with tenant_b.tenant:
+        assert not OutboxEvent.objects.exists()

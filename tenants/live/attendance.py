@@ -67,18 +67,21 @@ def _bad(message: str, field: str) -> ServiceError:
 
 def _locked_row(ref: LessonRef, viewer: Viewer, now: datetime) -> Attendance:
     keys = {"lesson_scope": ref.scope.value, "lesson_schema": ref.schema, "lesson_id": ref.lesson_id}
-    if not Attendance.objects.filter(**keys, user_id=viewer.user_id).exists():
-        member = Member.objects.filter(user_id=viewer.user_id, status__in=WATCHING_STATUSES).first()
-        try:
-            with transaction.atomic():
-                Attendance.objects.create(
-                    **keys, user_id=viewer.user_id, first_beat_at=now, last_beat_at=now,
-                    member_id=member.pk if member is not None else None,
-                    organization_id=member.organization_id if member is not None else None,
-                )  # fmt: skip
-        except IntegrityError:  # created by a concurrent heartbeat: fine, lock it below
-            pass
-    return Attendance.objects.select_for_update().get(**keys, user_id=viewer.user_id)
+    mine = Attendance.objects.select_for_update().filter(**keys, user_id=viewer.user_id)
+    row = mine.first()
+    if row is not None:
+        return row
+    member = Member.objects.filter(user_id=viewer.user_id, status__in=WATCHING_STATUSES).first()
+    try:
+        with transaction.atomic():
+            Attendance.objects.create(
+                **keys, user_id=viewer.user_id, first_beat_at=now, last_beat_at=now,
+                member_id=member.pk if member is not None else None,
+                organization_id=member.organization_id if member is not None else None,
+            )  # fmt: skip
+    except IntegrityError:  # created by a concurrent heartbeat: fine, lock it below
+        pass
+    return mine.get()
 
 
 def do_record_live_heartbeat(
