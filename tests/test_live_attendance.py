@@ -84,6 +84,7 @@ def lesson_in(
         "ended_at": went_live_at + length if status == LessonStatus.ENDED else None,
     } | fields  # fmt: skip
     if world is None:
+        connection.set_schema_to_public()  # a request may have left a tenant's schema active
         return Lesson.objects.create(**data)
     with world.tenant:
         return Lesson.objects.create(**data)
@@ -346,6 +347,12 @@ def test_a_group_lesson_is_reported_per_tenant_on_the_root_host(
         ]
     with tenant_b.tenant:
         assert list(Attendance.objects.values_list("user_id", flat=True)) == [b1.pk]
+    over_api = api(tenant_b.host, b1).post(
+        heartbeat_url(lesson, "group"), {"session": "t", "state": "playing", "mode": "live"}, format="json"
+    )
+    assert over_api.status_code == 200, over_api.content
+    assert over_api.json()["watched_seconds"] == 15
+    connection.set_schema_to_public()  # the request left tenant B's schema active
     Lesson.objects.filter(pk=lesson.pk).update(status=LessonStatus.ENDED, ended_at=T0 + 60 * s)
     url = f"/api/v1/group/live/lessons/{lesson.pk}/attendance"
     body = api(ROOT_HOST, group_admin).get(url).json()
