@@ -395,6 +395,14 @@ def test_attendance_endpoints_are_tenant_isolated(tenant_a: TenantWorld, tenant_
     assert api(tenant_a.host).post(heartbeat_url(lesson), body, format="json").status_code == 401
     assert api(tenant_a.host).get(f"{report_url(lesson)}.xlsx").status_code == 401
     assert api(tenant_a.host, tenant_b.admin).get(f"{report_url(lesson)}.xlsx").status_code in {403, 404}
+    # A group lesson's tenant part: anonymous 401, another tenant's admin on A's host 403/404.
+    group = lesson_in(None, status=LessonStatus.ENDED, audience_tenants=[tenant_a.tenant.pk])
+    for suffix in ("", ".xlsx"):
+        url = f"/api/v1/live/watch/group/{group.pk}/attendance{suffix}"
+        assert api(tenant_a.host).get(url).status_code == 401
+        assert api(tenant_a.host, tenant_b.admin).get(url).status_code in {403, 404}
+        assert api(tenant_b.host, tenant_b.admin).get(url).status_code == 404  # B is not in the audience
+        assert api(tenant_a.host, tenant_a.admin).get(url).status_code == 200
 
 
 # ---------------------------------------------------------------------------------- organizational life
