@@ -22,3 +22,4 @@ class LiveCode(ErrorCode):
     NOT_A_VIEWER = "live.not_a_viewer", "Only people of this party committee watch its lessons."
     BAD_MATERIAL = "live.bad_material", "Attach published learning resources only."
     NOT_LIVE = "live.not_live", "The lesson is not live."
+    BAD_HEARTBEAT = "live.bad_heartbeat", "The heartbeat is not valid."

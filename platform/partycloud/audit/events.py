@@ -153,6 +153,7 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.lesson.start", A.UPDATE, _lazy("A live lesson went live"), (_lazy("publisher %(addr)s"),)),
     EventType("live.lesson.end", A.UPDATE, _lazy("A live lesson ended")),
     EventType("live.recording.take", A.UPDATE, _lazy("Took a live lesson's recording into the library")),
+    EventType("live.attendance.export", A.EXPORT, _lazy("Exported the attendance of a live lesson"), (_COUNT,)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
