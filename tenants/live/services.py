@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRoleKind
@@ -327,4 +328,9 @@ def _send_after_commit(signal: Signal, lesson: Lesson) -> None:
     schema = active_schema()
     scope = LessonScope.GROUP if schema == PUBLIC else LessonScope.TENANT
     ref = LessonRef(scope, lesson.pk, schema)
-    transaction.on_commit(lambda: signal.send(sender=Lesson, ref=ref, lesson=lesson))
+
+    def send() -> None:
+        with schema_context(schema):
+            signal.send(sender=Lesson, ref=ref, lesson=lesson)
+
+    transaction.on_commit(send)
