@@ -350,6 +350,8 @@ def test_mute_unmute_remove_pin(uvicorn_server: LiveServer, chat_world: dict[str
     assert member.events[pinned]["text"] == "今晚八点开始"
     late = join(uvicorn_server, a.host, room, chat_world["pool"][6])
     assert late.welcome["pinned"]["text"] == "今晚八点开始"
+    assert said not in late.events  # removed: not sent to later joiners
+    assert late.has(lambda e: e["kind"] == "removed" and e["event_id"] == said)
     host.send(type="unpin", client_id="unpin")
     unpinned = host.reply_to("unpin")["event_id"]
     late.pump(lambda c: unpinned in c.events)

@@ -436,6 +436,9 @@ class RoomStore:
             )
         )
 
+    async def removed(self) -> set[int]:
+        return {int(member) for member in await self.client.smembers(self.keys.removed)}
+
     async def is_question(self, event_id: int) -> bool:
         return bool(await self.client.sismember(self.keys.questions, event_id))
 
