@@ -27,8 +27,9 @@ from partycloud.tenancy.context import use_public_schema
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tenants.live.audience import LessonRef, LessonScope
-from tenants.live.chat import append_status, sredis
-from tenants.live.models import ChatEvent, Lesson, SensitiveWord
+from tenants.live.chat import sredis
+from tenants.live.models import ChatEvent, Lesson, LessonStatus, SensitiveWord
+from tenants.live.signals import lesson_went_live
 from tenants.members.models import Member
 from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
@@ -81,6 +82,10 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
                 do_assign_role(user=user, role=TenantRole.MEMBER)
             whole = Lesson.objects.create(title="全体党课", organizer=a.admin, **times)
             branch = Lesson.objects.create(title="一支部党课", organizer=a.admin, organization=first, **times)
+            ended = Lesson.objects.create(
+                title="已结束党课", organizer=a.admin, status=LessonStatus.ENDED,
+                ended_at=timezone.now() - timedelta(hours=2), **times,
+            )  # fmt: skip
             SensitiveWord.objects.create(word="敏感词")
         with b.tenant:
             b_member = UserFactory(name="钱九")
@@ -91,14 +96,15 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
         group_b = Lesson.objects.create(title="乙公司专场", audience_tenants=[b.tenant.pk], **times)
         SensitiveWord.objects.create(word="集团禁语")
     world = {
-        "a": a, "b": b, "whole": whole, "branch": branch, "group_all": group_all, "group_b": group_b,
-        "people": people, "pool": pool, "group_admin": platform_world["group_admin"], "b_member": b_member, "orgs": [committee, first, second],
+        "a": a, "b": b, "whole": whole, "branch": branch, "ended": ended, "group_all": group_all, "group_b": group_b,
+        "people": people, "pool": pool, "group_admin": platform_world["group_admin"],
+        "group_viewer": platform_world["group_viewer"], "b_member": b_member, "orgs": [committee, first, second],
     }  # fmt: skip
     yield world
     with django_db_blocker.unblock():
         with a.tenant:
             ChatEvent.objects.all().delete()
-            Lesson.objects.filter(pk__in=[whole.pk, branch.pk]).delete()
+            Lesson.objects.filter(pk__in=[whole.pk, branch.pk, ended.pk]).delete()
             Member.objects.filter(id_card_index__startswith="chat-").delete()
             OrganizationEvent.objects.filter(organization__in=[committee, first, second]).delete()
             Organization.objects.filter(pk__in=[second.pk, first.pk]).delete()
@@ -252,6 +258,9 @@ def test_a_group_lesson_is_one_room_across_tenants(uvicorn_server: LiveServer, c
     host = join(uvicorn_server, ROOT_HOST, room, chat_world["group_admin"])
     assert host.welcome["me"]["is_host"] is True
     assert zhang.welcome["me"]["is_host"] is False
+    viewer = join(uvicorn_server, ROOT_HOST, room, chat_world["group_viewer"])
+    assert viewer.welcome["me"]["is_host"] is False
+    viewer.close()
     assert qian.welcome["me"]["display"] == "乙公司·钱九"
     first = zhang.say("甲公司报到", "z1")["event_id"]
     second = qian.say("乙公司报到", "q1")["event_id"]
@@ -442,10 +451,17 @@ def test_status_events_from_the_lesson_signals(uvicorn_server: LiveServer, chat_
     a = chat_world["a"]
     lesson = chat_world["branch"]
     watcher = join(uvicorn_server, a.host, path_of(lesson), chat_world["people"]["王五"])
-    with a.tenant:
-        append_status(LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), "live")
+    with a.tenant:  # the receiver the app connects (sent after commit by the media server's hook)
+        lesson_went_live.send(
+            sender=Lesson, ref=LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), lesson=lesson
+        )
     watcher.pump(lambda c: c.has(lambda e: e["kind"] == "status" and e["status"] == "live"))
     watcher.close()
+    # An hour after the end the chat closes (the lesson stays watchable for its replay).
+    late = join(uvicorn_server, a.host, path_of(chat_world["ended"]), chat_world["people"]["王五"])
+    assert late.welcome["lesson"]["status"] == "ended"
+    assert late.say("还能发言吗", "late")["code"] == "live.chat_closed"
+    late.close()
 
 
 def test_chat_history_and_export(uvicorn_server: LiveServer, chat_world: dict[str, Any]):

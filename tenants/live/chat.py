@@ -601,15 +601,14 @@ async def publish_tick(ref: LessonRef, tenant: PartyCommittee | None) -> bool:
 # ------------------------------------------------------------------------------ lesson status
 
 
-def append_status(ref: LessonRef, status: str) -> None:
-    """A ``status`` event in the room (the active schema is the lesson's), stored at once."""
+def append_status(ref: LessonRef, status: str) -> int:
+    """A ``status`` event in the room (the active schema is the lesson's). Like every event it
+    is stored by the tick that publishes it (a room nobody is in publishes when someone joins)."""
     ensure_sequence_sync(ref)
     _client, scripts = sredis()
     keys = Keys(ref)
     body = {"kind": ChatEventKind.STATUS.value, "at": now_iso(), "status": status}
-    event_id = int(scripts["append"](keys=[keys.seq, keys.events], args=[dumps(body), REDIS_CAP]))
-    with in_lesson_schema(ref):
-        persist_events(ref.lesson_id, [{"id": event_id, **body}])
+    return int(scripts["append"](keys=[keys.seq, keys.events], args=[dumps(body), REDIS_CAP]))
 
 
 def _append_status_safely(ref: LessonRef, status: str) -> None:
