@@ -185,7 +185,8 @@ def open_chat(
 
 
 def join(server: LiveServer, host: str, path: str, user: User, query: str = "", language: str = "zh-hans") -> Chat:
-    return Chat(open_chat(server, host, path, user, query, language))
+    socket = open_chat(server, host, path, user, query, language)
+    return Chat(socket.__enter__())  # kept open across the test; Chat.close() closes it
 
 
 def assert_closed_with(socket: ClientConnection, code: int) -> None:
@@ -296,6 +297,7 @@ def test_moderation_before_broadcast(uvicorn_server: LiveServer, chat_world: dic
     )
     assert sender.say("机密★1年 的文件内容", "c")["code"] == "live.chat_classified"
     assert sender.say("每个党员都要保守党的秘密", "ok")["type"] == "ack"  # no marking: passes
+    sender.socket.send("not json")  # ignored; the socket stays open
     sender.send(type="pin", text="请大家遵守纪律", client_id="p")
     assert sender.reply_to("p")["code"] == "live.chat_not_host"
     # Nothing refused was broadcast.
