@@ -58,6 +58,7 @@ from tenants.learning.models import (
     ShowcaseProposal,
     StudyDay,
 )
+from tenants.live.models import SensitiveWord
 from tenants.live.services import do_issue_stream_key, do_schedule_lesson
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import do_create_member
@@ -147,6 +148,10 @@ def grow_lessons(world: World, n: int) -> None:
             planned_end_at=start + timedelta(hours=1), organization=_branch(world) if index % 2 else None,
         )  # fmt: skip
         do_issue_stream_key(lesson, actor=Actor.for_user(world.tenant.admin))
+
+
+def grow_sensitive_words(world: World, n: int) -> None:
+    SensitiveWord.objects.bulk_create([SensitiveWord(word=f"禁词{next(_serial)}") for _ in range(n)])
 
 
 def grow_transfers(world: World, n: int) -> None:
@@ -507,6 +512,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("development-cases", "/api/v1/development/cases", "tenant", grow=grow_cases),
     Endpoint("live-lessons", "/api/v1/live/lessons", "tenant", grow=grow_lessons),
     Endpoint("live-watch", "/api/v1/live/watch/", "tenant", "member", grow=grow_watchable),
+    Endpoint("live-sensitive-words", "/api/v1/live/sensitive-words", "tenant", grow=grow_sensitive_words),
     Endpoint("transfers", "/api/v1/transfers", "tenant", grow=grow_transfers),
     Endpoint("dues-bases", "/api/v1/dues/bases", "tenant", grow=grow_bases),
     Endpoint("dues-assessments", "/api/v1/dues/assessments", "tenant", grow=grow_assessments),
@@ -541,6 +547,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
     Endpoint("group-live-lessons", "/api/v1/group/live/lessons", "root", "group_admin", grow_group_lessons, on_tenant=False),
+    Endpoint("group-live-sensitive-words", "/api/v1/group/live/sensitive-words", "root", "group_admin", grow_sensitive_words, on_tenant=False),
     Endpoint("audit-events-root", "/api/v1/audit-events", "root", "group_admin", grow_audit, on_tenant=False),
     Endpoint("roster-root", "/api/v1/roster", "root", "group_admin", grow_roster, on_tenant=False),
     Endpoint("pocket-members-root", "/api/v1/pocket-members", "root", "group_admin", grow_pockets, on_tenant=False),

@@ -24,7 +24,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0004_media'),
+        ('live', '0005_chat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
