@@ -1,0 +1,801 @@
+"""Live chat fan-out: N viewers over real WebSockets, M chat messages per second, vs a naive baseline.
+
+Everything runs on this machine and is bounded in time:
+
+- a throwaway database (``support.bench_database``) with one tenant, one live lesson per run,
+  one user per viewer (``member`` role, bulk-inserted) and separate sender users;
+- a private ``redis-server`` on a free port (so the Redis figures are ours alone);
+- K web processes (``bench/live_chat_server.py``: uvicorn, one per port, no compression),
+  viewers spread over them round-robin;
+- load generators in separate processes (asyncio + ``websockets``, up to ``--per-generator``
+  connections each), authenticating with ``?token=<JWT>``, and one sender process that posts
+  ``--rate`` messages/s (``say``) spread over ``--senders`` users, each text
+  ``bench <seq> <send time>``.
+
+Every viewer records the arrival time of each bench message: latency = arrival − send (same
+clock). Lost = accepted sends (acked) − distinct ones received, for every viewer connected
+through the whole window; duplicates are counted too. Server RSS per connection (from
+/proc, before vs after connecting), CPU of servers / generators / Redis / everything else on
+the machine during the window, Redis commands per second and PUBLISH/EVALSHA counts.
+
+Modes: ``product`` (``partycloud.asgi``: the chat consumer of ``tenants.live``, the settings'
+``RedisPubSubChannelLayer``) and ``baseline`` (``bench/live_chat_baseline.py``: Channels'
+default ``RedisChannelLayer``, one ``group_send`` and one frame per message). A step "holds"
+when every viewer connected, 0 lost, 0 duplicates and p99 < ``--target-p99``.
+
+    .venv/bin/python bench/bench_live_chat.py                      # 1,000 viewers, both modes, ~2 min
+    .venv/bin/python bench/bench_live_chat.py --viewers 500,1000,2000,5000 --mode product
+    .venv/bin/python bench/bench_live_chat.py --viewers 2000 --processes 1,2 --mode product
+    .venv/bin/python bench/bench_live_chat.py --viewers 1000 --mode product --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import multiprocessing as mp
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from support import REPO, bench_database, unified_code
+
+HERE = Path(__file__).resolve().parent
+
+APPS = {"product": "partycloud.asgi:application", "baseline": "live_chat_baseline:application"}
+BENCH_TEXT = re.compile(r"bench (\d+) (\d+\.\d+)")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# ------------------------------------------------------------------ small helpers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_port(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+def raise_nofile() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    total = sum(values[:8])
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+def percentile(ordered: array | list[float], q: float) -> float:
+    if not ordered:
+        return math.nan
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# ------------------------------------------------------------------ load generator (child process)
+
+
+def generator_main(pipe: Any, index: int, plan: dict[str, Any]) -> None:
+    raise_nofile()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    asyncio.run(_generator(pipe, index, plan))
+
+
+async def _recv_control(pipe: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+
+
+async def _open(plan: dict[str, Any], port: int, token: str) -> Any:
+    from websockets.asyncio.client import connect
+
+    uri = f"ws://{plan['host']}/ws/live/{plan['path']}?token={token}"
+    ws = await connect(
+        uri,
+        host="127.0.0.1",
+        port=port,
+        compression=None,
+        open_timeout=plan["connect_timeout"],
+        ping_interval=None,
+        close_timeout=1,
+        max_size=2**24,
+    )
+    first = json.loads(await asyncio.wait_for(ws.recv(), plan["connect_timeout"]))
+    if first.get("type") != "welcome":
+        await ws.close()
+        raise RuntimeError(f"first frame {first.get('type')!r}")
+    return ws
+
+
+@dataclass
+class ViewerState:
+    counts: bytearray
+    ws: Any = None
+    connected: bool = False
+    closed: bool = False
+    error: str = ""  # why it did not connect
+    dropped: str = ""  # why it closed after connecting
+
+
+async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
+    slots = plan["max_seq"] + 1
+    viewers = [ViewerState(bytearray(slots)) for _ in plan["clients"]]
+    latencies = array("d")
+    received = {"unique": 0, "frames": 0}
+    gate = asyncio.Semaphore(plan["connect_concurrency"])
+    started = time.perf_counter()
+
+    async def run(state: ViewerState, port: int, token: str) -> None:
+        async with gate:
+            try:
+                state.ws = await _open(plan, port, token)
+            except Exception as error:  # noqa: BLE001 - every failure is a counted outcome
+                code = getattr(getattr(error, "rcvd", None), "code", None)
+                state.error = f"{type(error).__name__}{f' {code}' if code else ''}"
+                return
+        state.connected = True
+        counts = state.counts
+        try:
+            async for frame in state.ws:
+                now = time.time()
+                received["frames"] += 1
+                for match in BENCH_TEXT.finditer(frame):
+                    seq = int(match.group(1))
+                    if seq >= slots:
+                        continue
+                    if counts[seq] == 0:
+                        received["unique"] += 1
+                        latencies.append(now - float(match.group(2)))
+                    if counts[seq] < 255:
+                        counts[seq] += 1
+        except Exception as error:  # noqa: BLE001
+            state.dropped = type(error).__name__
+        state.closed = True
+
+    tasks = [
+        asyncio.create_task(run(state, port, token))
+        for state, (port, token) in zip(viewers, plan["clients"], strict=False)
+    ]
+    while any(not (v.connected or v.error) for v in viewers):
+        await asyncio.sleep(0.05)
+    errors: dict[str, int] = {}
+    for v in viewers:
+        if v.error:
+            errors[v.error] = errors.get(v.error, 0) + 1
+    pipe.send(("connected", sum(v.connected for v in viewers), errors, time.perf_counter() - started))
+
+    while True:
+        command, payload = await _recv_control(pipe)
+        if command == "count":
+            pipe.send(received["unique"])
+        elif command == "collect":
+            accepted = payload
+            lost = dupes = unexpected = dropped = 0
+            reasons: dict[str, int] = {}
+            accepted_set = set(accepted)
+            for v in viewers:
+                if not v.connected:
+                    continue
+                if v.closed:
+                    dropped += 1
+                    reason = v.dropped or "closed by the server"
+                    reasons[reason] = reasons.get(reason, 0) + 1
+                    continue
+                counts = v.counts
+                lost += sum(1 for seq in accepted if counts[seq] == 0)
+                dupes += sum(c - 1 for c in counts if c > 1)
+                unexpected += sum(1 for seq, c in enumerate(counts) if c and seq not in accepted_set)
+            pipe.send(
+                {
+                    "lost": lost,
+                    "dupes": dupes,
+                    "unexpected": unexpected,
+                    "dropped": dropped,
+                    "drop_reasons": reasons,
+                    "frames": received["frames"],
+                    "latencies": latencies.tobytes(),
+                    "cpu": sum(os.times()[:2]),
+                }
+            )
+        elif command == "close":
+            open_sockets = [v.ws for v in viewers if v.ws is not None and not v.closed]
+            if open_sockets:
+                await asyncio.wait([asyncio.create_task(ws.close()) for ws in open_sockets], timeout=10)
+            for task in tasks:
+                task.cancel()
+            pipe.send("closed")
+            return
+
+
+# ------------------------------------------------------------------ sender (child process)
+
+
+def sender_main(pipe: Any, plan: dict[str, Any]) -> None:
+    raise_nofile()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    asyncio.run(_sender(pipe, plan))
+
+
+async def _sender(pipe: Any, plan: dict[str, Any]) -> None:
+    sockets = []
+    errors: dict[str, int] = {}
+    for port, token in plan["clients"]:
+        try:
+            sockets.append(await _open(plan, port, token))
+        except Exception as error:  # noqa: BLE001
+            errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+    accepted: list[int] = []
+    refused: dict[str, int] = {}
+    acked = asyncio.Event()
+    total = plan["messages"]
+
+    async def read(ws: Any) -> None:
+        try:
+            async for frame in ws:
+                if '"ack"' not in frame and '"refused"' not in frame:
+                    continue
+                message = json.loads(frame)
+                if message.get("type") == "ack":
+                    accepted.append(int(message["client_id"]))
+                elif message.get("type") == "refused":
+                    refused[message.get("code", "?")] = refused.get(message.get("code", "?"), 0) + 1
+                else:
+                    continue
+                if len(accepted) + sum(refused.values()) >= total:
+                    acked.set()
+        except Exception:  # noqa: BLE001, S110 - a dropped sender shows as unacked sends
+            pass
+
+    readers = [asyncio.create_task(read(ws)) for ws in sockets]
+    pipe.send(("connected", len(sockets), errors))
+    command, start_at = await _recv_control(pipe)
+    assert command == "go"
+    lag_max = 0.0
+    for seq in range(total):
+        due = start_at + seq / plan["rate"]
+        delay = due - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        else:
+            lag_max = max(lag_max, -delay)
+        ws = sockets[seq % len(sockets)]
+        text = f"bench {seq} {time.time():.6f}"
+        await ws.send(json.dumps({"type": "say", "text": text, "client_id": str(seq)}))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(acked.wait(), plan["ack_timeout"])
+    pipe.send({"accepted": sorted(accepted), "refused": refused, "lag_max": lag_max, "cpu": sum(os.times()[:2])})
+    await _recv_control(pipe)
+    await asyncio.wait([asyncio.create_task(ws.close()) for ws in sockets], timeout=5)
+    for task in readers:
+        task.cancel()
+    pipe.send("closed")
+
+
+# ------------------------------------------------------------------ the platform side
+
+
+@dataclass
+class World:
+    database_url: str
+    host: str
+    viewer_tokens: list[str]
+    sender_tokens: list[str]
+    lessons: list[int]
+
+
+def build_world(database_url: str, viewers: int, senders: int, lessons: int) -> World:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from partycloud.accounts.models import User
+    from partycloud.tenancy.models import TenantAccess
+    from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant
+    from tenants.access.models import RoleAssignment
+    from tenants.live.models import Lesson, LessonStatus
+
+    started = time.perf_counter()
+    admin = User.objects.create_user("13700000001", "bench-pass-2026", name="基准管理员")
+    tenant = do_provision_tenant(
+        CommitteeDraft(name="基准直播党委", short_name="基准", slug="bench", unified_code=unified_code(1)),
+        first_admin=admin,
+    )
+    with tenant:
+        users = User.objects.bulk_create(
+            [
+                User(phone=f"139{i:08d}", name=f"观众{i}", password="!")  # unusable password: JWT only
+                for i in range(viewers + senders)
+            ],
+            batch_size=2000,
+        )
+        RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role="member") for u in users], batch_size=2000)
+        TenantAccess.objects.bulk_create(
+            [TenantAccess(user=u, tenant=tenant, roles=["member"]) for u in users], batch_size=2000
+        )
+        now = timezone.now()
+        lesson_ids = [
+            Lesson.objects.create(
+                title=f"基准直播 {i}",
+                lecturer="讲师",
+                starts_at=now,
+                planned_end_at=now + timedelta(hours=3),
+                organizer=admin,
+                status=LessonStatus.LIVE,
+                went_live_at=now,
+            ).pk
+            for i in range(lessons)
+        ]
+    tokens = [str(RefreshToken.for_user(u).access_token) for u in users]
+    print(
+        f"set-up: tenant {tenant.primary_host}, {len(users)} users with the member role, {lessons} live lessons, "
+        f"tokens — {time.perf_counter() - started:.1f} s"
+    )
+    return World(database_url, tenant.primary_host, tokens[:viewers], tokens[viewers:], lesson_ids)
+
+
+class Redis:
+    """A private redis-server for the run (or an existing one with --redis-url)."""
+
+    def __init__(self, url: str | None) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.dir: str | None = None
+        if url:
+            self.url = url
+        else:
+            port = free_port()
+            self.dir = tempfile.mkdtemp(prefix="bench-live-redis-")
+            self.process = subprocess.Popen(
+                [
+                    "redis-server",
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    self.dir,
+                    "--maxclients",
+                    "20000",
+                    "--loglevel",
+                    "warning",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+            wait_port(port)
+            self.url = f"redis://127.0.0.1:{port}/0"
+        import redis
+
+        self.client = redis.Redis.from_url(self.url)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def stats(self) -> dict[str, int]:
+        info = self.client.info("stats")
+        commands = self.client.info("commandstats")
+        out = {"commands": int(info["total_commands_processed"])}
+        for name in ("publish", "evalsha", "eval", "lpush", "bzpopmin", "zadd", "spublish"):
+            out[name] = int(commands.get(f"cmdstat_{name}", {}).get("calls", 0))
+        return out
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_servers(
+    mode: str, count: int, world: World, redis_url: str, profile_dir: str | None
+) -> list[tuple[int, Any]]:
+    servers = []
+    for _ in range(count):
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": world.database_url,
+            "DJANGO_SETTINGS_MODULE": "partycloud.settings",
+            "DJANGO_DEBUG": "0",
+            "REDIS_URL": redis_url,
+            "TENANT_WARM_POOL_SIZE": "0",
+            "PYTHONPATH": f"{REPO}:{REPO / 'platform'}:{HERE}",
+        }
+        if profile_dir:
+            env["BENCH_PROFILE"] = f"{profile_dir}/{mode}-{port}.prof"
+        else:
+            env.pop("BENCH_PROFILE", None)
+        process = subprocess.Popen(
+            [sys.executable, str(HERE / "live_chat_server.py"), APPS[mode], str(port)], cwd=REPO, env=env
+        )
+        servers.append((port, process))
+    for port, _ in servers:
+        wait_port(port)
+    return servers
+
+
+def stop_servers(servers: list[tuple[int, Any]]) -> None:
+    for _, process in servers:
+        process.terminate()
+    for _, process in servers:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def warm_up(world: World, servers: list[tuple[int, Any]], lesson: int) -> None:
+    """One socket per server first: imports, the lookup caches and Redis connections exist before RSS is read."""
+
+    async def once() -> None:
+        plan = {"host": world.host, "path": f"tenant/{lesson}", "connect_timeout": 60}
+        for port, _ in servers:
+            ws = await _open(plan, port, world.sender_tokens[0])
+            await ws.close()
+
+    asyncio.run(once())
+
+
+# ------------------------------------------------------------------ one measured step
+
+
+@dataclass
+class Result:
+    mode: str
+    viewers: int
+    processes: int
+    connected: int = 0
+    connect_errors: dict[str, int] = field(default_factory=dict)
+    drop_reasons: dict[str, int] = field(default_factory=dict)
+    connect_seconds: float = 0.0
+    sent: int = 0
+    accepted: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+    lost: int = 0
+    dupes: int = 0
+    unexpected: int = 0
+    dropped: int = 0
+    delivered: int = 0
+    frames: int = 0
+    p50: float = math.nan
+    p95: float = math.nan
+    p99: float = math.nan
+    max: float = math.nan
+    rss_per_conn_kib: float = 0.0
+    server_cpu: float = 0.0  # % of one core, summed over the web processes, during the window
+    generator_cpu: float = 0.0
+    redis_cpu: float = 0.0
+    other_cpu: float = 0.0  # everything else on the machine (other helpers' work)
+    redis_cps: float = 0.0
+    redis_publish: int = 0
+    redis_evalsha: int = 0
+    lag_max: float = 0.0
+    window: float = 0.0
+    holds: bool = False
+
+    def line(self) -> str:
+        errors = f" connect errors {self.connect_errors}" if self.connect_errors else ""
+        if self.drop_reasons:
+            errors += f" dropped {self.drop_reasons}"
+        refused = f" refused {self.refused}" if self.refused else ""
+        return (
+            f"{self.mode:8s} N={self.viewers:5d} K={self.processes}  connected {self.connected}/{self.viewers} "
+            f"in {self.connect_seconds:5.1f} s  accepted {self.accepted}/{self.sent}{refused}  "
+            f"p50 {self.p50 * 1000:7.1f} ms  p95 {self.p95 * 1000:7.1f} ms  p99 {self.p99 * 1000:7.1f} ms  "
+            f"max {self.max * 1000:7.1f} ms  lost {self.lost}  dupes {self.dupes}  dropped {self.dropped}  "
+            f"frames {self.frames}  RSS/conn {self.rss_per_conn_kib:5.1f} KiB  CPU server {self.server_cpu:4.0f}% "
+            f"gen {self.generator_cpu:4.0f}% redis {self.redis_cpu:3.0f}% other {self.other_cpu:4.0f}%  "
+            f"redis {self.redis_cps:7.0f} cmd/s  PUBLISH {self.redis_publish}  EVALSHA {self.redis_evalsha}  "
+            f"send lag max {self.lag_max * 1000:.0f} ms  -> {'holds' if self.holds else 'FAILS'}{errors}"
+        )
+
+
+def run_step(
+    args: argparse.Namespace, world: World, redis: Redis, mode: str, viewers: int, processes: int, lesson: int
+) -> Result:
+    result = Result(mode, viewers, processes)
+    profile_dir = str(REPO / "var" / "bench_live_chat_profiles") if args.profile else None
+    if profile_dir:
+        Path(profile_dir).mkdir(parents=True, exist_ok=True)
+    servers = start_servers(mode, processes, world, redis.url, profile_dir)
+    generators: list[tuple[Any, Any]] = []
+    sender: tuple[Any, Any] | None = None
+    context = mp.get_context("spawn")
+    messages = int(args.rate * args.seconds)
+    try:
+        warm_up(world, servers, lesson)
+        ports = [port for port, _ in servers]
+        server_pids = [process.pid for _, process in servers]
+        rss_before = sum(rss_bytes(pid) for pid in server_pids)
+        base = {
+            "host": world.host,
+            "path": f"tenant/{lesson}",
+            "connect_timeout": args.connect_timeout,
+            "connect_concurrency": args.connect_concurrency,
+            "max_seq": messages,
+        }
+        clients = [(ports[i % len(ports)], world.viewer_tokens[i]) for i in range(viewers)]
+        per = args.per_generator
+        chunks = [clients[i : i + per] for i in range(0, len(clients), per)]
+        started = time.perf_counter()
+        for index, chunk in enumerate(chunks):
+            parent, child = context.Pipe()
+            process = context.Process(target=generator_main, args=(child, index, {**base, "clients": chunk}))
+            process.start()
+            generators.append((parent, process))
+        for parent, _ in generators:
+            _, connected, errors, _seconds = parent.recv()
+            result.connected += connected
+            for key, value in errors.items():
+                result.connect_errors[key] = result.connect_errors.get(key, 0) + value
+        result.connect_seconds = time.perf_counter() - started
+        senders = world.sender_tokens[: args.senders]
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=sender_main,
+            args=(
+                child,
+                {
+                    **base,
+                    "clients": [(ports[i % len(ports)], token) for i, token in enumerate(senders)],
+                    "rate": args.rate,
+                    "messages": messages,
+                    "ack_timeout": 10,
+                },
+            ),
+        )
+        process.start()
+        sender = (parent, process)
+        _, sender_sockets, sender_errors = parent.recv()
+        if sender_errors:
+            result.connect_errors.update({f"sender {k}": v for k, v in sender_errors.items()})
+        time.sleep(1)  # let the connect burst settle before the window
+        rss_after = sum(rss_bytes(pid) for pid in server_pids)
+        result.rss_per_conn_kib = (rss_after - rss_before) / max(1, result.connected + sender_sockets) / 1024
+
+        # ---- the measured window: sending, then draining
+        watched = {"server": server_pids, "gen": [p.pid for _, p in generators] + [process.pid]}
+        cpu_start = {k: sum(cpu_seconds(pid) for pid in pids) for k, pids in watched.items()}
+        redis_cpu_start = cpu_seconds(redis.pid) if redis.pid else 0.0
+        busy_start, _ = machine_busy_seconds()
+        redis_start = redis.stats()
+        window_start = time.perf_counter()
+        parent.send(("go", time.time() + 0.2))
+        sent = parent.recv()
+        accepted = sent["accepted"]
+        result.sent, result.accepted, result.refused, result.lag_max = (
+            messages,
+            len(accepted),
+            sent["refused"],
+            sent["lag_max"],
+        )
+        expected = len(accepted) * result.connected
+        deadline = time.perf_counter() + args.drain
+        while time.perf_counter() < deadline:
+            for gen_parent, _ in generators:
+                gen_parent.send(("count", None))
+            if sum(gen_parent.recv() for gen_parent, _ in generators) >= expected:
+                break
+            time.sleep(0.2)
+        window = time.perf_counter() - window_start
+        cpu_end = {k: sum(cpu_seconds(pid) for pid in pids) for k, pids in watched.items()}
+        redis_cpu_end = cpu_seconds(redis.pid) if redis.pid else 0.0
+        busy_end, _ = machine_busy_seconds()
+        redis_end = redis.stats()
+        result.window = window
+        result.server_cpu = 100 * (cpu_end["server"] - cpu_start["server"]) / window
+        result.generator_cpu = 100 * (cpu_end["gen"] - cpu_start["gen"]) / window
+        result.redis_cpu = 100 * (redis_cpu_end - redis_cpu_start) / window
+        ours = (cpu_end["server"] - cpu_start["server"]) + (cpu_end["gen"] - cpu_start["gen"])
+        ours += redis_cpu_end - redis_cpu_start
+        result.other_cpu = max(0.0, 100 * ((busy_end - busy_start) - ours) / window)
+        result.redis_cps = (redis_end["commands"] - redis_start["commands"]) / window
+        result.redis_publish = redis_end["publish"] - redis_start["publish"]
+        result.redis_evalsha = (redis_end["evalsha"] - redis_start["evalsha"]) + (
+            redis_end["eval"] - redis_start["eval"]
+        )
+
+        latencies = array("d")
+        for gen_parent, _ in generators:
+            gen_parent.send(("collect", accepted))
+        for gen_parent, _ in generators:
+            report = gen_parent.recv()
+            result.lost += report["lost"]
+            result.dupes += report["dupes"]
+            result.unexpected += report["unexpected"]
+            result.dropped += report["dropped"]
+            for key, value in report["drop_reasons"].items():
+                result.drop_reasons[key] = result.drop_reasons.get(key, 0) + value
+            result.frames += report["frames"]
+            chunk = array("d")
+            chunk.frombytes(report["latencies"])
+            latencies.extend(chunk)
+        ordered = sorted(latencies)
+        result.delivered = len(ordered)
+        result.p50, result.p95, result.p99 = (percentile(ordered, q) for q in (0.5, 0.95, 0.99))
+        result.max = ordered[-1] if ordered else math.nan
+        result.holds = (
+            result.connected == viewers
+            and result.accepted > 0
+            and result.lost == 0
+            and result.dupes == 0
+            and result.dropped == 0
+            and result.p99 < args.target_p99
+        )
+    finally:
+        for gen_parent, _ in [*generators, *([sender] if sender else [])]:
+            try:
+                gen_parent.send(("close", None))
+                gen_parent.recv() if gen_parent.poll(15) else None
+            except (OSError, EOFError):
+                pass
+        for _, process in [*generators, *([sender] if sender else [])]:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        stop_servers(servers)
+    if profile_dir:
+        print_profile(profile_dir, mode)
+    return result
+
+
+def print_profile(profile_dir: str, mode: str) -> None:
+    import pstats
+
+    files = sorted(str(p) for p in Path(profile_dir).glob(f"{mode}-*.prof"))
+    if not files:
+        return
+    stats = pstats.Stats(*files)
+    print(f"--- cProfile of the {mode} server's event loop ({len(files)} process(es)), top by own time")
+    stats.sort_stats("tottime").print_stats(18)
+    print("--- ... by cumulative time")
+    stats.sort_stats("cumulative").print_stats(25)
+    for file in files:
+        Path(file).unlink()
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--viewers", default="1000", help="comma-separated ladder, e.g. 500,1000,2000,5000")
+    parser.add_argument("--rate", type=float, default=20.0, help="messages per second")
+    parser.add_argument("--seconds", type=float, default=10.0, help="sending window per step")
+    parser.add_argument("--processes", default="1", help="web processes, comma-separated, e.g. 1,2")
+    parser.add_argument("--mode", choices=["product", "baseline", "both"], default="both")
+    parser.add_argument("--senders", type=int, default=0, help="sender users (default: rate × 6)")
+    parser.add_argument("--per-generator", type=int, default=2500, help="connections per load-generator process")
+    parser.add_argument("--connect-concurrency", type=int, default=64, help="handshakes in flight per generator")
+    parser.add_argument("--connect-timeout", type=float, default=120.0)
+    parser.add_argument("--drain", type=float, default=8.0, help="max seconds to wait for deliveries after sending")
+    parser.add_argument("--target-p99", type=float, default=0.5)
+    parser.add_argument("--keep-going", action="store_true", help="run larger N after a step fails")
+    parser.add_argument("--profile", action="store_true", help="cProfile the servers' event loops (slower!)")
+    parser.add_argument("--redis-url", default=None, help="use this Redis instead of a private redis-server")
+    args = parser.parse_args()
+    ladder = [int(v) for v in args.viewers.split(",")]
+    process_counts = [int(v) for v in args.processes.split(",")]
+    modes = ["product", "baseline"] if args.mode == "both" else [args.mode]
+    args.senders = args.senders or max(1, int(args.rate * 6))
+    raise_nofile()
+    os.environ.setdefault("JWT_ACCESS_MINUTES", "240")
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/partycloud")
+    began = time.perf_counter()
+    load = os.getloadavg()
+    print(
+        f"live chat bench: viewers {ladder}, {args.rate:g} msg/s for {args.seconds:g} s from {args.senders} senders, "
+        f"web processes {process_counts}, modes {modes}; {os.cpu_count()} cores, load average before "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    redis = Redis(args.redis_url)
+    results: list[Result] = []
+    try:
+        with bench_database("live_chat") as database_url:
+            runs = len(ladder) * len(process_counts) * len(modes)
+            world = build_world(database_url, max(ladder), args.senders, runs + 1)
+            lessons = iter(world.lessons)
+            for processes in process_counts:
+                for mode in modes:
+                    for viewers in ladder:
+                        result = run_step(args, world, redis, mode, viewers, processes, next(lessons))
+                        results.append(result)
+                        print(result.line(), flush=True)
+                        if not result.holds and not args.keep_going:
+                            break
+    finally:
+        redis.stop()
+    print_summary(results, time.perf_counter() - began)
+
+
+def print_summary(results: list[Result], elapsed: float) -> None:
+    print()
+    print(
+        "| mode | N | web procs | connected | p50 | p95 | p99 | lost | dupes | RSS/conn | server CPU | Redis cmd/s | PUBLISH | EVALSHA | holds |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r.mode} | {r.viewers:,} | {r.processes} | {r.connected:,} | {r.p50 * 1000:.0f} ms | "
+            f"{r.p95 * 1000:.0f} ms | {r.p99 * 1000:.0f} ms | {r.lost} | {r.dupes} | {r.rss_per_conn_kib:.0f} KiB | "
+            f"{r.server_cpu:.0f}% | {r.redis_cps:,.0f} | {r.redis_publish:,} | {r.redis_evalsha:,} | "
+            f"{'yes' if r.holds else 'no'} |"
+        )
+    by_key = {(r.mode, r.viewers, r.processes): r for r in results}
+    for r in results:
+        base = by_key.get(("baseline", r.viewers, r.processes))
+        if r.mode == "product" and base is not None and base.p99 > 0 and r.server_cpu > 0:
+            print(
+                f"N={r.viewers} K={r.processes}: baseline/product p99 {base.p99 / r.p99:.2f}x, "
+                f"server CPU {base.server_cpu / r.server_cpu:.2f}x, Redis commands {base.redis_cps / max(1, r.redis_cps):.1f}x"
+            )
+    for mode in sorted({r.mode for r in results}):
+        for processes in sorted({r.processes for r in results}):
+            held = [r.viewers for r in results if r.mode == mode and r.processes == processes and r.holds]
+            print(f"largest N that holds, {mode}, {processes} web process(es): {max(held) if held else 'none'}")
+    print(f"total {elapsed:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
