@@ -23,7 +23,7 @@ Modes: ``product`` (``partycloud.asgi``: the chat consumer of ``tenants.live``, 
 default ``RedisChannelLayer``, one ``group_send`` and one frame per message). A step "holds"
 when every viewer connected, 0 lost, 0 duplicates and p99 < ``--target-p99``.
 
-    .venv/bin/python bench/bench_live_chat.py                      # 1,000 viewers, both modes, ~2 min
+    .venv/bin/python bench/bench_live_chat.py                      # 500 viewers, both modes, ~2 min
     .venv/bin/python bench/bench_live_chat.py --viewers 500,1000,2000,5000 --mode product
     .venv/bin/python bench/bench_live_chat.py --viewers 2000 --processes 1,2 --mode product
     .venv/bin/python bench/bench_live_chat.py --viewers 1000 --mode product --profile
@@ -168,10 +168,13 @@ class ViewerState:
 
 
 async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
+    """Open ``plan["clients"]`` sockets, record every bench message; answer the coordinator."""
     slots = plan["max_seq"] + 1
     viewers = [ViewerState(bytearray(slots)) for _ in plan["clients"]]
     latencies = array("d")
-    received = {"unique": 0, "frames": 0}
+    latency_seqs = array("l")
+    per_seq = array("l", bytes(8 * slots))  # connections that received each seq (first time)
+    frames = [0]
     gate = asyncio.Semaphore(plan["connect_concurrency"])
     started = time.perf_counter()
 
@@ -188,14 +191,15 @@ async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
         try:
             async for frame in state.ws:
                 now = time.time()
-                received["frames"] += 1
+                frames[0] += 1
                 for match in BENCH_TEXT.finditer(frame):
                     seq = int(match.group(1))
                     if seq >= slots:
                         continue
                     if counts[seq] == 0:
-                        received["unique"] += 1
+                        per_seq[seq] += 1
                         latencies.append(now - float(match.group(2)))
+                        latency_seqs.append(seq)
                     if counts[seq] < 255:
                         counts[seq] += 1
         except Exception as error:  # noqa: BLE001
@@ -204,7 +208,7 @@ async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
 
     tasks = [
         asyncio.create_task(run(state, port, token))
-        for state, (port, token) in zip(viewers, plan["clients"], strict=False)
+        for state, (port, token) in zip(viewers, plan["clients"], strict=True)
     ]
     while any(not (v.connected or v.error) for v in viewers):
         await asyncio.sleep(0.05)
@@ -216,13 +220,17 @@ async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
 
     while True:
         command, payload = await _recv_control(pipe)
-        if command == "count":
-            pipe.send(received["unique"])
+        if command == "mark":
+            frames[0] = 0
+            pipe.send(True)
+        elif command == "count":
+            low, high = payload
+            pipe.send(sum(per_seq[low:high]))
         elif command == "collect":
-            accepted = payload
+            accepted, low, high = payload
+            accepted_set = set(accepted)
             lost = dupes = unexpected = dropped = 0
             reasons: dict[str, int] = {}
-            accepted_set = set(accepted)
             for v in viewers:
                 if not v.connected:
                     continue
@@ -233,8 +241,9 @@ async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
                     continue
                 counts = v.counts
                 lost += sum(1 for seq in accepted if counts[seq] == 0)
-                dupes += sum(c - 1 for c in counts if c > 1)
-                unexpected += sum(1 for seq, c in enumerate(counts) if c and seq not in accepted_set)
+                dupes += sum(c - 1 for c in counts[low:high] if c > 1)
+                unexpected += sum(1 for seq in range(low, high) if counts[seq] and seq not in accepted_set)
+            window = array("d", (lat for lat, seq in zip(latencies, latency_seqs, strict=True) if low <= seq < high))
             pipe.send(
                 {
                     "lost": lost,
@@ -242,9 +251,8 @@ async def _generator(pipe: Any, index: int, plan: dict[str, Any]) -> None:
                     "unexpected": unexpected,
                     "dropped": dropped,
                     "drop_reasons": reasons,
-                    "frames": received["frames"],
-                    "latencies": latencies.tobytes(),
-                    "cpu": sum(os.times()[:2]),
+                    "frames": frames[0],
+                    "latencies": window.tobytes(),
                 }
             )
         elif command == "close":
@@ -272,6 +280,7 @@ def sender_main(pipe: Any, plan: dict[str, Any]) -> None:
 
 
 async def _sender(pipe: Any, plan: dict[str, Any]) -> None:
+    """Post ``rate`` messages/s round-robin over the sender sockets when told; report the acks."""
     sockets = []
     errors: dict[str, int] = {}
     for port, token in plan["clients"]:
@@ -281,8 +290,8 @@ async def _sender(pipe: Any, plan: dict[str, Any]) -> None:
             errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
     accepted: list[int] = []
     refused: dict[str, int] = {}
-    acked = asyncio.Event()
-    total = plan["messages"]
+    answered = [0]
+    waiting: dict[str, Any] = {"target": -1, "event": asyncio.Event()}
 
     async def read(ws: Any) -> None:
         try:
@@ -293,33 +302,64 @@ async def _sender(pipe: Any, plan: dict[str, Any]) -> None:
                 if message.get("type") == "ack":
                     accepted.append(int(message["client_id"]))
                 elif message.get("type") == "refused":
-                    refused[message.get("code", "?")] = refused.get(message.get("code", "?"), 0) + 1
+                    code = message.get("code", "?")
+                    refused[code] = refused.get(code, 0) + 1
                 else:
                     continue
-                if len(accepted) + sum(refused.values()) >= total:
-                    acked.set()
+                answered[0] += 1
+                if answered[0] >= waiting["target"]:
+                    waiting["event"].set()
         except Exception:  # noqa: BLE001, S110 - a dropped sender shows as unacked sends
             pass
 
     readers = [asyncio.create_task(read(ws)) for ws in sockets]
+    dead: set[Any] = set()
     pipe.send(("connected", len(sockets), errors))
-    command, start_at = await _recv_control(pipe)
-    assert command == "go"
-    lag_max = 0.0
-    for seq in range(total):
-        due = start_at + seq / plan["rate"]
-        delay = due - time.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        else:
-            lag_max = max(lag_max, -delay)
-        ws = sockets[seq % len(sockets)]
-        text = f"bench {seq} {time.time():.6f}"
-        await ws.send(json.dumps({"type": "say", "text": text, "client_id": str(seq)}))
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(acked.wait(), plan["ack_timeout"])
-    pipe.send({"accepted": sorted(accepted), "refused": refused, "lag_max": lag_max, "cpu": sum(os.times()[:2])})
-    await _recv_control(pipe)
+    while True:
+        command, payload = await _recv_control(pipe)
+        if command == "close":
+            break
+        start_at, low, count = payload
+        accepted.clear()
+        refused.clear()
+        answered[0] = 0
+        waiting["target"], waiting["event"] = count, asyncio.Event()
+        lag_max = 0.0
+        unsent = 0
+        for seq in range(low, low + count):
+            due = start_at + (seq - low) / plan["rate"]
+            delay = due - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                lag_max = max(lag_max, -delay)
+            # Round-robin over the senders still connected (a socket the server dropped is skipped).
+            for attempt in range(len(sockets)):
+                ws = sockets[(seq + attempt) % len(sockets)]
+                if ws in dead:
+                    continue
+                text = f"bench {seq} {time.time():.6f}"
+                try:
+                    await ws.send(json.dumps({"type": "say", "text": text, "client_id": str(seq)}))
+                    break
+                except Exception:  # noqa: BLE001 - counted: the socket is dead
+                    dead.add(ws)
+            else:
+                unsent += 1
+        waiting["target"] = count - unsent
+        if answered[0] >= waiting["target"]:
+            waiting["event"].set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiting["event"].wait(), plan["ack_timeout"])
+        pipe.send(
+            {
+                "accepted": sorted(accepted),
+                "refused": dict(refused),
+                "lag_max": lag_max,
+                "unsent": unsent,
+                "dead_senders": len(dead),
+            }
+        )
     await asyncio.wait([asyncio.create_task(ws.close()) for ws in sockets], timeout=5)
     for task in readers:
         task.cancel()
@@ -446,9 +486,25 @@ class Redis:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def start_servers(
-    mode: str, count: int, world: World, redis_url: str, profile_dir: str | None
-) -> list[tuple[int, Any]]:
+@dataclass
+class Server:
+    port: int
+    process: Any
+    log: Path
+    log_offset: int = 0
+
+    def new_errors(self) -> tuple[int, str]:
+        """Tracebacks the process logged since the last call, and the last exception line."""
+        text = self.log.read_text(errors="replace")[self.log_offset :]
+        self.log_offset += len(text)
+        lines = [line for line in text.splitlines() if line and not line.startswith((" ", "Traceback"))]
+        errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+        return text.count("Traceback (most recent call last)"), (errors[-1][:160] if errors else "")
+
+
+def start_servers(mode: str, count: int, world: World, redis_url: str, profile_dir: str | None) -> list[Server]:
+    logs = REPO / "var" / "bench_live_chat"
+    logs.mkdir(parents=True, exist_ok=True)
     servers = []
     for _ in range(count):
         port = free_port()
@@ -461,43 +517,48 @@ def start_servers(
             "TENANT_WARM_POOL_SIZE": "0",
             "PYTHONPATH": f"{REPO}:{REPO / 'platform'}:{HERE}",
         }
+        env.pop("BENCH_PROFILE", None)
         if profile_dir:
             env["BENCH_PROFILE"] = f"{profile_dir}/{mode}-{port}.prof"
-        else:
-            env.pop("BENCH_PROFILE", None)
-        process = subprocess.Popen(
-            [sys.executable, str(HERE / "live_chat_server.py"), APPS[mode], str(port)], cwd=REPO, env=env
-        )
-        servers.append((port, process))
-    for port, _ in servers:
-        wait_port(port)
+        log = logs / f"{mode}-{port}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [sys.executable, str(HERE / "live_chat_server.py"), APPS[mode], str(port)],
+                cwd=REPO,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        servers.append(Server(port, process, log))
+    for server in servers:
+        wait_port(server.port)
     return servers
 
 
-def stop_servers(servers: list[tuple[int, Any]]) -> None:
-    for _, process in servers:
-        process.terminate()
-    for _, process in servers:
+def stop_servers(servers: list[Server]) -> None:
+    for server in servers:
+        server.process.terminate()
+    for server in servers:
         try:
-            process.wait(timeout=20)
+            server.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            server.process.kill()
+            server.process.wait()
 
 
-def warm_up(world: World, servers: list[tuple[int, Any]], lesson: int) -> None:
+def warm_up(world: World, servers: list[Server], lesson: int) -> None:
     """One socket per server first: imports, the lookup caches and Redis connections exist before RSS is read."""
 
     async def once() -> None:
         plan = {"host": world.host, "path": f"tenant/{lesson}", "connect_timeout": 60}
-        for port, _ in servers:
-            ws = await _open(plan, port, world.sender_tokens[0])
+        for server in servers:
+            ws = await _open(plan, server.port, world.sender_tokens[0])
             await ws.close()
 
     asyncio.run(once())
 
 
-# ------------------------------------------------------------------ one measured step
+# ------------------------------------------------------------------ one ladder: servers up, N grows
 
 
 @dataclass
@@ -508,7 +569,7 @@ class Result:
     connected: int = 0
     connect_errors: dict[str, int] = field(default_factory=dict)
     drop_reasons: dict[str, int] = field(default_factory=dict)
-    connect_seconds: float = 0.0
+    connect_rate: float = 0.0  # new sockets per second in this step
     sent: int = 0
     accepted: int = 0
     refused: dict[str, int] = field(default_factory=dict)
@@ -517,187 +578,218 @@ class Result:
     unexpected: int = 0
     dropped: int = 0
     delivered: int = 0
-    frames: int = 0
+    frames_per_viewer_s: float = 0.0
     p50: float = math.nan
     p95: float = math.nan
     p99: float = math.nan
     max: float = math.nan
     rss_per_conn_kib: float = 0.0
+    server_rss_mib: float = 0.0
     server_cpu: float = 0.0  # % of one core, summed over the web processes, during the window
     generator_cpu: float = 0.0
     redis_cpu: float = 0.0
-    other_cpu: float = 0.0  # everything else on the machine (other helpers' work)
+    other_cpu: float = 0.0  # everything else on the machine (other people's work)
     redis_cps: float = 0.0
     redis_publish: int = 0
     redis_evalsha: int = 0
+    server_errors: int = 0
+    last_error: str = ""
     lag_max: float = 0.0
     window: float = 0.0
     holds: bool = False
 
     def line(self) -> str:
-        errors = f" connect errors {self.connect_errors}" if self.connect_errors else ""
+        notes = f" connect errors {self.connect_errors}" if self.connect_errors else ""
         if self.drop_reasons:
-            errors += f" dropped {self.drop_reasons}"
-        refused = f" refused {self.refused}" if self.refused else ""
+            notes += f" dropped {self.drop_reasons}"
+        if self.refused:
+            notes += f" refused {self.refused}"
+        if self.server_errors:
+            notes += f" server tracebacks {self.server_errors} (last: {self.last_error})"
         return (
             f"{self.mode:8s} N={self.viewers:5d} K={self.processes}  connected {self.connected}/{self.viewers} "
-            f"in {self.connect_seconds:5.1f} s  accepted {self.accepted}/{self.sent}{refused}  "
-            f"p50 {self.p50 * 1000:7.1f} ms  p95 {self.p95 * 1000:7.1f} ms  p99 {self.p99 * 1000:7.1f} ms  "
-            f"max {self.max * 1000:7.1f} ms  lost {self.lost}  dupes {self.dupes}  dropped {self.dropped}  "
-            f"frames {self.frames}  RSS/conn {self.rss_per_conn_kib:5.1f} KiB  CPU server {self.server_cpu:4.0f}% "
-            f"gen {self.generator_cpu:4.0f}% redis {self.redis_cpu:3.0f}% other {self.other_cpu:4.0f}%  "
-            f"redis {self.redis_cps:7.0f} cmd/s  PUBLISH {self.redis_publish}  EVALSHA {self.redis_evalsha}  "
-            f"send lag max {self.lag_max * 1000:.0f} ms  -> {'holds' if self.holds else 'FAILS'}{errors}"
+            f"({self.connect_rate:.0f}/s)  accepted {self.accepted}/{self.sent}  "
+            f"p50 {self.p50 * 1000:6.0f} ms  p95 {self.p95 * 1000:6.0f} ms  p99 {self.p99 * 1000:6.0f} ms  "
+            f"max {self.max * 1000:6.0f} ms  lost {self.lost}  dupes {self.dupes}  dropped {self.dropped}  "
+            f"frames/viewer/s {self.frames_per_viewer_s:.1f}  RSS {self.server_rss_mib:.0f} MiB "
+            f"({self.rss_per_conn_kib:.1f} KiB/conn)  CPU server {self.server_cpu:.0f}% gen {self.generator_cpu:.0f}% "
+            f"redis {self.redis_cpu:.0f}% other {self.other_cpu:.0f}%  redis {self.redis_cps:.0f} cmd/s  "
+            f"PUBLISH {self.redis_publish}  EVAL(SHA) {self.redis_evalsha}  send lag max {self.lag_max * 1000:.0f} ms"
+            f"  -> {'holds' if self.holds else 'FAILS'}{notes}"
         )
 
 
-def run_step(
-    args: argparse.Namespace, world: World, redis: Redis, mode: str, viewers: int, processes: int, lesson: int
-) -> Result:
-    result = Result(mode, viewers, processes)
-    profile_dir = str(REPO / "var" / "bench_live_chat_profiles") if args.profile else None
+def _spawn(context: Any, target: Any, *args: Any) -> tuple[Any, Any]:
+    parent, child = context.Pipe()
+    process = context.Process(target=target, args=(child, *args), daemon=True)
+    process.start()
+    return parent, process
+
+
+def run_ladder(
+    args: argparse.Namespace, world: World, redis: Redis, mode: str, processes: int, lesson: int, ladder: list[int]
+) -> list[Result]:
+    """Start the servers once; add viewers step by step (500 → 1000 → …), measuring a window at each."""
+    results: list[Result] = []
+    profile_dir = str(REPO / "var" / "bench_live_chat" / "profiles") if args.profile else None
     if profile_dir:
         Path(profile_dir).mkdir(parents=True, exist_ok=True)
     servers = start_servers(mode, processes, world, redis.url, profile_dir)
+    context = mp.get_context("spawn")
+    per_step = int(args.rate * args.seconds)
+    max_seq = per_step * len(ladder)
     generators: list[tuple[Any, Any]] = []
     sender: tuple[Any, Any] | None = None
-    context = mp.get_context("spawn")
-    messages = int(args.rate * args.seconds)
+    began = time.perf_counter()
     try:
         warm_up(world, servers, lesson)
-        ports = [port for port, _ in servers]
-        server_pids = [process.pid for _, process in servers]
-        rss_before = sum(rss_bytes(pid) for pid in server_pids)
+        ports = [server.port for server in servers]
+        pids = [server.process.pid for server in servers]
+        rss_start = sum(rss_bytes(pid) for pid in pids)
+        for server in servers:
+            server.new_errors()
         base = {
             "host": world.host,
             "path": f"tenant/{lesson}",
             "connect_timeout": args.connect_timeout,
             "connect_concurrency": args.connect_concurrency,
-            "max_seq": messages,
+            "max_seq": max_seq,
         }
-        clients = [(ports[i % len(ports)], world.viewer_tokens[i]) for i in range(viewers)]
-        per = args.per_generator
-        chunks = [clients[i : i + per] for i in range(0, len(clients), per)]
-        started = time.perf_counter()
-        for index, chunk in enumerate(chunks):
-            parent, child = context.Pipe()
-            process = context.Process(target=generator_main, args=(child, index, {**base, "clients": chunk}))
-            process.start()
-            generators.append((parent, process))
-        for parent, _ in generators:
-            _, connected, errors, _seconds = parent.recv()
-            result.connected += connected
-            for key, value in errors.items():
-                result.connect_errors[key] = result.connect_errors.get(key, 0) + value
-        result.connect_seconds = time.perf_counter() - started
-        senders = world.sender_tokens[: args.senders]
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=sender_main,
-            args=(
-                child,
-                {
-                    **base,
-                    "clients": [(ports[i % len(ports)], token) for i, token in enumerate(senders)],
-                    "rate": args.rate,
-                    "messages": messages,
-                    "ack_timeout": 10,
-                },
-            ),
-        )
-        process.start()
-        sender = (parent, process)
-        _, sender_sockets, sender_errors = parent.recv()
-        if sender_errors:
-            result.connect_errors.update({f"sender {k}": v for k, v in sender_errors.items()})
-        time.sleep(1)  # let the connect burst settle before the window
-        rss_after = sum(rss_bytes(pid) for pid in server_pids)
-        result.rss_per_conn_kib = (rss_after - rss_before) / max(1, result.connected + sender_sockets) / 1024
-
-        # ---- the measured window: sending, then draining
-        watched = {"server": server_pids, "gen": [p.pid for _, p in generators] + [process.pid]}
-        cpu_start = {k: sum(cpu_seconds(pid) for pid in pids) for k, pids in watched.items()}
-        redis_cpu_start = cpu_seconds(redis.pid) if redis.pid else 0.0
-        busy_start, _ = machine_busy_seconds()
-        redis_start = redis.stats()
-        window_start = time.perf_counter()
-        parent.send(("go", time.time() + 0.2))
-        sent = parent.recv()
-        accepted = sent["accepted"]
-        result.sent, result.accepted, result.refused, result.lag_max = (
-            messages,
-            len(accepted),
-            sent["refused"],
-            sent["lag_max"],
-        )
-        expected = len(accepted) * result.connected
-        deadline = time.perf_counter() + args.drain
-        while time.perf_counter() < deadline:
-            for gen_parent, _ in generators:
-                gen_parent.send(("count", None))
-            if sum(gen_parent.recv() for gen_parent, _ in generators) >= expected:
+        senders = [(ports[i % len(ports)], token) for i, token in enumerate(world.sender_tokens[: args.senders])]
+        sender = _spawn(context, sender_main, {**base, "clients": senders, "rate": args.rate, "ack_timeout": 10})
+        _, sender_sockets, sender_errors = sender[0].recv()
+        connected = 0
+        for step, viewers in enumerate(ladder):
+            if time.perf_counter() - began > args.budget:
+                print(f"{mode} K={processes}: time budget of {args.budget:.0f} s used up, N={viewers} not run")
                 break
-            time.sleep(0.2)
-        window = time.perf_counter() - window_start
-        cpu_end = {k: sum(cpu_seconds(pid) for pid in pids) for k, pids in watched.items()}
-        redis_cpu_end = cpu_seconds(redis.pid) if redis.pid else 0.0
-        busy_end, _ = machine_busy_seconds()
-        redis_end = redis.stats()
-        result.window = window
-        result.server_cpu = 100 * (cpu_end["server"] - cpu_start["server"]) / window
-        result.generator_cpu = 100 * (cpu_end["gen"] - cpu_start["gen"]) / window
-        result.redis_cpu = 100 * (redis_cpu_end - redis_cpu_start) / window
-        ours = (cpu_end["server"] - cpu_start["server"]) + (cpu_end["gen"] - cpu_start["gen"])
-        ours += redis_cpu_end - redis_cpu_start
-        result.other_cpu = max(0.0, 100 * ((busy_end - busy_start) - ours) / window)
-        result.redis_cps = (redis_end["commands"] - redis_start["commands"]) / window
-        result.redis_publish = redis_end["publish"] - redis_start["publish"]
-        result.redis_evalsha = (redis_end["evalsha"] - redis_start["evalsha"]) + (
-            redis_end["eval"] - redis_start["eval"]
-        )
-
-        latencies = array("d")
-        for gen_parent, _ in generators:
-            gen_parent.send(("collect", accepted))
-        for gen_parent, _ in generators:
-            report = gen_parent.recv()
-            result.lost += report["lost"]
-            result.dupes += report["dupes"]
-            result.unexpected += report["unexpected"]
-            result.dropped += report["dropped"]
-            for key, value in report["drop_reasons"].items():
-                result.drop_reasons[key] = result.drop_reasons.get(key, 0) + value
-            result.frames += report["frames"]
-            chunk = array("d")
-            chunk.frombytes(report["latencies"])
-            latencies.extend(chunk)
-        ordered = sorted(latencies)
-        result.delivered = len(ordered)
-        result.p50, result.p95, result.p99 = (percentile(ordered, q) for q in (0.5, 0.95, 0.99))
-        result.max = ordered[-1] if ordered else math.nan
-        result.holds = (
-            result.connected == viewers
-            and result.accepted > 0
-            and result.lost == 0
-            and result.dupes == 0
-            and result.dropped == 0
-            and result.p99 < args.target_p99
-        )
+            result = Result(mode, viewers, processes)
+            if sender_errors:
+                result.connect_errors.update({f"sender {k}": v for k, v in sender_errors.items()})
+            # ---- connect the new viewers (their own generator processes)
+            previous = connected if not results else results[-1].viewers
+            new = [(ports[i % len(ports)], world.viewer_tokens[i]) for i in range(previous, viewers)]
+            started = time.perf_counter()
+            fresh = [
+                _spawn(
+                    context, generator_main, len(generators) + i, {**base, "clients": new[j : j + args.per_generator]}
+                )
+                for i, j in enumerate(range(0, len(new), args.per_generator))
+            ]
+            for parent, _ in fresh:
+                _, ok, errors, _seconds = parent.recv()
+                connected += ok
+                for key, value in errors.items():
+                    result.connect_errors[key] = result.connect_errors.get(key, 0) + value
+            result.connect_rate = len(new) / (time.perf_counter() - started)
+            generators += fresh
+            result.connected = connected
+            time.sleep(1)  # let the connect burst settle before the window
+            rss = sum(rss_bytes(pid) for pid in pids)
+            result.server_rss_mib = rss / 2**20
+            result.rss_per_conn_kib = (rss - rss_start) / max(1, connected + sender_sockets) / 1024
+            # ---- the measured window: sending, then draining
+            for parent, _ in generators:
+                parent.send(("mark", None))
+                parent.recv()
+            watched = {"server": pids, "gen": [p.pid for _, p in generators] + [sender[1].pid]}
+            cpu_start = {k: sum(cpu_seconds(pid) for pid in v) for k, v in watched.items()}
+            redis_cpu_start = cpu_seconds(redis.pid) if redis.pid else 0.0
+            busy_start, _ = machine_busy_seconds()
+            redis_start = redis.stats()
+            window_start = time.perf_counter()
+            low = step * per_step
+            sender[0].send(("go", (time.time() + 0.2, low, per_step)))
+            sent = sender[0].recv()
+            accepted = sent["accepted"]
+            result.sent, result.accepted, result.refused = per_step, len(accepted), sent["refused"]
+            result.lag_max = sent["lag_max"]
+            if sent["dead_senders"]:
+                result.drop_reasons["sender sockets dropped"] = sent["dead_senders"]
+            expected = len(accepted) * connected
+            deadline = time.perf_counter() + args.drain
+            while time.perf_counter() < deadline:
+                for parent, _ in generators:
+                    parent.send(("count", (low, low + per_step)))
+                if sum(parent.recv() for parent, _ in generators) >= expected:
+                    break
+                time.sleep(0.2)
+            window = time.perf_counter() - window_start
+            cpu_end = {k: sum(cpu_seconds(pid) for pid in v) for k, v in watched.items()}
+            redis_cpu = (cpu_seconds(redis.pid) - redis_cpu_start) if redis.pid else 0.0
+            busy_end, _ = machine_busy_seconds()
+            redis_end = redis.stats()
+            result.window = window
+            server_cpu = cpu_end["server"] - cpu_start["server"]
+            generator_cpu = cpu_end["gen"] - cpu_start["gen"]
+            result.server_cpu = 100 * server_cpu / window
+            result.generator_cpu = 100 * generator_cpu / window
+            result.redis_cpu = 100 * redis_cpu / window
+            ours = server_cpu + generator_cpu + redis_cpu
+            result.other_cpu = max(0.0, 100 * ((busy_end - busy_start) - ours) / window)
+            result.redis_cps = (redis_end["commands"] - redis_start["commands"]) / window
+            result.redis_publish = redis_end["publish"] - redis_start["publish"]
+            result.redis_evalsha = (
+                redis_end["evalsha"] + redis_end["eval"] - redis_start["evalsha"] - redis_start["eval"]
+            )
+            # ---- what every viewer got
+            latencies = array("d")
+            frames = 0
+            for parent, _ in generators:
+                parent.send(("collect", (accepted, low, low + per_step)))
+            for parent, _ in generators:
+                report = parent.recv()
+                result.lost += report["lost"]
+                result.dupes += report["dupes"]
+                result.unexpected += report["unexpected"]
+                result.dropped += report["dropped"]
+                frames += report["frames"]
+                for key, value in report["drop_reasons"].items():
+                    result.drop_reasons[key] = result.drop_reasons.get(key, 0) + value
+                chunk = array("d")
+                chunk.frombytes(report["latencies"])
+                latencies.extend(chunk)
+            result.frames_per_viewer_s = frames / max(1, connected) / window
+            ordered = sorted(latencies)
+            result.delivered = len(ordered)
+            result.p50, result.p95, result.p99 = (percentile(ordered, q) for q in (0.5, 0.95, 0.99))
+            result.max = ordered[-1] if ordered else math.nan
+            for server in servers:
+                count, last = server.new_errors()
+                result.server_errors += count
+                result.last_error = last or result.last_error
+            result.holds = (
+                result.connected == viewers
+                and result.accepted == per_step
+                and result.lost == 0
+                and result.dupes == 0
+                and result.dropped == 0
+                and result.p99 < args.target_p99
+            )
+            results.append(result)
+            print(result.line(), flush=True)
+            if not result.holds and not args.keep_going:
+                break
     finally:
-        for gen_parent, _ in [*generators, *([sender] if sender else [])]:
+        for parent, process in [*generators, *([sender] if sender else [])]:
             try:
-                gen_parent.send(("close", None))
-                gen_parent.recv() if gen_parent.poll(15) else None
+                parent.send(("close", None))
+                if parent.poll(20):
+                    parent.recv()
             except (OSError, EOFError):
                 pass
-        for _, process in [*generators, *([sender] if sender else [])]:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
         stop_servers(servers)
+        errors = sum(server.new_errors()[0] for server in servers)
+        if errors:
+            print(
+                f"{mode} K={processes}: {errors} server tracebacks while the sockets closed (see {servers[0].log.parent})"
+            )
     if profile_dir:
         print_profile(profile_dir, mode)
-    return result
+    return results
 
 
 def print_profile(profile_dir: str, mode: str) -> None:
@@ -720,7 +812,7 @@ def print_profile(profile_dir: str, mode: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--viewers", default="1000", help="comma-separated ladder, e.g. 500,1000,2000,5000")
+    parser.add_argument("--viewers", default="500", help="comma-separated ladder, e.g. 500,1000,2000,5000")
     parser.add_argument("--rate", type=float, default=20.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="sending window per step")
     parser.add_argument("--processes", default="1", help="web processes, comma-separated, e.g. 1,2")
@@ -731,6 +823,7 @@ def main() -> None:
     parser.add_argument("--connect-timeout", type=float, default=120.0)
     parser.add_argument("--drain", type=float, default=8.0, help="max seconds to wait for deliveries after sending")
     parser.add_argument("--target-p99", type=float, default=0.5)
+    parser.add_argument("--budget", type=float, default=900, help="seconds per ladder before skipping larger N")
     parser.add_argument("--keep-going", action="store_true", help="run larger N after a step fails")
     parser.add_argument("--profile", action="store_true", help="cProfile the servers' event loops (slower!)")
     parser.add_argument("--redis-url", default=None, help="use this Redis instead of a private redis-server")
@@ -753,17 +846,12 @@ def main() -> None:
     results: list[Result] = []
     try:
         with bench_database("live_chat") as database_url:
-            runs = len(ladder) * len(process_counts) * len(modes)
-            world = build_world(database_url, max(ladder), args.senders, runs + 1)
+            runs = len(process_counts) * len(modes)
+            world = build_world(database_url, max(ladder), args.senders, runs)
             lessons = iter(world.lessons)
             for processes in process_counts:
                 for mode in modes:
-                    for viewers in ladder:
-                        result = run_step(args, world, redis, mode, viewers, processes, next(lessons))
-                        results.append(result)
-                        print(result.line(), flush=True)
-                        if not result.holds and not args.keep_going:
-                            break
+                    results += run_ladder(args, world, redis, mode, processes, next(lessons), ladder)
     finally:
         redis.stop()
     print_summary(results, time.perf_counter() - began)
