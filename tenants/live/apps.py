@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class LiveConfig(AppConfig):
     name = "tenants.live"
     label = "live"
+
+    def ready(self) -> None:
+        from tenants.live.chat import connect_signals
+
+        connect_signals()

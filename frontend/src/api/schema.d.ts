@@ -830,6 +830,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/live/lessons/{id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Older messages and questions of a group lesson's chat, for group admins and viewers. */
+        get: operations["group_live_lessons_chat_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/chat.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The whole chat of a group lesson as a workbook (group admins); audited. */
+        get: operations["group_live_lessons_chat.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/sensitive-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["group_live_sensitive_words_list"];
+        put?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        post: operations["group_live_sensitive_words_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/sensitive-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["group_live_sensitive_words_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        delete: operations["group_live_sensitive_words_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/summary": {
         parameters: {
             query?: never;
@@ -1674,6 +1760,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/lessons/{id}/chat.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The whole chat of a lesson as a workbook (organizers); audited. */
+        get: operations["live_lessons_chat.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/lessons/{id}/stream-key": {
         parameters: {
             query?: never;
@@ -1688,6 +1791,78 @@ export interface paths {
          *     in this answer only. It works from 30 minutes before the start to 60 after the planned end.
          */
         post: operations["live_lessons_stream_key_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/sensitive-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["live_sensitive_words_list"];
+        put?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        post: operations["live_sensitive_words_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/sensitive-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["live_sensitive_words_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        delete: operations["live_sensitive_words_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Older messages and questions of a lesson's chat (50, before ``?before=``), for the viewers
+         *     of the lesson; removed ones are left out.
+         */
+        get: operations["live_watch_chat_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3470,6 +3645,13 @@ export interface components {
             /** @description why this person cannot be reached on it ('' when reachable) */
             reason: string;
         };
+        ChatPage: {
+            /** @description messages and questions, oldest first (WebSocket event form) */
+            events: {
+                [key: string]: unknown;
+            }[];
+            has_more: boolean;
+        };
         /**
          * @description * `active` - 正常
          *     * `suspended` - 已暂停
@@ -4901,6 +5083,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RosterEntry"][];
         };
+        PaginatedSensitiveWordList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SensitiveWord"][];
+        };
         PaginatedShowcaseProposalList: {
             /** @example 123 */
             count: number;
@@ -5724,6 +5921,15 @@ export interface components {
         Seconds: {
             reading_seconds: number;
             video_seconds: number;
+        };
+        SensitiveWord: {
+            readonly id: number;
+            word: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        SensitiveWordRequest: {
+            word: string;
         };
         SheetColumn: {
             column: string;
@@ -6587,9 +6793,21 @@ export interface components {
          *     - `live.too_late`: Streaming closed 60 minutes after the lesson's planned end.
          *     - `live.already_publishing`: Someone is already streaming this lesson.
          *     - `live.cancelled`: The lesson was cancelled.
+         *     - `live.lesson_not_found`: No such lesson, or it is not for you.
+         *     - `live.chat_empty`: Type a message first.
+         *     - `live.chat_too_long`: A chat message has at most 500 characters.
+         *     - `live.chat_sensitive`: The message contains a word that is not allowed in this chat.
+         *     - `live.chat_classified`: The message carries a classified marking; nothing was sent.
+         *     - `live.chat_rate_limited`: Too many messages in a short time; wait a few seconds.
+         *     - `live.chat_slow_mode`: Slow mode is on: one message every few seconds per person.
+         *     - `live.chat_muted`: A host muted you in this chat.
+         *     - `live.chat_not_host`: Only the lesson's hosts may do this.
+         *     - `live.chat_closed`: The chat of this lesson is closed.
+         *     - `live.word_exists`: This word is already on the list.
+         *     - `live.word_required`: Enter a word of at most 50 characters.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -8130,6 +8348,145 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Trends"];
                 };
+            };
+        };
+    };
+    group_live_lessons_chat_retrieve: {
+        parameters: {
+            query?: {
+                /** @description event id: the page ends before it */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
+                };
+            };
+        };
+    };
+    "group_live_lessons_chat.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitiveWordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
+                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -9946,6 +10303,27 @@ export interface operations {
             };
         };
     };
+    "live_lessons_chat.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     live_lessons_stream_key_create: {
         parameters: {
             query?: never;
@@ -9964,6 +10342,125 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitiveWordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
+                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    live_watch_chat_retrieve: {
+        parameters: {
+            query?: {
+                /** @description event id: the page ends before it */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
                 };
             };
         };
