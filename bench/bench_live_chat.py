@@ -55,7 +55,13 @@ from support import REPO, bench_database, unified_code
 
 HERE = Path(__file__).resolve().parent
 
-APPS = {"product": "partycloud.asgi:application", "baseline": "live_chat_baseline:application"}
+APPS = {
+    "product": "partycloud.asgi:application",
+    "baseline": "live_chat_baseline:application",
+    # The product with one change made by the bench's server launcher: batches dispatched to the
+    # consumer without Channels' per-message close_old_connections thread hop (see live_chat_server.py).
+    "product-nohop": "partycloud.asgi:application",
+}
 BENCH_TEXT = re.compile(r"bench (\d+) (\d+\.\d+)")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -69,9 +75,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_port(port: int, seconds: float = 60) -> None:
+def wait_port(port: int, seconds: float = 60, process: Any = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for port {port} exited with {process.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -518,8 +526,13 @@ def start_servers(mode: str, count: int, world: World, redis_url: str, profile_d
             "PYTHONPATH": f"{REPO}:{REPO / 'platform'}:{HERE}",
         }
         env.pop("BENCH_PROFILE", None)
+        env.pop("BENCH_TIMERS", None)
+        env.pop("BENCH_SKIP_DISPATCH_HOP", None)
+        if mode == "product-nohop":
+            env["BENCH_SKIP_DISPATCH_HOP"] = "1"
         if profile_dir:
             env["BENCH_PROFILE"] = f"{profile_dir}/{mode}-{port}.prof"
+            env["BENCH_TIMERS"] = f"{profile_dir}/{mode}-{port}.timers.json"
         log = logs / f"{mode}-{port}.log"
         with log.open("w") as output:
             process = subprocess.Popen(
@@ -531,7 +544,7 @@ def start_servers(mode: str, count: int, world: World, redis_url: str, profile_d
             )
         servers.append(Server(port, process, log))
     for server in servers:
-        wait_port(server.port)
+        wait_port(server.port, process=server.process)
     return servers
 
 
@@ -798,6 +811,11 @@ def print_profile(profile_dir: str, mode: str) -> None:
     files = sorted(str(p) for p in Path(profile_dir).glob(f"{mode}-*.prof"))
     if not files:
         return
+    for timers in sorted(Path(profile_dir).glob(f"{mode}-*.timers.json")):
+        print(f"--- wall-clock timers of {timers.name}")
+        for name, figures in json.loads(timers.read_text()).items():
+            print(f"  {name:42s} {figures}")
+        timers.unlink()
     stats = pstats.Stats(*files)
     print(f"--- cProfile of the {mode} server's event loop ({len(files)} process(es)), top by own time")
     stats.sort_stats("tottime").print_stats(18)
@@ -816,7 +834,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="sending window per step")
     parser.add_argument("--processes", default="1", help="web processes, comma-separated, e.g. 1,2")
-    parser.add_argument("--mode", choices=["product", "baseline", "both"], default="both")
+    parser.add_argument(
+        "--mode", default="both", help="comma-separated: product, baseline, product-nohop; both = product,baseline"
+    )
     parser.add_argument("--senders", type=int, default=0, help="sender users (default: rate × 6)")
     parser.add_argument("--per-generator", type=int, default=2500, help="connections per load-generator process")
     parser.add_argument("--connect-concurrency", type=int, default=64, help="handshakes in flight per generator")
@@ -830,7 +850,9 @@ def main() -> None:
     args = parser.parse_args()
     ladder = [int(v) for v in args.viewers.split(",")]
     process_counts = [int(v) for v in args.processes.split(",")]
-    modes = ["product", "baseline"] if args.mode == "both" else [args.mode]
+    modes = ["product", "baseline"] if args.mode == "both" else args.mode.split(",")
+    if not set(modes) <= set(APPS):
+        parser.error(f"--mode: choose from {', '.join(APPS)} or both")
     args.senders = args.senders or max(1, int(args.rate * 6))
     raise_nofile()
     os.environ.setdefault("JWT_ACCESS_MINUTES", "240")
@@ -873,9 +895,9 @@ def print_summary(results: list[Result], elapsed: float) -> None:
     by_key = {(r.mode, r.viewers, r.processes): r for r in results}
     for r in results:
         base = by_key.get(("baseline", r.viewers, r.processes))
-        if r.mode == "product" and base is not None and base.p99 > 0 and r.server_cpu > 0:
+        if r.mode.startswith("product") and base is not None and base.p99 > 0 and r.server_cpu > 0:
             print(
-                f"N={r.viewers} K={r.processes}: baseline/product p99 {base.p99 / r.p99:.2f}x, "
+                f"N={r.viewers} K={r.processes}: baseline/{r.mode} p99 {base.p99 / r.p99:.2f}x, "
                 f"server CPU {base.server_cpu / r.server_cpu:.2f}x, Redis commands {base.redis_cps / max(1, r.redis_cps):.1f}x"
             )
     for mode in sorted({r.mode for r in results}):
