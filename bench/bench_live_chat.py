@@ -61,6 +61,8 @@ APPS = {
     # The product with one change made by the bench's server launcher: batches dispatched to the
     # consumer without Channels' per-message close_old_connections thread hop (see live_chat_server.py).
     "product-nohop": "partycloud.asgi:application",
+    # ... and the room's tick not waiting for its PostgreSQL write before the next broadcast.
+    "product-fixed": "partycloud.asgi:application",
 }
 BENCH_TEXT = re.compile(r"bench (\d+) (\d+\.\d+)")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -528,8 +530,11 @@ def start_servers(mode: str, count: int, world: World, redis_url: str, profile_d
         env.pop("BENCH_PROFILE", None)
         env.pop("BENCH_TIMERS", None)
         env.pop("BENCH_SKIP_DISPATCH_HOP", None)
-        if mode == "product-nohop":
+        env.pop("BENCH_PERSIST_OFF_TICK", None)
+        if mode in ("product-nohop", "product-fixed"):
             env["BENCH_SKIP_DISPATCH_HOP"] = "1"
+        if mode == "product-fixed":
+            env["BENCH_PERSIST_OFF_TICK"] = "1"
         if profile_dir:
             env["BENCH_PROFILE"] = f"{profile_dir}/{mode}-{port}.prof"
             env["BENCH_TIMERS"] = f"{profile_dir}/{mode}-{port}.timers.json"
@@ -835,7 +840,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="sending window per step")
     parser.add_argument("--processes", default="1", help="web processes, comma-separated, e.g. 1,2")
     parser.add_argument(
-        "--mode", default="both", help="comma-separated: product, baseline, product-nohop; both = product,baseline"
+        "--mode",
+        default="both",
+        help="comma-separated: product, baseline, product-nohop, product-fixed; both = product,baseline",
     )
     parser.add_argument("--senders", type=int, default=0, help="sender users (default: rate × 6)")
     parser.add_argument("--per-generator", type=int, default=2500, help="connections per load-generator process")

@@ -19,6 +19,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "platform")]
@@ -94,6 +95,32 @@ def skip_dispatch_hop() -> None:
     LiveChatConsumer.dispatch = dispatch
 
 
+def persist_off_the_tick() -> None:
+    """The second experiment (``--mode product-fixed``, with the first): the room's tick awaits
+    ``persist_events`` (a PostgreSQL write through the one worker thread, a new connection each
+    time with CONN_MAX_AGE 0) before it sleeps again, so the broadcast cadence is 200 ms + that
+    write. Here the write is started as a task and the tick goes on (rows are written in order:
+    the worker thread is serial)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
+    import django
+
+    django.setup()
+    from tenants.live import chat
+
+    original = chat.run_in_schema
+    pending: set[Any] = set()
+
+    async def run_in_schema(tenant, function):  # type: ignore[no-untyped-def]
+        if "persist_events" in function.__code__.co_names:
+            task = chat.asyncio.ensure_future(original(tenant, function))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            return None
+        return await original(tenant, function)
+
+    chat.run_in_schema = run_in_schema
+
+
 def dump_timers(path: str) -> None:
     summary = {}
     for name, values in TIMERS.items():
@@ -133,6 +160,8 @@ def main() -> None:
         install_timers()
     if os.environ.get("BENCH_SKIP_DISPATCH_HOP"):
         skip_dispatch_hop()
+    if os.environ.get("BENCH_PERSIST_OFF_TICK"):
+        persist_off_the_tick()
     profile_path = os.environ.get("BENCH_PROFILE")
     # uvicorn re-raises the SIGTERM it caught once it has shut down: exit through Python so the
     # profile and the timers below are written.
