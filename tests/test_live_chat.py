@@ -27,15 +27,16 @@ from partycloud.tenancy.context import use_public_schema
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tenants.live.audience import LessonRef, LessonScope
-from tenants.live.chat import append_status, sredis
-from tenants.live.models import ChatEvent, Lesson, SensitiveWord
+from tenants.live.chat import sredis
+from tenants.live.models import ChatEvent, Lesson, LessonStatus, SensitiveWord
+from tenants.live.signals import lesson_went_live
 from tenants.members.models import Member
 from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
-from tests.live import LiveServer
+from tests.live import LiveServer, start_server, stop_server
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
@@ -81,6 +82,10 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
                 do_assign_role(user=user, role=TenantRole.MEMBER)
             whole = Lesson.objects.create(title="全体党课", organizer=a.admin, **times)
             branch = Lesson.objects.create(title="一支部党课", organizer=a.admin, organization=first, **times)
+            ended = Lesson.objects.create(
+                title="已结束党课", organizer=a.admin, status=LessonStatus.ENDED,
+                ended_at=timezone.now() - timedelta(hours=2), **times,
+            )  # fmt: skip
             SensitiveWord.objects.create(word="敏感词")
         with b.tenant:
             b_member = UserFactory(name="钱九")
@@ -91,14 +96,15 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
         group_b = Lesson.objects.create(title="乙公司专场", audience_tenants=[b.tenant.pk], **times)
         SensitiveWord.objects.create(word="集团禁语")
     world = {
-        "a": a, "b": b, "whole": whole, "branch": branch, "group_all": group_all, "group_b": group_b,
-        "people": people, "pool": pool, "group_admin": platform_world["group_admin"], "b_member": b_member, "orgs": [committee, first, second],
+        "a": a, "b": b, "whole": whole, "branch": branch, "ended": ended, "group_all": group_all, "group_b": group_b,
+        "people": people, "pool": pool, "group_admin": platform_world["group_admin"],
+        "group_viewer": platform_world["group_viewer"], "b_member": b_member, "orgs": [committee, first, second],
     }  # fmt: skip
     yield world
     with django_db_blocker.unblock():
         with a.tenant:
             ChatEvent.objects.all().delete()
-            Lesson.objects.filter(pk__in=[whole.pk, branch.pk]).delete()
+            Lesson.objects.filter(pk__in=[whole.pk, branch.pk, ended.pk]).delete()
             Member.objects.filter(id_card_index__startswith="chat-").delete()
             OrganizationEvent.objects.filter(organization__in=[committee, first, second]).delete()
             Organization.objects.filter(pk__in=[second.pk, first.pk]).delete()
@@ -252,6 +258,9 @@ def test_a_group_lesson_is_one_room_across_tenants(uvicorn_server: LiveServer, c
     host = join(uvicorn_server, ROOT_HOST, room, chat_world["group_admin"])
     assert host.welcome["me"]["is_host"] is True
     assert zhang.welcome["me"]["is_host"] is False
+    viewer = join(uvicorn_server, ROOT_HOST, room, chat_world["group_viewer"])
+    assert viewer.welcome["me"]["is_host"] is False
+    viewer.close()
     assert qian.welcome["me"]["display"] == "乙公司·钱九"
     first = zhang.say("甲公司报到", "z1")["event_id"]
     second = qian.say("乙公司报到", "q1")["event_id"]
@@ -350,6 +359,8 @@ def test_mute_unmute_remove_pin(uvicorn_server: LiveServer, chat_world: dict[str
     assert member.events[pinned]["text"] == "今晚八点开始"
     late = join(uvicorn_server, a.host, room, chat_world["pool"][6])
     assert late.welcome["pinned"]["text"] == "今晚八点开始"
+    assert said not in late.events  # removed: not sent to later joiners
+    assert late.has(lambda e: e["kind"] == "removed" and e["event_id"] == said)
     host.send(type="unpin", client_id="unpin")
     unpinned = host.reply_to("unpin")["event_id"]
     late.pump(lambda c: unpinned in c.events)
@@ -440,10 +451,17 @@ def test_status_events_from_the_lesson_signals(uvicorn_server: LiveServer, chat_
     a = chat_world["a"]
     lesson = chat_world["branch"]
     watcher = join(uvicorn_server, a.host, path_of(lesson), chat_world["people"]["王五"])
-    with a.tenant:
-        append_status(LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), "live")
+    with a.tenant:  # the receiver the app connects (sent after commit by the media server's hook)
+        lesson_went_live.send(
+            sender=Lesson, ref=LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), lesson=lesson
+        )
     watcher.pump(lambda c: c.has(lambda e: e["kind"] == "status" and e["status"] == "live"))
     watcher.close()
+    # An hour after the end the chat closes (the lesson stays watchable for its replay).
+    late = join(uvicorn_server, a.host, path_of(chat_world["ended"]), chat_world["people"]["王五"])
+    assert late.welcome["lesson"]["status"] == "ended"
+    assert late.say("还能发言吗", "late")["code"] == "live.chat_closed"
+    late.close()
 
 
 def test_chat_history_and_export(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
@@ -513,3 +531,43 @@ def test_sensitive_words_are_edited_by_admins_and_isolated(
         allowed=group_admin,
         tenant_users=[tenant_a.admin, tenant_b.member],
     )
+
+
+@pytest.fixture(scope="module")
+def second_server(platform_world: dict[str, Any]) -> Iterator[LiveServer]:
+    """Another uvicorn process on the same database and Redis (a second pod)."""
+    process, port = start_server()
+    try:
+        yield LiveServer(port)
+    finally:
+        stop_server(process)
+
+
+def test_two_processes_share_one_room_in_one_order(
+    uvicorn_server: LiveServer, second_server: LiveServer, chat_world: dict[str, Any]
+):
+    a, b = chat_world["a"], chat_world["b"]
+    room = path_of(chat_world["group_all"], "group")
+    users = [chat_world["people"][name] for name in ["赵六", "孙七", "周八"]]
+    on_one = [join(uvicorn_server, a.host, room, user) for user in users[:2]]
+    on_two = [join(second_server, a.host, room, users[2]), join(second_server, b.host, room, chat_world["b_member"])]
+    start = max(chat.welcome["last_event_id"] or 0 for chat in on_one + on_two)
+    sent: list[int] = []
+    took: list[float] = []
+    for i in range(4):
+        for chat in (on_one[0], on_two[0], on_one[1], on_two[1]):
+            begun = time.monotonic()
+            event_id = chat.say(f"双进程{i}", f"two-{i}")["event_id"]
+            sent.append(event_id)
+            other = on_two[1] if chat is on_one[0] else on_one[0]
+            other.pump(lambda c, event_id=event_id: event_id in c.events)
+            took.append(time.monotonic() - begun)
+    last = max(sent)
+    for chat in on_one + on_two:
+        chat.pump(lambda c: last in c.events)
+        seen = [event_id for event_id in chat.order if event_id > start]
+        assert seen == list(range(start + 1, last + 1)), "every process delivers every event once, in id order"
+    took.sort()
+    print(f"say → seen on the other process: median {took[len(took) // 2] * 1000:.0f} ms, max {took[-1] * 1000:.0f} ms")
+    for chat in on_one + on_two:
+        chat.close()
