@@ -20,13 +20,16 @@ the machine during the window, Redis commands per second and PUBLISH/EVALSHA cou
 
 Modes: ``product`` (``partycloud.asgi``: the chat consumer of ``tenants.live``, the settings'
 ``RedisPubSubChannelLayer``) and ``baseline`` (``bench/live_chat_baseline.py``: Channels'
-default ``RedisChannelLayer``, one ``group_send`` and one frame per message). A step "holds"
+default ``RedisChannelLayer``, one ``group_send`` and one frame per message); experiments
+``product-nohop`` / ``product-fixed`` (the product with what the profile pointed at changed in
+the server process by ``live_chat_server.py``; nothing shipped). A step "holds"
 when every viewer connected, 0 lost, 0 duplicates and p99 < ``--target-p99``.
 
     .venv/bin/python bench/bench_live_chat.py                      # 500 viewers, both modes, ~2 min
     .venv/bin/python bench/bench_live_chat.py --viewers 500,1000,2000,5000 --mode product
     .venv/bin/python bench/bench_live_chat.py --viewers 2000 --processes 1,2 --mode product
-    .venv/bin/python bench/bench_live_chat.py --viewers 1000 --mode product --profile
+    .venv/bin/python bench/bench_live_chat.py --viewers 300 --mode product --profile
+    .venv/bin/python bench/bench_live_chat.py --viewers 300 --mode product,product-nohop,baseline
 """
 
 from __future__ import annotations
