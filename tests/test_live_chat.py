@@ -24,7 +24,7 @@ from websockets.sync.client import ClientConnection, connect
 from partycloud.accounts.models import User
 from partycloud.audit.models import AuditEvent
 from partycloud.tenancy.context import use_public_schema
-from tenants.access.models import TenantRole
+from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
 from tenants.live.audience import LessonRef, LessonScope
 from tenants.live.chat import sredis
@@ -66,6 +66,15 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
     b: TenantWorld = platform_world["b"]
     with django_db_blocker.unblock():
         _clear_redis_rooms()
+        # Audit rows written from here on (role grants, moderation, exports) are removed afterwards.
+        audit_marks = {}
+        for world in (a, b):
+            with world.tenant:
+                audit_marks[world.tenant.schema_name] = (
+                    AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+                )
+        use_public_schema()
+        audit_marks["public"] = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         start = timezone.now() + timedelta(minutes=10)
         times = {"starts_at": start, "planned_end_at": start + timedelta(hours=1)}
         with a.tenant:
@@ -110,14 +119,18 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
             Organization.objects.filter(pk__in=[second.pk, first.pk]).delete()
             Organization.objects.filter(pk=committee.pk).delete()
             SensitiveWord.objects.all().delete()
-            AuditEvent.objects.filter(event__startswith="live.chat.").delete()
+            mine = [user.pk for user in [*people.values(), *pool]]
+            RoleAssignment.objects.filter(user_id__in=mine).delete()
+            AuditEvent.objects.filter(id__gt=audit_marks[a.tenant.schema_name]).delete()
         with b.tenant:
             SensitiveWord.objects.all().delete()
+            RoleAssignment.objects.filter(user_id=b_member.pk).delete()
+            AuditEvent.objects.filter(id__gt=audit_marks[b.tenant.schema_name]).delete()
         use_public_schema()
         ChatEvent.objects.all().delete()
         Lesson.objects.filter(pk__in=[group_all.pk, group_b.pk]).delete()
         SensitiveWord.objects.all().delete()
-        AuditEvent.objects.filter(event__startswith="live.").delete()
+        AuditEvent.objects.filter(id__gt=audit_marks["public"]).delete()
         _clear_redis_rooms()
 
 
@@ -185,7 +198,8 @@ def open_chat(
 
 
 def join(server: LiveServer, host: str, path: str, user: User, query: str = "", language: str = "zh-hans") -> Chat:
-    return Chat(open_chat(server, host, path, user, query, language))
+    socket = open_chat(server, host, path, user, query, language)
+    return Chat(socket.__enter__())  # kept open across the test; Chat.close() closes it
 
 
 def assert_closed_with(socket: ClientConnection, code: int) -> None:
@@ -296,6 +310,7 @@ def test_moderation_before_broadcast(uvicorn_server: LiveServer, chat_world: dic
     )
     assert sender.say("机密★1年 的文件内容", "c")["code"] == "live.chat_classified"
     assert sender.say("每个党员都要保守党的秘密", "ok")["type"] == "ack"  # no marking: passes
+    sender.socket.send("not json")  # ignored; the socket stays open
     sender.send(type="pin", text="请大家遵守纪律", client_id="p")
     assert sender.reply_to("p")["code"] == "live.chat_not_host"
     # Nothing refused was broadcast.

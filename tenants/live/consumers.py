@@ -289,6 +289,13 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
 
     # ------------------------------------------------------------------ client → server
 
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None  # not JSON: ignored, the socket stays open
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or self.ref is None:
             return
