@@ -13,10 +13,11 @@ import {
   Upload,
   User,
   UserFilled,
+  VideoCamera,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
-import type { TenantCapability } from '@/api/types';
+import type { TenantCapability, TenantRole } from '@/api/types';
 
 /** One console page in the menu: where it is, which capability opens it, its label and icon. */
 export interface ConsolePage {
@@ -41,12 +42,28 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { to: '/dues', capability: 'dues', label: 'console.nav.dues', icon: Money },
   { to: '/annual-report', capability: 'annual_report', label: 'dashboard.nav.annualReport', icon: Histogram },
   { to: '/learning', capability: 'learning', label: 'console.nav.learning', icon: Reading },
+  { to: '/live', capability: 'live', label: 'live.title', icon: VideoCamera },
   { to: '/pocket-members', capability: 'pocket_members', label: 'console.nav.pocket', icon: LocationInformation },
   { to: '/deliveries', capability: 'deliveries', label: 'notify.deliveries.title', icon: Message },
   { to: '/settings', capability: 'settings', label: 'console.nav.settings', icon: Setting },
   { to: '/roles', capability: 'roles', label: 'console.nav.roles', icon: User },
   { to: '/audit', capability: 'audit', label: 'console.nav.audit', icon: Document },
 ];
+
+/**
+ * Who schedules live lessons (docs/live.md: a tenant admin, a secretary for their subtree), for as
+ * long as the server's table (tenants/access/capabilities.py) does not name `live` itself.
+ */
+const LIVE_ROLES: readonly TenantRole[] = ['tenant_admin', 'secretary'];
+
+/** The server's capabilities, plus `live` for the roles that schedule lessons. */
+export function consoleCapabilities(
+  capabilities: readonly TenantCapability[],
+  roles: readonly TenantRole[],
+): TenantCapability[] {
+  const live = !capabilities.includes('live') && roles.some((role) => LIVE_ROLES.includes(role));
+  return live ? [...capabilities, 'live'] : [...capabilities];
+}
 
 /** The pages ``capabilities`` open, in menu order. */
 export function pagesFor(capabilities: readonly TenantCapability[]): ConsolePage[] {

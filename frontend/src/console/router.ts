@@ -2,11 +2,12 @@ import type { TenantCapability } from '@/api/types';
 import { createAppRouter } from '@/shared/router';
 import { useSessionStore } from '@/stores/session';
 
-import { homeFor } from './capabilities';
+import { consoleCapabilities, homeFor } from './capabilities';
 
 type Session = ReturnType<typeof useSessionStore>;
 // A page opens for the roles the server's capability table gives it (the menu asks the same).
-const can = (capability: TenantCapability) => (session: Session) => session.can(capability);
+const can = (capability: TenantCapability) => (session: Session) =>
+  consoleCapabilities(session.capabilities, session.tenantRoles).includes(capability);
 
 /** The admin console on a tenant host, under /console (Django serves console.html there). */
 export const router = createAppRouter({
@@ -97,6 +98,31 @@ export const router = createAppRouter({
           name: 'learning',
           component: () => import('./views/LearningView.vue'),
           meta: { allow: can('learning'), title: 'console.nav.learning' },
+        },
+        {
+          path: 'live',
+          name: 'live',
+          component: () => import('./live/LessonsView.vue'),
+          meta: { allow: can('live'), title: 'live.title' },
+        },
+        {
+          path: 'live/:id(\\d+)/monitor',
+          name: 'live-monitor',
+          component: () => import('./live/Monitor.vue'),
+          meta: { allow: can('live'), title: 'live.monitor.title' },
+        },
+        {
+          path: 'live/:id(\\d+)/attendance',
+          name: 'live-attendance',
+          component: () => import('./live/AttendanceView.vue'),
+          meta: { allow: can('live'), title: 'live.attendance.title' },
+        },
+        {
+          // The tenant's sensitive words for the live chat: the tenant admin's (as the settings).
+          path: 'live/sensitive-words',
+          name: 'live-words',
+          component: () => import('./live/SensitiveWordsView.vue'),
+          meta: { allow: can('settings'), title: 'live.words.title' },
         },
         {
           path: 'annual-report',

@@ -1,0 +1,313 @@
+/**
+ * Live lessons' organizer API (`tenants.live`): tenant lessons on a tenant host (schedule, edit,
+ * cancel, stream key, attendance, chat export, sensitive words) and group lessons on the root
+ * host (`/api/v1/group/live/...`). The viewer endpoints the console also reads (`watch/…`
+ * detail: can_host, chat_url, playback) are here only as far as the monitor needs them; the
+ * portal's are in liveWatch.ts. Errors are `ApiError`s with the server's translated message.
+ *
+ * The operations that are in `schema.d.ts` are typed by their path; the rest follow the issue-13
+ * contract (docs/live.md) through `request()` until the schema carries them.
+ */
+import { api, call, readCookie } from './client';
+import { errorFromResponse, networkError } from './errors';
+import type { Query } from './operation';
+import type { components } from './schema';
+
+import { serverLanguage } from '@/i18n';
+
+type Schemas = components['schemas'];
+
+export type LessonScope = 'tenant' | 'group';
+export type LessonStatus = Schemas['LessonStatusEnum'];
+export type IssuedKey = Schemas['IssuedKey'];
+export type ObsHint = Schemas['ObsHint'];
+
+/** The upload purpose of a lesson's cover image. */
+export const COVER_PURPOSE = 'live_cover';
+
+/** A library resource handed out with a lesson. */
+export interface LessonMaterial {
+  uuid: string;
+  title: string;
+  kind: string;
+  /** The group's shared library (not this tenant's). */
+  shared: boolean;
+}
+
+/** What a lesson row adds to the schema's `Lesson` (lessons helper: cover, materials, scope). */
+type LessonExtras = {
+  scope?: LessonScope;
+  cover?: string | null;
+  cover_url?: string | null;
+  materials?: LessonMaterial[];
+};
+
+/** A tenant lesson as the organizer's API returns it. */
+export type Lesson = Schemas['Lesson'] & LessonExtras;
+
+/** A group-wide lesson (root host): the audience is a list of subsidiaries ([] = all active ones). */
+export type GroupLesson = Omit<Schemas['Lesson'], 'organization' | 'organization_name'> &
+  LessonExtras & {
+    audience_tenants: number[];
+    audience_tenant_names?: string[];
+  };
+
+/** Either kind, for the components both apps share. */
+export type AnyLesson = Lesson | GroupLesson;
+
+/** What the schedule/edit dialog sends (the audience field depends on the scope). */
+export interface LessonBody {
+  title: string;
+  lecturer: string;
+  description: string;
+  starts_at: string;
+  planned_end_at: string;
+  counts_as_party_lesson: boolean;
+  cover: string | null;
+  /** Library resource uuids, in order. */
+  materials: string[];
+  organization?: number | null;
+  audience_tenants?: number[];
+}
+
+export type LessonQuery = Query<'/api/v1/live/lessons'> & {
+  status?: LessonStatus;
+  organization?: number;
+  counts_as_party_lesson?: boolean;
+  search?: string;
+};
+
+/** The viewer's card of a lesson (`watch/`). */
+export interface LessonCard {
+  scope: LessonScope;
+  id: number;
+  title: string;
+  lecturer: string;
+  description: string;
+  cover_url: string | null;
+  starts_at: string;
+  planned_end_at: string;
+  status: LessonStatus;
+  went_live_at: string | null;
+  ended_at: string | null;
+  organizer_unit: string;
+  audience_label: string;
+  counts_as_party_lesson: boolean;
+  has_replay: boolean;
+}
+
+export interface Playback {
+  url: string;
+  expires_at: string;
+}
+
+export interface Replay {
+  video_uuid: string;
+  status: string;
+}
+
+/** `watch/{scope}/{id}`: what the monitor needs to open the chat and the preview. */
+export interface LessonDetail extends LessonCard {
+  materials: LessonMaterial[];
+  can_host: boolean;
+  chat_url: string;
+  calendar_url: string;
+  playback: Playback | null;
+  replay: Replay | null;
+  media_server_configured: boolean;
+}
+
+export type Verdict = 'present' | 'partly' | 'absent';
+
+export interface AttendanceCounts {
+  present: number;
+  partly: number;
+  absent: number;
+  /** 补学: watched the replay. */
+  replay: number;
+}
+
+export interface OrganizationAttendance extends AttendanceCounts {
+  id: number;
+  name: string;
+  /** Share of the audience present or partly present, 0..1. */
+  rate: number;
+}
+
+export interface MemberAttendance {
+  member_id: number;
+  name: string;
+  organization: string;
+  watched_seconds: number;
+  replay_seconds: number;
+  verdict: Verdict;
+}
+
+/** `lessons/{id}/attendance` (tenant lessons; a tenant's part of a group lesson). */
+export interface Attendance {
+  lesson: number;
+  rule: { version: number | string; share: number };
+  actual_seconds: number;
+  totals: AttendanceCounts;
+  organizations: OrganizationAttendance[];
+  members: MemberAttendance[];
+}
+
+/** `group/live/lessons/{id}/attendance`: one row per audience tenant. */
+export interface TenantAttendance extends AttendanceCounts {
+  tenant: number;
+  name: string;
+  rate: number;
+}
+
+export type SensitiveWord = {
+  id: number;
+  word: string;
+  created_at: string;
+};
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+// ------------------------------------------------------------------ plumbing
+
+type Params = Record<string, string | number | boolean | null | undefined>;
+
+function withQuery(path: string, query: Params = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/**
+ * One JSON call to an endpoint of the contract that `schema.d.ts` does not list yet: same
+ * origin, session cookie, CSRF token and language as the typed client; errors as ApiError.
+ */
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': serverLanguage() };
+  if (method !== 'GET') {
+    const token = readCookie('csrftoken');
+    if (token) headers['X-CSRFToken'] = token;
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await globalThis.fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw networkError();
+  }
+  const data: unknown = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw errorFromResponse(response.status, data);
+  return data as T;
+}
+
+const byId = (id: number) => ({ params: { path: { id } } });
+
+// ------------------------------------------------------------------ tenant lessons (tenant host)
+
+const TENANT = '/api/v1/live';
+
+export const listLessons = (query: LessonQuery): Promise<Page<Lesson>> =>
+  request('GET', withQuery(`${TENANT}/lessons`, query));
+export const getLesson = (id: number): Promise<Lesson> => call(api.GET('/api/v1/live/lessons/{id}', byId(id)));
+/** Schedule (`id` null) or change a lesson. */
+export const saveLesson = (id: number | null, body: LessonBody): Promise<Lesson> =>
+  id === null ? request('POST', `${TENANT}/lessons`, body) : request('PATCH', `${TENANT}/lessons/${id}`, body);
+export const cancelLesson = (id: number): Promise<Lesson> =>
+  call(api.POST('/api/v1/live/lessons/{id}/cancel', byId(id))) as Promise<Lesson>;
+/** Issue the lesson's stream key or a new one: the only time the key is shown. */
+export const issueStreamKey = (id: number): Promise<IssuedKey> =>
+  call(api.POST('/api/v1/live/lessons/{id}/stream-key', byId(id)));
+
+// ------------------------------------------------------------------ group lessons (root host)
+
+const GROUP = '/api/v1/group/live';
+
+export const listGroupLessons = (query: Omit<LessonQuery, 'organization'>): Promise<Page<GroupLesson>> =>
+  request('GET', withQuery(`${GROUP}/lessons`, query));
+export const getGroupLesson = (id: number): Promise<GroupLesson> => request('GET', `${GROUP}/lessons/${id}`);
+export const saveGroupLesson = (id: number | null, body: LessonBody): Promise<GroupLesson> =>
+  id === null ? request('POST', `${GROUP}/lessons`, body) : request('PATCH', `${GROUP}/lessons/${id}`, body);
+export const cancelGroupLesson = (id: number): Promise<GroupLesson> => request('POST', `${GROUP}/lessons/${id}/cancel`);
+export const issueGroupStreamKey = (id: number): Promise<IssuedKey> =>
+  request('POST', `${GROUP}/lessons/${id}/stream-key`);
+
+// ------------------------------------------------------------------ one lesson, either scope
+
+/** The organizer's API of a scope: the tenant's lessons on a tenant host, the group's on the root host. */
+export interface LessonApi {
+  scope: LessonScope;
+  save: (id: number | null, body: LessonBody) => Promise<AnyLesson>;
+  cancel: (id: number) => Promise<unknown>;
+  streamKey: (id: number) => Promise<IssuedKey>;
+  /** The lesson the monitor watches (status, title). */
+  get: (id: number) => Promise<AnyLesson>;
+  chatExportUrl: (id: number) => string;
+}
+
+export const tenantLessonApi: LessonApi = {
+  scope: 'tenant',
+  save: saveLesson,
+  cancel: cancelLesson,
+  streamKey: issueStreamKey,
+  get: getLesson,
+  chatExportUrl: (id) => `${TENANT}/lessons/${id}/chat.xlsx`,
+};
+
+export const groupLessonApi: LessonApi = {
+  scope: 'group',
+  save: saveGroupLesson,
+  cancel: cancelGroupLesson,
+  streamKey: issueGroupStreamKey,
+  get: getGroupLesson,
+  chatExportUrl: (id) => `${GROUP}/lessons/${id}/chat.xlsx`,
+};
+
+/** The viewer detail (`can_host`, `chat_url`, `playback`): tenant host only (the root host has no watch API). */
+export const watchLesson = (scope: LessonScope, id: number): Promise<LessonDetail> =>
+  request('GET', `${TENANT}/watch/${scope}/${id}`);
+
+// ------------------------------------------------------------------ attendance
+
+export const lessonAttendance = (id: number, organization?: number | null): Promise<Attendance> =>
+  request('GET', withQuery(`${TENANT}/lessons/${id}/attendance`, { organization }));
+export const attendanceExportUrl = (id: number, organization?: number | null): string =>
+  withQuery(`${TENANT}/lessons/${id}/attendance.xlsx`, { organization });
+/** A tenant admin's part of a group lesson's attendance (tenant host). */
+export const groupLessonTenantAttendance = (id: number): Promise<Attendance> =>
+  request('GET', `${TENANT}/watch/group/${id}/attendance`);
+/** A group lesson's attendance per subsidiary (root host). */
+export const groupLessonAttendance = (id: number): Promise<TenantAttendance[]> =>
+  request<TenantAttendance[] | { tenants?: TenantAttendance[]; results?: TenantAttendance[] }>(
+    'GET',
+    `${GROUP}/lessons/${id}/attendance`,
+  ).then((data) => (Array.isArray(data) ? data : (data.tenants ?? data.results ?? [])));
+
+// ------------------------------------------------------------------ sensitive words
+
+/** The list of a tenant (tenant host) or of the group (root host: `group`). */
+const wordsPath = (group: boolean) => `${group ? GROUP : TENANT}/sensitive-words`;
+
+export const listSensitiveWords = (
+  query: { page?: number; page_size?: number; search?: string },
+  group = false,
+): Promise<Page<SensitiveWord>> =>
+  request<Page<SensitiveWord> | SensitiveWord[]>('GET', withQuery(wordsPath(group), query)).then((data) =>
+    Array.isArray(data) ? { count: data.length, next: null, previous: null, results: data } : data,
+  );
+export const addSensitiveWord = (word: string, group = false): Promise<SensitiveWord> =>
+  request('POST', wordsPath(group), { word });
+export const deleteSensitiveWord = (id: number, group = false): Promise<void> =>
+  request('DELETE', `${wordsPath(group)}/${id}`);
