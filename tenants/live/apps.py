@@ -13,3 +13,7 @@ class LiveConfig(AppConfig):
 
         register_cover_purpose()
         lesson_went_live.connect(announce_went_live, dispatch_uid="live.announce_went_live")
+
+        from tenants.live.chat import connect_signals
+
+        connect_signals()
