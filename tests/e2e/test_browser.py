@@ -609,3 +609,39 @@ def test_admin_sets_a_base_and_assesses_the_month_and_the_member_pays_on_a_phone
             "month": timezone.localdate().strftime("%Y-%m"),
         },
     )
+
+
+# ---------------------------------------------------------------- live lessons (console)
+
+
+def test_tenant_admin_schedules_a_live_lesson_gets_the_key_and_opens_the_monitor(
+    browser: BrowserRun, platform_world: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.urls import Resolver404, resolve
+
+    from tests.e2e.conftest import Person
+
+    suffix = secrets.token_hex(2)
+
+    def seed() -> tuple[Any, Person]:
+        tenant, admin = provision_e2e_tenant(f"癸公司{suffix}党委", "癸公司", f"e2e-gui-{suffix}")
+        connection.set_schema_to_public()
+        return tenant, Person(admin)
+
+    tenant, admin = committed(seed)
+    try:  # the chat's REST routes (sensitive words) are wired in at the merge of issue 13
+        resolve("/api/v1/live/sensitive-words", urlconf="partycloud.urls_tenant")
+        words_api = True
+    except Resolver404:
+        words_api = False
+    browser.run(
+        "console_live_lesson",
+        {
+            "consoleUrl": browser.url(tenant.primary_host) + "/console",
+            "admin": admin.credentials(),
+            "lessonTitle": "学习贯彻党的二十届三中全会精神专题党课",
+            "lecturer": "王建国",
+            "wordsApi": words_api,
+        },
+    )

@@ -12,6 +12,7 @@ import { api, call, readCookie } from './client';
 import { errorFromResponse, networkError } from './errors';
 import type { Query } from './operation';
 import type { components } from './schema';
+import type { Page } from './types';
 
 import { serverLanguage } from '@/i18n';
 
@@ -25,37 +26,22 @@ export type ObsHint = Schemas['ObsHint'];
 /** The upload purpose of a lesson's cover image. */
 export const COVER_PURPOSE = 'live_cover';
 
-/** A library resource handed out with a lesson. */
-export interface LessonMaterial {
-  uuid: string;
-  title: string;
-  kind: string;
-  /** The group's shared library (not this tenant's). */
-  shared: boolean;
-}
-
-/** What a lesson row adds to the schema's `Lesson` (lessons helper: cover, materials, scope). */
-type LessonExtras = {
-  scope?: LessonScope;
-  cover?: string | null;
-  cover_url?: string | null;
-  materials?: LessonMaterial[];
-};
+/** A library resource handed out with a lesson (`shared`: the group's shared library). */
+export type LessonMaterial = Schemas['Material'];
 
 /** A tenant lesson as the organizer's API returns it. */
-export type Lesson = Schemas['Lesson'] & LessonExtras;
+export type Lesson = Schemas['Lesson'];
 
 /** A group-wide lesson (root host): the audience is a list of subsidiaries ([] = all active ones). */
-export type GroupLesson = Omit<Schemas['Lesson'], 'organization' | 'organization_name'> &
-  LessonExtras & {
-    audience_tenants: number[];
-    audience_tenant_names?: string[];
-  };
+export type GroupLesson = Schemas['GroupLesson'] & { audience_tenants: number[] };
 
 /** Either kind, for the components both apps share. */
 export type AnyLesson = Lesson | GroupLesson;
 
-/** What the schedule/edit dialog sends (the audience field depends on the scope). */
+/**
+ * What the schedule/edit dialog sends (the audience field depends on the scope). `materials`
+ * is written as resource uuids (the schema's MaterialRequest is how it reads, not what it takes).
+ */
 export interface LessonBody {
   title: string;
   lecturer: string;
@@ -64,58 +50,20 @@ export interface LessonBody {
   planned_end_at: string;
   counts_as_party_lesson: boolean;
   cover: string | null;
-  /** Library resource uuids, in order. */
   materials: string[];
   organization?: number | null;
   audience_tenants?: number[];
 }
 
-export type LessonQuery = Query<'/api/v1/live/lessons'> & {
-  status?: LessonStatus;
-  organization?: number;
-  counts_as_party_lesson?: boolean;
-  search?: string;
-};
+export type LessonQuery = Query<'/api/v1/live/lessons'>;
+export type GroupLessonQuery = Query<'/api/v1/group/live/lessons'>;
 
 /** The viewer's card of a lesson (`watch/`). */
-export interface LessonCard {
-  scope: LessonScope;
-  id: number;
-  title: string;
-  lecturer: string;
-  description: string;
-  cover_url: string | null;
-  starts_at: string;
-  planned_end_at: string;
-  status: LessonStatus;
-  went_live_at: string | null;
-  ended_at: string | null;
-  organizer_unit: string;
-  audience_label: string;
-  counts_as_party_lesson: boolean;
-  has_replay: boolean;
-}
-
-export interface Playback {
-  url: string;
-  expires_at: string;
-}
-
-export interface Replay {
-  video_uuid: string;
-  status: string;
-}
-
-/** `watch/{scope}/{id}`: what the monitor needs to open the chat and the preview. */
-export interface LessonDetail extends LessonCard {
-  materials: LessonMaterial[];
-  can_host: boolean;
-  chat_url: string;
-  calendar_url: string;
-  playback: Playback | null;
-  replay: Replay | null;
-  media_server_configured: boolean;
-}
+export type LessonCard = Schemas['LessonCard'];
+export type Playback = Schemas['Playback'];
+export type Replay = Schemas['Replay'];
+/** `watch/{scope}/{id}`: materials, can_host, chat_url, playback, replay. */
+export type LessonDetail = Schemas['WatchLesson'];
 
 export type Verdict = 'present' | 'partly' | 'absent';
 
@@ -166,13 +114,6 @@ export type SensitiveWord = {
   created_at: string;
 };
 
-export interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
-
 // ------------------------------------------------------------------ plumbing
 
 type Params = Record<string, string | number | boolean | null | undefined>;
@@ -219,14 +160,12 @@ const byId = (id: number) => ({ params: { path: { id } } });
 
 const TENANT = '/api/v1/live';
 
-export const listLessons = (query: LessonQuery): Promise<Page<Lesson>> =>
-  request('GET', withQuery(`${TENANT}/lessons`, query));
+export const listLessons = (query: LessonQuery) => call(api.GET('/api/v1/live/lessons', { params: { query } }));
 export const getLesson = (id: number): Promise<Lesson> => call(api.GET('/api/v1/live/lessons/{id}', byId(id)));
 /** Schedule (`id` null) or change a lesson. */
 export const saveLesson = (id: number | null, body: LessonBody): Promise<Lesson> =>
   id === null ? request('POST', `${TENANT}/lessons`, body) : request('PATCH', `${TENANT}/lessons/${id}`, body);
-export const cancelLesson = (id: number): Promise<Lesson> =>
-  call(api.POST('/api/v1/live/lessons/{id}/cancel', byId(id))) as Promise<Lesson>;
+export const cancelLesson = (id: number) => call(api.POST('/api/v1/live/lessons/{id}/cancel', byId(id)));
 /** Issue the lesson's stream key or a new one: the only time the key is shown. */
 export const issueStreamKey = (id: number): Promise<IssuedKey> =>
   call(api.POST('/api/v1/live/lessons/{id}/stream-key', byId(id)));
@@ -235,9 +174,10 @@ export const issueStreamKey = (id: number): Promise<IssuedKey> =>
 
 const GROUP = '/api/v1/group/live';
 
-export const listGroupLessons = (query: Omit<LessonQuery, 'organization'>): Promise<Page<GroupLesson>> =>
-  request('GET', withQuery(`${GROUP}/lessons`, query));
-export const getGroupLesson = (id: number): Promise<GroupLesson> => request('GET', `${GROUP}/lessons/${id}`);
+export const listGroupLessons = (query: GroupLessonQuery) =>
+  call(api.GET('/api/v1/group/live/lessons', { params: { query } })) as Promise<Page<GroupLesson>>;
+export const getGroupLesson = (id: number) =>
+  call(api.GET('/api/v1/group/live/lessons/{id}', byId(id))) as Promise<GroupLesson>;
 export const saveGroupLesson = (id: number | null, body: LessonBody): Promise<GroupLesson> =>
   id === null ? request('POST', `${GROUP}/lessons`, body) : request('PATCH', `${GROUP}/lessons/${id}`, body);
 export const cancelGroupLesson = (id: number): Promise<GroupLesson> => request('POST', `${GROUP}/lessons/${id}/cancel`);
@@ -277,7 +217,7 @@ export const groupLessonApi: LessonApi = {
 
 /** The viewer detail (`can_host`, `chat_url`, `playback`): tenant host only (the root host has no watch API). */
 export const watchLesson = (scope: LessonScope, id: number): Promise<LessonDetail> =>
-  request('GET', `${TENANT}/watch/${scope}/${id}`);
+  call(api.GET('/api/v1/live/watch/{scope}/{lesson_id}', { params: { path: { scope, lesson_id: String(id) } } }));
 
 // ------------------------------------------------------------------ attendance
 

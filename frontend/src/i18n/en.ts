@@ -1437,7 +1437,6 @@ const en: MessageSchema = {
     },
     list: {
       empty: 'No live lessons yet: click "Schedule a lesson" to start',
-      hint: 'The lecturer can start streaming with the key from 30 minutes before the start',
       search: 'Search title or lecturer',
       lecturer: 'Lecturer: {name}',
       wholeTenant: 'All members',
@@ -1463,6 +1462,7 @@ const en: MessageSchema = {
       onceHint:
         'The platform keeps only a hash of the key; after closing this window it cannot be shown again. Anyone with the key can stream during the lesson: do not share it.',
       noMediaServer: 'No media server is configured yet: keep the key; streaming works once one is configured.',
+      window: 'The key works from 30 minutes before the start to 60 minutes after the planned end.',
       server: 'Server',
       key: 'Stream key',
       copy: 'Copy',

@@ -39,7 +39,7 @@ function fakeChat() {
     setSlowMode: vi.fn(async () => undefined),
     close: vi.fn(),
   } satisfies MonitorChat;
-  const factory = vi.fn((url: string, given: MonitorListener) => {
+  const factory = vi.fn((_url: string, given: MonitorListener) => {
     listener = given;
     return chat;
   });

@@ -60,6 +60,8 @@ describe('the lesson form', () => {
   it('reads a group lesson back into the form', () => {
     const form = lessonToForm({
       id: 1,
+      scope: 'group',
+      audience_tenant_names: ['华北电网党委'],
       title: '党课',
       lecturer: '王书记',
       description: '',
