@@ -24,6 +24,7 @@ from tenants.members.models import Member
 from tenants.notifications.models import Notification
 from tests.conftest import TenantWorld, api
 from tests.factories import UserFactory
+from tests.isolation import Endpoint, assert_tenant_isolated
 from tests.learning_support import eager_tasks
 from tests.live_support import Tree, add_member, make_tree, schedule, set_status
 
@@ -71,6 +72,7 @@ def test_outsiders_and_anonymous_callers_get_nothing(tenant_a: TenantWorld, tena
     lesson = schedule(tenant_a)
     assert detail(tenant_a, None, "tenant", lesson).status_code == 401
     assert api(tenant_a.host).get(WATCH).status_code == 401
+    assert api(tenant_a.host).get(f"{WATCH}/tenant/{lesson.pk}/calendar.ics").status_code == 401
     for outsider in (tenant_b.admin, tenant_b.member):
         assert detail(tenant_a, outsider, "tenant", lesson).status_code == 404
         refused = api(tenant_a.host, outsider).get(WATCH)
@@ -368,3 +370,12 @@ def test_two_thousand_members_are_notified_in_bulk(
     with capsys.disabled():
         print(f"\n2,000 members notified in {elapsed:.2f} s with {len(queries)} queries")
     assert len(queries) < 30
+
+
+def test_the_viewer_endpoints_are_tenant_isolated(tenant_a: TenantWorld, tenant_b: TenantWorld) -> None:
+    lesson = schedule(tenant_a)
+    assert_tenant_isolated(
+        Endpoint(WATCH, object_id=lesson.pk, detail_url=f"{WATCH}/tenant/{lesson.pk}", change=None, deletable=False),
+        owner=tenant_a,
+        outsider=tenant_b,
+    )  # (the calendar file: see test_outsiders_and_anonymous_callers_get_nothing)

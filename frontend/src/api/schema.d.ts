@@ -3370,7 +3370,7 @@ export interface components {
             start_date: string;
             /** @description 统计时段：2025年1月1日至2025年12月31日 */
             period: string;
-            scope: components["schemas"]["ScopeF14Enum"];
+            scope: components["schemas"]["LessonScopeEnum"];
             title: string;
             tenant: components["schemas"]["AnnualReportTenant"] | null;
             tables: components["schemas"]["AnnualReportTable"][];
@@ -4015,7 +4015,7 @@ export interface components {
         GenderEnum: "male" | "female";
         GroupLesson: {
             readonly id: number;
-            readonly scope: components["schemas"]["ScopeF14Enum"];
+            readonly scope: components["schemas"]["LessonScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4078,7 +4078,8 @@ export interface components {
              * @description a verified upload (purpose live_cover)
              */
             cover?: string | null;
-            materials?: components["schemas"]["MaterialRequest"][];
+            /** @description resource uuids */
+            materials?: string[];
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
         };
@@ -4187,7 +4188,7 @@ export interface components {
         };
         Lesson: {
             readonly id: number;
-            readonly scope: components["schemas"]["ScopeF14Enum"];
+            readonly scope: components["schemas"]["LessonScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4229,7 +4230,7 @@ export interface components {
             readonly created_at: string;
         };
         LessonCard: {
-            scope: components["schemas"]["ScopeF14Enum"];
+            scope: components["schemas"]["LessonScopeEnum"];
             id: number;
             title: string;
             lecturer: string;
@@ -4274,8 +4275,15 @@ export interface components {
              * @description a verified upload (purpose live_cover)
              */
             cover?: string | null;
-            materials?: components["schemas"]["MaterialRequest"][];
+            /** @description resource uuids */
+            materials?: string[];
         };
+        /**
+         * @description * `tenant` - tenant
+         *     * `group` - group
+         * @enum {string}
+         */
+        LessonScopeEnum: "tenant" | "group";
         /**
          * @description * `scheduled` - 已排期
          *     * `live` - 直播中
@@ -4330,14 +4338,6 @@ export interface components {
          */
         LocaleEnum: "zh-hans" | "en";
         Material: {
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            kind: string;
-            /** @description from the group's shared library */
-            shared: boolean;
-        };
-        MaterialRequest: {
             /** Format: uuid */
             uuid: string;
             title: string;
@@ -5335,7 +5335,8 @@ export interface components {
              * @description a verified upload (purpose live_cover)
              */
             cover?: string | null;
-            materials?: components["schemas"]["MaterialRequest"][];
+            /** @description resource uuids */
+            materials?: string[];
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
         };
@@ -5364,7 +5365,8 @@ export interface components {
              * @description a verified upload (purpose live_cover)
              */
             cover?: string | null;
-            materials?: components["schemas"]["MaterialRequest"][];
+            /** @description resource uuids */
+            materials?: string[];
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -6024,12 +6026,6 @@ export interface components {
         SandboxConfirmRequest: {
             signature: string;
         };
-        /**
-         * @description * `tenant` - tenant
-         *     * `group` - group
-         * @enum {string}
-         */
-        ScopeF14Enum: "tenant" | "group";
         SearchResponse: {
             count: number;
             page: number;
@@ -6568,7 +6564,7 @@ export interface components {
             entitled: number;
         };
         WatchLesson: {
-            scope: components["schemas"]["ScopeF14Enum"];
+            scope: components["schemas"]["LessonScopeEnum"];
             id: number;
             title: string;
             lecturer: string;
@@ -6956,20 +6952,9 @@ export interface components {
          *     - `live.lesson_not_found`: No such lesson, or it is not for you.
          *     - `live.not_a_viewer`: Only people of this party committee watch its lessons.
          *     - `live.bad_material`: Attach published learning resources only.
-         *     - `live.chat_empty`: Type a message first.
-         *     - `live.chat_too_long`: A chat message has at most 500 characters.
-         *     - `live.chat_sensitive`: The message contains a word that is not allowed in this chat.
-         *     - `live.chat_classified`: The message carries a classified marking; nothing was sent.
-         *     - `live.chat_rate_limited`: Too many messages in a short time; wait a few seconds.
-         *     - `live.chat_slow_mode`: Slow mode is on: one message every few seconds per person.
-         *     - `live.chat_muted`: A host muted you in this chat.
-         *     - `live.chat_not_host`: Only the lesson's hosts may do this.
-         *     - `live.chat_closed`: The chat of this lesson is closed.
-         *     - `live.word_exists`: This word is already on the list.
-         *     - `live.word_required`: Enter a word of at most 50 characters.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material";
         /**
          * @description Error codes of `tenants.members`.
          *
