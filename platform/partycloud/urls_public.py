@@ -10,8 +10,8 @@ from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.statistics.api import GroupAnnualReportView
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
-from tenants.live.group_api import GroupLessonViewSet
 from tenants.live.chat_api import group_chat_urlpatterns
+from tenants.live.group_api import GroupLessonViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("tenants", PartyCommitteeViewSet, basename="tenant")

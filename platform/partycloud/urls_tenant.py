@@ -21,8 +21,8 @@ from tenants.dues.api import (
     VoluntaryPaymentViewSet,
 )
 from tenants.live.api import LessonViewSet
-from tenants.live.urls import watch_urlpatterns
 from tenants.live.chat_api import chat_urlpatterns
+from tenants.live.urls import watch_urlpatterns
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import DeliveryViewSet, NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet

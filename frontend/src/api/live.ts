@@ -68,51 +68,70 @@ export type LessonDetail = Schemas['WatchLesson'];
 export type Verdict = 'present' | 'partly' | 'absent';
 
 export interface AttendanceCounts {
+  /** The members of the audience. */
+  expected: number;
   present: number;
   partly: number;
   absent: number;
-  /** 补学: watched the replay. */
+  /** 补学: made up on the replay, whatever the verdict. */
   replay: number;
+  /** present ÷ expected, in percent; null without an audience. */
+  rate: number | null;
 }
 
 export interface OrganizationAttendance extends AttendanceCounts {
   id: number;
   name: string;
-  /** Share of the audience present or partly present, 0..1. */
-  rate: number;
 }
 
 export interface MemberAttendance {
   member_id: number;
   name: string;
+  organization_id: number;
   organization: string;
   watched_seconds: number;
   replay_seconds: number;
   verdict: Verdict;
 }
 
+/** The lesson an attendance report is about. */
+export interface AttendanceLesson {
+  scope: LessonScope;
+  id: number;
+  title: string;
+  status: LessonStatus;
+  went_live_at: string | null;
+  ended_at: string | null;
+  counts_as_party_lesson: boolean;
+}
+
 /** `lessons/{id}/attendance` (tenant lessons; a tenant's part of a group lesson). */
 export interface Attendance {
-  lesson: number;
-  rule: { version: number | string; share: number };
+  lesson: AttendanceLesson;
+  /** The tenant's attendance rule: present from `share` of the actual duration (`share_label`, e.g. "2/3"). */
+  rule: { version: string; share: number; share_label: string };
   actual_seconds: number;
   totals: AttendanceCounts;
   organizations: OrganizationAttendance[];
   members: MemberAttendance[];
 }
 
-/** `group/live/lessons/{id}/attendance`: one row per audience tenant. */
+/** One subsidiary's part of a group lesson (with its own rule version). */
 export interface TenantAttendance extends AttendanceCounts {
   tenant: number;
   name: string;
-  rate: number;
+  rule_version: string;
 }
 
-export type SensitiveWord = {
-  id: number;
-  word: string;
-  created_at: string;
-};
+/** `group/live/lessons/{id}/attendance` (root host). */
+export interface GroupAttendance {
+  lesson: AttendanceLesson;
+  actual_seconds: number;
+  totals: AttendanceCounts;
+  tenants: TenantAttendance[];
+}
+
+export type SensitiveWord = Schemas['SensitiveWord'];
 
 // ------------------------------------------------------------------ plumbing
 
@@ -229,25 +248,30 @@ export const attendanceExportUrl = (id: number, organization?: number | null): s
 export const groupLessonTenantAttendance = (id: number): Promise<Attendance> =>
   request('GET', `${TENANT}/watch/group/${id}/attendance`);
 /** A group lesson's attendance per subsidiary (root host). */
-export const groupLessonAttendance = (id: number): Promise<TenantAttendance[]> =>
-  request<TenantAttendance[] | { tenants?: TenantAttendance[]; results?: TenantAttendance[] }>(
-    'GET',
-    `${GROUP}/lessons/${id}/attendance`,
-  ).then((data) => (Array.isArray(data) ? data : (data.tenants ?? data.results ?? [])));
+export const groupLessonAttendance = (id: number): Promise<GroupAttendance> =>
+  request('GET', `${GROUP}/lessons/${id}/attendance`);
 
 // ------------------------------------------------------------------ sensitive words
 
-/** The list of a tenant (tenant host) or of the group (root host: `group`). */
-const wordsPath = (group: boolean) => `${group ? GROUP : TENANT}/sensitive-words`;
+export type SensitiveWordQuery = Query<'/api/v1/live/sensitive-words'>;
 
-export const listSensitiveWords = (
-  query: { page?: number; page_size?: number; search?: string },
-  group = false,
-): Promise<Page<SensitiveWord>> =>
-  request<Page<SensitiveWord> | SensitiveWord[]>('GET', withQuery(wordsPath(group), query)).then((data) =>
-    Array.isArray(data) ? { count: data.length, next: null, previous: null, results: data } : data,
+/** The list of a tenant (tenant host) or, with `group`, of the group (root host). */
+export const listSensitiveWords = (query: SensitiveWordQuery, group = false) =>
+  call(
+    group
+      ? api.GET('/api/v1/group/live/sensitive-words', { params: { query } })
+      : api.GET('/api/v1/live/sensitive-words', { params: { query } }),
   );
 export const addSensitiveWord = (word: string, group = false): Promise<SensitiveWord> =>
-  request('POST', wordsPath(group), { word });
-export const deleteSensitiveWord = (id: number, group = false): Promise<void> =>
-  request('DELETE', `${wordsPath(group)}/${id}`);
+  call(
+    group
+      ? api.POST('/api/v1/group/live/sensitive-words', { body: { word } })
+      : api.POST('/api/v1/live/sensitive-words', { body: { word } }),
+  );
+export async function deleteSensitiveWord(id: number, group = false): Promise<void> {
+  await call(
+    group
+      ? api.DELETE('/api/v1/group/live/sensitive-words/{id}', byId(id))
+      : api.DELETE('/api/v1/live/sensitive-words/{id}', byId(id)),
+  );
+}

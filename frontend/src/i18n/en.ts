@@ -1481,7 +1481,7 @@ const en: MessageSchema = {
       viewers: 'Viewers',
       viewersCount: '{count} watching',
       likes: 'Likes',
-      connection: { connecting: 'Connecting', open: 'Connected', closed: 'Disconnected, reconnecting' },
+      connection: { connecting: 'Connecting', open: 'Connected', reconnecting: 'Reconnecting', closed: 'Disconnected' },
       notStarted:
         'The lesson has not started (planned for {at}). This switches to live by itself when the lecturer starts streaming.',
       liveHint: 'Live: you can remove messages, mute people, set slow mode and pin a notice.',
@@ -1516,8 +1516,10 @@ const en: MessageSchema = {
       exportChat: 'Export chat',
     },
     attendance: {
+      expected: 'Expected',
+      ruleVersion: 'Rule',
       title: 'Attendance',
-      rule: '{share}% of the lesson counts as present (rule {version}); it ran {actual} minutes',
+      rule: 'Watching {share} of the actual lesson counts as present (rule {version}); it ran {actual} minutes',
       present: 'Present',
       partly: 'Partly',
       absent: 'Absent',
@@ -1552,6 +1554,7 @@ const en: MessageSchema = {
       deleted: 'Deleted "{word}"',
     },
     group: {
+      attendanceHint: 'Each subsidiary counts by its own attendance rule; the lesson ran {minutes} minutes',
       title: 'Group live lessons',
       allTenants: 'All subsidiaries',
       audienceHint: 'None picked: every active subsidiary',

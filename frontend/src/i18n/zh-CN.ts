@@ -1461,7 +1461,7 @@ const zhCN = {
       viewers: '在线人数',
       viewersCount: '{count} 人在线',
       likes: '点赞',
-      connection: { connecting: '连接中', open: '已连接', closed: '已断开，重连中' },
+      connection: { connecting: '连接中', open: '已连接', reconnecting: '已断开，重连中', closed: '已断开' },
       notStarted: '直播尚未开始（计划 {at} 开始）。主讲人开始推流后，这里会自动切换为直播中。',
       liveHint: '直播进行中：可以删除消息、禁言、设置慢速模式和置顶公告。',
       endedHint: '直播已结束。结束后 60 分钟内仍可管理互动。',
@@ -1495,8 +1495,10 @@ const zhCN = {
       exportChat: '导出聊天记录',
     },
     attendance: {
+      expected: '应参加',
+      ruleVersion: '规则版本',
       title: '出勤统计',
-      rule: '满 {share}% 时长计为出勤（规则 {version}），实际直播 {actual} 分钟',
+      rule: '观看满实际时长的 {share} 计为出勤（规则 {version}），实际直播 {actual} 分钟',
       present: '出勤',
       partly: '部分出勤',
       absent: '缺勤',
@@ -1531,6 +1533,7 @@ const zhCN = {
       deleted: '已删除「{word}」',
     },
     group: {
+      attendanceHint: '各单位按本单位的出勤规则统计；实际直播 {minutes} 分钟',
       title: '集团直播党课',
       allTenants: '全部下属单位',
       audienceHint: '不选表示全部正常运行的下属单位',

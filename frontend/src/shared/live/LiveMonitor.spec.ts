@@ -129,6 +129,12 @@ describe('the live monitor', () => {
     // Answered questions go below the open ones.
     expect(texts(wrapper, 'question-line')).toEqual(['问题B', '问题A']);
     expect(wrapper.findAll('[data-test="question-line"]')[1]!.text()).toContain('已回答');
+
+    // A join that could not resume starts the list over.
+    server().events([say(30, li, '重新连接后')], true);
+    await flushPromises();
+    expect(texts(wrapper, 'chat-line')).toEqual(['重新连接后']);
+    expect(texts(wrapper, 'question-line')).toEqual([]);
   });
 
   it("sends the host's commands and shows a refusal with the server's message", async () => {

@@ -5,7 +5,7 @@
 import type { ChatEvent, ChatUserRef, Pinned } from './monitorModel';
 
 /** The socket's state, for the "reconnecting" hint. */
-export type ChatConnection = 'connecting' | 'open' | 'closed';
+export type ChatConnection = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** What the server said on connecting (a fresh join or a resume). */
 export interface ChatWelcome {
@@ -20,7 +20,8 @@ export interface ChatWelcome {
 
 export interface MonitorListener {
   welcome: (welcome: ChatWelcome) => void;
-  events: (events: ChatEvent[]) => void;
+  /** New events; `fresh`: the list starts over (a join that could not resume). */
+  events: (events: ChatEvent[], fresh?: boolean) => void;
   counts: (viewers: number, likes: number) => void;
   connection: (state: ChatConnection) => void;
 }

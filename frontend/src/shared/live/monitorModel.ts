@@ -144,6 +144,13 @@ export function useMonitorModel(initialStatus: MonitorStatus = 'scheduled') {
     }
   }
 
+  /** Forget the lines (the chat starts over); pinned, slow mode and counts come with the welcome. */
+  function reset(): void {
+    state.lines.splice(0);
+    seen.clear();
+    state.lastEventId = null;
+  }
+
   /** Events in any order or repeated (a resume, a batch): applied once each, in id order. */
   function applyAll(events: readonly ChatEvent[]): void {
     for (const event of [...events].sort((a, b) => a.id - b.id)) apply(event);
@@ -158,7 +165,7 @@ export function useMonitorModel(initialStatus: MonitorStatus = 'scheduled') {
   );
   const isMuted = (user: { tenant: string; user_id: number }) => userKey(user) in state.muted;
 
-  return { state, apply, applyAll, messages, questions, isMuted };
+  return { state, apply, applyAll, reset, messages, questions, isMuted };
 }
 
 export type MonitorModel = ReturnType<typeof useMonitorModel>;
