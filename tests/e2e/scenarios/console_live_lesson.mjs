@@ -1,7 +1,8 @@
 // Scenario: a tenant admin schedules a live lesson (直播党课) in the console — the dialog first
 // refuses an empty title — gets the stream key (shown once, with the RTMP server and the OBS
 // settings), sees the list say the key is issued, opens the live monitor of the lesson (not
-// started yet; chat and questions panes), then the sensitive-word list and adds a word.
+// started yet; chat and questions panes; connected to the chat socket), pins a notice and sets
+// slow mode through the socket, then opens the sensitive-word list and adds a word.
 import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
 
 const { consoleUrl, admin, lessonTitle, lecturer } = config;
@@ -99,8 +100,20 @@ await scenario('console_live_lesson', async (session) => {
   await monitor.locator('[data-test="monitor-state"]', { hasText: '直播尚未开始' }).waitFor();
   await monitor.locator('[data-test="monitor-chat"]').getByText('暂无消息').waitFor();
   await monitor.locator('[data-test="monitor-questions"]').getByText('暂无提问').waitFor();
+  await monitor.locator('[data-test="monitor-connection"]', { hasText: '已连接' }).waitFor();
   await translated(page);
   await shot(page, '07-monitor');
+
+  log('the host pins a notice and sets slow mode through the chat socket');
+  await monitor.locator('[data-test="pin-edit"]').click();
+  await monitor.locator('textarea[data-test="pin-input"]').fill('请各支部组织党员集中收看');
+  await monitor.locator('[data-test="pin-save"]').click();
+  // The notice shows when the server's `pinned` event comes back in a batch.
+  await monitor.locator('[data-test="pinned-text"]', { hasText: '请各支部组织党员集中收看' }).waitFor();
+  await monitor.locator('[data-test="slow-mode"]').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '每人每 30 秒一条' }).click();
+  await monitor.locator('[data-test="slow-mode"]', { hasText: '每人每 30 秒一条' }).waitFor();
+  await shot(page, '08-monitor-pinned');
 
   if (!config.wordsApi) {
     log('the sensitive-word API is not wired in on this branch: skipping the word list');
@@ -117,5 +130,5 @@ await scenario('console_live_lesson', async (session) => {
   await words.locator('[data-test="word-save"]').click();
   await page.locator('[data-test="words-table"] .el-table__row', { hasText: '刷屏广告' }).waitFor();
   await translated(page);
-  await shot(page, '08-sensitive-words');
+  await shot(page, '09-sensitive-words');
 });
