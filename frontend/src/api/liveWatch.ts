@@ -143,8 +143,7 @@ export const listWatchable = (when: WatchWhen, page = 1): Promise<Page<LessonCar
   request('GET', `${BASE}${query({ when, page })}`);
 
 /** One lesson as its viewer sees it; 404 outside its audience. */
-export const getWatch = (scope: LessonScope, id: number): Promise<WatchDetail> =>
-  request('GET', lessonPath(scope, id));
+export const getWatch = (scope: LessonScope, id: number): Promise<WatchDetail> => request('GET', lessonPath(scope, id));
 
 /** A fresh signed playlist URL (409 `live.not_live` when the lesson is not live). */
 export const renewPlayback = (scope: LessonScope, id: number): Promise<Playback> =>

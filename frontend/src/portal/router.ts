@@ -95,6 +95,12 @@ export const router = createAppRouter({
           ],
         },
         {
+          path: 'live',
+          name: 'live',
+          component: () => import('./live/LiveListView.vue'),
+          meta: { title: 'portal.live.title' },
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),
@@ -113,6 +119,14 @@ export const router = createAppRouter({
           meta: { title: 'portal.password.title' },
         },
       ],
+    },
+    {
+      // Full screen (no tab bar): the player on top, the chat's send box at the bottom.
+      path: '/live/:scope(tenant|group)/:id(\\d+)',
+      name: 'live-lesson',
+      component: () => import('./live/LiveLessonView.vue'),
+      props: (route) => ({ scope: route.params.scope, id: Number(route.params.id) }),
+      meta: { title: 'portal.live.title' },
     },
   ],
 });
