@@ -10,6 +10,7 @@ from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.statistics.api import GroupAnnualReportView
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
+from tenants.live.group_api import GroupLessonViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("tenants", PartyCommitteeViewSet, basename="tenant")
@@ -18,6 +19,8 @@ router.register("group-roles", GroupRoleViewSet, basename="group-role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("roster", RosterViewSet, basename="roster")
 router.register("pocket-members", PocketCaseViewSet, basename="pocket-member")
+# The group's own live lessons (public schema), watched from every subsidiary's host.
+router.register("group/live/lessons", GroupLessonViewSet, basename="group-live-lesson")
 
 urlpatterns = [
     *common,

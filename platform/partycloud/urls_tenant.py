@@ -21,6 +21,7 @@ from tenants.dues.api import (
     VoluntaryPaymentViewSet,
 )
 from tenants.live.api import LessonViewSet
+from tenants.live.urls import watch_urlpatterns
 from tenants.members.api import MemberImportViewSet, MemberViewSet
 from tenants.notifications.api import DeliveryViewSet, NotificationViewSet
 from tenants.organizations.api import OrganizationViewSet
@@ -55,6 +56,8 @@ urlpatterns = [
     path("api/v1/annual-report", AnnualReportView.as_view(), name="annual-report"),
     path("api/v1/workbench", WorkbenchView.as_view(), name="workbench"),
     path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
+    # The viewer's side of live lessons (this tenant's and the group's): api/v1/live/watch…
+    path("api/v1/live/", include(watch_urlpatterns)),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),

@@ -21,3 +21,17 @@ def send_to_group(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(group, event)
+
+
+def send_to_groups(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send many ``(group, event)`` pairs from synchronous code in one event-loop run (a bulk
+    notification reaches thousands of people's sockets without a loop per person)."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> None:
+        for group, event in messages:
+            await layer.group_send(group, event)
+
+    async_to_sync(send_all)()

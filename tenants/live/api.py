@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
+from tenants.live.materials import attach_materials, cover_url, materials_of
 from tenants.live.models import Lesson, StreamKey
 from tenants.live.services import (
     ORGANIZERS,
@@ -31,6 +32,30 @@ class CanOrganizeLessons(HasTenantRole):
     roles = ORGANIZERS
 
 
+class MaterialSerializer(serializers.Serializer[Any]):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    shared = serializers.BooleanField(help_text="from the group's shared library")
+
+
+@extend_schema_field(MaterialSerializer(many=True))
+class MaterialField(serializers.Field):  # type: ignore[type-arg]
+    """Materials: read as ``{uuid, title, kind, shared}``, written as a list of resource uuids
+    (this library's published ones or the group's shared ones)."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+    def get_attribute(self, instance: Lesson) -> Any:
+        return materials_of(instance)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise serializers.ValidationError("a list of resource uuids")
+        return data
+
+
 class LessonSerializer(serializers.ModelSerializer[Lesson]):
     title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     organization = serializers.PrimaryKeyRelatedField(
@@ -43,13 +68,21 @@ class LessonSerializer(serializers.ModelSerializer[Lesson]):
     organizer_name = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     has_stream_key = serializers.SerializerMethodField()
+    scope = serializers.SerializerMethodField()
+    cover = serializers.UUIDField(
+        source="cover_upload", allow_null=True, required=False, help_text="a verified upload (purpose live_cover)"
+    )
+    cover_url = serializers.SerializerMethodField()
+    materials = MaterialField(required=False)
+
+    scope_value = "tenant"
 
     class Meta:
         model = Lesson
         fields = [
-            "id", "title", "lecturer", "description", "starts_at", "planned_end_at", "organization", "organization_name",
-            "counts_as_party_lesson", "organizer", "organizer_name", "status", "status_label", "went_live_at",
-            "ended_at", "has_stream_key", "created_at",
+            "id", "scope", "title", "lecturer", "description", "starts_at", "planned_end_at", "organization",
+            "organization_name", "counts_as_party_lesson", "cover", "cover_url", "materials", "organizer",
+            "organizer_name", "status", "status_label", "went_live_at", "ended_at", "has_stream_key", "created_at",
         ]  # fmt: skip
         read_only_fields = ["organizer", "status", "went_live_at", "ended_at", "created_at"]
 
@@ -58,6 +91,13 @@ class LessonSerializer(serializers.ModelSerializer[Lesson]):
 
     def get_has_stream_key(self, lesson: Lesson) -> bool:
         return bool(getattr(lesson, "has_stream_key", False))
+
+    @extend_schema_field(serializers.ChoiceField(choices=["tenant", "group"]))
+    def get_scope(self, lesson: Lesson) -> str:
+        return self.scope_value
+
+    def get_cover_url(self, lesson: Lesson) -> str | None:
+        return cover_url(lesson)
 
 
 class ObsHintSerializer(serializers.Serializer[Any]):
@@ -85,6 +125,14 @@ def obs_hints(rtmp_url: str) -> list[dict[str, str]]:
     ]
 
 
+def lesson_changes(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
+    """The validated fields as the lesson services take them (``cover`` is the upload id)."""
+    data = dict(serializer.validated_data)
+    if "cover_upload" in data:
+        data["cover"] = data.pop("cover_upload")
+    return data
+
+
 class LessonViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -109,19 +157,19 @@ class LessonViewSet(
             .annotate(has_stream_key=Exists(active_key))
         )
 
+    def paginate_queryset(self, queryset: Any) -> list[Lesson] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_materials(page)  # two queries for the page, not two per lesson
+        return page
+
     def perform_create(self, serializer: LessonSerializer) -> None:  # type: ignore[override]
-        data = serializer.validated_data
-        serializer.instance = do_schedule_lesson(
-            actor=Actor.of(self.request), title=data["title"], starts_at=data["starts_at"],
-            planned_end_at=data["planned_end_at"], lecturer=data.get("lecturer", ""),
-            description=data.get("description", ""), organization=data.get("organization"),
-            counts_as_party_lesson=data.get("counts_as_party_lesson", False),
-        )  # fmt: skip
+        serializer.instance = do_schedule_lesson(actor=Actor.of(self.request), **lesson_changes(serializer))
 
     def perform_update(self, serializer: LessonSerializer) -> None:  # type: ignore[override]
         lesson = serializer.instance
         assert lesson is not None  # an update always has its object
-        serializer.instance = do_update_lesson(lesson, actor=Actor.of(self.request), **serializer.validated_data)
+        serializer.instance = do_update_lesson(lesson, actor=Actor.of(self.request), **lesson_changes(serializer))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kwargs["partial"] = True  # PATCH only

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class LiveConfig(AppConfig):
     name = "tenants.live"
     label = "live"
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import this app's models.
+        from tenants.live.materials import register_cover_purpose
+        from tenants.live.signals import lesson_went_live
+        from tenants.live.tasks import announce_went_live
+
+        register_cover_purpose()
+        lesson_went_live.connect(announce_went_live, dispatch_uid="live.announce_went_live")

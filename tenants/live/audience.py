@@ -12,7 +12,7 @@ lesson ``t.public.lesson.<id>``, one room across all tenants.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -155,7 +155,7 @@ def _in_group_audience(lesson: Lesson, viewer: Viewer) -> bool:
     return not lesson.audience_tenants or viewer.tenant_id in lesson.audience_tenants
 
 
-def _not_found() -> NotFoundError:
+def not_found() -> NotFoundError:
     return NotFoundError(LiveCode.LESSON_NOT_FOUND, _("No such lesson, or it is not for you."))
 
 
@@ -170,17 +170,18 @@ def find_viewable(ref: LessonRef, viewer: Viewer) -> Lesson:
             .first()
         )
     if lesson is None:
-        raise _not_found()
+        raise not_found()
     allowed = _in_group_audience if ref.scope is LessonScope.GROUP else _in_tenant_audience
     if not allowed(lesson, viewer):
-        raise _not_found()
+        raise not_found()
     return lesson
 
 
-def viewable_lessons(viewer: Viewer) -> list[tuple[LessonRef, Lesson]]:
+def viewable_lessons(viewer: Viewer, statuses: Iterable[str] | None = None) -> list[tuple[LessonRef, Lesson]]:
     """Every lesson ``viewer`` may watch from the active tenant, the tenant's and the group's,
-    newest start first; cancelled ones left out."""
-    tenant_lessons = Lesson.objects.select_related("organization").exclude(status=LessonStatus.CANCELLED)
+    newest start first; cancelled ones left out (``statuses``: only these). Two queries."""
+    wanted = [status for status in (statuses or LessonStatus.values) if status != LessonStatus.CANCELLED]
+    tenant_lessons = Lesson.objects.select_related("organization").filter(status__in=wanted)
     if viewer.oversees_paths is not None or not (viewer.roles & OVERSEERS):
         audience = Q(organization__isnull=True)
         paths = [p for p in (viewer.organization_path,) if p] + list(viewer.oversees_paths or ())
@@ -194,13 +195,28 @@ def viewable_lessons(viewer: Viewer) -> list[tuple[LessonRef, Lesson]]:
     group_ref = LessonRef.of(LessonScope.GROUP, 0)
     with in_lesson_schema(group_ref):
         group_lessons = list(
-            Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
+            Lesson.objects.filter(status__in=wanted).filter(
                 Q(audience_tenants=[]) | Q(audience_tenants__contains=[viewer.tenant_id])
             )
         )
     found += [(LessonRef(LessonScope.GROUP, lesson.pk, PUBLIC), lesson) for lesson in group_lessons]
     found.sort(key=lambda pair: (pair[1].starts_at, pair[0].scope, pair[1].pk), reverse=True)
     return found
+
+
+def can_host(ref: LessonRef, lesson: Lesson, viewer: Viewer) -> bool:
+    """Whether ``viewer`` hosts ``lesson`` (moderates its chat): for a tenant's lesson its organizer,
+    the tenant admins, and secretaries whose scope covers the audience. A group lesson is hosted
+    by group admins on the root host only, never from a tenant's host."""
+    if ref.scope is LessonScope.GROUP:
+        return False
+    if lesson.organizer_id == viewer.user_id or TenantRole.TENANT_ADMIN in viewer.roles:
+        return True
+    if TenantRole.SECRETARY not in viewer.roles:
+        return False
+    if viewer.oversees_paths is None:
+        return True
+    return lesson.organization is not None and viewer.oversees(lesson.organization.path)
 
 
 def _ancestors(path: str) -> list[str]:

@@ -19,3 +19,5 @@ class LiveCode(ErrorCode):
     ALREADY_PUBLISHING = "live.already_publishing", "Someone is already streaming this lesson."
     CANCELLED = "live.cancelled", "The lesson was cancelled."
     LESSON_NOT_FOUND = "live.lesson_not_found", "No such lesson, or it is not for you."
+    NOT_A_VIEWER = "live.not_a_viewer", "Only people of this party committee watch its lessons."
+    BAD_MATERIAL = "live.bad_material", "Attach published learning resources only."

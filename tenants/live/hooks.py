@@ -34,6 +34,8 @@ def _tenant_of(key: str) -> PartyCommittee | None:
     schema = schema_of_key(key)
     if not schema:
         return None
+    if schema == "public":  # a group lesson's key: the group root committee (the public schema)
+        return PartyCommittee.objects.filter(schema_name="public").first()
     return PartyCommittee.objects.active().filter(schema_name=schema).first()
 
 

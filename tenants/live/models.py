@@ -50,6 +50,14 @@ class Lesson(models.Model):
     went_live_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The cover picture: the claimed upload (purpose ``live_cover``) and its object key.
+    cover_upload = models.UUIDField(null=True, blank=True)
+    cover_key = models.CharField(max_length=300, blank=True)
+    # Learning-library resources handed out with the lesson: ``[{"uuid": str, "shared": bool}]``
+    # (shared: the group's library, else the lesson's own schema's).
+    materials = models.JSONField(default=list, blank=True)
+    # When the audience was told the lesson starts soon (the reminder runs once per lesson).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]

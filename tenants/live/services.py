@@ -1,5 +1,9 @@
 """Scheduling live lessons, their stream keys and the media server's publish callbacks.
-Run in the tenant's schema (the hook view switches into the schema the key names)."""
+
+Run in the schema holding the lesson: a tenant's (its lessons, organized by its admins and
+secretaries, audience an organization's subtree) or the public schema (the group's lessons,
+organized by group admins, audience ``audience_tenants``). One code path for both; only who
+organizes and the audience check differ. The hook view switches into the schema the key names."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -16,14 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import GroupRoleKind
 from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, ServiceError
 from partycloud.tenancy.context import active_schema
+from partycloud.tenancy.models import PartyCommittee
 from tenants.access.services import check_covers, scope_filter
 from tenants.live.audience import PUBLIC, LessonRef, LessonScope
 from tenants.live.errors import LiveCode
+from tenants.live.materials import check_materials, claim_cover
 from tenants.live.models import Lesson, LessonStatus, StreamKey
+from tenants.live.notify import LessonNews, announce_after_commit
 from tenants.live.signals import lesson_ended, lesson_went_live
 from tenants.organizations.models import Organization
 
@@ -40,8 +49,16 @@ CHANGEABLE_FIELDS = (
     "starts_at",
     "planned_end_at",
     "organization",
+    "audience_tenants",
     "counts_as_party_lesson",
+    "cover",
+    "materials",
 )
+
+
+def on_group_root() -> bool:
+    """Whether the public schema is active: the group's lessons, not a tenant's."""
+    return active_schema() == PUBLIC
 
 
 def visible_lessons(actor: Actor) -> QuerySet[Lesson]:
@@ -53,7 +70,12 @@ def visible_lessons(actor: Actor) -> QuerySet[Lesson]:
 
 
 def check_can_organize(actor: Actor, organization_id: int | None) -> None:
-    """Refuse (403) unless ``actor`` organizes lessons for this audience (None: the whole tenant)."""
+    """Refuse (403) unless ``actor`` organizes lessons for this audience (None: the whole tenant);
+    the group's lessons are organized by group admins."""
+    if on_group_root():
+        if GroupRoleKind.GROUP_ADMIN not in actor.group_roles:
+            raise NotAllowed(LiveCode.OUT_OF_SCOPE, _("This lesson's audience is outside your scope."))
+        return
     check_covers(
         actor.user,
         organization_id,
@@ -74,8 +96,19 @@ def _check_lesson(data: dict[str, Any], *, start_changed: bool, now: datetime) -
     if not str(data.get("title") or "").strip():
         raise ServiceError(LiveCode.TITLE_REQUIRED, _("Enter the lesson's title."), "title")
     organization = data.get("organization")
-    if organization is not None and not organization.is_active:
+    if organization is not None and (on_group_root() or not organization.is_active):
         raise ServiceError(LiveCode.BAD_AUDIENCE, _("Choose an active organization as the audience."), "organization")
+    audience_tenants = data.get("audience_tenants") or []
+    if audience_tenants:
+        if not on_group_root():
+            raise ServiceError(
+                LiveCode.BAD_AUDIENCE, _("Choose active subsidiaries as the audience."), "audience_tenants"
+            )
+        active = set(PartyCommittee.objects.active().filter(pk__in=audience_tenants).values_list("pk", flat=True))
+        if active != set(audience_tenants):
+            raise ServiceError(
+                LiveCode.BAD_AUDIENCE, _("Choose active subsidiaries as the audience."), "audience_tenants"
+            )
     _check_times(data["starts_at"], data["planned_end_at"], start_changed=start_changed, now=now)
 
 
@@ -89,25 +122,42 @@ def do_schedule_lesson(
     lecturer: str = "",
     description: str = "",
     organization: Organization | None = None,
+    audience_tenants: list[int] | None = None,
     counts_as_party_lesson: bool = False,
+    cover: UUID | str | None = None,
+    materials: list[UUID | str] | None = None,
     now: datetime | None = None,
 ) -> Lesson:
-    """Schedule a lesson for the whole tenant (``organization`` None) or an organization's subtree."""
+    """Schedule a lesson: a tenant's for the whole tenant (``organization`` None) or an
+    organization's subtree; the group's (public schema) for ``audience_tenants`` (empty: all).
+    The audience is told once the transaction commits."""
+    audience_tenants = sorted(set(audience_tenants or []))
     data = {
         "title": title.strip(),
         "starts_at": starts_at,
         "planned_end_at": planned_end_at,
         "organization": organization,
+        "audience_tenants": audience_tenants,
     }
     check_can_organize(actor, organization.pk if organization is not None else None)
     _check_lesson(data, start_changed=True, now=now or timezone.now())
+    stored_materials = check_materials(materials or [])
+    cover_upload, cover_key = claim_cover(cover, actor) if cover else (None, "")
     lesson = Lesson.objects.create(
         title=title.strip(), lecturer=lecturer.strip(), description=description, starts_at=starts_at,
-        planned_end_at=planned_end_at, organization=organization, counts_as_party_lesson=counts_as_party_lesson,
-        organizer=actor.user,
+        planned_end_at=planned_end_at, organization=organization, audience_tenants=audience_tenants,
+        counts_as_party_lesson=counts_as_party_lesson, organizer=actor.user, cover_upload=cover_upload,
+        cover_key=cover_key, materials=stored_materials,
     )  # fmt: skip
-    do_record_audit(event="live.lesson.schedule", actor=actor, target=lesson)
+    do_record_audit(event="live.lesson.schedule", actor=actor, target=lesson, details=_audience_details(lesson))
+    announce_after_commit(lesson, LessonNews.SCHEDULED)
     return lesson
+
+
+def _audience_details(lesson: Lesson) -> dict[str, Any]:
+    if on_group_root():
+        return {"audience_tenants": lesson.audience_tenants}
+    return {"organization": lesson.organization_id}
 
 
 def _check_editable(lesson: Lesson, statuses: tuple[str, ...] = EDITABLE) -> None:
@@ -128,13 +178,22 @@ def do_update_lesson(lesson: Lesson, *, actor: Actor, now: datetime | None = Non
         check_can_organize(actor, target.pk if target is not None else None)
     if "title" in changes:
         changes["title"] = str(changes["title"]).strip()
+    if "audience_tenants" in changes:
+        changes["audience_tenants"] = sorted(set(changes["audience_tenants"] or []))
+    if "materials" in changes:
+        changes["materials"] = check_materials(changes["materials"] or [])
+    cover = changes.pop("cover", lesson.cover_upload)
     changed = [name for name, value in changes.items() if getattr(lesson, name) != value]
-    merged = {name: changes.get(name, getattr(lesson, name)) for name in CHANGEABLE_FIELDS}
+    merged = {name: changes.get(name, getattr(lesson, name, None)) for name in CHANGEABLE_FIELDS}
     _check_lesson(merged, start_changed="starts_at" in changed, now=now or timezone.now())
+    if str(cover or "") != str(lesson.cover_upload or ""):
+        lesson.cover_upload, lesson.cover_key = claim_cover(cover, actor) if cover else (None, "")
+        changed += ["cover_upload", "cover_key"]
     if not changed:
         return lesson
     for name in changed:
-        setattr(lesson, name, changes[name])
+        if name in changes:
+            setattr(lesson, name, changes[name])
     lesson.save(update_fields=changed)
     do_record_audit(event="live.lesson.update", actor=actor, target=lesson, details={"fields": ", ".join(changed)})
     return lesson

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -43,6 +45,22 @@ def quiet_hours_of(user_id: int) -> Quiet:
     if row is None:
         return Quiet(True, QuietHours.DEFAULT_START, QuietHours.DEFAULT_END)
     return Quiet(row.enabled, row.start, row.end)
+
+
+def quiet_hours_of_many(user_ids: Iterable[int]) -> dict[int, Quiet]:
+    """``quiet_hours_of`` for many people in one query (a default for those without a row)."""
+    default = Quiet(True, QuietHours.DEFAULT_START, QuietHours.DEFAULT_END)
+    found = {
+        row.user_id: Quiet(row.enabled, row.start, row.end) for row in QuietHours.objects.filter(user_id__in=user_ids)
+    }
+    return defaultdict(lambda: default, found)
+
+
+def preferences_of(user_ids: Iterable[int], kinds: Iterable[str]) -> dict[tuple[int, str, str], bool]:
+    """The choices these people made for these kinds: ``(user_id, kind, channel) -> enabled``."""
+    rows = NotificationPreference.objects.filter(user_id__in=user_ids, kind__in=kinds)
+    return {(user_id, kind, channel): enabled for user_id, kind, channel, enabled in rows.values_list(
+        "user_id", "kind", "channel", "enabled")}  # fmt: skip
 
 
 def earliest_send_time(user_id: int, channel: str, moment: datetime) -> datetime:

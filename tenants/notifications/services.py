@@ -7,16 +7,18 @@ deliveries due now."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from partycloud.accounts.models import User
 from partycloud.tenancy.context import active_schema
-from services.realtime.groups import send_to_group, user_group
-from tenants.notifications.delivery import kick_deliveries, plan_deliveries
+from services.realtime.groups import send_to_group, send_to_groups, user_group
+from tenants.notifications.delivery import kick_deliveries, plan_deliveries, plan_many_deliveries
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.models import Notification
 
@@ -58,6 +60,46 @@ def do_notify(
 
     transaction.on_commit(push)
     return notification
+
+
+def do_notify_many(
+    users: Sequence[User], title: str, body: str = "", link: str = "", *, kind: str = NotificationKind.GENERAL
+) -> int:
+    """``do_notify`` for a large audience (a live lesson's thousands of members): the
+    notifications and their deliveries in bulk, one push to everybody's sockets after commit.
+    Returns how many were stored."""
+    if not users:
+        return 0
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        [Notification(user=user, kind=kind, title=title[:200], body=body, link=link, created_at=now) for user in users],
+        batch_size=2000,
+    )
+    deliveries = plan_many_deliveries(notifications, now)
+    kick_deliveries([d.pk for d in deliveries if d.next_attempt_at and d.next_attempt_at <= now])
+    schema = active_schema()
+    payloads = {notification.user_id: serialize(notification) for notification in notifications}
+
+    def push() -> None:
+        with schema_context(schema):
+            unread = dict(
+                Notification.objects.filter(user_id__in=payloads, read_at__isnull=True)
+                .values("user_id")
+                .annotate(n=Count("id"))
+                .values_list("user_id", "n")
+            )
+        send_to_groups(
+            [
+                (
+                    user_group(schema, user_id),
+                    {"type": "notification.message", "notification": payload, "unread": unread.get(user_id, 0)},
+                )
+                for user_id, payload in payloads.items()
+            ]
+        )
+
+    transaction.on_commit(push)
+    return len(notifications)
 
 
 def do_notify_once(
