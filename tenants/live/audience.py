@@ -162,13 +162,11 @@ def not_found() -> NotFoundError:
 def find_viewable(ref: LessonRef, viewer: Viewer) -> Lesson:
     """The lesson ``ref`` if ``viewer`` is in its audience; 404 otherwise (an outsider learns
     nothing of a lesson, not even that it exists). Cancelled lessons are not watchable."""
+    lessons = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(pk=ref.lesson_id)
+    if ref.scope is LessonScope.TENANT:  # the public schema has no organizations
+        lessons = lessons.select_related("organization")
     with in_lesson_schema(ref):
-        lesson = (
-            Lesson.objects.select_related("organization")
-            .exclude(status=LessonStatus.CANCELLED)
-            .filter(pk=ref.lesson_id)
-            .first()
-        )
+        lesson = lessons.first()
     if lesson is None:
         raise not_found()
     allowed = _in_group_audience if ref.scope is LessonScope.GROUP else _in_tenant_audience

@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from partycloud.accounts.models import User
 from partycloud.tenancy.context import active_schema
@@ -43,8 +44,14 @@ def announce_after_commit(lesson: Lesson, news: LessonNews) -> None:
     # Imported here: the tasks module imports this one.
     from tenants.live.tasks import announce_lesson
 
-    scope = ref_of(lesson).scope
-    transaction.on_commit(lambda: announce_lesson.delay(scope.value, lesson.pk, news.value))
+    ref = ref_of(lesson)
+
+    def send() -> None:
+        # The task runs in the schema active when it is sent; on_commit may run after the caller left it.
+        with schema_context(ref.schema):
+            announce_lesson.delay(ref.scope.value, ref.lesson_id, news.value)
+
+    transaction.on_commit(send)
 
 
 def audience_tenants(lesson: Lesson) -> list[PartyCommittee]:
@@ -85,8 +92,11 @@ def portal_link(ref: LessonRef) -> str:
 def do_notify_audience(ref: LessonRef, news: LessonNews) -> int:
     """Notify the members of the active tenant in ``ref``'s audience; how many were notified.
     Nothing for a cancelled lesson (or one already over, for the reminders)."""
+    lessons = Lesson.objects.filter(pk=ref.lesson_id)
+    if ref.scope is LessonScope.TENANT:  # the public schema has no organizations
+        lessons = lessons.select_related("organization")
     with in_lesson_schema(ref):
-        lesson = Lesson.objects.select_related("organization").filter(pk=ref.lesson_id).first()
+        lesson = lessons.first()
     if lesson is None or lesson.status == LessonStatus.CANCELLED:
         return 0
     if news is not LessonNews.LIVE and lesson.status != LessonStatus.SCHEDULED:

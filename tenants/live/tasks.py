@@ -7,6 +7,7 @@ from typing import Any
 from celery.schedules import crontab
 from django.db import transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from services.tasks import tenant_task
 from services.tasks.periodic import tenant_beat_entry
@@ -53,7 +54,8 @@ def remind_starting_lessons() -> int:
 
 def announce_went_live(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> None:
     """``lesson_went_live`` receiver: tell the audience (a reconnect does not tell them twice)."""
-    announce_lesson.delay(ref.scope.value, ref.lesson_id, LessonNews.LIVE.value)
+    with schema_context(ref.schema):  # the task runs in the schema it is sent from
+        announce_lesson.delay(ref.scope.value, ref.lesson_id, LessonNews.LIVE.value)
 
 
 SCHEDULE = {
