@@ -17,10 +17,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from partycloud.tenancy.realtime import TenantAuthMiddleware  # noqa: E402
+from tenants.live.consumers import LiveChatConsumer  # noqa: E402
 from tenants.notifications.consumers import NotificationConsumer  # noqa: E402
 
 websocket_urlpatterns = [
     path("ws/notifications", NotificationConsumer.as_asgi()),
+    path("ws/live/<str:scope>/<int:id>", LiveChatConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

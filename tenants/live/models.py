@@ -85,3 +85,62 @@ class StreamKey(models.Model):
     def __str__(self) -> str:
         state = "revoked" if self.revoked_at else "active"
         return f"stream key {self.pk} of lesson {self.lesson_id} ({state})"
+
+
+# ------------------------------------------------------------------------------ chat (issue 13)
+
+
+class ChatEventKind(models.TextChoices):
+    MESSAGE = "message", _("message")
+    QUESTION = "question", _("question")
+    ANSWERED = "answered", _("answered")
+    UPVOTES = "upvotes", _("upvotes")
+    REMOVED = "removed", _("removed")
+    PINNED = "pinned", _("pinned")
+    UNPINNED = "unpinned", _("unpinned")
+    MUTED = "muted", _("muted")
+    UNMUTED = "unmuted", _("unmuted")
+    SLOW_MODE = "slow_mode", _("slow mode")
+    STATUS = "status", _("status")
+
+
+class ChatEvent(models.Model):
+    """One event of a lesson's chat room, in the lesson's schema (public for a group lesson).
+
+    ``event_id`` is the room's sequence number (Redis ``INCR``, strictly increasing); Redis keeps
+    the room's last events for sockets, these rows keep all of them for history and the export.
+    A removed message keeps its row (``removed``); a question's ``payload`` carries its upvotes and
+    whether it was answered.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="chat_events")
+    event_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=12, choices=ChatEventKind.choices)
+    sender_tenant = models.CharField(max_length=30, blank=True)  # the sender's tenant slug
+    sender_user_id = models.BigIntegerField(null=True, blank=True)
+    sender_display = models.CharField(max_length=200, blank=True)  # 中能电力·张三
+    text = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)  # the event as broadcast
+    removed = models.BooleanField(default=False)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["lesson", "event_id"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "event_id"], name="live_chatevent_lesson_event")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id} of lesson {self.lesson_id}"
+
+
+class SensitiveWord(models.Model):
+    """A word the chat refuses (the tenant's list; the public schema's is the group's list)."""
+
+    word = models.CharField(_("word"), max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word", "id"]
+        constraints = [models.UniqueConstraint(fields=["word"], name="live_sensitiveword_word")]
+
+    def __str__(self) -> str:
+        return self.word

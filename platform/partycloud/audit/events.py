@@ -152,6 +152,16 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.stream_key.issue", A.UPDATE, _lazy("Issued a stream key for a live lesson")),
     EventType("live.lesson.start", A.UPDATE, _lazy("A live lesson went live"), (_lazy("publisher %(addr)s"),)),
     EventType("live.lesson.end", A.UPDATE, _lazy("A live lesson ended")),
+    # live chat
+    EventType("live.chat.remove", A.DELETE, _lazy("Removed a chat message"), (_lazy("event %(event)s"),)),
+    EventType("live.chat.mute", A.UPDATE, _lazy("Muted someone in a lesson's chat"), (_lazy("who: %(user)s"),)),
+    EventType("live.chat.unmute", A.UPDATE, _lazy("Unmuted someone in a lesson's chat"), (_lazy("who: %(user)s"),)),
+    EventType("live.chat.pin", A.UPDATE, _lazy("Pinned a notice in a lesson's chat"), (_lazy("“%(text)s”"),)),
+    EventType("live.chat.unpin", A.UPDATE, _lazy("Unpinned the notice of a lesson's chat")),
+    EventType("live.chat.slow_mode", A.UPDATE, _lazy("Set a lesson chat's slow mode"), (_lazy("%(seconds)s s"),)),
+    EventType("live.chat.export", A.EXPORT, _lazy("Exported a lesson's chat"), (_lazy("%(count)s events"),)),
+    EventType("live.sensitive_word.add", A.CREATE, _lazy("Added a sensitive word"), (_lazy("“%(word)s”"),)),
+    EventType("live.sensitive_word.delete", A.DELETE, _lazy("Deleted a sensitive word"), (_lazy("“%(word)s”"),)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(

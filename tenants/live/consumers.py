@@ -1,0 +1,487 @@
+"""The lesson chat WebSocket ``/ws/live/<scope>/<id>`` (routed in ``partycloud.asgi``; the protocol
+is in docs/live.md, "Chat").
+
+Connect: the dialled tenant (4404 if unknown), a signed-in user (4401), in the lesson's audience
+(4404). A member watches from their tenant's host; a group lesson's hosts (group admins) connect
+on the root host. Then: join the room's channel-layer group FIRST, read the events to send (the
+last 50, or everything after ``?after=``), send the welcome, and forward each broadcast batch's
+events with an id above the last one sent (older ones dropped, a gap filled from Redis): no
+event lost or sent twice across the join.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import partial
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone, translation
+from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+
+from partycloud.accounts.actor import Actor
+from partycloud.accounts.models import GroupRole, GroupRoleKind
+from partycloud.audit.services import do_record_audit
+from partycloud.core.errors import NotFoundError
+from partycloud.tenancy.models import CommitteeKind, PartyCommittee
+from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
+from tenants.live import moderation
+from tenants.live.audience import PUBLIC, LessonRef, LessonScope, find_viewable, viewer_of
+from tenants.live.chat import (
+    WELCOME_EVENTS,
+    Participant,
+    RoomStore,
+    chat_closed,
+    dumps,
+    join_room,
+    leave_room,
+    now_iso,
+    run_in_schema,
+    sender_of,
+    stored_events,
+)
+from tenants.live.errors import LiveCode
+from tenants.live.models import ChatEventKind, Lesson
+from tenants.live.moderation import Refusal, check_content, check_length, refusal
+
+GAP_CHECK_DELAY = 1.0  # seconds after the welcome: catch a batch published while joining
+MAX_LIKES = 50
+MAX_SLOW_MODE = 300
+HOST_COMMANDS = frozenset({"answer", "pin", "unpin", "mute", "unmute", "remove", "slow_mode"})
+GATE_CODES = {"muted": LiveCode.CHAT_MUTED, "rate": LiveCode.CHAT_RATE_LIMITED, "slow": LiveCode.CHAT_SLOW_MODE}
+
+
+def _language(scope: dict[str, Any], tenant: PartyCommittee) -> str:
+    for key, value in scope.get("headers", []):
+        if key == b"accept-language":
+            for code, _quality in parse_accept_lang_header(value.decode("latin-1")):
+                try:
+                    return str(get_supported_language_variant(code))
+                except LookupError:
+                    continue
+    return str(tenant.locale or "zh-hans")
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+class LiveChatConsumer(AsyncJsonWebsocketConsumer):
+    """One viewer's socket in a lesson's chat room."""
+
+    ref: LessonRef | None = None
+    participant: Participant
+    lesson: Lesson
+    tenant: PartyCommittee
+    rows_tenant: PartyCommittee | None  # whose schema holds the lesson's rows (None: public)
+    last_sent = 0
+
+    async def connect(self) -> None:
+        tenant = self.scope.get("tenant")
+        user = self.scope.get("user")
+        if tenant is None:
+            await self.refuse(CLOSE_UNKNOWN_TENANT)
+            return
+        if user is None or not user.is_authenticated:
+            await self.refuse(CLOSE_UNAUTHENTICATED)
+            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        if kwargs["scope"] not in {LessonScope.TENANT.value, LessonScope.GROUP.value}:
+            await self.refuse(CLOSE_UNKNOWN_TENANT)
+            return
+        self.tenant = tenant
+        language = _language(self.scope, tenant)
+        found = await in_tenant(tenant, lambda: self._find(user, kwargs["scope"], int(kwargs["id"]), language))
+        if found is None:
+            await self.refuse(CLOSE_UNKNOWN_TENANT)
+            return
+        self.ref, self.lesson, self.participant = found
+        self.rows_tenant = None if self.ref.schema == PUBLIC else tenant
+        self.send_lock = asyncio.Lock()
+        store = RoomStore(self.ref)
+        await self.accept()
+        # Subscribe before reading: whatever is published from now on reaches this socket.
+        await self.channel_layer.group_add(self.ref.room, self.channel_name)
+        await store.ensure_sequence(self.rows_tenant)
+        await store.remember_name(self.participant)
+        await join_room(self.ref, self.rows_tenant, self.channel_name)
+        after = _as_int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0])
+        async with self.send_lock:
+            events, resumed = await self._events_for_welcome(store, after)
+            state = await store.state(self.participant.person)
+            self.last_sent = max([event["id"] for event in events], default=after if resumed and after else 0)
+            me = {
+                "user_id": self.participant.user_id,
+                "tenant": self.participant.tenant,
+                "name": self.participant.name,
+                "unit": self.participant.unit,
+                "display": self.participant.display,
+                "is_host": self.participant.is_host,
+                "muted": state.pop("muted"),
+            }
+            lesson = {
+                "scope": self.ref.scope.value,
+                "id": self.ref.lesson_id,
+                "title": self.lesson.title,
+                "status": self.lesson.status,
+            }
+            await self.send_json(
+                {
+                    "type": "welcome",
+                    "lesson": lesson,
+                    "me": me,
+                    **state,
+                    "events": events,
+                    "last_event_id": self.last_sent or None,
+                    "resumed": resumed,
+                }
+            )
+        self.gap_task = asyncio.create_task(self._check_gap_later())
+
+    def _find(
+        self, user: Any, scope: str, lesson_id: int, language: str
+    ) -> tuple[LessonRef, Lesson, Participant] | None:
+        """(ref, lesson, participant) for a viewer in the lesson's audience, else None. Runs in
+        the dialled tenant's schema."""
+        tenant: PartyCommittee = self.tenant
+        if tenant.kind == CommitteeKind.GROUP:
+            # The root host: group lessons, for group admins (hosts) and group viewers.
+            if scope != LessonScope.GROUP.value:
+                return None
+            roles = set(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
+            if not roles:
+                return None
+            lesson = Lesson.objects.filter(pk=lesson_id).exclude(status="cancelled").first()
+            if lesson is None:
+                return None
+            unit = tenant.short_name or tenant.name
+            participant = Participant(
+                user_id=user.pk,
+                tenant=tenant.slug,
+                name=user.name,
+                unit=unit,
+                tenant_schema=tenant.schema_name,
+                is_host=GroupRoleKind.GROUP_ADMIN in roles,
+                language=language,
+            )
+            return LessonRef(LessonScope.GROUP, lesson_id, PUBLIC), lesson, participant
+        viewer = viewer_of(Actor.for_user(user))
+        if viewer is None:
+            return None
+        ref = LessonRef.of(scope, lesson_id, tenant)
+        try:
+            lesson = find_viewable(ref, viewer)
+        except NotFoundError:
+            return None
+        is_host = False
+        if ref.scope is LessonScope.TENANT:
+            path = lesson.organization.path if lesson.organization is not None else None
+            is_host = lesson.organizer_id == user.pk or viewer.oversees(path)
+        participant = Participant(
+            user_id=user.pk,
+            tenant=tenant.slug,
+            name=viewer.name,
+            unit=viewer.unit,
+            tenant_schema=tenant.schema_name,
+            is_host=is_host,
+            language=language,
+        )
+        return ref, lesson, participant
+
+    async def _events_for_welcome(self, store: RoomStore, after: int | None) -> tuple[list[dict[str, Any]], bool]:
+        """Everything after ``after`` when it can be resumed, else the last 50 events."""
+        assert self.ref is not None
+        sequence = await store.sequence()
+        if after is not None and after <= sequence:
+            raw = await store.events_after(after)
+            events = [json.loads(event) for event in raw]
+            first = events[0]["id"] if events else sequence + 1
+            if first > after + 1:
+                # Older than Redis keeps (or Redis lost them): the rows fill the gap.
+                ref = self.ref
+                older = await run_in_schema(self.rows_tenant, lambda: stored_events(ref, after, first))
+                events = older + events
+            return events, True
+        raw = await store.last_events(WELCOME_EVENTS)
+        if not raw and sequence:
+            ref = self.ref
+            rows = await run_in_schema(self.rows_tenant, lambda: stored_events(ref, max(sequence - WELCOME_EVENTS, 0)))
+            return rows[-WELCOME_EVENTS:], False
+        return [json.loads(event) for event in raw], False
+
+    async def refuse(self, code: int) -> None:
+        await self.accept()
+        await self.close(code=code)
+
+    async def disconnect(self, code: int) -> None:
+        if self.ref is not None:
+            task = getattr(self, "gap_task", None)
+            if task is not None:
+                task.cancel()
+            await self.channel_layer.group_discard(self.ref.room, self.channel_name)
+            await leave_room(self.ref, self.channel_name)
+
+    # ------------------------------------------------------------------ server → client
+
+    async def chat_batch(self, message: dict[str, Any]) -> None:
+        """A broadcast batch: forward the events not sent yet (in id order), fill a gap first."""
+        ids: list[int] = message["ids"]
+        events: list[str] = message["events"]
+        if message.get("status"):
+            self._note_status(message["status"])
+        async with self.send_lock:
+            fresh = [
+                (event_id, event) for event_id, event in zip(ids, events, strict=True) if event_id > self.last_sent
+            ]
+            if fresh and fresh[0][0] > self.last_sent + 1 and self.ref is not None:
+                missing = await RoomStore(self.ref).events_after(self.last_sent, fresh[0][0] - 1)
+                fresh = [(int(json.loads(event)["id"]), event) for event in missing] + fresh
+            if fresh:
+                self.last_sent = fresh[-1][0]
+            body = ",".join(event for _id, event in fresh)
+            await self.send(
+                text_data=f'{{"type":"batch","events":[{body}],"viewers":{int(message["viewers"])},'
+                f'"likes":{int(message["likes"])}}}'
+            )
+
+    async def _check_gap_later(self) -> None:
+        """A batch published while this socket subscribed may have missed it: send what was
+        published up to now and not sent yet."""
+        await asyncio.sleep(GAP_CHECK_DELAY)
+        if self.ref is None:
+            return
+        store = RoomStore(self.ref)
+        published = await store.published()
+        async with self.send_lock:
+            if published <= self.last_sent:
+                return
+            missing = await store.events_after(self.last_sent, published)
+            if not missing:
+                return
+            self.last_sent = int(json.loads(missing[-1])["id"])
+            state = await store.state(self.participant.person)
+            await self.send(
+                text_data=f'{{"type":"batch","events":[{",".join(missing)}],'
+                f'"viewers":{state["viewers"]},"likes":{state["likes"]}}}'
+            )
+
+    def _note_status(self, status: str) -> None:
+        self.lesson.status = status
+        if status == "ended":
+            self.lesson.ended_at = timezone.now()
+
+    # ------------------------------------------------------------------ client → server
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or self.ref is None:
+            return
+        kind = content.get("type")
+        client_id = content.get("client_id")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        handler = getattr(self, f"do_{kind}", None) if isinstance(kind, str) else None
+        if handler is None:
+            return
+        if kind in HOST_COMMANDS and not self.participant.is_host:
+            await self.refused(client_id, refusal_in(LiveCode.CHAT_NOT_HOST, self.participant.language))
+            return
+        result = await handler(content)
+        if isinstance(result, Refusal):
+            await self.refused(client_id, result)
+            await RoomStore(self.ref).count_refusal(result.code.value)
+        elif client_id is not None or kind in {"say", "ask"}:
+            await self.send_json({"type": "ack", "client_id": client_id, "event_id": result or None})
+
+    async def refused(self, client_id: Any, found: Refusal) -> None:
+        await self.send_json(
+            {"type": "refused", "client_id": client_id, "code": found.code.value, "message": found.message}
+        )
+
+    def _refusal(self, code: LiveCode) -> Refusal:
+        return refusal_in(code, self.participant.language)
+
+    async def _words(self) -> frozenset[str]:
+        """The sensitive words for this room and sender: the lesson's schema's list, and for a
+        group lesson also the sender's tenant's list."""
+        assert self.ref is not None
+        schemas: list[tuple[str, PartyCommittee | None]] = [(self.ref.schema, self.rows_tenant)]
+        if self.ref.schema == PUBLIC and self.participant.tenant_schema != PUBLIC:
+            schemas.append((self.participant.tenant_schema, self.tenant))
+        words: set[str] = set()
+        for schema, tenant in schemas:
+            cached = moderation.cached_words(schema)
+            if cached is None:
+                cached = await run_in_schema(tenant, partial(moderation.words_of_active_schema, schema))
+            words |= cached
+        return frozenset(words)
+
+    async def _check_text(self, text: Any, *, gate: bool) -> Refusal | str:
+        """The moderation before broadcast, in order; the cleaned text if it passes."""
+        assert self.ref is not None
+        if chat_closed(self.lesson):
+            return self._refusal(LiveCode.CHAT_CLOSED)
+        text = text.strip() if isinstance(text, str) else ""
+        code = check_length(text)
+        if code is not None:
+            return self._refusal(code)
+        if gate:
+            found = await RoomStore(self.ref).gate(self.participant)
+            if found:
+                return self._refusal(GATE_CODES[found])
+        code = check_content(text, await self._words())
+        if code is not None:
+            return self._refusal(code)
+        return str(text)
+
+    async def _post(self, content: dict[str, Any], *, question: bool) -> Refusal | int:
+        assert self.ref is not None
+        text = await self._check_text(content.get("text"), gate=True)
+        if isinstance(text, Refusal):
+            return text
+        body: dict[str, Any] = {
+            "kind": (ChatEventKind.QUESTION if question else ChatEventKind.MESSAGE).value,
+            "at": now_iso(),
+            "sender": sender_of(self.participant),
+            "text": text,
+        }
+        if question:
+            body.update(upvotes=0, answered=False)
+        return await RoomStore(self.ref).say(self.participant, body, question=question)
+
+    async def do_say(self, content: dict[str, Any]) -> Refusal | int:
+        return await self._post(content, question=False)
+
+    async def do_ask(self, content: dict[str, Any]) -> Refusal | int:
+        return await self._post(content, question=True)
+
+    async def do_upvote(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        question_id = _as_int(content.get("question_id"))
+        if question_id is None:
+            return 0
+        return max(await RoomStore(self.ref).upvote(self.participant.person, question_id), 0)
+
+    async def do_like(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        count = _as_int(content.get("count"))
+        if count is not None and 1 <= count <= MAX_LIKES and not chat_closed(self.lesson):
+            await RoomStore(self.ref).like(count)
+        return 0
+
+    # hosts
+
+    async def do_answer(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        question_id = _as_int(content.get("question_id"))
+        store = RoomStore(self.ref)
+        if question_id is None or not await store.is_question(question_id):
+            return 0
+        body = {"kind": ChatEventKind.ANSWERED.value, "at": now_iso(), "question_id": question_id}
+        return await store.toggle(store.keys.answered, question_id, True, body)
+
+    async def do_pin(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        text = await self._check_text(content.get("text"), gate=False)
+        if isinstance(text, Refusal):
+            return text
+        at = now_iso()
+        store = RoomStore(self.ref)
+        event_id = await store.put(
+            store.keys.pinned,
+            dumps({"text": text, "at": at}),
+            {"kind": ChatEventKind.PINNED.value, "at": at, "text": text},
+        )
+        await self._audit("live.chat.pin", {"text": text[:100]})
+        return event_id
+
+    async def do_unpin(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        store = RoomStore(self.ref)
+        event_id = await store.put(store.keys.pinned, "", {"kind": ChatEventKind.UNPINNED.value, "at": now_iso()})
+        if event_id:
+            await self._audit("live.chat.unpin", {})
+        return event_id
+
+    async def _mute(self, content: dict[str, Any], mute: bool) -> Refusal | int:
+        assert self.ref is not None
+        user = content.get("user")
+        if not isinstance(user, dict):
+            return 0
+        tenant, user_id = user.get("tenant"), _as_int(user.get("user_id"))
+        if not isinstance(tenant, str) or user_id is None:
+            return 0
+        store = RoomStore(self.ref)
+        person = f"{tenant}:{user_id}"
+        display = await store.display_of(person)
+        kind = ChatEventKind.MUTED if mute else ChatEventKind.UNMUTED
+        body = {"kind": kind.value, "at": now_iso(), "user": {"tenant": tenant, "user_id": user_id, "display": display}}
+        event_id = await store.toggle(store.keys.muted, person, mute, body)
+        if event_id:
+            await self._audit("live.chat.mute" if mute else "live.chat.unmute", {"user": display or person})
+        return event_id
+
+    async def do_mute(self, content: dict[str, Any]) -> Refusal | int:
+        return await self._mute(content, True)
+
+    async def do_unmute(self, content: dict[str, Any]) -> Refusal | int:
+        return await self._mute(content, False)
+
+    async def do_remove(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        store = RoomStore(self.ref)
+        event_id = _as_int(content.get("event_id"))
+        if event_id is None or not 0 < event_id <= await store.sequence():
+            return 0
+        body = {"kind": ChatEventKind.REMOVED.value, "at": now_iso(), "event_id": event_id}
+        removed = await store.toggle(store.keys.removed, event_id, True, body)
+        if removed:
+            await self._audit("live.chat.remove", {"event": event_id})
+        return removed
+
+    async def do_slow_mode(self, content: dict[str, Any]) -> Refusal | int:
+        assert self.ref is not None
+        seconds = _as_int(content.get("seconds"))
+        if seconds is None or not 0 <= seconds <= MAX_SLOW_MODE:
+            return 0
+        store = RoomStore(self.ref)
+        body = {"kind": ChatEventKind.SLOW_MODE.value, "at": now_iso(), "seconds": seconds}
+        event_id = await store.put(store.keys.slow_seconds, str(seconds), body)
+        await self._audit("live.chat.slow_mode", {"seconds": seconds})
+        return event_id
+
+    async def _audit(self, event: str, details: dict[str, Any]) -> None:
+        """A host's moderation in the audit log of the host's tenant (the group's on the root host)."""
+        assert self.ref is not None
+        user = self.scope["user"]
+        client = self.scope.get("client") or (None, None)
+        lesson = self.lesson
+
+        def record() -> None:
+            actor = Actor.for_user(user)
+            actor = Actor(
+                user=actor.user, schema_name=actor.schema_name, tenant_id=actor.tenant_id, ip_address=client[0]
+            )
+            do_record_audit(
+                event=event,
+                actor=actor,
+                target_type="live.lesson",
+                target_id=lesson.pk,
+                target_label=lesson.title,
+                details=details,
+            )
+
+        await in_tenant(self.tenant, record)
+
+
+def refusal_in(code: LiveCode, language: str) -> Refusal:
+    with translation.override(language):
+        return refusal(code)
