@@ -58,6 +58,7 @@ urlpatterns = [
     path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
     # The viewer's side of live lessons (this tenant's and the group's): api/v1/live/watch…
     path("api/v1/live/", include(watch_urlpatterns)),
+    path("api/v1/live/", include("tenants.live.playback_api")),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),

@@ -7,6 +7,7 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import this app's models.
+        # The lesson_ended receiver that queues the recording task: imported with tasks.
         from tenants.live.chat import connect_signals
         from tenants.live.materials import register_cover_purpose
         from tenants.live.signals import lesson_went_live

@@ -58,6 +58,8 @@ class Lesson(models.Model):
     materials = models.JSONField(default=list, blank=True)
     # When the audience was told the lesson starts soon (the reminder runs once per lesson).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The recording, once taken into the library (a draft video resource of the lesson's schema).
+    recording_resource_uuid = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -78,6 +80,9 @@ class StreamKey(models.Model):
     publishing = models.BooleanField(default=False)
     publishing_since = models.DateTimeField(null=True, blank=True)
     last_addr = models.CharField(max_length=64, blank=True)
+    # What the media server names the stream, its HLS folder and recordings instead of the key
+    # (``<schema>-<lesson id>-<12 hex>``, tenants.live.hooks): set at the key's first publish.
+    playback_name = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
