@@ -1,5 +1,12 @@
 import { createAppRouter } from '@/shared/router';
 
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The portal page uses the whole width on big screens (no phone-width column). */
+    wide?: boolean;
+  }
+}
+
 /** The member portal: every path on a tenant host except /console and /api. */
 export const router = createAppRouter({
   base: '/',
@@ -126,7 +133,7 @@ export const router = createAppRouter({
       name: 'live-lesson',
       component: () => import('./live/LiveLessonView.vue'),
       props: (route) => ({ scope: route.params.scope, id: Number(route.params.id) }),
-      meta: { title: 'portal.live.title' },
+      meta: { title: 'portal.live.title', wide: true },
     },
   ],
 });
