@@ -12,8 +12,10 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
 
+from partycloud.tenancy.models import PartyCommittee
 from services.tasks import tenant_task
 from services.tasks.periodic import tenant_beat_entry
+from tenants.live.audience import LessonRef
 from tenants.live.models import Lesson, LessonStatus, StreamKey
 from tenants.live.recording import clean_stale_hls, do_take_recording
 from tenants.live.services import CLOSES_AFTER, do_end_publishing
@@ -29,9 +31,13 @@ def take_recording(lesson_id: int) -> str:
 
 
 @receiver(lesson_ended, dispatch_uid="live.media.take_recording")
-def _recording_after_end(sender: Any, ref: Any, lesson: Lesson, **kwargs: Any) -> None:
-    # Sent with the lesson's schema active: the task runs there (the group's for a group lesson).
-    take_recording.apply_async((lesson.pk,), countdown=settings.LIVE_RECORDING_DELAY_SECONDS)
+def _recording_after_end(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> None:
+    # The task runs in the schema it is sent from: the lesson's (the group's for a group lesson).
+    tenant = PartyCommittee.objects.filter(schema_name=ref.schema).first()
+    if tenant is None:
+        return
+    with tenant:
+        take_recording.apply_async((lesson.pk,), countdown=settings.LIVE_RECORDING_DELAY_SECONDS)
 
 
 def do_sweep_lessons(now: datetime | None = None) -> dict[str, int]:

@@ -1694,6 +1694,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/watch/{scope}/{lesson_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A fresh signed playback URL for a live lesson the caller may watch (409 live.not_live
+         *     when it is not live or no media server is configured; 404 outside the audience).
+         */
+        post: operations["live_watch_playback_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -5182,6 +5202,15 @@ export interface components {
             /** @default  */
             on_behalf_by: string;
         };
+        Playback: {
+            /** @description the signed HLS playlist URL */
+            url: string;
+            /**
+             * Format: date-time
+             * @description renew before this
+             */
+            expires_at: string;
+        };
         PocketCase: {
             readonly id: number;
             readonly kind: components["schemas"]["PocketKindEnum"];
@@ -6587,9 +6616,11 @@ export interface components {
          *     - `live.too_late`: Streaming closed 60 minutes after the lesson's planned end.
          *     - `live.already_publishing`: Someone is already streaming this lesson.
          *     - `live.cancelled`: The lesson was cancelled.
+         *     - `live.lesson_not_found`: No such lesson, or it is not for you.
+         *     - `live.not_live`: The lesson is not live.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_live";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -9964,6 +9995,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+        };
+    };
+    live_watch_playback_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                scope: "group" | "tenant";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playback"];
                 };
             };
         };
