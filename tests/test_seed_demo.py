@@ -55,6 +55,15 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     kinds = {todo["kind"].split(".")[0] for todo in workbench["todos"]}
     assert {"development", "transfers"} <= kinds  # their branch's cases and the transfers it receives
 
+    # Live lessons: the group's upcoming one for everybody, power's upcoming branch lesson and an ended one.
+    member = User.objects.get(phone="13900000110")
+    watch = api("power.partycloud.test", member)
+    upcoming = [row["scope"] for row in watch.get("/api/v1/live/watch", {"when": "upcoming"}).json()["results"]]
+    assert sorted(upcoming) in (["group", "tenant"], ["group"])  # the branch lesson is for one branch
+    assert [row["scope"] for row in watch.get("/api/v1/live/watch", {"when": "past"}).json()["results"]] == ["tenant"]
+    other = api("build.partycloud.test", User.objects.get(phone="13900000201"))
+    assert [row["scope"] for row in other.get("/api/v1/live/watch").json()["results"]] == ["group"]
+
     again = StringIO()
     call_command("seed_demo", "--if-empty", stdout=again)
     assert "already present" in again.getvalue()

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -39,7 +40,6 @@ class MaterialSerializer(serializers.Serializer[Any]):
     shared = serializers.BooleanField(help_text="from the group's shared library")
 
 
-@extend_schema_field(MaterialSerializer(many=True))
 class MaterialField(serializers.Field):  # type: ignore[type-arg]
     """Materials: read as ``{uuid, title, kind, shared}``, written as a list of resource uuids
     (this library's published ones or the group's shared ones)."""
@@ -54,6 +54,17 @@ class MaterialField(serializers.Field):  # type: ignore[type-arg]
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
             raise serializers.ValidationError("a list of resource uuids")
         return data
+
+
+class MaterialFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]  # untyped in drf-spectacular
+    """OpenAPI of ``MaterialField``: uuids in requests, resources in responses."""
+
+    target_class = MaterialField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        if direction == "request":
+            return {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "resource uuids"}
+        return {"type": "array", "items": auto_schema.resolve_serializer(MaterialSerializer, direction).ref}
 
 
 class LessonSerializer(serializers.ModelSerializer[Lesson]):
@@ -157,10 +168,10 @@ class LessonViewSet(
             .annotate(has_stream_key=Exists(active_key))
         )
 
-    def paginate_queryset(self, queryset: Any) -> list[Lesson] | None:
+    def paginate_queryset(self, queryset: Any) -> Any:
         page = super().paginate_queryset(queryset)
         if page is not None:
-            attach_materials(page)  # two queries for the page, not two per lesson
+            attach_materials(list(page))  # two queries for the page, not two per lesson
         return page
 
     def perform_create(self, serializer: LessonSerializer) -> None:  # type: ignore[override]

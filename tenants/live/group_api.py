@@ -53,6 +53,4 @@ class GroupLessonViewSet(LessonViewSet):
         return Lesson.objects.select_related("organizer").annotate(has_stream_key=Exists(active_key))
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["tenant_names"] = tenant_names()
-        return context
+        return {**super().get_serializer_context(), "tenant_names": tenant_names()}

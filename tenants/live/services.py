@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -126,7 +127,7 @@ def do_schedule_lesson(
     audience_tenants: list[int] | None = None,
     counts_as_party_lesson: bool = False,
     cover: UUID | str | None = None,
-    materials: list[UUID | str] | None = None,
+    materials: Sequence[UUID | str] | None = None,
     now: datetime | None = None,
 ) -> Lesson:
     """Schedule a lesson: a tenant's for the whole tenant (``organization`` None) or an

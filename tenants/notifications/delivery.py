@@ -62,8 +62,8 @@ def plan_many_deliveries(notifications: Sequence[Notification], now: datetime) -
     planned = []
     for notification in notifications:
         user = notification.user
-        reachable = {Channel.PUSH: push_ready and user.pk in with_device, Channel.EMAIL: bool(user.email),
-                     Channel.SMS: bool(user.phone)}  # fmt: skip
+        reachable: dict[str, bool] = {Channel.PUSH: push_ready and user.pk in with_device,
+                                      Channel.EMAIL: bool(user.email), Channel.SMS: bool(user.phone)}  # fmt: skip
         for channel in Channel.values:
             wanted = chosen.get((user.pk, notification.kind, channel), default_enabled(notification.kind, channel))
             if not (wanted and reachable[channel]):

@@ -830,6 +830,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/live/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        get: operations["group_live_lessons_list"];
+        put?: never;
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        post: operations["group_live_lessons_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        get: operations["group_live_lessons_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        patch: operations["group_live_lessons_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel a lesson that has not gone live; its stream key stops working. */
+        post: operations["group_live_lessons_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/stream-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Issue the lesson's stream key, or a new one (the previous stops working): the key is
+         *     in this answer only. It works from 30 minutes before the start to 60 after the planned end.
+         */
+        post: operations["group_live_lessons_stream_key_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/summary": {
         parameters: {
             query?: never;
@@ -1694,20 +1779,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/watch/{scope}/{lesson_id}/playback": {
+    "/api/v1/live/watch/": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * @description A fresh signed playback URL for a live lesson the caller may watch (409 live.not_live
-         *     when it is not live or no media server is configured; 404 outside the audience).
+         * @description The lessons you may watch here (this tenant's and the group's): ``?when=upcoming`` (scheduled,
+         *     soonest first, the default), ``live``, or ``past`` (ended, newest first).
          */
-        post: operations["live_watch_playback_renew"];
+        get: operations["live_watch_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One lesson's page: the card, its materials, whether you host it, the chat socket, the
+         *     calendar entry, and what to play (the signed live stream while live, the replay once published).
+         */
+        get: operations["live_watch_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{lesson_id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The lesson as an iCalendar file (``text/calendar``) to add to a calendar app. */
+        get: operations["live_watch_calendar.ics_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3248,7 +3370,7 @@ export interface components {
             start_date: string;
             /** @description 统计时段：2025年1月1日至2025年12月31日 */
             period: string;
-            scope: components["schemas"]["AnnualStatisticsReportScopeEnum"];
+            scope: components["schemas"]["LessonScopeEnum"];
             title: string;
             tenant: components["schemas"]["AnnualReportTenant"] | null;
             tables: components["schemas"]["AnnualReportTable"][];
@@ -3259,12 +3381,6 @@ export interface components {
             /** @description the warning sentence for the top of the report */
             summary: string;
         };
-        /**
-         * @description * `tenant` - tenant
-         *     * `group` - group
-         * @enum {string}
-         */
-        AnnualStatisticsReportScopeEnum: "tenant" | "group";
         /**
          * @description * `ok` - ok
          *     * `warnings` - warnings
@@ -3897,6 +4013,76 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
+        GroupLesson: {
+            readonly id: number;
+            readonly scope: components["schemas"]["LessonScopeEnum"];
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at: string;
+            counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            readonly cover_url: string | null;
+            materials?: components["schemas"]["Material"][];
+            readonly organizer: number | null;
+            readonly organizer_name: string;
+            readonly status: components["schemas"]["LessonStatusEnum"];
+            readonly status_label: string;
+            /** Format: date-time */
+            readonly went_live_at: string | null;
+            /** Format: date-time */
+            readonly ended_at: string | null;
+            readonly has_stream_key: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description subsidiaries (party committee ids); []: all */
+            audience_tenants?: number[];
+            readonly audience_tenant_names: string[];
+        };
+        GroupLessonRequest: {
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at: string;
+            counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
+            /** @description subsidiaries (party committee ids); []: all */
+            audience_tenants?: number[];
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -4002,6 +4188,7 @@ export interface components {
         };
         Lesson: {
             readonly id: number;
+            readonly scope: components["schemas"]["LessonScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4023,6 +4210,13 @@ export interface components {
             /** @default  */
             readonly organization_name: string;
             counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            readonly cover_url: string | null;
+            materials?: components["schemas"]["Material"][];
             readonly organizer: number | null;
             readonly organizer_name: string;
             readonly status: components["schemas"]["LessonStatusEnum"];
@@ -4034,6 +4228,27 @@ export interface components {
             readonly has_stream_key: boolean;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        LessonCard: {
+            scope: components["schemas"]["LessonScopeEnum"];
+            id: number;
+            title: string;
+            lecturer: string;
+            description: string;
+            cover_url: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            planned_end_at: string;
+            status: components["schemas"]["LessonStatusEnum"];
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            organizer_unit: string;
+            audience_label: string;
+            counts_as_party_lesson: boolean;
+            has_replay: boolean;
         };
         LessonRequest: {
             /** @default  */
@@ -4055,7 +4270,20 @@ export interface components {
             /** @description the audience; null: the whole tenant */
             organization?: number | null;
             counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
         };
+        /**
+         * @description * `tenant` - tenant
+         *     * `group` - group
+         * @enum {string}
+         */
+        LessonScopeEnum: "tenant" | "group";
         /**
          * @description * `scheduled` - 已排期
          *     * `live` - 直播中
@@ -4109,6 +4337,14 @@ export interface components {
          * @enum {string}
          */
         LocaleEnum: "zh-hans" | "en";
+        Material: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            kind: string;
+            /** @description from the group's shared library */
+            shared: boolean;
+        };
         Me: {
             id: number;
             name: string;
@@ -4651,6 +4887,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Exemption"][];
         };
+        PaginatedGroupLessonList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupLesson"][];
+        };
         PaginatedGroupRoleList: {
             /** @example 123 */
             count: number;
@@ -4665,6 +4916,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
+        };
+        PaginatedLessonCardList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["LessonCard"][];
         };
         PaginatedLessonList: {
             /** @example 123 */
@@ -5046,6 +5312,34 @@ export interface components {
             /** 排序 */
             position?: number;
         };
+        PatchedGroupLessonRequest: {
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at?: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at?: string;
+            counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
+            /** @description subsidiaries (party committee ids); []: all */
+            audience_tenants?: number[];
+        };
         PatchedLessonRequest: {
             /** @default  */
             title: string;
@@ -5066,6 +5360,13 @@ export interface components {
             /** @description the audience; null: the whole tenant */
             organization?: number | null;
             counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -5203,12 +5504,9 @@ export interface components {
             on_behalf_by: string;
         };
         Playback: {
-            /** @description the signed HLS playlist URL */
+            /** @description the signed HLS playlist */
             url: string;
-            /**
-             * Format: date-time
-             * @description renew before this
-             */
+            /** Format: date-time */
             expires_at: string;
         };
         PocketCase: {
@@ -5580,6 +5878,11 @@ export interface components {
             /** Format: decimal */
             amount: string;
             note?: string;
+        };
+        Replay: {
+            /** Format: uuid */
+            video_uuid: string;
+            status: string;
         };
         ResolveRequest: {
             note: string;
@@ -6260,6 +6563,36 @@ export interface components {
             /** @description members with voting rights */
             entitled: number;
         };
+        WatchLesson: {
+            scope: components["schemas"]["LessonScopeEnum"];
+            id: number;
+            title: string;
+            lecturer: string;
+            description: string;
+            cover_url: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            planned_end_at: string;
+            status: components["schemas"]["LessonStatusEnum"];
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            organizer_unit: string;
+            audience_label: string;
+            counts_as_party_lesson: boolean;
+            has_replay: boolean;
+            materials: components["schemas"]["Material"][];
+            can_host: boolean;
+            /** @description the chat WebSocket's path */
+            chat_url: string;
+            calendar_url: string;
+            /** @description while live only */
+            playback: components["schemas"]["Playback"] | null;
+            replay: components["schemas"]["Replay"] | null;
+            media_server_configured: boolean;
+        };
         Workbench: {
             /** Format: date */
             today: string;
@@ -6617,10 +6950,11 @@ export interface components {
          *     - `live.already_publishing`: Someone is already streaming this lesson.
          *     - `live.cancelled`: The lesson was cancelled.
          *     - `live.lesson_not_found`: No such lesson, or it is not for you.
-         *     - `live.not_live`: The lesson is not live.
+         *     - `live.not_a_viewer`: Only people of this party committee watch its lessons.
+         *     - `live.bad_material`: Attach published learning resources only.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_live";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -8160,6 +8494,161 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Trends"];
+                };
+            };
+        };
+    };
+    group_live_lessons_list: {
+        parameters: {
+            query?: {
+                counts_as_party_lesson?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `scheduled` - 已排期
+                 *     * `live` - 直播中
+                 *     * `ended` - 已结束
+                 *     * `cancelled` - 已撤销
+                 */
+                status?: "cancelled" | "ended" | "live" | "scheduled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupLessonList"];
+                };
+            };
+        };
+    };
+    group_live_lessons_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupLessonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupLessonRequest"];
+                "multipart/form-data": components["schemas"]["GroupLessonRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedGroupLessonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedGroupLessonRequest"];
+                "multipart/form-data": components["schemas"]["PatchedGroupLessonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_stream_key_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
                 };
             };
         };
@@ -9999,13 +10488,43 @@ export interface operations {
             };
         };
     };
-    live_watch_playback_renew: {
+    live_watch_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /** @description default: upcoming */
+                when?: "live" | "past" | "upcoming";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLessonCardList"];
+                };
+            };
+        };
+    };
+    live_watch_retrieve: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                lesson_id: number;
-                scope: "group" | "tenant";
+                lesson_id: string;
+                scope: string;
             };
             cookie?: never;
         };
@@ -10016,7 +10535,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Playback"];
+                    "application/json": components["schemas"]["WatchLesson"];
+                };
+            };
+        };
+    };
+    "live_watch_calendar.ics_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: string;
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
                 };
             };
         };

@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationChannelEnum": "tenants.notifications.kinds.Channel",
         "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",
         "LessonStatusEnum": "tenants.live.models.LessonStatus",
+        "LessonScopeEnum": [("tenant", "tenant"), ("group", "group")],
     },
 }
 

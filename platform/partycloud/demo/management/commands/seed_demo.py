@@ -35,6 +35,7 @@ from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ens
 from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
 from tenants.learning.demo import seed_group_library, seed_tenant_library
+from tenants.live.demo import seed_group_lessons, seed_tenant_lessons
 from tenants.organizations.models import Organization, OrganizationKind
 
 DEMO_PASSWORD = "dangjian2026"
@@ -45,6 +46,7 @@ SUBSIDIARIES = [
     ("中能金融控股有限公司党委", "金控公司党委", "finance"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+LIVE_DEMO_SLUG = "power"  # the subsidiary whose demo has its own live lessons (t_power)
 HISTORY_MONTHS = 12  # the dashboard's trends show a year
 GIVEN = "建国伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英志华文博海燕晓东红梅鹏飞思远子涵雨欣浩然"
 
@@ -78,6 +80,7 @@ class Command(BaseCommand):
             GroupRole.objects.get_or_create(user=admin, role=GroupRoleKind.GROUP_ADMIN)
             GroupRole.objects.get_or_create(user=viewer, role=GroupRoleKind.GROUP_VIEWER)
             shared = seed_group_library(Actor.for_user(admin))
+            seed_group_lessons(Actor.for_user(admin), shared)
             demos = [
                 self.subsidiary(index, name, short_name, slug, admin, shared, options["members"], rng, today)
                 for index, (name, short_name, slug) in enumerate(SUBSIDIARIES, start=1)
@@ -146,6 +149,8 @@ class Command(BaseCommand):
                 members_without_login(demo, [self.person(rng) for _index in range(40)])
                 open_new_branch(demo)
             seed_tenant_library(Actor.for_user(tenant_admin), short_name, shared)
+            if slug == LIVE_DEMO_SLUG:
+                seed_tenant_lessons(Actor.for_user(tenant_admin), branches[0])
             for step in TENANT_STEPS:
                 step(demo)
             if fresh:
