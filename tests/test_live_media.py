@@ -167,6 +167,12 @@ def test_srs_json_hooks_allow_with_zero_refuse_and_forward_under_the_playback_na
     assert (done.status_code, done.content.strip()) == (200, b"0")
     assert reload(tenant_a, lesson).status == LessonStatus.ENDED
     assert srs_hook(ON_PUBLISH, "on_forward", key).json() == {"code": 0, "data": {"urls": []}}
+    # The chart's form: the name before SRS's vhost parameter.
+    settings.LIVE_FORWARD_RTMP_URL = "rtmp://127.0.0.1:1935/hls/{name}?vhost=playback"
+    assert srs_hook(ON_PUBLISH, "on_publish", key).content.strip() == b"0"
+    assert srs_hook(ON_PUBLISH, "on_forward", key).json()["data"]["urls"] == [
+        f"rtmp://127.0.0.1:1935/hls/{name}?vhost=playback"
+    ]
     # Malformed JSON or an unknown action: refused.
     bad = api(ROOT_HOST).post(ON_PUBLISH, "{not json", content_type="application/json")
     assert bad.status_code == 403
@@ -530,8 +536,8 @@ def test_end_to_end_push_watch_signed_hls_end_and_draft_replay(
             output = publisher.communicate(timeout=30)[0]
         assert publisher.returncode == 0, output
         assert wait_for(lambda: len(ingest.bridge.calls) >= 3, timeout=10), ingest.bridge.calls
-        assert ingest.bridge.calls[-1][:2] == (ON_PUBLISH_DONE, ingest.bridge.calls[-1][1])
-        assert ingest.bridge.calls[-1][1]["name"] == key
+        # nginx-rtmp reports the end with the original key, not the playback name.
+        assert (ingest.bridge.calls[-1][0], ingest.bridge.calls[-1][1]["name"]) == (ON_PUBLISH_DONE, key)
     # After the commit callbacks: lesson_ended → the recording task (eager) → a draft video.
     ended = reload(tenant_a, lesson)
     assert ended.status == LessonStatus.ENDED

@@ -195,7 +195,11 @@ def _forward_urls(call: HookCall) -> list[str]:
     with tenant:
         stream_key = StreamKey.objects.filter(key_hash=hash_key(call.name), publishing=True).first()
         name = stream_key.playback_name if stream_key is not None else ""
-    return [f"{settings.LIVE_FORWARD_RTMP_URL.rstrip('/')}/{name}"] if name else []
+    if not name:
+        return []
+    target = settings.LIVE_FORWARD_RTMP_URL
+    # "{name}" places the name (e.g. before SRS's ?vhost=); otherwise it is appended.
+    return [target.replace("{name}", name) if "{name}" in target else f"{target.rstrip('/')}/{name}"]
 
 
 def _dispatch(request: HttpRequest, action: str) -> HttpResponse:
