@@ -6,6 +6,7 @@ lessons, members and words once (``chat_world``) and deletes them afterwards.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from openpyxl import load_workbook
 from rest_framework_simplejwt.tokens import RefreshToken
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
@@ -24,14 +26,16 @@ from partycloud.audit.models import AuditEvent
 from partycloud.tenancy.context import use_public_schema
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
-from tenants.live.chat import sredis
+from tenants.live.audience import LessonRef, LessonScope
+from tenants.live.chat import append_status, sredis
 from tenants.live.models import ChatEvent, Lesson, SensitiveWord
 from tenants.members.models import Member
 from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
-from tests.conftest import TenantWorld
+from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory
-from tests.live import LiveServer
+from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
+from tests.live import LiveServer, start_server, stop_server
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
@@ -88,7 +92,7 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
         SensitiveWord.objects.create(word="集团禁语")
     world = {
         "a": a, "b": b, "whole": whole, "branch": branch, "group_all": group_all, "group_b": group_b,
-        "people": people, "pool": pool, "b_member": b_member, "orgs": [committee, first, second],
+        "people": people, "pool": pool, "group_admin": platform_world["group_admin"], "b_member": b_member, "orgs": [committee, first, second],
     }  # fmt: skip
     yield world
     with django_db_blocker.unblock():
@@ -214,3 +218,338 @@ def test_say_reaches_everyone_in_one_batch_with_the_sender_unit(uvicorn_server: 
     admin.pump(lambda chat: chat.viewers == 2)
     zhang.close()
     admin.close()
+
+
+def test_audience_rules_on_connect(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a, b = chat_world["a"], chat_world["b"]
+    whole, branch = path_of(chat_world["whole"]), path_of(chat_world["branch"])
+    with open_chat(uvicorn_server, a.host, whole) as socket:  # anonymous
+        assert_closed_with(socket, 4401)
+    with open_chat(uvicorn_server, "ghost.partycloud.test", whole, a.admin) as socket:
+        assert_closed_with(socket, 4404)
+    with open_chat(uvicorn_server, a.host, whole, chat_world["b_member"]) as socket:  # another tenant's user
+        assert_closed_with(socket, 4404)
+    with open_chat(uvicorn_server, b.host, whole, chat_world["b_member"]) as socket:  # A's lesson id on B's host
+        assert_closed_with(socket, 4404)
+    with open_chat(uvicorn_server, a.host, branch, chat_world["people"]["李四"]) as socket:  # sibling branch
+        assert_closed_with(socket, 4404)
+    with open_chat(uvicorn_server, a.host, f"elsewhere/{chat_world['whole'].pk}", a.admin) as socket:
+        assert_closed_with(socket, 4404)
+    with open_chat(uvicorn_server, a.host, path_of(chat_world["group_b"], "group"), a.admin) as socket:
+        assert_closed_with(socket, 4404)  # a group lesson for B only
+    with open_chat(uvicorn_server, ROOT_HOST, path_of(chat_world["group_all"], "group"), a.admin) as socket:
+        assert_closed_with(socket, 4404)  # no group role on the root host
+    zhang = join(uvicorn_server, a.host, branch, chat_world["people"]["张三"])
+    assert zhang.welcome["lesson"]["title"] == "一支部党课"
+    zhang.close()
+
+
+def test_a_group_lesson_is_one_room_across_tenants(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a, b = chat_world["a"], chat_world["b"]
+    room = path_of(chat_world["group_all"], "group")
+    zhang = join(uvicorn_server, a.host, room, chat_world["people"]["王五"])
+    qian = join(uvicorn_server, b.host, room, chat_world["b_member"])
+    host = join(uvicorn_server, ROOT_HOST, room, chat_world["group_admin"])
+    assert host.welcome["me"]["is_host"] is True
+    assert zhang.welcome["me"]["is_host"] is False
+    assert qian.welcome["me"]["display"] == "乙公司·钱九"
+    first = zhang.say("甲公司报到", "z1")["event_id"]
+    second = qian.say("乙公司报到", "q1")["event_id"]
+    for chat in (zhang, qian, host):
+        chat.pump(lambda c: first in c.events and second in c.events)
+        assert chat.events[first]["sender"]["display"] == "甲公司·王五"
+        assert chat.events[second]["sender"]["display"] == "乙公司·钱九"
+    # The group's list applies to everyone, B's list to B's members only.
+    assert zhang.say("这是集团禁语", "z2")["code"] == "live.chat_sensitive"
+    assert qian.say("这是乙方禁语", "q2")["code"] == "live.chat_sensitive"
+    assert zhang.say("这是乙方禁语", "z3")["type"] == "ack"
+    # The group admin moderates from the root host.
+    host.send(type="remove", event_id=second, client_id="h1")
+    removed = host.reply_to("h1")["event_id"]
+    qian.pump(lambda c: removed in c.events)
+    assert qian.events[removed] == {**qian.events[removed], "kind": "removed", "event_id": second}
+    for chat in (zhang, qian, host):
+        chat.close()
+
+
+def test_moderation_before_broadcast(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a = chat_world["a"]
+    room = path_of(chat_world["whole"])
+    sender = join(uvicorn_server, a.host, room, chat_world["people"]["赵六"])
+    english = join(uvicorn_server, a.host, room, chat_world["people"]["孙七"], language="en")
+    assert sender.say("   ", "e")["code"] == "live.chat_empty"
+    assert sender.say("长" * 501, "l")["code"] == "live.chat_too_long"
+    refused = sender.say("这里有敏感词", "s")
+    assert refused == {"type": "refused", "client_id": "s", "code": "live.chat_sensitive",
+                       "message": "消息中含有本聊天室不允许的词语，未发送。"}  # fmt: skip
+    assert english.say("敏 感 词 here", "s2")["message"] == (
+        "The message contains a word that is not allowed in this chat."
+    )
+    assert sender.say("机密★1年 的文件内容", "c")["code"] == "live.chat_classified"
+    assert sender.say("每个党员都要保守党的秘密", "ok")["type"] == "ack"  # no marking: passes
+    sender.send(type="pin", text="请大家遵守纪律", client_id="p")
+    assert sender.reply_to("p")["code"] == "live.chat_not_host"
+    # Nothing refused was broadcast.
+    english.pump(lambda c: c.has(lambda e: e.get("text") == "每个党员都要保守党的秘密"))
+    assert not english.has(lambda e: "敏感词" in e.get("text", "") or "机密" in e.get("text", ""))
+    sender.close()
+    english.close()
+
+
+def test_rate_limit_and_slow_mode(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a = chat_world["a"]
+    room = path_of(chat_world["branch"])
+    zhou = join(uvicorn_server, a.host, room, chat_world["people"]["周八"])
+    host = join(uvicorn_server, a.host, room, a.admin)
+    codes = [zhou.say(f"第{i}条", f"r{i}").get("code", "ok") for i in range(6)]
+    assert codes == ["ok"] * 5 + ["live.chat_rate_limited"]
+    wang = join(uvicorn_server, a.host, room, chat_world["people"]["张三"])
+    host.send(type="slow_mode", seconds=2, client_id="sm")
+    slow_id = host.reply_to("sm")["event_id"]
+    wang.pump(lambda c: slow_id in c.events)
+    assert wang.events[slow_id]["seconds"] == 2
+    assert wang.say("慢速一", "w1")["type"] == "ack"
+    assert wang.say("慢速二", "w2")["code"] == "live.chat_slow_mode"
+    assert host.say("主持人不受限一", "h1")["type"] == "ack"
+    assert host.say("主持人不受限二", "h2")["type"] == "ack"
+    time.sleep(2.1)
+    assert wang.say("慢速三", "w3")["type"] == "ack"
+    host.send(type="slow_mode", seconds=0, client_id="sm0")
+    host.reply_to("sm0")
+    assert join(uvicorn_server, a.host, room, a.secretary).welcome["slow_mode_seconds"] == 0
+    for chat in (zhou, host, wang):
+        chat.close()
+
+
+def test_mute_unmute_remove_pin(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a = chat_world["a"]
+    room = path_of(chat_world["whole"])
+    viewer = chat_world["pool"][7]
+    member = join(uvicorn_server, a.host, room, viewer)
+    host = join(uvicorn_server, a.host, room, a.secretary)  # a tenant-wide secretary hosts
+    assert host.welcome["me"]["is_host"] is True
+    said = member.say("一条将被删除的消息", "m1")["event_id"]
+    target = {"tenant": member.welcome["me"]["tenant"], "user_id": member.welcome["me"]["user_id"]}
+    host.send(type="mute", user=target, client_id="mute")
+    muted = host.reply_to("mute")["event_id"]
+    member.pump(lambda c: muted in c.events)
+    assert member.events[muted]["user"] == {**target, "display": "甲公司·听众7"}
+    assert member.say("禁言后发言", "m2")["code"] == "live.chat_muted"
+    assert join(uvicorn_server, a.host, room, viewer).welcome["me"]["muted"] is True
+    host.send(type="unmute", user=target, client_id="unmute")
+    unmuted = host.reply_to("unmute")["event_id"]
+    member.pump(lambda c: unmuted in c.events)
+    assert member.events[unmuted]["kind"] == "unmuted"
+    assert member.say("解除后发言", "m3")["type"] == "ack"
+    host.send(type="remove", event_id=said, client_id="rm")
+    removed = host.reply_to("rm")["event_id"]
+    member.pump(lambda c: removed in c.events)
+    host.send(type="pin", text="今晚八点开始", client_id="pin")
+    pinned = host.reply_to("pin")["event_id"]
+    member.pump(lambda c: pinned in c.events)
+    assert member.events[pinned]["text"] == "今晚八点开始"
+    late = join(uvicorn_server, a.host, room, chat_world["pool"][6])
+    assert late.welcome["pinned"]["text"] == "今晚八点开始"
+    host.send(type="unpin", client_id="unpin")
+    unpinned = host.reply_to("unpin")["event_id"]
+    late.pump(lambda c: unpinned in c.events)
+    with a.tenant:
+        events = set(AuditEvent.objects.filter(event__startswith="live.chat.").values_list("event", flat=True))
+        time.sleep(0.5)  # the tick stores the batch after broadcasting it
+        assert ChatEvent.objects.get(lesson=chat_world["whole"], event_id=said).removed is True
+    assert {"live.chat.mute", "live.chat.unmute", "live.chat.remove", "live.chat.pin", "live.chat.unpin"} <= events
+    for chat in (member, host, late):
+        chat.close()
+
+
+def test_questions_upvote_once_and_likes_are_aggregated(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a = chat_world["a"]
+    room = path_of(chat_world["whole"])
+    one = join(uvicorn_server, a.host, room, chat_world["pool"][4])
+    two = join(uvicorn_server, a.host, room, chat_world["pool"][5])
+    host = join(uvicorn_server, a.host, room, a.admin)
+    likes_before = one.likes
+    question = one.say("入党积极分子怎么培养？", "q", kind="ask")["event_id"]
+    two.pump(lambda c: question in c.events)
+    assert two.events[question]["kind"] == "question"
+    assert two.events[question]["upvotes"] == 0
+    assert two.events[question]["answered"] is False
+    for _ in range(3):
+        two.send(type="upvote", question_id=question)
+    one.send(type="upvote", question_id=question)
+    one.pump(lambda c: c.has(lambda e: e["kind"] == "upvotes" and e["upvotes"] == 2))
+    time.sleep(0.6)
+    one.pump(lambda c: True)
+    counts = [e["upvotes"] for e in one.events.values() if e["kind"] == "upvotes" and e["question_id"] == question]
+    assert counts == [1, 2]
+    host.send(type="answer", question_id=question, client_id="ans")
+    answered = host.reply_to("ans")["event_id"]
+    one.pump(lambda c: answered in c.events)
+    assert one.events[answered]["question_id"] == question
+    one.send(type="like", count=3)
+    two.send(type="like", count=4)
+    two.send(type="like", count=500)  # out of range: ignored
+    host.pump(lambda c: c.likes == likes_before + 7)
+    for chat in (one, two, host):
+        chat.close()
+
+
+def test_resume_after_reconnect_has_no_loss_and_no_duplicates(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a = chat_world["a"]
+    room = path_of(chat_world["group_all"], "group")
+    watcher = join(uvicorn_server, a.host, room, chat_world["people"]["张三"])
+    last = watcher.welcome["last_event_id"] or 0
+    watcher.close()
+    senders = [join(uvicorn_server, a.host, room, user) for user in chat_world["pool"][:6]]
+    sent = []
+    for round_ in range(5):
+        for index, sender in enumerate(senders):
+            sent.append(sender.say(f"断线期间{round_}-{index}", f"{round_}-{index}")["event_id"])
+    back = join(uvicorn_server, a.host, room, chat_world["people"]["张三"], query=f"after={last}")
+    assert back.welcome["resumed"] is True
+    texts = [e["text"] for e in back.welcome["events"] if e["kind"] == "message"]
+    assert texts == [f"断线期间{r}-{i}" for r in range(5) for i in range(6)]
+    assert [e["id"] for e in back.welcome["events"]] == list(range(last + 1, max(sent) + 1))
+    # Batches of those 30 arrive too: all dropped as already sent; the next one once.
+    latest = back.say("重连之后", "after")["event_id"]  # (the senders used up their 5 per 10 s)
+    back.pump(lambda c: latest in c.events)  # pump asserts no id arrives twice
+    time.sleep(0.5)
+    back.pump(lambda c: True)
+    assert back.order == sorted(back.order)
+    # A fresh join gets the last 50 events; a resume from an id Redis no longer has reads PostgreSQL.
+    host = join(uvicorn_server, ROOT_HOST, room, chat_world["group_admin"])
+    for i in range(60):
+        host.send(type="slow_mode", seconds=0, client_id=f"s{i}")
+    final = host.reply_to("s59")["event_id"]
+    fresh = join(uvicorn_server, a.host, room, chat_world["people"]["王五"])
+    assert [e["id"] for e in fresh.welcome["events"]] == list(range(final - 49, final + 1))
+    assert fresh.welcome["resumed"] is False
+    assert fresh.welcome["last_event_id"] == final
+    client, _scripts = sredis()
+    time.sleep(0.5)  # stored by the tick
+    client.zremrangebyscore(
+        f"{settings.CACHES['default']['KEY_PREFIX']}:live:{{public:{chat_world['group_all'].pk}}}:events", 0, final - 5
+    )
+    old = join(uvicorn_server, a.host, room, chat_world["people"]["王五"], query=f"after={last}")
+    assert [e["id"] for e in old.welcome["events"]] == list(range(last + 1, final + 1))
+    for chat in (*senders, back, host, fresh, old):
+        chat.close()
+
+
+def test_status_events_from_the_lesson_signals(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a = chat_world["a"]
+    lesson = chat_world["branch"]
+    watcher = join(uvicorn_server, a.host, path_of(lesson), chat_world["people"]["王五"])
+    with a.tenant:
+        append_status(LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), "live")
+    watcher.pump(lambda c: c.has(lambda e: e["kind"] == "status" and e["status"] == "live"))
+    watcher.close()
+
+
+def test_chat_history_and_export(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    a, b = chat_world["a"], chat_world["b"]
+    lesson = chat_world["whole"]
+    chat = join(uvicorn_server, a.host, path_of(lesson), chat_world["pool"][3])
+    said = chat.say("导出测试消息", "x")["event_id"]
+    time.sleep(0.6)
+    chat.close()
+    page = api(a.host, chat_world["pool"][3]).get(f"/api/v1/live/watch/tenant/{lesson.pk}/chat?before={said + 1}")
+    assert page.status_code == 200, page.content
+    assert page.json()["events"][-1]["text"] == "导出测试消息"
+    assert all(event["kind"] in {"message", "question"} for event in page.json()["events"])
+    assert api(a.host).get(f"/api/v1/live/watch/tenant/{lesson.pk}/chat").status_code == 401
+    assert_tenant_isolated(Endpoint(f"/api/v1/live/watch/tenant/{lesson.pk}/chat", change=None), owner=a, outsider=b)
+    for user in (b.admin, b.member):
+        assert api(a.host, user).get(f"/api/v1/live/lessons/{lesson.pk}/chat.xlsx").status_code in {403, 404}
+    assert api(a.host).get(f"/api/v1/live/lessons/{lesson.pk}/chat.xlsx").status_code == 401
+    assert api(a.host, chat_world["people"]["李四"]).get(
+        f"/api/v1/live/watch/tenant/{chat_world['branch'].pk}/chat"
+    ).status_code == 404  # fmt: skip
+    response = api(a.host, a.admin).get(f"/api/v1/live/lessons/{lesson.pk}/chat.xlsx")
+    assert response.status_code == 200, response.content
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "时间", "单位", "姓名", "类型", "内容", "已删除", "已回答", "点赞数")
+    mine = next(row for row in rows if row[0] == said)
+    assert mine[2:6] == ("甲公司", "听众3", "消息", "导出测试消息")
+    assert api(a.host, chat_world["pool"][3]).get(f"/api/v1/live/lessons/{lesson.pk}/chat.xlsx").status_code == 403
+    with a.tenant:
+        assert AuditEvent.objects.filter(event="live.chat.export").exists()
+    group = api(ROOT_HOST, chat_world["group_admin"]).get(
+        f"/api/v1/group/live/lessons/{chat_world['group_all'].pk}/chat.xlsx"
+    )
+    assert group.status_code == 200
+    assert (
+        api(ROOT_HOST, a.admin).get(f"/api/v1/group/live/lessons/{chat_world['group_all'].pk}/chat.xlsx").status_code
+        == 403
+    )
+
+
+def test_sensitive_words_are_edited_by_admins_and_isolated(
+    tenant_a: TenantWorld, tenant_b: TenantWorld, group_admin: User
+):
+    client = api(tenant_a.host, tenant_a.admin)
+    created = client.post("/api/v1/live/sensitive-words", {"word": "测试禁词"}, format="json")
+    assert created.status_code == 201, created.content
+    assert client.post("/api/v1/live/sensitive-words", {"word": "测试禁词"}, format="json").json()["code"] == (
+        "live.word_exists"
+    )
+    assert (
+        client.post("/api/v1/live/sensitive-words", {"word": " "}, format="json").json()["code"] == "live.word_required"
+    )
+    assert "测试禁词" in [row["word"] for row in client.get("/api/v1/live/sensitive-words").json()["results"]]
+    assert api(tenant_a.host, tenant_a.member).get("/api/v1/live/sensitive-words").status_code == 403
+    assert_tenant_isolated(
+        Endpoint("/api/v1/live/sensitive-words", object_id=created.json()["id"], change=None),
+        owner=tenant_a,
+        outsider=tenant_b,
+    )
+    assert client.delete(f"/api/v1/live/sensitive-words/{created.json()['id']}").status_code == 204
+    group = api(ROOT_HOST, group_admin)
+    assert group.post("/api/v1/group/live/sensitive-words", {"word": "集团测试词"}, format="json").status_code == 201
+    assert_root_only(
+        Endpoint("/api/v1/group/live/sensitive-words", change=None),
+        allowed=group_admin,
+        tenant_users=[tenant_a.admin, tenant_b.member],
+    )
+
+
+@pytest.fixture(scope="module")
+def second_server(platform_world: dict[str, Any]) -> Iterator[LiveServer]:
+    """Another uvicorn process on the same database and Redis (a second pod)."""
+    process, port = start_server()
+    try:
+        yield LiveServer(port)
+    finally:
+        stop_server(process)
+
+
+def test_two_processes_share_one_room_in_one_order(
+    uvicorn_server: LiveServer, second_server: LiveServer, chat_world: dict[str, Any]
+):
+    a, b = chat_world["a"], chat_world["b"]
+    room = path_of(chat_world["group_all"], "group")
+    users = [chat_world["people"][name] for name in ["赵六", "孙七", "周八"]]
+    on_one = [join(uvicorn_server, a.host, room, user) for user in users[:2]]
+    on_two = [join(second_server, a.host, room, users[2]), join(second_server, b.host, room, chat_world["b_member"])]
+    start = max(chat.welcome["last_event_id"] or 0 for chat in on_one + on_two)
+    sent: list[int] = []
+    took: list[float] = []
+    for i in range(4):
+        for chat in (on_one[0], on_two[0], on_one[1], on_two[1]):
+            begun = time.monotonic()
+            event_id = chat.say(f"双进程{i}", f"two-{i}")["event_id"]
+            sent.append(event_id)
+            other = on_two[1] if chat is on_one[0] else on_one[0]
+            other.pump(lambda c, event_id=event_id: event_id in c.events)
+            took.append(time.monotonic() - begun)
+    last = max(sent)
+    for chat in on_one + on_two:
+        chat.pump(lambda c: last in c.events)
+        seen = [event_id for event_id in chat.order if event_id > start]
+        assert seen == list(range(start + 1, last + 1)), "every process delivers every event once, in id order"
+    took.sort()
+    print(f"say → seen on the other process: median {took[len(took) // 2] * 1000:.0f} ms, max {took[-1] * 1000:.0f} ms")
+    for chat in on_one + on_two:
+        chat.close()

@@ -10,6 +10,7 @@ from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.statistics.api import GroupAnnualReportView
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
+from tenants.live.chat_api import group_chat_urlpatterns
 from tenants.live.group_api import GroupLessonViewSet
 
 router = SimpleRouter(trailing_slash=False)
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
     # The media server's callbacks (nginx-rtmp cannot set a Host header): the key names the tenant.
     path("api/v1/live/hooks/", include("tenants.live.urls")),
+    path("api/v1/group/live/", include(group_chat_urlpatterns)),
     path("api/v1/", include(router.urls)),
     # Everything else is the group dashboard's client-side routing.
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", group_app, name="group-app"),

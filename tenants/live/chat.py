@@ -35,11 +35,14 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.context import use_public_schema, use_tenant
 from partycloud.tenancy.models import PartyCommittee
-from tenants.live.audience import LessonRef, in_lesson_schema
-from tenants.live.models import ChatEvent, ChatEventKind, Lesson
+from tenants.live.audience import LessonRef, LessonScope, Viewer, find_viewable, in_lesson_schema
+from tenants.live.errors import LiveCode
+from tenants.live.models import ChatEvent, ChatEventKind, Lesson, LessonStatus
 from tenants.live.signals import lesson_ended, lesson_went_live
 
 log = logging.getLogger(__name__)
@@ -602,6 +605,18 @@ def _on_ended(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> Non
 def connect_signals() -> None:
     lesson_went_live.connect(_on_went_live, dispatch_uid="live-chat-went-live")
     lesson_ended.connect(_on_ended, dispatch_uid="live-chat-ended")
+
+
+def find_chat_lesson(ref: LessonRef, viewer: Viewer) -> Lesson:
+    """``find_viewable`` for the chat; a group lesson is read without its organization (the
+    public schema has no organizations table)."""
+    if ref.scope is LessonScope.TENANT:
+        return find_viewable(ref, viewer)
+    with in_lesson_schema(ref):
+        lesson = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(pk=ref.lesson_id).first()
+    if lesson is None or (lesson.audience_tenants and viewer.tenant_id not in lesson.audience_tenants):
+        raise NotFoundError(LiveCode.LESSON_NOT_FOUND, _("No such lesson, or it is not for you."))
+    return lesson
 
 
 def chat_closed(lesson: Lesson, now: datetime | None = None) -> bool:

@@ -28,13 +28,14 @@ from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.models import CommitteeKind, PartyCommittee
 from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
 from tenants.live import moderation
-from tenants.live.audience import PUBLIC, LessonRef, LessonScope, find_viewable, viewer_of
+from tenants.live.audience import PUBLIC, LessonRef, LessonScope, viewer_of
 from tenants.live.chat import (
     WELCOME_EVENTS,
     Participant,
     RoomStore,
     chat_closed,
     dumps,
+    find_chat_lesson,
     join_room,
     leave_room,
     now_iso,
@@ -178,7 +179,7 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             return None
         ref = LessonRef.of(scope, lesson_id, tenant)
         try:
-            lesson = find_viewable(ref, viewer)
+            lesson = find_chat_lesson(ref, viewer)
         except NotFoundError:
             return None
         is_host = False

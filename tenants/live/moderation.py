@@ -18,9 +18,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from partycloud.accounts.actor import Actor
+from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import find_marking
+from partycloud.core.errors import Conflict, ServiceError
 from tenants.live.errors import LiveCode
 from tenants.live.models import SensitiveWord
 
@@ -105,3 +109,30 @@ def cached_words(schema: str) -> frozenset[str] | None:
 def forget_words(schema: str) -> None:
     """Drop this process's cached list of ``schema`` (after an edit here)."""
     _cache.pop(schema, None)
+
+
+@transaction.atomic
+def do_add_sensitive_word(word: str, *, actor: Actor, schema: str) -> SensitiveWord:
+    """Add a word to the active schema's list (the tenant's, or the group's in public)."""
+    word = unicodedata.normalize("NFKC", word).strip()
+    if not word or len(word) > 50:
+        raise ServiceError(LiveCode.WORD_REQUIRED, _("Enter a word of at most 50 characters."), "word")
+    if any(fold(existing) == fold(word) for existing in SensitiveWord.objects.values_list("word", flat=True)):
+        raise Conflict(LiveCode.WORD_EXISTS, _("This word is already on the list."), "word")
+    created = SensitiveWord.objects.create(word=word)
+    do_record_audit(
+        event="live.sensitive_word.add", actor=actor, target_type="live.sensitive_word", target_id=created.pk,
+        target_label=word, details={"word": word},
+    )  # fmt: skip
+    transaction.on_commit(lambda: forget_words(schema))
+    return created
+
+
+@transaction.atomic
+def do_delete_sensitive_word(word: SensitiveWord, *, actor: Actor, schema: str) -> None:
+    do_record_audit(
+        event="live.sensitive_word.delete", actor=actor, target_type="live.sensitive_word", target_id=word.pk,
+        target_label=word.word, details={"word": word.word},
+    )  # fmt: skip
+    word.delete()
+    transaction.on_commit(lambda: forget_words(schema))

@@ -830,86 +830,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/group/live/lessons": {
+    "/api/v1/group/live/lessons/{id}/chat": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
-         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
-         */
-        get: operations["group_live_lessons_list"];
-        put?: never;
-        /**
-         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
-         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
-         */
-        post: operations["group_live_lessons_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/group/live/lessons/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
-         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
-         */
-        get: operations["group_live_lessons_retrieve"];
+        /** @description Older messages and questions of a group lesson's chat, for group admins and viewers. */
+        get: operations["group_live_lessons_chat_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
-         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
-         */
-        patch: operations["group_live_lessons_partial_update"];
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/group/live/lessons/{id}/cancel": {
+    "/api/v1/group/live/lessons/{id}/chat.xlsx": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description The whole chat of a group lesson as a workbook (group admins); audited. */
+        get: operations["group_live_lessons_chat.xlsx_retrieve"];
         put?: never;
-        /** @description Cancel a lesson that has not gone live; its stream key stops working. */
-        post: operations["group_live_lessons_cancel_create"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/group/live/lessons/{id}/stream-key": {
+    "/api/v1/group/live/sensitive-words": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["group_live_sensitive_words_list"];
         put?: never;
         /**
-         * @description Issue the lesson's stream key, or a new one (the previous stops working): the key is
-         *     in this answer only. It works from 30 minutes before the start to 60 after the planned end.
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
          */
-        post: operations["group_live_lessons_stream_key_create"];
+        post: operations["group_live_sensitive_words_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/sensitive-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["group_live_sensitive_words_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        delete: operations["group_live_sensitive_words_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1759,6 +1760,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/lessons/{id}/chat.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The whole chat of a lesson as a workbook (organizers); audited. */
+        get: operations["live_lessons_chat.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/lessons/{id}/stream-key": {
         parameters: {
             query?: never;
@@ -1779,7 +1797,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/watch/": {
+    "/api/v1/live/sensitive-words": {
         parameters: {
             query?: never;
             header?: never;
@@ -1787,19 +1805,25 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description The lessons you may watch here (this tenant's and the group's): ``?when=upcoming`` (scheduled,
-         *     soonest first, the default), ``live``, or ``past`` (ended, newest first).
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
          */
-        get: operations["live_watch_list"];
+        get: operations["live_sensitive_words_list"];
         put?: never;
-        post?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        post: operations["live_sensitive_words_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/watch/{scope}/{lesson_id}": {
+    "/api/v1/live/sensitive-words/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1807,27 +1831,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description One lesson's page: the card, its materials, whether you host it, the chat socket, the
-         *     calendar entry, and what to play (the signed live stream while live, the replay once published).
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
          */
-        get: operations["live_watch_retrieve"];
+        get: operations["live_sensitive_words_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        delete: operations["live_sensitive_words_destroy"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/watch/{scope}/{lesson_id}/calendar.ics": {
+    "/api/v1/live/watch/{scope}/{id}/chat": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** @description The lesson as an iCalendar file (``text/calendar``) to add to a calendar app. */
-        get: operations["live_watch_calendar.ics_retrieve"];
+        /**
+         * @description Older messages and questions of a lesson's chat (50, before ``?before=``), for the viewers
+         *     of the lesson; removed ones are left out.
+         */
+        get: operations["live_watch_chat_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3370,7 +3403,7 @@ export interface components {
             start_date: string;
             /** @description 统计时段：2025年1月1日至2025年12月31日 */
             period: string;
-            scope: components["schemas"]["LessonScopeEnum"];
+            scope: components["schemas"]["AnnualStatisticsReportScopeEnum"];
             title: string;
             tenant: components["schemas"]["AnnualReportTenant"] | null;
             tables: components["schemas"]["AnnualReportTable"][];
@@ -3381,6 +3414,12 @@ export interface components {
             /** @description the warning sentence for the top of the report */
             summary: string;
         };
+        /**
+         * @description * `tenant` - tenant
+         *     * `group` - group
+         * @enum {string}
+         */
+        AnnualStatisticsReportScopeEnum: "tenant" | "group";
         /**
          * @description * `ok` - ok
          *     * `warnings` - warnings
@@ -3605,6 +3644,13 @@ export interface components {
             reachable: boolean;
             /** @description why this person cannot be reached on it ('' when reachable) */
             reason: string;
+        };
+        ChatPage: {
+            /** @description messages and questions, oldest first (WebSocket event form) */
+            events: {
+                [key: string]: unknown;
+            }[];
+            has_more: boolean;
         };
         /**
          * @description * `active` - 正常
@@ -4013,76 +4059,6 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
-        GroupLesson: {
-            readonly id: number;
-            readonly scope: components["schemas"]["LessonScopeEnum"];
-            /** @default  */
-            title: string;
-            /** 主讲人 */
-            lecturer?: string;
-            /** 简介 */
-            description?: string;
-            /**
-             * 开始时间
-             * Format: date-time
-             */
-            starts_at: string;
-            /**
-             * 计划结束时间
-             * Format: date-time
-             */
-            planned_end_at: string;
-            counts_as_party_lesson?: boolean;
-            /**
-             * Format: uuid
-             * @description a verified upload (purpose live_cover)
-             */
-            cover?: string | null;
-            readonly cover_url: string | null;
-            materials?: components["schemas"]["Material"][];
-            readonly organizer: number | null;
-            readonly organizer_name: string;
-            readonly status: components["schemas"]["LessonStatusEnum"];
-            readonly status_label: string;
-            /** Format: date-time */
-            readonly went_live_at: string | null;
-            /** Format: date-time */
-            readonly ended_at: string | null;
-            readonly has_stream_key: boolean;
-            /** Format: date-time */
-            readonly created_at: string;
-            /** @description subsidiaries (party committee ids); []: all */
-            audience_tenants?: number[];
-            readonly audience_tenant_names: string[];
-        };
-        GroupLessonRequest: {
-            /** @default  */
-            title: string;
-            /** 主讲人 */
-            lecturer?: string;
-            /** 简介 */
-            description?: string;
-            /**
-             * 开始时间
-             * Format: date-time
-             */
-            starts_at: string;
-            /**
-             * 计划结束时间
-             * Format: date-time
-             */
-            planned_end_at: string;
-            counts_as_party_lesson?: boolean;
-            /**
-             * Format: uuid
-             * @description a verified upload (purpose live_cover)
-             */
-            cover?: string | null;
-            /** @description resource uuids */
-            materials?: string[];
-            /** @description subsidiaries (party committee ids); []: all */
-            audience_tenants?: number[];
-        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -4188,7 +4164,6 @@ export interface components {
         };
         Lesson: {
             readonly id: number;
-            readonly scope: components["schemas"]["LessonScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4210,13 +4185,6 @@ export interface components {
             /** @default  */
             readonly organization_name: string;
             counts_as_party_lesson?: boolean;
-            /**
-             * Format: uuid
-             * @description a verified upload (purpose live_cover)
-             */
-            cover?: string | null;
-            readonly cover_url: string | null;
-            materials?: components["schemas"]["Material"][];
             readonly organizer: number | null;
             readonly organizer_name: string;
             readonly status: components["schemas"]["LessonStatusEnum"];
@@ -4228,27 +4196,6 @@ export interface components {
             readonly has_stream_key: boolean;
             /** Format: date-time */
             readonly created_at: string;
-        };
-        LessonCard: {
-            scope: components["schemas"]["LessonScopeEnum"];
-            id: number;
-            title: string;
-            lecturer: string;
-            description: string;
-            cover_url: string | null;
-            /** Format: date-time */
-            starts_at: string;
-            /** Format: date-time */
-            planned_end_at: string;
-            status: components["schemas"]["LessonStatusEnum"];
-            /** Format: date-time */
-            went_live_at: string | null;
-            /** Format: date-time */
-            ended_at: string | null;
-            organizer_unit: string;
-            audience_label: string;
-            counts_as_party_lesson: boolean;
-            has_replay: boolean;
         };
         LessonRequest: {
             /** @default  */
@@ -4270,20 +4217,7 @@ export interface components {
             /** @description the audience; null: the whole tenant */
             organization?: number | null;
             counts_as_party_lesson?: boolean;
-            /**
-             * Format: uuid
-             * @description a verified upload (purpose live_cover)
-             */
-            cover?: string | null;
-            /** @description resource uuids */
-            materials?: string[];
         };
-        /**
-         * @description * `tenant` - tenant
-         *     * `group` - group
-         * @enum {string}
-         */
-        LessonScopeEnum: "tenant" | "group";
         /**
          * @description * `scheduled` - 已排期
          *     * `live` - 直播中
@@ -4337,14 +4271,6 @@ export interface components {
          * @enum {string}
          */
         LocaleEnum: "zh-hans" | "en";
-        Material: {
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            kind: string;
-            /** @description from the group's shared library */
-            shared: boolean;
-        };
         Me: {
             id: number;
             name: string;
@@ -4887,21 +4813,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Exemption"][];
         };
-        PaginatedGroupLessonList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["GroupLesson"][];
-        };
         PaginatedGroupRoleList: {
             /** @example 123 */
             count: number;
@@ -4916,21 +4827,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
-        };
-        PaginatedLessonCardList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["LessonCard"][];
         };
         PaginatedLessonList: {
             /** @example 123 */
@@ -5187,6 +5083,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RosterEntry"][];
         };
+        PaginatedSensitiveWordList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SensitiveWord"][];
+        };
         PaginatedShowcaseProposalList: {
             /** @example 123 */
             count: number;
@@ -5312,34 +5223,6 @@ export interface components {
             /** 排序 */
             position?: number;
         };
-        PatchedGroupLessonRequest: {
-            /** @default  */
-            title: string;
-            /** 主讲人 */
-            lecturer?: string;
-            /** 简介 */
-            description?: string;
-            /**
-             * 开始时间
-             * Format: date-time
-             */
-            starts_at?: string;
-            /**
-             * 计划结束时间
-             * Format: date-time
-             */
-            planned_end_at?: string;
-            counts_as_party_lesson?: boolean;
-            /**
-             * Format: uuid
-             * @description a verified upload (purpose live_cover)
-             */
-            cover?: string | null;
-            /** @description resource uuids */
-            materials?: string[];
-            /** @description subsidiaries (party committee ids); []: all */
-            audience_tenants?: number[];
-        };
         PatchedLessonRequest: {
             /** @default  */
             title: string;
@@ -5360,13 +5243,6 @@ export interface components {
             /** @description the audience; null: the whole tenant */
             organization?: number | null;
             counts_as_party_lesson?: boolean;
-            /**
-             * Format: uuid
-             * @description a verified upload (purpose live_cover)
-             */
-            cover?: string | null;
-            /** @description resource uuids */
-            materials?: string[];
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -5502,12 +5378,6 @@ export interface components {
             paid_on?: string;
             /** @default  */
             on_behalf_by: string;
-        };
-        Playback: {
-            /** @description the signed HLS playlist */
-            url: string;
-            /** Format: date-time */
-            expires_at: string;
         };
         PocketCase: {
             readonly id: number;
@@ -5879,11 +5749,6 @@ export interface components {
             amount: string;
             note?: string;
         };
-        Replay: {
-            /** Format: uuid */
-            video_uuid: string;
-            status: string;
-        };
         ResolveRequest: {
             note: string;
         };
@@ -6056,6 +5921,15 @@ export interface components {
         Seconds: {
             reading_seconds: number;
             video_seconds: number;
+        };
+        SensitiveWord: {
+            readonly id: number;
+            word: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        SensitiveWordRequest: {
+            word: string;
         };
         SheetColumn: {
             column: string;
@@ -6563,36 +6437,6 @@ export interface components {
             /** @description members with voting rights */
             entitled: number;
         };
-        WatchLesson: {
-            scope: components["schemas"]["LessonScopeEnum"];
-            id: number;
-            title: string;
-            lecturer: string;
-            description: string;
-            cover_url: string | null;
-            /** Format: date-time */
-            starts_at: string;
-            /** Format: date-time */
-            planned_end_at: string;
-            status: components["schemas"]["LessonStatusEnum"];
-            /** Format: date-time */
-            went_live_at: string | null;
-            /** Format: date-time */
-            ended_at: string | null;
-            organizer_unit: string;
-            audience_label: string;
-            counts_as_party_lesson: boolean;
-            has_replay: boolean;
-            materials: components["schemas"]["Material"][];
-            can_host: boolean;
-            /** @description the chat WebSocket's path */
-            chat_url: string;
-            calendar_url: string;
-            /** @description while live only */
-            playback: components["schemas"]["Playback"] | null;
-            replay: components["schemas"]["Replay"] | null;
-            media_server_configured: boolean;
-        };
         Workbench: {
             /** Format: date */
             today: string;
@@ -6950,11 +6794,20 @@ export interface components {
          *     - `live.already_publishing`: Someone is already streaming this lesson.
          *     - `live.cancelled`: The lesson was cancelled.
          *     - `live.lesson_not_found`: No such lesson, or it is not for you.
-         *     - `live.not_a_viewer`: Only people of this party committee watch its lessons.
-         *     - `live.bad_material`: Attach published learning resources only.
+         *     - `live.chat_empty`: Type a message first.
+         *     - `live.chat_too_long`: A chat message has at most 500 characters.
+         *     - `live.chat_sensitive`: The message contains a word that is not allowed in this chat.
+         *     - `live.chat_classified`: The message carries a classified marking; nothing was sent.
+         *     - `live.chat_rate_limited`: Too many messages in a short time; wait a few seconds.
+         *     - `live.chat_slow_mode`: Slow mode is on: one message every few seconds per person.
+         *     - `live.chat_muted`: A host muted you in this chat.
+         *     - `live.chat_not_host`: Only the lesson's hosts may do this.
+         *     - `live.chat_closed`: The chat of this lesson is closed.
+         *     - `live.word_exists`: This word is already on the list.
+         *     - `live.word_required`: Enter a word of at most 50 characters.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -8498,10 +8351,54 @@ export interface operations {
             };
         };
     };
-    group_live_lessons_list: {
+    group_live_lessons_chat_retrieve: {
         parameters: {
             query?: {
-                counts_as_party_lesson?: boolean;
+                /** @description event id: the page ends before it */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
+                };
+            };
+        };
+    };
+    "group_live_lessons_chat.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_list: {
+        parameters: {
+            query?: {
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -8510,13 +8407,6 @@ export interface operations {
                 page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
-                /**
-                 * @description * `scheduled` - 已排期
-                 *     * `live` - 直播中
-                 *     * `ended` - 已结束
-                 *     * `cancelled` - 已撤销
-                 */
-                status?: "cancelled" | "ended" | "live" | "scheduled";
             };
             header?: never;
             path?: never;
@@ -8529,12 +8419,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedGroupLessonList"];
+                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
                 };
             };
         };
     };
-    group_live_lessons_create: {
+    group_live_sensitive_words_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -8543,9 +8433,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GroupLessonRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["GroupLessonRequest"];
-                "multipart/form-data": components["schemas"]["GroupLessonRequest"];
+                "application/json": components["schemas"]["SensitiveWordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
+                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
             };
         };
         responses: {
@@ -8554,17 +8444,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupLesson"];
+                    "application/json": components["schemas"]["SensitiveWord"];
                 };
             };
         };
     };
-    group_live_lessons_retrieve: {
+    group_live_sensitive_words_retrieve: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description 标识此 lesson 的 唯一整数值。 */
                 id: number;
             };
             cookie?: never;
@@ -8576,80 +8465,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupLesson"];
+                    "application/json": components["schemas"]["SensitiveWord"];
                 };
             };
         };
     };
-    group_live_lessons_partial_update: {
+    group_live_sensitive_words_destroy: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description 标识此 lesson 的 唯一整数值。 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedGroupLessonRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedGroupLessonRequest"];
-                "multipart/form-data": components["schemas"]["PatchedGroupLessonRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupLesson"];
-                };
-            };
-        };
-    };
-    group_live_lessons_cancel_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 标识此 lesson 的 唯一整数值。 */
                 id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description No response body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Lesson"];
-                };
-            };
-        };
-    };
-    group_live_lessons_stream_key_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 标识此 lesson 的 唯一整数值。 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IssuedKey"];
-                };
+                content?: never;
             };
         };
     };
@@ -10466,6 +10303,27 @@ export interface operations {
             };
         };
     };
+    "live_lessons_chat.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     live_lessons_stream_key_create: {
         parameters: {
             query?: never;
@@ -10488,7 +10346,7 @@ export interface operations {
             };
         };
     };
-    live_watch_list: {
+    live_sensitive_words_list: {
         parameters: {
             query?: {
                 /** @description 用于排序结果的字段。 */
@@ -10499,8 +10357,6 @@ export interface operations {
                 page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
-                /** @description default: upcoming */
-                when?: "live" | "past" | "upcoming";
             };
             header?: never;
             path?: never;
@@ -10513,17 +10369,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedLessonCardList"];
+                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
                 };
             };
         };
     };
-    live_watch_retrieve: {
+    live_sensitive_words_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitiveWordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
+                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_retrieve: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                lesson_id: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    live_watch_chat_retrieve: {
+        parameters: {
+            query?: {
+                /** @description event id: the page ends before it */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
                 scope: string;
             };
             cookie?: never;
@@ -10535,29 +10460,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WatchLesson"];
-                };
-            };
-        };
-    };
-    "live_watch_calendar.ics_retrieve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                lesson_id: string;
-                scope: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/calendar": string;
+                    "application/json": components["schemas"]["ChatPage"];
                 };
             };
         };

@@ -210,6 +210,7 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "learning.refused": _lazy("refused content"),
     "learning.resource": _lazy("learning resource"),
     "live.lesson": _lazy("live lesson"),
+    "live.sensitive_word": _lazy("sensitive word"),
     "hub.rosterentry": _lazy("employee roster"),
     "audit.auditevent": _lazy("audit log"),
 }
