@@ -830,87 +830,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/group/live/lessons/{id}/chat": {
+    "/api/v1/group/live/lessons/{lesson_id}/attendance": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** @description Older messages and questions of a group lesson's chat, for group admins and viewers. */
-        get: operations["group_live_lessons_chat_retrieve"];
+        /** @description A group lesson's attendance per subsidiary (each with its own rule version). */
+        get: operations["group_live_lessons_attendance_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/group/live/lessons/{id}/chat.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The whole chat of a group lesson as a workbook (group admins); audited. */
-        get: operations["group_live_lessons_chat.xlsx_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/group/live/sensitive-words": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
-         */
-        get: operations["group_live_sensitive_words_list"];
-        put?: never;
-        /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
-         */
-        post: operations["group_live_sensitive_words_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/group/live/sensitive-words/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
-         */
-        get: operations["group_live_sensitive_words_retrieve"];
-        put?: never;
-        post?: never;
-        /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
-         */
-        delete: operations["group_live_sensitive_words_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1719,6 +1650,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/lessons/{lesson_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A tenant lesson's attendance: the expected audience's verdicts (rule version included),
+         *     per organization and per member; replay (补学) counted apart. Organizers only.
+         */
+        get: operations["live_lessons_attendance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/lessons/{lesson_id}/attendance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same as a workbook (audited). */
+        get: operations["live_lessons_attendance.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/lessons/{id}": {
         parameters: {
             query?: never;
@@ -1760,23 +1728,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/lessons/{id}/chat.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The whole chat of a lesson as a workbook (organizers); audited. */
-        get: operations["live_lessons_chat.xlsx_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/live/lessons/{id}/stream-key": {
         parameters: {
             query?: never;
@@ -1797,33 +1748,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/sensitive-words": {
+    "/api/v1/live/watch/{scope}/{lesson_id}/heartbeat": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
-         */
-        get: operations["live_sensitive_words_list"];
+        get?: never;
         put?: never;
         /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
+         * @description Send every 15 s while the lesson plays and the page is visible (``playing``), and
+         *     ``paused`` / ``hidden`` when that stops. Time counts once per person across tabs and devices;
+         *     live mode only while the lesson is live (409 ``live.not_live``), replay mode (补学) once it ended.
          */
-        post: operations["live_sensitive_words_create"];
+        post: operations["live_watch_heartbeat_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/sensitive-words/{id}": {
+    "/api/v1/live/watch/group/{lesson_id}/attendance": {
         parameters: {
             query?: never;
             header?: never;
@@ -1831,36 +1777,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
+         * @description This tenant's part of a group lesson (its members, its own rule version), for its tenant
+         *     admins and secretaries (their scope); 404 when the lesson is not for this tenant.
          */
-        get: operations["live_sensitive_words_retrieve"];
+        get: operations["live_watch_group_attendance_retrieve"];
         put?: never;
         post?: never;
-        /**
-         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
-         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
-         *     every server process within 30 seconds.
-         */
-        delete: operations["live_sensitive_words_destroy"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/live/watch/{scope}/{id}/chat": {
+    "/api/v1/live/watch/group/{lesson_id}/attendance.xlsx": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * @description Older messages and questions of a lesson's chat (50, before ``?before=``), for the viewers
-         *     of the lesson; removed ones are left out.
-         */
-        get: operations["live_watch_chat_retrieve"];
+        /** @description The same as a workbook (audited). */
+        get: operations["live_watch_group_attendance.xlsx_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3528,6 +3465,40 @@ export interface components {
             correct?: boolean;
             explanation?: string;
         };
+        AttendanceCounts: {
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            /** @description made up by replay (补学), whatever the verdict */
+            replay: number;
+            /**
+             * Format: double
+             * @description present ÷ expected, percent
+             */
+            rate: number | null;
+        };
+        AttendanceLesson: {
+            scope: string;
+            id: number;
+            title: string;
+            status: string;
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            counts_as_party_lesson: boolean;
+        };
+        AttendanceRule: {
+            version: string;
+            /**
+             * Format: double
+             * @description present from this share of the actual duration (e.g. 0.6667)
+             */
+            share: number;
+            /** @description the share as a fraction, e.g. "2/3" */
+            share_label: string;
+        };
         AuditCatalog: {
             actions: components["schemas"]["AuditChoice"][];
             events: components["schemas"]["AuditEventKind"][];
@@ -3644,13 +3615,6 @@ export interface components {
             reachable: boolean;
             /** @description why this person cannot be reached on it ('' when reachable) */
             reason: string;
-        };
-        ChatPage: {
-            /** @description messages and questions, oldest first (WebSocket event form) */
-            events: {
-                [key: string]: unknown;
-            }[];
-            has_more: boolean;
         };
         /**
          * @description * `active` - 正常
@@ -3986,9 +3950,11 @@ export interface components {
          *     * `active_learners` - active_learners
          *     * `study_minutes` - study_minutes
          *     * `resources` - resources
+         *     * `live_lessons` - live_lessons
+         *     * `live_attendance_rate` - live_attendance_rate
          * @enum {string}
          */
-        FigureEnum: "members" | "full" | "probationary" | "women_share" | "organizations" | "branches" | "reelections_due" | "reelections_overdue" | "pipeline" | "transfers_pending" | "transfers_overdue" | "pockets" | "dues_assessed" | "dues_paid" | "arrears_rate" | "active_learners" | "study_minutes" | "resources";
+        FigureEnum: "members" | "full" | "probationary" | "women_share" | "organizations" | "branches" | "reelections_due" | "reelections_overdue" | "pipeline" | "transfers_pending" | "transfers_overdue" | "pockets" | "dues_assessed" | "dues_paid" | "arrears_rate" | "active_learners" | "study_minutes" | "resources" | "live_lessons" | "live_attendance_rate";
         FileLink: {
             name: string;
             type: string;
@@ -4059,6 +4025,32 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
+        GroupAttendanceLesson: {
+            scope: string;
+            id: number;
+            title: string;
+            status: string;
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            counts_as_party_lesson: boolean;
+        };
+        GroupAttendanceTotals: {
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            replay: number;
+            /** Format: double */
+            rate: number | null;
+        };
+        GroupLessonAttendance: {
+            lesson: components["schemas"]["GroupAttendanceLesson"];
+            actual_seconds: number;
+            totals: components["schemas"]["GroupAttendanceTotals"];
+            tenants: components["schemas"]["TenantAttendance"][];
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -4088,7 +4080,7 @@ export interface components {
             /** Format: uuid */
             resource: string;
             session: string;
-            state: components["schemas"]["StateEnum"];
+            state: components["schemas"]["HeartbeatStateEnum"];
             /** Format: double */
             position?: number | null;
         };
@@ -4100,6 +4092,13 @@ export interface components {
             credited_video_seconds: number;
             completed: boolean;
         };
+        /**
+         * @description * `start` - start
+         *     * `tick` - tick
+         *     * `stop` - stop
+         * @enum {string}
+         */
+        HeartbeatStateEnum: "start" | "tick" | "stop";
         Highlights: {
             /** @description HTML: escaped text, matches in <em> */
             title: string[];
@@ -4197,6 +4196,15 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        LessonAttendance: {
+            lesson: components["schemas"]["AttendanceLesson"];
+            rule: components["schemas"]["AttendanceRule"];
+            /** @description ended − went live (live: now − went live) */
+            actual_seconds: number;
+            totals: components["schemas"]["AttendanceCounts"];
+            organizations: components["schemas"]["OrganizationAttendance"][];
+            members: components["schemas"]["MemberAttendance"][];
+        };
         LessonRequest: {
             /** @default  */
             title: string;
@@ -4265,6 +4273,26 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
+        LiveBeat: {
+            /** @description what this heartbeat added */
+            counted_seconds: number;
+            /** @description your total in this mode (live: attendance; replay: 补学) */
+            watched_seconds: number;
+            mode: string;
+        };
+        LiveHeartbeatRequest: {
+            /** @description one id per tab (a uuid) */
+            session: string;
+            state: components["schemas"]["LiveHeartbeatStateEnum"];
+            mode: components["schemas"]["ModeEnum"];
+        };
+        /**
+         * @description * `playing` - playing
+         *     * `paused` - paused
+         *     * `hidden` - hidden
+         * @enum {string}
+         */
+        LiveHeartbeatStateEnum: "playing" | "paused" | "hidden";
         /**
          * @description * `zh-hans` - 简体中文
          *     * `en` - English
@@ -4336,6 +4364,17 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        MemberAttendance: {
+            member_id: number;
+            name: string;
+            organization_id: number;
+            organization: string;
+            /** @description live time (playing, visible) */
+            watched_seconds: number;
+            /** @description replay time (补学) */
+            replay_seconds: number;
+            verdict: components["schemas"]["VerdictEnum"];
         };
         MemberCounts: {
             /** Format: date */
@@ -4511,6 +4550,12 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "post" | "multipart";
+        /**
+         * @description * `live` - live
+         *     * `replay` - replay
+         * @enum {string}
+         */
+        ModeEnum: "live" | "replay";
         MyStudy: {
             rule_version: string;
             today: components["schemas"]["Today"];
@@ -4638,6 +4683,21 @@ export interface components {
             readonly created_at: string;
             /** @description 书记: recorded, else the scoped role, else the committee */
             readonly secretary_name: string | null;
+        };
+        OrganizationAttendance: {
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            /** @description made up by replay (补学), whatever the verdict */
+            replay: number;
+            /**
+             * Format: double
+             * @description present ÷ expected, percent
+             */
+            rate: number | null;
+            id: number;
+            name: string;
         };
         /**
          * @description * `committee` - 党委
@@ -5082,21 +5142,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RosterEntry"][];
-        };
-        PaginatedSensitiveWordList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["SensitiveWord"][];
         };
         PaginatedShowcaseProposalList: {
             /** @example 123 */
@@ -5922,15 +5967,6 @@ export interface components {
             reading_seconds: number;
             video_seconds: number;
         };
-        SensitiveWord: {
-            readonly id: number;
-            word: string;
-            /** Format: date-time */
-            readonly created_at: string;
-        };
-        SensitiveWordRequest: {
-            word: string;
-        };
         SheetColumn: {
             column: string;
             /** @description A field key, or "ignore". */
@@ -6032,13 +6068,6 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
-        /**
-         * @description * `start` - start
-         *     * `tick` - tick
-         *     * `stop` - stop
-         * @enum {string}
-         */
-        StateEnum: "start" | "tick" | "stop";
         StatusChangeRequest: {
             /** @default  */
             reason: string;
@@ -6163,6 +6192,23 @@ export interface components {
             parent?: number | null;
             /** 理由 */
             reason?: string;
+        };
+        TenantAttendance: {
+            tenant: number;
+            name: string;
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            /** @description made up by replay (补学) */
+            replay: number;
+            /**
+             * Format: double
+             * @description present ÷ expected, percent
+             */
+            rate: number | null;
+            /** @description the tenant's own attendance rule version */
+            rule_version: string;
         };
         TenantLink: {
             id: number;
@@ -6394,6 +6440,13 @@ export interface components {
             /** 名称 */
             name: string;
         };
+        /**
+         * @description * `present` - present
+         *     * `partly` - partly
+         *     * `absent` - absent
+         * @enum {string}
+         */
+        VerdictEnum: "present" | "partly" | "absent";
         Video: {
             status: components["schemas"]["MediaStatusEnum"];
             /** Format: double */
@@ -6794,20 +6847,11 @@ export interface components {
          *     - `live.already_publishing`: Someone is already streaming this lesson.
          *     - `live.cancelled`: The lesson was cancelled.
          *     - `live.lesson_not_found`: No such lesson, or it is not for you.
-         *     - `live.chat_empty`: Type a message first.
-         *     - `live.chat_too_long`: A chat message has at most 500 characters.
-         *     - `live.chat_sensitive`: The message contains a word that is not allowed in this chat.
-         *     - `live.chat_classified`: The message carries a classified marking; nothing was sent.
-         *     - `live.chat_rate_limited`: Too many messages in a short time; wait a few seconds.
-         *     - `live.chat_slow_mode`: Slow mode is on: one message every few seconds per person.
-         *     - `live.chat_muted`: A host muted you in this chat.
-         *     - `live.chat_not_host`: Only the lesson's hosts may do this.
-         *     - `live.chat_closed`: The chat of this lesson is closed.
-         *     - `live.word_exists`: This word is already on the list.
-         *     - `live.word_required`: Enter a word of at most 50 characters.
+         *     - `live.not_live`: The lesson is not live now.
+         *     - `live.bad_heartbeat`: The heartbeat is not valid.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_live" | "live.bad_heartbeat";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -8351,15 +8395,12 @@ export interface operations {
             };
         };
     };
-    group_live_lessons_chat_retrieve: {
+    group_live_lessons_attendance_retrieve: {
         parameters: {
-            query?: {
-                /** @description event id: the page ends before it */
-                before?: number;
-            };
+            query?: never;
             header?: never;
             path: {
-                id: number;
+                lesson_id: number;
             };
             cookie?: never;
         };
@@ -8370,123 +8411,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChatPage"];
+                    "application/json": components["schemas"]["GroupLessonAttendance"];
                 };
-            };
-        };
-    };
-    "group_live_lessons_chat.xlsx_retrieve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-        };
-    };
-    group_live_sensitive_words_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
-                };
-            };
-        };
-    };
-    group_live_sensitive_words_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SensitiveWordRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
-                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SensitiveWord"];
-                };
-            };
-        };
-    };
-    group_live_sensitive_words_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SensitiveWord"];
-                };
-            };
-        };
-    };
-    group_live_sensitive_words_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
@@ -10231,6 +10157,54 @@ export interface operations {
             };
         };
     };
+    live_lessons_attendance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttendance"];
+                };
+            };
+        };
+    };
+    "live_lessons_attendance.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
     live_lessons_retrieve: {
         parameters: {
             query?: never;
@@ -10303,27 +10277,6 @@ export interface operations {
             };
         };
     };
-    "live_lessons_chat.xlsx_retrieve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-        };
-    };
     live_lessons_stream_key_create: {
         parameters: {
             query?: never;
@@ -10346,113 +10299,46 @@ export interface operations {
             };
         };
     };
-    live_sensitive_words_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
-                };
-            };
-        };
-    };
-    live_sensitive_words_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SensitiveWordRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
-                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SensitiveWord"];
-                };
-            };
-        };
-    };
-    live_sensitive_words_retrieve: {
+    live_watch_heartbeat_create: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SensitiveWord"];
-                };
-            };
-        };
-    };
-    live_sensitive_words_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    live_watch_chat_retrieve: {
-        parameters: {
-            query?: {
-                /** @description event id: the page ends before it */
-                before?: number;
-            };
-            header?: never;
-            path: {
-                id: number;
+                lesson_id: number;
                 scope: string;
             };
             cookie?: never;
         };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LiveHeartbeatRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LiveHeartbeatRequest"];
+                "multipart/form-data": components["schemas"]["LiveHeartbeatRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveBeat"];
+                };
+            };
+        };
+    };
+    live_watch_group_attendance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
         requestBody?: never;
         responses: {
             200: {
@@ -10460,7 +10346,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChatPage"];
+                    "application/json": components["schemas"]["LessonAttendance"];
+                };
+            };
+        };
+    };
+    "live_watch_group_attendance.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
         };

@@ -334,6 +334,7 @@ const en: MessageSchema = {
       dues: 'Trend',
       learning: 'Trend',
       reelections: 'Compliance',
+      live: 'By unit',
     },
     groups: {
       members: 'Members',
@@ -342,6 +343,7 @@ const en: MessageSchema = {
       transfers: 'Transfers',
       dues: 'Dues (yuan)',
       learning: 'Learning',
+      live: 'Live lessons',
       other: 'Other',
     },
     short: {
@@ -363,6 +365,8 @@ const en: MessageSchema = {
       active_learners: 'Users',
       study_minutes: 'Min.',
       resources: 'Items',
+      live_lessons: 'Lessons',
+      live_attendance_rate: 'Attended',
     },
     cards: {
       members: 'Members',
@@ -373,6 +377,7 @@ const en: MessageSchema = {
       dues: 'Party dues',
       learning: 'Learning',
       reelections: 'Re-elections',
+      live: 'Live lesson attendance',
       pending: 'Pending applications',
       goApplications: 'Review',
     },
@@ -395,6 +400,8 @@ const en: MessageSchema = {
       active_learners: 'Active learners',
       study_minutes: 'Study minutes',
       resources: 'Resources',
+      live_lessons: 'Live lessons held',
+      live_attendance_rate: 'Live lesson attendance',
     },
     table: {
       tenant: 'Committee',

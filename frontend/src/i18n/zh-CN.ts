@@ -329,6 +329,7 @@ const zhCN = {
       dues: '看趋势',
       learning: '看趋势',
       reelections: '看合规检查',
+      live: '看各单位',
     },
     groups: {
       members: '党员',
@@ -337,6 +338,7 @@ const zhCN = {
       transfers: '转接',
       dues: '党费（元）',
       learning: '学习',
+      live: '直播党课',
       other: '其他',
     },
     short: {
@@ -358,6 +360,8 @@ const zhCN = {
       active_learners: '学习\n人数',
       study_minutes: '分钟',
       resources: '资源',
+      live_lessons: '党课\n场次',
+      live_attendance_rate: '出席率',
     },
     cards: {
       members: '党员总数',
@@ -368,6 +372,7 @@ const zhCN = {
       dues: '党费收缴',
       learning: '学习教育',
       reelections: '换届提醒',
+      live: '直播党课出席',
       pending: '待审批入驻申请',
       goApplications: '去审批',
     },
@@ -390,6 +395,8 @@ const zhCN = {
       active_learners: '活跃学员',
       study_minutes: '学习分钟数',
       resources: '学习资源',
+      live_lessons: '直播党课场次',
+      live_attendance_rate: '直播党课出席率',
     },
     table: {
       tenant: '单位',

@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ("live", "0003_lesson_cover_materials"),
         ("live", "0004_media"),
         ("live", "0005_chat"),
+        ("live", "0006_attendance"),
     ]
 
     operations = []
