@@ -830,6 +830,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/live/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        get: operations["group_live_lessons_list"];
+        put?: never;
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        post: operations["group_live_lessons_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/live/lessons/{lesson_id}/attendance": {
         parameters: {
             query?: never;
@@ -842,6 +866,153 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        get: operations["group_live_lessons_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description The group's lessons (``?status=``, ``?counts_as_party_lesson=``, ``?search=``): group admins
+         *     schedule, change, cancel and issue stream keys (``public.<secret>``); group viewers read.
+         */
+        patch: operations["group_live_lessons_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel a lesson that has not gone live; its stream key stops working. */
+        post: operations["group_live_lessons_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Older messages and questions of a group lesson's chat, for group admins and viewers. */
+        get: operations["group_live_lessons_chat_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/chat.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The whole chat of a group lesson as a workbook (group admins); audited. */
+        get: operations["group_live_lessons_chat.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/lessons/{id}/stream-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Issue the lesson's stream key, or a new one (the previous stops working): the key is
+         *     in this answer only. It works from 30 minutes before the start to 60 after the planned end.
+         */
+        post: operations["group_live_lessons_stream_key_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/sensitive-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["group_live_sensitive_words_list"];
+        put?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        post: operations["group_live_sensitive_words_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/live/sensitive-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["group_live_sensitive_words_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        delete: operations["group_live_sensitive_words_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1728,6 +1899,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/lessons/{id}/chat.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The whole chat of a lesson as a workbook (organizers); audited. */
+        get: operations["live_lessons_chat.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/lessons/{id}/stream-key": {
         parameters: {
             query?: never;
@@ -1742,6 +1930,115 @@ export interface paths {
          *     in this answer only. It works from 30 minutes before the start to 60 after the planned end.
          */
         post: operations["live_lessons_stream_key_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/sensitive-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["live_sensitive_words_list"];
+        put?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        post: operations["live_sensitive_words_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/sensitive-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        get: operations["live_sensitive_words_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description The words the chat refuses: a tenant admin edits the tenant's list (its lessons and its
+         *     members' messages in group lessons), a group admin the group's (group lessons). Changes reach
+         *     every server process within 30 seconds.
+         */
+        delete: operations["live_sensitive_words_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The lessons you may watch here (this tenant's and the group's): ``?when=upcoming`` (scheduled,
+         *     soonest first, the default), ``live``, or ``past`` (ended, newest first).
+         */
+        get: operations["live_watch_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One lesson's page: the card, its materials, whether you host it, the chat socket, the
+         *     calendar entry, and what to play (the signed live stream while live, the replay once published).
+         */
+        get: operations["live_watch_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{lesson_id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The lesson as an iCalendar file (``text/calendar``) to add to a calendar app. */
+        get: operations["live_watch_calendar.ics_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1763,6 +2060,46 @@ export interface paths {
          *     live mode only while the lesson is live (409 ``live.not_live``), replay mode (补学) once it ended.
          */
         post: operations["live_watch_heartbeat_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{lesson_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A fresh signed playback URL for a live lesson the caller may watch (409 live.not_live
+         *     when it is not live or no media server is configured; 404 outside the audience).
+         */
+        post: operations["live_watch_playback_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Older messages and questions of a lesson's chat (50, before ``?before=``), for the viewers
+         *     of the lesson; removed ones are left out.
+         */
+        get: operations["live_watch_chat_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3340,7 +3677,7 @@ export interface components {
             start_date: string;
             /** @description 统计时段：2025年1月1日至2025年12月31日 */
             period: string;
-            scope: components["schemas"]["AnnualStatisticsReportScopeEnum"];
+            scope: components["schemas"]["LessonScopeEnum"];
             title: string;
             tenant: components["schemas"]["AnnualReportTenant"] | null;
             tables: components["schemas"]["AnnualReportTable"][];
@@ -3351,12 +3688,6 @@ export interface components {
             /** @description the warning sentence for the top of the report */
             summary: string;
         };
-        /**
-         * @description * `tenant` - tenant
-         *     * `group` - group
-         * @enum {string}
-         */
-        AnnualStatisticsReportScopeEnum: "tenant" | "group";
         /**
          * @description * `ok` - ok
          *     * `warnings` - warnings
@@ -3615,6 +3946,13 @@ export interface components {
             reachable: boolean;
             /** @description why this person cannot be reached on it ('' when reachable) */
             reason: string;
+        };
+        ChatPage: {
+            /** @description messages and questions, oldest first (WebSocket event form) */
+            events: {
+                [key: string]: unknown;
+            }[];
+            has_more: boolean;
         };
         /**
          * @description * `active` - 正常
@@ -4045,11 +4383,81 @@ export interface components {
             /** Format: double */
             rate: number | null;
         };
+        GroupLesson: {
+            readonly id: number;
+            readonly scope: components["schemas"]["LessonScopeEnum"];
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at: string;
+            counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            readonly cover_url: string | null;
+            materials?: components["schemas"]["Material"][];
+            readonly organizer: number | null;
+            readonly organizer_name: string;
+            readonly status: components["schemas"]["LessonStatusEnum"];
+            readonly status_label: string;
+            /** Format: date-time */
+            readonly went_live_at: string | null;
+            /** Format: date-time */
+            readonly ended_at: string | null;
+            readonly has_stream_key: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description subsidiaries (party committee ids); []: all */
+            audience_tenants?: number[];
+            readonly audience_tenant_names: string[];
+        };
         GroupLessonAttendance: {
             lesson: components["schemas"]["GroupAttendanceLesson"];
             actual_seconds: number;
             totals: components["schemas"]["GroupAttendanceTotals"];
             tenants: components["schemas"]["TenantAttendance"][];
+        };
+        GroupLessonRequest: {
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at: string;
+            counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
+            /** @description subsidiaries (party committee ids); []: all */
+            audience_tenants?: number[];
         };
         GroupRole: {
             readonly id: number;
@@ -4163,6 +4571,7 @@ export interface components {
         };
         Lesson: {
             readonly id: number;
+            readonly scope: components["schemas"]["LessonScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4184,6 +4593,13 @@ export interface components {
             /** @default  */
             readonly organization_name: string;
             counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            readonly cover_url: string | null;
+            materials?: components["schemas"]["Material"][];
             readonly organizer: number | null;
             readonly organizer_name: string;
             readonly status: components["schemas"]["LessonStatusEnum"];
@@ -4205,6 +4621,27 @@ export interface components {
             organizations: components["schemas"]["OrganizationAttendance"][];
             members: components["schemas"]["MemberAttendance"][];
         };
+        LessonCard: {
+            scope: components["schemas"]["LessonScopeEnum"];
+            id: number;
+            title: string;
+            lecturer: string;
+            description: string;
+            cover_url: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            planned_end_at: string;
+            status: components["schemas"]["LessonStatusEnum"];
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            organizer_unit: string;
+            audience_label: string;
+            counts_as_party_lesson: boolean;
+            has_replay: boolean;
+        };
         LessonRequest: {
             /** @default  */
             title: string;
@@ -4225,7 +4662,20 @@ export interface components {
             /** @description the audience; null: the whole tenant */
             organization?: number | null;
             counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
         };
+        /**
+         * @description * `tenant` - tenant
+         *     * `group` - group
+         * @enum {string}
+         */
+        LessonScopeEnum: "tenant" | "group";
         /**
          * @description * `scheduled` - 已排期
          *     * `live` - 直播中
@@ -4299,6 +4749,14 @@ export interface components {
          * @enum {string}
          */
         LocaleEnum: "zh-hans" | "en";
+        Material: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            kind: string;
+            /** @description from the group's shared library */
+            shared: boolean;
+        };
         Me: {
             id: number;
             name: string;
@@ -4873,6 +5331,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Exemption"][];
         };
+        PaginatedGroupLessonList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupLesson"][];
+        };
         PaginatedGroupRoleList: {
             /** @example 123 */
             count: number;
@@ -4887,6 +5360,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
+        };
+        PaginatedLessonCardList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["LessonCard"][];
         };
         PaginatedLessonList: {
             /** @example 123 */
@@ -5143,6 +5631,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RosterEntry"][];
         };
+        PaginatedSensitiveWordList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SensitiveWord"][];
+        };
         PaginatedShowcaseProposalList: {
             /** @example 123 */
             count: number;
@@ -5268,6 +5771,34 @@ export interface components {
             /** 排序 */
             position?: number;
         };
+        PatchedGroupLessonRequest: {
+            /** @default  */
+            title: string;
+            /** 主讲人 */
+            lecturer?: string;
+            /** 简介 */
+            description?: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            starts_at?: string;
+            /**
+             * 计划结束时间
+             * Format: date-time
+             */
+            planned_end_at?: string;
+            counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
+            /** @description subsidiaries (party committee ids); []: all */
+            audience_tenants?: number[];
+        };
         PatchedLessonRequest: {
             /** @default  */
             title: string;
@@ -5288,6 +5819,13 @@ export interface components {
             /** @description the audience; null: the whole tenant */
             organization?: number | null;
             counts_as_party_lesson?: boolean;
+            /**
+             * Format: uuid
+             * @description a verified upload (purpose live_cover)
+             */
+            cover?: string | null;
+            /** @description resource uuids */
+            materials?: string[];
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -5423,6 +5961,12 @@ export interface components {
             paid_on?: string;
             /** @default  */
             on_behalf_by: string;
+        };
+        Playback: {
+            /** @description the signed HLS playlist */
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         PocketCase: {
             readonly id: number;
@@ -5794,6 +6338,11 @@ export interface components {
             amount: string;
             note?: string;
         };
+        Replay: {
+            /** Format: uuid */
+            video_uuid: string;
+            status: string;
+        };
         ResolveRequest: {
             note: string;
         };
@@ -5966,6 +6515,15 @@ export interface components {
         Seconds: {
             reading_seconds: number;
             video_seconds: number;
+        };
+        SensitiveWord: {
+            readonly id: number;
+            word: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        SensitiveWordRequest: {
+            word: string;
         };
         SheetColumn: {
             column: string;
@@ -6490,6 +7048,36 @@ export interface components {
             /** @description members with voting rights */
             entitled: number;
         };
+        WatchLesson: {
+            scope: components["schemas"]["LessonScopeEnum"];
+            id: number;
+            title: string;
+            lecturer: string;
+            description: string;
+            cover_url: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            planned_end_at: string;
+            status: components["schemas"]["LessonStatusEnum"];
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            organizer_unit: string;
+            audience_label: string;
+            counts_as_party_lesson: boolean;
+            has_replay: boolean;
+            materials: components["schemas"]["Material"][];
+            can_host: boolean;
+            /** @description the chat WebSocket's path */
+            chat_url: string;
+            calendar_url: string;
+            /** @description while live only */
+            playback: components["schemas"]["Playback"] | null;
+            replay: components["schemas"]["Replay"] | null;
+            media_server_configured: boolean;
+        };
         Workbench: {
             /** Format: date */
             today: string;
@@ -6847,11 +7435,24 @@ export interface components {
          *     - `live.already_publishing`: Someone is already streaming this lesson.
          *     - `live.cancelled`: The lesson was cancelled.
          *     - `live.lesson_not_found`: No such lesson, or it is not for you.
-         *     - `live.not_live`: The lesson is not live now.
+         *     - `live.not_a_viewer`: Only people of this party committee watch its lessons.
+         *     - `live.bad_material`: Attach published learning resources only.
+         *     - `live.chat_empty`: Type a message first.
+         *     - `live.chat_too_long`: A chat message has at most 500 characters.
+         *     - `live.chat_sensitive`: The message contains a word that is not allowed in this chat.
+         *     - `live.chat_classified`: The message carries a classified marking; nothing was sent.
+         *     - `live.chat_rate_limited`: Too many messages in a short time; wait a few seconds.
+         *     - `live.chat_slow_mode`: Slow mode is on: one message every few seconds per person.
+         *     - `live.chat_muted`: A host muted you in this chat.
+         *     - `live.chat_not_host`: Only the lesson's hosts may do this.
+         *     - `live.chat_closed`: The chat of this lesson is closed.
+         *     - `live.word_exists`: This word is already on the list.
+         *     - `live.word_required`: Enter a word of at most 50 characters.
+         *     - `live.not_live`: The lesson is not live.
          *     - `live.bad_heartbeat`: The heartbeat is not valid.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_live" | "live.bad_heartbeat";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required" | "live.not_live" | "live.bad_heartbeat";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -8395,6 +8996,67 @@ export interface operations {
             };
         };
     };
+    group_live_lessons_list: {
+        parameters: {
+            query?: {
+                counts_as_party_lesson?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `scheduled` - 已排期
+                 *     * `live` - 直播中
+                 *     * `ended` - 已结束
+                 *     * `cancelled` - 已撤销
+                 */
+                status?: "cancelled" | "ended" | "live" | "scheduled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupLessonList"];
+                };
+            };
+        };
+    };
+    group_live_lessons_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupLessonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupLessonRequest"];
+                "multipart/form-data": components["schemas"]["GroupLessonRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
     group_live_lessons_attendance_retrieve: {
         parameters: {
             query?: never;
@@ -8413,6 +9075,239 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GroupLessonAttendance"];
                 };
+            };
+        };
+    };
+    group_live_lessons_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedGroupLessonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedGroupLessonRequest"];
+                "multipart/form-data": components["schemas"]["PatchedGroupLessonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_chat_retrieve: {
+        parameters: {
+            query?: {
+                /** @description event id: the page ends before it */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
+                };
+            };
+        };
+    };
+    "group_live_lessons_chat.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    group_live_lessons_stream_key_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 lesson 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitiveWordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
+                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    group_live_sensitive_words_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -10277,6 +11172,27 @@ export interface operations {
             };
         };
     };
+    "live_lessons_chat.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     live_lessons_stream_key_create: {
         parameters: {
             query?: never;
@@ -10295,6 +11211,174 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSensitiveWordList"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitiveWordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SensitiveWordRequest"];
+                "multipart/form-data": components["schemas"]["SensitiveWordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitiveWord"];
+                };
+            };
+        };
+    };
+    live_sensitive_words_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    live_watch_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /** @description default: upcoming */
+                when?: "live" | "past" | "upcoming";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLessonCardList"];
+                };
+            };
+        };
+    };
+    live_watch_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: string;
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchLesson"];
+                };
+            };
+        };
+    };
+    "live_watch_calendar.ics_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: string;
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
                 };
             };
         };
@@ -10323,6 +11407,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiveBeat"];
+                };
+            };
+        };
+    };
+    live_watch_playback_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                scope: "group" | "tenant";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playback"];
+                };
+            };
+        };
+    };
+    live_watch_chat_retrieve: {
+        parameters: {
+            query?: {
+                /** @description event id: the page ends before it */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
                 };
             };
         };

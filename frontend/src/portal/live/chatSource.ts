@@ -1,38 +1,20 @@
 /**
- * What the live page needs of the chat socket, and how it gets it. The room (`useLiveRoom`)
- * talks to a `ChatSource` only; `connectChat` makes one for a lesson's `/ws/live/{scope}/{id}`.
+ * What the live page needs of the chat socket. The room (`useLiveRoom`) talks to a `ChatSource`
+ * only; `connectChat` makes one over the shared `LiveChat` client, tests pass a fake.
  */
-import type { ChatEvent, ChatMe } from './chatState';
+import type { ChatEvent, ChatMe, ConnectionState, Welcome } from '@/shared/live/chatClient';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-export interface ChatWelcome {
-  lesson: { scope: string; id: number; title: string; status: string };
-  me: ChatMe;
-  viewers: number;
-  likes: number;
-  pinned: { text: string; at: string } | null;
-  slow_mode_seconds: number;
-  events: ChatEvent[];
-  last_event_id: number | null;
-  resumed: boolean;
-}
+export type { ConnectionState };
 
 export interface ChatHandlers {
-  welcome: (welcome: ChatWelcome) => void;
-  events: (events: ChatEvent[]) => void;
+  welcome: (welcome: Welcome) => void;
+  /** New events in id order; `fresh`: the list starts over (a join that could not resume). */
+  events: (events: ChatEvent[], fresh: boolean) => void;
   counts: (viewers: number, likes: number) => void;
+  me: (me: ChatMe) => void;
+  /** The lesson's status as the room says it (on joining, and from `status` events). */
+  status: (status: string) => void;
   connection: (state: ConnectionState, closeCode?: number) => void;
-}
-
-/** A refusal of what I sent: the server's code and message (in my language). */
-export class ChatRefused extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface ChatSource {
@@ -43,4 +25,4 @@ export interface ChatSource {
   close: () => void;
 }
 
-export type ChatConnector = (chatUrl: string, handlers: ChatHandlers) => ChatSource;
+export type ChatConnector = (chatPath: string, handlers: ChatHandlers) => ChatSource;

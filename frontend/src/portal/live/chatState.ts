@@ -4,49 +4,9 @@
  * pinned notice, slow mode, whether I am muted, the lesson's status. Pure, so it is tested
  * without a socket; the socket (LiveChat) hands its events here in id order, deduplicated.
  */
+import type { ChatEvent, ChatMe, ChatSender } from '@/shared/live/chatClient';
 
-export interface ChatSender {
-  tenant: string | number;
-  user_id: number;
-  name: string;
-  unit: string;
-  display: string;
-}
-
-export interface ChatUser {
-  tenant: string | number;
-  user_id: number;
-  display: string;
-}
-
-interface EventBase {
-  id: number;
-  at: string;
-}
-
-export type ChatEvent = EventBase &
-  (
-    | { kind: 'message'; sender: ChatSender; text: string }
-    | { kind: 'question'; sender: ChatSender; text: string; upvotes: number; answered: boolean }
-    | { kind: 'answered'; question_id: number }
-    | { kind: 'upvotes'; question_id: number; upvotes: number }
-    | { kind: 'removed'; event_id: number }
-    | { kind: 'pinned'; text: string }
-    | { kind: 'unpinned' }
-    | { kind: 'muted' | 'unmuted'; user: ChatUser }
-    | { kind: 'slow_mode'; seconds: number }
-    | { kind: 'status'; status: 'live' | 'ended' }
-  );
-
-export interface ChatMe {
-  user_id: number;
-  tenant: string | number;
-  name: string;
-  unit: string;
-  display: string;
-  is_host: boolean;
-  muted: boolean;
-}
+export type { ChatEvent, ChatMe, ChatSender };
 
 export interface ChatLine {
   id: number;
@@ -87,8 +47,8 @@ export function emptyView(): ChatView {
   };
 }
 
-function isMe(me: ChatMe | null, who: { tenant: string | number; user_id: number }): boolean {
-  return !!me && me.user_id === who.user_id && String(me.tenant) === String(who.tenant);
+function isMe(me: ChatMe | null, who: { tenant: string; user_id: number }): boolean {
+  return !!me && me.user_id === who.user_id && me.tenant === who.tenant;
 }
 
 /** `view` with `events` applied (in place, returned for convenience); old or repeated ids are skipped. */

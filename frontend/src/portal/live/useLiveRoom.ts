@@ -30,8 +30,20 @@ export function useLiveRoom(chatUrl: string, connector: ChatConnector) {
       likes.value = welcome.likes;
       myUncounted.value = 0;
     },
-    events(events) {
+    events(events, fresh) {
+      if (fresh) {
+        // Could not resume: the room's list starts over (the pinned notice etc. came with the welcome).
+        const { pinned, slowModeSeconds, muted, status } = view;
+        Object.assign(view, emptyView(), { pinned, slowModeSeconds, muted, status });
+      }
       applyEvents(view, events, me.value);
+    },
+    me(now) {
+      me.value = now;
+      view.muted = now.muted;
+    },
+    status(status) {
+      if (status === 'live' || status === 'ended') view.status = status;
     },
     counts(nowViewers, nowLikes) {
       viewers.value = nowViewers;
