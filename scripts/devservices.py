@@ -24,8 +24,9 @@ Each server is found in this order:
    running by an earlier session (`env`, a crash) is reused and left running.
 
 `--for run` also starts the embedded live-video ingest, an nginx with the RTMP
-module under `<var>/live` (scripts/liveingest.py), and exports LIVE_RTMP_URL and
-LIVE_HLS_BASE_URL. Without nginx / libnginx-mod-rtmp, or with LIVE_RTMP_URL
+module under `<var>/live` (scripts/liveingest.py), and exports LIVE_RTMP_URL,
+LIVE_HLS_BASE_URL, LIVE_HLS_SECRET (generated once, kept in <var>/live/hls.secret),
+LIVE_RECORDINGS_DIR, LIVE_HLS_DIR and LIVE_CONTROL_URL. Without nginx / libnginx-mod-rtmp, or with LIVE_RTMP_URL
 already set, it starts nothing (an empty LIVE_RTMP_URL means no live video).
 
 Standard library only, apart from psycopg, imported to check a database.
@@ -558,6 +559,8 @@ class LiveVideo:
             Path(os.environ.get("PARTYCLOUD_VAR_DIR") or VAR).resolve(),
             hook_base_url=f"http://{LOCALHOST}:{site_port}",
             hook_secret=os.environ.get("LIVE_HOOK_SECRET", ""),
+            # Generated once under <var>/live (hls.secret) unless given: the platform gets it too.
+            hls_secret=os.environ.get("LIVE_HLS_SECRET", ""),
             base_domain=os.environ.get("BASE_DOMAIN") or "localhost",
             site_port=site_port,
         )
@@ -584,6 +587,7 @@ class LiveVideo:
             self.stop()
         self.ingest.rtmp_port = liveingest.preferred_port(liveingest.DEFAULT_RTMP_PORT)
         self.ingest.http_port = liveingest.preferred_port(liveingest.DEFAULT_HTTP_PORT)
+        self.ingest.control_port = liveingest.preferred_port(liveingest.DEFAULT_CONTROL_PORT)
         servers.started.append(self)
         try:
             self.ingest.start(nginx)

@@ -2,10 +2,14 @@
 
 Encoders (OBS, ffmpeg) push RTMP to `rtmp://127.0.0.1:<rtmp port>/live/<stream key>`.
 nginx asks the platform whether the key may publish (`on_publish`, a form POST
-to the root host; 2xx lets it in, 403 refuses) and tells it when the stream ends
-(`on_publish_done`). A published stream is cut into HLS under
-`<var>/live/hls/<key>/index.m3u8`, served over HTTP at `LIVE_HLS_BASE_URL`, and
-recorded whole to `<var>/live/recordings/<key>-<unix time>.flv`.
+to the root host; a 3xx renames the stream to the lesson's playback name, 403
+refuses) and tells it when the stream ends (`on_publish_done`). The stream is
+recorded whole to `<var>/live/recordings/<playback name>-<unix time>.flv` and
+relayed to the `hls` application, which cuts it into HLS under
+`<var>/live/hls/<playback name>/index.m3u8`; the HTTP side serves that only under
+signed paths (`LIVE_HLS_BASE_URL`/<token>/<expires>/<name>/index.m3u8, nginx
+secure_link with `LIVE_HLS_SECRET`). A loopback control port (`LIVE_CONTROL_URL`)
+lets the platform drop a publisher.
 
 The nginx runs with its own prefix and config under `<var>/live/nginx`, not as
 the machine's service. Where nginx or Debian's libnginx-mod-rtmp is missing,
@@ -21,6 +25,7 @@ import contextlib
 import grp
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -33,8 +38,11 @@ from pathlib import Path
 
 LOCALHOST = "127.0.0.1"
 APPLICATION = "live"
+# The relayed application that cuts HLS under the playback name (see the config).
+HLS_APPLICATION = "hls"
 DEFAULT_RTMP_PORT = 1935
 DEFAULT_HTTP_PORT = 8935
+DEFAULT_CONTROL_PORT = 8936
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 15.0
 HOOK_PATHS = {"on_publish": "/api/v1/live/hooks/on-publish", "on_publish_done": "/api/v1/live/hooks/on-publish-done"}
@@ -133,7 +141,9 @@ class LiveIngest:
         hook_base_url: str,
         rtmp_port: int = DEFAULT_RTMP_PORT,
         http_port: int = DEFAULT_HTTP_PORT,
+        control_port: int = DEFAULT_CONTROL_PORT,
         hook_secret: str = "",
+        hls_secret: str = "",
         base_domain: str = "localhost",
         site_port: int = 8000,
     ) -> None:
@@ -148,7 +158,9 @@ class LiveIngest:
         self.hook_base_url = hook_base_url.rstrip("/")
         self.rtmp_port = rtmp_port
         self.http_port = http_port
+        self.control_port = control_port
         self.hook_secret = hook_secret
+        self.hls_secret = hls_secret or self.stored_hls_secret()
         self.base_domain = base_domain
         self.site_port = site_port
         self.process: subprocess.Popen[bytes] | None = None
@@ -161,10 +173,35 @@ class LiveIngest:
 
     @property
     def hls_base_url(self) -> str:
-        return f"http://{LOCALHOST}:{self.http_port}/hls"
+        return f"http://{LOCALHOST}:{self.http_port}/shls"
+
+    @property
+    def control_url(self) -> str:
+        return f"http://{LOCALHOST}:{self.control_port}/control"
 
     def env(self) -> dict[str, str]:
-        return {"LIVE_RTMP_URL": self.rtmp_url, "LIVE_HLS_BASE_URL": self.hls_base_url}
+        return {
+            "LIVE_RTMP_URL": self.rtmp_url,
+            "LIVE_HLS_BASE_URL": self.hls_base_url,
+            "LIVE_HLS_SECRET": self.hls_secret,
+            "LIVE_RECORDINGS_DIR": str(self.recordings_dir),
+            "LIVE_HLS_DIR": str(self.hls_dir),
+            "LIVE_CONTROL_URL": self.control_url,
+        }
+
+    def stored_hls_secret(self) -> str:
+        """The signing secret of the HLS URLs, generated once per var dir (kept across restarts,
+        so URLs handed out before a restart stay valid until they expire)."""
+        path = self.root / "hls.secret"
+        with contextlib.suppress(OSError):
+            secret = path.read_text().strip()
+            if secret:
+                return secret
+        secret = secrets.token_urlsafe(32)
+        self.root.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secret + "\n")
+        return secret
 
     @property
     def where(self) -> str:
@@ -225,18 +262,33 @@ rtmp {{
             live on;
             deny play all;
             notify_method post;
+            # The platform answers a 3xx whose Location is the lesson's playback name: the stream
+            # (the recording, the relay below, the control API) goes on under that name. The
+            # HLS module runs before the redirect, so HLS is cut in the relayed application.
             on_publish {self.hook_url("on_publish")};
             on_publish_done {self.hook_url("on_publish_done")};
+            push rtmp://{LOCALHOST}:{self.rtmp_port}/{HLS_APPLICATION};
+
+            record all;
+            record_path {self.recordings_dir};
+            record_unique on;
+        }}
+
+        # Only the relay above publishes here (the hook allows a playback name whose lesson is
+        # being published, once); the HLS folders are named after the playback name.
+        application {HLS_APPLICATION} {{
+            live on;
+            deny play all;
+            allow publish {LOCALHOST};
+            deny publish all;
+            notify_method post;
+            on_publish {self.hook_url("on_publish")};
 
             hls on;
             hls_path {self.hls_dir};
             hls_nested on;
             hls_fragment 2s;
             hls_playlist_length 20s;
-
-            record all;
-            record_path {self.recordings_dir};
-            record_unique on;
         }}
     }}
 }}
@@ -257,8 +309,10 @@ http {{
     server {{
         listen {LOCALHOST}:{self.http_port};
 
-        location /hls/ {{
-            alias {self.hls_dir}/;
+        # Signed playback only: /shls/<token>/<expires>/<playback name>/<file>, the token the
+        # base64url MD5 of "<expires>/<playback name> <secret>" (tenants.live.playback). The token
+        # is in the path, so the playlist's relative segment URLs carry it too.
+        location ~ "^/shls/(?<st_token>[A-Za-z0-9_-]{{22}})/(?<st_expires>[0-9]{{1,12}})/(?<st_name>[A-Za-z0-9_-]{{1,100}})/(?<st_file>[A-Za-z0-9_-]{{1,100}}\\.(m3u8|ts))$" {{
             add_header Cache-Control no-cache always;
             add_header Access-Control-Allow-Origin $cors_origin always;
             add_header Vary Origin always;
@@ -269,6 +323,27 @@ http {{
                 add_header Access-Control-Max-Age 3600;
                 return 204;
             }}
+            secure_link $st_token,$st_expires;
+            secure_link_md5 "$st_expires/$st_name {self.hls_secret}";
+            if ($secure_link = "") {{
+                return 403;
+            }}
+            if ($secure_link = "0") {{
+                return 410;
+            }}
+            alias {self.hls_dir}/$st_name/$st_file;
+        }}
+
+        location / {{
+            return 404;
+        }}
+    }}
+
+    # The RTMP control API (drop a publisher whose key was rotated), for the platform only.
+    server {{
+        listen {LOCALHOST}:{self.control_port};
+        location /control {{
+            rtmp_control all;
         }}
     }}
 }}
@@ -283,7 +358,7 @@ http {{
             for path in (self.hls_dir, self.recordings_dir, self.home / "tmp"):
                 os.chown(path, worker.pw_uid, worker.pw_gid)
         self.conf_file.write_text(self.config(nginx, worker))
-        self.ports_file.write_text(f"{self.rtmp_port} {self.http_port}\n")
+        self.ports_file.write_text(f"{self.rtmp_port} {self.http_port} {self.control_port}\n")
 
     def config_current(self, nginx: NginxRtmp) -> bool:
         """Whether the config on disk is the one we would write now (same ports, hooks, secret, origins)."""
@@ -305,14 +380,16 @@ http {{
             return None
         if process_alive(pid) and _program_of(pid) in ("nginx", None):
             with contextlib.suppress(OSError, ValueError):
-                self.rtmp_port, self.http_port = (int(word) for word in self.ports_file.read_text().split()[:2])
+                self.rtmp_port, self.http_port, self.control_port = (
+                    int(word) for word in self.ports_file.read_text().split()[:3]
+                )
             return pid
         with contextlib.suppress(FileNotFoundError):
             self.pid_file.unlink()
         return None
 
     def ready(self) -> bool:
-        return port_accepts(self.rtmp_port) and port_accepts(self.http_port)
+        return all(port_accepts(port) for port in (self.rtmp_port, self.http_port, self.control_port))
 
     def start(self, nginx: NginxRtmp) -> None:
         self.prepare(nginx)

@@ -179,7 +179,11 @@ def main() -> int:
     if port_accepts(port):
         log(f"port {port} is already in use: stop what uses it, or set PORT")
         return 1
-    web = ["partycloud.asgi:application", "--host", "0.0.0.0", "--port", str(port), "--lifespan", "off"]  # noqa: S104
+    # No per-message deflate: chat batches go to thousands of sockets, compressing each costs CPU.
+    web = [
+        "partycloud.asgi:application", "--host", "0.0.0.0", "--port", str(port), "--lifespan", "off",  # noqa: S104
+        "--ws-per-message-deflate", "false",
+    ]  # fmt: skip
     celery = [str(VENV_BIN / "celery"), "-A", "partycloud"]
     commands = {
         "web": [str(VENV_BIN / "uvicorn"), *web],

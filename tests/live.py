@@ -73,6 +73,8 @@ def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -
         "warning",
         "--workers",
         str(workers),
+        "--ws-per-message-deflate",
+        "false",
     ]
     process = subprocess.Popen(command, cwd=REPO, env=env)
     deadline = time.monotonic() + 30

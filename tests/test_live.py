@@ -67,7 +67,8 @@ def hook(url: str, key: str, addr: str = "10.0.0.5", query: str = "") -> int:
     # nginx-rtmp posts a url-encoded form.
     content_type = "application/x-www-form-urlencoded"
     status: int = api(ROOT_HOST).post(url + query, urlencode(form), content_type=content_type).status_code
-    return status
+    # on_publish lets the encoder in with a 302 to the lesson's playback name (tests/test_live_media.py).
+    return 200 if status == 302 else status
 
 
 def lesson_of(world: TenantWorld, lesson: Lesson) -> Lesson:

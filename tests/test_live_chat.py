@@ -35,7 +35,7 @@ from tenants.organizations.services import do_create_organization
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_root_only, assert_tenant_isolated
-from tests.live import LiveServer
+from tests.live import LiveServer, start_server, stop_server
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
@@ -513,3 +513,43 @@ def test_sensitive_words_are_edited_by_admins_and_isolated(
         allowed=group_admin,
         tenant_users=[tenant_a.admin, tenant_b.member],
     )
+
+
+@pytest.fixture(scope="module")
+def second_server(platform_world: dict[str, Any]) -> Iterator[LiveServer]:
+    """Another uvicorn process on the same database and Redis (a second pod)."""
+    process, port = start_server()
+    try:
+        yield LiveServer(port)
+    finally:
+        stop_server(process)
+
+
+def test_two_processes_share_one_room_in_one_order(
+    uvicorn_server: LiveServer, second_server: LiveServer, chat_world: dict[str, Any]
+):
+    a, b = chat_world["a"], chat_world["b"]
+    room = path_of(chat_world["group_all"], "group")
+    users = [chat_world["people"][name] for name in ["赵六", "孙七", "周八"]]
+    on_one = [join(uvicorn_server, a.host, room, user) for user in users[:2]]
+    on_two = [join(second_server, a.host, room, users[2]), join(second_server, b.host, room, chat_world["b_member"])]
+    start = max(chat.welcome["last_event_id"] or 0 for chat in on_one + on_two)
+    sent: list[int] = []
+    took: list[float] = []
+    for i in range(4):
+        for chat in (on_one[0], on_two[0], on_one[1], on_two[1]):
+            begun = time.monotonic()
+            event_id = chat.say(f"双进程{i}", f"two-{i}")["event_id"]
+            sent.append(event_id)
+            other = on_two[1] if chat is on_one[0] else on_one[0]
+            other.pump(lambda c, event_id=event_id: event_id in c.events)
+            took.append(time.monotonic() - begun)
+    last = max(sent)
+    for chat in on_one + on_two:
+        chat.pump(lambda c: last in c.events)
+        seen = [event_id for event_id in chat.order if event_id > start]
+        assert seen == list(range(start + 1, last + 1)), "every process delivers every event once, in id order"
+    took.sort()
+    print(f"say → seen on the other process: median {took[len(took) // 2] * 1000:.0f} ms, max {took[-1] * 1000:.0f} ms")
+    for chat in on_one + on_two:
+        chat.close()

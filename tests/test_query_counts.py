@@ -210,6 +210,45 @@ def grow_notifications(world: World, n: int) -> None:
         Notification.objects.create(user=world.tenant.admin, title=f"通知{index}")
 
 
+def _shared_resource() -> str:
+    """A published resource of the group's library (public schema), as a lesson's material."""
+    with PartyCommittee.objects.get(schema_name="public"):
+        resource = Resource.objects.filter(title="计数共享资料").first() or Resource.objects.create(
+            kind=ResourceKind.ARTICLE, title="计数共享资料", status=ResourceStatus.PUBLISHED
+        )
+        return str(resource.uuid)
+
+
+def grow_group_lessons(world: World, n: int) -> None:
+    start = timezone.now() + timedelta(days=1)
+    material = _shared_resource()
+    for index in range(n):
+        lesson = do_schedule_lesson(
+            actor=Actor.for_user(world.group_admin), title=f"集团党课{next(_serial)}", starts_at=start,
+            planned_end_at=start + timedelta(hours=1), materials=[material],
+            audience_tenants=[world.tenant.tenant.pk] if index % 2 else [],
+        )  # fmt: skip
+        do_issue_stream_key(lesson, actor=Actor.for_user(world.group_admin))
+
+
+def grow_watchable(world: World, n: int) -> None:
+    """Lessons tenant A's member watches: the tenant's own and the group's."""
+    start = timezone.now() + timedelta(days=1)
+    material = _shared_resource()
+    for index in range(n):
+        if index % 2:
+            do_schedule_lesson(
+                actor=Actor.for_user(world.tenant.admin), title=f"党课{next(_serial)}", starts_at=start,
+                planned_end_at=start + timedelta(hours=1), materials=[material],
+            )  # fmt: skip
+            continue
+        with PartyCommittee.objects.get(schema_name="public"):
+            do_schedule_lesson(
+                actor=Actor.for_user(world.group_admin), title=f"集团党课{next(_serial)}", starts_at=start,
+                planned_end_at=start + timedelta(hours=1), audience_tenants=[world.tenant.tenant.pk],
+            )  # fmt: skip
+
+
 def grow_deliveries(world: World, n: int) -> None:
     for index in range(n):
         notification = Notification.objects.create(user=UserFactory(), title=f"通知{index}")
@@ -467,6 +506,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("roles", "/api/v1/roles", "tenant", grow=grow_roles),
     Endpoint("development-cases", "/api/v1/development/cases", "tenant", grow=grow_cases),
     Endpoint("live-lessons", "/api/v1/live/lessons", "tenant", grow=grow_lessons),
+    Endpoint("live-watch", "/api/v1/live/watch/", "tenant", "member", grow=grow_watchable),
     Endpoint("transfers", "/api/v1/transfers", "tenant", grow=grow_transfers),
     Endpoint("dues-bases", "/api/v1/dues/bases", "tenant", grow=grow_bases),
     Endpoint("dues-assessments", "/api/v1/dues/assessments", "tenant", grow=grow_assessments),
@@ -500,6 +540,7 @@ ENDPOINTS: list[Endpoint] = [
     # Group root host.
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
+    Endpoint("group-live-lessons", "/api/v1/group/live/lessons", "root", "group_admin", grow_group_lessons, on_tenant=False),
     Endpoint("audit-events-root", "/api/v1/audit-events", "root", "group_admin", grow_audit, on_tenant=False),
     Endpoint("roster-root", "/api/v1/roster", "root", "group_admin", grow_roster, on_tenant=False),
     Endpoint("pocket-members-root", "/api/v1/pocket-members", "root", "group_admin", grow_pockets, on_tenant=False),

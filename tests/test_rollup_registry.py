@@ -47,6 +47,7 @@ TODAYS_METRICS = {
     "dues.members": "tenants.dues.rollups",
     "learning.study": "tenants.learning.rollups",
     "learning.resources": "tenants.learning.rollups",
+    "live.attendance_rate": "tenants.live.rollups",  # issue 13
 }
 
 

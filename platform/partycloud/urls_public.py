@@ -7,6 +7,7 @@ from partycloud.accounts.api import GroupRoleViewSet
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import group_app
 from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
+from partycloud.hub.live import group_live_urlpatterns
 from partycloud.statistics.api import GroupAnnualReportView
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/v1/group/summary", GroupSummaryView.as_view(), name="group-summary"),
     path("api/v1/group/annual-report", GroupAnnualReportView.as_view(), name="group-annual-report"),
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
+    path("api/v1/group/live/", include(group_live_urlpatterns)),
     # The media server's callbacks (nginx-rtmp cannot set a Host header): the key names the tenant.
     path("api/v1/live/hooks/", include("tenants.live.urls")),
     path("api/v1/group/live/", include(group_chat_urlpatterns)),

@@ -21,6 +21,7 @@ from tenants.dues.api import (
     VoluntaryPaymentViewSet,
 )
 from tenants.live.api import LessonViewSet
+from tenants.live.attendance_api import attendance_urlpatterns
 from tenants.live.chat_api import chat_urlpatterns
 from tenants.live.urls import watch_urlpatterns
 from tenants.members.api import MemberImportViewSet, MemberViewSet
@@ -59,7 +60,9 @@ urlpatterns = [
     path("api/v1/transfer-letters/verify", LetterVerificationView.as_view(), name="transfer-letter-verify"),
     # The viewer's side of live lessons (this tenant's and the group's): api/v1/live/watch…
     path("api/v1/live/", include(watch_urlpatterns)),
+    path("api/v1/live/", include("tenants.live.playback_api")),
     path("api/v1/live/", include(chat_urlpatterns)),
+    path("api/v1/live/", include(attendance_urlpatterns)),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -91,29 +91,46 @@ def do_record_heartbeat(
     )
 
 
-def _count(day: StudyDay, session: str, state: str, now: datetime, rule: StudyRule) -> int:
-    """Seconds this heartbeat adds; updates the day's sessions and its counted-until mark."""
-    gap = rule.heartbeat_max_gap_seconds
+class BeatHolder(Protocol):
+    """A row whose heartbeats are counted once across sessions (tabs, devices): the study day
+    here, a live lesson's attendance row in ``tenants.live``. Locked by the caller."""
+
+    sessions: Any  # {session: iso time of its last heartbeat}
+    last_counted_at: datetime | None
+
+
+def count_heartbeat(holder: BeatHolder, session: str, state: str, now: datetime, max_gap_seconds: int) -> int:
+    """Seconds a heartbeat adds to ``holder`` (locked by the caller): the time since this
+    session's previous heartbeat that no other session counted, at most ``max_gap_seconds``.
+    ``start`` counts nothing (counting begins), ``tick`` counts, ``stop`` counts and forgets the
+    session; a session silent for three times the gap is forgotten. Updates the holder's
+    sessions and its counted-until mark (which moves forward only)."""
+    gap = max_gap_seconds
     sessions: dict[str, str] = {
         key: value
-        for key, value in (day.sessions or {}).items()
+        for key, value in (holder.sessions or {}).items()
         if (now - datetime.fromisoformat(value)).total_seconds() <= 3 * gap
     }
     previous = sessions.get(session)
     counted = 0
     if state != "start" and previous is not None:
         since = datetime.fromisoformat(previous)
-        if day.last_counted_at is not None and day.last_counted_at > since:
-            since = day.last_counted_at  # another session already counted up to here
+        if holder.last_counted_at is not None and holder.last_counted_at > since:
+            since = holder.last_counted_at  # another session already counted up to here
         counted = max(0, min(int((now - since).total_seconds()), gap))
     if state == "stop":
         sessions.pop(session, None)
     else:
         sessions[session] = now.isoformat()
-    if counted and (day.last_counted_at is None or now > day.last_counted_at):
-        day.last_counted_at = now
-    day.sessions = sessions
+    if counted and (holder.last_counted_at is None or now > holder.last_counted_at):
+        holder.last_counted_at = now
+    holder.sessions = sessions
     return counted
+
+
+def _count(day: StudyDay, session: str, state: str, now: datetime, rule: StudyRule) -> int:
+    """Seconds this heartbeat adds; updates the day's sessions and its counted-until mark."""
+    return count_heartbeat(day, session, state, now, rule.heartbeat_max_gap_seconds)
 
 
 def _locked_day(user: Any, now: datetime) -> StudyDay:

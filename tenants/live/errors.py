@@ -32,3 +32,5 @@ class LiveCode(ErrorCode):
     CHAT_CLOSED = "live.chat_closed", "The chat of this lesson is closed."
     WORD_EXISTS = "live.word_exists", "This word is already on the list."
     WORD_REQUIRED = "live.word_required", "Enter a word of at most 50 characters."
+    NOT_LIVE = "live.not_live", "The lesson is not live."
+    BAD_HEARTBEAT = "live.bad_heartbeat", "The heartbeat is not valid."

@@ -58,6 +58,8 @@ class Lesson(models.Model):
     materials = models.JSONField(default=list, blank=True)
     # When the audience was told the lesson starts soon (the reminder runs once per lesson).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The recording, once taken into the library (a draft video resource of the lesson's schema).
+    recording_resource_uuid = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -78,6 +80,9 @@ class StreamKey(models.Model):
     publishing = models.BooleanField(default=False)
     publishing_since = models.DateTimeField(null=True, blank=True)
     last_addr = models.CharField(max_length=64, blank=True)
+    # What the media server names the stream, its HLS folder and recordings instead of the key
+    # (``<schema>-<lesson id>-<12 hex>``, tenants.live.hooks): set at the key's first publish.
+    playback_name = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -144,3 +149,63 @@ class SensitiveWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class AttendanceRule(models.Model):
+    """A version of the live-attendance rule (DOMAIN_RULES §10, *local*): present = watched live
+    (playing, in the foreground) at least ``present_numerator / present_denominator`` of the
+    lesson's actual duration. The newest version in force on the lesson's day applies; a tenant
+    may add its own version. Every verdict names the version it used."""
+
+    version = models.CharField(max_length=40, unique=True)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=200)
+    # A fraction, not a decimal: 2/3 exactly (the verdict at the boundary must not depend on rounding).
+    present_numerator = models.PositiveSmallIntegerField(default=2)
+    present_denominator = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(present_denominator__gt=0)
+                & models.Q(present_numerator__lte=models.F("present_denominator")),
+                name="live_attendance_rule_share",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Attendance(models.Model):
+    """One person's watch time of one lesson, kept in the VIEWER's tenant schema (a group lesson's
+    rows are spread over the tenants, each keeping its own members'). The lesson is named by its
+    ``LessonRef`` parts (it may live in the public schema: no foreign key). Live time counts
+    towards attendance; replay time is make-up study (补学) only."""
+
+    lesson_scope = models.CharField(max_length=8)  # tenants.live.audience.LessonScope
+    lesson_schema = models.CharField(max_length=63)
+    lesson_id = models.IntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The member record at the first heartbeat (None: an admin who is not a member here).
+    member_id = models.IntegerField(null=True, blank=True)
+    organization_id = models.IntegerField(null=True, blank=True)
+    live_seconds = models.PositiveIntegerField(default=0)
+    replay_seconds = models.PositiveIntegerField(default=0)
+    first_beat_at = models.DateTimeField()
+    last_beat_at = models.DateTimeField()
+    # Counting once across tabs and devices (tenants.learning.study.count_heartbeat).
+    last_counted_at = models.DateTimeField(null=True, blank=True)
+    sessions = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["lesson_schema", "lesson_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson_scope", "lesson_schema", "lesson_id", "user"], name="live_attendance_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.lesson_schema}:{self.lesson_id}"

@@ -104,8 +104,13 @@ def do_notify_audience(ref: LessonRef, news: LessonNews) -> int:
     title, body = message(lesson, news)
     link = portal_link(ref)
     # Idempotent: a retried task, or a lesson that goes live again after a reconnect, tells nobody twice.
-    told = set(Notification.objects.filter(link=link, title=title[:200]).values_list("user_id", flat=True))
-    users = [user for user in audience_users(ref, lesson) if user.pk not in told]
+    audience = audience_users(ref, lesson)
+    told = set(
+        Notification.objects.filter(
+            user_id__in=[user.pk for user in audience], link=link, title=title[:200]
+        ).values_list("user_id", flat=True)
+    )  # by the users' index, not a scan of every notification
+    users = [user for user in audience if user.pk not in told]
     with transaction.atomic():
         return do_notify_many(users, title, body, link)
 

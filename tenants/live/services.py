@@ -30,6 +30,7 @@ from partycloud.tenancy.context import active_schema
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.services import check_covers, scope_filter
 from tenants.live.audience import PUBLIC, LessonRef, LessonScope
+from tenants.live.control import drop_publishers
 from tenants.live.errors import LiveCode
 from tenants.live.materials import check_materials, claim_cover
 from tenants.live.models import Lesson, LessonStatus, StreamKey
@@ -237,9 +238,15 @@ def do_issue_stream_key(lesson: Lesson, *, actor: Actor) -> IssuedKey:
     check_can_organize(actor, lesson.organization_id)
     _check_editable(lesson)
     now = timezone.now()
-    # Rotating also clears a publisher flag a lost on_publish_done left behind on an old key.
+    # Rotating also clears a publisher flag a lost on_publish_done left behind on an old key,
+    # and drops the old key's publisher from the media server (tenants.live.control).
+    streaming = list(
+        lesson.stream_keys.filter(publishing=True).exclude(playback_name="").values_list("playback_name", flat=True)
+    )
     lesson.stream_keys.filter(revoked_at__isnull=True).update(revoked_at=now)
     lesson.stream_keys.filter(publishing=True).update(publishing=False)
+    if streaming:
+        transaction.on_commit(lambda: drop_publishers(streaming))
     key = f"{actor.schema_name}.{secrets.token_urlsafe(24)}"
     stream_key = StreamKey.objects.create(lesson=lesson, key_hash=hash_key(key))
     rotated = lesson.stream_keys.count() > 1
@@ -289,13 +296,20 @@ def do_start_publishing(key: str, addr: str, now: datetime | None = None) -> Les
 def do_stop_publishing(key: str, addr: str, now: datetime | None = None) -> Lesson | None:
     """on_publish_done: the encoder left; the lesson has ended. None when the key is unknown
     or was not publishing (nothing to record)."""
-    now = now or timezone.now()
     stream_key = StreamKey.objects.select_for_update().filter(key_hash=hash_key(key)).first()
     if stream_key is None or not stream_key.publishing:
         return None
-    stream_key.publishing, stream_key.publishing_since = False, None
-    stream_key.save(update_fields=["publishing", "publishing_since"])
-    lesson = Lesson.objects.select_for_update().get(pk=stream_key.lesson_id)
+    return do_end_publishing(stream_key.lesson_id, now=now)
+
+
+@transaction.atomic
+def do_end_publishing(lesson_id: int, *, now: datetime | None = None) -> Lesson:
+    """No encoder publishes the lesson any more: clear its keys' publishing flags and end it if
+    it is live (``lesson_ended`` after commit). The media server's on_publish_done (by the key or
+    by the playback name) and the sweep of lessons stuck live both come here."""
+    now = now or timezone.now()
+    StreamKey.objects.filter(lesson_id=lesson_id, publishing=True).update(publishing=False, publishing_since=None)
+    lesson = Lesson.objects.select_for_update().get(pk=lesson_id)
     if lesson.status == LessonStatus.LIVE:
         lesson.status, lesson.ended_at = LessonStatus.ENDED, now
         lesson.save(update_fields=["status", "ended_at"])

@@ -1,4 +1,5 @@
-"""Live lessons' background work: announcing lessons to their audience and the 15-minute reminder."""
+"""Live lessons' background work: announcing lessons to their audience and the 15-minute reminder
+(the media part: tenants.live.media_tasks)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django_tenants.utils import schema_context
 from services.tasks import tenant_task
 from services.tasks.periodic import tenant_beat_entry
 from tenants.live.audience import LessonRef, LessonScope
+from tenants.live.media_tasks import *  # noqa: F403
+from tenants.live.media_tasks import MEDIA_SCHEDULE
 from tenants.live.models import Lesson
 from tenants.live.notify import LessonNews, audience_tenants, do_notify_audience, lessons_to_remind, ref_of
 
@@ -59,6 +62,7 @@ def announce_went_live(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: An
 
 
 SCHEDULE = {
+    **MEDIA_SCHEDULE,
     # Lessons starting within 15 minutes: every minute, the tenants' (spread over 30 s) and the group's.
     "live-reminders": tenant_beat_entry("live.remind_starting_lessons", crontab(), window_seconds=30),
     "live-reminders-group": {"task": "live.remind_starting_lessons", "schedule": crontab(), "options": {"expires": 60}},

@@ -257,6 +257,8 @@ def test_web_runs_uvicorn_with_probes_on_healthz_and_readyz() -> None:
         "8000",
         "--proxy-headers",
         "--forwarded-allow-ips=*",
+        "--ws-per-message-deflate",
+        "false",
     ]
     assert c["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
     assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}

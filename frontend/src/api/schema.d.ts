@@ -854,6 +854,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/live/lessons/{lesson_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A group lesson's attendance per subsidiary (each with its own rule version). */
+        get: operations["group_live_lessons_attendance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/live/lessons/{id}": {
         parameters: {
             query?: never;
@@ -1804,6 +1821,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/lessons/{lesson_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A tenant lesson's attendance: the expected audience's verdicts (rule version included),
+         *     per organization and per member; replay (补学) counted apart. Organizers only.
+         */
+        get: operations["live_lessons_attendance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/lessons/{lesson_id}/attendance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same as a workbook (audited). */
+        get: operations["live_lessons_attendance.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/lessons/{id}": {
         parameters: {
             query?: never;
@@ -1991,6 +2045,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/watch/{scope}/{lesson_id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Send every 15 s while the lesson plays and the page is visible (``playing``), and
+         *     ``paused`` / ``hidden`` when that stops. Time counts once per person across tabs and devices;
+         *     live mode only while the lesson is live (409 ``live.not_live``), replay mode (补学) once it ended.
+         */
+        post: operations["live_watch_heartbeat_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/{scope}/{lesson_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A fresh signed playback URL for a live lesson the caller may watch (409 live.not_live
+         *     when it is not live or no media server is configured; 404 outside the audience).
+         */
+        post: operations["live_watch_playback_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/watch/{scope}/{id}/chat": {
         parameters: {
             query?: never;
@@ -2003,6 +2098,43 @@ export interface paths {
          *     of the lesson; removed ones are left out.
          */
         get: operations["live_watch_chat_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/group/{lesson_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description This tenant's part of a group lesson (its members, its own rule version), for its tenant
+         *     admins and secretaries (their scope); 404 when the lesson is not for this tenant.
+         */
+        get: operations["live_watch_group_attendance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/watch/group/{lesson_id}/attendance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same as a workbook (audited). */
+        get: operations["live_watch_group_attendance.xlsx_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3664,6 +3796,40 @@ export interface components {
             correct?: boolean;
             explanation?: string;
         };
+        AttendanceCounts: {
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            /** @description made up by replay (补学), whatever the verdict */
+            replay: number;
+            /**
+             * Format: double
+             * @description present ÷ expected, percent
+             */
+            rate: number | null;
+        };
+        AttendanceLesson: {
+            scope: string;
+            id: number;
+            title: string;
+            status: string;
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            counts_as_party_lesson: boolean;
+        };
+        AttendanceRule: {
+            version: string;
+            /**
+             * Format: double
+             * @description present from this share of the actual duration (e.g. 0.6667)
+             */
+            share: number;
+            /** @description the share as a fraction, e.g. "2/3" */
+            share_label: string;
+        };
         AuditCatalog: {
             actions: components["schemas"]["AuditChoice"][];
             events: components["schemas"]["AuditEventKind"][];
@@ -4122,9 +4288,11 @@ export interface components {
          *     * `active_learners` - active_learners
          *     * `study_minutes` - study_minutes
          *     * `resources` - resources
+         *     * `live_lessons` - live_lessons
+         *     * `live_attendance_rate` - live_attendance_rate
          * @enum {string}
          */
-        FigureEnum: "members" | "full" | "probationary" | "women_share" | "organizations" | "branches" | "reelections_due" | "reelections_overdue" | "pipeline" | "transfers_pending" | "transfers_overdue" | "pockets" | "dues_assessed" | "dues_paid" | "arrears_rate" | "active_learners" | "study_minutes" | "resources";
+        FigureEnum: "members" | "full" | "probationary" | "women_share" | "organizations" | "branches" | "reelections_due" | "reelections_overdue" | "pipeline" | "transfers_pending" | "transfers_overdue" | "pockets" | "dues_assessed" | "dues_paid" | "arrears_rate" | "active_learners" | "study_minutes" | "resources" | "live_lessons" | "live_attendance_rate";
         FileLink: {
             name: string;
             type: string;
@@ -4195,6 +4363,26 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
+        GroupAttendanceLesson: {
+            scope: string;
+            id: number;
+            title: string;
+            status: string;
+            /** Format: date-time */
+            went_live_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            counts_as_party_lesson: boolean;
+        };
+        GroupAttendanceTotals: {
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            replay: number;
+            /** Format: double */
+            rate: number | null;
+        };
         GroupLesson: {
             readonly id: number;
             readonly scope: components["schemas"]["LessonScopeEnum"];
@@ -4236,6 +4424,12 @@ export interface components {
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
             readonly audience_tenant_names: string[];
+        };
+        GroupLessonAttendance: {
+            lesson: components["schemas"]["GroupAttendanceLesson"];
+            actual_seconds: number;
+            totals: components["schemas"]["GroupAttendanceTotals"];
+            tenants: components["schemas"]["TenantAttendance"][];
         };
         GroupLessonRequest: {
             /** @default  */
@@ -4294,7 +4488,7 @@ export interface components {
             /** Format: uuid */
             resource: string;
             session: string;
-            state: components["schemas"]["StateEnum"];
+            state: components["schemas"]["HeartbeatStateEnum"];
             /** Format: double */
             position?: number | null;
         };
@@ -4306,6 +4500,13 @@ export interface components {
             credited_video_seconds: number;
             completed: boolean;
         };
+        /**
+         * @description * `start` - start
+         *     * `tick` - tick
+         *     * `stop` - stop
+         * @enum {string}
+         */
+        HeartbeatStateEnum: "start" | "tick" | "stop";
         Highlights: {
             /** @description HTML: escaped text, matches in <em> */
             title: string[];
@@ -4411,6 +4612,15 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        LessonAttendance: {
+            lesson: components["schemas"]["AttendanceLesson"];
+            rule: components["schemas"]["AttendanceRule"];
+            /** @description ended − went live (live: now − went live) */
+            actual_seconds: number;
+            totals: components["schemas"]["AttendanceCounts"];
+            organizations: components["schemas"]["OrganizationAttendance"][];
+            members: components["schemas"]["MemberAttendance"][];
+        };
         LessonCard: {
             scope: components["schemas"]["LessonScopeEnum"];
             id: number;
@@ -4513,6 +4723,26 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
+        LiveBeat: {
+            /** @description what this heartbeat added */
+            counted_seconds: number;
+            /** @description your total in this mode (live: attendance; replay: 补学) */
+            watched_seconds: number;
+            mode: string;
+        };
+        LiveHeartbeatRequest: {
+            /** @description one id per tab (a uuid) */
+            session: string;
+            state: components["schemas"]["LiveHeartbeatStateEnum"];
+            mode: components["schemas"]["ModeEnum"];
+        };
+        /**
+         * @description * `playing` - playing
+         *     * `paused` - paused
+         *     * `hidden` - hidden
+         * @enum {string}
+         */
+        LiveHeartbeatStateEnum: "playing" | "paused" | "hidden";
         /**
          * @description * `zh-hans` - 简体中文
          *     * `en` - English
@@ -4592,6 +4822,17 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        MemberAttendance: {
+            member_id: number;
+            name: string;
+            organization_id: number;
+            organization: string;
+            /** @description live time (playing, visible) */
+            watched_seconds: number;
+            /** @description replay time (补学) */
+            replay_seconds: number;
+            verdict: components["schemas"]["VerdictEnum"];
         };
         MemberCounts: {
             /** Format: date */
@@ -4767,6 +5008,12 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "post" | "multipart";
+        /**
+         * @description * `live` - live
+         *     * `replay` - replay
+         * @enum {string}
+         */
+        ModeEnum: "live" | "replay";
         MyStudy: {
             rule_version: string;
             today: components["schemas"]["Today"];
@@ -4894,6 +5141,21 @@ export interface components {
             readonly created_at: string;
             /** @description 书记: recorded, else the scoped role, else the committee */
             readonly secretary_name: string | null;
+        };
+        OrganizationAttendance: {
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            /** @description made up by replay (补学), whatever the verdict */
+            replay: number;
+            /**
+             * Format: double
+             * @description present ÷ expected, percent
+             */
+            rate: number | null;
+            id: number;
+            name: string;
         };
         /**
          * @description * `committee` - 党委
@@ -6364,13 +6626,6 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
-        /**
-         * @description * `start` - start
-         *     * `tick` - tick
-         *     * `stop` - stop
-         * @enum {string}
-         */
-        StateEnum: "start" | "tick" | "stop";
         StatusChangeRequest: {
             /** @default  */
             reason: string;
@@ -6495,6 +6750,23 @@ export interface components {
             parent?: number | null;
             /** 理由 */
             reason?: string;
+        };
+        TenantAttendance: {
+            tenant: number;
+            name: string;
+            expected: number;
+            present: number;
+            partly: number;
+            absent: number;
+            /** @description made up by replay (补学) */
+            replay: number;
+            /**
+             * Format: double
+             * @description present ÷ expected, percent
+             */
+            rate: number | null;
+            /** @description the tenant's own attendance rule version */
+            rule_version: string;
         };
         TenantLink: {
             id: number;
@@ -6726,6 +6998,13 @@ export interface components {
             /** 名称 */
             name: string;
         };
+        /**
+         * @description * `present` - present
+         *     * `partly` - partly
+         *     * `absent` - absent
+         * @enum {string}
+         */
+        VerdictEnum: "present" | "partly" | "absent";
         Video: {
             status: components["schemas"]["MediaStatusEnum"];
             /** Format: double */
@@ -7169,9 +7448,11 @@ export interface components {
          *     - `live.chat_closed`: The chat of this lesson is closed.
          *     - `live.word_exists`: This word is already on the list.
          *     - `live.word_required`: Enter a word of at most 50 characters.
+         *     - `live.not_live`: The lesson is not live.
+         *     - `live.bad_heartbeat`: The heartbeat is not valid.
          * @enum {string}
          */
-        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
+        LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required" | "live.not_live" | "live.bad_heartbeat";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -8772,6 +9053,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GroupLesson"];
+                };
+            };
+        };
+    };
+    group_live_lessons_attendance_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLessonAttendance"];
                 };
             };
         };
@@ -10750,6 +11052,54 @@ export interface operations {
             };
         };
     };
+    live_lessons_attendance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttendance"];
+                };
+            };
+        };
+    };
+    "live_lessons_attendance.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
     live_lessons_retrieve: {
         parameters: {
             query?: never;
@@ -11033,6 +11383,56 @@ export interface operations {
             };
         };
     };
+    live_watch_heartbeat_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LiveHeartbeatRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LiveHeartbeatRequest"];
+                "multipart/form-data": components["schemas"]["LiveHeartbeatRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveBeat"];
+                };
+            };
+        };
+    };
+    live_watch_playback_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                scope: "group" | "tenant";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playback"];
+                };
+            };
+        };
+    };
     live_watch_chat_retrieve: {
         parameters: {
             query?: {
@@ -11054,6 +11454,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatPage"];
+                };
+            };
+        };
+    };
+    live_watch_group_attendance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttendance"];
+                };
+            };
+        };
+    };
+    "live_watch_group_attendance.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                /** @description only this organization's subtree */
+                organization?: number;
+            };
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
         };

@@ -218,6 +218,25 @@ install renders, so `helm template/lint/install` fail early with a clear message
 {{- end }}
 {{- include "partycloud.validateSearch" . }}
 {{- include "partycloud.validateObjectStorage" . }}
+{{- include "partycloud.validateLive" . }}
+{{- end }}
+
+{{- define "partycloud.validateLive" -}}
+{{- $l := .Values.live }}
+{{- if $l.enabled }}
+{{- if not (and $l.rtmpUrl $l.hlsBaseUrl) }}
+{{- fail "live.enabled needs live.rtmpUrl (where encoders push, rtmp://…/live) and live.hlsBaseUrl (https://…/shls, the live Service's hls port behind TLS)." }}
+{{- end }}
+{{- if .Values.existingSecret }}
+{{- if or $l.hookSecret $l.hlsSecret }}
+{{- fail "live.hookSecret / live.hlsSecret are not used with existingSecret: put LIVE_HOOK_SECRET and LIVE_HLS_SECRET into the existing Secret." }}
+{{- end }}
+{{- else }}
+{{- if not (and (regexMatch "^[A-Za-z0-9_-]{32,}$" $l.hookSecret) (regexMatch "^[A-Za-z0-9_-]{32,}$" $l.hlsSecret)) }}
+{{- fail "live.enabled needs live.hookSecret and live.hlsSecret: >= 32 URL-safe characters each (python -c \"import secrets; print(secrets.token_urlsafe(32))\")." }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "partycloud.validateSearch" -}}
@@ -276,6 +295,15 @@ install renders, so `helm template/lint/install` fail early with a clear message
 
 {{- define "partycloud.minioName" -}}
 {{- printf "%s-minio" (include "partycloud.fullname" .) }}
+{{- end }}
+
+{{- define "partycloud.liveName" -}}
+{{- printf "%s-live" (include "partycloud.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The volume SRS writes HLS and recordings to, shared with the worker (live.enabled). */}}
+{{- define "partycloud.liveMediaClaim" -}}
+{{- default (printf "%s-media" (include "partycloud.liveName" .)) .Values.live.media.existingClaim }}
 {{- end }}
 
 {{- define "partycloud.elasticsearchName" -}}
@@ -352,8 +380,14 @@ hook's copy, so both always agree.
 {{- $hosts := concat (list $v.baseDomain (printf ".%s" $v.baseDomain)) $v.config.extraAllowedHosts -}}
 DJANGO_SETTINGS_MODULE: {{ $v.config.djangoSettingsModule | quote }}
 BASE_DOMAIN: {{ $v.baseDomain | quote }}
+{{- $public := $v.config.publicExtraHosts }}
+{{- if $v.live.enabled }}
+{{- /* The media server calls the hooks at the web Service's name: the group root answers there. */}}
+{{- $hosts = append $hosts (include "partycloud.fullname" $root) }}
+{{- $public = append $public (include "partycloud.fullname" $root) }}
+{{- end }}
 ALLOWED_HOSTS: {{ join "," $hosts | quote }}
-PUBLIC_EXTRA_HOSTS: {{ join "," $v.config.publicExtraHosts | quote }}
+PUBLIC_EXTRA_HOSTS: {{ join "," $public | quote }}
 SITE_PORT: {{ $v.config.sitePort | toString | quote }}
 SECURE_SSL_REDIRECT: {{ ternary "true" "false" $v.config.secureSslRedirect | quote }}
 LOG_LEVEL: {{ $v.config.logLevel | quote }}
@@ -386,6 +420,15 @@ STORAGE_ROOT: "/tmp/partycloud-objects"
 {{- end }}
 S3_REGION: {{ $v.objectStorage.region | quote }}
 S3_BUCKET_PREFIX: {{ $v.objectStorage.bucketPrefix | quote }}
+{{- if $v.live.enabled }}
+LIVE_RTMP_URL: {{ $v.live.rtmpUrl | quote }}
+LIVE_HLS_BASE_URL: {{ $v.live.hlsBaseUrl | quote }}
+LIVE_PLAYBACK_TTL_SECONDS: {{ $v.live.playbackTtlSeconds | toString | quote }}
+LIVE_RECORDINGS_DIR: "/media/live/recordings"
+LIVE_HLS_DIR: "/media/live/hls"
+LIVE_FORWARD_RTMP_URL: "rtmp://127.0.0.1:1935/hls/{name}?vhost=playback"
+LIVE_CONTROL_URL: ""
+{{- end }}
 {{- range $name, $value := $v.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -404,6 +447,10 @@ S3_ACCESS_KEY: {{ . | b64enc | quote }}
 {{- end }}
 {{- with $v.objectStorage.secretKey }}
 S3_SECRET_KEY: {{ . | b64enc | quote }}
+{{- end }}
+{{- if $v.live.enabled }}
+LIVE_HOOK_SECRET: {{ $v.live.hookSecret | b64enc | quote }}
+LIVE_HLS_SECRET: {{ $v.live.hlsSecret | b64enc | quote }}
 {{- end }}
 {{- with $v.elasticsearch.password }}
 ELASTIC_PASSWORD: {{ . | b64enc | quote }}

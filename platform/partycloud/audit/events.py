@@ -162,6 +162,8 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.chat.export", A.EXPORT, _lazy("Exported a lesson's chat"), (_lazy("%(count)s events"),)),
     EventType("live.sensitive_word.add", A.CREATE, _lazy("Added a sensitive word"), (_lazy("“%(word)s”"),)),
     EventType("live.sensitive_word.delete", A.DELETE, _lazy("Deleted a sensitive word"), (_lazy("“%(word)s”"),)),
+    EventType("live.recording.take", A.UPDATE, _lazy("Took a live lesson's recording into the library")),
+    EventType("live.attendance.export", A.EXPORT, _lazy("Exported the attendance of a live lesson"), (_COUNT,)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(

@@ -111,6 +111,16 @@ FIGURES: tuple[Figure, ...] = (
     Figure("active_learners", _("active learners"), _sum("learning.study", "active_learners")),
     Figure("study_minutes", _("study minutes"), _sum("learning.study", "minutes")),
     Figure("resources", _("learning resources published"), _sum("learning.resources")),
+    Figure("live_lessons", _("live lessons held"), _sum("live.attendance_rate", "lessons")),
+    # Member-lessons present ÷ expected over the lessons that ended in the month (each tenant's
+    # verdicts under its own rule version: tenants.live.rollups).
+    Figure(
+        "live_attendance_rate",
+        _("live lesson attendance"),
+        _ratio(_sum("live.attendance_rate", "present"), _sum("live.attendance_rate", "expected")),
+        "%",
+        additive=False,
+    ),
 )
 FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
 FIGURE_METRICS = {figure.key: figure.metrics for figure in FIGURES}

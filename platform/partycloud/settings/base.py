@@ -342,10 +342,27 @@ STORAGE_URL_TTL_SECONDS = env_int("STORAGE_URL_TTL_SECONDS", 15 * 60, minimum=30
 # ---------------------------------------------------------------- live lessons (tenants.live, docs/live.md)
 # Where encoders push (e.g. rtmp://127.0.0.1:1935/live); empty: no media server is configured.
 LIVE_RTMP_URL = env_str("LIVE_RTMP_URL", "")
-# Where players fetch HLS (<base>/<stream key>/index.m3u8 or as the media server names it).
+# Where players fetch signed HLS: <base>/<token>/<expires>/<playback name>/index.m3u8 (nginx
+# secure_link in the path, tenants.live.playback); empty or no LIVE_HLS_SECRET: no playback.
 LIVE_HLS_BASE_URL = env_str("LIVE_HLS_BASE_URL", "")
+# The secret shared with the HLS server's secure_link_md5; devservices generates one for make run.
+LIVE_HLS_SECRET = env_str("LIVE_HLS_SECRET", "")
+# How long a signed playback URL works; players renew it (POST watch/{scope}/{id}/playback).
+LIVE_PLAYBACK_TTL_SECONDS = env_int("LIVE_PLAYBACK_TTL_SECONDS", 600, minimum=30)
 # When set, the media server must pass it as ?secret= on the hook URLs.
 LIVE_HOOK_SECRET = env_str("LIVE_HOOK_SECRET", "")
+# Where the media server writes recordings (<playback name>-<unix time>.flv) and HLS folders
+# (<playback name>/), as this process sees them: the recording task and the clean-up read them.
+LIVE_RECORDINGS_DIR = env_str("LIVE_RECORDINGS_DIR", str(VAR_DIR / "live" / "recordings"))
+LIVE_HLS_DIR = env_str("LIVE_HLS_DIR", str(VAR_DIR / "live" / "hls"))
+# How long after a lesson ends its recording is taken (an encoder that reconnects within it
+# takes the lesson live again, and the next end takes both sessions).
+LIVE_RECORDING_DELAY_SECONDS = env_int("LIVE_RECORDING_DELAY_SECONDS", 120, minimum=0)
+# The nginx-rtmp control API (drop a rotated key's publisher); empty: not available (SRS).
+LIVE_CONTROL_URL = env_str("LIVE_CONTROL_URL", "")
+# SRS's dynamic forward: where the platform tells SRS to forward a stream under its playback
+# name (the application that cuts HLS and records); see helm/partycloud (srs.conf).
+LIVE_FORWARD_RTMP_URL = env_str("LIVE_FORWARD_RTMP_URL", "rtmp://127.0.0.1:1935/hls")
 
 # ---------------------------------------------------------------- search (services.search)
 # ELASTICSEARCH_URL set: one shared index behind an alias. Unset: the embedded default,

@@ -50,6 +50,20 @@ describe('dashboard figures', () => {
     expect(noDataRanges(periods, [[0, 0, 0, 0, 0]])).toEqual([]); // a real 0 is data
   });
 
+  it('shows live-lesson attendance as a card and a table group', () => {
+    expect(KPI_CARDS.find((card) => card.key === 'live')).toEqual({
+      key: 'live',
+      main: 'live_attendance_rate',
+      extra: ['live_lessons'],
+      target: { tab: 'tenants', sort: 'live_attendance_rate' },
+    });
+    const figures = ['live_attendance_rate', 'members', 'live_lessons'].map((key) => ({ key }));
+    expect(tableGroups(figures).map((group) => [group.key, group.figures.map((f) => f.key)])).toEqual([
+      ['members', ['members']],
+      ['live', ['live_lessons', 'live_attendance_rate']],
+    ]);
+  });
+
   it('gives every KPI card a detail to open', () => {
     expect(KPI_CARDS.every((card) => card.target)).toBe(true);
     expect(KPI_CARDS.find((card) => card.key === 'members')?.target).toEqual({ tab: 'trends', chart: 'members' });

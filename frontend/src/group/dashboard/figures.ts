@@ -43,6 +43,13 @@ export const KPI_CARDS: KpiCard[] = [
     target: { tab: 'trends', chart: 'study' },
   },
   { key: 'reelections', main: 'reelections_due', extra: ['reelections_overdue'], target: { tab: 'compliance' } },
+  // Live lessons ended in the month: member-lessons present ÷ expected (tenants.live.rollups).
+  {
+    key: 'live',
+    main: 'live_attendance_rate',
+    extra: ['live_lessons'],
+    target: { tab: 'tenants', sort: 'live_attendance_rate' },
+  },
 ];
 
 /** The per-unit table's column groups (header bands), in this order. */
@@ -53,6 +60,7 @@ export const TABLE_GROUPS: { key: string; figures: string[] }[] = [
   { key: 'transfers', figures: ['transfers_pending', 'transfers_overdue', 'pockets'] },
   { key: 'dues', figures: ['dues_assessed', 'dues_paid', 'arrears_rate'] },
   { key: 'learning', figures: ['active_learners', 'study_minutes', 'resources'] },
+  { key: 'live', figures: ['live_lessons', 'live_attendance_rate'] },
 ];
 
 /** The API's figures under their table group; a figure no group names (a later module's)

@@ -12,6 +12,8 @@ const FIGURES = [
   { key: 'members', label: '党员人数', unit: '' },
   { key: 'arrears_rate', label: '欠缴率', unit: '%' },
   { key: 'dues_assessed', label: '党费应缴', unit: '¥' },
+  { key: 'live_attendance_rate', label: '直播党课出席率', unit: '%' },
+  { key: 'live_lessons', label: '直播党课场次', unit: '' },
 ];
 const tenant = (id: number, name: string, members: number | null, extra: Record<string, unknown> = {}) => ({
   id,
@@ -29,7 +31,15 @@ const BOARD = {
   age_seconds: 12,
   pending_tenants: 1,
   figures: FIGURES,
-  kpis: { members: 25, full: 20, probationary: 5, arrears_rate: 10, dues_assessed: 1234.5 },
+  kpis: {
+    members: 25,
+    full: 20,
+    probationary: 5,
+    arrears_rate: 10,
+    dues_assessed: 1234.5,
+    live_attendance_rate: 66.7,
+    live_lessons: 3,
+  },
   tenants: [
     tenant(1, '甲公司党委', 10, { subtree: { members: 25, arrears_rate: 10, dues_assessed: 300 } }),
     tenant(2, '乙公司党委', 15, { parent: 1 }),
@@ -82,6 +92,9 @@ describe('the group dashboard', () => {
     expect(wrapper.find('[data-test="kpi-members"]').text()).toContain('正式党员 20');
     expect(wrapper.find('[data-test="kpi-dues"]').text()).toContain('¥1,234.50');
     expect(wrapper.find('[data-test="kpi-dues"]').text()).toContain('欠缴率 10%');
+    expect(wrapper.find('[data-test="kpi-live"]').text()).toContain('直播党课出席');
+    expect(wrapper.find('[data-test="kpi-live"]').text()).toContain('66.7%');
+    expect(wrapper.find('[data-test="kpi-live"]').text()).toContain('直播党课场次 3');
     expect(wrapper.find('[data-test="freshness"]').text()).toContain('数据更新于 12 秒前');
     expect(wrapper.find('[data-test="pending-tenants"]').text()).toContain('1 个单位的数据正在汇总');
     expect(wrapper.find('[data-test="card-pending"]').text()).toContain('2');
