@@ -4,17 +4,12 @@
  * host (`/api/v1/group/live/...`). The viewer endpoints the console also reads (`watch/…`
  * detail: can_host, chat_url, playback) are here only as far as the monitor needs them; the
  * portal's are in liveWatch.ts. Errors are `ApiError`s with the server's translated message.
- *
- * The operations that are in `schema.d.ts` are typed by their path; the rest follow the issue-13
- * contract (docs/live.md) through `request()` until the schema carries them.
+ * Each function is one operation of `schema.d.ts`, typed by its path.
  */
-import { api, call, readCookie } from './client';
-import { errorFromResponse, networkError } from './errors';
+import { api, call } from './client';
 import type { Query } from './operation';
 import type { components } from './schema';
 import type { Page } from './types';
-
-import { serverLanguage } from '@/i18n';
 
 type Schemas = components['schemas'];
 
@@ -38,10 +33,9 @@ export type GroupLesson = Schemas['GroupLesson'] & { audience_tenants: number[] 
 /** Either kind, for the components both apps share. */
 export type AnyLesson = Lesson | GroupLesson;
 
-/**
- * What the schedule/edit dialog sends (the audience field depends on the scope). `materials`
- * is written as resource uuids (the schema's MaterialRequest is how it reads, not what it takes).
- */
+type LessonRequest = Schemas['LessonRequest'];
+
+/** What the schedule/edit dialog sends (the audience field depends on the scope; materials as resource uuids). */
 export interface LessonBody {
   title: string;
   lecturer: string;
@@ -65,113 +59,19 @@ export type Replay = Schemas['Replay'];
 /** `watch/{scope}/{id}`: materials, can_host, chat_url, playback, replay. */
 export type LessonDetail = Schemas['WatchLesson'];
 
-export type Verdict = 'present' | 'partly' | 'absent';
-
-export interface AttendanceCounts {
-  /** The members of the audience. */
-  expected: number;
-  present: number;
-  partly: number;
-  absent: number;
-  /** 补学: made up on the replay, whatever the verdict. */
-  replay: number;
-  /** present ÷ expected, in percent; null without an audience. */
-  rate: number | null;
-}
-
-export interface OrganizationAttendance extends AttendanceCounts {
-  id: number;
-  name: string;
-}
-
-export interface MemberAttendance {
-  member_id: number;
-  name: string;
-  organization_id: number;
-  organization: string;
-  watched_seconds: number;
-  replay_seconds: number;
-  verdict: Verdict;
-}
-
-/** The lesson an attendance report is about. */
-export interface AttendanceLesson {
-  scope: LessonScope;
-  id: number;
-  title: string;
-  status: LessonStatus;
-  went_live_at: string | null;
-  ended_at: string | null;
-  counts_as_party_lesson: boolean;
-}
-
-/** `lessons/{id}/attendance` (tenant lessons; a tenant's part of a group lesson). */
-export interface Attendance {
-  lesson: AttendanceLesson;
-  /** The tenant's attendance rule: present from `share` of the actual duration (`share_label`, e.g. "2/3"). */
-  rule: { version: string; share: number; share_label: string };
-  actual_seconds: number;
-  totals: AttendanceCounts;
-  organizations: OrganizationAttendance[];
-  members: MemberAttendance[];
-}
-
+export type Verdict = Schemas['VerdictEnum'];
+/** Counts of an audience: expected, present, partly, absent, 补学 (replay); `rate` present ÷ expected in percent. */
+export type AttendanceCounts = Schemas['AttendanceCounts'];
+export type OrganizationAttendance = Schemas['OrganizationAttendance'];
+export type MemberAttendance = Schemas['MemberAttendance'];
+/** `lessons/{id}/attendance` (tenant lessons; a tenant's part of a group lesson): rule, totals, organizations, members. */
+export type Attendance = Schemas['LessonAttendance'];
 /** One subsidiary's part of a group lesson (with its own rule version). */
-export interface TenantAttendance extends AttendanceCounts {
-  tenant: number;
-  name: string;
-  rule_version: string;
-}
-
+export type TenantAttendance = Schemas['TenantAttendance'];
 /** `group/live/lessons/{id}/attendance` (root host). */
-export interface GroupAttendance {
-  lesson: AttendanceLesson;
-  actual_seconds: number;
-  totals: AttendanceCounts;
-  tenants: TenantAttendance[];
-}
+export type GroupAttendance = Schemas['GroupLessonAttendance'];
 
 export type SensitiveWord = Schemas['SensitiveWord'];
-
-// ------------------------------------------------------------------ plumbing
-
-type Params = Record<string, string | number | boolean | null | undefined>;
-
-function withQuery(path: string, query: Params = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-/**
- * One JSON call to an endpoint of the contract that `schema.d.ts` does not list yet: same
- * origin, session cookie, CSRF token and language as the typed client; errors as ApiError.
- */
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': serverLanguage() };
-  if (method !== 'GET') {
-    const token = readCookie('csrftoken');
-    if (token) headers['X-CSRFToken'] = token;
-  }
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await globalThis.fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw networkError();
-  }
-  const data: unknown = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw errorFromResponse(response.status, data);
-  return data as T;
-}
 
 const byId = (id: number) => ({ params: { path: { id } } });
 
@@ -183,7 +83,11 @@ export const listLessons = (query: LessonQuery) => call(api.GET('/api/v1/live/le
 export const getLesson = (id: number): Promise<Lesson> => call(api.GET('/api/v1/live/lessons/{id}', byId(id)));
 /** Schedule (`id` null) or change a lesson. */
 export const saveLesson = (id: number | null, body: LessonBody): Promise<Lesson> =>
-  id === null ? request('POST', `${TENANT}/lessons`, body) : request('PATCH', `${TENANT}/lessons/${id}`, body);
+  call(
+    id === null
+      ? api.POST('/api/v1/live/lessons', { body: body as LessonRequest })
+      : api.PATCH('/api/v1/live/lessons/{id}', { ...byId(id), body: body as LessonRequest }),
+  );
 export const cancelLesson = (id: number) => call(api.POST('/api/v1/live/lessons/{id}/cancel', byId(id)));
 /** Issue the lesson's stream key or a new one: the only time the key is shown. */
 export const issueStreamKey = (id: number): Promise<IssuedKey> =>
@@ -198,10 +102,14 @@ export const listGroupLessons = (query: GroupLessonQuery) =>
 export const getGroupLesson = (id: number) =>
   call(api.GET('/api/v1/group/live/lessons/{id}', byId(id))) as Promise<GroupLesson>;
 export const saveGroupLesson = (id: number | null, body: LessonBody): Promise<GroupLesson> =>
-  id === null ? request('POST', `${GROUP}/lessons`, body) : request('PATCH', `${GROUP}/lessons/${id}`, body);
-export const cancelGroupLesson = (id: number): Promise<GroupLesson> => request('POST', `${GROUP}/lessons/${id}/cancel`);
+  call(
+    id === null
+      ? api.POST('/api/v1/group/live/lessons', { body })
+      : api.PATCH('/api/v1/group/live/lessons/{id}', { ...byId(id), body }),
+  ) as Promise<GroupLesson>;
+export const cancelGroupLesson = (id: number) => call(api.POST('/api/v1/group/live/lessons/{id}/cancel', byId(id)));
 export const issueGroupStreamKey = (id: number): Promise<IssuedKey> =>
-  request('POST', `${GROUP}/lessons/${id}/stream-key`);
+  call(api.POST('/api/v1/group/live/lessons/{id}/stream-key', byId(id)));
 
 // ------------------------------------------------------------------ one lesson, either scope
 
@@ -241,15 +149,23 @@ export const watchLesson = (scope: LessonScope, id: number): Promise<LessonDetai
 // ------------------------------------------------------------------ attendance
 
 export const lessonAttendance = (id: number, organization?: number | null): Promise<Attendance> =>
-  request('GET', withQuery(`${TENANT}/lessons/${id}/attendance`, { organization }));
+  call(
+    api.GET('/api/v1/live/lessons/{lesson_id}/attendance', {
+      params: { path: { lesson_id: id }, query: { organization: organization ?? undefined } },
+    }),
+  );
 export const attendanceExportUrl = (id: number, organization?: number | null): string =>
-  withQuery(`${TENANT}/lessons/${id}/attendance.xlsx`, { organization });
-/** A tenant admin's part of a group lesson's attendance (tenant host). */
-export const groupLessonTenantAttendance = (id: number): Promise<Attendance> =>
-  request('GET', `${TENANT}/watch/group/${id}/attendance`);
+  `${TENANT}/lessons/${id}/attendance.xlsx${organization ? `?organization=${organization}` : ''}`;
+/** A tenant's part of a group lesson (tenant host: its admins and secretaries). */
+export const groupLessonTenantAttendance = (id: number, organization?: number | null): Promise<Attendance> =>
+  call(
+    api.GET('/api/v1/live/watch/group/{lesson_id}/attendance', {
+      params: { path: { lesson_id: id }, query: { organization: organization ?? undefined } },
+    }),
+  );
 /** A group lesson's attendance per subsidiary (root host). */
 export const groupLessonAttendance = (id: number): Promise<GroupAttendance> =>
-  request('GET', `${GROUP}/lessons/${id}/attendance`);
+  call(api.GET('/api/v1/group/live/lessons/{lesson_id}/attendance', { params: { path: { lesson_id: id } } }));
 
 // ------------------------------------------------------------------ sensitive words
 
