@@ -3,7 +3,7 @@
 // settings), sees the list say the key is issued, opens the live monitor of the lesson (not
 // started yet; chat and questions panes; connected to the chat socket), pins a notice and sets
 // slow mode through the socket, then opens the sensitive-word list and adds a word.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signal, waitForLine } from './lib.mjs';
 
 const { consoleUrl, admin, lessonTitle, lecturer } = config;
 
@@ -119,8 +119,37 @@ await scenario('console_live_lesson', async (session) => {
     log('the sensitive-word API is not wired in on this branch: skipping the word list');
     return;
   }
+  log('the lesson ran and ended: the monitor says so by itself, then the attendance');
+  signal('END');
+  await waitForLine('ENDED');
+  await monitor.locator('[data-test="monitor-state"]', { hasText: '直播已结束' }).waitFor({ timeout: 45000 });
+  await monitor.locator('[data-test="monitor-attendance"]').click();
+  await page.waitForURL(/\/console\/live\/\d+\/attendance$/);
+  const report = page.locator('[data-test="attendance-page"]');
+  await report.locator('[data-test="attendance-present"]', { hasText: '1' }).waitFor();
+  const figures = {};
+  for (const kind of ['expected', 'present', 'partly', 'absent', 'replay']) {
+    figures[kind] = (await report.locator(`[data-test="attendance-${kind}"]`).innerText()).trim();
+  }
+  expect(
+    JSON.stringify(figures) === JSON.stringify({ expected: '4', present: '1', partly: '1', absent: '2', replay: '1' }),
+    `the totals: ${JSON.stringify(figures)}`,
+  );
+  await report.locator('[data-test="attendance-units"]').getByText('机关党支部').waitFor();
+  await report
+    .locator('[data-test="attendance-members"] .el-table__row', { hasText: '张建华' })
+    .getByText('出席')
+    .waitFor();
+  await translated(page);
+  await shot(page, '09-attendance');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    report.locator('[data-test="attendance-export"]').click(),
+  ]);
+  expect(download.suggestedFilename().endsWith('.xlsx'), `an Excel file (${download.suggestedFilename()})`);
+
   log('the sensitive-word list: add a word');
-  await page.locator('[data-test="monitor-back"]').click();
+  await page.locator('.el-menu').getByText('直播党课').click();
   await page.waitForURL(`${consoleUrl}/live`);
   await page.locator('[data-test="sensitive-words-link"]').click();
   await page.waitForURL(`${consoleUrl}/live/sensitive-words`);
@@ -130,5 +159,5 @@ await scenario('console_live_lesson', async (session) => {
   await words.locator('[data-test="word-save"]').click();
   await page.locator('[data-test="words-table"] .el-table__row', { hasText: '刷屏广告' }).waitFor();
   await translated(page);
-  await shot(page, '09-sensitive-words');
+  await shot(page, '10-sensitive-words');
 });
