@@ -693,3 +693,18 @@ def test_tenant_admin_schedules_a_live_lesson_gets_the_key_and_opens_the_monitor
         },
         on_signal=end_the_lesson,
     )
+
+
+def test_group_admin_schedules_a_group_lesson_for_one_subsidiary_and_hosts_its_chat(
+    browser: BrowserRun, browser_world: BrowserWorld
+) -> None:
+    browser.run(
+        "group_live_lesson",
+        {
+            "rootUrl": browser.url(ROOT_HOST),
+            "admin": browser_world.group_admin.credentials(),
+            "lessonTitle": f"集团党委书记讲党课{secrets.token_hex(2)}",
+            "tenantName": browser_world.tenant.name,
+            "tenantShortName": browser_world.tenant.short_name,
+        },
+    )
