@@ -142,6 +142,10 @@ export const groupLessonApi: LessonApi = {
   chatExportUrl: (id) => `${GROUP}/lessons/${id}/chat.xlsx`,
 };
 
+/** The lessons the caller may watch (`when`: upcoming, live, past), as cards: the console's list of group lessons. */
+export const listWatchCards = (query: Query<'/api/v1/live/watch/'>) =>
+  call(api.GET('/api/v1/live/watch/', { params: { query } }));
+
 /** The viewer detail (`can_host`, `chat_url`, `playback`): tenant host only (the root host has no watch API). */
 export const watchLesson = (scope: LessonScope, id: number): Promise<LessonDetail> =>
   call(api.GET('/api/v1/live/watch/{scope}/{lesson_id}', { params: { path: { scope, lesson_id: String(id) } } }));
@@ -154,8 +158,9 @@ export const lessonAttendance = (id: number, organization?: number | null): Prom
       params: { path: { lesson_id: id }, query: { organization: organization ?? undefined } },
     }),
   );
-export const attendanceExportUrl = (id: number, organization?: number | null): string =>
-  `${TENANT}/lessons/${id}/attendance.xlsx${organization ? `?organization=${organization}` : ''}`;
+/** The workbook of a tenant lesson's attendance, or of this tenant's part of a group lesson. */
+export const attendanceExportUrl = (id: number, organization?: number | null, scope: LessonScope = 'tenant'): string =>
+  `${TENANT}/${scope === 'tenant' ? 'lessons' : 'watch/group'}/${id}/attendance.xlsx${organization ? `?organization=${organization}` : ''}`;
 /** A tenant's part of a group lesson (tenant host: its admins and secretaries). */
 export const groupLessonTenantAttendance = (id: number, organization?: number | null): Promise<Attendance> =>
   call(

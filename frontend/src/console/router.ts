@@ -118,6 +118,13 @@ export const router = createAppRouter({
           meta: { allow: can('live'), title: 'live.attendance.title' },
         },
         {
+          // This tenant's part of a group lesson's attendance.
+          path: 'live/group/:id(\\d+)/attendance',
+          name: 'live-group-attendance',
+          component: () => import('./live/AttendanceView.vue'),
+          meta: { allow: can('live'), title: 'live.attendance.title' },
+        },
+        {
           // The tenant's sensitive words for the live chat: the tenant admin's (as the settings).
           path: 'live/sensitive-words',
           name: 'live-words',

@@ -1475,6 +1475,12 @@ const en: MessageSchema = {
   live: {
     title: 'Live lessons',
     status: { scheduled: 'Not started', live: 'Live', ended: 'Ended', cancelled: 'Cancelled' },
+    tabs: { own: 'Our lessons', group: 'Group lessons' },
+    groupTab: {
+      hint: "The group's lessons for this party committee; attendance counts our members only",
+      organizer: 'Organizer',
+      empty: 'No group lessons',
+    },
     fields: {
       title: 'Title',
       lecturer: 'Lecturer',

@@ -1457,6 +1457,12 @@ const zhCN = {
   live: {
     title: '直播党课',
     status: { scheduled: '未开始', live: '直播中', ended: '已结束', cancelled: '已撤销' },
+    tabs: { own: '本单位直播', group: '集团直播' },
+    groupTab: {
+      hint: '集团党委面向本单位安排的直播党课；出席情况只统计本单位党员',
+      organizer: '主办单位',
+      empty: '暂无集团直播党课',
+    },
     fields: {
       title: '标题',
       lecturer: '主讲人',

@@ -148,9 +148,15 @@ await scenario('console_live_lesson', async (session) => {
   ]);
   expect(download.suggestedFilename().endsWith('.xlsx'), `an Excel file (${download.suggestedFilename()})`);
 
-  log('the sensitive-word list: add a word');
+  log("the group's lessons for this tenant are a tab of their own");
   await page.locator('.el-menu').getByText('直播党课').click();
   await page.waitForURL(`${consoleUrl}/live`);
+  await page.locator('[data-test="live-tabs"] .el-tabs__item', { hasText: '集团直播' }).click();
+  await page.locator('[data-test="group-lessons-table"]').waitFor();
+  await translated(page);
+  await page.locator('[data-test="live-tabs"] .el-tabs__item', { hasText: '本单位直播' }).click();
+
+  log('the sensitive-word list: add a word');
   await page.locator('[data-test="sensitive-words-link"]').click();
   await page.waitForURL(`${consoleUrl}/live/sensitive-words`);
   await page.locator('[data-test="word-create"]').click();
