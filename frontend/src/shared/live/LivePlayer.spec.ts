@@ -29,7 +29,7 @@ describe('LivePlayer', () => {
     const renew = vi.fn(async () => playback(`t${(issued += 1)}`, 600));
     const wrapper = mount(LivePlayer, {
       props: { status: 'live', startsAt: new Date(NOW).toISOString(), playback: playback('t0', 600), renew },
-      global: { plugins },
+      global: { plugins: plugins as never[] },
     });
     await settle();
     expect(wrapper.find('[data-test="live-badge"]').exists()).toBe(true);
@@ -56,7 +56,7 @@ describe('LivePlayer', () => {
     const renew = vi.fn().mockRejectedValueOnce(new Error('network')).mockResolvedValue(playback('t2', 600));
     const wrapper = mount(LivePlayer, {
       props: { status: 'live', startsAt: new Date(NOW).toISOString(), playback: playback('t0', 120), renew },
-      global: { plugins },
+      global: { plugins: plugins as never[] },
     });
     await settle();
     await vi.advanceTimersByTimeAsync(60_000); // a minute before expiry
@@ -76,7 +76,7 @@ describe('LivePlayer', () => {
         renew: vi.fn(),
         viewers: 12,
       },
-      global: { plugins },
+      global: { plugins: plugins as never[] },
     });
     await vi.advanceTimersByTimeAsync(1000);
     expect(wrapper.find('[data-test="live-countdown"]').text()).toBe('01:02:04');
