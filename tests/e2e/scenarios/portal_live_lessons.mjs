@@ -16,6 +16,9 @@ await scenario('portal_live', async (session) => {
   await page.locator('input[name="password"]').fill(member.password);
   await page.locator('[data-test="login-submit"]').tap();
   await page.waitForURL(`${portalUrl}/`);
+  // Something is live: home says so at the top.
+  await page.locator('[data-test="home-live-now"]', { hasText: live.title }).waitFor();
+  await shot(page, '00-home');
   await page.locator('[data-test="home-live"]').tap();
   await page.waitForURL(/\/live(\?|$)/);
 
