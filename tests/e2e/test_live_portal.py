@@ -238,6 +238,16 @@ def test_member_sees_the_lesson_go_live_plays_it_past_url_expiry_and_sees_it_end
         for ffmpeg in pusher.values():
             ffmpeg.kill()
 
+    # The heartbeats counted (~50 s of live watching, a beat every 15 s: the server counts the gaps).
+    def watched() -> int:
+        from tenants.live.models import Attendance
+
+        with live_world.tenant:
+            row = Attendance.objects.filter(lesson_id=lesson_id, user=live_world.member.user).first()
+            return row.live_seconds if row is not None else 0
+
+    assert committed(watched) >= 15
+
 
 def _wait(check: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout

@@ -1298,6 +1298,7 @@ const en: MessageSchema = {
       dues: 'Dues',
       meetings: 'Meetings',
       live: 'Live lessons',
+      liveNow: 'Live now: tap to watch',
       noTenant: 'You have no member record here',
       noTenantHint: 'Ask your party organization’s administrator.',
     },

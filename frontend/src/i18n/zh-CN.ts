@@ -1282,6 +1282,7 @@ const zhCN = {
       dues: '党费缴纳',
       meetings: '三会一课',
       live: '直播党课',
+      liveNow: '正在直播，点击进入',
       noTenant: '您在本单位还没有党员身份',
       noTenantHint: '请联系本单位党组织管理员。',
     },

@@ -16,6 +16,9 @@ await scenario('portal_live', async (session) => {
   await page.locator('input[name="password"]').fill(member.password);
   await page.locator('[data-test="login-submit"]').tap();
   await page.waitForURL(`${portalUrl}/`);
+  // Something is live: home says so at the top.
+  await page.locator('[data-test="home-live-now"]', { hasText: live.title }).waitFor();
+  await shot(page, '00-home');
   await page.locator('[data-test="home-live"]').tap();
   await page.waitForURL(/\/live(\?|$)/);
 
@@ -64,6 +67,14 @@ await scenario('portal_live', async (session) => {
   expect(who.includes(member.name), `the message shows the sender (${who})`);
   expect((await input.inputValue()) === '', 'the box is cleared after sending');
 
+  log('a refusal comes back as a toast with the server’s message, and nothing is shown');
+  await input.fill('机密★ 本次会议的内部材料');
+  await page.locator('[data-test="chat-send"]').tap();
+  await page.locator('.van-toast', { hasText: '涉密内容不得上互联网系统' }).waitFor();
+  await shot(page, '05a-refused');
+  expect(!(await page.locator('[data-test="chat-message"]', { hasText: '内部材料' }).count()), 'not in the chat');
+  expect((await input.inputValue()).includes('内部材料'), 'the text stays in the box to fix');
+
   log('blank text is not sent; the box stops at 500 characters');
   await input.fill('   ');
   expect(await page.locator('[data-test="chat-send"]').isDisabled(), 'nothing to send');
@@ -78,7 +89,7 @@ await scenario('portal_live', async (session) => {
   const question = page.locator('[data-test="chat-question"]', { hasText: '如何把全会精神落实到支部工作中？' });
   await question.waitFor();
   expect(await question.locator('[data-test="question-upvote"]').isDisabled(), 'no upvoting one’s own question');
-  await shot(page, '05-question');
+  await shot(page, '05b-question');
 
   log('the lesson details on the 简介 tab');
   await page.locator('[data-test="chat-tab-intro"]').tap();

@@ -84,16 +84,25 @@ describe('useLiveHeartbeat', () => {
     unmount();
   });
 
-  it('sends the mode, restarting the stretch when it changes, and stops on unmount', () => {
-    const { beats, states, playing, mode, unmount } = mount('replay');
+  it('sends the mode; a mode change (the lesson ended) closes the stretch, the next playing opens one', () => {
+    const { beats, states, playing, mode, unmount } = mount('live');
     playing.value = true;
-    expect(beats[0]!.mode).toBe('replay');
-    mode.value = 'live';
-    expect(beats.map((beat) => beat.mode)).toEqual(['replay', 'live']);
-    unmount();
-    expect(states()).toEqual(['playing', 'playing', 'paused']);
+    expect(beats[0]!.mode).toBe('live');
+    mode.value = 'replay';
     vi.advanceTimersByTime(60 * SECOND);
-    expect(beats).toHaveLength(3);
+    expect(beats).toHaveLength(1); // no live beats after the end, no refused closing beat
+    playing.value = false;
+    playing.value = true;
+    expect(beats.map((beat) => [beat.state, beat.mode])).toEqual([
+      ['playing', 'live'],
+      ['playing', 'replay'],
+    ]);
+    vi.advanceTimersByTime(15 * SECOND);
+    expect(states()).toEqual(['playing', 'playing', 'playing']);
+    unmount();
+    expect(states()).toEqual(['playing', 'playing', 'playing', 'paused']);
+    vi.advanceTimersByTime(60 * SECOND);
+    expect(beats).toHaveLength(4);
   });
 
   it('keeps one session per tab', () => {

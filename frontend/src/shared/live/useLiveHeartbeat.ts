@@ -99,14 +99,22 @@ export function useLiveHeartbeat(options: LiveHeartbeatOptions): LiveHeartbeat {
     },
     { immediate: true, flush: 'sync' },
   );
-  // Switching between live and replay is a new stretch in the other mode.
+  // Live → replay happens when the lesson ends: the live video stops (the server refuses live
+  // beats from then on, so no closing beat), and the replay's playing starts a new stretch.
   const stopMode = watch(
     mode,
     () => {
       if (timer === null) return;
       clearInterval(timer);
       timer = null;
-      start();
+    },
+    { flush: 'sync' },
+  );
+  // A stretch that ended with the mode restarts when playing does (false → true).
+  const stopRestart = watch(
+    playing,
+    (now) => {
+      if (now && counting.value && timer === null) start();
     },
     { flush: 'sync' },
   );
@@ -133,6 +141,7 @@ export function useLiveHeartbeat(options: LiveHeartbeatOptions): LiveHeartbeat {
     disposed = true;
     stopWatching();
     stopMode();
+    stopRestart();
     stop('paused');
     if (!listen) return;
     document.removeEventListener('visibilitychange', onVisibility);
