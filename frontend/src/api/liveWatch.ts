@@ -10,7 +10,7 @@ import type { components } from './schema';
 
 type Schemas = components['schemas'];
 
-export type LessonScope = Schemas['LessonScopeEnum'];
+export type LessonScope = Schemas['TenantOrGroupScopeEnum'];
 export type LessonStatus = Schemas['LessonStatusEnum'];
 export type WatchWhen = NonNullable<Query<'/api/v1/live/watch/'>['when']>;
 
