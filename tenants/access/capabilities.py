@@ -30,6 +30,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "dues": ORGANIZATION_WORKERS,
     "annual_report": frozenset({ADMIN, INSPECTOR}),  # read-only: the inspector checks the figures
     "learning": frozenset({ADMIN}),
+    "live": frozenset({ADMIN, SECRETARY}),  # 直播党课: a secretary schedules for their subtree
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

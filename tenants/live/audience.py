@@ -175,9 +175,11 @@ def find_viewable(ref: LessonRef, viewer: Viewer) -> Lesson:
     return lesson
 
 
-def viewable_lessons(viewer: Viewer, statuses: Iterable[str] | None = None) -> list[tuple[LessonRef, Lesson]]:
-    """Every lesson ``viewer`` may watch from the active tenant, the tenant's and the group's,
-    newest start first; cancelled ones left out (``statuses``: only these). Two queries."""
+def viewable_lessons(
+    viewer: Viewer, statuses: Iterable[str] | None = None, scope: LessonScope | None = None
+) -> list[tuple[LessonRef, Lesson]]:
+    """Every lesson ``viewer`` may watch from the active tenant, the tenant's and the group's (or
+    only ``scope``'s), newest start first; cancelled ones left out (``statuses``: only these). Two queries."""
     wanted = [status for status in (statuses or LessonStatus.values) if status != LessonStatus.CANCELLED]
     tenant_lessons = Lesson.objects.select_related("organization").filter(status__in=wanted)
     if viewer.oversees_paths is not None or not (viewer.roles & OVERSEERS):
@@ -189,14 +191,17 @@ def viewable_lessons(viewer: Viewer, statuses: Iterable[str] | None = None) -> l
             audience |= Q(organization__path__in=_ancestors(path)) | Q(organization__path__startswith=path)
         tenant_lessons = tenant_lessons.filter(audience)
     schema = active_schema()
-    found = [(LessonRef(LessonScope.TENANT, lesson.pk, schema), lesson) for lesson in tenant_lessons]
-    group_ref = LessonRef.of(LessonScope.GROUP, 0)
-    with in_lesson_schema(group_ref):
-        group_lessons = list(
-            Lesson.objects.filter(status__in=wanted).filter(
-                Q(audience_tenants=[]) | Q(audience_tenants__contains=[viewer.tenant_id])
+    found = []
+    if scope in (None, LessonScope.TENANT):
+        found = [(LessonRef(LessonScope.TENANT, lesson.pk, schema), lesson) for lesson in tenant_lessons]
+    group_lessons: list[Lesson] = []
+    if scope in (None, LessonScope.GROUP):
+        with in_lesson_schema(LessonRef.of(LessonScope.GROUP, 0)):
+            group_lessons = list(
+                Lesson.objects.filter(status__in=wanted).filter(
+                    Q(audience_tenants=[]) | Q(audience_tenants__contains=[viewer.tenant_id])
+                )
             )
-        )
     found += [(LessonRef(LessonScope.GROUP, lesson.pk, PUBLIC), lesson) for lesson in group_lessons]
     found.sort(key=lambda pair: (pair[1].starts_at, pair[0].scope, pair[1].pk), reverse=True)
     return found

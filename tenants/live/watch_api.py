@@ -143,14 +143,18 @@ class WatchLessonSerializer(LessonCardSerializer):
 
 class WatchListView(generics.GenericAPIView[Any]):
     """The lessons you may watch here (this tenant's and the group's): ``?when=upcoming`` (scheduled,
-    soonest first, the default), ``live``, or ``past`` (ended, newest first)."""
+    soonest first, the default), ``live``, or ``past`` (ended, newest first); ``?scope=tenant`` or
+    ``group`` keeps one kind."""
 
     permission_classes = [CanWatch]
     serializer_class = LessonCardSerializer
     queryset = Lesson.objects.none()  # the lessons come from two schemas: see viewable_lessons
 
     @extend_schema(
-        parameters=[OpenApiParameter("when", str, enum=list(WHEN), description="default: upcoming")],
+        parameters=[
+            OpenApiParameter("when", str, enum=list(WHEN), description="default: upcoming"),
+            OpenApiParameter("scope", str, enum=[kind.value for kind in LessonScope], description="default: both"),
+        ],
         responses=LessonCardSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
@@ -160,7 +164,10 @@ class WatchListView(generics.GenericAPIView[Any]):
         when = str(request.query_params.get("when") or "upcoming")
         if when not in WHEN:
             raise serializers.ValidationError({"when": _("Choose upcoming, live or past.")})
-        pairs = viewable_lessons(viewer, WHEN[when])
+        scope = request.query_params.get("scope") or None
+        if scope is not None and scope not in LessonScope.__members__.values():
+            raise serializers.ValidationError({"scope": _("Choose tenant or group.")})
+        pairs = viewable_lessons(viewer, WHEN[when], LessonScope(scope) if scope else None)
         if when == "past":
             pairs.sort(key=lambda pair: (pair[1].ended_at or pair[1].starts_at, pair[1].pk), reverse=True)
         else:

@@ -609,3 +609,102 @@ def test_admin_sets_a_base_and_assesses_the_month_and_the_member_pays_on_a_phone
             "month": timezone.localdate().strftime("%Y-%m"),
         },
     )
+
+
+# ---------------------------------------------------------------- live lessons (console)
+
+
+def test_tenant_admin_schedules_a_live_lesson_gets_the_key_and_opens_the_monitor(
+    browser: BrowserRun, platform_world: dict[str, Any]
+) -> None:
+    from datetime import date, timedelta
+
+    from django.db import connection
+    from django.urls import Resolver404, resolve
+    from django.utils import timezone
+
+    from tenants.live.models import Attendance, Lesson, LessonStatus
+    from tenants.members.services import do_create_member
+    from tenants.organizations.services import do_create_organization
+    from tests.e2e.conftest import Person
+    from tests.factories import UserFactory
+
+    suffix = secrets.token_hex(2)
+    title = "学习贯彻党的二十届三中全会精神专题党课"
+    # (name, branch, live minutes, replay minutes): present, partly, absent with 补学, absent.
+    watchers = [("张建华", 0, 60, 0), ("刘秀兰", 0, 20, 0), ("陈志强", 1, 0, 30), ("赵红梅", 1, 0, 0)]
+
+    def seed() -> tuple[Any, Person, list[int]]:
+        tenant, admin = provision_e2e_tenant(f"癸公司{suffix}党委", "癸公司", f"e2e-gui-{suffix}")
+        with tenant:
+            root = do_create_organization(kind="committee", name=f"癸公司{suffix}党委")
+            branches = [
+                do_create_organization(kind="branch", name=name, parent=root) for name in ("机关党支部", "运维党支部")
+            ]
+            members = [
+                do_create_member(
+                    {"name": name, "gender": "male", "joined_on": date(2005, 7, 1), "confirmed_on": date(2006, 7, 1),
+                     "membership": "full", "dues_category": "employee", "organization": branches[branch]},
+                    id_card_number=make_id_card(f"1975010{index + 1}"), placed_on=date(2020, 1, 1),
+                ).pk
+                for index, (name, branch, _, _) in enumerate(watchers)
+            ]  # fmt: skip
+        connection.set_schema_to_public()
+        return tenant, Person(admin), members
+
+    tenant, admin, members = committed(seed)
+
+    def end_the_lesson(word: str) -> str:
+        """The lesson ran an hour and ended; the members' watch time as heartbeats would have left it."""
+        assert word == "END"
+
+        def write() -> None:
+            now = timezone.now()
+            with tenant:
+                lesson = Lesson.objects.get(title=title)
+                Lesson.objects.filter(pk=lesson.pk).update(
+                    status=LessonStatus.ENDED, went_live_at=now - timedelta(minutes=60), ended_at=now
+                )
+                for member_id, (_, _, live, replay) in zip(members, watchers, strict=True):
+                    if live or replay:
+                        Attendance.objects.create(
+                            lesson_scope="tenant", lesson_schema=tenant.schema_name, lesson_id=lesson.pk,
+                            user=UserFactory(), member_id=member_id, live_seconds=live * 60,
+                            replay_seconds=replay * 60, first_beat_at=now, last_beat_at=now,
+                        )  # fmt: skip
+            connection.set_schema_to_public()
+
+        committed(write)
+        return "ENDED"
+
+    try:  # the chat's REST routes (sensitive words) are wired in at the merge of issue 13
+        resolve("/api/v1/live/sensitive-words", urlconf="partycloud.urls_tenant")
+        words_api = True
+    except Resolver404:
+        words_api = False
+    browser.run(
+        "console_live_lesson",
+        {
+            "consoleUrl": browser.url(tenant.primary_host) + "/console",
+            "admin": admin.credentials(),
+            "lessonTitle": title,
+            "lecturer": "王建国",
+            "wordsApi": words_api,
+        },
+        on_signal=end_the_lesson,
+    )
+
+
+def test_group_admin_schedules_a_group_lesson_for_one_subsidiary_and_hosts_its_chat(
+    browser: BrowserRun, browser_world: BrowserWorld
+) -> None:
+    browser.run(
+        "group_live_lesson",
+        {
+            "rootUrl": browser.url(ROOT_HOST),
+            "admin": browser_world.group_admin.credentials(),
+            "lessonTitle": f"集团党委书记讲党课{secrets.token_hex(2)}",
+            "tenantName": browser_world.tenant.name,
+            "tenantShortName": browser_world.tenant.short_name,
+        },
+    )

@@ -1997,7 +1997,8 @@ export interface paths {
         };
         /**
          * @description The lessons you may watch here (this tenant's and the group's): ``?when=upcoming`` (scheduled,
-         *     soonest first, the default), ``live``, or ``past`` (ended, newest first).
+         *     soonest first, the default), ``live``, or ``past`` (ended, newest first); ``?scope=tenant`` or
+         *     ``group`` keeps one kind.
          */
         get: operations["live_watch_list"];
         put?: never;
@@ -11318,6 +11319,8 @@ export interface operations {
                 page?: number;
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
+                /** @description default: both */
+                scope?: "group" | "tenant";
                 /** @description 搜索关键词。 */
                 search?: string;
                 /** @description default: upcoming */

@@ -32,6 +32,7 @@ export type TenantCapability =
   | 'dues'
   | 'annual_report'
   | 'learning'
+  | 'live'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

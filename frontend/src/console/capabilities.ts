@@ -13,6 +13,7 @@ import {
   Upload,
   User,
   UserFilled,
+  VideoCamera,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
@@ -41,6 +42,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { to: '/dues', capability: 'dues', label: 'console.nav.dues', icon: Money },
   { to: '/annual-report', capability: 'annual_report', label: 'dashboard.nav.annualReport', icon: Histogram },
   { to: '/learning', capability: 'learning', label: 'console.nav.learning', icon: Reading },
+  { to: '/live', capability: 'live', label: 'live.title', icon: VideoCamera },
   { to: '/pocket-members', capability: 'pocket_members', label: 'console.nav.pocket', icon: LocationInformation },
   { to: '/deliveries', capability: 'deliveries', label: 'notify.deliveries.title', icon: Message },
   { to: '/settings', capability: 'settings', label: 'console.nav.settings', icon: Setting },

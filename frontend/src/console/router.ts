@@ -6,7 +6,7 @@ import { homeFor } from './capabilities';
 
 type Session = ReturnType<typeof useSessionStore>;
 // A page opens for the roles the server's capability table gives it (the menu asks the same).
-const can = (capability: TenantCapability) => (session: Session) => session.can(capability);
+const can = (capability: TenantCapability) => (session: Session) => session.capabilities.includes(capability);
 
 /** The admin console on a tenant host, under /console (Django serves console.html there). */
 export const router = createAppRouter({
@@ -97,6 +97,38 @@ export const router = createAppRouter({
           name: 'learning',
           component: () => import('./views/LearningView.vue'),
           meta: { allow: can('learning'), title: 'console.nav.learning' },
+        },
+        {
+          path: 'live',
+          name: 'live',
+          component: () => import('./live/LessonsView.vue'),
+          meta: { allow: can('live'), title: 'live.title' },
+        },
+        {
+          path: 'live/:id(\\d+)/monitor',
+          name: 'live-monitor',
+          component: () => import('./live/Monitor.vue'),
+          meta: { allow: can('live'), title: 'live.monitor.title' },
+        },
+        {
+          path: 'live/:id(\\d+)/attendance',
+          name: 'live-attendance',
+          component: () => import('./live/AttendanceView.vue'),
+          meta: { allow: can('live'), title: 'live.attendance.title' },
+        },
+        {
+          // This tenant's part of a group lesson's attendance.
+          path: 'live/group/:id(\\d+)/attendance',
+          name: 'live-group-attendance',
+          component: () => import('./live/AttendanceView.vue'),
+          meta: { allow: can('live'), title: 'live.attendance.title' },
+        },
+        {
+          // The tenant's sensitive words for the live chat: the tenant admin's (as the settings).
+          path: 'live/sensitive-words',
+          name: 'live-words',
+          component: () => import('./live/SensitiveWordsView.vue'),
+          meta: { allow: can('settings'), title: 'live.words.title' },
         },
         {
           path: 'annual-report',

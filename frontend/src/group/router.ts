@@ -72,6 +72,30 @@ export const router = createAppRouter({
           meta: { allow: staff, title: 'dashboard.drill.members' },
         },
         {
+          path: 'live',
+          name: 'live',
+          component: () => import('./live/LessonsView.vue'),
+          meta: { allow: staff, title: 'live.group.title' },
+        },
+        {
+          path: 'live/:id(\\d+)/monitor',
+          name: 'live-monitor',
+          component: () => import('./live/Monitor.vue'),
+          meta: { allow: admin, title: 'live.monitor.title' },
+        },
+        {
+          path: 'live/:id(\\d+)/attendance',
+          name: 'live-attendance',
+          component: () => import('./live/AttendanceView.vue'),
+          meta: { allow: staff, title: 'live.attendance.title' },
+        },
+        {
+          path: 'live/sensitive-words',
+          name: 'live-words',
+          component: () => import('./live/SensitiveWordsView.vue'),
+          meta: { allow: admin, title: 'live.words.groupTitle' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

@@ -1,5 +1,12 @@
 import { createAppRouter } from '@/shared/router';
 
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The portal page uses the whole width on big screens (no phone-width column). */
+    wide?: boolean;
+  }
+}
+
 /** The member portal: every path on a tenant host except /console and /api. */
 export const router = createAppRouter({
   base: '/',
@@ -95,6 +102,12 @@ export const router = createAppRouter({
           ],
         },
         {
+          path: 'live',
+          name: 'live',
+          component: () => import('./live/LiveListView.vue'),
+          meta: { title: 'portal.live.title' },
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),
@@ -113,6 +126,14 @@ export const router = createAppRouter({
           meta: { title: 'portal.password.title' },
         },
       ],
+    },
+    {
+      // Full screen (no tab bar): the player on top, the chat's send box at the bottom.
+      path: '/live/:scope(tenant|group)/:id(\\d+)',
+      name: 'live-lesson',
+      component: () => import('./live/LiveLessonView.vue'),
+      props: (route) => ({ scope: route.params.scope, id: Number(route.params.id) }),
+      meta: { title: 'portal.live.title', wide: true },
     },
   ],
 });
