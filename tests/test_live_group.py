@@ -111,3 +111,21 @@ def test_a_tenant_key_cannot_be_used_in_the_public_schema(tenant_a: TenantWorld,
     form = urlencode({"call": "publish", "app": "live", "name": forged, "addr": "10.0.0.9"})
     content_type = "application/x-www-form-urlencoded"
     assert api(ROOT_HOST).post("/api/v1/live/hooks/on-publish", form, content_type=content_type).status_code == 403
+
+
+def test_a_group_lessons_cover_loads_on_a_subsidiarys_host(group_admin: User, tenant_a: TenantWorld) -> None:
+    from tests.learning_support import fetch, uploaded_id
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    root = api(ROOT_HOST, group_admin)
+    cover = uploaded_id(root, "live_cover", "cover.png", "image/png", png)
+    created = root.post(URL, body(cover=cover), format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["cover"] == cover
+    viewer = api(tenant_a.host, tenant_a.member)
+    page = viewer.get(f"/api/v1/live/watch/group/{created.json()['id']}").json()
+    status, content = fetch(viewer, page["cover_url"])
+    assert (status, content) == (200, png)

@@ -207,6 +207,7 @@ def test_the_calendar_entry_follows_rfc_5545(tenant_a: TenantWorld) -> None:
     assert f"DTEND:{(start + timedelta(minutes=90)).astimezone(UTC):%Y%m%dT%H%M%SZ}" in unfolded
     assert f"URL:{tenant_a.tenant.url}/live/tenant/{lesson.pk}\r\n" in unfolded
     assert unfolded.startswith("BEGIN:VCALENDAR\r\n")
+    assert "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\n" in unfolded
     assert "END:VEVENT\r\n" in unfolded
     again = api(tenant_a.host, tenant_a.member).get(f"{WATCH}/tenant/{lesson.pk}/calendar.ics").content.decode()
     assert [line for line in again.split("\r\n") if line.startswith("UID")] == [
@@ -255,8 +256,10 @@ def test_materials_are_published_resources_of_this_library_or_the_groups(tenant_
     assert cleared.json()["materials"] == []
 
 
-def test_a_cover_is_a_verified_live_cover_upload(tenant_a: TenantWorld) -> None:
-    from tests.learning_support import uploaded_id
+def test_a_cover_is_a_verified_live_cover_upload(
+    tenant_a: TenantWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.learning_support import fetch, uploaded_id
 
     png = (
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -270,11 +273,13 @@ def test_a_cover_is_a_verified_live_cover_upload(tenant_a: TenantWorld) -> None:
     assert response.json()["cover"] == done["id"]
     assert response.json()["cover_url"]
     page = detail(tenant_a, tenant_a.member, "tenant", lesson).json()
-    assert page["cover_url"]
+    assert fetch(client, page["cover_url"]) == (200, png)
     again = client.patch(f"/api/v1/live/lessons/{lesson.pk}", {"cover": done["id"]}, format="json")
     assert again.status_code == 200  # the same cover again: nothing to claim
-    removed = client.patch(f"/api/v1/live/lessons/{lesson.pk}", {"cover": None}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = client.patch(f"/api/v1/live/lessons/{lesson.pk}", {"cover": None}, format="json")
     assert removed.json()["cover_url"] is None
+    assert fetch(client, response.json()["cover_url"])[0] == 404  # the replaced cover's object is gone
 
 
 # ------------------------------------------------------------------------------- notifications

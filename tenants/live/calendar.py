@@ -66,6 +66,12 @@ def lesson_calendar(ref: LessonRef, lesson: Lesson, *, url: str, domain: str, no
         f"DESCRIPTION:{escape_text(description)}",
         f"URL:{url}",
         "STATUS:CANCELLED" if lesson.status == "cancelled" else "STATUS:CONFIRMED",
+        # A reminder 15 minutes before, like the platform's own notification.
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "TRIGGER:-PT15M",
+        f"DESCRIPTION:{escape_text(lesson.title)}",
+        "END:VALARM",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

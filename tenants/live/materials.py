@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 from uuid import UUID
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
 from partycloud.core.errors import NotFoundError, ServiceError
 from partycloud.tenancy.context import active_schema
 from partycloud.uploads.purposes import Purpose, register_purpose
-from partycloud.uploads.services import claim_upload, download_url
+from partycloud.uploads.services import claim_upload, discard_object, download_url
 from services.storage import DataClass
 from tenants.learning.library import in_group_library, locate_resource
 from tenants.learning.models import Resource, ResourceStatus
@@ -47,6 +48,11 @@ def claim_cover(upload_id: UUID | str, actor: Actor) -> tuple[UUID, str]:
     """Take a verified ``live_cover`` upload of ``actor`` for a lesson: its id and object key."""
     upload = claim_upload(upload_id, purpose=COVER_PURPOSE, user=actor)
     return upload.pk, upload.key
+
+
+def discard_cover_after_commit(key: str) -> None:
+    """Delete a replaced cover's object once the change is committed (nothing else refers to it)."""
+    transaction.on_commit(lambda: discard_object(DataClass.MEDIA, key))
 
 
 def cover_url(lesson: Lesson) -> str | None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from partycloud.accounts.models import User
-from partycloud.tenancy.context import active_schema
+from partycloud.tenancy.context import active_schema, active_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.live.audience import PUBLIC, WATCHING_STATUSES, LessonRef, LessonScope, in_lesson_schema
 from tenants.live.models import Lesson, LessonStatus
@@ -101,7 +102,8 @@ def do_notify_audience(ref: LessonRef, news: LessonNews) -> int:
         return 0
     if news is not LessonNews.LIVE and lesson.status != LessonStatus.SCHEDULED:
         return 0
-    title, body = message(lesson, news)
+    with translation.override(active_tenant().locale or settings.LANGUAGE_CODE):  # the tenant's language
+        title, body = message(lesson, news)
     link = portal_link(ref)
     # Idempotent: a retried task, or a lesson that goes live again after a reconnect, tells nobody twice.
     audience = audience_users(ref, lesson)

@@ -32,7 +32,7 @@ from tenants.access.services import check_covers, scope_filter
 from tenants.live.audience import PUBLIC, LessonRef, LessonScope
 from tenants.live.control import drop_publishers
 from tenants.live.errors import LiveCode
-from tenants.live.materials import check_materials, claim_cover
+from tenants.live.materials import check_materials, claim_cover, discard_cover_after_commit
 from tenants.live.models import Lesson, LessonStatus, StreamKey
 from tenants.live.notify import LessonNews, announce_after_commit
 from tenants.live.signals import lesson_ended, lesson_went_live
@@ -189,8 +189,11 @@ def do_update_lesson(lesson: Lesson, *, actor: Actor, now: datetime | None = Non
     merged = {name: changes.get(name, getattr(lesson, name, None)) for name in CHANGEABLE_FIELDS}
     _check_lesson(merged, start_changed="starts_at" in changed, now=now or timezone.now())
     if str(cover or "") != str(lesson.cover_upload or ""):
+        replaced = lesson.cover_key
         lesson.cover_upload, lesson.cover_key = claim_cover(cover, actor) if cover else (None, "")
         changed += ["cover_upload", "cover_key"]
+        if replaced:
+            discard_cover_after_commit(replaced)
     if not changed:
         return lesson
     for name in changed:

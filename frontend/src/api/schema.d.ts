@@ -3677,7 +3677,7 @@ export interface components {
             start_date: string;
             /** @description 统计时段：2025年1月1日至2025年12月31日 */
             period: string;
-            scope: components["schemas"]["LessonScopeEnum"];
+            scope: components["schemas"]["TenantOrGroupScopeEnum"];
             title: string;
             tenant: components["schemas"]["AnnualReportTenant"] | null;
             tables: components["schemas"]["AnnualReportTable"][];
@@ -4385,7 +4385,7 @@ export interface components {
         };
         GroupLesson: {
             readonly id: number;
-            readonly scope: components["schemas"]["LessonScopeEnum"];
+            readonly scope: components["schemas"]["TenantOrGroupScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4571,7 +4571,7 @@ export interface components {
         };
         Lesson: {
             readonly id: number;
-            readonly scope: components["schemas"]["LessonScopeEnum"];
+            readonly scope: components["schemas"]["TenantOrGroupScopeEnum"];
             /** @default  */
             title: string;
             /** 主讲人 */
@@ -4622,7 +4622,7 @@ export interface components {
             members: components["schemas"]["MemberAttendance"][];
         };
         LessonCard: {
-            scope: components["schemas"]["LessonScopeEnum"];
+            scope: components["schemas"]["TenantOrGroupScopeEnum"];
             id: number;
             title: string;
             lecturer: string;
@@ -4670,12 +4670,6 @@ export interface components {
             /** @description resource uuids */
             materials?: string[];
         };
-        /**
-         * @description * `tenant` - tenant
-         *     * `group` - group
-         * @enum {string}
-         */
-        LessonScopeEnum: "tenant" | "group";
         /**
          * @description * `scheduled` - 已排期
          *     * `live` - 直播中
@@ -6778,6 +6772,12 @@ export interface components {
             has_member_record: boolean;
         };
         /**
+         * @description * `tenant` - tenant
+         *     * `group` - group
+         * @enum {string}
+         */
+        TenantOrGroupScopeEnum: "tenant" | "group";
+        /**
          * @description * `tenant_admin` - 单位管理员
          *     * `secretary` - 党组织书记
          *     * `committee_member` - 委员
@@ -7049,7 +7049,7 @@ export interface components {
             entitled: number;
         };
         WatchLesson: {
-            scope: components["schemas"]["LessonScopeEnum"];
+            scope: components["schemas"]["TenantOrGroupScopeEnum"];
             id: number;
             title: string;
             lecturer: string;

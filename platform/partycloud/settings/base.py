@@ -287,7 +287,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationChannelEnum": "tenants.notifications.kinds.Channel",
         "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",
         "LessonStatusEnum": "tenants.live.models.LessonStatus",
-        "LessonScopeEnum": [("tenant", "tenant"), ("group", "group")],
+        # "tenant" | "group": the annual report's scope and a live lesson's share one enum.
+        "TenantOrGroupScopeEnum": [("tenant", "tenant"), ("group", "group")],
     },
 }
 
