@@ -37,6 +37,7 @@ from tenants.live.playback import hls_token, playback_for, replay_for
 from tenants.live.recording import clean_stale_hls, do_take_recording
 from tenants.live.services import do_issue_stream_key, do_schedule_lesson, hash_key
 from tenants.live.signals import lesson_ended
+from tenants.organizations.services import do_create_organization
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.learning_support import eager_tasks
 from tests.test_live_ingest import NGINX, liveingest, needs_ffmpeg, needs_nginx_rtmp, push, wait_for
@@ -555,3 +556,20 @@ def test_end_to_end_push_watch_signed_hls_end_and_draft_replay(
         assert 5 <= (resource.duration_seconds or 0) <= 9
     assert not list(Path(ingest.recordings_dir).iterdir())
     assert not (Path(ingest.hls_dir) / name).exists()
+
+
+def test_playback_is_refused_outside_the_lessons_audience(tenant_a: TenantWorld, media: Path) -> None:
+    with tenant_a.tenant:
+        committee = do_create_organization(kind="committee", name="甲党委")
+        branch = do_create_organization(kind="branch", name="第一党支部", parent=committee)
+        start = timezone.now() + timedelta(minutes=10)
+        lesson = do_schedule_lesson(
+            actor=Actor.for_user(tenant_a.admin), title="支部党课", starts_at=start,
+            planned_end_at=start + timedelta(hours=1), organization=branch,
+        )  # fmt: skip
+    form_hook(ON_PUBLISH, issue(tenant_a, lesson))
+    # A member with no record in that branch: as if the lesson did not exist.
+    refused = playback_url(tenant_a, tenant_a.member, lesson)
+    assert (refused.status_code, refused.json()["code"]) == (404, "live.lesson_not_found")
+    # The tenant admin oversees every audience.
+    assert playback_url(tenant_a, tenant_a.admin, lesson).status_code == 200
