@@ -24,11 +24,12 @@ from websockets.sync.client import ClientConnection, connect
 from partycloud.accounts.models import User
 from partycloud.audit.models import AuditEvent
 from partycloud.tenancy.context import use_public_schema
-from tenants.access.models import TenantRole
+from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
 from tenants.live.audience import LessonRef, LessonScope
-from tenants.live.chat import append_status, sredis
-from tenants.live.models import ChatEvent, Lesson, SensitiveWord
+from tenants.live.chat import sredis
+from tenants.live.models import ChatEvent, Lesson, LessonStatus, SensitiveWord
+from tenants.live.signals import lesson_went_live
 from tenants.members.models import Member
 from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
@@ -65,6 +66,15 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
     b: TenantWorld = platform_world["b"]
     with django_db_blocker.unblock():
         _clear_redis_rooms()
+        # Audit rows written from here on (role grants, moderation, exports) are removed afterwards.
+        audit_marks = {}
+        for world in (a, b):
+            with world.tenant:
+                audit_marks[world.tenant.schema_name] = (
+                    AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+                )
+        use_public_schema()
+        audit_marks["public"] = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         start = timezone.now() + timedelta(minutes=10)
         times = {"starts_at": start, "planned_end_at": start + timedelta(hours=1)}
         with a.tenant:
@@ -81,6 +91,10 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
                 do_assign_role(user=user, role=TenantRole.MEMBER)
             whole = Lesson.objects.create(title="全体党课", organizer=a.admin, **times)
             branch = Lesson.objects.create(title="一支部党课", organizer=a.admin, organization=first, **times)
+            ended = Lesson.objects.create(
+                title="已结束党课", organizer=a.admin, status=LessonStatus.ENDED,
+                ended_at=timezone.now() - timedelta(hours=2), **times,
+            )  # fmt: skip
             SensitiveWord.objects.create(word="敏感词")
         with b.tenant:
             b_member = UserFactory(name="钱九")
@@ -91,27 +105,32 @@ def chat_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Iterat
         group_b = Lesson.objects.create(title="乙公司专场", audience_tenants=[b.tenant.pk], **times)
         SensitiveWord.objects.create(word="集团禁语")
     world = {
-        "a": a, "b": b, "whole": whole, "branch": branch, "group_all": group_all, "group_b": group_b,
-        "people": people, "pool": pool, "group_admin": platform_world["group_admin"], "b_member": b_member, "orgs": [committee, first, second],
+        "a": a, "b": b, "whole": whole, "branch": branch, "ended": ended, "group_all": group_all, "group_b": group_b,
+        "people": people, "pool": pool, "group_admin": platform_world["group_admin"],
+        "group_viewer": platform_world["group_viewer"], "b_member": b_member, "orgs": [committee, first, second],
     }  # fmt: skip
     yield world
     with django_db_blocker.unblock():
         with a.tenant:
             ChatEvent.objects.all().delete()
-            Lesson.objects.filter(pk__in=[whole.pk, branch.pk]).delete()
+            Lesson.objects.filter(pk__in=[whole.pk, branch.pk, ended.pk]).delete()
             Member.objects.filter(id_card_index__startswith="chat-").delete()
             OrganizationEvent.objects.filter(organization__in=[committee, first, second]).delete()
             Organization.objects.filter(pk__in=[second.pk, first.pk]).delete()
             Organization.objects.filter(pk=committee.pk).delete()
             SensitiveWord.objects.all().delete()
-            AuditEvent.objects.filter(event__startswith="live.chat.").delete()
+            mine = [user.pk for user in [*people.values(), *pool]]
+            RoleAssignment.objects.filter(user_id__in=mine).delete()
+            AuditEvent.objects.filter(id__gt=audit_marks[a.tenant.schema_name]).delete()
         with b.tenant:
             SensitiveWord.objects.all().delete()
+            RoleAssignment.objects.filter(user_id=b_member.pk).delete()
+            AuditEvent.objects.filter(id__gt=audit_marks[b.tenant.schema_name]).delete()
         use_public_schema()
         ChatEvent.objects.all().delete()
         Lesson.objects.filter(pk__in=[group_all.pk, group_b.pk]).delete()
         SensitiveWord.objects.all().delete()
-        AuditEvent.objects.filter(event__startswith="live.").delete()
+        AuditEvent.objects.filter(id__gt=audit_marks["public"]).delete()
         _clear_redis_rooms()
 
 
@@ -179,7 +198,8 @@ def open_chat(
 
 
 def join(server: LiveServer, host: str, path: str, user: User, query: str = "", language: str = "zh-hans") -> Chat:
-    return Chat(open_chat(server, host, path, user, query, language))
+    socket = open_chat(server, host, path, user, query, language)
+    return Chat(socket.__enter__())  # kept open across the test; Chat.close() closes it
 
 
 def assert_closed_with(socket: ClientConnection, code: int) -> None:
@@ -252,6 +272,9 @@ def test_a_group_lesson_is_one_room_across_tenants(uvicorn_server: LiveServer, c
     host = join(uvicorn_server, ROOT_HOST, room, chat_world["group_admin"])
     assert host.welcome["me"]["is_host"] is True
     assert zhang.welcome["me"]["is_host"] is False
+    viewer = join(uvicorn_server, ROOT_HOST, room, chat_world["group_viewer"])
+    assert viewer.welcome["me"]["is_host"] is False
+    viewer.close()
     assert qian.welcome["me"]["display"] == "乙公司·钱九"
     first = zhang.say("甲公司报到", "z1")["event_id"]
     second = qian.say("乙公司报到", "q1")["event_id"]
@@ -287,6 +310,7 @@ def test_moderation_before_broadcast(uvicorn_server: LiveServer, chat_world: dic
     )
     assert sender.say("机密★1年 的文件内容", "c")["code"] == "live.chat_classified"
     assert sender.say("每个党员都要保守党的秘密", "ok")["type"] == "ack"  # no marking: passes
+    sender.socket.send("not json")  # ignored; the socket stays open
     sender.send(type="pin", text="请大家遵守纪律", client_id="p")
     assert sender.reply_to("p")["code"] == "live.chat_not_host"
     # Nothing refused was broadcast.
@@ -350,6 +374,8 @@ def test_mute_unmute_remove_pin(uvicorn_server: LiveServer, chat_world: dict[str
     assert member.events[pinned]["text"] == "今晚八点开始"
     late = join(uvicorn_server, a.host, room, chat_world["pool"][6])
     assert late.welcome["pinned"]["text"] == "今晚八点开始"
+    assert said not in late.events  # removed: not sent to later joiners
+    assert late.has(lambda e: e["kind"] == "removed" and e["event_id"] == said)
     host.send(type="unpin", client_id="unpin")
     unpinned = host.reply_to("unpin")["event_id"]
     late.pump(lambda c: unpinned in c.events)
@@ -440,10 +466,17 @@ def test_status_events_from_the_lesson_signals(uvicorn_server: LiveServer, chat_
     a = chat_world["a"]
     lesson = chat_world["branch"]
     watcher = join(uvicorn_server, a.host, path_of(lesson), chat_world["people"]["王五"])
-    with a.tenant:
-        append_status(LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), "live")
+    with a.tenant:  # the receiver the app connects (sent after commit by the media server's hook)
+        lesson_went_live.send(
+            sender=Lesson, ref=LessonRef(LessonScope.TENANT, lesson.pk, a.tenant.schema_name), lesson=lesson
+        )
     watcher.pump(lambda c: c.has(lambda e: e["kind"] == "status" and e["status"] == "live"))
     watcher.close()
+    # An hour after the end the chat closes (the lesson stays watchable for its replay).
+    late = join(uvicorn_server, a.host, path_of(chat_world["ended"]), chat_world["people"]["王五"])
+    assert late.welcome["lesson"]["status"] == "ended"
+    assert late.say("还能发言吗", "late")["code"] == "live.chat_closed"
+    late.close()
 
 
 def test_chat_history_and_export(uvicorn_server: LiveServer, chat_world: dict[str, Any]):

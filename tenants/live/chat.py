@@ -86,6 +86,7 @@ class Keys:
 
 
 _APPEND = f"""
+local ROOM_TTL = {ROOM_TTL}
 local function append(seq_key, events_key, body, cap)
   local id = redis.call('INCR', seq_key)
   local event = '{{"id":' .. id .. ',' .. string.sub(body, 2)
@@ -122,7 +123,10 @@ if ARGV[5] == '0' then
   local seconds = tonumber(redis.call('GET', KEYS[5]) or '0')
   if seconds > 0 then redis.call('SET', KEYS[4], '1', 'EX', seconds) end
 end
-if ARGV[7] == '1' then redis.call('SADD', KEYS[6], id) end
+if ARGV[7] == '1' then
+  redis.call('SADD', KEYS[6], id)
+  redis.call('EXPIRE', KEYS[6], ROOM_TTL)
+end
 return id
 """,
     # KEYS seq, events, questions, voters, upvotes; ARGV body prefix, cap, question id, person
@@ -131,6 +135,8 @@ return id
 if redis.call('SISMEMBER', KEYS[3], ARGV[3]) == 0 then return -1 end
 if redis.call('SADD', KEYS[4], ARGV[4]) == 0 then return 0 end
 local n = redis.call('HINCRBY', KEYS[5], ARGV[3], 1)
+redis.call('EXPIRE', KEYS[4], ROOM_TTL)
+redis.call('EXPIRE', KEYS[5], ROOM_TTL)
 return append(KEYS[1], KEYS[2], ARGV[1] .. n .. '}', tonumber(ARGV[2]))
 """,
     # KEYS seq, events, set; ARGV body, cap, member, add|rem  (an event only when the set changed)
@@ -140,6 +146,7 @@ local changed
 if ARGV[4] == 'add' then changed = redis.call('SADD', KEYS[3], ARGV[3])
 else changed = redis.call('SREM', KEYS[3], ARGV[3]) end
 if changed == 0 then return 0 end
+redis.call('EXPIRE', KEYS[3], ROOM_TTL)
 return append(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
 """,
     # KEYS seq, events, key; ARGV body, cap, value ('' deletes; no event if there was nothing)
@@ -147,11 +154,11 @@ return append(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
     + """
 if ARGV[3] == '' then
   if redis.call('DEL', KEYS[3]) == 0 then return 0 end
-else redis.call('SET', KEYS[3], ARGV[3]) end
+else redis.call('SET', KEYS[3], ARGV[3], 'EX', ROOM_TTL) end
 return append(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
 """,
     # KEYS lock, published, seq, events, likes, likes-published, presence, viewers-published
-    # ARGV token, now, fresh, lock ms, max batch
+    # ARGV token, now, fresh, lock ms, max batch, ttl
     "tick": """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[4]) then return false end
 local published = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -171,9 +178,11 @@ end
 local last = published
 if #events > 0 then last = tonumber(events[#events]) end
 if seq < last then last = seq end
-redis.call('SET', KEYS[2], last)
-redis.call('SET', KEYS[6], likes)
-redis.call('SET', KEYS[8], viewers)
+redis.call('SET', KEYS[2], last, 'EX', ARGV[6])
+redis.call('SET', KEYS[6], likes, 'EX', ARGV[6])
+redis.call('SET', KEYS[8], viewers, 'EX', ARGV[6])
+redis.call('EXPIRE', KEYS[5], ARGV[6])
+redis.call('EXPIRE', KEYS[7], ARGV[6])
 return {likes, viewers, events}
 """,
     # KEYS lock; ARGV token, ms left (0: delete)
@@ -382,7 +391,10 @@ class RoomStore:
         return list(reversed(await self.client.zrevrangebyscore(self.keys.events, "+inf", "-inf", start=0, num=count)))
 
     async def remember_name(self, participant: Participant) -> None:
-        await self.client.hset(self.keys.names, participant.person, participant.display)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(self.keys.names, participant.person, participant.display)
+            pipe.expire(self.keys.names, ROOM_TTL)
+            await pipe.execute()
 
     async def display_of(self, person: str) -> str:
         return str(await self.client.hget(self.keys.names, person) or "")
@@ -436,6 +448,9 @@ class RoomStore:
             )
         )
 
+    async def removed(self) -> set[int]:
+        return {int(member) for member in await self.client.smembers(self.keys.removed)}
+
     async def is_question(self, event_id: int) -> bool:
         return bool(await self.client.sismember(self.keys.questions, event_id))
 
@@ -456,7 +471,10 @@ class RoomStore:
         await self.client.incrby(self.keys.likes, count)
 
     async def count_refusal(self, code: str) -> None:
-        await self.client.hincrby(self.keys.refusals, code, 1)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hincrby(self.keys.refusals, code, 1)
+            pipe.expire(self.keys.refusals, ROOM_TTL)
+            await pipe.execute()
 
     async def present(self, channels: Iterable[str]) -> None:
         mapping: dict[str | bytes, float] = dict.fromkeys(channels, time.time() * 1000)
@@ -553,7 +571,7 @@ async def publish_tick(ref: LessonRef, tenant: PartyCommittee | None) -> bool:
             keys.presence,
             keys.viewers_published,
         ],
-        args=[token, int(time.time() * 1000), PRESENCE_FRESH_MS, LOCK_MS, MAX_BATCH],
+        args=[token, int(time.time() * 1000), PRESENCE_FRESH_MS, LOCK_MS, MAX_BATCH, ROOM_TTL],
     )
     if not found:
         return False
@@ -583,23 +601,31 @@ async def publish_tick(ref: LessonRef, tenant: PartyCommittee | None) -> bool:
 # ------------------------------------------------------------------------------ lesson status
 
 
-def append_status(ref: LessonRef, status: str) -> None:
-    """A ``status`` event in the room (the active schema is the lesson's), stored at once."""
+def append_status(ref: LessonRef, status: str) -> int:
+    """A ``status`` event in the room (the active schema is the lesson's). Like every event it
+    is stored by the tick that publishes it (a room nobody is in publishes when someone joins)."""
     ensure_sequence_sync(ref)
     _client, scripts = sredis()
     keys = Keys(ref)
     body = {"kind": ChatEventKind.STATUS.value, "at": now_iso(), "status": status}
-    event_id = int(scripts["append"](keys=[keys.seq, keys.events], args=[dumps(body), REDIS_CAP]))
-    with in_lesson_schema(ref):
-        persist_events(ref.lesson_id, [{"id": event_id, **body}])
+    return int(scripts["append"](keys=[keys.seq, keys.events], args=[dumps(body), REDIS_CAP]))
+
+
+def _append_status_safely(ref: LessonRef, status: str) -> None:
+    # The media server's callback sends the signal: a chat that cannot be reached (Redis down)
+    # must not refuse or fail the stream.
+    try:
+        append_status(ref, status)
+    except Exception:
+        log.exception("could not add the %s status to the chat of %s", status, ref.token)
 
 
 def _on_went_live(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> None:
-    append_status(ref, "live")
+    _append_status_safely(ref, "live")
 
 
 def _on_ended(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> None:
-    append_status(ref, "ended")
+    _append_status_safely(ref, "ended")
 
 
 def connect_signals() -> None:

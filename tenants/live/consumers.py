@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
@@ -49,6 +50,7 @@ from tenants.live.moderation import Refusal, check_content, check_length, refusa
 
 GAP_CHECK_DELAY = 1.0  # seconds after the welcome: catch a batch published while joining
 MAX_LIKES = 50
+LIKE_INTERVAL = 0.2  # seconds between two like messages of one socket
 MAX_SLOW_MODE = 300
 HOST_COMMANDS = frozenset({"answer", "pin", "unpin", "mute", "unmute", "remove", "slow_mode"})
 GATE_CODES = {"muted": LiveCode.CHAT_MUTED, "rate": LiveCode.CHAT_RATE_LIMITED, "slow": LiveCode.CHAT_SLOW_MODE}
@@ -84,6 +86,7 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
     tenant: PartyCommittee
     rows_tenant: PartyCommittee | None  # whose schema holds the lesson's rows (None: public)
     last_sent = 0
+    last_like = 0.0
 
     async def connect(self) -> None:
         tenant = self.scope.get("tenant")
@@ -117,8 +120,13 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         after = _as_int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0])
         async with self.send_lock:
             events, resumed = await self._events_for_welcome(store, after)
-            state = await store.state(self.participant.person)
+            # Everything up to here is sent (or deliberately left out): batches forward what follows.
             self.last_sent = max([event["id"] for event in events], default=after if resumed and after else 0)
+            removed = await store.removed()
+            if removed:
+                # What a host removed is not sent again (the removal events still are).
+                events = [e for e in events if not (e["id"] in removed and e["kind"] in {"message", "question"})]
+            state = await store.state(self.participant.person)
             me = {
                 "user_id": self.participant.user_id,
                 "tenant": self.participant.tenant,
@@ -281,6 +289,13 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
 
     # ------------------------------------------------------------------ client → server
 
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None  # not JSON: ignored, the socket stays open
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or self.ref is None:
             return
@@ -374,7 +389,11 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
     async def do_like(self, content: dict[str, Any]) -> Refusal | int:
         assert self.ref is not None
         count = _as_int(content.get("count"))
+        now = time.monotonic()
+        if now - self.last_like < LIKE_INTERVAL:
+            return 0  # the client adds up taps: more than a few like messages a second are dropped
         if count is not None and 1 <= count <= MAX_LIKES and not chat_closed(self.lesson):
+            self.last_like = now
             await RoomStore(self.ref).like(count)
         return 0
 
