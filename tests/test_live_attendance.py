@@ -84,6 +84,7 @@ def lesson_in(
         "ended_at": went_live_at + length if status == LessonStatus.ENDED else None,
     } | fields  # fmt: skip
     if world is None:
+        connection.set_schema_to_public()  # a request may have left a tenant's schema active
         return Lesson.objects.create(**data)
     with world.tenant:
         return Lesson.objects.create(**data)
@@ -346,6 +347,12 @@ def test_a_group_lesson_is_reported_per_tenant_on_the_root_host(
         ]
     with tenant_b.tenant:
         assert list(Attendance.objects.values_list("user_id", flat=True)) == [b1.pk]
+    over_api = api(tenant_b.host, b1).post(
+        heartbeat_url(lesson, "group"), {"session": "t", "state": "playing", "mode": "live"}, format="json"
+    )
+    assert over_api.status_code == 200, over_api.content
+    assert over_api.json()["watched_seconds"] == 15
+    connection.set_schema_to_public()  # the request left tenant B's schema active
     Lesson.objects.filter(pk=lesson.pk).update(status=LessonStatus.ENDED, ended_at=T0 + 60 * s)
     url = f"/api/v1/group/live/lessons/{lesson.pk}/attendance"
     body = api(ROOT_HOST, group_admin).get(url).json()
@@ -388,6 +395,14 @@ def test_attendance_endpoints_are_tenant_isolated(tenant_a: TenantWorld, tenant_
     assert api(tenant_a.host).post(heartbeat_url(lesson), body, format="json").status_code == 401
     assert api(tenant_a.host).get(f"{report_url(lesson)}.xlsx").status_code == 401
     assert api(tenant_a.host, tenant_b.admin).get(f"{report_url(lesson)}.xlsx").status_code in {403, 404}
+    # A group lesson's tenant part: anonymous 401, another tenant's admin on A's host 403/404.
+    group = lesson_in(None, status=LessonStatus.ENDED, audience_tenants=[tenant_a.tenant.pk])
+    for suffix in ("", ".xlsx"):
+        url = f"/api/v1/live/watch/group/{group.pk}/attendance{suffix}"
+        assert api(tenant_a.host).get(url).status_code == 401
+        assert api(tenant_a.host, tenant_b.admin).get(url).status_code in {403, 404}
+        assert api(tenant_b.host, tenant_b.admin).get(url).status_code == 404  # B is not in the audience
+        assert api(tenant_a.host, tenant_a.admin).get(url).status_code == 200
 
 
 # ---------------------------------------------------------------------------------- organizational life
