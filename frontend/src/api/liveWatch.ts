@@ -10,8 +10,9 @@ import type { components } from './schema';
 
 type Schemas = components['schemas'];
 
-export type LessonScope = Schemas['TenantOrGroupScopeEnum'];
-export type LessonStatus = Schemas['LessonStatusEnum'];
+// Enums taken from the objects that use them: drf-spectacular renames enum components.
+export type LessonScope = Schemas['LessonCard']['scope'];
+export type LessonStatus = Schemas['LessonCard']['status'];
 export type WatchWhen = NonNullable<Query<'/api/v1/live/watch/'>['when']>;
 
 /** A lesson in the viewer's list. */
