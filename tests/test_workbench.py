@@ -185,6 +185,7 @@ PAGE_ENDPOINTS = {
     "dues": "/api/v1/dues/assessments",
     "annual_report": "/api/v1/annual-report",
     "learning": "/api/v1/learning/resources",
+    "live": "/api/v1/live/lessons",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
@@ -211,7 +212,15 @@ def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: Te
                 status = client.get(url).status_code
                 assert status == 200, f"{label} has {page} but {url} answers {status}"
     assert seen["tenant_admin"] == list(CAPABILITIES)
-    assert seen["branch secretary"] == ["workbench", "organizations", "members", "transfers", "development", "dues"]
+    assert seen["branch secretary"] == [
+        "workbench",
+        "organizations",
+        "members",
+        "transfers",
+        "development",
+        "dues",
+        "live",
+    ]
     assert seen["inspector"] == ["annual_report", "audit"]
     assert seen["member"] == []
     # The pages a role lacks are refused by their API (a menu never hides what the API would allow
