@@ -169,6 +169,22 @@ def test_paused_and_hidden_time_is_not_counted(tenant_a: TenantWorld) -> None:
     assert row_of(tenant_a, only_hidden, lesson).live_seconds == 0
 
 
+def test_the_closing_live_beat_just_after_the_end_counts_up_to_the_end(tenant_a: TenantWorld) -> None:
+    tree = branches(tenant_a)
+    user, _member = watcher(tenant_a, tree.first)
+    lesson = lesson_in(tenant_a)
+    s = timedelta(seconds=1)
+    assert [beat(tenant_a, user, lesson, T0), beat(tenant_a, user, lesson, T0 + 15 * s)] == [0, 15]
+    with tenant_a.tenant:
+        Lesson.objects.filter(pk=lesson.pk).update(status=LessonStatus.ENDED, ended_at=T0 + 20 * s)
+    # The player's last beat arrives 5 s after the end: the 5 s up to the end count, not the 10 s.
+    assert beat(tenant_a, user, lesson, T0 + 25 * s, state="paused") == 5
+    assert row_of(tenant_a, user, lesson).live_seconds == 20
+    # Later than the heartbeat gap after the end: not live any more.
+    with pytest.raises(Conflict):
+        beat(tenant_a, user, lesson, T0 + 60 * s)
+
+
 def test_replay_counts_as_make_up_study_only(tenant_a: TenantWorld) -> None:
     tree = branches(tenant_a)
     user, _member = watcher(tenant_a, tree.first)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -103,9 +103,12 @@ def do_record_live_heartbeat(
     session = session.strip()[:64]
     if not session:
         raise _bad(_("A heartbeat needs its session."), "session")
-    if mode == "live" and lesson.status != LessonStatus.LIVE:
-        raise Conflict(LiveCode.NOT_LIVE, _("The lesson is not live now."))
     now = now or timezone.now()
+    if mode == "live" and lesson.status != LessonStatus.LIVE:
+        if not _closes_the_live(lesson, now):
+            raise Conflict(LiveCode.NOT_LIVE, _("The lesson is not live now."))
+        # The player's closing beat, sent as the lesson ends: its last stretch counts up to the end.
+        now = cast(datetime, lesson.ended_at)
     keys = {"lesson_scope": ref.scope.value, "lesson_schema": ref.schema, "lesson_id": ref.lesson_id}
     if mode == "replay" and lesson.status != LessonStatus.ENDED:
         # Nothing to make up yet: a replay exists only once the lesson has ended.
@@ -121,6 +124,14 @@ def do_record_live_heartbeat(
         row.last_beat_at = max(row.last_beat_at, now)
         row.save()
     return LiveBeat(counted, row.live_seconds if mode == "live" else row.replay_seconds, mode)
+
+
+def _closes_the_live(lesson: Lesson, now: datetime) -> bool:
+    """A live beat arriving just after the lesson ended (within the heartbeat gap the rule allows):
+    the viewer's last seconds of the live, not a refused beat."""
+    if lesson.status != LessonStatus.ENDED or lesson.ended_at is None:
+        return False
+    return now <= lesson.ended_at + timedelta(seconds=STUDY_RULE.heartbeat_max_gap_seconds)
 
 
 # ------------------------------------------------------------------------------ the report

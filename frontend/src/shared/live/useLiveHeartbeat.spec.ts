@@ -84,25 +84,30 @@ describe('useLiveHeartbeat', () => {
     unmount();
   });
 
-  it('sends the mode; a mode change (the lesson ended) closes the stretch, the next playing opens one', () => {
+  it('sends the mode; a mode change (the lesson ended) closes the stretch with a last beat, the next playing opens one', () => {
     const { beats, states, playing, mode, unmount } = mount('live');
     playing.value = true;
     expect(beats[0]!.mode).toBe('live');
     mode.value = 'replay';
     vi.advanceTimersByTime(60 * SECOND);
-    expect(beats).toHaveLength(1); // no live beats after the end, no refused closing beat
+    // One closing live beat (counted up to the lesson's end), then nothing until the replay plays.
+    expect(beats.map((beat) => [beat.state, beat.mode])).toEqual([
+      ['playing', 'live'],
+      ['paused', 'live'],
+    ]);
     playing.value = false;
     playing.value = true;
     expect(beats.map((beat) => [beat.state, beat.mode])).toEqual([
       ['playing', 'live'],
+      ['paused', 'live'],
       ['playing', 'replay'],
     ]);
     vi.advanceTimersByTime(15 * SECOND);
-    expect(states()).toEqual(['playing', 'playing', 'playing']);
+    expect(states()).toEqual(['playing', 'paused', 'playing', 'playing']);
     unmount();
-    expect(states()).toEqual(['playing', 'playing', 'playing', 'paused']);
+    expect(states()).toEqual(['playing', 'paused', 'playing', 'playing', 'paused']);
     vi.advanceTimersByTime(60 * SECOND);
-    expect(beats).toHaveLength(4);
+    expect(beats).toHaveLength(5);
   });
 
   it('keeps one session per tab', () => {

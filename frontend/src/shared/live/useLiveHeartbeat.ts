@@ -99,14 +99,18 @@ export function useLiveHeartbeat(options: LiveHeartbeatOptions): LiveHeartbeat {
     },
     { immediate: true, flush: 'sync' },
   );
-  // Live → replay happens when the lesson ends: the live video stops (the server refuses live
-  // beats from then on, so no closing beat), and the replay's playing starts a new stretch.
+  // Live → replay happens when the lesson ends: the live stretch closes with a last live beat
+  // (the server counts it up to the lesson's end when it arrives within the heartbeat gap), and
+  // the replay's playing starts a new stretch.
   const stopMode = watch(
     mode,
-    () => {
+    (_now, before) => {
       if (timer === null) return;
       clearInterval(timer);
       timer = null;
+      send({ session, state: 'paused', mode: before }).catch((error: unknown) =>
+        console.warn('live heartbeat failed', error),
+      );
     },
     { flush: 'sync' },
   );
