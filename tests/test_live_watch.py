@@ -340,6 +340,31 @@ def test_a_group_lesson_is_announced_in_each_audience_tenant(
     assert notified(tenant_a, in_a)[-1].startswith("直播党课 15 分钟后开始")
 
 
+def test_a_cancelled_lesson_is_told_to_its_audience_and_its_chat_room(
+    tenant_a: TenantWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    import json
+
+    from tenants.live.audience import LessonRef, LessonScope
+    from tenants.live.chat import Keys, sredis
+
+    with tenant_a.tenant:
+        member = add_member(make_branch())
+    with eager_tasks(), django_capture_on_commit_callbacks(execute=True):
+        lesson = schedule(tenant_a, title="季度党课")
+    with eager_tasks(), django_capture_on_commit_callbacks(execute=True), tenant_a.tenant:
+        do_cancel_lesson(Lesson.objects.get(pk=lesson.pk), actor=Actor.for_user(tenant_a.admin))
+    assert notified(tenant_a, member) == ["新的直播党课：季度党课", "直播已取消：季度党课"]
+    with tenant_a.tenant:
+        room = Keys(LessonRef.of(LessonScope.TENANT, lesson.pk))
+    events = [json.loads(event) for event in sredis()[0].zrange(room.events, 0, -1)]
+    assert [(event["kind"], event["status"]) for event in events] == [("status", "cancelled")]
+    # Cancelled stays cancelled: no reminder, no second notice.
+    with eager_tasks(), django_capture_on_commit_callbacks(execute=True):
+        remind_starting_lessons()
+    assert len(notified(tenant_a, member)) == 2
+
+
 def make_branch() -> Any:
     from tenants.organizations.services import do_create_organization
 

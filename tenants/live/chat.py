@@ -40,7 +40,7 @@ from partycloud.tenancy.context import use_public_schema, use_tenant
 from partycloud.tenancy.models import PartyCommittee
 from tenants.live.audience import LessonRef, in_lesson_schema
 from tenants.live.models import ChatEvent, ChatEventKind, Lesson
-from tenants.live.signals import lesson_ended, lesson_went_live
+from tenants.live.signals import lesson_cancelled, lesson_ended, lesson_went_live
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -625,9 +625,14 @@ def _on_ended(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> Non
     _append_status_safely(ref, "ended")
 
 
+def _on_cancelled(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) -> None:
+    _append_status_safely(ref, "cancelled")
+
+
 def connect_signals() -> None:
     lesson_went_live.connect(_on_went_live, dispatch_uid="live-chat-went-live")
     lesson_ended.connect(_on_ended, dispatch_uid="live-chat-ended")
+    lesson_cancelled.connect(_on_cancelled, dispatch_uid="live-chat-cancelled")
 
 
 def chat_closed(lesson: Lesson, now: datetime | None = None) -> bool:

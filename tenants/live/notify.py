@@ -32,6 +32,7 @@ class LessonNews(StrEnum):
     SCHEDULED = "scheduled"
     STARTING = "starting"  # 15 minutes before the start
     LIVE = "live"
+    CANCELLED = "cancelled"
 
 
 def ref_of(lesson: Lesson) -> LessonRef:
@@ -79,6 +80,8 @@ def message(lesson: Lesson, news: LessonNews) -> tuple[str, str]:
         title = _("New live lesson: %(title)s") % {"title": lesson.title}
     elif news is LessonNews.STARTING:
         title = _("Starting in 15 minutes: %(title)s") % {"title": lesson.title}
+    elif news is LessonNews.CANCELLED:
+        title = _("Cancelled: %(title)s") % {"title": lesson.title}
     else:
         title = _("Now live: %(title)s") % {"title": lesson.title}
     body = _("Starts %(start)s, lecturer: %(lecturer)s.") % {"start": start, "lecturer": lecturer}
@@ -92,15 +95,15 @@ def portal_link(ref: LessonRef) -> str:
 
 def do_notify_audience(ref: LessonRef, news: LessonNews) -> int:
     """Notify the members of the active tenant in ``ref``'s audience; how many were notified.
-    Nothing for a cancelled lesson (or one already over, for the reminders)."""
+    A cancelled lesson gets only its cancellation; an announcement or reminder only while scheduled."""
     lessons = Lesson.objects.filter(pk=ref.lesson_id)
     if ref.scope is LessonScope.TENANT:  # the public schema has no organizations
         lessons = lessons.select_related("organization")
     with in_lesson_schema(ref):
         lesson = lessons.first()
-    if lesson is None or lesson.status == LessonStatus.CANCELLED:
-        return 0
-    if news is not LessonNews.LIVE and lesson.status != LessonStatus.SCHEDULED:
+    if lesson is None or (lesson.status == LessonStatus.CANCELLED) != (news is LessonNews.CANCELLED):
+        return 0  # nothing but the cancellation is told of a cancelled lesson, and that only of one
+    if news in (LessonNews.SCHEDULED, LessonNews.STARTING) and lesson.status != LessonStatus.SCHEDULED:
         return 0
     with translation.override(active_tenant().locale or settings.LANGUAGE_CODE):  # the tenant's language
         title, body = message(lesson, news)

@@ -36,7 +36,7 @@ from tenants.live.errors import LiveCode
 from tenants.live.materials import check_materials, claim_cover, discard_cover_after_commit
 from tenants.live.models import Lesson, LessonStatus, StreamKey
 from tenants.live.notify import LessonNews, announce_after_commit
-from tenants.live.signals import lesson_ended, lesson_went_live
+from tenants.live.signals import lesson_cancelled, lesson_ended, lesson_went_live
 from tenants.organizations.models import Organization
 
 # Who schedules lessons: a tenant admin, or a secretary for the audience their scope covers.
@@ -214,6 +214,8 @@ def do_cancel_lesson(lesson: Lesson, *, actor: Actor) -> Lesson:
     lesson.save(update_fields=["status"])
     lesson.stream_keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     do_record_audit(event="live.lesson.cancel", actor=actor, target=lesson)
+    announce_after_commit(lesson, LessonNews.CANCELLED)
+    _send_after_commit(lesson_cancelled, lesson)
     return lesson
 
 

@@ -28,7 +28,7 @@ export interface ChatView {
   slowModeSeconds: number;
   muted: boolean;
   /** The lesson's status as the room last said it (null: nothing said yet). */
-  status: 'live' | 'ended' | null;
+  status: 'live' | 'ended' | 'cancelled' | null;
   lastEventId: number | null;
 }
 

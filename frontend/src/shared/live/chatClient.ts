@@ -47,7 +47,7 @@ export type ChatEvent = EventBase &
     | { kind: 'unpinned' }
     | { kind: 'muted' | 'unmuted'; user: ChatPerson & { display: string } }
     | { kind: 'slow_mode'; seconds: number }
-    | { kind: 'status'; status: 'live' | 'ended' }
+    | { kind: 'status'; status: 'live' | 'ended' | 'cancelled' }
   );
 
 export type ChatEventKind = ChatEvent['kind'];
