@@ -42,6 +42,21 @@ const videoTime = (page) =>
     ready: element.readyState,
   }));
 
+/** Each page's heartbeats and what the server answered (counted seconds, or a refusal). */
+const beats = { A: [], B: [] };
+function watchBeats(page, who) {
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('/heartbeat')) return;
+    const body = await response.json().catch(() => null);
+    beats[who].push({
+      at: new Date().toISOString(),
+      status: response.status(),
+      sent: response.request().postDataJSON(),
+      body,
+    });
+  });
+}
+
 let ffmpeg = null;
 process.on('exit', () => ffmpeg?.kill('SIGKILL'));
 
@@ -60,22 +75,22 @@ await scenario('live_group_lesson', async (session) => {
   await form.locator('input[data-test="lesson-title"]').fill(title);
   await form.locator('input[data-test="lesson-lecturer"]').fill('集团党委书记');
   const start = new Date(Date.now() + 2.5 * MINUTE);
-  // The pickers' data-test lands on their popper (Element Plus passes attrs to it): the inputs by place.
-  const times = form.locator('.pc-lesson-times input');
-  for (const [index, when] of [start, new Date(start.getTime() + 60 * MINUTE)].entries()) {
-    const input = times.nth(index);
+  const startInput = form.locator('[data-test="lesson-start"] input');
+  for (const [test, when] of [
+    ['lesson-start', start],
+    ['lesson-end', new Date(start.getTime() + 60 * MINUTE)],
+  ]) {
+    const input = form.locator(`[data-test="${test}"] input`);
     await input.click();
     await input.fill(beijing(when));
     await input.press('Enter');
   }
   await form.locator('input[data-test="lesson-title"]').click(); // close any open picker
   await form.locator('[data-test="lesson-audience-tenants"]').click();
-  for (const unit of [one, two]) await admin.locator('.el-select-dropdown__item:visible', { hasText: unit.name }).click();
+  for (const unit of [one, two])
+    await admin.locator('.el-select-dropdown__item:visible', { hasText: unit.name }).click();
   await form.locator('input[data-test="lesson-title"]').click(); // close the dropdown
-  expect(
-    (await times.nth(0).inputValue()) === beijing(start),
-    'the start time took',
-  );
+  expect((await startInput.inputValue()) === beijing(start), 'the start time took');
   await shot(admin, '01-schedule-dialog');
   await form.locator('[data-test="lesson-save"]').click();
   await admin.locator('.el-message--success', { hasText: `已安排「${title}」` }).waitFor();
@@ -108,6 +123,7 @@ await scenario('live_group_lesson', async (session) => {
 
   // ------------------------------------------------------------------ member A, on a phone
   const phone = await session.page(PHONE);
+  watchBeats(phone, 'A');
   log('member A (subsidiary one) opens the lesson list on a phone, then the lesson');
   await phone.goto(`${one.url}/live`);
   await signIn(phone, one.member, /\/live(\?|$)/);
@@ -124,6 +140,7 @@ await scenario('live_group_lesson', async (session) => {
 
   // ------------------------------------------------------------------ member B, desktop
   const desk = await session.page();
+  watchBeats(desk, 'B');
   log('member B (subsidiary two) opens the same lesson on a desktop');
   await desk.goto(`${two.url}${lessonPath}`);
   await signIn(desk, two.member, `${two.url}${lessonPath}`);
@@ -147,14 +164,14 @@ await scenario('live_group_lesson', async (session) => {
 
   // ------------------------------------------------------------------ the encoder starts
   log(`ffmpeg pushes a test pattern to ${rtmp}/public.…`);
-  ffmpeg = spawn(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-re',
-     '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-     '-t', '170', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-     '-g', '50', '-c:a', 'aac', '-f', 'flv', `${rtmp}/${key}`],  // prettier-ignore
-    { stdio: ['pipe', 'ignore', 'inherit'] },
-  );
+  // prettier-ignore
+  const args = [
+    '-hide_banner', '-loglevel', 'error', '-re',
+    '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
+    '-t', '170', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+    '-g', '50', '-c:a', 'aac', '-f', 'flv', `${rtmp}/${key}`,
+  ];
+  ffmpeg = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'inherit'] });
   const ffmpegExit = new Promise((resolve) => ffmpeg.on('exit', (code, sig) => resolve({ code, sig })));
   mark('ffmpeg started');
 
@@ -216,7 +233,8 @@ await scenario('live_group_lesson', async (session) => {
         setTimeout(() => reject(new Error('no answer from the chat socket')), 10000);
         socket.onmessage = (event) => {
           const frame = JSON.parse(event.data);
-          if (frame.type === 'welcome') socket.send(JSON.stringify({ type: 'say', text: '我还能发言吗？', client_id: 'e2e-1' }));
+          if (frame.type === 'welcome')
+            socket.send(JSON.stringify({ type: 'say', text: '我还能发言吗？', client_id: 'e2e-1' }));
           if (frame.type === 'refused' || frame.type === 'ack') {
             socket.close();
             resolve(frame);
@@ -257,7 +275,10 @@ await scenario('live_group_lesson', async (session) => {
   const rowOf = (unit) => table.locator('.el-table__row', { hasText: unit.name });
   await rowOf(one).waitFor();
   const counts = {};
-  for (const [name, unit] of [['one', one], ['two', two]]) {
+  for (const [name, unit] of [
+    ['one', one],
+    ['two', two],
+  ]) {
     const cells = await rowOf(unit).locator('td').allInnerTexts();
     const [expected, present, partly, absent] = cells.slice(1, 5).map((cell) => Number(cell.trim()));
     counts[name] = { expected, present, partly, absent, rate: cells[6]?.trim() };
@@ -267,5 +288,5 @@ await scenario('live_group_lesson', async (session) => {
   expect((await table.locator('.el-table__row').count()) === 2, 'two subsidiaries');
   await expectTranslated(admin);
   await shot(admin, '16-attendance');
-  writeJson('outcome', { lessonId, timeline, counts, a: [a1, a2], b: [b1, b2], refused });
+  writeJson('outcome', { lessonId, timeline, counts, a: [a1, a2], b: [b1, b2], refused, beats });
 });
