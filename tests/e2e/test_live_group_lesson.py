@@ -57,9 +57,24 @@ def _subsidiary(name: str, short_name: str, slug: str, member_name: str, branch_
     return Subsidiary(tenant=tenant, member=Person(member), branch=branch_name)
 
 
+def _forget_group_chat_rooms() -> None:
+    """Group lessons live in the public schema, whose ids start again at 1 in every test database,
+    while their chat rooms are in Redis under the run's prefix: a room of an earlier run's lesson 1
+    would greet this run's lesson 1 with its old messages."""
+    from django.conf import settings
+
+    from tenants.live.chat import sredis
+
+    client, _scripts = sredis()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "pc")
+    for key in client.scan_iter(match=f"{prefix}:live:{{public:*"):
+        client.delete(key)
+
+
 @pytest.fixture(scope="session")
 def group_lesson_world(platform_world: dict[str, Any], django_db_blocker: Any) -> GroupLessonWorld:
     suffix = secrets.token_hex(2)
+    _forget_group_chat_rooms()
     with django_db_blocker.unblock():
         one = _subsidiary(f"子公司一{suffix}党委", f"子公司一{suffix}", f"e2e-zi1-{suffix}", "林晓燕", "营销党支部")
         two = _subsidiary(f"子公司二{suffix}党委", f"子公司二{suffix}", f"e2e-zi2-{suffix}", "黄志明", "技术党支部")
