@@ -160,7 +160,6 @@ await scenario('live_group_lesson', async (session) => {
   await third.locator('[data-test="live-not-found"]').waitFor();
   await expectTranslated(third);
   await shot(third, '07-C-not-found');
-  await third.context().close();
 
   // ------------------------------------------------------------------ the encoder starts
   log(`ffmpeg pushes a test pattern to ${rtmp}/public.…`);
@@ -188,6 +187,22 @@ await scenario('live_group_lesson', async (session) => {
   log('B too');
   await desk.locator('[data-test="live-player"][data-state="live"]').waitFor({ timeout: 30000 });
   await waitPlaying(desk);
+
+  log('while it is live, the third subsidiary still has no such lesson, and its chat socket is refused');
+  await third.goto(`${outsider.url}/live?when=live`);
+  await third.locator('[data-test="live-empty-live"], [data-test="live-card"]').first().waitFor();
+  expect(!(await third.locator('[data-test="live-card"]', { hasText: title }).count()), 'not live for the third');
+  const closed = await third.evaluate(
+    (path) =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws${path}`);
+        socket.onclose = (event) => resolve(event.code);
+      }),
+    lessonPath,
+  );
+  expect(closed === 4404, `the third's socket is closed 4404 (${closed})`);
+  await shot(third, '08b-C-live-tab');
+  await third.context().close();
 
   log('A chats and asks a question');
   const message = '林晓燕：画面和声音都很清楚！';
@@ -288,5 +303,14 @@ await scenario('live_group_lesson', async (session) => {
   expect((await table.locator('.el-table__row').count()) === 2, 'two subsidiaries');
   await expectTranslated(admin);
   await shot(admin, '16-attendance');
-  writeJson('outcome', { lessonId, timeline, counts, a: [a1, a2], b: [b1, b2], refused, beats });
+  writeJson('outcome', {
+    lessonId,
+    timeline,
+    counts,
+    a: [a1, a2],
+    b: [b1, b2],
+    refused,
+    outsiderSocket: closed,
+    beats,
+  });
 });
