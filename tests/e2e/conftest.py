@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.util
 import json
 import os
 import secrets
@@ -26,9 +27,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import pytest
@@ -372,3 +375,74 @@ def learning_browser(frontend_dist: Path, chromium: str, platform_world: dict[st
         yield BrowserRun(LiveServer(port), chromium)
     finally:
         stop_server(process)
+
+
+# ---------------------------------------------------------------- real video
+
+
+def _load_script(name: str) -> ModuleType:
+    """A module of scripts/ (not a package), as tests/test_live_ingest.py loads it."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# Short-lived playback URLs: the page renews them every few seconds, and the video must go on
+# playing past the first URL's expiry.
+PLAYBACK_TTL_SECONDS = 40
+
+
+@pytest.fixture(scope="session")
+def video_browser(frontend_dist: Path, chromium: str, platform_world: dict[str, Any]) -> Iterator[VideoRun]:
+    """Chromium against a server of its own wired to a real nginx-rtmp ingest (hooks to the server,
+    signed HLS, CORS for the test hosts)."""
+    from tests.live import start_server, stop_server
+
+    liveingest = _load_script("liveingest")
+    nginx = liveingest.NginxRtmp.find()
+    if nginx is None or not shutil.which("ffmpeg"):
+        pytest.skip("nginx with libnginx-mod-rtmp, or ffmpeg, is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    var = Path(tempfile.mkdtemp(prefix="pc-e2e-live-"))
+    ingest = liveingest.LiveIngest(
+        var,
+        hook_base_url="http://127.0.0.1",  # set below, once the server has its port
+        rtmp_port=liveingest.free_port(),
+        http_port=liveingest.free_port(),
+        control_port=liveingest.free_port(),
+        hls_secret=secrets.token_urlsafe(24),
+        base_domain=ROOT_HOST,
+    )
+    env = {**ingest.env(), "LIVE_PLAYBACK_TTL_SECONDS": str(PLAYBACK_TTL_SECONDS)}
+    process, port = start_server(extra_env=env)
+    ingest.hook_base_url = f"http://127.0.0.1:{port}"
+    ingest.site_port = port
+    try:
+        ingest.start(nginx)
+        yield VideoRun(BrowserRun(LiveServer(port), chromium), ingest)
+    finally:
+        ingest.stop()
+        stop_server(process)
+        shutil.rmtree(var, ignore_errors=True)
+
+
+@dataclass
+class VideoRun:
+    browser: BrowserRun
+    ingest: Any
+
+
+def wait_until(check: Callable[[], bool], timeout: float) -> bool:
+    """Poll ``check`` until it is true (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False

@@ -8,18 +8,10 @@ runs in these tests, so the live lesson shows its state and the chat, not video.
 
 from __future__ import annotations
 
-import importlib.util
 import secrets
-import shutil
 import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -31,10 +23,16 @@ from partycloud.accounts.models import User
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
-from tests.conftest import ROOT_HOST
-from tests.e2e.conftest import ARTIFACTS, REPO, BrowserRun, Person, committed, provision_e2e_tenant
+from tests.e2e.conftest import (
+    PLAYBACK_TTL_SECONDS,
+    BrowserRun,
+    Person,
+    VideoRun,
+    committed,
+    provision_e2e_tenant,
+    wait_until,
+)
 from tests.factories import UserFactory
-from tests.live import LiveServer
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
@@ -109,64 +107,6 @@ def test_member_watches_live_lessons_on_a_phone(browser: BrowserRun, live_world:
 # ---------------------------------------------------------------- real video
 
 
-def _load_script(name: str) -> ModuleType:
-    """A module of scripts/ (not a package), as tests/test_live_ingest.py loads it."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-# Short-lived playback URLs: the page renews them every few seconds, and the video must go on
-# playing past the first URL's expiry.
-PLAYBACK_TTL_SECONDS = 40
-
-
-@pytest.fixture(scope="session")
-def video_browser(frontend_dist: Path, chromium: str, platform_world: dict[str, Any]) -> Iterator[VideoRun]:
-    """Chromium against a server of its own wired to a real nginx-rtmp ingest (hooks to the server,
-    signed HLS, CORS for the test hosts)."""
-    from tests.live import start_server, stop_server
-
-    liveingest = _load_script("liveingest")
-    nginx = liveingest.NginxRtmp.find()
-    if nginx is None or not shutil.which("ffmpeg"):
-        pytest.skip("nginx with libnginx-mod-rtmp, or ffmpeg, is not installed")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    var = Path(tempfile.mkdtemp(prefix="pc-e2e-live-"))
-    ingest = liveingest.LiveIngest(
-        var,
-        hook_base_url="http://127.0.0.1",  # set below, once the server has its port
-        rtmp_port=liveingest.free_port(),
-        http_port=liveingest.free_port(),
-        control_port=liveingest.free_port(),
-        hls_secret=secrets.token_urlsafe(24),
-        base_domain=ROOT_HOST,
-    )
-    env = {**ingest.env(), "LIVE_PLAYBACK_TTL_SECONDS": str(PLAYBACK_TTL_SECONDS)}
-    process, port = start_server(extra_env=env)
-    ingest.hook_base_url = f"http://127.0.0.1:{port}"
-    ingest.site_port = port
-    try:
-        ingest.start(nginx)
-        yield VideoRun(BrowserRun(LiveServer(port), chromium), ingest)
-    finally:
-        ingest.stop()
-        stop_server(process)
-        shutil.rmtree(var, ignore_errors=True)
-
-
-@dataclass
-class VideoRun:
-    browser: BrowserRun
-    ingest: Any
-
-
 def test_member_sees_the_lesson_go_live_plays_it_past_url_expiry_and_sees_it_end(
     video_browser: VideoRun, live_world: LiveWorld
 ) -> None:
@@ -210,7 +150,7 @@ def test_member_sees_the_lesson_go_live_plays_it_past_url_expiry_and_sees_it_end
             command += ["-pix_fmt", "yuv420p", "-g", "50", "-c:a", "aac", "-f", "flv"]
             command += [f"{video_browser.ingest.rtmp_url}/{key}"]
             pusher["ffmpeg"] = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-            assert _wait(lambda: committed(status) == LessonStatus.LIVE, 20), "on_publish did not take it live"
+            assert wait_until(lambda: committed(status) == LessonStatus.LIVE, 20), "on_publish did not take it live"
             return "PUSHING"
         if word == "STOP":
             ffmpeg = pusher.pop("ffmpeg")
@@ -218,7 +158,7 @@ def test_member_sees_the_lesson_go_live_plays_it_past_url_expiry_and_sees_it_end
             ffmpeg.stdin.write(b"q")  # ffmpeg's own graceful stop: the RTMP session closes cleanly
             ffmpeg.stdin.flush()
             ffmpeg.wait(timeout=15)
-            assert _wait(lambda: committed(status) == LessonStatus.ENDED, 20), "on_publish_done did not end it"
+            assert wait_until(lambda: committed(status) == LessonStatus.ENDED, 20), "on_publish_done did not end it"
             return "STOPPED"
         raise AssertionError(f"unexpected signal {word}")
 
@@ -247,12 +187,3 @@ def test_member_sees_the_lesson_go_live_plays_it_past_url_expiry_and_sees_it_end
             return row.live_seconds if row is not None else 0
 
     assert committed(watched) >= 15
-
-
-def _wait(check: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False

@@ -149,3 +149,30 @@ export async function waitForLine(expected, timeoutMs = 20000) {
 export function writeJson(name, value) {
   writeFileSync(join(config.artifacts, `${config.scenario}-${name}.json`), JSON.stringify(value, null, 2));
 }
+
+/** A phone's browser context (iPhone-sized, touch): `session.page(PHONE)`. */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/**
+ * Wait until the live player's video plays (its time past 1 s, enough data buffered). Autoplay
+ * with sound may wait for a gesture: start it muted if it has not started after a few seconds.
+ */
+export async function waitPlaying(page, timeoutMs = 30000) {
+  const video = page.locator('[data-test="live-player"] video');
+  await video.waitFor();
+  await page.waitForTimeout(4000);
+  if (await video.evaluate((element) => element.paused))
+    await video.evaluate((element) => {
+      element.muted = true;
+      return element.play();
+    });
+  await page.waitForFunction(
+    () => {
+      const element = document.querySelector('[data-test="live-player"] video');
+      return element && !element.paused && element.currentTime > 1 && element.readyState >= 3;
+    },
+    null,
+    { timeout: timeoutMs },
+  );
+  return video;
+}

@@ -1,10 +1,9 @@
 // A member on a phone (390×844) finds the live lessons from home: the live tab first (something
 // is live), the upcoming one with its calendar link, the past one. The upcoming lesson's page
 // counts down; the member chats and asks a question there; the live lesson's page says live.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { PHONE, config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
 
 const { portalUrl, member, upcoming, live, past } = config;
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 await scenario('portal_live', async (session) => {
   const page = await session.page(PHONE);

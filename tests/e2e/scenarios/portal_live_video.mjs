@@ -3,10 +3,9 @@
 // status event) and plays the signed HLS stream. The signed URL lives only a few seconds here:
 // the player renews it and keeps playing past the first URL's expiry, sending heartbeats every
 // 15 s. When the encoder stops, the page turns "ended" by itself.
-import { config, expect, log, scenario, shot, signal, waitForLine, writeJson } from './lib.mjs';
+import { PHONE, config, expect, log, scenario, shot, signal, waitForLine, waitPlaying, writeJson } from './lib.mjs';
 
 const { portalUrl, member, lesson, playbackTtlSeconds } = config;
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 await scenario('portal_live_video', async (session) => {
   const page = await session.page(PHONE);
@@ -47,23 +46,7 @@ await scenario('portal_live_video', async (session) => {
   expect(h264, 'Chromium without H.264: cannot check playback');
 
   log('it plays');
-  const video = page.locator('[data-test="live-player"] video');
-  await video.waitFor();
-  // Autoplay with sound may wait for a gesture: start it muted if it did not start.
-  await page.waitForTimeout(4000);
-  if (await video.evaluate((element) => element.paused))
-    await video.evaluate((element) => {
-      element.muted = true;
-      return element.play();
-    });
-  await page.waitForFunction(
-    () => {
-      const element = document.querySelector('[data-test="live-player"] video');
-      return element && !element.paused && element.currentTime > 1 && element.readyState >= 3;
-    },
-    null,
-    { timeout: 30000 },
-  );
+  const video = await waitPlaying(page);
   const started = Date.now();
   const firstTime = await video.evaluate((element) => element.currentTime);
   await shot(page, '02-playing');
