@@ -1527,7 +1527,7 @@ const zhCN = {
       setting: '设置项',
       value: '值',
       rotate: '重新生成密钥',
-      rotateAgain: '再次重新生成',
+      rotateAgain: '再生成一个新密钥',
       done: '完成',
     },
     monitor: {
