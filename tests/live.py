@@ -6,6 +6,7 @@ tenants and users). Host names are sent explicitly, so no DNS is involved.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 from django.conf import settings
@@ -96,3 +98,17 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (not a package), loaded once: devservices finds ``liveingest`` in
+    ``sys.modules``."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -8,10 +8,8 @@ whether the ingest works.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -20,31 +18,17 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from tenants.live.playback import hls_token
+from tests.live import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "t_x.good"
 BAD_KEY = "t_x.bad"
 PLAYBACK = "t_x-7-0123456789ab"  # what the platform renames GOOD_KEY's stream to
 HLS_SECRET = "test-hls-secret"
-
-
-def load_script(name: str) -> ModuleType:
-    """A module of scripts/ (not a package); devservices finds `liveingest` in sys.modules."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 liveingest = load_script("liveingest")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import importlib.util
 import json
 import os
 import secrets
@@ -31,7 +30,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import pytest
@@ -45,7 +43,7 @@ from tenants.access.services import do_assign_role
 from tenants.notifications.services import do_notify
 from tests.conftest import ROOT_HOST
 from tests.factories import PASSWORD, UserFactory, next_unified_code
-from tests.live import LiveServer
+from tests.live import LiveServer, load_script
 
 REPO = Path(__file__).resolve().parents[2]
 FRONTEND = REPO / "frontend"
@@ -380,19 +378,6 @@ def learning_browser(frontend_dist: Path, chromium: str, platform_world: dict[st
 # ---------------------------------------------------------------- real video
 
 
-def _load_script(name: str) -> ModuleType:
-    """A module of scripts/ (not a package), as tests/test_live_ingest.py loads it."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 # Short-lived playback URLs: the page renews them every few seconds, and the video must go on
 # playing past the first URL's expiry.
 PLAYBACK_TTL_SECONDS = 40
@@ -404,7 +389,7 @@ def video_browser(frontend_dist: Path, chromium: str, platform_world: dict[str, 
     signed HLS, CORS for the test hosts)."""
     from tests.live import start_server, stop_server
 
-    liveingest = _load_script("liveingest")
+    liveingest = load_script("liveingest")
     nginx = liveingest.NginxRtmp.find()
     if nginx is None or not shutil.which("ffmpeg"):
         pytest.skip("nginx with libnginx-mod-rtmp, or ffmpeg, is not installed")

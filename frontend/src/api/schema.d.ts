@@ -4364,26 +4364,6 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
-        GroupAttendanceLesson: {
-            scope: string;
-            id: number;
-            title: string;
-            status: string;
-            /** Format: date-time */
-            went_live_at: string | null;
-            /** Format: date-time */
-            ended_at: string | null;
-            counts_as_party_lesson: boolean;
-        };
-        GroupAttendanceTotals: {
-            expected: number;
-            present: number;
-            partly: number;
-            absent: number;
-            replay: number;
-            /** Format: double */
-            rate: number | null;
-        };
         GroupLesson: {
             readonly id: number;
             readonly scope: components["schemas"]["TenantOrGroupScopeEnum"];
@@ -4427,9 +4407,9 @@ export interface components {
             readonly audience_tenant_names: string[];
         };
         GroupLessonAttendance: {
-            lesson: components["schemas"]["GroupAttendanceLesson"];
+            lesson: components["schemas"]["AttendanceLesson"];
             actual_seconds: number;
-            totals: components["schemas"]["GroupAttendanceTotals"];
+            totals: components["schemas"]["AttendanceCounts"];
             tenants: components["schemas"]["TenantAttendance"][];
         };
         GroupLessonRequest: {
@@ -6747,19 +6727,19 @@ export interface components {
             reason?: string;
         };
         TenantAttendance: {
-            tenant: number;
-            name: string;
             expected: number;
             present: number;
             partly: number;
             absent: number;
-            /** @description made up by replay (补学) */
+            /** @description made up by replay (补学), whatever the verdict */
             replay: number;
             /**
              * Format: double
              * @description present ÷ expected, percent
              */
             rate: number | null;
+            tenant: number;
+            name: string;
             /** @description the tenant's own attendance rule version */
             rule_version: string;
         };

@@ -1,4 +1,7 @@
 import type { RealtimeMessage } from '@/api/types';
+import { backoffDelay } from '@/shared/backoff';
+
+export { backoffDelay };
 
 /** Close codes the server uses for refusals (services/realtime/consumers.py): no retry. */
 export const CLOSE_UNAUTHENTICATED = 4401;
@@ -20,12 +23,6 @@ export interface RealtimeOptions {
 /** `ws(s)://<this host>/ws/notifications`. */
 export function notificationsUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/notifications`;
-}
-
-/** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter (50–100 %). */
-export function backoffDelay(attempt: number, minDelay: number, maxDelay: number, random: () => number): number {
-  const ceiling = Math.min(maxDelay, minDelay * 2 ** attempt);
-  return Math.round(ceiling * (0.5 + random() / 2));
 }
 
 /**

@@ -23,6 +23,7 @@ from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly
 from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.models import PartyCommittee
 from tenants.live.attendance import rate, tenant_totals
+from tenants.live.attendance_api import AttendanceCountsSerializer, AttendanceLessonSerializer
 from tenants.live.audience import LessonRef, LessonScope
 from tenants.live.errors import LiveCode
 from tenants.live.models import Lesson, LessonStatus
@@ -58,41 +59,16 @@ def group_lesson_attendance(lesson: Lesson) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class TenantAttendanceSerializer(serializers.Serializer[Any]):
+class TenantAttendanceSerializer(AttendanceCountsSerializer):
     tenant = serializers.IntegerField()
     name = serializers.CharField()
-    expected = serializers.IntegerField()
-    present = serializers.IntegerField()
-    partly = serializers.IntegerField()
-    absent = serializers.IntegerField()
-    replay = serializers.IntegerField(help_text="made up by replay (补学)")
-    rate = serializers.FloatField(allow_null=True, help_text="present ÷ expected, percent")
     rule_version = serializers.CharField(help_text="the tenant's own attendance rule version")
 
 
-class GroupAttendanceTotalsSerializer(serializers.Serializer[Any]):
-    expected = serializers.IntegerField()
-    present = serializers.IntegerField()
-    partly = serializers.IntegerField()
-    absent = serializers.IntegerField()
-    replay = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True)
-
-
-class GroupAttendanceLessonSerializer(serializers.Serializer[Any]):
-    scope = serializers.CharField()
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    went_live_at = serializers.DateTimeField(allow_null=True)
-    ended_at = serializers.DateTimeField(allow_null=True)
-    counts_as_party_lesson = serializers.BooleanField()
-
-
 class GroupLessonAttendanceSerializer(serializers.Serializer[Any]):
-    lesson = GroupAttendanceLessonSerializer()
+    lesson = AttendanceLessonSerializer()
     actual_seconds = serializers.IntegerField()
-    totals = GroupAttendanceTotalsSerializer()
+    totals = AttendanceCountsSerializer()
     tenants = TenantAttendanceSerializer(many=True)
 
 

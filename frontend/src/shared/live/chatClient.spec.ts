@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { backoffDelay } from '@/shared/backoff';
 import {
-  backoffDelay,
   type ChatEvent,
   ChatRefusal,
   chatUrl,

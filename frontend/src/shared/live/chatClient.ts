@@ -12,6 +12,8 @@
  * - 4401 (signed out) and 4404 (not in the audience) stop the client: `onClosed(code)`.
  */
 
+import { backoffDelay } from '@/shared/backoff';
+
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_NOT_FOUND = 4404;
 export const MAX_TEXT = 500;
@@ -145,12 +147,6 @@ export function withAfter(url: string, after: number | null): string {
   else params.set('after', String(after));
   const text = params.toString();
   return text ? `${base}?${text}` : base;
-}
-
-/** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter (50–100 %). */
-export function backoffDelay(attempt: number, minDelay: number, maxDelay: number, random: () => number): number {
-  const ceiling = Math.min(maxDelay, minDelay * 2 ** attempt);
-  return Math.round(ceiling * (0.5 + random() / 2));
 }
 
 interface Pending {
