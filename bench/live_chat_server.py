@@ -111,7 +111,7 @@ def persist_off_the_tick() -> None:
     pending: set[Any] = set()
 
     async def run_in_schema(tenant, function):  # type: ignore[no-untyped-def]
-        if "persist_events" in function.__code__.co_names:
+        if "persist_events" in getattr(getattr(function, "__code__", None), "co_names", ()):
             task = chat.asyncio.ensure_future(original(tenant, function))
             pending.add(task)
             task.add_done_callback(pending.discard)

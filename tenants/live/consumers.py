@@ -12,12 +12,14 @@ event lost or sent twice across the join.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
@@ -25,11 +27,10 @@ from django.utils.translation.trans_real import get_supported_language_variant, 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind
 from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.models import CommitteeKind, PartyCommittee
 from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
 from tenants.live import moderation
-from tenants.live.audience import PUBLIC, LessonRef, LessonScope, find_viewable, viewer_of
+from tenants.live.audience import PUBLIC, LessonRef, LessonScope, in_audience, viewer_of, watchable_lesson
 from tenants.live.chat import (
     WELCOME_EVENTS,
     Participant,
@@ -53,6 +54,39 @@ LIKE_INTERVAL = 0.2  # seconds between two like messages of one socket
 MAX_SLOW_MODE = 300
 HOST_COMMANDS = frozenset({"answer", "pin", "unpin", "mute", "unmute", "remove", "slow_mode"})
 GATE_CODES = {"muted": LiveCode.CHAT_MUTED, "rate": LiveCode.CHAT_RATE_LIMITED, "slow": LiveCode.CHAT_SLOW_MODE}
+# Messages handled without Channels' close_old_connections hop through the process's one
+# database thread: their handlers touch no database.
+NO_DB_MESSAGES = frozenset({"chat.batch", "websocket.disconnect"})
+JOIN_CACHE_SECONDS = 5.0  # how long a process reuses a lesson row / a viewer for joins
+JOIN_CACHE_MAX = 50_000  # entries before the cache is emptied
+
+_join_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+
+class _Miss(Exception):
+    """A join lookup not in the cache while running without the database."""
+
+
+def _cached(key: tuple[Any, ...], load: Any) -> Any:
+    """The value cached under ``key`` for the last few seconds; else ``load()`` (None: raise
+    _Miss) and remember it. The lesson row by ref, the viewer by (schema, user id): a storm of
+    (re)connects costs one query per person and one per lesson, and changes to the audience,
+    roles or the lesson apply within JOIN_CACHE_SECONDS."""
+    now = time.monotonic()
+    found = _join_cache.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    if load is None:
+        raise _Miss
+    value = load()
+    if len(_join_cache) >= JOIN_CACHE_MAX:
+        _join_cache.clear()
+    _join_cache[key] = (now + JOIN_CACHE_SECONDS, value)
+    return value
+
+
+def clear_join_cache() -> None:
+    _join_cache.clear()
 
 
 def _language(scope: dict[str, Any], tenant: PartyCommittee) -> str:
@@ -102,7 +136,11 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.tenant = tenant
         language = _language(self.scope, tenant)
-        found = await in_tenant(tenant, lambda: self._find(user, kwargs["scope"], int(kwargs["id"]), language))
+        lookup = (user, kwargs["scope"], int(kwargs["id"]), language)
+        try:
+            found = self._find(*lookup, database=False)  # all cached: no thread hop
+        except _Miss:
+            found = await in_tenant(tenant, lambda: self._find(*lookup, database=True))
         if found is None:
             await self.refuse(CLOSE_UNKNOWN_TENANT)
             return
@@ -155,19 +193,26 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         self.gap_task = asyncio.create_task(self._check_gap_later())
 
     def _find(
-        self, user: Any, scope: str, lesson_id: int, language: str
+        self, user: Any, scope: str, lesson_id: int, language: str, *, database: bool
     ) -> tuple[LessonRef, Lesson, Participant] | None:
-        """(ref, lesson, participant) for a viewer in the lesson's audience, else None. Runs in
-        the dialled tenant's schema."""
+        """(ref, lesson, participant) for a viewer in the lesson's audience, else None. With
+        ``database``, runs in the dialled tenant's schema in the database thread (one hop for
+        every lookup); without, from the join cache only (raises _Miss)."""
         tenant: PartyCommittee = self.tenant
         if tenant.kind == CommitteeKind.GROUP:
             # The root host: group lessons, for group admins (hosts) and group viewers.
             if scope != LessonScope.GROUP.value:
                 return None
-            roles = set(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
+            roles = _cached(
+                ("group-roles", user.pk),
+                (lambda: frozenset(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True)))
+                if database
+                else None,
+            )
             if not roles:
                 return None
-            lesson = Lesson.objects.filter(pk=lesson_id).exclude(status="cancelled").first()
+            ref = LessonRef(LessonScope.GROUP, lesson_id, PUBLIC)
+            lesson = _cached(("lesson", ref.token), partial(watchable_lesson, ref) if database else None)
             if lesson is None:
                 return None
             unit = tenant.short_name or tenant.name
@@ -180,14 +225,15 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
                 is_host=GroupRoleKind.GROUP_ADMIN in roles,
                 language=language,
             )
-            return LessonRef(LessonScope.GROUP, lesson_id, PUBLIC), lesson, participant
-        viewer = viewer_of(Actor.for_user(user))
+            return ref, copy.copy(lesson), participant
+        viewer = _cached(
+            ("viewer", tenant.schema_name, user.pk), partial(viewer_of, Actor.for_user(user)) if database else None
+        )
         if viewer is None:
             return None
         ref = LessonRef.of(scope, lesson_id, tenant)
-        try:
-            lesson = find_viewable(ref, viewer)
-        except NotFoundError:
+        lesson = _cached(("lesson", ref.token), partial(watchable_lesson, ref) if database else None)
+        if lesson is None or not in_audience(ref, lesson, viewer):
             return None
         is_host = False
         if ref.scope is LessonScope.TENANT:
@@ -202,7 +248,7 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             is_host=is_host,
             language=language,
         )
-        return ref, lesson, participant
+        return ref, copy.copy(lesson), participant
 
     async def _events_for_welcome(self, store: RoomStore, after: int | None) -> tuple[list[dict[str, Any]], bool]:
         """Everything after ``after`` when it can be resumed, else the last 50 events."""
@@ -239,12 +285,31 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
 
     # ------------------------------------------------------------------ server → client
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections in the database thread before every handler: one
+        # thread hop per batch per socket, queued behind the process's database work. Batches
+        # and disconnects touch no database (a closing crowd would queue too): straight to the
+        # handler. The others keep the hop (and database_sync_to_async closes old connections
+        # in the thread anyway).
+        if message.get("type") in NO_DB_MESSAGES:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
+
     async def chat_batch(self, message: dict[str, Any]) -> None:
         """A broadcast batch: forward the events not sent yet (in id order), fill a gap first."""
         ids: list[int] = message["ids"]
         events: list[str] = message["events"]
         if message.get("status"):
             self._note_status(message["status"])
+        frame = message.get("frame")
+        if frame is not None and (not ids or ids[0] == self.last_sent + 1) and not self.send_lock.locked():
+            # The usual case: every event of the batch is new to this socket and follows the
+            # last one sent: the frame the tick encoded once, as is.
+            if ids:
+                self.last_sent = ids[-1]
+            await self.send(text_data=frame)
+            return
         async with self.send_lock:
             fresh = [
                 (event_id, event) for event_id, event in zip(ids, events, strict=True) if event_id > self.last_sent
