@@ -355,6 +355,15 @@ def history_page(ref: LessonRef, before: int | None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ room state (async)
 
 
+@dataclass
+class JoinSnapshot:
+    sequence: int | None  # None: the room is not in Redis (yet, or any more)
+    last: list[str]  # the last WELCOME_EVENTS events, oldest first
+    after: list[str]  # the events after the join's ``after``, oldest first
+    removed: set[int]
+    state: dict[str, Any]
+
+
 class RoomStore:
     """A room's Redis state, for the consumer (async)."""
 
@@ -392,6 +401,42 @@ class RoomStore:
             "muted": bool(muted),
         }
 
+    async def snapshot(self, participant: Participant, channel: str, after: int | None) -> JoinSnapshot:
+        """What a join needs, in ONE round trip (a join under load waits a loop turn per round
+        trip): registers the name and the socket's presence, reads the sequence, the last
+        events (and those after ``after``), the removed ids and the room's state."""
+        keys = self.keys
+        now_ms = int(time.time() * 1000)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(keys.names, participant.person, participant.display)
+            pipe.expire(keys.names, ROOM_TTL)
+            pipe.zadd(keys.presence, {channel: now_ms})
+            pipe.get(keys.seq)
+            pipe.zrevrangebyscore(keys.events, "+inf", "-inf", start=0, num=WELCOME_EVENTS)
+            pipe.smembers(keys.removed)
+            pipe.zcount(keys.presence, now_ms - PRESENCE_FRESH_MS, "+inf")
+            pipe.get(keys.likes)
+            pipe.get(keys.pinned)
+            pipe.get(keys.slow_seconds)
+            pipe.sismember(keys.muted, participant.person)
+            if after is not None:
+                pipe.zrangebyscore(keys.events, f"({after}", "+inf")
+            results = await pipe.execute()
+        _name, _ttl, _presence, seq, last, removed, viewers, likes, pinned, slow, muted, *newer = results
+        return JoinSnapshot(
+            sequence=None if seq is None else int(seq),
+            last=list(reversed(last)),
+            after=list(newer[0]) if newer else [],
+            removed={int(member) for member in removed},
+            state={
+                "viewers": int(viewers),
+                "likes": int(likes or 0),
+                "pinned": json.loads(pinned) if pinned else None,
+                "slow_mode_seconds": int(slow or 0),
+                "muted": bool(muted),
+            },
+        )
+
     async def sequence(self) -> int:
         return int(await self.client.get(self.keys.seq) or 0)
 
@@ -401,15 +446,6 @@ class RoomStore:
     async def events_after(self, after: int, upto: int | None = None) -> list[str]:
         upper = "+inf" if upto is None else upto
         return list(await self.client.zrangebyscore(self.keys.events, f"({after}", upper))
-
-    async def last_events(self, count: int) -> list[str]:
-        return list(reversed(await self.client.zrevrangebyscore(self.keys.events, "+inf", "-inf", start=0, num=count)))
-
-    async def remember_name(self, participant: Participant) -> None:
-        async with self.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self.keys.names, participant.person, participant.display)
-            pipe.expire(self.keys.names, ROOM_TTL)
-            await pipe.execute()
 
     async def display_of(self, person: str) -> str:
         return str(await self.client.hget(self.keys.names, person) or "")
@@ -462,9 +498,6 @@ class RoomStore:
                 args=[prefix, REDIS_CAP, question_id, person],
             )
         )
-
-    async def removed(self) -> set[int]:
-        return {int(member) for member in await self.client.smembers(self.keys.removed)}
 
     async def is_question(self, event_id: int) -> bool:
         return bool(await self.client.sismember(self.keys.questions, event_id))
@@ -569,12 +602,15 @@ class Room:
 _rooms: dict[str, Room] = {}
 
 
-async def join_room(ref: LessonRef, tenant: PartyCommittee | None, channel: str) -> None:
+async def join_room(ref: LessonRef, tenant: PartyCommittee | None, channel: str, *, present: bool = True) -> None:
+    """The socket ``channel`` is in the room on this process (``present``: mark it present in
+    Redis now; the consumer's join snapshot does it)."""
     room = _rooms.get(ref.token)
     if room is None:
         room = _rooms[ref.token] = Room(ref, tenant)
     room.channels.add(channel)
-    await room.store.present([channel])
+    if present:
+        await room.store.present([channel])
     if room.task is None or room.task.done():
         room.task = asyncio.create_task(room.run())
 

@@ -33,6 +33,7 @@ from tenants.live import moderation
 from tenants.live.audience import PUBLIC, LessonRef, LessonScope, in_audience, viewer_of, watchable_lesson
 from tenants.live.chat import (
     WELCOME_EVENTS,
+    JoinSnapshot,
     Participant,
     RoomStore,
     chat_closed,
@@ -151,19 +152,21 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         # Subscribe before reading: whatever is published from now on reaches this socket.
         await self.channel_layer.group_add(self.ref.room, self.channel_name)
-        await store.ensure_sequence(self.rows_tenant)
-        await store.remember_name(self.participant)
-        await join_room(self.ref, self.rows_tenant, self.channel_name)
         after = _as_int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0])
         async with self.send_lock:
-            events, resumed = await self._events_for_welcome(store, after)
+            snapshot = await store.snapshot(self.participant, self.channel_name, after)
+            if snapshot.sequence is None:  # the room's first join since Redis lost it (or ever)
+                await store.ensure_sequence(self.rows_tenant)
+                snapshot = await store.snapshot(self.participant, self.channel_name, after)
+            await join_room(self.ref, self.rows_tenant, self.channel_name, present=False)
+            events, resumed = await self._events_for_welcome(snapshot, after)
             # Everything up to here is sent (or deliberately left out): batches forward what follows.
             self.last_sent = max([event["id"] for event in events], default=after if resumed and after else 0)
-            removed = await store.removed()
+            removed = snapshot.removed
             if removed:
                 # What a host removed is not sent again (the removal events still are).
                 events = [e for e in events if not (e["id"] in removed and e["kind"] in {"message", "question"})]
-            state = await store.state(self.participant.person)
+            state = dict(snapshot.state)
             me = {
                 "user_id": self.participant.user_id,
                 "tenant": self.participant.tenant,
@@ -250,13 +253,12 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         )
         return ref, copy.copy(lesson), participant
 
-    async def _events_for_welcome(self, store: RoomStore, after: int | None) -> tuple[list[dict[str, Any]], bool]:
+    async def _events_for_welcome(self, snapshot: JoinSnapshot, after: int | None) -> tuple[list[dict[str, Any]], bool]:
         """Everything after ``after`` when it can be resumed, else the last 50 events."""
         assert self.ref is not None
-        sequence = await store.sequence()
+        sequence = snapshot.sequence or 0
         if after is not None and after <= sequence:
-            raw = await store.events_after(after)
-            events = [json.loads(event) for event in raw]
+            events = [json.loads(event) for event in snapshot.after]
             first = events[0]["id"] if events else sequence + 1
             if first > after + 1:
                 # Older than Redis keeps (or Redis lost them): the rows fill the gap.
@@ -264,12 +266,11 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
                 older = await run_in_schema(self.rows_tenant, lambda: stored_events(ref, after, first))
                 events = older + events
             return events, True
-        raw = await store.last_events(WELCOME_EVENTS)
-        if not raw and sequence:
+        if not snapshot.last and sequence:
             ref = self.ref
             rows = await run_in_schema(self.rows_tenant, lambda: stored_events(ref, max(sequence - WELCOME_EVENTS, 0)))
             return rows[-WELCOME_EVENTS:], False
-        return [json.loads(event) for event in raw], False
+        return [json.loads(event) for event in snapshot.last], False
 
     async def refuse(self, code: int) -> None:
         await self.accept()
