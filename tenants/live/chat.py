@@ -25,12 +25,13 @@ Redis Cluster slot, and the cache prefix (per test run in tests).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -572,15 +573,24 @@ async def fixed_rate(interval: float) -> AsyncIterator[int]:
             due += interval * (late // interval)  # skip the missed ticks, keep the phase
 
 
+Deliver = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+
+
 @dataclass
 class Room:
-    """A room as seen by one process: its local sockets and the loop that ticks while any is open."""
+    """A room as seen by one process: its local sockets, the loop that ticks while any is open,
+    and the relay: ONE channel-layer subscription per room and process whose batches are handed
+    to each local socket's ``deliver`` (a task each), instead of one channel-layer queue,
+    receive task and dispatch per socket and batch."""
 
     ref: LessonRef
     tenant: PartyCommittee | None  # whose schema holds the rows (None: the public schema)
     channels: set[str] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
     last_presence: float = 0.0
+    sockets: dict[str, Deliver] = field(default_factory=dict)
+    relay: asyncio.Task[None] | None = None
+    relay_ready: asyncio.Future[None] | None = None
 
     @property
     def store(self) -> RoomStore:
@@ -598,17 +608,66 @@ class Room:
             except Exception:
                 log.exception("chat tick of %s failed", self.ref.token)
 
+    async def subscribed(self) -> None:
+        """Once this returns, every batch published reaches this process's sockets."""
+        if self.relay_ready is None:
+            self.relay_ready = asyncio.get_running_loop().create_future()
+            self.relay = asyncio.create_task(self._relay(self.relay_ready))
+        await asyncio.shield(self.relay_ready)
+
+    async def _relay(self, ready: asyncio.Future[None]) -> None:
+        layer = get_channel_layer()
+        assert layer is not None  # settings always configure one
+        try:
+            channel = await layer.new_channel("live-room.")
+            await layer.group_add(self.ref.room, channel)
+        except BaseException as error:
+            ready.set_exception(error if isinstance(error, Exception) else RuntimeError("relay cancelled"))
+            raise
+        ready.set_result(None)
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                message = await layer.receive(channel)
+                if message.get("type") != "chat.batch":
+                    continue
+                for deliver in list(self.sockets.values()):
+                    task = loop.create_task(deliver(message))
+                    _deliveries.add(task)
+                    task.add_done_callback(_delivered)
+        finally:
+            with contextlib.suppress(Exception):
+                await layer.group_discard(self.ref.room, channel)
+
 
 _rooms: dict[str, Room] = {}
+_deliveries: set[asyncio.Task[None]] = set()
 
 
-async def join_room(ref: LessonRef, tenant: PartyCommittee | None, channel: str, *, present: bool = True) -> None:
+def _delivered(task: asyncio.Task[None]) -> None:
+    _deliveries.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("a chat batch was not delivered to a socket", exc_info=task.exception())
+
+
+async def join_room(
+    ref: LessonRef,
+    tenant: PartyCommittee | None,
+    channel: str,
+    *,
+    present: bool = True,
+    deliver: Deliver | None = None,
+) -> None:
     """The socket ``channel`` is in the room on this process (``present``: mark it present in
-    Redis now; the consumer's join snapshot does it)."""
+    Redis now; the consumer's join snapshot does it). With ``deliver``, the room's batches are
+    handed to it from the moment this returns."""
     room = _rooms.get(ref.token)
     if room is None:
         room = _rooms[ref.token] = Room(ref, tenant)
     room.channels.add(channel)
+    if deliver is not None:
+        room.sockets[channel] = deliver
+        await room.subscribed()
     if present:
         await room.store.present([channel])
     if room.task is None or room.task.done():
@@ -619,8 +678,11 @@ async def leave_room(ref: LessonRef, channel: str) -> None:
     room = _rooms.get(ref.token)
     if room is not None:
         room.channels.discard(channel)
+        room.sockets.pop(channel, None)
         if not room.channels:
             _rooms.pop(ref.token, None)
+            if room.relay is not None:
+                room.relay.cancel()
     await RoomStore(ref).absent(channel)
 
 

@@ -150,15 +150,15 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         self.send_lock = asyncio.Lock()
         store = RoomStore(self.ref)
         await self.accept()
-        # Subscribe before reading: whatever is published from now on reaches this socket.
-        await self.channel_layer.group_add(self.ref.room, self.channel_name)
         after = _as_int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0])
-        async with self.send_lock:
+        async with self.send_lock:  # batches wait for the welcome
+            # Subscribe before reading: whatever is published from now on reaches this socket
+            # (through the process's relay for the room).
+            await join_room(self.ref, self.rows_tenant, self.channel_name, present=False, deliver=self.chat_batch)
             snapshot = await store.snapshot(self.participant, self.channel_name, after)
             if snapshot.sequence is None:  # the room's first join since Redis lost it (or ever)
                 await store.ensure_sequence(self.rows_tenant)
                 snapshot = await store.snapshot(self.participant, self.channel_name, after)
-            await join_room(self.ref, self.rows_tenant, self.channel_name, present=False)
             events, resumed = await self._events_for_welcome(snapshot, after)
             # Everything up to here is sent (or deliberately left out): batches forward what follows.
             self.last_sent = max([event["id"] for event in events], default=after if resumed and after else 0)
@@ -281,7 +281,6 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             task = getattr(self, "gap_task", None)
             if task is not None:
                 task.cancel()
-            await self.channel_layer.group_discard(self.ref.room, self.channel_name)
             await leave_room(self.ref, self.channel_name)
 
     # ------------------------------------------------------------------ server → client
@@ -303,15 +302,15 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         events: list[str] = message["events"]
         if message.get("status"):
             self._note_status(message["status"])
-        frame = message.get("frame")
-        if frame is not None and (not ids or ids[0] == self.last_sent + 1) and not self.send_lock.locked():
-            # The usual case: every event of the batch is new to this socket and follows the
-            # last one sent: the frame the tick encoded once, as is.
-            if ids:
-                self.last_sent = ids[-1]
-            await self.send(text_data=frame)
-            return
         async with self.send_lock:
+            frame = message.get("frame")
+            if frame is not None and (not ids or ids[0] == self.last_sent + 1):
+                # The usual case: every event of the batch is new to this socket and follows the
+                # last one sent: the frame the tick encoded once, as is.
+                if ids:
+                    self.last_sent = ids[-1]
+                await self.send(text_data=frame)
+                return
             fresh = [
                 (event_id, event) for event_id, event in zip(ids, events, strict=True) if event_id > self.last_sent
             ]
