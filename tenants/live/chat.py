@@ -610,25 +610,38 @@ class Room:
 
     async def subscribed(self) -> None:
         """Once this returns, every batch published reaches this process's sockets."""
-        if self.relay_ready is None:
-            self.relay_ready = asyncio.get_running_loop().create_future()
-            self.relay = asyncio.create_task(self._relay(self.relay_ready))
-        await asyncio.shield(self.relay_ready)
+        ready = self.relay_ready
+        if ready is None or (ready.done() and ready.exception() is not None):
+            ready = self.relay_ready = asyncio.get_running_loop().create_future()
+            self.relay = asyncio.create_task(self._relay(ready))
+        await asyncio.shield(ready)
 
     async def _relay(self, ready: asyncio.Future[None]) -> None:
+        """Subscribe the room's group once, then hand each batch to every local socket. If the
+        layer fails, log, subscribe again a second later (sockets fill the gap from Redis)."""
         layer = get_channel_layer()
         assert layer is not None  # settings always configure one
-        try:
-            channel = await layer.new_channel("live-room.")
-            await layer.group_add(self.ref.room, channel)
-        except BaseException as error:
-            ready.set_exception(error if isinstance(error, Exception) else RuntimeError("relay cancelled"))
-            raise
-        ready.set_result(None)
         loop = asyncio.get_running_loop()
+        channel: str | None = None
         try:
             while True:
-                message = await layer.receive(channel)
+                try:
+                    if channel is None:
+                        channel = await layer.new_channel("live-room.")
+                        await layer.group_add(self.ref.room, channel)
+                        if not ready.done():
+                            ready.set_result(None)
+                    message = await layer.receive(channel)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    log.exception("the chat relay of %s failed", self.ref.token)
+                    if not ready.done():
+                        ready.set_exception(error)
+                        return
+                    channel = None
+                    await asyncio.sleep(1)
+                    continue
                 if message.get("type") != "chat.batch":
                     continue
                 for deliver in list(self.sockets.values()):
@@ -636,8 +649,11 @@ class Room:
                     _deliveries.add(task)
                     task.add_done_callback(_delivered)
         finally:
-            with contextlib.suppress(Exception):
-                await layer.group_discard(self.ref.room, channel)
+            if not ready.done():
+                ready.set_exception(RuntimeError("the chat relay stopped"))
+            if channel is not None:
+                with contextlib.suppress(Exception):
+                    await layer.group_discard(self.ref.room, channel)
 
 
 _rooms: dict[str, Room] = {}
