@@ -877,7 +877,7 @@ def main() -> None:
     redis = Redis(args.redis_url)
     results: list[Result] = []
     try:
-        with bench_database("live_chat") as database_url:
+        with bench_database(f"live_chat_{os.environ.get('TEST_RUN_ID', 'run')}") as database_url:
             runs = len(process_counts) * len(modes)
             world = build_world(database_url, max(ladder), args.senders, runs)
             lessons = iter(world.lessons)

@@ -51,7 +51,7 @@ def install_timers() -> None:
     from tenants.live import chat, consumers
 
     chat.publish_tick = _timed("publish_tick (whole tick)", chat.publish_tick)
-    chat.run_in_schema = _timed("tick: persist_events (run_in_schema)", chat.run_in_schema)
+    chat.run_in_schema = _timed("persist_events off the tick (run_in_schema)", chat.run_in_schema)
     RedisPubSubLoopLayer.group_send = _timed("tick: group_send (PUBLISH)", RedisPubSubLoopLayer.group_send)
     consumers.LiveChatConsumer.chat_batch = _timed(
         "consumer: chat_batch (one socket)", consumers.LiveChatConsumer.chat_batch
@@ -66,7 +66,9 @@ def install_timers() -> None:
         async def sleep(delay: float) -> None:
             started = time.perf_counter()
             await original_sleep(delay)
-            TIMERS.setdefault(f"room loop: sleep({delay}) took", []).append(time.perf_counter() - started)
+            TIMERS.setdefault("room loop: sleep overshoot (woke late by)", []).append(
+                time.perf_counter() - started - delay
+            )
 
     chat_asyncio = chat.asyncio
     chat.asyncio = _Asyncio()  # type: ignore[assignment]
@@ -111,7 +113,7 @@ def persist_off_the_tick() -> None:
     pending: set[Any] = set()
 
     async def run_in_schema(tenant, function):  # type: ignore[no-untyped-def]
-        if "persist_events" in function.__code__.co_names:
+        if "persist_events" in getattr(getattr(function, "__code__", None), "co_names", ()):
             task = chat.asyncio.ensure_future(original(tenant, function))
             pending.add(task)
             task.add_done_callback(pending.discard)

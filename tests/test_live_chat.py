@@ -6,8 +6,11 @@ lessons, members and words once (``chat_world``) and deletes them afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import io
+import itertools
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -15,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -27,7 +31,19 @@ from partycloud.tenancy.context import use_public_schema
 from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
 from tenants.live.audience import LessonRef, LessonScope
-from tenants.live.chat import sredis
+from tenants.live.chat import (
+    Keys,
+    RoomStore,
+    ensure_sequence_sync,
+    fixed_rate,
+    flush_persistence,
+    join_room,
+    leave_room,
+    persist_pending,
+    request_persist,
+    sredis,
+)
+from tenants.live.consumers import JOIN_CACHE_SECONDS
 from tenants.live.models import ChatEvent, Lesson, LessonStatus, SensitiveWord
 from tenants.live.signals import lesson_went_live
 from tenants.members.models import Member
@@ -381,8 +397,10 @@ def test_mute_unmute_remove_pin(uvicorn_server: LiveServer, chat_world: dict[str
     late.pump(lambda c: unpinned in c.events)
     with a.tenant:
         events = set(AuditEvent.objects.filter(event__startswith="live.chat.").values_list("event", flat=True))
-        time.sleep(0.5)  # the tick stores the batch after broadcasting it
-        assert ChatEvent.objects.get(lesson=chat_world["whole"], event_id=said).removed is True
+        deadline = time.monotonic() + 5  # stored in the background after the broadcast
+        while not ChatEvent.objects.filter(lesson=chat_world["whole"], event_id=said, removed=True).exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
     assert {"live.chat.mute", "live.chat.unmute", "live.chat.remove", "live.chat.pin", "live.chat.unpin"} <= events
     for chat in (member, host, late):
         chat.close()
@@ -586,3 +604,114 @@ def test_two_processes_share_one_room_in_one_order(
     print(f"say → seen on the other process: median {took[len(took) // 2] * 1000:.0f} ms, max {took[-1] * 1000:.0f} ms")
     for chat in on_one + on_two:
         chat.close()
+
+
+# ------------------------------------------------------------------ performance mechanics
+
+
+def test_the_tick_is_fixed_rate():
+    """A tick that takes 150 ms of a 200 ms period does not stretch the period; one that
+    overruns it is followed at once, without a burst to catch up."""
+
+    async def ticks(body: float, count: int) -> list[float]:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        stamps: list[float] = []
+        async for _ in fixed_rate(0.2):
+            stamps.append(loop.time() - started)
+            if len(stamps) == count:
+                return stamps
+            await asyncio.sleep(body)  # the tick's own work (Redis, PUBLISH)
+        return stamps
+
+    stamps = asyncio.run(ticks(0.15, 6))
+    assert stamps[-1] < 1.2 + 0.1, stamps  # 0.2, 0.4 … 1.2 (sleeping after the work: 1.95)
+    assert all(later - earlier > 0.15 for earlier, later in itertools.pairwise(stamps)), stamps
+    stamps = asyncio.run(ticks(0.45, 4))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
+    assert all(0.44 < gap < 0.6 for gap in gaps), gaps  # back to back, never faster than the work
+
+
+def test_three_hundred_sockets_closing_at_once_leave_no_presence(chat_world: dict[str, Any]):
+    """More simultaneous Redis calls than the pool has connections wait for one (redis-py's
+    default asyncio pool raised MaxConnectionsError past 100)."""
+    ref = LessonRef(LessonScope.GROUP, chat_world["group_b"].pk, "public")
+
+    async def crowd() -> tuple[int, int]:
+        store = RoomStore(ref)
+        channels = [f"crowd.{i}" for i in range(300)]
+        await asyncio.gather(*(join_room(ref, None, channel) for channel in channels))
+        before = await store.client.zcard(store.keys.presence)
+        await asyncio.gather(*(leave_room(ref, channel) for channel in channels))
+        return before, await store.client.zcard(store.keys.presence)
+
+    assert asyncio.run(crowd()) == (300, 0)
+
+
+def _append(ref: LessonRef, body: dict[str, Any]) -> int:
+    _client, scripts = sredis()
+    keys = Keys(ref)
+    return int(scripts["append"](keys=[keys.seq, keys.events], args=[json.dumps(body), 5000]))
+
+
+def test_events_are_stored_once_in_order_off_the_tick(chat_world: dict[str, Any]):
+    """Whichever process published a batch, its rows are written by one persister at a time,
+    from the ``persisted`` watermark, in id order: a removal stored after its message."""
+    lesson = chat_world["group_b"]
+    ref = LessonRef(LessonScope.GROUP, lesson.pk, "public")
+    client, _scripts = sredis()
+    keys = Keys(ref)
+    ensure_sequence_sync(ref)
+    sender = {"tenant": "b", "user_id": 1, "name": "x", "unit": "乙", "display": "乙·x"}
+    ids = [_append(ref, {"kind": "message", "at": timezone.now().isoformat(), "sender": sender, "text": f"存{i}"}) for i in range(3)]  # fmt: skip
+    removal = _append(ref, {"kind": "removed", "at": timezone.now().isoformat(), "event_id": ids[0]})
+    client.set(keys.published, removal)
+
+    async def two_processes() -> list[int | None]:
+        return list(await asyncio.gather(persist_pending(ref, None), persist_pending(ref, None)))
+
+    results = asyncio.run(two_processes())
+    assert sorted(results, key=str) == [removal, None], results  # the other one found the lock taken
+    rows = list(ChatEvent.objects.filter(lesson=lesson, event_id__gte=ids[0]).order_by("event_id"))
+    assert [row.event_id for row in rows] == [*ids, removal]
+    assert [row.removed for row in rows[:3]] == [True, False, False]
+    assert int(client.get(keys.persisted)) == removal
+    # The tick asks for it in the background; flush_persistence waits for it.
+    more = _append(ref, {"kind": "message", "at": timezone.now().isoformat(), "sender": sender, "text": "再存"})
+    client.set(keys.published, more)
+
+    async def background() -> None:
+        request_persist(ref, None, more)
+        await flush_persistence()
+
+    asyncio.run(background())
+    assert ChatEvent.objects.filter(lesson=lesson, event_id=more).exists()
+
+
+def _committed(function: Callable[[], Any]) -> None:
+    """``function`` on another thread's connection (committed at once: the server sees it)."""
+
+    def run() -> None:
+        try:
+            function()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def test_a_cancelled_lesson_refuses_joins_within_seconds(uvicorn_server: LiveServer, chat_world: dict[str, Any]):
+    """Joins reuse the lesson row and the viewer for JOIN_CACHE_SECONDS: a change applies after."""
+    b = chat_world["b"]
+    lesson = chat_world["group_b"]
+    room = path_of(lesson, "group")
+    join(uvicorn_server, b.host, room, chat_world["b_member"]).close()
+    _committed(lambda: Lesson.objects.filter(pk=lesson.pk).update(status=LessonStatus.CANCELLED))
+    try:
+        time.sleep(JOIN_CACHE_SECONDS + 0.5)
+        with open_chat(uvicorn_server, b.host, room, chat_world["b_member"]) as socket:
+            assert_closed_with(socket, 4404)
+    finally:
+        _committed(lambda: Lesson.objects.filter(pk=lesson.pk).update(status=lesson.status))

@@ -162,17 +162,25 @@ def not_found() -> NotFoundError:
 def find_viewable(ref: LessonRef, viewer: Viewer) -> Lesson:
     """The lesson ``ref`` if ``viewer`` is in its audience; 404 otherwise (an outsider learns
     nothing of a lesson, not even that it exists). Cancelled lessons are not watchable."""
+    lesson = watchable_lesson(ref)
+    if lesson is None or not in_audience(ref, lesson, viewer):
+        raise not_found()
+    return lesson
+
+
+def watchable_lesson(ref: LessonRef) -> Lesson | None:
+    """The lesson ``ref`` unless cancelled (its organization loaded), whoever asks. One query."""
     lessons = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(pk=ref.lesson_id)
     if ref.scope is LessonScope.TENANT:  # the public schema has no organizations
         lessons = lessons.select_related("organization")
     with in_lesson_schema(ref):
-        lesson = lessons.first()
-    if lesson is None:
-        raise not_found()
+        return lessons.first()
+
+
+def in_audience(ref: LessonRef, lesson: Lesson, viewer: Viewer) -> bool:
+    """Whether ``viewer`` may watch ``lesson`` (no query)."""
     allowed = _in_group_audience if ref.scope is LessonScope.GROUP else _in_tenant_audience
-    if not allowed(lesson, viewer):
-        raise not_found()
-    return lesson
+    return allowed(lesson, viewer)
 
 
 def viewable_lessons(

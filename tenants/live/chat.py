@@ -7,10 +7,16 @@ sequence and adds the event (JSON, its id first) to a sorted set scored by id, c
 is sent to the room when an event is accepted: every ``TICK`` seconds each process with sockets
 in the room tries to become the room's publisher (``SET NX PX`` on the room's lock); the winner
 reads the events after the published watermark, moves the watermark, sends ONE channel-layer
-``group_send`` (one Redis ``PUBLISH``) with the events, the viewer count and the likes total,
-writes the events to PostgreSQL, and only then lets the lock run out (at least one tick after
-it was taken). Batches are therefore published one at a time in id order, whichever process
-publishes them; each process fans them out to its own sockets.
+``group_send`` (one Redis ``PUBLISH``) with the events, the viewer count, the likes total and
+the batch frame encoded once, and lets the lock run out one tick after it was taken. Batches
+are therefore published one at a time in id order, whichever process publishes them; each
+process fans them out to its own sockets (the same text to each). Ticks are fixed-rate (every
+``TICK`` from the room loop's start, not ``TICK`` after the previous one ended).
+
+PostgreSQL is written off the tick: after publishing, the process's persister for the room
+takes the room's persist lock, reads the events between the room's ``persisted`` and
+``published`` watermarks from Redis, stores them, and moves ``persisted``; so rows are written
+once each, in id order (later events apply to earlier rows), whichever process published them.
 
 Keys carry the room's token in a hash tag (``{<schema>:<id>}``) so a room's keys stay on one
 Redis Cluster slot, and the cache prefix (per test run in tests).
@@ -19,14 +25,16 @@ Redis Cluster slot, and the cache prefix (per test run in tests).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import redis
@@ -56,6 +64,12 @@ PRESENCE_REFRESH = 5.0  # seconds between a process's presence refreshes
 LOCK_MS = 3000  # the publisher's lock, if it dies holding it
 ROOM_TTL = 3 * 24 * 3600  # a room's keys expire this long after its last event
 MAX_BATCH = 500  # events per broadcast (more wait for the next tick)
+PERSIST_LOCK_MS = 30_000  # the persister's lock, if it dies holding it
+PERSIST_RETRY = 0.1  # seconds between two tries to take the persist lock
+PERSIST_ATTEMPTS = 5  # failed writes in a row before a persister gives up (the next batch retries)
+LOCK_SHARE = 0.8  # of a tick: how long the publisher's lock stays after the tick started
+REDIS_POOL_SIZE = 200  # connections per process and event loop; more callers wait ...
+REDIS_POOL_TIMEOUT = 20  # ... this many seconds at most
 CLOSED_AFTER_SECONDS = 3600  # the chat closes this long after the lesson ended
 
 
@@ -201,7 +215,12 @@ def aredis() -> tuple[aioredis.Redis[str], dict[str, Any]]:
     loop = asyncio.get_running_loop()
     found = _async_clients.get(loop)
     if found is None:
-        client = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+        # A blocking pool: when hundreds of sockets close (or join) at once, callers wait for a
+        # connection instead of redis-py's default pool raising MaxConnectionsError at 100.
+        pool = aioredis.BlockingConnectionPool.from_url(  # type: ignore[var-annotated]
+            settings.REDIS_URL, decode_responses=True, max_connections=REDIS_POOL_SIZE, timeout=REDIS_POOL_TIMEOUT
+        )
+        client: aioredis.Redis[str] = aioredis.Redis(connection_pool=pool)  # type: ignore[assignment]
         found = (client, {name: client.register_script(source) for name, source in SCRIPTS.items()})
         _async_clients[loop] = found
     return found
@@ -337,6 +356,15 @@ def history_page(ref: LessonRef, before: int | None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ room state (async)
 
 
+@dataclass
+class JoinSnapshot:
+    sequence: int | None  # None: the room is not in Redis (yet, or any more)
+    last: list[str]  # the last WELCOME_EVENTS events, oldest first
+    after: list[str]  # the events after the join's ``after``, oldest first
+    removed: set[int]
+    state: dict[str, Any]
+
+
 class RoomStore:
     """A room's Redis state, for the consumer (async)."""
 
@@ -374,6 +402,42 @@ class RoomStore:
             "muted": bool(muted),
         }
 
+    async def snapshot(self, participant: Participant, channel: str, after: int | None) -> JoinSnapshot:
+        """What a join needs, in ONE round trip (a join under load waits a loop turn per round
+        trip): registers the name and the socket's presence, reads the sequence, the last
+        events (and those after ``after``), the removed ids and the room's state."""
+        keys = self.keys
+        now_ms = int(time.time() * 1000)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(keys.names, participant.person, participant.display)
+            pipe.expire(keys.names, ROOM_TTL)
+            pipe.zadd(keys.presence, {channel: now_ms})
+            pipe.get(keys.seq)
+            pipe.zrevrangebyscore(keys.events, "+inf", "-inf", start=0, num=WELCOME_EVENTS)
+            pipe.smembers(keys.removed)
+            pipe.zcount(keys.presence, now_ms - PRESENCE_FRESH_MS, "+inf")
+            pipe.get(keys.likes)
+            pipe.get(keys.pinned)
+            pipe.get(keys.slow_seconds)
+            pipe.sismember(keys.muted, participant.person)
+            if after is not None:
+                pipe.zrangebyscore(keys.events, f"({after}", "+inf")
+            results = await pipe.execute()
+        _name, _ttl, _presence, seq, last, removed, viewers, likes, pinned, slow, muted, *newer = results
+        return JoinSnapshot(
+            sequence=None if seq is None else int(seq),
+            last=list(reversed(last)),
+            after=list(newer[0]) if newer else [],
+            removed={int(member) for member in removed},
+            state={
+                "viewers": int(viewers),
+                "likes": int(likes or 0),
+                "pinned": json.loads(pinned) if pinned else None,
+                "slow_mode_seconds": int(slow or 0),
+                "muted": bool(muted),
+            },
+        )
+
     async def sequence(self) -> int:
         return int(await self.client.get(self.keys.seq) or 0)
 
@@ -383,15 +447,6 @@ class RoomStore:
     async def events_after(self, after: int, upto: int | None = None) -> list[str]:
         upper = "+inf" if upto is None else upto
         return list(await self.client.zrangebyscore(self.keys.events, f"({after}", upper))
-
-    async def last_events(self, count: int) -> list[str]:
-        return list(reversed(await self.client.zrevrangebyscore(self.keys.events, "+inf", "-inf", start=0, num=count)))
-
-    async def remember_name(self, participant: Participant) -> None:
-        async with self.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self.keys.names, participant.person, participant.display)
-            pipe.expire(self.keys.names, ROOM_TTL)
-            await pipe.execute()
 
     async def display_of(self, person: str) -> str:
         return str(await self.client.hget(self.keys.names, person) or "")
@@ -444,9 +499,6 @@ class RoomStore:
                 args=[prefix, REDIS_CAP, question_id, person],
             )
         )
-
-    async def removed(self) -> set[int]:
-        return {int(member) for member in await self.client.smembers(self.keys.removed)}
 
     async def is_question(self, event_id: int) -> bool:
         return bool(await self.client.sismember(self.keys.questions, event_id))
@@ -502,23 +554,52 @@ async def run_in_schema(tenant: PartyCommittee | None, function: Callable[[], T]
 # ------------------------------------------------------------------------------ the tick
 
 
+async def fixed_rate(interval: float) -> AsyncIterator[int]:
+    """Yield every ``interval`` seconds from now, whatever the loop body takes: the n-th yield
+    is due at start + n × interval. A body that overruns is not caught up with a burst: the
+    next yield comes at once and the schedule goes on from there."""
+    loop = asyncio.get_running_loop()
+    due = loop.time() + interval
+    count = 0
+    while True:
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        count += 1
+        yield count
+        due += interval
+        late = loop.time() - due
+        if late >= interval:
+            due += interval * (late // interval)  # skip the missed ticks, keep the phase
+
+
+Deliver = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+
+
 @dataclass
 class Room:
-    """A room as seen by one process: its local sockets and the loop that ticks while any is open."""
+    """A room as seen by one process: its local sockets, the loop that ticks while any is open,
+    and the relay: ONE channel-layer subscription per room and process whose batches are handed
+    to each local socket's ``deliver`` (a task each), instead of one channel-layer queue,
+    receive task and dispatch per socket and batch."""
 
     ref: LessonRef
     tenant: PartyCommittee | None  # whose schema holds the rows (None: the public schema)
     channels: set[str] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
     last_presence: float = 0.0
+    sockets: dict[str, Deliver] = field(default_factory=dict)
+    relay: asyncio.Task[None] | None = None
+    relay_ready: asyncio.Future[None] | None = None
 
     @property
     def store(self) -> RoomStore:
         return RoomStore(self.ref)
 
     async def run(self) -> None:
-        while self.channels:
-            await asyncio.sleep(TICK)
+        async for _tick in fixed_rate(TICK):
+            if not self.channels:
+                return
             try:
                 if time.monotonic() - self.last_presence > PRESENCE_REFRESH:
                     self.last_presence = time.monotonic()
@@ -527,16 +608,84 @@ class Room:
             except Exception:
                 log.exception("chat tick of %s failed", self.ref.token)
 
+    async def subscribed(self) -> None:
+        """Once this returns, every batch published reaches this process's sockets."""
+        ready = self.relay_ready
+        if ready is None or (ready.done() and ready.exception() is not None):
+            ready = self.relay_ready = asyncio.get_running_loop().create_future()
+            self.relay = asyncio.create_task(self._relay(ready))
+        await asyncio.shield(ready)
+
+    async def _relay(self, ready: asyncio.Future[None]) -> None:
+        """Subscribe the room's group once, then hand each batch to every local socket. If the
+        layer fails, log, subscribe again a second later (sockets fill the gap from Redis)."""
+        layer = get_channel_layer()
+        assert layer is not None  # settings always configure one
+        loop = asyncio.get_running_loop()
+        channel: str | None = None
+        try:
+            while True:
+                try:
+                    if channel is None:
+                        channel = await layer.new_channel("live-room.")
+                        await layer.group_add(self.ref.room, channel)
+                        if not ready.done():
+                            ready.set_result(None)
+                    message = await layer.receive(channel)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    log.exception("the chat relay of %s failed", self.ref.token)
+                    if not ready.done():
+                        ready.set_exception(error)
+                        return
+                    channel = None
+                    await asyncio.sleep(1)
+                    continue
+                if message.get("type") != "chat.batch":
+                    continue
+                for deliver in list(self.sockets.values()):
+                    task = loop.create_task(deliver(message))
+                    _deliveries.add(task)
+                    task.add_done_callback(_delivered)
+        finally:
+            if not ready.done():
+                ready.set_exception(RuntimeError("the chat relay stopped"))
+            if channel is not None:
+                with contextlib.suppress(Exception):
+                    await layer.group_discard(self.ref.room, channel)
+
 
 _rooms: dict[str, Room] = {}
+_deliveries: set[asyncio.Task[None]] = set()
 
 
-async def join_room(ref: LessonRef, tenant: PartyCommittee | None, channel: str) -> None:
+def _delivered(task: asyncio.Task[None]) -> None:
+    _deliveries.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("a chat batch was not delivered to a socket", exc_info=task.exception())
+
+
+async def join_room(
+    ref: LessonRef,
+    tenant: PartyCommittee | None,
+    channel: str,
+    *,
+    present: bool = True,
+    deliver: Deliver | None = None,
+) -> None:
+    """The socket ``channel`` is in the room on this process (``present``: mark it present in
+    Redis now; the consumer's join snapshot does it). With ``deliver``, the room's batches are
+    handed to it from the moment this returns."""
     room = _rooms.get(ref.token)
     if room is None:
         room = _rooms[ref.token] = Room(ref, tenant)
     room.channels.add(channel)
-    await room.store.present([channel])
+    if deliver is not None:
+        room.sockets[channel] = deliver
+        await room.subscribed()
+    if present:
+        await room.store.present([channel])
     if room.task is None or room.task.done():
         room.task = asyncio.create_task(room.run())
 
@@ -545,14 +694,22 @@ async def leave_room(ref: LessonRef, channel: str) -> None:
     room = _rooms.get(ref.token)
     if room is not None:
         room.channels.discard(channel)
+        room.sockets.pop(channel, None)
         if not room.channels:
             _rooms.pop(ref.token, None)
+            if room.relay is not None:
+                room.relay.cancel()
     await RoomStore(ref).absent(channel)
+
+
+def batch_frame(events: list[str], viewers: int, likes: int) -> str:
+    """The ``batch`` frame of a tick, as sent to a socket that needs all its events."""
+    return f'{{"type":"batch","events":[{",".join(events)}],"viewers":{int(viewers)},"likes":{int(likes)}}}'
 
 
 async def publish_tick(ref: LessonRef, tenant: PartyCommittee | None) -> bool:
     """One tick of the room: publish what happened since the last broadcast if this process wins
-    the room's lock. True when a batch was sent."""
+    the room's lock, then have the events stored (not awaited). True when a batch was sent."""
     store = RoomStore(ref)
     keys = store.keys
     token = secrets.token_hex(8)
@@ -584,15 +741,108 @@ async def publish_tick(ref: LessonRef, tenant: PartyCommittee | None) -> bool:
         assert layer is not None  # settings always configure one
         await layer.group_send(
             ref.room,
-            {"type": "chat.batch", "ids": ids, "events": events, "viewers": viewers, "likes": likes, "status": status},
+            {
+                "type": "chat.batch",
+                "ids": ids,
+                "events": events,
+                "viewers": viewers,
+                "likes": likes,
+                "status": status,
+                "frame": batch_frame(events, viewers, likes),
+            },
         )
-        if events:
-            parsed = [json.loads(event) for event in events]
-            await run_in_schema(tenant, lambda: persist_events(ref.lesson_id, parsed))
+        if ids:
+            request_persist(ref, tenant, ids[-1])
     finally:
-        left = int(TICK * 1000 - (time.monotonic() - started) * 1000)
+        # The lock runs out a little before this process's next tick (due TICK after this one
+        # started): another process cannot publish sooner, this one does not miss its turn.
+        left = int(TICK * 1000 * LOCK_SHARE - (time.monotonic() - started) * 1000)
         await store.script("release")(keys=[keys.lock], args=[token, max(left, 0)])
     return True
+
+
+# ------------------------------------------------------------------------------ persistence
+
+
+async def persist_pending(ref: LessonRef, tenant: PartyCommittee | None) -> int | None:
+    """Store the room's published events not stored yet, in id order, if this process gets the
+    room's persist lock; the ``persisted`` watermark after, or None when another process holds
+    the lock."""
+    client, scripts = aredis()
+    keys = Keys(ref)
+    token = secrets.token_hex(8)
+    if not await client.set(keys.persist_lock, token, nx=True, px=PERSIST_LOCK_MS):
+        return None
+    try:
+        raw = await client.get(keys.persisted)
+        done = int(raw) if raw is not None else await run_in_schema(tenant, partial(max_persisted_id, ref))
+        published = int(await client.get(keys.published) or 0)
+        while done < published:
+            found = await client.zrangebyscore(keys.events, f"({done}", published, start=0, num=MAX_BATCH)
+            if not found:
+                log.warning("chat events %s..%s of %s are gone from Redis", done + 1, published, ref.token)
+                done = published
+            else:
+                parsed = [json.loads(event) for event in found]
+                if parsed[0]["id"] > done + 1:
+                    log.warning(
+                        "chat events %s..%s of %s are gone from Redis", done + 1, parsed[0]["id"] - 1, ref.token
+                    )
+                await run_in_schema(tenant, partial(persist_events, ref.lesson_id, parsed))
+                done = int(parsed[-1]["id"])
+            await client.set(keys.persisted, done, ex=ROOM_TTL)
+        return done
+    finally:
+        await scripts["release"](keys=[keys.persist_lock], args=[token, 0])
+
+
+@dataclass
+class Persister:
+    """A room's storing in one process: runs until the room's events up to ``upto`` are stored
+    (by this process or another), then ends."""
+
+    ref: LessonRef
+    tenant: PartyCommittee | None
+    upto: int = 0
+    task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        failures = 0
+        try:
+            while True:
+                try:
+                    done = await persist_pending(self.ref, self.tenant)
+                except Exception:
+                    failures += 1
+                    log.exception("storing the chat of %s failed", self.ref.token)
+                    if failures >= PERSIST_ATTEMPTS:
+                        return  # the events stay in Redis; the next batch's persister retries
+                    await asyncio.sleep(PERSIST_RETRY * 10 * failures)
+                    continue
+                if done is not None and done >= self.upto:
+                    return
+                await asyncio.sleep(PERSIST_RETRY)
+        finally:
+            if _persisters.get(self.ref.token) is self:
+                _persisters.pop(self.ref.token, None)
+
+
+_persisters: dict[str, Persister] = {}
+
+
+def request_persist(ref: LessonRef, tenant: PartyCommittee | None, upto: int) -> None:
+    """Have the room's events up to ``upto`` stored, in the background."""
+    persister = _persisters.get(ref.token)
+    if persister is None or persister.task is None or persister.task.done():
+        persister = _persisters[ref.token] = Persister(ref, tenant, upto)
+        persister.task = asyncio.create_task(persister.run())
+    persister.upto = max(persister.upto, upto)
+
+
+async def flush_persistence() -> None:
+    """Wait until what this process asked to store is stored (tests, shutdown)."""
+    while _persisters:
+        await asyncio.gather(*(p.task for p in list(_persisters.values()) if p.task is not None))
 
 
 # ------------------------------------------------------------------------------ lesson status

@@ -12,12 +12,14 @@ event lost or sent twice across the join.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
@@ -25,13 +27,13 @@ from django.utils.translation.trans_real import get_supported_language_variant, 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind
 from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.models import CommitteeKind, PartyCommittee
 from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
 from tenants.live import moderation
-from tenants.live.audience import PUBLIC, LessonRef, LessonScope, find_viewable, viewer_of
+from tenants.live.audience import PUBLIC, LessonRef, LessonScope, in_audience, viewer_of, watchable_lesson
 from tenants.live.chat import (
     WELCOME_EVENTS,
+    JoinSnapshot,
     Participant,
     RoomStore,
     chat_closed,
@@ -53,6 +55,39 @@ LIKE_INTERVAL = 0.2  # seconds between two like messages of one socket
 MAX_SLOW_MODE = 300
 HOST_COMMANDS = frozenset({"answer", "pin", "unpin", "mute", "unmute", "remove", "slow_mode"})
 GATE_CODES = {"muted": LiveCode.CHAT_MUTED, "rate": LiveCode.CHAT_RATE_LIMITED, "slow": LiveCode.CHAT_SLOW_MODE}
+# Messages handled without Channels' close_old_connections hop through the process's one
+# database thread: their handlers touch no database.
+NO_DB_MESSAGES = frozenset({"chat.batch", "websocket.disconnect"})
+JOIN_CACHE_SECONDS = 5.0  # how long a process reuses a lesson row / a viewer for joins
+JOIN_CACHE_MAX = 50_000  # entries before the cache is emptied
+
+_join_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+
+class _Miss(Exception):
+    """A join lookup not in the cache while running without the database."""
+
+
+def _cached(key: tuple[Any, ...], load: Any) -> Any:
+    """The value cached under ``key`` for the last few seconds; else ``load()`` (None: raise
+    _Miss) and remember it. The lesson row by ref, the viewer by (schema, user id): a storm of
+    (re)connects costs one query per person and one per lesson, and changes to the audience,
+    roles or the lesson apply within JOIN_CACHE_SECONDS."""
+    now = time.monotonic()
+    found = _join_cache.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    if load is None:
+        raise _Miss
+    value = load()
+    if len(_join_cache) >= JOIN_CACHE_MAX:
+        _join_cache.clear()
+    _join_cache[key] = (now + JOIN_CACHE_SECONDS, value)
+    return value
+
+
+def clear_join_cache() -> None:
+    _join_cache.clear()
 
 
 def _language(scope: dict[str, Any], tenant: PartyCommittee) -> str:
@@ -102,7 +137,11 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.tenant = tenant
         language = _language(self.scope, tenant)
-        found = await in_tenant(tenant, lambda: self._find(user, kwargs["scope"], int(kwargs["id"]), language))
+        lookup = (user, kwargs["scope"], int(kwargs["id"]), language)
+        try:
+            found = self._find(*lookup, database=False)  # all cached: no thread hop
+        except _Miss:
+            found = await in_tenant(tenant, lambda: self._find(*lookup, database=True))
         if found is None:
             await self.refuse(CLOSE_UNKNOWN_TENANT)
             return
@@ -111,21 +150,23 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         self.send_lock = asyncio.Lock()
         store = RoomStore(self.ref)
         await self.accept()
-        # Subscribe before reading: whatever is published from now on reaches this socket.
-        await self.channel_layer.group_add(self.ref.room, self.channel_name)
-        await store.ensure_sequence(self.rows_tenant)
-        await store.remember_name(self.participant)
-        await join_room(self.ref, self.rows_tenant, self.channel_name)
         after = _as_int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0])
-        async with self.send_lock:
-            events, resumed = await self._events_for_welcome(store, after)
+        async with self.send_lock:  # batches wait for the welcome
+            # Subscribe before reading: whatever is published from now on reaches this socket
+            # (through the process's relay for the room).
+            await join_room(self.ref, self.rows_tenant, self.channel_name, present=False, deliver=self.chat_batch)
+            snapshot = await store.snapshot(self.participant, self.channel_name, after)
+            if snapshot.sequence is None:  # the room's first join since Redis lost it (or ever)
+                await store.ensure_sequence(self.rows_tenant)
+                snapshot = await store.snapshot(self.participant, self.channel_name, after)
+            events, resumed = await self._events_for_welcome(snapshot, after)
             # Everything up to here is sent (or deliberately left out): batches forward what follows.
             self.last_sent = max([event["id"] for event in events], default=after if resumed and after else 0)
-            removed = await store.removed()
+            removed = snapshot.removed
             if removed:
                 # What a host removed is not sent again (the removal events still are).
                 events = [e for e in events if not (e["id"] in removed and e["kind"] in {"message", "question"})]
-            state = await store.state(self.participant.person)
+            state = dict(snapshot.state)
             me = {
                 "user_id": self.participant.user_id,
                 "tenant": self.participant.tenant,
@@ -155,19 +196,26 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         self.gap_task = asyncio.create_task(self._check_gap_later())
 
     def _find(
-        self, user: Any, scope: str, lesson_id: int, language: str
+        self, user: Any, scope: str, lesson_id: int, language: str, *, database: bool
     ) -> tuple[LessonRef, Lesson, Participant] | None:
-        """(ref, lesson, participant) for a viewer in the lesson's audience, else None. Runs in
-        the dialled tenant's schema."""
+        """(ref, lesson, participant) for a viewer in the lesson's audience, else None. With
+        ``database``, runs in the dialled tenant's schema in the database thread (one hop for
+        every lookup); without, from the join cache only (raises _Miss)."""
         tenant: PartyCommittee = self.tenant
         if tenant.kind == CommitteeKind.GROUP:
             # The root host: group lessons, for group admins (hosts) and group viewers.
             if scope != LessonScope.GROUP.value:
                 return None
-            roles = set(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
+            roles = _cached(
+                ("group-roles", user.pk),
+                (lambda: frozenset(GroupRole.objects.filter(user_id=user.pk).values_list("role", flat=True)))
+                if database
+                else None,
+            )
             if not roles:
                 return None
-            lesson = Lesson.objects.filter(pk=lesson_id).exclude(status="cancelled").first()
+            ref = LessonRef(LessonScope.GROUP, lesson_id, PUBLIC)
+            lesson = _cached(("lesson", ref.token), partial(watchable_lesson, ref) if database else None)
             if lesson is None:
                 return None
             unit = tenant.short_name or tenant.name
@@ -180,14 +228,15 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
                 is_host=GroupRoleKind.GROUP_ADMIN in roles,
                 language=language,
             )
-            return LessonRef(LessonScope.GROUP, lesson_id, PUBLIC), lesson, participant
-        viewer = viewer_of(Actor.for_user(user))
+            return ref, copy.copy(lesson), participant
+        viewer = _cached(
+            ("viewer", tenant.schema_name, user.pk), partial(viewer_of, Actor.for_user(user)) if database else None
+        )
         if viewer is None:
             return None
         ref = LessonRef.of(scope, lesson_id, tenant)
-        try:
-            lesson = find_viewable(ref, viewer)
-        except NotFoundError:
+        lesson = _cached(("lesson", ref.token), partial(watchable_lesson, ref) if database else None)
+        if lesson is None or not in_audience(ref, lesson, viewer):
             return None
         is_host = False
         if ref.scope is LessonScope.TENANT:
@@ -202,15 +251,14 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             is_host=is_host,
             language=language,
         )
-        return ref, lesson, participant
+        return ref, copy.copy(lesson), participant
 
-    async def _events_for_welcome(self, store: RoomStore, after: int | None) -> tuple[list[dict[str, Any]], bool]:
+    async def _events_for_welcome(self, snapshot: JoinSnapshot, after: int | None) -> tuple[list[dict[str, Any]], bool]:
         """Everything after ``after`` when it can be resumed, else the last 50 events."""
         assert self.ref is not None
-        sequence = await store.sequence()
+        sequence = snapshot.sequence or 0
         if after is not None and after <= sequence:
-            raw = await store.events_after(after)
-            events = [json.loads(event) for event in raw]
+            events = [json.loads(event) for event in snapshot.after]
             first = events[0]["id"] if events else sequence + 1
             if first > after + 1:
                 # Older than Redis keeps (or Redis lost them): the rows fill the gap.
@@ -218,12 +266,11 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
                 older = await run_in_schema(self.rows_tenant, lambda: stored_events(ref, after, first))
                 events = older + events
             return events, True
-        raw = await store.last_events(WELCOME_EVENTS)
-        if not raw and sequence:
+        if not snapshot.last and sequence:
             ref = self.ref
             rows = await run_in_schema(self.rows_tenant, lambda: stored_events(ref, max(sequence - WELCOME_EVENTS, 0)))
             return rows[-WELCOME_EVENTS:], False
-        return [json.loads(event) for event in raw], False
+        return [json.loads(event) for event in snapshot.last], False
 
     async def refuse(self, code: int) -> None:
         await self.accept()
@@ -234,10 +281,20 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
             task = getattr(self, "gap_task", None)
             if task is not None:
                 task.cancel()
-            await self.channel_layer.group_discard(self.ref.room, self.channel_name)
             await leave_room(self.ref, self.channel_name)
 
     # ------------------------------------------------------------------ server → client
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections in the database thread before every handler: one
+        # thread hop per batch per socket, queued behind the process's database work. Batches
+        # and disconnects touch no database (a closing crowd would queue too): straight to the
+        # handler. The others keep the hop (and database_sync_to_async closes old connections
+        # in the thread anyway).
+        if message.get("type") in NO_DB_MESSAGES:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
 
     async def chat_batch(self, message: dict[str, Any]) -> None:
         """A broadcast batch: forward the events not sent yet (in id order), fill a gap first."""
@@ -246,6 +303,14 @@ class LiveChatConsumer(AsyncJsonWebsocketConsumer):
         if message.get("status"):
             self._note_status(message["status"])
         async with self.send_lock:
+            frame = message.get("frame")
+            if frame is not None and (not ids or ids[0] == self.last_sent + 1):
+                # The usual case: every event of the batch is new to this socket and follows the
+                # last one sent: the frame the tick encoded once, as is.
+                if ids:
+                    self.last_sent = ids[-1]
+                await self.send(text_data=frame)
+                return
             fresh = [
                 (event_id, event) for event_id, event in zip(ids, events, strict=True) if event_id > self.last_sent
             ]
