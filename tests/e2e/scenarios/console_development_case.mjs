@@ -6,7 +6,7 @@
 // number entitled to vote taken from the records (the branch's two full members). A quarterly
 // discussion in probation is recorded and the undiscussed quarters are listed. At the end the
 // case is 正式党员 and so is the new member in 党员管理.
-import { config, expect, expectTranslated, log, scenario, shot as fullShot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot as fullShot, signInToConsole } from './lib.mjs';
 
 /**
  * Full-page screenshot from the top (scrolled, the fixed header would be drawn mid-page),
@@ -114,12 +114,7 @@ await scenario('console_development_case', async (session) => {
   const page = await session.page({ viewport: { width: 1366, height: 900 } });
 
   log('sign in and open 发展党员');
-  await page.goto(`${consoleUrl}/`);
-  await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.waitForURL(`${consoleUrl}/workbench`);
+  await signInToConsole(page, consoleUrl, admin);
   await page.locator('.el-menu').getByText('发展党员').click();
   await page.waitForURL(`${consoleUrl}/development`);
   await page.locator('[data-test="cases-table"] .el-empty').waitFor();

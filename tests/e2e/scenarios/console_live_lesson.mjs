@@ -3,7 +3,7 @@
 // settings), sees the list say the key is issued, opens the live monitor of the lesson (not
 // started yet; chat and questions panes; connected to the chat socket), pins a notice and sets
 // slow mode through the socket, then opens the sensitive-word list and adds a word.
-import { config, expect, expectTranslated, log, scenario, shot, signal, waitForLine } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signal, signInToConsole, waitForLine } from './lib.mjs';
 
 const { consoleUrl, admin, lessonTitle, lecturer } = config;
 
@@ -22,12 +22,7 @@ await scenario('console_live_lesson', async (session) => {
   const page = await session.page();
 
   log('the admin signs in and opens 直播党课 from the menu');
-  await page.goto(`${consoleUrl}/`);
-  await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.waitForURL(`${consoleUrl}/workbench`);
+  await signInToConsole(page, consoleUrl, admin);
   await page.locator('.el-menu').getByText('直播党课').click();
   await page.waitForURL(`${consoleUrl}/live`);
   await page.getByText('还没有直播党课').waitFor();

@@ -176,3 +176,13 @@ export async function waitPlaying(page, timeoutMs = 30000) {
   );
   return video;
 }
+
+/** Sign in to the console at `consoleUrl` as `person` ({identifier, password}); lands on the workbench. */
+export async function signInToConsole(page, consoleUrl, person) {
+  await page.goto(`${consoleUrl}/`);
+  await page.waitForURL(/\/console\/login/);
+  await page.locator('input[name="identifier"]').fill(person.identifier);
+  await page.locator('input[name="password"]').fill(person.password);
+  await page.locator('[data-test="login-submit"]').click();
+  await page.waitForURL(`${consoleUrl}/workbench`);
+}
