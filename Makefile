@@ -23,7 +23,7 @@ export PYTHONPATH := .:platform
 help:
 	@echo "make run       start PartyCloud with its own PostgreSQL and Redis (http://localhost:8000)"
 	@echo "make test      lint, then the test suite (PYTEST_ARGS=... to pass options)"
-	@echo "make lint      ruff, import-linter (floors), mypy, makemigrations --check"
+	@echo "make lint      ruff, import-linter (floors), mypy, makemigrations --check, pip-audit + npm audit"
 	@echo "make bench     run bench/*.py"
 	@echo "make stop      stop the servers kept under var/"
 	@echo "make clean     remove the test servers' data and the caches"
@@ -66,6 +66,7 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(DEVSERVICES) run --for test -- env $(DJANGO) $(PYTHON) manage.py makemigrations --check --dry-run
+	$(PYTHON) scripts/audit.py
 
 test: lint frontend frontend-check
 	$(DEVSERVICES) run --for test -- env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest $(PYTEST_ARGS)
