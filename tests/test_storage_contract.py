@@ -355,12 +355,15 @@ def test_stat_of_a_missing_object_is_none(backend: Backend):
     assert backend.storage.stat(DataClass.RECORDS, "t/public/never/there") is None
 
 
-def test_delete_prefix_deletes_exactly_the_prefix(backend: Backend):
+def test_list_and_delete_prefix_see_exactly_the_prefix(backend: Backend):
     root = key("video")
     inside = [f"{root}/hls/720p/index.m3u8", f"{root}/hls/720p/seg_0001.ts", f"{root}/poster.jpg"]
     outside = [f"{root}x/poster.jpg", key("video")]
     for name in inside + outside:
         backend.storage.put(DataClass.MEDIA, name, b"x", content_type="application/octet-stream")
+    assert sorted(backend.storage.list_keys(DataClass.MEDIA, f"{root}/")) == sorted(inside)
+    assert sorted(backend.storage.list_keys(DataClass.MEDIA, root)) == sorted([*inside, f"{root}x/poster.jpg"])
+    assert list(backend.storage.list_keys(DataClass.EXPORTS, f"{root}/")) == []
     assert backend.storage.delete_prefix(DataClass.MEDIA, f"{root}/") == 3
     assert all(backend.storage.stat(DataClass.MEDIA, name) is None for name in inside)
     assert all(backend.storage.stat(DataClass.MEDIA, name) is not None for name in outside)
