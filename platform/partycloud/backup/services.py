@@ -79,7 +79,7 @@ class RestoreResult:
 # ---------------------------------------------------------------- catalog queries
 
 
-def _fetchall(query: str | sql.Composed, params: object = None) -> list[tuple[Any, ...]]:
+def _fetchall(query: str | sql.Composed, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return list(cursor.fetchall())
@@ -130,7 +130,7 @@ def _columns(columns: list[str]) -> sql.Composed:
 def _raw_cursor() -> Any:
     """psycopg's own cursor (COPY), on Django's connection and in its transaction."""
     connection.ensure_connection()
-    return connection.connection.cursor()  # type: ignore[union-attr]
+    return connection.connection.cursor()
 
 
 # ---------------------------------------------------------------- backup
