@@ -10,6 +10,7 @@ archive's migration state equals the template's (checked first).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import django
+import psycopg
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -211,6 +213,27 @@ def _versions() -> dict[str, str]:
     }
 
 
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """A repeatable-read, read-only transaction: every COPY sees the same moment. Inside a
+    caller's transaction (a test's), that one's view is used."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    previous = raw.isolation_level, raw.read_only
+    # psycopg opens the transaction with BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY.
+    raw.isolation_level, raw.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        raw.isolation_level, raw.read_only = previous
+
+
 def do_backup_tenant(tenant: PartyCommittee, destination: Path, *, actor: Actor | None = None) -> dict[str, Any]:
     """Write ``tenant``'s archive to ``destination``; returns its manifest.
 
@@ -224,11 +247,7 @@ def do_backup_tenant(tenant: PartyCommittee, destination: Path, *, actor: Actor 
     destination = Path(destination)
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=destination.parent) as scratch:
         work = Path(scratch)
-        outermost = not connection.in_atomic_block
-        with transaction.atomic():
-            if outermost:  # inside a caller's transaction (a test's), its snapshot is the one
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with _snapshot():
             tables = schema_tables(schema)
             references = outward_references(schema)
             manifest: dict[str, Any] = {
@@ -524,7 +543,7 @@ def _new_committee(source: dict[str, Any], *, slug: str, name: str | None) -> Pa
         kind=CommitteeKind.SUBSIDIARY,
         schema_name=schema_name_for(slug),
         name=name or source["name"],
-        short_name=(name or source["short_name"])[:30],
+        short_name=source["short_name"],
         slug=slug,
         unified_code=None,  # unique: it stays with the original
         parent=parent,
