@@ -30,6 +30,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Restored {result.tenant.name} at {result.tenant.url} (schema {result.tenant.schema_name}): "
                 f"{sum(result.rows.values())} rows, {result.objects} objects, "
-                f"{result.search_documents} search documents"
+                + (
+                    f"{result.search_documents} search documents"
+                    if result.search_documents is not None
+                    else "search documents not rebuilt (the reconcile will)"
+                )
             )
         )

@@ -1,27 +1,15 @@
-"""Backing up one tenant into an archive, and restoring an archive as a new tenant.
-
-Why CSV per table and not ``pg_dump --schema`` (ADR 0020): a restore goes into a *new* schema
-name, which ``pg_restore`` cannot rename to; the app's own connection copies exactly the
-snapshot its transaction sees (a test's uncommitted data too) without a ``pg_dump`` of the
-server's major version in the image; and the target schema is cloned from the template like
-any new tenant, so the structure comes from this platform's migrations, provided the
-archive's migration state equals the template's (checked first).
-"""
+"""Restoring an archive as a new tenant, beside the original."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import platform
+import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import django
-import psycopg
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -34,8 +22,18 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
 from partycloud.audit.models import AuditEvent
 from partycloud.audit.services import do_record_audit
-from partycloud.backup.archive import FORMAT, FORMAT_VERSION, describe_files, read_archive, write_archive
+from partycloud.backup.archive import read_archive
 from partycloud.backup.errors import BackupCode
+from partycloud.backup.services.catalog import (
+    SKIPPED_TABLES,
+    Reference,
+    applied_migrations,
+    column_list,
+    fetchall,
+    qualified,
+    raw_cursor,
+    schema_tables,
+)
 from partycloud.core.errors import Conflict, ServiceError
 from partycloud.rollups.models import PendingTenant
 from partycloud.search.indexing import reindex_schema
@@ -53,21 +51,11 @@ from partycloud.tenancy.schemas import template_schema
 from partycloud.tenancy.services import group_root, schema_name_for
 from services.storage import DataClass, get_storage
 
-# The template's rows, equal to the archive's once the migration states match.
-SKIPPED_TABLES = frozenset({"django_migrations"})
+log = logging.getLogger(__name__)
+
 TEXT_TYPES = frozenset({"text", "varchar", "bpchar"})
 JSON_TYPES = frozenset({"json", "jsonb"})
 ARRAY_TYPES = frozenset({"_text", "_varchar"})
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A tenant-schema column pointing at a public table (``members_member.user_id`` → ``accounts_user.id``)."""
-
-    table: str
-    column: str
-    target: str
-    target_column: str
 
 
 @dataclass(frozen=True)
@@ -75,219 +63,7 @@ class RestoreResult:
     tenant: PartyCommittee
     rows: dict[str, int]
     objects: int
-    search_documents: int
-
-
-# ---------------------------------------------------------------- catalog queries
-
-
-def _fetchall(query: str | sql.Composed, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return list(cursor.fetchall())
-
-
-def schema_tables(schema: str) -> dict[str, list[str]]:
-    """``{table: [column, …]}`` of a schema's plain tables (generated columns left out)."""
-    rows = _fetchall(
-        "SELECT c.relname, array_agg(a.attname::text ORDER BY a.attnum) FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
-        "WHERE n.nspname = %s AND c.relkind = 'r' GROUP BY c.relname ORDER BY c.relname",
-        [schema],
-    )
-    return {str(table): list(columns) for table, columns in rows if table not in SKIPPED_TABLES}
-
-
-def outward_references(schema: str) -> list[Reference]:
-    """Foreign keys from the schema's tables to tables of other schemas (the public users, committees)."""
-    rows = _fetchall(
-        "SELECT cl.relname, a.attname, fcl.relname, fa.attname FROM pg_constraint con "
-        "JOIN pg_class cl ON cl.oid = con.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace "
-        "JOIN pg_class fcl ON fcl.oid = con.confrelid JOIN pg_namespace fn ON fn.oid = fcl.relnamespace "
-        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1] "
-        "JOIN pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = con.confkey[1] "
-        "WHERE con.contype = 'f' AND n.nspname = %s AND fn.nspname = 'public' "
-        "ORDER BY 1, 2",
-        [schema],
-    )
-    return [Reference(*map(str, row)) for row in rows]
-
-
-def applied_migrations(schema: str) -> list[str]:
-    query = sql.SQL("SELECT app || '.' || name FROM {}.django_migrations ORDER BY app, name").format(
-        sql.Identifier(schema)
-    )
-    return [str(row[0]) for row in _fetchall(query)]
-
-
-def _table(schema: str, table: str) -> sql.Composed:
-    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
-
-
-def _columns(columns: list[str]) -> sql.Composed:
-    return sql.SQL(", ").join(map(sql.Identifier, columns))
-
-
-def _raw_cursor() -> Any:
-    """psycopg's own cursor (COPY), on Django's connection and in its transaction."""
-    connection.ensure_connection()
-    return connection.connection.cursor()
-
-
-# ---------------------------------------------------------------- backup
-
-
-def check_can_back_up(tenant: PartyCommittee) -> None:
-    if tenant.kind != CommitteeKind.SUBSIDIARY:
-        raise ServiceError(
-            BackupCode.NOT_SUBSIDIARY, _("Only a subsidiary party committee is backed up on its own."), "slug"
-        )
-
-
-def _copy_tables(schema: str, tables: dict[str, list[str]], directory: Path) -> dict[str, int]:
-    directory.mkdir()
-    counts: dict[str, int] = {}
-    with _raw_cursor() as cursor:
-        for table, columns in tables.items():
-            statement = sql.SQL("COPY {} ({}) TO STDOUT WITH (FORMAT csv, HEADER true)").format(
-                _table(schema, table), _columns(columns)
-            )
-            with (directory / f"{table}.csv").open("wb") as out, cursor.copy(statement) as copy:
-                for data in copy:
-                    out.write(data)
-            counts[table] = cursor.rowcount
-    return counts
-
-
-def _referenced_ids(schema: str, references: list[Reference]) -> dict[str, list[int]]:
-    found: dict[str, set[int]] = {}
-    for reference in references:
-        query = sql.SQL("SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").format(
-            column=sql.Identifier(reference.column), table=_table(schema, reference.table)
-        )
-        found.setdefault(reference.target, set()).update(int(row[0]) for row in _fetchall(query))
-    return {target: sorted(ids) for target, ids in sorted(found.items())}
-
-
-def _copy_objects(schema: str, directory: Path) -> list[dict[str, Any]]:
-    storage = get_storage()
-    objects: list[dict[str, Any]] = []
-    for data_class in DataClass:
-        for key in sorted(storage.list_keys(data_class, f"t/{schema}/")):
-            info = storage.stat(data_class, key)
-            if info is None:  # deleted meanwhile
-                continue
-            path = directory / data_class.value / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            storage.download_to(data_class, key, path)
-            objects.append(
-                {"data_class": data_class.value, "key": key, "size": path.stat().st_size, "type": info.content_type}
-            )
-    return objects
-
-
-def _public_rows(tenant: PartyCommittee, directory: Path) -> dict[str, int]:
-    """The public rows that belong to the tenant: its own row, host names, access index and
-    audit trail. Search documents are not kept: a restore reindexes."""
-    directory.mkdir()
-    sets = {
-        "partycommittee": PartyCommittee.objects.filter(pk=tenant.pk),
-        "domain": Domain.objects.filter(tenant=tenant),
-        "tenantaccess": TenantAccess.objects.filter(tenant=tenant),
-        "auditevent": AuditEvent.objects.filter(tenant=tenant).order_by("id"),
-    }
-    counts = {}
-    for name, rows in sets.items():
-        with (directory / f"{name}.json").open("w") as out:
-            serializers.serialize("json", rows.iterator(), stream=out)
-        counts[name] = rows.count()
-    return counts
-
-
-def _versions() -> dict[str, str]:
-    return {
-        "django": django.get_version(),
-        "postgresql": str(connection.pg_version),  # type: ignore[attr-defined]
-        "python": platform.python_version(),
-    }
-
-
-@contextlib.contextmanager
-def _snapshot() -> Iterator[None]:
-    """A repeatable-read, read-only transaction: every COPY sees the same moment. Inside a
-    caller's transaction (a test's), that one's view is used."""
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    assert raw is not None
-    previous = raw.isolation_level, raw.read_only
-    # psycopg opens the transaction with BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY.
-    raw.isolation_level, raw.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
-    try:
-        with transaction.atomic():
-            yield
-    finally:
-        raw.isolation_level, raw.read_only = previous
-
-
-def do_backup_tenant(tenant: PartyCommittee, destination: Path, *, actor: Actor | None = None) -> dict[str, Any]:
-    """Write ``tenant``'s archive to ``destination``; returns its manifest.
-
-    The tables are copied from one snapshot (a repeatable-read, read-only transaction when
-    called outside one); the objects are listed after it, so an object deleted in between is
-    missing and one added in between is extra (a key no row names).
-    """
-    check_can_back_up(tenant)
-    use_public_schema()
-    schema = tenant.schema_name
-    destination = Path(destination)
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=destination.parent) as scratch:
-        work = Path(scratch)
-        with _snapshot():
-            tables = schema_tables(schema)
-            references = outward_references(schema)
-            manifest: dict[str, Any] = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "created_at": datetime.now(UTC).isoformat(),
-                "versions": _versions(),
-                "source": {
-                    "id": tenant.pk,
-                    "slug": tenant.slug,
-                    "schema": schema,
-                    "host": tenant.primary_host,
-                    "name": tenant.name,
-                },
-                "migrations": applied_migrations(schema),
-                "tables": {name: {"columns": columns} for name, columns in tables.items()},
-                "references": [vars(reference) for reference in references],
-                "referenced_ids": _referenced_ids(schema, references),
-            }
-            for table, count in _copy_tables(schema, tables, work / "tables").items():
-                manifest["tables"][table]["rows"] = count
-            manifest["public"] = _public_rows(tenant, work / "public")
-        manifest["objects"] = _copy_objects(schema, work / "objects")
-        manifest["files"] = describe_files(work)
-        write_archive(work, manifest, destination)
-    do_record_audit(
-        event="tenant.backup",
-        details={
-            "slug": tenant.slug,
-            "rows": sum(table["rows"] for table in manifest["tables"].values()),
-            "objects": len(manifest["objects"]),
-        },
-        actor=actor,
-        target=tenant,
-        tenant_id=tenant.pk,
-    )
-    return manifest
-
-
-# ---------------------------------------------------------------- restore
+    search_documents: int | None  # None: the backend was down, the reconcile rebuilds them
 
 
 def check_compatible(manifest: dict[str, Any]) -> None:
@@ -336,7 +112,7 @@ def check_references(manifest: dict[str, Any]) -> None:
         if not wanted:
             continue
         query = sql.SQL("SELECT id FROM public.{} WHERE id = ANY(%s)").format(sql.Identifier(target))
-        missing = wanted - {int(row[0]) for row in _fetchall(query, [sorted(wanted)])}
+        missing = wanted - {int(row[0]) for row in fetchall(query, [sorted(wanted)])}
         if missing:
             raise Conflict(
                 BackupCode.MISSING_REFERENCES,
@@ -393,7 +169,7 @@ _ARRAY_REWRITE = (
 
 
 def _rewrite_rows(schema: str, rewrite: Rewrite, references: list[Reference]) -> int:
-    columns = _fetchall(
+    columns = fetchall(
         "SELECT c.relname, a.attname, t.typname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
         "WHERE n.nspname = %s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
@@ -414,7 +190,7 @@ def _rewrite_rows(schema: str, rewrite: Rewrite, references: list[Reference]) ->
             else:
                 continue
             statement = sql.SQL(template).format(
-                table=_table(schema, table), column=sql.Identifier(column), type=sql.SQL(type_name)
+                table=qualified(schema, table), column=sql.Identifier(column), type=sql.SQL(type_name)
             )
             cursor.execute(statement, rewrite.params())
             changed += cursor.rowcount
@@ -423,7 +199,7 @@ def _rewrite_rows(schema: str, rewrite: Rewrite, references: list[Reference]) ->
                 continue
             cursor.execute(
                 sql.SQL("UPDATE {table} SET {column} = %s WHERE {column} = %s").format(
-                    table=_table(schema, reference.table), column=sql.Identifier(reference.column)
+                    table=qualified(schema, reference.table), column=sql.Identifier(reference.column)
                 ),
                 [rewrite.new_id, rewrite.old_id],
             )
@@ -445,17 +221,17 @@ def _load_tables(schema: str, manifest: dict[str, Any], directory: Path, rewrite
             "file",
         )
     counts: dict[str, int] = {}
-    with _raw_cursor() as cursor:
+    with raw_cursor() as cursor:
         # ALTER TABLE refuses while foreign-key checks are pending: they run at these points.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        names = sql.SQL(", ").join(_table(schema, table) for table in tables)
+        names = sql.SQL(", ").join(qualified(schema, table) for table in tables)
         for table in tables:
-            cursor.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(_table(schema, table)))
+            cursor.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(qualified(schema, table)))
         cursor.execute(sql.SQL("TRUNCATE {}").format(names))
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # the tables load in any order
         for table, columns in tables.items():
             statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)").format(
-                _table(schema, table), _columns(columns)
+                qualified(schema, table), column_list(columns)
             )
             with (directory / f"{table}.csv").open("rb") as source, cursor.copy(statement) as copy:
                 while chunk := source.read(1024 * 1024):
@@ -470,7 +246,7 @@ def _load_tables(schema: str, manifest: dict[str, Any], directory: Path, rewrite
         _rewrite_rows(schema, rewrite, [Reference(**reference) for reference in manifest["references"]])
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in tables:
-            cursor.execute(sql.SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(_table(schema, table)))
+            cursor.execute(sql.SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(qualified(schema, table)))
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     _reset_sequences(schema)
     return counts
@@ -478,7 +254,7 @@ def _load_tables(schema: str, manifest: dict[str, Any], directory: Path, rewrite
 
 def _reset_sequences(schema: str) -> None:
     """Identity and serial columns continue after the restored rows."""
-    rows = _fetchall(
+    rows = fetchall(
         "SELECT c.relname, a.attname, pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname) "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = %s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped "
@@ -489,7 +265,7 @@ def _reset_sequences(schema: str) -> None:
         for table, column, sequence in rows:
             cursor.execute(
                 sql.SQL("SELECT setval(%s, COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table}").format(
-                    column=sql.Identifier(column), table=_table(schema, table)
+                    column=sql.Identifier(column), table=qualified(schema, table)
                 ),
                 [sequence],
             )
@@ -574,6 +350,7 @@ def do_restore_tenant(
         check_references(manifest)
         source = next(_committee_fields(work))
         schema = schema_name_for(slug)
+        writing_objects = False
         try:
             with transaction.atomic():
                 tenant = _new_committee(source, slug=slug, name=name)
@@ -594,6 +371,7 @@ def do_restore_tenant(
                     )
                     tenant.save(update_fields=["logo_url"])
                 _restore_public_rows(tenant, work / "public")
+                writing_objects = True  # from here on, keys under t/<schema>/ are ours
                 objects = _restore_objects(manifest, work / "objects", rewrite)
                 PendingTenant.objects.get_or_create(schema_name=schema)  # the relay recomputes its rollups
                 do_record_audit(
@@ -604,9 +382,14 @@ def do_restore_tenant(
                     tenant_id=tenant.pk,
                 )
         except BaseException:
-            _discard_objects(schema)
+            if writing_objects:
+                _discard_objects(schema)
             raise
-    documents = reindex_schema(schema)
+    try:
+        documents: int | None = reindex_schema(schema)
+    except Exception:  # the search backend is down: the 15-minute reconcile catches up
+        log.warning("restored %s, but its search documents were not rebuilt", schema, exc_info=True)
+        documents = None
     return RestoreResult(tenant=tenant, rows=rows, objects=objects, search_documents=documents)
 
 
