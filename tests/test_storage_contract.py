@@ -2,9 +2,10 @@
 browser protocol) and S3 (moto, or a real MinIO when S3_ENDPOINT is set at test time).
 
 The "browser" is a plain httpx client: over loopback to S3, in-process (WSGI) to Django.
-Cases that need the store to enforce POST policies, URL signatures or expiry are skipped on
-moto, which enforces none of them; the filesystem backend and MinIO run them all, and
-``test_s3_post_policy_binds_key_type_size_and_expiry`` checks what S3 is asked to enforce.
+Cases that need the store to enforce POST policies, URL signatures or expiry (``enforcing``)
+run against the filesystem backend and LocalStack's S3 (moto enforces none of them; see
+``tests/s3_server.py``); ``test_s3_post_policy_binds_key_type_size_and_expiry`` checks the
+policy documents S3 is asked to enforce.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import base64
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,6 +47,8 @@ from tests.conftest import ROOT_HOST
 fs_storage = s3_server.fs_storage
 s3_endpoint = s3_server.s3_endpoint
 s3_storage = s3_server.s3_storage
+enforcing_s3_endpoint = s3_server.enforcing_s3_endpoint
+enforcing_s3_storage = s3_server.enforcing_s3_storage
 
 MiB = 1024 * 1024
 
@@ -56,11 +58,6 @@ class Backend:
     name: str
     storage: Storage
     browser: httpx.Client
-    enforces_policies: bool
-
-    def require_enforcement(self) -> None:
-        if not self.enforces_policies:
-            pytest.skip("moto enforces neither POST policies nor URL signatures/expiry (run with S3_ENDPOINT=MinIO)")
 
 
 @pytest.fixture
@@ -77,16 +74,32 @@ def django_browser(platform_world: Any, db: None) -> Iterator[httpx.Client]:
         request_finished.connect(close_old_connections)
 
 
+def filesystem_backend(request: pytest.FixtureRequest) -> Backend:
+    return Backend("filesystem", request.getfixturevalue("fs_storage"), request.getfixturevalue("django_browser"))
+
+
 @pytest.fixture(params=["filesystem", "s3"])
 def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     if request.param == "filesystem":
-        storage = request.getfixturevalue("fs_storage")
-        yield Backend("filesystem", storage, request.getfixturevalue("django_browser"), True)
+        yield filesystem_backend(request)
         return
     storage = request.getfixturevalue("s3_storage")
-    endpoint = request.getfixturevalue("s3_endpoint")
     with httpx.Client(timeout=30) as browser:
-        yield Backend("s3", storage, browser, endpoint.enforces_policies)
+        yield Backend("s3", storage, browser)
+
+
+@pytest.fixture(params=["filesystem", "s3-localstack"])
+def enforcing(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """A backend that enforces POST policies, URL signatures and expiry: the filesystem one, or
+    S3 on LocalStack (or on the environment's S3_ENDPOINT)."""
+    if request.param == "filesystem":
+        yield filesystem_backend(request)
+        return
+    storage = request.getfixturevalue("enforcing_s3_storage")
+    endpoint = request.getfixturevalue("enforcing_s3_endpoint")
+    assert endpoint.enforces_policies
+    with httpx.Client(timeout=30) as browser:
+        yield Backend("s3", storage, browser)
 
 
 def payload(size: int, seed: int = 0) -> bytes:
@@ -132,8 +145,8 @@ def test_presigned_post_upload_by_a_plain_http_client(backend: Backend):
         ("empty file", {}, 0),
     ],
 )
-def test_presigned_post_outside_the_policy_is_refused(backend: Backend, case: str, fields: dict[str, str], size: int):
-    backend.require_enforcement()
+def test_presigned_post_outside_the_policy_is_refused(enforcing: Backend, case: str, fields: dict[str, str], size: int):
+    backend = enforcing
     target = key()
     post = backend.storage.presign_post(DataClass.MEDIA, target, content_type="text/plain", max_size=1000)
     response = post_form(backend, post, payload(size), fields=fields)
@@ -142,18 +155,18 @@ def test_presigned_post_outside_the_policy_is_refused(backend: Backend, case: st
     assert backend.storage.stat(DataClass.MEDIA, "t/public/contract/someone-elses") is None
 
 
-def test_presigned_post_after_expiry_is_refused(backend: Backend):
-    backend.require_enforcement()
+def test_presigned_post_after_expiry_is_refused(enforcing: Backend):
+    backend = enforcing
     target = key()
-    if isinstance(backend.storage, FilesystemStorage):
-        post = backend.storage.presign_post(
-            DataClass.MEDIA, target, content_type="text/plain", max_size=100, expires=timedelta(seconds=-5)
-        )
-    else:
-        pytest.skip("an S3 POST policy cannot be signed in the past without waiting")
+    post = backend.storage.presign_post(
+        DataClass.MEDIA, target, content_type="text/plain", max_size=100, expires=timedelta(seconds=-5)
+    )
     response = post_form(backend, post, b"late")
     assert response.status_code == 403
-    assert response.json()["code"] == "storage.url_expired"
+    if backend.name == "filesystem":
+        assert response.json()["code"] == "storage.url_expired"
+    else:
+        assert "Policy expired" in response.text
     assert backend.storage.stat(DataClass.MEDIA, target) is None
 
 
@@ -272,8 +285,8 @@ def test_range_requests_on_the_filesystem_backend_like_a_video_player(fs_storage
     assert django_browser.head(url).status_code == 200
 
 
-def test_expired_download_url_is_refused(backend: Backend):
-    backend.require_enforcement()
+def test_expired_download_url_is_refused(enforcing: Backend):
+    backend = enforcing
     target = key()
     backend.storage.put(DataClass.MEDIA, target, b"old news", content_type="text/plain")
     if isinstance(backend.storage, S3Storage):
@@ -296,8 +309,8 @@ def test_expired_download_url_is_refused(backend: Backend):
         }
 
 
-def test_tampered_download_url_is_refused(backend: Backend):
-    backend.require_enforcement()
+def test_tampered_download_url_is_refused(enforcing: Backend):
+    backend = enforcing
     target = key()
     backend.storage.put(DataClass.MEDIA, target, b"secret-ish", content_type="text/plain")
     url = backend.storage.presign_get(DataClass.MEDIA, target)
@@ -342,12 +355,15 @@ def test_stat_of_a_missing_object_is_none(backend: Backend):
     assert backend.storage.stat(DataClass.RECORDS, "t/public/never/there") is None
 
 
-def test_delete_prefix_deletes_exactly_the_prefix(backend: Backend):
+def test_list_and_delete_prefix_see_exactly_the_prefix(backend: Backend):
     root = key("video")
     inside = [f"{root}/hls/720p/index.m3u8", f"{root}/hls/720p/seg_0001.ts", f"{root}/poster.jpg"]
     outside = [f"{root}x/poster.jpg", key("video")]
     for name in inside + outside:
         backend.storage.put(DataClass.MEDIA, name, b"x", content_type="application/octet-stream")
+    assert sorted(backend.storage.list_keys(DataClass.MEDIA, f"{root}/")) == sorted(inside)
+    assert sorted(backend.storage.list_keys(DataClass.MEDIA, root)) == sorted([*inside, f"{root}x/poster.jpg"])
+    assert list(backend.storage.list_keys(DataClass.EXPORTS, f"{root}/")) == []
     assert backend.storage.delete_prefix(DataClass.MEDIA, f"{root}/") == 3
     assert all(backend.storage.stat(DataClass.MEDIA, name) is None for name in inside)
     assert all(backend.storage.stat(DataClass.MEDIA, name) is not None for name in outside)
@@ -507,12 +523,17 @@ def test_get_storage_follows_the_settings(settings, tmp_path):
         get_storage.cache_clear()
 
 
-@pytest.mark.skipif(not os.environ.get("S3_ENDPOINT"), reason="only against a real S3/MinIO")
-def test_real_s3_refuses_a_post_beyond_the_policy(s3_storage: S3Storage):
+def test_s3_url_signed_with_another_secret_is_refused(enforcing_s3_storage: S3Storage, enforcing_s3_endpoint):
     target = key()
-    post = s3_storage.presign_post(DataClass.MEDIA, target, content_type="text/plain", max_size=10)
-    response = httpx.post(post.url, data=post.fields, files={"file": ("a.txt", b"x" * 11, "text/plain")})
-    assert response.status_code in {400, 403}
+    enforcing_s3_storage.put(DataClass.MEDIA, target, b"mine", content_type="text/plain")
+    forger = S3Storage(
+        enforcing_s3_endpoint.url,
+        access_key=enforcing_s3_endpoint.access_key,
+        secret_key=enforcing_s3_endpoint.secret_key + "-guessed",
+        region=enforcing_s3_endpoint.region,
+    )
+    assert httpx.get(forger.presign_get(DataClass.MEDIA, target)).status_code == 403
+    assert httpx.get(enforcing_s3_storage.presign_get(DataClass.MEDIA, target)).content == b"mine"
 
 
 def test_ensure_buckets_command(s3_storage: S3Storage):

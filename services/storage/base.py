@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -183,6 +184,10 @@ class Storage(Protocol):
 
     def delete(self, data_class: DataClass, key: str) -> None:
         """Delete an object; no error when it does not exist."""
+        ...
+
+    def list_keys(self, data_class: DataClass, prefix: str) -> Iterator[str]:
+        """The keys that start with ``prefix``, in no particular order (a tenant's backup)."""
         ...
 
     def delete_prefix(self, data_class: DataClass, prefix: str) -> int:

@@ -255,26 +255,29 @@ class FilesystemStorage:
                 return
             directory = directory.parent
 
-    def delete_prefix(self, data_class: DataClass, prefix: str) -> int:
+    def list_keys(self, data_class: DataClass, prefix: str) -> Iterator[str]:
         check_prefix(prefix)
         base = self._bucket_dir(data_class).resolve()
         if not base.is_dir():
-            return 0
+            return
         # Walk only the directory the prefix points into, matching names against the rest.
         head = prefix.rpartition("/")[0]
         start = (base / head).resolve() if head else base
         if not start.is_relative_to(base) or not start.is_dir():
-            return 0
-        deleted = 0
+            return
         for directory, _dirs, files in os.walk(start):
             for name in files:
                 if name.startswith("."):
                     continue  # a write in progress
                 key = (Path(directory) / name).relative_to(base).as_posix()
                 if key.startswith(prefix):
-                    self.delete(data_class, key)
-                    deleted += 1
-        return deleted
+                    yield key
+
+    def delete_prefix(self, data_class: DataClass, prefix: str) -> int:
+        keys = list(self.list_keys(data_class, prefix))
+        for key in keys:
+            self.delete(data_class, key)
+        return len(keys)
 
     def ensure_buckets(self) -> None:
         for data_class in DataClass:

@@ -12,6 +12,7 @@ stable, and this module is the only place that calls them.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -265,11 +266,18 @@ class S3Storage:
             if error.code not in _MISSING:
                 raise _failed(error) from error
 
-    def delete_prefix(self, data_class: DataClass, prefix: str) -> int:
+    def list_keys(self, data_class: DataClass, prefix: str) -> Iterator[str]:
         check_prefix(prefix)
+        try:
+            for obj in self.client.list_objects(bucket_name(data_class), prefix=prefix, recursive=True):
+                if obj.object_name and not obj.is_dir:
+                    yield obj.object_name
+        except S3Error as error:
+            raise _failed(error) from error
+
+    def delete_prefix(self, data_class: DataClass, prefix: str) -> int:
         bucket = bucket_name(data_class)
-        keys = [obj.object_name for obj in self.client.list_objects(bucket, prefix=prefix, recursive=True)]
-        deletions = [DeleteObject(key) for key in keys if key]
+        deletions = [DeleteObject(key) for key in self.list_keys(data_class, prefix)]
         errors: list[Any] = list(self.client.remove_objects(bucket, deletions)) if deletions else []
         if errors:
             raise StorageError("storage.delete_failed", f"{len(errors)} objects under {prefix} were not deleted")

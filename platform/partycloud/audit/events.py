@@ -75,6 +75,12 @@ EVENTS: dict[str, EventType] = _events(
     EventType("tenant.settings.change", A.UPDATE, _lazy("Changed the unit's settings"), (_FIELDS,)),
     EventType("tenant.application.submit", A.CREATE, _lazy("Applied to open a party committee")),
     EventType("tenant.application.reject", A.UPDATE, _lazy("Rejected an application to open a party committee")),
+    EventType(
+        "tenant.backup", A.EXPORT, _lazy("Backed up the party committee"), (_lazy("%(rows)s rows, %(objects)s files"),)
+    ),
+    EventType(
+        "tenant.restore", A.CREATE, _lazy("Restored a party committee from a backup"), (_lazy("of %(source_slug)s"),)
+    ),
     # tenant roles
     EventType("role.grant", A.CREATE, _lazy("Granted a role"), (_ROLE, _lazy("scope: %(scope)s"))),
     EventType("role.revoke", A.DELETE, _lazy("Revoked a role"), (_ROLE,)),

@@ -54,6 +54,8 @@ SHARED_APPS = [
     "tenants.live",
     "partycloud.rollups",
     "partycloud.statistics",
+    # Per-tenant backup and restore (manage.py backup_tenant / restore_tenant); no tables.
+    "partycloud.backup",
     # On the wiring floor: the demo seeder (``manage.py seed_demo``) fills every other app.
     "partycloud.demo",
 ]
