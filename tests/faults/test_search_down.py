@@ -123,13 +123,16 @@ def test_search_answers_503_at_once_while_the_engine_is_down_and_the_library_sti
         assert response.status_code == 503, (path, response.content)
         body = response.json()
         assert body["code"] == "search.unavailable"
-        assert body["message"] and body["field"] is None
+        assert body["message"]
+        assert body["field"] is None
         assert seconds < REFUSED_WITHIN_SECONDS, (path, seconds)
     # Reading the library, its regulations and courses, and studying do not go through search.
     assert member.get(f"/api/v1/learning/library/{created['id']}").status_code == 200
     assert member.get("/api/v1/learning/library/regulations").status_code == 200
     assert member.get("/api/v1/learning/courses").status_code == 200
-    beat = member.post("/api/v1/learning/study/heartbeats", {"resource": created["id"], "session": "s1", "state": "start"})
+    beat = member.post(
+        "/api/v1/learning/study/heartbeats", {"resource": created["id"], "session": "s1", "state": "start"}
+    )
     assert beat.status_code == 200, beat.json()
     assert member.get("/api/v1/learning/study/me").status_code == 200
     assert api(tenant_a.host, tenant_a.admin).get(RESOURCES).status_code == 200
@@ -163,7 +166,7 @@ def test_writes_made_while_the_engine_is_down_are_indexed_once_it_is_back(
     engine.stop()
 
     # The library takes writes as usual; their indexing waits for the engine.
-    added = create_article(tenant_a, "主题党日活动方案", django_capture_on_commit_callbacks)
+    create_article(tenant_a, "主题党日活动方案", django_capture_on_commit_callbacks)
     admin = api(tenant_a.host, tenant_a.admin)
     with eager_tasks(), django_capture_on_commit_callbacks(execute=True):
         renamed = admin.patch(f"{RESOURCES}/{kept['id']}", {"title": "理论学习中心组专题发言"})

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from partycloud.core.errors import ServiceError, declared_code
-from partycloud.tenancy.context import active_schema
 from partycloud.search.errors import SearchCode
+from partycloud.tenancy.context import active_schema
 from services.search import InvalidQuery, SearchAcl, SearchQuery, SearchResult, SearchUnavailable, get_backend
 
 logger = logging.getLogger(__name__)
