@@ -5,7 +5,13 @@ query latency as one tenant (1–3 terms, with and without facet filters) — ag
 If the noida-db binary is there, its bulk rate too: noida is an Elasticsearch-compatible
 stand-in for tests, NOT Elasticsearch, so its figure says nothing about a real cluster.
 
+Query latency is measured against the search path of issue 6 (two statements per search,
+``bench/search_issue6.py``), query by query in turn on the same corpus, so both see the same
+load; both must give the same answers.
+
 BENCH_SEARCH_DOCS (default 100000) and BENCH_SEARCH_QUERIES (default 200) scale the run.
+BENCH_SEARCH_KEEP=1 keeps the corpus in ``partycloud_bench_search_kept`` and reuses it on the
+next run (indexing 100,000 documents takes minutes on a loaded machine; the queries do not).
 """
 
 from __future__ import annotations
@@ -16,12 +22,17 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse, urlunparse
 
-from support import bench_database
+from support import _admin_connect, bench_database
 
 DOCS = int(os.environ.get("BENCH_SEARCH_DOCS", "100000"))
 QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", "200"))
+KEEP = os.environ.get("BENCH_SEARCH_KEEP", "") == "1"
+KEPT_DATABASE = "partycloud_bench_search_kept"
 SINGLE_PROCESS_DOCS = min(5000, DOCS // 10)
 NOIDA_DOCS = min(20000, DOCS)
 BATCH = 500
@@ -310,67 +321,132 @@ def bench_noida() -> None:
     backend.drop_all()
 
 
-def main() -> None:
+@contextmanager
+def kept_database() -> Iterator[bool]:
+    """BENCH_SEARCH_KEEP=1: the corpus database stays; yields whether it already holds the corpus."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/partycloud")
+    with _admin_connect(base) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [KEPT_DATABASE]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{KEPT_DATABASE}"')
+    os.environ["DATABASE_URL"] = urlunparse(urlparse(base)._replace(path=f"/{KEPT_DATABASE}"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
+    os.environ.setdefault("TENANT_WARM_POOL_SIZE", "0")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("bootstrap_platform", "--no-spares", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM public.search_entry")
+        yield cursor.fetchone()[0] == DOCS
+
+
+@contextmanager
+def corpus_database() -> Iterator[bool]:
+    """A fresh database (dropped afterwards), or the kept one: yields whether the corpus is there."""
+    if KEEP:
+        with kept_database() as ready:
+            yield ready
+    else:
+        with bench_database("search"):
+            yield False
+
+
+def build_corpus() -> None:
     global documents
-    with bench_database("search"):
-        from django.db import connection, connections
+    from django.db import connection, connections
+
+    from services.search.segmentation import segmented
+
+    started = time.perf_counter()
+    documents = make_documents(DOCS)
+    characters = sum(len(d.title) + len(d.body) for d in documents)
+    print(f"{DOCS} documents, {characters / DOCS:.0f} characters each on average "
+          f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+    segmented("预热")  # jieba's dictionary loads once per process (before the fork)
+
+    started = time.perf_counter()
+    _index_slice((0, SINGLE_PROCESS_DOCS))
+    single = time.perf_counter() - started
+    print(
+        f"index, 1 process, {SINGLE_PROCESS_DOCS} docs:   {single:6.1f} s = {SINGLE_PROCESS_DOCS / single:7.0f} docs/s"
+    )
+
+    connections.close_all()  # each process opens its own connection
+    rest = DOCS - SINGLE_PROCESS_DOCS
+    middle = SINGLE_PROCESS_DOCS + rest // 2
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_index_slice, [(SINGLE_PROCESS_DOCS, middle), (middle, DOCS)])
+    both = time.perf_counter() - started
+    print(f"index, 2 processes, {rest} docs: {both:6.1f} s = {rest / both:7.0f} docs/s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE public.search_entry")
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('public.search_entry'))")
+        print(f"table with indexes: {cursor.fetchone()[0]}")
+
+
+def main() -> None:
+    with corpus_database() as ready:
+        from search_issue6 import Issue6PostgresSearch
 
         from services.search import SearchAcl, SearchQuery
         from services.search.postgres import PostgresBackend
-        from services.search.segmentation import segmented
 
-        started = time.perf_counter()
-        documents = make_documents(DOCS)
-        characters = sum(len(d.title) + len(d.body) for d in documents)
-        print(f"{DOCS} documents, {characters / DOCS:.0f} characters each on average "
-              f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
-        segmented("预热")  # jieba's dictionary loads once per process (before the fork)
-
-        started = time.perf_counter()
-        _index_slice((0, SINGLE_PROCESS_DOCS))
-        single = time.perf_counter() - started
-        print(
-            f"index, 1 process, {SINGLE_PROCESS_DOCS} docs:   {single:6.1f} s = {SINGLE_PROCESS_DOCS / single:7.0f} docs/s"
-        )
-
-        connections.close_all()  # each process opens its own connection
-        rest = DOCS - SINGLE_PROCESS_DOCS
-        middle = SINGLE_PROCESS_DOCS + rest // 2
-        started = time.perf_counter()
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            pool.map(_index_slice, [(SINGLE_PROCESS_DOCS, middle), (middle, DOCS)])
-        both = time.perf_counter() - started
-        print(f"index, 2 processes, {rest} docs: {both:6.1f} s = {rest / both:7.0f} docs/s")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE public.search_entry")
-            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('public.search_entry'))")
-            print(f"table with indexes: {cursor.fetchone()[0]}")
+        if ready:
+            print(f"{DOCS} documents already indexed in {KEPT_DATABASE} (BENCH_SEARCH_KEEP=1): reused")
+        else:
+            build_corpus()
+        with open("/proc/loadavg") as load:
+            print(f"load average before the queries: {' '.join(load.read().split()[:3])} ({os.cpu_count()} cores)")
 
         backend = PostgresBackend()
+        baseline = Issue6PostgresSearch()
         acl = SearchAcl(tenant=CALLER)
         queries = make_queries(QUERIES)
 
-        def search(query: dict):
+        def search(query: dict, engine=backend):
             options = {key: value for key, value in query.items() if key != "terms"}
-            return backend.search(SearchQuery(acl=acl, **options))
+            return engine.search(SearchQuery(acl=acl, **options))
 
         for query in queries[:10]:  # warm the cache like a running server
             search(query)
+            search(query, baseline)
         samples: list[float] = []
+        before: list[float] = []
         totals: list[int] = []
-        for query in queries:
+        different = 0
+        for query in queries:  # in turn, so that both paths see the same load
+            started = time.perf_counter()
+            old = search(query, baseline)
+            before.append(time.perf_counter() - started)
             started = time.perf_counter()
             result = search(query)
             samples.append(time.perf_counter() - started)
             totals.append(result.total)
+            answer = (result.total, [hit.doc_id for hit in result.hits], result.facets)
+            different += answer != (old.total, [hit.doc_id for hit in old.hits], old.facets)
         print(f"search as one tenant, {QUERIES} queries:  {percentiles(samples)}")
+        print(f"  issue 6 path (baseline, same run): {percentiles(before)}")
+        print(
+            f"  p95 {sorted(samples)[round(0.95 * (len(samples) - 1))] / sorted(before)[round(0.95 * (len(before) - 1))]:.2f}"
+            f"x the baseline's; answers that differ (total, page, facets): {different} of {QUERIES}"
+        )
         print(f"  hits per query: median {statistics.median(totals):.0f}, max {max(totals)}")
         browse = []
+        browse_before = []
         for page in range(1, 21):
+            started = time.perf_counter()
+            baseline.search(SearchQuery(acl=acl, page=page))
+            browse_before.append(time.perf_counter() - started)
             started = time.perf_counter()
             backend.search(SearchQuery(acl=acl, page=page))
             browse.append(time.perf_counter() - started)
         print(f"browse newest first, 20 pages:       {percentiles(browse)}")
+        print(f"  issue 6 path (baseline, same run): {percentiles(browse_before)}")
 
         baseline_queries = [q for q in queries if "kinds" not in q and "categories" not in q][:10]
         scans = [ilike_scan(query["terms"]) for query in baseline_queries]
@@ -384,7 +460,10 @@ def main() -> None:
             f"full-text median {statistics.median(indexed) * 1000:6.1f} ms "
             f"({statistics.median(scans) / statistics.median(indexed):.1f}x faster)"
         )
-        bench_noida()
+        if ready:
+            print("noida-db: skipped (the corpus was reused, not generated)")
+        else:
+            bench_noida()
 
 
 if __name__ == "__main__":

@@ -164,7 +164,9 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
         "live-sweep-group",
         "live-clean-hls",
     }
-    expected = {**SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE}
+    # And search's catch-up after an engine outage (issue 14).
+    catch_up = {"search-catch-up": {"task": "search.catch_up", "schedule": 60.0, "options": {"expires": 60}}}
+    expected = {**SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up}
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded
     assert app.conf.beat_schedule == expected

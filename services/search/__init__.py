@@ -17,6 +17,7 @@ from services.search.documents import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    SearchUnavailable,
     Visibility,
     document_id,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "SearchResult",
+    "SearchUnavailable",
     "Visibility",
     "document_id",
     "get_backend",

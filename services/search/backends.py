@@ -23,6 +23,9 @@ def make_backend() -> SearchBackend:
             analyzer=settings.SEARCH_ANALYZER,
             # Tests read their writes at once; production relies on the index's refresh interval.
             refresh_on_write=getattr(settings, "SEARCH_REFRESH_ON_WRITE", False),
+            timeout=settings.SEARCH_WRITE_TIMEOUT_SECONDS,
+            search_timeout=settings.SEARCH_TIMEOUT_SECONDS,
+            write_attempts=settings.SEARCH_WRITE_ATTEMPTS,
         )
     from services.search.postgres import PostgresBackend
 

@@ -47,6 +47,18 @@ class InvalidQuery(ValueError):
         self.field = field
 
 
+class SearchUnavailable(RuntimeError):
+    """The engine did not answer in time (unreachable, timed out, overloaded). The platform
+    answers a search with 503 ``search.unavailable``; writes wait in its backlog until the
+    engine answers again (``partycloud.search.indexing.catch_up``)."""
+
+    code = "search.unavailable"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.message = _("Search is unavailable for a moment; the library can still be browsed. Try again shortly.")
+
+
 def document_id(kind: str, local_id: str, schema: str) -> str:
     """The global id of a source's document: ``<schema>:<kind>:<id>`` (e.g. ``t_alpha:resource:12``)."""
     return f"{schema}:{kind}:{local_id}"

@@ -13,17 +13,17 @@ otherwise also require 员教, which a document with 党员 … 教育 apart doe
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.utils import timezone
-from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout
+from elastic_transport import TransportError
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import A, Q, Search
 
@@ -36,6 +36,7 @@ from services.search.documents import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    SearchUnavailable,
     Visibility,
     empty_facets,
     no_highlights,
@@ -45,6 +46,7 @@ from services.search.segmentation import FRAGMENT_CHARS, MAX_FRAGMENTS, query_wo
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 BULK_CHUNK = 500
 BULK_CHUNK_BYTES = 10 * 1024 * 1024
@@ -63,20 +65,43 @@ VERSION_MAPPING: dict[str, Any] = {"version": {"type": "keyword", "index": False
 SCAN_PAGE = 5000
 
 
-def _retrying(operation: Callable[[], T]) -> T:
-    """Run a write, retrying with exponential backoff when the cluster is unreachable or says 429.
-    Writes are idempotent upserts and deletes by id, so a retry is safe."""
-    for attempt in range(WRITE_ATTEMPTS):
+def _retrying(operation: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
+    """Run a write, retrying with exponential backoff when the cluster is unreachable, overloaded
+    (429) or failing (5xx). Writes are idempotent upserts and deletes by id, so a retry is safe.
+    The last failure is raised (``SearchUnavailable`` for the caller: the write waits in the backlog)."""
+    for attempt in range(attempts):
         try:
             return operation()
-        except (TransportConnectionError, ConnectionTimeout, ApiError) as error:
-            retriable = not isinstance(error, ApiError) or error.meta.status == 429
-            if not retriable or attempt == WRITE_ATTEMPTS - 1:
+        except (TransportError, ApiError) as error:
+            if not _outage(error) or attempt == attempts - 1:
                 raise
             delay = 0.5 * 2**attempt
             logger.warning("search: Elasticsearch write failed (%s), retrying in %.1fs", error, delay)
             time.sleep(delay)
     raise AssertionError("unreachable")
+
+
+def _outage(error: Exception) -> bool:
+    """Did the cluster fail to answer (rather than refuse the request)?"""
+    if isinstance(error, ApiError):
+        return error.meta.status == 429 or error.meta.status >= 500
+    return isinstance(error, TransportError)  # connection refused or reset, timeout
+
+
+def _unavailable_when_down(method: Callable[P, T]) -> Callable[P, T]:
+    """The cluster unreachable, timing out or overloaded is ``SearchUnavailable``, whatever the
+    operation: the platform answers 503 to a search and keeps a failed write in its backlog."""
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except (TransportError, ApiError) as error:
+            if not _outage(error):
+                raise
+            raise SearchUnavailable(f"Elasticsearch: {error}") from error
+
+    return call
 
 
 def _microseconds(moment: datetime) -> int:
@@ -93,11 +118,22 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def __init__(
-        self, url: str, *, prefix: str, analyzer: str = "auto", refresh_on_write: bool = False, timeout: float = 30
+        self,
+        url: str,
+        *,
+        prefix: str,
+        analyzer: str = "auto",
+        refresh_on_write: bool = False,
+        timeout: float = 30,
+        search_timeout: float = 3,
+        write_attempts: int = WRITE_ATTEMPTS,
     ) -> None:
-        self.client = Elasticsearch(
-            url, request_timeout=timeout, max_retries=2, retry_on_timeout=True, retry_on_status=(502, 503, 504)
-        )
+        # Writes retry in _retrying (with backoff), not also in the transport: an unreachable
+        # cluster costs WRITE_ATTEMPTS attempts, not three times as many.
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0)
+        # A member waits for a search: one short attempt, then 503 (writes retry, they can wait).
+        self.reader = self.client.options(request_timeout=search_timeout, max_retries=0, retry_on_timeout=False)
+        self.write_attempts = write_attempts
         self.alias = f"{prefix}learning"
         self.analyzer_setting = analyzer
         self.refresh_on_write = refresh_on_write
@@ -172,6 +208,7 @@ class ElasticsearchBackend:
             return [self.alias]
         return [name for number, name in sorted(versions.items()) if number >= live]
 
+    @_unavailable_when_down
     def ensure_ready(self) -> None:
         versions, live = self._versions()
         if live is not None:
@@ -226,7 +263,8 @@ class ElasticsearchBackend:
                     initial_backoff=1,
                     ignore_status=ignore_status,
                     refresh=self.refresh_on_write,
-                )
+                ),
+                self.write_attempts,
             )
 
     def _index_into(self, targets: list[str], documents: Sequence[SearchDocument]) -> None:
@@ -238,10 +276,12 @@ class ElasticsearchBackend:
         ]
         self._bulk(actions)
 
+    @_unavailable_when_down
     def index(self, documents: Sequence[SearchDocument]) -> None:
         if documents:
             self._index_into(self._write_targets(), documents)
 
+    @_unavailable_when_down
     def delete(self, doc_ids: Sequence[str]) -> None:
         if doc_ids:
             targets = self._write_targets()
@@ -250,6 +290,7 @@ class ElasticsearchBackend:
             ]
             self._bulk(actions, ignore_status=(404,))
 
+    @_unavailable_when_down
     def delete_owner(self, owner_tenant: str, *, indexed_before: datetime | None = None) -> int:
         conditions: list[dict[str, Any]] = [{"term": {"owner_tenant": owner_tenant}}]
         if indexed_before is not None:
@@ -262,12 +303,14 @@ class ElasticsearchBackend:
                     query={"bool": {"filter": conditions}},
                     conflicts="proceed",
                     refresh=self.refresh_on_write,
-                )
+                ),
+                self.write_attempts,
             )
             if position == 0:  # the live index: a rebuild's copy holds the same documents again
                 deleted = int(response.get("deleted", 0))
         return deleted
 
+    @_unavailable_when_down
     def indexed_versions(self, owner_tenant: str) -> dict[str, str]:
         self._ensure_once()
         hits = helpers.scan(
@@ -279,6 +322,7 @@ class ElasticsearchBackend:
         )
         return {hit["_source"]["doc_id"]: hit["_source"].get("version") or "" for hit in hits}
 
+    @_unavailable_when_down
     def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Load ``v<N+1>`` beside the live index, swap the alias atomically, drop the old index."""
         self.ensure_ready()
@@ -324,13 +368,14 @@ class ElasticsearchBackend:
 
     # ---------------------------------------------------------------- search
 
+    @_unavailable_when_down
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         words = query_words(query.text)
         if query.text and not words:  # only punctuation: nothing can match
             return SearchResult(0, [], empty_facets(), (time.perf_counter() - started) * 1000)
         try:
-            response = self.client.search(index=self.alias, body=self._request(query, words).to_dict()).body
+            response = self.reader.search(index=self.alias, body=self._request(query, words).to_dict()).body
         except NotFoundError:  # nothing indexed yet: no alias
             return SearchResult(0, [], empty_facets(), (time.perf_counter() - started) * 1000)
         facets = empty_facets()

@@ -44,6 +44,9 @@ WRITE_BATCH = 200
 # Relevance ranks at most this many candidates per query (every match of a specific query).
 RANK_WINDOW = 1000
 LOAD_BATCH = 500
+# A text query keeps its matches (a few columns each, up to every visible document) in memory:
+# the default 4 MB spills a common word's 30,000 matches to a temporary file.
+WORK_MEM = "32MB"
 _COLUMNS = (
     "generation, doc_id, owner_tenant, visibility, marking, kind, category, tags, source, title, summary, body, "
     "published_at, data, title_vector, vector, indexed_at, version"
@@ -74,19 +77,29 @@ def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
 
 
 @contextmanager
-def _led_by_the_text_index(active: bool) -> Iterator[None]:
-    """For a text query, keep the planner off sequential scans: its cost model does not count
-    reading each row's words out of TOAST, so for a common word it would scan and test every
-    row (5–7× slower at 100,000 documents) instead of taking the GIN index's exact bitmap."""
-    if not active:
-        yield
-        return
+def _search_cursor(text: bool) -> Iterator[Any]:
+    """A cursor in a transaction with room in memory for the matches (WORK_MEM) and, for a text
+    query, the planner kept off sequential scans: its cost model does not count reading each
+    row's words out of TOAST, so for a common word it would scan and test every row (5–7×
+    slower at 100,000 documents) instead of taking the GIN index's exact bitmap.
+
+    In a transaction of our own, one round trip (``SET LOCAL`` ends with it); inside a caller's,
+    the previous values are read and put back."""
+    seqscan = "off" if text else "on"
+    outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
-        previous = cursor.fetchone()[0]
-        yield
-        # Inside a caller's transaction the setting would outlive us (an error rolls it back).
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        if not outer:
+            cursor.execute(f"SET LOCAL enable_seqscan = {seqscan}; SET LOCAL work_mem = '{WORK_MEM}'")
+            yield cursor
+            return
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('work_mem'), "
+            "set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true)",
+            [seqscan, WORK_MEM],
+        )
+        previous = cursor.fetchone()[:2]
+        yield cursor
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true)", previous)
 
 
 class _Where:
@@ -107,6 +120,7 @@ class _Where:
 
 class PostgresBackend:
     name = "postgresql"
+    entry_table = "search_entry"
 
     # ---------------------------------------------------------------- state
 
@@ -239,9 +253,11 @@ class PostgresBackend:
         if query.text and not terms:  # only punctuation: nothing can match
             return SearchResult(0, [], empty_facets(), (time.perf_counter() - started) * 1000)
         where = self._where(query, terms)
-        with _led_by_the_text_index(bool(terms)):
-            facets, total = self._facets(query, where)
-            hits = self._hits(query, where, terms) if total > query.offset else []
+        with _search_cursor(bool(terms)) as cursor:
+            cursor.execute(*self._statement(query, where, terms))
+            rows = cursor.fetchall()
+        facets, total = self._facets(rows[0][0])
+        hits = [self._hit(row[1:], terms) for row in rows if row[1] is not None]
         return SearchResult(total, hits, facets, (time.perf_counter() - started) * 1000)
 
     @staticmethod
@@ -260,6 +276,59 @@ class PostgresBackend:
             where.add("e.doc_id = ANY(%s)", list(query.ids))
         return where
 
+    def _statement(self, query: SearchQuery, where: _Where, terms: list[str]) -> tuple[str, list[Any]]:
+        """One statement, one pass over the matches: the bitmap heap scan that reads each visible
+        match's facet columns once (``matched``) feeds the facets, the total and the page.
+
+        Facets: one grouping-sets aggregate for kind, category, source and the total, one unnest
+        for tags. Page, by relevance: the RANK_WINDOW best candidates (every match of a specific
+        query; for a broad one, title matches newest first) are ranked with ``ts_rank_cd``, which
+        reads their positional vectors only; score = 1 for a title match + ts_rank_cd in [0, 1).
+        Only the page's rows are then read in full (their bodies are TOASTed)."""
+        entries = _table(self.entry_table)
+        filters, filter_params = self._filters(query)
+        tsquery = " ".join(terms)
+        in_title = "e.title_vector @@ plainto_tsquery('simple', %s)" if terms else "FALSE"
+        matched = (
+            f"matched AS MATERIALIZED (SELECT e.id, e.kind, e.category, e.source, e.tags, e.published_at, e.doc_id, "
+            f"({filters}) AS selected, {in_title} AS in_title, e.vector FROM {entries} e WHERE {where.sql})"
+        )
+        params: list[Any] = [*filter_params, *([tsquery] if terms else []), *where.params]
+        facets = (
+            "facets AS (SELECT json_build_object("
+            "'groups', (SELECT json_agg(json_build_array(g.kind, g.category, g.source, g.n)) FROM ("
+            "SELECT kind, category, source, count(*) AS n FROM matched "
+            "GROUP BY GROUPING SETS ((kind), (category), (source))) g), "
+            "'tags', (SELECT json_agg(json_build_array(t.tag, t.n)) FROM ("
+            "SELECT tag, count(*) AS n FROM (SELECT unnest(tags) AS tag FROM matched) AS tagged "
+            f"GROUP BY tag ORDER BY n DESC, tag LIMIT {FACET_SIZE}) t), "
+            "'total', (SELECT count(*) FILTER (WHERE selected) FROM matched)) AS facets)"
+        )
+        newest = "published_at DESC NULLS LAST, doc_id"
+        if query.by_newest:
+            page = (
+                f"page AS (SELECT id, 0::float8 AS score FROM matched WHERE selected "
+                f"ORDER BY {newest} LIMIT %s OFFSET %s)"
+            )
+            params += [query.page_size, query.offset]
+        else:
+            page = (
+                f"candidates AS (SELECT id, in_title, vector, published_at, doc_id FROM matched WHERE selected "
+                f"ORDER BY in_title DESC, {newest} LIMIT %s), "
+                "ranked AS (SELECT id, in_title::int + ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, "
+                "plainto_tsquery('simple', %s), 32) AS score, published_at, doc_id FROM candidates), "
+                f"page AS (SELECT id, score FROM ranked ORDER BY score DESC, {newest} LIMIT %s OFFSET %s)"
+            )
+            params += [max(RANK_WINDOW, query.offset + query.page_size), tsquery, query.page_size, query.offset]
+        columns = ", ".join(f"e.{column}" for column in _HIT_COLUMNS.split(", "))
+        sql = (
+            f"WITH {matched}, {facets}, {page} "
+            f"SELECT f.facets, {columns}, p.score FROM facets f "
+            f"LEFT JOIN (page p JOIN {entries} e ON e.id = p.id) ON TRUE "
+            "ORDER BY p.score DESC, e.published_at DESC NULLS LAST, e.doc_id"
+        )
+        return sql, params
+
     @staticmethod
     def _filters(query: SearchQuery) -> tuple[str, list[Any]]:
         """The facet filters as one condition (hits obey them, facet counts do not)."""
@@ -273,62 +342,19 @@ class PostgresBackend:
             params.append(list(values))
         return (" AND ".join(clauses) or "TRUE"), params
 
-    def _facets(self, query: SearchQuery, where: _Where) -> tuple[dict[str, list[tuple[str, int]]], int]:
-        filters, filter_params = self._filters(query)
-        selects = [
-            f"(SELECT '{name}', {name}, count(*) AS n FROM matched WHERE {name} <> '' "
-            f"GROUP BY {name} ORDER BY n DESC, {name} LIMIT {FACET_SIZE})"
-            for name in ("kind", "category", "source")
-        ]
-        selects.append(
-            "(SELECT 'tags', tag, count(*) AS n FROM matched, unnest(matched.tags) AS tag "
-            f"GROUP BY tag ORDER BY n DESC, tag LIMIT {FACET_SIZE})"
-        )
-        selects.append("(SELECT '', '', count(*) FILTER (WHERE selected) FROM matched)")
-        sql = (
-            f"WITH matched AS MATERIALIZED (SELECT e.kind, e.category, e.source, e.tags, ({filters}) AS selected "
-            f"FROM {_table('search_entry')} e WHERE {where.sql}) " + " UNION ALL ".join(selects)
-        )
+    @staticmethod
+    def _facets(found: Any) -> tuple[dict[str, list[tuple[str, int]]], int]:
+        """The facets the statement aggregated: the FACET_SIZE most frequent values of each."""
+        found = found if isinstance(found, dict) else json.loads(found)
         facets = empty_facets()
-        total = 0
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*filter_params, *where.params])
-            for name, value, count in cursor.fetchall():
-                if name:
+        for kind, category, source, count in found["groups"] or []:
+            for name, value in (("kind", kind), ("category", category), ("source", source)):
+                if value:  # the grouping set of another field has NULL here; '' is no value
                     facets[name].append((value, int(count)))
-                else:
-                    total = int(count)
+        facets["tags"] = [(tag, int(count)) for tag, count in found["tags"] or []]
         for name in FACET_FIELDS:
-            facets[name].sort(key=lambda item: (-item[1], item[0]))
-        return facets, total
-
-    def _hits(self, query: SearchQuery, where: _Where, terms: list[str]) -> list[SearchHit]:
-        filters, filter_params = self._filters(query)
-        columns = ", ".join(f"e.{column}" for column in _HIT_COLUMNS.split(", "))
-        newest = "e.published_at DESC NULLS LAST, e.doc_id"
-        base = f"FROM {_table('search_entry')} e WHERE {where.sql} AND {filters}"
-        if query.by_newest:
-            sql = f"SELECT {columns}, 0 AS score {base} ORDER BY {newest} LIMIT %s OFFSET %s"
-            params: list[Any] = [*where.params, *filter_params, query.page_size, query.offset]
-        else:
-            # Rank the best RANK_WINDOW candidates (every match, unless the query is very broad):
-            # those whose title holds every term, newest first. ts_rank_cd reads the positional
-            # vectors of these only. Score: 1 for a title match + ts_rank_cd normalized to [0, 1).
-            tsquery = " ".join(terms)
-            sql = (
-                f"WITH candidates AS (SELECT e.id, (e.title_vector @@ plainto_tsquery('simple', %s)) AS in_title "
-                f"{base} ORDER BY in_title DESC, {newest} LIMIT %s) "
-                f"SELECT {columns}, c.in_title::int + ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', e.vector, "
-                "plainto_tsquery('simple', %s), 32) AS score "
-                f"FROM candidates c JOIN {_table('search_entry')} e ON e.id = c.id "
-                f"ORDER BY score DESC, {newest} LIMIT %s OFFSET %s"
-            )
-            window = max(RANK_WINDOW, query.offset + query.page_size)
-            params = [tsquery, *where.params, *filter_params, window, tsquery, query.page_size, query.offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [self._hit(row, terms) for row in rows]
+            facets[name] = sorted(facets[name], key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+        return facets, int(found["total"])
 
     @staticmethod
     def _hit(row: tuple[Any, ...], terms: list[str]) -> SearchHit:

@@ -21,8 +21,8 @@ from partycloud.core.errors import NotFoundError
 from partycloud.search.errors import SearchCode
 from partycloud.search.jobs import do_request_reindex
 from partycloud.search.models import ReindexJob
-from partycloud.search.services import check_query
-from services.search import SearchHit, SearchResult, get_backend
+from partycloud.search.services import check_query, run_search
+from services.search import SearchHit, SearchResult
 from services.search.documents import FACET_FIELDS, MAX_PAGE_SIZE, MAX_QUERY_CHARS
 
 
@@ -143,7 +143,7 @@ class SearchView(APIView):
             page=values["page"],
             page_size=values["page_size"],
         )
-        result = get_backend().search(query)
+        result = run_search(query)
         body = {
             "count": result.total,
             "page": query.page,
@@ -162,7 +162,7 @@ class SearchDocumentView(APIView):
 
     @extend_schema(responses=SearchRowSerializer)
     def get(self, request: Request, doc_id: str) -> Response:
-        result = get_backend().search(check_query(ids=[doc_id], page_size=1))
+        result = run_search(check_query(ids=[doc_id], page_size=1))
         if not result.hits:
             raise NotFoundError(
                 SearchCode.DOCUMENT_NOT_FOUND, _("This document does not exist or is not visible here.")

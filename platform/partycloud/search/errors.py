@@ -20,4 +20,8 @@ class SearchCode(ErrorCode):
         "search.reindex_running",
         "A reindex is already under way: follow its progress, or wait until it finishes.",
     )
+    UNAVAILABLE = (
+        "search.unavailable",
+        "Search is unavailable for a moment; the library can still be browsed. Try again shortly.",
+    )
     UNKNOWN_TENANT = "search.unknown_tenant", "No searchable tenant has this schema name."

@@ -5,6 +5,9 @@ edited, published, withdrawn, deleted). The ids collect in a per-transaction buf
 transaction commits, one Celery task per (schema, kind) loads the current state through the
 source, upserts what it returns and deletes what it does not (gone or no longer indexable).
 Nothing is indexed from inside the request's transaction.
+
+While the engine is down (``SearchUnavailable``) those ids wait in ``PendingIndex`` (public
+schema); ``catch_up`` (every minute) indexes them once it answers again.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from partycloud.search.models import PendingIndex
 from partycloud.tenancy.context import active_schema
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
-from services.search import SearchDocument, document_id, get_backend
+from services.search import SearchDocument, SearchUnavailable, document_id, get_backend
 from services.search.documents import PUBLIC_SCHEMA
 
 logger = logging.getLogger(__name__)
@@ -152,6 +156,51 @@ def _owned(documents: list[SearchDocument], schema: str) -> list[SearchDocument]
         if document.owner_tenant != schema:
             raise ValueError(f"search document {document.doc_id} claims owner {document.owner_tenant!r} in {schema!r}")
     return documents
+
+
+# ---------------------------------------------------------------- outages
+
+
+def defer_indexing(kind: str, ids: Sequence[str]) -> None:
+    """The engine did not answer: keep these ids of the CURRENT schema until ``catch_up``."""
+    schema = active_schema()
+    now = timezone.now()
+    PendingIndex.objects.bulk_create(
+        [PendingIndex(schema=schema, kind=kind, local_id=str(local_id), queued_at=now) for local_id in ids],
+        update_conflicts=True,
+        unique_fields=["schema", "kind", "local_id"],
+        update_fields=["queued_at"],
+    )
+    logger.warning("search: engine unavailable, %d %s documents of %s wait for it", len(ids), kind, schema)
+
+
+def catch_up() -> int:
+    """Index what waited out an outage, in its schema; returns how many ids were indexed again.
+
+    Stops at the first ``SearchUnavailable`` (still down: the next run tries again). An id that
+    failed again while its batch was being indexed stays for the next run (its ``queued_at``
+    moved on), so no change made during the catch-up is dropped."""
+    pending = PendingIndex.objects.values_list("schema", "kind").distinct().order_by("schema", "kind")
+    caught_up = 0
+    for schema, kind in list(pending):
+        rows = PendingIndex.objects.filter(schema=schema, kind=kind)
+        if kind not in _sources:  # the feature that indexed it is gone: nothing can load these
+            logger.error("search: dropping %d pending %s documents of %s: no source", rows.count(), kind, schema)
+            rows.delete()
+            continue
+        for batch in _batches(list(rows.order_by("id").values_list("local_id", flat=True)), TASK_BATCH):
+            started = timezone.now()
+            try:
+                with schema_context(schema):
+                    index_documents(kind, batch)
+            except SearchUnavailable as error:
+                logger.warning("search: still unavailable, catch-up waits (%s)", error)
+                return caught_up
+            rows.filter(local_id__in=batch, queued_at__lte=started).delete()
+            caught_up += len(batch)
+    if caught_up:
+        logger.warning("search: caught up %d documents indexed while the engine was unavailable", caught_up)
+    return caught_up
 
 
 # ---------------------------------------------------------------- reindex and rebuild

@@ -1,4 +1,5 @@
-"""Public-schema tables: the PostgreSQL search index and the reindex jobs.
+"""Public-schema tables: the PostgreSQL search index, the writes waiting out an outage and the
+reindex jobs.
 
 ``SearchEntry`` rows carry a *generation*: searches read the live one (``SearchState``), a full
 rebuild loads the next generation beside it and switches in one transaction.
@@ -71,6 +72,27 @@ class SearchState(models.Model):
 
     def __str__(self) -> str:
         return f"live {self.live_generation}"
+
+
+class PendingIndex(models.Model):
+    """A document whose indexing failed because the engine did not answer (an outage). The beat
+    entry ``search.catch_up`` indexes it once the engine answers again, so writes made during an
+    outage reach the index within a minute of its return (not at the next reconcile)."""
+
+    schema = models.CharField(max_length=63)
+    kind = models.CharField(max_length=50)
+    local_id = models.CharField(max_length=200)
+    # Bumped when the document fails again: catching up removes only what it loaded after.
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "search_pending_index"
+        constraints = [
+            models.UniqueConstraint(fields=["schema", "kind", "local_id"], name="search_pending_index_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema}:{self.kind}:{self.local_id}"
 
 
 class ReindexScope(models.TextChoices):

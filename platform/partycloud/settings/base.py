@@ -305,6 +305,15 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# ---------------------------------------------------------------- search outages (issue 14)
+# Elasticsearch: a search waits this long, once, then answers 503 search.unavailable; a write
+# (bulk, delete) this long per attempt, SEARCH_WRITE_ATTEMPTS attempts with backoff (0.5 s, 1 s,
+# 2 s …), then it waits in the backlog (search.catch_up retries it every minute until the
+# cluster answers).
+SEARCH_TIMEOUT_SECONDS = env_int("SEARCH_TIMEOUT_SECONDS", 3, minimum=1)
+SEARCH_WRITE_TIMEOUT_SECONDS = env_int("SEARCH_WRITE_TIMEOUT_SECONDS", 30, minimum=1)
+SEARCH_WRITE_ATTEMPTS = env_int("SEARCH_WRITE_ATTEMPTS", 4, minimum=1)
+
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
