@@ -205,7 +205,12 @@ class ElasticsearchBackend:
         self._ensure_once()
         versions, live = self._versions()
         if live is None:
-            return [self.alias]
+            # The index is gone (dropped, or a cluster back from an outage without its data): a
+            # write to the bare alias would create an index with guessed mappings. Recreate it.
+            self.ensure_ready()
+            versions, live = self._versions()
+            if live is None:
+                return [self.alias]
         return [name for number, name in sorted(versions.items()) if number >= live]
 
     @_unavailable_when_down

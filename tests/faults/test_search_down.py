@@ -46,7 +46,12 @@ class EngineProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, *, empty: bool = False) -> None:
+        """``empty``: as a node replaced without its volume (the data directory wiped first)."""
+        if empty:
+            for entry in Path(self.data_dir).iterdir():
+                if entry.name != "server.log":
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
         log = open(Path(self.data_dir) / "server.log", "ab")  # noqa: SIM115 (the process holds it)
         self.process = subprocess.Popen(
             [str(self.binary), "start", "--data-dir", self.data_dir, "--only", "elasticsearch",
@@ -61,9 +66,14 @@ class EngineProcess:
             time.sleep(0.05)  # polling for readiness, not waiting for an outcome
 
     def stop(self) -> None:
+        """Stop the server (SIGTERM, as an operator or an orchestrator does): it keeps its data."""
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)  # as a crash: no clean shutdown
-            self.process.wait()
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
         self.process = None
 
     def remove(self) -> None:
@@ -188,3 +198,20 @@ def test_writes_made_while_the_engine_is_down_are_indexed_once_it_is_back(
     assert titles(tenant_a, "中心组") == {"理论学习中心组专题发言"}
     assert titles(tenant_a, "三会一课") == set()
     assert catch_up_task.apply().get() == 0  # nothing left: one query
+
+
+def test_an_engine_back_without_its_data_gets_its_index_and_documents_again(
+    engine: EngineProcess, tenant_a: TenantWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    create_article(tenant_a, "党风廉政建设责任书", django_capture_on_commit_callbacks)
+    engine.stop()
+    create_article(tenant_a, "主题党日活动方案", django_capture_on_commit_callbacks)
+    engine.start(empty=True)
+
+    # The catch-up recreates the index with its mappings (not one guessed from a document) ...
+    assert catch_up_task.apply().get() == 1
+    assert titles(tenant_a, "主题党日") == {"主题党日活动方案"}
+    # ... and the reconcile brings back what the lost data held.
+    with tenant_a.tenant:
+        assert reconcile_task.apply().get()["reindexed"] == 1
+    assert titles(tenant_a, "党风廉政") == {"党风廉政建设责任书"}
