@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 logger = logging.getLogger(__name__)
 
 
-class OutageTolerantTask(TenantTask):  # type: ignore[misc]  # celery's Task is untyped
+class OutageTolerantTask(TenantTask):
     """A tenant task whose sending survives a broker outage (Redis stopped or restarting).
 
     Tasks are sent from ``transaction.on_commit``: the change is committed by then, so failing

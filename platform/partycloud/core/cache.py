@@ -95,5 +95,5 @@ class DegradingRedisCache(RedisCache):
         keys = list(keys)
         self._call("delete_many", lambda: super(DegradingRedisCache, self).delete_many(keys, version), None)
 
-    def clear(self) -> bool:
-        return self._call("clear", lambda: super(DegradingRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._call("clear", lambda: super(DegradingRedisCache, self).clear(), None)

@@ -86,7 +86,7 @@ class CoreCode(ErrorCode):
     THROTTLED = "throttled", "Too many requests; retry_after says when to try again."
     DATABASE_UNAVAILABLE = (
         "core.database_unavailable",
-        "The database did not answer (restart, failover); nothing was changed. Retry after Retry-After seconds.",
+        "The database did not answer (a restart, a failover); retry after Retry-After seconds.",
     )
     PARSE_ERROR = "parse_error", "The body could not be parsed."
     CONFIDENTIALITY_CLASSIFIED = (
