@@ -7,14 +7,13 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from services.realtime.outage import LAYER_OUTAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 # Pushes are a courtesy on top of what is stored (the unread count, the notification list): while
 # Redis is down they are dropped with a warning instead of failing the request that caused them.
-LAYER_OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def group_name(schema: str, kind: str, object_id: int | str) -> str:
