@@ -24,6 +24,7 @@ from tests.factories import UserFactory, next_unified_code
 from tests.live import LiveServer, start_server, stop_server
 
 ROOT_HOST = "partycloud.test"  # settings.test.BASE_DOMAIN
+RUN_LAST = ("/tests/faults/", "/tests/e2e/")  # see pytest_collection_modifyitems
 
 
 @dataclass
@@ -135,6 +136,6 @@ def uvicorn_server(platform_world: dict[str, Any]) -> Iterator[LiveServer]:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser scenarios run last: they commit their data (a real server must see it), and the
-    tests that count rows, documents or tenants must not find it."""
-    items.sort(key=lambda item: "/tests/e2e/" in str(item.path).replace("\\", "/"))
+    """Browser scenarios and fault drills run last: they commit their data (a real server must see
+    it), and the tests that count rows, documents or tenants must not find it."""
+    items.sort(key=lambda item: any(part in str(item.path).replace("\\", "/") for part in RUN_LAST))

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import IO
 
 import httpx
 from django.conf import settings
@@ -51,7 +52,14 @@ def database_url_of_test_db() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    *,
+    extra_env: dict[str, str] | None = None,
+    workers: int = 1,
+    output: IO[bytes] | None = None,
+    timeout: float = 30,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """uvicorn on a free port; ``output``: a file for its stdout and stderr (its log lines)."""
     port = free_port()
     env = {
         **os.environ,
@@ -78,8 +86,8 @@ def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -
         "--ws-per-message-deflate",
         "false",
     ]
-    process = subprocess.Popen(command, cwd=REPO, env=env)
-    deadline = time.monotonic() + 30
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"uvicorn exited with {process.returncode}")
@@ -89,7 +97,7 @@ def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("uvicorn did not answer /healthz within 30 s")
+    raise RuntimeError(f"uvicorn did not answer /healthz within {timeout:.0f} s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -37,3 +37,6 @@ urlpatterns = [
     # Everything else is the group dashboard's client-side routing.
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", group_app, name="group-app"),
 ]
+
+# The database or the object store not answering: a 503 with its code, not a 500 page.
+handler500 = "partycloud.tenancy.middleware.server_error"

@@ -70,3 +70,6 @@ urlpatterns = [
     re_path(r"^console(?:/(?P<path>.*))?$", console_app, name="console-app"),
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", portal_app, name="portal-app"),
 ]
+
+# The database or the object store not answering: a 503 with its code, not a 500 page.
+handler500 = "partycloud.tenancy.middleware.server_error"

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+from services.realtime.outage import LAYER_OUTAGE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+# Pushes are a courtesy on top of what is stored (the unread count, the notification list): while
+# Redis is down they are dropped with a warning instead of failing the request that caused them.
 
 
 def group_name(schema: str, kind: str, object_id: int | str) -> str:
@@ -19,8 +27,12 @@ def user_group(schema: str, user_id: int) -> str:
 def send_to_group(group: str, event: dict[str, Any]) -> None:
     """Send from synchronous code (services, tasks). Call it from ``transaction.on_commit``."""
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(group, event)
+    except LAYER_OUTAGE_ERRORS as error:
+        logger.warning("channel layer unavailable, push to %s dropped: %s", group, error)
 
 
 def send_to_groups(messages: list[tuple[str, dict[str, Any]]]) -> None:
@@ -34,4 +46,7 @@ def send_to_groups(messages: list[tuple[str, dict[str, Any]]]) -> None:
         for group, event in messages:
             await layer.group_send(group, event)
 
-    async_to_sync(send_all)()
+    try:
+        async_to_sync(send_all)()
+    except LAYER_OUTAGE_ERRORS as error:
+        logger.warning("channel layer unavailable, %d pushes dropped: %s", len(messages), error)

@@ -41,6 +41,15 @@ class StorageError(Exception):
         self.code = code
 
 
+class StorageUnavailable(StorageError):
+    """The store did not answer (refused, timed out, reset): nothing was done; try again later."""
+
+    CODE = "storage.unavailable"
+
+    def __init__(self, message: str):
+        super().__init__(self.CODE, message)
+
+
 class InvalidKey(ValueError):
     """An object key or key part that could escape its place (``..``, a leading ``/``, …)."""
 
@@ -196,6 +205,12 @@ class Storage(Protocol):
 
     def ensure_buckets(self) -> None:
         """Create the buckets of every data class when missing."""
+        ...
+
+    def check_available(self) -> None:
+        """Raise :class:`StorageUnavailable` when the store does not answer. Signing URLs needs no
+        network, so a use case that hands out URLs (an upload form, a download redirect) asks this
+        first instead of giving the browser a URL that cannot work."""
         ...
 
 

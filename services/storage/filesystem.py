@@ -44,6 +44,7 @@ from services.storage.base import (
     PresignedPost,
     Source,
     StorageError,
+    StorageUnavailable,
     bucket_name,
     check_key_path,
     check_prefix,
@@ -282,6 +283,13 @@ class FilesystemStorage:
     def ensure_buckets(self) -> None:
         for data_class in DataClass:
             self._bucket_dir(data_class).mkdir(parents=True, exist_ok=True)
+
+    def check_available(self) -> None:
+        # The embedded store is a directory of this server: it answers unless its volume is gone.
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageUnavailable(f"the storage directory {self.root} cannot be used: {error}") from error
 
     # ------------------------------------------------------------------ browser uploads
 

@@ -11,19 +11,25 @@ stable, and this module is the only place that calls them.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import certifi
+import urllib3
 from django.conf import settings
 from django.utils.http import content_disposition_header
 from minio import Minio
 from minio.datatypes import Part, PostPolicy
 from minio.deleteobjects import DeleteObject
-from minio.error import S3Error
+from minio.error import S3Error, ServerError
+from urllib3.util import Retry, Timeout
 
 from services.storage.base import (
     DataClass,
@@ -32,6 +38,7 @@ from services.storage.base import (
     PresignedPost,
     Source,
     StorageError,
+    StorageUnavailable,
     bucket_name,
     check_key_path,
     check_prefix,
@@ -42,17 +49,44 @@ PUT_PART_SIZE = 16 * 1024 * 1024  # server-side writes of streams of unknown len
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
 
 
+class _Client(Minio):
+    """The SDK, with a store that does not answer reported as :class:`StorageUnavailable`.
+
+    Every request of the SDK goes through ``_url_open``: a refused, reset or timed-out
+    connection (after the pool's retries) and a 5xx without an S3 error body end up here.
+    """
+
+    def _url_open(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._url_open(*args, **kwargs)
+        except (urllib3.exceptions.HTTPError, OSError, ServerError) as error:
+            raise StorageUnavailable(f"the object store at {self._base_url.host} does not answer: {error}") from error
+
+
+def http_client() -> urllib3.PoolManager:
+    """The SDK's connection pool with our limits (its default waits 5 minutes and retries 5 times,
+    ~6 s of backoff: a request would hang that long on a stopped store)."""
+    return urllib3.PoolManager(
+        timeout=Timeout(connect=settings.S3_CONNECT_TIMEOUT_SECONDS, read=settings.S3_READ_TIMEOUT_SECONDS),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=Retry(total=settings.S3_RETRIES, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+    )
+
+
 def client_for(endpoint: str, *, access_key: str, secret_key: str, region: str) -> tuple[Minio, str]:
     """A client for ``endpoint`` (``http(s)://host[:port]``) and the endpoint's base URL."""
     parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError(f"S3 endpoint must be http(s)://host[:port], not {endpoint!r}")
-    client = Minio(
+    client = _Client(
         parts.netloc,
         access_key=access_key or None,
         secret_key=secret_key or None,
         secure=parts.scheme == "https",
         region=region,
+        http_client=http_client(),
     )
     return client, f"{parts.scheme}://{parts.netloc}"
 
@@ -80,6 +114,7 @@ class S3Storage:
         self.signer, self.public_endpoint = client_for(
             public_endpoint or endpoint, access_key=access_key, secret_key=secret_key, region=self.region
         )
+        self._answered_at = float("-inf")  # when the store last answered check_available
 
     @classmethod
     def from_settings(cls) -> S3Storage:
@@ -230,6 +265,8 @@ class S3Storage:
             raise _failed(error) from error
         try:
             return bytes(response.read())
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            raise StorageUnavailable(f"reading {key} was cut off: {error}") from error
         finally:
             response.close()
             response.release_conn()
@@ -282,6 +319,15 @@ class S3Storage:
         if errors:
             raise StorageError("storage.delete_failed", f"{len(errors)} objects under {prefix} were not deleted")
         return len(deletions)
+
+    def check_available(self) -> None:
+        """One cheap request (HEAD of a bucket); a success is trusted for ``STORAGE_PROBE_SECONDS``."""
+        if time.monotonic() - self._answered_at < settings.STORAGE_PROBE_SECONDS:
+            return
+        # The store answered if it refused (a missing bucket or a refusal is not an outage).
+        with contextlib.suppress(S3Error):
+            self.client.bucket_exists(bucket_name(DataClass.MEDIA))
+        self._answered_at = time.monotonic()
 
     def ensure_buckets(self) -> None:
         for data_class in DataClass:

@@ -29,6 +29,7 @@ from partycloud.accounts.models import GroupRole, GroupRoleKind
 from partycloud.audit.services import do_record_audit
 from partycloud.tenancy.models import CommitteeKind, PartyCommittee
 from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
+from services.realtime.outage import SurvivesLayerOutage
 from tenants.live import moderation
 from tenants.live.audience import PUBLIC, LessonRef, LessonScope, in_audience, viewer_of, watchable_lesson
 from tenants.live.chat import (
@@ -111,8 +112,8 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-class LiveChatConsumer(AsyncJsonWebsocketConsumer):
-    """One viewer's socket in a lesson's chat room."""
+class LiveChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
+    """One viewer's socket in a lesson's chat room (closed with "try again later" while Redis is down)."""
 
     ref: LessonRef | None = None
     participant: Participant

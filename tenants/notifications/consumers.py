@@ -14,11 +14,13 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from partycloud.accounts.roles import tenant_roles_of
 from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
 from services.realtime.groups import user_group
+from services.realtime.outage import SurvivesLayerOutage
 from tenants.notifications.services import unread_count
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """Pushes the user's notifications in this tenant: ``{"type": "notification", ...}``."""
+class NotificationConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
+    """Pushes the user's notifications in this tenant: ``{"type": "notification", ...}``. While Redis
+    is down, sockets are closed with "try again later" (``SurvivesLayerOutage``)."""
 
     group: str | None = None
 

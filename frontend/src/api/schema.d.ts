@@ -7140,6 +7140,7 @@ export interface components {
          *     - `not_acceptable`: The Accept header asks for a format the endpoint does not give.
          *     - `unsupported_media_type`: The body's content type is not accepted.
          *     - `throttled`: Too many requests; retry_after says when to try again.
+         *     - `core.database_unavailable`: The database did not answer (a restart, a failover); retry after Retry-After seconds.
          *     - `parse_error`: The body could not be parsed.
          *     - `confidentiality.classified`: The content carries a classified marking; nothing was stored.
          *     - `media.bad_playlist`: The file is not a valid HLS playlist.
@@ -7161,7 +7162,7 @@ export interface components {
          *     - `sheets.unreadable`: This file cannot be read. Upload an .xlsx or .csv file made from the template.
          * @enum {string}
          */
-        CoreCode: "validation.invalid" | "auth.not_authenticated" | "auth.failed" | "permission.denied" | "not_found" | "method_not_allowed" | "not_acceptable" | "unsupported_media_type" | "throttled" | "parse_error" | "confidentiality.classified" | "media.bad_playlist" | "media.encrypted_document" | "media.image_too_large" | "media.not_document" | "media.not_image" | "media.not_video" | "media.preview_failed" | "media.timeout" | "media.transcode_failed" | "media.unavailable" | "media.unsafe_uri" | "sheets.mapping_duplicate_field" | "sheets.mapping_invalid" | "sheets.mapping_required" | "sheets.mapping_unknown_column" | "sheets.mapping_unknown_field" | "sheets.unreadable";
+        CoreCode: "validation.invalid" | "auth.not_authenticated" | "auth.failed" | "permission.denied" | "not_found" | "method_not_allowed" | "not_acceptable" | "unsupported_media_type" | "throttled" | "core.database_unavailable" | "parse_error" | "confidentiality.classified" | "media.bad_playlist" | "media.encrypted_document" | "media.image_too_large" | "media.not_document" | "media.not_image" | "media.not_video" | "media.preview_failed" | "media.timeout" | "media.transcode_failed" | "media.unavailable" | "media.unsafe_uri" | "sheets.mapping_duplicate_field" | "sheets.mapping_invalid" | "sheets.mapping_required" | "sheets.mapping_unknown_column" | "sheets.mapping_unknown_field" | "sheets.unreadable";
         /**
          * @description Error codes of `partycloud.hub`.
          *
@@ -7272,6 +7273,7 @@ export interface components {
          *     - `storage.too_small`: The file is empty.
          *     - `storage.type_mismatch`: The file was announced as <declared> but is really <detected>.
          *     - `storage.type_not_allowed`: Files of type <type> are not accepted here.
+         *     - `storage.unavailable`: The file store is not answering; nothing was changed. Try again in a few minutes.
          *     - `storage.unknown_purpose`: Unknown upload purpose “<name>”.
          *     - `storage.unreadable`: The document cannot be read (damaged or password-protected).
          *     - `storage.upload_lost`: The parts of this upload are gone; start again.
@@ -7279,7 +7281,7 @@ export interface components {
          *     - `storage.wrong_purpose`: This file was uploaded for something else.
          * @enum {string}
          */
-        UploadsCode: "storage.bad_form" | "storage.consumed" | "storage.delete_failed" | "storage.empty_file" | "storage.extension_mismatch" | "storage.extension_not_allowed" | "storage.invalid_part" | "storage.invalid_part_order" | "storage.key_conflict" | "storage.no_filename" | "storage.no_such_key" | "storage.no_such_upload" | "storage.no_upload" | "storage.not_allowed" | "storage.not_creator" | "storage.not_multipart" | "storage.not_pending" | "storage.not_served" | "storage.not_uploaded" | "storage.not_verified" | "storage.part_numbers" | "storage.part_too_large" | "storage.part_too_small" | "storage.parts_invalid" | "storage.parts_missing" | "storage.policy_content_type" | "storage.policy_key" | "storage.range" | "storage.signature_invalid" | "storage.size_mismatch" | "storage.too_large" | "storage.too_small" | "storage.type_mismatch" | "storage.type_not_allowed" | "storage.unknown_purpose" | "storage.unreadable" | "storage.upload_lost" | "storage.url_expired" | "storage.wrong_purpose";
+        UploadsCode: "storage.bad_form" | "storage.consumed" | "storage.delete_failed" | "storage.empty_file" | "storage.extension_mismatch" | "storage.extension_not_allowed" | "storage.invalid_part" | "storage.invalid_part_order" | "storage.key_conflict" | "storage.no_filename" | "storage.no_such_key" | "storage.no_such_upload" | "storage.no_upload" | "storage.not_allowed" | "storage.not_creator" | "storage.not_multipart" | "storage.not_pending" | "storage.not_served" | "storage.not_uploaded" | "storage.not_verified" | "storage.part_numbers" | "storage.part_too_large" | "storage.part_too_small" | "storage.parts_invalid" | "storage.parts_missing" | "storage.policy_content_type" | "storage.policy_key" | "storage.range" | "storage.signature_invalid" | "storage.size_mismatch" | "storage.too_large" | "storage.too_small" | "storage.type_mismatch" | "storage.type_not_allowed" | "storage.unavailable" | "storage.unknown_purpose" | "storage.unreadable" | "storage.upload_lost" | "storage.url_expired" | "storage.wrong_purpose";
         /**
          * @description Error codes of `tenants.access`.
          *

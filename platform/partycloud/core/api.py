@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from partycloud.core.errors import ErrorCode, ServiceError, declared_code
+from partycloud.core.outages import unavailable_body
 from services.media.errors import MediaError
 
 _GENERIC_CODES = {
@@ -59,6 +60,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, MediaError):
         # The media adapter raises its own type (floor 1 imports nothing of ours): same code and message.
         exc = ServiceError(declared_code(exc.code), exc.message)
+    outage = unavailable_body(exc)  # the database or the object store did not answer
+    if outage is not None:
+        body, headers = outage
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.field, **exc.extra), status=exc.status)
     if isinstance(exc, Http404):

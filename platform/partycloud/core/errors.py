@@ -84,6 +84,10 @@ class CoreCode(ErrorCode):
     NOT_ACCEPTABLE = "not_acceptable", "The Accept header asks for a format the endpoint does not give."
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", "The body's content type is not accepted."
     THROTTLED = "throttled", "Too many requests; retry_after says when to try again."
+    DATABASE_UNAVAILABLE = (
+        "core.database_unavailable",
+        "The database did not answer (a restart, a failover); retry after Retry-After seconds.",
+    )
     PARSE_ERROR = "parse_error", "The body could not be parsed."
     CONFIDENTIALITY_CLASSIFIED = (
         "confidentiality.classified",

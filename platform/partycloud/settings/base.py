@@ -144,20 +144,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "pc")
+# A stopped Redis refuses at once; a hung one must not hold a request longer than this.
+REDIS_CONNECT_TIMEOUT_SECONDS = env_int("REDIS_CONNECT_TIMEOUT_SECONDS", 1, minimum=1)
+REDIS_SOCKET_TIMEOUT_SECONDS = env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 2, minimum=1)
+_REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+}
+# Both caches degrade while Redis is down (partycloud.core.cache): misses, skipped writes, a warning.
 CACHES = {
     # Tenant data: every key carries the schema through django-tenants' key function.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partycloud.core.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "OPTIONS": _REDIS_CACHE_OPTIONS,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     },
     # Identity-level data that must not vary by host (login lockout): keys say "global".
     "global": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partycloud.core.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:global",
+        "OPTIONS": _REDIS_CACHE_OPTIONS,
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -313,6 +323,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SEARCH_TIMEOUT_SECONDS = env_int("SEARCH_TIMEOUT_SECONDS", 3, minimum=1)
 SEARCH_WRITE_TIMEOUT_SECONDS = env_int("SEARCH_WRITE_TIMEOUT_SECONDS", 30, minimum=1)
 SEARCH_WRITE_ATTEMPTS = env_int("SEARCH_WRITE_ATTEMPTS", 4, minimum=1)
+
+# ---------------------------------------------------------------- dependency outages (docs/deploy.md)
+# What the app does while Redis, PostgreSQL or the object store is down: "When a dependency fails".
+# A cache that cannot reach Redis says so at most this often per process (partycloud.core.cache).
+CACHE_OUTAGE_LOG_SECONDS = env_int("CACHE_OUTAGE_LOG_SECONDS", 30, minimum=0)
+# The S3 client's limits: a stopped store is reported as storage.unavailable within seconds.
+S3_CONNECT_TIMEOUT_SECONDS = env_int("S3_CONNECT_TIMEOUT_SECONDS", 2, minimum=1)
+S3_READ_TIMEOUT_SECONDS = env_int("S3_READ_TIMEOUT_SECONDS", 60, minimum=1)
+S3_RETRIES = env_int("S3_RETRIES", 2, minimum=0)
+# Starting an upload or redirecting to a download first checks that the store answers; a
+# success is trusted this long (0: check every time).
+STORAGE_PROBE_SECONDS = env_int("STORAGE_PROBE_SECONDS", 5, minimum=0)
+# Nobody reads task results (except tests that ask for them): sending a task must not need the
+# result store, whose Redis client cannot recover from an outage ("the Celery application must
+# be restarted") and made each send wait 20 s while Redis was down.
+CELERY_TASK_IGNORE_RESULT = env_bool("CELERY_TASK_IGNORE_RESULT", True)
+# How long clients are told to wait (Retry-After) when the database or the store is unavailable.
+UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("UNAVAILABLE_RETRY_AFTER_SECONDS", 5, minimum=1)
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import copy
+import sys
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.defaults import server_error as django_server_error
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from partycloud.core.health import healthz, readyz
+from partycloud.core.outages import unavailable_body
 from partycloud.tenancy.context import use_public_schema
 from partycloud.tenancy.errors import TenancyCode
 from partycloud.tenancy.models import CommitteeKind, CommitteeStatus
@@ -31,6 +34,28 @@ def refusal(request: HttpRequest, *, status: int, code: str, title: str, message
         return JsonResponse({"code": code, "message": message, "field": None}, status=status)
     # Rendered without the request: this can run before authentication middleware.
     return HttpResponse(render_to_string("tenancy/refusal.html", {"title": title, "message": message}), status=status)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500`` of both URL confs: an unhandled exception anywhere, middleware included.
+
+    The database or the object store not answering is an outage, not a bug: a 503 with the code
+    (JSON for the API, the refusal page otherwise; partycloud.core.outages). Anything else is
+    Django's plain 500 page. Django calls this inside its ``except`` block, so the exception is
+    the one being handled (asgiref re-raises it in the thread that renders the answer).
+    """
+    error = sys.exception()
+    outage = unavailable_body(error) if error is not None else None
+    if outage is None:
+        response: HttpResponse = django_server_error(request)
+        return response if isinstance(response, HttpResponse) else HttpResponseServerError()
+    body, headers = outage
+    response = refusal(
+        request, status=503, code=body["code"], title=_("Temporarily unavailable"), message=body["message"]
+    )
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 class TenantRoutingMiddleware(TenantMainMiddleware):

@@ -16,7 +16,7 @@ def refill_spare_schemas() -> int:
     return refill_spare_pool()
 
 
-@tenant_task(name=FAN_OUT_TASK, bind=True)
+@tenant_task(name=FAN_OUT_TASK, bind=True, ignore_result=False)  # its count is read by tests
 def fan_out_to_tenants(
     self: Any, task_name: str, window_seconds: int = 3600, kwargs: dict[str, Any] | None = None
 ) -> int:

@@ -40,6 +40,10 @@ class UploadsCode(ErrorCode):
     TOO_SMALL = "storage.too_small", "The file is empty."
     TYPE_MISMATCH = "storage.type_mismatch", "The file was announced as <declared> but is really <detected>."
     TYPE_NOT_ALLOWED = "storage.type_not_allowed", "Files of type <type> are not accepted here."
+    UNAVAILABLE = (
+        "storage.unavailable",
+        "The file store is not answering; nothing was changed. Try again in a few minutes.",
+    )
     UNKNOWN_PURPOSE = "storage.unknown_purpose", "Unknown upload purpose “<name>”."
     UNREADABLE = "storage.unreadable", "The document cannot be read (damaged or password-protected)."
     UPLOAD_LOST = "storage.upload_lost", "The parts of this upload are gone; start again."

@@ -199,6 +199,9 @@ def do_start_upload(*, actor: Actor, purpose: str, filename: str, content_type: 
     chosen = check_purpose(purpose, actor)
     name, declared = check_declared(chosen, filename=filename, content_type=content_type, size=size)
     storage = get_storage()
+    # Signing the form needs no network: without this check a stopped store would still get a
+    # pending upload recorded and a form the browser cannot send (storage.unavailable, 503).
+    storage.check_available()
     key = object_key(chosen.kind)
     upload = Upload(
         purpose=chosen.name,

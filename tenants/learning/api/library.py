@@ -375,6 +375,8 @@ class LibraryCoverView(APIView):
     @extend_schema(responses={302: OpenApiResponse(description="redirect to the picture")})
     def get(self, request: Request, uuid: UUID) -> HttpResponse:
         located = locate_resource(uuid, include_unpublished=is_library_manager(Actor.of(request)))
+        if located.resource.cover_key:
+            get_storage().check_available()  # no redirect to a store that does not answer
         url = _url(located.resource.cover_key)
         if url is None:
             raise NotFoundError(LearningCode.NO_COVER, _("This resource has no cover picture."))
