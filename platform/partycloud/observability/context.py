@@ -9,8 +9,8 @@ already resolved it.
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +62,7 @@ def request_id_from(header: str | None) -> str:
     """The client's id when it is a sane one, else a new one (32 hex digits)."""
     if header and _REQUEST_ID.match(header):
         return header
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 def user_of(request: Any) -> str:

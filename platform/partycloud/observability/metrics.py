@@ -21,6 +21,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -122,11 +123,27 @@ def tenant_label(schema: str) -> str:
     return schema
 
 
+# Labelled children by their label values: ``labels()`` validates and locks on every call, a
+# dict lookup does not (bounded like the labels: routes x statuses, tenants).
+_request_children: dict[tuple[str | None, str, int], tuple[Any, Any]] = {}
+_tenant_children: dict[str, Any] = {}
+
+
 def observe_request(method: str | None, route: str, status: int, tenant: str, seconds: float) -> None:
-    method = method_label(method)
-    HTTP_REQUESTS.labels(method, route, str(status)).inc()
-    HTTP_LATENCY.labels(method, route).observe(seconds)
-    TENANT_REQUESTS.labels(tenant_label(tenant)).inc()
+    key = (method, route, status)
+    children = _request_children.get(key)
+    if children is None:
+        label = method_label(method)
+        children = (HTTP_REQUESTS.labels(label, route, str(status)), HTTP_LATENCY.labels(label, route))
+        _request_children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
+    counter = _tenant_children.get(tenant)
+    if counter is None:
+        counter = TENANT_REQUESTS.labels(tenant_label(tenant))
+        if len(_tenant_children) < 4 * settings.METRICS_TENANT_LABELS_MAX:
+            _tenant_children[tenant] = counter
+    counter.inc()
 
 
 # ---------------------------------------------------------------- scrape-time collectors
