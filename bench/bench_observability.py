@@ -73,7 +73,9 @@ def measure() -> None:
     print(f"[{mode}] {CALLS} calls x {ROUNDS} rounds, best round, microseconds per request")
     for name, value in best.items():
         print(f"  {name:34s} {value:8.2f} us")
-    print(f"  observability middleware adds     {best['+ RequestObservabilityMiddleware'] - best['view alone']:8.2f} us")
+    print(
+        f"  observability middleware adds     {best['+ RequestObservabilityMiddleware'] - best['view alone']:8.2f} us"
+    )
     print(f"  CSP middleware adds                {best['+ CSP middleware'] - best['html view alone']:8.2f} us")
     # A scrape after traffic over 200 tenants and 60 routes (labels as production would see them).
     from partycloud.observability import metrics

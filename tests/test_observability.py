@@ -335,7 +335,9 @@ def test_a_failing_collector_is_skipped_and_reported(tenant_a: TenantWorld):
 
 
 @pytest.mark.live
-def test_several_worker_processes_are_summed_and_sockets_counted(platform_world: Any, tenant_a: TenantWorld, tmp_path: Path):
+def test_several_worker_processes_are_summed_and_sockets_counted(
+    platform_world: Any, tenant_a: TenantWorld, tmp_path: Path
+):
     """Two uvicorn workers with PROMETHEUS_MULTIPROC_DIR: whichever answers the scrape reports both."""
     process, port = start_server(workers=2, extra_env={"PROMETHEUS_MULTIPROC_DIR": str(tmp_path)})
     server = LiveServer(port)
@@ -514,7 +516,8 @@ def test_entry_pages_have_no_inline_script(page: str):
             continue
         html = path.read_text(encoding="utf-8")
         for attributes, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S):
-            assert "src=" in attributes and not body.strip(), f"inline script in {path}"
+            assert "src=" in attributes, f"inline script in {path}"
+            assert not body.strip(), f"inline script in {path}"
         assert not re.search(r"\son[a-z]+=", html), f"inline event handler in {path}"
 
 

@@ -67,7 +67,8 @@ def app_policy() -> str:
 
 def docs_policy() -> str:
     """Swagger UI and Redoc: their CDN bundles and inline bootstrap, nothing else."""
-    cdn = [origin(settings.SPECTACULAR_SETTINGS.get("SWAGGER_UI_DIST", "")) or "https://cdn.jsdelivr.net"]
+    dist = settings.SPECTACULAR_SETTINGS.get("SWAGGER_UI_DIST", "")
+    cdn = [(origin(dist) if isinstance(dist, str) else "") or "https://cdn.jsdelivr.net"]
     return _join(
         {
             "default-src": ["'self'"],

@@ -75,7 +75,7 @@ def user_of(request: Any) -> str:
     if user is None:
         return ""
     if isinstance(user, SimpleLazyObject):
-        wrapped = user._wrapped  # type: ignore[attr-defined]
+        wrapped = user._wrapped
         if wrapped is empty:
             return ""
         user = wrapped

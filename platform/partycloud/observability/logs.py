@@ -60,7 +60,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _RECORD_FIELDS and not key.startswith("_") and key not in entry:
-                entry[key] = value if isinstance(value, int | float | bool | type(None)) else mask_personal_data(str(value))
+                entry[key] = (
+                    value if isinstance(value, int | float | bool | type(None)) else mask_personal_data(str(value))
+                )
         if record.exc_info:
             entry["exc_info"] = mask_personal_data(self.formatException(record.exc_info))
         if record.stack_info:
@@ -82,7 +84,10 @@ class TextFormatter(logging.Formatter):
 
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
     """Django's LOGGING for ``LOG_FORMAT`` (json or text); uvicorn's and Celery's loggers go through it."""
-    formatter = {"json": "partycloud.observability.logs.JsonFormatter", "text": "partycloud.observability.logs.TextFormatter"}
+    formatter = {
+        "json": "partycloud.observability.logs.JsonFormatter",
+        "text": "partycloud.observability.logs.TextFormatter",
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,

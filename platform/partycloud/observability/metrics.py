@@ -16,6 +16,7 @@ name (at most ``METRICS_TENANT_LABELS_MAX`` per process, then ``other``).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
@@ -44,10 +45,8 @@ def _prepare_multiprocess_dir(path: str) -> None:
             continue
         pid = int(match.group(1))
         if pid == os.getpid() or not _alive(pid):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.remove(name)
-            except FileNotFoundError:
-                pass
 
 
 def _alive(pid: int) -> bool:
@@ -166,7 +165,7 @@ class _ScrapeTime(Collector):
         for name, collect in _collectors.items():
             try:
                 families = list(collect())
-            except Exception:  # noqa: BLE001 - a broken collector must not hide the other figures
+            except Exception:
                 log.warning("metrics: collector %s failed", name, exc_info=True)
                 up.add_metric([name], 0.0)
                 continue
@@ -188,7 +187,9 @@ def celery_queue_lengths() -> Iterable[Metric]:
         lengths = pipe.execute()
     finally:
         client.close()
-    family = GaugeMetricFamily("partycloud_celery_queue_length", "Tasks waiting in the broker, by queue.", labels=["queue"])
+    family = GaugeMetricFamily(
+        "partycloud_celery_queue_length", "Tasks waiting in the broker, by queue.", labels=["queue"]
+    )
     for queue, length in zip(queues, lengths, strict=True):
         family.add_metric([queue], float(length))
     yield family

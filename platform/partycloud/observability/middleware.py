@@ -72,8 +72,12 @@ class RequestObservabilityMiddleware:
                     route,
                     response.status_code,
                     seconds * 1000,
-                    extra={"method": request.method, "route": route, "status": response.status_code,
-                           "duration_ms": round(seconds * 1000, 1)},
+                    extra={
+                        "method": request.method,
+                        "route": route,
+                        "status": response.status_code,
+                        "duration_ms": round(seconds * 1000, 1),
+                    },
                 )
         finally:
             unbind(token)

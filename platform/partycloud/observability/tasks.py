@@ -7,6 +7,7 @@ worker (task_prerun/postrun) and wherever tasks are sent (before_task_publish).
 
 from __future__ import annotations
 
+import contextlib
 import logging.config
 from contextvars import Token
 from typing import Any
@@ -33,19 +34,16 @@ def _request_id_of(task: Any) -> str:
 def on_prerun(task_id: str = "", task: Any = None, **kwargs: Any) -> None:
     if task is None:
         return
-    work = WorkContext(
-        request_id=_request_id_of(task), tenant=_schema_of(task), task_id=task_id, task_name=task.name
-    )
+    work = WorkContext(request_id=_request_id_of(task), tenant=_schema_of(task), task_id=task_id, task_name=task.name)
     _tokens[task_id] = bind(work)
 
 
 def on_postrun(task_id: str = "", **kwargs: Any) -> None:
     token = _tokens.pop(task_id, None)
     if token is not None:
-        try:
+        # Set in another context (an eager task inside a request): leave that context alone.
+        with contextlib.suppress(ValueError):
             unbind(token)
-        except ValueError:  # set in another context (eager tasks inside a request): leave it
-            pass
 
 
 def on_publish(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:

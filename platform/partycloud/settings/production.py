@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
-from partycloud.settings.base import *  # noqa: F403
 from partycloud.observability.logs import logging_config
+from partycloud.settings.base import *  # noqa: F403
 from partycloud.settings.base import LOG_LEVEL, SECRET_KEY
 from partycloud.settings.env import env_bool, env_choice, env_int, env_str
 
