@@ -9,6 +9,7 @@ import { defineConfig } from 'vite';
 
 import { devHtmlRouter } from './build/dev-html-router.ts';
 import { pwa } from './build/pwa.ts';
+import { sameOriginFonts } from './build/same-origin-fonts.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -34,6 +35,7 @@ export default defineConfig(({ command }) => ({
         VantResolver({ importStyle: withStyles }),
       ],
     }),
+    sameOriginFonts(),
     pwa({ entry: 'portal.html' }),
     devHtmlRouter({ baseDomain: process.env.BASE_DOMAIN ?? 'localhost' }),
   ],

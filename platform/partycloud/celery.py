@@ -14,6 +14,7 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
+from partycloud.observability import tasks as observability
 from services.tasks.schedules import beat_schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
@@ -29,3 +30,5 @@ def _install_beat_schedule(sender: CeleryApp, **kwargs: object) -> None:
 
 
 app.on_after_finalize.connect(_install_beat_schedule)
+# Task id, tenant and the queuing request's id on every log line of a task; Django's log format.
+observability.connect()

@@ -219,6 +219,23 @@ install renders, so `helm template/lint/install` fail early with a clear message
 {{- include "partycloud.validateSearch" . }}
 {{- include "partycloud.validateObjectStorage" . }}
 {{- include "partycloud.validateLive" . }}
+{{- include "partycloud.validateMetrics" . }}
+{{- end }}
+
+{{- define "partycloud.validateMetrics" -}}
+{{- $m := .Values.metrics }}
+{{- if and $m.serviceMonitor.enabled (not $m.enabled) }}
+{{- fail "metrics.serviceMonitor.enabled needs metrics.enabled." }}
+{{- end }}
+{{- if $m.enabled }}
+{{- if .Values.existingSecret }}
+{{- if $m.token }}
+{{- fail "metrics.token is not used with existingSecret: put METRICS_TOKEN into the existing Secret." }}
+{{- end }}
+{{- else if lt (len $m.token) 32 }}
+{{- fail "metrics.enabled needs metrics.token (>= 32 random characters), or existingSecret with METRICS_TOKEN." }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "partycloud.validateLive" -}}
@@ -429,6 +446,11 @@ LIVE_HLS_DIR: "/media/live/hls"
 LIVE_FORWARD_RTMP_URL: "rtmp://127.0.0.1:1935/hls/{name}?vhost=playback"
 LIVE_CONTROL_URL: ""
 {{- end }}
+{{- if $v.metrics.enabled }}
+# Each web process keeps its Prometheus figures here (the pod's writable /tmp); scrapes sum them.
+PROMETHEUS_MULTIPROC_DIR: "/tmp/prometheus-multiproc"
+METRICS_CELERY_QUEUES: {{ join "," $v.metrics.celeryQueues | quote }}
+{{- end }}
 {{- range $name, $value := $v.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -454,6 +476,9 @@ LIVE_HLS_SECRET: {{ $v.live.hlsSecret | b64enc | quote }}
 {{- end }}
 {{- with $v.elasticsearch.password }}
 ELASTIC_PASSWORD: {{ . | b64enc | quote }}
+{{- end }}
+{{- if and $v.metrics.enabled $v.metrics.token }}
+METRICS_TOKEN: {{ $v.metrics.token | b64enc | quote }}
 {{- end }}
 {{- range $name, $value := $v.secrets.extraEnv }}
 {{ $name }}: {{ $value | toString | b64enc | quote }}

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from partycloud.observability.logs import logging_config
+from partycloud.observability.sentry import init_sentry
 from partycloud.settings.env import (
     database_from_url,
     env_bool,
+    env_choice,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -95,6 +99,9 @@ TENANT_LOOKUP_CACHE_SECONDS = env_int("TENANT_LOOKUP_CACHE_SECONDS", 10, minimum
 TENANT_WARM_POOL_SIZE = env_int("TENANT_WARM_POOL_SIZE", 2, minimum=0)
 
 MIDDLEWARE = [
+    # First: the request id, log context and metrics cover everything below, refusals included.
+    "partycloud.observability.middleware.RequestObservabilityMiddleware",
+    "partycloud.core.csp.ContentSecurityPolicyMiddleware",
     "partycloud.tenancy.middleware.TenantRoutingMiddleware",
     "partycloud.audit.services.AuditRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -342,6 +349,47 @@ CELERY_TASK_IGNORE_RESULT = env_bool("CELERY_TASK_IGNORE_RESULT", True)
 # How long clients are told to wait (Retry-After) when the database or the store is unavailable.
 UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("UNAVAILABLE_RETRY_AFTER_SECONDS", 5, minimum=1)
 
+# ---------------------------------------------------------------- observability (partycloud.observability)
+# Logs: one JSON object a line (production) or text (development); request id, tenant and user
+# on every line (docs/deploy.md, "Observability").
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("json", "text"))
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# One line per request (method, URL pattern, status, duration): off by default, the ingress logs them too.
+LOG_REQUESTS = env_bool("LOG_REQUESTS", False)
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset: /metrics is off (404).
+# Several worker processes: set PROMETHEUS_MULTIPROC_DIR (an empty, writable directory).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# Per-tenant request counts: at most this many tenant labels per process (then "other").
+METRICS_TENANT_LABELS_MAX = env_int("METRICS_TENANT_LABELS_MAX", 1000, minimum=1)
+# The Celery queues whose lengths a scrape reports (Redis lists of the broker).
+METRICS_CELERY_QUEUES = env_list("METRICS_CELERY_QUEUES", ["celery"])
+# Sentry (or GlitchTip): errors of requests, tasks and Redis calls; unset: nothing is sent.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE", "")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0, minimum=0.0, maximum=1.0)
+init_sentry(
+    SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    release=SENTRY_RELEASE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
+
+# ---------------------------------------------------------------- content security policy (core.csp)
+CSP_ENABLED = env_bool("CSP_ENABLED", True)
+# Report violations without blocking (to try a stricter policy in production first).
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
+# Extra sources per directive (the object store and the HLS server are added by themselves).
+CSP_SCRIPT_SRC = env_list("CSP_SCRIPT_SRC", [])
+CSP_STYLE_SRC = env_list("CSP_STYLE_SRC", [])
+CSP_IMG_SRC = env_list("CSP_IMG_SRC", [])
+CSP_MEDIA_SRC = env_list("CSP_MEDIA_SRC", [])
+CSP_CONNECT_SRC = env_list("CSP_CONNECT_SRC", [])
+# Pages with a policy of their own: the API docs load Swagger UI / Redoc from a CDN.
+CSP_DOCS_PATHS = env_list("CSP_DOCS_PATHS", ["/api/docs/", "/api/redoc/"])
+
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -455,12 +503,3 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
 CSRF_COOKIE_HTTPONLY = False  # the SPA reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}

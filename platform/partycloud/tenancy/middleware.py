@@ -17,12 +17,17 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from partycloud.core.health import healthz, readyz
 from partycloud.core.outages import unavailable_body
+from partycloud.observability.metrics import metrics_view
 from partycloud.tenancy.context import use_public_schema
 from partycloud.tenancy.errors import TenancyCode
 from partycloud.tenancy.models import CommitteeKind, CommitteeStatus
 
-# Probes reach pods by IP, with no tenant host name.
-HOST_INDEPENDENT_PATHS: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
+# Probes and Prometheus reach pods by IP, with no tenant host name.
+HOST_INDEPENDENT_PATHS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+    "/healthz": healthz,
+    "/readyz": readyz,
+    "/metrics": metrics_view,
+}
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -29,6 +29,8 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from partycloud.accounts.models import User
+from partycloud.observability.context import WorkContext, bind, request_id_from, unbind
+from partycloud.observability.metrics import WEBSOCKET_ACCEPTED, WEBSOCKET_CONNECTIONS, websocket_kind
 from partycloud.tenancy.context import use_public_schema, use_tenant
 from partycloud.tenancy.models import CommitteeKind, CommitteeStatus, Domain, PartyCommittee
 
@@ -113,9 +115,34 @@ def resolve(scope: Scope) -> tuple[PartyCommittee | None, Any]:
 
 
 class TenantAuthMiddleware:
+    """Also counts the open sockets (Prometheus, by kind) and gives the connection a log context
+    (a request id, the tenant, the user) for everything its consumer logs."""
+
     def __init__(self, inner: ASGIApp):
         self.inner = inner
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         tenant, user = await database_sync_to_async(resolve)(scope)
-        await self.inner({**scope, "tenant": tenant, "user": user}, receive, send)
+        work = WorkContext(
+            request_id=request_id_from(_header(scope, b"x-request-id")),
+            tenant=tenant.schema_name if tenant is not None else "",
+            user_id=str(user.pk) if user.is_authenticated else "",
+        )
+        kind = websocket_kind(scope.get("path", ""))
+        accepted = False
+
+        async def counting_send(message: dict[str, Any]) -> None:
+            nonlocal accepted
+            if message["type"] == "websocket.accept" and not accepted:
+                accepted = True
+                WEBSOCKET_ACCEPTED.labels(kind).inc()
+                WEBSOCKET_CONNECTIONS.labels(kind).inc()
+            await send(message)
+
+        token = bind(work)
+        try:
+            await self.inner({**scope, "tenant": tenant, "user": user}, receive, counting_send)
+        finally:
+            unbind(token)
+            if accepted:
+                WEBSOCKET_CONNECTIONS.labels(kind).dec()

@@ -63,7 +63,7 @@ export async function scenario(name, body) {
     browser.reportConsole();
     await chromiumBrowser.close().catch(() => undefined);
   }
-  process.exit(failed || browser.pageErrors.length ? 1 : 0);
+  process.exit(failed || browser.pageErrors.length || browser.cspViolations.length ? 1 : 0);
 }
 
 class Session {
@@ -71,6 +71,7 @@ class Session {
     this.browser = browser;
     this.pageErrors = [];
     this.consoleErrors = [];
+    this.cspViolations = [];
     this.pages = [];
   }
 
@@ -83,6 +84,7 @@ class Session {
       ...options,
     });
     context.setDefaultTimeout(config.timeoutMs ?? 15000);
+    await watchContentSecurityPolicy(context, this.cspViolations);
     const page = await context.newPage();
     page.on('pageerror', (error) => this.pageErrors.push(`${page.url()}: ${error.message}`));
     page.on('console', (message) => {
@@ -104,7 +106,30 @@ class Session {
   reportConsole() {
     for (const error of this.pageErrors) console.error(`[${config.scenario}] uncaught error in the page: ${error}`);
     for (const error of this.consoleErrors) console.error(`[${config.scenario}] console error: ${error}`);
+    for (const violation of this.cspViolations)
+      console.error(`[${config.scenario}] Content-Security-Policy violation: ${violation}`);
   }
+}
+
+/**
+ * Record every Content-Security-Policy violation of the context's pages into `violations`: the
+ * `securitypolicyviolation` events (an init script in every page and frame reports them as they
+ * happen, so navigations lose none) and the console's CSP errors. A scenario that saw any fails.
+ */
+async function watchContentSecurityPolicy(context, violations) {
+  await context.exposeBinding('__pcReportCspViolation', ({ page }, text) => violations.push(`${page.url()}: ${text}`));
+  await context.addInitScript(() => {
+    window.__pcCspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const text = `${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} (${event.sourceFile}:${event.lineNumber})`;
+      window.__pcCspViolations.push(text);
+      window.__pcReportCspViolation?.(text);
+    });
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+      violations.push(`console: ${message.text()}`);
+  });
 }
 
 /** Full-page screenshot `test-artifacts/e2e/<scenario>-<name>.png`. */
