@@ -1,5 +1,8 @@
 """A real server for tests that need one: uvicorn in a subprocess, on the test database.
 
+It runs the production layout (scripts/webserver.py, ADR 0016): HTTP on a pool of threads with
+persistent database connections, WebSockets through Channels.
+
 The server is a separate process: it sees only committed data (the session fixtures'
 tenants and users). Host names are sent explicitly, so no DNS is involved.
 """
@@ -60,24 +63,11 @@ def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -
         "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
         **(extra_env or {}),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "partycloud.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--lifespan",
-        "off",
-        "--log-level",
-        "warning",
-        "--workers",
-        str(workers),
-        "--ws-per-message-deflate",
-        "false",
-    ]
+    # Persistent connections as in production (the test settings turn them off in-process).
+    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    command = load_script("webserver").command(
+        sys.executable, host="127.0.0.1", port=port, processes=workers, extra=["--log-level", "warning"]
+    )
     process = subprocess.Popen(command, cwd=REPO, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -90,6 +91,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = response.get("WWW-Authenticate", 'Bearer realm="api"')
     return response
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a model's choice field (``get_<field>_display()``), read-only.
+
+    ``CharField(source="get_<field>_display")`` makes DRF inspect the bound method's signature
+    for every row (``is_simple_callable``): ~0.1 ms a row, most of a 20-row list's serialization.
+    """
+
+    def __init__(self, choice_field: str, **kwargs: Any) -> None:
+        self.choice_field = choice_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        raw = getattr(value, self.choice_field)
+        return str(_choice_labels(type(value), self.choice_field).get(raw, raw))
+
+
+@functools.cache
+def _choice_labels(model: type[Any], field_name: str) -> dict[Any, Any]:
+    """A model field's value -> label (lazy, translated when rendered); Django rebuilds it per call."""
+    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 class PagePagination(PageNumberPagination):
