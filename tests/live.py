@@ -69,7 +69,7 @@ def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -
         sys.executable, host="127.0.0.1", port=port, processes=workers, extra=["--log-level", "warning"]
     )
     process = subprocess.Popen(command, cwd=REPO, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # a loaded CI machine imports Django slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"uvicorn exited with {process.returncode}")
@@ -79,7 +79,7 @@ def start_server(*, extra_env: dict[str, str] | None = None, workers: int = 1) -
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("uvicorn did not answer /healthz within 30 s")
+    raise RuntimeError("uvicorn did not answer /healthz within 60 s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -106,13 +107,30 @@ class ChoiceLabelField(serializers.CharField):
 
     def to_representation(self, value: Any) -> str:
         raw = getattr(value, self.choice_field)
-        return str(_choice_labels(type(value), self.choice_field).get(raw, raw))
+        model: Any = type(value)
+        return str(_choice_labels(model, self.choice_field).get(raw, raw))
 
 
 @functools.cache
-def _choice_labels(model: type[Any], field_name: str) -> dict[Any, Any]:
+def _choice_labels(model: Any, field_name: str) -> dict[Any, Any]:
     """A model field's value -> label (lazy, translated when rendered); Django rebuilds it per call."""
     return dict(model._meta.get_field(field_name).flatchoices)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, with the FilterSet built from a view's ``filterset_fields`` once
+    per view and model instead of on every request (a new class each time: ~1 ms of a list)."""
+
+    _built: ClassVar[dict[tuple[type[Any], type[Any]], type[Any]]] = {}
+
+    def get_filterset_class(self, view: Any, queryset: Any = None) -> Any:
+        if getattr(view, "filterset_class", None) or queryset is None or not getattr(view, "filterset_fields", None):
+            return super().get_filterset_class(view, queryset)
+        key = (type(view), queryset.model)
+        built = self._built.get(key)
+        if built is None:
+            built = self._built[key] = super().get_filterset_class(view, queryset)
+        return built
 
 
 class PagePagination(PageNumberPagination):

@@ -50,7 +50,7 @@ class _Counter:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._client: Redis | None = None
+        self._client: Redis[bytes] | None = None
         self._script: Any = None
         self._resting_until = 0.0
 
@@ -102,6 +102,9 @@ counter = _Counter()
 
 class RedisRateThrottle(SimpleRateThrottle):
     """``scope``'s rate from ``DEFAULT_THROTTLE_RATES``, counted in Redis with one round trip."""
+
+    num_requests: int | None
+    duration: int | None
 
     def caller(self, request: Request) -> str | None:
         """Who is counted, or None when this throttle does not apply."""

@@ -20,14 +20,14 @@ import functools
 import io
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+Send = Callable[[Message], Coroutine[Any, Any, None]]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # Bodies above this are spooled to a temporary file while they are received (uploads go
@@ -123,7 +123,8 @@ class _Exchange:
             in_memory = isinstance(iterable, list | tuple) or getattr(iterable, "streaming", None) is False
             if in_memory and not self.started:
                 return b"".join(iterable)
-            return self._stream(iterable)
+            self._stream(iterable)
+            return None
         finally:
             close = getattr(iterable, "close", None)
             if close is not None:
@@ -135,7 +136,6 @@ class _Exchange:
             if chunk:
                 self._send_from_thread({"type": "http.response.body", "body": chunk, "more_body": True})
         self._send_from_thread({"type": "http.response.body", "body": b"", "more_body": False})
-        return None
 
 
 class WSGIThreads:
