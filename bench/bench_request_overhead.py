@@ -13,7 +13,8 @@ Everything shares the machine's cores: compare the ratios, measured in the same 
 Layouts: ``threads`` (production: uvicorn workers, HTTP through Django's WSGI handler on a
 thread pool, persistent database connections), ``asgi`` (uvicorn workers, Django's ASGI
 handler, a connection per request), ``asgi-1`` (issue 2's layout: one uvicorn process),
-``gthread`` (gunicorn's threaded WSGI workers: HTTP only, no WebSockets; needs gunicorn).
+``gthread`` (gunicorn's threaded WSGI workers: HTTP only, no WebSockets; needs gunicorn, which is
+not a dependency: `uv pip install gunicorn` to compare).
 """
 
 from __future__ import annotations
