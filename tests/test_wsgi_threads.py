@@ -157,3 +157,25 @@ def test_requests_run_side_by_side_on_the_pool():
     started = time.monotonic()
     asyncio.run(four())
     assert time.monotonic() - started < 1.0  # not 4 x 0.3 s one after the other
+
+
+def test_a_client_gone_before_its_body_arrived_runs_nothing():
+    ran: list[bool] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        ran.append(True)
+        start_response("200 OK", [])
+        return [b""]
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"", "http_version": "1.1", "headers": []}
+    asyncio.run(WSGIThreads(app, 1)(scope, receive, send))
+    assert ran == []
+    assert sent == []

@@ -64,13 +64,18 @@ def _environ(scope: Scope, body: Any) -> dict[str, Any]:
     return environ
 
 
+class _Disconnected(Exception):
+    """The client left before its request body arrived: nothing to answer."""
+
+
 async def _read_body(receive: Receive) -> Any:
     body = io.BytesIO()
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            body.close()
+            raise _Disconnected
         chunk = message.get("body", b"")
         if chunk:
             size += len(chunk)
@@ -147,7 +152,10 @@ class WSGIThreads:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "http"
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(receive)
+        except _Disconnected:
+            return  # as Django's ASGI handler: the view does not run for a request that was abandoned
         loop = asyncio.get_running_loop()
         exchange = _Exchange(loop, send)
         run = functools.partial(contextvars.copy_context().run, exchange.run, self.app, _environ(scope, body))
