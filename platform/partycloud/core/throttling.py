@@ -81,10 +81,10 @@ class _Counter:
                 self._resting_until = time.monotonic() + settings.THROTTLE_REDIS_BACKOFF_SECONDS
             if first:
                 logger.warning(
-                    "throttling is off for %ss: Redis is unreachable (%s: %s)",
-                    settings.THROTTLE_REDIS_BACKOFF_SECONDS,
+                    "throttles unavailable (%s: %s): requests pass unthrottled for %ss, continuing without it",
                     type(error).__name__,
                     error,
+                    settings.THROTTLE_REDIS_BACKOFF_SECONDS,
                 )
             return None
         return int(count), int(ttl)
