@@ -2,7 +2,9 @@
 """Run PartyCloud on one machine: what `make run` starts, under scripts/devservices.py.
 
 Prepares the database (`bootstrap_platform`, then `seed_demo --if-empty`), then
-runs the ASGI server, a Celery worker and Celery beat side by side, each in a
+runs the web server (the production layout of scripts/webserver.py: uvicorn with
+WEB_CONCURRENCY worker processes on one port, HTTP on WEB_THREADS threads in each,
+WebSockets through Channels), a Celery worker and Celery beat side by side, each in a
 process group of its own. Ctrl-C or SIGTERM stops them all and exits 0 (a second
 Ctrl-C stops them at once); when one of them dies on its own, the others are
 stopped and we exit 1.
@@ -20,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+
+import webserver  # scripts/ is on sys.path: this file runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -179,14 +183,10 @@ def main() -> int:
     if port_accepts(port):
         log(f"port {port} is already in use: stop what uses it, or set PORT")
         return 1
-    # No per-message deflate: chat batches go to thousands of sockets, compressing each costs CPU.
-    web = [
-        "partycloud.asgi:application", "--host", "0.0.0.0", "--port", str(port), "--lifespan", "off",  # noqa: S104
-        "--ws-per-message-deflate", "false",
-    ]  # fmt: skip
+    web = webserver.command(sys.executable, host="0.0.0.0", port=port, processes=webserver.workers(env))  # noqa: S104
     celery = [str(VENV_BIN / "celery"), "-A", "partycloud"]
     commands = {
-        "web": [str(VENV_BIN / "uvicorn"), *web],
+        "web": web,
         "celery worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2"],
         "celery beat": [*celery, "beat", "--loglevel=INFO", "--schedule", "var/celerybeat-schedule"],
     }

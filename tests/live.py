@@ -1,5 +1,8 @@
 """A real server for tests that need one: uvicorn in a subprocess, on the test database.
 
+It runs the production layout (scripts/webserver.py, ADR 0016): HTTP on a pool of threads with
+persistent database connections, WebSockets through Channels.
+
 The server is a separate process: it sees only committed data (the session fixtures'
 tenants and users). Host names are sent explicitly, so no DNS is involved.
 """
@@ -57,7 +60,7 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     workers: int = 1,
     output: IO[bytes] | None = None,
-    timeout: float = 30,
+    timeout: float = 60,  # a loaded CI machine imports Django slowly
 ) -> tuple[subprocess.Popen[bytes], int]:
     """uvicorn on a free port; ``output``: a file for its stdout and stderr (its log lines)."""
     port = free_port()
@@ -68,24 +71,11 @@ def start_server(
         "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
         **(extra_env or {}),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "partycloud.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--lifespan",
-        "off",
-        "--log-level",
-        "warning",
-        "--workers",
-        str(workers),
-        "--ws-per-message-deflate",
-        "false",
-    ]
+    # Persistent connections as in production (the test settings turn them off in-process).
+    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    command = load_script("webserver").command(
+        sys.executable, host="127.0.0.1", port=port, processes=workers, extra=["--log-level", "warning"]
+    )
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer, user_by_identifier
 from partycloud.accounts.permissions import IsTenantAdmin
+from partycloud.core.api import ChoiceLabelField
 from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role, do_revoke_role
 
@@ -17,7 +18,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
     user = UserBriefSerializer(read_only=True)
     identifier = serializers.CharField(write_only=True, help_text="Phone or employee card number of the user")
     role = serializers.ChoiceField(choices=TenantRole.choices)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = ChoiceLabelField("role")
 
     class Meta:
         model = RoleAssignment

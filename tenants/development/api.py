@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
-from partycloud.core.api import date_param
+from partycloud.core.api import ChoiceLabelField, date_param
 from tenants.access.models import TenantRole
 from tenants.development.errors import DevelopmentCode
 from tenants.development.models import CaseStep, DevelopmentCase, DevelopmentRule, ProbationDiscussion
@@ -88,7 +88,7 @@ class VotingRollSerializer(serializers.Serializer[Any]):
 class CaseSerializer(serializers.ModelSerializer[DevelopmentCase]):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_label = ChoiceLabelField("stage")
     id_card_number = serializers.CharField(write_only=True, max_length=30)
     applied_on = serializers.DateField(write_only=True)
     gender = serializers.ChoiceField(choices=Gender.choices)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
+from partycloud.core.api import ChoiceLabelField
 from partycloud.core.errors import ServiceError
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 from tenants.access.models import TenantRole
@@ -112,7 +113,7 @@ class DuesBaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
 class AssessmentSerializer(serializers.ModelSerializer[DuesAssessment]):
     member_name = serializers.CharField(source="member.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
 
     class Meta:
         model = DuesAssessment
@@ -256,7 +257,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
 class ExemptionSerializer(serializers.ModelSerializer[DuesExemption]):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     member_name = serializers.CharField(source="member.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
 
     class Meta:
         model = DuesExemption
@@ -339,7 +340,7 @@ class VoluntaryPaymentViewSet(
 
 class ArrearsNoticeSerializer(serializers.ModelSerializer[ArrearsNotice]):
     member_name = serializers.CharField(source="member.name", read_only=True)
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    level_label = ChoiceLabelField("level")
 
     class Meta:
         model = ArrearsNotice
@@ -396,7 +397,7 @@ class RemittanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
 
 class OnlinePaymentSerializer(serializers.ModelSerializer[OnlinePayment]):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
 
     class Meta:
         model = OnlinePayment

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
+from partycloud.core.api import ChoiceLabelField
 from tenants.live.materials import attach_materials, cover_url, materials_of
 from tenants.live.models import Lesson, StreamKey
 from tenants.live.services import (
@@ -77,7 +78,7 @@ class LessonSerializer(serializers.ModelSerializer[Lesson]):
     )
     organization_name = serializers.CharField(source="organization.name", read_only=True, default="")
     organizer_name = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     has_stream_key = serializers.SerializerMethodField()
     scope = serializers.SerializerMethodField()
     cover = serializers.UUIDField(

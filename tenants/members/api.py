@@ -23,7 +23,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import mask_phone
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
-from partycloud.core.api import SheetProposalSerializer, date_param
+from partycloud.core.api import ChoiceLabelField, SheetProposalSerializer, date_param
 from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
@@ -70,8 +70,8 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
         help_text="加入支部日期: when the member joined this organization (default: today)",
     )
     effective_on = serializers.DateField(write_only=True, required=False, help_text="when a change took effect")
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    membership_label = serializers.CharField(source="get_membership_display", read_only=True)
+    status_label = ChoiceLabelField("status")
+    membership_label = ChoiceLabelField("membership")
 
     class Meta:
         model = Member

@@ -24,6 +24,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.api import UserBriefSerializer
 from partycloud.accounts.models import User
 from partycloud.accounts.permissions import IsTenantUser
+from partycloud.core.api import ChoiceLabelField
 from tenants.organizations.models import (
     ALLOWED_CHILDREN,
     CommitteeMember,
@@ -67,7 +68,7 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     secretary_id = serializers.PrimaryKeyRelatedField(
         source="secretary", queryset=User.objects.all(), required=False, allow_null=True, write_only=True
     )
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     re_election_due_on = serializers.DateField(read_only=True)
     children_count = serializers.IntegerField(read_only=True, default=0)
     full_members = serializers.IntegerField(read_only=True, default=0)

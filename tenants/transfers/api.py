@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole
 from partycloud.accounts.roles import TenantRole
+from partycloud.core.api import ChoiceLabelField
 from partycloud.core.errors import NotFoundError
 from partycloud.tenancy.context import active_tenant
 from partycloud.tenancy.models import PartyCommittee
@@ -57,8 +58,8 @@ class TransferSerializer(serializers.ModelSerializer[Transfer]):
     from_organization_name = serializers.CharField(source="from_organization.name", default=None, read_only=True)
     to_organization_name = serializers.CharField(source="to_organization.name", default=None, read_only=True)
     counterpart_name = serializers.CharField(source="counterpart_tenant.name", default=None, read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
+    status_label = ChoiceLabelField("status")
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:

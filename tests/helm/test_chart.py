@@ -260,6 +260,10 @@ def test_web_runs_uvicorn_with_probes_on_healthz_and_readyz() -> None:
         "0.0.0.0",
         "--port",
         "8000",
+        "--workers",
+        "2",
+        "--lifespan",
+        "off",
         "--proxy-headers",
         "--forwarded-allow-ips=*",
         "--ws-per-message-deflate",
@@ -270,6 +274,10 @@ def test_web_runs_uvicorn_with_probes_on_healthz_and_readyz() -> None:
     assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     assert c["startupProbe"]["httpGet"]["path"] == "/healthz"
     assert web["spec"]["replicas"] == 2
+    # The layout of make run (scripts/webserver.py, ADR 0016): processes and HTTP threads from values.
+    env = {item["name"]: item["value"] for item in c["env"]}
+    assert env["WEB_CONCURRENCY"] == "2"
+    assert env["WEB_THREADS"] == "8"
 
 
 def test_worker_command_and_liveness_probe() -> None:

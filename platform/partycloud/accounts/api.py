@@ -12,7 +12,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -31,10 +30,11 @@ from partycloud.accounts.services import (
     tenants_of,
 )
 from partycloud.core.errors import NotFoundError
+from partycloud.core.throttling import ScopedThrottle
 
 
-class LoginThrottle(ScopedRateThrottle):
-    scope_attr = "throttle_scope"
+class LoginThrottle(ScopedThrottle):
+    """The login, registration and password-reset views' scope (``throttle_scope``)."""
 
 
 class CredentialsSerializer(serializers.Serializer[Any]):

@@ -27,6 +27,7 @@ from partycloud.accounts.permissions import IsGroupAdminOrViewerReadOnly, IsTena
 from partycloud.audit.events import EVENTS, actor_display, render_summary, role_label, target_type_label
 from partycloud.audit.models import AuditAction, AuditEvent
 from partycloud.audit.services import current_tenant_id, do_record_audit
+from partycloud.core.api import ChoiceLabelField
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
 
 # An export is a download for a person to read, not a backup: beyond this, narrow the filters.
@@ -63,7 +64,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True)
     operator = serializers.SerializerMethodField(help_text="name (role at the time), or system task")
     actor_role_label = serializers.SerializerMethodField()
-    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    action_label = ChoiceLabelField("action")
     target_type_label = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField(help_text="rendered in the request's language")
     note = serializers.CharField(source="summary", read_only=True, help_text="stored free text, if any")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -95,6 +97,45 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = response.get("WWW-Authenticate", 'Bearer realm="api"')
     return response
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a model's choice field (``get_<field>_display()``), read-only.
+
+    ``CharField(source="get_<field>_display")`` makes DRF inspect the bound method's signature
+    for every row (``is_simple_callable``): ~0.1 ms a row, most of a 20-row list's serialization.
+    """
+
+    def __init__(self, choice_field: str, **kwargs: Any) -> None:
+        self.choice_field = choice_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        raw = getattr(value, self.choice_field)
+        model: Any = type(value)
+        return str(_choice_labels(model, self.choice_field).get(raw, raw))
+
+
+@functools.cache
+def _choice_labels(model: Any, field_name: str) -> dict[Any, Any]:
+    """A model field's value -> label (lazy, translated when rendered); Django rebuilds it per call."""
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, with the FilterSet built from a view's ``filterset_fields`` once
+    per view and model instead of on every request (a new class each time: ~1 ms of a list)."""
+
+    _built: ClassVar[dict[tuple[type[Any], type[Any]], type[Any]]] = {}
+
+    def get_filterset_class(self, view: Any, queryset: Any = None) -> Any:
+        if getattr(view, "filterset_class", None) or queryset is None or not getattr(view, "filterset_fields", None):
+            return super().get_filterset_class(view, queryset)
+        key = (type(view), queryset.model)
+        built = self._built.get(key)
+        if built is None:
+            built = self._built[key] = super().get_filterset_class(view, queryset)
+        return built
 
 
 class PagePagination(PageNumberPagination):

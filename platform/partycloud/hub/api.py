@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import IsGroupAdmin, IsGroupAdminOrViewerReadOnly, IsTenantAdmin, on_root_host
-from partycloud.core.api import SheetProposalSerializer
+from partycloud.core.api import ChoiceLabelField, SheetProposalSerializer
 from partycloud.core.errors import NotAllowed
 from partycloud.core.sheetmapping import check_columns, parse_mapping
 from partycloud.core.spreadsheets import xlsx_response
@@ -126,7 +126,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 class PocketCaseSerializer(serializers.ModelSerializer[PocketMemberCase]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True)
 
     class Meta:

@@ -139,11 +139,11 @@ DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/party
 DATABASES = {
     "default": {
         **database_from_url(DATABASE_URL, engine="django_tenants.postgresql_backend"),
-        # 0 under ASGI: Django opens connections per thread and persistent ones pile up until
-        # PostgreSQL refuses clients (measured: bench/bench_request_overhead.py). psycopg's pool
-        # gained nothing measurable and does not survive the fork of migrate_schemas'
-        # multiprocessing executor, so it is not used.
-        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        # Persistent: HTTP runs on a fixed pool of threads per process (partycloud.core.wsgi_threads),
+        # one connection each, checked before reuse. Under Django's ASGI handler (WEB_THREADS=0)
+        # they would pile up per thread: set DATABASE_CONN_MAX_AGE=0 there. See ADR 0016.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -234,13 +234,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partycloud.core.api.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "partycloud.core.api.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "partycloud.core.throttling.AnonThrottle",
+        "partycloud.core.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
@@ -389,6 +389,20 @@ CSP_MEDIA_SRC = env_list("CSP_MEDIA_SRC", [])
 CSP_CONNECT_SRC = env_list("CSP_CONNECT_SRC", [])
 # Pages with a policy of their own: the API docs load Swagger UI / Redoc from a CDN.
 CSP_DOCS_PATHS = env_list("CSP_DOCS_PATHS", ["/api/docs/", "/api/redoc/"])
+
+# ---------------------------------------------------------------- request path (issue 14, ADR 0016)
+# Web processes: uvicorn's --workers, from WEB_CONCURRENCY (scripts/run.py, the chart). Each serves
+# HTTP through Django's WSGI handler on WEB_THREADS threads (0: Django's ASGI handler) and
+# WebSockets through Channels.
+WEB_THREADS = env_int("WEB_THREADS", 8, minimum=0)
+# One `SET search_path` per request and connection (django-tenants re-arms it at every set_tenant
+# and after a rollback), not one before every query.
+TENANT_LIMIT_SET_CALLS = True
+# Throttles (partycloud.core.throttling): how long a request waits for Redis before it is let
+# through unthrottled, and how long Redis is then left alone.
+THROTTLE_REDIS_TIMEOUT_SECONDS = float(env_str("THROTTLE_REDIS_TIMEOUT_SECONDS", "0.25"))
+THROTTLE_REDIS_BACKOFF_SECONDS = float(env_str("THROTTLE_REDIS_BACKOFF_SECONDS", "5"))
+THROTTLE_KEY_PREFIX = env_str("THROTTLE_KEY_PREFIX", CACHE_KEY_PREFIX)
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from partycloud.settings.base import *  # noqa: F403
-from partycloud.settings.base import CACHES, REST_FRAMEWORK
+from partycloud.settings.base import CACHES, DATABASES, REST_FRAMEWORK
 
 DEBUG = False
 BASE_DOMAIN = "partycloud.test"
@@ -22,6 +22,9 @@ TENANT_WARM_POOL_SIZE = 0
 STRICT_ERROR_CODES = True
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-media-"))
 STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="partycloud-objects-"))
+# In-process tests open connections on asyncio's executor threads too: not persistent there. The
+# live server (tests/live.py) runs the production layout and passes DATABASE_CONN_MAX_AGE.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
 TENANT_LOOKUP_CACHE_SECONDS = 0  # tests change tenant status and expect the next request to see it
 
 # pytest-xdist workers (and concurrent runs told apart by TEST_RUN_ID) share one Redis: each gets
@@ -34,6 +37,8 @@ CACHES = {
     "default": {**CACHES["default"], "KEY_PREFIX": _WORKER_PREFIX},
     "global": {**CACHES["global"], "KEY_PREFIX": f"{_WORKER_PREFIX}:global"},
 }
+
+THROTTLE_KEY_PREFIX = _WORKER_PREFIX
 
 CHANNEL_LAYERS = {
     "default": {
