@@ -101,14 +101,16 @@ def _branch(name: str) -> Organization:
     )
 
 
-def kill_in_the_middle(context: dict[str, Any], pause_at: str, send: Any) -> Worker:
+def kill_in_the_middle(context: dict[str, Any], pause_at: str, send: Any, *, while_paused: Any = None) -> Worker:
     """Start a worker that pauses at ``pause_at``, ``send(queue)`` the task, kill the worker once
-    the task stands there, and start a worker that finishes it (returned)."""
+    the task stands there (``while_paused()`` first), and start a worker that finishes it."""
     queue = new_queue()
     first = start_worker(queue, context["logs"], pause_at=pause_at)
     context["workers"].append(first)
     send(queue)
     first.wait_paused()
+    if while_paused is not None:
+        while_paused()
     first.kill()
     second = start_worker(queue, context["logs"])
     context["workers"].append(second)
@@ -159,8 +161,14 @@ def test_an_import_killed_after_inserting_its_members_imports_them_once(committe
         with world.tenant:
             run_member_import.apply_async((job.pk, world.admin.pk), queue=queue)
 
-    kill_in_the_middle(committed, "members.import.created", send)
+    def nothing_visible_yet() -> None:
+        # The members are inserted but not committed: nobody sees half an import.
+        with world.tenant:
+            assert Member.objects.count() == before
+
+    kill_in_the_middle(committed, "members.import.created", send, while_paused=nothing_visible_yet)
     with world.tenant:
+        assert Member.objects.count() - before in (0, rows)  # rolled back (or already redone): never half
         wait_until(lambda: MemberImport.objects.get(pk=job.pk).status == ImportStatus.SUCCEEDED, 90, "the import")
         job.refresh_from_db()
         assert (job.imported_rows, job.error_count) == (rows, 0)
