@@ -63,8 +63,8 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+    def tail(self, characters: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-characters:] if self.log.exists() else ""
 
 
 def worker_env(queue: str, *, pause_at: str = "", marker: Path | None = None) -> dict[str, str]:
