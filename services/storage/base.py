@@ -69,8 +69,10 @@ def check_key_path(value: str, *, what: str = "key") -> str:
     return value
 
 
-def object_key(kind: str, *, schema: str, name: str | None = None) -> str:
+def object_key(kind: str, *, schema: str, name: str | None = None, identity: uuid.UUID | None = None) -> str:
     """A new key ``t/<schema>/<kind>/<uuid4 hex>`` (schema: the tenant's, "public" for the group).
+    With ``identity`` the key is that UUID's instead of a random one: a task that runs again
+    (redelivered after its worker died) writes to the same place and replaces what it left.
 
     The caller names the schema: the adapter does not know which tenant is active
     (``partycloud.uploads.services.object_key`` fills in the active one). ``name`` adds derived
@@ -82,7 +84,7 @@ def object_key(kind: str, *, schema: str, name: str | None = None) -> str:
     check_key_path(kind, what="kind")
     if "/" in kind:
         raise InvalidKey(f"invalid kind: {kind!r}")
-    key = f"t/{schema}/{kind}/{uuid.uuid4().hex}"
+    key = f"t/{schema}/{kind}/{(identity or uuid.uuid4()).hex}"
     if name is not None:
         key = f"{key}/{check_key_path(name, what='name')}"
     return key

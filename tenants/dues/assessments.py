@@ -16,6 +16,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, ServiceError
+from services.tasks.pause import pause_point
 from tenants.dues.errors import DuesCode
 from tenants.dues.models import (
     ArrearsNotice,
@@ -219,29 +220,43 @@ def do_process_arrears(month: date) -> dict[str, int]:
         level = ARREARS_STEPS.get(count)
         if level is None:
             continue
-        _notice, created = ArrearsNotice.objects.get_or_create(
-            member=member, month=month, level=level, defaults={"unpaid_months": count}
-        )
-        if not created:
-            continue
-        taken[level] += 1
-        title = {
-            "reminder": f"党费缴纳提醒：{month:%Y年%m月}党费尚未缴纳",
-            "warning": f"党费欠缴警示：已连续 {count} 个月未缴纳党费",
-            "withdrawal": f"党费欠缴：已连续 {count} 个月未缴纳，按党章第九条提请处理",
-        }[level]
-        kind = NotificationKind.DUES_REMINDER if level == "reminder" else NotificationKind.DUES_ARREARS
-        if member.user_id:
-            do_notify(member.user, title, f"本月应缴 {assessment.amount} 元。", "/dues", kind=kind)  # type: ignore[arg-type]
-        if level != "reminder" and member.organization.secretary_id:
-            do_notify(
-                member.organization.secretary,  # type: ignore[arg-type]
-                f"{member.name}：{title}",
-                "",
-                f"/console/members/{member.pk}",
-                kind=kind,
-            )
+        # The notice and its notifications commit together: a worker killed in the loop leaves
+        # each step either taken and notified, or to be taken when the task runs again.
+        with transaction.atomic():
+            if _take_arrears_step(assessment, month, level, count):
+                taken[level] += 1
     return taken
+
+
+def _take_arrears_step(assessment: DuesAssessment, month: date, level: str, count: int) -> bool:
+    member = assessment.member
+    _notice, created = ArrearsNotice.objects.get_or_create(
+        member=member, month=month, level=level, defaults={"unpaid_months": count}
+    )
+    if created:
+        pause_point("dues.arrears.noticed")
+        _notify_arrears(assessment, month, level, count)
+    return created
+
+
+def _notify_arrears(assessment: DuesAssessment, month: date, level: str, count: int) -> None:
+    member = assessment.member
+    title = {
+        "reminder": f"党费缴纳提醒：{month:%Y年%m月}党费尚未缴纳",
+        "warning": f"党费欠缴警示：已连续 {count} 个月未缴纳党费",
+        "withdrawal": f"党费欠缴：已连续 {count} 个月未缴纳，按党章第九条提请处理",
+    }[level]
+    kind = NotificationKind.DUES_REMINDER if level == "reminder" else NotificationKind.DUES_ARREARS
+    if member.user_id:
+        do_notify(member.user, title, f"本月应缴 {assessment.amount} 元。", "/dues", kind=kind)  # type: ignore[arg-type]
+    if level != "reminder" and member.organization.secretary_id:
+        do_notify(
+            member.organization.secretary,  # type: ignore[arg-type]
+            f"{member.name}：{title}",
+            "",
+            f"/console/members/{member.pk}",
+            kind=kind,
+        )
 
 
 # ---------------------------------------------------------------- exemptions and voluntary payments

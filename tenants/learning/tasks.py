@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from services.media.images import image_size, make_thumbnail
 from services.media.video import transcode_to_hls
 from services.storage import DataClass, get_storage
 from services.tasks import tenant_task
+from services.tasks.pause import pause_point
 from tenants.learning.models import MediaStatus, Resource, ResourceKind
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ def process_resource_media(resource_id: int) -> str:
     resource = Resource.objects.filter(pk=resource_id).first()
     if resource is None:
         return "gone"
+    if resource.media_status == MediaStatus.READY:
+        return "already"  # a delivery of a task that finished just before its worker died
     Resource.objects.filter(pk=resource_id).update(media_status=MediaStatus.PROCESSING, media_progress=0)
     try:
         with tempfile.TemporaryDirectory(prefix="pc-media-") as work:
@@ -57,14 +61,23 @@ def process_resource_media(resource_id: int) -> str:
 
 
 def _upload_tree(root: Path, prefix: str) -> list[str]:
+    """The tree under ``prefix``, replacing whatever an earlier, interrupted run left there."""
     storage = get_storage()
+    storage.delete_prefix(DataClass.MEDIA, f"{prefix}/")
     keys = []
     for path in sorted(root.rglob("*")):
         if path.is_file():
             key = f"{prefix}/{path.relative_to(root).as_posix()}"
             storage.put(DataClass.MEDIA, key, path, content_type=HLS_TYPES.get(path.suffix, "application/octet-stream"))
             keys.append(key)
+            pause_point("learning.media.uploading")
     return keys
+
+
+def _output_identity(resource: Resource, output: str) -> uuid.UUID:
+    """Where this resource's ``output`` of its current file goes: the same place each time the
+    task runs for that file (a rerun replaces it), a new one for a new file."""
+    return uuid.uuid5(resource.uuid, f"{output}:{resource.file_key}")
 
 
 def _process_video(resource: Resource, work: Path) -> None:
@@ -82,7 +95,7 @@ def _process_video(resource: Resource, work: Path) -> None:
     out = work / "hls"
     out.mkdir()
     result = transcode_to_hls(source, out, progress=progress)
-    prefix = object_key("video", name="hls")
+    prefix = object_key("video", name="hls", identity=_output_identity(resource, "hls"))
     _upload_tree(out, prefix)
     Resource.objects.filter(pk=resource.pk).update(
         hls_prefix=prefix,
@@ -97,7 +110,8 @@ def _process_document(resource: Resource, work: Path) -> None:
     get_storage().download_to(DataClass.MEDIA, resource.file_key, source)
     pages = render_preview(source, resource.file_type, work / "preview")
     keys = []
-    prefix = object_key("preview")
+    prefix = object_key("preview", identity=_output_identity(resource, "preview"))
+    get_storage().delete_prefix(DataClass.MEDIA, f"{prefix}/")
     for page in pages:
         key = f"{prefix}/{page.name}"
         get_storage().put(DataClass.MEDIA, key, page, content_type=HLS_TYPES.get(page.suffix, "image/png"))

@@ -25,6 +25,7 @@ from partycloud.core.sheetmapping import (
     remember_mapping,
 )
 from partycloud.core.spreadsheets import RowErrors, SpreadsheetError, error_report, workbook_bytes
+from services.tasks.pause import pause_point
 from tenants.members.idcard import birth_date_of, id_card_problem, mask_id_card, normalize_id_card
 from tenants.members.models import (
     COUNTED_STATUSES,
@@ -311,7 +312,11 @@ def do_create_import_job(
 
 
 def run_import(job: MemberImport, *, actor: Actor) -> MemberImport:
-    """Validate everything, then import everything in one transaction — or nothing."""
+    """Validate everything, then import everything in one transaction — or nothing. A job that
+    already finished is left as it is: a task redelivered after its worker died runs it again
+    (acks_late), and the members, the audit entry and the job's result commit together."""
+    if job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
+        return job
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     try:
@@ -340,21 +345,27 @@ def run_import(job: MemberImport, *, actor: Actor) -> MemberImport:
             report=error_report(sheet.columns, sheet.raw, errors),
             processed_rows=len(sheet.raw),
         )
-    imported = create_members(parsed, actor=actor, placed_on=timezone.localdate())
-    do_record_audit(
-        event="members.import",
-        details={"count": imported},
-        actor=actor,
-        target=job,
-        target_label=job.filename,
-    )
-    job.status = ImportStatus.SUCCEEDED
-    job.imported_rows = imported
-    job.processed_rows = len(sheet.raw)
-    job.notes = _notes(sheet, parsed)
-    job.message = _("%(count)d members imported.") % {"count": imported}
-    job.finished_at = timezone.now()
-    job.save()
+    with transaction.atomic():
+        # Two deliveries of the task never both import: the second waits here, then finds it done.
+        if MemberImport.objects.select_for_update().get(pk=job.pk).status == ImportStatus.SUCCEEDED:
+            job.refresh_from_db()
+            return job
+        imported = create_members(parsed, actor=actor, placed_on=timezone.localdate())
+        pause_point("members.import.created")
+        do_record_audit(
+            event="members.import",
+            details={"count": imported},
+            actor=actor,
+            target=job,
+            target_label=job.filename,
+        )
+        job.status = ImportStatus.SUCCEEDED
+        job.imported_rows = imported
+        job.processed_rows = len(sheet.raw)
+        job.notes = _notes(sheet, parsed)
+        job.message = _("%(count)d members imported.") % {"count": imported}
+        job.finished_at = timezone.now()
+        job.save()
     return job
 
 

@@ -30,6 +30,7 @@ from partycloud.rollups.metrics import METRICS, WHOLE_TENANT, Metric, Row, Scope
 from partycloud.rollups.models import PendingTenant, RollupOrganization, RollupState, RollupValue
 from partycloud.rollups.summaries import refresh_summaries
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
+from services.tasks.pause import pause_point
 from tenants.outbox.models import OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -79,21 +80,21 @@ def _lock(schema: str) -> None:
 def relay_tenant(tenant: PartyCommittee, *, today: date | None = None, batch: int = BATCH) -> RelayResult:
     """Apply one batch of this tenant's outbox (call again while ``remaining``)."""
     today = today or timezone.localdate()
-    # Cleared first: a change committed from now on flags the tenant again.
-    PendingTenant.objects.filter(schema_name=tenant.schema_name).delete()
     with tenant, transaction.atomic():
         _lock(tenant.schema_name)
         events = list(OutboxEvent.objects.select_for_update(skip_locked=True).order_by("id")[:batch])
         state, _created = RollupState.objects.select_for_update().get_or_create(tenant=tenant)
         new_month = state.stock_period != month_start(today)
         if not events and not new_month:
+            _clear_flag(tenant)
             return RelayResult()
         plan = Plan()
         for event in events:
             plan.add(event.topic, event.organization_id, event.period, today)
         rows = apply_plan(tenant, plan, today, full_stock=new_month)
+        pause_point("rollups.relay.applied")
         OutboxEvent.objects.filter(pk__in=[event.pk for event in events]).delete()
-        remaining = OutboxEvent.objects.exists()
+        remaining = _clear_flag(tenant)
         now = timezone.now()
         state.relayed_at = now
         state.stock_period = month_start(today)
@@ -101,9 +102,18 @@ def relay_tenant(tenant: PartyCommittee, *, today: date | None = None, batch: in
             state.last_event_at = max(event.created_at for event in events)
             state.events_applied += len(events)
         state.save()
-    if remaining:
-        PendingTenant.objects.get_or_create(schema_name=tenant.schema_name)
     return RelayResult(events=len(events), rows=rows, remaining=remaining)
+
+
+def _clear_flag(tenant: PartyCommittee) -> bool:
+    """Unflag the tenant unless outbox rows remain (whether they do), in the batch's transaction:
+    a relay killed mid-batch leaves the flag, so the redelivered drain finds the tenant again.
+    A change that commits before this check is seen here; one that commits after it waits on the
+    deleted flag row until the batch commits, then flags the tenant anew."""
+    remaining = OutboxEvent.objects.exists()
+    if not remaining:
+        PendingTenant.objects.filter(schema_name=tenant.schema_name).delete()
+    return remaining
 
 
 def relay_until_empty(tenant: PartyCommittee, *, today: date | None = None, batch: int = BATCH) -> RelayResult:

@@ -400,9 +400,27 @@ WEB_THREADS = env_int("WEB_THREADS", 8, minimum=0)
 TENANT_LIMIT_SET_CALLS = True
 # Throttles (partycloud.core.throttling): how long a request waits for Redis before it is let
 # through unthrottled, and how long Redis is then left alone.
-THROTTLE_REDIS_TIMEOUT_SECONDS = float(env_str("THROTTLE_REDIS_TIMEOUT_SECONDS", "0.25"))
-THROTTLE_REDIS_BACKOFF_SECONDS = float(env_str("THROTTLE_REDIS_BACKOFF_SECONDS", "5"))
+THROTTLE_REDIS_TIMEOUT_SECONDS = env_float("THROTTLE_REDIS_TIMEOUT_SECONDS", 0.25, minimum=0.01)
+THROTTLE_REDIS_BACKOFF_SECONDS = env_float("THROTTLE_REDIS_BACKOFF_SECONDS", 5.0, minimum=0.0)
 THROTTLE_KEY_PREFIX = env_str("THROTTLE_KEY_PREFIX", CACHE_KEY_PREFIX)
+
+# ---------------------------------------------------------------- tasks killed mid-way (docs/deploy.md "Workers that die mid-task")
+# With Redis as the broker, a task a killed worker had taken (acks_late) goes back to the queue once
+# it has been unacked for ``visibility_timeout`` seconds. A message with a countdown is unacked from
+# its delivery, so the timeout must exceed the longest countdown (the per-tenant fan-out spreads over
+# up to 3 h) plus the longest task (a transcode, up to 1 h): otherwise the message comes back while
+# it waits or runs and the task runs twice. Production: 5 h. The fault tests use a few seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 5 * 3600, minimum=1),
+    # How often each worker looks for such messages (kombu scans every interval × throttle).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL_SECONDS", 30, minimum=1),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Test-only: the name of a pause point (services.tasks.pause) where a task waits until it is
+# killed, and the file it writes first. Empty (production.py forces it): no pause.
+TASK_PAUSE_AT = env_str("TASK_PAUSE_AT", "")
+TASK_PAUSE_MARKER = env_str("TASK_PAUSE_MARKER", "")
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

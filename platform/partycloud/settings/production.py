@@ -16,6 +16,9 @@ if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
 if not env_str("FIELD_ENCRYPTION_KEYS", ""):
     raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS: ID-card numbers are encrypted with it (back it up).")
 
+# Pause points are for the fault tests only (services.tasks.pause).
+TASK_PAUSE_AT = ""
+
 SITE_SCHEME = "https"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -465,9 +466,9 @@ def _is_uuid(value: UUID | str) -> bool:
 # ---------------------------------------------------------------------------- objects
 
 
-def object_key(kind: str, *, name: str | None = None) -> str:
+def object_key(kind: str, *, name: str | None = None, identity: uuid.UUID | None = None) -> str:
     """A new key ``t/<active schema>/<kind>/<uuid>`` (``services.storage.object_key`` for this schema)."""
-    return storage_object_key(kind, schema=active_schema(), name=name)
+    return storage_object_key(kind, schema=active_schema(), name=name, identity=identity)
 
 
 def download_url(data_class: DataClass, key: str, *, filename: str | None = None, inline: bool = True) -> str:
