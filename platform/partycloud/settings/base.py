@@ -363,7 +363,7 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # Per-tenant request counts: at most this many tenant labels per process (then "other").
 METRICS_TENANT_LABELS_MAX = env_int("METRICS_TENANT_LABELS_MAX", 1000, minimum=1)
 # The Celery queues whose lengths a scrape reports (Redis lists of the broker).
-METRICS_CELERY_QUEUES = env_list("METRICS_CELERY_QUEUES", ["celery"])
+METRICS_CELERY_QUEUES = env_list("METRICS_CELERY_QUEUES", [env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")])
 # Sentry (or GlitchTip): errors of requests, tasks and Redis calls; unset: nothing is sent.
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")
