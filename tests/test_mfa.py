@@ -8,8 +8,8 @@ import pyotp
 import pytest
 from django.conf import settings
 
-from partycloud.accounts.middleware import LAST_SEEN_KEY
 from partycloud.accounts.mfa import enrol_with_secret, mfa_required
+from partycloud.accounts.middleware import LAST_SEEN_KEY
 from partycloud.accounts.models import RecoveryCode, TotpDevice, User
 from partycloud.audit.models import AuditEvent
 from partycloud.core.crypto import decrypt
@@ -50,12 +50,15 @@ def test_a_member_enrols_from_the_profile_and_signs_in_with_a_code(tenant_a: Ten
         "/api/v1/me/mfa/confirm", {"code": pyotp.TOTP(started["secret"]).now()}, format="json"
     )
     codes = confirmed.json()["recovery_codes"]
-    assert len(codes) == 10 and len(set(codes)) == 10
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
     stored = set(RecoveryCode.objects.filter(user=member).values_list("code_hash", flat=True))
     assert not stored & set(codes)  # hashed
     assert AuditEvent.objects.filter(event="account.mfa.enrol", actor=member).exists()
     status = api(tenant_a.host, member).get("/api/v1/me/mfa").json()
-    assert status["enabled"] is True and status["required"] is False and status["recovery_codes_left"] == 10
+    assert status["enabled"] is True
+    assert status["required"] is False
+    assert status["recovery_codes_left"] == 10
 
     client = api(tenant_a.host)
     challenge = password_step(client, member)
@@ -65,7 +68,8 @@ def test_a_member_enrols_from_the_profile_and_signs_in_with_a_code(tenant_a: Ten
     wrong = client.post(
         "/api/v1/auth/login/code", {"challenge": challenge.json()["challenge"], "code": "000000"}, format="json"
     )
-    assert wrong.status_code == 400 and wrong.json()["code"] == "accounts.mfa_invalid_code"
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "accounts.mfa_invalid_code"
     done = client.post(
         "/api/v1/auth/login/code",
         {"challenge": challenge.json()["challenge"], "code": fresh_code(member, started["secret"])},
@@ -128,7 +132,8 @@ def test_wrong_codes_count_towards_the_login_lockout(tenant_a: TenantWorld):
         answer = client.post("/api/v1/auth/login/code", {"challenge": challenge, "code": "000000"}, format="json")
         assert answer.json()["code"] == "accounts.mfa_invalid_code"
     locked = client.post("/api/v1/auth/login/code", {"challenge": challenge, "code": "000000"}, format="json")
-    assert locked.status_code == 429 and locked.json()["code"] == "auth.locked"
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "auth.locked"
     # Even the right code and the right password wait for the lockout to end.
     assert password_step(api(tenant_a.host), user).json()["code"] == "auth.locked"
     assert AuditEvent.objects.filter(event="auth.login_failed", target_id=str(user.pk)).count() >= 4
@@ -170,7 +175,8 @@ def test_an_admin_without_an_authenticator_must_enrol_at_sign_in(tenant_a: Tenan
         do_assign_role(user=admin, role="tenant_admin")
     client = api(tenant_a.host)
     answer = password_step(client, admin)
-    assert answer.status_code == 202 and answer.json()["step"] == "enrol"
+    assert answer.status_code == 202
+    assert answer.json()["step"] == "enrol"
     challenge = answer.json()["challenge"]
     # The enrolment challenge opens only the enrolment: not the code step, not the API.
     assert (
@@ -197,7 +203,8 @@ def test_an_admin_cannot_turn_it_off_while_required_a_member_can(tenant_a: Tenan
     refused = api(tenant_a.host, tenant_a.admin).post(
         "/api/v1/me/mfa/disable", {"code": fresh_code(tenant_a.admin)}, format="json"
     )
-    assert refused.status_code == 403 and refused.json()["code"] == "accounts.mfa_required"
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "accounts.mfa_required"
     assert TotpDevice.objects.filter(user=tenant_a.admin).exists()
 
     member = tenant_a.member
@@ -230,7 +237,8 @@ def test_the_token_login_asks_for_the_code_too(tenant_a: TenantWorld):
     admin = tenant_a.admin
     client = api(tenant_a.host)
     answer = password_step(client, admin, "/api/v1/auth/token")
-    assert answer.status_code == 202 and "access" not in answer.json()
+    assert answer.status_code == 202
+    assert "access" not in answer.json()
     pair = client.post(
         "/api/v1/auth/token/code", {"challenge": answer.json()["challenge"], "code": fresh_code(admin)}, format="json"
     )
@@ -252,12 +260,14 @@ def test_the_token_login_enrols_a_required_user(tenant_a: TenantWorld):
         "/api/v1/auth/token/enrol", {"challenge": challenge, "code": pyotp.TOTP(secret).now()}, format="json"
     )
     assert done.status_code == 200, done.json()
-    assert done.json()["access"] and len(done.json()["recovery_codes"]) == 10
+    assert done.json()["access"]
+    assert len(done.json()["recovery_codes"]) == 10
 
 
 def test_a_member_without_an_authenticator_signs_in_with_the_password(tenant_a: TenantWorld):
     answer = password_step(api(tenant_a.host), tenant_a.member, "/api/v1/auth/token")
-    assert answer.status_code == 200 and answer.json()["access"]
+    assert answer.status_code == 200
+    assert answer.json()["access"]
 
 
 # ---------------------------------------------------------------- reset by a group admin

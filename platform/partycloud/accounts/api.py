@@ -105,7 +105,11 @@ def mfa_challenge(user: User, identifier: str) -> Response | None:
     if step is None:
         return None
     return Response(
-        {"step": step, "challenge": issue_challenge(user, step, identifier), "expires_in": settings.MFA_CHALLENGE_SECONDS},
+        {
+            "step": step,
+            "challenge": issue_challenge(user, step, identifier),
+            "expires_in": settings.MFA_CHALLENGE_SECONDS,
+        },
         status=status.HTTP_202_ACCEPTED,
     )
 

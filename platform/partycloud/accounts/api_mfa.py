@@ -76,7 +76,10 @@ class TokenPairWithRecoveryCodesSerializer(serializers.Serializer[Any]):
 
 class MfaStatusSerializer(serializers.Serializer[Any]):
     enabled = serializers.BooleanField()
-    required = serializers.BooleanField(help_text="The user's roles (anywhere) require it: it cannot be turned off")
+    # Shadows Field.required in the stubs only: DRF's metaclass moves declared fields off the class.
+    required = serializers.BooleanField(  # type: ignore[assignment]
+        help_text="The user's roles (anywhere) require it: it cannot be turned off"
+    )
     confirmed_at = serializers.DateTimeField(allow_null=True)
     recovery_codes_left = serializers.IntegerField()
 

@@ -32,10 +32,10 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.errors import AccountsCode
 from partycloud.accounts.models import RecoveryCode, TotpDevice, User
 from partycloud.accounts.services import (
-    clear_login_failures,
-    record_login_failure,
     check_login_allowed,
+    clear_login_failures,
     group_roles,
+    record_login_failure,
     tenants_of,
 )
 from partycloud.accounts.signals import (
@@ -250,9 +250,7 @@ def do_start_enrolment(user: User) -> Enrolment:
     """A new secret for ``user``'s authenticator, waiting for its first code (starting again
     replaces an unconfirmed one). Refused while a confirmed authenticator exists."""
     if mfa_enabled(user):
-        raise Conflict(
-            AccountsCode.MFA_ALREADY_ENABLED, _("Two-factor sign-in is already on for this account."), None
-        )
+        raise Conflict(AccountsCode.MFA_ALREADY_ENABLED, _("Two-factor sign-in is already on for this account."), None)
     secret = pyotp.random_base32()
     TotpDevice.objects.update_or_create(
         user=user, defaults={"secret_encrypted": encrypt(secret), "confirmed_at": None, "last_step": None}
@@ -270,9 +268,7 @@ def do_confirm_enrolment(user: User, code: str, *, identifier: str, actor: Actor
             raise Conflict(
                 AccountsCode.MFA_ALREADY_ENABLED, _("Two-factor sign-in is already on for this account."), None
             )
-        raise Conflict(
-            AccountsCode.MFA_ENROLMENT_NOT_STARTED, _("Start setting up the authenticator first."), None
-        )
+        raise Conflict(AccountsCode.MFA_ENROLMENT_NOT_STARTED, _("Start setting up the authenticator first."), None)
     normalized = _normalize(code)
     if not (re.fullmatch(r"\d{6}", normalized) and _accept_totp(device, normalized)):
         raise _refuse_code(user, identifier, actor)
