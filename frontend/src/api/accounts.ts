@@ -70,3 +70,8 @@ export function disableMyMfa(code: string) {
 export function regenerateRecoveryCodes(code: string) {
   return call(api.POST('/api/v1/me/mfa/recovery-codes', { body: { code } }));
 }
+
+/** A group admin removes a user's authenticator (a lost phone): their next sign-in enrols again. */
+export function resetUserMfa(identifier: string) {
+  return call(api.POST('/api/v1/group/mfa-reset', { body: { identifier } }));
+}

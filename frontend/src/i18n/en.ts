@@ -82,6 +82,11 @@ const en: MessageSchema = {
     enterCode: "Enter your authenticator's code",
     enabled: 'Two-factor sign-in is on',
     disabled: 'Two-factor sign-in is off',
+    resetTitle: 'Reset two-factor sign-in',
+    resetMessage:
+      'When a user lost their phone and their recovery codes, remove their authenticator: they set up a new one at their next sign-in (if their roles require it). The audit log records it.',
+    resetConfirm: 'Reset',
+    resetDone: "The user's two-factor sign-in was reset",
   },
   roles: {
     tenant_admin: 'Tenant admin',

@@ -80,6 +80,11 @@ const zhCN = {
     enterCode: '请输入身份验证器显示的验证码',
     enabled: '双因素登录已开启',
     disabled: '双因素登录已关闭',
+    resetTitle: '重置双因素登录',
+    resetMessage:
+      '用户手机丢失且没有恢复码时，可清除其身份验证器；对方下次登录时需重新设置（如其角色要求）。此操作会记入审计日志。',
+    resetConfirm: '重置',
+    resetDone: '已重置该用户的双因素登录',
   },
   roles: {
     tenant_admin: '单位管理员',

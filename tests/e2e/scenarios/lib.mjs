@@ -243,7 +243,9 @@ export async function signIn(page, person, { tap = false } = {}) {
     tried.add(step);
     await page.locator('input[name="code"]').fill(totp(person.totpSecret, step));
     const [answer] = await Promise.all([
-      page.waitForResponse((response) => /\/api\/v1\/auth\/login\/(code|enrol)$/.test(new URL(response.url()).pathname)),
+      page.waitForResponse((response) =>
+        /\/api\/v1\/auth\/login\/(code|enrol)$/.test(new URL(response.url()).pathname),
+      ),
       press(page.locator('[data-test="mfa-submit"]')),
     ]);
     if (answer.ok()) {

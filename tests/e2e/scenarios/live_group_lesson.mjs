@@ -8,7 +8,18 @@
 // subsidiaries with their counts, and not the third.
 import { spawn } from 'node:child_process';
 
-import { config, expect, expectTranslated, log, PHONE, scenario, shot, signIn, waitPlaying, writeJson } from './lib.mjs';
+import {
+  config,
+  expect,
+  expectTranslated,
+  log,
+  PHONE,
+  scenario,
+  shot,
+  signIn,
+  waitPlaying,
+  writeJson,
+} from './lib.mjs';
 
 const { rootUrl, groupAdmin, title, one, two, outsider } = config;
 const MINUTE = 60 * 1000;

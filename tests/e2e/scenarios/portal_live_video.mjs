@@ -3,7 +3,19 @@
 // status event) and plays the signed HLS stream. The signed URL lives only a few seconds here:
 // the player renews it and keeps playing past the first URL's expiry, sending heartbeats every
 // 15 s. When the encoder stops, the page turns "ended" by itself.
-import { config, expect, log, PHONE, scenario, shot, signal, signIn, waitForLine, waitPlaying, writeJson } from './lib.mjs';
+import {
+  config,
+  expect,
+  log,
+  PHONE,
+  scenario,
+  shot,
+  signal,
+  signIn,
+  waitForLine,
+  waitPlaying,
+  writeJson,
+} from './lib.mjs';
 
 const { portalUrl, member, lesson, playbackTtlSeconds } = config;
 
