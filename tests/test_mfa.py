@@ -151,6 +151,11 @@ def test_a_forged_or_wrong_step_challenge_is_refused(tenant_a: TenantWorld):
     # A code challenge does not open the enrolment (nor the reverse).
     enrolment = client.post("/api/v1/auth/mfa/enrolment", {"challenge": challenge}, format="json")
     assert enrolment.json()["code"] == "accounts.mfa_challenge_invalid"
+    # A password change voids the challenges issued before it.
+    user.set_password("another-Passw0rd")
+    user.save(update_fields=["password"])
+    stale = client.post("/api/v1/auth/login/code", {"challenge": challenge, "code": fresh_code(user)}, format="json")
+    assert stale.json()["code"] == "accounts.mfa_challenge_invalid"
 
 
 # ---------------------------------------------------------------- required by role

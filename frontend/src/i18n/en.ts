@@ -80,8 +80,6 @@ const en: MessageSchema = {
     disable: 'Turn off two-factor sign-in',
     regenerate: 'New recovery codes',
     enterCode: "Enter your authenticator's code",
-    enabled: 'Two-factor sign-in is on',
-    disabled: 'Two-factor sign-in is off',
     resetTitle: 'Reset two-factor sign-in',
     resetMessage:
       'When a user lost their phone and their recovery codes, remove their authenticator: they set up a new one at their next sign-in (if their roles require it). The audit log records it.',

@@ -78,8 +78,6 @@ const zhCN = {
     disable: '关闭双因素登录',
     regenerate: '重新生成恢复码',
     enterCode: '请输入身份验证器显示的验证码',
-    enabled: '双因素登录已开启',
-    disabled: '双因素登录已关闭',
     resetTitle: '重置双因素登录',
     resetMessage:
       '用户手机丢失且没有恢复码时，可清除其身份验证器；对方下次登录时需重新设置（如其角色要求）。此操作会记入审计日志。',

@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 import pyotp
@@ -96,10 +97,12 @@ def read_challenge(token: str, step: Step) -> Challenge:
         payload = signing.loads(token, salt=_CHALLENGE_SALT, max_age=settings.MFA_CHALLENGE_SECONDS)
     except signing.BadSignature:  # also SignatureExpired
         payload = None
-    user = User.objects.filter(pk=payload["u"], is_active=True).first() if isinstance(payload, dict) else None
+    if not isinstance(payload, dict):
+        payload = {}
+    user_id = payload.get("u")
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
     if (
         user is None
-        or payload is None
         or payload.get("s") != step
         or not hmac.compare_digest(str(payload.get("h")), user.get_session_auth_hash()[:20])
     ):
@@ -109,7 +112,7 @@ def read_challenge(token: str, step: Step) -> Challenge:
             "challenge",
             status=400,
         )
-    return Challenge(user=user, step=step, identifier=str(payload["i"]))
+    return Challenge(user=user, step=step, identifier=str(payload.get("i", "")))
 
 
 def second_step_for(user: User) -> Step | None:
@@ -300,7 +303,7 @@ def enrol_with_secret(user: User, secret: str) -> TotpDevice:
 class MfaStatus:
     enabled: bool
     required: bool
-    confirmed_at: object
+    confirmed_at: datetime | None
     recovery_codes_left: int
 
 
