@@ -70,7 +70,7 @@ await scenario('group_audit_log', async (session) => {
   log(`downloaded ${download.suggestedFilename()} → ${file}`);
 
   log('the export is itself in the log (at the group root), with its filters');
-  await page.getByRole('button', { name: '重置' }).click();
+  await page.getByRole('button', { name: '重置', exact: true }).click();
   await page.locator('input[data-test="audit-operator"]').fill(admin.name);
   await search(page);
   const exported = table.locator('.el-table__row', { hasText: '导出审计日志' }).first();
