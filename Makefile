@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 
 export PYTHONPATH := .:platform
 
-.PHONY: help venv frontend frontend-check api-types run lint test bench clean stop messages
+.PHONY: help venv frontend frontend-check api-types run lint test bench clean stop messages totp
 
 help:
 	@echo "make run       start PartyCloud with its own PostgreSQL and Redis (http://localhost:8000)"
@@ -28,6 +28,7 @@ help:
 	@echo "make stop      stop the servers kept under var/"
 	@echo "make clean     remove the test servers' data and the caches"
 	@echo "make messages  extract and compile translations (needs gettext)"
+	@echo "make totp PHONE=13900000101  the current two-factor code of a demo staff account"
 	@echo "make api-types regenerate the front end's API types after an API change"
 
 venv: $(VENV)/.installed
@@ -58,6 +59,12 @@ endif
 
 run: venv frontend
 	exec $(DEVSERVICES) run --for run -- $(PYTHON) scripts/run.py
+
+# The demo staff sign in with a code too (docs/platform.md): print it from make run's database.
+totp: venv
+	@test -n "$${PHONE:-}" || { echo "usage: make totp PHONE=13900000101"; exit 2; }
+	env $$($(DEVSERVICES) env --for run | grep -E '^(DATABASE_URL|REDIS_URL)=') $(DJANGO) \
+		$(PYTHON) manage.py totp_code "$(PHONE)"
 
 # lint-imports checks the floors of docs/architecture.md: no upward import, no cycle between two apps.
 lint: venv

@@ -15,6 +15,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from partycloud.accounts.mfa import enrol_with_secret
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.tenancy.models import PartyCommittee
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ensure_group_root, ensure_template
@@ -22,6 +23,7 @@ from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tests.factories import UserFactory, next_unified_code
 from tests.live import LiveServer, start_server, stop_server
+from tests.mfa_support import TEST_TOTP_SECRET
 
 ROOT_HOST = "partycloud.test"  # settings.test.BASE_DOMAIN
 RUN_LAST = ("/tests/faults/", "/tests/e2e/")  # see pytest_collection_modifyitems
@@ -53,6 +55,9 @@ def _make_tenant(slug: str, name: str) -> TenantWorld:
         do_assign_role(user=world.secretary, role=TenantRole.SECRETARY)
         do_assign_role(user=world.member, role=TenantRole.MEMBER)
         do_assign_role(user=world.inspector, role=TenantRole.DISCIPLINE_INSPECTOR)
+    # Their roles require two-factor sign-in (MFA_REQUIRED_ROLES): enrolled with the tests' secret.
+    enrol_with_secret(admin, TEST_TOTP_SECRET)
+    enrol_with_secret(world.inspector, TEST_TOTP_SECRET)
     return world
 
 
@@ -65,6 +70,8 @@ def platform_world(django_db_setup: None, django_db_blocker: Any) -> dict[str, A
         group_viewer = UserFactory(name="集团查看员")
         GroupRole.objects.create(user=group_admin, role=GroupRoleKind.GROUP_ADMIN)
         GroupRole.objects.create(user=group_viewer, role=GroupRoleKind.GROUP_VIEWER)
+        enrol_with_secret(group_admin, TEST_TOTP_SECRET)
+        enrol_with_secret(group_viewer, TEST_TOTP_SECRET)
         world = {
             "a": _make_tenant("alpha", "甲公司"),
             "b": _make_tenant("beta", "乙公司"),

@@ -10,6 +10,7 @@ from partycloud.audit.models import AuditAction, AuditEvent
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import PASSWORD, UserFactory
 from tests.isolation import Endpoint, assert_root_only
+from tests.mfa_support import sign_in
 
 
 def login(host: str, identifier: str, password: str = PASSWORD, language: str = "zh-hans"):
@@ -28,9 +29,7 @@ def test_login_by_phone_or_employee_card_number(tenant_a: TenantWorld):
 
 def test_session_login_then_me_and_logout(tenant_a: TenantWorld):
     client = api(tenant_a.host)
-    assert (
-        client.post("/api/v1/auth/login", {"identifier": tenant_a.admin.phone, "password": PASSWORD}).status_code == 200
-    )
+    assert sign_in(client, tenant_a.admin, PASSWORD).status_code == 200
     me = client.get("/api/v1/me").json()
     assert me["id"] == tenant_a.admin.pk
     assert me["tenants"][0]["slug"] == "alpha"

@@ -32,6 +32,7 @@ from tenants.organizations.services import do_create_organization
 from tenants.outbox.triggers import install as install_outbox_triggers
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import PASSWORD, UserFactory, next_unified_code
+from tests.mfa_support import sign_in
 
 # ---------------------------------------------------------------- accounts -> audit, by signals
 
@@ -87,9 +88,7 @@ def test_a_failed_login_is_recorded_with_the_attempt_count_from_the_signal(tenan
 
 def test_a_logout_is_recorded_through_djangos_user_logged_out(tenant_a: TenantWorld):
     client = api(tenant_a.host)
-    assert (
-        client.post("/api/v1/auth/login", {"identifier": tenant_a.admin.phone, "password": PASSWORD}).status_code == 200
-    )
+    assert sign_in(client, tenant_a.admin, PASSWORD).status_code == 200
     assert client.post("/api/v1/auth/logout").status_code == 204
     entry = AuditEvent.objects.filter(event="auth.logout", actor=tenant_a.admin).latest("id")
     assert entry.target_id == str(tenant_a.admin.pk)

@@ -6,9 +6,11 @@ import time
 from io import StringIO
 from typing import Any
 
+import pyotp
 from django.core.management import call_command
 
 from partycloud.accounts.models import GroupRole, User
+from partycloud.demo.management.commands.seed_demo import DEMO_TOTP_SECRET
 from partycloud.statistics.report import default_snapshot, group_report
 from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import RoleAssignment
@@ -16,6 +18,7 @@ from tenants.development.models import CaseStep
 from tenants.notifications.models import Notification
 from tenants.organizations.models import Organization
 from tests.conftest import ROOT_HOST, api
+from tests.mfa_support import sign_in
 
 
 def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, platform_world):
@@ -33,11 +36,15 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
         assert Organization.objects.count() == 7  # with the branch established seven months ago
         assert Member.objects.filter(user__isnull=False).count() == 4  # secretary, inspector, two members
     assert GroupRole.objects.filter(user__phone="13800000001", role="group_admin").exists()
-    login = api("power.partycloud.test").post(
-        "/api/v1/auth/login", {"identifier": "13900000101", "password": "dangjian2026"}
+    # Demo staff are enrolled with the documented demo secret (manage.py totp_code prints the code).
+    login = sign_in(
+        api("power.partycloud.test"), User.objects.get(phone="13900000101"), "dangjian2026", DEMO_TOTP_SECRET
     )
     assert login.status_code == 200
     assert login.json()["current_tenant"]["roles"] == ["tenant_admin"]
+    code = StringIO()
+    call_command("totp_code", "13900000101", stdout=code, stderr=StringIO())
+    assert code.getvalue().strip() == pyotp.TOTP(DEMO_TOTP_SECRET).now()
     assert login.json()["name"]  # a realistic Chinese name
 
     # The demo secretary is a branch secretary: their role covers the branch they are recorded

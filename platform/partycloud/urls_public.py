@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from partycloud.accounts.api import GroupRoleViewSet
+from partycloud.accounts.api_mfa import MfaResetView
 from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import group_app
 from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
@@ -26,6 +27,7 @@ router.register("group/live/lessons", GroupLessonViewSet, basename="group-live-l
 
 urlpatterns = [
     *common,
+    path("api/v1/group/mfa-reset", MfaResetView.as_view(), name="group-mfa-reset"),
     path("api/v1/group/summary", GroupSummaryView.as_view(), name="group-summary"),
     path("api/v1/group/annual-report", GroupAnnualReportView.as_view(), name="group-annual-report"),
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),

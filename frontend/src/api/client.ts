@@ -34,10 +34,10 @@ export const api = createClient<paths>({
 });
 api.use(headers);
 
-let onUnauthenticated: (() => void) | null = null;
+let onUnauthenticated: ((error: ApiError) => void) | null = null;
 
-/** Each app decides what a lost session means (usually: go to its login page). */
-export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+/** Each app decides what a lost session means (usually: go to its login page, saying why). */
+export function setUnauthenticatedHandler(handler: ((error: ApiError) => void) | null): void {
   onUnauthenticated = handler;
 }
 
@@ -61,7 +61,7 @@ export async function call<T>(request: Promise<FetchResult<T>>): Promise<T> {
   const { response } = result;
   if (!response.ok) {
     const error = errorFromResponse(response.status, result.error);
-    if (error.isUnauthenticated) onUnauthenticated?.();
+    if (error.isUnauthenticated) onUnauthenticated?.(error);
     throw error;
   }
   return result.data as T;

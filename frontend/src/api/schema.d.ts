@@ -126,8 +126,51 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Session login for the web apps (phone or employee card number + password). */
+        /**
+         * @description Session login for the web apps (phone or employee card number + password).
+         *
+         *     200 with the user when the password is enough; 202 with a challenge when two-factor sign-in
+         *     needs a code (``/auth/login/code``) or an enrolment first (``/auth/mfa/enrolment``, then
+         *     ``/auth/login/enrol``).
+         */
         post: operations["auth_login_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Second step of the web login: the code completes the sign-in (the session opens). */
+        post: operations["auth_login_code_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The first code confirms the authenticator and completes the web sign-in; the recovery codes
+         *     come back this once.
+         */
+        post: operations["auth_login_enrol_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -144,6 +187,26 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["auth_logout_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A sign-in whose roles require two-factor sign-in, not set up yet: a new authenticator secret
+         *     (the enrolment challenge allows only this and the confirmation).
+         */
+        post: operations["auth_mfa_enrolment_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,8 +239,45 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description JWT pair for native apps; the same lockout as the web login. */
+        /**
+         * @description JWT pair for native apps; the same lockout and the same second step as the web login
+         *     (202: ``/auth/token/code``, or ``/auth/mfa/enrolment`` then ``/auth/token/enrol``).
+         */
         post: operations["auth_token_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Second step of the native apps' token login. */
+        post: operations["auth_token_code_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description As ``LoginEnrolView`` for the native apps: tokens and the recovery codes. */
+        post: operations["auth_token_enrol_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1013,6 +1113,23 @@ export interface paths {
          *     every server process within 30 seconds.
          */
         delete: operations["group_live_sensitive_words_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/mfa-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A group admin removes a user's authenticator (a lost phone); audited. */
+        post: operations["group_mfa_reset_create"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2155,6 +2272,90 @@ export interface paths {
         get: operations["me_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether two-factor sign-in is on for the caller, and whether their roles require it. */
+        get: operations["me_mfa_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["me_mfa_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Turn two-factor sign-in off (members only: refused while the caller's roles require it). */
+        post: operations["me_mfa_disable_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start setting up an authenticator from the profile (confirm with ``/me/mfa/confirm``). */
+        post: operations["me_mfa_enrolment_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description New recovery codes (the old ones stop working), proven with the authenticator's code. */
+        post: operations["me_mfa_recovery_codes_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3931,6 +4132,14 @@ export interface components {
             /** 排序 */
             position?: number;
         };
+        ChallengeCodeRequest: {
+            challenge: string;
+            /** @description The authenticator's 6-digit code, or a recovery code (xxxx-xxxx-xxxx-xxxx) */
+            code: string;
+        };
+        ChallengeRequest: {
+            challenge: string;
+        };
         Change: {
             readonly id: number;
             kind: string;
@@ -3954,6 +4163,10 @@ export interface components {
                 [key: string]: unknown;
             }[];
             has_more: boolean;
+        };
+        CodeRequest: {
+            /** @description The authenticator's 6-digit code (or a recovery code) */
+            code: string;
         };
         /**
          * @description * `active` - 正常
@@ -4742,6 +4955,18 @@ export interface components {
             tenants: components["schemas"]["TenantLink"][];
             current_tenant: components["schemas"]["CurrentTenant"] | null;
         };
+        MeWithRecoveryCodes: {
+            id: number;
+            name: string;
+            phone: string;
+            employee_card_number: string | null;
+            email: string;
+            group_roles: string[];
+            tenants: components["schemas"]["TenantLink"][];
+            current_tenant: components["schemas"]["CurrentTenant"] | null;
+            /** @description Shown once */
+            recovery_codes: string[];
+        };
         /**
          * @description * `none` - 无需处理
          *     * `queued` - 排队中
@@ -4983,6 +5208,28 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "post" | "multipart";
+        /** @description 202 from a sign-in whose password was right but that needs a second step. */
+        MfaChallenge: {
+            /**
+             * @description code: send the authenticator's code (or a recovery code); enrol: the user's roles require two-factor sign-in and they must set up an authenticator first
+             *
+             *     * `code` - code
+             *     * `enrol` - enrol
+             */
+            step: components["schemas"]["StepEnum"];
+            /** @description Signed, short-lived; send it back with the code */
+            challenge: string;
+            /** @description Seconds the challenge stays valid */
+            expires_in: number;
+        };
+        MfaStatus: {
+            enabled: boolean;
+            /** @description The user's roles (anywhere) require it: it cannot be turned off */
+            required: boolean;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            recovery_codes_left: number;
+        };
         /**
          * @description * `live` - live
          *     * `replay` - replay
@@ -6183,6 +6430,10 @@ export interface components {
              */
             records_baseline_on: string | null;
         };
+        RecoveryCodes: {
+            /** @description Shown once: each signs in once in place of a code */
+            recovery_codes: string[];
+        };
         RegisterRequest: {
             phone: string;
             name: string;
@@ -6317,6 +6568,10 @@ export interface components {
             /** Format: uuid */
             video_uuid: string;
             status: string;
+        };
+        ResetRequest: {
+            /** @description Phone or employee card number of the user */
+            identifier: string;
         };
         ResolveRequest: {
             note: string;
@@ -6622,6 +6877,12 @@ export interface components {
             value: string;
             label: string;
         };
+        /**
+         * @description * `code` - code
+         *     * `enrol` - enrol
+         * @enum {string}
+         */
+        StepEnum: "code" | "enrol";
         StepField: {
             name: string;
             kind: components["schemas"]["StepFieldKindEnum"];
@@ -6834,11 +7095,25 @@ export interface components {
             access: string;
             refresh: string;
         };
+        TokenPairWithRecoveryCodes: {
+            access: string;
+            refresh: string;
+            /** @description Shown once */
+            recovery_codes: string[];
+        };
         TokenRefresh: {
             readonly access: string;
         };
         TokenRefreshRequest: {
             refresh: string;
+        };
+        TotpEnrolment: {
+            /** @description Base32 key, for typing into the authenticator by hand */
+            secret: string;
+            /** @description otpauth://totp/… (what the QR code holds) */
+            otpauth_uri: string;
+            /** @description The QR code as an inline SVG element */
+            qr_svg: string;
         };
         Transfer: {
             readonly id: number;
@@ -7114,6 +7389,14 @@ export interface components {
          *     - `accounts.last_group_admin`: The group keeps at least one group admin.
          *     - `accounts.role_exists`: This user already holds this role.
          *     - `accounts.unknown_role`: Unknown role: <role>
+         *     - `accounts.mfa_already_enabled`: Two-factor sign-in is already on for this account.
+         *     - `accounts.mfa_challenge_invalid`: The sign-in step expired or is not valid for this action; sign in again.
+         *     - `accounts.mfa_code_used`: This code was already used; wait for the next one.
+         *     - `accounts.mfa_enrolment_not_started`: Start setting up the authenticator first.
+         *     - `accounts.mfa_invalid_code`: Wrong or expired code (<remaining> attempts left).
+         *     - `accounts.mfa_not_enabled`: Two-factor sign-in is not on for this account.
+         *     - `accounts.mfa_required`: Your roles require two-factor sign-in; it cannot be turned off.
+         *     - `accounts.session_expired`: Signed out after <minutes> minutes without activity; sign in again.
          *     - `accounts.user_not_found`: No user has this phone or employee card number.
          *     - `auth.bad_card`: The employee card number has the wrong format.
          *     - `auth.bad_phone`: Enter an 11-digit mainland mobile number.
@@ -7127,7 +7410,7 @@ export interface components {
          *     - `auth.wrong_password`: The current password is wrong.
          * @enum {string}
          */
-        AccountsCode: "accounts.last_group_admin" | "accounts.role_exists" | "accounts.unknown_role" | "accounts.user_not_found" | "auth.bad_card" | "auth.bad_phone" | "auth.card_taken" | "auth.inactive" | "auth.invalid_credentials" | "auth.locked" | "auth.name_required" | "auth.phone_taken" | "auth.weak_password" | "auth.wrong_password";
+        AccountsCode: "accounts.last_group_admin" | "accounts.role_exists" | "accounts.unknown_role" | "accounts.mfa_already_enabled" | "accounts.mfa_challenge_invalid" | "accounts.mfa_code_used" | "accounts.mfa_enrolment_not_started" | "accounts.mfa_invalid_code" | "accounts.mfa_not_enabled" | "accounts.mfa_required" | "accounts.session_expired" | "accounts.user_not_found" | "auth.bad_card" | "auth.bad_phone" | "auth.card_taken" | "auth.inactive" | "auth.invalid_credentials" | "auth.locked" | "auth.name_required" | "auth.phone_taken" | "auth.weak_password" | "auth.wrong_password";
         /**
          * @description Error codes of `partycloud.core`.
          *
@@ -7725,6 +8008,64 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaChallenge"];
+                };
+            };
+        };
+    };
+    auth_login_code_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeCodeRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    auth_login_enrol_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeCodeRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeWithRecoveryCodes"];
+                };
+            };
         };
     };
     auth_logout_create: {
@@ -7742,6 +8083,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    auth_mfa_enrolment_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
             };
         };
     };
@@ -7791,6 +8157,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaChallenge"];
+                };
+            };
+        };
+    };
+    auth_token_code_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeCodeRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+        };
+    };
+    auth_token_enrol_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeCodeRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairWithRecoveryCodes"];
                 };
             };
         };
@@ -9284,6 +9708,30 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    group_mfa_reset_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResetRequest"];
+                "multipart/form-data": components["schemas"]["ResetRequest"];
+            };
+        };
         responses: {
             /** @description No response body */
             204: {
@@ -11506,6 +11954,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    me_mfa_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+        };
+    };
+    me_mfa_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CodeRequest"];
+                "multipart/form-data": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+        };
+    };
+    me_mfa_disable_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CodeRequest"];
+                "multipart/form-data": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    me_mfa_enrolment_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+        };
+    };
+    me_mfa_recovery_codes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CodeRequest"];
+                "multipart/form-data": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
                 };
             };
         };

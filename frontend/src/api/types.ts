@@ -9,6 +9,13 @@ type Schemas = components['schemas'];
 
 export type Me = Omit<Schemas['Me'], 'current_tenant'> & { current_tenant: CurrentTenant | null };
 export type TenantLink = Schemas['TenantLink'];
+/** 202 from a sign-in: a code (`step: 'code'`) or an enrolment (`'enrol'`) is still needed. */
+export type MfaChallenge = Schemas['MfaChallenge'];
+export type TotpEnrolment = Schemas['TotpEnrolment'];
+export type MfaStatus = Schemas['MfaStatus'];
+export type MeWithRecoveryCodes = Omit<Schemas['MeWithRecoveryCodes'], 'current_tenant'> & {
+  current_tenant: CurrentTenant | null;
+};
 export type Tenant = Schemas['PartyCommittee'];
 export type TenantStatus = Tenant['status'];
 export type TenantApplication = Schemas['TenantApplication'];

@@ -16,10 +16,12 @@ export function mountApp(root: Component, router: Router): void {
   document.documentElement.lang = currentLocale();
 
   const session = useSessionStore();
-  setUnauthenticatedHandler(() => {
+  setUnauthenticatedHandler((error) => {
     session.forget();
     const current = router.currentRoute.value;
-    if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
+    // An idle session that timed out: the login page says so (SESSION_IDLE_TIMEOUT_MINUTES).
+    const expired = error.code === 'accounts.session_expired' ? { expired: '1' } : {};
+    if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath, ...expired } });
   });
   app.mount('#app');
 }

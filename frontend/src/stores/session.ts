@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
-import { getMe, getSite, logIn, logOut } from '@/api/accounts';
+import { getMe, getSite, isChallenge, logIn, logOut } from '@/api/accounts';
 import { ApiError } from '@/api/errors';
-import type { Me, SiteInfo, TenantCapability, TenantRole } from '@/api/types';
+import type { Me, MfaChallenge, SiteInfo, TenantCapability, TenantRole } from '@/api/types';
 import { adoptSiteLocale } from '@/i18n';
 
 /** Who is signed in (from `/me`) and where we are (from `/site`). Shared by the three apps. */
@@ -52,10 +52,18 @@ export const useSessionStore = defineStore('session', () => {
     return me.value;
   }
 
-  async function login(identifier: string, password: string): Promise<Me> {
-    me.value = await logIn({ identifier, password });
+  /** The password step: signed in, or a challenge for the second step (then `signedIn` ends it). */
+  async function login(identifier: string, password: string): Promise<Me | MfaChallenge> {
+    const answer = await logIn({ identifier, password });
+    if (isChallenge(answer)) return answer;
+    signedIn(answer);
+    return answer;
+  }
+
+  /** A sign-in completed (after the password alone, or after the code or the enrolment). */
+  function signedIn(user: Me): void {
+    me.value = user;
     restored.value = true;
-    return me.value;
   }
 
   async function refresh(): Promise<void> {
@@ -90,6 +98,7 @@ export const useSessionStore = defineStore('session', () => {
     loadSite,
     restore,
     login,
+    signedIn,
     refresh,
     logout,
     forget,

@@ -104,4 +104,67 @@ describe('the desktop login form', () => {
     await submit(wrapper);
     expect(router.currentRoute.value.fullPath).toBe('/');
   });
+
+  it('asks for the authenticator code when the server answers 202, then signs in with it', async () => {
+    const me = { id: 1, name: '张三', group_roles: ['group_admin'], tenants: [], current_tenant: null };
+    const { wrapper, calls, router } = await mountLogin((call) =>
+      call.url === '/api/v1/auth/login'
+        ? [202, { step: 'code', challenge: 'signed-challenge', expires_in: 300 }]
+        : [200, me],
+    );
+    await fill(wrapper, '15000000001', 'secret2026pass');
+    await submit(wrapper);
+    expect(router.currentRoute.value.fullPath).toBe('/login');
+    expect(wrapper.text()).toContain('双因素登录');
+    await wrapper.find('input[name="code"]').setValue(' 123456 ');
+    await submit(wrapper);
+    expect(calls.find((call) => call.url === '/api/v1/auth/login/code')?.body).toEqual({
+      challenge: 'signed-challenge',
+      code: '123456',
+    });
+    expect(router.currentRoute.value.fullPath).toBe('/');
+  });
+
+  it('shows the wrong-code message under the code field', async () => {
+    const message = '验证码错误或已过期（还可尝试 4 次）。';
+    const { wrapper } = await mountLogin((call) =>
+      call.url === '/api/v1/auth/login'
+        ? [202, { step: 'code', challenge: 'c', expires_in: 300 }]
+        : [400, { code: 'accounts.mfa_invalid_code', message, field: 'code' }],
+    );
+    await fill(wrapper, '15000000001', 'secret2026pass');
+    await submit(wrapper);
+    await wrapper.find('input[name="code"]').setValue('000000');
+    await submit(wrapper);
+    expect(wrapper.find('.el-form-item__error').text()).toBe(message);
+  });
+
+  it('walks a required user through the enrolment and shows the recovery codes once', async () => {
+    const me = { id: 1, name: '张三', group_roles: [], tenants: [], current_tenant: null };
+    const codes = Array.from({ length: 10 }, (_, index) => `abcd-efgh-jkmn-pq${index}${index}`);
+    const { wrapper, router } = await mountLogin((call) => {
+      if (call.url === '/api/v1/auth/login') return [202, { step: 'enrol', challenge: 'e', expires_in: 300 }];
+      if (call.url === '/api/v1/auth/mfa/enrolment')
+        return [200, { secret: 'JBSWY3DPEHPK3PXP', otpauth_uri: 'otpauth://totp/x', qr_svg: '<svg></svg>' }];
+      return [200, { ...me, recovery_codes: codes }];
+    });
+    await fill(wrapper, '15000000001', 'secret2026pass');
+    await submit(wrapper);
+    expect(wrapper.find('[data-test="mfa-qr"] svg').exists()).toBe(true);
+    expect(wrapper.find('[data-test="mfa-secret"]').text()).toBe('JBSW Y3DP EHPK 3PXP');
+    await wrapper.find('input[name="code"]').setValue('654321');
+    await submit(wrapper);
+    expect(wrapper.findAll('[data-test="recovery-codes"] li')).toHaveLength(10);
+    expect(router.currentRoute.value.fullPath).toBe('/login');
+    await wrapper.find('[data-test="recovery-continue"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/');
+  });
+
+  it('says why when an idle session ended', async () => {
+    const { wrapper, router } = await mountLogin(() => [500, {}]);
+    await router.push('/login?expired=1');
+    await flushPromises();
+    expect(wrapper.find('[data-test="session-expired"]').text()).toContain('长时间未操作');
+  });
 });

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
@@ -18,9 +19,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.backends import find_user
 from partycloud.accounts.errors import AccountsCode
+from partycloud.accounts.mfa import issue_challenge, second_step_for
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.accounts.permissions import IsGroupAdmin
 from partycloud.accounts.services import (
+    announce_sign_in,
     do_authenticate,
     do_change_password,
     do_grant_group_role,
@@ -84,6 +87,53 @@ class MeSerializer(serializers.Serializer[Any]):
     current_tenant = CurrentTenantSerializer(allow_null=True)
 
 
+class MfaChallengeSerializer(serializers.Serializer[Any]):
+    """202 from a sign-in whose password was right but that needs a second step."""
+
+    step = serializers.ChoiceField(
+        choices=[("code", "code"), ("enrol", "enrol")],
+        help_text="code: send the authenticator's code (or a recovery code); enrol: the user's roles "
+        "require two-factor sign-in and they must set up an authenticator first",
+    )
+    challenge = serializers.CharField(help_text="Signed, short-lived; send it back with the code")
+    expires_in = serializers.IntegerField(help_text="Seconds the challenge stays valid")
+
+
+def mfa_challenge(user: User, identifier: str) -> Response | None:
+    """The 202 asking for the second step, or None when the password alone signs ``user`` in."""
+    step = second_step_for(user)
+    if step is None:
+        return None
+    return Response(
+        {
+            "step": step,
+            "challenge": issue_challenge(user, step, identifier),
+            "expires_in": settings.MFA_CHALLENGE_SECONDS,
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )
+
+
+def session_login(request: Request, user: User) -> Response:
+    """Open the web session for ``user`` (the last step of a sign-in) and answer as ``/me``."""
+    announce_sign_in(user, actor=Actor.of(request))
+    login(request, user, backend="partycloud.accounts.backends.PhoneOrCardBackend")
+    get_token(request)
+    return Response(me_payload(user))
+
+
+def token_pair(request: Request, user: User) -> dict[str, str]:
+    """The native apps' tokens for ``user`` (the last step of a sign-in)."""
+    announce_sign_in(user, actor=Actor.of(request))
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+TokenPairSerializer = inline_serializer(
+    "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
 def me_payload(user: User) -> dict[str, Any]:
     tenants, current = tenants_of(user)
     return {
@@ -99,23 +149,24 @@ def me_payload(user: User) -> dict[str, Any]:
 
 
 class LoginView(APIView):
-    """Session login for the web apps (phone or employee card number + password)."""
+    """Session login for the web apps (phone or employee card number + password).
+
+    200 with the user when the password is enough; 202 with a challenge when two-factor sign-in
+    needs a code (``/auth/login/code``) or an enrolment first (``/auth/mfa/enrolment``, then
+    ``/auth/login/enrol``)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
     throttle_classes = [LoginThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=CredentialsSerializer, responses=MeSerializer)
+    @extend_schema(request=CredentialsSerializer, responses={200: MeSerializer, 202: MfaChallengeSerializer})
     def post(self, request: Request) -> Response:
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = do_authenticate(
-            data.validated_data["identifier"], data.validated_data["password"], actor=Actor.of(request)
-        )
-        login(request, user, backend="partycloud.accounts.backends.PhoneOrCardBackend")
-        get_token(request)
-        return Response(me_payload(user))
+        identifier = data.validated_data["identifier"].strip()
+        user = do_authenticate(identifier, data.validated_data["password"], actor=Actor.of(request))
+        return mfa_challenge(user, identifier) or session_login(request, user)
 
 
 class LogoutView(APIView):
@@ -139,27 +190,21 @@ class CsrfView(APIView):
 
 
 class TokenView(APIView):
-    """JWT pair for native apps; the same lockout as the web login."""
+    """JWT pair for native apps; the same lockout and the same second step as the web login
+    (202: ``/auth/token/code``, or ``/auth/mfa/enrolment`` then ``/auth/token/enrol``)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
     throttle_classes = [LoginThrottle]
     throttle_scope = "login"
 
-    @extend_schema(
-        request=CredentialsSerializer,
-        responses=inline_serializer(
-            "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
-        ),
-    )
+    @extend_schema(request=CredentialsSerializer, responses={200: TokenPairSerializer, 202: MfaChallengeSerializer})
     def post(self, request: Request) -> Response:
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = do_authenticate(
-            data.validated_data["identifier"], data.validated_data["password"], actor=Actor.of(request)
-        )
-        refresh = RefreshToken.for_user(user)
-        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+        identifier = data.validated_data["identifier"].strip()
+        user = do_authenticate(identifier, data.validated_data["password"], actor=Actor.of(request))
+        return mfa_challenge(user, identifier) or Response(token_pair(request, user))
 
 
 class RegisterSerializer(serializers.Serializer[Any]):

@@ -9,6 +9,23 @@ class AccountsCode(ErrorCode):
     LAST_GROUP_ADMIN = "accounts.last_group_admin", "The group keeps at least one group admin."
     ROLE_EXISTS = "accounts.role_exists", "This user already holds this role."
     UNKNOWN_ROLE = "accounts.unknown_role", "Unknown role: <role>"
+    MFA_ALREADY_ENABLED = "accounts.mfa_already_enabled", "Two-factor sign-in is already on for this account."
+    MFA_CHALLENGE_INVALID = (
+        "accounts.mfa_challenge_invalid",
+        "The sign-in step expired or is not valid for this action; sign in again.",
+    )
+    MFA_CODE_USED = "accounts.mfa_code_used", "This code was already used; wait for the next one."
+    MFA_ENROLMENT_NOT_STARTED = "accounts.mfa_enrolment_not_started", "Start setting up the authenticator first."
+    MFA_INVALID_CODE = "accounts.mfa_invalid_code", "Wrong or expired code (<remaining> attempts left)."
+    MFA_NOT_ENABLED = "accounts.mfa_not_enabled", "Two-factor sign-in is not on for this account."
+    MFA_REQUIRED = (
+        "accounts.mfa_required",
+        "Your roles require two-factor sign-in; it cannot be turned off.",
+    )
+    SESSION_EXPIRED = (
+        "accounts.session_expired",
+        "Signed out after <minutes> minutes without activity; sign in again.",
+    )
     USER_NOT_FOUND = "accounts.user_not_found", "No user has this phone or employee card number."
     AUTH_BAD_CARD = "auth.bad_card", "The employee card number has the wrong format."
     AUTH_BAD_PHONE = "auth.bad_phone", "Enter an 11-digit mainland mobile number."

@@ -112,3 +112,35 @@ class GroupRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238 TOTP): the shared secret, encrypted at rest.
+
+    Unconfirmed (``confirmed_at`` None) while enrolment waits for the first code; only a confirmed
+    device asks for codes at sign-in. ``last_step`` is the time step of the last accepted code:
+    a code of that step or an earlier one is refused (no replay within its window)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret_encrypted = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"TOTP · {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code, stored as its SHA-256 (the code has 80 random bits)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"recovery code · {self.user}"

@@ -67,7 +67,7 @@ def check_login_allowed(identifier: str) -> None:
         )
 
 
-def _record_failure(identifier: str) -> int:
+def record_login_failure(identifier: str) -> int:
     cache = caches["global"]
     failures, locked = _lock_keys(identifier)
     cache.add(failures, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
@@ -78,7 +78,7 @@ def _record_failure(identifier: str) -> int:
     return count
 
 
-def _clear_failures(identifier: str) -> None:
+def clear_login_failures(identifier: str) -> None:
     caches["global"].delete_many(list(_lock_keys(identifier)))
 
 
@@ -86,12 +86,13 @@ def do_authenticate(identifier: str, password: str, *, actor: Actor) -> User:
     """Check credentials (phone or employee card number) with lockout after repeated failures.
 
     ``actor`` is the anonymous caller (``Actor.of(request)``): its request goes to the
-    authentication backends, its address to the audit log."""
+    authentication backends, its address to the audit log. The sign-in is not announced yet:
+    a second step (``accounts.mfa``) may follow; ``announce_sign_in`` says it is complete."""
     identifier = identifier.strip()
     check_login_allowed(identifier)
     user = authenticate(actor.http_request, username=identifier, password=password)
     if not isinstance(user, User):
-        count = _record_failure(identifier)
+        count = record_login_failure(identifier)
         target = find_user(identifier)
         login_failed.send(sender=User, user=target, attempt=count, limit=settings.LOGIN_MAX_FAILURES, actor=actor)
         if target is not None and not target.is_active and target.check_password(password):
@@ -105,9 +106,13 @@ def do_authenticate(identifier: str, password: str, *, actor: Actor) -> User:
             "password",
             status=400,
         )
-    _clear_failures(identifier)
-    login_succeeded.send(sender=User, user=user, actor=actor.as_user(user))
+    clear_login_failures(identifier)
     return user
+
+
+def announce_sign_in(user: User, *, actor: Actor) -> None:
+    """A sign-in is complete (password, and the code when one is asked): the audit log records it."""
+    login_succeeded.send(sender=User, user=user, actor=actor.as_user(user))
 
 
 # ---------------------------------------------------------------- registration and passwords

@@ -25,3 +25,13 @@ password_changed = Signal()
 group_role_granted = Signal()
 # grant= (a GroupRole, still in the database), actor=: a group role is being taken away.
 group_role_revoked = Signal()
+# user=, actor=: a user turned on two-factor sign-in (confirmed their authenticator with a code).
+mfa_enrolled = Signal()
+# user=, actor=: a user turned two-factor sign-in off.
+mfa_disabled = Signal()
+# user=, actor=, remaining=: a recovery code replaced the authenticator's code once.
+recovery_code_used = Signal()
+# user=, actor=: a user replaced their recovery codes.
+recovery_codes_regenerated = Signal()
+# user=, actor=: a group admin removed another user's authenticator (lost phone).
+mfa_reset = Signal()

@@ -62,6 +62,16 @@ EVENTS: dict[str, EventType] = _events(
     EventType("auth.logout", A.LOGOUT, _lazy("Signed out")),
     EventType("account.register", A.CREATE, _lazy("Registered an account")),
     EventType("account.password.change", A.UPDATE, _lazy("Changed the password")),
+    EventType("account.mfa.enrol", A.UPDATE, _lazy("Turned on two-factor sign-in")),
+    EventType("account.mfa.disable", A.UPDATE, _lazy("Turned off two-factor sign-in")),
+    EventType(
+        "account.mfa.recovery_code.use",
+        A.LOGIN,
+        _lazy("Signed in with a recovery code"),
+        (_lazy("%(remaining)s codes left"),),
+    ),
+    EventType("account.mfa.recovery_codes.regenerate", A.UPDATE, _lazy("Replaced the recovery codes")),
+    EventType("account.mfa.reset", A.UPDATE, _lazy("Reset a user's two-factor sign-in")),
     EventType("group_role.grant", A.CREATE, _lazy("Granted a group role"), (_ROLE,)),
     EventType("group_role.revoke", A.DELETE, _lazy("Revoked a group role"), (_ROLE,)),
     # tenancy

@@ -17,7 +17,12 @@ from partycloud.accounts.signals import (
     group_role_revoked,
     login_failed,
     login_succeeded,
+    mfa_disabled,
+    mfa_enrolled,
+    mfa_reset,
     password_changed,
+    recovery_code_used,
+    recovery_codes_regenerated,
 )
 from partycloud.audit.services import do_record_audit
 
@@ -79,3 +84,28 @@ def record_group_role_revoke(sender: type[GroupRole], *, grant: GroupRole, actor
         target=grant,
         target_label=grant.user.name,
     )
+
+
+@receiver(mfa_enrolled, dispatch_uid="audit.mfa_enrol")
+def record_mfa_enrolment(sender: type[User], *, user: User, actor: Actor, **kwargs: Any) -> None:
+    do_record_audit(event="account.mfa.enrol", actor=actor, target=user)
+
+
+@receiver(mfa_disabled, dispatch_uid="audit.mfa_disable")
+def record_mfa_disable(sender: type[User], *, user: User, actor: Actor, **kwargs: Any) -> None:
+    do_record_audit(event="account.mfa.disable", actor=actor, target=user)
+
+
+@receiver(recovery_code_used, dispatch_uid="audit.recovery_code_use")
+def record_recovery_code_use(sender: type[User], *, user: User, remaining: int, actor: Actor, **kwargs: Any) -> None:
+    do_record_audit(event="account.mfa.recovery_code.use", details={"remaining": remaining}, actor=actor, target=user)
+
+
+@receiver(recovery_codes_regenerated, dispatch_uid="audit.recovery_codes_regenerate")
+def record_recovery_codes_regenerated(sender: type[User], *, user: User, actor: Actor, **kwargs: Any) -> None:
+    do_record_audit(event="account.mfa.recovery_codes.regenerate", actor=actor, target=user)
+
+
+@receiver(mfa_reset, dispatch_uid="audit.mfa_reset")
+def record_mfa_reset(sender: type[User], *, user: User, actor: Actor, **kwargs: Any) -> None:
+    do_record_audit(event="account.mfa.reset", details={"user": user.pk}, actor=actor, target=user)

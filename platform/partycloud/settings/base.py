@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partycloud.accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partycloud.tenancy.middleware.TenantStatusMiddleware",
@@ -421,6 +422,21 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # killed, and the file it writes first. Empty (production.py forces it): no pause.
 TASK_PAUSE_AT = env_str("TASK_PAUSE_AT", "")
 TASK_PAUSE_MARKER = env_str("TASK_PAUSE_MARKER", "")
+
+# ---------------------------------------------------------------- two-factor sign-in and idle sessions (issue 14)
+# Roles (group roles and tenant roles, held anywhere) whose holders must sign in with a TOTP code.
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES", ["group_admin", "group_viewer", "tenant_admin", "discipline_inspector"]
+)
+# The name authenticator apps show next to the account.
+MFA_ISSUER = env_str("MFA_ISSUER", "党建云")
+# How long the signed challenge between the password and the code (or the enrolment) lives.
+MFA_CHALLENGE_SECONDS = env_int("MFA_CHALLENGE_SECONDS", 5 * 60, minimum=30)
+MFA_RECOVERY_CODE_COUNT = env_int("MFA_RECOVERY_CODE_COUNT", 10, minimum=1)
+# Web sessions end after this many minutes without a request (0: never). The last-seen mark is
+# written at most once per SESSION_IDLE_MARK_SECONDS, so most requests do not write the session.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=0)
+SESSION_IDLE_MARK_SECONDS = env_int("SESSION_IDLE_MARK_SECONDS", 60, minimum=1)
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

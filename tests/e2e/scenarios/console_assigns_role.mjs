@@ -1,6 +1,6 @@
 // Scenario 2: a tenant admin signs in on alpha's console and gives a user a role by phone;
 // the roles table shows it, and the audit log records it.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { consoleUrl, admin, grantee } = config;
 
@@ -12,9 +12,7 @@ await scenario('console', async (session) => {
   await page.waitForURL(/\/console\/login/);
   await page.locator('[data-test="site-name"]').getByText(config.siteName).waitFor();
   await shot(page, '01-login');
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL(`${consoleUrl}/workbench`);
   await page.locator('[data-test="workbench-figures"]').waitFor();
   await page.locator('.el-menu').getByText('单位设置').click();

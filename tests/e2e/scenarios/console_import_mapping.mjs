@@ -2,7 +2,7 @@
 // recognised; the console shows the column-mapping step (each column → a field or 忽略, a preview
 // of the first rows), the admin maps them and imports; the next upload of that system's sheet goes
 // straight in with the remembered mapping, and the ignored columns are listed with the result.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { consoleUrl, admin } = config;
 
@@ -16,9 +16,7 @@ await scenario('console_import_mapping', async (session) => {
   const page = await session.page();
   await page.goto(`${consoleUrl}/`);
   await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.locator('.el-menu').getByText('党员导入').click();
   await page.waitForURL(`${consoleUrl}/members/import`);
 

@@ -3,16 +3,14 @@
 // file, and transfers one member to another party committee, whose admin accepts it into a branch.
 import { join } from 'node:path';
 
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { consoleUrl, receiverConsoleUrl, admin, receiverAdmin } = config;
 
-async function signIn(page, url, person) {
+async function signInAt(page, url, person) {
   await page.goto(`${url}/`);
   await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(person.identifier);
-  await page.locator('input[name="password"]').fill(person.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, person);
   await page.waitForURL(`${url}/workbench`);
 }
 
@@ -60,7 +58,7 @@ await scenario('console_member_records', async (session) => {
   const page = await session.page();
 
   log('sign in and build the tree: the committee, then two branches');
-  await signIn(page, consoleUrl, admin);
+  await signInAt(page, consoleUrl, admin);
   await page.locator('.el-menu').getByText('党组织管理').click();
   await page.waitForURL(`${consoleUrl}/organizations`);
   await page.getByText('还没有党组织，请先新建本单位党委').waitFor();
@@ -160,7 +158,7 @@ await scenario('console_member_records', async (session) => {
 
   log('the receiving admin accepts it into a branch');
   const other = await session.page();
-  await signIn(other, receiverConsoleUrl, receiverAdmin);
+  await signInAt(other, receiverConsoleUrl, receiverAdmin);
   await other.locator('.el-menu').getByText('组织关系转接').click();
   await other.waitForURL(`${receiverConsoleUrl}/transfers`);
   await other.locator('[data-test="transfer-tabs"]').getByText('转入').click();

@@ -2,16 +2,14 @@
 // deadline, and this month's figures); follows the transfer to-do to the transfers page, filtered;
 // a branch secretary signs in, sees their subtree's to-dos and the reduced menu, and an admin page
 // shows them "no access".
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { consoleUrl, admin, secretary } = config;
 
-async function signIn(page, person) {
+async function signInAt(page, person) {
   await page.goto(`${consoleUrl}/`);
   await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(person.identifier);
-  await page.locator('input[name="password"]').fill(person.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, person);
   await page.waitForURL(`${consoleUrl}/workbench`);
   await page.locator('[data-test="workbench-figures"]').waitFor();
 }
@@ -22,7 +20,7 @@ await scenario('workbench', async (session) => {
   const page = await session.page();
 
   log('the tenant admin lands on the workbench');
-  await signIn(page, admin);
+  await signInAt(page, admin);
   await page.locator('[data-test="workbench-scope"]', { hasText: '全单位' }).waitFor();
   const todos = page.locator('[data-test="workbench-todos"] .el-table__body-wrapper .el-table__row');
   await todos.first().waitFor();
@@ -70,7 +68,7 @@ await scenario('workbench', async (session) => {
 
   log('a branch secretary sees their subtree and the pages they may use');
   const other = await session.page();
-  await signIn(other, secretary);
+  await signInAt(other, secretary);
   await other.locator('[data-test="workbench-scope"]', { hasText: '第一党支部' }).waitFor();
   const theirs = await other
     .locator('[data-test="workbench-todos"] .el-table__body-wrapper .el-table__row')

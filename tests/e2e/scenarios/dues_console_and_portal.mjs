@@ -1,7 +1,7 @@
 // Scenario: a tenant admin sets a member's dues base in the console (the CRUD kit's dialog refuses
 // an empty form first), runs this month's assessment and sees the row; the member, on a phone,
 // finds the month due in 我的党费, pays it online (sandbox) and sees it paid.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { consoleUrl, portalUrl, admin, member, memberName, month } = config;
 
@@ -11,9 +11,7 @@ await scenario('dues_console_and_portal', async (session) => {
   log('the admin signs in and opens 党费基数');
   await page.goto(`${consoleUrl}/`);
   await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL(`${consoleUrl}/workbench`);
   await page.goto(`${consoleUrl}/dues`);
   await page.locator('[data-test="dues-tabs"]').getByRole('tab', { name: '党费基数' }).click();
@@ -52,9 +50,7 @@ await scenario('dues_console_and_portal', async (session) => {
   log('the member pays the month on a phone');
   const phone = await session.page({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await phone.goto(`${portalUrl}/`);
-  await phone.locator('input[name="identifier"]').fill(member.identifier);
-  await phone.locator('input[name="password"]').fill(member.password);
-  await phone.locator('[data-test="login-submit"]').click();
+  await signIn(phone, member);
   await phone.waitForURL(`${portalUrl}/`);
   await phone.goto(`${portalUrl}/dues`);
   // A 9,000 yuan base is in the 5,000–10,000 bracket: 1.5 % a month (DOMAIN_RULES §3).

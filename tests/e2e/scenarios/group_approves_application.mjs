@@ -1,6 +1,6 @@
 // Scenario 1: a group admin signs in on the root host, approves a pending application,
 // finds the new tenant in the list, and the new tenant's own host answers.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { rootUrl, admin, application, tenantUrl } = config;
 
@@ -12,9 +12,7 @@ await scenario('group', async (session) => {
   await page.waitForURL(/\/login\?redirect=/);
   await page.locator('[data-test="site-name"]').getByText(config.siteName).waitFor();
   await shot(page, '01-login');
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL(`${rootUrl}/tenants`);
   await page.locator('[data-test="tenant-table"]').getByText('甲公司党委').waitFor();
 
@@ -92,9 +90,7 @@ await scenario('group', async (session) => {
   log('the applicant, without a group role, sees the application form and the decision');
   const applicantPage = await session.page();
   await applicantPage.goto(`${rootUrl}/`);
-  await applicantPage.locator('input[name="identifier"]').fill(config.applicant.identifier);
-  await applicantPage.locator('input[name="password"]').fill(config.applicant.password);
-  await applicantPage.locator('[data-test="login-submit"]').click();
+  await signIn(applicantPage, config.applicant);
   await applicantPage.waitForURL(`${rootUrl}/apply`);
   await applicantPage.locator('.el-timeline-item', { hasText: application.name }).getByText('已批准').waitFor();
   expect((await applicantPage.locator('.el-menu-item').count()) === 1, 'an applicant sees only the application page');

@@ -4,7 +4,7 @@
 // xlsx, and the export itself appears in the log), and reads the same rows in English.
 import { join } from 'node:path';
 
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { rootUrl, admin, tenant, operator, memberName } = config;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -29,9 +29,7 @@ await scenario('group_audit_log', async (session) => {
   log('sign in on the root host and open 审计日志 from the menu');
   await page.goto(`${rootUrl}/`);
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL((url) => url.pathname === '/');
   await page.locator('.el-menu').getByText('审计日志').click();
   await page.waitForURL(`${rootUrl}/audit`);
@@ -72,7 +70,7 @@ await scenario('group_audit_log', async (session) => {
   log(`downloaded ${download.suggestedFilename()} → ${file}`);
 
   log('the export is itself in the log (at the group root), with its filters');
-  await page.getByRole('button', { name: '重置' }).click();
+  await page.getByRole('button', { name: '重置', exact: true }).click();
   await page.locator('input[data-test="audit-operator"]').fill(admin.name);
   await search(page);
   const exported = table.locator('.el-table__row', { hasText: '导出审计日志' }).first();

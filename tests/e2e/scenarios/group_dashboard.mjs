@@ -6,7 +6,7 @@
 // (the download arrives and is an xlsx), and opens the annual statistics report.
 import { join } from 'node:path';
 
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { rootUrl, admin, tenant, tenantId, child, branch, branchMembers } = config;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,9 +40,7 @@ await scenario('group_dashboard', async (session) => {
   log('sign in on the root host: the dashboard is the home page');
   await page.goto(`${rootUrl}/`);
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL((url) => url.pathname === '/');
 
   log('the KPI cards, the freshness line and the per-tenant table');

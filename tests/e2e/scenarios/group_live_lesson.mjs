@@ -1,7 +1,7 @@
 // Scenario: a group admin schedules a group-wide live lesson (集团直播党课) on the root host for
 // one subsidiary, gets its stream key (`public.<secret>`), opens the monitor (the group admins
 // are the hosts) and pins a notice through the chat socket.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { rootUrl, admin, lessonTitle, tenantName, tenantShortName } = config;
 
@@ -13,9 +13,7 @@ await scenario('group_live_lesson', async (session) => {
   log('sign in on the root host and open 集团直播党课');
   await page.goto(`${rootUrl}/`);
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL((url) => url.pathname === '/');
   await page.locator('.el-menu').getByText('集团直播党课').click();
   await page.waitForURL(`${rootUrl}/live`);

@@ -1,6 +1,6 @@
 // Scenario: a group admin imports an HR system's roster whose card-number and name columns have
 // names no table knows: the same column-mapping step as the console's member import.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { rootUrl, admin } = config;
 
@@ -8,9 +8,7 @@ await scenario('group_roster_mapping', async (session) => {
   const page = await session.page();
   await page.goto(`${rootUrl}/`);
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL((url) => url.pathname === '/');
   await page.goto(`${rootUrl}/roster`);
 

@@ -8,7 +8,7 @@
 // reads the article, opens 我的学习 and takes a quiz. The group admin also publishes a regulation
 // (党规党章) and finds 搜索数据维护 there — the tenant console has no rebuild — and the member opens
 // it from the home page's 党规党章 and a group regulation article straight from a search hit.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { consoleUrl, portalUrl, rootUrl, admin, member, groupAdmin, article } = config;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -16,12 +16,10 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 /** The open "new resource" dialog (Element Plus keeps closed dialogs in the page, hidden). */
 const dialog = (page) => page.locator('[data-test="resource-dialog"]:visible');
 
-async function signIn(page, url, user) {
+async function signInAt(page, url, user) {
   await page.goto(url);
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(user.identifier);
-  await page.locator('input[name="password"]').fill(user.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, user);
   await page.waitForURL(url);
 }
 
@@ -58,9 +56,7 @@ await scenario('learning_library', async (session) => {
   await page.goto(`${consoleUrl}/learning`);
   await page.waitForURL(/\/console\/login/);
   await page.locator('[data-test="site-name"]').getByText(config.siteName).waitFor();
-  await page.locator('input[name="identifier"]').fill(admin.identifier);
-  await page.locator('input[name="password"]').fill(admin.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, admin);
   await page.waitForURL(`${consoleUrl}/learning`);
   await page.locator('[data-test="resources-table"]').getByText('还没有资源').waitFor();
   await expectTranslated(page);
@@ -165,7 +161,7 @@ await scenario('learning_library', async (session) => {
 
   log('the group admin approves it in 共享学习库');
   const group = await session.page();
-  await signIn(group, `${rootUrl}/shared-library`, groupAdmin);
+  await signInAt(group, `${rootUrl}/shared-library`, groupAdmin);
   await group.locator('[data-test="resources-table"]').waitFor();
   await openTab(group, '成果展示审核');
   const proposal = group.locator('[data-test="showcase-table"] .el-table__row', { hasText: article.title });
@@ -206,9 +202,7 @@ await scenario('learning_library', async (session) => {
   const phone = await session.page(PHONE);
   await phone.goto(`${portalUrl}/learning`);
   await phone.waitForURL(/\/login/);
-  await phone.locator('input[name="identifier"]').fill(member.identifier);
-  await phone.locator('input[name="password"]').fill(member.password);
-  await phone.locator('[data-test="login-submit"]').tap();
+  await signIn(phone, member, { tap: true });
   await phone.waitForURL(`${portalUrl}/learning`);
   await phone.locator('[data-test="search-result"]').first().waitFor();
   await shot(phone, '11-portal-learning');

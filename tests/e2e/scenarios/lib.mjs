@@ -3,6 +3,7 @@
 // screenshots into test-artifacts/e2e/, and fail with a clear message and a screenshot.
 //
 // A scenario is run by tests/e2e/test_*.py as `node <scenario>.mjs '<json config>'`.
+import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -151,7 +152,7 @@ export function expect(condition, message) {
 export async function expectTranslated(page) {
   const text = await page.locator('body').innerText();
   const keys = text.match(
-    /\b(?:app|common|error|login|roles|tenantStatus|applicationStatus|auditAction|committee|group|console|portal|pocket|gender|membership|duesCategory|memberStatus|importStatus|transferKind|transferStatus|rowErrors|developmentStage|assessmentStatus|exemptionStatus|arrearsLevel|learning|dashboard|annualReport|notify)\.[a-zA-Z]+(?:\.[a-zA-Z]+)*\b/g,
+    /\b(?:app|common|error|login|roles|tenantStatus|applicationStatus|auditAction|committee|group|console|portal|pocket|gender|membership|duesCategory|memberStatus|importStatus|transferKind|transferStatus|rowErrors|developmentStage|assessmentStatus|exemptionStatus|arrearsLevel|learning|dashboard|annualReport|notify|mfa)\.[a-zA-Z]+(?:\.[a-zA-Z]+)*\b/g,
   );
   expect(!keys, `untranslated keys on ${page.url()}: ${keys?.join(', ')}`);
 }
@@ -202,12 +203,93 @@ export async function waitPlaying(page, timeoutMs = 30000) {
   return video;
 }
 
+// ---------------------------------------------------------------- signing in (with two-factor sign-in)
+
+const TOTP_STEP_MS = 30_000;
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const value = alphabet.indexOf(char);
+    if (value < 0) throw new Error(`not base32: ${char}`);
+    bits += value.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let index = 0; index + 8 <= bits.length; index += 8) bytes.push(parseInt(bits.slice(index, index + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s steps) of a base32 `secret` at time step `step`. */
+export function totp(secret, step = Math.floor(Date.now() / TOTP_STEP_MS)) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+const onLoginPage = () => /\/login$/.test(location.pathname);
+
+/**
+ * Sign in on the login page `page` shows (desktop or portal) as `person` ({identifier, password,
+ * totpSecret}). When the server asks for a code, it is computed from `person.totpSecret`; when
+ * the person's roles require two-factor sign-in and they have none yet, they enrol with the key
+ * the page shows (and keep it in `person.totpSecret` for their next sign-in). A code already used
+ * (another sign-in of the same person this half-minute) is refused by the server: the next time
+ * step's code is tried, or the next step is waited for. `tap` for touch pages.
+ */
+export async function signIn(page, person, { tap = false } = {}) {
+  const press = (locator) => (tap ? locator.tap() : locator.click());
+  await page.locator('input[name="identifier"]').fill(person.identifier);
+  await page.locator('input[name="password"]').fill(person.password);
+  await press(page.locator('[data-test="login-submit"]'));
+  // Signed in (the app leaves the login page), refused (an error shows) or asked for a code.
+  await page.waitForFunction(
+    () =>
+      !/\/login$/.test(location.pathname) ||
+      document.querySelector('input[name="code"]') ||
+      document.querySelector('[data-test="form-error"], .el-form-item__error, .van-field__error-message'),
+  );
+  if (!(await page.evaluate(onLoginPage)) || (await page.locator('input[name="code"]').count()) === 0) return;
+  const enrolling = (await page.locator('[data-test="mfa-enrolment"]').count()) > 0;
+  if (enrolling) person.totpSecret = await page.locator('[data-test="mfa-secret"]').getAttribute('data-secret');
+  if (!person.totpSecret) throw new Error(`${person.identifier} is asked for a code but has no totpSecret`);
+  const tried = new Set();
+  for (let attempt = 0; attempt < 6; attempt += 1) {
+    const now = Math.floor(Date.now() / TOTP_STEP_MS);
+    // The server accepts now ±1 step; now-1 is left out: it may fall out of the window on the way.
+    const step = [now, now + 1].find((candidate) => !tried.has(candidate));
+    if (step === undefined) {
+      await page.waitForTimeout(TOTP_STEP_MS - (Date.now() % TOTP_STEP_MS) + 200);
+      continue;
+    }
+    tried.add(step);
+    await page.locator('input[name="code"]').fill(totp(person.totpSecret, step));
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) =>
+        /\/api\/v1\/auth\/login\/(code|enrol)$/.test(new URL(response.url()).pathname),
+      ),
+      press(page.locator('[data-test="mfa-submit"]')),
+    ]);
+    if (answer.ok()) {
+      if (enrolling) {
+        await page.locator('[data-test="recovery-codes"]').waitFor();
+        await press(page.locator('[data-test="recovery-continue"]'));
+      }
+      return;
+    }
+    const body = await answer.json();
+    if (body.code !== 'accounts.mfa_code_used') throw new Error(`the code was refused: ${JSON.stringify(body)}`);
+  }
+  throw new Error(`no code was accepted for ${person.identifier}`);
+}
+
 /** Sign in to the console at `consoleUrl` as `person` ({identifier, password}); lands on the workbench. */
 export async function signInToConsole(page, consoleUrl, person) {
   await page.goto(`${consoleUrl}/`);
   await page.waitForURL(/\/console\/login/);
-  await page.locator('input[name="identifier"]').fill(person.identifier);
-  await page.locator('input[name="password"]').fill(person.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, person);
   await page.waitForURL(`${consoleUrl}/workbench`);
 }

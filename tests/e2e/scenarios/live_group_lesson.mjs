@@ -8,7 +8,18 @@
 // subsidiaries with their counts, and not the third.
 import { spawn } from 'node:child_process';
 
-import { PHONE, config, expect, expectTranslated, log, scenario, shot, waitPlaying, writeJson } from './lib.mjs';
+import {
+  config,
+  expect,
+  expectTranslated,
+  log,
+  PHONE,
+  scenario,
+  shot,
+  signIn,
+  waitPlaying,
+  writeJson,
+} from './lib.mjs';
 
 const { rootUrl, groupAdmin, title, one, two, outsider } = config;
 const MINUTE = 60 * 1000;
@@ -27,11 +38,9 @@ const beijing = (date) =>
     hour12: false,
   }).format(date);
 
-async function signIn(page, person, url) {
+async function signInAt(page, person, url) {
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(person.identifier);
-  await page.locator('input[name="password"]').fill(person.password);
-  await page.locator('[data-test="login-submit"]').click();
+  await signIn(page, person);
   await page.waitForURL(url);
 }
 
@@ -68,7 +77,7 @@ await scenario('live_group_lesson', async (session) => {
   const admin = await session.page();
   log('the group admin signs in on the root host and schedules a lesson for two subsidiaries');
   await admin.goto(`${rootUrl}/live`);
-  await signIn(admin, groupAdmin, `${rootUrl}/live`);
+  await signInAt(admin, groupAdmin, `${rootUrl}/live`);
   await admin.locator('[data-test="lessons-table"]').waitFor();
   await admin.locator('[data-test="lesson-create"]').click();
   const form = visible(admin, 'lesson-dialog');
@@ -126,7 +135,7 @@ await scenario('live_group_lesson', async (session) => {
   watchBeats(phone, 'A');
   log('member A (subsidiary one) opens the lesson list on a phone, then the lesson');
   await phone.goto(`${one.url}/live`);
-  await signIn(phone, one.member, /\/live(\?|$)/);
+  await signInAt(phone, one.member, /\/live(\?|$)/);
   await phone.locator('[data-test="live-tab-upcoming"]').click();
   const card = phone.locator('[data-test="live-card"]', { hasText: title });
   await card.waitFor();
@@ -143,7 +152,7 @@ await scenario('live_group_lesson', async (session) => {
   watchBeats(desk, 'B');
   log('member B (subsidiary two) opens the same lesson on a desktop');
   await desk.goto(`${two.url}${lessonPath}`);
-  await signIn(desk, two.member, `${two.url}${lessonPath}`);
+  await signInAt(desk, two.member, `${two.url}${lessonPath}`);
   await desk.locator('[data-test="live-player"][data-state="scheduled"]').waitFor();
   await desk.locator('[data-test="live-connection"]').waitFor({ state: 'detached' });
 
@@ -151,7 +160,7 @@ await scenario('live_group_lesson', async (session) => {
   const third = await session.page(PHONE);
   log('a member of the third subsidiary: no such lesson');
   await third.goto(`${outsider.url}/live`);
-  await signIn(third, outsider.member, /\/live(\?|$)/);
+  await signInAt(third, outsider.member, /\/live(\?|$)/);
   await third.locator('[data-test="live-tab-upcoming"]').click();
   await third.locator('[data-test="live-empty-upcoming"], [data-test="live-card"]').first().waitFor();
   expect(!(await third.locator('[data-test="live-card"]', { hasText: title }).count()), 'not in the third’s list');

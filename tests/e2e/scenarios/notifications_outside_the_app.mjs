@@ -2,7 +2,7 @@
 // with its channels (SMS on only for urgent kinds), turns email on for other notices (kept after
 // a reload), sees the quiet hours and the button that turns push on for this phone. A tenant
 // admin opens 消息投递 in the console on the dead-letter list and retries a dead SMS.
-import { config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signIn } from './lib.mjs';
 
 const { portalUrl, consoleUrl, member, admin, deadTitle } = config;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -13,9 +13,7 @@ await scenario('notify', async (session) => {
   log('sign in on the portal, then 我的 → 通知设置');
   await phone.goto(`${portalUrl}/me`);
   await phone.waitForURL(/\/login/);
-  await phone.locator('input[name="identifier"]').fill(member.identifier);
-  await phone.locator('input[name="password"]').fill(member.password);
-  await phone.locator('[data-test="login-submit"]').tap();
+  await signIn(phone, member, { tap: true });
   await phone.waitForURL(`${portalUrl}/me`);
   await phone.locator('[data-test="notification-settings-link"]').tap();
   await phone.waitForURL(`${portalUrl}/me/notifications`);
@@ -49,9 +47,7 @@ await scenario('notify', async (session) => {
   const desk = await session.page();
   await desk.goto(`${consoleUrl}/deliveries`);
   await desk.waitForURL(/\/console\/login/);
-  await desk.locator('input[name="identifier"]').fill(admin.identifier);
-  await desk.locator('input[name="password"]').fill(admin.password);
-  await desk.locator('[data-test="login-submit"]').click();
+  await signIn(desk, admin);
   await desk.waitForURL(`${consoleUrl}/deliveries`);
   const row = desk.locator('[data-test="delivery-table"] .el-table__row', { hasText: deadTitle });
   await row.getByText('已放弃').waitFor();

@@ -1,7 +1,7 @@
 // A member on a phone (390×844) finds the live lessons from home: the live tab first (something
 // is live), the upcoming one with its calendar link, the past one. The upcoming lesson's page
 // counts down; the member chats and asks a question there; the live lesson's page says live.
-import { PHONE, config, expect, expectTranslated, log, scenario, shot } from './lib.mjs';
+import { config, expect, expectTranslated, log, PHONE, scenario, shot, signIn } from './lib.mjs';
 
 const { portalUrl, member, upcoming, live, past } = config;
 
@@ -11,9 +11,7 @@ await scenario('portal_live', async (session) => {
   log('sign in and open 直播党课 from home');
   await page.goto(`${portalUrl}/`);
   await page.waitForURL(/\/login/);
-  await page.locator('input[name="identifier"]').fill(member.identifier);
-  await page.locator('input[name="password"]').fill(member.password);
-  await page.locator('[data-test="login-submit"]').tap();
+  await signIn(page, member, { tap: true });
   await page.waitForURL(`${portalUrl}/`);
   // Something is live: home says so at the top.
   await page.locator('[data-test="home-live-now"]', { hasText: live.title }).waitFor();
@@ -109,9 +107,7 @@ await scenario('portal_live', async (session) => {
   log('a desktop window: the chat beside the player');
   const desk = await session.page();
   await desk.goto(`${portalUrl}/login`);
-  await desk.locator('input[name="identifier"]').fill(member.identifier);
-  await desk.locator('input[name="password"]').fill(member.password);
-  await desk.locator('[data-test="login-submit"]').click();
+  await signIn(desk, member);
   await desk.waitForURL(`${portalUrl}/`);
   await desk.goto(`${portalUrl}/live/tenant/${upcoming.id}`);
   await desk.locator('[data-test="chat-message"]', { hasText: '老师好，准时收看！' }).waitFor();

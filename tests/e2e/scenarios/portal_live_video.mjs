@@ -3,7 +3,19 @@
 // status event) and plays the signed HLS stream. The signed URL lives only a few seconds here:
 // the player renews it and keeps playing past the first URL's expiry, sending heartbeats every
 // 15 s. When the encoder stops, the page turns "ended" by itself.
-import { PHONE, config, expect, log, scenario, shot, signal, waitForLine, waitPlaying, writeJson } from './lib.mjs';
+import {
+  config,
+  expect,
+  log,
+  PHONE,
+  scenario,
+  shot,
+  signal,
+  signIn,
+  waitForLine,
+  waitPlaying,
+  writeJson,
+} from './lib.mjs';
 
 const { portalUrl, member, lesson, playbackTtlSeconds } = config;
 
@@ -26,9 +38,7 @@ await scenario('portal_live_video', async (session) => {
   log('sign in and wait on the lesson page');
   await page.goto(`${portalUrl}/live/${lesson.scope}/${lesson.id}`);
   await page.waitForURL(/\/login\?redirect=/);
-  await page.locator('input[name="identifier"]').fill(member.identifier);
-  await page.locator('input[name="password"]').fill(member.password);
-  await page.locator('[data-test="login-submit"]').tap();
+  await signIn(page, member, { tap: true });
   await page.waitForURL(`${portalUrl}/live/${lesson.scope}/${lesson.id}`);
   await page.locator('[data-test="live-countdown"]').waitFor();
   await page.locator('[data-test="live-connection"]').waitFor({ state: 'detached' });

@@ -2,18 +2,16 @@
 // profile and notifications; a notification sent while the page is open arrives over the
 // WebSocket; the portal registers its service worker (PWA). A member without notifications
 // sees the empty state.
-import { config, expect, expectTranslated, log, scenario, shot, signal, waitForLine } from './lib.mjs';
+import { config, expect, expectTranslated, log, scenario, shot, signal, signIn, waitForLine } from './lib.mjs';
 
 const { portalUrl, member, quietMember } = config;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-async function signIn(page, user) {
+async function signInAt(page, user) {
   await page.goto(`${portalUrl}/`);
   await page.waitForURL(/\/login/);
   await page.locator('[data-test="site-name"]').getByText(config.siteName).waitFor();
-  await page.locator('input[name="identifier"]').fill(user.identifier);
-  await page.locator('input[name="password"]').fill(user.password);
-  await page.locator('[data-test="login-submit"]').tap();
+  await signIn(page, user, { tap: true });
   await page.waitForURL(`${portalUrl}/`);
 }
 
@@ -96,7 +94,7 @@ await scenario('portal', async (session) => {
 
   log('a member without notifications sees the empty state');
   const quiet = await session.page(PHONE);
-  await signIn(quiet, quietMember);
+  await signInAt(quiet, quietMember);
   await quiet.locator('[data-test="tab-notifications"]').tap();
   await quiet.locator('[data-test="empty"]', { hasText: '暂无通知' }).waitFor();
   await shot(quiet, '08-notifications-empty');

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from partycloud.accounts.actor import Actor
+from partycloud.accounts.mfa import enrol_with_secret, mfa_enabled, mfa_required
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.demo.history import (
     TENANT_STEPS,
@@ -39,6 +40,9 @@ from tenants.live.demo import seed_group_lessons, seed_tenant_lessons
 from tenants.organizations.models import Organization, OrganizationKind
 
 DEMO_PASSWORD = "dangjian2026"
+# The demo staff's authenticator secret (two-factor sign-in is required for their roles): add it to
+# an authenticator app by hand, or print the current code with ``manage.py totp_code <phone>``.
+DEMO_TOTP_SECRET = "DANGJIANYUNDEMOTOTPSECRETKEYAAAA"
 GROUP_NAME = "中国能源建设集团党委"
 SUBSIDIARIES = [
     ("中能电力股份有限公司党委", "电力公司党委", "power"),
@@ -66,6 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and User.objects.filter(phone="13800000001").exists():
             self.stdout.write("Demo data already present.")
+            self.enrol_staff()  # demo data seeded before two-factor sign-in existed
             self.print_logins()
             return
         started = time.monotonic()
@@ -95,6 +100,7 @@ class Command(BaseCommand):
                 relay_until_empty(demo.tenant, today=today)
                 backfill_tenant(demo.tenant, months=HISTORY_MONTHS, today=today)
             recompute_all(today=today)
+            self.enrol_staff()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data created in {time.monotonic() - started:.1f} s "
@@ -175,6 +181,12 @@ class Command(BaseCommand):
             user.save()
         return user
 
+    def enrol_staff(self) -> None:
+        """Every demo user whose roles require two-factor sign-in, enrolled with the demo secret."""
+        for user in User.objects.filter(phone__startswith="1").order_by("id"):
+            if mfa_required(user) and not mfa_enabled(user):
+                enrol_with_secret(user, DEMO_TOTP_SECRET)
+
     def print_logins(self) -> None:
         root = PartyCommittee.objects.filter(schema_name="public").first()
         lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
@@ -188,4 +200,8 @@ class Command(BaseCommand):
             lines.append(
                 f"  {tenant.url}  admin {base + 1} · secretary {base + 2} · inspector {base + 3} · member {base + 10}"
             )
+        lines.append(
+            f"Staff sign in with a code too: manage.py totp_code <phone> prints it "
+            f"(or add the key {DEMO_TOTP_SECRET} to an authenticator app)."
+        )
         self.stdout.write("\n".join(lines))
