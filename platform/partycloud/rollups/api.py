@@ -43,10 +43,14 @@ class FigureSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField()
 
 
+THRESHOLD_LIMIT = 1e9
+
+
 class ThresholdSerializer(serializers.Serializer[Any]):
     figure = serializers.ChoiceField(choices=[(key, key) for key in FIGURE_KEYS])
-    green_until = serializers.FloatField()
-    amber_until = serializers.FloatField()
+    # Stored as DECIMAL(12, 2): |value| < 10^10.
+    green_until = serializers.FloatField(min_value=-THRESHOLD_LIMIT, max_value=THRESHOLD_LIMIT)
+    amber_until = serializers.FloatField(min_value=-THRESHOLD_LIMIT, max_value=THRESHOLD_LIMIT)
     higher_is_worse = serializers.BooleanField()
 
 
