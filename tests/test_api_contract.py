@@ -125,7 +125,12 @@ def test_a_created_question_bank_has_every_documented_property(tenant_a: TenantW
 
 @pytest.mark.parametrize(
     "moment",
-    ["2026-01-01T00:00:00+23:59", "2026-01-01T00:00:00-16:00", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"],
+    [
+        "2026-01-01T00:00:00+23:59",
+        "2026-01-01T00:00:00-16:00",
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+    ],
 )
 def test_audit_filter_refuses_a_moment_without_a_utc_equivalent(tenant_a: TenantWorld, moment: str) -> None:
     client = api(tenant_a.host, tenant_a.admin)
@@ -147,3 +152,14 @@ def test_dashboard_threshold_beyond_its_column_is_refused(platform_world: dict[s
         format="json",
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/members/not-a-number", "/api/v1/members/1.5", "/api/v1/no-such-thing"])
+def test_an_unrouted_api_url_answers_a_json_error(tenant_a: TenantWorld, path: str) -> None:
+    response = api(tenant_a.host, tenant_a.admin).get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_unrouted_page_url_is_still_the_app(tenant_a: TenantWorld) -> None:
+    assert api(tenant_a.host).get("/console/members/7").status_code == 200

@@ -13,6 +13,7 @@ this alone and how to widen it (``FUZZ_SCALE, FUZZ_ONLY``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -28,9 +29,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -158,17 +159,15 @@ def _fuzz_operation(run: Run, operation: Any) -> None:
             try:
                 response = case.call(app=application, base_url=f"http://{run.host}", headers=run.headers)
                 case.validate_response(response, checks=CHECKS)
-            except (Exception, FailureGroup) as error:
+            except (Exception, FailureGroup) as error:  # noqa: BLE001 - every failure is collected, then reported
                 run.record(label, error)
             finally:
                 transaction.savepoint_rollback(sid)
                 connection.set_schema_to_public()
 
-        try:
+        # Negative mode for an operation with nothing to invalidate (no body, no parameters).
+        with contextlib.suppress(Unsatisfiable):
             call()
-        except Unsatisfiable:
-            # Negative mode for an operation with nothing to invalidate (no body, no parameters).
-            pass
 
 
 def _fuzz(run: Run) -> None:

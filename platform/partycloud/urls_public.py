@@ -37,3 +37,6 @@ urlpatterns = [
     # Everything else is the group dashboard's client-side routing.
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", group_app, name="group-app"),
 ]
+
+# An unrouted /api/ URL answers JSON {code, message, field} like every API error.
+handler404 = "partycloud.core.api.not_found"

@@ -70,3 +70,6 @@ urlpatterns = [
     re_path(r"^console(?:/(?P<path>.*))?$", console_app, name="console-app"),
     re_path(r"^(?!api/|static/|ws/)(?P<path>.*)$", portal_app, name="portal-app"),
 ]
+
+# An unrouted /api/ URL answers JSON {code, message, field} like every API error.
+handler404 = "partycloud.core.api.not_found"

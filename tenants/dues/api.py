@@ -51,7 +51,6 @@ from tenants.dues.services import (
 )
 from tenants.members.models import Member
 
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,22 +59,24 @@ class AnnualQuerySerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(["xlsx"], required=False, help_text="xlsx for a workbook")
 
 
-_MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+def money() -> serializers.DecimalField:
+    """Money as the API writes it: "12.30" (``money_json``)."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
 
 
 class AnnualMonthSerializer(serializers.Serializer[dict[str, Any]]):
     month = serializers.CharField(help_text="YYYY-MM")
-    amount_due = serializers.DecimalField(**_MONEY)
-    amount_paid = serializers.DecimalField(**_MONEY)
-    arrears = serializers.DecimalField(**_MONEY)
-    voluntary = serializers.DecimalField(**_MONEY)
+    amount_due = money()
+    amount_paid = money()
+    arrears = money()
+    voluntary = money()
 
 
 class AnnualTotalsSerializer(serializers.Serializer[dict[str, Any]]):
-    amount_due = serializers.DecimalField(**_MONEY)
-    amount_paid = serializers.DecimalField(**_MONEY)
-    arrears = serializers.DecimalField(**_MONEY)
-    voluntary = serializers.DecimalField(**_MONEY)
+    amount_due = money()
+    amount_paid = money()
+    arrears = money()
+    voluntary = money()
 
 
 class AnnualDuesSerializer(serializers.Serializer[dict[str, Any]]):

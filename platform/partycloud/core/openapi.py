@@ -59,7 +59,7 @@ ERROR_DESCRIPTIONS = {
     "400": "The body or a parameter is invalid, or a business rule refused the request.",
     "401": "Not signed in, or the token or session was refused.",
     "403": "The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended).",
-    "404": "No such object here (or not for this caller), or no such page.",
+    "404": "No such object here (addressed, referred to, or the caller's own), or no such page.",
     "409": "The object is in use or in a state that does not allow this.",
     "415": "The body's content type is not accepted.",
     "429": "Too many requests; wait and retry.",
@@ -80,8 +80,9 @@ def _error_statuses(operation_method: str, operation: dict[str, Any]) -> list[st
         statuses.append("401")
     if secured:
         statuses.append("403")
-    if any(parameter.get("in") == "path" or parameter.get("name") == "page" for parameter in parameters):
-        # An unknown object, or a page past the last one.
+    if parameters or has_body or secured:
+        # The object addressed, one the body or a filter names, the caller's own record ("me"),
+        # or a page past the last one.
         statuses.append("404")
     if has_body:
         statuses.append("415")
@@ -137,5 +138,7 @@ class HostSchemaView(SpectacularAPIView):
         schema = self._cache.get(key)
         if schema is None:
             generator = self.generator_class(urlconf=urlconf, api_version=None, patterns=None)
-            schema = self._cache[key] = generator.get_schema(request=request, public=self.serve_public)
-        return Response(schema, headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, None)}"'})
+            schema = generator.get_schema(request=request, public=self.serve_public)  # type: ignore[no-untyped-call]
+            self._cache[key] = schema
+        filename = self._get_filename(request, None)  # type: ignore[no-untyped-call]
+        return Response(schema, headers={"Content-Disposition": f'inline; filename="{filename}"'})
