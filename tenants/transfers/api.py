@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -167,18 +167,28 @@ class LetterViewSet(viewsets.GenericViewSet[Transfer]):
 
 
 @extend_schema(
-    responses=inline_serializer(
-        "LetterVerification",
-        {
-            "valid": serializers.BooleanField(),
-            "number": serializers.CharField(),
-            "member_name": serializers.CharField(),
-            "issued_by": serializers.CharField(),
-            "to": serializers.CharField(),
-            "valid_until": serializers.DateField(),
-            "status": serializers.CharField(),
-        },
-    )
+    parameters=[
+        OpenApiParameter("number", str, description="the letter's number"),
+        OpenApiParameter("code", str, description="the verification code printed in the QR code"),
+    ],
+    responses={
+        200: inline_serializer(
+            "LetterVerification",
+            {
+                "valid": serializers.BooleanField(),
+                "number": serializers.CharField(),
+                "member_name": serializers.CharField(),
+                "issued_by": serializers.CharField(),
+                "to": serializers.CharField(),
+                "valid_until": serializers.DateField(),
+                "status": serializers.CharField(),
+            },
+        ),
+        # Not an Error: the scanning page shows "not genuine" with the number it was given.
+        404: inline_serializer(
+            "LetterNotVerified", {"valid": serializers.BooleanField(), "number": serializers.CharField()}
+        ),
+    },
 )
 class LetterVerificationView(APIView):
     """Anonymous: the receiving organization scans the QR code to check a letter is genuine."""
