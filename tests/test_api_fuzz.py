@@ -172,7 +172,7 @@ def _fuzz_operation(run: Run, operation: Any) -> None:
 
 def _fuzz(run: Run) -> None:
     schema = _host_schema(run.host)
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     timings = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -186,7 +186,10 @@ def _fuzz(run: Run) -> None:
     if os.environ.get("FUZZ_TIMINGS"):
         for seconds, key in sorted(timings, reverse=True)[:15]:
             print(f"  {seconds:6.2f} s  {key}")
-    print(f"\n{run.host} as {run.role}: {run.calls} calls in {elapsed:.1f} s, {len(run.failures)} failures")
+    cpu = time.process_time() - cpu_started
+    print(
+        f"\n{run.host} as {run.role}: {run.calls} calls in {elapsed:.1f} s ({cpu:.1f} s CPU), {len(run.failures)} failures"
+    )
     if run.failures:
         report_file = os.environ.get("FUZZ_REPORT")
         if report_file:

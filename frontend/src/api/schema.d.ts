@@ -4677,6 +4677,10 @@ export interface components {
          * @enum {string}
          */
         LessonStatusEnum: "scheduled" | "live" | "ended" | "cancelled";
+        LetterNotVerified: {
+            valid: boolean;
+            number: string;
+        };
         LetterRequestRequest: {
             member: number;
             external_organization: string;
@@ -5717,10 +5721,7 @@ export interface components {
             readonly status: components["schemas"]["CommitteeStatusEnum"];
             /** 显示名称 */
             readonly display_name: string;
-            /**
-             * 标志
-             * Format: uri
-             */
+            /** @description the logo's URL; empty when there is none */
             readonly logo_url: string;
             /** 语言 */
             readonly locale: components["schemas"]["LocaleEnum"];
@@ -6105,16 +6106,16 @@ export interface components {
         };
         QuietHours: {
             enabled: boolean;
-            /** Format: time */
+            /** @example 22:00 */
             start: string;
-            /** Format: time */
+            /** @example 22:00 */
             end: string;
         };
         QuietHoursRequest: {
             enabled: boolean;
-            /** Format: time */
+            /** @example 22:00 */
             start: string;
-            /** Format: time */
+            /** @example 22:00 */
             end: string;
         };
         Quiz: {
@@ -7617,6 +7618,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -7710,7 +7720,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7786,7 +7796,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7850,6 +7860,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -7898,6 +7917,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7994,6 +8022,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The body's content type is not accepted. */
             415: {
                 headers: {
@@ -8050,6 +8087,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8118,6 +8164,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The body's content type is not accepted. */
             415: {
                 headers: {
@@ -8172,6 +8227,15 @@ export interface operations {
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8242,6 +8306,15 @@ export interface operations {
             };
             /** @description Not signed in, or the token or session was refused. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8342,7 +8415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8414,6 +8487,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8506,7 +8588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8588,7 +8670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8688,7 +8770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8787,7 +8869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8882,7 +8964,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8961,7 +9043,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9025,6 +9107,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -9073,6 +9164,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9160,7 +9260,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9252,7 +9352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9335,6 +9435,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -9383,6 +9492,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9457,6 +9575,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -9505,6 +9632,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9599,7 +9735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9689,6 +9825,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9788,7 +9933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9860,6 +10005,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9965,7 +10119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10037,6 +10191,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10129,7 +10292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10214,7 +10377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10305,7 +10468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10377,6 +10540,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10475,7 +10647,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10575,7 +10747,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10654,6 +10826,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -10720,6 +10901,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10801,7 +10991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10873,6 +11063,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10976,7 +11175,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11048,6 +11247,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11140,7 +11348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11215,7 +11423,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11305,6 +11513,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -11345,6 +11562,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Dashboard"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -11367,6 +11585,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11414,6 +11641,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Compliance"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -11436,6 +11664,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11498,6 +11735,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -11540,6 +11786,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationRow"][];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -11569,7 +11816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11621,6 +11868,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PagedMemberRows"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -11650,7 +11898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11707,6 +11955,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11784,6 +12041,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -11842,6 +12108,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Trends"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -11864,6 +12131,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11952,7 +12228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12024,6 +12300,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12115,7 +12400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12191,7 +12476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12273,7 +12558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12367,7 +12652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12454,7 +12739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12529,7 +12814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12605,7 +12890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12696,7 +12981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12768,6 +13053,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12859,7 +13153,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12933,7 +13227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12999,6 +13293,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13079,7 +13382,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13155,7 +13458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13237,7 +13540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13337,7 +13640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13419,6 +13722,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -13482,6 +13794,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13574,7 +13895,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13656,7 +13977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13749,7 +14070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13840,7 +14161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13947,7 +14268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14019,6 +14340,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14111,7 +14441,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14193,7 +14523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14286,7 +14616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14371,7 +14701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14447,7 +14777,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14532,7 +14862,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14616,7 +14946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14690,7 +15020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14747,6 +15077,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14820,7 +15159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14902,7 +15241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14974,6 +15313,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15066,7 +15414,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15148,7 +15496,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15241,7 +15589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15332,7 +15680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15440,7 +15788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15512,6 +15860,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15604,7 +15961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15686,7 +16043,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15779,7 +16136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15870,7 +16227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15977,7 +16334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16049,6 +16406,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16141,7 +16507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16223,7 +16589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16316,7 +16682,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16407,7 +16773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16501,7 +16867,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16586,7 +16952,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16683,7 +17049,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16759,7 +17125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16856,7 +17222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16928,6 +17294,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17019,7 +17394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17093,7 +17468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17177,7 +17552,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17252,7 +17627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17336,7 +17711,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17457,7 +17832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17529,6 +17904,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17620,7 +18004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17694,7 +18078,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17784,7 +18168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17883,7 +18267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17976,7 +18360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18060,7 +18444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18158,7 +18542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18234,7 +18618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18316,7 +18700,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18416,7 +18800,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18513,6 +18897,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -18586,6 +18979,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -18646,6 +19048,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18735,7 +19146,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18807,6 +19218,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18901,7 +19321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18979,7 +19399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19055,7 +19475,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19137,7 +19557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19231,7 +19651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19315,7 +19735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19391,7 +19811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19482,7 +19902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19554,6 +19974,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19645,7 +20074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19719,7 +20148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19814,7 +20243,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19890,7 +20319,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19966,7 +20395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20048,7 +20477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20142,7 +20571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20230,7 +20659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20308,7 +20737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20386,7 +20815,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20443,6 +20872,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20512,6 +20950,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20610,7 +21057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20688,6 +21135,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20780,7 +21236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20856,7 +21312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20933,6 +21389,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -20999,6 +21464,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21108,7 +21582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21180,6 +21654,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21272,7 +21755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21354,7 +21837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21456,7 +21939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21546,7 +22029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21640,7 +22123,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21716,7 +22199,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21803,6 +22286,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -21870,6 +22362,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -21918,6 +22419,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22014,7 +22524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22090,7 +22600,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22166,7 +22676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22232,6 +22742,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22312,7 +22831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22388,7 +22907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22464,7 +22983,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22545,6 +23064,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22640,6 +23168,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -22713,6 +23250,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -22770,6 +23316,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22847,6 +23402,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -22913,6 +23477,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23005,7 +23578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23077,6 +23650,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23169,7 +23751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23251,7 +23833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23345,7 +23927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23427,7 +24009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23527,7 +24109,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23602,6 +24184,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23693,7 +24284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23769,7 +24360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23851,7 +24442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23926,6 +24517,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24024,7 +24624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24096,6 +24696,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24188,7 +24797,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24263,7 +24872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24356,7 +24965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24432,7 +25041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24502,6 +25111,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24595,6 +25213,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -24661,6 +25288,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24745,7 +25381,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24820,7 +25456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24877,6 +25513,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24947,6 +25592,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25038,7 +25692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25095,6 +25749,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25165,6 +25828,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25315,7 +25987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25387,6 +26059,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25479,7 +26160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25561,7 +26242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25661,7 +26342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25768,7 +26449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25840,6 +26521,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25932,7 +26622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26014,7 +26704,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26114,7 +26804,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26214,7 +26904,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26314,7 +27004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26408,7 +27098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26490,7 +27180,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26587,6 +27277,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -26675,6 +27374,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
                 headers: {
@@ -26715,7 +27423,12 @@ export interface operations {
     };
     transfer_letters_verify_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the verification code printed in the QR code */
+                code?: string;
+                /** @description the letter's number */
+                number?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -26730,6 +27443,15 @@ export interface operations {
                     "application/json": components["schemas"]["LetterVerification"];
                 };
             };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not signed in, or the token or session was refused. */
             401: {
                 headers: {
@@ -26737,6 +27459,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterNotVerified"];
                 };
             };
             /** @description Too many requests; wait and retry. */
@@ -26829,7 +27559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26901,6 +27631,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26993,7 +27732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27075,7 +27814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27169,7 +27908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27260,7 +27999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27342,6 +28081,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; wait and retry. */
             429: {
                 headers: {
@@ -27405,6 +28153,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27497,7 +28254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27572,7 +28329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27663,7 +28420,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27757,7 +28514,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27839,7 +28596,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such object here (or not for this caller), or no such page. */
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27914,6 +28671,15 @@ export interface operations {
             };
             /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
