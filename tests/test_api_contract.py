@@ -169,3 +169,12 @@ def test_an_unrouted_api_url_answers_a_json_error(tenant_a: TenantWorld, path: s
 def test_an_unrouted_page_url_is_still_the_app(tenant_a: TenantWorld) -> None:
     """The console's client-side routes are the app (200, or 503 where the front end is not built)."""
     assert api(tenant_a.host).get("/console/members/7").status_code in (200, 503)
+
+
+def test_names_of_optional_relations_are_nullable_in_the_schema(tenant_a: TenantWorld) -> None:
+    """An event of the group root has no tenant: its tenant_name is null, and the schema says so."""
+    root = schema_of(ROOT_HOST)["components"]["schemas"]
+    assert root["AuditEvent"]["properties"]["tenant_name"]["nullable"] is True
+    tenant = schema_of(tenant_a.host)["components"]["schemas"]
+    for name in ("from_organization_name", "to_organization_name", "counterpart_name"):
+        assert tenant["Transfer"]["properties"][name]["nullable"] is True

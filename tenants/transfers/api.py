@@ -54,9 +54,15 @@ class TransferSerializer(serializers.ModelSerializer[Transfer]):
     to_tenant = serializers.PrimaryKeyRelatedField(
         queryset=PartyCommittee.objects.active(), required=False, allow_null=True, write_only=True
     )
-    from_organization_name = serializers.CharField(source="from_organization.name", default=None, read_only=True)
-    to_organization_name = serializers.CharField(source="to_organization.name", default=None, read_only=True)
-    counterpart_name = serializers.CharField(source="counterpart_tenant.name", default=None, read_only=True)
+    from_organization_name = serializers.CharField(
+        source="from_organization.name", default=None, read_only=True, allow_null=True
+    )
+    to_organization_name = serializers.CharField(
+        source="to_organization.name", default=None, read_only=True, allow_null=True
+    )
+    counterpart_name = serializers.CharField(
+        source="counterpart_tenant.name", default=None, read_only=True, allow_null=True
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)

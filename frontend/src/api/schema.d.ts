@@ -3861,7 +3861,7 @@ export interface components {
         AuditEvent: {
             readonly id: number;
             readonly tenant: number | null;
-            readonly tenant_name: string;
+            readonly tenant_name: string | null;
             /** @description null for system tasks and anonymous callers */
             readonly actor: components["schemas"]["UserBrief"] | null;
             readonly actor_name: string;
@@ -5967,7 +5967,7 @@ export interface components {
             readonly kind: components["schemas"]["PocketKindEnum"];
             readonly kind_label: string;
             readonly tenant: number | null;
-            readonly tenant_name: string;
+            readonly tenant_name: string | null;
             readonly reference: string;
             readonly name: string;
             readonly suggested_action: string;
@@ -6463,7 +6463,7 @@ export interface components {
             /** 名称 */
             name: string;
             employer?: number | null;
-            readonly employer_name: string;
+            readonly employer_name: string | null;
             /** 部门 */
             department?: string;
             /** 人事记录为党员 */
@@ -6870,11 +6870,11 @@ export interface components {
             member?: number;
             readonly member_name: string;
             readonly from_organization: number | null;
-            readonly from_organization_name: string;
+            readonly from_organization_name: string | null;
             to_organization?: number | null;
-            readonly to_organization_name: string;
+            readonly to_organization_name: string | null;
             readonly counterpart_tenant: number | null;
-            readonly counterpart_name: string;
+            readonly counterpart_name: string | null;
             /** 理由 */
             reason?: string;
             /** Format: date */

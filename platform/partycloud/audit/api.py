@@ -66,7 +66,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     actor = UserBriefSerializer(
         read_only=True, allow_null=True, help_text="null for system tasks and anonymous callers"
     )
-    tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True)
+    tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True, allow_null=True)
     operator = serializers.SerializerMethodField(help_text="name (role at the time), or system task")
     actor_role_label = serializers.SerializerMethodField()
     action_label = serializers.CharField(source="get_action_display", read_only=True)
