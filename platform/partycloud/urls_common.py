@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from partycloud.accounts.api import CsrfView, LoginView, LogoutView, MeView, PasswordView, RegisterView, TokenView
@@ -20,10 +20,11 @@ from partycloud.accounts.api_mfa import (
     TokenEnrolView,
 )
 from partycloud.core.health import healthz, readyz
+from partycloud.core.openapi import HostSchemaView
 from partycloud.tenancy.api import SiteInfoView
 
 api_docs: list[URLPattern | URLResolver] = [
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", HostSchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]

@@ -42,3 +42,5 @@ urlpatterns = [
 
 # The database or the object store not answering: a 503 with its code, not a 500 page.
 handler500 = "partycloud.tenancy.middleware.server_error"
+# An unrouted /api/ URL answers JSON {code, message, field} like every API error.
+handler404 = "partycloud.core.api.not_found"

@@ -52,6 +52,39 @@ from tenants.dues.services import (
 )
 from tenants.members.models import Member
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class AnnualQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    year = serializers.IntegerField(min_value=1921, max_value=9998, required=False, help_text="this year if absent")
+    format = serializers.ChoiceField(["xlsx"], required=False, help_text="xlsx for a workbook")
+
+
+def money() -> serializers.DecimalField:
+    """Money as the API writes it: "12.30" (``money_json``)."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
+
+
+class AnnualMonthSerializer(serializers.Serializer[dict[str, Any]]):
+    month = serializers.CharField(help_text="YYYY-MM")
+    amount_due = money()
+    amount_paid = money()
+    arrears = money()
+    voluntary = money()
+
+
+class AnnualTotalsSerializer(serializers.Serializer[dict[str, Any]]):
+    amount_due = money()
+    amount_paid = money()
+    arrears = money()
+    voluntary = money()
+
+
+class AnnualDuesSerializer(serializers.Serializer[dict[str, Any]]):
+    year = serializers.IntegerField()
+    months = AnnualMonthSerializer(many=True)
+    totals = AnnualTotalsSerializer()
+
 
 class CanHandleDues(HasTenantRole):
     roles = EDITORS
@@ -215,21 +248,18 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DuesAsses
         return xlsx_response(content, f"党费台账-{month:%Y-%m}.xlsx")
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("format", str, description="xlsx for a workbook")],
-        responses=inline_serializer(
-            "AnnualDues",
-            {
-                "year": serializers.IntegerField(),
-                "months": serializers.ListField(child=serializers.DictField()),
-                "totals": serializers.DictField(),
-            },
-        ),
+        parameters=[AnnualQuerySerializer],
+        responses={
+            (200, "application/json"): AnnualDuesSerializer,
+            (200, XLSX): bytes,
+        },
     )
     @action(detail=False, methods=["get"])
     def annual(self, request: Request) -> Response | HttpResponse:
         """The annual summary that can be disclosed to members (党费收缴情况公开)."""
-        raw = request.query_params.get("year", "")
-        year = int(raw) if raw.isdigit() else timezone.localdate().year
+        query = AnnualQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year
         summary = annual_summary(year)
         if request.query_params.get("format") == "xlsx":
             rows = [

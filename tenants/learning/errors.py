@@ -13,6 +13,7 @@ class LearningCode(ErrorCode):
     ANSWER_UNKNOWN = "learning.answer_unknown", "An answer is for a question not on this paper."
     ATTEMPT_SUBMITTED = "learning.attempt_submitted", "This paper has been handed in."
     BAD_HEARTBEAT = "learning.bad_heartbeat", "Unknown heartbeat state."
+    BANK_IN_USE = "learning.bank_in_use", "Quizzes draw from this question bank: delete or change them first."
     COURSE_DUPLICATE = "learning.course_duplicate", "A resource appears twice in the course."
     COURSE_EMPTY = "learning.course_empty", "A course needs at least one resource."
     COURSE_TOO_LONG = "learning.course_too_long", "A course holds at most 100 resources."

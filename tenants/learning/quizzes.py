@@ -119,7 +119,12 @@ def do_update_question_bank(bank: QuestionBank, *, actor: Actor, **changes: Any)
 
 
 def do_delete_question_bank(bank: QuestionBank, *, actor: Actor) -> None:
-    """Its questions go with it; a bank that quizzes draw from is protected (the database refuses)."""
+    """Its questions go with it; a bank that quizzes draw from is kept (409, and the database's
+    PROTECT behind it)."""
+    if bank.quizzes.exists():
+        raise Conflict(
+            LearningCode.BANK_IN_USE, _("Quizzes draw from this question bank: delete or change them first.")
+        )
     bank.delete()
 
 

@@ -3,9 +3,17 @@ the tenant admin's view of deliveries outside the app (消息投递) with retry.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -53,10 +61,18 @@ class ChannelReachSerializer(serializers.Serializer[dict[str, object]]):
     reason = serializers.CharField(help_text="why this person cannot be reached on it ('' when reachable)")
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "22:00"})
+class HourMinuteField(serializers.TimeField):
+    """A local time of day as HH:MM (an OpenAPI ``time`` would need seconds and an offset)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class QuietHoursSerializer(serializers.Serializer[dict[str, object]]):
     enabled = serializers.BooleanField()
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    start = HourMinuteField()
+    end = HourMinuteField()
 
 
 class PushStateSerializer(serializers.Serializer[dict[str, object]]):

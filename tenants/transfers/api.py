@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -55,9 +55,15 @@ class TransferSerializer(serializers.ModelSerializer[Transfer]):
     to_tenant = serializers.PrimaryKeyRelatedField(
         queryset=PartyCommittee.objects.active(), required=False, allow_null=True, write_only=True
     )
-    from_organization_name = serializers.CharField(source="from_organization.name", default=None, read_only=True)
-    to_organization_name = serializers.CharField(source="to_organization.name", default=None, read_only=True)
-    counterpart_name = serializers.CharField(source="counterpart_tenant.name", default=None, read_only=True)
+    from_organization_name = serializers.CharField(
+        source="from_organization.name", default=None, read_only=True, allow_null=True
+    )
+    to_organization_name = serializers.CharField(
+        source="to_organization.name", default=None, read_only=True, allow_null=True
+    )
+    counterpart_name = serializers.CharField(
+        source="counterpart_tenant.name", default=None, read_only=True, allow_null=True
+    )
     kind_label = ChoiceLabelField("kind")
     status_label = ChoiceLabelField("status")
     is_overdue = serializers.BooleanField(read_only=True)
@@ -168,18 +174,28 @@ class LetterViewSet(viewsets.GenericViewSet[Transfer]):
 
 
 @extend_schema(
-    responses=inline_serializer(
-        "LetterVerification",
-        {
-            "valid": serializers.BooleanField(),
-            "number": serializers.CharField(),
-            "member_name": serializers.CharField(),
-            "issued_by": serializers.CharField(),
-            "to": serializers.CharField(),
-            "valid_until": serializers.DateField(),
-            "status": serializers.CharField(),
-        },
-    )
+    parameters=[
+        OpenApiParameter("number", str, description="the letter's number"),
+        OpenApiParameter("code", str, description="the verification code printed in the QR code"),
+    ],
+    responses={
+        200: inline_serializer(
+            "LetterVerification",
+            {
+                "valid": serializers.BooleanField(),
+                "number": serializers.CharField(),
+                "member_name": serializers.CharField(),
+                "issued_by": serializers.CharField(),
+                "to": serializers.CharField(),
+                "valid_until": serializers.DateField(),
+                "status": serializers.CharField(),
+            },
+        ),
+        # Not an Error: the scanning page shows "not genuine" with the number it was given.
+        404: inline_serializer(
+            "LetterNotVerified", {"valid": serializers.BooleanField(), "number": serializers.CharField()}
+        ),
+    },
 )
 class LetterVerificationView(APIView):
     """Anonymous: the receiving organization scans the QR code to check a letter is genuine."""

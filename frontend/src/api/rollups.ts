@@ -5,9 +5,16 @@ import type { components } from './schema';
 import type { Page } from './types';
 
 type MemberRow = components['schemas']['MemberRow'];
+type Dashboard = components['schemas']['Dashboard'];
+type Trends = components['schemas']['Trends'];
+type Compliance = components['schemas']['Compliance'];
+type OrganizationRow = components['schemas']['OrganizationRow'];
 
-export function getDashboard(query: Query<'/api/v1/group/dashboard'> = {}) {
-  return call(api.GET('/api/v1/group/dashboard', { params: { query } }));
+// The dashboard's tables list two answers, JSON and (with `format=xlsx`) the workbook as a
+// string; these ask for the JSON one (the workbook is a download link).
+
+export async function getDashboard(query: Omit<Query<'/api/v1/group/dashboard'>, 'format'> = {}): Promise<Dashboard> {
+  return (await call(api.GET('/api/v1/group/dashboard', { params: { query } }))) as Dashboard;
 }
 
 export function getGroupSummary() {
@@ -22,12 +29,14 @@ export function saveThreshold(body: Body<'/api/v1/group/dashboard/thresholds', '
   return call(api.PUT('/api/v1/group/dashboard/thresholds', { body }));
 }
 
-export function getTrends(query: Query<'/api/v1/group/dashboard/trends'>) {
-  return call(api.GET('/api/v1/group/dashboard/trends', { params: { query } }));
+export async function getTrends(query: Omit<Query<'/api/v1/group/dashboard/trends'>, 'format'>): Promise<Trends> {
+  return (await call(api.GET('/api/v1/group/dashboard/trends', { params: { query } }))) as Trends;
 }
 
-export function getCompliance(query: Query<'/api/v1/group/dashboard/compliance'>) {
-  return call(api.GET('/api/v1/group/dashboard/compliance', { params: { query } }));
+export async function getCompliance(
+  query: Omit<Query<'/api/v1/group/dashboard/compliance'>, 'format'>,
+): Promise<Compliance> {
+  return (await call(api.GET('/api/v1/group/dashboard/compliance', { params: { query } }))) as Compliance;
 }
 
 export function listDriftReports() {
@@ -35,15 +44,15 @@ export function listDriftReports() {
 }
 
 // ---- drill-down: a tenant's organizations, an organization's members
-export function listDrillOrganizations(
+export async function listDrillOrganizations(
   tenantId: number,
-  query: Query<'/api/v1/group/dashboard/tenants/{tenant_id}/organizations'>,
-) {
-  return call(
+  query: Omit<Query<'/api/v1/group/dashboard/tenants/{tenant_id}/organizations'>, 'format'>,
+): Promise<OrganizationRow[]> {
+  return (await call(
     api.GET('/api/v1/group/dashboard/tenants/{tenant_id}/organizations', {
       params: { path: { tenant_id: tenantId }, query },
     }),
-  );
+  )) as OrganizationRow[];
 }
 
 type DrillMembersQuery = Query<'/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members'>;

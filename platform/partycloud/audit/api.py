@@ -7,13 +7,16 @@ what, which object, from where.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -29,6 +32,9 @@ from partycloud.audit.models import AuditAction, AuditEvent
 from partycloud.audit.services import current_tenant_id, do_record_audit
 from partycloud.core.api import ChoiceLabelField
 from partycloud.core.spreadsheets import workbook_bytes, xlsx_response
+
+# The widest offset in use (Kiribati, UTC+14).
+MAX_UTC_OFFSET = timedelta(hours=14)
 
 # An export is a download for a person to read, not a backup: beyond this, narrow the filters.
 EXPORT_LIMIT = 20000
@@ -61,7 +67,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     actor = UserBriefSerializer(
         read_only=True, allow_null=True, help_text="null for system tasks and anonymous callers"
     )
-    tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True)
+    tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True, allow_null=True)
     operator = serializers.SerializerMethodField(help_text="name (role at the time), or system task")
     actor_role_label = serializers.SerializerMethodField()
     action_label = ChoiceLabelField("action")
@@ -95,9 +101,30 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         return source_of(event)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time that exists in UTC: an offset of ±14:00 at most (PostgreSQL refuses
+    larger ones) and a moment inside the calendar once moved to UTC (0001-01-01T00:00+05:00 is not)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset()
+        try:
+            if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+                raise ValueError(offset)
+            return moment.astimezone(UTC)
+        except (ValueError, OverflowError) as error:
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class AuditEventFilter(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
     operator = filters.CharFilter(method="filter_operator", help_text="a user id, or part of a name or phone")
 
     class Meta:

@@ -7,16 +7,17 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partycloud.core.errors import ErrorCode, ServiceError, declared_code
+from partycloud.core.errors import CoreCode, ErrorCode, ServiceError, declared_code
 from partycloud.core.outages import unavailable_body
 from services.media.errors import MediaError
 
@@ -31,6 +32,14 @@ _GENERIC_CODES = {
     exceptions.Throttled: "throttled",
     exceptions.ParseError: "parse_error",
 }
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404`` of both hosts' urlconfs: a URL under ``/api/`` that no route matches (an id
+    that is not a number, a dot in a path segment) answers like every other API 404."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(CoreCode.NOT_FOUND, _("No such address in the API.")), status=404)
+    return page_not_found(request, exception or Http404())
 
 
 def error_body(code: str, message: Any, field: str | None = None, **extra: Any) -> dict[str, Any]:

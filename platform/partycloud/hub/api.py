@@ -44,7 +44,7 @@ from tenants.transfers.services import (
 
 
 class RosterEntrySerializer(serializers.ModelSerializer[RosterEntry]):
-    employer_name = serializers.CharField(source="employer.name", default=None, read_only=True)
+    employer_name = serializers.CharField(source="employer.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = RosterEntry
@@ -127,7 +127,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 class PocketCaseSerializer(serializers.ModelSerializer[PocketMemberCase]):
     kind_label = ChoiceLabelField("kind")
-    tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True)
+    tenant_name = serializers.CharField(source="tenant.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = PocketMemberCase

@@ -34,6 +34,14 @@ from partycloud.rollups.services import (
 
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM (default: this month)")
 FORMAT = OpenApiParameter("format", str, enum=["json", "xlsx"], description="xlsx: download the table")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def json_or_xlsx(serializer: Any) -> dict[tuple[int, str], Any]:
+    """The responses of a view that answers JSON, or a workbook with ``?format=xlsx``."""
+    return {(200, "application/json"): serializer, (200, XLSX): bytes}
+
+
 FIGURE_VALUES = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
 
@@ -43,10 +51,14 @@ class FigureSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField()
 
 
+THRESHOLD_LIMIT = 1e9
+
+
 class ThresholdSerializer(serializers.Serializer[Any]):
     figure = serializers.ChoiceField(choices=[(key, key) for key in FIGURE_KEYS])
-    green_until = serializers.FloatField()
-    amber_until = serializers.FloatField()
+    # Stored as DECIMAL(12, 2): |value| < 10^10.
+    green_until = serializers.FloatField(min_value=-THRESHOLD_LIMIT, max_value=THRESHOLD_LIMIT)
+    amber_until = serializers.FloatField(min_value=-THRESHOLD_LIMIT, max_value=THRESHOLD_LIMIT)
     higher_is_worse = serializers.BooleanField()
 
 
@@ -154,7 +166,7 @@ class DashboardView(APIView):
 
     permission_classes = [IsGroupAdminOrViewerReadOnly]
 
-    @extend_schema(parameters=[PERIOD, FORMAT], responses=DashboardSerializer)
+    @extend_schema(parameters=[PERIOD, FORMAT], responses=json_or_xlsx(DashboardSerializer))
     def get(self, request: Request) -> HttpResponse:
         data = board.cached_dashboard(board.parse_period(request.query_params.get("period")))
         if _wants_xlsx(request):
@@ -173,7 +185,7 @@ class TrendsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("months", int, description="1–36, default 12"), FORMAT],
-        responses=TrendsSerializer,
+        responses=json_or_xlsx(TrendsSerializer),
     )
     def get(self, request: Request) -> HttpResponse:
         try:
@@ -195,7 +207,7 @@ class ComplianceView(APIView):
 
     permission_classes = [IsGroupAdminOrViewerReadOnly]
 
-    @extend_schema(parameters=[PERIOD, FORMAT], responses=ComplianceSerializer)
+    @extend_schema(parameters=[PERIOD, FORMAT], responses=json_or_xlsx(ComplianceSerializer))
     def get(self, request: Request) -> HttpResponse:
         data = board.compliance(board.parse_period(request.query_params.get("period")))
         if _wants_xlsx(request):
@@ -213,7 +225,7 @@ class TenantOrganizationsView(APIView):
 
     permission_classes = [IsGroupAdminOrViewerReadOnly]
 
-    @extend_schema(parameters=[PERIOD, FORMAT], responses=OrganizationRowSerializer(many=True))
+    @extend_schema(parameters=[PERIOD, FORMAT], responses=json_or_xlsx(OrganizationRowSerializer(many=True)))
     def get(self, request: Request, tenant_id: int) -> HttpResponse:
         period = board.parse_period(request.query_params.get("period"))
         tenant, rows = tenant_organizations(tenant_id, period)
@@ -232,7 +244,7 @@ class OrganizationMembersView(APIView):
 
     @extend_schema(
         parameters=[FORMAT, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses=PagedMemberRowsSerializer,
+        responses=json_or_xlsx(PagedMemberRowsSerializer),
     )
     def get(self, request: Request, tenant_id: int, organization_id: int) -> HttpResponse:
         export = _wants_xlsx(request)

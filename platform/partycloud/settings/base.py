@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partycloud.core.openapi.add_error_codes",
+        "partycloud.core.openapi.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TenantRoleEnum": "partycloud.accounts.roles.TenantRole",

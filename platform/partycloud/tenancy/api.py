@@ -47,6 +47,8 @@ from partycloud.tenancy.services import (
 
 class PartyCommitteeSerializer(serializers.ModelSerializer[PartyCommittee]):
     url = serializers.CharField(read_only=True)
+    # A URL, or "" when the tenant has no logo (not a "uri": the schema must allow the empty string).
+    logo_url = serializers.CharField(read_only=True, help_text="the logo's URL; empty when there is none")
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=PartyCommittee.objects.exclude(kind=CommitteeKind.TEMPLATE), required=False, allow_null=True
     )

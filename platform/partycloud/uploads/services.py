@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,7 +105,8 @@ def get_upload(upload_id: UUID | str, actor: Actor) -> Upload:
     """An upload its creator (or the host's admin, read-only) may see; 404 for everybody else."""
     try:
         upload = Upload.objects.get(pk=upload_id)
-    except (Upload.DoesNotExist, ValueError) as error:
+    except (Upload.DoesNotExist, ValueError, DjangoValidationError) as error:
+        # A malformed id ("not-a-uuid") is as unknown as a missing one.
         raise _no_upload() from error
     check_can_read_upload(upload, actor)
     return upload

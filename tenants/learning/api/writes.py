@@ -22,13 +22,18 @@ class ServiceModelViewSet(viewsets.ModelViewSet[M]):
     delete_with: ClassVar[Callable[..., None]]  # do_delete_x(x, *, actor)
 
     def perform_create(self, serializer: serializers.BaseSerializer[M]) -> None:
-        serializer.instance = type(self).create_with(actor=Actor.of(self.request), **serializer.validated_data)
+        created = type(self).create_with(actor=Actor.of(self.request), **serializer.validated_data)
+        serializer.instance = self._as_listed(created)
 
     def perform_update(self, serializer: serializers.BaseSerializer[M]) -> None:
         assert serializer.instance is not None
-        serializer.instance = type(self).update_with(
-            serializer.instance, actor=Actor.of(self.request), **serializer.validated_data
-        )
+        changed = type(self).update_with(serializer.instance, actor=Actor.of(self.request), **serializer.validated_data)
+        serializer.instance = self._as_listed(changed)
+
+    def _as_listed(self, instance: M) -> M:
+        """The object as the queryset reads it: with its annotations (``question_count``, ...), so a
+        create or update answers the same properties as a read."""
+        return self.get_queryset().filter(pk=instance.pk).first() or instance
 
     def perform_destroy(self, instance: M) -> None:
         type(self).delete_with(instance, actor=Actor.of(self.request))
