@@ -138,9 +138,20 @@ def test_an_anonymous_request_logs_no_user(tenant_a: TenantWorld, json_lines: Ca
         # Not personal data: longer numbers, ids inside words, order numbers starting with 2.
         ("order 2138123456789 trace a13812345678b", "order 2138123456789 trace a13812345678b"),
         ("took 12 ms", "took 12 ms"),
+        # Credentials: uvicorn logs a WebSocket's path with its ?token=<JWT>; presigned URLs.
+        (
+            '"WebSocket /ws/notifications?token=eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiMSJ9.lkRxZ7Dv4crsSm" [accepted]',
+            '"WebSocket /ws/notifications?token=<secret>" [accepted]',
+        ),
+        (
+            "GET /o/k?X-Amz-Credential=AK%2F1&X-Amz-Signature=abc123&x=1",
+            "GET /o/k?X-Amz-Credential=<secret>&X-Amz-Signature=<secret>&x=1",
+        ),
+        ("auth: Bearer abc.def-ghi", "auth: Bearer <secret>"),
+        ("header eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiMSJ9.lkRxZ7Dv4crsSm", "header <jwt>"),
     ],
 )
-def test_phone_and_id_card_numbers_are_masked(text: str, masked: str):
+def test_phone_and_id_card_numbers_and_credentials_are_masked(text: str, masked: str):
     assert mask_personal_data(text) == masked
 
 

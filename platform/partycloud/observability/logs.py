@@ -21,12 +21,22 @@ from partycloud.observability.context import current
 # mainland mobile number (1, then 3-9, then nine digits; an optional +86/86 prefix goes too).
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
+# Credentials that travel in URLs and headers: a WebSocket's ?token=<JWT> (uvicorn logs the path),
+# presigned URLs' signatures, sign-in challenges, any JWT, a Bearer header.
+_URL_SECRET = re.compile(
+    r"(?i)([?&;](?:token|access|refresh|secret|challenge|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&\s\"']+"
+)
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+_BEARER = re.compile(r"(?i)\b(Bearer\s+)[A-Za-z0-9._~+/=-]+")
 
 # LogRecord's own attributes: anything else on a record came from ``extra=`` and is logged.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
 def mask_personal_data(text: str) -> str:
+    """Phone and ID-card numbers, and credentials (tokens, signatures), out of a log line."""
+    if "=" in text or "eyJ" in text or "earer" in text:
+        text = _BEARER.sub(r"\1<secret>", _JWT.sub("<jwt>", _URL_SECRET.sub(r"\1<secret>", text)))
     if not any(character.isdigit() for character in text):
         return text
     return _PHONE.sub("<phone>", _ID_CARD.sub("<id-card>", text))
