@@ -55,7 +55,8 @@ def read_pip_audit(report: dict[str, Any]) -> tuple[list[str], list[str]]:
     audited = [dependency for dependency in dependencies if "skip_reason" not in dependency]
     if dependencies and not audited:
         raise Unreachable(f"all {len(dependencies)} packages skipped: {dependencies[0]['skip_reason']}")
-    fixable, unfixable = [], []
+    fixable: list[str] = []
+    unfixable: list[str] = []
     for dependency in audited:
         for vulnerability in dependency.get("vulns", []):
             line = f"{dependency['name']} {dependency['version']}: {vulnerability['id']}"
@@ -86,7 +87,8 @@ def read_npm_audit(report: dict[str, Any]) -> tuple[list[str], list[str]]:
         error = report.get("error")
         summary = report.get("message") or (error.get("summary") if isinstance(error, dict) else None)
         raise Unreachable(f"npm audit: {summary or 'no vulnerabilities in its answer'}")
-    fixable, unfixable = [], []
+    fixable: list[str] = []
+    unfixable: list[str] = []
     for name, vulnerability in report["vulnerabilities"].items():
         line = f"{name} ({vulnerability.get('severity')}, {vulnerability.get('range')})"
         (fixable if vulnerability.get("fixAvailable") else unfixable).append(line)
