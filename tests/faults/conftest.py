@@ -52,9 +52,27 @@ def port_open(port: int) -> bool:
 # ---------------------------------------------------------------------------- Redis
 
 
-class RedisServer:
+class ServerProcess:
+    """A server we start as a child process on ``self.port``; ``stop`` waits until the port is closed."""
+
+    name = "server"
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        self.process.wait(timeout=15)
+        self.process = None
+        wait_for(lambda: not port_open(self.port), what=f"{self.name} to close its port")
+
+
+class RedisServer(ServerProcess):
     """A redis-server of our own. With the append-only file on, as a broker must run in production
     (docs/deploy.md): queued tasks survive a restart."""
+
+    name = "redis"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -78,14 +96,6 @@ class RedisServer:
                 return sock.recv(64).startswith(b"+PONG")
         except OSError:
             return False
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self.process = None
-        wait_for(lambda: not port_open(self.port), what="redis to close its port")
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +184,11 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
 # ---------------------------------------------------------------------------- object store
 
 
-class MotoServer:
+class MotoServer(ServerProcess):
     """The S3 stand-in (moto's server) in a process of its own, so that it can be stopped. A
     restarted moto is empty: ``start`` is followed by ``ensure_buckets`` in the tests."""
+
+    name = "moto"
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -190,14 +202,6 @@ class MotoServer:
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: port_open(self.port), what=f"moto on {self.port}")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self.process = None
-        wait_for(lambda: not port_open(self.port), what="moto to close its port")
 
 
 @pytest.fixture(scope="module")

@@ -101,15 +101,27 @@ class SignInStepView(APIView):
     throttle_scope = "login"
 
 
+def verified_sign_in(request: Request) -> User:
+    """The user whose "code" challenge and code (or recovery code) the request carries."""
+    data = validated(ChallengeCodeSerializer, request.data)
+    challenge = read_challenge(data["challenge"], "code")
+    return do_verify_sign_in_code(challenge, data["code"], actor=Actor.of(request))
+
+
+def confirmed_enrolment(request: Request) -> tuple[User, list[str]]:
+    """The user whose "enrol" challenge and first code the request carries, and their recovery codes."""
+    data = validated(ChallengeCodeSerializer, request.data)
+    challenge = read_challenge(data["challenge"], "enrol")
+    codes = do_confirm_enrolment(challenge.user, data["code"], identifier=challenge.identifier, actor=Actor.of(request))
+    return challenge.user, codes
+
+
 class LoginCodeView(SignInStepView):
     """Second step of the web login: the code completes the sign-in (the session opens)."""
 
     @extend_schema(request=ChallengeCodeSerializer, responses=MeSerializer)
     def post(self, request: Request) -> Response:
-        data = validated(ChallengeCodeSerializer, request.data)
-        challenge = read_challenge(data["challenge"], "code")
-        user = do_verify_sign_in_code(challenge, data["code"], actor=Actor.of(request))
-        return session_login(request, user)
+        return session_login(request, verified_sign_in(request))
 
 
 class TokenCodeView(SignInStepView):
@@ -117,10 +129,7 @@ class TokenCodeView(SignInStepView):
 
     @extend_schema(request=ChallengeCodeSerializer, responses=TokenPairSerializer)
     def post(self, request: Request) -> Response:
-        data = validated(ChallengeCodeSerializer, request.data)
-        challenge = read_challenge(data["challenge"], "code")
-        user = do_verify_sign_in_code(challenge, data["code"], actor=Actor.of(request))
-        return Response(token_pair(request, user))
+        return Response(token_pair(request, verified_sign_in(request)))
 
 
 class SignInEnrolmentView(SignInStepView):
@@ -139,12 +148,8 @@ class LoginEnrolView(SignInStepView):
 
     @extend_schema(request=ChallengeCodeSerializer, responses=MeWithRecoveryCodesSerializer)
     def post(self, request: Request) -> Response:
-        data = validated(ChallengeCodeSerializer, request.data)
-        challenge = read_challenge(data["challenge"], "enrol")
-        codes = do_confirm_enrolment(
-            challenge.user, data["code"], identifier=challenge.identifier, actor=Actor.of(request)
-        )
-        response = session_login(request, challenge.user)
+        user, codes = confirmed_enrolment(request)
+        response = session_login(request, user)
         response.data = {**response.data, "recovery_codes": codes}
         return response
 
@@ -154,12 +159,8 @@ class TokenEnrolView(SignInStepView):
 
     @extend_schema(request=ChallengeCodeSerializer, responses=TokenPairWithRecoveryCodesSerializer)
     def post(self, request: Request) -> Response:
-        data = validated(ChallengeCodeSerializer, request.data)
-        challenge = read_challenge(data["challenge"], "enrol")
-        codes = do_confirm_enrolment(
-            challenge.user, data["code"], identifier=challenge.identifier, actor=Actor.of(request)
-        )
-        return Response({**token_pair(request, challenge.user), "recovery_codes": codes})
+        user, codes = confirmed_enrolment(request)
+        return Response({**token_pair(request, user), "recovery_codes": codes})
 
 
 # ---------------------------------------------------------------- the profile
