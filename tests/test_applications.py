@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyotp
+
 from partycloud.accounts.models import User
 from partycloud.tenancy.models import ApplicationStatus, TenantApplication
 from tests.conftest import ROOT_HOST, TenantWorld, api
@@ -30,11 +32,15 @@ def test_applicant_becomes_first_admin_after_approval(group_admin: User, platfor
     assert approved.status_code == 201, approved.json()
     assert approved.json()["slug"] == "lambda"
 
-    login = api("lambda.partycloud.test").post(
-        "/api/v1/auth/login", {"identifier": applicant.phone, "password": PASSWORD}
-    )
-    assert login.status_code == 200
-    assert login.json()["current_tenant"]["roles"] == ["tenant_admin"]
+    # A tenant admin must sign in with a code: the first sign-in sets up the authenticator.
+    client = api("lambda.partycloud.test")
+    login = client.post("/api/v1/auth/login", {"identifier": applicant.phone, "password": PASSWORD})
+    assert (login.status_code, login.json()["step"]) == (202, "enrol")
+    challenge = login.json()["challenge"]
+    secret = client.post("/api/v1/auth/mfa/enrolment", {"challenge": challenge}).json()["secret"]
+    signed_in = client.post("/api/v1/auth/login/enrol", {"challenge": challenge, "code": pyotp.TOTP(secret).now()})
+    assert signed_in.status_code == 200, signed_in.json()
+    assert signed_in.json()["current_tenant"]["roles"] == ["tenant_admin"]
     again = api(ROOT_HOST, group_admin).post(f"/api/v1/tenant-applications/{applied.json()['id']}/approve")
     assert (again.status_code, again.json()["code"]) == (409, "tenancy.application_decided")
 

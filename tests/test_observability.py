@@ -282,7 +282,7 @@ def test_requests_are_counted_by_url_pattern_status_and_tenant(tenant_a: TenantW
 
     assert grew("partycloud_http_requests_total", method="GET", route=pattern, status="404") == 3
     assert grew("partycloud_http_request_duration_seconds_count", method="GET", route=pattern) == 3
-    assert "999991" not in after  # never the raw path
+    assert "organizations/999991" not in after  # never the raw path (the digits alone may be in a float)
     assert grew("partycloud_tenant_http_requests_total", tenant=tenant_a.tenant.schema_name) >= 3
     assert grew("partycloud_tenant_http_requests_total", tenant=tenant_b.tenant.schema_name) >= 1
     assert grew("partycloud_http_requests_total", method="GET", route="unmatched", status="404") >= 1
