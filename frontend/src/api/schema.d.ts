@@ -2304,6 +2304,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description The first code confirms the authenticator set up from the profile; the recovery codes come
+         *     back this once.
+         */
         post: operations["me_mfa_confirm_create"];
         delete?: never;
         options?: never;

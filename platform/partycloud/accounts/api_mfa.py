@@ -199,10 +199,18 @@ class MyMfaEnrolmentView(APIView):
         return Response(enrolment_payload(do_start_enrolment(_me(request))))
 
 
-class MyMfaConfirmView(APIView):
+class ProvenByCodeView(APIView):
+    """A profile action the caller proves with an authenticator code: signed in, and throttled
+    like the login (the code is a second password)."""
+
     permission_classes = [IsAuthenticated]
     throttle_classes = [LoginThrottle]
     throttle_scope = "login"
+
+
+class MyMfaConfirmView(ProvenByCodeView):
+    """The first code confirms the authenticator set up from the profile; the recovery codes come
+    back this once."""
 
     @extend_schema(request=CodeSerializer, responses=RecoveryCodesSerializer)
     def post(self, request: Request) -> Response:
@@ -212,12 +220,8 @@ class MyMfaConfirmView(APIView):
         return Response({"recovery_codes": codes})
 
 
-class MyMfaDisableView(APIView):
+class MyMfaDisableView(ProvenByCodeView):
     """Turn two-factor sign-in off (members only: refused while the caller's roles require it)."""
-
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [LoginThrottle]
-    throttle_scope = "login"
 
     @extend_schema(request=CodeSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -225,12 +229,8 @@ class MyMfaDisableView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MyRecoveryCodesView(APIView):
+class MyRecoveryCodesView(ProvenByCodeView):
     """New recovery codes (the old ones stop working), proven with the authenticator's code."""
-
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [LoginThrottle]
-    throttle_scope = "login"
 
     @extend_schema(request=CodeSerializer, responses=RecoveryCodesSerializer)
     def post(self, request: Request) -> Response:
