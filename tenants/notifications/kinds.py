@@ -19,6 +19,8 @@ class NotificationKind(models.TextChoices):
     TRANSFER_OVERDUE = "transfers.overdue", _("Transfers not received in time")
     DUES_REMINDER = "dues.reminder", _("Dues reminders")
     DUES_ARREARS = "dues.arrears", _("Dues arrears (3 or 6 months)")
+    MEETING_NOTICE = "meetings.notice", _("Meeting notices, leave and make-up study")
+    MEETING_COMPLIANCE = "meetings.compliance", _("Organizational life still missing this period")
 
 
 class Channel(models.TextChoices):
@@ -38,6 +40,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     NotificationKind.TRANSFER_OVERDUE: frozenset({PUSH, EMAIL, SMS}),
     NotificationKind.DUES_REMINDER: frozenset({PUSH, EMAIL}),
     NotificationKind.DUES_ARREARS: frozenset({PUSH, EMAIL, SMS}),
+    NotificationKind.MEETING_NOTICE: frozenset({PUSH}),
+    NotificationKind.MEETING_COMPLIANCE: frozenset({PUSH, EMAIL}),
 }
 
 # Email is read when the person chooses to; push and SMS wake a phone, so they wait for the

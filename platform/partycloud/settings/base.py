@@ -78,6 +78,7 @@ TENANT_APPS = [
     "partycloud.uploads",
     "tenants.learning",
     "tenants.live",
+    "tenants.meetings",
     # Last: its triggers watch the tables of the apps above.
     "tenants.outbox",
 ]
