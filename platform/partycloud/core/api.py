@@ -7,6 +7,10 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Page
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Count, QuerySet, Window
+from django.db.models.query import ModelIterable, ValuesIterable
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,10 +150,62 @@ class FilterBackend(DjangoFilterBackend):
             built = self._built[key] = super().get_filterset_class(view, queryset)
         return built
 
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        # No parameter of the FilterSet in the query: nothing to filter, so no form to build and
+        # validate (most list requests; ~0.6 ms of a 20-row list).
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+_PAGE_TOTAL = "_pc_page_total"
+
+
+class OneStatementPaginator(DjangoPaginator):
+    """Django's paginator, reading a page and the total in one statement (``COUNT(*) OVER ()``)
+    instead of a COUNT and then the page. Falls back to Django's two statements where a window
+    would count something else (DISTINCT, set operations, value lists), for orphans, and for an
+    empty page (to tell an empty list from a page past the end)."""
+
+    def page(self, number: Any) -> Page:
+        queryset = self.object_list
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)
+        query = getattr(queryset, "query", None)
+        if (
+            not isinstance(queryset, QuerySet)
+            or query is None
+            or query.distinct
+            or query.combinator
+            or query.is_sliced
+            or self.orphans
+            or wanted < 1
+            or queryset._iterable_class not in (ModelIterable, ValuesIterable)
+        ):
+            return super().page(number)
+        bottom = (wanted - 1) * self.per_page
+        rows = list(queryset.annotate(**{_PAGE_TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
+        if not rows:
+            return super().page(number)
+        if isinstance(rows[0], dict):
+            total = rows[0][_PAGE_TOTAL]
+            for row in rows:
+                del row[_PAGE_TOTAL]
+        else:
+            total = getattr(rows[0], _PAGE_TOTAL)
+        self.__dict__["count"] = total  # the cached_property Django would have filled with a COUNT
+        return self._get_page(rows, wanted, self)
+
 
 class PagePagination(PageNumberPagination):
     """``?page=2&page_size=50``; responses carry count, next, previous and results."""
 
+    django_paginator_class = OneStatementPaginator
     page_size_query_param = "page_size"
     max_page_size = 200
 
