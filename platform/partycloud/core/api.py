@@ -164,13 +164,13 @@ class FilterBackend(DjangoFilterBackend):
 _PAGE_TOTAL = "_pc_page_total"
 
 
-class OneStatementPaginator(DjangoPaginator):
+class OneStatementPaginator(DjangoPaginator[Any]):
     """Django's paginator, reading a page and the total in one statement (``COUNT(*) OVER ()``)
     instead of a COUNT and then the page. Falls back to Django's two statements where a window
     would count something else (DISTINCT, set operations, value lists), for orphans, and for an
     empty page (to tell an empty list from a page past the end)."""
 
-    def page(self, number: Any) -> Page:
+    def page(self, number: Any) -> Page[Any]:
         queryset = self.object_list
         try:
             wanted = int(number)
@@ -199,7 +199,7 @@ class OneStatementPaginator(DjangoPaginator):
         else:
             total = getattr(rows[0], _PAGE_TOTAL)
         self.__dict__["count"] = total  # the cached_property Django would have filled with a COUNT
-        return self._get_page(rows, wanted, self)
+        return Page(rows, wanted, self)
 
 
 class PagePagination(PageNumberPagination):
