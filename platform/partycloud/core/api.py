@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page
@@ -163,8 +163,13 @@ class FilterBackend(DjangoFilterBackend):
 
 _PAGE_TOTAL = "_pc_page_total"
 
+if TYPE_CHECKING:
+    _Paginator = DjangoPaginator[Any]
+else:  # Django's Paginator is generic only in its type stubs
+    _Paginator = DjangoPaginator
 
-class OneStatementPaginator(DjangoPaginator[Any]):
+
+class OneStatementPaginator(_Paginator):
     """Django's paginator, reading a page and the total in one statement (``COUNT(*) OVER ()``)
     instead of a COUNT and then the page. Falls back to Django's two statements where a window
     would count something else (DISTINCT, set operations, value lists), for orphans, and for an
