@@ -661,6 +661,10 @@ class AttendanceSerializer(serializers.Serializer[Any]):
 class AttendeeView(APIView):
     permission_classes = [CanReadMeetings]
 
+    @extend_schema(responses=AttendeeSerializer)
+    def get(self, request: Request, meeting_id: int, attendee_id: int) -> Response:
+        return Response(AttendeeSerializer(_attendee(_meeting(request, meeting_id), attendee_id)).data)
+
     @extend_schema(request=AttendanceSerializer, responses=AttendeeSerializer)
     def patch(self, request: Request, meeting_id: int, attendee_id: int) -> Response:
         """Record an invitee present or absent (with the reason) by hand; audited."""
