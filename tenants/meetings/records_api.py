@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,6 @@ from tenants.meetings.models import (
     Meeting,
     MeetingFile,
     MeetingStatus,
-    Period,
     PlannedActivity,
     StatsCategory,
 )
@@ -155,7 +154,7 @@ class RequirementSerializer(serializers.Serializer[Any]):
     kind = serializers.IntegerField(source="kind_id")
     kind_code = serializers.CharField(source="kind.code")
     kind_name = serializers.CharField(source="kind.name")
-    period = serializers.ChoiceField(choices=Period.choices)
+    period = serializers.CharField(help_text="month | quarter | year")
     minimum = serializers.IntegerField()
     applies_to = serializers.CharField()
 
@@ -172,7 +171,7 @@ class RuleSerializer(serializers.Serializer[Any]):
 
 class RequirementChangeSerializer(serializers.Serializer[Any]):
     kind = serializers.IntegerField()
-    period = serializers.ChoiceField(choices=Period.choices)
+    period = serializers.CharField(help_text="month | quarter | year")
     minimum = serializers.IntegerField(min_value=0, help_text="0 drops the kind from the version")
     applies_to = serializers.CharField()
 
@@ -346,7 +345,7 @@ class MeetingRowSerializer(serializers.Serializer[Any]):
     ends_at = serializers.DateTimeField()
     place = serializers.CharField()
     online_url = serializers.CharField()
-    status = serializers.ChoiceField(choices=MeetingStatus.choices)
+    status = serializers.CharField(help_text="planned | notified | held | cancelled")
     invited = serializers.IntegerField(source="invited_count")
     present = serializers.IntegerField(source="present_count")
     attendance_rate = serializers.SerializerMethodField()
@@ -361,6 +360,9 @@ class PersonSerializer(serializers.Serializer[Any]):
 
 
 class AttendeeSerializer(serializers.ModelSerializer[Attendee]):
+    status = serializers.CharField(help_text="invited | present | absent | leave_requested | leave_approved")
+    method = serializers.CharField(help_text="qr | card | manual | live, or empty")
+
     class Meta:
         model = Attendee
         fields = [
@@ -416,7 +418,7 @@ class MeetingDetailSerializer(serializers.Serializer[Any]):
     ends_at = serializers.DateTimeField()
     place = serializers.CharField()
     online_url = serializers.CharField()
-    status = serializers.ChoiceField(choices=MeetingStatus.choices)
+    status = serializers.CharField(help_text="planned | notified | held | cancelled")
     held_at = serializers.DateTimeField(allow_null=True)
     cancelled_reason = serializers.CharField()
     host = PersonSerializer(allow_null=True)
@@ -476,11 +478,6 @@ def _detail_response(request: Request, meeting: Meeting, status: int = 200) -> R
     return Response(MeetingDetailSerializer(meeting_detail(meeting, Actor.of(request))).data, status=status)
 
 
-class UserField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    def get_queryset(self) -> QuerySet[User]:
-        return User.objects.filter(is_active=True)
-
-
 class GuestSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=60)
 
@@ -493,8 +490,12 @@ class MeetingChangeSerializer(serializers.Serializer[Any]):
     ends_at = serializers.DateTimeField(required=False)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     online_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    host = UserField(required=False, allow_null=True)
-    recorder = UserField(required=False, allow_null=True)
+    host = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    recorder = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
     agenda = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -654,7 +655,7 @@ class AttendeeAddView(APIView):
 
 
 class AttendanceSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=[AttendanceStatus.PRESENT, AttendanceStatus.ABSENT])
+    status = serializers.CharField(help_text="present | absent")
     absence_reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
@@ -783,8 +784,8 @@ class MyMeetingSerializer(serializers.Serializer[Any]):
     ends_at = serializers.DateTimeField()
     place = serializers.CharField()
     online_url = serializers.CharField()
-    status = serializers.ChoiceField(choices=MeetingStatus.choices)
-    my_status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    status = serializers.CharField(help_text="planned | notified | held | cancelled")
+    my_status = serializers.CharField(help_text="invited | present | absent | leave_requested | leave_approved")
     my_method = serializers.CharField()
     can_request_leave = serializers.BooleanField()
     can_sign_in = serializers.BooleanField()
@@ -881,7 +882,7 @@ class MyAttendanceRowSerializer(serializers.Serializer[Any]):
     kind = KindRefSerializer()
     organization = RefSerializer()
     starts_at = serializers.DateTimeField()
-    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    status = serializers.CharField(help_text="invited | present | absent | leave_requested | leave_approved")
     method = serializers.CharField()
 
 
