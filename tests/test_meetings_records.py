@@ -6,6 +6,7 @@ live-lesson bridge, permissions and per-endpoint isolation."""
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -22,6 +23,7 @@ from tenants.live.audience import LessonRef, LessonScope
 from tenants.live.models import Attendance as LiveAttendance
 from tenants.live.models import Lesson, LessonStatus
 from tenants.live.signals import lesson_ended
+from tenants.meetings.demo import seed_meetings
 from tenants.meetings.models import (
     ActivityKind,
     ActivityRequirement,
@@ -657,3 +659,37 @@ def test_every_records_endpoint_is_isolated_between_tenants_and_from_anonymous(
 def general_meeting_body_in(world: TenantWorld, organization: Organization) -> dict[str, Any]:
     with world.tenant:
         return general_meeting_body(organization, timezone.now() + timedelta(days=1))
+
+
+def test_the_demo_seeds_tenant_kinds_plans_held_meetings_and_one_next_week(
+    tenant_a: TenantWorld, branch_world: dict[str, Any]
+) -> None:
+    orgs = branch_world["orgs"]
+    today = timezone.localdate()
+    with tenant_a.tenant:
+        started = time.monotonic()
+        seed_meetings(Actor.for_user(tenant_a.admin), [orgs["first"], orgs["second"]], today)
+        elapsed = time.monotonic() - started
+        seed_meetings(Actor.for_user(tenant_a.admin), [orgs["first"], orgs["second"]], today)  # idempotent
+        assert set(ActivityKind.objects.filter(builtin=False).values_list("name", flat=True)) == {
+            "中心组学习",
+            "支部活动日",
+        }
+        rule = rule_in_force(today)
+        assert rule.local
+        assert "branch_activity_day" in codes(requirements_for(orgs["first"], rule, today))
+        assert "central_group_study" in codes(requirements_for(orgs["committee"], rule, today))
+        general = Meeting.objects.get(organization=orgs["first"], kind__code="general_meeting")
+        assert general.status == "held"
+        assert "会议议程" in general.minutes
+        assert general.resolutions.get().passed is True
+        upcoming = Meeting.objects.get(organization=orgs["first"], status="notified")
+        assert upcoming.starts_at.date() > today
+        assert PlannedActivity.objects.filter(organization=orgs["first"], year=today.year).exists()
+        # the second branch has no members: its general meeting cannot be held (no quorum) and stays recorded
+        assert Meeting.objects.filter(
+            organization=orgs["second"], kind__code="general_meeting", status="planned"
+        ).exists()
+        assert Meeting.objects.count() == 8
+    print(f"demo meetings for 2 branches: {elapsed:.2f} s")
+    assert elapsed < 10, f"demo meetings took {elapsed:.1f} s"
