@@ -172,7 +172,7 @@ class RuleSerializer(serializers.Serializer[Any]):
 class RequirementChangeSerializer(serializers.Serializer[Any]):
     kind = serializers.IntegerField()
     period = serializers.CharField(help_text="month | quarter | year")
-    minimum = serializers.IntegerField(min_value=0, help_text="0 drops the kind from the version")
+    minimum = serializers.IntegerField(min_value=0, max_value=31, help_text="0 drops the kind from the version")
     applies_to = serializers.CharField()
 
 
@@ -180,7 +180,7 @@ class RuleCreateSerializer(serializers.Serializer[Any]):
     version = serializers.CharField(max_length=40)
     effective_from = serializers.DateField()
     source = serializers.CharField(max_length=200, required=False, default="")  # type: ignore[assignment]  # a field named like Field.source
-    committee_threshold = serializers.IntegerField(min_value=3, required=False)
+    committee_threshold = serializers.IntegerField(min_value=3, max_value=1000, required=False)
     requirements = RequirementChangeSerializer(many=True, required=False, default=list)
 
 
@@ -514,6 +514,8 @@ def _date_param(raw: str | None, field: str) -> datetime | None:
         return None
     try:
         day = datetime.strptime(raw, "%Y-%m-%d")
+        if day.year >= 9999:
+            raise ValueError(raw)
     except ValueError:
         raise serializers.ValidationError({field: _("Use a date like 2026-06-30.")}) from None
     return timezone.make_aware(day)
@@ -709,11 +711,14 @@ class MinutesView(APIView):
         return _detail_response(request, meeting)
 
 
+MAX_VOTES = 1_000_000
+
+
 class ResolutionCreateSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
-    votes_for = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    votes_against = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    abstentions = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    votes_for = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False, allow_null=True)
+    votes_against = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False, allow_null=True)
+    abstentions = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False, allow_null=True)
 
 
 class ResolutionsView(APIView):
