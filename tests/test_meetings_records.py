@@ -693,3 +693,33 @@ def test_the_demo_seeds_tenant_kinds_plans_held_meetings_and_one_next_week(
         assert Meeting.objects.count() == 8
     print(f"demo meetings for 2 branches: {elapsed:.2f} s")
     assert elapsed < 10, f"demo meetings took {elapsed:.1f} s"
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_a_photo_is_a_verified_meeting_file_upload_read_through_a_signed_url(
+    tenant_a: TenantWorld, branch_world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.learning_support import fetch, uploaded_id
+
+    client = api(tenant_a.host, tenant_a.secretary)
+    detail = create_meeting(
+        tenant_a, client, branch_world["orgs"]["first"], timezone.now() - timedelta(hours=1), kind_code="theme_day"
+    )
+    upload = uploaded_id(client, "meeting_file", "合影.png", "image/png", PNG)
+    attached = client.post(f"{BASE}/{detail['id']}/files", {"upload": upload}, format="json")
+    assert attached.status_code == 201, attached.content
+    assert attached.json()["is_photo"] is True
+    assert fetch(client, attached.json()["url"]) == (200, PNG)
+    again = client.post(f"{BASE}/{detail['id']}/files", {"upload": upload}, format="json")
+    assert again.status_code == 409  # an upload is claimed once
+    listed = client.get(f"{BASE}/{detail['id']}").json()["files"]
+    assert [f["filename"] for f in listed] == ["合影.png"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"{BASE}/{detail['id']}/files/{listed[0]['id']}").status_code == 204
+    assert client.get(f"{BASE}/{detail['id']}").json()["files"] == []
+    assert fetch(client, attached.json()["url"])[0] == 404
