@@ -10,6 +10,7 @@ their own meetings through the ``mine`` functions.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -59,6 +60,8 @@ from tenants.members.services import voting_roll
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify, do_notify_many
 from tenants.organizations.models import Organization
+
+logger = logging.getLogger(__name__)
 
 MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 READERS = MANAGERS | {TenantRole.DISCIPLINE_INSPECTOR}
@@ -1006,6 +1009,14 @@ def on_lesson_ended(sender: Any, ref: LessonRef, lesson: Lesson, **kwargs: Any) 
     organization = Organization.objects.filter(pk=lesson.organization_id).first()
     if organization is None or lesson.went_live_at is None:
         return
+    try:
+        _record_lecture_of(ref, lesson, organization)
+    except Exception:  # a receiver must not break the lesson's end (the media server's callback)
+        logger.exception("party lecture record of lesson %s failed", ref.token)
+
+
+def _record_lecture_of(ref: LessonRef, lesson: Lesson, organization: Organization) -> None:
+    assert lesson.went_live_at is not None
     report = lesson_attendance(ref, lesson, within=organization)
     verdicts = {line["member_id"]: line["verdict"] for line in report["members"]}
     do_record_party_lecture(
