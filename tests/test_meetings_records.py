@@ -12,6 +12,8 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partycloud.accounts.actor import Actor
@@ -723,3 +725,31 @@ def test_a_photo_is_a_verified_meeting_file_upload_read_through_a_signed_url(
         assert client.delete(f"{BASE}/{detail['id']}/files/{listed[0]['id']}").status_code == 204
     assert client.get(f"{BASE}/{detail['id']}").json()["files"] == []
     assert fetch(client, attached.json()["url"])[0] == 404
+
+
+def test_the_lists_queries_do_not_grow_with_the_page(tenant_a: TenantWorld, branch_world: dict[str, Any]) -> None:
+    orgs = branch_world["orgs"]
+    client = api(tenant_a.host, tenant_a.secretary)
+    member = api(tenant_a.host, branch_world["people"][0][0])
+
+    def counted(target: Any, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert target.get(url).status_code == 200
+        return len(queries)
+
+    def add(count: int) -> None:
+        for number in range(count):
+            created = create_meeting(
+                tenant_a, client, orgs["first"], timezone.now() + timedelta(days=3 + number), kind_code="theme_day"
+            )
+            client.post(f"{BASE}/{created['id']}/notify")
+
+    add(2)
+    few = (counted(client, f"{BASE}/list"), counted(member, f"{BASE}/mine"))
+    add(4)
+    many = (counted(client, f"{BASE}/list"), counted(member, f"{BASE}/mine"))
+    assert many == few
+    row = client.get(f"{BASE}/list", {"organization": orgs["first"].pk, "kind": "theme_day"}).json()["results"][0]
+    assert (row["invited"], row["present"], row["attendance_rate"], row["status"]) == (7, 0, 0.0, "notified")
+    assert row["kind"]["code"] == "theme_day"
+    assert client.get(f"{BASE}/list", {"search": "不存在的会议"}).json()["count"] == 0

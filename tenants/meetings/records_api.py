@@ -348,10 +348,7 @@ class MeetingRowSerializer(serializers.Serializer[Any]):
     status = serializers.CharField(help_text="planned | notified | held | cancelled")
     invited = serializers.IntegerField(source="invited_count")
     present = serializers.IntegerField(source="present_count")
-    attendance_rate = serializers.SerializerMethodField()
-
-    def get_attendance_rate(self, meeting: Any) -> float | None:
-        return records.attendance_rate(meeting.invited_count, meeting.present_count)
+    attendance_rate = serializers.FloatField(allow_null=True, help_text="present ÷ invited, percent")
 
 
 class PersonSerializer(serializers.Serializer[Any]):
@@ -565,6 +562,7 @@ class MeetingListView(generics.GenericAPIView[Any]):
                 "organization": {"id": m.organization_id, "name": m.organization.name}, "starts_at": m.starts_at,
                 "ends_at": m.ends_at, "place": m.place, "online_url": m.online_url, "status": m.status,
                 "invited_count": m.invited_count, "present_count": m.present_count,  # type: ignore[attr-defined]
+                "attendance_rate": records.attendance_rate(m.invited_count, m.present_count),  # type: ignore[attr-defined]
             }
             for m in page
         ]  # fmt: skip

@@ -5605,8 +5605,11 @@ export interface components {
             status: string;
             invited: number;
             present: number;
-            /** Format: double */
-            readonly attendance_rate: number | null;
+            /**
+             * Format: double
+             * @description present ÷ invited, percent
+             */
+            attendance_rate: number | null;
         };
         Member: {
             readonly id: number;
