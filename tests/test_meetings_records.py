@@ -753,3 +753,40 @@ def test_the_lists_queries_do_not_grow_with_the_page(tenant_a: TenantWorld, bran
     assert (row["invited"], row["present"], row["attendance_rate"], row["status"]) == (7, 0, 0.0, "notified")
     assert row["kind"]["code"] == "theme_day"
     assert client.get(f"{BASE}/list", {"search": "不存在的会议"}).json()["count"] == 0
+
+
+def test_invitees_are_added_a_planned_meeting_deleted_and_a_notified_one_cancelled_with_notice(
+    tenant_a: TenantWorld, branch_world: dict[str, Any]
+) -> None:
+    orgs = branch_world["orgs"]
+    client = api(tenant_a.host, tenant_a.secretary)
+    first = create_meeting(
+        tenant_a, client, orgs["first"], timezone.now() + timedelta(days=2), kind_code="theme_day", invite_members=False
+    )
+    assert first["attendees"] == []
+    member = branch_world["people"][0][1]
+    added = client.post(f"{BASE}/{first['id']}/attendees", {"member": member.pk}, format="json")
+    assert added.status_code == 201, added.content
+    assert added.json()["has_vote"] is True
+    twice = client.post(f"{BASE}/{first['id']}/attendees", {"member": member.pk}, format="json")
+    assert twice.json()["code"] == "meetings.attendee_exists"
+    _outsider, outsider_member = person(tenant_a, orgs["second"])
+    refused = client.post(f"{BASE}/{first['id']}/attendees", {"member": outsider_member.pk}, format="json")
+    assert refused.json()["code"] == "meetings.not_a_member"
+    guest = client.post(f"{BASE}/{first['id']}/attendees", {"name": "上级党委联系人"}, format="json")
+    assert guest.json()["is_guest"] is True
+    assert client.delete(f"{BASE}/{first['id']}").status_code == 204
+    second = create_meeting(tenant_a, client, orgs["first"], timezone.now() + timedelta(days=2), kind_code="theme_day")
+    client.post(f"{BASE}/{second['id']}/notify")
+    assert client.post(f"{BASE}/{second['id']}/cancel", {"reason": ""}, format="json").json()["code"] == (
+        "meetings.reason_required"
+    )
+    cancelled = client.post(f"{BASE}/{second['id']}/cancel", {"reason": "与上级会议冲突"}, format="json")
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == "cancelled"
+    with tenant_a.tenant:
+        assert Notification.objects.filter(user=branch_world["people"][0][0], kind="meetings.notice").count() == 2
+    assert client.post(f"{BASE}/{second['id']}/hold").json()["code"] == "meetings.cancelled"
+    plan = client.get(f"{BASE}/plans", {"organization": orgs["first"].pk, "year": 2026})
+    assert plan.status_code == 200
+    assert plan.json()["items"] == []
