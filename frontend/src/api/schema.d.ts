@@ -2382,6 +2382,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{meeting_id}/attendees/{attendee_id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Sign an attendee in by hand (method ``manual``, who did it is kept; audited). */
+        post: operations["meetings_attendees_sign_in_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/card-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign in an employee card (the host's device): 404 ``meetings.card_unknown`` for a card the
+         *     group's roster does not know, 400 ``meetings.card_not_member`` for a holder who is neither an
+         *     invitee nor a member of the meeting's organization.
+         */
+        post: operations["meetings_card_sign_in_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The code to show now (a new one every 30 s): poll it every few seconds. 400
+         *     ``meetings.signin_closed`` outside start − 30 min .. end + 30 min.
+         */
+        get: operations["meetings_qr_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign in with the scanned code: an invitee, or a member of the meeting's organization who was
+         *     not invited (added as an attendee). Once only: a second time answers ``already: true``.
+         */
+        post: operations["meetings_sign_in_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/member-imports": {
         parameters: {
             query?: never;
@@ -4427,7 +4505,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -5002,6 +5080,49 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "none" | "queued" | "processing" | "ready" | "failed";
+        MeetingCardRequest: {
+            /** @description the employee card number, read or typed */
+            card_number: string;
+        };
+        MeetingQr: {
+            /** @description the portal's sign-in page with the code (what the QR code holds) */
+            url: string;
+            code: string;
+            /**
+             * Format: date-time
+             * @description the end of this window; the code is accepted one window more
+             */
+            expires_at: string;
+            window_seconds: number;
+            /** @description data:image/svg+xml;base64,… QR code of url */
+            svg_data_url: string;
+        };
+        MeetingSignInCodeRequest: {
+            /** @description the code of the scanned QR code */
+            code: string;
+        };
+        MeetingSignInResult: {
+            attendee: components["schemas"]["MeetingSignedInAttendee"];
+            name: string;
+            /** @description present */
+            status: string;
+            method: string;
+            /** Format: date-time */
+            signed_in_at: string | null;
+            /** @description signed in before: the first time is kept */
+            already: boolean;
+        };
+        MeetingSignedInAttendee: {
+            id: number;
+            name: string;
+            is_guest: boolean;
+            has_vote: boolean;
+            status: string;
+            /** @description qr, card, manual or live */
+            method: string;
+            /** Format: date-time */
+            signed_in_at: string | null;
+        };
         Member: {
             readonly id: number;
             /** 名称 */
@@ -5312,9 +5433,11 @@ export interface components {
          *     * `transfers.overdue` - 组织关系转接逾期
          *     * `dues.reminder` - 党费缴纳提醒
          *     * `dues.arrears` - 党费欠缴警示（3 或 6 个月）
+         *     * `meetings.notice` - Meeting notices, leave and make-up study
+         *     * `meetings.compliance` - Organizational life still missing this period
          * @enum {string}
          */
-        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears";
+        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance";
         NotificationSettings: {
             kinds: components["schemas"]["KindPreference"][];
             channels: components["schemas"]["ChannelReach"][];
@@ -7754,6 +7877,19 @@ export interface components {
          * @enum {string}
          */
         LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.not_live" | "live.bad_heartbeat" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
+        /**
+         * @description Error codes of `tenants.meetings`.
+         *
+         *     - `meetings.out_of_scope`: This organization is outside your scope.
+         *     - `meetings.cancelled`: The meeting was cancelled.
+         *     - `meetings.not_invited`: You are not an invitee of this meeting.
+         *     - `meetings.signin_code_invalid`: The sign-in code is wrong or has expired; scan again.
+         *     - `meetings.signin_closed`: Sign-in is open from 30 minutes before the meeting starts to 30 minutes after it ends.
+         *     - `meetings.card_unknown`: No employee is known with this card number.
+         *     - `meetings.card_not_member`: The card holder is not a member of this meeting's organization.
+         * @enum {string}
+         */
+        MeetingsCode: "meetings.out_of_scope" | "meetings.cancelled" | "meetings.not_invited" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -22193,6 +22329,364 @@ export interface operations {
             };
         };
     };
+    meetings_attendees_sign_in_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: number;
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSignInResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_card_sign_in_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCardRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MeetingCardRequest"];
+                "multipart/form-data": components["schemas"]["MeetingCardRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSignInResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_qr_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingQr"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_sign_in_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingSignInCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MeetingSignInCodeRequest"];
+                "multipart/form-data": components["schemas"]["MeetingSignInCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSignInResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     member_imports_list: {
         parameters: {
             query?: {
@@ -23654,7 +24148,7 @@ export interface operations {
                  */
                 channel?: "email" | "push" | "sms";
                 /** @description notification kind */
-                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "organizations.re_election" | "transfers.overdue";
+                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "transfers.overdue";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */

@@ -180,6 +180,13 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.chat.export", A.EXPORT, _lazy("Exported a lesson's chat"), (_lazy("%(count)s events"),)),
     EventType("live.sensitive_word.add", A.CREATE, _lazy("Added a sensitive word"), (_lazy("“%(word)s”"),)),
     EventType("live.sensitive_word.delete", A.DELETE, _lazy("Deleted a sensitive word"), (_lazy("“%(word)s”"),)),
+    # meetings
+    EventType(
+        "meetings.attendee.sign_in",
+        A.UPDATE,
+        _lazy("Signed someone in to a meeting by hand"),
+        (_lazy("who: %(user)s"),),
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
