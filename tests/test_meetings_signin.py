@@ -205,6 +205,16 @@ def test_a_member_of_the_branch_not_invited_is_added_and_one_elsewhere_is_refuse
     assert refusal(lambda: scan(planned, stranger, now)).code == "meetings.not_invited"
 
 
+def test_an_invitee_listed_by_member_record_before_having_an_account_signs_in(planned: Room):
+    with planned.world.tenant:
+        member = new_member(planned.sibling)  # invited from elsewhere, e.g. a guest speaker of the committee
+        row = Attendee.objects.create(meeting=planned.meeting, member=member, name=member.name)
+        user = UserFactory()
+        Member.objects.filter(pk=member.pk).update(user=user)
+    signed = scan(planned, user, T0)
+    assert (signed.attendee.pk, signed.attendee.user_id, signed.attendee.status) == (row.pk, user.pk, "present")
+
+
 def test_a_probationary_member_added_at_sign_in_has_no_vote(planned: Room):
     with planned.world.tenant:
         user, _ = member_user(planned.branch, membership="probationary", confirmed_on=None)
@@ -253,6 +263,18 @@ def test_the_qr_code_is_refused_outside_the_sign_in_window(tenant_a: TenantWorld
     later = make_room(tenant_a, timezone.now() + timedelta(hours=2))
     response = api(tenant_a.host, tenant_a.admin).get(f"{later.base}/qr")
     assert (response.status_code, response.json()["code"]) == (400, "meetings.signin_closed")
+    # The screen can say when it opens.
+    opens_at = datetime.fromisoformat(response.json()["opens_at"])
+    assert opens_at == later.meeting.starts_at - timedelta(minutes=30)
+    assert datetime.fromisoformat(response.json()["closes_at"]) == later.meeting.ends_at + timedelta(minutes=30)
+
+
+def test_a_secretary_of_an_enclosing_organization_shows_the_code(room: Room):
+    scoped = UserFactory()
+    with room.world.tenant:
+        committee_id = Organization.objects.get(pk=room.branch.pk).parent_id
+        do_assign_role(user=scoped, role=TenantRole.COMMITTEE_MEMBER, organization_id=committee_id)
+    assert api(room.world.host, scoped).get(f"{room.base}/qr").status_code == 200
 
 
 def test_a_secretary_outside_the_branch_gets_no_qr_card_or_manual_sign_in(room: Room):

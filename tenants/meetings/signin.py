@@ -90,6 +90,10 @@ def check_signin_open(meeting: Meeting, now: datetime) -> None:
         raise ServiceError(
             MeetingsCode.SIGNIN_CLOSED,
             _("Sign-in is open from 30 minutes before the meeting starts to 30 minutes after it ends."),
+            extra={
+                "opens_at": (meeting.starts_at - OPEN_MARGIN).isoformat(),
+                "closes_at": (meeting.ends_at + OPEN_MARGIN).isoformat(),
+            },
         )
 
 
@@ -258,7 +262,7 @@ def do_sign_in_by_code(meeting: Meeting, code: str, *, actor: Actor, now: dateti
     members = list(
         Member.objects.select_related("organization").filter(user=user, status__in=COUNTED_STATUSES).order_by("id")
     )
-    attendee = _existing_attendee(meeting, user, [])
+    attendee = _existing_attendee(meeting, user, members)
     member = next((m for m in members if _in_subtree(m, meeting.organization)), None)
     if attendee is None and member is None:
         raise NotAllowed(MeetingsCode.NOT_INVITED, _("You are not an invitee of this meeting."))
@@ -266,10 +270,10 @@ def do_sign_in_by_code(meeting: Meeting, code: str, *, actor: Actor, now: dateti
     check_code(meeting, code, now)
     if attendee is None:
         assert member is not None
-        attendee = _existing_attendee(meeting, None, [member]) or _member_attendee(meeting, member, user, now)
-        if attendee.user_id is None:
-            attendee.user = user
-            attendee.save(update_fields=["user"])
+        attendee = _member_attendee(meeting, member, user, now)
+    elif attendee.user_id is None:  # invited by the member record before it had an account
+        attendee.user = user
+        attendee.save(update_fields=["user"])
     return _mark_present(meeting, attendee, SignInMethod.QR, now, None)
 
 
