@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partycloud.accounts.actor import Actor
@@ -41,6 +42,8 @@ from tests.test_rollups import new_member
 from tests.test_throttling import clear_throttle_keys
 
 T0 = datetime(2026, 11, 20, 19, 0, tzinfo=timezone.get_default_timezone())
+# Every member scans within a minute or two: a scan's statements are few and do not grow with the room.
+QUERIES_FIRST_SCAN = 13
 
 
 @dataclass
@@ -480,3 +483,18 @@ def test_services_refuse_callers_without_a_place_here(room: Room, tenant_b: Tena
             signin.managed_meeting(Actor.for_user(user), meeting.pk)
         with pytest.raises(NotFoundError):
             signin.meeting_or_404(meeting.pk + 1000)
+
+
+def test_a_scan_costs_a_bounded_number_of_queries_whatever_the_room_size(room: Room):
+    with room.world.tenant:
+        for n in range(30):
+            Attendee.objects.create(meeting=room.meeting, name=f"嘉宾{n}", is_guest=True)
+    code = api(room.world.host, room.world.admin).get(f"{room.base}/qr").json()["code"]
+    client = api(room.world.host, room.uninvited)
+    with CaptureQueriesContext(connection) as first:
+        assert client.post(f"{room.base}/sign-in", {"code": code}, format="json").status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.post(f"{room.base}/sign-in", {"code": code}, format="json").json()["already"] is True
+    # search_path ×2, host, user, meeting, savepoint, lock, member records, attendee, (vote, insert, update), release.
+    assert len(first.captured_queries) <= QUERIES_FIRST_SCAN
+    assert len(again.captured_queries) <= QUERIES_FIRST_SCAN - 3  # no vote, insert or update

@@ -28,6 +28,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,14 +208,13 @@ def _member_attendee(meeting: Meeting, member: Member, user: User | None, now: d
 
 
 def _existing_attendee(meeting: Meeting, user: User | None, members: list[Member]) -> Attendee | None:
-    rows = Attendee.objects.select_for_update().filter(meeting=meeting)
+    """The person's row: the one of their account, else one of their member records (one query)."""
+    who = Q(member__in=members) if members else Q(pk__in=[])
     if user is not None:
-        found = rows.filter(user=user).first()
-        if found is not None:
-            return found
-    if members:
-        return rows.filter(member__in=members).order_by("id").first()
-    return None
+        who |= Q(user=user)
+    rows = list(Attendee.objects.filter(who, meeting=meeting).order_by("id"))
+    by_user = [row for row in rows if user is not None and row.user_id == user.pk]
+    return (by_user or rows or [None])[0]
 
 
 def _mark_present(meeting: Meeting, attendee: Attendee, method: str, now: datetime, by: User | None) -> SignIn:
