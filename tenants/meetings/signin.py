@@ -214,7 +214,7 @@ def _existing_attendee(meeting: Meeting, user: User | None, members: list[Member
         who |= Q(user=user)
     rows = list(Attendee.objects.filter(who, meeting=meeting).order_by("id"))
     by_user = [row for row in rows if user is not None and row.user_id == user.pk]
-    return (by_user or rows or [None])[0]
+    return next(iter(by_user or rows), None)
 
 
 def _mark_present(meeting: Meeting, attendee: Attendee, method: str, now: datetime, by: User | None) -> SignIn:
