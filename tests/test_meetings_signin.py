@@ -336,6 +336,11 @@ def test_the_sign_in_endpoints_are_throttled(room: Room, settings: Any):
     member = api(room.world.host, room.outsider)
     statuses = [member.post(f"{room.base}/sign-in", {"code": "X"}, format="json").status_code for _ in range(4)]
     assert statuses == [403, 403, 403, 429]
+    # The host's card reader is counted apart from the host's own scans.
+    host = api(room.world.host, room.world.secretary)
+    assert host.post(f"{room.base}/sign-in", {"code": "X"}, format="json").status_code == 403  # no member
+    cards = [host.post(f"{room.base}/card-sign-in", {"card_number": "E0"}).status_code for _ in range(4)]
+    assert cards == [404, 404, 404, 429]
 
 
 # ---------------------------------------------------------------- employee cards through the roster

@@ -7,8 +7,8 @@
 - ``POST {id}/card-sign-in {card_number}`` (managers, the host's device): sign in an employee card.
 - ``POST {id}/attendees/{aid}/sign-in`` (managers): sign someone in by hand, audited.
 
-The two sign-in endpoints that take a code or a card number are throttled per caller
-(``MEETINGS_SIGNIN_THROTTLE_RATE``): codes and card numbers are not to be guessed.
+The two sign-in endpoints that take a code or a card number are throttled per caller, each
+counted apart (``MEETINGS_SIGNIN_THROTTLE_RATE``): codes and card numbers are not to be guessed.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class MeetingCardSignInView(APIView):
 
     permission_classes = [CanManageMeetings]
     throttle_classes = THROTTLES
-    throttle_scope = "meetings_sign_in"
+    throttle_scope = "meetings_card_sign_in"  # counted apart: a host signs in a room of cards
 
     @extend_schema(request=MeetingCardSerializer, responses=MeetingSignInResultSerializer)
     def post(self, request: Request, meeting_id: int) -> Response:
