@@ -106,8 +106,8 @@ export interface KindRef extends Ref {
   code: string;
 }
 
-/** A row of `list`. */
-export interface MeetingRow {
+/** A row of `list` (a type, not an interface: tables take it as a record). */
+export type MeetingRow = {
   id: number;
   title: string;
   kind: KindRef;
@@ -120,7 +120,7 @@ export interface MeetingRow {
   invited: number;
   present: number;
   attendance_rate: number | null;
-}
+};
 
 export interface Attendee {
   id: number;
@@ -161,7 +161,7 @@ export interface Quorum {
   met: boolean;
 }
 
-export interface MeetingDetail extends MeetingRow {
+export type MeetingDetail = MeetingRow & {
   host: Ref | null;
   recorder: Ref | null;
   agenda: string;
@@ -175,7 +175,7 @@ export interface MeetingDetail extends MeetingRow {
   permissions: { can_edit: boolean; can_sign_in_others: boolean };
   cancelled_reason?: string;
   held_at?: string | null;
-}
+};
 
 export interface MeetingBody {
   organization: number;
@@ -354,8 +354,7 @@ export const deleteFile = (id: number, file: number) => remove(`${id}/files/${fi
 // ------------------------------------------------------------------ sign-in
 
 export const getSignInQr = (id: number) => get<SignInQr>(`${id}/qr`);
-export const cardSignIn = (id: number, card_number: string) =>
-  post<CardSignIn>(`${id}/card-sign-in`, { card_number });
+export const cardSignIn = (id: number, card_number: string) => post<CardSignIn>(`${id}/card-sign-in`, { card_number });
 export const manualSignIn = (id: number, attendee: number) => post<Attendee>(`${id}/attendees/${attendee}/sign-in`);
 
 // ------------------------------------------------------------------ compliance and documents
