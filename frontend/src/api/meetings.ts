@@ -141,6 +141,7 @@ export interface Resolution {
   votes_against: number | null;
   abstentions: number | null;
   passed: boolean | null;
+  created_at?: string;
 }
 
 export interface MeetingFile {
@@ -150,8 +151,8 @@ export interface MeetingFile {
   size: number;
   is_photo: boolean;
   /** A signed download URL (like the other apps' files). */
-  url?: string;
-  created_at?: string;
+  url: string;
+  created_at: string;
 }
 
 export interface Quorum {
@@ -161,20 +162,31 @@ export interface Quorum {
   met: boolean;
 }
 
-export type MeetingDetail = MeetingRow & {
+/** `GET {id}`: the row's fields (without the counts: `attendees` has them) and the record. */
+export type MeetingDetail = Omit<MeetingRow, 'invited' | 'present' | 'attendance_rate'> & {
+  held_at: string | null;
+  cancelled_reason: string;
   host: Ref | null;
   recorder: Ref | null;
   agenda: string;
+  /** Sanitized HTML; empty when the caller may not read it. */
   minutes: string;
   minutes_marking: 'public' | 'internal' | string;
+  rule_version: string;
   resolutions: Resolution[];
   files: MeetingFile[];
   attendees: Attendee[];
+  /** Voters on the roll and present (fixed when held); shown for kinds that need a quorum. */
   quorum: Quorum | null;
   lesson: { scope: string; schema: string; id: number } | null;
+  /**
+   * `can_edit`: a manager, and the meeting planned or notified (details, notify, hold, cancel,
+   * delete); `can_sign_in_others`: a manager, and not cancelled (attendance, minutes,
+   * resolutions, files — also after the meeting was held).
+   */
   permissions: { can_edit: boolean; can_sign_in_others: boolean };
-  cancelled_reason?: string;
-  held_at?: string | null;
+  /** Only in the answer of `notify`: the invitees told now. */
+  notified?: number;
 };
 
 export interface MeetingBody {
@@ -334,7 +346,8 @@ export const notifyMeeting = (id: number) => post<MeetingDetail>(`${id}/notify`)
 export const holdMeeting = (id: number) => post<MeetingDetail>(`${id}/hold`);
 export const cancelMeeting = (id: number, reason: string) => post<MeetingDetail>(`${id}/cancel`, { reason });
 
-export const addAttendee = (id: number, body: { name?: string; member?: number; user?: number }) =>
+/** Invite a member of the organization (`member`) or a guest (`name`, no vote). */
+export const addAttendee = (id: number, body: { name?: string; member?: number }) =>
   post<Attendee>(`${id}/attendees`, body);
 export const setAttendance = (
   id: number,

@@ -1,39 +1,38 @@
 /**
- * When the QR sign-in screen asks for the next code. A code is valid for its 30-second window
- * and the one after (the server's `expires_at`); the screen refreshes every ~25 s, and always a
- * little before `expires_at`, so that a phone never scans a code that is about to die.
+ * When the QR sign-in screen asks for the next code. The server's `expires_at` is the end of the
+ * 30-second window the code was issued in, and the code is accepted one window more (the
+ * contract: the current and the previous window). The screen asks at least every ~25 s, and
+ * right after each window ends, so a new code shows as soon as there is one and the code on the
+ * screen always has most of a window's validity left when a phone scans it.
  */
 
-/** The longest the screen keeps one image (the brief's "every ~25 s"). */
+/** The longest the screen waits between two requests (the brief's "every ~25 s"). */
 export const QR_MAX_DELAY_MS = 25_000;
-/** Ask this long before the code expires (a request and a scan take a moment). */
-export const QR_LEAD_MS = 3_000;
+/** Ask this long after the window's end (clocks differ a little; the server must be in the new window). */
+export const QR_SKEW_MS = 500;
 /** Never ask more often than this (a clock far off, an expiry already past). */
 export const QR_MIN_DELAY_MS = 1_000;
-/** After a failed request, try again this soon (the old image stays until it expires). */
+/** After a failed request, try again this soon (the old image stays while it is still valid). */
 export const QR_RETRY_DELAY_MS = 3_000;
 
 /**
- * Milliseconds until the next request for a code that expires at `expiresAt` (ISO), seen at
- * `now`: 25 s, or `QR_LEAD_MS` before the expiry when that is sooner; when the code is already
- * within its lead (the server sent one about to expire), right after the expiry so the next
- * request gets the next window's code; never sooner than `QR_MIN_DELAY_MS`.
+ * Milliseconds until the next request for a code whose window ends at `expiresAt` (ISO), seen
+ * at `now`: just after the window's end, but no later than 25 s and no sooner than 1 s.
  */
 export function qrRefreshDelay(expiresAt: string, now: number): number {
   const expires = Date.parse(expiresAt);
   if (Number.isNaN(expires)) return QR_MIN_DELAY_MS;
-  const left = expires - now;
-  if (left <= 0) return QR_MIN_DELAY_MS;
-  const beforeLead = left - QR_LEAD_MS;
-  const delay = beforeLead >= QR_MIN_DELAY_MS ? beforeLead : left + 500;
-  return Math.max(QR_MIN_DELAY_MS, Math.min(QR_MAX_DELAY_MS, delay));
+  return Math.max(QR_MIN_DELAY_MS, Math.min(QR_MAX_DELAY_MS, expires - now + QR_SKEW_MS));
 }
 
-/** Whether the shown code has expired (the screen then greys it out until a new one comes). */
-export function qrExpired(expiresAt: string | null | undefined, now: number): boolean {
+/**
+ * Whether the shown code can no longer be used (the screen greys it out until a new one comes):
+ * past its window's end plus the one window more the server accepts it.
+ */
+export function qrExpired(expiresAt: string | null | undefined, now: number, windowSeconds = 30): boolean {
   if (!expiresAt) return true;
   const expires = Date.parse(expiresAt);
-  return Number.isNaN(expires) || expires <= now;
+  return Number.isNaN(expires) || expires + windowSeconds * 1000 <= now;
 }
 
 export interface QrRotatorOptions<T extends { expires_at: string }> {
