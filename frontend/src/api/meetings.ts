@@ -237,9 +237,13 @@ export interface SignInQr {
   svg_data_url: string;
 }
 
+/** The answer of a card or manual sign-in: who, and whether they had signed in before (the first time is kept). */
 export interface CardSignIn {
   attendee: Attendee;
   name: string;
+  status?: AttendanceStatus;
+  method?: SignInMethod;
+  signed_in_at?: string | null;
   already: boolean;
 }
 
@@ -368,7 +372,7 @@ export const deleteFile = (id: number, file: number) => remove(`${id}/files/${fi
 
 export const getSignInQr = (id: number) => get<SignInQr>(`${id}/qr`);
 export const cardSignIn = (id: number, card_number: string) => post<CardSignIn>(`${id}/card-sign-in`, { card_number });
-export const manualSignIn = (id: number, attendee: number) => post<Attendee>(`${id}/attendees/${attendee}/sign-in`);
+export const manualSignIn = (id: number, attendee: number) => post<CardSignIn>(`${id}/attendees/${attendee}/sign-in`);
 
 // ------------------------------------------------------------------ compliance and documents
 
