@@ -439,6 +439,11 @@ MFA_RECOVERY_CODE_COUNT = env_int("MFA_RECOVERY_CODE_COUNT", 10, minimum=1)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=0)
 SESSION_IDLE_MARK_SECONDS = env_int("SESSION_IDLE_MARK_SECONDS", 60, minimum=1)
 
+# ---------------------------------------------------------------- work queued during a broker outage (issue 14)
+# A member import or a media job still waiting this long after it was queued, with no task started
+# on it, is sent again by its app's re-drive sweep (beat, every 5 minutes; services.tasks.redrive).
+REDRIVE_GRACE_SECONDS = env_int("REDRIVE_GRACE_SECONDS", 10 * 60, minimum=1)
+
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
