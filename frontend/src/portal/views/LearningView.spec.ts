@@ -150,7 +150,13 @@ describe('the learning search on the phone', () => {
 
   it('browses the library without the search engine when no words are typed, and searches once they are', async () => {
     const { score: _score, highlights: _highlights, ...plain } = ROW;
-    const browsed = { ...plain, id: 'alpha:resource:r2', title: 'A <b> & B', summary: '<em>不是高亮</em>', data: { uuid: 'r2' } };
+    const browsed = {
+      ...plain,
+      id: 'alpha:resource:r2',
+      title: 'A <b> & B',
+      summary: '<em>不是高亮</em>',
+      data: { uuid: 'r2' },
+    };
     const { wrapper, calls } = await mountSearch('/learning?kind=article', (call) =>
       call.url.startsWith('/api/v1/learning/library')
         ? [200, { count: 1, page: 1, page_size: 10, results: [browsed], facets: FACETS }]
