@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
 from partycloud.tenancy.context import active_schema
@@ -26,6 +27,11 @@ from tenants.learning.search import resource_card_data, resource_source_label
 
 NEWEST = (F("published_at").desc(nulls_last=True), "uuid")
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# What a row is made of (LibraryRow.row, resource_card_data): not the bodies, which are TOASTed.
+CARD_FIELDS = (
+    "uuid", "kind", "title", "summary", "category__name", "tags", "published_at", "cover_key",
+    "duration_seconds", "file_type", "origin_name", "origin_tenant",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -122,24 +128,42 @@ def _part(schema: str, filters: LibraryFilters, window: int) -> _SchemaPart:
         .order_by()
         .values_list("kind", "category__name", "origin_tenant", "n")
     )
+    selected = 0  # the rows the filters keep, counted from the groups unless tags filter too
     for kind, category, origin, count in groups:
         facets["kind"][kind] += count
         if category:
             facets["category"][category] += count
         source = "tenant" if schema != PUBLIC else ("showcase" if origin else "group")
         facets["source"][source] += count
-    for tags in _published().values_list("tags", flat=True):
-        facets["tags"].update(tags)
+        if (
+            (not filters.kinds or kind in filters.kinds)
+            and (not filters.categories or category in filters.categories)
+            and (not filters.sources or source in filters.sources)
+        ):
+            selected += count
+    facets["tags"].update(dict(_tag_counts()))
     part = _SchemaPart(schema, facets)
     rows = _filtered(schema, filters)
     if rows is not None:
-        part.total = rows.count()
+        part.total = rows.count() if filters.tags else selected
         if part.total:
             part.keys = [
                 (published_at, f"{schema}:resource:{uuid}")
                 for published_at, uuid in rows.order_by(*NEWEST).values_list("published_at", "uuid")[:window]
             ]
     return part
+
+
+def _tag_counts() -> list[tuple[str, int]]:
+    """Each tag of the published resources of the active schema and how many carry it: counted
+    by PostgreSQL (one row per tag, not one per resource)."""
+    table = connection.ops.quote_name(Resource._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tag, count(*) FROM {table} AS r, unnest(r.tags) AS tag WHERE r.status = %s GROUP BY tag",
+            [ResourceStatus.PUBLISHED.value],
+        )
+        return [(str(tag), int(count)) for tag, count in cursor.fetchall()]
 
 
 def _newest_first(keys: list[tuple[datetime | None, str]]) -> list[tuple[datetime | None, str]]:
@@ -153,7 +177,7 @@ def _load(schema: str, doc_ids: list[str]) -> list[LibraryRow]:
     uuids = [doc_id.rsplit(":", 1)[1] for doc_id in doc_ids if doc_id.startswith(f"{schema}:")]
     if not uuids:
         return []
-    found = _published().select_related("category").filter(uuid__in=uuids)
+    found = _published().select_related("category").filter(uuid__in=uuids).only(*CARD_FIELDS)
     return [LibraryRow(f"{schema}:resource:{resource.uuid}", schema, resource) for resource in found]
 
 
