@@ -526,6 +526,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("pocket-members-tenant", "/api/v1/pocket-members", "tenant", grow=grow_pockets, on_tenant=False),
     Endpoint("learning-categories", "/api/v1/learning/categories", "tenant", grow=grow_categories),
     Endpoint("learning-resources", "/api/v1/learning/resources", "tenant", grow=grow_resources),
+    Endpoint("learning-library", "/api/v1/learning/library", "tenant", "member", grow=grow_resources),
     Endpoint("learning-question-banks", "/api/v1/learning/question-banks", "tenant", grow=grow_banks),
     Endpoint("dues-arrears", "/api/v1/dues/arrears", "tenant", grow=grow_arrears),
     Endpoint("dues-remittances", "/api/v1/dues/remittances", "tenant", grow=grow_remittances),
@@ -644,7 +645,10 @@ def _schema_list_operations() -> set[str]:
 
 
 # Lists that look like "retrieve" in the schema but list rows all the same (guarded above too).
-LIST_LIKE = {"/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members"}
+LIST_LIKE = {
+    "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members",
+    "/api/v1/learning/library",  # pages of its own shape (facets, like the search)
+}
 
 
 def test_every_list_endpoint_is_guarded():

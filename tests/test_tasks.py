@@ -166,7 +166,17 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
     }
     # And search's catch-up after an engine outage (issue 14).
     catch_up = {"search-catch-up": {"task": "search.catch_up", "schedule": 60.0, "options": {"expires": 60}}}
-    expected = {**SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up}
+    # And the re-drive of work queued while the broker was down (issue 14).
+    redrive = {
+        "member-imports-redrive": tenant_beat_entry(
+            "tenants.members.redrive_imports", crontab(minute="*/5"), window_seconds=120
+        ),
+        "learning-media-redrive": tenant_beat_entry(
+            "learning.redrive_media", crontab(minute="*/5"), window_seconds=120
+        ),
+        "learning-media-redrive-group": {"task": "learning.redrive_media", "schedule": crontab(minute="*/5")},
+    }
+    expected = {**SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive}
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded
     assert app.conf.beat_schedule == expected

@@ -76,15 +76,20 @@ def resource_document(resource: Resource, schema: str, *, version: str = "") -> 
         tags=list(resource.tags),
         source=resource_source_label(resource, schema),
         published_at=resource.published_at,
-        data={
-            "uuid": str(resource.uuid),
-            "has_cover": bool(resource.cover_key),
-            "duration_seconds": resource.duration_seconds,
-            "file_type": resource.file_type,
-            "origin_name": resource.origin_name,
-        },
+        data=resource_card_data(resource),
         version=version,
     )
+
+
+def resource_card_data(resource: Resource) -> dict[str, Any]:
+    """What a list shows of a resource besides its title (the search's and the library listing's)."""
+    return {
+        "uuid": str(resource.uuid),
+        "has_cover": bool(resource.cover_key),
+        "duration_seconds": resource.duration_seconds,
+        "file_type": resource.file_type,
+        "origin_name": resource.origin_name,
+    }
 
 
 class RegulationArticleSource:

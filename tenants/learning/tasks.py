@@ -7,9 +7,12 @@ import logging
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.db import transaction
+from django.utils import timezone
 
 from partycloud.search.indexing import index_on_commit
 from partycloud.tenancy.context import active_schema
@@ -20,6 +23,8 @@ from services.media.video import transcode_to_hls
 from services.storage import DataClass, get_storage
 from services.tasks import tenant_task
 from services.tasks.pause import pause_point
+from services.tasks.periodic import tenant_beat_entry
+from services.tasks.redrive import grace_seconds, redrive
 from tenants.learning.models import MediaStatus, Resource, ResourceKind
 
 log = logging.getLogger(__name__)
@@ -137,3 +142,20 @@ def _process_gallery(resource: Resource, work: Path) -> None:
         Resource.objects.filter(pk=resource.pk).update(media_progress=round(done / len(images), 3))
     if images and not resource.cover_key:
         Resource.objects.filter(pk=resource.pk).update(cover_key=images[0].thumbnail_key)
+
+
+@tenant_task(name="learning.redrive_media")
+def redrive_media() -> int:
+    """Every 5 minutes, per tenant and for the group's library: media still ``queued`` after the
+    grace period never reached a worker (the task starts by marking it ``processing``): their
+    task was not sent while the broker was down. Send it again."""
+    since = timezone.now() - timedelta(seconds=grace_seconds())
+    stalled = Resource.objects.filter(media_status=MediaStatus.QUEUED, updated_at__lt=since)
+    return redrive(process_resource_media, stalled.values_list("pk"), what="media jobs")
+
+
+SCHEDULE = {
+    "learning-media-redrive": tenant_beat_entry("learning.redrive_media", crontab(minute="*/5"), window_seconds=120),
+    # The group's shared library lives in the public schema, which the fan-out does not visit.
+    "learning-media-redrive-group": {"task": "learning.redrive_media", "schedule": crontab(minute="*/5")},
+}

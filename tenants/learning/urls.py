@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
+from tenants.learning.api.browsing import LibraryListView
 from tenants.learning.api.library import (
     CategoryViewSet,
     LibraryCoverView,
@@ -40,6 +41,7 @@ router.register("quizzes", QuizViewSet, basename="learning-quiz")
 router.register("attempts", AttemptViewSet, basename="learning-attempt")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("library", LibraryListView.as_view(), name="learning-library"),
     path("library/regulations", LibraryRegulationsView.as_view(), name="learning-library-regulations"),
     path("library/regulations/<uuid:uuid>", LibraryRegulationView.as_view(), name="learning-library-regulation"),
     path("library/<uuid:uuid>", LibraryItemView.as_view(), name="learning-library-item"),

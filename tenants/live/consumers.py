@@ -28,7 +28,12 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind
 from partycloud.audit.services import do_record_audit
 from partycloud.tenancy.models import CommitteeKind, PartyCommittee
-from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
+from partycloud.tenancy.realtime import (
+    CLOSE_UNAUTHENTICATED,
+    CLOSE_UNKNOWN_TENANT,
+    ClosesWhenSignedOut,
+    in_tenant,
+)
 from services.realtime.outage import SurvivesLayerOutage
 from tenants.live import moderation
 from tenants.live.audience import PUBLIC, LessonRef, LessonScope, in_audience, viewer_of, watchable_lesson
@@ -112,8 +117,9 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-class LiveChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
-    """One viewer's socket in a lesson's chat room (closed with "try again later" while Redis is down)."""
+class LiveChatConsumer(ClosesWhenSignedOut, SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
+    """One viewer's socket in a lesson's chat room (closed with "try again later" while Redis is
+    down, and with 4401 when the viewer's sign-in ends)."""
 
     ref: LessonRef | None = None
     participant: Participant

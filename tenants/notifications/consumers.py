@@ -13,15 +13,21 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from partycloud.accounts.roles import tenant_roles_of
-from partycloud.tenancy.realtime import CLOSE_UNAUTHENTICATED, CLOSE_UNKNOWN_TENANT, in_tenant
+from partycloud.tenancy.realtime import (
+    CLOSE_UNAUTHENTICATED,
+    CLOSE_UNKNOWN_TENANT,
+    ClosesWhenSignedOut,
+    in_tenant,
+)
 from services.realtime.groups import user_group
 from services.realtime.outage import SurvivesLayerOutage
 from tenants.notifications.services import unread_count
 
 
-class NotificationConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
+class NotificationConsumer(ClosesWhenSignedOut, SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     """Pushes the user's notifications in this tenant: ``{"type": "notification", ...}``. While Redis
-    is down, sockets are closed with "try again later" (``SurvivesLayerOutage``)."""
+    is down, sockets are closed with "try again later" (``SurvivesLayerOutage``); when the sign-in
+    ends (signed out, idled out, token expired), with 4401 (``ClosesWhenSignedOut``)."""
 
     group: str | None = None
 

@@ -2,8 +2,9 @@
 the tests stop and start (noida-db, the ES-compatible test server of tests/es_server.py).
 
 While the engine does not answer, search says 503 ``search.unavailable`` at once (no hang),
-the library's own pages and study still work, and writes are not lost: the ids wait in the
-backlog and the ``search.catch_up`` beat entry indexes them once the engine is back.
+browsing the library (``/api/v1/learning/library``), its own pages and study still work, and
+writes are not lost: the ids wait in the backlog and the ``search.catch_up`` beat entry indexes
+them once the engine is back.
 """
 
 from __future__ import annotations
@@ -136,7 +137,13 @@ def test_search_answers_503_at_once_while_the_engine_is_down_and_the_library_sti
         assert body["message"]
         assert body["field"] is None
         assert seconds < REFUSED_WITHIN_SECONDS, (path, seconds)
-    # Reading the library, its regulations and courses, and studying do not go through search.
+    # Browsing the library (the portal's 学习 tab without words), reading it, its regulations and
+    # courses, and studying do not go through search.
+    browsed, seconds = timed_get(member, "/api/v1/learning/library")
+    assert browsed.status_code == 200, browsed.content
+    assert [row["title"] for row in browsed.json()["results"]] == ["党员冬训学习材料"]
+    assert browsed.json()["facets"]["kind"] == [{"value": "article", "count": 1}]
+    assert seconds < REFUSED_WITHIN_SECONDS
     assert member.get(f"/api/v1/learning/library/{created['id']}").status_code == 200
     assert member.get("/api/v1/learning/library/regulations").status_code == 200
     assert member.get("/api/v1/learning/courses").status_code == 200

@@ -12,6 +12,7 @@ import type {
   LearningCategory,
   LearningResource,
   LibraryItem,
+  LibraryPage,
   MyStudy,
   Question,
   QuestionBank,
@@ -26,6 +27,7 @@ import type {
   StudyReportRow,
 } from './types';
 
+export type LibraryQuery = Query<'/api/v1/learning/library'>;
 export type ResourceQuery = Query<'/api/v1/learning/resources'>;
 export type CategoryBody = Body<'/api/v1/learning/categories', 'post'>;
 export type ResourceCreateBody = Body<'/api/v1/learning/resources', 'post'>;
@@ -157,6 +159,9 @@ export const decideShowcaseProposal = (proposal: ShowcaseProposal, approve: bool
 };
 
 // ---- the member's side (portal): the reader, regulations, attempts, study time
+/** The library newest first, from the database (works while search is down): rows like search hits. */
+export const browseLibrary = (query: LibraryQuery): Promise<LibraryPage> =>
+  call(api.GET('/api/v1/learning/library', { params: { query } }));
 /** One resource of this tenant's library or the group's shared one, as the reader shows it. */
 export const libraryItem = (uuid: string): Promise<LibraryItem> =>
   call(api.GET('/api/v1/learning/library/{uuid}', byUuid(uuid)));

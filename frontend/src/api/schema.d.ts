@@ -1334,6 +1334,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning/library": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The published resources readers here may open (this library's and the group's shared
+         *     ones), newest first, with facet counts; ``?kind=``, ``?category=``, ``?tag=``, ``?source=``
+         *     (each repeatable: any of the values). No search engine involved.
+         */
+        get: operations["learning_library_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning/library/{uuid}": {
         parameters: {
             query?: never;
@@ -5536,6 +5557,29 @@ export interface components {
             images: components["schemas"]["ImageLink"][];
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
+        };
+        LibraryPage: {
+            count: number;
+            page: number;
+            page_size: number;
+            results: components["schemas"]["LibraryRow"][];
+            facets: components["schemas"]["Facets"];
+        };
+        /** @description A search row without a score or highlights (the same id, fields and ``data``). */
+        LibraryRow: {
+            id: string;
+            kind: string;
+            title: string;
+            summary: string;
+            category: string;
+            tags: string[];
+            source: string;
+            owner_tenant: string;
+            /** Format: date-time */
+            published_at: string | null;
+            data: {
+                [key: string]: unknown;
+            };
         };
         LiveBeat: {
             /** @description what this heartbeat added */
@@ -16728,6 +16772,86 @@ export interface operations {
             };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    learning_library_list: {
+        parameters: {
+            query?: {
+                category?: string[];
+                kind?: string[];
+                page?: number;
+                page_size?: number;
+                source?: string[];
+                tag?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryPage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -256,6 +256,8 @@ export type StudyReportRow = Schemas['StudyReportRow'];
 export type SearchResponse = Schemas['SearchResponse'];
 export type SearchRow = Schemas['SearchRow'];
 export type FacetValue = Schemas['FacetValue'];
+export type LibraryPage = Schemas['LibraryPage'];
+export type LibraryRow = Schemas['LibraryRow'];
 export type ReindexJob = Schemas['ReindexJob'];
 
 export type NotificationSettings = Schemas['NotificationSettings'];

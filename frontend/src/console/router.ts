@@ -114,7 +114,7 @@ export const router = createAppRouter({
         {
           path: 'live/:id(\\d+)/monitor',
           name: 'live-monitor',
-          component: () => import('./live/Monitor.vue'),
+          component: () => import('@/shared/live/MonitorView.vue'),
           meta: { allow: can('live'), title: 'live.monitor.title' },
         },
         {
@@ -134,7 +134,7 @@ export const router = createAppRouter({
           // The tenant's sensitive words for the live chat: the tenant admin's (as the settings).
           path: 'live/sensitive-words',
           name: 'live-words',
-          component: () => import('./live/SensitiveWordsView.vue'),
+          component: () => import('@/shared/live/SensitiveWordsPage.vue'),
           meta: { allow: can('settings'), title: 'live.words.title' },
         },
         {

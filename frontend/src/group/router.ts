@@ -80,7 +80,8 @@ export const router = createAppRouter({
         {
           path: 'live/:id(\\d+)/monitor',
           name: 'live-monitor',
-          component: () => import('./live/Monitor.vue'),
+          component: () => import('@/shared/live/MonitorView.vue'),
+          props: { scope: 'group' },
           meta: { allow: admin, title: 'live.monitor.title' },
         },
         {
@@ -92,7 +93,8 @@ export const router = createAppRouter({
         {
           path: 'live/sensitive-words',
           name: 'live-words',
-          component: () => import('./live/SensitiveWordsView.vue'),
+          component: () => import('@/shared/live/SensitiveWordsPage.vue'),
+          props: { group: true },
           meta: { allow: admin, title: 'live.words.groupTitle' },
         },
         {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -24,6 +25,21 @@ LAST_SEEN_KEY = "_pc_last_seen"
 _OPEN_PATHS = ("/api/v1/auth/",)
 
 
+def idle_deadline(session: Any) -> float | None:
+    """When this signed-in session idles out (epoch seconds), if it does (a timeout is set and the
+    session carries the mark). WebSockets opened by the session close then (``partycloud.tenancy.realtime``)."""
+    timeout = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+    last_seen = session.get(LAST_SEEN_KEY)
+    if not timeout or SESSION_KEY not in session or not isinstance(last_seen, int):
+        return None
+    return float(last_seen + timeout)
+
+
+def idled_out(session: Any, now: float | None = None) -> bool:
+    deadline = idle_deadline(session)
+    return deadline is not None and (int(time.time()) if now is None else now) > deadline
+
+
 class IdleSessionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -34,9 +50,7 @@ class IdleSessionMiddleware:
         # No cookie, no session to load: token and anonymous requests cost nothing here.
         if not timeout or session is None or session.session_key is None:
             return self._marked(request, self.get_response(request))
-        now = int(time.time())
-        last_seen = session.get(LAST_SEEN_KEY)
-        if SESSION_KEY in session and isinstance(last_seen, int) and now - last_seen > timeout:
+        if idled_out(session):
             session.flush()
             request.user = AnonymousUser()
             if request.path.startswith("/api/") and not request.path.startswith(_OPEN_PATHS):

@@ -445,6 +445,16 @@ SESSION_IDLE_MARK_SECONDS = env_int("SESSION_IDLE_MARK_SECONDS", 60, minimum=1)
 # and a host's card reader signs in a room of people in a few minutes.
 MEETINGS_SIGNIN_THROTTLE_RATE = env_str("MEETINGS_SIGNIN_THROTTLE_RATE", "60/min")
 
+# ---------------------------------------------------------------- work queued during a broker outage (issue 14)
+# A member import or a media job still waiting this long after it was queued, with no task started
+# on it, is sent again by its app's re-drive sweep (beat, every 5 minutes; services.tasks.redrive).
+REDRIVE_GRACE_SECONDS = env_int("REDRIVE_GRACE_SECONDS", 10 * 60, minimum=1)
+
+# ---------------------------------------------------------------- WebSockets and the idle session timeout (issue 14)
+# A session's socket closes (4401) when the session idles out, at its deadline; a sign-out made
+# elsewhere (another tab, an admin) is seen within this many seconds (one session read per socket).
+WEBSOCKET_SIGN_IN_CHECK_SECONDS = env_int("WEBSOCKET_SIGN_IN_CHECK_SECONDS", 120, minimum=1)
+
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -2,7 +2,7 @@
 import type { RouteLocationRaw } from 'vue-router';
 
 import { sendStudyHeartbeat } from '@/api/learning';
-import type { ResourceKind, SearchRow } from '@/api/types';
+import type { LibraryRow, ResourceKind, SearchRow } from '@/api/types';
 import type { StudyBeat } from '@/shared/learning/useStudyHeartbeat';
 
 export const HEARTBEAT_URL = '/api/v1/learning/study/heartbeats';
@@ -27,8 +27,11 @@ export async function sendBeat(resource: string, beat: StudyBeat): Promise<void>
   await sendStudyHeartbeat({ resource, ...beat });
 }
 
+/** A row of the learning tab: a search hit, or a library row (browsing without words: no highlights). */
+export type LearningRow = SearchRow | LibraryRow;
+
 /** Where a search result opens: the reader, or a regulation at the article found (this tenant's or the group's). */
-export function resultTarget(row: SearchRow): RouteLocationRaw | null {
+export function resultTarget(row: LearningRow): RouteLocationRaw | null {
   const data = row.data as Record<string, unknown>;
   if (row.kind === 'regulation') {
     if (typeof data.regulation !== 'string') return null;

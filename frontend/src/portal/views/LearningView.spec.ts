@@ -147,4 +147,44 @@ describe('the learning search on the phone', () => {
     ]);
     expect(failing.wrapper.text()).toContain('页码超出范围');
   });
+
+  it('browses the library without the search engine when no words are typed, and searches once they are', async () => {
+    const { score: _score, highlights: _highlights, ...plain } = ROW;
+    const browsed = {
+      ...plain,
+      id: 'alpha:resource:r2',
+      title: 'A <b> & B',
+      summary: '<em>不是高亮</em>',
+      data: { uuid: 'r2' },
+    };
+    const { wrapper, calls } = await mountSearch('/learning?kind=article', (call) =>
+      call.url.startsWith('/api/v1/learning/library')
+        ? [200, { count: 1, page: 1, page_size: 10, results: [browsed], facets: FACETS }]
+        : [200, { count: 2, page: 1, page_size: 10, results: [ROW, REGULATION], facets: FACETS, took_ms: 3 }],
+    );
+    expect(calls.map((call) => call.url)).toEqual(['/api/v1/learning/library?kind=article&page=1&page_size=10']);
+    const result = wrapper.find('[data-test="search-result"]');
+    // Plain text, not highlights: the title's markup and the summary's <em> are shown as typed.
+    expect(result.find('[data-test="result-title"]').text()).toBe('A <b> & B');
+    expect(result.find('[data-test="result-fragment"]').text()).toBe('<em>不是高亮</em>');
+    expect(result.find('em').exists()).toBe(false);
+    expect(wrapper.find('[data-test="search-count"]').text()).toContain('最新');
+    expect(wrapper.findAll('[data-test="facet-kind"] .pc-chip')).toHaveLength(2);
+
+    await wrapper.find('[data-test="learning-search"] input').setValue('党员');
+    await wrapper.find('[data-test="learning-search-go"]').trigger('click');
+    await flushPromises();
+    expect(calls.at(-1)?.url).toBe(`/api/v1/search?q=${encodeURIComponent('党员')}&kind=article&page=1&page_size=10`);
+    expect(wrapper.findAll('[data-test="search-result"]')).toHaveLength(2);
+  });
+
+  it('shows the library while search is down (503 only for words)', async () => {
+    const { wrapper } = await mountSearch('/learning', (call) =>
+      call.url.startsWith('/api/v1/search')
+        ? [503, { code: 'search.unavailable', message: '检索服务暂不可用', field: null }]
+        : [200, { count: 1, page: 1, page_size: 10, results: [{ ...ROW, highlights: undefined }], facets: FACETS }],
+    );
+    expect(wrapper.findAll('[data-test="search-result"]')).toHaveLength(1);
+    expect(wrapper.text()).not.toContain('检索服务暂不可用');
+  });
 });
