@@ -77,3 +77,23 @@ def test_the_total_counts_the_filtered_matches_and_the_facets_all_of_them(backen
     nothing = backend.search(SearchQuery(acl=ALPHA, text="不存在的词语"))
     assert (nothing.total, nothing.hits) == (0, [])
     assert all(values == [] for values in nothing.facets.values())
+
+
+def test_title_matches_fill_the_page_and_body_matches_follow_them_in_rank_order(backend: PostgresBackend) -> None:
+    """Only title matches are ranked while they fill the page; past them, every candidate is."""
+    backend.index([
+        make_doc("t1", title="党员大会", body="党员 党员 党员", days_ago=3),
+        make_doc("t2", title="党员学习", days_ago=1),
+        make_doc("t3", title="优秀党员", body="党员", days_ago=2),
+        *(make_doc(f"b{k}", title="通知", body="，".join(["党员"] * k + ["学习"] * (6 - k)), days_ago=k) for k in range(1, 6)),
+    ])  # fmt: skip
+
+    def page(number: int) -> list[str]:
+        result = backend.search(SearchQuery(acl=ALPHA, text="党员", page=number, page_size=2))
+        assert result.total == 8
+        return [hit.doc_id.rsplit(":", 1)[1] for hit in result.hits]
+
+    assert page(1) == ["t1", "t3"]  # title matches, the more occurrences the higher
+    assert page(2) == ["t2", "b5"]  # the last title match, then the best body match
+    assert page(3) == ["b4", "b3"]
+    assert page(4) == ["b2", "b1"]

@@ -296,7 +296,10 @@ class PostgresBackend:
         for tags. Page, by relevance: the RANK_WINDOW best candidates (every match of a specific
         query; for a broad one, title matches newest first) are ranked with ``ts_rank_cd``, which
         reads their positional vectors only; score = 1 for a title match + ts_rank_cd in [0, 1).
-        Only the page's rows are then read in full (their bodies are TOASTed)."""
+        Every title match outranks every other match: when the candidates hold enough title matches
+        to fill the page (down to its last row), only those are ranked — the same page, without
+        reading the other candidates' vectors (out of line, in TOAST). Only the page's rows are
+        then read in full (their bodies are TOASTed too)."""
         entries = _table(self.entry_table)
         filters, filter_params = self._filters(query)
         tsquery = " ".join(terms)
@@ -330,10 +333,12 @@ class PostgresBackend:
                 f"candidates AS (SELECT id, in_title, vector, published_at, doc_id FROM matched WHERE selected "
                 f"ORDER BY in_title DESC, {newest} LIMIT %s), "
                 "ranked AS (SELECT id, in_title::int + ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, "
-                "plainto_tsquery('simple', %s), 32) AS score, published_at, doc_id FROM candidates), "
+                "plainto_tsquery('simple', %s), 32) AS score, published_at, doc_id FROM candidates "
+                "WHERE in_title OR (SELECT count(*) FROM candidates WHERE in_title) < %s), "
                 f"page AS (SELECT id, score FROM ranked ORDER BY score DESC, {newest} LIMIT %s OFFSET %s)"
             )
-            params += [max(RANK_WINDOW, query.offset + query.page_size), tsquery, query.page_size, query.offset]
+            end = query.offset + query.page_size
+            params += [max(RANK_WINDOW, end), tsquery, end, query.page_size, query.offset]
         columns = ", ".join(f"e.{column}" for column in _HIT_COLUMNS.split(", "))
         sql = (
             f"WITH {matched}, {facets}, {page} "
