@@ -59,6 +59,8 @@ _ROW = (
 _UPDATES = ", ".join(
     f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ") if column not in {"generation", "doc_id"}
 )
+# GROUPING(kind, category, source) of the empty grouping set (all three bits set): the total.
+_TOTAL_LEVEL = 0b111
 _HIT_COLUMNS = (
     "doc_id, owner_tenant, visibility, marking, kind, category, tags, source, title, summary, body, published_at, data"
 )
@@ -83,23 +85,33 @@ def _search_cursor(text: bool) -> Iterator[Any]:
     row's words out of TOAST, so for a common word it would scan and test every row (5–7×
     slower at 100,000 documents) instead of taking the GIN index's exact bitmap.
 
+    JIT off: these statements are short and their estimated cost grows with the corpus; past
+    ``jit_above_cost`` PostgreSQL would spend tens of milliseconds compiling each one (measured
+    in docs/performance.md, issue 14) to save less than that.
+
     In a transaction of our own, one round trip (``SET LOCAL`` ends with it); inside a caller's,
     the previous values are read and put back."""
     seqscan = "off" if text else "on"
     outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if not outer:
-            cursor.execute(f"SET LOCAL enable_seqscan = {seqscan}; SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(
+                f"SET LOCAL enable_seqscan = {seqscan}; SET LOCAL work_mem = '{WORK_MEM}'; SET LOCAL jit = off"
+            )
             yield cursor
             return
         cursor.execute(
-            "SELECT current_setting('enable_seqscan'), current_setting('work_mem'), "
-            "set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true)",
+            "SELECT current_setting('enable_seqscan'), current_setting('work_mem'), current_setting('jit'), "
+            "set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true), set_config('jit', 'off', true)",
             [seqscan, WORK_MEM],
         )
-        previous = cursor.fetchone()[:2]
+        previous = cursor.fetchone()[:3]
         yield cursor
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true)", previous)
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true), "
+            "set_config('jit', %s, true)",
+            previous,
+        )
 
 
 class _Where:
@@ -284,7 +296,10 @@ class PostgresBackend:
         for tags. Page, by relevance: the RANK_WINDOW best candidates (every match of a specific
         query; for a broad one, title matches newest first) are ranked with ``ts_rank_cd``, which
         reads their positional vectors only; score = 1 for a title match + ts_rank_cd in [0, 1).
-        Only the page's rows are then read in full (their bodies are TOASTed)."""
+        Every title match outranks every other match: when the candidates hold enough title matches
+        to fill the page (down to its last row), only those are ranked — the same page, without
+        reading the other candidates' vectors (out of line, in TOAST). Only the page's rows are
+        then read in full (their bodies are TOASTed too)."""
         entries = _table(self.entry_table)
         filters, filter_params = self._filters(query)
         tsquery = " ".join(terms)
@@ -294,15 +309,17 @@ class PostgresBackend:
             f"({filters}) AS selected, {in_title} AS in_title, e.vector FROM {entries} e WHERE {where.sql})"
         )
         params: list[Any] = [*filter_params, *([tsquery] if terms else []), *where.params]
+        # The empty grouping set () is the total (the matches that pass the facet filters): the
+        # same pass over the matches as the kind, category and source counts.
         facets = (
             "facets AS (SELECT json_build_object("
-            "'groups', (SELECT json_agg(json_build_array(g.kind, g.category, g.source, g.n)) FROM ("
-            "SELECT kind, category, source, count(*) AS n FROM matched "
-            "GROUP BY GROUPING SETS ((kind), (category), (source))) g), "
+            "'groups', (SELECT json_agg(json_build_array(g.kind, g.category, g.source, g.n, g.selected, g.level)) "
+            "FROM (SELECT kind, category, source, count(*) AS n, count(*) FILTER (WHERE selected) AS selected, "
+            "GROUPING(kind, category, source) AS level FROM matched "
+            "GROUP BY GROUPING SETS ((kind), (category), (source), ())) g), "
             "'tags', (SELECT json_agg(json_build_array(t.tag, t.n)) FROM ("
             "SELECT tag, count(*) AS n FROM (SELECT unnest(tags) AS tag FROM matched) AS tagged "
-            f"GROUP BY tag ORDER BY n DESC, tag LIMIT {FACET_SIZE}) t), "
-            "'total', (SELECT count(*) FILTER (WHERE selected) FROM matched)) AS facets)"
+            f"GROUP BY tag ORDER BY n DESC, tag LIMIT {FACET_SIZE}) t)) AS facets)"
         )
         newest = "published_at DESC NULLS LAST, doc_id"
         if query.by_newest:
@@ -316,10 +333,12 @@ class PostgresBackend:
                 f"candidates AS (SELECT id, in_title, vector, published_at, doc_id FROM matched WHERE selected "
                 f"ORDER BY in_title DESC, {newest} LIMIT %s), "
                 "ranked AS (SELECT id, in_title::int + ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, "
-                "plainto_tsquery('simple', %s), 32) AS score, published_at, doc_id FROM candidates), "
+                "plainto_tsquery('simple', %s), 32) AS score, published_at, doc_id FROM candidates "
+                "WHERE in_title OR (SELECT count(*) FROM candidates WHERE in_title) < %s), "
                 f"page AS (SELECT id, score FROM ranked ORDER BY score DESC, {newest} LIMIT %s OFFSET %s)"
             )
-            params += [max(RANK_WINDOW, query.offset + query.page_size), tsquery, query.page_size, query.offset]
+            end = query.offset + query.page_size
+            params += [max(RANK_WINDOW, end), tsquery, end, query.page_size, query.offset]
         columns = ", ".join(f"e.{column}" for column in _HIT_COLUMNS.split(", "))
         sql = (
             f"WITH {matched}, {facets}, {page} "
@@ -347,14 +366,18 @@ class PostgresBackend:
         """The facets the statement aggregated: the FACET_SIZE most frequent values of each."""
         found = found if isinstance(found, dict) else json.loads(found)
         facets = empty_facets()
-        for kind, category, source, count in found["groups"] or []:
+        total = 0
+        for kind, category, source, count, selected, level in found["groups"] or []:
+            if level == _TOTAL_LEVEL:  # the empty grouping set: every match
+                total = int(selected)
+                continue
             for name, value in (("kind", kind), ("category", category), ("source", source)):
                 if value:  # the grouping set of another field has NULL here; '' is no value
                     facets[name].append((value, int(count)))
         facets["tags"] = [(tag, int(count)) for tag, count in found["tags"] or []]
         for name in FACET_FIELDS:
             facets[name] = sorted(facets[name], key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
-        return facets, int(found["total"])
+        return facets, total
 
     @staticmethod
     def _hit(row: tuple[Any, ...], terms: list[str]) -> SearchHit:

@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 class SearchEntry(models.Model):
     """One search document in one generation (PostgreSQL backend). Written with raw SQL by
     ``services.search.postgres`` (the adapter knows the table by name): the vectors come from
-    jieba-segmented text."""
+    jieba-segmented text. Stored narrow (migration 0004: ``toast_tuple_target = 128``, the
+    columns a search reads for every match ``STORAGE MAIN``): text, title and vectors live in
+    TOAST, so a common word's matches are read from few pages."""
 
     generation = models.PositiveIntegerField()
     doc_id = models.CharField(max_length=200)
