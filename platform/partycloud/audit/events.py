@@ -180,6 +180,20 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.chat.export", A.EXPORT, _lazy("Exported a lesson's chat"), (_lazy("%(count)s events"),)),
     EventType("live.sensitive_word.add", A.CREATE, _lazy("Added a sensitive word"), (_lazy("“%(word)s”"),)),
     EventType("live.sensitive_word.delete", A.DELETE, _lazy("Deleted a sensitive word"), (_lazy("“%(word)s”"),)),
+    # organizational life: compliance exports and the group's drill-down
+    EventType(
+        "meetings.ledger.export", A.EXPORT, _lazy("Exported the organizational-life ledger"), (_lazy("year %(year)s"),)
+    ),
+    EventType("meetings.record.print", A.EXPORT, _lazy("Printed a meeting record")),
+    EventType(
+        "drilldown.meetings.compliance",
+        A.READ,
+        _lazy("Viewed a subsidiary's organizational-life compliance"),
+        (_lazy("year %(year)s"),),
+    ),
+    EventType(
+        "drilldown.meetings.records", A.READ, _lazy("Viewed a subsidiary's meeting records"), (_lazy("year %(year)s"),)
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(

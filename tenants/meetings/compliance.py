@@ -1,0 +1,557 @@
+"""The compliance engine (合规检查): expected vs held organizational-life activities per
+organization, kind and period, from the rule version in force (DOMAIN_RULES §2).
+
+For each requirement period (the month, quarter or year a requirement counts in) of a year:
+
+- the rule version is the newest whose ``effective_from`` is on or before the period's first day;
+- the requirement binds an organization by its ``applies_to`` and the organization's kind; a
+  committee meeting binds a branch only while it has a committee: at least the version's
+  ``committee_threshold`` full members (its party groups' included, by tenure) on the day before
+  the period starts, so a branch that reaches 7 mid-year owes them from the month after;
+- held = meetings with status ``held`` whose ``starts_at`` falls in the period in the tenant's time
+  zone (a meeting straddling midnight counts on its start day); heart-to-heart talks count pairs
+  (each committee member with each member of the branch, both present at a held talk);
+- the verdict is ``met`` (held ≥ minimum), ``pending`` (not enough yet, the period not closed —
+  never a failure), ``missing`` (closed without enough) or ``not_applicable``; every verdict has a
+  reason naming the rule version (gettext; Chinese in the zh_Hans catalogue).
+
+Everything is read in bulk: one query per table for all the organizations (``evaluate``), so
+500 organizations × 12 months take one pass (bench/bench_meetings_compliance.py).
+``naive_evaluate`` is the per-organization loop the bench compares against.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.meetings.models import (
+    ActivityKind,
+    ActivityRequirement,
+    ActivityRule,
+    AppliesTo,
+    AttendanceStatus,
+    Attendee,
+    Meeting,
+    MeetingStatus,
+    Period,
+)
+from tenants.members.models import COUNTED_STATUSES, Member, Membership, MemberTenure
+from tenants.organizations.models import CommitteeMember, Organization, OrganizationKind
+
+MET, MISSING, PENDING, NOT_APPLICABLE = "met", "missing", "pending", "not_applicable"
+VERDICTS = (MET, MISSING, PENDING, NOT_APPLICABLE)
+
+# Which organization kinds each ``applies_to`` names (committee meetings add the threshold).
+KINDS_FOR: dict[str, frozenset[str]] = {
+    AppliesTo.BRANCH: frozenset({OrganizationKind.BRANCH}),
+    AppliesTo.BRANCH_WITH_COMMITTEE: frozenset({OrganizationKind.BRANCH}),
+    AppliesTo.BRANCH_PAIRS: frozenset({OrganizationKind.BRANCH}),
+    AppliesTo.PARTY_GROUP: frozenset({OrganizationKind.PARTY_GROUP}),
+    AppliesTo.COMMITTEE: frozenset({OrganizationKind.COMMITTEE, OrganizationKind.GENERAL_BRANCH}),
+}
+PERIOD_MONTHS: dict[str, int] = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+
+
+# ------------------------------------------------------------------------------ periods
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period of one granularity: month ``2026-03``, quarter ``2026-Q2`` or year ``2026``."""
+
+    period: str
+    start: date
+    end: date  # inclusive
+
+    @property
+    def key(self) -> str:
+        if self.period == Period.MONTH:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.period == Period.QUARTER:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    @property
+    def months(self) -> list[date]:
+        return [date(self.start.year, month, 1) for month in range(self.start.month, self.end.month + 1)]
+
+    def label(self) -> str:
+        if self.period == Period.MONTH:
+            return _("month %(month)d") % {"month": self.start.month}
+        if self.period == Period.QUARTER:
+            return str(QUARTER_LABELS[(self.start.month - 1) // 3]())
+        return _("year %(year)d") % {"year": self.start.year}
+
+    def closed(self, today: date) -> bool:
+        return today > self.end
+
+
+QUARTER_LABELS = (lambda: _("the first quarter"), lambda: _("the second quarter"),
+                  lambda: _("the third quarter"), lambda: _("the fourth quarter"))  # fmt: skip
+
+
+def span_of(period: str, day: date) -> Span:
+    size = PERIOD_MONTHS[period]
+    first_month = (day.month - 1) // size * size + 1
+    last_month = first_month + size - 1
+    return Span(
+        period, date(day.year, first_month, 1), date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
+    )
+
+
+def spans(year: int, period: str) -> list[Span]:
+    size = PERIOD_MONTHS[period]
+    return [span_of(period, date(year, month, 1)) for month in range(1, 13, size)]
+
+
+def per_label(period: str) -> str:
+    labels: dict[str, str] = {
+        Period.MONTH: _("per month"),
+        Period.QUARTER: _("per quarter"),
+        Period.YEAR: _("per year"),
+    }
+    return labels[period]
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+# ------------------------------------------------------------------------------ verdicts
+
+
+@dataclass
+class Cell:
+    """The verdict of one (organization, kind, period)."""
+
+    period: str  # the key: 2026-03, 2026-Q2, 2026
+    expected: int
+    held: int
+    verdict: str
+    reason: str
+    rule_version: str
+    start: date
+    end: date
+
+
+@dataclass
+class Row:
+    organization: Organization
+    kind: ActivityKind
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Sources:
+    """What the engine reads, once for all organizations of a year."""
+
+    rules: list[ActivityRule]  # oldest first, requirements prefetched (with their kinds)
+    organizations: list[Organization]
+    # full members by organization id at each day asked (the day before each month starts)
+    full_members: dict[tuple[int, date], int]
+    held: Counter[tuple[int, int, date]]  # (organization, kind, month) → held meetings
+    pairs_expected: dict[int, set[frozenset[int]]]  # branch → committee × member pairs (user ids)
+    pairs_held: dict[tuple[int, int], Counter[frozenset[int]]]  # (branch, year) → pair → talks
+
+
+def rules_for_year(year: int) -> list[ActivityRule]:
+    """The versions that may be in force in ``year``, oldest first (one query + one prefetch)."""
+    requirements = ActivityRequirement.objects.filter(kind__is_active=True).select_related("kind")
+    found = list(
+        ActivityRule.objects.filter(effective_from__lte=date(year, 12, 31))
+        .order_by("-effective_from", "-id")
+        .prefetch_related(Prefetch("requirements", queryset=requirements))
+    )
+    kept: list[ActivityRule] = []
+    for rule in found:
+        kept.append(rule)
+        if rule.effective_from <= date(year, 1, 1):
+            break
+    return list(reversed(kept))
+
+
+def rule_on(rules: Sequence[ActivityRule], day: date) -> ActivityRule | None:
+    """The version in force on ``day``: the newest effective on or before it (``rules`` oldest first)."""
+    chosen = None
+    for rule in rules:
+        if rule.effective_from <= day:
+            chosen = rule
+    return chosen
+
+
+def _month_starts(year: int) -> list[date]:
+    return [date(year, month, 1) for month in range(1, 13)]
+
+
+def load_sources(organizations: Sequence[Organization], year: int) -> Sources:
+    """Read everything the verdicts of ``year`` need: one query per table, whatever the number of
+    organizations."""
+    ids = [organization.pk for organization in organizations]
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    rules = rules_for_year(year)
+    # Full members by tenure, counted for each branch with its subtree (party groups), on the day
+    # before each month starts.
+    days = [month - timedelta(days=1) for month in _month_starts(year)]
+    branches = [organization for organization in organizations if organization.kind == OrganizationKind.BRANCH]
+    full_members: dict[tuple[int, date], int] = {}
+    if branches:
+        tenures = MemberTenure.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=days[0]),
+            started_on__lte=days[-1],
+            membership=Membership.FULL,
+        )
+        condition = Q(pk__in=[])
+        for branch in branches:
+            condition |= Q(organization__path__startswith=branch.path)
+        spans_by_path: defaultdict[str, list[tuple[date, date | None, int]]] = defaultdict(list)
+        for path, started, ended, member in tenures.filter(condition).values_list(
+            "organization__path", "started_on", "ended_on", "member_id"
+        ):
+            spans_by_path[path].append((started, ended, member))
+        branch_paths = {branch.path: branch.pk for branch in branches}
+        per_branch: defaultdict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+        for path, tenure_rows in spans_by_path.items():
+            parts = path.strip("/").split("/")
+            for depth in range(1, len(parts) + 1):
+                owner = branch_paths.get("/" + "/".join(parts[:depth]) + "/")
+                if owner is not None:
+                    per_branch[owner].extend(tenure_rows)
+        for branch in branches:
+            tenure_rows = per_branch.get(branch.pk, [])
+            for day in days:
+                members = {m for started, ended, m in tenure_rows if started <= day and (ended is None or ended > day)}
+                full_members[(branch.pk, day)] = len(members)
+    held: Counter[tuple[int, int, date]] = Counter()
+    for organization_id, kind_id, month, count in (
+        Meeting.objects.filter(
+            organization_id__in=ids, status=MeetingStatus.HELD, starts_on__gte=start, starts_on__lte=end
+        )
+        .annotate(month=TruncMonth("starts_on"))
+        .values("organization_id", "kind_id", "month")
+        .annotate(count=Count("id"))
+        .values_list("organization_id", "kind_id", "month", "count")
+    ):
+        held[(organization_id, kind_id, month)] += count
+    pairs_expected, pairs_held = _pairs(rules, branches, start, end)
+    return Sources(rules, list(organizations), full_members, held, pairs_expected, pairs_held)
+
+
+def _pairs(
+    rules: Sequence[ActivityRule], branches: Sequence[Organization], start: date, end: date
+) -> tuple[dict[int, set[frozenset[int]]], dict[tuple[int, int], Counter[frozenset[int]]]]:
+    """Heart-to-heart talks: the expected pairs (each committee member with each member of the
+    branch, users), and the pairs present together at a held talk of the branch."""
+    pair_kinds = {
+        requirement.kind_id
+        for rule in rules
+        for requirement in rule.requirements.all()
+        if requirement.applies_to == AppliesTo.BRANCH_PAIRS
+    }
+    if not pair_kinds or not branches:
+        return {}, {}
+    ids = [branch.pk for branch in branches]
+    committee: defaultdict[int, set[int]] = defaultdict(set)
+    for organization_id, user_id in CommitteeMember.objects.filter(organization_id__in=ids).values_list(
+        "organization_id", "user_id"
+    ):
+        committee[organization_id].add(user_id)
+    condition = Q(pk__in=[])
+    for branch in branches:
+        condition |= Q(organization__path__startswith=branch.path)
+    member_users: defaultdict[int, set[int]] = defaultdict(set)
+    by_path = {branch.path: branch.pk for branch in branches}
+    for path, user_id in (
+        Member.objects.filter(condition, status__in=COUNTED_STATUSES, user__isnull=False)
+        .values_list("organization__path", "user_id")
+    ):  # fmt: skip
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            owner = by_path.get("/" + "/".join(parts[:depth]) + "/")
+            if owner is not None:
+                member_users[owner].add(user_id)
+    expected: dict[int, set[frozenset[int]]] = {}
+    for branch_id in ids:
+        people = member_users.get(branch_id, set()) | committee.get(branch_id, set())
+        expected[branch_id] = {
+            frozenset((leader, other))
+            for leader in committee.get(branch_id, set())
+            for other in people
+            if other != leader
+        }
+    present: defaultdict[int, set[int]] = defaultdict(set)
+    meeting_org: dict[int, tuple[int, int]] = {}
+    for meeting_id, organization_id, starts_on, user_id in Attendee.objects.filter(
+        meeting__organization_id__in=ids,
+        meeting__kind_id__in=pair_kinds,
+        meeting__status=MeetingStatus.HELD,
+        meeting__starts_on__gte=start,
+        meeting__starts_on__lte=end,
+        status=AttendanceStatus.PRESENT,
+        user__isnull=False,
+    ).values_list("meeting_id", "meeting__organization_id", "meeting__starts_on", "user_id"):
+        present[meeting_id].add(user_id)
+        meeting_org[meeting_id] = (organization_id, starts_on.year)
+    held: defaultdict[tuple[int, int], Counter[frozenset[int]]] = defaultdict(Counter)
+    for meeting_id, people in present.items():
+        branch_id, year = meeting_org[meeting_id]
+        leaders = committee.get(branch_id, set())
+        held[(branch_id, year)].update(
+            {frozenset((leader, other)) for leader in leaders & people for other in people if other != leader}
+        )
+    return expected, dict(held)
+
+
+def existed_from(organization: Organization) -> date:
+    """Since when an organization owes activities: its 成立日期, else the day it was recorded."""
+    if organization.established_on is not None:
+        return organization.established_on
+    return timezone.localdate(organization.created_at)
+
+
+def _reason_args(
+    kind: ActivityKind, requirement: ActivityRequirement, rule: ActivityRule, span: Span
+) -> dict[str, Any]:
+    return {
+        "period": span.label(),
+        "kind": kind.name,
+        "version": rule.version,
+        "minimum": requirement.minimum,
+        "per": per_label(requirement.period),
+        "threshold": rule.committee_threshold,
+    }
+
+
+def verdict_for(sources: Sources, organization: Organization, kind: ActivityKind, span: Span, today: date) -> Cell:
+    """The verdict of one requirement period (``span`` has the requirement's own granularity)."""
+    rule = rule_on(sources.rules, span.start)
+    requirement = None
+    if rule is not None:
+        requirement = next((r for r in rule.requirements.all() if r.kind_id == kind.pk), None)
+    if rule is None or requirement is None:
+        reason = _("No rule in force requires %(kind)s in %(period)s.") % {"kind": kind.name, "period": span.label()}
+        return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, rule.version if rule else "", span.start, span.end)
+    args = _reason_args(kind, requirement, rule, span)
+    version = rule.version
+    if (
+        organization.kind not in KINDS_FOR.get(requirement.applies_to, frozenset())
+        or existed_from(organization) > span.end
+    ):
+        reason = _("Rule %(version)s does not require %(kind)s of this organization.") % args
+        return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
+    if requirement.applies_to == AppliesTo.BRANCH_WITH_COMMITTEE:
+        before = span.start - timedelta(days=1)
+        if sources.full_members.get((organization.pk, before), 0) < rule.committee_threshold:
+            reason = (
+                _(
+                    "%(period)s: fewer than %(threshold)d full members, no committee, so no %(kind)s is due (rule %(version)s)."
+                )
+                % args
+            )
+            return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
+    closed = span.closed(today)
+    if requirement.applies_to == AppliesTo.BRANCH_PAIRS:
+        pairs = sources.pairs_expected.get(organization.pk, set())
+        if not pairs:
+            reason = (
+                _("%(period)s: no committee members recorded, no %(kind)s pairs to count (rule %(version)s).") % args
+            )
+            return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
+        talks = sources.pairs_held.get((organization.pk, span.start.year), Counter())
+        expected = len(pairs)
+        held = sum(1 for pair in pairs if talks.get(pair, 0) >= requirement.minimum)
+        args |= {"expected": expected, "held": held, "missing": expected - held}
+        if held >= expected:
+            reason = (
+                _(
+                    "%(period)s: %(kind)s held with all %(expected)d pairs (rule %(version)s: each committee member with each member at least %(minimum)d %(per)s)."
+                )
+                % args
+            )
+            return Cell(span.key, expected, held, MET, reason, version, span.start, span.end)
+        if not closed:
+            reason = (
+                _(
+                    "%(period)s is not over: %(kind)s held with %(held)d of %(expected)d pairs (rule %(version)s: each committee member with each member at least %(minimum)d %(per)s)."
+                )
+                % args
+            )
+            return Cell(span.key, expected, held, PENDING, reason, version, span.start, span.end)
+        reason = (
+            _(
+                "%(period)s: %(kind)s missing for %(missing)d pairs (rule %(version)s: each committee member with each member at least %(minimum)d %(per)s)."
+            )
+            % args
+        )
+        return Cell(span.key, expected, held, MISSING, reason, version, span.start, span.end)
+    held = sum(sources.held.get((organization.pk, kind.pk, month), 0) for month in span.months)
+    expected = requirement.minimum
+    args["held"] = held
+    if held >= expected:
+        reason = _("%(period)s: %(kind)s held %(held)d times (rule %(version)s: at least %(minimum)d %(per)s).") % args
+        return Cell(span.key, expected, held, MET, reason, version, span.start, span.end)
+    if not closed:
+        reason = (
+            _(
+                "%(period)s is not over: %(kind)s held %(held)d times so far (rule %(version)s: at least %(minimum)d %(per)s)."
+            )
+            % args
+        )
+        return Cell(span.key, expected, held, PENDING, reason, version, span.start, span.end)
+    if held == 0:
+        reason = _("%(period)s: no %(kind)s was held (rule %(version)s: at least %(minimum)d %(per)s).") % args
+    else:
+        reason = (
+            _("%(period)s: %(kind)s held only %(held)d times (rule %(version)s: at least %(minimum)d %(per)s).") % args
+        )
+    return Cell(span.key, expected, held, MISSING, reason, version, span.start, span.end)
+
+
+def _combine(display: Span, cells: list[Cell]) -> Cell:
+    """Finer requirement periods inside one display period (monthly kinds in a quarter or year)."""
+    counted = [cell for cell in cells if cell.verdict != NOT_APPLICABLE]
+    versions = sorted({cell.rule_version for cell in cells if cell.rule_version})
+    if not counted:
+        return Cell(
+            display.key, 0, 0, NOT_APPLICABLE, cells[-1].reason, ", ".join(versions), display.start, display.end
+        )
+    verdicts = {cell.verdict for cell in counted}
+    verdict = MISSING if MISSING in verdicts else PENDING if PENDING in verdicts else MET
+    reasons = [cell.reason for cell in counted if cell.verdict == verdict]
+    return Cell(
+        display.key,
+        sum(cell.expected for cell in counted),
+        sum(cell.held for cell in counted),
+        verdict,
+        "；".join(reasons),
+        ", ".join(versions),
+        display.start,
+        display.end,
+    )
+
+
+def kinds_in(rules: Sequence[ActivityRule]) -> list[ActivityKind]:
+    found: dict[int, ActivityKind] = {}
+    for rule in rules:
+        for requirement in rule.requirements.all():
+            found.setdefault(requirement.kind_id, requirement.kind)
+    return sorted(found.values(), key=lambda kind: (kind.ordering, kind.pk))
+
+
+def _requirement_period(rules: Sequence[ActivityRule], kind: ActivityKind, day: date) -> str | None:
+    rule = rule_on(rules, day)
+    if rule is None:
+        return None
+    return next((r.period for r in rule.requirements.all() if r.kind_id == kind.pk), None)
+
+
+def _applicable_kind(rules: Sequence[ActivityRule], organization: Organization, kind: ActivityKind) -> bool:
+    return any(
+        organization.kind in KINDS_FOR.get(r.applies_to, frozenset())
+        for rule in rules
+        for r in rule.requirements.all()
+        if r.kind_id == kind.pk
+    )
+
+
+def table(
+    organizations: Sequence[Organization],
+    year: int,
+    period: str = Period.QUARTER,
+    *,
+    today: date | None = None,
+    sources: Sources | None = None,
+) -> tuple[list[ActivityRule], list[Span], list[Row]]:
+    """The compliance table: a row per (organization, kind whose requirement names the
+    organization's kind), a cell per display period. A requirement period coarser than the display
+    period (a quarterly meeting in the month view) gives each of its display periods its verdict;
+    finer ones (monthly meetings in the quarter view) combine: missing if any closed month misses,
+    else pending if any is open, else met."""
+    today = today or timezone.localdate()
+    sources = sources or load_sources(organizations, year)
+    display = spans(year, period)
+    kinds = kinds_in(sources.rules)
+    rows: list[Row] = []
+    for organization in organizations:
+        for kind in kinds:
+            if not _applicable_kind(sources.rules, organization, kind):
+                continue
+            row = Row(organization, kind)
+            cache: dict[Span, Cell] = {}
+            for span in display:
+                parts: list[Cell] = []
+                month = span.start
+                while month <= span.end:
+                    own = _requirement_period(sources.rules, kind, month) or Period.MONTH
+                    requirement_span = span_of(own, month)
+                    if requirement_span not in cache:
+                        cache[requirement_span] = verdict_for(sources, organization, kind, requirement_span, today)
+                    if not parts or parts[-1] is not cache[requirement_span]:
+                        parts.append(cache[requirement_span])
+                    month = _next_month(max(month, min(requirement_span.end, span.end)))
+                cell = _combine(span, parts) if len(parts) > 1 else _relabel(span, parts[0])
+                row.cells.append(cell)
+            rows.append(row)
+    return sources.rules, display, rows
+
+
+def _relabel(display: Span, cell: Cell) -> Cell:
+    return Cell(
+        display.key, cell.expected, cell.held, cell.verdict, cell.reason, cell.rule_version, display.start, display.end
+    )
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def evaluate(
+    organizations: Sequence[Organization], year: int, *, today: date | None = None
+) -> dict[tuple[int, int, str], Cell]:
+    """Every requirement period's verdict of ``year`` for ``organizations`` (bulk):
+    (organization, kind, period key) → cell."""
+    today = today or timezone.localdate()
+    sources = load_sources(organizations, year)
+    return _evaluate(sources, organizations, year, today)
+
+
+def _evaluate(
+    sources: Sources, organizations: Iterable[Organization], year: int, today: date
+) -> dict[tuple[int, int, str], Cell]:
+    result: dict[tuple[int, int, str], Cell] = {}
+    kinds = kinds_in(sources.rules)
+    for organization in organizations:
+        for kind in kinds:
+            if not _applicable_kind(sources.rules, organization, kind):
+                continue
+            month = date(year, 1, 1)
+            while month.year == year:
+                own = _requirement_period(sources.rules, kind, month)
+                if own is None:
+                    month = _next_month(month)
+                    continue
+                span = span_of(own, month)
+                result[(organization.pk, kind.pk, span.key)] = verdict_for(sources, organization, kind, span, today)
+                month = _next_month(span.end)
+    return result
+
+
+def naive_evaluate(
+    organizations: Sequence[Organization], year: int, *, today: date | None = None
+) -> dict[tuple[int, int, str], Cell]:
+    """The same verdicts, one organization at a time (each reads its own rows): the bench's baseline."""
+    today = today or timezone.localdate()
+    result: dict[tuple[int, int, str], Cell] = {}
+    for organization in organizations:
+        sources = load_sources([organization], year)
+        result |= _evaluate(sources, [organization], year, today)
+    return result
