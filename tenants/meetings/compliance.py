@@ -50,6 +50,7 @@ from tenants.organizations.models import CommitteeMember, Organization, Organiza
 
 MET, MISSING, PENDING, NOT_APPLICABLE = "met", "missing", "pending", "not_applicable"
 VERDICTS = (MET, MISSING, PENDING, NOT_APPLICABLE)
+VERDICT_CHOICES = [(verdict, verdict) for verdict in VERDICTS]
 
 # Which organization kinds each ``applies_to`` names (committee meetings add the threshold).
 KINDS_FOR: dict[str, frozenset[str]] = {

@@ -74,7 +74,7 @@ def scoped_organizations(request: Request) -> list[Organization]:
     return list(user_scope(request.user, MANAGERS).apply(active, "path").order_by("path"))
 
 
-class RuleVersionSerializer(serializers.Serializer[Any]):
+class ComplianceRuleVersionSerializer(serializers.Serializer[Any]):
     version = serializers.CharField()
     effective_from = serializers.DateField()
     source = serializers.CharField()  # type: ignore[assignment]
@@ -82,25 +82,25 @@ class RuleVersionSerializer(serializers.Serializer[Any]):
     committee_threshold = serializers.IntegerField()
 
 
-class PeriodSerializer(serializers.Serializer[Any]):
+class CompliancePeriodSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="2026-03, 2026-Q2 or 2026")
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class ComplianceOrganizationSerializer(serializers.Serializer[Any]):
+class MeetingsComplianceOrganizationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
 
 
-class ComplianceKindSerializer(serializers.Serializer[Any]):
+class MeetingsComplianceKindSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ComplianceCellSerializer(serializers.Serializer[Any]):
+class MeetingsComplianceCellSerializer(serializers.Serializer[Any]):
     period = serializers.CharField()
     expected = serializers.IntegerField(help_text="meetings (heart-to-heart talks: pairs) due")
     held = serializers.IntegerField()
@@ -109,16 +109,16 @@ class ComplianceCellSerializer(serializers.Serializer[Any]):
     rule_version = serializers.CharField()
 
 
-class ComplianceRowSerializer(serializers.Serializer[Any]):
-    organization = ComplianceOrganizationSerializer()
-    kind = ComplianceKindSerializer()
-    cells = ComplianceCellSerializer(many=True)
+class MeetingsComplianceRowSerializer(serializers.Serializer[Any]):
+    organization = MeetingsComplianceOrganizationSerializer()
+    kind = MeetingsComplianceKindSerializer()
+    cells = MeetingsComplianceCellSerializer(many=True)
 
 
-class ComplianceSerializer(serializers.Serializer[Any]):
-    rule_versions = RuleVersionSerializer(many=True)
-    periods = PeriodSerializer(many=True)
-    rows = ComplianceRowSerializer(many=True)
+class MeetingsComplianceSerializer(serializers.Serializer[Any]):
+    rule_versions = ComplianceRuleVersionSerializer(many=True)
+    periods = CompliancePeriodSerializer(many=True)
+    rows = MeetingsComplianceRowSerializer(many=True)
 
 
 def compliance_body(organizations: list[Organization], year: int, period: str) -> dict[str, Any]:
@@ -152,11 +152,11 @@ class ComplianceView(APIView):
 
     permission_classes = [CanManageMeetings]
 
-    @extend_schema(parameters=[ORGANIZATION, YEAR, PERIOD], responses=ComplianceSerializer)
+    @extend_schema(parameters=[ORGANIZATION, YEAR, PERIOD], responses=MeetingsComplianceSerializer)
     def get(self, request: Request) -> Response:
         year, period = _year(request), _period(request)
         body = compliance_body(scoped_organizations(request), year, period)
-        return Response(ComplianceSerializer(body).data)
+        return Response(MeetingsComplianceSerializer(body).data)
 
 
 def meetings_of(organizations: list[Organization], year: int) -> list[Meeting]:

@@ -25,7 +25,7 @@ from partycloud.audit.services import do_record_audit
 from partycloud.core.api import PagePagination
 from partycloud.core.errors import NotFoundError, ServiceError
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
-from tenants.meetings.compliance_api import ComplianceSerializer, compliance_body
+from tenants.meetings.compliance_api import MeetingsComplianceSerializer, compliance_body
 from tenants.meetings.compliance_errors import ComplianceCode
 from tenants.meetings.models import AttendanceStatus, Meeting, Period
 from tenants.organizations.models import Organization
@@ -80,7 +80,8 @@ class GroupTenantComplianceView(APIView):
 
     @extend_schema(
         parameters=[YEAR, ORGANIZATION, OpenApiParameter("period", str, enum=Period.values)],
-        responses=ComplianceSerializer,
+        responses=MeetingsComplianceSerializer,
+        operation_id="group_meetings_tenant_compliance",
     )
     def get(self, request: Request, tenant_id: int) -> Response:
         tenant = _tenant(tenant_id)
@@ -90,7 +91,7 @@ class GroupTenantComplianceView(APIView):
             raise ServiceError(ComplianceCode.BAD_PERIOD, _("Choose month, quarter or year."), "period")
         with tenant:
             organizations = _organizations(request)
-            body = ComplianceSerializer(compliance_body(organizations, year, period)).data
+            body = MeetingsComplianceSerializer(compliance_body(organizations, year, period)).data
         _audit(request, tenant, "drilldown.meetings.compliance",
                {"year": year, "period": period, "organization": request.query_params.get("organization") or ""})  # fmt: skip
         return Response(body)
@@ -120,6 +121,7 @@ class GroupTenantMeetingsView(APIView):
         parameters=[YEAR, ORGANIZATION, OpenApiParameter("kind", str, description="a kind code"),
                     OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses=GroupMeetingRowSerializer(many=True),
+        operation_id="group_meetings_tenant_meetings",
     )  # fmt: skip
     def get(self, request: Request, tenant_id: int) -> Response:
         tenant = _tenant(tenant_id)

@@ -1118,6 +1118,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/meetings/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Organizational life by tenant and kind: held/expected per period from the rollups (tenant
+         *     totals; open periods pending, never missing). Drill down with ``compliance/{tenant_id}``.
+         */
+        get: operations["group_meetings_compliance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/compliance/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A subsidiary's compliance table (its organizations × kinds × periods, with reasons), read
+         *     in its schema (audited).
+         */
+        get: operations["group_meetings_tenant_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/compliance/{tenant_id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A subsidiary's meeting records of a year (title, kind, organization, time, status,
+         *     attendance counts; no minutes), read in its schema (audited).
+         */
+        get: operations["group_meetings_tenant_meetings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/frequency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 组织生活频次统计: held meetings of a year by category (支部活动日, 组织生活会, 民主评议,
+         *     集中学习) per tenant and for the group; ``?format=xlsx`` downloads it (audited).
+         */
+        get: operations["group_meetings_frequency_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/mfa-reset": {
         parameters: {
             query?: never;
@@ -2376,6 +2456,63 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["me_password_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/record.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A printable meeting record (PDF; audited), for managers covering the meeting's organization. */
+        get: operations["meetings_record.pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Expected vs held activities per organization, kind and period, with each verdict's reason
+         *     (met, missing, pending while the period is open — never a failure — or not applicable).
+         */
+        get: operations["meetings_compliance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/ledger.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 组织生活台账: an organization's (subtree's) meetings of a year and its compliance, as a
+         *     workbook (audited). ``organization`` is required.
+         */
+        get: operations["meetings_ledger.xlsx_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4207,12 +4344,21 @@ export interface components {
         Compliance: {
             period: string;
             checks: components["schemas"]["ComplianceCheck"][];
+            meeting_checks: components["schemas"]["MeetingCheck"][];
             tenants: components["schemas"]["ComplianceRow"][];
         };
         ComplianceCheck: {
             key: string;
             label: string;
             figure: string;
+        };
+        CompliancePeriod: {
+            /** @description 2026-03, 2026-Q2 or 2026 */
+            key: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
         };
         ComplianceRow: {
             id: number;
@@ -4224,7 +4370,27 @@ export interface components {
                 [key: string]: number | null;
             };
             passed: number;
+            /** @description 三会一课: held/expected over the year's closed periods */
+            meetings: {
+                [key: string]: components["schemas"]["MeetingCheckResult"];
+            };
         };
+        ComplianceRuleVersion: {
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            local: boolean;
+            committee_threshold: number;
+        };
+        /**
+         * @description * `met` - met
+         *     * `missing` - missing
+         *     * `pending` - pending
+         *     * `not_applicable` - not_applicable
+         * @enum {string}
+         */
+        ComplianceVerdictEnum: "met" | "missing" | "pending" | "not_applicable";
         /**
          * @description * `public` - 公开
          *     * `internal` - 内部
@@ -4427,7 +4593,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["ComplianceCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -4535,6 +4701,25 @@ export interface components {
             size: number | null;
             url: string;
         };
+        Frequency: {
+            year: number;
+            columns: components["schemas"]["FrequencyColumn"][];
+            tenants: components["schemas"]["FrequencyTenant"][];
+            group: {
+                [key: string]: number;
+            };
+        };
+        FrequencyColumn: {
+            code: string;
+            label: string;
+        };
+        FrequencyTenant: {
+            id: number;
+            name: string;
+            counts: {
+                [key: string]: number;
+            };
+        };
         FromOutsideRequest: {
             /** 名称 */
             name: string;
@@ -4599,6 +4784,17 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
+        GroupCell: {
+            kind: string;
+            held: number;
+            expected: number;
+            verdict: components["schemas"]["ComplianceVerdictEnum"];
+        };
+        GroupKind: {
+            code: string;
+            label: string;
+            three_one: boolean;
+        };
         GroupLesson: {
             readonly id: number;
             readonly scope: components["schemas"]["TenantOrGroupScopeEnum"];
@@ -4675,6 +4871,33 @@ export interface components {
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
         };
+        GroupMeetingRow: {
+            id: number;
+            title: string;
+            kind: string;
+            kind_code: string;
+            organization: string;
+            organization_id: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: string;
+            invited: number;
+            present: number;
+        };
+        GroupMeetingsCompliance: {
+            year: number;
+            period: string;
+            periods: string[];
+            kinds: components["schemas"]["GroupKind"][];
+            tenants: components["schemas"]["GroupTenantCompliance"][];
+            group: components["schemas"]["GroupPeriod"][];
+        };
+        GroupPeriod: {
+            period: string;
+            cells: components["schemas"]["GroupCell"][];
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -4699,6 +4922,11 @@ export interface components {
             };
             members: number;
             pending_applications: number;
+        };
+        GroupTenantCompliance: {
+            id: number;
+            name: string;
+            periods: components["schemas"]["GroupPeriod"][];
         };
         HeartbeatRequest: {
             /** Format: uuid */
@@ -5002,6 +5230,46 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "none" | "queued" | "processing" | "ready" | "failed";
+        MeetingCheck: {
+            /** @description an activity kind code (三会一课) */
+            key: string;
+            label: string;
+        };
+        MeetingCheckResult: {
+            held: number;
+            expected: number;
+            passed: boolean;
+        };
+        MeetingsCompliance: {
+            rule_versions: components["schemas"]["ComplianceRuleVersion"][];
+            periods: components["schemas"]["CompliancePeriod"][];
+            rows: components["schemas"]["MeetingsComplianceRow"][];
+        };
+        MeetingsComplianceCell: {
+            period: string;
+            /** @description meetings (heart-to-heart talks: pairs) due */
+            expected: number;
+            held: number;
+            verdict: components["schemas"]["ComplianceVerdictEnum"];
+            /** @description why, naming the rule version */
+            reason: string;
+            rule_version: string;
+        };
+        MeetingsComplianceKind: {
+            id: number;
+            code: string;
+            name: string;
+        };
+        MeetingsComplianceOrganization: {
+            id: number;
+            name: string;
+            kind: string;
+        };
+        MeetingsComplianceRow: {
+            organization: components["schemas"]["MeetingsComplianceOrganization"];
+            kind: components["schemas"]["MeetingsComplianceKind"];
+            cells: components["schemas"]["MeetingsComplianceCell"][];
+        };
         Member: {
             readonly id: number;
             /** 名称 */
@@ -5058,8 +5326,15 @@ export interface components {
             watched_seconds: number;
             /** @description replay time (补学) */
             replay_seconds: number;
-            verdict: components["schemas"]["VerdictEnum"];
+            verdict: components["schemas"]["MemberAttendanceVerdictEnum"];
         };
+        /**
+         * @description * `present` - present
+         *     * `partly` - partly
+         *     * `absent` - absent
+         * @enum {string}
+         */
+        MemberAttendanceVerdictEnum: "present" | "partly" | "absent";
         MemberCounts: {
             /** Format: date */
             date: string;
@@ -5312,9 +5587,11 @@ export interface components {
          *     * `transfers.overdue` - 组织关系转接逾期
          *     * `dues.reminder` - 党费缴纳提醒
          *     * `dues.arrears` - 党费欠缴警示（3 或 6 个月）
+         *     * `meetings.notice` - Meeting notices, leave and make-up study
+         *     * `meetings.compliance` - Organizational life still missing this period
          * @enum {string}
          */
-        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears";
+        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance";
         NotificationSettings: {
             kinds: components["schemas"]["KindPreference"][];
             channels: components["schemas"]["ChannelReach"][];
@@ -7277,13 +7554,6 @@ export interface components {
             /** 名称 */
             name: string;
         };
-        /**
-         * @description * `present` - present
-         *     * `partly` - partly
-         *     * `absent` - absent
-         * @enum {string}
-         */
-        VerdictEnum: "present" | "partly" | "absent";
         Video: {
             status: components["schemas"]["MediaStatusEnum"];
             /** Format: double */
@@ -7492,13 +7762,15 @@ export interface components {
         /**
          * @description Error codes of `partycloud.rollups`.
          *
+         *     - `rollups.bad_period`: Choose month, quarter or year.
+         *     - `rollups.bad_year`: Choose a year between 2000 and 2100.
          *     - `rollups.not_group_admin`: Only group admins change the dashboard's thresholds.
          *     - `rollups.threshold_order`: The amber limit must lie beyond the green one.
          *     - `rollups.unknown_organization`: This organization does not exist.
          *     - `rollups.unknown_tenant`: This party committee does not exist.
          * @enum {string}
          */
-        RollupsCode: "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
+        RollupsCode: "rollups.bad_period" | "rollups.bad_year" | "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
         /**
          * @description Error codes of `partycloud.search`.
          *
@@ -7754,6 +8026,18 @@ export interface components {
          * @enum {string}
          */
         LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.not_live" | "live.bad_heartbeat" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
+        /**
+         * @description Error codes of `tenants.meetings`.
+         *
+         *     - `meetings.bad_period`: Choose month, quarter or year.
+         *     - `meetings.bad_compliance_year`: Choose a year between 2000 and 2100.
+         *     - `meetings.organization_unknown`: No such organization in this party committee.
+         *     - `meetings.not_covered`: This organization is outside your scope.
+         *     - `meetings.meeting_unknown`: No such meeting within your scope.
+         *     - `meetings.tenant_unknown`: No such subsidiary.
+         * @enum {string}
+         */
+        ComplianceCode: "meetings.bad_period" | "meetings.bad_compliance_year" | "meetings.organization_unknown" | "meetings.not_covered" | "meetings.meeting_unknown" | "meetings.tenant_unknown";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -13904,6 +14188,327 @@ export interface operations {
             };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description default quarter */
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_tenant_compliance: {
+        parameters: {
+            query?: {
+                /** @description this organization's subtree (default: all) */
+                organization?: number;
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_tenant_meetings: {
+        parameters: {
+            query?: {
+                /** @description a kind code */
+                kind?: string;
+                /** @description this organization's subtree (default: all) */
+                organization?: number;
+                page?: number;
+                page_size?: number;
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMeetingRow"][];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_frequency_retrieve: {
+        parameters: {
+            query?: {
+                format?: "json" | "xlsx";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Frequency"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22193,6 +22798,238 @@ export interface operations {
             };
         };
     };
+    "meetings_record.pdf_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description this organization's subtree; default: your scope */
+                organization?: number;
+                /** @description the columns (default quarter) */
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "meetings_ledger.xlsx_retrieve": {
+        parameters: {
+            query: {
+                organization: number;
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     member_imports_list: {
         parameters: {
             query?: {
@@ -23654,7 +24491,7 @@ export interface operations {
                  */
                 channel?: "email" | "push" | "sms";
                 /** @description notification kind */
-                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "organizations.re_election" | "transfers.overdue";
+                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "transfers.overdue";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
