@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from tenants.meetings.models import (
     MeetingStatus,
     Period,
 )
+from tenants.meetings.rules import KINDS_FOR, applies, rule_on, rules_between
 from tenants.members.models import COUNTED_STATUSES, Member, Membership, MemberTenure
 from tenants.organizations.models import CommitteeMember, Organization, OrganizationKind
 
@@ -52,14 +53,6 @@ MET, MISSING, PENDING, NOT_APPLICABLE = "met", "missing", "pending", "not_applic
 VERDICTS = (MET, MISSING, PENDING, NOT_APPLICABLE)
 VERDICT_CHOICES = [(verdict, verdict) for verdict in VERDICTS]
 
-# Which organization kinds each ``applies_to`` names (committee meetings add the threshold).
-KINDS_FOR: dict[str, frozenset[str]] = {
-    AppliesTo.BRANCH: frozenset({OrganizationKind.BRANCH}),
-    AppliesTo.BRANCH_WITH_COMMITTEE: frozenset({OrganizationKind.BRANCH}),
-    AppliesTo.BRANCH_PAIRS: frozenset({OrganizationKind.BRANCH}),
-    AppliesTo.PARTY_GROUP: frozenset({OrganizationKind.PARTY_GROUP}),
-    AppliesTo.COMMITTEE: frozenset({OrganizationKind.COMMITTEE, OrganizationKind.GENERAL_BRANCH}),
-}
 PERIOD_MONTHS: dict[str, int] = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
 
 
@@ -166,28 +159,8 @@ class Sources:
 
 
 def rules_for_year(year: int) -> list[ActivityRule]:
-    """The versions that may be in force in ``year``, oldest first (one query + one prefetch)."""
-    requirements = ActivityRequirement.objects.filter(kind__is_active=True).select_related("kind")
-    found = list(
-        ActivityRule.objects.filter(effective_from__lte=date(year, 12, 31))
-        .order_by("-effective_from", "-id")
-        .prefetch_related(Prefetch("requirements", queryset=requirements))
-    )
-    kept: list[ActivityRule] = []
-    for rule in found:
-        kept.append(rule)
-        if rule.effective_from <= date(year, 1, 1):
-            break
-    return list(reversed(kept))
-
-
-def rule_on(rules: Sequence[ActivityRule], day: date) -> ActivityRule | None:
-    """The version in force on ``day``: the newest effective on or before it (``rules`` oldest first)."""
-    chosen = None
-    for rule in rules:
-        if rule.effective_from <= day:
-            chosen = rule
-    return chosen
+    """The versions in force on some day of ``year``, oldest first, requirements loaded (rules.py)."""
+    return rules_between(date(year, 1, 1), date(year, 12, 31))
 
 
 def _month_starts(year: int) -> list[date]:
@@ -343,22 +316,22 @@ def verdict_for(sources: Sources, organization: Organization, kind: ActivityKind
         return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, rule.version if rule else "", span.start, span.end)
     args = _reason_args(kind, requirement, rule, span)
     version = rule.version
-    if (
-        organization.kind not in KINDS_FOR.get(requirement.applies_to, frozenset())
-        or existed_from(organization) > span.end
-    ):
+    # Applicability as rules.py decides it (shared with the annual plan), with the branch's full
+    # members counted on the day before the period starts: a committee from the month after the
+    # 7th full member arrives.
+    full_members = sources.full_members.get((organization.pk, span.start - timedelta(days=1)), 0)
+    by_kind = organization.kind in KINDS_FOR.get(requirement.applies_to, frozenset())
+    if not by_kind or existed_from(organization) > span.end:
         reason = _("Rule %(version)s does not require %(kind)s of this organization.") % args
         return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
-    if requirement.applies_to == AppliesTo.BRANCH_WITH_COMMITTEE:
-        before = span.start - timedelta(days=1)
-        if sources.full_members.get((organization.pk, before), 0) < rule.committee_threshold:
-            reason = (
-                _(
-                    "%(period)s: fewer than %(threshold)d full members, no committee, so no %(kind)s is due (rule %(version)s)."
-                )
-                % args
+    if not applies(requirement, organization, rule, full_members):
+        reason = (
+            _(
+                "%(period)s: fewer than %(threshold)d full members, no committee, so no %(kind)s is due (rule %(version)s)."
             )
-            return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
+            % args
+        )
+        return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
     closed = span.closed(today)
     if requirement.applies_to == AppliesTo.BRANCH_PAIRS:
         pairs = sources.pairs_expected.get(organization.pk, set())
@@ -448,7 +421,7 @@ def kinds_in(rules: Sequence[ActivityRule]) -> list[ActivityKind]:
     return sorted(found.values(), key=lambda kind: (kind.ordering, kind.pk))
 
 
-def _requirement_period(rules: Sequence[ActivityRule], kind: ActivityKind, day: date) -> str | None:
+def _requirement_period(rules: list[ActivityRule], kind: ActivityKind, day: date) -> str | None:
     rule = rule_on(rules, day)
     if rule is None:
         return None

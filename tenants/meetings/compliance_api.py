@@ -31,7 +31,7 @@ from partycloud.core.errors import NotAllowed, NotFoundError, ServiceError
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.access.services import current_tenant, user_covers, user_scope
 from tenants.meetings.compliance import VERDICTS, table
-from tenants.meetings.compliance_errors import ComplianceCode
+from tenants.meetings.errors import MeetingsCode
 from tenants.meetings.exports import ledger_workbook, record_pdf
 from tenants.meetings.models import Meeting, Period
 from tenants.organizations.models import Organization
@@ -46,14 +46,14 @@ class CanManageMeetings(HasTenantRole):
 def _year(request: Request) -> int:
     raw = str(request.query_params.get("year") or timezone.localdate().year)
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise ServiceError(ComplianceCode.BAD_COMPLIANCE_YEAR, _("Choose a year between 2000 and 2100."), "year")
+        raise ServiceError(MeetingsCode.BAD_YEAR, _("Choose a year between 2000 and 2100."), "year")
     return int(raw)
 
 
 def _period(request: Request) -> str:
     raw = str(request.query_params.get("period") or Period.QUARTER)
     if raw not in Period.values:
-        raise ServiceError(ComplianceCode.BAD_PERIOD, _("Choose month, quarter or year."), "period")
+        raise ServiceError(MeetingsCode.BAD_PERIOD, _("Choose month, quarter or year."), "period")
     return raw
 
 
@@ -65,11 +65,11 @@ def scoped_organizations(request: Request) -> list[Organization]:
     if raw:
         root = active.filter(pk=int(raw)).first() if raw.isdigit() else None
         if root is None:
-            raise NotFoundError(
-                ComplianceCode.ORGANIZATION_UNKNOWN, _("No such organization in this party committee."), "organization"
+            raise ServiceError(
+                MeetingsCode.BAD_ORGANIZATION, _("No such organization in this party committee."), "organization"
             )
         if not user_covers(request.user, root.pk, MANAGERS):
-            raise NotAllowed(ComplianceCode.NOT_COVERED, _("This organization is outside your scope."), "organization")
+            raise NotAllowed(MeetingsCode.OUT_OF_SCOPE, _("This organization is outside your scope."), "organization")
         return list(active.filter(path__startswith=root.path).order_by("path"))
     return list(user_scope(request.user, MANAGERS).apply(active, "path").order_by("path"))
 
@@ -187,7 +187,7 @@ class LedgerView(APIView):
     def get(self, request: Request) -> HttpResponse:
         if not request.query_params.get("organization"):
             raise ServiceError(
-                ComplianceCode.ORGANIZATION_UNKNOWN, _("No such organization in this party committee."), "organization"
+                MeetingsCode.BAD_ORGANIZATION, _("No such organization in this party committee."), "organization"
             )
         year = _year(request)
         organizations = scoped_organizations(request)
@@ -215,7 +215,7 @@ class RecordPdfView(APIView):
             .first()
         )
         if meeting is None or not user_covers(request.user, meeting.organization_id, MANAGERS):
-            raise NotFoundError(ComplianceCode.MEETING_UNKNOWN, _("No such meeting within your scope."))
+            raise NotFoundError(MeetingsCode.MEETING_UNKNOWN, _("No such meeting within your scope."))
         content = record_pdf(meeting, current_tenant().name)
         do_record_audit(event="meetings.record.print", actor=Actor.of(request), target=meeting)
         response = HttpResponse(content, content_type="application/pdf")

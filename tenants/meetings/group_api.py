@@ -26,7 +26,7 @@ from partycloud.core.api import PagePagination
 from partycloud.core.errors import NotFoundError, ServiceError
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
 from tenants.meetings.compliance_api import MeetingsComplianceSerializer, compliance_body
-from tenants.meetings.compliance_errors import ComplianceCode
+from tenants.meetings.errors import MeetingsCode
 from tenants.meetings.models import AttendanceStatus, Meeting, Period
 from tenants.organizations.models import Organization
 
@@ -36,14 +36,14 @@ def _tenant(tenant_id: int) -> PartyCommittee:
         pk=tenant_id, kind="subsidiary", status__in=[CommitteeStatus.ACTIVE, CommitteeStatus.SUSPENDED]
     ).first()
     if tenant is None:
-        raise NotFoundError(ComplianceCode.TENANT_UNKNOWN, _("No such subsidiary."))
+        raise NotFoundError(MeetingsCode.TENANT_UNKNOWN, _("No such subsidiary."))
     return tenant
 
 
 def _year(request: Request) -> int:
     raw = str(request.query_params.get("year") or timezone.localdate().year)
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise ServiceError(ComplianceCode.BAD_COMPLIANCE_YEAR, _("Choose a year between 2000 and 2100."), "year")
+        raise ServiceError(MeetingsCode.BAD_YEAR, _("Choose a year between 2000 and 2100."), "year")
     return int(raw)
 
 
@@ -54,8 +54,8 @@ def _organizations(request: Request) -> list[Organization]:
         return list(active.order_by("path"))
     root = active.filter(pk=int(raw)).first() if raw.isdigit() else None
     if root is None:
-        raise NotFoundError(
-            ComplianceCode.ORGANIZATION_UNKNOWN, _("No such organization in this party committee."), "organization"
+        raise ServiceError(
+            MeetingsCode.BAD_ORGANIZATION, _("No such organization in this party committee."), "organization"
         )
     return list(active.filter(path__startswith=root.path).order_by("path"))
 
@@ -88,7 +88,7 @@ class GroupTenantComplianceView(APIView):
         year = _year(request)
         period = str(request.query_params.get("period") or Period.QUARTER)
         if period not in Period.values:
-            raise ServiceError(ComplianceCode.BAD_PERIOD, _("Choose month, quarter or year."), "period")
+            raise ServiceError(MeetingsCode.BAD_PERIOD, _("Choose month, quarter or year."), "period")
         with tenant:
             organizations = _organizations(request)
             body = MeetingsComplianceSerializer(compliance_body(organizations, year, period)).data

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from partycloud.accounts.models import User
 from tenants.access.services import tenant_admins
-from tenants.meetings.compliance import PENDING, load_sources, rule_on, span_of, verdict_for
+from tenants.meetings.compliance import PENDING, load_sources, span_of, verdict_for
 from tenants.meetings.models import ComplianceReminder, ReminderStage
+from tenants.meetings.rules import rule_on
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_once
 from tenants.organizations.models import Organization

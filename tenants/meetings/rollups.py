@@ -29,8 +29,9 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from partycloud.core.metrics import Row, Scope, metric, month_end, register
-from tenants.meetings.compliance import load_sources, rule_on, span_of, verdict_for
+from tenants.meetings.compliance import load_sources, span_of, verdict_for
 from tenants.meetings.models import AppliesTo, Meeting, MeetingStatus
+from tenants.meetings.rules import rule_on
 from tenants.organizations.models import Organization
 
 TOPIC = "meetings"

@@ -4593,7 +4593,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["ComplianceCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -8029,15 +8029,52 @@ export interface components {
         /**
          * @description Error codes of `tenants.meetings`.
          *
-         *     - `meetings.bad_period`: Choose month, quarter or year.
-         *     - `meetings.bad_compliance_year`: Choose a year between 2000 and 2100.
-         *     - `meetings.organization_unknown`: No such organization in this party committee.
-         *     - `meetings.not_covered`: This organization is outside your scope.
+         *     - `meetings.no_rule`: No organizational-life rule is in force on that day.
+         *     - `meetings.kind_exists`: An activity kind with this code already exists.
+         *     - `meetings.kind_builtin`: The code of a kind of the regulations cannot be changed.
+         *     - `meetings.kind_inactive`: This activity kind is no longer in use.
+         *     - `meetings.kind_required`: Choose an activity kind.
+         *     - `meetings.rule_effective_from`: A local rule version takes effect on or after the first day of this year.
+         *     - `meetings.rule_version_taken`: A rule version with this name already exists.
+         *     - `meetings.rule_bad_row`: A requirement row is invalid (kind, period, minimum ≥ 1, applies to).
+         *     - `meetings.bad_year`: Choose a year between 2000 and 2100.
+         *     - `meetings.bad_month`: Choose a month from 1 to 12.
+         *     - `meetings.out_of_scope`: This organization is outside your scope.
+         *     - `meetings.bad_organization`: Choose an active organization of this party committee.
+         *     - `meetings.title_required`: Enter the meeting's title.
+         *     - `meetings.end_before_start`: The end must come after the start.
+         *     - `meetings.bad_person`: The host and the recorder must be people of this party committee.
+         *     - `meetings.not_editable`: This meeting can no longer be changed this way.
+         *     - `meetings.not_deletable`: Invitees were told; cancel the meeting instead of deleting it.
+         *     - `meetings.reason_required`: Give a reason.
+         *     - `meetings.already_held`: The meeting has already been held.
+         *     - `meetings.not_started`: A meeting cannot be marked held before it starts.
+         *     - `meetings.not_held`: The meeting has not been held yet.
+         *     - `meetings.cancelled`: The meeting was cancelled.
+         *     - `meetings.quorum_not_met`: More than half of the full members with voting rights must be present (<present> of <members>).
+         *     - `meetings.votes_invalid`: The votes cannot exceed the members with voting rights present.
+         *     - `meetings.resolution_required`: Enter the resolution's text.
+         *     - `meetings.bad_marking`: The marking is public or internal.
+         *     - `meetings.attendee_exists`: This person is already an invitee.
+         *     - `meetings.not_a_member`: This person is not a member of the meeting's organization.
+         *     - `meetings.bad_status`: An attendance status set by hand is present or absent.
+         *     - `meetings.guest_name_required`: Enter the guest's name.
+         *     - `meetings.bad_file`: Attach a finished upload made for a meeting file.
+         *     - `meetings.not_invited`: You are not an invitee of this meeting.
+         *     - `meetings.leave_too_late`: Leave is requested before the meeting starts.
+         *     - `meetings.leave_not_requested`: There is no pending leave request to decide.
+         *     - `meetings.leave_already`: Leave has already been requested or decided.
+         *     - `meetings.makeup_done`: This make-up task is already completed.
+         *     - `meetings.signin_code_invalid`: The sign-in code is wrong or has expired; scan again.
+         *     - `meetings.signin_closed`: Sign-in is open from 30 minutes before the meeting starts to 30 minutes after it ends.
+         *     - `meetings.card_unknown`: No employee is known with this card number.
+         *     - `meetings.card_not_member`: The card holder is not a member of this meeting's organization.
+         *     - `meetings.bad_period`: The period is month, quarter or year.
          *     - `meetings.meeting_unknown`: No such meeting within your scope.
          *     - `meetings.tenant_unknown`: No such subsidiary.
          * @enum {string}
          */
-        ComplianceCode: "meetings.bad_period" | "meetings.bad_compliance_year" | "meetings.organization_unknown" | "meetings.not_covered" | "meetings.meeting_unknown" | "meetings.tenant_unknown";
+        MeetingsCode: "meetings.no_rule" | "meetings.kind_exists" | "meetings.kind_builtin" | "meetings.kind_inactive" | "meetings.kind_required" | "meetings.rule_effective_from" | "meetings.rule_version_taken" | "meetings.rule_bad_row" | "meetings.bad_year" | "meetings.bad_month" | "meetings.out_of_scope" | "meetings.bad_organization" | "meetings.title_required" | "meetings.end_before_start" | "meetings.bad_person" | "meetings.not_editable" | "meetings.not_deletable" | "meetings.reason_required" | "meetings.already_held" | "meetings.not_started" | "meetings.not_held" | "meetings.cancelled" | "meetings.quorum_not_met" | "meetings.votes_invalid" | "meetings.resolution_required" | "meetings.bad_marking" | "meetings.attendee_exists" | "meetings.not_a_member" | "meetings.bad_status" | "meetings.guest_name_required" | "meetings.bad_file" | "meetings.not_invited" | "meetings.leave_too_late" | "meetings.leave_not_requested" | "meetings.leave_already" | "meetings.makeup_done" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member" | "meetings.bad_period" | "meetings.meeting_unknown" | "meetings.tenant_unknown";
         /**
          * @description Error codes of `tenants.members`.
          *
