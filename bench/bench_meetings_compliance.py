@@ -124,11 +124,15 @@ def main() -> None:
             populate()
             print(f"populated in {time.perf_counter() - started:.1f} s")
             organizations = list(Organization.objects.filter(is_active=True).order_by("path"))
-            naive_times, bulk_times, table_times = [], [], []
+            naive_times, bulk_times, table_times, floor_times = [], [], [], []
             for _run in range(RUNS):
                 started = time.perf_counter()
                 naive = naive_evaluate(organizations, YEAR, today=TODAY)
                 naive_times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                for _organization in organizations:  # the floor of the naive loop: one query each
+                    Organization.objects.filter(pk=_organization.pk).exists()
+                floor_times.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 bulk = evaluate(organizations, YEAR, today=TODAY)
                 bulk_times.append(time.perf_counter() - started)
@@ -137,13 +141,26 @@ def main() -> None:
                 table_times.append(time.perf_counter() - started)
             assert bulk.keys() == naive.keys()
             assert all(bulk[key].verdict == naive[key].verdict for key in bulk)
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as bulk_queries:
                 evaluate(organizations, YEAR, today=TODAY)
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as naive_queries:
                 naive_evaluate(organizations, YEAR, today=TODAY)
+            connection.queries_log.clear()
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+                evaluate(organizations, YEAR, today=TODAY)
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             verdicts = Counter(cell.verdict for cell in bulk.values())
             print(f"{len(organizations)} organizations × 12 months: {len(bulk)} verdicts {dict(verdicts)}")
             print(f"queries: bulk {len(bulk_queries)}, naive {len(naive_queries)}")
+            print(f"500 trivial queries (the loop's floor):  {summarize(floor_times)}")
             print(f"naive per-organization loop (baseline): {summarize(naive_times)}")
             print(f"bulk engine:                            {summarize(bulk_times)}")
             print(f"compliance table, month view (the API): {summarize(table_times)}")

@@ -23,16 +23,20 @@ Everything is read in bulk: one query per table for all the organizations (``eva
 from __future__ import annotations
 
 import calendar
+import os
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from tenants.meetings.models import (
     ActivityKind,
@@ -80,11 +84,7 @@ class Span:
         return [date(self.start.year, month, 1) for month in range(self.start.month, self.end.month + 1)]
 
     def label(self) -> str:
-        if self.period == Period.MONTH:
-            return _("month %(month)d") % {"month": self.start.month}
-        if self.period == Period.QUARTER:
-            return str(QUARTER_LABELS[(self.start.month - 1) // 3]())
-        return _("year %(year)d") % {"year": self.start.year}
+        return _label(translation.get_language() or "", self.period, self.start)
 
     def closed(self, today: date) -> bool:
         return today > self.end
@@ -92,6 +92,16 @@ class Span:
 
 QUARTER_LABELS = (lambda: _("the first quarter"), lambda: _("the second quarter"),
                   lambda: _("the third quarter"), lambda: _("the fourth quarter"))  # fmt: skip
+
+
+@cache
+def _label(language: str, period: str, start: date) -> str:
+    """A period's name in the active language (cached: the engine names thousands of cells)."""
+    if period == Period.MONTH:
+        return _("month %(month)d") % {"month": start.month}
+    if period == Period.QUARTER:
+        return str(QUARTER_LABELS[(start.month - 1) // 3]())
+    return _("year %(year)d") % {"year": start.year}
 
 
 def span_of(period: str, day: date) -> Span:
@@ -124,6 +134,29 @@ def local_midnight(day: date) -> datetime:
 # ------------------------------------------------------------------------------ verdicts
 
 
+class Reason:
+    """Why a verdict: a gettext message (marked with gettext_noop) and its arguments, put into
+    words in the active language when read — the engine judges thousands of cells and most are
+    never shown, so none is translated before it is needed. Compares equal to its text."""
+
+    __slots__ = ("args", "message", "per", "span")
+
+    def __init__(self, message: str, span: Span, per: str, args: dict[str, Any]) -> None:
+        self.message, self.span, self.per, self.args = message, span, per, args
+
+    def __str__(self) -> str:
+        return _(self.message) % {**self.args, "period": self.span.label(), "per": per_label(self.per)}
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"Reason({str(self)!r})"
+
+
 @dataclass
 class Cell:
     """The verdict of one (organization, kind, period)."""
@@ -132,7 +165,7 @@ class Cell:
     expected: int
     held: int
     verdict: str
-    reason: str
+    reason: Reason | str
     rule_version: str
     start: date
     end: date
@@ -156,6 +189,27 @@ class Sources:
     held: Counter[tuple[int, int, date]]  # (organization, kind, month) → held meetings
     pairs_expected: dict[int, set[frozenset[int]]]  # branch → committee × member pairs (user ids)
     pairs_held: dict[tuple[int, int], Counter[frozenset[int]]]  # (branch, year) → pair → talks
+    # Indexes computed once: (rule, kind) → requirement; month → rule in force; the kinds
+    # whose requirements name each organization kind.
+    requirement_of: dict[tuple[int, int], ActivityRequirement] = field(default_factory=dict)
+    rule_by_month: dict[date, ActivityRule | None] = field(default_factory=dict)
+    kinds_for_organization_kind: dict[str, set[int]] = field(default_factory=dict)
+
+    def index(self, year: int) -> None:
+        for rule in self.rules:
+            for requirement in rule.requirements.all():
+                self.requirement_of[(rule.pk, requirement.kind_id)] = requirement
+                for organization_kind in KINDS_FOR.get(requirement.applies_to, frozenset()):
+                    self.kinds_for_organization_kind.setdefault(organization_kind, set()).add(requirement.kind_id)
+        for month in _month_starts(year):
+            self.rule_by_month[month] = rule_on(self.rules, month)
+
+    def rule_on(self, day: date) -> ActivityRule | None:
+        found = self.rule_by_month.get(day)
+        return found if found is not None or day in self.rule_by_month else rule_on(self.rules, day)
+
+    def requirement(self, rule: ActivityRule, kind_id: int) -> ActivityRequirement | None:
+        return self.requirement_of.get((rule.pk, kind_id))
 
 
 def rules_for_year(year: int) -> list[ActivityRule]:
@@ -165,6 +219,25 @@ def rules_for_year(year: int) -> list[ActivityRule]:
 
 def _month_starts(year: int) -> list[date]:
     return [date(year, month, 1) for month in range(1, 13)]
+
+
+def branch_owners(branches: Sequence[Organization]) -> dict[int, int]:
+    """Organization id → the branch it belongs to (the branch itself or its party groups), for
+    ``branches``: one query over the smallest subtree holding them all."""
+    if not branches:
+        return {}
+    prefix = os.path.commonpath([branch.path for branch in branches]).rstrip("/") + "/"
+    by_path = {branch.path: branch.pk for branch in branches}
+    owners: dict[int, int] = {}
+    for organization_id, path in Organization.objects.filter(path__startswith=prefix).values_list("id", "path"):
+        cut = len(path)
+        while cut > 0:
+            owner = by_path.get(path[:cut])
+            if owner is not None:
+                owners[organization_id] = owner
+                break
+            cut = path.rfind("/", 0, cut - 1) + 1
+    return owners
 
 
 def load_sources(organizations: Sequence[Organization], year: int) -> Sources:
@@ -178,33 +251,29 @@ def load_sources(organizations: Sequence[Organization], year: int) -> Sources:
     days = [month - timedelta(days=1) for month in _month_starts(year)]
     branches = [organization for organization in organizations if organization.kind == OrganizationKind.BRANCH]
     full_members: dict[tuple[int, date], int] = {}
+    owners = branch_owners(branches)
     if branches:
-        tenures = MemberTenure.objects.filter(
+        # A member's tenures never overlap (a move ends one on the day the next starts), so a
+        # count per day is a difference array over the day indexes each tenure covers.
+        steps: defaultdict[int, list[int]] = defaultdict(lambda: [0] * (len(days) + 1))
+        for organization_id, started, ended in MemberTenure.objects.filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=days[0]),
             started_on__lte=days[-1],
             membership=Membership.FULL,
-        )
-        condition = Q(pk__in=[])
+            organization_id__in=list(owners),
+        ).values_list("organization_id", "started_on", "ended_on"):
+            first = bisect_left(days, started)  # days[i] >= started
+            last = len(days) if ended is None else bisect_left(days, ended)  # days[i] < ended
+            if first < last:
+                counts = steps[owners[organization_id]]
+                counts[first] += 1
+                counts[last] -= 1
         for branch in branches:
-            condition |= Q(organization__path__startswith=branch.path)
-        spans_by_path: defaultdict[str, list[tuple[date, date | None, int]]] = defaultdict(list)
-        for path, started, ended, member in tenures.filter(condition).values_list(
-            "organization__path", "started_on", "ended_on", "member_id"
-        ):
-            spans_by_path[path].append((started, ended, member))
-        branch_paths = {branch.path: branch.pk for branch in branches}
-        per_branch: defaultdict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
-        for path, tenure_rows in spans_by_path.items():
-            parts = path.strip("/").split("/")
-            for depth in range(1, len(parts) + 1):
-                owner = branch_paths.get("/" + "/".join(parts[:depth]) + "/")
-                if owner is not None:
-                    per_branch[owner].extend(tenure_rows)
-        for branch in branches:
-            tenure_rows = per_branch.get(branch.pk, [])
-            for day in days:
-                members = {m for started, ended, m in tenure_rows if started <= day and (ended is None or ended > day)}
-                full_members[(branch.pk, day)] = len(members)
+            counts = steps.get(branch.pk, [0] * (len(days) + 1))
+            running = 0
+            for index, day in enumerate(days):
+                running += counts[index]
+                full_members[(branch.pk, day)] = running
     held: Counter[tuple[int, int, date]] = Counter()
     for organization_id, kind_id, month, count in (
         Meeting.objects.filter(
@@ -216,12 +285,14 @@ def load_sources(organizations: Sequence[Organization], year: int) -> Sources:
         .values_list("organization_id", "kind_id", "month", "count")
     ):
         held[(organization_id, kind_id, month)] += count
-    pairs_expected, pairs_held = _pairs(rules, branches, start, end)
-    return Sources(rules, list(organizations), full_members, held, pairs_expected, pairs_held)
+    pairs_expected, pairs_held = _pairs(rules, branches, owners, start, end)
+    sources = Sources(rules, list(organizations), full_members, held, pairs_expected, pairs_held)
+    sources.index(year)
+    return sources
 
 
 def _pairs(
-    rules: Sequence[ActivityRule], branches: Sequence[Organization], start: date, end: date
+    rules: Sequence[ActivityRule], branches: Sequence[Organization], owners: dict[int, int], start: date, end: date
 ) -> tuple[dict[int, set[frozenset[int]]], dict[tuple[int, int], Counter[frozenset[int]]]]:
     """Heart-to-heart talks: the expected pairs (each committee member with each member of the
     branch, users), and the pairs present together at a held talk of the branch."""
@@ -239,20 +310,11 @@ def _pairs(
         "organization_id", "user_id"
     ):
         committee[organization_id].add(user_id)
-    condition = Q(pk__in=[])
-    for branch in branches:
-        condition |= Q(organization__path__startswith=branch.path)
     member_users: defaultdict[int, set[int]] = defaultdict(set)
-    by_path = {branch.path: branch.pk for branch in branches}
-    for path, user_id in (
-        Member.objects.filter(condition, status__in=COUNTED_STATUSES, user__isnull=False)
-        .values_list("organization__path", "user_id")
-    ):  # fmt: skip
-        parts = path.strip("/").split("/")
-        for depth in range(1, len(parts) + 1):
-            owner = by_path.get("/" + "/".join(parts[:depth]) + "/")
-            if owner is not None:
-                member_users[owner].add(user_id)
+    for organization_id, user_id in Member.objects.filter(
+        organization_id__in=list(owners), status__in=COUNTED_STATUSES, user__isnull=False
+    ).values_list("organization_id", "user_id"):
+        member_users[owners[organization_id]].add(user_id)
     expected: dict[int, set[frozenset[int]]] = {}
     for branch_id in ids:
         people = member_users.get(branch_id, set()) | committee.get(branch_id, set())
@@ -292,29 +354,29 @@ def existed_from(organization: Organization) -> date:
     return timezone.localdate(organization.created_at)
 
 
-def _reason_args(
-    kind: ActivityKind, requirement: ActivityRequirement, rule: ActivityRule, span: Span
-) -> dict[str, Any]:
+def _reason_args(kind: ActivityKind, requirement: ActivityRequirement, rule: ActivityRule) -> dict[str, Any]:
     return {
-        "period": span.label(),
         "kind": kind.name,
         "version": rule.version,
         "minimum": requirement.minimum,
-        "per": per_label(requirement.period),
         "threshold": rule.committee_threshold,
     }
 
 
 def verdict_for(sources: Sources, organization: Organization, kind: ActivityKind, span: Span, today: date) -> Cell:
     """The verdict of one requirement period (``span`` has the requirement's own granularity)."""
-    rule = rule_on(sources.rules, span.start)
-    requirement = None
-    if rule is not None:
-        requirement = next((r for r in rule.requirements.all() if r.kind_id == kind.pk), None)
+    rule = sources.rule_on(span.start)
+    requirement = None if rule is None else sources.requirement(rule, kind.pk)
     if rule is None or requirement is None:
-        reason = _("No rule in force requires %(kind)s in %(period)s.") % {"kind": kind.name, "period": span.label()}
+        reason = Reason(
+            N_("No rule in force requires %(kind)s in %(period)s."), span, Period.MONTH, {"kind": kind.name}
+        )
         return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, rule.version if rule else "", span.start, span.end)
-    args = _reason_args(kind, requirement, rule, span)
+    args = _reason_args(kind, requirement, rule)
+
+    def why(message: str) -> Reason:
+        return Reason(message, span, requirement.period, dict(args))
+
     version = rule.version
     # Applicability as rules.py decides it (shared with the annual plan), with the branch's full
     # members counted on the day before the period starts: a committee from the month after the
@@ -322,22 +384,21 @@ def verdict_for(sources: Sources, organization: Organization, kind: ActivityKind
     full_members = sources.full_members.get((organization.pk, span.start - timedelta(days=1)), 0)
     by_kind = organization.kind in KINDS_FOR.get(requirement.applies_to, frozenset())
     if not by_kind or existed_from(organization) > span.end:
-        reason = _("Rule %(version)s does not require %(kind)s of this organization.") % args
+        reason = why(N_("Rule %(version)s does not require %(kind)s of this organization."))
         return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
     if not applies(requirement, organization, rule, full_members):
-        reason = (
-            _(
+        reason = why(
+            N_(
                 "%(period)s: fewer than %(threshold)d full members, no committee, so no %(kind)s is due (rule %(version)s)."
             )
-            % args
         )
         return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
     closed = span.closed(today)
     if requirement.applies_to == AppliesTo.BRANCH_PAIRS:
         pairs = sources.pairs_expected.get(organization.pk, set())
         if not pairs:
-            reason = (
-                _("%(period)s: no committee members recorded, no %(kind)s pairs to count (rule %(version)s).") % args
+            reason = why(
+                N_("%(period)s: no committee members recorded, no %(kind)s pairs to count (rule %(version)s).")
             )
             return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
         talks = sources.pairs_held.get((organization.pk, span.start.year), Counter())
@@ -345,47 +406,43 @@ def verdict_for(sources: Sources, organization: Organization, kind: ActivityKind
         held = sum(1 for pair in pairs if talks.get(pair, 0) >= requirement.minimum)
         args |= {"expected": expected, "held": held, "missing": expected - held}
         if held >= expected:
-            reason = (
-                _(
+            reason = why(
+                N_(
                     "%(period)s: %(kind)s held with all %(expected)d pairs (rule %(version)s: each committee member with each member at least %(minimum)d %(per)s)."
                 )
-                % args
             )
             return Cell(span.key, expected, held, MET, reason, version, span.start, span.end)
         if not closed:
-            reason = (
-                _(
+            reason = why(
+                N_(
                     "%(period)s is not over: %(kind)s held with %(held)d of %(expected)d pairs (rule %(version)s: each committee member with each member at least %(minimum)d %(per)s)."
                 )
-                % args
             )
             return Cell(span.key, expected, held, PENDING, reason, version, span.start, span.end)
-        reason = (
-            _(
+        reason = why(
+            N_(
                 "%(period)s: %(kind)s missing for %(missing)d pairs (rule %(version)s: each committee member with each member at least %(minimum)d %(per)s)."
             )
-            % args
         )
         return Cell(span.key, expected, held, MISSING, reason, version, span.start, span.end)
     held = sum(sources.held.get((organization.pk, kind.pk, month), 0) for month in span.months)
     expected = requirement.minimum
     args["held"] = held
     if held >= expected:
-        reason = _("%(period)s: %(kind)s held %(held)d times (rule %(version)s: at least %(minimum)d %(per)s).") % args
+        reason = why(N_("%(period)s: %(kind)s held %(held)d times (rule %(version)s: at least %(minimum)d %(per)s)."))
         return Cell(span.key, expected, held, MET, reason, version, span.start, span.end)
     if not closed:
-        reason = (
-            _(
+        reason = why(
+            N_(
                 "%(period)s is not over: %(kind)s held %(held)d times so far (rule %(version)s: at least %(minimum)d %(per)s)."
             )
-            % args
         )
         return Cell(span.key, expected, held, PENDING, reason, version, span.start, span.end)
     if held == 0:
-        reason = _("%(period)s: no %(kind)s was held (rule %(version)s: at least %(minimum)d %(per)s).") % args
+        reason = why(N_("%(period)s: no %(kind)s was held (rule %(version)s: at least %(minimum)d %(per)s)."))
     else:
-        reason = (
-            _("%(period)s: %(kind)s held only %(held)d times (rule %(version)s: at least %(minimum)d %(per)s).") % args
+        reason = why(
+            N_("%(period)s: %(kind)s held only %(held)d times (rule %(version)s: at least %(minimum)d %(per)s).")
         )
     return Cell(span.key, expected, held, MISSING, reason, version, span.start, span.end)
 
@@ -400,7 +457,7 @@ def _combine(display: Span, cells: list[Cell]) -> Cell:
         )
     verdicts = {cell.verdict for cell in counted}
     verdict = MISSING if MISSING in verdicts else PENDING if PENDING in verdicts else MET
-    reasons = [cell.reason for cell in counted if cell.verdict == verdict]
+    reasons = [str(cell.reason) for cell in counted if cell.verdict == verdict]
     return Cell(
         display.key,
         sum(cell.expected for cell in counted),
@@ -421,20 +478,14 @@ def kinds_in(rules: Sequence[ActivityRule]) -> list[ActivityKind]:
     return sorted(found.values(), key=lambda kind: (kind.ordering, kind.pk))
 
 
-def _requirement_period(rules: list[ActivityRule], kind: ActivityKind, day: date) -> str | None:
-    rule = rule_on(rules, day)
-    if rule is None:
-        return None
-    return next((r.period for r in rule.requirements.all() if r.kind_id == kind.pk), None)
+def _requirement_period(sources: Sources, kind: ActivityKind, day: date) -> str | None:
+    rule = sources.rule_on(day)
+    requirement = None if rule is None else sources.requirement(rule, kind.pk)
+    return None if requirement is None else requirement.period
 
 
-def _applicable_kind(rules: Sequence[ActivityRule], organization: Organization, kind: ActivityKind) -> bool:
-    return any(
-        organization.kind in KINDS_FOR.get(r.applies_to, frozenset())
-        for rule in rules
-        for r in rule.requirements.all()
-        if r.kind_id == kind.pk
-    )
+def _applicable_kind(sources: Sources, organization: Organization, kind: ActivityKind) -> bool:
+    return kind.pk in sources.kinds_for_organization_kind.get(organization.kind, set())
 
 
 def table(
@@ -457,7 +508,7 @@ def table(
     rows: list[Row] = []
     for organization in organizations:
         for kind in kinds:
-            if not _applicable_kind(sources.rules, organization, kind):
+            if not _applicable_kind(sources, organization, kind):
                 continue
             row = Row(organization, kind)
             cache: dict[Span, Cell] = {}
@@ -465,7 +516,7 @@ def table(
                 parts: list[Cell] = []
                 month = span.start
                 while month <= span.end:
-                    own = _requirement_period(sources.rules, kind, month) or Period.MONTH
+                    own = _requirement_period(sources, kind, month) or Period.MONTH
                     requirement_span = span_of(own, month)
                     if requirement_span not in cache:
                         cache[requirement_span] = verdict_for(sources, organization, kind, requirement_span, today)
@@ -505,11 +556,11 @@ def _evaluate(
     kinds = kinds_in(sources.rules)
     for organization in organizations:
         for kind in kinds:
-            if not _applicable_kind(sources.rules, organization, kind):
+            if not _applicable_kind(sources, organization, kind):
                 continue
             month = date(year, 1, 1)
             while month.year == year:
-                own = _requirement_period(sources.rules, kind, month)
+                own = _requirement_period(sources, kind, month)
                 if own is None:
                     month = _next_month(month)
                     continue

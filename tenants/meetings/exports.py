@@ -121,7 +121,7 @@ def ledger_workbook(
                 row.kind.name,
                 *(f"{cell.expected}/{cell.held}" for cell in row.cells),
                 *(VERDICT_LABELS[cell.verdict] for cell in row.cells),
-                "；".join(cell.reason for cell in row.cells if cell.verdict in {MISSING, PENDING}),
+                "；".join(str(cell.reason) for cell in row.cells if cell.verdict in {MISSING, PENDING}),
             ]
         )
     summary.column_dimensions["A"].width = 20

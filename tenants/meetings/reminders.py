@@ -77,5 +77,7 @@ def _send(today: date | None) -> int:
                     f"&kind={requirement.kind.code}&period={span.key}&stage={stage}"
                 )
                 for user in recipients:
-                    sent += do_notify_once(user, title, cell.reason, link, kind=NotificationKind.MEETING_COMPLIANCE)
+                    sent += do_notify_once(
+                        user, title, str(cell.reason), link, kind=NotificationKind.MEETING_COMPLIANCE
+                    )
     return sent
