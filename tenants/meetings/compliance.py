@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.db.models import Count, Q
@@ -79,7 +79,7 @@ class Span:
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         return str(self.start.year)
 
-    @property
+    @cached_property
     def months(self) -> list[date]:
         return [date(self.start.year, month, 1) for month in range(self.start.month, self.end.month + 1)]
 
@@ -104,6 +104,7 @@ def _label(language: str, period: str, start: date) -> str:
     return _("year %(year)d") % {"year": start.year}
 
 
+@cache
 def span_of(period: str, day: date) -> Span:
     size = PERIOD_MONTHS[period]
     first_month = (day.month - 1) // size * size + 1
