@@ -5326,15 +5326,8 @@ export interface components {
             watched_seconds: number;
             /** @description replay time (补学) */
             replay_seconds: number;
-            verdict: components["schemas"]["MemberAttendanceVerdictEnum"];
+            verdict: components["schemas"]["VerdictEnum"];
         };
-        /**
-         * @description * `present` - present
-         *     * `partly` - partly
-         *     * `absent` - absent
-         * @enum {string}
-         */
-        MemberAttendanceVerdictEnum: "present" | "partly" | "absent";
         MemberCounts: {
             /** Format: date */
             date: string;
@@ -7554,6 +7547,13 @@ export interface components {
             /** 名称 */
             name: string;
         };
+        /**
+         * @description * `present` - present
+         *     * `partly` - partly
+         *     * `absent` - absent
+         * @enum {string}
+         */
+        VerdictEnum: "present" | "partly" | "absent";
         Video: {
             status: components["schemas"]["MediaStatusEnum"];
             /** Format: double */

@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "TenantOrGroupScopeEnum": [("tenant", "tenant"), ("group", "group")],
         # Organizational life's compliance verdicts (tenant table, group matrix and drill-down).
         "ComplianceVerdictEnum": "tenants.meetings.compliance.VERDICT_CHOICES",
+        # The live attendance verdict keeps its name beside it (the console imports VerdictEnum).
+        "VerdictEnum": [("present", "present"), ("partly", "partly"), ("absent", "absent")],
     },
 }
 
