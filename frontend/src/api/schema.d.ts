@@ -1118,6 +1118,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/meetings/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Organizational life by tenant and kind: held/expected per period from the rollups (tenant
+         *     totals; open periods pending, never missing). Drill down with ``compliance/{tenant_id}``.
+         */
+        get: operations["group_meetings_compliance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/compliance/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A subsidiary's compliance table (its organizations × kinds × periods, with reasons), read
+         *     in its schema (audited).
+         */
+        get: operations["group_meetings_tenant_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/compliance/{tenant_id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A subsidiary's meeting records of a year (title, kind, organization, time, status,
+         *     attendance counts; no minutes), read in its schema (audited).
+         */
+        get: operations["group_meetings_tenant_meetings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/frequency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 组织生活频次统计: held meetings of a year by category (支部活动日, 组织生活会, 民主评议,
+         *     集中学习) per tenant and for the group; ``?format=xlsx`` downloads it (audited).
+         */
+        get: operations["group_meetings_frequency_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/mfa-reset": {
         parameters: {
             query?: never;
@@ -2630,6 +2710,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{meeting_id}/record.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A printable meeting record (PDF; audited), for managers covering the meeting's organization. */
+        get: operations["meetings_record.pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{meeting_id}/resolutions": {
         parameters: {
             query?: never;
@@ -2661,6 +2758,26 @@ export interface paths {
          *     not invited (added as an attendee). Once only: a second time answers ``already: true``.
          */
         post: operations["meetings_sign_in_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Expected vs held activities per organization, kind and period, with each verdict's reason
+         *     (met, missing, pending while the period is open — never a failure — or not applicable).
+         */
+        get: operations["meetings_compliance_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2716,6 +2833,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["meetings_kinds_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/meetings/ledger.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 组织生活台账: an organization's (subtree's) meetings of a year and its compliance, as a
+         *     workbook (audited). ``organization`` is required.
+         */
+        get: operations["meetings_ledger.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/meetings/list": {
@@ -4775,12 +4912,21 @@ export interface components {
         Compliance: {
             period: string;
             checks: components["schemas"]["ComplianceCheck"][];
+            meeting_checks: components["schemas"]["MeetingCheck"][];
             tenants: components["schemas"]["ComplianceRow"][];
         };
         ComplianceCheck: {
             key: string;
             label: string;
             figure: string;
+        };
+        CompliancePeriod: {
+            /** @description 2026-03, 2026-Q2 or 2026 */
+            key: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
         };
         ComplianceRow: {
             id: number;
@@ -4792,7 +4938,27 @@ export interface components {
                 [key: string]: number | null;
             };
             passed: number;
+            /** @description 三会一课: held/expected over the year's closed periods */
+            meetings: {
+                [key: string]: components["schemas"]["MeetingCheckResult"];
+            };
         };
+        ComplianceRuleVersion: {
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            local: boolean;
+            committee_threshold: number;
+        };
+        /**
+         * @description * `met` - met
+         *     * `missing` - missing
+         *     * `pending` - pending
+         *     * `not_applicable` - not_applicable
+         * @enum {string}
+         */
+        ComplianceVerdictEnum: "met" | "missing" | "pending" | "not_applicable";
         /**
          * @description * `public` - 公开
          *     * `internal` - 内部
@@ -5121,6 +5287,25 @@ export interface components {
             size: number | null;
             url: string;
         };
+        Frequency: {
+            year: number;
+            columns: components["schemas"]["FrequencyColumn"][];
+            tenants: components["schemas"]["FrequencyTenant"][];
+            group: {
+                [key: string]: number;
+            };
+        };
+        FrequencyColumn: {
+            code: string;
+            label: string;
+        };
+        FrequencyTenant: {
+            id: number;
+            name: string;
+            counts: {
+                [key: string]: number;
+            };
+        };
         FromOutsideRequest: {
             /** 名称 */
             name: string;
@@ -5185,6 +5370,17 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
+        GroupCell: {
+            kind: string;
+            held: number;
+            expected: number;
+            verdict: components["schemas"]["ComplianceVerdictEnum"];
+        };
+        GroupKind: {
+            code: string;
+            label: string;
+            three_one: boolean;
+        };
         GroupLesson: {
             readonly id: number;
             readonly scope: components["schemas"]["TenantOrGroupScopeEnum"];
@@ -5261,6 +5457,33 @@ export interface components {
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
         };
+        GroupMeetingRow: {
+            id: number;
+            title: string;
+            kind: string;
+            kind_code: string;
+            organization: string;
+            organization_id: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: string;
+            invited: number;
+            present: number;
+        };
+        GroupMeetingsCompliance: {
+            year: number;
+            period: string;
+            periods: string[];
+            kinds: components["schemas"]["GroupKind"][];
+            tenants: components["schemas"]["GroupTenantCompliance"][];
+            group: components["schemas"]["GroupPeriod"][];
+        };
+        GroupPeriod: {
+            period: string;
+            cells: components["schemas"]["GroupCell"][];
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -5285,6 +5508,11 @@ export interface components {
             };
             members: number;
             pending_applications: number;
+        };
+        GroupTenantCompliance: {
+            id: number;
+            name: string;
+            periods: components["schemas"]["GroupPeriod"][];
         };
         GuestRequest: {
             name: string;
@@ -5669,6 +5897,16 @@ export interface components {
             /** @description the employee card number, read or typed */
             card_number: string;
         };
+        MeetingCheck: {
+            /** @description an activity kind code (三会一课) */
+            key: string;
+            label: string;
+        };
+        MeetingCheckResult: {
+            held: number;
+            expected: number;
+            passed: boolean;
+        };
         MeetingCreateRequest: {
             organization: number;
             kind: number;
@@ -5775,6 +6013,36 @@ export interface components {
             method: string;
             /** Format: date-time */
             signed_in_at: string | null;
+        };
+        MeetingsCompliance: {
+            rule_versions: components["schemas"]["ComplianceRuleVersion"][];
+            periods: components["schemas"]["CompliancePeriod"][];
+            rows: components["schemas"]["MeetingsComplianceRow"][];
+        };
+        MeetingsComplianceCell: {
+            period: string;
+            /** @description meetings (heart-to-heart talks: pairs) due */
+            expected: number;
+            held: number;
+            verdict: components["schemas"]["ComplianceVerdictEnum"];
+            /** @description why, naming the rule version */
+            reason: string;
+            rule_version: string;
+        };
+        MeetingsComplianceKind: {
+            id: number;
+            code: string;
+            name: string;
+        };
+        MeetingsComplianceOrganization: {
+            id: number;
+            name: string;
+            kind: string;
+        };
+        MeetingsComplianceRow: {
+            organization: components["schemas"]["MeetingsComplianceOrganization"];
+            kind: components["schemas"]["MeetingsComplianceKind"];
+            cells: components["schemas"]["MeetingsComplianceCell"][];
         };
         Member: {
             readonly id: number;
@@ -8582,13 +8850,15 @@ export interface components {
         /**
          * @description Error codes of `partycloud.rollups`.
          *
+         *     - `rollups.bad_period`: Choose month, quarter or year.
+         *     - `rollups.bad_year`: Choose a year between 2000 and 2100.
          *     - `rollups.not_group_admin`: Only group admins change the dashboard's thresholds.
          *     - `rollups.threshold_order`: The amber limit must lie beyond the green one.
          *     - `rollups.unknown_organization`: This organization does not exist.
          *     - `rollups.unknown_tenant`: This party committee does not exist.
          * @enum {string}
          */
-        RollupsCode: "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
+        RollupsCode: "rollups.bad_period" | "rollups.bad_year" | "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
         /**
          * @description Error codes of `partycloud.search`.
          *
@@ -8888,9 +9158,11 @@ export interface components {
          *     - `meetings.card_unknown`: No employee is known with this card number.
          *     - `meetings.card_not_member`: The card holder is not a member of this meeting's organization.
          *     - `meetings.bad_period`: The period is month, quarter or year.
+         *     - `meetings.meeting_unknown`: No such meeting within your scope.
+         *     - `meetings.tenant_unknown`: No such subsidiary.
          * @enum {string}
          */
-        MeetingsCode: "meetings.no_rule" | "meetings.kind_exists" | "meetings.kind_builtin" | "meetings.kind_inactive" | "meetings.kind_required" | "meetings.rule_effective_from" | "meetings.rule_version_taken" | "meetings.rule_bad_row" | "meetings.bad_year" | "meetings.bad_month" | "meetings.out_of_scope" | "meetings.bad_organization" | "meetings.title_required" | "meetings.end_before_start" | "meetings.bad_person" | "meetings.not_editable" | "meetings.not_deletable" | "meetings.reason_required" | "meetings.already_held" | "meetings.not_started" | "meetings.not_held" | "meetings.cancelled" | "meetings.quorum_not_met" | "meetings.votes_invalid" | "meetings.resolution_required" | "meetings.bad_marking" | "meetings.attendee_exists" | "meetings.not_a_member" | "meetings.bad_status" | "meetings.guest_name_required" | "meetings.bad_file" | "meetings.not_invited" | "meetings.leave_too_late" | "meetings.leave_not_requested" | "meetings.leave_already" | "meetings.makeup_done" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member" | "meetings.bad_period";
+        MeetingsCode: "meetings.no_rule" | "meetings.kind_exists" | "meetings.kind_builtin" | "meetings.kind_inactive" | "meetings.kind_required" | "meetings.rule_effective_from" | "meetings.rule_version_taken" | "meetings.rule_bad_row" | "meetings.bad_year" | "meetings.bad_month" | "meetings.out_of_scope" | "meetings.bad_organization" | "meetings.title_required" | "meetings.end_before_start" | "meetings.bad_person" | "meetings.not_editable" | "meetings.not_deletable" | "meetings.reason_required" | "meetings.already_held" | "meetings.not_started" | "meetings.not_held" | "meetings.cancelled" | "meetings.quorum_not_met" | "meetings.votes_invalid" | "meetings.resolution_required" | "meetings.bad_marking" | "meetings.attendee_exists" | "meetings.not_a_member" | "meetings.bad_status" | "meetings.guest_name_required" | "meetings.bad_file" | "meetings.not_invited" | "meetings.leave_too_late" | "meetings.leave_not_requested" | "meetings.leave_already" | "meetings.makeup_done" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member" | "meetings.bad_period" | "meetings.meeting_unknown" | "meetings.tenant_unknown";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -15041,6 +15313,327 @@ export interface operations {
             };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description default quarter */
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_tenant_compliance: {
+        parameters: {
+            query?: {
+                /** @description this organization's subtree (default: all) */
+                organization?: number;
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_tenant_meetings: {
+        parameters: {
+            query?: {
+                /** @description a kind code */
+                kind?: string;
+                /** @description this organization's subtree (default: all) */
+                organization?: number;
+                page?: number;
+                page_size?: number;
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMeetingRow"][];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_frequency_retrieve: {
+        parameters: {
+            query?: {
+                format?: "json" | "xlsx";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Frequency"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24850,6 +25443,81 @@ export interface operations {
             };
         };
     };
+    "meetings_record.pdf_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     meetings_resolutions_create: {
         parameters: {
             query?: never;
@@ -25021,6 +25689,86 @@ export interface operations {
             };
             /** @description The body's content type is not accepted. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description this organization's subtree; default: your scope */
+                organization?: number;
+                /** @description the columns (default quarter) */
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25453,6 +26201,83 @@ export interface operations {
             };
             /** @description The body's content type is not accepted. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "meetings_ledger.xlsx_retrieve": {
+        parameters: {
+            query: {
+                organization: number;
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
