@@ -60,6 +60,17 @@ from tenants.learning.models import (
 )
 from tenants.live.models import SensitiveWord
 from tenants.live.services import do_issue_stream_key, do_schedule_lesson
+from tenants.meetings.models import (
+    ActivityKind,
+    ActivityRequirement,
+    ActivityRule,
+    AppliesTo,
+    Attendee,
+    MakeUpTask,
+    Meeting,
+    MeetingStatus,
+    Period,
+)
 from tenants.members.models import DisciplinaryProbation, ImportStatus, Member, MemberChange, MemberImport
 from tenants.members.services import do_create_member
 from tenants.notifications.kinds import Channel
@@ -334,6 +345,46 @@ def _own_member(world: World) -> Member:
     return own
 
 
+def grow_activity_kinds(world: World, n: int) -> None:
+    for _ in range(n):
+        serial = next(_serial)
+        ActivityKind.objects.create(code=f"local-{serial}", name=f"本单位活动{serial}")
+
+
+def grow_activity_rules(world: World, n: int) -> None:
+    kinds = list(ActivityKind.objects.filter(builtin=True)[:3])
+    for _ in range(n):
+        rule = ActivityRule.objects.create(
+            version=f"local-{next(_serial)}", effective_from=date(2026, 1, 1), source="计数", local=True
+        )
+        for kind in kinds:
+            ActivityRequirement.objects.create(
+                rule=rule, kind=kind, period=Period.MONTH, minimum=1, applies_to=AppliesTo.BRANCH
+            )
+
+
+def _meeting(world: World, *, status: str = MeetingStatus.NOTIFIED) -> Meeting:
+    start = timezone.now() + timedelta(days=2)
+    meeting = Meeting.objects.create(
+        organization=_branch(world), kind=ActivityKind.objects.get(code="theme_day"), title=f"主题党日{next(_serial)}",
+        starts_at=start, ends_at=start + timedelta(hours=2), status=status, host=world.tenant.secretary,
+    )  # fmt: skip
+    member = _own_member(world)
+    Attendee.objects.create(meeting=meeting, user=world.tenant.member, member=member, name=member.name, has_vote=True)
+    Attendee.objects.create(meeting=meeting, name=f"列席{next(_serial)}", is_guest=True)
+    return meeting
+
+
+def grow_meetings(world: World, n: int) -> None:
+    for _ in range(n):
+        _meeting(world)
+
+
+def grow_makeups(world: World, n: int) -> None:
+    for _ in range(n):
+        MakeUpTask.objects.create(meeting=_meeting(world, status=MeetingStatus.HELD), user=world.tenant.member)
+
+
 def grow_online_payments(world: World, n: int) -> None:
     member = _own_member(world)
     for _ in range(n):
@@ -527,6 +578,11 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("learning-categories", "/api/v1/learning/categories", "tenant", grow=grow_categories),
     Endpoint("learning-resources", "/api/v1/learning/resources", "tenant", grow=grow_resources),
     Endpoint("learning-library", "/api/v1/learning/library", "tenant", "member", grow=grow_resources),
+    Endpoint("meeting-kinds", "/api/v1/meetings/kinds", "tenant", grow=grow_activity_kinds),
+    Endpoint("meeting-rules", "/api/v1/meetings/rules", "tenant", grow=grow_activity_rules),
+    Endpoint("meetings", "/api/v1/meetings/list", "tenant", grow=grow_meetings),
+    Endpoint("meetings-mine", "/api/v1/meetings/mine", "tenant", "member", grow=grow_meetings),
+    Endpoint("meeting-makeups", "/api/v1/meetings/makeups", "tenant", "member", grow=grow_makeups),
     Endpoint("learning-question-banks", "/api/v1/learning/question-banks", "tenant", grow=grow_banks),
     Endpoint("dues-arrears", "/api/v1/dues/arrears", "tenant", grow=grow_arrears),
     Endpoint("dues-remittances", "/api/v1/dues/remittances", "tenant", grow=grow_remittances),
@@ -561,6 +617,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("dashboard-tenant-organizations", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations", "root", "group_admin", grow_rolled_up_organizations, on_tenant=False),
     Endpoint("dashboard-organization-members", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members", "root", "group_admin", grow_rolled_up_members, on_tenant=False),
     Endpoint("tenants", "/api/v1/tenants", "root", "group_admin", grow_tenants, on_tenant=False),
+    Endpoint("group-meetings-drilldown", "/api/v1/group/meetings/compliance/{tenant_id}/meetings", "root", "group_admin", grow_meetings),
     # A ceiling only: one row per dashboard figure, a fixed set that cannot grow.
     Endpoint("dashboard-thresholds", "/api/v1/group/dashboard/thresholds", "root", "group_admin", ceiling=CEILINGS["thresholds"]),
 ]  # fmt: skip
