@@ -176,7 +176,13 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
         ),
         "learning-media-redrive-group": {"task": "learning.redrive_media", "schedule": crontab(minute="*/5")},
     }
-    expected = {**SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive}
+    # And the reminders of organizational life still missing before a period closes (issue 15).
+    from tenants.meetings.tasks import SCHEDULE as MEETINGS_SCHEDULE
+
+    assert set(MEETINGS_SCHEDULE) == {"meetings-compliance"}
+    expected = {
+        **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE
+    }  # fmt: skip
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded
     assert app.conf.beat_schedule == expected
