@@ -52,18 +52,17 @@ export interface Resolution {
   passed: boolean | null;
 }
 
-/** One meeting as an invitee sees it (`mine/{id}`); `minutes` only once held and readable. */
+/** One meeting as an invitee sees it (`mine/{id}`); `minutes` empty unless held and readable. */
 export interface MyMeetingDetail extends MyMeeting {
-  host: Named | null;
-  recorder: Named | null;
   agenda: string;
-  /** Sanitized HTML (server side), or empty/null while I may not read it. */
-  minutes?: string | null;
-  minutes_marking?: string;
-  resolutions?: Resolution[];
-  signed_in_at?: string | null;
-  leave_reason?: string;
-  absence_reason?: string;
+  /** Sanitized HTML (server side); empty while I may not read it. */
+  minutes: string;
+  minutes_marking: string;
+  resolutions: Resolution[];
+  leave_reason: string;
+  signed_in_at: string | null;
+  host?: Named | null;
+  recorder?: Named | null;
 }
 
 /** `POST {id}/sign-in`: present (with the first time kept when `already`). */
@@ -74,28 +73,37 @@ export interface SignInResult {
   already?: boolean;
 }
 
-/** A line of my attendance over a year. */
+/** A held meeting of my year, and what I was at it. */
 export interface AttendanceLine {
-  meeting: Pick<MyMeeting, 'id' | 'title' | 'kind' | 'organization' | 'starts_at' | 'status'>;
+  meeting: number;
+  title: string;
+  kind: KindRef;
+  organization: Named;
+  starts_at: string;
   status: AttendanceStatus;
-  method: SignInMethod | '' | null;
-  signed_in_at: string | null;
+  method: SignInMethod | '';
 }
 
-/** `mine/attendance?year=`: each meeting I was invited to, and my rate (present / held). */
+/** `mine/attendance?year=`: the held meetings I was invited to, and my rate (percent). */
 export interface MyAttendance {
   year: number;
-  invited: number;
+  held: number;
   present: number;
-  /** 0..1, null without a held meeting. */
+  /** present ÷ held, in percent (one decimal); null without a held meeting. */
   rate: number | null;
-  meetings: AttendanceLine[];
+  rows: AttendanceLine[];
 }
 
 /** 补学: catch up on a meeting I missed (read the minutes, watch the recording), then confirm. */
 export interface MakeUpTask {
   id: number;
-  meeting: Pick<MyMeeting, 'id' | 'title' | 'kind' | 'organization' | 'starts_at'>;
+  meeting: number;
+  title: string;
+  /** The kind's name. */
+  kind: string;
+  starts_at: string;
+  /** A live lesson's replay to watch. */
+  has_recording: boolean;
   created_at: string;
   completed_at: string | null;
   note: string;
@@ -109,7 +117,7 @@ export const listMyMeetings = (when: MineWhen, page = 1): Promise<Page<MyMeeting
 export const getMyMeeting = (id: number): Promise<MyMeetingDetail> => getJson(`${BASE}/mine/${id}`);
 
 /** Ask for leave before the start (the secretary decides). */
-export const requestLeave = (id: number, reason: string): Promise<unknown> =>
+export const requestLeave = (id: number, reason: string): Promise<MyMeeting> =>
   postJson(`${BASE}/mine/${id}/leave`, { reason });
 
 /** Sign in with the code of the QR screen (what the scanned URL carries). */

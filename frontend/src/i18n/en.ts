@@ -1344,7 +1344,6 @@ const en: MessageSchema = {
       myStatus: 'Status',
       signedInAt: 'Signed in',
       leaveReason: 'Leave reason',
-      absenceReason: 'Reason for absence',
       agenda: 'Agenda',
       noAgenda: 'No agenda yet',
       minutes: 'Minutes',
@@ -1403,7 +1402,7 @@ const en: MessageSchema = {
       year: '{year}',
       previous: 'Previous year',
       next: 'Next year',
-      summary: 'Present at {present} of {invited}',
+      summary: 'Present at {present} of {held} held',
       empty: 'No meetings this year',
     },
     makeups: {
@@ -1418,6 +1417,7 @@ const en: MessageSchema = {
       noteRequired: 'Enter what you learned',
       completed: 'Make-up study confirmed',
       doneAt: 'done {time}',
+      hasRecording: 'replay available',
     },
   },
   meetingsGroup: {
@@ -1428,7 +1428,10 @@ const en: MessageSchema = {
     tenant: 'Subsidiary',
     total: 'Overall',
     empty: 'No data',
-    legend: { green: 'All held', amber: '80% or more', red: 'Under 80%' },
+    legend: { green: 'Met', amber: 'Missed (80% or more held)', red: 'Missed', pending: 'Period not over' },
+    wholeYear: 'Whole year',
+    groupTotal: 'Group total',
+    frequency: { title: 'Organizational life in {year}: activity counts' },
     verdict: { met: 'Met', missing: 'Missing', pending: 'Pending', not_applicable: 'Not applicable' },
     drill: {
       title: 'Organizational life',
@@ -1439,6 +1442,8 @@ const en: MessageSchema = {
       meeting: 'Meeting',
       attendance: 'Present',
       noRecords: 'No meeting records this year',
+      status: 'Status',
+      hint: 'Click an organization to see it and its subtree only; hover a cell for the reason.',
     },
   },
   portal: {

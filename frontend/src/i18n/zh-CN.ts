@@ -1328,7 +1328,6 @@ const zhCN = {
       myStatus: '状态',
       signedInAt: '签到',
       leaveReason: '请假事由',
-      absenceReason: '缺席原因',
       agenda: '会议议程',
       noAgenda: '暂无议程',
       minutes: '会议记录',
@@ -1387,7 +1386,7 @@ const zhCN = {
       year: '{year} 年',
       previous: '上一年',
       next: '下一年',
-      summary: '应参加 {invited} 次，出席 {present} 次',
+      summary: '已召开 {held} 次，出席 {present} 次',
       empty: '本年度没有会议记录',
     },
     makeups: {
@@ -1402,6 +1401,7 @@ const zhCN = {
       noteRequired: '请填写学习体会',
       completed: '已确认补学',
       doneAt: '{time} 完成',
+      hasRecording: '可观看回放',
     },
   },
   meetingsGroup: {
@@ -1412,7 +1412,10 @@ const zhCN = {
     tenant: '单位',
     total: '总体完成率',
     empty: '暂无数据',
-    legend: { green: '全部完成', amber: '完成 80% 以上', red: '完成不足 80%' },
+    legend: { green: '已完成', amber: '未完成（已开展 80% 以上）', red: '未完成', pending: '期间未结束' },
+    wholeYear: '全年',
+    groupTotal: '集团合计',
+    frequency: { title: '{year} 年组织生活频次统计' },
     verdict: { met: '已完成', missing: '未完成', pending: '进行中', not_applicable: '不适用' },
     drill: {
       title: '组织生活情况',
@@ -1423,6 +1426,8 @@ const zhCN = {
       meeting: '会议',
       attendance: '出席',
       noRecords: '本年度暂无会议记录',
+      status: '状态',
+      hint: '点击党组织名称，只看该组织及其下级；悬停单元格查看判定依据。',
     },
   },
   portal: {

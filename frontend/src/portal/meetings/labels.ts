@@ -19,7 +19,7 @@ export const MEETING_STATUS_TAG: Record<MeetingStatus, TagType> = {
   cancelled: 'default',
 };
 
-/** `82%` of a 0..1 rate (rounded down), `—` without one. */
+/** `82.5%` of a rate in percent, `—` without one. */
 export function ratePercent(rate: number | null | undefined): string {
-  return rate === null || rate === undefined ? '—' : `${Math.floor(rate * 100 + 1e-9)}%`;
+  return rate === null || rate === undefined ? '—' : `${Number(rate.toFixed(1))}%`;
 }
