@@ -26,7 +26,7 @@ from partycloud.tenancy.models import PartyCommittee
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tests.conftest import ROOT_HOST
-from tests.e2e.conftest import BrowserRun, Person, provision_e2e_tenant
+from tests.e2e.conftest import BrowserRun, Person, committed, provision_e2e_tenant
 from tests.factories import UserFactory, make_id_card
 from tests.mfa_support import TEST_TOTP_SECRET
 
@@ -55,7 +55,7 @@ def meetings_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Me
     card_number = f"E2E-{secrets.token_hex(3).upper()}"
     branch_name = "综合办公室党支部"
     with django_db_blocker.unblock():
-        tenant, _admin = provision_e2e_tenant(f"癸公司{suffix}党委", "癸公司", f"e2e-gui-{suffix}")
+        tenant, _admin = provision_e2e_tenant(f"申公司{suffix}党委", "申公司", f"e2e-shen-{suffix}")
         secretary = UserFactory(name="郑书记")
         scanner = UserFactory(name="冯晓明")
         card_holder = UserFactory(name="褚建国", employee_card_number=card_number)
@@ -64,7 +64,7 @@ def meetings_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Me
             card_number=card_number, name="褚建国", employer=tenant, department="综合办公室", hr_party_member=True
         )
         with tenant:
-            root = do_create_organization(kind="committee", name=f"癸公司{suffix}党委")
+            root = do_create_organization(kind="committee", name=f"申公司{suffix}党委")
             branch = do_create_organization(kind="branch", name=branch_name, parent=root)
             for index, user in enumerate((secretary, scanner, card_holder)):
                 member = do_create_member(
@@ -92,8 +92,17 @@ def meetings_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Me
 def test_secretary_holds_a_general_meeting_with_qr_and_card_sign_in_and_the_group_sees_it(
     browser: BrowserRun, meetings_world: MeetingsWorld
 ) -> None:
+    from partycloud.rollups.relay import relay_until_empty
+
     world = meetings_world
     portal_url = browser.url(world.tenant.primary_host)
+
+    def on_signal(word: str) -> str:
+        # No Celery worker runs here: the test relays the tenant's outbox into the group's rollups.
+        assert word == "RELAY", f"unexpected signal {word}"
+        committed(lambda: relay_until_empty(world.tenant))
+        return "RELAYED"
+
     browser.run(
         "meetings_qr_and_card",
         {
@@ -109,4 +118,5 @@ def test_secretary_holds_a_general_meeting_with_qr_and_card_sign_in_and_the_grou
             "groupAdmin": world.group_admin.credentials(),
             "timeoutMs": 20000,
         },
+        on_signal=on_signal,
     )
