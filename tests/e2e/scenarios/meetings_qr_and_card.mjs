@@ -64,8 +64,6 @@ await scenario('meetings_qr_and_card', async (session) => {
   await signInToConsole(desk, consoleUrl, secretary);
   await desk.goto(`${consoleUrl}/meetings?tab=plan`);
   await desk.locator('[data-test="meetings-tabs"]').waitFor();
-  const planTab = desk.locator('[data-test="meetings-tabs"] .el-tabs__item', { hasText: '年度计划' });
-  if (await planTab.count()) await planTab.click();
   await desk.locator('[data-test="plan-generate"]').click();
   await desk.locator('.el-message--success').first().waitFor();
   const planRows = desk.locator('[data-test="plan-table"] .el-table__body-wrapper .el-table__row');
@@ -100,7 +98,7 @@ await scenario('meetings_qr_and_card', async (session) => {
   log('notify the invitees');
   await desk.locator('[data-test="meeting-notify"]').click();
   await desk.locator('.el-message-box__btns .el-button--primary').click();
-  await desk.locator('[data-test="meeting-status"]', { hasText: '已通知' }).waitFor();
+  await desk.locator('[data-test="meeting-status"][data-status="notified"]').waitFor();
   await shot(desk, '03-notified');
 
   log('the member on a phone sees the meeting among the upcoming ones');
@@ -173,7 +171,7 @@ await scenario('meetings_qr_and_card', async (session) => {
   log('back to the record: minutes, then hold (2 of 3 voters present)');
   await desk.goto(`${consoleUrl}/meetings/${meetingId}`);
   await desk.locator('[data-test="meeting-title-heading"]', { hasText: title }).waitFor();
-  await desk.locator('[data-test="meeting-tabs"] .el-tabs__item', { hasText: '会议记录' }).click();
+  await desk.locator('#tab-minutes').click();
   const minutes = desk.locator('[data-test="minutes-panel"]');
   await minutes.waitFor();
   await minutes
@@ -184,14 +182,12 @@ await scenario('meetings_qr_and_card', async (session) => {
   await shot(desk, '11-minutes-saved');
   await desk.locator('[data-test="meeting-hold"]').click();
   await desk.locator('.el-message-box__btns .el-button--primary').click();
-  await desk.locator('[data-test="meeting-status"]', { hasText: '已召开' }).waitFor();
+  await desk.locator('[data-test="meeting-status"][data-status="held"]').waitFor();
   await translated(desk);
   await shot(desk, '12-held');
 
   log('the compliance table: the general meeting met for this quarter');
   await desk.goto(`${consoleUrl}/meetings?tab=compliance`);
-  const complianceTab = desk.locator('[data-test="meetings-tabs"] .el-tabs__item', { hasText: '合规' });
-  if (await complianceTab.count()) await complianceTab.first().click();
   const met = desk.locator(`[data-test$="-general_meeting-${quarterKey}"][data-verdict="met"]`).first();
   await met.waitFor();
   await translated(desk);
