@@ -2382,6 +2382,455 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{meeting_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["meetings_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Delete a meeting not yet notified (cancel it after the notice). */
+        delete: operations["meetings_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["meetings_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Invite a member of the organization (``member``) or a guest (``name``, no vote). */
+        post: operations["meetings_attendees_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/attendees/{attendee_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["meetings_attendees_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Record an invitee present or absent (with the reason) by hand; audited. */
+        patch: operations["meetings_attendees_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/attendees/{attendee_id}/leave-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve (leave_approved) or refuse (back to invited) a leave request; the invitee is told. */
+        post: operations["meetings_attendees_leave_decision_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel a meeting (with the reason); notified invitees are told. */
+        post: operations["meetings_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Attach a photo or an attachment uploaded directly to the store. */
+        post: operations["meetings_files_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["meetings_files_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark the meeting held (a general meeting only with its quorum); absentees get make-up tasks. */
+        post: operations["meetings_hold_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Save the minutes (sanitized); a classified marking is refused and nothing is stored. */
+        post: operations["meetings_minutes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Tell the invitees (in-app and WebSocket): time, place or online link, agenda. */
+        post: operations["meetings_notify_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/resolutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a resolution; a general meeting's passes with more than half of its voters for it. */
+        post: operations["meetings_resolutions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a meeting; by default every active member of the organization is invited. */
+        post: operations["meetings_create_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Activity kinds: the eight of the regulations and the tenant's own. A tenant admin adds kinds. */
+        get: operations["meetings_kinds_list"];
+        put?: never;
+        /** @description Activity kinds: the eight of the regulations and the tenant's own. A tenant admin adds kinds. */
+        post: operations["meetings_kinds_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/kinds/{kind_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["meetings_kinds_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["meetings_kinds_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/meetings/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Meetings managers and inspectors may read (``?organization=`` its subtree, ``?kind=`` id or code,
+         *     ``?status=``, ``?from=``/``?to=`` dates of the start, ``?search=`` in the title), newest first.
+         */
+        get: operations["meetings_list_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/makeups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your make-up tasks (补学): ``?done=false`` open ones, ``true`` completed, none: all. */
+        get: operations["meetings_makeups_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/makeups/{task_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm a make-up (read the minutes / watched the recording), with what you learned. */
+        post: operations["meetings_makeups_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Meetings you are invited to: ``?when=upcoming`` (default, soonest first) or ``past``. */
+        get: operations["meetings_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/mine/{meeting_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A meeting you are invited to; its minutes once it was held. */
+        get: operations["meetings_mine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/mine/{meeting_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Ask for leave (before the meeting starts); the secretary is told. */
+        post: operations["meetings_mine_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/mine/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your attendance at the meetings held in a year (default this year) and your rate. */
+        get: operations["meetings_mine_attendance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An organization's annual plan (``?organization=&year=``), planned activities by month. */
+        get: operations["meetings_plans_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/plans/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Add the rule-derived lines not yet in the plan (idempotent). */
+        post: operations["meetings_plans_generate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/plans/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["meetings_plans_items_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/plans/items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["meetings_plans_items_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["meetings_plans_items_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["meetings_plans_items_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/meetings/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Rule versions (newest first) with their requirements; a tenant admin adds a local version
+         *     (a copy of the newest with rows changed), effective on or after this year's first day.
+         */
+        get: operations["meetings_rules_list"];
+        put?: never;
+        /**
+         * @description Rule versions (newest first) with their requirements; a tenant admin adds a local version
+         *     (a copy of the newest with rows changed), effective on or after this year's first day.
+         */
+        post: operations["meetings_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/member-imports": {
         parameters: {
             query?: never;
@@ -4054,6 +4503,26 @@ export interface components {
             /** @description the share as a fraction, e.g. "2/3" */
             share_label: string;
         };
+        Attendee: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            is_guest?: boolean;
+            has_vote?: boolean;
+            /** @description invited | present | absent | leave_requested | leave_approved */
+            status: string;
+            absence_reason?: string;
+            leave_reason?: string;
+            /** @description qr | card | manual | live, or empty */
+            method: string;
+            /** Format: date-time */
+            signed_in_at?: string | null;
+        };
+        AttendeeAddRequest: {
+            member?: number | null;
+            /** @description a guest's name */
+            name?: string;
+        };
         AuditCatalog: {
             actions: components["schemas"]["AuditChoice"][];
             events: components["schemas"]["AuditEventKind"][];
@@ -4427,7 +4896,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -4529,6 +4998,24 @@ export interface components {
          * @enum {string}
          */
         FigureEnum: "members" | "full" | "probationary" | "women_share" | "organizations" | "branches" | "reelections_due" | "reelections_overdue" | "pipeline" | "transfers_pending" | "transfers_overdue" | "pockets" | "dues_assessed" | "dues_paid" | "arrears_rate" | "active_learners" | "study_minutes" | "resources" | "live_lessons" | "live_attendance_rate";
+        File: {
+            id: number;
+            filename: string;
+            content_type: string;
+            size: number;
+            is_photo: boolean;
+            /** @description a signed download URL */
+            url: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        FileClaimRequest: {
+            /**
+             * Format: uuid
+             * @description a verified upload of purpose meeting_file
+             */
+            upload: string;
+        };
         FileLink: {
             name: string;
             type: string;
@@ -4700,6 +5187,9 @@ export interface components {
             members: number;
             pending_applications: number;
         };
+        GuestRequest: {
+            name: string;
+        };
         HeartbeatRequest: {
             /** Format: uuid */
             resource: string;
@@ -4771,6 +5261,25 @@ export interface components {
          * @enum {string}
          */
         KeyEnum: "members" | "profile" | "join_periods" | "development" | "organizations" | "evaluation" | "leaving";
+        Kind: {
+            readonly id: number;
+            /** 代码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            readonly builtin: boolean;
+            readonly needs_quorum: boolean;
+            three_one?: boolean;
+            stats_category?: components["schemas"]["StatsCategoryEnum"];
+            is_active?: boolean;
+        };
+        KindCreateRequest: {
+            code: string;
+            name: string;
+            stats_category?: components["schemas"]["StatsCategoryEnum"];
+            three_one?: boolean;
+            is_active?: boolean;
+        };
         KindPreference: {
             kind: components["schemas"]["NotificationKindEnum"];
             readonly label: string;
@@ -4778,6 +5287,14 @@ export interface components {
             channels: {
                 [key: string]: boolean;
             };
+        };
+        KindRef: {
+            id: number;
+            name: string;
+            code: string;
+        };
+        LeaveDecisionRequest: {
+            approve: boolean;
         };
         Ledger: {
             month: string;
@@ -4857,6 +5374,11 @@ export interface components {
             audience_label: string;
             counts_as_party_lesson: boolean;
             has_replay: boolean;
+        };
+        LessonRef: {
+            scope: string;
+            schema: string;
+            id: number;
         };
         LessonRequest: {
             /** @default  */
@@ -4963,6 +5485,25 @@ export interface components {
          * @enum {string}
          */
         LocaleEnum: "zh-hans" | "en";
+        MakeUp: {
+            id: number;
+            meeting: number;
+            title: string;
+            kind: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description a live lesson's replay to watch */
+            readonly has_recording: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            completed_at: string | null;
+            note: string;
+        };
+        MakeUpCompleteRequest: {
+            /** @default  */
+            note: string;
+        };
         Material: {
             /** Format: uuid */
             uuid: string;
@@ -5002,6 +5543,74 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "none" | "queued" | "processing" | "ready" | "failed";
+        MeetingCreateRequest: {
+            organization: number;
+            kind: number;
+            title: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place?: string;
+            online_url?: string;
+            host?: number | null;
+            recorder?: number | null;
+            agenda?: string;
+            /** @default true */
+            invite_members: boolean;
+            guests?: components["schemas"]["GuestRequest"][];
+        };
+        MeetingDetail: {
+            id: number;
+            title: string;
+            kind: components["schemas"]["KindRef"];
+            organization: components["schemas"]["Ref"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            online_url: string;
+            /** @description planned | notified | held | cancelled */
+            status: string;
+            /** Format: date-time */
+            held_at: string | null;
+            cancelled_reason: string;
+            host: components["schemas"]["Person"] | null;
+            recorder: components["schemas"]["Person"] | null;
+            agenda: string;
+            /** @description sanitized HTML; empty when you may not read it */
+            minutes: string;
+            minutes_marking: string;
+            rule_version: string;
+            resolutions: components["schemas"]["Resolution"][];
+            files: components["schemas"]["File"][];
+            attendees: components["schemas"]["Attendee"][];
+            quorum: components["schemas"]["Quorum"];
+            lesson: components["schemas"]["LessonRef"] | null;
+            permissions: components["schemas"]["Permissions"];
+        };
+        MeetingRow: {
+            id: number;
+            title: string;
+            kind: components["schemas"]["KindRef"];
+            organization: components["schemas"]["Ref"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            online_url: string;
+            /** @description planned | notified | held | cancelled */
+            status: string;
+            invited: number;
+            present: number;
+            /**
+             * Format: double
+             * @description present ÷ invited, percent
+             */
+            attendance_rate: number | null;
+        };
         Member: {
             readonly id: number;
             /** 名称 */
@@ -5257,11 +5866,91 @@ export interface components {
             recovery_codes_left: number;
         };
         /**
+         * @description * `public` - public
+         *     * `internal` - internal
+         * @enum {string}
+         */
+        MinutesMarkingEnum: "public" | "internal";
+        MinutesRequest: {
+            minutes: string;
+            /** @default internal */
+            minutes_marking: components["schemas"]["MinutesMarkingEnum"];
+            agenda?: string | null;
+        };
+        /**
          * @description * `live` - live
          *     * `replay` - replay
          * @enum {string}
          */
         ModeEnum: "live" | "replay";
+        MyAttendance: {
+            year: number;
+            held: number;
+            present: number;
+            /**
+             * Format: double
+             * @description present ÷ held meetings you were invited to, percent
+             */
+            rate: number | null;
+            rows: components["schemas"]["MyAttendanceRow"][];
+        };
+        MyAttendanceRow: {
+            meeting: number;
+            title: string;
+            kind: components["schemas"]["KindRef"];
+            organization: components["schemas"]["Ref"];
+            /** Format: date-time */
+            starts_at: string;
+            /** @description invited | present | absent | leave_requested | leave_approved */
+            status: string;
+            method: string;
+        };
+        MyMeeting: {
+            id: number;
+            title: string;
+            kind: components["schemas"]["KindRef"];
+            organization: components["schemas"]["Ref"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            online_url: string;
+            /** @description planned | notified | held | cancelled */
+            status: string;
+            /** @description invited | present | absent | leave_requested | leave_approved */
+            my_status: string;
+            my_method: string;
+            can_request_leave: boolean;
+            can_sign_in: boolean;
+        };
+        MyMeetingDetail: {
+            id: number;
+            title: string;
+            kind: components["schemas"]["KindRef"];
+            organization: components["schemas"]["Ref"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            online_url: string;
+            /** @description planned | notified | held | cancelled */
+            status: string;
+            /** @description invited | present | absent | leave_requested | leave_approved */
+            my_status: string;
+            my_method: string;
+            can_request_leave: boolean;
+            can_sign_in: boolean;
+            agenda: string;
+            /** @description sanitized HTML, once held; empty otherwise */
+            minutes: string;
+            minutes_marking: string;
+            resolutions: components["schemas"]["Resolution"][];
+            leave_reason: string;
+            /** Format: date-time */
+            signed_in_at: string | null;
+        };
         MyStudy: {
             rule_version: string;
             today: components["schemas"]["Today"];
@@ -5312,9 +6001,11 @@ export interface components {
          *     * `transfers.overdue` - 组织关系转接逾期
          *     * `dues.reminder` - 党费缴纳提醒
          *     * `dues.arrears` - 党费欠缴警示（3 或 6 个月）
+         *     * `meetings.notice` - 会议通知、请假和补学
+         *     * `meetings.compliance` - 本周期尚未开展的组织生活
          * @enum {string}
          */
-        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears";
+        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance";
         NotificationSettings: {
             kinds: components["schemas"]["KindPreference"][];
             channels: components["schemas"]["ChannelReach"][];
@@ -5324,6 +6015,38 @@ export interface components {
         NotificationSettingsChangeRequest: {
             preferences?: components["schemas"]["PreferenceChangeRequest"][];
             quiet_hours?: components["schemas"]["QuietHoursRequest"];
+        };
+        Notified: {
+            id: number;
+            title: string;
+            kind: components["schemas"]["KindRef"];
+            organization: components["schemas"]["Ref"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            online_url: string;
+            /** @description planned | notified | held | cancelled */
+            status: string;
+            /** Format: date-time */
+            held_at: string | null;
+            cancelled_reason: string;
+            host: components["schemas"]["Person"] | null;
+            recorder: components["schemas"]["Person"] | null;
+            agenda: string;
+            /** @description sanitized HTML; empty when you may not read it */
+            minutes: string;
+            minutes_marking: string;
+            rule_version: string;
+            resolutions: components["schemas"]["Resolution"][];
+            files: components["schemas"]["File"][];
+            attendees: components["schemas"]["Attendee"][];
+            quorum: components["schemas"]["Quorum"];
+            lesson: components["schemas"]["LessonRef"] | null;
+            permissions: components["schemas"]["Permissions"];
+            /** @description invitees told now (each invitee is told once) */
+            notified: number;
         };
         ObsHint: {
             setting: string;
@@ -5639,6 +6362,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Lesson"][];
         };
+        PaginatedMakeUpList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MakeUp"][];
+        };
+        PaginatedMeetingRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MeetingRow"][];
+        };
         PaginatedMemberImportListList: {
             /** @example 123 */
             count: number;
@@ -5668,6 +6421,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Member"][];
+        };
+        PaginatedMyMeetingList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyMeeting"][];
         };
         PaginatedNotificationDeliveryList: {
             /** @example 123 */
@@ -6010,6 +6778,12 @@ export interface components {
                 [key: string]: number[];
             };
         };
+        PatchedAttendanceRequest: {
+            /** @description present | absent */
+            status?: string;
+            /** @default  */
+            absence_reason: string;
+        };
         PatchedCategoryRequest: {
             /** 名称 */
             name?: string;
@@ -6044,6 +6818,13 @@ export interface components {
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
         };
+        PatchedKindChangeRequest: {
+            code?: string;
+            name?: string;
+            stats_category?: components["schemas"]["StatsCategoryEnum"];
+            three_one?: boolean;
+            is_active?: boolean;
+        };
         PatchedLessonRequest: {
             /** @default  */
             title: string;
@@ -6071,6 +6852,20 @@ export interface components {
             cover?: string | null;
             /** @description resource uuids */
             materials?: string[];
+        };
+        PatchedMeetingChangeRequest: {
+            organization?: number;
+            kind?: number;
+            title?: string;
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            place?: string;
+            online_url?: string;
+            host?: number | null;
+            recorder?: number | null;
+            agenda?: string;
         };
         PatchedMemberUpdateRequest: {
             /** 名称 */
@@ -6143,6 +6938,12 @@ export interface components {
             /** 任期（年） */
             term_years?: number;
         };
+        PatchedPlanItemChangeRequest: {
+            month?: number;
+            kind?: number;
+            title?: string;
+            note?: string;
+        };
         PatchedQuestionBankRequest: {
             /** 标题 */
             title?: string;
@@ -6206,6 +7007,53 @@ export interface components {
             paid_on?: string;
             /** @default  */
             on_behalf_by: string;
+        };
+        Permissions: {
+            can_edit: boolean;
+            can_sign_in_others: boolean;
+        };
+        Person: {
+            id: number;
+            name: string;
+        };
+        Plan: {
+            organization: number;
+            year: number;
+            items: components["schemas"]["PlanItem"][];
+        };
+        PlanGenerateRequest: {
+            organization: number;
+            year: number;
+        };
+        PlanGenerated: {
+            organization: number;
+            year: number;
+            items: components["schemas"]["PlanItem"][];
+            /** @description lines added now (0 when the plan already had them) */
+            created: number;
+        };
+        PlanItem: {
+            readonly id: number;
+            month: number;
+            kind: number;
+            readonly kind_code: string;
+            readonly kind_name: string;
+            /** 标题 */
+            title?: string;
+            /** 备注 */
+            note?: string;
+            readonly generated: boolean;
+            readonly meeting: number | null;
+        };
+        PlanItemCreateRequest: {
+            organization: number;
+            year: number;
+            month: number;
+            kind: number;
+            /** @default  */
+            title: string;
+            /** @default  */
+            note: string;
         };
         Playback: {
             /** @description the signed HLS playlist */
@@ -6420,6 +7268,15 @@ export interface components {
             score: string | null;
             passed: boolean | null;
         };
+        Quorum: {
+            /** @description 应到: full members with voting rights */
+            voting_members: number;
+            /** @description 实到 of them */
+            voting_present: number;
+            /** @description more than half */
+            required: number;
+            met: boolean;
+        };
         ReadableRegulation: {
             /** Format: uuid */
             id: string;
@@ -6434,6 +7291,9 @@ export interface components {
             published_at: string | null;
             file_name: string;
             file_url: string | null;
+        };
+        ReasonRequest: {
+            reason: string;
         };
         RecordStepRequest: {
             step: number;
@@ -6456,6 +7316,10 @@ export interface components {
         RecoveryCodes: {
             /** @description Shown once: each signs in once in place of a code */
             recovery_codes: string[];
+        };
+        Ref: {
+            id: number;
+            name: string;
         };
         RegisterRequest: {
             phone: string;
@@ -6592,9 +7456,42 @@ export interface components {
             video_uuid: string;
             status: string;
         };
+        Requirement: {
+            kind: number;
+            kind_code: string;
+            kind_name: string;
+            /** @description month | quarter | year */
+            period: string;
+            minimum: number;
+            applies_to: string;
+        };
+        RequirementChangeRequest: {
+            kind: number;
+            /** @description month | quarter | year */
+            period: string;
+            /** @description 0 drops the kind from the version */
+            minimum: number;
+            applies_to: string;
+        };
         ResetRequest: {
             /** @description Phone or employee card number of the user */
             identifier: string;
+        };
+        Resolution: {
+            id: number;
+            text: string;
+            votes_for: number | null;
+            votes_against: number | null;
+            abstentions: number | null;
+            passed: boolean | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ResolutionCreateRequest: {
+            text: string;
+            votes_for?: number | null;
+            votes_against?: number | null;
+            abstentions?: number | null;
         };
         ResolveRequest: {
             note: string;
@@ -6734,6 +7631,25 @@ export interface components {
             created: number;
             updated: number;
             ignored_columns: string[];
+        };
+        Rule: {
+            id: number;
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            local: boolean;
+            committee_threshold: number;
+            requirements: components["schemas"]["Requirement"][];
+        };
+        RuleCreateRequest: {
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            /** @default  */
+            source: string;
+            committee_threshold?: number;
+            requirements?: components["schemas"]["RequirementChangeRequest"][];
         };
         SandboxConfirmRequest: {
             signature: string;
@@ -6879,6 +7795,15 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
+        /**
+         * @description * `branch_day` - 支部活动日
+         *     * `life_meeting` - 组织生活会
+         *     * `democratic_evaluation` - 民主评议
+         *     * `study` - 集中学习
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        StatsCategoryEnum: "branch_day" | "life_meeting" | "democratic_evaluation" | "study" | "other";
         StatusChangeRequest: {
             /** @default  */
             reason: string;
@@ -7754,6 +8679,53 @@ export interface components {
          * @enum {string}
          */
         LiveCode: "live.title_required" | "live.end_before_start" | "live.start_in_past" | "live.bad_audience" | "live.out_of_scope" | "live.not_editable" | "live.unknown_key" | "live.key_revoked" | "live.too_early" | "live.too_late" | "live.already_publishing" | "live.cancelled" | "live.lesson_not_found" | "live.not_a_viewer" | "live.bad_material" | "live.not_live" | "live.bad_heartbeat" | "live.chat_empty" | "live.chat_too_long" | "live.chat_sensitive" | "live.chat_classified" | "live.chat_rate_limited" | "live.chat_slow_mode" | "live.chat_muted" | "live.chat_not_host" | "live.chat_closed" | "live.word_exists" | "live.word_required";
+        /**
+         * @description Error codes of `tenants.meetings`.
+         *
+         *     - `meetings.no_rule`: No organizational-life rule is in force on that day.
+         *     - `meetings.kind_exists`: An activity kind with this code already exists.
+         *     - `meetings.kind_builtin`: The code of a kind of the regulations cannot be changed.
+         *     - `meetings.kind_inactive`: This activity kind is no longer in use.
+         *     - `meetings.kind_required`: Choose an activity kind.
+         *     - `meetings.rule_effective_from`: A local rule version takes effect on or after the first day of this year.
+         *     - `meetings.rule_version_taken`: A rule version with this name already exists.
+         *     - `meetings.rule_bad_row`: A requirement row is invalid (kind, period, minimum ≥ 1, applies to).
+         *     - `meetings.bad_year`: Choose a year between 2000 and 2100.
+         *     - `meetings.bad_month`: Choose a month from 1 to 12.
+         *     - `meetings.out_of_scope`: This organization is outside your scope.
+         *     - `meetings.bad_organization`: Choose an active organization of this party committee.
+         *     - `meetings.title_required`: Enter the meeting's title.
+         *     - `meetings.end_before_start`: The end must come after the start.
+         *     - `meetings.bad_person`: The host and the recorder must be people of this party committee.
+         *     - `meetings.not_editable`: This meeting can no longer be changed this way.
+         *     - `meetings.not_deletable`: Invitees were told; cancel the meeting instead of deleting it.
+         *     - `meetings.reason_required`: Give a reason.
+         *     - `meetings.already_held`: The meeting has already been held.
+         *     - `meetings.not_started`: A meeting cannot be marked held before it starts.
+         *     - `meetings.not_held`: The meeting has not been held yet.
+         *     - `meetings.cancelled`: The meeting was cancelled.
+         *     - `meetings.quorum_not_met`: More than half of the full members with voting rights must be present (<present> of <members>).
+         *     - `meetings.votes_invalid`: The votes cannot exceed the members with voting rights present.
+         *     - `meetings.resolution_required`: Enter the resolution's text.
+         *     - `meetings.bad_marking`: The marking is public or internal.
+         *     - `meetings.attendee_exists`: This person is already an invitee.
+         *     - `meetings.not_a_member`: This person is not a member of the meeting's organization.
+         *     - `meetings.bad_status`: An attendance status set by hand is present or absent.
+         *     - `meetings.guest_name_required`: Enter the guest's name.
+         *     - `meetings.bad_file`: Attach a finished upload made for a meeting file.
+         *     - `meetings.not_invited`: You are not an invitee of this meeting.
+         *     - `meetings.leave_too_late`: Leave is requested before the meeting starts.
+         *     - `meetings.leave_not_requested`: There is no pending leave request to decide.
+         *     - `meetings.leave_already`: Leave has already been requested or decided.
+         *     - `meetings.makeup_done`: This make-up task is already completed.
+         *     - `meetings.signin_code_invalid`: The sign-in code is wrong or has expired; scan again.
+         *     - `meetings.signin_closed`: Sign-in is open from 30 minutes before the meeting starts to 30 minutes after it ends.
+         *     - `meetings.card_unknown`: No employee is known with this card number.
+         *     - `meetings.card_not_member`: The card holder is not a member of this meeting's organization.
+         *     - `meetings.bad_period`: The period is month, quarter or year.
+         * @enum {string}
+         */
+        MeetingsCode: "meetings.no_rule" | "meetings.kind_exists" | "meetings.kind_builtin" | "meetings.kind_inactive" | "meetings.kind_required" | "meetings.rule_effective_from" | "meetings.rule_version_taken" | "meetings.rule_bad_row" | "meetings.bad_year" | "meetings.bad_month" | "meetings.out_of_scope" | "meetings.bad_organization" | "meetings.title_required" | "meetings.end_before_start" | "meetings.bad_person" | "meetings.not_editable" | "meetings.not_deletable" | "meetings.reason_required" | "meetings.already_held" | "meetings.not_started" | "meetings.not_held" | "meetings.cancelled" | "meetings.quorum_not_met" | "meetings.votes_invalid" | "meetings.resolution_required" | "meetings.bad_marking" | "meetings.attendee_exists" | "meetings.not_a_member" | "meetings.bad_status" | "meetings.guest_name_required" | "meetings.bad_file" | "meetings.not_invited" | "meetings.leave_too_late" | "meetings.leave_not_requested" | "meetings.leave_already" | "meetings.makeup_done" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member" | "meetings.bad_period";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -22193,6 +23165,3006 @@ export interface operations {
             };
         };
     };
+    meetings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedMeetingChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedMeetingChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedMeetingChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_attendees_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AttendeeAddRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AttendeeAddRequest"];
+                "multipart/form-data": components["schemas"]["AttendeeAddRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attendee"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_attendees_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: number;
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attendee"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_attendees_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: number;
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAttendanceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAttendanceRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAttendanceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attendee"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_attendees_leave_decision_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: number;
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LeaveDecisionRequest"];
+                "multipart/form-data": components["schemas"]["LeaveDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attendee"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_files_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileClaimRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FileClaimRequest"];
+                "multipart/form-data": components["schemas"]["FileClaimRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_files_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_hold_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_minutes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MinutesRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MinutesRequest"];
+                "multipart/form-data": components["schemas"]["MinutesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_notify_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notified"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_resolutions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolutionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResolutionCreateRequest"];
+                "multipart/form-data": components["schemas"]["ResolutionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resolution"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_create_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MeetingCreateRequest"];
+                "multipart/form-data": components["schemas"]["MeetingCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_kinds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Kind"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_kinds_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KindCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["KindCreateRequest"];
+                "multipart/form-data": components["schemas"]["KindCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Kind"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_kinds_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Kind"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_kinds_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedKindChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedKindChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedKindChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Kind"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_list_list: {
+        parameters: {
+            query?: {
+                from?: string;
+                kind?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+                status?: "cancelled" | "held" | "notified" | "planned";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMeetingRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_makeups_list: {
+        parameters: {
+            query?: {
+                done?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMakeUpList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_makeups_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MakeUpCompleteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MakeUpCompleteRequest"];
+                "multipart/form-data": components["schemas"]["MakeUpCompleteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeUp"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                when?: "past" | "upcoming";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyMeetingList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyMeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_mine_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyMeeting"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_mine_attendance_retrieve: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAttendance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_plans_retrieve: {
+        parameters: {
+            query: {
+                organization: number;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_plans_generate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanGenerateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlanGenerateRequest"];
+                "multipart/form-data": components["schemas"]["PlanGenerateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanGenerated"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_plans_items_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanItemCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlanItemCreateRequest"];
+                "multipart/form-data": components["schemas"]["PlanItemCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanItem"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_plans_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanItem"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_plans_items_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_plans_items_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPlanItemChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPlanItemChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPlanItemChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanItem"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RuleCreateRequest"];
+                "multipart/form-data": components["schemas"]["RuleCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     member_imports_list: {
         parameters: {
             query?: {
@@ -23654,7 +27626,7 @@ export interface operations {
                  */
                 channel?: "email" | "push" | "sms";
                 /** @description notification kind */
-                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "organizations.re_election" | "transfers.overdue";
+                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "transfers.overdue";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */

@@ -180,6 +180,42 @@ EVENTS: dict[str, EventType] = _events(
     EventType("live.chat.export", A.EXPORT, _lazy("Exported a lesson's chat"), (_lazy("%(count)s events"),)),
     EventType("live.sensitive_word.add", A.CREATE, _lazy("Added a sensitive word"), (_lazy("“%(word)s”"),)),
     EventType("live.sensitive_word.delete", A.DELETE, _lazy("Deleted a sensitive word"), (_lazy("“%(word)s”"),)),
+    # organizational life: records (tenants.meetings.records)
+    EventType("meetings.kind.create", A.CREATE, _lazy("Added an activity kind")),
+    EventType("meetings.kind.update", A.UPDATE, _lazy("Changed an activity kind"), (_FIELDS,)),
+    EventType(
+        "meetings.rule.create",
+        A.CREATE,
+        _lazy("Added a local organizational-life rule"),
+        (_lazy("version %(version)s"),),
+    ),
+    EventType("meetings.meeting.create", A.CREATE, _lazy("Recorded a meeting")),
+    EventType("meetings.meeting.delete", A.DELETE, _lazy("Deleted a meeting")),
+    EventType("meetings.meeting.cancel", A.UPDATE, _lazy("Cancelled a meeting")),
+    EventType(
+        "meetings.meeting.hold",
+        A.UPDATE,
+        _lazy("Marked a meeting held"),
+        (_lazy("%(present)s present"), _lazy("%(makeups)s make-up tasks")),
+    ),
+    EventType(
+        "meetings.attendance.edit",
+        A.UPDATE,
+        _lazy("Changed a meeting's attendance by hand"),
+        (_lazy("%(name)s: %(from)s → %(to)s"),),
+    ),
+    EventType(
+        "meetings.leave.decide",
+        A.UPDATE,
+        _lazy("Decided a leave request"),
+        (_lazy("%(name)s, approved: %(approved)s"),),
+    ),
+    EventType(
+        "meetings.classified.refuse",
+        A.CREATE,
+        _lazy("Refused classified meeting minutes"),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
@@ -227,6 +263,9 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "learning.refused": _lazy("refused content"),
     "learning.resource": _lazy("learning resource"),
     "live.lesson": _lazy("live lesson"),
+    "meetings.meeting": _lazy("meeting"),
+    "meetings.activitykind": _lazy("activity kind"),
+    "meetings.activityrule": _lazy("organizational-life rule"),
     "live.sensitive_word": _lazy("sensitive word"),
     "hub.rosterentry": _lazy("employee roster"),
     "audit.auditevent": _lazy("audit log"),

@@ -35,6 +35,7 @@ from tenants.dues.assessments import do_assess_month, do_process_arrears, do_rec
 from tenants.dues.models import DuesAssessment, DuesBase
 from tenants.learning.models import StudyDay
 from tenants.learning.rules import STUDY_RULE
+from tenants.meetings.demo import seed_meetings
 from tenants.members.idcard import id_card_check_character
 from tenants.members.models import COUNTED_STATUSES, Member, Membership, MemberStatus
 from tenants.members.services import do_create_member, do_update_member
@@ -357,4 +358,11 @@ def notifications(demo: DemoTenant, member_user: User) -> None:
 
 
 TenantStep = Callable[[DemoTenant], None]
-TENANT_STEPS: list[TenantStep] = [dues, development, transfers]
+
+
+def meetings(demo: DemoTenant) -> None:
+    """Organizational life: tenant kinds, plans, meetings held this year and one next week."""
+    seed_meetings(Actor.for_user(demo.admin), demo.branches, demo.today)
+
+
+TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings]
