@@ -2,7 +2,8 @@
 
 The socket is open to a signed-in user who holds a role in the dialled tenant; it greets with the
 unread count and then pushes each new notification (``services.do_notify`` sends it after commit to
-the user's group ``t.<schema>.user.<id>``). Database work runs inside the tenant's schema.
+the user's group ``t.<schema>.user.<id>``) and the live events of other apps (``services.do_push_event``,
+e.g. ``{"type": "meetings.signed_in", ...}`` to the screens showing a meeting's QR code). Database work runs inside the tenant's schema.
 """
 
 from __future__ import annotations
@@ -57,3 +58,7 @@ class NotificationConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
 
     async def notification_message(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "notification", "notification": event["notification"], "unread": event["unread"]})
+
+    async def event_message(self, event: dict[str, Any]) -> None:
+        """A live event of another app (``services.do_push_event``), sent as it is."""
+        await self.send_json(event["event"])

@@ -7,7 +7,7 @@ deliveries due now."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -110,6 +110,19 @@ def do_notify_once(
         return False
     do_notify(user, title, body, link, kind=kind)
     return True
+
+
+def do_push_event(user_ids: Iterable[int], event: dict[str, Any]) -> None:
+    """Push a live event (``{"type": "<app>.<what>", ...}``, e.g. ``meetings.signed_in``) to the
+    users' notification sockets in this tenant once the transaction commits. Nothing is stored:
+    it refreshes an open screen, it is not a notification."""
+    schema = active_schema()
+    groups = [user_group(schema, user_id) for user_id in sorted(set(user_ids))]
+    if not groups:
+        return
+    transaction.on_commit(
+        lambda: send_to_groups([(group, {"type": "event.message", "event": event}) for group in groups])
+    )
 
 
 def do_mark_read(user_id: int, notification_id: int | None = None) -> int:

@@ -216,6 +216,13 @@ EVENTS: dict[str, EventType] = _events(
         _lazy("Refused classified meeting minutes"),
         (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
     ),
+    # meetings
+    EventType(
+        "meetings.attendee.sign_in",
+        A.UPDATE,
+        _lazy("Signed someone in to a meeting by hand"),
+        (_lazy("who: %(user)s"),),
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(

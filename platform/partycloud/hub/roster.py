@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partycloud.accounts.actor import Actor
+from partycloud.accounts.cards import CardHolder
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
 from partycloud.core.sheetmapping import load_sheet_table, read_sheet, remember_mapping
@@ -124,3 +125,18 @@ class RosterImportError(ServiceError):
             "file",
             extra={"errors": errors.as_list()},
         )
+
+
+def card_holder(card_number: str) -> CardHolder | None:
+    """The roster's employee with this card (the kernel's card port, ``accounts.cards``); the
+    roster is in the public schema, readable from any tenant's."""
+    entry = RosterEntry.objects.filter(card_number__iexact=card_number).first()
+    if entry is None:
+        return None
+    return CardHolder(
+        card_number=entry.card_number,
+        name=entry.name,
+        employer_id=entry.employer_id,
+        department=entry.department,
+        hr_party_member=entry.hr_party_member,
+    )

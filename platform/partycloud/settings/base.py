@@ -440,6 +440,11 @@ MFA_RECOVERY_CODE_COUNT = env_int("MFA_RECOVERY_CODE_COUNT", 10, minimum=1)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=0)
 SESSION_IDLE_MARK_SECONDS = env_int("SESSION_IDLE_MARK_SECONDS", 60, minimum=1)
 
+# ---------------------------------------------------------------- meeting sign-in (tenants.meetings.signin, docs/meetings.md)
+# Attempts per caller at the QR and card sign-in endpoints: codes and card numbers are not to be guessed,
+# and a host's card reader signs in a room of people in a few minutes.
+MEETINGS_SIGNIN_THROTTLE_RATE = env_str("MEETINGS_SIGNIN_THROTTLE_RATE", "60/min")
+
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
