@@ -4,9 +4,10 @@ applies it idempotently and atomically, and rollups always equal a recompute fro
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
@@ -29,6 +30,7 @@ from tests.factories import make_id_card
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 22)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 _births = itertools.count()
 
 
@@ -147,7 +149,9 @@ def test_nightly_recompute_reports_and_fixes_drift(tenant_a: TenantWorld, branch
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["create", "move", "status", "gender", "probation", "branch", "dues", "pay"]),
+        st.sampled_from(
+            ["create", "move", "status", "gender", "probation", "branch", "dues", "pay", "meeting", "unhold"]
+        ),
         st.integers(0, 50),
     ),
     min_size=1,
@@ -161,6 +165,7 @@ def test_rollups_equal_a_recompute_after_any_changes(
     tenant_a: TenantWorld, branch: Organization, operations: list[tuple[str, int]], batch: int
 ) -> None:
     from tenants.dues.models import DuesAssessment
+    from tenants.meetings.models import ActivityKind, Meeting
 
     with tenant_a.tenant:
         organizations = list(Organization.objects.filter(kind="branch"))
@@ -196,6 +201,17 @@ def test_rollups_equal_a_recompute_after_any_changes(
                 )
             elif operation == "pay":
                 DuesAssessment.objects.filter(member=member).update(status="paid", paid_amount=Decimal("12.50"))
+            elif operation == "meeting":  # organizational life: held meetings, some just after a local midnight
+                code = ["general_meeting", "theme_day", "party_lecture", "committee_meeting"][pick % 4]
+                local = datetime(2026, 1 + pick % 11, 1 + pick % 3 * 14, 0 if pick % 2 else 20, 30, tzinfo=SHANGHAI)
+                Meeting.objects.create(
+                    organization=organizations[pick % len(organizations)], kind=ActivityKind.objects.get(code=code),
+                    title=f"会议{pick}", starts_at=local, ends_at=local + timedelta(hours=5), status="held",
+                )  # fmt: skip
+            elif operation == "unhold":
+                Meeting.objects.filter(pk__in=Meeting.objects.order_by("-id").values("pk")[:1]).update(
+                    status="notified"
+                )
     relay_until_empty(tenant_a.tenant, today=TODAY, batch=batch)
     relay_until_empty(tenant_a.tenant, today=TODAY, batch=batch)  # the relay run twice gives the same result
     with tenant_a.tenant:

@@ -9,11 +9,13 @@ from partycloud.audit.api import AuditEventViewSet
 from partycloud.core.spa import group_app
 from partycloud.hub.api import PocketCaseViewSet, RosterViewSet
 from partycloud.hub.live import group_live_urlpatterns
+from partycloud.rollups.meetings_api import group_meetings_urlpatterns
 from partycloud.statistics.api import GroupAnnualReportView
 from partycloud.tenancy.api import GroupSummaryView, PartyCommitteeViewSet, TenantApplicationViewSet
 from partycloud.urls_common import common
 from tenants.live.chat_api import group_chat_urlpatterns
 from tenants.live.group_api import GroupLessonViewSet
+from tenants.meetings.group_api import group_drilldown_urlpatterns
 
 router = SimpleRouter(trailing_slash=False)
 router.register("tenants", PartyCommitteeViewSet, basename="tenant")
@@ -32,6 +34,8 @@ urlpatterns = [
     path("api/v1/group/annual-report", GroupAnnualReportView.as_view(), name="group-annual-report"),
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
     path("api/v1/group/live/", include(group_live_urlpatterns)),
+    # Organizational life: tenants × kinds from the rollups, and the drill-down into a tenant's table.
+    path("api/v1/group/meetings/", include([*group_meetings_urlpatterns, *group_drilldown_urlpatterns])),
     # The media server's callbacks (nginx-rtmp cannot set a Host header): the key names the tenant.
     path("api/v1/live/hooks/", include("tenants.live.urls")),
     path("api/v1/group/live/", include(group_chat_urlpatterns)),

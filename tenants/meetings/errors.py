@@ -62,3 +62,5 @@ class MeetingsCode(ErrorCode):
     CARD_NOT_MEMBER = "meetings.card_not_member", "The card holder is not a member of this meeting's organization."
     # Compliance (tenants.meetings.compliance)
     BAD_PERIOD = "meetings.bad_period", "The period is month, quarter or year."
+    MEETING_UNKNOWN = "meetings.meeting_unknown", "No such meeting within your scope."
+    TENANT_UNKNOWN = "meetings.tenant_unknown", "No such subsidiary."

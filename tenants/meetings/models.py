@@ -10,6 +10,7 @@ period's first day applies, and a tenant may add a *local* version (its own kind
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -141,6 +142,23 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class LocalDate(models.Func):
+    """The day of a timestamp in the site's time zone (settings.TIME_ZONE, the tenants' Asia/Shanghai):
+    ``timezone(text, timestamptz)`` is immutable, so a generated column may use it."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression: str) -> None:
+        super().__init__(expression)
+
+    @property
+    def template(self) -> str:  # type: ignore[override]
+        zone = settings.TIME_ZONE
+        if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+            raise ValueError(f"unexpected TIME_ZONE {zone!r}")
+        return f"((%(expressions)s AT TIME ZONE '{zone}')::date)"
+
+
 def new_signin_secret() -> str:
     return secrets.token_hex(16)
 
@@ -181,6 +199,13 @@ class Meeting(models.Model):
     signin_secret = models.CharField(max_length=32, default=new_signin_secret, editable=False)
     # The rule version in force when the meeting was held (for the record; verdicts recompute).
     rule_version = models.CharField(max_length=40, blank=True)
+    # The start's day in the tenant's time zone (a meeting straddling midnight counts on its start
+    # day): what compliance counts by, and the outbox's period column (its trigger truncates in UTC).
+    starts_on = models.GeneratedField(
+        expression=LocalDate("starts_at"),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

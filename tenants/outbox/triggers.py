@@ -26,6 +26,7 @@ WATCHED = (
     Watched("dues_duesassessment", "dues", "organization_id", "month"),
     Watched("learning_studyday", "learning", "", "day"),
     Watched("learning_resource", "learning"),
+    Watched("meetings_meeting", "meetings", "organization_id", "starts_on"),
 )
 
 # One function for every schema (in public): it writes to the outbox of the table's own schema.

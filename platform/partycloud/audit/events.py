@@ -223,6 +223,20 @@ EVENTS: dict[str, EventType] = _events(
         _lazy("Signed someone in to a meeting by hand"),
         (_lazy("who: %(user)s"),),
     ),
+    # organizational life: compliance exports and the group's drill-down
+    EventType(
+        "meetings.ledger.export", A.EXPORT, _lazy("Exported the organizational-life ledger"), (_lazy("year %(year)s"),)
+    ),
+    EventType("meetings.record.print", A.EXPORT, _lazy("Printed a meeting record")),
+    EventType(
+        "drilldown.meetings.compliance",
+        A.READ,
+        _lazy("Viewed a subsidiary's organizational-life compliance"),
+        (_lazy("year %(year)s"),),
+    ),
+    EventType(
+        "drilldown.meetings.records", A.READ, _lazy("Viewed a subsidiary's meeting records"), (_lazy("year %(year)s"),)
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(

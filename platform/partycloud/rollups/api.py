@@ -95,17 +95,32 @@ class ComplianceCheckSerializer(serializers.Serializer[Any]):
     figure = serializers.CharField()
 
 
+class MeetingCheckSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="an activity kind code (三会一课)")
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class MeetingCheckResultSerializer(serializers.Serializer[Any]):
+    held = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    passed = serializers.BooleanField()
+
+
 class ComplianceRowSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     checks = serializers.DictField(child=serializers.BooleanField())
     values = serializers.DictField(child=serializers.FloatField(allow_null=True))
     passed = serializers.IntegerField()
+    meetings = serializers.DictField(
+        child=MeetingCheckResultSerializer(), help_text="三会一课: held/expected over the year's closed periods"
+    )
 
 
 class ComplianceSerializer(serializers.Serializer[Any]):
     period = serializers.CharField()
     checks = ComplianceCheckSerializer(many=True)
+    meeting_checks = MeetingCheckSerializer(many=True)
     tenants = ComplianceRowSerializer(many=True)
 
 
@@ -154,6 +169,10 @@ def _labels() -> list[str]:
 
 def _cells(values: dict[str, float | None]) -> list[Any]:
     return ["" if values.get(key) is None else values[key] for key in FIGURE_KEYS]
+
+
+def _held_of(check: dict[str, Any] | None) -> str:
+    return "" if check is None else f"{check['held']}/{check['expected']}"
 
 
 def _export(request: Request, what: str, title: str, headers: list[str], rows: list[list[Any]]) -> HttpResponse:
@@ -212,8 +231,10 @@ class ComplianceView(APIView):
         data = board.compliance(board.parse_period(request.query_params.get("period")))
         if _wants_xlsx(request):
             headers = ["单位", *[str(check["label"]) for check in data["checks"]]]
+            headers += [f"{check['label']}（实开/应开）" for check in data["meeting_checks"]]
             rows = [
                 [row["name"], *["是" if row["checks"][c["key"]] else "否" for c in data["checks"]]]
+                + [_held_of(row["meetings"].get(c["key"])) for c in data["meeting_checks"]]
                 for row in data["tenants"]
             ]
             return _export(request, f"compliance {data['period']}", f"合规检查-{data['period']}", headers, rows)

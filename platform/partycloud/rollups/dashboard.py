@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partycloud.rollups.figures import FIGURE_KEYS, FIGURES, Values, figures, with_data
+from partycloud.rollups.meetings import THREE_ONE, three_one_checks
 from partycloud.rollups.metrics import WHOLE_TENANT, month_start
 from partycloud.rollups.models import (
     PendingTenant,
@@ -258,10 +259,13 @@ COMPLIANCE_CHECKS: list[ComplianceCheck] = [
 def compliance(period: date, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     values = tenant_values(_stock_period(period, today))
+    # 三会一课 columns (organizational life): held/expected over the year's closed periods.
+    meetings = three_one_checks(period, today=today)
     rows = []
     for tenant in relayable_tenants():
         shown = figures(values.get(tenant.pk, {}))
         results = {check.key: check.passes(shown[check.figure]) for check in COMPLIANCE_CHECKS}
+        three_one = meetings.get(tenant.pk, {})
         rows.append(
             {
                 "id": tenant.pk,
@@ -269,11 +273,13 @@ def compliance(period: date, *, today: date | None = None) -> dict[str, Any]:
                 "checks": results,
                 "values": {check.key: _json(shown[check.figure]) for check in COMPLIANCE_CHECKS},
                 "passed": sum(results.values()),
+                "meetings": three_one,
             }
         )
     return {
         "period": period.strftime("%Y-%m"),
         "checks": [{"key": c.key, "label": str(c.label), "figure": c.figure} for c in COMPLIANCE_CHECKS],
+        "meeting_checks": [{"key": kind.code, "label": str(kind.label)} for kind in THREE_ONE],
         "tenants": rows,
     }
 

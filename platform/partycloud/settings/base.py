@@ -311,6 +311,8 @@ SPECTACULAR_SETTINGS = {
         "LessonStatusEnum": "tenants.live.models.LessonStatus",
         # "tenant" | "group": the annual report's scope and a live lesson's share one enum.
         "TenantOrGroupScopeEnum": [("tenant", "tenant"), ("group", "group")],
+        # Organizational life's compliance verdicts (tenant table, group matrix and drill-down).
+        "ComplianceVerdictEnum": "tenants.meetings.compliance.VERDICT_CHOICES",
     },
 }
 
