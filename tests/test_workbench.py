@@ -186,6 +186,7 @@ PAGE_ENDPOINTS = {
     "annual_report": "/api/v1/annual-report",
     "learning": "/api/v1/learning/resources",
     "live": "/api/v1/live/lessons",
+    "meetings": "/api/v1/meetings/list",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
@@ -220,6 +221,7 @@ def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: Te
         "development",
         "dues",
         "live",
+        "meetings",
     ]
     assert seen["inspector"] == ["annual_report", "audit"]
     assert seen["member"] == []

@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "annual_report": frozenset({ADMIN, INSPECTOR}),  # read-only: the inspector checks the figures
     "learning": frozenset({ADMIN}),
     "live": frozenset({ADMIN, SECRETARY}),  # 直播党课: a secretary schedules for their subtree
+    "meetings": ORGANIZATION_WORKERS,  # 组织生活: calendar, plans, meeting records, compliance
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

@@ -40,6 +40,7 @@ export type TenantCapability =
   | 'annual_report'
   | 'learning'
   | 'live'
+  | 'meetings'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

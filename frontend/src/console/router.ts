@@ -15,6 +15,13 @@ export const router = createAppRouter({
   login: () => import('./views/LoginView.vue'),
   routes: [
     {
+      // The QR sign-in screen: a plain full-window page (no menu) for the room's screen.
+      path: '/meetings/:id(\\d+)/sign-in-screen',
+      name: 'meeting-signin-screen',
+      component: () => import('./meetings/QrSignInView.vue'),
+      meta: { allow: can('meetings'), title: 'meetings.qr.title' },
+    },
+    {
       path: '/',
       component: () => import('./ConsoleLayout.vue'),
       children: [
@@ -129,6 +136,19 @@ export const router = createAppRouter({
           name: 'live-words',
           component: () => import('./live/SensitiveWordsView.vue'),
           meta: { allow: can('settings'), title: 'live.words.title' },
+        },
+        {
+          // 组织生活: calendar, annual plans, meetings, compliance (tabs), and one meeting's record.
+          path: 'meetings',
+          name: 'meetings',
+          component: () => import('./meetings/MeetingsView.vue'),
+          meta: { allow: can('meetings'), title: 'meetings.title' },
+        },
+        {
+          path: 'meetings/:id(\\d+)',
+          name: 'meeting',
+          component: () => import('./meetings/MeetingRecordView.vue'),
+          meta: { allow: can('meetings'), title: 'meetings.record.title' },
         },
         {
           path: 'annual-report',
