@@ -1118,6 +1118,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group/meetings/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Organizational life by tenant and kind: held/expected per period from the rollups (tenant
+         *     totals; open periods pending, never missing). Drill down with ``compliance/{tenant_id}``.
+         */
+        get: operations["group_meetings_compliance_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/compliance/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A subsidiary's compliance table (its organizations × kinds × periods, with reasons), read
+         *     in its schema (audited).
+         */
+        get: operations["group_meetings_tenant_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/compliance/{tenant_id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A subsidiary's meeting records of a year (title, kind, organization, time, status,
+         *     attendance counts; no minutes), read in its schema (audited).
+         */
+        get: operations["group_meetings_tenant_meetings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/meetings/frequency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 组织生活频次统计: held meetings of a year by category (支部活动日, 组织生活会, 民主评议,
+         *     集中学习) per tenant and for the group; ``?format=xlsx`` downloads it (audited).
+         */
+        get: operations["group_meetings_frequency_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group/mfa-reset": {
         parameters: {
             query?: never;
@@ -2450,6 +2530,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{meeting_id}/attendees/{attendee_id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Sign an attendee in by hand (method ``manual``, who did it is kept; audited). */
+        post: operations["meetings_attendees_sign_in_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{meeting_id}/cancel": {
         parameters: {
             query?: never;
@@ -2461,6 +2558,27 @@ export interface paths {
         put?: never;
         /** @description Cancel a meeting (with the reason); notified invitees are told. */
         post: operations["meetings_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/card-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign in an employee card (the host's device): 404 ``meetings.card_unknown`` for a card the
+         *     group's roster does not know, 400 ``meetings.card_not_member`` for a holder who is neither an
+         *     invitee nor a member of the meeting's organization.
+         */
+        post: operations["meetings_card_sign_in_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2551,6 +2669,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{meeting_id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The code to show now (a new one every 30 s): poll it every few seconds. 400
+         *     ``meetings.signin_closed`` outside start − 30 min .. end + 30 min.
+         */
+        get: operations["meetings_qr_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/record.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A printable meeting record (PDF; audited), for managers covering the meeting's organization. */
+        get: operations["meetings_record.pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{meeting_id}/resolutions": {
         parameters: {
             query?: never;
@@ -2562,6 +2717,46 @@ export interface paths {
         put?: never;
         /** @description Record a resolution; a general meeting's passes with more than half of its voters for it. */
         post: operations["meetings_resolutions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign in with the scanned code: an invitee, or a member of the meeting's organization who was
+         *     not invited (added as an attendee). Once only: a second time answers ``already: true``.
+         */
+        post: operations["meetings_sign_in_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Expected vs held activities per organization, kind and period, with each verdict's reason
+         *     (met, missing, pending while the period is open — never a failure — or not applicable).
+         */
+        get: operations["meetings_compliance_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2617,6 +2812,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["meetings_kinds_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/meetings/ledger.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 组织生活台账: an organization's (subtree's) meetings of a year and its compliance, as a
+         *     workbook (audited). ``organization`` is required.
+         */
+        get: operations["meetings_ledger.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/meetings/list": {
@@ -4676,12 +4891,21 @@ export interface components {
         Compliance: {
             period: string;
             checks: components["schemas"]["ComplianceCheck"][];
+            meeting_checks: components["schemas"]["MeetingCheck"][];
             tenants: components["schemas"]["ComplianceRow"][];
         };
         ComplianceCheck: {
             key: string;
             label: string;
             figure: string;
+        };
+        CompliancePeriod: {
+            /** @description 2026-03, 2026-Q2 or 2026 */
+            key: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
         };
         ComplianceRow: {
             id: number;
@@ -4693,7 +4917,27 @@ export interface components {
                 [key: string]: number | null;
             };
             passed: number;
+            /** @description 三会一课: held/expected over the year's closed periods */
+            meetings: {
+                [key: string]: components["schemas"]["MeetingCheckResult"];
+            };
         };
+        ComplianceRuleVersion: {
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            local: boolean;
+            committee_threshold: number;
+        };
+        /**
+         * @description * `met` - met
+         *     * `missing` - missing
+         *     * `pending` - pending
+         *     * `not_applicable` - not_applicable
+         * @enum {string}
+         */
+        ComplianceVerdictEnum: "met" | "missing" | "pending" | "not_applicable";
         /**
          * @description * `public` - 公开
          *     * `internal` - 内部
@@ -5022,6 +5266,25 @@ export interface components {
             size: number | null;
             url: string;
         };
+        Frequency: {
+            year: number;
+            columns: components["schemas"]["FrequencyColumn"][];
+            tenants: components["schemas"]["FrequencyTenant"][];
+            group: {
+                [key: string]: number;
+            };
+        };
+        FrequencyColumn: {
+            code: string;
+            label: string;
+        };
+        FrequencyTenant: {
+            id: number;
+            name: string;
+            counts: {
+                [key: string]: number;
+            };
+        };
         FromOutsideRequest: {
             /** 名称 */
             name: string;
@@ -5086,6 +5349,17 @@ export interface components {
          * @enum {string}
          */
         GenderEnum: "male" | "female";
+        GroupCell: {
+            kind: string;
+            held: number;
+            expected: number;
+            verdict: components["schemas"]["ComplianceVerdictEnum"];
+        };
+        GroupKind: {
+            code: string;
+            label: string;
+            three_one: boolean;
+        };
         GroupLesson: {
             readonly id: number;
             readonly scope: components["schemas"]["TenantOrGroupScopeEnum"];
@@ -5162,6 +5436,33 @@ export interface components {
             /** @description subsidiaries (party committee ids); []: all */
             audience_tenants?: number[];
         };
+        GroupMeetingRow: {
+            id: number;
+            title: string;
+            kind: string;
+            kind_code: string;
+            organization: string;
+            organization_id: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: string;
+            invited: number;
+            present: number;
+        };
+        GroupMeetingsCompliance: {
+            year: number;
+            period: string;
+            periods: string[];
+            kinds: components["schemas"]["GroupKind"][];
+            tenants: components["schemas"]["GroupTenantCompliance"][];
+            group: components["schemas"]["GroupPeriod"][];
+        };
+        GroupPeriod: {
+            period: string;
+            cells: components["schemas"]["GroupCell"][];
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -5186,6 +5487,11 @@ export interface components {
             };
             members: number;
             pending_applications: number;
+        };
+        GroupTenantCompliance: {
+            id: number;
+            name: string;
+            periods: components["schemas"]["GroupPeriod"][];
         };
         GuestRequest: {
             name: string;
@@ -5543,6 +5849,20 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "none" | "queued" | "processing" | "ready" | "failed";
+        MeetingCardRequest: {
+            /** @description the employee card number, read or typed */
+            card_number: string;
+        };
+        MeetingCheck: {
+            /** @description an activity kind code (三会一课) */
+            key: string;
+            label: string;
+        };
+        MeetingCheckResult: {
+            held: number;
+            expected: number;
+            passed: boolean;
+        };
         MeetingCreateRequest: {
             organization: number;
             kind: number;
@@ -5590,6 +5910,19 @@ export interface components {
             lesson: components["schemas"]["LessonRef"] | null;
             permissions: components["schemas"]["Permissions"];
         };
+        MeetingQr: {
+            /** @description the portal's sign-in page with the code (what the QR code holds) */
+            url: string;
+            code: string;
+            /**
+             * Format: date-time
+             * @description the end of this window; the code is accepted one window more
+             */
+            expires_at: string;
+            window_seconds: number;
+            /** @description data:image/svg+xml;base64,… QR code of url */
+            svg_data_url: string;
+        };
         MeetingRow: {
             id: number;
             title: string;
@@ -5610,6 +5943,62 @@ export interface components {
              * @description present ÷ invited, percent
              */
             attendance_rate: number | null;
+        };
+        MeetingSignInCodeRequest: {
+            /** @description the code of the scanned QR code */
+            code: string;
+        };
+        MeetingSignInResult: {
+            attendee: components["schemas"]["MeetingSignedInAttendee"];
+            name: string;
+            /** @description present */
+            status: string;
+            method: string;
+            /** Format: date-time */
+            signed_in_at: string | null;
+            /** @description signed in before: the first time is kept */
+            already: boolean;
+        };
+        MeetingSignedInAttendee: {
+            id: number;
+            name: string;
+            is_guest: boolean;
+            has_vote: boolean;
+            status: string;
+            /** @description qr, card, manual or live */
+            method: string;
+            /** Format: date-time */
+            signed_in_at: string | null;
+        };
+        MeetingsCompliance: {
+            rule_versions: components["schemas"]["ComplianceRuleVersion"][];
+            periods: components["schemas"]["CompliancePeriod"][];
+            rows: components["schemas"]["MeetingsComplianceRow"][];
+        };
+        MeetingsComplianceCell: {
+            period: string;
+            /** @description meetings (heart-to-heart talks: pairs) due */
+            expected: number;
+            held: number;
+            verdict: components["schemas"]["ComplianceVerdictEnum"];
+            /** @description why, naming the rule version */
+            reason: string;
+            rule_version: string;
+        };
+        MeetingsComplianceKind: {
+            id: number;
+            code: string;
+            name: string;
+        };
+        MeetingsComplianceOrganization: {
+            id: number;
+            name: string;
+            kind: string;
+        };
+        MeetingsComplianceRow: {
+            organization: components["schemas"]["MeetingsComplianceOrganization"];
+            kind: components["schemas"]["MeetingsComplianceKind"];
+            cells: components["schemas"]["MeetingsComplianceCell"][];
         };
         Member: {
             readonly id: number;
@@ -8417,13 +8806,15 @@ export interface components {
         /**
          * @description Error codes of `partycloud.rollups`.
          *
+         *     - `rollups.bad_period`: Choose month, quarter or year.
+         *     - `rollups.bad_year`: Choose a year between 2000 and 2100.
          *     - `rollups.not_group_admin`: Only group admins change the dashboard's thresholds.
          *     - `rollups.threshold_order`: The amber limit must lie beyond the green one.
          *     - `rollups.unknown_organization`: This organization does not exist.
          *     - `rollups.unknown_tenant`: This party committee does not exist.
          * @enum {string}
          */
-        RollupsCode: "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
+        RollupsCode: "rollups.bad_period" | "rollups.bad_year" | "rollups.not_group_admin" | "rollups.threshold_order" | "rollups.unknown_organization" | "rollups.unknown_tenant";
         /**
          * @description Error codes of `partycloud.search`.
          *
@@ -8723,9 +9114,11 @@ export interface components {
          *     - `meetings.card_unknown`: No employee is known with this card number.
          *     - `meetings.card_not_member`: The card holder is not a member of this meeting's organization.
          *     - `meetings.bad_period`: The period is month, quarter or year.
+         *     - `meetings.meeting_unknown`: No such meeting within your scope.
+         *     - `meetings.tenant_unknown`: No such subsidiary.
          * @enum {string}
          */
-        MeetingsCode: "meetings.no_rule" | "meetings.kind_exists" | "meetings.kind_builtin" | "meetings.kind_inactive" | "meetings.kind_required" | "meetings.rule_effective_from" | "meetings.rule_version_taken" | "meetings.rule_bad_row" | "meetings.bad_year" | "meetings.bad_month" | "meetings.out_of_scope" | "meetings.bad_organization" | "meetings.title_required" | "meetings.end_before_start" | "meetings.bad_person" | "meetings.not_editable" | "meetings.not_deletable" | "meetings.reason_required" | "meetings.already_held" | "meetings.not_started" | "meetings.not_held" | "meetings.cancelled" | "meetings.quorum_not_met" | "meetings.votes_invalid" | "meetings.resolution_required" | "meetings.bad_marking" | "meetings.attendee_exists" | "meetings.not_a_member" | "meetings.bad_status" | "meetings.guest_name_required" | "meetings.bad_file" | "meetings.not_invited" | "meetings.leave_too_late" | "meetings.leave_not_requested" | "meetings.leave_already" | "meetings.makeup_done" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member" | "meetings.bad_period";
+        MeetingsCode: "meetings.no_rule" | "meetings.kind_exists" | "meetings.kind_builtin" | "meetings.kind_inactive" | "meetings.kind_required" | "meetings.rule_effective_from" | "meetings.rule_version_taken" | "meetings.rule_bad_row" | "meetings.bad_year" | "meetings.bad_month" | "meetings.out_of_scope" | "meetings.bad_organization" | "meetings.title_required" | "meetings.end_before_start" | "meetings.bad_person" | "meetings.not_editable" | "meetings.not_deletable" | "meetings.reason_required" | "meetings.already_held" | "meetings.not_started" | "meetings.not_held" | "meetings.cancelled" | "meetings.quorum_not_met" | "meetings.votes_invalid" | "meetings.resolution_required" | "meetings.bad_marking" | "meetings.attendee_exists" | "meetings.not_a_member" | "meetings.bad_status" | "meetings.guest_name_required" | "meetings.bad_file" | "meetings.not_invited" | "meetings.leave_too_late" | "meetings.leave_not_requested" | "meetings.leave_already" | "meetings.makeup_done" | "meetings.signin_code_invalid" | "meetings.signin_closed" | "meetings.card_unknown" | "meetings.card_not_member" | "meetings.bad_period" | "meetings.meeting_unknown" | "meetings.tenant_unknown";
         /**
          * @description Error codes of `tenants.members`.
          *
@@ -14876,6 +15269,327 @@ export interface operations {
             };
             /** @description The object is in use or in a state that does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description default quarter */
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_tenant_compliance: {
+        parameters: {
+            query?: {
+                /** @description this organization's subtree (default: all) */
+                organization?: number;
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_tenant_meetings: {
+        parameters: {
+            query?: {
+                /** @description a kind code */
+                kind?: string;
+                /** @description this organization's subtree (default: all) */
+                organization?: number;
+                page?: number;
+                page_size?: number;
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMeetingRow"][];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_meetings_frequency_retrieve: {
+        parameters: {
+            query?: {
+                format?: "json" | "xlsx";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Frequency"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23797,6 +24511,91 @@ export interface operations {
             };
         };
     };
+    meetings_attendees_sign_in_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: number;
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSignInResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     meetings_cancel_create: {
         parameters: {
             query?: never;
@@ -23820,6 +24619,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_card_sign_in_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCardRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MeetingCardRequest"];
+                "multipart/form-data": components["schemas"]["MeetingCardRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSignInResult"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -24346,6 +25244,156 @@ export interface operations {
             };
         };
     };
+    meetings_qr_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingQr"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "meetings_record.pdf_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     meetings_resolutions_create: {
         parameters: {
             query?: never;
@@ -24418,6 +25466,185 @@ export interface operations {
             };
             /** @description The body's content type is not accepted. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_sign_in_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingSignInCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MeetingSignInCodeRequest"];
+                "multipart/form-data": components["schemas"]["MeetingSignInCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSignInResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_compliance_retrieve: {
+        parameters: {
+            query?: {
+                /** @description this organization's subtree; default: your scope */
+                organization?: number;
+                /** @description the columns (default quarter) */
+                period?: "month" | "quarter" | "year";
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsCompliance"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24850,6 +26077,83 @@ export interface operations {
             };
             /** @description The body's content type is not accepted. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "meetings_ledger.xlsx_retrieve": {
+        parameters: {
+            query: {
+                organization: number;
+                /** @description this year if absent */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

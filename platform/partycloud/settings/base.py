@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "TenantOrGroupScopeEnum": [("tenant", "tenant"), ("group", "group")],
         # Organizational life's compliance verdicts (tenant table, group matrix and drill-down).
         "ComplianceVerdictEnum": "tenants.meetings.compliance.VERDICT_CHOICES",
+        # A live lesson's attendance verdicts keep their name beside the compliance ones (api/live.ts).
+        "VerdictEnum": [("present", "present"), ("partly", "partly"), ("absent", "absent")],
     },
 }
 
