@@ -48,13 +48,14 @@ const quarter = Math.floor(nowInShanghai.getUTCMonth() / 3) + 1;
 const month = nowInShanghai.getUTCMonth() + 1;
 const quarterKey = `${year}-Q${quarter}`;
 
-async function pickDateTime(page, test, value) {
-  const input = page.locator(`[data-test="${test}"] input`);
+async function pickDateTime(page, scope, test, value) {
+  const input = scope.locator(`[data-test="${test}"] input`);
   await input.click();
   await input.fill(value);
   await input.press('Enter');
-  // Close the panel (Element Plus keeps it open after typing).
-  await page.keyboard.press('Escape');
+  // Close the panel by clicking the dialog's title (Escape would close the dialog too).
+  await scope.locator('.el-dialog__header').first().click();
+  await page.locator('.el-picker__popper:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
 }
 
 await scenario('meetings_qr_and_card', async (session) => {
@@ -64,6 +65,11 @@ await scenario('meetings_qr_and_card', async (session) => {
   await signInToConsole(desk, consoleUrl, secretary);
   await desk.goto(`${consoleUrl}/meetings?tab=plan`);
   await desk.locator('[data-test="meetings-tabs"]').waitFor();
+  // The organization picker offers the whole tree and starts on its root (the committee, outside
+  // the secretary's scope): pick the branch.
+  await desk.locator('.pc-org-tree-select').first().click();
+  await desk.locator('.el-popper:visible .el-tree-node__content', { hasText: branch }).first().click();
+  await desk.locator('.pc-org-tree-select', { hasText: branch }).first().waitFor();
   await desk.locator('[data-test="plan-generate"]').click();
   await desk.locator('.el-message--success').first().waitFor();
   const planRows = desk.locator('[data-test="plan-table"] .el-table__body-wrapper .el-table__row');
@@ -81,12 +87,13 @@ await scenario('meetings_qr_and_card', async (session) => {
   await line.locator('[data-test^="plan-create-"]').click();
   const form = dialog(desk, 'meeting-dialog');
   await form.waitFor();
+  await shot(desk, '02a-meeting-dialog-opened');
   const title = `${year}年第${quarter}季度支部党员大会`;
   await form.locator('input[data-test="meeting-title"]').fill(title);
   const startsAt = new Date(Date.now() - 2 * 60 * 1000);
   const endsAt = new Date(Date.now() + 90 * 60 * 1000);
-  await pickDateTime(desk, 'meeting-start', shanghai(startsAt));
-  await pickDateTime(desk, 'meeting-end', shanghai(endsAt));
+  await pickDateTime(desk, form, 'meeting-start', shanghai(startsAt));
+  await pickDateTime(desk, form, 'meeting-end', shanghai(endsAt));
   await form.locator('input[data-test="meeting-place"]').fill('三楼党员活动室');
   await form.locator('textarea[data-test="meeting-agenda"]').fill('一、学习传达上级会议精神\n二、讨论支部年度工作计划');
   await shot(desk, '02-meeting-dialog');
