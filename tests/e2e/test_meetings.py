@@ -52,7 +52,7 @@ def meetings_world(platform_world: dict[str, Any], django_db_blocker: Any) -> Me
     from tenants.organizations.services import do_create_organization
 
     suffix = secrets.token_hex(2)
-    card_number = f"E2E-{secrets.token_hex(3).upper()}"
+    card_number = f"88{secrets.randbelow(10**8):08d}"  # what a card reader types: digits
     branch_name = "综合办公室党支部"
     with django_db_blocker.unblock():
         tenant, _admin = provision_e2e_tenant(f"申公司{suffix}党委", "申公司", f"e2e-shen-{suffix}")
@@ -109,7 +109,7 @@ def test_secretary_holds_a_general_meeting_with_qr_and_card_sign_in_and_the_grou
             "consoleUrl": portal_url + "/console",
             "portalUrl": portal_url,
             "rootUrl": browser.url(ROOT_HOST),
-            "tenantName": world.tenant.name,
+            "tenantName": world.tenant.short_name,  # the group's tables name subsidiaries by short name
             "branch": world.branch,
             "secretary": world.secretary.credentials(),
             "scanner": world.scanner.credentials(),

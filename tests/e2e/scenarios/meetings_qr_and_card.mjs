@@ -55,7 +55,11 @@ async function pickDateTime(page, scope, test, value) {
   await input.press('Enter');
   // Close the panel by clicking the dialog's title (Escape would close the dialog too).
   await scope.locator('.el-dialog__header').first().click();
-  await page.locator('.el-picker__popper:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await page
+    .locator('.el-picker__popper:visible')
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => undefined);
 }
 
 await scenario('meetings_qr_and_card', async (session) => {
@@ -215,9 +219,9 @@ await scenario('meetings_qr_and_card', async (session) => {
   await signIn(group, groupAdmin);
   await group.waitForURL(`${rootUrl}/`);
   await group.goto(`${rootUrl}/meetings?year=${year}&period=quarter&at=${quarterKey}`);
-  const row = group.locator('[data-test="meetings-compliance-table"] .el-table__body-wrapper .el-table__row', {
-    hasText: tenantName,
-  });
+  const row = group
+    .locator('[data-test="meetings-compliance-table"] .el-table__body-wrapper .el-table__row')
+    .filter({ has: group.locator('[data-test="meetings-tenant-link"]', { hasText: new RegExp(`^${tenantName}$`) }) });
   await row.first().waitFor();
   const cell = row.first().locator('[data-test="meetings-cell"][data-kind="general_meeting"]');
   await cell.waitFor();
