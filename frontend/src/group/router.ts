@@ -98,6 +98,18 @@ export const router = createAppRouter({
           meta: { allow: admin, title: 'live.words.groupTitle' },
         },
         {
+          path: 'meetings',
+          name: 'meetings',
+          component: () => import('./meetings/ComplianceView.vue'),
+          meta: { allow: staff, title: 'meetingsGroup.title' },
+        },
+        {
+          path: 'meetings/tenants/:tenantId(\\d+)',
+          name: 'meetings-tenant',
+          component: () => import('./meetings/TenantMeetingsView.vue'),
+          meta: { allow: staff, title: 'meetingsGroup.drill.title' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

@@ -108,6 +108,37 @@ export const router = createAppRouter({
           meta: { title: 'portal.live.title' },
         },
         {
+          // 三会一课 (organizational life): my meetings, one meeting, my attendance, make-up tasks.
+          path: 'meetings',
+          children: [
+            {
+              path: '',
+              name: 'meetings',
+              component: () => import('./meetings/MeetingsView.vue'),
+              meta: { title: 'meetingsPortal.title' },
+            },
+            {
+              path: ':id(\\d+)',
+              name: 'meeting',
+              component: () => import('./meetings/MeetingDetailView.vue'),
+              props: (route) => ({ id: Number(route.params.id) }),
+              meta: { title: 'meetingsPortal.detail.title' },
+            },
+            {
+              path: 'attendance',
+              name: 'meeting-attendance',
+              component: () => import('./meetings/AttendanceView.vue'),
+              meta: { title: 'meetingsPortal.attendance.title' },
+            },
+            {
+              path: 'makeups',
+              name: 'meeting-makeups',
+              component: () => import('./meetings/MakeUpsView.vue'),
+              meta: { title: 'meetingsPortal.makeups.title' },
+            },
+          ],
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),
@@ -126,6 +157,26 @@ export const router = createAppRouter({
           meta: { title: 'portal.password.title' },
         },
       ],
+    },
+    {
+      // What the QR code of the sign-in screen encodes (full screen: the result is all there is).
+      path: '/meetings/:id(\\d+)/sign-in',
+      name: 'meeting-sign-in',
+      component: () => import('./meetings/SignInView.vue'),
+      props: (route) => ({ id: Number(route.params.id) }),
+      meta: { title: 'meetingsPortal.signIn.title' },
+    },
+    {
+      // Meeting notices of the records branch link to /portal/meetings/<id>: the portal is served at /.
+      path: '/portal/meetings/:id(\\d+)',
+      redirect: (to) => ({ name: 'meeting', params: { id: to.params.id } }),
+    },
+    {
+      // The camera, full screen.
+      path: '/meetings/scan',
+      name: 'meeting-scan',
+      component: () => import('./meetings/ScanView.vue'),
+      meta: { title: 'meetingsPortal.scan.title' },
     },
     {
       // Full screen (no tab bar): the player on top, the chat's send box at the bottom.
