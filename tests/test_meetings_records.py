@@ -790,3 +790,16 @@ def test_invitees_are_added_a_planned_meeting_deleted_and_a_notified_one_cancell
     plan = client.get(f"{BASE}/plans", {"organization": orgs["first"].pk, "year": 2026})
     assert plan.status_code == 200
     assert plan.json()["items"] == []
+
+
+def test_the_plan_opens_on_the_top_of_the_callers_scope(tenant_a: TenantWorld) -> None:
+    orgs = tree(tenant_a)
+    secretary = UserFactory(name="第二支部书记")
+    with tenant_a.tenant:
+        do_assign_role(user=secretary, role="secretary", organization_id=orgs["second"].pk)
+    response = api(tenant_a.host, secretary).get(f"{BASE}/plans", {"year": 2026})
+    assert response.status_code == 200, response.content
+    assert response.json()["organization"] == orgs["second"].pk
+    # another branch, asked by name, is still outside the scope
+    refused = api(tenant_a.host, secretary).get(f"{BASE}/plans", {"year": 2026, "organization": orgs["first"].pk})
+    assert refused.status_code == 404

@@ -265,7 +265,8 @@ def do_generate_plan(organization: Organization, year: int, *, actor: Actor) -> 
             if rule is None:
                 continue
             if start not in members_on:
-                members_on[start] = full_members_on(start, [organization])[organization.pk]
+                # counted the day before, as the compliance engine does: a committee from the month after
+                members_on[start] = full_members_on(start - timedelta(days=1), [organization])[organization.pk]
             for requirement in requirements_for(organization, rule, start, full_members=members_on[start]):
                 if requirement.period != period or requirement.applies_to == AppliesTo.BRANCH_PAIRS:
                     continue  # heart-to-heart talks are pairs of people, not a meeting to plan
@@ -462,7 +463,7 @@ def do_delete_meeting(meeting: Meeting, *, actor: Actor) -> None:
 
 
 def _link(meeting: Meeting) -> str:
-    return f"/portal/meetings/{meeting.pk}"
+    return f"/meetings/{meeting.pk}"  # the portal is served at the host's root
 
 
 def _when(meeting: Meeting) -> str:

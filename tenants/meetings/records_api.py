@@ -251,6 +251,12 @@ def _plan_body(organization: Organization, year: int) -> dict[str, Any]:
     return {"organization": organization.pk, "year": year, "items": list(records.plan_of(organization, year))}
 
 
+def _first_readable_organization(request: Request) -> int | None:
+    scope = user_scope(request.user, records.READERS)
+    organizations = scope.apply(Organization.objects.filter(is_active=True), path_field="path").order_by("path")
+    return organizations.values_list("pk", flat=True).first()
+
+
 def _readable_organization(request: Request, organization_id: Any) -> Organization:
     organization = _organization(organization_id)
     if not user_covers(request.user, organization.pk, records.READERS):
@@ -264,11 +270,17 @@ class PlanView(APIView):
     permission_classes = [CanReadMeetings]
 
     @extend_schema(
-        parameters=[OpenApiParameter("organization", int, required=True), OpenApiParameter("year", int)],
+        parameters=[
+            OpenApiParameter("organization", int, description="default: the top of the caller's scope"),
+            OpenApiParameter("year", int),
+        ],
         responses=PlanSerializer,
     )
     def get(self, request: Request) -> Response:
-        organization = _readable_organization(request, request.query_params.get("organization"))
+        # Without ?organization=: the top of the caller's scope (the tenant's root for its admin),
+        # so a secretary's screen opens on their own branch.
+        chosen = request.query_params.get("organization") or _first_readable_organization(request)
+        organization = _readable_organization(request, chosen)
         year = _year(request.query_params.get("year"))
         return Response(PlanSerializer(_plan_body(organization, year)).data)
 

@@ -331,7 +331,8 @@ export const listKinds = async (): Promise<ActivityKind[]> =>
 export const listRules = async (): Promise<RuleVersion[]> =>
   rowsOf(await get<RuleVersion[] | Page<RuleVersion>>('rules', { page_size: 100 }));
 
-export const getPlan = (organization: number, year: number) => get<Plan>('plans', { organization, year });
+/** `organization` null: the server picks the top of the caller's scope (and says which). */
+export const getPlan = (organization: number | null, year: number) => get<Plan>('plans', { organization, year });
 export const generatePlan = (organization: number, year: number) =>
   post<Plan>('plans/generate', { organization, year });
 export const createPlanItem = (body: PlanItemBody) => post<PlanItem>('plans/items', body);

@@ -167,11 +167,6 @@ export const router = createAppRouter({
       meta: { title: 'meetingsPortal.signIn.title' },
     },
     {
-      // Meeting notices of the records branch link to /portal/meetings/<id>: the portal is served at /.
-      path: '/portal/meetings/:id(\\d+)',
-      redirect: (to) => ({ name: 'meeting', params: { id: to.params.id } }),
-    },
-    {
       // The camera, full screen.
       path: '/meetings/scan',
       name: 'meeting-scan',

@@ -10,13 +10,15 @@ import {
 } from './cardInput';
 
 describe('normalizeCardNumber / isCardNumber', () => {
-  it('drops spaces and separators, upper-cases letters', () => {
-    expect(normalizeCardNumber(' 0012-3456 78 ')).toBe('0012345678');
-    expect(normalizeCardNumber('ab:12.cd')).toBe('AB12CD');
+  it('drops spaces, keeps the dashes the roster keeps, upper-cases letters', () => {
+    expect(normalizeCardNumber(' 0012 3456 78 ')).toBe('0012345678');
+    expect(normalizeCardNumber('e100-0001')).toBe('E100-0001');
   });
 
-  it('accepts 4 to 32 letters and digits only', () => {
+  it('accepts 4 to 32 letters, digits or dashes only', () => {
     expect(isCardNumber('0012345678')).toBe(true);
+    expect(isCardNumber('E2E-0B5BB')).toBe(true);
+    expect(isCardNumber('ab:12.cd')).toBe(false);
     expect(isCardNumber('123')).toBe(false);
     expect(isCardNumber('12#45')).toBe(false);
     expect(isCardNumber('1'.repeat(33))).toBe(false);

@@ -8,14 +8,15 @@
 /** The same card again within this many ms is a double read, not a second sign-in. */
 export const CARD_REPEAT_MS = 3_000;
 
-/** A card number as the roster keeps it: no spaces or separators, letters upper case. */
+/** A card number as the roster keeps it: no spaces, letters upper case; dashes are part of the
+ * number (E100-0001), as the backend's card validation allows. */
 export function normalizeCardNumber(raw: string): string {
-  return raw.replace(/[\s\-_.:;]/g, '').toUpperCase();
+  return raw.replace(/\s/g, '').toUpperCase();
 }
 
-/** Whether `value` looks like a card number at all (letters and digits, 4–32 of them). */
+/** Whether `value` looks like a card number at all (letters, digits or dashes, 4–32 of them). */
 export function isCardNumber(value: string): boolean {
-  return /^[0-9A-Z]{4,32}$/.test(value);
+  return /^[0-9A-Z-]{4,32}$/.test(value);
 }
 
 export type CardOutcome<T> =
