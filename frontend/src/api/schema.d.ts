@@ -26907,8 +26907,9 @@ export interface operations {
     };
     meetings_plans_retrieve: {
         parameters: {
-            query: {
-                organization: number;
+            query?: {
+                /** @description default: the top of the caller's scope */
+                organization?: number;
                 year?: number;
             };
             header?: never;
