@@ -378,3 +378,23 @@ def test_the_group_endpoints_are_root_only(tenant_a, tenant_b, branch, group_vie
         assert_root_only(Endpoint(url, change=None), allowed=group_viewer, tenant_users=tenant_users)
         # Not served on a tenant host at all.
         assert api(tenant_a.host, tenant_a.admin).get(url).status_code == 404
+
+
+def test_a_party_committee_onboarded_mid_year_is_not_judged_before_its_records_baseline(tenant_a, branch):
+    # 档案基准日 1 July: the first half-year was kept on paper, not here. Nothing before it is
+    # "missing"; from the baseline on the rules apply as usual.
+    committee = tenant_a.tenant
+    committee.records_baseline_on = date(2026, 7, 1)
+    committee.save(update_fields=["records_baseline_on"])
+    try:
+        with committee:
+            quarters = cells(branch, "general_meeting", "quarter", today=date(2026, 12, 15))
+            verdicts = [quarters[q].verdict for q in ("2026-Q1", "2026-Q2", "2026-Q3")]
+            assert verdicts == [NOT_APPLICABLE, NOT_APPLICABLE, MISSING]
+            assert "2026-07-01" in str(quarters["2026-Q1"].reason)
+            assert (quarters["2026-Q1"].expected, quarters["2026-Q3"].expected) == (0, 1)
+            # a year straddling the baseline is judged (the life meeting may still be held after it)
+            assert cells(branch, "life_meeting", "year", today=date(2027, 1, 5))["2026"].verdict == MISSING
+    finally:
+        committee.records_baseline_on = None
+        committee.save(update_fields=["records_baseline_on"])

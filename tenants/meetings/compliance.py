@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from partycloud.tenancy.context import active_tenant
 from tenants.meetings.models import (
     ActivityKind,
     ActivityRequirement,
@@ -195,6 +196,9 @@ class Sources:
     requirement_of: dict[tuple[int, int], ActivityRequirement] = field(default_factory=dict)
     rule_by_month: dict[date, ActivityRule | None] = field(default_factory=dict)
     kinds_for_organization_kind: dict[str, set[int]] = field(default_factory=dict)
+    # The tenant's records baseline (档案基准日): periods that ended before it were not recorded
+    # here (a party committee that came onto the platform mid-year), so nothing is judged in them.
+    records_from: date | None = None
 
     def index(self, year: int) -> None:
         for rule in self.rules:
@@ -288,6 +292,7 @@ def load_sources(organizations: Sequence[Organization], year: int) -> Sources:
         held[(organization_id, kind_id, month)] += count
     pairs_expected, pairs_held = _pairs(rules, branches, owners, start, end)
     sources = Sources(rules, list(organizations), full_members, held, pairs_expected, pairs_held)
+    sources.records_from = active_tenant().records_baseline_on
     sources.index(year)
     return sources
 
@@ -386,6 +391,14 @@ def verdict_for(sources: Sources, organization: Organization, kind: ActivityKind
     by_kind = organization.kind in KINDS_FOR.get(requirement.applies_to, frozenset())
     if not by_kind or existed_from(organization) > span.end:
         reason = why(N_("Rule %(version)s does not require %(kind)s of this organization."))
+        return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
+    if sources.records_from is not None and span.end < sources.records_from:
+        reason = Reason(
+            N_("%(period)s is before the records baseline (%(baseline)s): not recorded here, not judged."),
+            span,
+            requirement.period,
+            {**args, "baseline": sources.records_from.isoformat()},
+        )
         return Cell(span.key, 0, 0, NOT_APPLICABLE, reason, version, span.start, span.end)
     if not applies(requirement, organization, rule, full_members):
         reason = why(
