@@ -1,8 +1,10 @@
 """Demo organizational life for ``seed_demo``: the tenant's own kinds (中心组学习 monthly for the
 committee, 支部活动日 monthly for the branches) as a local rule version, each branch's annual plan,
-a few meetings held this year (a general meeting with minutes and a resolution, a theme party day,
-a committee meeting) and a theme party day next week, notified. Run in the schema it fills; does
-nothing when that schema has meetings already. A few dozen statements per branch: fast."""
+the closed months of this year held as a branch keeps them (written in bulk, with a few deliberate
+gaps so the compliance views have something to show), a general meeting three weeks ago with
+minutes and a resolution, a theme party day and a 支部活动日, and a theme party day next week,
+notified. Run in the schema it fills; does nothing when that schema has meetings already. A few
+dozen statements per branch: fast."""
 
 from __future__ import annotations
 
@@ -12,7 +14,17 @@ from django.utils import timezone
 
 from partycloud.accounts.actor import Actor
 from partycloud.core.errors import ServiceError
-from tenants.meetings.models import ActivityKind, ActivityRule, AttendanceStatus, Meeting, StatsCategory
+from tenants.meetings.models import (
+    ActivityKind,
+    ActivityRule,
+    AttendanceStatus,
+    Attendee,
+    Meeting,
+    MeetingStatus,
+    PlannedActivity,
+    SignInMethod,
+    StatsCategory,
+)
 from tenants.meetings.records import (
     do_add_resolution,
     do_create_kind,
@@ -22,7 +34,10 @@ from tenants.meetings.records import (
     do_hold_meeting,
     do_notify_meeting,
     do_save_minutes,
+    invitable_members,
+    voting_member_ids,
 )
+from tenants.meetings.rules import full_members_on
 from tenants.organizations.models import Organization
 
 TENANT_KINDS = [
@@ -80,13 +95,108 @@ def _held(actor: Actor, branch: Organization, code: str, title: str, day: date, 
         return None
 
 
+# The year so far, as a branch keeps it: (kind, months of the quarter it falls in, title). Months
+# before the current one; a few deliberate gaps (below) so the compliance views show something.
+YEAR_SO_FAR = [
+    ("theme_day", (1, 2, 3), "主题党日"),
+    ("branch_activity_day", (1, 2, 3), "支部活动日"),
+    ("committee_meeting", (1, 2, 3), "支部委员会会议"),
+    ("general_meeting", (2,), "支部党员大会"),
+    ("party_lecture", (3,), "党课"),
+]
+
+
+def _gap(number: int, code: str, month: int) -> bool:
+    """Every fourth branch missed a committee meeting in May; every fifth a theme day in March."""
+    return (number % 4 == 1 and code == "committee_meeting" and month == 5) or (
+        number % 5 == 2 and code == "theme_day" and month == 3
+    )
+
+
+def seed_year_so_far(branches: list[Organization], today: date) -> int:
+    """Held meetings of this year's closed months for every branch, written in bulk (attendance by
+    hand, 80–90 % present), linked to their plan lines. Committee meetings only where the branch has
+    a committee. Returns the number of meetings."""
+    kinds = {kind.code: kind for kind in ActivityKind.objects.filter(code__in=[code for code, *_ in YEAR_SO_FAR])}
+    created = 0
+    for number, branch in enumerate(branches):
+        members = list(invitable_members(branch).order_by("id"))
+        if not members:
+            continue
+        meetings: list[Meeting] = []
+        for month in range(1, today.month):
+            in_quarter = (month - 1) % 3 + 1
+            first = date(today.year, month, 1)
+            committee = full_members_on(first - timedelta(days=1), [branch])[branch.pk] >= 7
+            for code, months, title in YEAR_SO_FAR:
+                if in_quarter not in months or code not in kinds or _gap(number, code, month):
+                    continue
+                if code == "committee_meeting" and not committee:
+                    continue
+                starts = _at(date(today.year, month, 8 + (number + len(meetings)) % 15), 14)
+                meetings.append(
+                    Meeting(
+                        organization=branch,
+                        kind=kinds[code],
+                        title=f"{branch.name}{month}月{title}",
+                        starts_at=starts,
+                        ends_at=starts + timedelta(hours=2),
+                        place="党员活动室",
+                        agenda="学习、讨论",
+                        status=MeetingStatus.HELD,
+                        held_at=starts + timedelta(hours=2),
+                        rule_version="2018.1",
+                    )
+                )
+        Meeting.objects.bulk_create(meetings)
+        attendees = []
+        for index, meeting in enumerate(meetings):
+            voters = voting_member_ids(branch, timezone.localdate(meeting.starts_at))
+            absent = {members[(index + k) % len(members)].pk for k in range(max(1, len(members) // 8))}
+            present_voters = 0
+            for member in members:
+                here = member.pk not in absent
+                present_voters += here and member.pk in voters
+                attendees.append(
+                    Attendee(
+                        meeting=meeting,
+                        user_id=member.user_id,
+                        member=member,
+                        name=member.name,
+                        has_vote=member.pk in voters,
+                        status=AttendanceStatus.PRESENT if here else AttendanceStatus.ABSENT,
+                        absence_reason="" if here else "出差",
+                        method=SignInMethod.MANUAL if here else "",
+                        signed_in_at=meeting.starts_at + timedelta(minutes=3) if here else None,
+                    )
+                )
+            meeting.voting_members, meeting.voting_present = len(voters), present_voters
+        Attendee.objects.bulk_create(attendees)
+        Meeting.objects.bulk_update(meetings, ["voting_members", "voting_present"])
+        lines = {
+            (line.kind_id, line.month): line
+            for line in PlannedActivity.objects.filter(organization=branch, year=today.year, meeting=None)
+        }
+        linked = []
+        for meeting in meetings:
+            line = lines.pop((meeting.kind_id, timezone.localtime(meeting.starts_at).month), None)
+            if line is not None:
+                line.meeting = meeting
+                linked.append(line)
+        PlannedActivity.objects.bulk_update(linked, ["meeting"])
+        created += len(meetings)
+    return created
+
+
 def seed_meetings(actor: Actor, branches: list[Organization], today: date) -> None:
     """The demo's organizational life (``actor``: the tenant admin)."""
     if Meeting.objects.exists():
         return
     seed_tenant_kinds(actor, today)
-    for number, branch in enumerate(branches):
+    for branch in branches:
         do_generate_plan(branch, today.year, actor=actor)
+    seed_year_so_far(branches, today)
+    for number, branch in enumerate(branches):
         general = _held(
             actor, branch, "general_meeting", f"{branch.name}党员大会", _day_this_year(today, 20 + number), 0.85
         )
