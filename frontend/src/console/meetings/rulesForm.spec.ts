@@ -20,7 +20,11 @@ const BUILTIN: RuleVersion = {
   source: '中国共产党支部工作条例（试行）',
   local: false,
   committee_threshold: 7,
-  requirements: [req(1, 'quarter', 1, 'branch'), req(2, 'month', 1, 'branch_with_committee'), req(3, 'month', 1, 'party_group')],
+  requirements: [
+    req(1, 'quarter', 1, 'branch'),
+    req(2, 'month', 1, 'branch_with_committee'),
+    req(3, 'month', 1, 'party_group'),
+  ],
 };
 const LOCAL: RuleVersion = {
   id: 2,

@@ -7,9 +7,16 @@
  * kind). The body sends every row of the draft and drops the newest version's kinds the admin
  * removed, so the new version is exactly what the dialog showed.
  */
-import type { AppliesTo, RulePeriod, RuleVersion } from '@/api/meetings';
+import type { AppliesTo, RuleBody, RulePeriod, RuleVersion, StatsCategory } from '@/api/meetings';
 
 export const PERIODS: readonly RulePeriod[] = ['month', 'quarter', 'year'];
+export const STATS_CATEGORIES: readonly StatsCategory[] = [
+  'branch_day',
+  'life_meeting',
+  'democratic_evaluation',
+  'study',
+  'other',
+];
 export const APPLIES_TO: readonly AppliesTo[] = [
   'branch',
   'branch_with_committee',
@@ -36,23 +43,16 @@ export interface RuleDraft {
   rows: DraftRow[];
 }
 
-export interface RuleBody {
-  version: string;
-  effective_from: string;
-  source: string;
-  committee_threshold: number;
-  requirements: { kind: number; period: RulePeriod; minimum: number; applies_to: AppliesTo }[];
-}
-
 export type DraftField = 'version' | 'effective_from' | 'committee_threshold' | 'requirements';
-export type DraftCheck = 'required' | 'versionTaken' | 'beforeThisYear' | 'badThreshold' | 'rowKind' | 'duplicateKind' | 'badMinimum';
+export type DraftCheck =
+  'required' | 'versionTaken' | 'beforeThisYear' | 'badThreshold' | 'rowKind' | 'duplicateKind' | 'badMinimum';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** A local day as YYYY-MM-DD (what `effective_from` is). */
 export const isoDay = (day: Date) => `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 
 /** Newest first, as the server orders them: later `effective_from`, then the later id. */
-function newestFirst(rules: readonly RuleVersion[]): RuleVersion[] {
+export function newestFirst(rules: readonly RuleVersion[]): RuleVersion[] {
   return [...rules].sort((a, b) =>
     a.effective_from === b.effective_from ? b.id - a.id : a.effective_from < b.effective_from ? 1 : -1,
   );
@@ -94,8 +94,7 @@ export function draftFrom(rules: readonly RuleVersion[], today: Date = new Date(
 export function rowState(row: DraftRow, rules: readonly RuleVersion[]): 'new' | 'changed' | 'same' {
   const before = newest(rules)?.requirements.find((requirement) => requirement.kind === row.kind);
   if (!before) return 'new';
-  const same =
-    before.period === row.period && before.minimum === row.minimum && before.applies_to === row.applies_to;
+  const same = before.period === row.period && before.minimum === row.minimum && before.applies_to === row.applies_to;
   return same ? 'same' : 'changed';
 }
 
