@@ -81,6 +81,8 @@ describe('kinds and rules tab', () => {
     removes[1].click();
     await flushPromises();
     expect(dialog.querySelector('[data-test="rule-dropped"]')?.textContent).toContain('党小组会');
+    // The remaining row names its kind (from the kinds list) in the select.
+    expect(dialog.querySelector('[data-test="rule-rows"]')?.textContent).toContain('支部党员大会');
     const version = dialog.querySelector<HTMLInputElement>('input[data-test="rule-version"]')!;
     version.value = '2100.本单位';
     version.dispatchEvent(new Event('input'));
