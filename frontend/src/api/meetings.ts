@@ -331,6 +331,27 @@ export const listKinds = async (): Promise<ActivityKind[]> =>
 export const listRules = async (): Promise<RuleVersion[]> =>
   rowsOf(await get<RuleVersion[] | Page<RuleVersion>>('rules', { page_size: 100 }));
 
+/** A tenant admin adds a kind of its own (中心组学习, 支部活动日…); its frequency comes with a local rule version. */
+export interface KindBody {
+  code: string;
+  name: string;
+  stats_category: StatsCategory;
+  three_one: boolean;
+}
+export const createKind = (body: KindBody) => post<ActivityKind>('kinds', body);
+export const updateKind = (id: number, body: Partial<KindBody & { is_active: boolean }>) =>
+  patch<ActivityKind>(`kinds/${id}`, body);
+
+/** A local rule version: the server copies the newest version and applies these rows (`minimum: 0` drops a kind). */
+export interface RuleBody {
+  version: string;
+  effective_from: string;
+  source: string;
+  committee_threshold?: number;
+  requirements: { kind: number; period: RulePeriod; minimum: number; applies_to: AppliesTo }[];
+}
+export const createRule = (body: RuleBody) => post<RuleVersion>('rules', body);
+
 /** `organization` null: the server picks the top of the caller's scope (and says which). */
 export const getPlan = (organization: number | null, year: number) => get<Plan>('plans', { organization, year });
 export const generatePlan = (organization: number, year: number) =>
