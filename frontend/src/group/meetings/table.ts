@@ -49,7 +49,13 @@ export function percentText(rate: number | null): string {
 export function combine(cells: (GroupCell | Tally)[]): Tally {
   const counted = cells.filter((cell) => cell.verdict !== 'not_applicable');
   if (!counted.length) return { held: 0, expected: 0, verdict: 'not_applicable' };
-  const held = counted.reduce((sum, cell) => sum + cell.held, 0);
+  // Over several periods, one period's extra meetings do not make up for another's missing one:
+  // each counts at most what it required (an open period's too), so the text agrees with the colour.
+  const cap = counted.length > 1;
+  const held = counted.reduce(
+    (sum, cell) => sum + (cap && cell.expected ? Math.min(cell.held, cell.expected) : cell.held),
+    0,
+  );
   const expected = counted.reduce((sum, cell) => sum + cell.expected, 0);
   const verdicts = new Set(counted.map((cell) => cell.verdict));
   const verdict: Verdict = verdicts.has('missing') ? 'missing' : verdicts.has('pending') ? 'pending' : 'met';
