@@ -348,7 +348,8 @@ class KindRefSerializer(RefSerializer):
     code = serializers.CharField()
 
 
-class MeetingRowSerializer(serializers.Serializer[Any]):
+# What a meeting's row and its record both show (a comment: a docstring would describe every subclass).
+class MeetingFieldsSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     title = serializers.CharField()
     kind = KindRefSerializer()
@@ -358,6 +359,9 @@ class MeetingRowSerializer(serializers.Serializer[Any]):
     place = serializers.CharField()
     online_url = serializers.CharField()
     status = serializers.CharField(help_text="planned | notified | held | cancelled")
+
+
+class MeetingRowSerializer(MeetingFieldsSerializer):
     invited = serializers.IntegerField(source="invited_count")
     present = serializers.IntegerField(source="present_count")
     attendance_rate = serializers.FloatField(allow_null=True, help_text="present ÷ invited, percent")
@@ -418,16 +422,7 @@ class PermissionsSerializer(serializers.Serializer[Any]):
     can_sign_in_others = serializers.BooleanField()
 
 
-class MeetingDetailSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    kind = KindRefSerializer()
-    organization = RefSerializer()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    place = serializers.CharField()
-    online_url = serializers.CharField()
-    status = serializers.CharField(help_text="planned | notified | held | cancelled")
+class MeetingDetailSerializer(MeetingFieldsSerializer):
     held_at = serializers.DateTimeField(allow_null=True)
     cancelled_reason = serializers.CharField()
     host = PersonSerializer(allow_null=True)
