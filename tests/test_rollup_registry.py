@@ -48,6 +48,7 @@ TODAYS_METRICS = {
     "learning.study": "tenants.learning.rollups",
     "learning.resources": "tenants.learning.rollups",
     "live.attendance_rate": "tenants.live.rollups",  # issue 13
+    "meetings.activities": "tenants.meetings.rollups",  # issue 15
 }
 
 

@@ -20,6 +20,7 @@ import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from partycloud.audit.models import AuditEvent
 from partycloud.celery import app as celery_app
@@ -46,6 +47,10 @@ def broker_at(url: str) -> Iterator[None]:
         celery_app.pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # kombu keeps producer pools in a process-wide registry keyed by connection: without this,
+        # the next producer for the old URL comes back bound to the connection pool closed above
+        # ("Acquire on closed pool" in every later test that sends a task).
+        kombu_pools.reset()
         celery_app.conf.broker_url = to
 
     reset(url)

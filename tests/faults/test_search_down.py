@@ -141,8 +141,9 @@ def test_search_answers_503_at_once_while_the_engine_is_down_and_the_library_sti
     # courses, and studying do not go through search.
     browsed, seconds = timed_get(member, "/api/v1/learning/library")
     assert browsed.status_code == 200, browsed.content
-    assert [row["title"] for row in browsed.json()["results"]] == ["党员冬训学习材料"]
-    assert browsed.json()["facets"]["kind"] == [{"value": "article", "count": 1}]
+    # (the group's shared library may hold other tests' resources: only this one is asserted)
+    assert "党员冬训学习材料" in [row["title"] for row in browsed.json()["results"]]
+    assert {facet["value"]: facet["count"] for facet in browsed.json()["facets"]["kind"]}.get("article", 0) >= 1
     assert seconds < REFUSED_WITHIN_SECONDS
     assert member.get(f"/api/v1/learning/library/{created['id']}").status_code == 200
     assert member.get("/api/v1/learning/library/regulations").status_code == 200
