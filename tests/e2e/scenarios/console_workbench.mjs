@@ -78,7 +78,16 @@ await scenario('workbench', async (session) => {
   const items = await menu(other);
   expect(
     JSON.stringify(items) ===
-      JSON.stringify(['工作台', '党组织管理', '党员管理', '组织关系转接', '发展党员', '党费管理', '直播党课', '组织生活']),
+      JSON.stringify([
+        '工作台',
+        '党组织管理',
+        '党员管理',
+        '组织关系转接',
+        '发展党员',
+        '党费管理',
+        '直播党课',
+        '组织生活',
+      ]),
     `the secretary's menu: ${items.join('、')}`,
   );
   await expectTranslated(other);
