@@ -203,7 +203,7 @@ def test_rollups_equal_a_recompute_after_any_changes(
                 DuesAssessment.objects.filter(member=member).update(status="paid", paid_amount=Decimal("12.50"))
             elif operation == "meeting":  # organizational life: held meetings, some just after a local midnight
                 code = ["general_meeting", "theme_day", "party_lecture", "committee_meeting"][pick % 4]
-                local = datetime(2026, 1 + pick % 11, 1 + pick % 3 * 14, 0 if pick % 2 else 20, 30, tzinfo=SHANGHAI)
+                local = datetime(2026, 1 + pick % 11, 1 + pick % 3 * 13, 0 if pick % 2 else 20, 30, tzinfo=SHANGHAI)
                 Meeting.objects.create(
                     organization=organizations[pick % len(organizations)], kind=ActivityKind.objects.get(code=code),
                     title=f"会议{pick}", starts_at=local, ends_at=local + timedelta(hours=5), status="held",

@@ -60,6 +60,8 @@ SHARED_APPS = [
     "partycloud.statistics",
     # Per-tenant backup and restore (manage.py backup_tenant / restore_tenant); no tables.
     "partycloud.backup",
+    # The group's task-book templates (delivered into tenants.assessment).
+    "partycloud.taskbooks",
     # On the wiring floor: the demo seeder (``manage.py seed_demo``) fills every other app.
     "partycloud.demo",
 ]
@@ -79,6 +81,8 @@ TENANT_APPS = [
     "tenants.learning",
     "tenants.live",
     "tenants.meetings",
+    "tenants.assessment",
+    "tenants.points",
     # Last: its triggers watch the tables of the apps above.
     "tenants.outbox",
 ]
