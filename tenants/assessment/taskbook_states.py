@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from partycloud.core.errors import Conflict
 from tenants.assessment.models import TaskBookStatus as S
-from tenants.assessment.taskbook_errors import TaskBookCode
+from tenants.assessment.errors import TaskBookCode
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from tenants.assessment.models import (
     TaskBookStatus,
 )
 from tenants.assessment.scoring import ScoringError, book_score, check_rule, check_weights, indicator_score, rule_of
-from tenants.assessment.taskbook_errors import TaskBookCode
+from tenants.assessment.errors import TaskBookCode
 from tenants.assessment.taskbook_states import can, check_step
 from tenants.notifications.services import do_notify
 from tenants.organizations.models import Organization
