@@ -248,7 +248,7 @@ def round_detail(actor: Actor, round_: EvaluationRound) -> dict[str, Any]:
         ),
         "decided_at": counted.decided_at,
         "confirmed_at": counted.confirmed_at,
-        "confirmed_by": (confirmed_by.get_full_name() or confirmed_by.get_username()) if confirmed_by else "",
+        "confirmed_by": confirmed_by.name if confirmed_by else "",
         "mass_branch": grade_counts(branch) if counted.status in TALLIED else grade_counts(),
         "can_manage": can_manage(actor, counted),
         "can_confirm": counted.status == RoundStatus.DECIDED and is_upper(actor, counted),
