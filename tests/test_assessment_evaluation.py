@@ -268,7 +268,8 @@ def test_an_excused_participant_is_not_graded_and_excusing_stops_at_the_decision
     response = branch.worker.patch(f"{BASE}/{rid}/participants/{away}", {"excused": True}, format="json")
     assert response.json()["excused"] is True
     ids = branch.graded_ids(rid)
-    assert away not in ids and len(ids) == 3
+    assert away not in ids
+    assert len(ids) == 3
     assert branch.worker.get(f"{BASE}/{rid}").json()["excellent_cap"] == 1
     refused = branch.decide(rid, [*all_qualified(ids), {"participant": away, "grade": "qualified"}])
     assert refused.json()["code"] == "evaluation.grade_not_allowed"
@@ -316,13 +317,15 @@ def test_self_review_and_peer_ratings_while_open_never_oneself(branch: Branch) -
     empty = client.put(f"{BASE}/mine/{rid}/self-review", {"text": " ", "submit": True}, format="json")
     assert empty.json()["code"] == "evaluation.self_review_required"
     saved = client.put(f"{BASE}/mine/{rid}/self-review", {"text": "一年来……", "submit": True}, format="json").json()
-    assert saved["self_review"] == "一年来……" and saved["self_submitted_at"]
+    assert saved["self_review"] == "一年来……"
+    assert saved["self_submitted_at"]
     me = branch.pid(rid, member)
     own = client.put(f"{BASE}/mine/{rid}/ratings", {"ratings": [{"participant": me, "grade": "excellent"}]},
                      format="json")  # fmt: skip
     assert own.json()["code"] == "evaluation.self_rating"
     others = [r["participant"] for r in saved["ratings"]]
-    assert me not in others and len(others) == 3
+    assert me not in others
+    assert len(others) == 3
     rated = client.put(f"{BASE}/mine/{rid}/ratings",
                        {"ratings": [{"participant": others[0], "grade": "excellent", "comment": "好"},
                                     {"participant": others[1], "grade": "qualified"}]}, format="json").json()  # fmt: skip
@@ -365,7 +368,8 @@ def test_a_member_sees_aggregates_after_close_and_the_grade_after_confirmation_n
         rater_ids = {p.pk for p in Participant.objects.filter(round_id=rid, member__user__in=raters)}
     detail = client.get(f"{BASE}/mine/{rid}").json()
     listed = json.dumps(client.get(f"{BASE}/mine").json(), ensure_ascii=False)
-    assert "rater" not in listed and "rater" not in json.dumps(detail)
+    assert "rater" not in listed
+    assert "rater" not in json.dumps(detail)
     assert not any(user.name in listed for user in raters)
     # the detail's list is the people the member rates, with the member's own ratings (none here)
     assert {r["grade"] for r in detail["ratings"]} == {""}
