@@ -153,6 +153,10 @@ def _invitation(request: Request, round_id: int, invitation_id: int) -> MassInvi
 class InvitationView(APIView):
     permission_classes = [CanReadEvaluations]
 
+    @extend_schema(responses=EvaluationInvitationSerializer)
+    def get(self, request: Request, round_id: int, invitation_id: int) -> Response:
+        return Response(EvaluationInvitationSerializer(_invitation(request, round_id, invitation_id)).data)
+
     @extend_schema(responses={204: None})
     def delete(self, request: Request, round_id: int, invitation_id: int) -> Response:
         mass.do_withdraw(_invitation(request, round_id, invitation_id), actor=Actor.of(request))
