@@ -35,7 +35,7 @@ from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
 from tenants.access.services import check_covers, user_covers, user_has_role, user_scope
-from tenants.assessment.evaluation_errors import EvaluationCode
+from tenants.assessment.errors import EvaluationCode
 from tenants.assessment.models import (
     EvaluationRound,
     EvaluationRule,
