@@ -62,7 +62,7 @@ GRADES = tuple(Grade.values)
 # The statuses after which the tallies are shown (to the branch's workers and to each member).
 TALLIED = frozenset({RoundStatus.CLOSED, RoundStatus.DECIDED, RoundStatus.CONFIRMED})
 # Ratings, self-reviews and the masses' votes only while open.
-TRANSITIONS = {
+TRANSITIONS: dict[str, str] = {
     RoundStatus.OPEN: RoundStatus.DRAFT,
     RoundStatus.CLOSED: RoundStatus.OPEN,
     RoundStatus.CONFIRMED: RoundStatus.DECIDED,
@@ -410,7 +410,7 @@ def do_transition(round_: EvaluationRound, target: str, *, actor: Actor) -> Eval
     return round_
 
 
-_VERBS = {RoundStatus.OPEN: "open", RoundStatus.CLOSED: "close", RoundStatus.CONFIRMED: "confirm"}
+_VERBS: dict[str, str] = {RoundStatus.OPEN: "open", RoundStatus.CLOSED: "close", RoundStatus.CONFIRMED: "confirm"}
 
 
 def _notify_opened(round_: EvaluationRound) -> None:
