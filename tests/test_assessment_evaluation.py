@@ -212,7 +212,7 @@ def test_the_round_moves_draft_open_closed_decided_confirmed_and_refuses_other_s
     opened = branch.step(rid, "open")
     assert opened.json()["status"] == "open"
     with branch.world.tenant:  # participants are told
-        notified = Notification.objects.filter(user=branch.people[0][0], link=f"/evaluations/{rid}")
+        notified = Notification.objects.filter(user=branch.people[0][0], link=f"/evaluation/{rid}")
         assert notified.count() == 1
     assert branch.step(rid, "open").json()["code"] == "evaluation.bad_transition"
     assert branch.worker.patch(f"{BASE}/{rid}", {"title": "x"}, format="json").json()["code"] == "evaluation.not_draft"

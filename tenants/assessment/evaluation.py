@@ -421,7 +421,7 @@ def _notify_opened(round_: EvaluationRound) -> None:
     ]
     title = _("Democratic evaluation open: %(title)s") % {"title": round_.title}
     body = _("Write your self-review and rate the other members by %(day)s.") % {"day": round_.closes_on.isoformat()}
-    do_notify_many(users, title, body, f"/evaluations/{round_.pk}")
+    do_notify_many(users, title, body, f"/evaluation/{round_.pk}")
 
 
 # ------------------------------------------------------------------------------ participants and tallies
