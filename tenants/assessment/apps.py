@@ -6,7 +6,9 @@ class AssessmentConfig(AppConfig):
     label = "assessment"
 
     def ready(self) -> None:
-        # Imported once the app registry is ready: the module imports this app's models.
+        # Imported once the app registry is ready: these modules import this app's models.
+        from tenants.assessment.evaluation_rollups import register_rollups as register_evaluation_rollups
         from tenants.assessment.taskbooks import register_evidence_purpose
 
         register_evidence_purpose()  # task-book evidence files (direct upload, purpose assessment_evidence)
+        register_evaluation_rollups()  # the group's rollup metric of the democratic evaluation

@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
         "TaskBookScoringEnum": "tenants.assessment.models.ScoringRule",
         "EvidenceSourceEnum": "tenants.assessment.models.EvidenceSource",
         "IndicatorOriginEnum": "tenants.assessment.models.IndicatorOrigin",
+        # The democratic evaluation's grades, round states and follow-ups (tenants.assessment).
+        "EvaluationGradeEnum": "tenants.assessment.models.Grade",
+        "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
+        "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
     },
 }
 
@@ -469,6 +473,11 @@ REDRIVE_GRACE_SECONDS = env_int("REDRIVE_GRACE_SECONDS", 10 * 60, minimum=1)
 # A session's socket closes (4401) when the session idles out, at its deadline; a sign-out made
 # elsewhere (another tab, an admin) is seen within this many seconds (one session read per socket).
 WEBSOCKET_SIGN_IN_CHECK_SECONDS = env_int("WEBSOCKET_SIGN_IN_CHECK_SECONDS", 120, minimum=1)
+
+# ---------------------------------------------------------------- the masses' ballot (tenants.assessment.mass, docs/assessment.md)
+# Requests per caller (address) at the public ballot endpoints: one-time codes are not to be guessed,
+# and a workshop's phones may share one address.
+ASSESSMENT_BALLOT_THROTTLE_RATE = env_str("ASSESSMENT_BALLOT_THROTTLE_RATE", "60/min")
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
