@@ -40,8 +40,16 @@ from partycloud.taskbooks.models import TaskBookTemplate, TemplateIndicator
 from partycloud.tenancy.models import PartyCommittee, TenantApplication
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
-from tenants.assessment.models import Evidence, Indicator, TaskBook
-from tenants.assessment.models import EvaluationRound, EvaluationRule, MassInvitation, Participant, RoundStatus
+from tenants.assessment.models import (
+    EvaluationRound,
+    EvaluationRule,
+    Evidence,
+    Indicator,
+    MassInvitation,
+    Participant,
+    RoundStatus,
+    TaskBook,
+)
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
 from tenants.dues.models import ArrearsLevel, ArrearsNotice, DuesBase, OnlinePayment, Remittance, VoluntaryPayment

@@ -46,6 +46,8 @@ class TaskBookCode(ErrorCode):
     EVIDENCE_EMPTY = "taskbooks.evidence_empty", "Attach a file or write a note."
     BAD_FILE = "taskbooks.bad_file", "Attach a finished upload made for assessment evidence."
     TENANT_UNKNOWN = "taskbooks.tenant_unknown", "No such subsidiary."
+
+
 class EvaluationCode(ErrorCode):
     # Rules and rounds
     NO_RULE = "evaluation.no_rule", "No evaluation rule is in force on the opening day."
