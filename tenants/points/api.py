@@ -179,23 +179,28 @@ class PointsAnomalySerializer(serializers.Serializer[Any]):
 # ------------------------------------------------------------------------------ parameters
 
 
-def _int_param(request: Request, name: str, low: int, high: int, default: int | None, code: PointsCode) -> int | None:
+def _int_param(
+    request: Request, name: str, low: int, high: int, default: int | None, error: ServiceError
+) -> int | None:
     raw = str(request.query_params.get(name) or "")
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ServiceError(code, _(code.message), name)
+        raise error
     return int(raw)
 
 
 def _year(request: Request) -> int:
-    year = _int_param(request, "year", 2000, 2100, timezone.localdate().year, PointsCode.BAD_YEAR)
+    error = ServiceError(PointsCode.BAD_YEAR, _("Choose a year between 2000 and 2100."), "year")
+    year = _int_param(request, "year", 2000, 2100, timezone.localdate().year, error)
     assert year is not None
     return year
 
 
 def _month(request: Request) -> int | None:
-    return _int_param(request, "month", 1, 12, None, PointsCode.BAD_MONTH)
+    return _int_param(
+        request, "month", 1, 12, None, ServiceError(PointsCode.BAD_MONTH, _("Choose a month from 1 to 12."), "month")
+    )
 
 
 def _kind(request: Request) -> str | None:
@@ -358,7 +363,8 @@ class AnomalyListView(generics.GenericAPIView[Any]):
         responses=PointsAnomalySerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        days = _int_param(request, "days", 1, 366, 30, PointsCode.BAD_MONTH)
+        error = ServiceError(PointsCode.BAD_DAYS, _("Choose a window of 1 to 366 days."), "days")
+        days = _int_param(request, "days", 1, 366, 30, error)
         assert days is not None
         page = self.paginate_queryset(services.anomalies(days))  # type: ignore[arg-type]
         assert page is not None
