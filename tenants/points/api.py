@@ -68,7 +68,7 @@ class PointsMonthSerializer(serializers.Serializer[Any]):
 
 class PointsKindTotalSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     points = serializers.IntegerField()
     events = serializers.IntegerField()
     capped = serializers.IntegerField(help_text="entries the daily cap cut")
@@ -88,11 +88,11 @@ class PointsSummarySerializer(serializers.Serializer[Any]):
 class PointsEntrySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     day = serializers.DateField()
     occurred_at = serializers.DateTimeField()
     quantity = serializers.IntegerField(help_text="1 for a counted event; seconds of study time; hours")
-    source = serializers.CharField(help_text="the recorder's natural key, e.g. meeting:12:34")
+    source = serializers.CharField(help_text="the recorder's natural key, e.g. meeting:12:34")  # type: ignore[assignment]
     rule_version = serializers.CharField()
     raw_points = serializers.IntegerField(help_text="before the daily cap")
     points = serializers.IntegerField()
@@ -140,7 +140,7 @@ class PointsSettingsUpdateSerializer(serializers.Serializer[Any]):
 
 class PointsRuleSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     points = serializers.IntegerField(help_text="points per unit")
     unit = serializers.IntegerField(help_text="1 per event; seconds for study time; hours for volunteering")
     daily_cap = serializers.IntegerField(allow_null=True, help_text="at most this many points a local day")
@@ -166,7 +166,7 @@ class PointsRuleSetCreateSerializer(serializers.Serializer[Any]):
 class PointsAnomalySerializer(serializers.Serializer[Any]):
     member = PointsMemberRefSerializer()
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     reason = serializers.ChoiceField(choices=[(code, code) for code in services.ANOMALY_REASONS])
     explanation = serializers.CharField(help_text="why this row is listed, in words")
     days = serializers.ListField(child=serializers.DateField())
@@ -260,7 +260,7 @@ class MemberListView(generics.GenericAPIView[Any]):
         user = Actor.of(request).user
         organizations = services.scoped_organizations(user, request.query_params.get("organization"))
         rows = services.member_rows(organizations, _year(request), _month(request))
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)
         assert page is not None
         return self.get_paginated_response(PointsMemberRowSerializer(page, many=True).data)
 
@@ -305,7 +305,7 @@ class BranchListView(generics.GenericAPIView[Any]):
         user = Actor.of(request).user
         organizations = services.scoped_organizations(user, request.query_params.get("organization"))
         rows = services.branch_rows(organizations, _year(request), _month(request))
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)
         assert page is not None
         return self.get_paginated_response(PointsBranchRowSerializer(page, many=True).data)
 
@@ -366,7 +366,7 @@ class AnomalyListView(generics.GenericAPIView[Any]):
         error = ServiceError(PointsCode.BAD_DAYS, _("Choose a window of 1 to 366 days."), "days")
         days = _int_param(request, "days", 1, 366, 30, error)
         assert days is not None
-        page = self.paginate_queryset(services.anomalies(days))  # type: ignore[arg-type]
+        page = self.paginate_queryset(services.anomalies(days))
         assert page is not None
         return self.get_paginated_response(PointsAnomalySerializer(page, many=True).data)
 
