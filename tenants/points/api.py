@@ -167,7 +167,7 @@ class PointsAnomalySerializer(serializers.Serializer[Any]):
     member = PointsMemberRefSerializer()
     kind = serializers.ChoiceField(choices=PointKind.choices)
     label = serializers.CharField()  # type: ignore[assignment]
-    reason = serializers.ChoiceField(choices=[(code, code) for code in services.ANOMALY_REASONS])
+    reason = serializers.ChoiceField(choices=services.ANOMALY_REASON_CHOICES)
     explanation = serializers.CharField(help_text="why this row is listed, in words")
     days = serializers.ListField(child=serializers.DateField())
     minute = serializers.CharField(allow_null=True, help_text="HH:MM (local) of the repeated cap hit")

@@ -36,6 +36,7 @@ VIEWERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
 # Organizations with a branch index (the branch's own points come from its held meetings).
 BRANCH_KINDS = frozenset({OrganizationKind.BRANCH, OrganizationKind.GENERAL_BRANCH})
 ANOMALY_REASONS = ("same_minute_cap", "too_fast")
+ANOMALY_REASON_CHOICES = [(reason, reason) for reason in ANOMALY_REASONS]
 # Hitting a cap at the same minute of day on this many days in the window looks scripted.
 SAME_MINUTE_DAYS = 5
 # More counted events than this in one minute are more than a person makes by hand.

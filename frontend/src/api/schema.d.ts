@@ -7783,7 +7783,7 @@ export interface components {
             member: components["schemas"]["PointsMemberRef"];
             kind: components["schemas"]["PointKindEnum"];
             label: string;
-            reason: components["schemas"]["ReasonEnum"];
+            reason: components["schemas"]["PointsAnomalyReasonEnum"];
             /** @description why this row is listed, in words */
             explanation: string;
             days: string[];
@@ -7796,6 +7796,12 @@ export interface components {
             /** Format: date-time */
             last_at: string;
         };
+        /**
+         * @description * `same_minute_cap` - same_minute_cap
+         *     * `too_fast` - too_fast
+         * @enum {string}
+         */
+        PointsAnomalyReasonEnum: "same_minute_cap" | "too_fast";
         PointsBranchRow: {
             organization: components["schemas"]["PointsOrganizationRef"];
             /** @description the branch's own points (branch activity) */
@@ -8142,12 +8148,6 @@ export interface components {
             file_name: string;
             file_url: string | null;
         };
-        /**
-         * @description * `same_minute_cap` - same_minute_cap
-         *     * `too_fast` - too_fast
-         * @enum {string}
-         */
-        ReasonEnum: "same_minute_cap" | "too_fast";
         ReasonRequest: {
             reason: string;
         };
