@@ -144,11 +144,13 @@ def test_recorders_are_a_registry(tenant_a):
     def volunteer(since: Any, user_ids: Any) -> list[sources.Recorded]:
         return []
 
-    sources.register_recorder("volunteer-test", volunteer)
+    sources.register_recorder("volunteer-test", volunteer, [PointKind.VOLUNTEER_HOURS])
     try:
-        sources.register_recorder("volunteer-test", volunteer)  # the same one again: fine
+        sources.register_recorder("volunteer-test", volunteer, [PointKind.VOLUNTEER_HOURS])  # again: fine
         with pytest.raises(ValueError, match="registered twice"):
-            sources.register_recorder("volunteer-test", lambda since, user_ids: [])
+            sources.register_recorder("volunteer-test", lambda since, user_ids: [], [PointKind.VOLUNTEER_HOURS])
+        with pytest.raises(ValueError, match="claims kinds"):
+            sources.register_recorder("exchange-test", volunteer, [PointKind.ARTICLE_READ])
         assert {"learning", "meetings", "live", "volunteer-test"} <= set(sources.recorders())
     finally:
         sources._RECORDERS.pop("volunteer-test")
@@ -192,6 +194,14 @@ def test_meetings_attendance_make_ups_and_the_branchs_own_points(tenant_a, branc
             (branch.pk, PointKind.BRANCH_ACTIVITY, 5)
         ]
         assert not PointEvent.objects.filter(member_id__isnull=True, organization_id__isnull=True).exists()
+        # The attendance is corrected to absent: the nightly full run retracts the event and its points.
+        Attendee.objects.filter(meeting=held, user=there).update(status=AttendanceStatus.ABSENT)
+        sources.collect()
+        assert points(present, PointKind.MEETING_ATTENDED) == 3  # an incremental run only adds
+        sources.collect(full=True)
+        assert points(present, PointKind.MEETING_ATTENDED) == 0
+        assert not PointEvent.objects.filter(member_id=present.pk, kind=PointKind.MEETING_ATTENDED).exists()
+        assert points(absent, PointKind.MEETING_MADE_UP) == 1  # the rest stays
 
 
 # ------------------------------------------------------------------------------ live lessons
