@@ -270,9 +270,11 @@ class MemberPointsView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=PointsSummarySerializer)
     def get(self, request: Request, pk: int) -> Response:
-        """One member's points (reference only) for a year, if the member is in your scope."""
+        """One member's points (reference only) for a year, if the member is in your scope (collects
+        their recent events first)."""
         actor, year = Actor.of(request), _year(request)
         member = services.member_in_scope(actor.user, pk)
+        services.do_collect_for_member(member)
         do_record_audit(event="points.member.read", actor=actor, target=member, details={"year": year})
         return Response(PointsSummarySerializer(services.summary(member, year)).data)
 

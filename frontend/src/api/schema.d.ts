@@ -3843,7 +3843,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One member's points (reference only) for a year, if the member is in your scope. */
+        /**
+         * @description One member's points (reference only) for a year, if the member is in your scope (collects
+         *     their recent events first).
+         */
         get: operations["points_members_retrieve"];
         put?: never;
         post?: never;
