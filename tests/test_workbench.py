@@ -189,6 +189,7 @@ PAGE_ENDPOINTS = {
     "meetings": "/api/v1/meetings/list",
     "task_books": "/api/v1/assessment/task-books",
     "evaluations": "/api/v1/assessment/evaluations",
+    "points": "/api/v1/points/members",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
@@ -226,6 +227,7 @@ def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: Te
         "meetings",
         "task_books",
         "evaluations",
+        "points",
     ]
     assert seen["inspector"] == ["annual_report", "audit"]
     assert seen["member"] == []

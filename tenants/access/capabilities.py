@@ -34,6 +34,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "meetings": ORGANIZATION_WORKERS,  # 组织生活: calendar, plans, meeting records, compliance
     "task_books": ORGANIZATION_WORKERS,  # 工作任务书: cascade, evidence, self-assessment, review
     "evaluations": ORGANIZATION_WORKERS,  # 民主评议党员: rounds, decisions, the masses' invitations
+    "points": frozenset({ADMIN, SECRETARY}),  # 积分 (reference only): a secretary sees their subtree
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

@@ -273,6 +273,14 @@ EVENTS: dict[str, EventType] = _events(
     EventType("taskbooks.settings.change", A.UPDATE, _lazy("Changed the task-book settings")),
     EventType("taskbooks.export", A.EXPORT, _lazy("Exported the task-book progress"), (_lazy("year %(year)s"),)),
     EventType("drilldown.taskbooks.book", A.READ, _lazy("Viewed a subsidiary's task book"), (_lazy("year %(year)s"),)),
+    # points, reference only (tenants.points.services)
+    EventType(
+        "points.rule.create", A.CREATE, _lazy("Added a local point-rule version"), (_lazy("version %(version)s"),)
+    ),
+    EventType(
+        "points.settings.update", A.UPDATE, _lazy("Changed the points settings"), (_lazy("rankings: %(rankings)s"),)
+    ),
+    EventType("points.member.read", A.READ, _lazy("Viewed a member's points"), (_lazy("year %(year)s"),)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
