@@ -115,6 +115,15 @@ def test_seed_demo_gives_a_year_of_history_that_the_report_and_the_dashboard_agr
     assert now["dues_paid"]
     assert now["reelections_due"] >= 3
     assert now["reelections_overdue"] >= 1
+    # Table 6 (民主评议党员) of last year: each subsidiary's confirmed round, within the one-third cap.
+    graded = report.table("evaluation").rows[-1]
+    full = sum(graded[key] for key in ("excellent", "qualified", "basically_qualified", "unqualified"))
+    assert full > 0 and graded["excellent"] * 3 <= full
+    # This year's task book reached every subsidiary, at three stages.
+    progress = admin.get("/api/v1/group/task-books/progress", {"year": year_end.year + 1}).json()["tenants"]
+    # (The test session's own tenants have no organization to hold a book: not received yet.)
+    seeded = {row["tenant_name"]: row["status"] for row in progress if row["status"] != "not_received"}
+    assert sorted(seeded.values()) == ["approved", "issued", "submitted"], seeded
     with PartyCommittee.objects.get(slug="power"):
         blocked = CaseStep.objects.filter(notes__startswith="确定发展对象受阻").get()
         assert "一年" in blocked.notes or "year" in blocked.notes

@@ -29,6 +29,7 @@ from partycloud.core.dates import add_months
 from partycloud.core.errors import ServiceError
 from partycloud.hub.transfers import do_request_transfer
 from partycloud.tenancy.models import PartyCommittee
+from tenants.assessment.demo import seed_evaluation
 from tenants.development.models import DevelopmentCase
 from tenants.development.services import do_open_case, do_record_step
 from tenants.dues.assessments import do_assess_month, do_process_arrears, do_record_payment, first_of_month
@@ -365,4 +366,12 @@ def meetings(demo: DemoTenant) -> None:
     seed_meetings(Actor.for_user(demo.admin), demo.branches, demo.today)
 
 
-TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings]
+def evaluation(demo: DemoTenant) -> None:
+    """Democratic evaluation: the secretary's branch confirmed this year's round (table 6 has
+    figures); the demo member's branch has one open (the portal has something to do)."""
+    login = Member.objects.filter(user__phone=str(13900000010 + demo.index * 100)).select_related("organization")
+    member = login.first()
+    seed_evaluation(demo.admin, demo.branches, demo.today, member.organization if member else None)
+
+
+TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings, evaluation]

@@ -31,6 +31,7 @@ from partycloud.demo.history import (
 from partycloud.rollups.history import backfill_tenant
 from partycloud.rollups.recompute import recompute_all
 from partycloud.rollups.relay import relay_until_empty
+from partycloud.taskbooks.demo import seed_taskbooks
 from partycloud.tenancy.models import PartyCommittee, unified_code_check_character
 from partycloud.tenancy.services import CommitteeDraft, do_provision_tenant, ensure_group_root
 from tenants.access.models import RoleAssignment, TenantRole
@@ -97,6 +98,8 @@ class Command(BaseCommand):
             seeded = time.monotonic()
             # The dashboard reads rollups only: relay this month, then rebuild the past year
             # from the records' history so the trends start a year back, not today.
+            # The group's task book for the year, published to every subsidiary at three stages.
+            seed_taskbooks(admin, [(demo.tenant, demo.admin) for demo in demos], today)
             for demo in demos:
                 relay_until_empty(demo.tenant, today=today)
                 backfill_tenant(demo.tenant, months=HISTORY_MONTHS, today=today)
