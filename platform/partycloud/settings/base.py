@@ -319,6 +319,10 @@ SPECTACULAR_SETTINGS = {
         "ComplianceVerdictEnum": "tenants.meetings.compliance.VERDICT_CHOICES",
         # The live attendance verdict keeps its name beside it (the console imports VerdictEnum).
         "VerdictEnum": [("present", "present"), ("partly", "partly"), ("absent", "absent")],
+        # The democratic evaluation's grades, round states and follow-ups (tenants.assessment).
+        "EvaluationGradeEnum": "tenants.assessment.models.Grade",
+        "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
+        "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
     },
 }
 
@@ -462,6 +466,11 @@ REDRIVE_GRACE_SECONDS = env_int("REDRIVE_GRACE_SECONDS", 10 * 60, minimum=1)
 # A session's socket closes (4401) when the session idles out, at its deadline; a sign-out made
 # elsewhere (another tab, an admin) is seen within this many seconds (one session read per socket).
 WEBSOCKET_SIGN_IN_CHECK_SECONDS = env_int("WEBSOCKET_SIGN_IN_CHECK_SECONDS", 120, minimum=1)
+
+# ---------------------------------------------------------------- the masses' ballot (tenants.assessment.mass, docs/assessment.md)
+# Requests per caller (address) at the public ballot endpoints: one-time codes are not to be guessed,
+# and a workshop's phones may share one address.
+ASSESSMENT_BALLOT_THROTTLE_RATE = env_str("ASSESSMENT_BALLOT_THROTTLE_RATE", "60/min")
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
