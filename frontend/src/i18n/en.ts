@@ -2162,6 +2162,7 @@ const en: MessageSchema = {
       intro:
         'Invite non-member employees from the roster by card number. Each gets a one-time code; ballots are anonymous and never linked to a person.',
       card: 'Employee card',
+      department: 'Department',
       cardPlaceholder: 'Type or swipe, then Enter',
       add: 'Add',
       added: '{name} added',

@@ -3,7 +3,7 @@
  * at most numerator/denominator of the full members graded, rounded down — the round's rule
  * version), the live counter and what still keeps the form from being submitted.
  */
-import type { FollowUp, Grade } from './labels';
+import type { FollowUp, Grade } from '@/shared/evaluation/labels';
 
 export interface DecisionLine {
   participant: number;

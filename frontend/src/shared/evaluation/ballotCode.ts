@@ -27,7 +27,7 @@ export function groupCode(code: string): string {
   return normalizeCode(code).replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/** The ballot page's address on this host with the code in its fragment (what a slip's QR encodes). */
-export function ballotUrl(origin: string, code: string): string {
-  return `${origin.replace(/\/$/, '')}/ballot#${normalizeCode(code)}`;
+/** The ballot page's address (`https://host/ballot`) with the code in its fragment: what a slip's QR encodes. */
+export function ballotUrl(page: string, code: string): string {
+  return `${page.replace(/#.*$/, '')}#${normalizeCode(code)}`;
 }
