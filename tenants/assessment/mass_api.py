@@ -48,6 +48,7 @@ class EvaluationMassSummarySerializer(serializers.Serializer[Any]):
     ballots = serializers.IntegerField()
     branch = EvaluationGradeCountsSerializer(help_text="the masses' rating of the branch itself")
     ballot_url = serializers.CharField(help_text="the ballot page (for the QR code on the slips; no code in it)")
+    ballot_qr = serializers.CharField(help_text="data:image/svg+xml;base64,… QR code of ballot_url")
     can_invite = serializers.BooleanField(help_text="the round is draft or open and the caller manages it")
 
 
@@ -90,6 +91,7 @@ class EvaluationInviteResultSerializer(serializers.Serializer[Any]):
     issued = EvaluationIssuedCodeSerializer(many=True)
     refused = EvaluationRefusedCardSerializer(many=True)
     ballot_url = serializers.CharField()
+    ballot_qr = serializers.CharField(help_text="data:image/svg+xml;base64,… QR code of ballot_url")
 
 
 class MassSummaryView(APIView):

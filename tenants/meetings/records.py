@@ -793,6 +793,23 @@ def file_url(meeting_file: MeetingFile) -> str:
 # ------------------------------------------------------------------------------ the member's side
 
 
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A held meeting as other domains see it (the evaluation links its general meeting)."""
+
+    id: int
+    title: str
+    held_on: date
+
+
+def held_meetings_of(organization_id: int, kind_code: str) -> list[HeldMeeting]:
+    """The held meetings of one kind of an organization (its own, not its subtree's), newest first."""
+    meetings = Meeting.objects.filter(
+        organization_id=organization_id, kind__code=kind_code, status=MeetingStatus.HELD
+    ).order_by("-starts_at", "-id")
+    return [HeldMeeting(m.pk, m.title, m.starts_on) for m in meetings.only("id", "title", "starts_on")]
+
+
 def my_meetings(user: User, when: str = "upcoming", now: datetime | None = None) -> QuerySet[Meeting]:
     """Meetings where ``user`` is an invitee: upcoming (not ended, not cancelled; soonest first) or past."""
     now = now or timezone.now()

@@ -27,6 +27,7 @@ WATCHED = (
     Watched("learning_studyday", "learning", "", "day"),
     Watched("learning_resource", "learning"),
     Watched("meetings_meeting", "meetings", "organization_id", "starts_on"),
+    Watched("assessment_evaluationround", "evaluation", "organization_id", "closes_on"),
 )
 
 # One function for every schema (in public): it writes to the outbox of the table's own schema.

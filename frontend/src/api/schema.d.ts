@@ -5529,7 +5529,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -5641,6 +5641,8 @@ export interface components {
             issued: components["schemas"]["EvaluationIssuedCode"][];
             refused: components["schemas"]["EvaluationRefusedCard"][];
             ballot_url: string;
+            /** @description data:image/svg+xml;base64,… QR code of ballot_url */
+            ballot_qr: string;
         };
         EvaluationIssuedCode: {
             /** @description the invitation's id */
@@ -5659,6 +5661,8 @@ export interface components {
             branch: components["schemas"]["EvaluationGradeCounts"];
             /** @description the ballot page (for the QR code on the slips; no code in it) */
             ballot_url: string;
+            /** @description data:image/svg+xml;base64,… QR code of ballot_url */
+            ballot_qr: string;
             /** @description the round is draft or open and the caller manages it */
             can_invite: boolean;
         };
@@ -9783,6 +9787,47 @@ export interface components {
          * @enum {string}
          */
         AccessCode: "access.last_admin" | "access.not_tenant_admin" | "access.role_exists" | "access.unknown_organization" | "access.unknown_role" | "access.user_inactive";
+        /**
+         * @description Error codes of `tenants.assessment`.
+         *
+         *     - `evaluation.no_rule`: No evaluation rule is in force on the opening day.
+         *     - `evaluation.rule_version_taken`: A rule version with this name already exists.
+         *     - `evaluation.rule_effective_from`: A local rule version takes effect on or after the first day of this year.
+         *     - `evaluation.rule_share`: The share of excellent grades is a fraction between 0 and 1.
+         *     - `evaluation.admin_only`: Only the tenant administrator may add a rule version.
+         *     - `evaluation.out_of_scope`: This organization is outside your scope.
+         *     - `evaluation.not_a_branch`: Evaluation rounds are run by a party branch.
+         *     - `evaluation.round_exists`: This branch already has an evaluation round for that year.
+         *     - `evaluation.bad_dates`: The round closes on or after the day it opens.
+         *     - `evaluation.bad_year`: Choose a year between 2000 and 2100.
+         *     - `evaluation.no_participants`: The branch has no active members to evaluate.
+         *     - `evaluation.round_unknown`: No such evaluation round here, or not for you.
+         *     - `evaluation.bad_transition`: The round cannot go from <status> to <target>.
+         *     - `evaluation.not_draft`: Only a draft round can be changed this way.
+         *     - `evaluation.not_open`: The round is not open.
+         *     - `evaluation.already_decided`: The decision has been taken; this can no longer be changed.
+         *     - `evaluation.not_participant`: You are not a participant of this round.
+         *     - `evaluation.self_review_required`: Write your self-review before submitting it.
+         *     - `evaluation.self_rating`: You cannot rate yourself.
+         *     - `evaluation.not_rateable`: This person is not rated in this round.
+         *     - `evaluation.grade_missing`: Give a grade to every graded participant who is not excused.
+         *     - `evaluation.grade_not_allowed`: Probationary and excused participants are not graded.
+         *     - `evaluation.excellent_cap`: At most <cap> excellent grades: <share> of <members> full members graded.
+         *     - `evaluation.unqualified_reasons`: An unqualified grade needs the reasons and the follow-up measure.
+         *     - `evaluation.follow_up_deadline`: Correction within a deadline needs the deadline.
+         *     - `evaluation.bad_meeting`: Link a general meeting of this branch that has been held.
+         *     - `evaluation.not_upper`: The upper committee (the workers of the parent organization or the tenant administrator) confirms.
+         *     - `evaluation.card_unknown`: No employee is known with this card number.
+         *     - `evaluation.card_other_employer`: This employee does not work for this party committee.
+         *     - `evaluation.card_party_member`: Party members do not take part in the masses' rating.
+         *     - `evaluation.card_invited`: This employee is already invited.
+         *     - `evaluation.invitation_unknown`: No such invitation in this round.
+         *     - `evaluation.already_voted`: This code has been used.
+         *     - `evaluation.code_invalid`: This code is not valid, or the rating is not open.
+         *     - `evaluation.ballot_incomplete`: Rate every person on the ballot, once each.
+         * @enum {string}
+         */
+        EvaluationCode: "evaluation.no_rule" | "evaluation.rule_version_taken" | "evaluation.rule_effective_from" | "evaluation.rule_share" | "evaluation.admin_only" | "evaluation.out_of_scope" | "evaluation.not_a_branch" | "evaluation.round_exists" | "evaluation.bad_dates" | "evaluation.bad_year" | "evaluation.no_participants" | "evaluation.round_unknown" | "evaluation.bad_transition" | "evaluation.not_draft" | "evaluation.not_open" | "evaluation.already_decided" | "evaluation.not_participant" | "evaluation.self_review_required" | "evaluation.self_rating" | "evaluation.not_rateable" | "evaluation.grade_missing" | "evaluation.grade_not_allowed" | "evaluation.excellent_cap" | "evaluation.unqualified_reasons" | "evaluation.follow_up_deadline" | "evaluation.bad_meeting" | "evaluation.not_upper" | "evaluation.card_unknown" | "evaluation.card_other_employer" | "evaluation.card_party_member" | "evaluation.card_invited" | "evaluation.invitation_unknown" | "evaluation.already_voted" | "evaluation.code_invalid" | "evaluation.ballot_incomplete";
         /**
          * @description Error codes of `tenants.development`.
          *

@@ -23,6 +23,8 @@ class CardHolder:
 
 
 CardResolver = Callable[[str], CardHolder | None]
+# (employer id, search, limit) -> the employer's employees who are not party members per HR.
+EmployeeLister = Callable[[int, str, int], list[CardHolder]]
 
 
 def _no_cards(card_number: str) -> CardHolder | None:
@@ -32,10 +34,30 @@ def _no_cards(card_number: str) -> CardHolder | None:
 _resolver: CardResolver = _no_cards
 
 
+def _no_employees(employer_id: int, search: str, limit: int) -> list[CardHolder]:
+    return []
+
+
+_lister: EmployeeLister = _no_employees
+
+
 def register_card_resolver(resolver: CardResolver) -> None:
     """The hub tells the kernel how to find a card's holder in the roster."""
     global _resolver
     _resolver = resolver
+
+
+def register_employee_lister(lister: EmployeeLister) -> None:
+    """The hub tells the kernel how to list an employer's non-member employees on the roster."""
+    global _lister
+    _lister = lister
+
+
+def non_member_employees(employer_id: int, search: str = "", limit: int = 200) -> list[CardHolder]:
+    """Employees of ``employer_id`` (a party committee) on the roster who are not party members
+    per HR, by card number, matching ``search`` (card number or name), at most ``limit``: the
+    masses a branch may invite to rate (群众测评)."""
+    return _lister(employer_id, search.strip(), limit)
 
 
 def normalize_card_number(raw: str) -> str:

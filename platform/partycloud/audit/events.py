@@ -228,6 +228,29 @@ EVENTS: dict[str, EventType] = _events(
         "meetings.ledger.export", A.EXPORT, _lazy("Exported the organizational-life ledger"), (_lazy("year %(year)s"),)
     ),
     EventType("meetings.record.print", A.EXPORT, _lazy("Printed a meeting record")),
+    # democratic evaluation (tenants.assessment.evaluation, .mass): never at vote time
+    EventType(
+        "evaluation.rule.create", A.CREATE, _lazy("Added a local evaluation rule"), (_lazy("version %(version)s"),)
+    ),
+    EventType("evaluation.round.create", A.CREATE, _lazy("Created an evaluation round"), (_lazy("year %(year)s"),)),
+    EventType("evaluation.round.open", A.UPDATE, _lazy("Opened an evaluation round")),
+    EventType("evaluation.round.close", A.UPDATE, _lazy("Closed an evaluation round")),
+    EventType(
+        "evaluation.round.decide",
+        A.UPDATE,
+        _lazy("Entered the general meeting's evaluation decision"),
+        (_COUNT, _lazy("%(excellent)s excellent"), _lazy("%(unqualified)s unqualified")),
+    ),
+    EventType("evaluation.round.confirm", A.UPDATE, _lazy("Confirmed an evaluation round")),
+    EventType(
+        "evaluation.participant.excuse",
+        A.UPDATE,
+        _lazy("Marked an evaluation participant excused"),
+        (_lazy("%(name)s, excused: %(excused)s"),),
+    ),
+    EventType("evaluation.mass.invite", A.CREATE, _lazy("Invited the masses to rate"), (_COUNT,)),
+    EventType("evaluation.mass.reissue", A.UPDATE, _lazy("Reissued a rating code"), (_lazy("who: %(name)s"),)),
+    EventType("evaluation.mass.withdraw", A.DELETE, _lazy("Withdrew a rating invitation"), (_lazy("who: %(name)s"),)),
     EventType(
         "drilldown.meetings.compliance",
         A.READ,

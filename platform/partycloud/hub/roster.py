@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,3 +141,21 @@ def card_holder(card_number: str) -> CardHolder | None:
         department=entry.department,
         hr_party_member=entry.hr_party_member,
     )
+
+
+def non_member_employees(employer_id: int, search: str, limit: int) -> list[CardHolder]:
+    """The roster's employees of ``employer_id`` not party members per HR (the kernel's port,
+    ``accounts.cards.non_member_employees``), by card number."""
+    entries = RosterEntry.objects.filter(employer_id=employer_id, hr_party_member=False)
+    if search:
+        entries = entries.filter(Q(card_number__icontains=search) | Q(name__icontains=search))
+    return [
+        CardHolder(
+            card_number=entry.card_number,
+            name=entry.name,
+            employer_id=entry.employer_id,
+            department=entry.department,
+            hr_party_member=entry.hr_party_member,
+        )
+        for entry in entries.order_by("card_number")[:limit]
+    ]

@@ -52,6 +52,8 @@ def init_sentry(dsn: str, *, environment: str, release: str, traces_sample_rate:
         environment=environment or None,
         release=release or None,
         send_default_pii=False,
+        # Request bodies never leave (the masses' ballot codes, among others, are in POST bodies).
+        max_request_body_size="never",
         traces_sample_rate=traces_sample_rate,
         integrations=[DjangoIntegration(), CeleryIntegration(), RedisIntegration()],
         before_send=tag_and_mask,  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ the cross-table checks that must agree; JSON or an Excel workbook with a sheet p
 
 - ``definitions``: the bands, categories and columns of the official tables (data, not code).
 - ``figures``: one tenant's figures, a handful of aggregate queries in its schema.
-- ``evaluation``: democratic evaluation results (not recorded yet: one function to fill in).
+- ``evaluation``: democratic evaluation results (confirmed rounds of ``tenants.assessment``).
 - ``report``: tables and checks for a tenant or for the group.
 - ``workbook``: the Excel export. ``services``: the audit of reads and exports. ``api``: the two
   endpoints.
