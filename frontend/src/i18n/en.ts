@@ -2245,6 +2245,7 @@ const en: MessageSchema = {
       comment: 'Comment (optional)',
       rated: 'Rated {done}/{total}',
       save: 'Save rating',
+      savedAll: '{count} ratings saved',
       saved: 'Rating of {name} saved',
       empty: 'Nobody to rate',
     },

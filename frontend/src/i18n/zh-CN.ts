@@ -2203,6 +2203,7 @@ const zhCN = {
       comment: '评语（选填）',
       rated: '已评 {done}/{total}',
       save: '提交评价',
+      savedAll: '已保存 {count} 条评价',
       saved: '已保存对 {name} 的评价',
       empty: '没有需要评价的党员',
     },
