@@ -1,4 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils';
+import type * as ElementPlus from 'element-plus';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { fakeFetch, freshApp, type FakeCall } from '../../../tests/unit/helpers';
@@ -7,7 +8,7 @@ import DecisionTab from './DecisionTab.vue';
 
 // The confirmation before submitting: accepted.
 vi.mock('element-plus', async (original) => {
-  const module = await original<typeof import('element-plus')>();
+  const module = await original<typeof ElementPlus>();
   return { ...module, ElMessageBox: { ...module.ElMessageBox, confirm: vi.fn(() => Promise.resolve('confirm')) } };
 });
 

@@ -1,4 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils';
+import type * as Vant from 'vant';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { fakeFetch, freshApp, type FakeCall } from '../../../tests/unit/helpers';
@@ -8,7 +9,7 @@ import BallotView from './BallotView.vue';
 // Vant's style entries are plain CSS, which Node cannot import; the confirmation before casting: accepted.
 vi.mock('vant/es/dialog/style', () => ({}));
 vi.mock('vant', async (original) => ({
-  ...(await original<typeof import('vant')>()),
+  ...(await original<typeof Vant>()),
   showConfirmDialog: vi.fn(() => Promise.resolve('confirm')),
 }));
 
