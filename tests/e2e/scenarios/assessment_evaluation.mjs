@@ -20,6 +20,12 @@ async function translated(page) {
   expect(!keys, `untranslated keys on ${page.url()}: ${keys?.join(', ')}`);
 }
 
+/** A phone's full-page picture from the top (the fixed nav bar stays over the page's head). */
+async function phoneShot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, name);
+}
+
 const confirmBox = (page) => page.locator('.el-message-box__btns .el-button--primary').click();
 const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
 const [first, second] = members;
@@ -105,7 +111,7 @@ await scenario('assessment_evaluation', async (session) => {
     await phone.locator('[data-test="peer-count"]', { hasText: '已评 2/2' }).waitFor();
     await phone.locator('[data-test="peer-save"][disabled], [data-test="peer-save"].van-button--disabled').waitFor();
     await translated(phone);
-    await shot(phone, `03-member-${index + 1}-rated`);
+    await phoneShot(phone, `03-member-${index + 1}-rated`);
   }
 
   log('the secretary invites the employee from the roster and gets the one-time code on a slip');
@@ -150,25 +156,25 @@ await scenario('assessment_evaluation', async (session) => {
     .evaluateAll((items) => items.map((i) => i.dataset.name));
   expect(people.length === 3 && !people.includes(probationary), `the graded members to rate: ${people}`);
   await translated(rater);
-  await shot(rater, '05-ballot');
+  await phoneShot(rater, '05-ballot');
   for (const name of people) {
     const grade = name === first.name ? 'excellent' : 'qualified';
     await rater.locator(`[data-test="ballot-person"][data-name="${name}"] button[data-grade="${grade}"]`).tap();
   }
   await rater.locator('[data-test="ballot-branch"] button[data-grade="excellent"]').tap();
-  await shot(rater, '06-ballot-filled');
+  await phoneShot(rater, '06-ballot-filled');
   await rater.locator('[data-test="ballot-submit"]').tap();
   await rater.locator('.van-dialog__confirm').tap();
   await rater.locator('[data-test="ballot"][data-step="done"]').waitFor();
   await rater.locator('[data-test="ballot-end-title"]', { hasText: '测评已提交' }).waitFor();
   await translated(rater);
-  await shot(rater, '07-ballot-done');
+  await phoneShot(rater, '07-ballot-done');
 
   log('the same code again is refused');
   await rater.goto(slipUrl);
   await rater.locator('[data-test="ballot"][data-step="used"]').waitFor();
   await rater.locator('[data-test="ballot-end-title"]', { hasText: '此测评码已使用' }).waitFor();
-  await shot(rater, '08-code-used');
+  await phoneShot(rater, '08-code-used');
 
   log('the secretary sees the vote counted (no link to the ballot), closes the round and decides');
   await desk.reload();
@@ -225,7 +231,7 @@ await scenario('assessment_evaluation', async (session) => {
   await phone.locator('[data-test="my-grade"][data-grade="excellent"]').waitFor();
   await phone.locator('[data-test="my-peer"] [data-test="grade-tally"]').waitFor();
   await translated(phone);
-  await shot(phone, '13-member-grade');
+  await phoneShot(phone, '13-member-grade');
 
   log('the annual report’s table 6 counts the grades');
   await top.goto(`${consoleUrl}/annual-report`);
