@@ -2163,7 +2163,7 @@ const en: MessageSchema = {
         'Invite non-member employees from the roster by card number. Each gets a one-time code; ballots are anonymous and never linked to a person.',
       card: 'Employee card',
       department: 'Department',
-      cardPlaceholder: 'Type or swipe, then Enter',
+      cardPlaceholder: 'Card number or name, then Enter',
       add: 'Add',
       added: '{name} added',
       issue: 'Issue codes',

@@ -25,13 +25,18 @@ const BALLOT = {
 const USED = { code: 'evaluation.already_voted', message: '此测评码已使用。', field: 'code' };
 
 beforeEach(() => history.replaceState(null, '', '/ballot'));
-afterEach(() => vi.unstubAllGlobals());
+const mounted: { unmount: () => void }[] = [];
+afterEach(() => {
+  mounted.splice(0).forEach((wrapper) => wrapper.unmount());
+  vi.unstubAllGlobals();
+});
 
 async function open(hash: string, answer: (call: FakeCall) => [number, unknown]) {
   history.replaceState(null, '', `/ballot${hash}`);
   const calls = fakeFetch(answer);
   const { plugins } = freshApp();
   const wrapper = mount(BallotView, { global: { plugins: plugins as never[] } });
+  mounted.push(wrapper);
   await flushPromises();
   return { wrapper, calls };
 }
@@ -99,6 +104,31 @@ describe('the masses’ ballot', () => {
     const { wrapper } = await open('#K7QXM2PA', () => [409, USED]);
     expect(step(wrapper)).toBe('used');
     expect(wrapper.find('[data-test="ballot-end-title"]').text()).toBe('此测评码已使用');
+  });
+
+  it('opens the link again in the same tab (only the fragment changes) and says the code was used', async () => {
+    let voted = false;
+    const { wrapper, calls } = await open('#K7QXM2PA', ({ url }) => {
+      if (url.endsWith('/vote')) {
+        voted = true;
+        return [200, { voted: true }];
+      }
+      return voted ? [409, USED] : [200, BALLOT];
+    });
+    await rate(wrapper, ['qualified', 'qualified']);
+    await wrapper.find('[data-test="ballot-submit"]').trigger('click');
+    await flushPromises();
+    expect(step(wrapper)).toBe('done');
+    history.replaceState(null, '', '/ballot#K7QXM2PA');
+    window.dispatchEvent(new Event('hashchange'));
+    await flushPromises();
+    expect(calls.map((call) => call.url)).toEqual([
+      '/api/v1/assessment/ballot/open',
+      '/api/v1/assessment/ballot/vote',
+      '/api/v1/assessment/ballot/open',
+    ]);
+    expect(window.location.hash).toBe('');
+    expect(step(wrapper)).toBe('used');
   });
 
   it('says so too when the code was spent meanwhile (a second phone)', async () => {
