@@ -39,6 +39,7 @@ from partycloud.search.models import ReindexJob, ReindexScope
 from partycloud.tenancy.models import PartyCommittee, TenantApplication
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
+from tenants.assessment.models import EvaluationRound, EvaluationRule, MassInvitation, Participant, RoundStatus
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
 from tenants.dues.models import ArrearsLevel, ArrearsNotice, DuesBase, OnlinePayment, Remittance, VoluntaryPayment
@@ -345,6 +346,71 @@ def _own_member(world: World) -> Member:
     return own
 
 
+def _evaluation_round(world: World, *, status: str = RoundStatus.OPEN) -> EvaluationRound:
+    """A round of the counting branch (a new year each time), with one participant."""
+    serial = next(_serial)
+    round_ = EvaluationRound.objects.create(
+        organization=_branch(world), year=1000 + serial, title=f"评议{serial}",
+        rule=EvaluationRule.objects.get(version="2019.1"), status=status, opens_on=date(2026, 1, 5),
+        closes_on=date(2026, 1, 25),
+    )  # fmt: skip
+    Participant.objects.create(round=round_, member=_new_member(world))
+    return round_
+
+
+def _round_id(world: World) -> int:
+    if "round_id" not in world.state:
+        world.state["round_id"] = _evaluation_round(world, status=RoundStatus.CLOSED).pk
+    round_id: int = world.state["round_id"]
+    return round_id
+
+
+def grow_evaluation_rounds(world: World, n: int) -> None:
+    for _ in range(n):
+        _evaluation_round(world)
+
+
+def grow_evaluation_rules(world: World, n: int) -> None:
+    for _ in range(n):
+        EvaluationRule.objects.create(version=f"计数{next(_serial)}", effective_from=date(2026, 1, 1), source="x")
+
+
+def grow_evaluation_participants(world: World, n: int) -> None:
+    round_id = _round_id(world)
+    for _ in range(n):
+        Participant.objects.create(round_id=round_id, member=_new_member(world))
+
+
+def grow_my_evaluations(world: World, n: int) -> None:
+    member = _own_member(world)
+    for _ in range(n):
+        Participant.objects.create(round=_evaluation_round(world), member=member)
+
+
+def grow_mass_invitations(world: World, n: int) -> None:
+    round_id = _round_id(world)
+    for _ in range(n):
+        serial = next(_serial)
+        MassInvitation.objects.create(round_id=round_id, card_number=f"MI{serial:06d}", name=f"群众{serial}",
+                                      code_hash=f"{serial:064d}")  # fmt: skip
+
+
+def grow_mass_candidates(world: World, n: int) -> None:
+    _round_id(world)
+    grow_roster(world, n)
+
+
+def grow_decision_meetings(world: World, n: int) -> None:
+    _round_id(world)
+    start = timezone.now() - timedelta(days=3)
+    for _ in range(n):
+        Meeting.objects.create(
+            organization=_branch(world), kind=ActivityKind.objects.get(code="general_meeting"),
+            title=f"党员大会{next(_serial)}", starts_at=start, ends_at=start + timedelta(hours=2),
+            status=MeetingStatus.HELD,
+        )  # fmt: skip
+
+
 def grow_activity_kinds(world: World, n: int) -> None:
     for _ in range(n):
         serial = next(_serial)
@@ -583,6 +649,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("meetings", "/api/v1/meetings/list", "tenant", grow=grow_meetings),
     Endpoint("meetings-mine", "/api/v1/meetings/mine", "tenant", "member", grow=grow_meetings),
     Endpoint("meeting-makeups", "/api/v1/meetings/makeups", "tenant", "member", grow=grow_makeups),
+    Endpoint("evaluation-rounds", "/api/v1/assessment/evaluations", "tenant", grow=grow_evaluation_rounds),
+    Endpoint("evaluation-rules", "/api/v1/assessment/evaluations/rules", "tenant", grow=grow_evaluation_rules),
+    Endpoint("evaluation-mine", "/api/v1/assessment/evaluations/mine", "tenant", "member", grow=grow_my_evaluations),
+    Endpoint("evaluation-participants", "/api/v1/assessment/evaluations/{round_id}/participants", "tenant", grow=grow_evaluation_participants),
+    Endpoint("evaluation-meetings", "/api/v1/assessment/evaluations/{round_id}/meetings", "tenant", grow=grow_decision_meetings),
+    Endpoint("evaluation-mass-invitations", "/api/v1/assessment/evaluations/{round_id}/mass/invitations", "tenant", grow=grow_mass_invitations),
+    Endpoint("evaluation-mass-candidates", "/api/v1/assessment/evaluations/{round_id}/mass/candidates", "tenant", grow=grow_mass_candidates),
     Endpoint("learning-question-banks", "/api/v1/learning/question-banks", "tenant", grow=grow_banks),
     Endpoint("dues-arrears", "/api/v1/dues/arrears", "tenant", grow=grow_arrears),
     Endpoint("dues-remittances", "/api/v1/dues/remittances", "tenant", grow=grow_remittances),

@@ -49,6 +49,7 @@ TODAYS_METRICS = {
     "learning.resources": "tenants.learning.rollups",
     "live.attendance_rate": "tenants.live.rollups",  # issue 13
     "meetings.activities": "tenants.meetings.rollups",  # issue 15
+    "evaluation.grades": "tenants.assessment.evaluation_rollups",  # issue 16
 }
 
 

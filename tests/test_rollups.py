@@ -150,7 +150,19 @@ def test_nightly_recompute_reports_and_fixes_drift(tenant_a: TenantWorld, branch
 OPERATIONS = st.lists(
     st.tuples(
         st.sampled_from(
-            ["create", "move", "status", "gender", "probation", "branch", "dues", "pay", "meeting", "unhold"]
+            [
+                "create",
+                "move",
+                "status",
+                "gender",
+                "probation",
+                "branch",
+                "dues",
+                "pay",
+                "meeting",
+                "unhold",
+                "evaluate",
+            ]
         ),
         st.integers(0, 50),
     ),
@@ -164,6 +176,7 @@ OPERATIONS = st.lists(
 def test_rollups_equal_a_recompute_after_any_changes(
     tenant_a: TenantWorld, branch: Organization, operations: list[tuple[str, int]], batch: int
 ) -> None:
+    from tenants.assessment.models import EvaluationRound, EvaluationRule, Participant
     from tenants.dues.models import DuesAssessment
     from tenants.meetings.models import ActivityKind, Meeting
 
@@ -208,6 +221,18 @@ def test_rollups_equal_a_recompute_after_any_changes(
                     organization=organizations[pick % len(organizations)], kind=ActivityKind.objects.get(code=code),
                     title=f"会议{pick}", starts_at=local, ends_at=local + timedelta(hours=5), status="held",
                 )  # fmt: skip
+            elif operation == "evaluate":  # the democratic evaluation: a branch's confirmed round, graded
+                organization = organizations[pick % len(organizations)]
+                round_, created = EvaluationRound.objects.get_or_create(
+                    organization=organization, year=2026, defaults={
+                        "title": f"评议{pick}", "rule": EvaluationRule.objects.get(version="2019.1"),
+                        "status": "confirmed", "opens_on": date(2026, 1, 1), "closes_on": date(2026, 1 + pick % 10, 15),
+                    },
+                )  # fmt: skip
+                for index, counted in enumerate(Member.objects.filter(organization=organization) if created else []):
+                    full = counted.membership == "full"
+                    grade = ["excellent", "qualified", "basically_qualified"][index % 3] if full else ""
+                    Participant.objects.create(round=round_, member=counted, graded=full, grade=grade)
             elif operation == "unhold":
                 Meeting.objects.filter(pk__in=Meeting.objects.order_by("-id").values("pk")[:1]).update(
                     status="notified"

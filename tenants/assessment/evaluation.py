@@ -35,7 +35,7 @@ from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
 from tenants.access.services import check_covers, user_covers, user_has_role, user_scope
-from tenants.assessment.evaluation_errors import EvaluationCode
+from tenants.assessment.errors import EvaluationCode
 from tenants.assessment.models import (
     EvaluationRound,
     EvaluationRule,
@@ -62,7 +62,7 @@ GRADES = tuple(Grade.values)
 # The statuses after which the tallies are shown (to the branch's workers and to each member).
 TALLIED = frozenset({RoundStatus.CLOSED, RoundStatus.DECIDED, RoundStatus.CONFIRMED})
 # Ratings, self-reviews and the masses' votes only while open.
-TRANSITIONS = {
+TRANSITIONS: dict[str, str] = {
     RoundStatus.OPEN: RoundStatus.DRAFT,
     RoundStatus.CLOSED: RoundStatus.OPEN,
     RoundStatus.CONFIRMED: RoundStatus.DECIDED,
@@ -248,7 +248,7 @@ def round_detail(actor: Actor, round_: EvaluationRound) -> dict[str, Any]:
         ),
         "decided_at": counted.decided_at,
         "confirmed_at": counted.confirmed_at,
-        "confirmed_by": (confirmed_by.get_full_name() or confirmed_by.get_username()) if confirmed_by else "",
+        "confirmed_by": confirmed_by.name if confirmed_by else "",
         "mass_branch": grade_counts(branch) if counted.status in TALLIED else grade_counts(),
         "can_manage": can_manage(actor, counted),
         "can_confirm": counted.status == RoundStatus.DECIDED and is_upper(actor, counted),
@@ -410,7 +410,7 @@ def do_transition(round_: EvaluationRound, target: str, *, actor: Actor) -> Eval
     return round_
 
 
-_VERBS = {RoundStatus.OPEN: "open", RoundStatus.CLOSED: "close", RoundStatus.CONFIRMED: "confirm"}
+_VERBS: dict[str, str] = {RoundStatus.OPEN: "open", RoundStatus.CLOSED: "close", RoundStatus.CONFIRMED: "confirm"}
 
 
 def _notify_opened(round_: EvaluationRound) -> None:
@@ -421,7 +421,7 @@ def _notify_opened(round_: EvaluationRound) -> None:
     ]
     title = _("Democratic evaluation open: %(title)s") % {"title": round_.title}
     body = _("Write your self-review and rate the other members by %(day)s.") % {"day": round_.closes_on.isoformat()}
-    do_notify_many(users, title, body, f"/evaluations/{round_.pk}")
+    do_notify_many(users, title, body, f"/evaluation/{round_.pk}")
 
 
 # ------------------------------------------------------------------------------ participants and tallies

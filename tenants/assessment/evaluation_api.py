@@ -294,6 +294,12 @@ class ParticipantListView(generics.GenericAPIView[Any]):
 class ParticipantView(APIView):
     permission_classes = [CanReadEvaluations]
 
+    @extend_schema(responses=EvaluationParticipantSerializer)
+    def get(self, request: Request, round_id: int, participant_id: int) -> Response:
+        round_ = _round(request, round_id)
+        participant = evaluation.participant_of(round_, participant_id)
+        return Response(EvaluationParticipantSerializer(evaluation.participant_rows(round_, [participant])[0]).data)
+
     @extend_schema(request=EvaluationParticipantChangeSerializer, responses=EvaluationParticipantSerializer)
     def patch(self, request: Request, round_id: int, participant_id: int) -> Response:
         round_ = _round(request, round_id)

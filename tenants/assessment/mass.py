@@ -35,8 +35,8 @@ from partycloud.accounts.cards import CardHolder, non_member_employees, normaliz
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
 from partycloud.tenancy.context import active_tenant
+from tenants.assessment.errors import EvaluationCode
 from tenants.assessment.evaluation import can_manage, check_manage, grade_counts, graded_participants
-from tenants.assessment.evaluation_errors import EvaluationCode
 from tenants.assessment.models import EvaluationRound, MassBallot, MassInvitation, MassRating, RoundStatus
 from tenants.members.models import Member
 

@@ -115,7 +115,7 @@ class CandidateListView(generics.GenericAPIView[Any]):
     def get(self, request: Request, round_id: int) -> Response:
         actor = Actor.of(request)
         round_ = evaluation.round_for(actor, round_id)
-        page = self.paginate_queryset(mass.candidates(round_, request.query_params.get("search") or ""))  # type: ignore[arg-type]
+        page = self.paginate_queryset(mass.candidates(round_, request.query_params.get("search") or ""))
         assert page is not None
         return self.get_paginated_response(
             EvaluationCandidateSerializer(mass.candidate_rows(round_, page), many=True).data
@@ -152,6 +152,10 @@ def _invitation(request: Request, round_id: int, invitation_id: int) -> MassInvi
 
 class InvitationView(APIView):
     permission_classes = [CanReadEvaluations]
+
+    @extend_schema(responses=EvaluationInvitationSerializer)
+    def get(self, request: Request, round_id: int, invitation_id: int) -> Response:
+        return Response(EvaluationInvitationSerializer(_invitation(request, round_id, invitation_id)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, round_id: int, invitation_id: int) -> Response:

@@ -1,4 +1,6 @@
-"""Error codes of the democratic evaluation (民主评议党员, DOMAIN_RULES §5): rounds, self-review,
+"""Error codes of assessment (docs/api.md): each part of the app keeps its own enum here.
+
+``EvaluationCode``: the democratic evaluation (民主评议党员, DOMAIN_RULES §5): rounds, self-review,
 peer review, the masses' rating by one-time code, the general meeting's decision and the upper
 committee's confirmation (docs/assessment.md, "Democratic evaluation")."""
 
