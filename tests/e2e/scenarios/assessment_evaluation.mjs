@@ -235,19 +235,19 @@ await scenario('assessment_evaluation', async (session) => {
 
   log('the annual report’s table 6 counts the grades');
   await top.goto(`${consoleUrl}/annual-report`);
-  const dateInput = top.locator('input[data-test="annual-date"], [data-test="annual-date"] input').first();
+  const dateInput = top.locator('.el-date-editor input').first();
   await dateInput.waitFor();
   await dateInput.fill(`${year}-12-31`);
   await dateInput.press('Enter');
   await top.locator('[data-test="annual-period"]', { hasText: String(year) }).waitFor();
-  const table6 = top.locator('[data-test="annual-table-evaluation"]');
+  const table6 = top.locator('[data-test^="annual-table-"]', { hasText: '表6' });
   await table6.waitFor();
   await table6.scrollIntoViewIfNeeded();
   const text = await table6.innerText();
   log(`table 6: ${text.replace(/\s+/g, ' ')}`);
   expect(
-    /\b1\s+2\s+0\s+0\s+1\b/.test(text.replace(/\s+/g, ' ')),
-    'table 6: 优秀 1, 合格 2, 基本合格 0, 不合格 0, 未评定 1',
+    /\b1 2 0 0 1 4\b/.test(text.replace(/\s+/g, ' ')),
+    'table 6: 优秀 1, 合格 2, 基本合格 0, 不合格 0, 未评定 1 (the probationary member), 合计 4',
   );
   await translated(top);
   await shot(top, '14-table-6');

@@ -20,7 +20,7 @@ export const ROUND_TAG: Record<RoundStatus, TagType> = {
 
 export const GRADE_TAG: Record<Grade, TagType> = {
   excellent: 'success',
-  qualified: 'primary',
+  qualified: 'info',
   basically_qualified: 'warning',
   unqualified: 'danger',
 };
