@@ -27,7 +27,10 @@ async function phoneShot(page, name) {
 }
 
 const confirmBox = (page) => page.locator('.el-message-box__btns .el-button--primary').click();
-const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+const shanghaiNow = new Date(Date.now() + 8 * 3600 * 1000);
+const year = shanghaiNow.getUTCFullYear();
+/** Today in Asia/Shanghai, YYYY-MM-DD: the round closes today, so that today's annual report counts it. */
+const today = shanghaiNow.toISOString().slice(0, 10);
 const [first, second] = members;
 
 await scenario('assessment_evaluation', async (session) => {
@@ -47,6 +50,12 @@ await scenario('assessment_evaluation', async (session) => {
     (await form.locator('input[data-test="round-title"]').inputValue()) === `${year}年度民主评议党员`,
     'the title defaults to the year’s',
   );
+  // It closes today: the annual report (a snapshot date not in the future) counts it today.
+  const closes = form.locator('[data-test="round-closes"] input');
+  await closes.click();
+  await closes.fill(today);
+  await closes.press('Enter');
+  await form.locator('.el-dialog__header').first().click();
   await translated(desk);
   await shot(desk, '01-create-round');
   await form.locator('[data-test="round-save"]').click();
@@ -237,7 +246,7 @@ await scenario('assessment_evaluation', async (session) => {
   await top.goto(`${consoleUrl}/annual-report`);
   const dateInput = top.locator('.el-date-editor input').first();
   await dateInput.waitFor();
-  await dateInput.fill(`${year}-12-31`);
+  await dateInput.fill(today);
   await dateInput.press('Enter');
   await top.locator('[data-test="annual-period"]', { hasText: String(year) }).waitFor();
   const table6 = top.locator('[data-test^="annual-table-"]', { hasText: '表6' });
