@@ -259,5 +259,6 @@ await scenario('assessment_evaluation', async (session) => {
     'table 6: 优秀 1, 合格 2, 基本合格 0, 不合格 0, 未评定 1 (the probationary member), 合计 4',
   );
   await translated(top);
+  await top.evaluate(() => window.scrollTo(0, 0));
   await shot(top, '14-table-6');
 });
