@@ -5567,10 +5567,10 @@ export interface components {
             /**
              * @description the branch itself (optional)
              *
-             *     * `excellent` - excellent
-             *     * `qualified` - qualified
-             *     * `basically_qualified` - basically qualified
-             *     * `unqualified` - unqualified
+             *     * `excellent` - 优秀
+             *     * `qualified` - 合格
+             *     * `basically_qualified` - 基本合格
+             *     * `unqualified` - 不合格
              * @default
              */
             branch_grade: components["schemas"]["EvaluationGradeEnum"] | components["schemas"]["BlankEnum"];
@@ -5603,9 +5603,9 @@ export interface components {
             grades: components["schemas"]["EvaluationDecisionGradeRequest"][];
         };
         /**
-         * @description * `rectify` - correct within a deadline
-         *     * `persuade_to_leave` - persuade to leave
-         *     * `remove` - remove from the party
+         * @description * `rectify` - 限期改正
+         *     * `persuade_to_leave` - 劝退
+         *     * `remove` - 除名
          * @enum {string}
          */
         EvaluationFollowUpEnum: "rectify" | "persuade_to_leave" | "remove";
@@ -5618,10 +5618,10 @@ export interface components {
             total: number;
         };
         /**
-         * @description * `excellent` - excellent
-         *     * `qualified` - qualified
-         *     * `basically_qualified` - basically qualified
-         *     * `unqualified` - unqualified
+         * @description * `excellent` - 优秀
+         *     * `qualified` - 合格
+         *     * `basically_qualified` - 基本合格
+         *     * `unqualified` - 不合格
          * @enum {string}
          */
         EvaluationGradeEnum: "excellent" | "qualified" | "basically_qualified" | "unqualified";
@@ -5868,10 +5868,10 @@ export interface components {
         };
         /**
          * @description * `draft` - 草稿
-         *     * `open` - open: self-review, peer review and mass rating
-         *     * `closed` - closed: awaiting the general meeting's decision
-         *     * `decided` - decided by the general meeting
-         *     * `confirmed` - confirmed by the upper committee
+         *     * `open` - 进行中：自评、互评和群众测评
+         *     * `closed` - 已结束：待党员大会评定
+         *     * `decided` - 党员大会已评定
+         *     * `confirmed` - 上级党组织已确认
          * @enum {string}
          */
         EvaluationRoundStatusEnum: "draft" | "open" | "closed" | "decided" | "confirmed";
