@@ -2163,6 +2163,7 @@ const en: MessageSchema = {
         'Invite non-member employees from the roster by card number. Each gets a one-time code; ballots are anonymous and never linked to a person.',
       card: 'Employee card',
       department: 'Department',
+      cardDirect: 'Swipe or type a card number, Enter invites',
       cardPlaceholder: 'Card number or name, then Enter',
       add: 'Add',
       added: '{name} added',

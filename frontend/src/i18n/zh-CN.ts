@@ -2123,6 +2123,7 @@ const zhCN = {
       intro: '从职工花名册按工号邀请非党员职工参加群众测评。每人一个一次性测评码，投票匿名，不记录谁投了哪一票。',
       card: '职工工号',
       department: '部门',
+      cardDirect: '刷卡或输入工号，回车即邀请',
       cardPlaceholder: '工号或姓名，回车搜索',
       add: '添加',
       added: '已添加 {name}',
