@@ -41,6 +41,7 @@ export type TenantCapability =
   | 'learning'
   | 'live'
   | 'meetings'
+  | 'evaluations'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

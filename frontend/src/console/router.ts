@@ -151,6 +151,19 @@ export const router = createAppRouter({
           meta: { allow: can('meetings'), title: 'meetings.record.title' },
         },
         {
+          // 民主评议党员: the rounds, one round (participants, the masses' codes, the decision, results).
+          path: 'evaluation',
+          name: 'evaluation',
+          component: () => import('./evaluation/EvaluationView.vue'),
+          meta: { allow: can('evaluations'), title: 'evaluation.title' },
+        },
+        {
+          path: 'evaluation/:id(\\d+)',
+          name: 'evaluation-round',
+          component: () => import('./evaluation/RoundView.vue'),
+          meta: { allow: can('evaluations'), title: 'evaluation.title' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

@@ -139,6 +139,25 @@ export const router = createAppRouter({
           ],
         },
         {
+          // 民主评议: my rounds; one round (self-review, peer ratings, what I received, my grade).
+          path: 'evaluation',
+          children: [
+            {
+              path: '',
+              name: 'evaluation',
+              component: () => import('./evaluation/EvaluationView.vue'),
+              meta: { title: 'evaluationPortal.title' },
+            },
+            {
+              path: ':id(\\d+)',
+              name: 'evaluation-round',
+              component: () => import('./evaluation/MyRoundView.vue'),
+              props: (route) => ({ id: Number(route.params.id) }),
+              meta: { title: 'evaluationPortal.title' },
+            },
+          ],
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),
@@ -165,6 +184,13 @@ export const router = createAppRouter({
       component: () => import('./meetings/SignInView.vue'),
       props: (route) => ({ id: Number(route.params.id) }),
       meta: { title: 'meetingsPortal.signIn.title' },
+    },
+    {
+      // 群众测评: the masses' ballot, without signing in (the slip's code in the fragment or typed).
+      path: '/ballot',
+      name: 'ballot',
+      component: () => import('./evaluation/BallotView.vue'),
+      meta: { public: true, title: 'ballot.title' },
     },
     {
       // The camera, full screen.
