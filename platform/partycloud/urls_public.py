@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/group/annual-report", GroupAnnualReportView.as_view(), name="group-annual-report"),
     path("api/v1/group/dashboard", include("partycloud.rollups.urls")),
     path("api/v1/group/live/", include(group_live_urlpatterns)),
+    path("api/v1/group/task-books/", include("partycloud.taskbooks.urls")),
     # Organizational life: tenants × kinds from the rollups, and the drill-down into a tenant's table.
     path("api/v1/group/meetings/", include([*group_meetings_urlpatterns, *group_drilldown_urlpatterns])),
     # The media server's callbacks (nginx-rtmp cannot set a Host header): the key names the tenant.

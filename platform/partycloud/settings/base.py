@@ -319,6 +319,13 @@ SPECTACULAR_SETTINGS = {
         "ComplianceVerdictEnum": "tenants.meetings.compliance.VERDICT_CHOICES",
         # The live attendance verdict keeps its name beside it (the console imports VerdictEnum).
         "VerdictEnum": [("present", "present"), ("partly", "partly"), ("absent", "absent")],
+        # Task books (tenants.assessment, partycloud.taskbooks).
+        "TaskBookStatusEnum": "tenants.assessment.models.TaskBookStatus",
+        "TaskBookProgressStatusEnum": "partycloud.taskbooks.api.PROGRESS_STATUSES",
+        "TaskBookTemplateStatusEnum": "partycloud.taskbooks.models.TemplateStatus",
+        "TaskBookScoringEnum": "tenants.assessment.models.ScoringRule",
+        "EvidenceSourceEnum": "tenants.assessment.models.EvidenceSource",
+        "IndicatorOriginEnum": "tenants.assessment.models.IndicatorOrigin",
     },
 }
 
