@@ -72,7 +72,5 @@ export function changesOf(original: readonly IndicatorFields[], drafts: readonly
 }
 
 export function hasChanges(changes: DraftChanges): boolean {
-  return (
-    changes.created.length > 0 || changes.changed.length > 0 || changes.removed.length > 0 || changes.reordered
-  );
+  return changes.created.length > 0 || changes.changed.length > 0 || changes.removed.length > 0 || changes.reordered;
 }

@@ -102,7 +102,13 @@ export function checkWeights(rows: readonly Pick<RuleLike, 'weight'>[], limit?: 
     const cents = toCents(row.weight);
     return cents === null || cents <= 0n || cents > 10000n;
   });
-  const problem: WeightProblem | null = !rows.length ? 'empty' : badWeight ? 'badWeight' : total !== 10000n ? 'sum' : null;
+  const problem: WeightProblem | null = !rows.length
+    ? 'empty'
+    : badWeight
+      ? 'badWeight'
+      : total !== 10000n
+        ? 'sum'
+        : null;
   return {
     total: centsText(total),
     remaining: centsText(10000n - total),
@@ -130,7 +136,8 @@ export function ruleProblem(rule: RuleLike): RuleProblem | null {
     }
     return null;
   }
-  if (rule.scoring === 'count') return rule.target && rule.target >= 1 && Number.isInteger(rule.target) ? null : 'target';
+  if (rule.scoring === 'count')
+    return rule.target && rule.target >= 1 && Number.isInteger(rule.target) ? null : 'target';
   return rule.scoring === 'binary' ? null : 'scoring';
 }
 

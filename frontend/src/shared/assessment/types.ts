@@ -7,12 +7,7 @@ import type { IndicatorValue, Level, ScoringKind } from './scoring';
 
 export type BookStatus = 'draft' | 'issued' | 'submitted' | 'returned' | 'reviewed' | 'approved';
 export type EvidenceSource =
-  | 'manual'
-  | 'meetings_held'
-  | 'dues_on_time'
-  | 'development_on_schedule'
-  | 'study_participation'
-  | 'transfers_in_time';
+  'manual' | 'meetings_held' | 'dues_on_time' | 'development_on_schedule' | 'study_participation' | 'transfers_in_time';
 
 export const SCORING_KINDS: readonly ScoringKind[] = ['binary', 'graded', 'count'];
 export const EVIDENCE_SOURCES: readonly EvidenceSource[] = [
@@ -23,7 +18,14 @@ export const EVIDENCE_SOURCES: readonly EvidenceSource[] = [
   'study_participation',
   'transfers_in_time',
 ];
-export const BOOK_STATUSES: readonly BookStatus[] = ['draft', 'issued', 'submitted', 'returned', 'reviewed', 'approved'];
+export const BOOK_STATUSES: readonly BookStatus[] = [
+  'draft',
+  'issued',
+  'submitted',
+  'returned',
+  'reviewed',
+  'approved',
+];
 
 /** A platform figure: `value` a decimal 0–1 as a string. */
 export interface Measured {
@@ -40,7 +42,7 @@ export interface EvidenceItem {
   size?: number;
   url?: string | null;
   created_at?: string;
-  created_by?: string | null;
+  created_by_name?: string | null;
   can_delete?: boolean;
 }
 
@@ -67,7 +69,7 @@ export interface BookIndicator extends IndicatorFields {
   self_note?: string;
   self_score?: string | null;
   measured?: Measured | null;
-  live?: Measured | null;
+  figure?: Measured | null;
   review_value?: IndicatorValue | null;
   review_score?: string | null;
   review_comment?: string;

@@ -13,7 +13,8 @@ export function valueText(rule: RuleLike, value: IndicatorValue | null | undefin
 
 /** A platform figure as `92%（46 / 50）`; '' without one. */
 export function measuredText(
-  measured: { value?: string | number | null; numerator?: number | null; denominator?: number | null } | null | undefined,
+  measured:
+    { value?: string | number | null; numerator?: number | null; denominator?: number | null } | null | undefined,
   t: Translate,
 ): string {
   if (!measured || measured.value === null || measured.value === undefined) return '';
