@@ -8,6 +8,7 @@
 import type { components } from './schema';
 import { api, call } from './client';
 import type { Body, Query } from './operation';
+import type { Page } from './types';
 
 type Schemas = components['schemas'];
 export type TaskBookRow = Schemas['TaskBookRow'];
@@ -26,8 +27,11 @@ export const EVIDENCE_PURPOSE = 'assessment_evidence';
 const book = (book_id: number) => ({ params: { path: { book_id } } });
 const indicator = (book_id: number, indicator_id: number) => ({ params: { path: { book_id, indicator_id } } });
 
-export const listTaskBooks = (query: Query<'/api/v1/assessment/task-books'>) =>
-  call(api.GET('/api/v1/assessment/task-books', { params: { query } }));
+/** The books of the caller's scope, newest year first (paged; the schema lists a plain array). */
+export async function listTaskBooks(query: Query<'/api/v1/assessment/task-books'>): Promise<Page<TaskBookRow>> {
+  const data: unknown = await call(api.GET('/api/v1/assessment/task-books', { params: { query } }));
+  return Array.isArray(data) ? { count: data.length, results: data as TaskBookRow[] } : (data as Page<TaskBookRow>);
+}
 
 export const getTaskBook = (id: number): Promise<TaskBookDetail> =>
   call(api.GET('/api/v1/assessment/task-books/{book_id}', book(id)));

@@ -25,8 +25,13 @@ const templateIndicator = (template_id: number, indicator_id: number) => ({
 });
 const tenantBook = (tenant_id: number, book_id: number) => ({ params: { path: { tenant_id, book_id } } });
 
-export const listTemplates = (page = 1) =>
-  call(api.GET('/api/v1/group/task-books/templates', { params: { query: { page, page_size: 50 } } }));
+/** The templates, newest year first (the API pages them; the schema lists them as a plain array). */
+export async function listTemplates(page = 1): Promise<TemplateRow[]> {
+  const data: unknown = await call(
+    api.GET('/api/v1/group/task-books/templates', { params: { query: { page, page_size: 50 } } }),
+  );
+  return Array.isArray(data) ? (data as TemplateRow[]) : ((data as { results?: TemplateRow[] }).results ?? []);
+}
 
 export const createTemplate = (body: TemplateBody): Promise<TemplateDetail> =>
   call(api.POST('/api/v1/group/task-books/templates', { body }));

@@ -113,6 +113,8 @@ export const taskBooksZh = {
   },
   group: {
     templates: '任务书模板',
+    year: '年度',
+    status: '状态',
     progress: '完成进度',
     newTemplate: '新建模板',
     templateTitle: '{year} 年度党建工作任务书',
@@ -335,6 +337,8 @@ export const taskBooksEn: typeof taskBooksZh = {
   },
   group: {
     templates: 'Templates',
+    year: 'Year',
+    status: 'Status',
     progress: 'Progress',
     newTemplate: 'New template',
     templateTitle: 'Party-building task book {year}',

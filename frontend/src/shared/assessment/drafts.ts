@@ -74,3 +74,46 @@ export function changesOf(original: readonly IndicatorFields[], drafts: readonly
 export function hasChanges(changes: DraftChanges): boolean {
   return changes.created.length > 0 || changes.changed.length > 0 || changes.removed.length > 0 || changes.reordered;
 }
+
+/** The calls that store an editor's indicators (the group's template or a tenant's draft cascade). */
+export interface IndicatorOps {
+  /** Create one; answers the container with its indicators (the new one among them). */
+  create: (body: IndicatorBody) => Promise<{ indicators: { id: number }[] }>;
+  update: (id: number, body: Partial<IndicatorBody>) => Promise<unknown>;
+  remove: (id: number) => Promise<unknown>;
+  /** Every indicator id in the new order (optional: a cascade keeps its order of creation). */
+  reorder?: (ids: number[]) => Promise<unknown>;
+}
+
+/** The fields a cascade may adapt on an indicator it received from above. */
+const ADAPTABLE = ['weight', 'levels', 'target', 'deadline'] as const;
+
+/**
+ * Store `drafts` over `original`: remove, change, create, then reorder (created rows take their
+ * place in the drafts' order). `restricted`: for rows from above only the adaptable fields are sent.
+ */
+export async function saveIndicators(
+  original: readonly IndicatorFields[],
+  drafts: readonly IndicatorDraft[],
+  ops: IndicatorOps,
+  restricted: (draft: IndicatorDraft) => boolean = () => false,
+): Promise<void> {
+  const changes = changesOf(original, drafts);
+  for (const id of changes.removed) await ops.remove(id);
+  for (const draft of changes.changed) {
+    const body = indicatorBody(draft);
+    const sent = restricted(draft) ? Object.fromEntries(ADAPTABLE.map((field) => [field, body[field]])) : body;
+    await ops.update(draft.id as number, sent);
+  }
+  const ids = new Map<string, number>();
+  for (const draft of changes.created) {
+    const known = new Set([...ids.values(), ...drafts.map((row) => row.id).filter(Boolean)]);
+    const answer = await ops.create(indicatorBody(draft));
+    const fresh = answer.indicators.map((row) => row.id).find((id) => !known.has(id));
+    if (fresh !== undefined) ids.set(draft.key, fresh);
+  }
+  if (changes.reordered && ops.reorder) {
+    const order = drafts.map((draft) => draft.id ?? ids.get(draft.key)).filter((id): id is number => !!id);
+    await ops.reorder(order);
+  }
+}
