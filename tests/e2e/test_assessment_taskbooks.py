@@ -67,8 +67,11 @@ def taskbooks_world(platform_world: dict[str, Any], django_db_blocker: Any) -> T
 
 
 def test_group_publishes_a_task_book_the_tenant_cascades_and_submits_and_the_group_approves(
-    browser: BrowserRun, taskbooks_world: TaskBooksWorld
+    learning_browser: BrowserRun, taskbooks_world: TaskBooksWorld
 ) -> None:
+    # The server whose Celery tasks run eagerly (no worker runs here): publishing delivers the
+    # template to every subsidiary, and the uploaded evidence file is verified, within the requests.
+    browser = learning_browser
     world = taskbooks_world
     tenant_url = browser.url(world.tenant.primary_host)
     browser.run(
