@@ -180,8 +180,13 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
     from tenants.meetings.tasks import SCHEDULE as MEETINGS_SCHEDULE
 
     assert set(MEETINGS_SCHEDULE) == {"meetings-compliance"}
+    # And the catch-up delivery of the year's published task-book template (issue 16).
+    from partycloud.taskbooks.tasks import SCHEDULE as TASKBOOKS_SCHEDULE
+
+    assert set(TASKBOOKS_SCHEDULE) == {"taskbooks-deliver-pending"}
     expected = {
-        **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE
+        **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
+        **TASKBOOKS_SCHEDULE,
     }  # fmt: skip
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded

@@ -208,7 +208,7 @@ class TaskBookReviewSerializer(serializers.Serializer[Any]):
 
 
 class TaskBookReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True, help_text="required: blank answers taskbooks.reason_required")
 
 
 class TaskBookApproveSerializer(serializers.Serializer[Any]):
@@ -371,7 +371,9 @@ class EvidenceListView(APIView):
             note=data.get("note") or "",
             upload_id=data.get("upload"),
         )
-        return Response(TaskBookEvidenceSerializer(taskbooks.evidence_row(evidence, actor)).data, status=201)
+        return Response(
+            TaskBookEvidenceSerializer(taskbooks.evidence_row(evidence, actor, fillable=True)).data, status=201
+        )
 
 
 class EvidenceDetailView(APIView):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -506,3 +506,25 @@ def evidence_of(case: DevelopmentCase, step_id: int, *, actor: Actor) -> CaseSte
         target_label=case.name,
     )
     return step
+
+
+# ---------------------------------------------------------------- figures for other apps (read-only)
+
+OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.ADMISSION, Stage.PROBATION)
+
+
+def cases_on_schedule(organization_ids: Collection[int], today: date) -> tuple[int, int]:
+    """(on schedule, open cases) for the organizations on ``today``: a case is on schedule when
+    none of its deadlines has passed and no quarter of probation went undiscussed."""
+    cases = with_deadline_records(
+        DevelopmentCase.objects.filter(organization_id__in=list(organization_ids), stage__in=OPEN_STAGES)
+    )
+    rules = all_rules()
+    on_schedule = total = 0
+    for case in cases:
+        total += 1
+        late = any(item["days_left"] < 0 for item in deadlines(case, today, rules))
+        missing = any(row["status"] == "missing" for row in quarters_of(case, today, rules))
+        if not late and not missing:
+            on_schedule += 1
+    return on_schedule, total

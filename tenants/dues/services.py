@@ -4,7 +4,8 @@ to the next level, and the audit of the app's exports. Run in the tenant's schem
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,9 +16,10 @@ from partycloud.accounts.models import stored_user
 from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import ServiceError
+from partycloud.core.metrics import month_end
 from tenants.access.services import check_covers
 from tenants.dues.errors import DuesCode
-from tenants.dues.models import DuesBase, Remittance
+from tenants.dues.models import AssessmentStatus, DuesAssessment, DuesBase, Remittance
 from tenants.members.models import Member
 
 EDITORS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -81,3 +83,21 @@ def do_record_remittances_export(*, rows: int, actor: Actor) -> None:
         actor=actor,
         target_type="dues.remittance",
     )
+
+
+# ---------------------------------------------------------------- figures for other apps (read-only)
+
+
+def dues_paid_on_time(organization_ids: Collection[int], first: date, last: date) -> tuple[int, int]:
+    """(paid on time, assessed) over the months from ``first`` that ended by ``last``, for the
+    organizations: assessments not exempt; on time = paid on or before the month's last day."""
+    cutoff = (last + timedelta(days=1)).replace(day=1)  # months before it have ended by ``last``
+    rows = DuesAssessment.objects.filter(
+        organization_id__in=list(organization_ids), month__gte=first.replace(day=1), month__lt=cutoff
+    ).exclude(status=AssessmentStatus.EXEMPT)
+    paid = assessed = 0
+    for month, status, paid_on in rows.values_list("month", "status", "paid_on"):
+        assessed += 1
+        if status == AssessmentStatus.PAID and paid_on is not None and paid_on <= month_end(month):
+            paid += 1
+    return paid, assessed

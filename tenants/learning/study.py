@@ -12,12 +12,14 @@ towards points; all counted time is kept.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -230,3 +232,16 @@ def study_summary(user: Any, *, now: datetime | None = None, rule: StudyRule = S
         "total": {"reading_seconds": totals["reading"], "video_seconds": totals["video"]},
         "completed_count": StudyRecord.objects.filter(user=user, completed_at__isnull=False).count(),
     }
+
+
+# ---------------------------------------------------------------- figures for other apps (read-only)
+
+
+def users_who_studied(user_ids: Collection[int], first: date, last: date) -> set[int]:
+    """Those of ``user_ids`` with any study time (reading or video) from ``first`` to ``last``."""
+    return set(
+        StudyDay.objects.filter(user_id__in=list(user_ids), day__gte=first, day__lte=last)
+        .filter(Q(reading_seconds__gt=0) | Q(video_seconds__gt=0))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

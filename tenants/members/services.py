@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -605,3 +606,16 @@ def do_receive_member_record(
     do_record_arrival(member, {"transfer": transfer_number}, actor=actor)
     do_sync_member_record(member.user_id)
     return member
+
+
+# ---------------------------------------------------------------- figures for other apps (read-only)
+
+
+def counted_member_users(organization_ids: Collection[int]) -> list[int | None]:
+    """The user (None: no account) of every member counted now (active or mobile) held by the
+    organizations, one entry per member."""
+    return list(
+        Member.objects.filter(organization_id__in=list(organization_ids), status__in=COUNTED_STATUSES).values_list(
+            "user_id", flat=True
+        )
+    )

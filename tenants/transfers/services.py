@@ -7,6 +7,7 @@ decisions, the audit) and the members app's own services to move the record."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -395,3 +396,34 @@ def do_register_from_outside(
     do_record_arrival(member, {"letter": transfer.letter_number, "from": external_organization}, actor=actor)
     audit_transfer(transfer, actor, event="transfer.register_external", letter=transfer.letter_number)
     return transfer
+
+
+# ---------------------------------------------------------------- figures for other apps (read-only)
+
+
+def transfers_in_time(organization_ids: Collection[int], first: date, last: date) -> tuple[int, int]:
+    """(handled in time, due) for transfers concerning the organizations (leaving from them, or
+    arriving into them from outside) created from ``first`` to ``last``, not cancelled: received
+    or rejected on or before the letter's validity ends counts in time; still pending past it
+    counts late; pending and still valid is not yet due."""
+    ids = list(organization_ids)
+    zone = timezone.get_default_timezone()
+    rows = (
+        Transfer.objects.filter(
+            Q(from_organization_id__in=ids) | Q(from_organization_id__isnull=True, to_organization_id__in=ids)
+        )
+        .exclude(status=TransferStatus.CANCELLED)
+        .values_list("status", "valid_until", "decided_at", "created_at")
+    )
+    in_time = due = 0
+    for status, valid_until, decided_at, created_at in rows:
+        if not first <= timezone.localtime(created_at, zone).date() <= last:
+            continue
+        if status == TransferStatus.PENDING:
+            if valid_until < last:
+                due += 1
+            continue
+        due += 1
+        if decided_at is not None and timezone.localtime(decided_at, zone).date() <= valid_until:
+            in_time += 1
+    return in_time, due

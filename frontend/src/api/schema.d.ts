@@ -9097,6 +9097,7 @@ export interface components {
             unchanged: number;
         };
         TaskBookReasonRequest: {
+            /** @description required: blank answers taskbooks.reason_required */
             reason: string;
         };
         TaskBookReorderRequest: {

@@ -237,6 +237,19 @@ EVENTS: dict[str, EventType] = _events(
     EventType(
         "drilldown.meetings.records", A.READ, _lazy("Viewed a subsidiary's meeting records"), (_lazy("year %(year)s"),)
     ),
+    # task books (tenants.assessment.taskbooks, partycloud.taskbooks)
+    EventType(
+        "taskbooks.book.reopen", A.UPDATE, _lazy("Reopened an approved task book"), (_lazy("reason: %(reason)s"),)
+    ),
+    EventType(
+        "taskbooks.template.publish",
+        A.UPDATE,
+        _lazy("Published a task-book template"),
+        (_lazy("year %(year)s"), _lazy("version %(version)s")),
+    ),
+    EventType("taskbooks.settings.change", A.UPDATE, _lazy("Changed the task-book settings")),
+    EventType("taskbooks.export", A.EXPORT, _lazy("Exported the task-book progress"), (_lazy("year %(year)s"),)),
+    EventType("drilldown.taskbooks.book", A.READ, _lazy("Viewed a subsidiary's task book"), (_lazy("year %(year)s"),)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
