@@ -236,4 +236,9 @@ await scenario('assessment_taskbooks', async (session) => {
   expect((await desk.locator('[data-test="self-submit"]').count()) === 0, 'nothing to submit on a locked book');
   await translated(desk);
   await shot(desk, '12-console-locked');
+
+  log('the same book on a phone-sized window: nothing wider than the screen but the table');
+  await desk.setViewportSize({ width: 390, height: 844 });
+  await desk.locator('[data-test="final-score"]', { hasText: '92.00' }).waitFor();
+  await shot(desk, '13-console-locked-phone');
 });

@@ -18,6 +18,8 @@ export function measuredText(
   t: Translate,
 ): string {
   if (!measured || measured.value === null || measured.value === undefined) return '';
+  // Nothing was due (0 of 0): not a rate of 0 %.
+  if (measured.denominator === 0) return t('taskBooks.measured.nothingDue');
   const percent = `${(Number(measured.value) * 100).toFixed(1).replace(/\.0$/, '')}%`;
   if (measured.numerator === null || measured.numerator === undefined) return percent;
   return t('taskBooks.measured.figure', {
