@@ -227,6 +227,18 @@ await scenario('assessment_taskbooks', async (session) => {
   await progressRow.locator('[data-test="progress-final"]', { hasText: '92.00' }).waitFor();
   await shot(group, '11-progress-approved');
 
+  log('rankings are off by default; switched on they show, then off again; the Excel export downloads');
+  await group.locator('[data-test="rankings-switch"]').click();
+  await group.locator('[data-test="progress-table"] th', { hasText: '排名' }).waitFor();
+  await shot(group, '11b-progress-rankings');
+  await group.locator('[data-test="rankings-switch"]').click();
+  await group.locator('[data-test="progress-table"] th', { hasText: '排名' }).waitFor({ state: 'detached' });
+  const [download] = await Promise.all([
+    group.waitForEvent('download'),
+    group.locator('[data-test="progress-export"]').click(),
+  ]);
+  expect(download.suggestedFilename().endsWith('.xlsx'), `an Excel workbook (${download.suggestedFilename()})`);
+
   // ------------------------------------------------------------------ the tenant's locked book
   log('the tenant’s book is locked with its final score');
   await desk.goto(topUrl);
