@@ -189,6 +189,32 @@ await scenario('assessment_taskbooks', async (session) => {
   await desk.locator('[data-test="task-book"][data-status="submitted"]').waitFor();
   await shot(desk, '07-submitted');
 
+  log('the branch’s book: filled in and submitted, then reviewed and approved by the committee (the same form)');
+  await desk.locator('[data-test="child-link"]', { hasText: branch }).click();
+  await desk.locator('[data-test="task-book"][data-mode="fill"]').waitFor();
+  for (const name of ['理论学习中心组学习', '廉政教育', '安全生产党员先锋岗'])
+    await card(name).locator('[data-test="value-done"]').click();
+  await card('按期开展“三会一课”').locator('[data-test^="self-value-"] input').fill('10');
+  await card('按期开展“三会一课”').locator('input[data-test^="self-note-"]').click();
+  await card('主题党日活动').locator('[data-test^="self-value-"]').click();
+  await desk.locator('.el-select-dropdown__item:visible', { hasText: '优秀' }).click();
+  // 25 + 40 × 10/12 + 20 + 10 + 5 = 93.33.
+  await desk.locator('[data-test="self-total"]', { hasText: '93.33' }).waitFor();
+  await desk.locator('[data-test="self-submit"]').click();
+  await desk.locator('.el-message-box__message', { hasText: '93.33' }).waitFor();
+  await confirmBox(desk);
+  const childReview = desk.locator('[data-test="review-form"][data-open="true"]');
+  await childReview.waitFor();
+  await childReview.locator('[data-test="review-total"]', { hasText: '93.33' }).waitFor();
+  await translated(desk);
+  await shot(desk, '07b-branch-review');
+  await childReview.locator('[data-test="review-approve"]').click();
+  await desk.locator('.el-message-box__message', { hasText: '93.33' }).waitFor();
+  await confirmBox(desk);
+  await desk.locator('[data-test="task-book"][data-status="approved"]').waitFor();
+  await desk.locator('[data-test="final-score"]', { hasText: '93.33' }).waitFor();
+  await shot(desk, '07c-branch-approved');
+
   // ------------------------------------------------------------------ the group reviews and approves
   log('the group admin opens the tenant from the progress table');
   await group.goto(`${rootUrl}/task-books?tab=progress&year=${year}`);
