@@ -589,3 +589,32 @@ def test_every_task_book_endpoint_is_isolated(tenant_a, tenant_b, tree):
         assert TaskBook.objects.get(pk=top.pk).status == "issued"
         assert Evidence.objects.filter(pk=evidence.pk).exists()
         assert TaskBook.objects.filter(year=2026).count() == 2
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_an_evidence_file_is_a_verified_upload_read_through_a_signed_url(
+    tenant_a, tree, django_capture_on_commit_callbacks
+):
+    from tests.learning_support import fetch, uploaded_id
+
+    client = api(tenant_a.host, tenant_a.admin)
+    top = tree["top"]
+    with tenant_a.tenant:
+        indicator = top.indicators.order_by("position").first().pk
+    upload = uploaded_id(client, "assessment_evidence", "会议记录.png", "image/png", PNG)
+    attached = client.post(f"{BASE}/{top.pk}/indicators/{indicator}/evidence", {"upload": upload}, format="json")
+    assert attached.status_code == 201, attached.content
+    assert (attached.json()["filename"], attached.json()["size"]) == ("会议记录.png", len(PNG))
+    assert fetch(client, attached.json()["url"]) == (200, PNG)
+    again = client.post(f"{BASE}/{top.pk}/indicators/{indicator}/evidence", {"upload": upload}, format="json")
+    assert again.status_code == 409  # an upload is claimed once
+    shown = client.get(f"{BASE}/{top.pk}").json()["indicators"][0]["evidence"]
+    assert [e["filename"] for e in shown] == ["会议记录.png"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"{BASE}/{top.pk}/evidence/{shown[0]['id']}").status_code == 204
+    assert fetch(client, attached.json()["url"])[0] == 404

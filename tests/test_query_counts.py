@@ -36,9 +36,11 @@ from partycloud.hub.transfers import do_request_transfer
 from partycloud.rollups.models import DriftReport
 from partycloud.rollups.relay import relay_until_empty
 from partycloud.search.models import ReindexJob, ReindexScope
+from partycloud.taskbooks.models import TaskBookTemplate, TemplateIndicator
 from partycloud.tenancy.models import PartyCommittee, TenantApplication
 from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
+from tenants.assessment.models import Evidence, Indicator, TaskBook
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
 from tenants.dues.models import ArrearsLevel, ArrearsNotice, DuesBase, OnlinePayment, Remittance, VoluntaryPayment
@@ -549,6 +551,27 @@ def grow_rolled_up_members(world: World, n: int) -> None:
     relay_until_empty(world.tenant.tenant)
 
 
+def grow_task_books(world: World, n: int) -> None:
+    """Books of branches of one committee, each with indicators and evidence."""
+    parent = _branch(world).parent
+    for _ in range(n):
+        branch = do_create_organization(kind="branch", name=f"任务书支部{next(_serial)}", parent=parent)
+        book = TaskBook.objects.create(year=2026, organization=branch, title="任务书", status="issued")
+        for position in (1, 2):
+            indicator = Indicator.objects.create(book=book, position=position, area="组织建设", title="指标", weight=50)
+            Evidence.objects.create(indicator=indicator, note="材料")
+
+
+def grow_task_book_templates(world: World, n: int) -> None:
+    first = 2000 + TaskBookTemplate.objects.count()
+    for year in range(first, first + n):
+        template = TaskBookTemplate.objects.create(year=year, title=f"{year}年度任务书")
+        for position in (1, 2):
+            TemplateIndicator.objects.create(
+                template=template, position=position, area="组织建设", title="指标", weight=50
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # The endpoints
 
@@ -600,6 +623,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("learning-regulation-articles", "/api/v1/learning/regulations/{regulation}/articles", "tenant", grow=grow_articles),
     Endpoint("learning-library-regulations", "/api/v1/learning/library/regulations", "tenant", grow=grow_regulations),
     Endpoint("learning-study-report", "/api/v1/learning/study/report", "tenant", grow=grow_study_days),
+    Endpoint("assessment-task-books", "/api/v1/assessment/task-books", "tenant", grow=grow_task_books),
     # Group root host.
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
@@ -617,6 +641,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("dashboard-tenant-organizations", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations", "root", "group_admin", grow_rolled_up_organizations, on_tenant=False),
     Endpoint("dashboard-organization-members", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members", "root", "group_admin", grow_rolled_up_members, on_tenant=False),
     Endpoint("tenants", "/api/v1/tenants", "root", "group_admin", grow_tenants, on_tenant=False),
+    Endpoint("group-task-book-templates", "/api/v1/group/task-books/templates", "root", "group_admin", grow_task_book_templates, on_tenant=False),
     Endpoint("group-meetings-drilldown", "/api/v1/group/meetings/compliance/{tenant_id}/meetings", "root", "group_admin", grow_meetings),
     # A ceiling only: one row per dashboard figure, a fixed set that cannot grow.
     Endpoint("dashboard-thresholds", "/api/v1/group/dashboard/thresholds", "root", "group_admin", ceiling=CEILINGS["thresholds"]),

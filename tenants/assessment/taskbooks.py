@@ -37,6 +37,7 @@ from partycloud.uploads.services import claim_upload, discard_object, download_u
 from services.storage import DataClass
 from tenants.access.services import holders_scoped_to, tenant_admins, user_covers, user_has_role, user_scope
 from tenants.assessment import evidence as platform_figures
+from tenants.assessment.errors import TaskBookCode
 from tenants.assessment.models import (
     Evidence,
     EvidenceSource,
@@ -47,7 +48,6 @@ from tenants.assessment.models import (
     TaskBookStatus,
 )
 from tenants.assessment.scoring import ScoringError, book_score, check_rule, check_weights, indicator_score, rule_of
-from tenants.assessment.taskbook_errors import TaskBookCode
 from tenants.assessment.taskbook_states import can, check_step
 from tenants.notifications.services import do_notify
 from tenants.organizations.models import Organization

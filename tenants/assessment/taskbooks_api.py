@@ -26,7 +26,7 @@ from tenants.assessment.models import EvidenceSource, IndicatorOrigin, ScoringRu
 
 
 class TaskBookLevelSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=40)  # type: ignore[assignment]  # a field named like Field.label
     fraction = serializers.DecimalField(max_digits=4, decimal_places=3, min_value=0, max_value=1)
 
 

@@ -9255,7 +9255,7 @@ export interface components {
         /**
          * @description * `draft` - 草稿
          *     * `published` - 已发布
-         *     * `withdrawn` - withdrawn
+         *     * `withdrawn` - 已撤回
          * @enum {string}
          */
         TaskBookTemplateStatusEnum: "draft" | "published" | "withdrawn";

@@ -499,7 +499,7 @@ def export(year: int, layout: str, *, actor: Actor) -> tuple[bytes, str]:
         for row in data["tenants"]
     ]  # fmt: skip
     _sheet(workbook, "进度", PROGRESS_HEADERS, progress_rows, first=True)
-    long_rows = []
+    long_rows: list[list[Any]] = []
     for row in data["tenants"]:
         breakdown = _breakdown(tenants[row["tenant_id"]], row["book_id"])
         if layout == "sheets":
