@@ -225,6 +225,7 @@ export const taskBooksZh = {
     approved: '审定',
     reopened: '重新打开',
     published: '发布',
+    updated: '更新至新版本',
   },
 };
 
@@ -450,5 +451,6 @@ export const taskBooksEn: typeof taskBooksZh = {
     approved: 'Approved',
     reopened: 'Reopened',
     published: 'Published',
+    updated: 'Brought to the new version',
   },
 };
