@@ -41,6 +41,7 @@ export type TenantCapability =
   | 'learning'
   | 'live'
   | 'meetings'
+  | 'task_books'
   | 'evaluations'
   | 'pocket_members'
   | 'deliveries'

@@ -151,6 +151,19 @@ export const router = createAppRouter({
           meta: { allow: can('meetings'), title: 'meetings.record.title' },
         },
         {
+          // 工作任务书: the books of the caller's scope, and one book (self-assessment, cascade, review).
+          path: 'task-books',
+          name: 'task-books',
+          component: () => import('./assessment/BooksView.vue'),
+          meta: { allow: can('task_books'), title: 'taskBooks.title' },
+        },
+        {
+          path: 'task-books/:id(\\d+)',
+          name: 'task-book',
+          component: () => import('./assessment/BookView.vue'),
+          meta: { allow: can('task_books'), title: 'taskBooks.title' },
+        },
+        {
           // 民主评议党员: the rounds, one round (participants, the masses' codes, the decision, results).
           path: 'evaluation',
           name: 'evaluation',

@@ -110,6 +110,25 @@ export const router = createAppRouter({
           meta: { allow: staff, title: 'meetingsGroup.drill.title' },
         },
         {
+          // 工作任务书: templates and progress (tabs), a template's editor, a subsidiary's book.
+          path: 'task-books',
+          name: 'task-books',
+          component: () => import('./taskbooks/TaskBooksView.vue'),
+          meta: { allow: staff, title: 'taskBooks.title' },
+        },
+        {
+          path: 'task-books/templates/:id(\\d+)',
+          name: 'task-book-template',
+          component: () => import('./taskbooks/TemplateEditorView.vue'),
+          meta: { allow: staff, title: 'taskBooks.group.editorTitle' },
+        },
+        {
+          path: 'task-books/tenants/:tenantId(\\d+)/books/:bookId(\\d+)',
+          name: 'task-book-tenant',
+          component: () => import('./taskbooks/TenantBookView.vue'),
+          meta: { allow: staff, title: 'taskBooks.title' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

@@ -1,7 +1,9 @@
+import { taskBooksEn } from './taskBooks';
 import type { MessageSchema } from './zh-CN';
 
 /** English. The type makes sure no key of the Chinese messages is missing here. */
 const en: MessageSchema = {
+  taskBooks: taskBooksEn,
   app: {
     name: 'PartyCloud',
     group: 'Group Party Committee',
