@@ -32,6 +32,8 @@ from partycloud.accounts.models import User, stored_user
 from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
+from partycloud.tenancy.models import PartyCommittee
+from partycloud.tenancy.services import GROUP_ROOT_SCHEMA
 from partycloud.uploads.purposes import Purpose, register_purpose
 from partycloud.uploads.services import claim_upload, discard_object, download_url
 from services.storage import DataClass
@@ -109,7 +111,14 @@ class Reviewer:
 
     @classmethod
     def for_group(cls, actor: Actor) -> Reviewer:
-        return cls(actor=actor, label=_("Group: %(name)s") % {"name": actor.name}, group=True)
+        return cls(actor=actor, label=f"{group_label()}：{actor.name}", group=True)
+
+
+def group_label() -> str:
+    """How the book's history names the group: its party committee's short name, stored as data
+    (a translated word would be frozen in whatever language the request happened to use)."""
+    root = PartyCommittee.objects.filter(schema_name=GROUP_ROOT_SCHEMA).only("short_name", "name").first()
+    return (root.short_name or root.name) if root else "集团党委"
 
 
 # ------------------------------------------------------------------------------ access
@@ -372,7 +381,7 @@ def do_receive_template(copy: TemplateCopy) -> str:
             )
             for row in copy.indicators
         )
-        _event(book, "issued", actor=None, label=_("Group"))
+        _event(book, "issued", actor=None, label=group_label())
         _notify_unit(book, _("Task book received: %(title)s") % {"title": book.title})
         return "delivered"
     if book.template_id != copy.template_id or book.template_version >= copy.version:
@@ -403,7 +412,7 @@ def _update_from_template(book: TaskBook, copy: TemplateCopy) -> None:
     book.title, book.template_version, book.indicator_limit = copy.title, copy.version, copy.indicator_limit
     book.self_score = _total(book.indicators.all(), "self_value")
     book.save(update_fields=["title", "template_version", "indicator_limit", "self_score", "updated_at"])
-    _event(book, "updated", actor=None, label=_("Group"), reason=f"v{copy.version}")
+    _event(book, "updated", actor=None, label=group_label(), reason=f"v{copy.version}")
 
 
 def top_book(year: int, template_id: int | None = None) -> TaskBook | None:
