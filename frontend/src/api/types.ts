@@ -41,6 +41,7 @@ export type TenantCapability =
   | 'learning'
   | 'live'
   | 'meetings'
+  | 'points'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

@@ -1845,7 +1845,13 @@ const en: MessageSchema = {
       chartLabel: 'Points by month in {year}',
     },
     console: {
-      tabs: { branches: 'Branch index', members: 'Members', rules: 'Rules', anomalies: 'Anomalies', settings: 'Settings' },
+      tabs: {
+        branches: 'Branch index',
+        members: 'Members',
+        rules: 'Rules',
+        anomalies: 'Anomalies',
+        settings: 'Settings',
+      },
       referenceNote:
         'Points are for reference only: never a basis for evaluation or ranking, and never a quota to hand out.',
       year: 'Year',

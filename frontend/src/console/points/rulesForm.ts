@@ -43,13 +43,7 @@ export interface PointsBody {
 
 export type DraftField = 'version' | 'effective_from' | 'rules';
 export type DraftCheck =
-  | 'required'
-  | 'versionTaken'
-  | 'beforeToday'
-  | 'badPoints'
-  | 'badUnit'
-  | 'badCap'
-  | 'capBelowPoints';
+  'required' | 'versionTaken' | 'beforeToday' | 'badPoints' | 'badUnit' | 'badCap' | 'capBelowPoints';
 
 export interface DraftProblem {
   field: DraftField;
