@@ -64,6 +64,7 @@ urlpatterns = [
     path("api/v1/live/", include(attendance_urlpatterns)),
     path("api/v1/live/", include(chat_urlpatterns)),
     path("api/v1/meetings/", include("tenants.meetings.urls")),
+    path("api/v1/points/", include("tenants.points.urls")),
     path("api/v1/", include(router.urls)),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),

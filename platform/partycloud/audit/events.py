@@ -237,6 +237,14 @@ EVENTS: dict[str, EventType] = _events(
     EventType(
         "drilldown.meetings.records", A.READ, _lazy("Viewed a subsidiary's meeting records"), (_lazy("year %(year)s"),)
     ),
+    # points, reference only (tenants.points.services)
+    EventType(
+        "points.rule.create", A.CREATE, _lazy("Added a local point-rule version"), (_lazy("version %(version)s"),)
+    ),
+    EventType(
+        "points.settings.update", A.UPDATE, _lazy("Changed the points settings"), (_lazy("rankings: %(rankings)s"),)
+    ),
+    EventType("points.member.read", A.READ, _lazy("Viewed a member's points"), (_lazy("year %(year)s"),)),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
