@@ -1,110 +1,58 @@
 /**
- * Points (积分, `tenants.points`): reference only, never a quota. The member's own page (totals,
- * by month, by kind, the ledger), and for the console the branch index, members in scope and a
- * member's ledger, the rule versions (and a local one), the anomalies and the rankings switch.
- * No call here sends points or events: the server's recorders are their only source.
+ * Points (积分, `tenants.points`): reference only, never a quota. The member's own page (the
+ * year's totals by month and by kind, the ledger), and for the console the branch index, members
+ * in scope with one member's summary and ledger, the rule versions (and a local one), the
+ * anomalies and the rankings switch. No call here sends points or events: the server's recorders
+ * are their only source. Each function is one operation of `schema.d.ts`, typed by its path.
  */
-import type { Page } from './types';
 import { api, call } from './client';
-import { getJson, postJson } from './untyped';
+import type { components } from './schema';
+import type { Body, Query } from './operation';
 
-const BASE = '/api/v1/points';
+type Schemas = components['schemas'];
 
-export type MonthTotal = {
-  month: string;
-  points: number;
-};
-export type KindTotal = {
-  kind: string;
-  points: number;
-  capped_entries: number;
-};
-export type LedgerEntry = {
-  id: number;
-  kind: string;
-  day: string;
-  points: number;
-  raw_points: number;
-  capped: boolean;
-  rule_version: string;
-};
-export type MyPoints = {
-  reference_only: true;
-  year: number;
-  month_total: number;
-  year_total: number;
-  by_month: MonthTotal[];
-  by_kind: KindTotal[];
-};
-export type BranchIndexRow = {
-  id: number;
-  name: string;
-  own_points: number;
-  member_count: number;
-  member_mean: string;
-  index: string;
-  rank?: number | null;
-};
-export type MemberPointsRow = {
-  id: number;
-  name: string;
-  organization: string;
-  points: number;
-  entries: number;
-  capped: number;
-};
-export type PointRuleRow = {
-  kind: string;
-  points: number;
-  unit: number;
-  daily_cap: number | null;
-};
-export type PointRuleSet = {
-  id: number;
-  version: string;
-  effective_from: string;
-  source: string;
-  is_local: boolean;
-  rules: PointRuleRow[];
-};
-export type Anomaly = {
-  member: number;
-  name: string;
-  kind: string;
-  reason: string;
-  days: number;
-  last_seen: string;
-};
-export type PointSettings = {
-  rankings_enabled: boolean;
-};
+export type PointsSummary = Schemas['PointsSummary'];
+export type PointsEntry = Schemas['PointsEntry'];
+export type PointsKindTotal = Schemas['PointsKindTotal'];
+export type PointsMemberRow = Schemas['PointsMemberRow'];
+export type PointsBranchRow = Schemas['PointsBranchRow'];
+export type PointsRuleSet = Schemas['PointsRuleSet'];
+export type PointsRule = Schemas['PointsRule'];
+export type PointsAnomaly = Schemas['PointsAnomaly'];
+export type PointsSettings = Schemas['PointsSettings'];
+export type PointKind = PointsEntry['kind'];
+export type RuleSetBody = Body<'/api/v1/points/rules'>;
 
-export const myPoints = (year: number): Promise<MyPoints> => getJson(`${BASE}/me`, { year });
-export const myLedger = (page: number): Promise<Page<LedgerEntry>> => getJson(`${BASE}/me/ledger`, { page });
-export const branchIndex = (query: {
-  year: number;
-  page?: number;
-  page_size?: number;
-}): Promise<Page<BranchIndexRow>> => getJson(`${BASE}/branches`, query);
-export const listMemberPoints = (query: {
-  year: number;
-  page?: number;
-  page_size?: number;
-  search?: string;
-}): Promise<Page<MemberPointsRow>> => getJson(`${BASE}/members`, query);
-export const memberLedger = (id: number, query: { page?: number; page_size?: number }): Promise<Page<LedgerEntry>> =>
-  getJson(`${BASE}/members/${id}`, query);
-export const listRuleSets = (): Promise<PointRuleSet[]> => getJson(`${BASE}/rules`);
-export const createRuleSet = (body: Omit<PointRuleSet, 'id' | 'is_local'>): Promise<PointRuleSet> =>
-  postJson(`${BASE}/rules`, body);
-export const listAnomalies = (query: { page?: number; page_size?: number }): Promise<Page<Anomaly>> =>
-  getJson(`${BASE}/anomalies`, query);
-export const getPointSettings = (): Promise<PointSettings> => getJson(`${BASE}/settings`);
-export const updatePointSettings = (body: PointSettings): Promise<PointSettings> =>
-  call(
-    (
-      api as unknown as {
-        PATCH: (path: string, init: { body: unknown }) => Promise<{ data?: PointSettings; response: Response }>;
-      }
-    ).PATCH(`${BASE}/settings`, { body }),
-  ) as Promise<PointSettings>;
+type LedgerQuery = Query<'/api/v1/points/me/ledger'>;
+
+// ---- the member's own points (portal)
+/** My year (collects my newest events first): totals by month and by kind. */
+export const myPoints = (year: number): Promise<PointsSummary> =>
+  call(api.GET('/api/v1/points/me', { params: { query: { year } } }));
+/** My ledger entries, newest first, a page at a time. */
+export const myLedger = (query: LedgerQuery) => call(api.GET('/api/v1/points/me/ledger', { params: { query } }));
+
+// ---- members and branches in the caller's scope (console)
+export const listMemberPoints = (query: Query<'/api/v1/points/members'>) =>
+  call(api.GET('/api/v1/points/members', { params: { query } }));
+export const memberPoints = (member_id: number, year: number): Promise<PointsSummary> =>
+  call(api.GET('/api/v1/points/members/{member_id}', { params: { path: { member_id }, query: { year } } }));
+export const memberLedger = (member_id: number, query: Query<'/api/v1/points/members/{member_id}/ledger'>) =>
+  call(api.GET('/api/v1/points/members/{member_id}/ledger', { params: { path: { member_id }, query } }));
+/** The branch index: own points + mean member points (ranks only when rankings are on). */
+export const branchIndex = (query: Query<'/api/v1/points/branches'>) =>
+  call(api.GET('/api/v1/points/branches', { params: { query } }));
+
+// ---- rules, anomalies, settings
+/** Every rule version, newest first (a handful: one page of 100 holds them). */
+export async function listRuleSets(): Promise<PointsRuleSet[]> {
+  const page = await call(api.GET('/api/v1/points/rules', { params: { query: { page_size: 100 } } }));
+  return page.results;
+}
+export const createRuleSet = (body: RuleSetBody): Promise<PointsRuleSet> =>
+  call(api.POST('/api/v1/points/rules', { body }));
+export const listAnomalies = (query: Query<'/api/v1/points/anomalies'>) =>
+  call(api.GET('/api/v1/points/anomalies', { params: { query } }));
+export const getPointSettings = (): Promise<PointsSettings> => call(api.GET('/api/v1/points/settings'));
+export const updatePointSettings = (rankings_enabled: boolean): Promise<PointsSettings> =>
+  call(api.PUT('/api/v1/points/settings', { body: { rankings_enabled } }));

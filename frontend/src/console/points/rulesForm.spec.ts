@@ -76,24 +76,27 @@ describe('a new local version', () => {
     expect(checkRow(row(-1, 1, null))).toBe('badPoints');
     expect(checkRow(row(1.5, 1, null))).toBe('badPoints');
     expect(checkRow(row(1, 0, null))).toBe('badUnit');
-    expect(checkRow(row(1, 86400, null))).toBeNull();
-    expect(checkRow(row(1, 86401, null))).toBe('badUnit');
+    expect(checkRow(row(1, 24, null))).toBeNull();
+    expect(checkRow(row(1, 25, null))).toBe('badUnit');
+    const time = (unit: number) => ({ kind: 'reading_time', points: 1, unit, daily_cap: 8 });
+    expect(checkRow(time(59))).toBe('badUnitTime');
+    expect(checkRow(time(60))).toBeNull();
+    expect(checkRow(time(3600))).toBeNull();
+    expect(checkRow(time(3601))).toBe('badUnitTime');
     expect(checkRow(row(1, 1, 0))).toBe('badCap');
     expect(checkRow(row(1, 1, 1))).toBeNull();
     expect(checkRow(row(1, 1, 1000))).toBeNull();
     expect(checkRow(row(1, 1, 1001))).toBe('badCap');
-    expect(checkRow(row(5, 1, 4))).toBe('capBelowPoints');
-    expect(checkRow(row(5, 1, 5))).toBeNull();
   });
 
   it('names every bad row by its kind and posts the trimmed draft', () => {
     const draft = draftFrom(SETS, today, ' 2027.本单位 ');
     draft.source = ' 党委〔2026〕12号 ';
-    draft.rules[1].unit = 0;
-    draft.rules[2].daily_cap = 1;
+    draft.rules[1].unit = 30;
+    draft.rules[2].daily_cap = 0;
     expect(checkDraft(draft, SETS, today)).toEqual([
-      { field: 'rules', check: 'badUnit', kind: 'reading_time' },
-      { field: 'rules', check: 'capBelowPoints', kind: 'meeting_attended' },
+      { field: 'rules', check: 'badUnitTime', kind: 'reading_time' },
+      { field: 'rules', check: 'badCap', kind: 'meeting_attended' },
     ]);
     draft.rules[1].unit = 300;
     draft.rules[2].daily_cap = null;

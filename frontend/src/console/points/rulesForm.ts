@@ -43,7 +43,7 @@ export interface PointsBody {
 
 export type DraftField = 'version' | 'effective_from' | 'rules';
 export type DraftCheck =
-  'required' | 'versionTaken' | 'beforeToday' | 'badPoints' | 'badUnit' | 'badCap' | 'capBelowPoints';
+  'required' | 'versionTaken' | 'beforeToday' | 'badPoints' | 'badUnitTime' | 'badUnit' | 'badCap';
 
 export interface DraftProblem {
   field: DraftField;
@@ -53,11 +53,13 @@ export interface DraftProblem {
 }
 
 export const MAX_POINTS = 100;
-export const MAX_UNIT = 86400;
 export const MAX_CAP = 1000;
 
 /** The kinds whose quantity is seconds (the unit reads as a duration). */
 export const TIME_KINDS: ReadonlySet<string> = new Set(['reading_time', 'video_time']);
+
+/** The unit's bounds (the server's): 60–3600 seconds for study time, 1–24 events or hours otherwise. */
+export const unitBounds = (kind: string): [number, number] => (TIME_KINDS.has(kind) ? [60, 3600] : [1, 24]);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** A local day as YYYY-MM-DD (what `effective_from` is). */
@@ -98,11 +100,8 @@ const whole = (value: unknown, low: number, high: number) =>
 /** The first problem of a row, or null. */
 export function checkRow(row: DraftRule): DraftCheck | null {
   if (!whole(row.points, 0, MAX_POINTS)) return 'badPoints';
-  if (!whole(row.unit, 1, MAX_UNIT)) return 'badUnit';
-  if (row.daily_cap !== null) {
-    if (!whole(row.daily_cap, 1, MAX_CAP)) return 'badCap';
-    if (row.daily_cap < row.points) return 'capBelowPoints';
-  }
+  if (!whole(row.unit, ...unitBounds(row.kind))) return TIME_KINDS.has(row.kind) ? 'badUnitTime' : 'badUnit';
+  if (row.daily_cap !== null && row.daily_cap !== undefined && !whole(row.daily_cap, 1, MAX_CAP)) return 'badCap';
   return null;
 }
 

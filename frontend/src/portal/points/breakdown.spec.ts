@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { chartScale, kindRows, monthBars, monthOf, niceMax } from './breakdown';
+import { chartScale, kindRows, monthBars, monthOf, niceMax, thisMonthPoints } from './breakdown';
 
 describe('the chart scale', () => {
   it('rounds the top up to 1, 2 or 5 times a power of ten, at least 5', () => {
@@ -54,6 +54,16 @@ describe('the bars of a year', () => {
     expect(Math.max(...bars.map((bar) => bar.height))).toBeLessThanOrEqual(100);
   });
 
+  it("takes this month's points from the year's months, only for this year", () => {
+    const months = [
+      { month: '2026-04', points: 9 },
+      { month: '2026-05', points: 7 },
+    ];
+    expect(thisMonthPoints(months, 2026, today)).toBe(7);
+    expect(thisMonthPoints([], 2026, today)).toBe(0);
+    expect(thisMonthPoints(months, 2025, today)).toBeNull();
+  });
+
   it('names the month of a day', () => {
     expect(monthOf(new Date(2026, 0, 31))).toBe('2026-01');
     expect(monthOf(new Date(2026, 11, 1))).toBe('2026-12');
@@ -63,24 +73,24 @@ describe('the bars of a year', () => {
 describe('points by kind', () => {
   it('puts the largest first with its share, marks capped kinds and leaves out empty ones', () => {
     const rows = kindRows([
-      { kind: 'video_watched', points: 6, capped_entries: 2 },
-      { kind: 'article_read', points: 12, capped_entries: 0 },
+      { kind: 'video_watched', points: 6, capped: 2 },
+      { kind: 'article_read', label: '阅读文章', points: 12, capped: 0 },
       { kind: 'meeting_attended', points: 6 },
       { kind: 'quiz_completed', points: 0 },
-      { kind: 'reading_time', points: 0, capped_entries: 3 }, // all cut: still shown, marked
+      { kind: 'reading_time', points: 0, capped: 3 }, // all cut: still shown, marked
     ]);
     expect(rows).toEqual([
-      { kind: 'article_read', points: 12, share: 50, capped: false },
-      { kind: 'meeting_attended', points: 6, share: 25, capped: false },
-      { kind: 'video_watched', points: 6, share: 25, capped: true },
-      { kind: 'reading_time', points: 0, share: 0, capped: true },
+      { kind: 'article_read', label: '阅读文章', points: 12, share: 50, capped: false },
+      { kind: 'meeting_attended', label: 'meeting_attended', points: 6, share: 25, capped: false },
+      { kind: 'video_watched', label: 'video_watched', points: 6, share: 25, capped: true },
+      { kind: 'reading_time', label: 'reading_time', points: 0, share: 0, capped: true },
     ]);
   });
 
   it('has no shares without points', () => {
     expect(kindRows([])).toEqual([]);
-    expect(kindRows([{ kind: 'login', points: 0, capped_entries: 1 }])).toEqual([
-      { kind: 'login', points: 0, share: 0, capped: true },
+    expect(kindRows([{ kind: 'login', points: 0, capped: 1 }])).toEqual([
+      { kind: 'login', label: 'login', points: 0, share: 0, capped: true },
     ]);
   });
 

@@ -11,11 +11,12 @@ export interface MonthPoints {
   points: number;
 }
 
-/** A kind's total, and how many of its entries the daily cap cut. */
+/** A kind's total, and how many of its entries the daily cap cut (`capped`). */
 export interface KindPoints {
   kind: string;
+  label?: string;
   points: number;
-  capped_entries?: number;
+  capped?: number;
 }
 
 export interface MonthBar {
@@ -30,6 +31,8 @@ export interface MonthBar {
 
 export interface KindRow {
   kind: string;
+  /** the server's label (translated), for a kind the front end does not know */
+  label: string;
   points: number;
   /** share of all points in percent, one decimal (0 when there are none) */
   share: number;
@@ -76,15 +79,23 @@ export function chartScale(bars: readonly MonthBar[]): { top: number; middle: nu
 export function kindRows(kinds: readonly KindPoints[]): KindRow[] {
   const total = kinds.reduce((sum, row) => sum + Math.max(0, row.points), 0);
   return kinds
-    .filter((row) => row.points > 0 || (row.capped_entries ?? 0) > 0)
+    .filter((row) => row.points > 0 || (row.capped ?? 0) > 0)
     .map((row) => ({
       kind: row.kind,
+      label: row.label ?? row.kind,
       points: row.points,
       share: total ? Math.round((row.points / total) * 1000) / 10 : 0,
-      capped: (row.capped_entries ?? 0) > 0,
+      capped: (row.capped ?? 0) > 0,
     }))
     .sort((a, b) => b.points - a.points || a.kind.localeCompare(b.kind));
 }
 
 /** `YYYY-MM` of a day (the browser's local calendar: the server counts Asia/Shanghai days). */
 export const monthOf = (day: Date) => `${day.getFullYear()}-${pad(day.getMonth() + 1)}`;
+
+/** This month's points when `year` is this year (the summary has the year's months), else null. */
+export function thisMonthPoints(months: readonly MonthPoints[], year: number, today: Date = new Date()): number | null {
+  if (year !== today.getFullYear()) return null;
+  const month = monthOf(today);
+  return months.filter((row) => row.month === month).reduce((sum, row) => sum + row.points, 0);
+}
