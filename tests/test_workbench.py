@@ -187,6 +187,7 @@ PAGE_ENDPOINTS = {
     "learning": "/api/v1/learning/resources",
     "live": "/api/v1/live/lessons",
     "meetings": "/api/v1/meetings/list",
+    "points": "/api/v1/points/members",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
@@ -222,6 +223,7 @@ def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: Te
         "dues",
         "live",
         "meetings",
+        "points",
     ]
     assert seen["inspector"] == ["annual_report", "audit"]
     assert seen["member"] == []

@@ -32,6 +32,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "learning": frozenset({ADMIN}),
     "live": frozenset({ADMIN, SECRETARY}),  # 直播党课: a secretary schedules for their subtree
     "meetings": ORGANIZATION_WORKERS,  # 组织生活: calendar, plans, meeting records, compliance
+    "points": frozenset({ADMIN, SECRETARY}),  # 积分 (reference only): a secretary sees their subtree
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

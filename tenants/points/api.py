@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, IsTenantAdmin, IsTenantUser
 from partycloud.accounts.roles import TenantRole
+from partycloud.audit.services import do_record_audit
 from partycloud.core.api import validated
 from partycloud.core.errors import ServiceError
 from tenants.points import services
@@ -263,10 +264,12 @@ class MemberPointsView(APIView):
     permission_classes = [CanViewPoints]
 
     @extend_schema(parameters=[YEAR], responses=PointsSummarySerializer)
-    def get(self, request: Request, member_id: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         """One member's points (reference only) for a year, if the member is in your scope."""
-        member = services.member_in_scope(Actor.of(request).user, member_id)
-        return Response(PointsSummarySerializer(services.summary(member, _year(request))).data)
+        actor, year = Actor.of(request), _year(request)
+        member = services.member_in_scope(actor.user, pk)
+        do_record_audit(event="points.member.read", actor=actor, target=member, details={"year": year})
+        return Response(PointsSummarySerializer(services.summary(member, year)).data)
 
 
 class MemberLedgerView(generics.GenericAPIView[Any]):
@@ -275,9 +278,9 @@ class MemberLedgerView(generics.GenericAPIView[Any]):
     queryset = PointEntry.objects.none()
 
     @extend_schema(parameters=[YEAR, MONTH, KIND], responses=PointsEntrySerializer(many=True))
-    def get(self, request: Request, member_id: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         """One member's ledger entries, newest first."""
-        member = services.member_in_scope(Actor.of(request).user, member_id)
+        member = services.member_in_scope(Actor.of(request).user, pk)
         entries = services.ledger_entries(member, _year(request), _month(request), _kind(request))
         page = self.paginate_queryset(entries)
         assert page is not None
@@ -366,8 +369,8 @@ urlpatterns: list[URLPattern] = [
     path("me", MyPointsView.as_view(), name="points-me"),
     path("me/ledger", MyLedgerView.as_view(), name="points-my-ledger"),
     path("members", MemberListView.as_view(), name="points-members"),
-    path("members/<int:member_id>", MemberPointsView.as_view(), name="points-member"),
-    path("members/<int:member_id>/ledger", MemberLedgerView.as_view(), name="points-member-ledger"),
+    path("members/<int:pk>", MemberPointsView.as_view(), name="points-member"),
+    path("members/<int:pk>/ledger", MemberLedgerView.as_view(), name="points-member-ledger"),
     path("branches", BranchListView.as_view(), name="points-branches"),
     path("settings", SettingsView.as_view(), name="points-settings"),
     path("rules", RuleListView.as_view(), name="points-rules"),

@@ -117,10 +117,10 @@ def summary(member: Member, year: int) -> dict[str, Any]:
         .annotate(month=ExtractMonth("day"))
         .values("month", "kind")
         .annotate(
-            points=Sum("points"),
-            events=Count("id"),
-            capped=Count("id", filter=Q(capped=True)),
-            today=Sum("points", filter=Q(day=today)),
+            sum_points=Sum("points"),
+            sum_events=Count("id"),
+            sum_capped=Count("id", filter=Q(capped=True)),
+            sum_today=Sum("points", filter=Q(day=today)),
         )
         .order_by()
     )
@@ -128,11 +128,11 @@ def summary(member: Member, year: int) -> dict[str, Any]:
     by_kind: dict[str, dict[str, int]] = {kind: {"points": 0, "events": 0, "capped": 0} for kind in KIND_ORDER}
     today_points = 0
     for row in rows:
-        by_month[row["month"]] += row["points"] or 0
+        by_month[row["month"]] += row["sum_points"] or 0
         totals = by_kind.setdefault(row["kind"], {"points": 0, "events": 0, "capped": 0})
         for name in ("points", "events", "capped"):
-            totals[name] += row[name] or 0
-        today_points += row["today"] or 0
+            totals[name] += row[f"sum_{name}"] or 0
+        today_points += row["sum_today"] or 0
     in_force = PointRuleSet.objects.filter(effective_from__lte=today).order_by("-effective_from", "-id").first()
     return {
         "reference_only": True,

@@ -3836,7 +3836,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/points/members/{member_id}": {
+    "/api/v1/points/members/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -3853,7 +3853,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/points/members/{member_id}/ledger": {
+    "/api/v1/points/members/{id}/ledger": {
         parameters: {
             query?: never;
             header?: never;
@@ -32025,7 +32025,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                member_id: number;
+                id: number;
             };
             cookie?: never;
         };
@@ -32114,7 +32114,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                member_id: number;
+                id: number;
             };
             cookie?: never;
         };
