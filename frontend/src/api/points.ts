@@ -36,9 +36,9 @@ export const myLedger = (query: LedgerQuery) => call(api.GET('/api/v1/points/me/
 export const listMemberPoints = (query: Query<'/api/v1/points/members'>) =>
   call(api.GET('/api/v1/points/members', { params: { query } }));
 export const memberPoints = (member_id: number, year: number): Promise<PointsSummary> =>
-  call(api.GET('/api/v1/points/members/{member_id}', { params: { path: { member_id }, query: { year } } }));
-export const memberLedger = (member_id: number, query: Query<'/api/v1/points/members/{member_id}/ledger'>) =>
-  call(api.GET('/api/v1/points/members/{member_id}/ledger', { params: { path: { member_id }, query } }));
+  call(api.GET('/api/v1/points/members/{id}', { params: { path: { id: member_id }, query: { year } } }));
+export const memberLedger = (member_id: number, query: Query<'/api/v1/points/members/{id}/ledger'>) =>
+  call(api.GET('/api/v1/points/members/{id}/ledger', { params: { path: { id: member_id }, query } }));
 /** The branch index: own points + mean member points (ranks only when rankings are on). */
 export const branchIndex = (query: Query<'/api/v1/points/branches'>) =>
   call(api.GET('/api/v1/points/branches', { params: { query } }));
