@@ -1843,6 +1843,8 @@ const en: MessageSchema = {
       finished: 'No more',
       noMember: 'You have no member record here, so no points.',
       ruleVersion: 'rules {version}',
+      minutes: '{n} min',
+      hours: '{n} h',
       chartLabel: 'Points by month in {year}',
     },
     console: {

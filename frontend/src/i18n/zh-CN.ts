@@ -1821,6 +1821,8 @@ const zhCN = {
       finished: '没有更多了',
       noMember: '您在本单位还没有党员档案，暂无积分。',
       ruleVersion: '规则 {version}',
+      minutes: '{n} 分钟',
+      hours: '{n} 小时',
       chartLabel: '{year}年各月积分',
     },
     console: {

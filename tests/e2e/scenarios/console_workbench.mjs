@@ -87,6 +87,7 @@ await scenario('workbench', async (session) => {
         '党费管理',
         '直播党课',
         '组织生活',
+        '积分',
       ]),
     `the secretary's menu: ${items.join('、')}`,
   );

@@ -39,6 +39,9 @@ export interface KindRow {
   capped: boolean;
 }
 
+/** Kinds whose quantity is seconds of study time. */
+export const TIME_KINDS: ReadonlySet<string> = new Set(['reading_time', 'video_time']);
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The smallest 1/2/5 × 10ⁿ at or above `value` (at least 5): the chart's top line. */
