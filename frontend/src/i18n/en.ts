@@ -1889,6 +1889,7 @@ const en: MessageSchema = {
       open: 'Entries',
       rules: {
         versions: 'Rule versions',
+        rows: 'Per kind',
         inForce: 'In force',
         upcoming: 'Upcoming',
         local: 'Local',

@@ -1860,6 +1860,7 @@ const zhCN = {
       open: '明细',
       rules: {
         versions: '规则版本',
+        rows: '各类积分',
         inForce: '现行',
         upcoming: '待施行',
         local: '本单位',

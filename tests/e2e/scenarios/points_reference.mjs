@@ -49,7 +49,10 @@ await scenario('points_reference', async (session) => {
   await expectPointsTranslated(phone);
   await shot(phone, '02-my-points');
   await phone.locator('[data-test="points-entry"]', { hasText: '阅读时长' }).getByText('16 分钟').waitFor();
-  await phone.locator('[data-test="points-ledger-title"]').evaluate((title) => title.scrollIntoView());
+  await phone.locator('[data-test="points-ledger-title"]').evaluate((title) => {
+    title.scrollIntoView();
+    window.scrollBy(0, -56); // below the fixed nav bar
+  });
   await phone.screenshot({ path: `${config.artifacts}/points_reference-03-ledger.png` });
 
   log('the tenant admin sees the branch index without ranks');
@@ -79,18 +82,21 @@ await scenario('points_reference', async (session) => {
   await drawer.getByRole('button', { name: /关闭|Close/ }).click();
   await drawer.waitFor({ state: 'hidden' });
 
-  log('the rule versions, and the form for a local one refuses a bad unit before sending');
+  log('the rule versions, and the form for a local one refuses a taken name before sending');
   await page.locator('[data-test="points-tabs"]').getByRole('tab', { name: '积分规则' }).click();
   const builtin = page.locator('[data-test="points-rule-set-2019.1"]');
   await builtin.getByText('现行').waitFor();
   await builtin.locator('.el-table__row', { hasText: '阅读时长' }).getByText('每 4 分钟').waitFor();
   await page.locator('[data-test="points-rule-add"]').click();
   const dialog = page.locator('[data-test="points-rule-dialog"]');
-  const unit = dialog.locator('[data-test="points-rule-unit-reading_time"] input');
-  await unit.fill('30');
-  await unit.blur();
+  await dialog.locator('[data-test="points-rule-unit-reading_time"] input').waitFor();
+  expect(
+    (await dialog.locator('[data-test="points-rule-unit-reading_time"] input').inputValue()) === '240',
+    'the draft starts from the version in force',
+  );
+  await dialog.locator('[data-test="points-rule-version"]').fill('2019.1');
   await dialog.locator('[data-test="points-rule-save"]').click();
-  await dialog.locator('[data-test="points-rule-error-reading_time"]').getByText('60 至 3600 秒').waitFor();
+  await dialog.getByText('已有同名的规则版本').waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, '06-rule-dialog');
   await dialog.getByRole('button', { name: '取消' }).click();
