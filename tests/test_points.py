@@ -162,7 +162,7 @@ def test_a_new_rule_version_applies_from_local_midnight(tenant_a, someone):
 def test_a_branch_earns_its_own_points_without_a_cap(tenant_a, place):
     with tenant_a.tenant:
         for hour in range(8, 16):
-            event(PointKind.BRANCH_ACTIVITY, at(DAY, hour), organization_id=place.branch.pk)
+            event(PointKind.BRANCH_ACTIVITY, at(DAY, hour), organization=place.branch)
         recompute(organization_id=place.branch.pk)
         rows = PointEntry.objects.filter(organization_id=place.branch.pk)
         assert sum(row.points for row in rows) == 8 * 5
@@ -295,7 +295,7 @@ def test_the_branch_index_is_own_points_plus_the_mean_of_member_points(tenant_a,
         for member, meetings in zip(members, (1, 2, 0), strict=True):
             for hour in range(meetings):
                 event(PointKind.MEETING_ATTENDED, at(DAY, 9 + hour), member=member)
-        event(PointKind.BRANCH_ACTIVITY, at(DAY), organization_id=place.branch.pk)
+        event(PointKind.BRANCH_ACTIVITY, at(DAY), organization=place.branch)
         recompute()
     rows = api(tenant_a.host, tenant_a.admin).get("/api/v1/points/branches?year=2026").json()["results"]
     found = {row["organization"]["name"]: row for row in rows}
@@ -436,7 +436,7 @@ def test_every_points_endpoint_is_tenant_isolated(tenant_a: TenantWorld, tenant_
         mine = new_member(place.branch, phone=tenant_a.admin.phone)
         for second in range(7):
             event(PointKind.QUIZ_COMPLETED, at(today, 0, 0, second), member=mine)
-        event(PointKind.BRANCH_ACTIVITY, at(today, 0, 0), organization_id=place.branch.pk)
+        event(PointKind.BRANCH_ACTIVITY, at(today, 0, 0), organization=place.branch)
         recompute()
         do_add_rule_set(
             Actor.system(), version="A.local", effective_from=today + timedelta(days=30),

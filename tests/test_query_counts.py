@@ -77,6 +77,8 @@ from tenants.notifications.kinds import Channel
 from tenants.notifications.models import Delivery, Notification
 from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
+from tenants.points.ledger import recompute as recompute_points
+from tenants.points.models import PointEvent, PointKind, PointRule, PointRuleSet
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
 from tests.workbench_support import months_back
@@ -385,6 +387,51 @@ def grow_makeups(world: World, n: int) -> None:
         MakeUpTask.objects.create(meeting=_meeting(world, status=MeetingStatus.HELD), user=world.tenant.member)
 
 
+def _point_events(member: Member, n: int) -> None:
+    start = timezone.now() - timedelta(hours=1)
+    for _ in range(n):
+        PointEvent.objects.create(
+            kind=PointKind.MEETING_ATTENDED, source_key=f"count:{next(_serial)}", member_id=member.pk,
+            occurred_at=start, day=timezone.localdate(start),
+        )  # fmt: skip
+    recompute_points(member_id=member.pk)
+
+
+def grow_my_point_entries(world: World, n: int) -> None:
+    _point_events(_own_member(world), n)
+
+
+def grow_member_point_entries(world: World, n: int) -> None:
+    member = _own_member(world)
+    world.state["member_id"] = member.pk
+    _point_events(member, n)
+
+
+def grow_point_rule_sets(world: World, n: int) -> None:
+    for _ in range(n):
+        serial = next(_serial)
+        rule_set = PointRuleSet.objects.create(
+            version=f"计数{serial}",
+            effective_from=date(2030, 1, 1) + timedelta(days=serial),
+            source="计数",
+            is_local=True,
+        )
+        PointRule.objects.create(rule_set=rule_set, kind=PointKind.ARTICLE_READ, points=1, unit=1, daily_cap=6)
+        PointRule.objects.create(rule_set=rule_set, kind=PointKind.READING_TIME, points=1, unit=240, daily_cap=8)
+
+
+def grow_point_anomalies(world: World, n: int) -> None:
+    """Members who completed more quizzes in a minute than a person can."""
+    minute = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    for _ in range(n):
+        member = _new_member(world)
+        for second in range(8):
+            PointEvent.objects.create(
+                kind=PointKind.QUIZ_COMPLETED, source_key=f"count:{next(_serial)}", member_id=member.pk,
+                occurred_at=minute + timedelta(seconds=second), day=timezone.localdate(minute),
+            )  # fmt: skip
+
+
 def grow_online_payments(world: World, n: int) -> None:
     member = _own_member(world)
     for _ in range(n):
@@ -583,6 +630,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("meetings", "/api/v1/meetings/list", "tenant", grow=grow_meetings),
     Endpoint("meetings-mine", "/api/v1/meetings/mine", "tenant", "member", grow=grow_meetings),
     Endpoint("meeting-makeups", "/api/v1/meetings/makeups", "tenant", "member", grow=grow_makeups),
+    Endpoint("points-my-ledger", "/api/v1/points/me/ledger", "tenant", "member", grow=grow_my_point_entries),
+    Endpoint("points-members", "/api/v1/points/members", "tenant", grow=grow_members),
+    Endpoint("points-member-ledger", "/api/v1/points/members/{member_id}/ledger", "tenant", grow=grow_member_point_entries),
+    Endpoint("points-branches", "/api/v1/points/branches", "tenant", grow=grow_organizations),
+    Endpoint("points-rules", "/api/v1/points/rules", "tenant", grow=grow_point_rule_sets),
+    Endpoint("points-anomalies", "/api/v1/points/anomalies", "tenant", grow=grow_point_anomalies),
     Endpoint("learning-question-banks", "/api/v1/learning/question-banks", "tenant", grow=grow_banks),
     Endpoint("dues-arrears", "/api/v1/dues/arrears", "tenant", grow=grow_arrears),
     Endpoint("dues-remittances", "/api/v1/dues/remittances", "tenant", grow=grow_remittances),

@@ -180,8 +180,16 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
     from tenants.meetings.tasks import SCHEDULE as MEETINGS_SCHEDULE
 
     assert set(MEETINGS_SCHEDULE) == {"meetings-compliance"}
+    # And points (issue 16): the recorders every five minutes, the ledger's nightly check.
+    points = {
+        "points-collect": tenant_beat_entry("tenants.points.collect", crontab(minute="*/5"), window_seconds=240),
+        "points-check": tenant_beat_entry(
+            "tenants.points.check_ledger", crontab(hour=3, minute=15), window_seconds=3600
+        ),
+    }
     expected = {
-        **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE
+        **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
+        **points,
     }  # fmt: skip
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded

@@ -68,7 +68,7 @@ class PointsMonthSerializer(serializers.Serializer[Any]):
 
 class PointsKindTotalSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     points = serializers.IntegerField()
     events = serializers.IntegerField()
     capped = serializers.IntegerField(help_text="entries the daily cap cut")
@@ -88,11 +88,11 @@ class PointsSummarySerializer(serializers.Serializer[Any]):
 class PointsEntrySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     day = serializers.DateField()
     occurred_at = serializers.DateTimeField()
     quantity = serializers.IntegerField(help_text="1 for a counted event; seconds of study time; hours")
-    source = serializers.CharField(help_text="the recorder's natural key, e.g. meeting:12:34")
+    source = serializers.CharField(help_text="the recorder's natural key, e.g. meeting:12:34")  # type: ignore[assignment]
     rule_version = serializers.CharField()
     raw_points = serializers.IntegerField(help_text="before the daily cap")
     points = serializers.IntegerField()
@@ -140,7 +140,7 @@ class PointsSettingsUpdateSerializer(serializers.Serializer[Any]):
 
 class PointsRuleSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     points = serializers.IntegerField(help_text="points per unit")
     unit = serializers.IntegerField(help_text="1 per event; seconds for study time; hours for volunteering")
     daily_cap = serializers.IntegerField(allow_null=True, help_text="at most this many points a local day")
@@ -166,8 +166,8 @@ class PointsRuleSetCreateSerializer(serializers.Serializer[Any]):
 class PointsAnomalySerializer(serializers.Serializer[Any]):
     member = PointsMemberRefSerializer()
     kind = serializers.ChoiceField(choices=PointKind.choices)
-    label = serializers.CharField()
-    reason = serializers.ChoiceField(choices=[(code, code) for code in services.ANOMALY_REASONS])
+    label = serializers.CharField()  # type: ignore[assignment]
+    reason = serializers.ChoiceField(choices=services.ANOMALY_REASON_CHOICES)
     explanation = serializers.CharField(help_text="why this row is listed, in words")
     days = serializers.ListField(child=serializers.DateField())
     minute = serializers.CharField(allow_null=True, help_text="HH:MM (local) of the repeated cap hit")
@@ -179,23 +179,28 @@ class PointsAnomalySerializer(serializers.Serializer[Any]):
 # ------------------------------------------------------------------------------ parameters
 
 
-def _int_param(request: Request, name: str, low: int, high: int, default: int | None, code: PointsCode) -> int | None:
+def _int_param(
+    request: Request, name: str, low: int, high: int, default: int | None, error: ServiceError
+) -> int | None:
     raw = str(request.query_params.get(name) or "")
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ServiceError(code, _(code.message), name)
+        raise error
     return int(raw)
 
 
 def _year(request: Request) -> int:
-    year = _int_param(request, "year", 2000, 2100, timezone.localdate().year, PointsCode.BAD_YEAR)
+    error = ServiceError(PointsCode.BAD_YEAR, _("Choose a year between 2000 and 2100."), "year")
+    year = _int_param(request, "year", 2000, 2100, timezone.localdate().year, error)
     assert year is not None
     return year
 
 
 def _month(request: Request) -> int | None:
-    return _int_param(request, "month", 1, 12, None, PointsCode.BAD_MONTH)
+    return _int_param(
+        request, "month", 1, 12, None, ServiceError(PointsCode.BAD_MONTH, _("Choose a month from 1 to 12."), "month")
+    )
 
 
 def _kind(request: Request) -> str | None:
@@ -255,7 +260,7 @@ class MemberListView(generics.GenericAPIView[Any]):
         user = Actor.of(request).user
         organizations = services.scoped_organizations(user, request.query_params.get("organization"))
         rows = services.member_rows(organizations, _year(request), _month(request))
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)
         assert page is not None
         return self.get_paginated_response(PointsMemberRowSerializer(page, many=True).data)
 
@@ -265,9 +270,11 @@ class MemberPointsView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=PointsSummarySerializer)
     def get(self, request: Request, pk: int) -> Response:
-        """One member's points (reference only) for a year, if the member is in your scope."""
+        """One member's points (reference only) for a year, if the member is in your scope (collects
+        their recent events first)."""
         actor, year = Actor.of(request), _year(request)
         member = services.member_in_scope(actor.user, pk)
+        services.do_collect_for_member(member)
         do_record_audit(event="points.member.read", actor=actor, target=member, details={"year": year})
         return Response(PointsSummarySerializer(services.summary(member, year)).data)
 
@@ -300,7 +307,7 @@ class BranchListView(generics.GenericAPIView[Any]):
         user = Actor.of(request).user
         organizations = services.scoped_organizations(user, request.query_params.get("organization"))
         rows = services.branch_rows(organizations, _year(request), _month(request))
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)
         assert page is not None
         return self.get_paginated_response(PointsBranchRowSerializer(page, many=True).data)
 
@@ -358,9 +365,10 @@ class AnomalyListView(generics.GenericAPIView[Any]):
         responses=PointsAnomalySerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        days = _int_param(request, "days", 1, 366, 30, PointsCode.BAD_MONTH)
+        error = ServiceError(PointsCode.BAD_DAYS, _("Choose a window of 1 to 366 days."), "days")
+        days = _int_param(request, "days", 1, 366, 30, error)
         assert days is not None
-        page = self.paginate_queryset(services.anomalies(days))  # type: ignore[arg-type]
+        page = self.paginate_queryset(services.anomalies(days))
         assert page is not None
         return self.get_paginated_response(PointsAnomalySerializer(page, many=True).data)
 

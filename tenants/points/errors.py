@@ -13,6 +13,7 @@ class PointsCode(ErrorCode):
     BAD_ORGANIZATION = "points.bad_organization", "Choose an active organization of this party committee."
     BAD_YEAR = "points.bad_year", "Choose a year between 2000 and 2100."
     BAD_MONTH = "points.bad_month", "Choose a month from 1 to 12."
+    BAD_DAYS = "points.bad_days", "Choose a window of 1 to 366 days."
     BAD_KIND = "points.bad_kind", "There is no such kind of event."
     RULE_VERSION_TAKEN = "points.rule_version_taken", "A rule version with this name already exists."
     RULE_EFFECTIVE_FROM = "points.rule_effective_from", "A local rule version takes effect today or later."

@@ -28,10 +28,11 @@ from itertools import groupby
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from partycloud.tenancy.context import active_schema
 from tenants.points.models import PointEntry, PointEvent
 from tenants.points.rules import TIME_KINDS, RuleVersion, load_versions, version_on
 
@@ -185,7 +186,7 @@ def _owner_day_chunks(events: Any, size: int = 2000) -> Iterator[list[PointEvent
 
 
 def _check_key() -> str:
-    return f"points:check:{connection.schema_name}"
+    return f"points:check:{active_schema()}"
 
 
 def check() -> dict[str, Any]:
@@ -211,9 +212,9 @@ def check() -> dict[str, Any]:
     orphans = total - seen  # entries whose event's draft was not met (cannot happen with the FK)
     result = {"checked_at": timezone.now(), "entries": total, "drift": drift + max(orphans, 0), "examples": examples}
     if result["drift"]:
-        logger.warning("points.check drift in %s: %s", connection.schema_name, result)
+        logger.warning("points.check drift in %s: %s", active_schema(), result)
     else:
-        logger.info("points.check %s: %s entries, no drift", connection.schema_name, total)
+        logger.info("points.check %s: %s entries, no drift", active_schema(), total)
     cache.set(_check_key(), result, timeout=8 * 24 * 3600)
     return result
 

@@ -36,6 +36,7 @@ VIEWERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY})
 # Organizations with a branch index (the branch's own points come from its held meetings).
 BRANCH_KINDS = frozenset({OrganizationKind.BRANCH, OrganizationKind.GENERAL_BRANCH})
 ANOMALY_REASONS = ("same_minute_cap", "too_fast")
+ANOMALY_REASON_CHOICES = [(reason, reason) for reason in ANOMALY_REASONS]
 # Hitting a cap at the same minute of day on this many days in the window looks scripted.
 SAME_MINUTE_DAYS = 5
 # More counted events than this in one minute are more than a person makes by hand.
@@ -127,7 +128,8 @@ def summary(member: Member, year: int) -> dict[str, Any]:
     by_month: dict[int, int] = defaultdict(int)
     by_kind: dict[str, dict[str, int]] = {kind: {"points": 0, "events": 0, "capped": 0} for kind in KIND_ORDER}
     today_points = 0
-    for row in rows:
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         by_month[row["month"]] += row["sum_points"] or 0
         totals = by_kind.setdefault(row["kind"], {"points": 0, "events": 0, "capped": 0})
         for name in ("points", "events", "capped"):
@@ -415,9 +417,12 @@ def do_add_rule_set(
 # ------------------------------------------------------------------------------ anomalies
 
 
-def _members_by_id(member_ids: Iterable[int]) -> dict[int, Member]:
+def _members_by_id(member_ids: Iterable[int | None]) -> dict[int, Member]:
     return {
-        member.pk: member for member in Member.objects.select_related("organization").filter(pk__in=set(member_ids))
+        member.pk: member
+        for member in Member.objects.select_related("organization").filter(
+            pk__in={pk for pk in member_ids if pk is not None}
+        )
     }
 
 
@@ -444,8 +449,8 @@ def _same_minute_caps(since: date) -> list[dict[str, Any]]:
         .values_list("member_id", "kind", "day", "points", "event__occurred_at")
     )
     # (member, kind, day) -> the moment the day's points reached the cap
-    reached: dict[tuple[int, str], dict[date, datetime]] = defaultdict(dict)
-    earned: dict[tuple[int, str, date], int] = defaultdict(int)
+    reached: dict[tuple[int | None, str], dict[date, datetime]] = defaultdict(dict)
+    earned: dict[tuple[int | None, str, date], int] = defaultdict(int)
     for member_id, kind, day, points, occurred_at in entries:
         version = version_on(versions, day)
         rule = version.rules.get(kind) if version else None
@@ -499,7 +504,7 @@ def _too_fast(since: date) -> list[dict[str, Any]]:
         .filter(events__gt=HUMAN_EVENTS_PER_MINUTE)
         .order_by("member_id", "kind", "minute")
     )
-    grouped: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    grouped: dict[tuple[int | None, str], list[tuple[datetime, int]]] = defaultdict(list)
     for burst in bursts:
         grouped[(burst["member_id"], burst["kind"])].append((burst["minute"], burst["events"]))
     members = _members_by_id(member_id for member_id, _kind in grouped)

@@ -6,7 +6,8 @@ nothing, and a source row that grows (a day's study time) updates its event.
 Collecting is incremental: each recorder has a ``RecorderMark`` (the time its last run started);
 a run reads what changed since the mark minus a safety overlap, stores events, and recomputes the
 ledger of the owner-days it touched. The nightly run reads everything (``full=True``) to catch late
-corrections. A member's page collects that member's last days on demand.
+corrections and retracts the events of a recorder's kinds it no longer reports (an attendance
+corrected to absent). A member's page collects that member's last days on demand.
 
 Later apps add their recorder with ``register_recorder`` (volunteer hours, the exchange's
 contributions: issues 17/18) from their AppConfig.ready; this module never imports them.
@@ -68,18 +69,24 @@ class Recorded:
 
 # since (None: everything), user ids (None: everyone) -> what happened
 Recorder = Callable[[datetime | None, Collection[int] | None], Iterable[Recorded]]
-_RECORDERS: dict[str, Recorder] = {}
+_RECORDERS: dict[str, tuple[Recorder, frozenset[str]]] = {}
 
 
-def register_recorder(name: str, recorder: Recorder) -> None:
-    """Add a source of events (a later app's, from its AppConfig.ready); one name, one recorder."""
-    if name in _RECORDERS and _RECORDERS[name] is not recorder:
+def register_recorder(name: str, recorder: Recorder, kinds: Collection[str]) -> None:
+    """Add a source of events (a later app's, from its AppConfig.ready) and the kinds it alone
+    records (the nightly full run retracts its events of those kinds it no longer reports)."""
+    if name in _RECORDERS and _RECORDERS[name][0] is not recorder:
         raise ValueError(f"points recorder {name!r} is registered twice")
-    _RECORDERS[name] = recorder
+    taken = {kind for other, (_r, owned) in _RECORDERS.items() if other != name for kind in owned}
+    if taken & set(kinds):
+        raise ValueError(
+            f"points recorder {name!r} claims kinds another recorder records: {sorted(taken & set(kinds))}"
+        )
+    _RECORDERS[name] = (recorder, frozenset(kinds))
 
 
 def recorders() -> dict[str, Recorder]:
-    return dict(_RECORDERS)
+    return {name: recorder for name, (recorder, _kinds) in _RECORDERS.items()}
 
 
 # ------------------------------------------------------------------------------ built-in recorders
@@ -123,9 +130,21 @@ def record_live(since: datetime | None, user_ids: Collection[int] | None) -> Ite
         yield Recorded(PointKind.LIVE_ATTENDED, key, went_live_at, member_id=member_id, user_id=user_id)
 
 
-register_recorder("learning", record_study)
-register_recorder("meetings", record_meetings)
-register_recorder("live", record_live)
+register_recorder(
+    "learning",
+    record_study,
+    [
+        PointKind.ARTICLE_READ,
+        PointKind.VIDEO_WATCHED,
+        PointKind.QUIZ_COMPLETED,
+        PointKind.READING_TIME,
+        PointKind.VIDEO_TIME,
+    ],
+)
+register_recorder(
+    "meetings", record_meetings, [PointKind.MEETING_ATTENDED, PointKind.MEETING_MADE_UP, PointKind.BRANCH_ACTIVITY]
+)
+register_recorder("live", record_live, [PointKind.LIVE_ATTENDED])
 
 
 # ------------------------------------------------------------------------------ storing
@@ -192,17 +211,36 @@ def store(records: Iterable[Recorded]) -> set[OwnerDay]:
 # ------------------------------------------------------------------------------ collecting
 
 
+def retract(kinds: Collection[str], reported: set[tuple[str, str]]) -> set[OwnerDay]:
+    """Delete the events of ``kinds`` a recorder's full run no longer reports (an attendance
+    corrected to absent, a study record deleted); their entries go with them."""
+    stale = [
+        (pk, member_id, organization_id, day)
+        for pk, kind, key, member_id, organization_id, day in PointEvent.objects.filter(kind__in=list(kinds))
+        .values_list("pk", "kind", "source_key", "member_id", "organization_id", "day")
+        .iterator(chunk_size=5000)
+        if (kind, key) not in reported
+    ]
+    for start in range(0, len(stale), 1000):
+        PointEvent.objects.filter(pk__in=[row[0] for row in stale[start : start + 1000]]).delete()
+    return {(member_id, organization_id, day) for _pk, member_id, organization_id, day in stale}
+
+
 def collect(*, full: bool = False) -> dict[str, int]:
-    """Run every recorder from its mark (``full``: from the beginning), store the events and
-    recompute the touched owner-days; returns the owner-days touched per recorder."""
+    """Run every recorder from its mark (``full``: from the beginning, and retract what it no
+    longer reports), store the events and recompute the touched owner-days; returns the
+    owner-days touched per recorder."""
     counts = {}
-    for name, recorder in recorders().items():
+    for name, (recorder, kinds) in list(_RECORDERS.items()):
         mark, _created = RecorderMark.objects.get_or_create(source=name)
         started = timezone.now()
         since = None
         if mark.position and not full:
             since = datetime.fromisoformat(mark.position) - OVERLAP
-        touched = store(recorder(since, None))
+        records = list(recorder(since, None))
+        touched = store(records)
+        if since is None:
+            touched |= retract(kinds, {(record.kind, record.source_key) for record in records})
         recompute_days(touched)
         mark.position = started.isoformat()
         mark.save(update_fields=["position", "updated_at"])

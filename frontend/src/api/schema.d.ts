@@ -3843,7 +3843,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One member's points (reference only) for a year, if the member is in your scope. */
+        /**
+         * @description One member's points (reference only) for a year, if the member is in your scope (collects
+         *     their recent events first).
+         */
         get: operations["points_members_retrieve"];
         put?: never;
         post?: never;
@@ -7764,18 +7767,18 @@ export interface components {
          */
         PocketStatusEnum: "open" | "resolved";
         /**
-         * @description * `login` - daily log-in
+         * @description * `login` - 每日登录
          *     * `article_read` - 阅读文章
          *     * `video_watched` - 观看视频
          *     * `reading_time` - 阅读时长
          *     * `video_time` - 视听时长
          *     * `quiz_completed` - 完成测试
-         *     * `meeting_attended` - meeting attended
-         *     * `meeting_made_up` - meeting made up (补学)
-         *     * `live_attended` - live lesson attended live
-         *     * `volunteer_hours` - volunteer hours
-         *     * `contribution_published` - contribution published in the exchange
-         *     * `branch_activity` - branch activity held
+         *     * `meeting_attended` - 参加组织生活
+         *     * `meeting_made_up` - 组织生活补学
+         *     * `live_attended` - 按时收看直播党课
+         *     * `volunteer_hours` - 志愿服务时长
+         *     * `contribution_published` - 在交流园地发表内容
+         *     * `branch_activity` - 支部开展活动
          * @enum {string}
          */
         PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity";
@@ -7783,7 +7786,7 @@ export interface components {
             member: components["schemas"]["PointsMemberRef"];
             kind: components["schemas"]["PointKindEnum"];
             label: string;
-            reason: components["schemas"]["ReasonEnum"];
+            reason: components["schemas"]["PointsAnomalyReasonEnum"];
             /** @description why this row is listed, in words */
             explanation: string;
             days: string[];
@@ -7796,6 +7799,12 @@ export interface components {
             /** Format: date-time */
             last_at: string;
         };
+        /**
+         * @description * `same_minute_cap` - same_minute_cap
+         *     * `too_fast` - too_fast
+         * @enum {string}
+         */
+        PointsAnomalyReasonEnum: "same_minute_cap" | "too_fast";
         PointsBranchRow: {
             organization: components["schemas"]["PointsOrganizationRef"];
             /** @description the branch's own points (branch activity) */
@@ -8142,12 +8151,6 @@ export interface components {
             file_name: string;
             file_url: string | null;
         };
-        /**
-         * @description * `same_minute_cap` - same_minute_cap
-         *     * `too_fast` - too_fast
-         * @enum {string}
-         */
-        ReasonEnum: "same_minute_cap" | "too_fast";
         ReasonRequest: {
             reason: string;
         };
@@ -9669,6 +9672,7 @@ export interface components {
          *     - `points.bad_organization`: Choose an active organization of this party committee.
          *     - `points.bad_year`: Choose a year between 2000 and 2100.
          *     - `points.bad_month`: Choose a month from 1 to 12.
+         *     - `points.bad_days`: Choose a window of 1 to 366 days.
          *     - `points.bad_kind`: There is no such kind of event.
          *     - `points.rule_version_taken`: A rule version with this name already exists.
          *     - `points.rule_effective_from`: A local rule version takes effect today or later.
@@ -9678,7 +9682,7 @@ export interface components {
          *     - `points.rule_bad_cap`: A daily cap must be between 1 and 1000 points, or empty for none.
          * @enum {string}
          */
-        PointsCode: "points.not_a_member" | "points.no_member" | "points.out_of_scope" | "points.bad_organization" | "points.bad_year" | "points.bad_month" | "points.bad_kind" | "points.rule_version_taken" | "points.rule_effective_from" | "points.rule_duplicate_kind" | "points.rule_bad_points" | "points.rule_bad_unit" | "points.rule_bad_cap";
+        PointsCode: "points.not_a_member" | "points.no_member" | "points.out_of_scope" | "points.bad_organization" | "points.bad_year" | "points.bad_month" | "points.bad_days" | "points.bad_kind" | "points.rule_version_taken" | "points.rule_effective_from" | "points.rule_duplicate_kind" | "points.rule_bad_points" | "points.rule_bad_unit" | "points.rule_bad_cap";
         /**
          * @description Error codes of `tenants.transfers`.
          *

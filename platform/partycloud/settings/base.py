@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "tenants.notifications.models.DeliveryStatus",
         "LessonStatusEnum": "tenants.live.models.LessonStatus",
         "PointKindEnum": "tenants.points.models.PointKind",
+        "PointsAnomalyReasonEnum": "tenants.points.services.ANOMALY_REASON_CHOICES",
         # "tenant" | "group": the annual report's scope and a live lesson's share one enum.
         "TenantOrGroupScopeEnum": [("tenant", "tenant"), ("group", "group")],
         # Organizational life's compliance verdicts (tenant table, group matrix and drill-down).
