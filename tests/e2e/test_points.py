@@ -1,7 +1,8 @@
 """Points (积分, reference only) in Chromium (scenarios/points_reference.mjs): a member with some
 study and meeting attendance opens 我的积分 on a phone and sees the 仅供参考 label, the year by
 month and by kind (the day's article reads beyond the cap marked 已达当日上限) and the ledger; the
-tenant admin sees the branch index without ranks, turns rankings on and sees ranks.
+tenant admin sees the branch index without ranks, a member's ledger, the rules and the anomalies
+(a colleague who looks scripted, each row explained), turns rankings on and sees ranks.
 
 A tenant of its own: a committee with two branches. The events are seeded server-side the way the
 recorders store them (``tenants.points.sources.store`` and the ledger's recompute), as a study
@@ -80,6 +81,23 @@ def _seed_events(member_id: int, colleague_id: int, other_id: int, first_id: int
                 PointKind.BRANCH_ACTIVITY, f"e2e-branch-meeting:{number}", _at(day, 15), organization_id=second_id
             ),
         ]
+    # The colleague looks scripted: the article cap reached at 07:30 on five days running, and
+    # eight videos "watched" within one minute (the anomalies list explains both).
+    for back in range(1, 6):
+        day = today - timedelta(days=back)
+        for index in range(6):
+            moment = _at(day, 7, 30) + timedelta(seconds=8 * index)
+            records.append(Recorded(PointKind.ARTICLE_READ, f"e2e-bot:{back}:{index}", moment, member_id=colleague_id))
+    burst = _at(today - timedelta(days=6), 22, 15)
+    for index in range(8):
+        records.append(
+            Recorded(
+                PointKind.VIDEO_WATCHED,
+                f"e2e-burst:{index}",
+                burst + timedelta(seconds=5 * index),
+                member_id=colleague_id,
+            )
+        )
     recompute_days(store(records))
 
 
@@ -141,6 +159,7 @@ def test_member_sees_points_as_reference_and_the_admin_turns_rankings_on(
             "admin": world.admin.credentials(),
             "member": world.member.credentials(),
             "memberName": world.member.user.name,
+            "colleagueName": "褚建国",
             "firstBranch": world.first_branch,
             "secondBranch": world.second_branch,
             "timeoutMs": 20000,

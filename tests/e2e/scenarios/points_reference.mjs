@@ -2,11 +2,12 @@
 // sees the 仅供参考 label with its explanation, this month's and this year's totals, the bars by
 // month, the kinds (today's article reads beyond the cap marked 已达当日上限) and the ledger. The
 // tenant admin opens 积分 in the console: the branch index has no rank column; a member's ledger
-// opens; the admin turns rankings on (the note on the 2025–2026 rules beside the switch) and the
-// branch index shows ranks.
+// opens; the rules and the anomalies (a colleague who looks scripted) are explained; the admin
+// turns rankings on (the note on the 2025–2026 rules beside the switch) and the branch index shows
+// ranks.
 import { config, expect, expectTranslated, log, scenario, shot, signIn, signInToConsole } from './lib.mjs';
 
-const { consoleUrl, portalUrl, admin, member, memberName, firstBranch, secondBranch } = config;
+const { consoleUrl, portalUrl, admin, member, memberName, colleagueName, firstBranch, secondBranch } = config;
 
 /** expectTranslated's list predates points: look for this module's keys too. */
 async function expectPointsTranslated(page) {
@@ -102,9 +103,20 @@ await scenario('points_reference', async (session) => {
   await dialog.getByRole('button', { name: '取消' }).click();
   await dialog.waitFor({ state: 'hidden' });
 
-  log('the anomalies say why each row is listed (none here)');
+  log('the anomalies say why each row is listed');
   await page.locator('[data-test="points-tabs"]').getByRole('tab', { name: '异常提示' }).click();
-  await page.locator('[data-test="anomalies-table"]').getByText('暂未发现异常').waitFor();
+  const anomalies = page.locator('[data-test="anomalies-table"] .el-table__row', { hasText: colleagueName });
+  await anomalies
+    .filter({ hasText: '每天同一分钟达到上限' })
+    .locator('[data-test="anomaly-explanation"]', { hasText: '在 07:30 达到' })
+    .waitFor();
+  await anomalies.filter({ hasText: '操作频率过快' }).waitFor();
+  expect((await anomalies.count()) === 2, `two explained rows for ${colleagueName}`);
+  expect(
+    !(await page.locator('[data-test="anomalies-table"]').innerText()).includes(memberName),
+    'nothing for the member who studies by hand',
+  );
+  await shot(page, '07-anomalies');
 
   log('the admin turns rankings on');
   await page.locator('[data-test="points-tabs"]').getByRole('tab', { name: '设置' }).click();
@@ -114,7 +126,7 @@ await scenario('points_reference', async (session) => {
   await toggle.click();
   await page.getByText('已开启排名').waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, '07-rankings-on');
+  await shot(page, '08-rankings-on');
 
   log('the branch index shows ranks');
   await page.locator('[data-test="points-tabs"]').getByRole('tab', { name: '支部指数' }).click();
@@ -123,5 +135,5 @@ await scenario('points_reference', async (session) => {
   const ranks = (await table.locator('[data-test="branch-rank"]').allInnerTexts()).map((text) => text.trim());
   expect(JSON.stringify(ranks) === JSON.stringify(['1', '2']), `ranks 1 and 2 in order: ${ranks.join(', ')}`);
   await expectPointsTranslated(page);
-  await shot(page, '08-branches-ranked');
+  await shot(page, '09-branches-ranked');
 });
