@@ -23,14 +23,18 @@ def study_events(since: datetime | None, user_ids: Collection[int] | None) -> li
     return list(events.order_by("id").values_list("id", "user_id", "kind", "occurred_at"))
 
 
-def study_days(since: datetime | None, user_ids: Collection[int] | None) -> list[tuple[int, date, int, int, datetime]]:
+def study_days(
+    since: datetime | None, user_ids: Collection[int] | None
+) -> list[tuple[int, date, int, int, datetime | None]]:
     """``(user_id, day, reading_seconds, video_seconds, last_counted_at)`` of the days whose
-    time was counted at or after ``since``: the seconds that COUNT (playing, in the foreground,
-    once across tabs and devices), before the study rule's daily credit cap."""
-    days = StudyDay.objects.filter(last_counted_at__isnull=False)
+    time was counted at or after ``since`` (every day when None; ``last_counted_at`` may be None on
+    days written in bulk, e.g. the demo's history): the seconds that COUNT (playing, in the
+    foreground, once across tabs and devices), before the study rule's daily credit cap."""
+    days = StudyDay.objects.all()
     if since is not None:
         days = days.filter(last_counted_at__gte=since)
     if user_ids is not None:
         days = days.filter(user_id__in=list(user_ids))
-    rows = days.order_by("id").values_list("user_id", "day", "reading_seconds", "video_seconds", "last_counted_at")
-    return [(user_id, day, reading, video, counted) for user_id, day, reading, video, counted in rows if counted]
+    return list(
+        days.order_by("id").values_list("user_id", "day", "reading_seconds", "video_seconds", "last_counted_at")
+    )

@@ -101,7 +101,7 @@ def record_study(since: datetime | None, user_ids: Collection[int] | None) -> It
         yield Recorded(kind, f"study:{event_id}", occurred_at, user_id=user_id)
     for user_id, day, reading, video, counted_at in learning.study_days(since, user_ids):
         # The day's last counted moment, kept inside the day (the cap's day is the study day).
-        occurred_at = counted_at if timezone.localdate(counted_at) == day else _end_of_day(day)
+        occurred_at = counted_at if counted_at and timezone.localdate(counted_at) == day else _end_of_day(day)
         for kind, seconds in ((PointKind.READING_TIME, reading), (PointKind.VIDEO_TIME, video)):
             if seconds > 0:
                 key = f"study-day:{kind}:{user_id}:{day.isoformat()}"

@@ -38,6 +38,7 @@ from tenants.access.services import do_assign_role
 from tenants.learning.demo import seed_group_library, seed_tenant_library
 from tenants.live.demo import seed_group_lessons, seed_tenant_lessons
 from tenants.organizations.models import Organization, OrganizationKind
+from tenants.points.sources import collect as collect_points
 
 DEMO_PASSWORD = "dangjian2026"
 # The demo staff's authenticator secret (two-factor sign-in is required for their roles): add it to
@@ -162,6 +163,8 @@ class Command(BaseCommand):
             if fresh:
                 study_history(demo, users[2:8])
                 notifications(demo, users[2] if len(users) > 2 else users[0])
+            # Points (reference only): what the recorders make of the history above (idempotent).
+            collect_points(full=True)
         return demo
 
     def person(self, rng: random.Random) -> str:
