@@ -43,6 +43,7 @@ export type TenantCapability =
   | 'meetings'
   | 'task_books'
   | 'evaluations'
+  | 'points'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

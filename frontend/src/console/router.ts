@@ -138,6 +138,13 @@ export const router = createAppRouter({
           meta: { allow: can('settings'), title: 'live.words.title' },
         },
         {
+          // 积分 (reference only): branch index, members and their ledgers, rules, anomalies, settings (tabs).
+          path: 'points',
+          name: 'points',
+          component: () => import('./points/PointsView.vue'),
+          meta: { allow: can('points'), title: 'points.title' },
+        },
+        {
           // 组织生活: calendar, annual plans, meetings, compliance (tabs), and one meeting's record.
           path: 'meetings',
           name: 'meetings',

@@ -158,6 +158,13 @@ export const router = createAppRouter({
           ],
         },
         {
+          // 我的积分: reference only.
+          path: 'points',
+          name: 'points',
+          component: () => import('./points/MyPointsView.vue'),
+          meta: { title: 'points.portal.title' },
+        },
+        {
           path: 'me',
           name: 'me',
           component: () => import('./views/ProfileView.vue'),

@@ -89,6 +89,7 @@ await scenario('workbench', async (session) => {
         '组织生活',
         '工作任务书',
         '民主评议',
+        '积分',
       ]),
     `the secretary's menu: ${items.join('、')}`,
   );
