@@ -237,6 +237,7 @@ class BookListView(APIView):
     their subtree), newest year first."""
 
     permission_classes = [CanUseTaskBooks]
+    pagination_class = PagePagination  # so the schema describes the paginated envelope
 
     @extend_schema(
         parameters=[

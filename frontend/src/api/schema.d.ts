@@ -8653,6 +8653,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ShowcaseProposal"][];
         };
+        PaginatedTaskBookRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TaskBookRow"][];
+        };
+        PaginatedTaskBookTemplateRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TaskBookTemplateRow"][];
+        };
         PaginatedTenantApplicationList: {
             /** @example 123 */
             count: number;
@@ -13982,7 +14012,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskBookRow"][];
+                    "application/json": components["schemas"]["PaginatedTaskBookRowList"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -22324,7 +22354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskBookTemplateRow"][];
+                    "application/json": components["schemas"]["PaginatedTaskBookTemplateRowList"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */

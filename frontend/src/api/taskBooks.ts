@@ -27,11 +27,9 @@ export const EVIDENCE_PURPOSE = 'assessment_evidence';
 const book = (book_id: number) => ({ params: { path: { book_id } } });
 const indicator = (book_id: number, indicator_id: number) => ({ params: { path: { book_id, indicator_id } } });
 
-/** The books of the caller's scope, newest year first (paged; the schema lists a plain array). */
-export async function listTaskBooks(query: Query<'/api/v1/assessment/task-books'>): Promise<Page<TaskBookRow>> {
-  const data: unknown = await call(api.GET('/api/v1/assessment/task-books', { params: { query } }));
-  return Array.isArray(data) ? { count: data.length, results: data as TaskBookRow[] } : (data as Page<TaskBookRow>);
-}
+/** The books of the caller's scope, newest year first (paged). */
+export const listTaskBooks = (query: Query<'/api/v1/assessment/task-books'>): Promise<Page<TaskBookRow>> =>
+  call(api.GET('/api/v1/assessment/task-books', { params: { query } }));
 
 export const getTaskBook = (id: number): Promise<TaskBookDetail> =>
   call(api.GET('/api/v1/assessment/task-books/{book_id}', book(id)));

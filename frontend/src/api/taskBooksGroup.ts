@@ -25,12 +25,12 @@ const templateIndicator = (template_id: number, indicator_id: number) => ({
 });
 const tenantBook = (tenant_id: number, book_id: number) => ({ params: { path: { tenant_id, book_id } } });
 
-/** The templates, newest year first (the API pages them; the schema lists them as a plain array). */
+/** The templates, newest year first (one page of 50: one template a year). */
 export async function listTemplates(page = 1): Promise<TemplateRow[]> {
-  const data: unknown = await call(
+  const data = await call(
     api.GET('/api/v1/group/task-books/templates', { params: { query: { page, page_size: 50 } } }),
   );
-  return Array.isArray(data) ? (data as TemplateRow[]) : ((data as { results?: TemplateRow[] }).results ?? []);
+  return data.results;
 }
 
 export const createTemplate = (body: TemplateBody): Promise<TemplateDetail> =>

@@ -123,6 +123,7 @@ def _template_detail(template: Any) -> Response:
 
 class TemplateListView(APIView):
     permission_classes = [IsGroupAdminOrViewerReadOnly]
+    pagination_class = PagePagination  # so the schema describes the paginated envelope
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
