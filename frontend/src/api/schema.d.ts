@@ -9032,6 +9032,7 @@ export interface components {
             /** Format: date */
             submit_by?: string | null;
         };
+        /** @description A template's indicator: a book indicator's fields, every one changeable while drafting. */
         PatchedTaskBookTemplateIndicatorChangeRequest: {
             area?: string;
             title?: string;
@@ -10491,6 +10492,7 @@ export interface components {
             /** Format: date */
             deadline: string | null;
         };
+        /** @description A new template indicator: area, title and weight required. */
         TaskBookTemplateIndicatorCreateRequest: {
             area: string;
             title: string;

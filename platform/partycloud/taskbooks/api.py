@@ -27,6 +27,8 @@ from tenants.assessment.models import EvidenceSource, ScoringRule, TaskBookStatu
 from tenants.assessment.taskbooks_api import (
     TaskBookApproveSerializer,
     TaskBookDetailSerializer,
+    TaskBookIndicatorChangeSerializer,
+    TaskBookIndicatorCreateSerializer,
     TaskBookLevelSerializer,
     TaskBookReasonSerializer,
     TaskBookReviewSerializer,
@@ -87,23 +89,12 @@ class TaskBookTemplateChangeSerializer(serializers.Serializer[Any]):
     submit_by = serializers.DateField(required=False, allow_null=True)
 
 
-class TaskBookTemplateIndicatorChangeSerializer(serializers.Serializer[Any]):
-    area = serializers.CharField(max_length=50, required=False)
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    weight = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
-    scoring = serializers.ChoiceField(choices=ScoringRule.choices, required=False)
-    levels = TaskBookLevelSerializer(many=True, required=False)
-    target = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    evidence_required = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    evidence_source = serializers.ChoiceField(choices=EvidenceSource.choices, required=False)
-    deadline = serializers.DateField(required=False, allow_null=True)
+class TaskBookTemplateIndicatorChangeSerializer(TaskBookIndicatorChangeSerializer):
+    """A template's indicator: a book indicator's fields, every one changeable while drafting."""
 
 
-class TaskBookTemplateIndicatorCreateSerializer(TaskBookTemplateIndicatorChangeSerializer):
-    area = serializers.CharField(max_length=50)
-    title = serializers.CharField(max_length=200)
-    weight = serializers.DecimalField(max_digits=5, decimal_places=2)
+class TaskBookTemplateIndicatorCreateSerializer(TaskBookIndicatorCreateSerializer):
+    """A new template indicator: area, title and weight required."""
 
 
 class TaskBookReorderSerializer(serializers.Serializer[Any]):
