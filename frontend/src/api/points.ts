@@ -11,6 +11,9 @@ import type { Body, Query } from './operation';
 
 type Schemas = components['schemas'];
 
+/** The kinds whose quantity is seconds of study time (a unit reads as a duration). */
+export const TIME_KINDS: ReadonlySet<string> = new Set(['reading_time', 'video_time']);
+
 export type PointsSummary = Schemas['PointsSummary'];
 export type PointsEntry = Schemas['PointsEntry'];
 export type PointsKindTotal = Schemas['PointsKindTotal'];

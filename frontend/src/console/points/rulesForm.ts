@@ -5,6 +5,8 @@
  * body posted. Time kinds count seconds (240 = one point per 4 minutes); others count events (1).
  */
 
+import { TIME_KINDS } from '../../api/points';
+
 export interface RuleRow {
   kind: string;
   points: number;
@@ -54,9 +56,6 @@ export interface DraftProblem {
 
 export const MAX_POINTS = 100;
 export const MAX_CAP = 1000;
-
-/** The kinds whose quantity is seconds (the unit reads as a duration). */
-export const TIME_KINDS: ReadonlySet<string> = new Set(['reading_time', 'video_time']);
 
 /** The unit's bounds (the server's): 60–3600 seconds for study time, 1–24 events or hours otherwise. */
 export const unitBounds = (kind: string): [number, number] => (TIME_KINDS.has(kind) ? [60, 3600] : [1, 24]);

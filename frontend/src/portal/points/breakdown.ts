@@ -5,6 +5,8 @@
  * where the daily cap cut points marked). Points are reference only: nothing here ranks anyone.
  */
 
+import { TIME_KINDS } from '../../api/points';
+
 /** A month's total as the API sends it (`YYYY-MM`). */
 export interface MonthPoints {
   month: string;
@@ -39,8 +41,7 @@ export interface KindRow {
   capped: boolean;
 }
 
-/** Kinds whose quantity is seconds of study time. */
-export const TIME_KINDS: ReadonlySet<string> = new Set(['reading_time', 'video_time']);
+export { TIME_KINDS };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
