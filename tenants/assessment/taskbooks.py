@@ -31,7 +31,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User, stored_user
 from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
-from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
+from partycloud.core.errors import Conflict, ErrorCode, NotAllowed, NotFoundError, ServiceError
 from partycloud.tenancy.models import PartyCommittee
 from partycloud.tenancy.services import GROUP_ROOT_SCHEMA
 from partycloud.uploads.purposes import Purpose, register_purpose
@@ -235,12 +235,13 @@ def _lock(book: TaskBook) -> TaskBook:
 # ------------------------------------------------------------------------------ rules and warnings
 
 
-def _check_rule(indicator: Any) -> None:
+def check_indicator_rule(indicator: Any, code: ErrorCode = TaskBookCode.BAD_RULE) -> None:
+    """An indicator's (or a template indicator's) scoring rule, refused with ``code``."""
     try:
         check_rule(rule_of(indicator))
     except (ScoringError, KeyError, TypeError, ArithmeticError) as error:
         raise ServiceError(
-            TaskBookCode.BAD_RULE,
+            code,
             _("The indicator's scoring rule is invalid (weight, levels or target)."),
             getattr(error, "field", "levels"),
         ) from None
@@ -251,7 +252,7 @@ def check_indicators(indicators: Sequence[Any]) -> None:
     if not indicators:
         raise ServiceError(TaskBookCode.NO_INDICATORS, _("Add at least one indicator."))
     for indicator in indicators:
-        _check_rule(indicator)
+        check_indicator_rule(indicator)
     try:
         check_weights(indicator.weight for indicator in indicators)
     except ScoringError:
@@ -495,7 +496,7 @@ def _apply(indicator: Indicator, fields: dict[str, Any]) -> None:
         if name == "levels":
             value = [{"label": level["label"], "fraction": str(level["fraction"])} for level in value]
         setattr(indicator, name, value)
-    _check_rule(indicator)
+    check_indicator_rule(indicator)
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from partycloud.taskbooks.models import GroupAssessmentSettings, TaskBookTemplat
 from partycloud.tenancy.models import CommitteeStatus, PartyCommittee
 from tenants.assessment import taskbooks as tenant_books
 from tenants.assessment.models import TaskBook, TaskBookStatus
-from tenants.assessment.scoring import ScoringError, check_rule, check_weights, rule_of
+from tenants.assessment.scoring import ScoringError, check_weights
 
 SCORE_FIELDS = ("final_score", "review_score", "self_score")
 
@@ -129,23 +129,12 @@ def do_delete_template(template: TaskBookTemplate, *, actor: Actor) -> None:
     template.delete()
 
 
-def _check_rule(indicator: TemplateIndicator) -> None:
-    try:
-        check_rule(rule_of(indicator))
-    except (ScoringError, KeyError, TypeError, ArithmeticError) as error:
-        raise ServiceError(
-            GroupTaskBookCode.BAD_RULE,
-            _("The indicator's scoring rule is invalid (weight, levels or target)."),
-            getattr(error, "field", "levels"),
-        ) from None
-
-
 def _apply(indicator: TemplateIndicator, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name == "levels":
             value = [{"label": level["label"], "fraction": str(level["fraction"])} for level in value]
         setattr(indicator, name, value)
-    _check_rule(indicator)
+    tenant_books.check_indicator_rule(indicator, GroupTaskBookCode.BAD_RULE)
 
 
 @transaction.atomic
@@ -221,7 +210,7 @@ def do_publish(template: TaskBookTemplate, *, actor: Actor) -> dict[str, Any]:
         if not indicators:
             raise ServiceError(GroupTaskBookCode.NO_INDICATORS, _("Add at least one indicator before publishing."))
         for indicator in indicators:
-            _check_rule(indicator)
+            tenant_books.check_indicator_rule(indicator, GroupTaskBookCode.BAD_RULE)
         try:
             check_weights(indicator.weight for indicator in indicators)
         except ScoringError:
