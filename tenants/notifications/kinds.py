@@ -21,6 +21,11 @@ class NotificationKind(models.TextChoices):
     DUES_ARREARS = "dues.arrears", _("Dues arrears (3 or 6 months)")
     MEETING_NOTICE = "meetings.notice", _("Meeting notices, leave and make-up study")
     MEETING_COMPLIANCE = "meetings.compliance", _("Organizational life still missing this period")
+    EXCHANGE_REVIEW = "exchange.review", _("Posts and comments to review, and review results")
+    EXCHANGE_REPLY = "exchange.reply", _("Replies to my posts and comments, and mentions")
+    ANNOUNCEMENT = "supervision.announcement", _("Announcements of open party affairs")
+    SUPERVISION_DEADLINE = "supervision.deadline", _("Reports, petitions and inquiries due or overdue")
+    SUPERVISION_NOTICE = "supervision.notice", _("Publicity, surveys and votes")
 
 
 class Channel(models.TextChoices):
@@ -42,6 +47,11 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     NotificationKind.DUES_ARREARS: frozenset({PUSH, EMAIL, SMS}),
     NotificationKind.MEETING_NOTICE: frozenset({PUSH}),
     NotificationKind.MEETING_COMPLIANCE: frozenset({PUSH, EMAIL}),
+    NotificationKind.EXCHANGE_REVIEW: frozenset({PUSH}),
+    NotificationKind.EXCHANGE_REPLY: frozenset({PUSH}),
+    NotificationKind.ANNOUNCEMENT: frozenset({PUSH}),
+    NotificationKind.SUPERVISION_DEADLINE: frozenset({PUSH, EMAIL, SMS}),
+    NotificationKind.SUPERVISION_NOTICE: frozenset({PUSH}),
 }
 
 # Email is read when the person chooses to; push and SMS wake a phone, so they wait for the

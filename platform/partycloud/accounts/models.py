@@ -96,6 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 class GroupRoleKind(models.TextChoices):
     GROUP_ADMIN = "group_admin", _("group admin")
     GROUP_VIEWER = "group_viewer", _("group viewer")
+    # 集团纪委: receives the reports against a subsidiary's top committee and overdue escalations.
+    GROUP_INSPECTOR = "group_inspector", _("group discipline inspector")
 
 
 class GroupRole(models.Model):

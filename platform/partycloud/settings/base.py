@@ -56,6 +56,9 @@ SHARED_APPS = [
     "tenants.learning",
     # The group's own live lessons (group-wide, watched from every subsidiary) are public rows.
     "tenants.live",
+    # The group's own posts, group-wide boards and announcements are public rows.
+    "tenants.exchange",
+    "tenants.supervision",
     "partycloud.rollups",
     "partycloud.statistics",
     # Per-tenant backup and restore (manage.py backup_tenant / restore_tenant); no tables.
@@ -83,6 +86,8 @@ TENANT_APPS = [
     "tenants.meetings",
     "tenants.assessment",
     "tenants.points",
+    "tenants.exchange",
+    "tenants.supervision",
     # Last: its triggers watch the tables of the apps above.
     "tenants.outbox",
 ]
