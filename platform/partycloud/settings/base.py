@@ -337,6 +337,10 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # Supervision (tenants.supervision): scopes, announcements, cadre publicity.
+        "SupervisionScopeEnum": "tenants.supervision.models.Scope",
+        "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
+        "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
     },
 }
 
