@@ -243,7 +243,9 @@ def test_the_unit_and_the_inspector_read_objections_audited_and_record_their_han
     assert inspector.get(f"{BASE}/{pid}").status_code == 200
     assert inspector.get(f"{BASE}/{pid}/objections").json()["count"] == 1
     with committee.world.tenant:
-        assert AuditEvent.objects.filter(event="supervision.objection.read").count() == 2
+        reads = AuditEvent.objects.filter(event="supervision.objection.read")
+        assert reads.count() == 2
+        assert {tuple(event.details["objections"]) for event in reads} == {(row["id"],)}
     # A worker of another branch does not read them; a member neither.
     other = scoped(committee.world, committee.orgs["second"])
     assert api(committee.world.host, other).get(f"{BASE}/{pid}/objections").status_code == 404
