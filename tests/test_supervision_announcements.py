@@ -28,7 +28,7 @@ from tenants.supervision.models import Announcement, AnnouncementRecipient, Scop
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory
 from tests.isolation import Endpoint, assert_tenant_isolated
-from tests.learning_support import eager_tasks
+from tests.learning_support import eager_tasks, fetch, pdf_bytes, upload, uploaded_id
 from tests.test_meetings_records import new_member, tree
 
 BASE = "/api/v1/supervision/announcements"
@@ -173,6 +173,34 @@ def test_a_scope_without_anyone_cannot_be_published(unit: Unit) -> None:
     response = admin.post(f"{BASE}/{created['id']}/publish")
     assert response.status_code == 400
     assert response.json()["code"] == "supervision.no_recipients"
+
+
+def test_attachments_are_uploaded_directly_and_the_recipients_download_them(unit: Unit) -> None:
+    data = pdf_bytes("党费收缴明细")
+    first = uploaded_id(unit.client, "supervision_attachment", "党费明细.pdf", "application/pdf", data)
+    created = unit.create(uploads=[first])
+    assert [a["name"] for a in created["attachments"]] == ["党费明细.pdf"]
+    second = uploaded_id(unit.client, "supervision_attachment", "说明.pdf", "application/pdf", pdf_bytes("说明"))
+    added = unit.client.post(f"{BASE}/{created['id']}/attachments", {"upload": second}, format="json")
+    assert added.status_code == 201, added.content
+    removed = added.json()["attachments"][1]["id"]
+    assert unit.client.delete(f"{BASE}/{created['id']}/attachments/{removed}").status_code == 204
+    reused = unit.client.post(f"{BASE}/{created['id']}/attachments", {"upload": first}, format="json")
+    assert reused.status_code == 409  # an upload is used once
+    published = unit.client.post(f"{BASE}/{created['id']}/publish").json()
+    reader = unit.member(unit.first[0])
+    opened = reader.get(f"{BASE}/mine/{published['uuid']}").json()
+    assert [a["name"] for a in opened["attachments"]] == ["党费明细.pdf"]
+    status, body = fetch(reader, opened["attachments"][0]["url"])
+    assert (status, body) == (200, data)
+    # A member may not upload announcement attachments; a classified document is refused when verified.
+    started = reader.post(
+        "/api/v1/uploads",
+        {"purpose": "supervision_attachment", "filename": "a.pdf", "content_type": "application/pdf", "size": 10},
+    )
+    assert started.status_code == 403
+    refused = upload(unit.client, "supervision_attachment", "任免.pdf", "application/pdf", pdf_bytes("机密★1年"))
+    assert refused.json()["code"] == "confidentiality.classified"
 
 
 # ---------------------------------------------------------------------------------- read receipts
