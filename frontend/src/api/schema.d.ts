@@ -7757,7 +7757,7 @@ export interface components {
             category_name: string;
             tags: string[];
             marking: components["schemas"]["ContentMarkingEnum"];
-            source: components["schemas"]["LibraryItemSourceEnum"];
+            source: components["schemas"]["SourceEnum"];
             origin_name: string;
             /** Format: date-time */
             published_at: string | null;
@@ -7768,13 +7768,6 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
-        /**
-         * @description * `group` - group
-         *     * `tenant` - tenant
-         *     * `showcase` - showcase
-         * @enum {string}
-         */
-        LibraryItemSourceEnum: "group" | "tenant" | "showcase";
         LibraryPage: {
             count: number;
             page: number;
@@ -10970,6 +10963,13 @@ export interface components {
          * @enum {string}
          */
         ShowcaseStatusEnum: "none" | "proposed" | "approved" | "declined";
+        /**
+         * @description * `group` - group
+         *     * `tenant` - tenant
+         *     * `showcase` - showcase
+         * @enum {string}
+         */
+        SourceEnum: "group" | "tenant" | "showcase";
         /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子

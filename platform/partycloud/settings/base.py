@@ -337,6 +337,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # A library item's source keeps its name beside the announcements' "source" (tenant | group).
+        "SourceEnum": [("group", "group"), ("tenant", "tenant"), ("showcase", "showcase")],
         # Supervision (tenants.supervision): scopes, announcements, cadre publicity.
         "SupervisionScopeEnum": "tenants.supervision.models.Scope",
         "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
