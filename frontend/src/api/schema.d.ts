@@ -1365,249 +1365,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/exchange/feed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description The latest news, showcase and micro-videos of my unit and the group, live lessons upcoming or
-         *     live, my upcoming meetings and my to-dos (five of each, newest or soonest first).
-         */
-        get: operations["exchange_feed"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/post-limits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description What an upload must respect here, to say it before the upload starts. */
-        get: operations["exchange_post_limits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/post-promotions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description Proposals of posts to the level above: those addressed to units I work for (to decide) and
-         *     those from my units. ``?status=``, ``?incoming=true`` (only those I may decide).
-         */
-        get: operations["exchange_post_promotions_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/post-promotions/{promotion_id}/accept": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Accept: the post is seen by the whole subtree of my unit from now on. */
-        post: operations["exchange_post_promotions_accept"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/post-promotions/{promotion_id}/decline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["exchange_post_promotions_decline"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description ``GET``: the posts I see here, pinned first then newest (on a tenant host the group's
-         *     published posts merged in, ``source`` says which). ``POST``: write a post (a draft, or
-         *     ``submit`` it at once).
-         */
-        get: operations["exchange_posts_list"];
-        put?: never;
-        /**
-         * @description ``GET``: the posts I see here, pinned first then newest (on a tenant host the group's
-         *     published posts merged in, ``source`` says which). ``POST``: write a post (a draft, or
-         *     ``submit`` it at once).
-         */
-        post: operations["exchange_posts_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description One post I may see (this host's or the group's); reading it counts a view. */
-        get: operations["exchange_posts_retrieve"];
-        put?: never;
-        post?: never;
-        /** @description The author deletes an unpublished post; the unit's workers any. */
-        delete: operations["exchange_posts_destroy"];
-        options?: never;
-        head?: never;
-        /**
-         * @description Change the content (draft, returned, withdrawn: author or a worker) or, for the unit's
-         *     workers, ``pinned`` and the comment settings in any status.
-         */
-        patch: operations["exchange_posts_update"];
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Publish a pending post: a worker of its unit or above, never its author (``exchange.own_post_review``). */
-        post: operations["exchange_posts_approve"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}/propose": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Propose a published post to the level above its audience (that unit's workers decide). */
-        post: operations["exchange_posts_propose"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}/propose-to-group": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * @description Propose a published post to the group (the learning showcase's proposals, ``source``
-         *     ``exchange.post``; the group's acceptance makes a group post).
-         */
-        post: operations["exchange_posts_propose_to_group"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Return a pending post to its author with a note. */
-        post: operations["exchange_posts_reject"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}/submit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Send to review (draft, returned, withdrawn). On the root host: publish the group's post. */
-        post: operations["exchange_posts_submit"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/exchange/posts/{uuid}/withdraw": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Take back a pending or published post (its author or the unit's workers). */
-        post: operations["exchange_posts_withdraw"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/group-roles": {
         parameters: {
             query?: never;
@@ -2976,8 +2733,7 @@ export interface paths {
         };
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
-         *     copy is a group post). A tenant follows its proposals through each item's status.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
          */
         get: operations["learning_showcase_proposals_list"];
         put?: never;
@@ -2997,8 +2753,7 @@ export interface paths {
         };
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
-         *     copy is a group post). A tenant follows its proposals through each item's status.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
          */
         get: operations["learning_showcase_proposals_retrieve"];
         put?: never;
@@ -3020,8 +2775,7 @@ export interface paths {
         put?: never;
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
-         *     copy is a group post). A tenant follows its proposals through each item's status.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
          */
         post: operations["learning_showcase_proposals_approve_create"];
         delete?: never;
@@ -3041,8 +2795,7 @@ export interface paths {
         put?: never;
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
-         *     copy is a group post). A tenant follows its proposals through each item's status.
+         *     A tenant follows its proposals through each resource's ``showcase_status``.
          */
         post: operations["learning_showcase_proposals_decline_create"];
         delete?: never;
@@ -5233,6 +4986,446 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Announcements the caller manages, pinned first, then newest. */
+        get: operations["supervision_announcements_list"];
+        put?: never;
+        /** @description Announcements the caller manages, pinned first, then newest. */
+        post: operations["supervision_announcements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_announcements_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_announcements_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_announcements_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_announcements_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["supervision_announcements_attachments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description draft → published: the recipients are fixed and notified (the group's: in every active
+         *     subsidiary, by a task per subsidiary).
+         */
+        post: operations["supervision_announcements_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who has and hasn't read (and signed), by unit and name. */
+        get: operations["supervision_announcements_receipts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The receipts as a workbook (audited; phones masked). */
+        get: operations["supervision_announcements_receipts.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_announcements_receipts_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Remind those who haven't read it (or signed it, when asked): at most once in 24 hours. */
+        post: operations["supervision_announcements_remind_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description published → withdrawn: members no longer see it; the receipts are kept. */
+        post: operations["supervision_announcements_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's announcements: this subsidiary's and the group's, unread first, then newest. */
+        get: operations["supervision_announcements_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One of the caller's announcements; opening it is the read receipt (counted once). */
+        get: operations["supervision_announcements_mine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine/{uuid}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 签收: confirm the announcement as read (when it asks for it). */
+        post: operations["supervision_announcements_mine_sign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_calendar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Publicities of the units in the caller's scope, latest window first. */
+        get: operations["supervision_publicities_list"];
+        put?: never;
+        /** @description Publicities of the units in the caller's scope, latest window first. */
+        post: operations["supervision_publicities_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_publicities_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_publicities_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_publicities_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/conclude": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description closed → concluded with the outcome (every objection handled first). */
+        post: operations["supervision_publicities_conclude_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The objections, decrypted: the publishing unit's workers and the discipline inspectors
+         *     covering it; every page read is audited (which objections it showed).
+         */
+        get: operations["supervision_publicities_objections_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/objections/{objection_id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_publicities_objections_handle_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft → open with its window: ``ends_on`` computed on the working-day calendar. */
+        post: operations["supervision_publicities_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_publicities_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Publicities open to the caller (their unit is in the scope), soonest ending first. */
+        get: operations["supervision_publicities_open_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_publicities_open_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open/{uuid}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description An objection, during the window only (anonymous by default; encrypted at rest). */
+        post: operations["supervision_publicities_open_objections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_rules_list"];
+        put?: never;
+        post: operations["supervision_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/working-days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where a window of working days ends (a publicity's preview; refused below the rule's minimum). */
+        get: operations["supervision_working_days_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenant-applications": {
         parameters: {
             query?: never;
@@ -5731,6 +5924,143 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "read" | "export" | "create" | "update" | "delete" | "login" | "login_failed" | "logout";
+        Announcement: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            category: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit; null: the group */
+            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            requires_signature: boolean;
+            pinned: boolean;
+            status: components["schemas"]["TaskBookTemplateStatusEnum"];
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
+            can_manage: boolean;
+        };
+        AnnouncementAttachment: {
+            id: number;
+            name: string;
+            content_type: string;
+            size: number | null;
+            /** @description a signed download URL, valid for a few minutes */
+            url: string;
+        };
+        AnnouncementAttachmentCreateRequest: {
+            /**
+             * Format: uuid
+             * @description a verified upload of purpose supervision_attachment
+             */
+            upload: string;
+        };
+        AnnouncementCreateRequest: {
+            title: string;
+            /** @default  */
+            body_html: string;
+            /** @default  */
+            category: string;
+            /** @default internal */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit (tenant host); ignored on the root host */
+            organization?: number | null;
+            /**
+             * @description tenant host; the group's announcements are group-wide
+             *
+             *     * `unit` - the unit's own members
+             *     * `subtree` - the unit and the organizations under it
+             *     * `tenant` - the whole subsidiary
+             * @default subtree
+             */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default false */
+            requires_signature: boolean;
+            /** @default false */
+            pinned: boolean;
+            /** @description verified uploads of purpose supervision_attachment */
+            uploads?: string[];
+        };
+        AnnouncementReceipt: {
+            id: number;
+            name: string;
+            /** @description masked */
+            phone: string;
+            tenant_schema: string;
+            tenant_name: string;
+            organization_id: number | null;
+            organization_name: string;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+            /** Format: date-time */
+            reminded_at: string | null;
+            reminder_count: number;
+        };
+        AnnouncementReceiptGroup: {
+            /** @description the unit's id, or the subsidiary's schema */
+            key: string;
+            name: string;
+            recipients: number;
+            read: number;
+            signed: number;
+        };
+        AnnouncementReceiptSummary: {
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+            unread_count: number;
+            grouped_by: components["schemas"]["GroupedByEnum"];
+            /** Format: date-time */
+            last_reminded_at: string | null;
+            /**
+             * Format: date-time
+             * @description a reminder is refused before this
+             */
+            next_reminder_at: string | null;
+            groups: components["schemas"]["AnnouncementReceiptGroup"][];
+        };
+        AnnouncementRemindResult: {
+            reminded: number;
+            /** Format: date-time */
+            next_reminder_at: string;
+        };
+        AnnouncementRow: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            category: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit; null: the group */
+            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            requires_signature: boolean;
+            pinned: boolean;
+            status: components["schemas"]["TaskBookTemplateStatusEnum"];
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+        };
         AnnualDues: {
             year: number;
             months: components["schemas"]["AnnualMonth"][];
@@ -6066,6 +6396,11 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        CalendarDay: {
+            /** Format: date */
+            day: string;
+            name: string;
+        };
         Case: {
             readonly id: number;
             /** 名称 */
@@ -6422,7 +6757,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["SupervisionCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -6868,49 +7203,6 @@ export interface components {
             tags: components["schemas"]["FacetValue"][];
             source: components["schemas"]["FacetValue"][];
         };
-        Feed: {
-            news: components["schemas"]["PostRow"][];
-            showcase: components["schemas"]["PostRow"][];
-            micro_videos: components["schemas"]["PostRow"][];
-            live_lessons: components["schemas"]["FeedLesson"][];
-            meetings: components["schemas"]["FeedMeeting"][];
-            todos: components["schemas"]["FeedTodos"];
-        };
-        FeedLesson: {
-            /**
-             * @description open it at /live/<scope>/<id>
-             *
-             *     * `tenant` - tenant
-             *     * `group` - group
-             */
-            scope: components["schemas"]["TenantOrGroupScopeEnum"];
-            id: number;
-            title: string;
-            lecturer: string;
-            status: components["schemas"]["LessonStatusEnum"];
-            /** Format: date-time */
-            starts_at: string;
-            /** Format: date-time */
-            planned_end_at: string;
-        };
-        FeedMeeting: {
-            id: number;
-            title: string;
-            /** Format: date-time */
-            starts_at: string;
-            /** Format: date-time */
-            ends_at: string;
-            place: string;
-            status: string;
-        };
-        FeedTodos: {
-            /** @description posts awaiting my review */
-            reviews: number;
-            /** @description the console workbench's to-dos (null: no workbench) */
-            workbench: number | null;
-            /** @description unread notifications */
-            notifications: number;
-        };
         Figure: {
             key: string;
             label: string;
@@ -7192,6 +7484,12 @@ export interface components {
             name: string;
             periods: components["schemas"]["GroupPeriod"][];
         };
+        /**
+         * @description * `organization` - organization
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        GroupedByEnum: "organization" | "tenant";
         GuestRequest: {
             name: string;
         };
@@ -7459,7 +7757,7 @@ export interface components {
             category_name: string;
             tags: string[];
             marking: components["schemas"]["ContentMarkingEnum"];
-            source: components["schemas"]["LibraryItemSourceEnum"];
+            source: components["schemas"]["SourceEnum"];
             origin_name: string;
             /** Format: date-time */
             published_at: string | null;
@@ -7470,13 +7768,6 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
-        /**
-         * @description * `group` - group
-         *     * `tenant` - tenant
-         *     * `showcase` - showcase
-         * @enum {string}
-         */
-        LibraryItemSourceEnum: "group" | "tenant" | "showcase";
         LibraryPage: {
             count: number;
             page: number;
@@ -8007,6 +8298,54 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "live" | "replay";
+        MyAnnouncement: {
+            /** Format: uuid */
+            uuid: string;
+            /**
+             * @description this subsidiary's, or the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            title: string;
+            category: string;
+            /** @description the issuing unit ('' for the group) */
+            issuer: string;
+            pinned: boolean;
+            /** Format: date-time */
+            published_at: string | null;
+            requires_signature: boolean;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+        };
+        MyAnnouncementDetail: {
+            /** Format: uuid */
+            uuid: string;
+            /**
+             * @description this subsidiary's, or the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            title: string;
+            category: string;
+            /** @description the issuing unit ('' for the group) */
+            issuer: string;
+            pinned: boolean;
+            /** Format: date-time */
+            published_at: string | null;
+            requires_signature: boolean;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
+        };
         MyAttendance: {
             year: number;
             held: number;
@@ -8082,10 +8421,6 @@ export interface components {
             total: components["schemas"]["Seconds"];
             completed_count: number;
             recent: components["schemas"]["StudyRecord"][];
-        };
-        NoteRequest: {
-            /** @default  */
-            note: string;
         };
         Notification: {
             readonly id: number;
@@ -8181,6 +8516,25 @@ export interface components {
             /** @description invitees told now (each invitee is told once) */
             notified: number;
         };
+        ObjectionCreateRequest: {
+            /**
+             * @description whom it concerns ('' : in general)
+             * @default
+             */
+            candidate_name: string;
+            body: string;
+            /** @default true */
+            anonymous: boolean;
+            /** @default  */
+            name: string;
+            /** @default  */
+            contact: string;
+        };
+        ObjectionReceipt: {
+            /** Format: date-time */
+            received_at: string;
+            anonymous: boolean;
+        };
         ObsHint: {
             setting: string;
             value: string;
@@ -8206,14 +8560,36 @@ export interface components {
          * @enum {string}
          */
         OnlinePaymentStatusEnum: "pending" | "paid" | "failed";
-        OpenPromotion: {
-            id: number;
-            to_organization: number;
-            to_organization_name: string;
-            status: components["schemas"]["PostProposalStatusEnum"];
-            note: string;
-            /** Format: date-time */
-            proposed_at: string;
+        OpenPublicity: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description the publishing unit's name */
+            organization: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            window_working_days: number;
+            /** @description the window is open today */
+            can_object: boolean;
+        };
+        OpenPublicityDetail: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description the publishing unit's name */
+            organization: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            window_working_days: number;
+            /** @description the window is open today */
+            can_object: boolean;
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidate"][];
+            contact: string;
         };
         Organization: {
             readonly id: number;
@@ -8323,6 +8699,36 @@ export interface components {
             next: string | null;
             previous: string | null;
             results: components["schemas"]["MemberRow"][];
+        };
+        PaginatedAnnouncementReceiptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementReceipt"][];
+        };
+        PaginatedAnnouncementRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementRow"][];
         };
         PaginatedArrearsNoticeList: {
             /** @example 123 */
@@ -8639,6 +9045,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Member"][];
         };
+        PaginatedMyAnnouncementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyAnnouncement"][];
+        };
         PaginatedMyMeetingList: {
             /** @example 123 */
             count: number;
@@ -8698,6 +9119,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["OnlinePayment"][];
+        };
+        PaginatedOpenPublicityList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OpenPublicity"][];
         };
         PaginatedOrganizationList: {
             /** @example 123 */
@@ -8819,7 +9255,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PointsRuleSet"][];
         };
-        PaginatedPostRowList: {
+        PaginatedPublicityObjectionList: {
             /** @example 123 */
             count: number;
             /**
@@ -8832,9 +9268,9 @@ export interface components {
              * @example http://api.example.org/accounts/?page=2
              */
             previous?: string | null;
-            results: components["schemas"]["PostRow"][];
+            results: components["schemas"]["PublicityObjection"][];
         };
-        PaginatedPromotionList: {
+        PaginatedPublicityRowList: {
             /** @example 123 */
             count: number;
             /**
@@ -8847,7 +9283,7 @@ export interface components {
              * @example http://api.example.org/accounts/?page=2
              */
             previous?: string | null;
-            results: components["schemas"]["Promotion"][];
+            results: components["schemas"]["PublicityRow"][];
         };
         PaginatedQuestionBankList: {
             /** @example 123 */
@@ -9124,6 +9560,16 @@ export interface components {
             old_password: string;
             new_password: string;
         };
+        PatchedAnnouncementChangeRequest: {
+            title?: string;
+            body_html?: string;
+            category?: string;
+            marking?: components["schemas"]["ContentMarkingEnum"];
+            organization?: number;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            requires_signature?: boolean;
+            pinned?: boolean;
+        };
         PatchedAnswersRequest: {
             /** @description question id → indices of the chosen options */
             answers?: {
@@ -9306,28 +9752,13 @@ export interface components {
             title?: string;
             note?: string;
         };
-        PatchedPostUpdateRequest: {
+        PatchedPublicityChangeRequest: {
             title?: string;
-            summary?: string;
+            organization?: number;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
             body_html?: string;
-            marking?: components["schemas"]["ContentMarkingEnum"];
-            tags?: string[];
-            /**
-             * Format: uuid
-             * @description null removes the cover
-             */
-            cover_upload?: string | null;
-            /** @description replaces the pictures */
-            image_uploads?: string[];
-            captions?: string[];
-            /**
-             * Format: uuid
-             * @description replaces the video
-             */
-            video_upload?: string;
-            pinned?: boolean;
-            comments_enabled?: boolean;
-            comments_need_review?: boolean;
+            candidates?: components["schemas"]["PublicityCandidateRequest"][];
+            contact?: string;
         };
         PatchedQuestionBankRequest: {
             /** 标题 */
@@ -9703,199 +10134,6 @@ export interface components {
             /** @description every kind, in the rule table's order */
             by_kind: components["schemas"]["PointsKindTotal"][];
         };
-        PostCreateRequest: {
-            kind: components["schemas"]["PostKindEnum"];
-            title: string;
-            /** @default  */
-            summary: string;
-            /** @default  */
-            body_html: string;
-            /** @default internal */
-            marking: components["schemas"]["ContentMarkingEnum"];
-            tags?: string[];
-            /** @description the writing unit (a micro-video by a member: their own unit, may be left out; root host: none) */
-            organization?: number | null;
-            /** Format: uuid */
-            cover_upload?: string | null;
-            image_uploads?: string[];
-            captions?: string[];
-            /** Format: uuid */
-            video_upload?: string | null;
-            /** @default false */
-            pinned: boolean;
-            /** @default true */
-            comments_enabled: boolean;
-            /** @default false */
-            comments_need_review: boolean;
-            /**
-             * @description send to review at once (root host: publish the group's post)
-             * @default false
-             */
-            submit: boolean;
-        };
-        PostDetail: {
-            /** Format: uuid */
-            id: string;
-            /**
-             * @description tenant: this tenant's own post; group: the group's
-             *
-             *     * `tenant` - tenant
-             *     * `group` - group
-             */
-            source: components["schemas"]["TenantOrGroupScopeEnum"];
-            kind: components["schemas"]["PostKindEnum"];
-            title: string;
-            summary: string;
-            marking: components["schemas"]["ContentMarkingEnum"];
-            tags: string[];
-            status: components["schemas"]["PostStatusEnum"];
-            /** @description the writing unit (null: the group) */
-            organization: number | null;
-            organization_name: string;
-            /** @description seen by this organization's subtree */
-            audience: number | null;
-            audience_name: string;
-            author_name: string;
-            /** @description for a group copy: the tenant that wrote it */
-            origin_name: string;
-            is_mine: boolean;
-            cover_url: string | null;
-            has_video: boolean;
-            media_status: components["schemas"]["MediaStatusEnum"];
-            /** Format: double */
-            duration_seconds: number | null;
-            pinned: boolean;
-            group_status: components["schemas"]["PostProposalStatusEnum"];
-            like_count: number;
-            favourite_count: number;
-            share_count: number;
-            comment_count: number;
-            view_count: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            submitted_at: string | null;
-            /** Format: date-time */
-            published_at: string | null;
-            /** @description sanitized HTML */
-            body_html: string;
-            images: components["schemas"]["PostImage"][];
-            video: components["schemas"]["PostVideo"] | null;
-            review_note: string;
-            /** Format: date-time */
-            reviewed_at: string | null;
-            comments_enabled: boolean;
-            comments_need_review: boolean;
-            liked: boolean;
-            favourited: boolean;
-            /** @description content may be changed (draft, returned, withdrawn) */
-            can_edit: boolean;
-            /** @description a worker of the unit: pin, comments, withdraw, propose */
-            can_moderate: boolean;
-            /** @description pending and the caller may approve or return it */
-            can_review: boolean;
-            /** @description the open proposal to the level above */
-            promotion: components["schemas"]["OpenPromotion"] | null;
-        };
-        PostImage: {
-            url: string;
-            thumbnail_url: string;
-            caption: string;
-            width: number | null;
-            height: number | null;
-        };
-        /**
-         * @description * `news` - news
-         *     * `showcase` - showcase
-         *     * `micro_video` - micro-video
-         * @enum {string}
-         */
-        PostKindEnum: "news" | "showcase" | "micro_video";
-        PostLimits: {
-            micro_video_max_seconds: number;
-            micro_video_max_bytes: number;
-            max_images: number;
-            max_tags: number;
-            image_types: string[];
-            video_types: string[];
-        };
-        /**
-         * @description * `none` - 未推荐
-         *     * `proposed` - 已推荐
-         *     * `approved` - accepted
-         *     * `declined` - 未采纳
-         * @enum {string}
-         */
-        PostProposalStatusEnum: "none" | "proposed" | "approved" | "declined";
-        PostRow: {
-            /** Format: uuid */
-            id: string;
-            /**
-             * @description tenant: this tenant's own post; group: the group's
-             *
-             *     * `tenant` - tenant
-             *     * `group` - group
-             */
-            source: components["schemas"]["TenantOrGroupScopeEnum"];
-            kind: components["schemas"]["PostKindEnum"];
-            title: string;
-            summary: string;
-            marking: components["schemas"]["ContentMarkingEnum"];
-            tags: string[];
-            status: components["schemas"]["PostStatusEnum"];
-            /** @description the writing unit (null: the group) */
-            organization: number | null;
-            organization_name: string;
-            /** @description seen by this organization's subtree */
-            audience: number | null;
-            audience_name: string;
-            author_name: string;
-            /** @description for a group copy: the tenant that wrote it */
-            origin_name: string;
-            is_mine: boolean;
-            cover_url: string | null;
-            has_video: boolean;
-            media_status: components["schemas"]["MediaStatusEnum"];
-            /** Format: double */
-            duration_seconds: number | null;
-            pinned: boolean;
-            group_status: components["schemas"]["PostProposalStatusEnum"];
-            like_count: number;
-            favourite_count: number;
-            share_count: number;
-            comment_count: number;
-            view_count: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            submitted_at: string | null;
-            /** Format: date-time */
-            published_at: string | null;
-        };
-        /**
-         * @description * `draft` - 草稿
-         *     * `pending` - awaiting review
-         *     * `published` - 已发布
-         *     * `rejected` - returned
-         *     * `withdrawn` - 已撤回
-         * @enum {string}
-         */
-        PostStatusEnum: "draft" | "pending" | "published" | "rejected" | "withdrawn";
-        PostVideo: {
-            status: components["schemas"]["MediaStatusEnum"];
-            /** Format: double */
-            progress: number;
-            /** @description a code (exchange.video_too_long) or the processing error */
-            error: string;
-            /** Format: double */
-            duration_seconds: number | null;
-            renditions: string[];
-            /** @description HLS master playlist (signed, short-lived) */
-            play_url: string | null;
-            poster_url: string | null;
-            file_name: string;
-            file_size: number | null;
-        };
         PreferenceChangeRequest: {
             kind: components["schemas"]["NotificationKindEnum"];
             channel: components["schemas"]["NotificationChannelEnum"];
@@ -9942,25 +10180,6 @@ export interface components {
             seconds: number;
             completed: boolean;
         };
-        Promotion: {
-            id: number;
-            /** Format: uuid */
-            post: string;
-            post_title: string;
-            post_kind: components["schemas"]["PostKindEnum"];
-            from_organization: number;
-            from_organization_name: string;
-            to_organization: number;
-            to_organization_name: string;
-            status: components["schemas"]["PostProposalStatusEnum"];
-            note: string;
-            /** Format: date-time */
-            proposed_at: string;
-            /** Format: date-time */
-            decided_at: string | null;
-            decision_note: string;
-            can_decide: boolean;
-        };
         ProposeRequest: {
             /** @default  */
             note: string;
@@ -9969,6 +10188,176 @@ export interface components {
             name: string;
             kind: string;
         };
+        Publicity: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            organization: components["schemas"]["PublicityOrganization"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            status: components["schemas"]["PublicityStatusEnum"];
+            /** Format: date */
+            starts_on: string | null;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string | null;
+            window_working_days: number;
+            candidate_count: number;
+            objection_count: number;
+            pending_objection_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            concluded_at: string | null;
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidate"][];
+            contact: string;
+            outcome: string;
+            /** @description the rules the window was computed with */
+            rule: components["schemas"]["PublicityRule"] | null;
+            created_by: string;
+            concluded_by: string;
+            /** @description e.g. the year's calendar is not loaded */
+            warnings: string[];
+            can_manage: boolean;
+        };
+        PublicityCandidate: {
+            name: string;
+            /**
+             * @description male | female
+             * @default
+             */
+            gender: string;
+            /**
+             * @description YYYY-MM
+             * @default
+             */
+            born: string;
+            /** @default  */
+            current_post: string;
+            proposed_post: string;
+            /** @default  */
+            note: string;
+        };
+        PublicityCandidateRequest: {
+            name: string;
+            /**
+             * @description male | female
+             * @default
+             */
+            gender: string;
+            /**
+             * @description YYYY-MM
+             * @default
+             */
+            born: string;
+            /** @default  */
+            current_post: string;
+            proposed_post: string;
+            /** @default  */
+            note: string;
+        };
+        PublicityConcludeRequest: {
+            outcome: string;
+        };
+        PublicityCreateRequest: {
+            title: string;
+            /** @description the publishing unit (its committee) */
+            organization: number;
+            /** @default subtree */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default  */
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidateRequest"][];
+            /** @default  */
+            contact: string;
+        };
+        PublicityObjection: {
+            id: number;
+            candidate_name: string;
+            anonymous: boolean;
+            /** @description the objector's name ('' when anonymous) */
+            name: string;
+            contact: string;
+            body: string;
+            status: components["schemas"]["PublicityObjectionStatusEnum"];
+            outcome: string;
+            handled_by: string;
+            /** Format: date-time */
+            handled_at: string | null;
+            /** Format: date-time */
+            received_at: string;
+        };
+        PublicityObjectionHandleRequest: {
+            outcome: string;
+        };
+        /**
+         * @description * `received` - 已接收
+         *     * `handled` - handled
+         * @enum {string}
+         */
+        PublicityObjectionStatusEnum: "received" | "handled";
+        PublicityOrganization: {
+            id: number;
+            name: string;
+        };
+        PublicityPublishRequest: {
+            /**
+             * Format: date
+             * @description the window's first day (today or later)
+             */
+            starts_on: string;
+            /** @description the window's working days: the rule's minimum by default, more allowed, never fewer */
+            working_days?: number | null;
+        };
+        PublicityRow: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            organization: components["schemas"]["PublicityOrganization"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            status: components["schemas"]["PublicityStatusEnum"];
+            /** Format: date */
+            starts_on: string | null;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string | null;
+            window_working_days: number;
+            candidate_count: number;
+            objection_count: number;
+            pending_objection_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            concluded_at: string | null;
+        };
+        PublicityRule: {
+            id: number;
+            version: string;
+            publicity_min_working_days: number;
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `open` - in its window
+         *     * `closed` - window closed
+         *     * `concluded` - concluded
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        PublicityStatusEnum: "draft" | "open" | "closed" | "concluded" | "withdrawn";
         PushKeysRequest: {
             p256dh: string;
             auth: string;
@@ -10251,9 +10640,6 @@ export interface components {
         ReindexRequestRequest: {
             /** @description one tenant's schema; empty: everything */
             tenant?: string | null;
-        };
-        RejectRequest: {
-            note: string;
         };
         /**
          * @description * `=` - =
@@ -10552,11 +10938,10 @@ export interface components {
             readonly id: number;
             readonly tenant_schema: string;
             readonly tenant_name: string;
-            readonly source: string;
             /** Format: uuid */
             readonly resource_uuid: string;
             readonly title: string;
-            readonly kind: string;
+            readonly kind: components["schemas"]["ResourceKindEnum"];
             /** 备注 */
             readonly note: string;
             /** @default proposed */
@@ -10578,6 +10963,13 @@ export interface components {
          * @enum {string}
          */
         ShowcaseStatusEnum: "none" | "proposed" | "approved" | "declined";
+        /**
+         * @description * `group` - group
+         *     * `tenant` - tenant
+         *     * `showcase` - showcase
+         * @enum {string}
+         */
+        SourceEnum: "group" | "tenant" | "showcase";
         /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子
@@ -10718,6 +11110,57 @@ export interface components {
             video_seconds: number;
             days: number;
         };
+        SupervisionOrganizationRef: {
+            id: number;
+            name: string;
+        };
+        SupervisionRule: {
+            id: number;
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            is_local: boolean;
+            publicity_min_working_days: number;
+            report_ack_working_days: number;
+            report_close_days: number;
+            report_extension_max_days: number;
+            report_feedback_working_days: number;
+            inquiry_reply_working_days: number;
+            reminder_days_before: number;
+        };
+        SupervisionRuleCreateRequest: {
+            version: string;
+            /**
+             * Format: date
+             * @description today or later
+             */
+            effective_from: string;
+            /** @default  */
+            source: string;
+            publicity_min_working_days?: number;
+            report_ack_working_days?: number;
+            report_close_days?: number;
+            report_extension_max_days?: number;
+            report_feedback_working_days?: number;
+            inquiry_reply_working_days?: number;
+            reminder_days_before?: number;
+        };
+        /**
+         * @description * `unit` - the unit's own members
+         *     * `subtree` - the unit and the organizations under it
+         *     * `tenant` - the whole subsidiary
+         *     * `group` - group-wide
+         * @enum {string}
+         */
+        SupervisionScopeEnum: "unit" | "subtree" | "tenant" | "group";
+        /**
+         * @description * `unit` - the unit's own members
+         *     * `subtree` - the unit and the organizations under it
+         *     * `tenant` - the whole subsidiary
+         * @enum {string}
+         */
+        SupervisionTenantScopeEnum: "unit" | "subtree" | "tenant";
         TargetRequest: {
             target: number;
         };
@@ -11565,6 +12008,35 @@ export interface components {
             overdue: boolean;
             link: components["schemas"]["WorkbenchLink"];
         };
+        WorkdayCalendar: {
+            year: number;
+            /** @description False: the year counts Monday to Friday */
+            loaded: boolean;
+            source: string;
+            /** Format: date-time */
+            loaded_at: string | null;
+            /** @description weekdays off (statutory holidays) */
+            holidays: components["schemas"]["CalendarDay"][];
+            /** @description weekend days worked (调休上班) */
+            workdays: components["schemas"]["CalendarDay"][];
+            warning: string;
+        };
+        WorkingDays: {
+            /** Format: date */
+            start: string;
+            days: number;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string;
+            rule_version: string;
+            /** @description the rule's minimum for a cadre publicity */
+            min_working_days: number;
+            calendar_loaded: boolean;
+            unloaded_years: number[];
+            warning: string;
+        };
         /**
          * @description Error codes of `partycloud.accounts`.
          *
@@ -11931,37 +12403,6 @@ export interface components {
          */
         DuesCode: "dues.already_paid" | "dues.bad_month" | "dues.bad_range" | "dues.exemption_decided" | "dues.fixed_out_of_range" | "dues.four_eyes" | "dues.months_required" | "dues.negative_amount" | "dues.negative_base" | "dues.no_bracket" | "dues.no_member_record" | "dues.no_rule" | "dues.not_assessed" | "dues.not_payable" | "dues.out_of_scope" | "dues.payment_closed" | "dues.payment_unverified" | "dues.reason_required" | "dues.remittance_not_positive" | "dues.unknown_category" | "dues.voluntary_below_1000";
         /**
-         * @description Error codes of `tenants.exchange`.
-         *
-         *     - `exchange.post_not_found`: No such post, or it is not for you.
-         *     - `exchange.post_not_allowed`: You may not do this with this post.
-         *     - `exchange.not_a_worker`: Only the unit's secretary, committee members or the tenant admin may do this.
-         *     - `exchange.unknown_organization`: This organization does not exist.
-         *     - `exchange.no_organization`: Choose the unit the post is written for.
-         *     - `exchange.no_member_record`: Only members with a member record here may upload a micro-video.
-         *     - `exchange.unknown_field`: Unknown field.
-         *     - `exchange.title_required`: Enter a title.
-         *     - `exchange.body_required`: News and showcase posts need a body.
-         *     - `exchange.video_required`: A micro-video needs its video: upload it first.
-         *     - `exchange.too_many_tags`: At most 10 tags per post.
-         *     - `exchange.too_many_images`: At most 30 pictures per post.
-         *     - `exchange.video_too_large`: The micro-video is larger than this platform allows.
-         *     - `exchange.video_too_long`: The micro-video is longer than this platform allows; it was removed.
-         *     - `exchange.post_not_editable`: Only a draft or a returned post can be changed.
-         *     - `exchange.bad_transition`: This step is not possible in the post's current status.
-         *     - `exchange.own_post_review`: The author of a post cannot review it: another worker of the unit must.
-         *     - `exchange.note_required`: Say why the post is returned.
-         *     - `exchange.post_not_published`: Only a published post can be proposed.
-         *     - `exchange.no_parent_unit`: This unit has no level above to propose to.
-         *     - `exchange.already_proposed`: This post has already been proposed.
-         *     - `exchange.promotion_not_found`: No such proposal awaiting your unit.
-         *     - `exchange.promotion_decided`: This proposal has already been decided.
-         *     - `exchange.group_post`: The group's own posts are seen everywhere already.
-         *     - `exchange.tenant_only`: This is done on a party committee's own address.
-         * @enum {string}
-         */
-        PostCode: "exchange.post_not_found" | "exchange.post_not_allowed" | "exchange.not_a_worker" | "exchange.unknown_organization" | "exchange.no_organization" | "exchange.no_member_record" | "exchange.unknown_field" | "exchange.title_required" | "exchange.body_required" | "exchange.video_required" | "exchange.too_many_tags" | "exchange.too_many_images" | "exchange.video_too_large" | "exchange.video_too_long" | "exchange.post_not_editable" | "exchange.bad_transition" | "exchange.own_post_review" | "exchange.note_required" | "exchange.post_not_published" | "exchange.no_parent_unit" | "exchange.already_proposed" | "exchange.promotion_not_found" | "exchange.promotion_decided" | "exchange.group_post" | "exchange.tenant_only";
-        /**
          * @description Error codes of `tenants.learning`.
          *
          *     - `learning.already_decided`: This proposal has already been decided.
@@ -12179,6 +12620,41 @@ export interface components {
          * @enum {string}
          */
         PointsCode: "points.not_a_member" | "points.no_member" | "points.out_of_scope" | "points.bad_organization" | "points.bad_year" | "points.bad_month" | "points.bad_days" | "points.bad_kind" | "points.rule_version_taken" | "points.rule_effective_from" | "points.rule_duplicate_kind" | "points.rule_bad_points" | "points.rule_bad_unit" | "points.rule_bad_cap";
+        /**
+         * @description Error codes of `tenants.supervision`.
+         *
+         *     - `supervision.out_of_scope`: This organization is outside your scope.
+         *     - `supervision.organization_not_found`: No such organization in this subsidiary.
+         *     - `supervision.bad_scope`: Choose the unit, its subtree or the whole subsidiary.
+         *     - `supervision.no_recipients`: Nobody with an account is in this scope.
+         *     - `supervision.announcement_not_found`: No such announcement within your scope.
+         *     - `supervision.announcement_not_draft`: Only a draft announcement can be changed or published.
+         *     - `supervision.announcement_not_published`: The announcement is not published.
+         *     - `supervision.signature_not_required`: This announcement does not ask to be signed.
+         *     - `supervision.reminded_recently`: Those who haven't read it were reminded less than 24 hours ago.
+         *     - `supervision.nothing_to_remind`: Everyone has read it: nobody to remind.
+         *     - `supervision.bad_attachment`: This attachment was not uploaded for an announcement.
+         *     - `supervision.too_many_attachments`: Attach at most 20 files.
+         *     - `supervision.publicity_not_found`: No such publicity within your scope.
+         *     - `supervision.publicity_not_draft`: Only a draft publicity can be changed or published.
+         *     - `supervision.bad_candidates`: List at least one candidate, each with a name and the proposed post.
+         *     - `supervision.window_too_short`: The window is shorter than the rule's minimum of working days.
+         *     - `supervision.window_too_long`: A window of at most 30 working days.
+         *     - `supervision.starts_in_past`: The window cannot start before today.
+         *     - `supervision.publicity_not_open_yet`: The publicity's window has not opened yet.
+         *     - `supervision.publicity_window_over`: The publicity's window is over: objections are closed.
+         *     - `supervision.unknown_candidate`: This person is not one of the publicity's candidates.
+         *     - `supervision.objection_not_found`: No such objection in this publicity.
+         *     - `supervision.objections_pending`: Record how every objection was handled before concluding.
+         *     - `supervision.publicity_not_closed`: A publicity is concluded once its window has closed.
+         *     - `supervision.publicity_not_withdrawable`: Only a draft or open publicity can be withdrawn.
+         *     - `supervision.no_rules`: No supervision rules are in force on that day.
+         *     - `supervision.bad_rule`: The rule's values are out of range.
+         *     - `supervision.rule_version_exists`: A rule version with this name exists.
+         *     - `supervision.bad_year`: Choose a year between 2000 and 2100.
+         * @enum {string}
+         */
+        SupervisionCode: "supervision.out_of_scope" | "supervision.organization_not_found" | "supervision.bad_scope" | "supervision.no_recipients" | "supervision.announcement_not_found" | "supervision.announcement_not_draft" | "supervision.announcement_not_published" | "supervision.signature_not_required" | "supervision.reminded_recently" | "supervision.nothing_to_remind" | "supervision.bad_attachment" | "supervision.too_many_attachments" | "supervision.publicity_not_found" | "supervision.publicity_not_draft" | "supervision.bad_candidates" | "supervision.window_too_short" | "supervision.window_too_long" | "supervision.starts_in_past" | "supervision.publicity_not_open_yet" | "supervision.publicity_window_over" | "supervision.unknown_candidate" | "supervision.objection_not_found" | "supervision.objections_pending" | "supervision.publicity_not_closed" | "supervision.publicity_not_withdrawable" | "supervision.no_rules" | "supervision.bad_rule" | "supervision.rule_version_exists" | "supervision.bad_year";
         /**
          * @description Error codes of `tenants.transfers`.
          *
@@ -19928,1432 +20404,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Voluntary"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_feed: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Feed"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_post_limits: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostLimits"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_post_promotions_list: {
-        parameters: {
-            query?: {
-                /** @description only proposals addressed to my units */
-                incoming?: boolean;
-                page?: number;
-                page_size?: number;
-                status?: "approved" | "declined" | "none" | "proposed";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedPromotionList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_post_promotions_accept: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                promotion_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NoteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
-                "multipart/form-data": components["schemas"]["NoteRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Promotion"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_post_promotions_decline: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                promotion_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NoteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
-                "multipart/form-data": components["schemas"]["NoteRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Promotion"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_list: {
-        parameters: {
-            query?: {
-                kind?: "micro_video" | "news" | "showcase";
-                /** @description only the posts I wrote */
-                mine?: boolean;
-                /** @description posts written by this unit */
-                organization?: number;
-                page?: number;
-                page_size?: number;
-                /** @description pending posts I may review */
-                reviewable?: boolean;
-                /** @description words in the title, summary or body */
-                search?: string;
-                /** @description only the tenant's or the group's */
-                source?: "group" | "tenant";
-                status?: "draft" | "pending" | "published" | "rejected" | "withdrawn";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedPostRowList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PostCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PostCreateRequest"];
-                "multipart/form-data": components["schemas"]["PostCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedPostUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedPostUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedPostUpdateRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_approve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NoteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
-                "multipart/form-data": components["schemas"]["NoteRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_propose: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NoteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
-                "multipart/form-data": components["schemas"]["NoteRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_propose_to_group: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NoteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
-                "multipart/form-data": components["schemas"]["NoteRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_reject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RejectRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RejectRequest"];
-                "multipart/form-data": components["schemas"]["RejectRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_submit: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exchange_posts_withdraw: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NoteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
-                "multipart/form-data": components["schemas"]["NoteRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PostDetail"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -30991,7 +30041,6 @@ export interface operations {
                 page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
-                source?: string;
                 /**
                  * @description * `none` - 未推荐
                  *     * `proposed` - 已推荐
@@ -43348,6 +42397,2843 @@ export interface operations {
             };
             /** @description Not signed in, or the token or session was refused. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_list: {
+        parameters: {
+            query?: {
+                category?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description the unit's subtree (tenant host) */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description words of the title */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "draft" | "published" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAnnouncementChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAnnouncementChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAnnouncementChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_attachments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_receipts_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description one unit's recipients */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description a name or a unit */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                state?: "read" | "signed" | "unread" | "unsigned";
+                /** @description one subsidiary's recipients (its schema; group announcements) */
+                tenant?: string;
+            };
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementReceiptList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "supervision_announcements_receipts.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                state?: "read" | "signed" | "unread" | "unsigned";
+            };
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_receipts_summary_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementReceiptSummary"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_remind_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRemindResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                state?: "read" | "signed" | "unread" | "unsigned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyAnnouncementList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_sign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_calendar_retrieve: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkdayCalendar"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description words of the title */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "closed" | "concluded" | "draft" | "open" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublicityRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityCreateRequest"];
+                "multipart/form-data": components["schemas"]["PublicityCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPublicityChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPublicityChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPublicityChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_conclude_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityConcludeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityConcludeRequest"];
+                "multipart/form-data": components["schemas"]["PublicityConcludeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_objections_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublicityObjectionList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_objections_handle_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: number;
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityObjectionHandleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityObjectionHandleRequest"];
+                "multipart/form-data": components["schemas"]["PublicityObjectionHandleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicityObjection"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityPublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityPublishRequest"];
+                "multipart/form-data": components["schemas"]["PublicityPublishRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOpenPublicityList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenPublicityDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_objections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ObjectionCreateRequest"];
+                "multipart/form-data": components["schemas"]["ObjectionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionReceipt"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionRule"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupervisionRuleCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SupervisionRuleCreateRequest"];
+                "multipart/form-data": components["schemas"]["SupervisionRuleCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionRule"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_working_days_retrieve: {
+        parameters: {
+            query?: {
+                /** @description working days (the rule's minimum by default) */
+                days?: number;
+                /** @description the first day (today by default) */
+                start?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingDays"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

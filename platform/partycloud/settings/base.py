@@ -341,6 +341,12 @@ SPECTACULAR_SETTINGS = {
         "PostKindEnum": "tenants.exchange.models.PostKind",
         "PostStatusEnum": "tenants.exchange.models.PostStatus",
         "PostProposalStatusEnum": "tenants.exchange.models.ProposalStatus",
+        # A library item's source keeps its name beside the announcements' "source" (tenant | group).
+        "SourceEnum": [("group", "group"), ("tenant", "tenant"), ("showcase", "showcase")],
+        # Supervision (tenants.supervision): scopes, announcements, cadre publicity.
+        "SupervisionScopeEnum": "tenants.supervision.models.Scope",
+        "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
+        "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
     },
 }
 
