@@ -295,7 +295,6 @@ def _write_questions(survey: Survey, questions: list[dict[str, Any]]) -> None:
         )
 
 
-@transaction.atomic
 def do_create_survey(
     *,
     actor: Actor,
@@ -316,20 +315,22 @@ def do_create_survey(
         raise ServiceError(SupervisionCode.TITLE_REQUIRED, _("Give the survey a title."), "title")
     check_window(opens_at, closes_at)
     cleaned = clean_questions(questions)
+    # The gate before the transaction: the refusal's audit entry must outlive the refusal.
     check_texts([("title", title), ("description", description), *_question_texts(cleaned)], actor=actor, what=title)
-    survey = Survey.objects.create(
-        title=title,
-        description=description.strip(),
-        organization_id=unit.pk,
-        scope=scope,
-        anonymous=anonymous,
-        results_to_respondents=results_to_respondents,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        created_by=actor.user,
-    )
-    _write_questions(survey, cleaned)
-    do_record_audit(event="supervision.survey.create", actor=actor, target=survey)
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            title=title,
+            description=description.strip(),
+            organization_id=unit.pk,
+            scope=scope,
+            anonymous=anonymous,
+            results_to_respondents=results_to_respondents,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=actor.user,
+        )
+        _write_questions(survey, cleaned)
+        do_record_audit(event="supervision.survey.create", actor=actor, target=survey)
     return survey
 
 
@@ -342,22 +343,16 @@ def _check_draft(survey: Survey) -> None:
         raise Conflict(SupervisionCode.SURVEY_NOT_DRAFT, _("Only a draft survey can be changed or deleted."))
 
 
-@transaction.atomic
 def do_update_survey(survey: Survey, *, actor: Actor, **changes: Any) -> Survey:
-    survey = _locked(survey)
+    """Change a draft (``questions`` replaces them all)."""
     check_manage(actor, survey.organization_id)
-    _check_draft(survey)
-    if "scope" in changes:
-        audience.check_scope(survey.organization_id, changes["scope"])
     for name in ("title", "description"):
         if name in changes:
             changes[name] = changes[name].strip()
     if "title" in changes and not changes["title"]:
         raise ServiceError(SupervisionCode.TITLE_REQUIRED, _("Give the survey a title."), "title")
     questions = clean_questions(changes.pop("questions")) if "questions" in changes else None
-    opens_at, closes_at = changes.get("opens_at", survey.opens_at), changes.get("closes_at", survey.closes_at)
-    if "opens_at" in changes or "closes_at" in changes:
-        check_window(opens_at, closes_at)
+    # The gate before the transaction: the refusal's audit entry must outlive the refusal.
     check_texts(
         [
             ("title", changes.get("title")),
@@ -368,17 +363,22 @@ def do_update_survey(survey: Survey, *, actor: Actor, **changes: Any) -> Survey:
         target=survey,
         what=survey.title,
     )
-    for name, value in changes.items():
-        setattr(survey, name, value)
-    survey.save()
-    if questions is not None:
-        _write_questions(survey, questions)
-    do_record_audit(
-        event="supervision.survey.update",
-        actor=actor,
-        target=survey,
-        details={"fields": ", ".join(sorted([*changes, *(["questions"] if questions is not None else [])]))},
-    )
+    with transaction.atomic():
+        survey = _locked(survey)
+        _check_draft(survey)
+        if "scope" in changes:
+            audience.check_scope(survey.organization_id, changes["scope"])
+        if "opens_at" in changes or "closes_at" in changes:
+            check_window(changes.get("opens_at", survey.opens_at), changes.get("closes_at", survey.closes_at))
+        for name, value in changes.items():
+            setattr(survey, name, value)
+        survey.save()
+        if questions is not None:
+            _write_questions(survey, questions)
+        fields = sorted([*changes, *(["questions"] if questions is not None else [])])
+        do_record_audit(
+            event="supervision.survey.update", actor=actor, target=survey, details={"fields": ", ".join(fields)}
+        )
     return survey
 
 
@@ -678,11 +678,19 @@ def _json(counts: list[int]) -> str:
     return "[" + ",".join(str(int(n)) for n in counts) + "]"
 
 
-@transaction.atomic
 def do_respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -> Survey:
     """Answer once. All in one transaction under the survey's lock (the survey's responses queue
     here): the respondent marked, the count, the tallies, the pool or the named response.
-    Nothing is logged or audited (an anonymous answer must leave no trace beside the respondent)."""
+    Nothing is logged or audited, except a refusal by the confidentiality gate (before anything
+    is written; the marking, never the text)."""
+    check_texts(
+        [("text", str(answer.get("text") or "")) for answer in answers], actor=actor, target=survey, what=survey.title
+    )
+    return _respond(survey, answers, actor=actor)
+
+
+@transaction.atomic
+def _respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -> Survey:
     survey = _locked(survey)
     if survey.status != CampaignStatus.OPEN or survey.closes_at <= timezone.now():
         raise Conflict(SupervisionCode.SURVEY_NOT_OPEN, _("The survey is not open."))
@@ -694,7 +702,6 @@ def do_respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -
     questions = list(SurveyQuestion.objects.filter(survey=survey).prefetch_related("options").order_by("position"))
     given = _check_answers(questions, answers)
     texts = [(question_id, answer["text"]) for question_id, answer in given.items() if "text" in answer]
-    check_texts([("text", text) for _question, text in texts], actor=actor, target=survey, what=survey.title)
 
     SurveyRespondent.objects.filter(pk=respondent.pk).update(responded=True)
     Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
