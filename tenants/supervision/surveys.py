@@ -335,7 +335,7 @@ def do_create_survey(
 
 
 def _locked(survey: Survey) -> Survey:
-    return Survey.objects.select_for_update().select_related("created_by").get(pk=survey.pk)
+    return Survey.objects.select_for_update().get(pk=survey.pk)
 
 
 def _check_draft(survey: Survey) -> None:
@@ -891,7 +891,7 @@ def export_workbook(actor: Actor, survey: Survey) -> bytes:
 
     summary.append([survey.title])
     summary.append(
-        [_("Eligible"), data["eligible_count"], _("Responses"), data["response_count"], _("Turnout %"), data["turnout"]]
+        ["应参与人数", data["eligible_count"], "已答人数", data["response_count"], "参与率%", data["turnout"]]
     )
     summary.append([])
     kinds = dict(QuestionKind.choices)
@@ -901,8 +901,8 @@ def export_workbook(actor: Actor, survey: Survey) -> bytes:
             [
                 f"{number}. {question['text']}",
                 str(kinds.get(question["kind"], question["kind"])),
-                _("Count"),
-                _("Share %"),
+                "人数",
+                "占比%",
             ],
         )
         for option in question["options"]:
@@ -910,15 +910,15 @@ def export_workbook(actor: Actor, survey: Survey) -> bytes:
         for bar in question["ratings"]:
             summary.append(["", str(bar["value"]), bar["count"], bar["percent"]])
         if question["mean"] is not None:
-            summary.append(["", _("Mean"), question["mean"], ""])
+            summary.append(["", "平均分", question["mean"], ""])
         if question["kind"] == QuestionKind.TEXT:
-            summary.append(["", _("Text answers"), question["text_count"], ""])
+            summary.append(["", "文字回答条数", question["text_count"], ""])
         summary.append([])
     summary.column_dimensions["A"].width = 50
     summary.column_dimensions["B"].width = 30
 
     texts = workbook.create_sheet(_sheet_title("文字回答", taken))
-    header(texts, [_("Question"), _("Answer")])
+    header(texts, ["题目", "回答"])
     titles = {q["id"]: f"{n}. {q['text']}" for n, q in enumerate(data["questions"], start=1)}
     for answer in text_answers(actor, survey):
         texts.append([titles.get(answer.question_id, ""), answer.text])
@@ -938,7 +938,7 @@ def export_workbook(actor: Actor, survey: Survey) -> bytes:
                     timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
                 ]
             )
-            header(sheet, [_("Question"), _("Answer")])
+            header(sheet, ["题目", "回答"])
             for question in data["questions"]:
                 answer = response.answers.get(str(question["id"]), {})
                 shown = (
