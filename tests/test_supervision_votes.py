@@ -170,6 +170,23 @@ def test_a_draft_is_deleted_and_a_cancelled_vote_never_shows_a_tally(unit: Unit)
     assert cast(unit, unit.voters[1], vote["id"], option_ids(vote)[:1]).json()["code"] == "supervision.vote_not_open"
 
 
+def test_a_vote_nobody_can_answer_is_not_opened(unit: Unit, tenant_a: TenantWorld) -> None:
+    admin = api(tenant_a.host, tenant_a.admin)
+    body = {
+        "organization": unit.orgs["committee"].pk,
+        "scope": "unit",
+        "title": "空",
+        "options": ["a", "b"],
+        **window(),
+    }
+    vote = admin.post(f"{BASE}/votes", body, format="json").json()
+    refused = admin.post(f"{BASE}/votes/{vote['id']}/open")
+    assert (refused.status_code, refused.json()["code"]) == (409, "supervision.no_recipients")
+    with tenant_a.tenant:
+        assert sweep_votes() == {"opened": 0, "closed": 0}  # the beat leaves it a draft
+        assert Vote.objects.get(pk=vote["id"]).status == CampaignStatus.DRAFT
+
+
 # ---------------------------------------------------------------------------------- casting
 
 

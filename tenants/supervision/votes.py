@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -34,6 +34,7 @@ from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_many
 from tenants.organizations.models import Organization
 from tenants.supervision import audience
+from tenants.supervision.anonymity import execute_unlogged
 from tenants.supervision.errors import SupervisionCode
 from tenants.supervision.models import CampaignStatus, Vote, VoteOption, VoteVoter
 from tenants.supervision.surveys import (
@@ -322,6 +323,8 @@ def _open(vote: Vote, *, actor: Actor) -> None:
     if vote.closes_at <= now:
         raise Conflict(SupervisionCode.WINDOW_OVER, _("The window's end has already passed."), "closes_at")
     found = audience.recipients(vote.organization_id, vote.scope)
+    if not found:
+        raise Conflict(SupervisionCode.NO_RECIPIENTS, _("Nobody with an account is in this scope."), "scope")
     VoteVoter.objects.bulk_create(
         [VoteVoter(vote=vote, user_id=r.user_id, organization_id=r.organization_id) for r in found], batch_size=2000
     )
@@ -380,9 +383,14 @@ def do_open_due_votes() -> int:
     ):
         with transaction.atomic():
             vote = _locked(Vote(pk=vote_id))
-            if vote.status == CampaignStatus.DRAFT:
-                _open(vote, actor=Actor.system())
-                opened += 1
+            if vote.status != CampaignStatus.DRAFT:
+                continue
+            try:
+                with transaction.atomic():
+                    _open(vote, actor=Actor.system())
+            except ServiceError:  # nobody in the scope: it stays a draft for the organizer to fix
+                continue
+            opened += 1
     return opened
 
 
@@ -479,12 +487,9 @@ def do_cast(vote: Vote, chosen: list[int], *, actor: Actor) -> Vote:
         raise Conflict(SupervisionCode.ALREADY_VOTED, _("You have already voted."))
     chosen = check_ballot(vote, chosen)
     VoteVoter.objects.filter(pk=voter.pk).update(voted=True)
-    table = VoteOption._meta.db_table
-    with connection.cursor() as cursor:
-        # The raw DB-API cursor, not Django's wrapper: in DEBUG (or under a query capture or a
-        # toolbar) Django logs every statement with its parameters, here the chosen ids.
-        cursor.cursor.execute(
-            f"UPDATE {table} SET count = count + (id = ANY(%s))::int WHERE vote_id = %s",
-            [chosen, vote.pk],
-        )
+    # Every option of the vote, chosen or not, in one statement past Django's query logging.
+    execute_unlogged(
+        f"UPDATE {VoteOption._meta.db_table} SET count = count + (id = ANY(%s))::int WHERE vote_id = %s",
+        [chosen, vote.pk],
+    )
     return vote

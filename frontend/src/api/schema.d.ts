@@ -10848,7 +10848,7 @@ export interface components {
         /**
          * @description * `single` - 单选题
          *     * `multiple` - 多选题
-         *     * `rating` - rating
+         *     * `rating` - 评分
          *     * `text` - 内容
          * @enum {string}
          */
