@@ -8,11 +8,14 @@ closing, the beat, and per-endpoint isolation."""
 from __future__ import annotations
 
 import io
+import json
+import logging
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -31,7 +34,7 @@ from tenants.supervision.models import (
 from tenants.supervision.surveys_tasks import sweep_surveys
 from tests.conftest import TenantWorld, api
 from tests.isolation import Endpoint, assert_tenant_isolated
-from tests.test_supervision_votes import BASE, Unit, window
+from tests.test_supervision_votes import BASE, Unit, changes, snapshot, window
 
 QUESTIONS = [
     {"kind": "single", "text": "对支部工作总体评价", "options": ["满意", "基本满意", "不满意"]},
@@ -281,6 +284,45 @@ def test_anonymous_text_answers_wait_in_a_shuffled_pool_and_are_released_by_batc
             q.rating_counts == [0] * q.rating_max or sum(q.rating_counts) == 6
             for q in SurveyQuestion.objects.filter(survey_id=sheet.id, kind="rating")
         )
+
+
+def test_an_anonymous_response_changes_only_flags_counters_and_the_shuffled_pool(
+    six: Unit, caplog: pytest.LogCaptureFixture
+) -> None:
+    sheet = Sheet(open_survey(six))
+    schema = six.world.tenant.schema_name
+    caplog.set_level(logging.DEBUG)
+    for name in [*logging.Logger.manager.loggerDict, "django.db.backends"]:
+        caplog.set_level(logging.DEBUG, logger=name)
+    for n, user in enumerate(six.voters[:3], start=1):
+        connection.set_schema_to_public()
+        with six.world.tenant:
+            before = snapshot([schema, "public"])
+        with CaptureQueriesContext(connection) as queries:  # Django's debug cursor on: it must see no answer
+            assert respond(six, user, sheet, sheet.answers(n % 3, (n % 4,), n, f"匿名意见Ω{n}")).status_code == 200
+        assert not any("匿名意见Ω" in query["sql"] for query in queries.captured_queries)
+        with six.world.tenant:
+            changed = changes(before, snapshot([schema, "public"]))
+        tables = {table.split(".")[1] for table in changed}
+        assert tables == {
+            "supervision_survey", "supervision_surveyrespondent", "supervision_surveyoption",
+            "supervision_surveyquestion", "supervision_surveytextpool",
+        }, tables  # fmt: skip
+        assert len({xmin for rows in changed.values() for xmin, _row in rows}) == 1  # one transaction for all
+        [(_xmin, respondent)] = changed[f"{schema}.supervision_surveyrespondent"]
+        assert (set(respondent), respondent["user_id"], respondent["responded"]) == (
+            {"id", "survey_id", "user_id", "organization_id", "responded"}, user.pk, True,
+        )  # fmt: skip
+        options = [row for _xmin, row in changed[f"{schema}.supervision_surveyoption"]]
+        assert len(options) == sum(len(ids) for ids in sheet.o)  # every option of the survey
+        assert [row["kind"] for _xmin, row in changed[f"{schema}.supervision_surveyquestion"]] == ["rating"]
+        pooled = [row for _xmin, row in changed[f"{schema}.supervision_surveytextpool"]]
+        assert len(pooled) == n  # the whole pool rewritten
+        assert all(set(row) == {"id", "question_id", "text"} for row in pooled)
+    for record in caplog.records:
+        line = record.getMessage() + json.dumps(record.__dict__, default=str, ensure_ascii=False)
+        assert "匿名意见Ω" not in line
+        assert not ("UPDATE" in line and "supervision_surveyoption" in line)
 
 
 def test_respondents_see_the_results_only_after_closing_when_the_organizer_shares_them(unit: Unit) -> None:

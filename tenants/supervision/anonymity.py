@@ -2,7 +2,7 @@
 "Surveys" and "Anonymous votes"). Used by ``surveys`` and ``votes``; each runs inside the
 answer's transaction, under the survey's or the vote's row lock.
 
-- ``execute_unlogged``: a statement carrying what someone chose goes through the raw DB-API
+- ``execute_unlogged``: a statement carrying what someone chose or wrote goes through the raw DB-API
   cursor, never through Django's wrapper, which logs statements with their parameters whenever
   its debug cursor is on (DEBUG, ``CaptureQueriesContext``, debug toolbars).
 - ``tally_options`` / ``tally_ratings``: ONE statement rewrites every option (every rating
@@ -48,9 +48,7 @@ def release_text_pool(survey: Survey, *, everything: bool = False) -> int:
         return 0
     random.SystemRandom().shuffle(pooled)
     SurveyTextPool.objects.filter(question__survey=survey).delete()
-    SurveyTextAnswer.objects.bulk_create(
-        [SurveyTextAnswer(id=uuid.uuid4(), question_id=question_id, text=text) for question_id, text in pooled]
-    )
+    _insert_texts(SurveyTextAnswer, pooled)
     return len(pooled)
 
 
@@ -61,9 +59,17 @@ def pool_texts(survey: Survey, texts: list[tuple[int, str]]) -> None:
     pooled = [*SurveyTextPool.objects.filter(question__survey=survey).values_list("question_id", "text"), *texts]
     random.SystemRandom().shuffle(pooled)
     SurveyTextPool.objects.filter(question__survey=survey).delete()
-    SurveyTextPool.objects.bulk_create(
-        [SurveyTextPool(id=uuid.uuid4(), question_id=question_id, text=text) for question_id, text in pooled]
-    )
+    _insert_texts(SurveyTextPool, pooled)
+
+
+def _insert_texts(model: type[SurveyTextPool] | type[SurveyTextAnswer], rows: list[tuple[int, str]]) -> None:
+    """Insert (question, text) rows with random keys, in the given order, in one statement past
+    Django's query logging (the texts are what someone wrote; the log line would carry the user)."""
+    if not rows:
+        return
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    params: list[Any] = [value for question_id, text in rows for value in (uuid.uuid4(), question_id, text)]
+    execute_unlogged(f"INSERT INTO {model._meta.db_table} (id, question_id, text) VALUES {values}", params)
 
 
 def tally_options(survey: Survey, chosen: list[int]) -> None:
