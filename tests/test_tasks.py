@@ -197,6 +197,12 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
     assert SUPERVISION_SCHEDULE["supervision-publicity-close"] == tenant_beat_entry(
         "supervision.close_ended_publicities", crontab(minute=5), window_seconds=600
     )
+    assert SUPERVISION_SCHEDULE["supervision-surveys"] == tenant_beat_entry(
+        "tenants.supervision.sweep_surveys", crontab(), window_seconds=30
+    )
+    assert SUPERVISION_SCHEDULE["supervision-votes"] == tenant_beat_entry(
+        "tenants.supervision.sweep_votes", crontab(), window_seconds=30
+    )
     expected = {
         **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
         **TASKBOOKS_SCHEDULE, **points, **SUPERVISION_SCHEDULE,

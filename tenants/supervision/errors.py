@@ -63,8 +63,35 @@ class SupervisionCode(ErrorCode):
     BAD_YEAR = "supervision.bad_year", "Choose a year between 2000 and 2100."
 
     # ------------------------------------------------------------ surveys (问卷): back-ballot
+    SURVEY_NOT_FOUND = "supervision.survey_not_found", "No such survey within your scope."
+    SURVEY_NOT_DRAFT = "supervision.survey_not_draft", "Only a draft survey can be changed or deleted."
+    SURVEY_BAD_TRANSITION = "supervision.survey_bad_transition", "The survey cannot go from <status> to <target>."
+    SURVEY_NOT_OPEN = "supervision.survey_not_open", "The survey is not open."
+    SURVEY_ANONYMOUS = "supervision.survey_anonymous", "An anonymous survey keeps no one's answers."
+    TITLE_REQUIRED = "supervision.title_required", "Give the survey or the vote a title."
+    BAD_WINDOW = "supervision.bad_window", "The window closes after it opens."
+    WINDOW_OVER = "supervision.window_over", "The window's end has already passed."
+    NO_QUESTIONS = "supervision.no_questions", "Add at least one question."
+    BAD_QUESTION = "supervision.bad_question", "A question's kind, options or limits are invalid (extra: question)."
+    NOT_RESPONDENT = "supervision.not_respondent", "You are not asked to answer this survey."
+    ALREADY_RESPONDED = "supervision.already_responded", "You have already answered this survey."
+    BAD_ANSWER = "supervision.bad_answer", "An answer does not fit its question, or a required one is missing."
+    RESULTS_NOT_SHARED = (
+        "supervision.results_not_shared",
+        "The results are shown to respondents only after closing, when the organizer shares them.",
+    )
 
     # ------------------------------------------------------------ votes (匿名投票): back-ballot
+    VOTE_NOT_FOUND = "supervision.vote_not_found", "No such vote within your scope."
+    VOTE_NOT_DRAFT = "supervision.vote_not_draft", "Only a draft vote can be changed or deleted."
+    VOTE_BAD_TRANSITION = "supervision.vote_bad_transition", "The vote cannot go from <status> to <target>."
+    VOTE_NOT_OPEN = "supervision.vote_not_open", "The vote is not open."
+    BAD_OPTIONS = "supervision.bad_options", "A vote needs at least two distinct, non-empty options."
+    BAD_MAX_CHOICES = "supervision.bad_max_choices", "Each voter picks between 1 and the number of options."
+    NOT_ELIGIBLE = "supervision.not_eligible", "You are not among this vote's eligible voters."
+    ALREADY_VOTED = "supervision.already_voted", "You have already voted."
+    BAD_BALLOT = "supervision.bad_ballot", "Choose between 1 and <max_choices> different options of this vote."
+    VOTE_TALLY_HIDDEN = "supervision.vote_tally_hidden", "The tally is shown once the vote is closed."
 
     # ------------------------------------------------------------ reports (信访举报): back-report
 

@@ -343,10 +343,13 @@ SPECTACULAR_SETTINGS = {
         "PostProposalStatusEnum": "tenants.exchange.models.ProposalStatus",
         # A library item's source keeps its name beside the announcements' "source" (tenant | group).
         "SourceEnum": [("group", "group"), ("tenant", "tenant"), ("showcase", "showcase")],
-        # Supervision (tenants.supervision): scopes, announcements, cadre publicity.
+        # Supervision (tenants.supervision): scopes (all four; a tenant's items: unit/subtree/tenant),
+        # announcements, cadre publicity, a survey's or vote's life, a survey question's kind.
         "SupervisionScopeEnum": "tenants.supervision.models.Scope",
         "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
         "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
+        "CampaignStatusEnum": "tenants.supervision.models.CampaignStatus",
+        "SurveyQuestionKindEnum": "tenants.supervision.models.QuestionKind",
     },
 }
 
