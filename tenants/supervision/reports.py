@@ -281,7 +281,11 @@ def do_file_report(
                 )
                 _event(report, "received")
                 _event(report, "routed_to_group" if routing.to_group else "routed")
-                _tell_handlers(report, _("New %(kind)s %(number)s") % _names(report))
+                _tell_handlers(
+                    report,
+                    (_("New report %(number)s") if kind == ReportKind.REPORT else _("New petition %(number)s"))
+                    % {"number": report.number},
+                )
                 if routing.to_group:
                     _escalate(report, ROUTED, report.acknowledge_due)
                 break
@@ -293,7 +297,7 @@ def do_file_report(
 
 
 def _names(report: Report) -> dict[str, str]:
-    return {"kind": str(ReportKind(report.kind).label), "number": report.number}
+    return {"number": report.number}
 
 
 # ------------------------------------------------------------------------------ who handles a case

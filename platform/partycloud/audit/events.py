@@ -358,7 +358,7 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "hub.pocketmembercase": _lazy("pocket member case"),
     "storage.upload": _lazy("uploaded file"),
     "supervision.report": _lazy("report or petition"),
-    "supervision.inquiry": _lazy("inquiry"),
+    "supervision.inquiry": _lazy("member inquiry"),
     "rollups.dashboard": _lazy("group dashboard"),
     "rollups.threshold": _lazy("dashboard threshold"),
     "statistics.annual_report": _lazy("annual statistics report"),
