@@ -44687,6 +44687,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
                 headers: {
@@ -44766,8 +44775,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -44845,8 +44872,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -44924,8 +44969,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -44981,6 +45044,15 @@ export interface operations {
             };
             /** @description Not signed in, or the token or session was refused. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
