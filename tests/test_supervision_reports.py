@@ -22,7 +22,7 @@ from tenants.access.models import TenantRole
 from tenants.access.services import do_assign_role
 from tenants.notifications.models import Notification
 from tenants.organizations.models import Organization
-from tenants.supervision import reports
+from tenants.supervision import report_deadlines, reports
 from tenants.supervision.models import (
     Report,
     ReportAssignee,
@@ -459,15 +459,15 @@ def test_reminders_once_a_day_and_one_escalation_per_deadline(
     due = report.acknowledge_due
     with tenant_a.tenant:
         Notification.objects.all().delete()
-        assert reports.do_run_deadlines(due - timedelta(days=10)) == {"reminded": 0, "escalated": 0}
-        assert reports.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 1, "escalated": 0}
-        assert reports.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 0, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due - timedelta(days=10)) == {"reminded": 0, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 1, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 0, "escalated": 0}
         notes = list(Notification.objects.filter(user=tenant_a.inspector))
         assert len(notes) == 1
         assert report.number in notes[0].title
         assert "礼金" not in notes[0].title
-        assert reports.do_run_deadlines(due + timedelta(days=1)) == {"reminded": 0, "escalated": 1}
-        assert reports.do_run_deadlines(due + timedelta(days=2)) == {"reminded": 0, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due + timedelta(days=1)) == {"reminded": 0, "escalated": 1}
+        assert report_deadlines.do_run_deadlines(due + timedelta(days=2)) == {"reminded": 0, "escalated": 0}
         report.refresh_from_db()
         assert report.escalated_at is not None
     connection.set_schema_to_public()

@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from services.tasks import tenant_task
 from services.tasks.periodic import tenant_beat_entry
 from tenants.supervision.inquiries import do_escalate_overdue
-from tenants.supervision.reports import do_run_deadlines
+from tenants.supervision.report_deadlines import do_run_deadlines
 
 
 @tenant_task(name="tenants.supervision.report_deadlines")

@@ -41,7 +41,7 @@ from partycloud.accounts.roles import TenantRole
 from partycloud.core.api import PagePagination, validated
 from partycloud.core.openapi import ERROR_RESPONSE
 from partycloud.core.throttling import AnonThrottle, ScopedThrottle, UserThrottle
-from tenants.supervision import reports
+from tenants.supervision import reporter, reports
 from tenants.supervision.models import Report, ReportKind, ReportMessageAuthor, ReportStatus
 
 # ------------------------------------------------------------------------------ serializers
@@ -272,7 +272,7 @@ class ReportTrackView(_TrackingView):
     )
     def post(self, request: Request) -> Response:
         data = validated(ReportCodeSerializer, request.data)
-        return Response(ReportTrackingSerializer(reports.tracking(data["code"])).data)
+        return Response(ReportTrackingSerializer(reporter.tracking(data["code"])).data)
 
 
 class ReportTrackAnswerView(_TrackingView):
@@ -283,7 +283,7 @@ class ReportTrackAnswerView(_TrackingView):
     )
     def post(self, request: Request) -> Response:
         data = validated(ReportAnswerSerializer, request.data)
-        message = reports.do_answer(data["code"], data["body"], actor=Actor.of(request))
+        message = reporter.do_answer(data["code"], data["body"], actor=Actor.of(request))
         return Response(ReportMessageSerializer(message).data, status=201)
 
 
@@ -295,7 +295,7 @@ class ReportTrackUploadView(_TrackingView):
     )
     def post(self, request: Request) -> Response:
         data = validated(ReportUploadStartSerializer, request.data)
-        started = reports.do_start_reporter_upload(
+        started = reporter.do_start_reporter_upload(
             data["code"], filename=data["filename"], content_type=data["content_type"], size=data["size"],
             actor=Actor.of(request),
         )  # fmt: skip
@@ -310,7 +310,7 @@ class ReportTrackUploadCompleteView(_TrackingView):
     )
     def post(self, request: Request) -> Response:
         data = validated(ReportUploadCompleteSerializer, request.data)
-        attachment = reports.do_attach_reporter_upload(data["code"], data["upload"], actor=Actor.of(request))
+        attachment = reporter.do_attach_reporter_upload(data["code"], data["upload"], actor=Actor.of(request))
         return Response(ReportAttachmentSerializer(attachment).data, status=201)
 
 
