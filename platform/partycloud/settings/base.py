@@ -342,6 +342,10 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
         "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
         "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
+        # Supervision (tenants.supervision): scopes, announcements, cadre publicity.
+        "SupervisionScopeEnum": "tenants.supervision.models.Scope",
+        "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
+        "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
     },
 }
 
