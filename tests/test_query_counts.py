@@ -99,8 +99,12 @@ from tenants.supervision.models import (
     AnnouncementStatus,
     CadrePublicity,
     CampaignStatus,
+    Inquiry,
     PublicityObjection,
     PublicityStatus,
+    Report,
+    ReportAssignee,
+    ReportEscalation,
     Scope,
     SupervisionRuleSet,
     Survey,
@@ -743,6 +747,60 @@ def grow_promotions(world: World, n: int) -> None:
             audience_id=branch.pk, published_at=timezone.now(),
         )  # fmt: skip
         PostPromotion.objects.create(post=post, from_organization_id=branch.pk, to_organization_id=branch.parent_id)
+# Reports and inquiries (tenants.supervision): the reports are assigned to the caller, who is made
+# an inspector here (the admin holds no inspector role: reports go to inspectors only).
+def grow_reports(world: World, n: int) -> None:
+    if "inspector" not in world.state:
+        do_assign_role(user=world.tenant.admin, role=TenantRole.DISCIPLINE_INSPECTOR)
+        world.state["inspector"] = True
+    branch = _branch(world)
+    for _ in range(n):
+        serial = next(_serial)
+        report = Report.objects.create(
+            number=f"JB-1999-{serial:04d}", accused_organization_id=branch.pk, subject_encrypted=encrypt("主题"),
+            content_encrypted=encrypt("内容"), tracking_code_hash=uuid.uuid4().hex,
+            routed_organization_id=branch.parent_id, acknowledge_due=timezone.localdate(),
+        )  # fmt: skip
+        ReportAssignee.objects.create(report=report, user=world.tenant.admin)
+
+
+def grow_group_reports(world: World, n: int) -> None:
+    GroupRole.objects.get_or_create(user=world.group_admin, role=GroupRoleKind.GROUP_INSPECTOR)
+    for _ in range(n):
+        serial = next(_serial)
+        ReportEscalation.objects.create(
+            tenant_schema=world.tenant.tenant.schema_name, tenant_name="甲公司", report_uuid=uuid.uuid4(),
+            number=f"JB-1999-{serial:04d}", overdue="acknowledge", due_on=timezone.localdate(),
+        )  # fmt: skip
+
+
+def _inquiries(world: World, n: int, asker: User) -> None:
+    branch = _branch(world)
+    for _ in range(n):
+        Inquiry.objects.create(
+            asked_by=asker, asker_name="党员", organization_id=branch.pk, subject=f"询问{next(_serial)}",
+            body="内容", due_on=timezone.localdate(), answered_by=world.tenant.admin,
+        )  # fmt: skip
+
+
+def grow_inquiries(world: World, n: int) -> None:
+    _inquiries(world, n, UserFactory())
+
+
+def grow_my_inquiries(world: World, n: int) -> None:
+    _inquiries(world, n, world.tenant.member)
+
+
+def grow_inquiry_organizations(world: World, n: int) -> None:
+    """A longer chain above the member's record: ``n`` more committees, the record moved down."""
+    own = _own_member(world)
+    parent = world.state.setdefault("deepest", _branch(world).parent)
+    for _ in range(n):
+        parent = do_create_organization(kind="committee", name=f"党委{next(_serial)}", parent=parent)
+    world.state["deepest"] = parent
+    Member.objects.filter(pk=own.pk).update(organization=parent)
+
+
 def grow_announcements(world: World, n: int) -> None:
     """Published announcements of a branch (on the root host: the group's), each with a recipient."""
     branch_id = None if connection.schema_name == "public" else _branch(world).pk
@@ -952,6 +1010,11 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("learning-library-regulations", "/api/v1/learning/library/regulations", "tenant", grow=grow_regulations),
     Endpoint("learning-study-report", "/api/v1/learning/study/report", "tenant", grow=grow_study_days),
     Endpoint("assessment-task-books", "/api/v1/assessment/task-books", "tenant", grow=grow_task_books),
+    Endpoint("supervision-reports", "/api/v1/supervision/reports", "tenant", grow=grow_reports),
+    Endpoint("supervision-report-units", "/api/v1/supervision/reports/units", "tenant", grow=grow_organizations),
+    Endpoint("supervision-inquiries", "/api/v1/supervision/inquiries", "tenant", grow=grow_inquiries),
+    Endpoint("supervision-inquiries-mine", "/api/v1/supervision/inquiries/mine", "tenant", "member", grow=grow_my_inquiries),
+    Endpoint("supervision-inquiry-organizations", "/api/v1/supervision/inquiries/organizations", "tenant", "member", grow=grow_inquiry_organizations),
     Endpoint("supervision-announcements", "/api/v1/supervision/announcements", "tenant", grow=grow_announcements),
     Endpoint("supervision-announcements-mine", "/api/v1/supervision/announcements/mine", "tenant", "member", grow=grow_my_announcements),
     Endpoint("supervision-announcement-receipts", "/api/v1/supervision/announcements/{announcement_id}/receipts", "tenant", grow=grow_announcement_receipts),
@@ -983,6 +1046,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("dashboard-organization-members", "/api/v1/group/dashboard/tenants/{tenant_id}/organizations/{organization_id}/members", "root", "group_admin", grow_rolled_up_members, on_tenant=False),
     Endpoint("tenants", "/api/v1/tenants", "root", "group_admin", grow_tenants, on_tenant=False),
     Endpoint("group-task-book-templates", "/api/v1/group/task-books/templates", "root", "group_admin", grow_task_book_templates, on_tenant=False),
+    Endpoint("supervision-group-reports", "/api/v1/supervision/group/reports", "root", "group_admin", grow_group_reports, on_tenant=False),
     Endpoint("group-meetings-drilldown", "/api/v1/group/meetings/compliance/{tenant_id}/meetings", "root", "group_admin", grow_meetings),
     # The exchange's posts (issue 17): a tenant's own, a member's merged list, the group's own, promotions.
     Endpoint("exchange-posts", "/api/v1/exchange/posts", "tenant", grow=grow_posts),

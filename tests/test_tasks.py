@@ -203,6 +203,16 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
     assert SUPERVISION_SCHEDULE["supervision-votes"] == tenant_beat_entry(
         "tenants.supervision.sweep_votes", crontab(), window_seconds=30
     )
+    assert {
+        name: SUPERVISION_SCHEDULE[name] for name in ("supervision-report-deadlines", "supervision-inquiry-deadlines")
+    } == {
+        "supervision-report-deadlines": tenant_beat_entry(
+            "tenants.supervision.report_deadlines", crontab(hour=8, minute=30), window_seconds=1800
+        ),
+        "supervision-inquiry-deadlines": tenant_beat_entry(
+            "tenants.supervision.inquiry_deadlines", crontab(hour=8, minute=35), window_seconds=1800
+        ),
+    }
     expected = {
         **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
         **TASKBOOKS_SCHEDULE, **points, **SUPERVISION_SCHEDULE,

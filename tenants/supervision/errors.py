@@ -94,5 +94,43 @@ class SupervisionCode(ErrorCode):
     VOTE_TALLY_HIDDEN = "supervision.vote_tally_hidden", "The tally is shown once the vote is closed."
 
     # ------------------------------------------------------------ reports (信访举报): back-report
+    REPORT_NOT_FOUND = "supervision.report_not_found", "No such report among those assigned to you."
+    TRACKING_UNKNOWN = "supervision.tracking_unknown", "No report matches this tracking code."
+    ACCUSED_UNIT_UNKNOWN = (
+        "supervision.accused_unit_unknown",
+        "Choose the accused's unit from this subsidiary's organizations.",
+    )
+    SIGN_IN_FOR_REAL_NAME = (
+        "supervision.sign_in_for_real_name",
+        "Sign in to report under your name (or report anonymously).",
+    )
+    REPORTER_NAME_REQUIRED = "supervision.reporter_name_required", "A real-name report needs the reporter's name."
+    REPORT_NOT_RECEIVED = (
+        "supervision.report_not_received",
+        "Only a report waiting to be acknowledged can be acknowledged or declined.",
+    )
+    REPORT_NOT_IN_HAND = "supervision.report_not_in_hand", "Only an acknowledged report can be extended or closed."
+    REPORT_FINISHED = "supervision.report_finished", "The report is closed or not accepted: nothing more can be added."
+    EXTENSION_USED = (
+        "supervision.extension_used",
+        "The report was extended once already: the rule allows one extension.",
+    )
+    EXTENSION_TOO_LONG = "supervision.extension_too_long", "The extension is longer than the rule allows."
+    REPORT_NOT_CLOSED = "supervision.report_not_closed", "Feed the result back once the report is closed."
+    ALREADY_FED_BACK = "supervision.already_fed_back", "The result was fed back already."
+    NO_QUESTION = "supervision.no_question", "Answer once the inspectors have asked you something."
+    REPORT_UPLOAD_UNKNOWN = (
+        "supervision.report_upload_unknown",
+        "This upload was not started for this report, or it expired.",
+    )
+    TOO_MANY_REPORT_FILES = "supervision.too_many_report_files", "A report takes at most 20 files."
+    ATTACHMENT_NOT_FOUND = "supervision.attachment_not_found", "No such file in this report."
 
     # ------------------------------------------------------------ inquiries (询问·质询): back-report
+    INQUIRY_NOT_FOUND = "supervision.inquiry_not_found", "No such inquiry for you."
+    NOT_A_MEMBER = "supervision.not_a_member", "Only a member with a party record here can ask."
+    NOT_ASKABLE = "supervision.not_askable", "Ask your own organization or one above it."
+    INQUIRY_NOT_OPEN = "supervision.inquiry_not_open", "The inquiry has been answered already."
+    INQUIRY_NOT_ANSWERED = "supervision.inquiry_not_answered", "Rate the answer once the inquiry is answered."
+    NOT_ASKER = "supervision.not_asker", "Only the member who asked can rate the answer."
+    BAD_DUE_FILTER = "supervision.bad_due_filter", "Filter by due=overdue or due=soon."

@@ -10,6 +10,7 @@ from tenants.supervision.calendar_api import urlpatterns as calendar_urlpatterns
 from tenants.supervision.inquiries_api import urlpatterns as inquiry_urlpatterns
 from tenants.supervision.publicity_api import urlpatterns as publicity_urlpatterns
 from tenants.supervision.reports_api import urlpatterns as report_urlpatterns
+from tenants.supervision.reports_group_api import urlpatterns as report_group_urlpatterns
 from tenants.supervision.rules_api import urlpatterns as rule_urlpatterns
 from tenants.supervision.surveys_api import urlpatterns as survey_urlpatterns
 from tenants.supervision.votes_api import urlpatterns as vote_urlpatterns
@@ -20,6 +21,7 @@ urlpatterns = [
     *survey_urlpatterns,
     *vote_urlpatterns,
     *report_urlpatterns,
+    *report_group_urlpatterns,
     *inquiry_urlpatterns,
     *rule_urlpatterns,
     *calendar_urlpatterns,
