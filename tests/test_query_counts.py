@@ -747,6 +747,8 @@ def grow_promotions(world: World, n: int) -> None:
             audience_id=branch.pk, published_at=timezone.now(),
         )  # fmt: skip
         PostPromotion.objects.create(post=post, from_organization_id=branch.pk, to_organization_id=branch.parent_id)
+
+
 # Reports and inquiries (tenants.supervision): the reports are assigned to the caller, who is made
 # an inspector here (the admin holds no inspector role: reports go to inspectors only).
 def grow_reports(world: World, n: int) -> None:

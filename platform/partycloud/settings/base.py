@@ -345,16 +345,16 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": [("group", "group"), ("tenant", "tenant"), ("showcase", "showcase")],
         # Supervision (tenants.supervision): scopes (all four; a tenant's items: unit/subtree/tenant),
         # announcements, cadre publicity, a survey's or vote's life, a survey question's kind.
-        # Reports and petitions, inquiries (tenants.supervision).
-        "ReportKindEnum": "tenants.supervision.models.ReportKind",
-        "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
-        "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
-        "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
         "SupervisionScopeEnum": "tenants.supervision.models.Scope",
         "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
         "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
         "CampaignStatusEnum": "tenants.supervision.models.CampaignStatus",
         "SurveyQuestionKindEnum": "tenants.supervision.models.QuestionKind",
+        # Reports and petitions, inquiries (tenants.supervision).
+        "ReportKindEnum": "tenants.supervision.models.ReportKind",
+        "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
+        "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
+        "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
     },
 }
 
