@@ -62,6 +62,20 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     kinds = {todo["kind"].split(".")[0] for todo in workbench["todos"]}
     assert {"development", "transfers"} <= kinds  # their branch's cases and the transfers it receives
 
+    # Supervision: the member has the announcement to sign, the open publicity, survey and vote;
+    # the report went to an inspector outside the accused branch and was acknowledged.
+    member_api = api("power.partycloud.test", User.objects.get(phone="13900000110"))
+    mine = member_api.get("/api/v1/supervision/announcements/mine").json()
+    assert [row["title"] for row in mine["results"]] == ["关于公开本年度党费收缴使用情况的公告"]
+    with PartyCommittee.objects.get(slug="power"):
+        from tenants.supervision.models import CadrePublicity, Inquiry, Report, Survey, Vote
+
+        assert CadrePublicity.objects.get().status == "open"
+        assert Survey.objects.get().status == Vote.objects.get().status == "open"
+        report = Report.objects.get()
+        assert report.status == "acknowledged" and report.assignees.exists()
+        assert Inquiry.objects.filter(status="open").count() == 1
+
     # Live lessons: the group's upcoming one for everybody, power's upcoming branch lesson and an ended one.
     member = User.objects.get(phone="13900000110")
     watch = api("power.partycloud.test", member)

@@ -44,6 +44,7 @@ from tenants.members.services import do_create_member, do_update_member
 from tenants.notifications.services import do_notify
 from tenants.organizations.models import Organization, OrganizationKind
 from tenants.organizations.services import do_create_organization, do_update_organization
+from tenants.supervision.demo import seed_supervision
 from tenants.transfers.models import Transfer
 
 JOBS = ["工程师", "技术员", "会计", "运行值班员", "行政主管"]
@@ -382,4 +383,11 @@ def exchange_posts(demo: DemoTenant) -> None:
     seed_posts(demo.admin, demo.secretary, demo.branches[0], member.user if member else None)
 
 
-TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings, evaluation, exchange_posts]
+def supervision(demo: DemoTenant) -> None:
+    """The supervision platform: an announcement partly read, a publicity in its window, an
+    anonymous survey and vote with a few answers, an acknowledged report, an open inquiry."""
+    member = Member.objects.filter(user__phone=str(13900000010 + demo.index * 100)).select_related("user").first()
+    seed_supervision(demo.admin, demo.branches, member.user if member else None)
+
+
+TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings, evaluation, exchange_posts, supervision]
