@@ -239,6 +239,7 @@ def test_a_branch_post_is_seen_by_its_branch_and_after_promotion_by_the_whole_co
     # The branch's secretary cannot decide for the committee; the committee's worker can.
     incoming = units.client(units.committee_worker).get(f"{BASE}/post-promotions", {"incoming": "true"}).json()
     promotion = incoming["results"][0]
+    assert units.client(units.member1).get(f"{BASE}/post-promotions").json()["count"] == 0  # workers' business
     assert promotion["can_decide"] is True
     assert promotion["post"] == post["id"]
     refused = units.client(units.secretary1).post(f"{BASE}/post-promotions/{promotion['id']}/accept", {})

@@ -716,8 +716,8 @@ def do_propose_to_parent(post: Post, *, actor: Actor, note: str = "") -> PostPro
 def visible_promotions(actor: Actor) -> QuerySet[PostPromotion]:
     """Proposals addressed to a unit ``actor`` works for, and those from their units."""
     rows = PostPromotion.objects.select_related("post")
-    if active_schema() == PUBLIC or actor.user is None:
-        return rows.none()
+    if active_schema() == PUBLIC or actor.user is None or not actor.roles & WORKERS:
+        return rows.none()  # proposals are the workers' business
     return rows.filter(Q(post__in=visible_posts(actor)) | Q(to_organization_id__in=worker_unit_ids(actor)))
 
 
