@@ -337,6 +337,12 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # The exchange's interactions and community (tenants.exchange).
+        "ExchangePostKindEnum": "tenants.exchange.models.PostKind",
+        "ExchangeTargetTypeEnum": "tenants.exchange.models.TargetType",
+        "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
+        "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
+        "ExchangeCommentReportStatusEnum": "tenants.exchange.models.CommentReportStatus",
     },
 }
 
