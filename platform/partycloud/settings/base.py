@@ -337,8 +337,11 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # Exchange posts (tenants.exchange, issue 17).
+        "PostKindEnum": "tenants.exchange.models.PostKind",
+        "PostStatusEnum": "tenants.exchange.models.PostStatus",
+        "PostProposalStatusEnum": "tenants.exchange.models.ProposalStatus",
         # The exchange's interactions and community (tenants.exchange).
-        "ExchangePostKindEnum": "tenants.exchange.models.PostKind",
         "ExchangeTargetTypeEnum": "tenants.exchange.models.TargetType",
         "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
         "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
