@@ -11,7 +11,6 @@ from tenants.exchange.feed_api import urlpatterns as feed_urls
 from tenants.exchange.interactions_api import urlpatterns as interaction_urls
 from tenants.exchange.posts_api import urlpatterns as post_urls
 
-
 urlpatterns: list[URLPattern | URLResolver] = [
     *post_urls,
     *feed_urls,
