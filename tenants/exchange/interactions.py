@@ -52,7 +52,7 @@ from tenants.exchange.models import (
     Thread,
 )
 from tenants.exchange.posts import exchange_settings, in_group_schema
-from tenants.exchange.visibility import can_moderate_post, can_see_post
+from tenants.exchange.visibility import can_moderate_post, can_see_post, visible_posts
 from tenants.live.moderation import fold, words_of_active_schema
 
 PUBLIC = "public"
@@ -316,14 +316,18 @@ def my_favourites(actor: Actor) -> QuerySet[Reaction]:
 def favourite_rows(actor: Actor, reactions: Sequence[Reaction]) -> list[dict[str, Any]]:
     post_ids = [r.target_id for r in reactions if r.target_type == TargetType.POST]
     thread_ids = [r.target_id for r in reactions if r.target_type == TargetType.THREAD]
-    posts = {post.pk: post for post in Post.objects.filter(pk__in=post_ids)}
-    threads = {thread.pk: thread for thread in community.visible_threads(actor).filter(pk__in=thread_ids)}
+    posts = {post.pk: post for post in visible_posts(actor).filter(pk__in=post_ids)} if post_ids else {}
+    threads = (
+        {thread.pk: thread for thread in community.visible_threads(actor).filter(pk__in=thread_ids)}
+        if thread_ids
+        else {}
+    )
     rows = []
     for reaction in reactions:
         title, summary, kind, available = "", "", None, False
         if reaction.target_type == TargetType.POST:
             post = posts.get(reaction.target_id)
-            if post is not None and can_see_post(actor, post):
+            if post is not None:
                 title, summary, kind, available = post.title, post.summary, post.kind, True
         else:
             thread = threads.get(reaction.target_id)
