@@ -271,7 +271,7 @@ def parse_reaction_kind(raw: str) -> ReactionKind:
 def reaction_state(actor: Actor, target: Target) -> dict[str, Any]:
     mine = set(
         Reaction.objects.filter(
-            user_id=actor.user.pk if actor.user else None, target_type=target.type, target_id=target.id
+            user_id=actor.user.pk if actor.user else 0, target_type=target.type, target_id=target.id
         ).values_list("kind", flat=True)
     )
     row = target.post or target.thread
@@ -308,7 +308,7 @@ def do_unreact(actor: Actor, target: Target, kind: ReactionKind) -> bool:
 
 
 def my_favourites(actor: Actor) -> QuerySet[Reaction]:
-    return Reaction.objects.filter(user_id=actor.user.pk if actor.user else None, kind=ReactionKind.FAVOURITE).order_by(
+    return Reaction.objects.filter(user_id=actor.user.pk if actor.user else 0, kind=ReactionKind.FAVOURITE).order_by(
         "-created_at", "-id"
     )
 
