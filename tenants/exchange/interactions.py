@@ -290,8 +290,6 @@ def do_react(actor: Actor, target: Target, kind: ReactionKind) -> bool:
     """Like or favourite; True when a row was added (a second like changes nothing)."""
     assert actor.user is not None
     check_published(target)
-    if kind == ReactionKind.FAVOURITE and target.type != TargetType.POST and target.thread is None:
-        raise ServiceError(InteractionCode.BAD_TARGET, _("This cannot be added to favourites."))
     return counts.add_reaction(
         user_id=actor.user.pk,
         target_type=target.type,
