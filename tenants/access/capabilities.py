@@ -35,6 +35,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "task_books": ORGANIZATION_WORKERS,  # 工作任务书: cascade, evidence, self-assessment, review
     "evaluations": ORGANIZATION_WORKERS,  # 民主评议党员: rounds, decisions, the masses' invitations
     "points": frozenset({ADMIN, SECRETARY}),  # 积分 (reference only): a secretary sees their subtree
+    "exchange": ORGANIZATION_WORKERS,  # 交流平台: posts to review, comments and community to moderate
     "announcements": ORGANIZATION_WORKERS,  # 党务公开: announcements and their read receipts
     "publicity": ORGANIZATION_WORKERS,  # 任前公示: cadre publicity and objections
     "surveys": ORGANIZATION_WORKERS,  # 问卷

@@ -1365,6 +1365,707 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exchange/boards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The boards I may read (or manage), by position. */
+        get: operations["exchange_boards_list"];
+        put?: never;
+        /** @description A new board: a unit's (its workers or the admin), tenant-wide (the admin) or group-wide (group admins). */
+        post: operations["exchange_boards_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/boards/{board_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_boards_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Close the board (its threads are kept, read-only; PATCH is_active reopens it). */
+        delete: operations["exchange_boards_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["exchange_boards_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/exchange/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The top comments (oldest first) with their replies: visible ones, my own pending ones,
+         *     and for moderators the pending and hidden ones too.
+         */
+        get: operations["exchange_comments_list"];
+        put?: never;
+        /**
+         * @description Comment, or reply to a comment (``parent``). Refused when empty or too long, classified
+         *     (§8: nothing stored, the refusal logged) or holding a sensitive word; ``status`` is
+         *     ``pending`` when comments need review.
+         */
+        post: operations["exchange_comments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_comments_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The author deletes their comment (its replies stay, under a deleted placeholder). */
+        delete: operations["exchange_comments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hide, unhide or approve a comment (the post's author for hide/unhide; moderators). */
+        post: operations["exchange_comments_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hide, unhide or approve a comment (the post's author for hide/unhide; moderators). */
+        post: operations["exchange_comments_hide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Report a comment (once per person); enough reports hide it until a moderator decides. */
+        post: operations["exchange_comments_report_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hide, unhide or approve a comment (the post's author for hide/unhide; moderators). */
+        post: operations["exchange_comments_unhide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My favourites in the scope, newest first. */
+        get: operations["exchange_favourites_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The latest news, showcase and micro-videos of my unit and the group, live lessons upcoming or
+         *     live, my upcoming meetings and my to-dos (five of each, newest or soonest first).
+         */
+        get: operations["exchange_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Members of this party committee to @mention, by name (``?search=``); at most 20 a page. */
+        get: operations["exchange_mentionable_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The comments waiting for a moderator of the scope: ``pending`` (review before showing),
+         *     ``reported`` (open reports), ``hidden``. Newest first.
+         */
+        get: operations["exchange_moderation_comments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/comments/{comment_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Uphold the open reports (the comment is hidden) or dismiss them (a comment hidden by the
+         *     reports shows again).
+         */
+        post: operations["exchange_moderation_comments_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description This schema's comment and share settings (the group's on the root host). */
+        get: operations["exchange_moderation_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Change them (the tenant admin; group admins on the root host). */
+        patch: operations["exchange_moderation_settings_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many comments and threads wait in each queue (what the caller moderates). */
+        get: operations["exchange_moderation_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Threads waiting for a moderator: ``pending`` (boards that review posts) or ``hidden``. */
+        get: operations["exchange_moderation_threads_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What an upload must respect here, to say it before the upload starts. */
+        get: operations["exchange_post_limits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Proposals of posts to the level above: those addressed to units I work for (to decide) and
+         *     those from my units. ``?status=``, ``?incoming=true`` (only those I may decide).
+         */
+        get: operations["exchange_post_promotions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-promotions/{promotion_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Accept: the post is seen by the whole subtree of my unit from now on. */
+        post: operations["exchange_post_promotions_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-promotions/{promotion_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_post_promotions_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET``: the posts I see here, pinned first then newest (on a tenant host the group's
+         *     published posts merged in, ``source`` says which). ``POST``: write a post (a draft, or
+         *     ``submit`` it at once).
+         */
+        get: operations["exchange_posts_list"];
+        put?: never;
+        /**
+         * @description ``GET``: the posts I see here, pinned first then newest (on a tenant host the group's
+         *     published posts merged in, ``source`` says which). ``POST``: write a post (a draft, or
+         *     ``submit`` it at once).
+         */
+        post: operations["exchange_posts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One post I may see (this host's or the group's); reading it counts a view. */
+        get: operations["exchange_posts_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The author deletes an unpublished post; the unit's workers any. */
+        delete: operations["exchange_posts_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description Change the content (draft, returned, withdrawn: author or a worker) or, for the unit's
+         *     workers, ``pinned`` and the comment settings in any status.
+         */
+        patch: operations["exchange_posts_update"];
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish a pending post: a worker of its unit or above, never its author (``exchange.own_post_review``). */
+        post: operations["exchange_posts_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/propose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Propose a published post to the level above its audience (that unit's workers decide). */
+        post: operations["exchange_posts_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/propose-to-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Propose a published post to the group (the learning showcase's proposals, ``source``
+         *     ``exchange.post``; the group's acceptance makes a group post).
+         */
+        post: operations["exchange_posts_propose_to_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Return a pending post to its author with a note. */
+        post: operations["exchange_posts_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send to review (draft, returned, withdrawn). On the root host: publish the group's post. */
+        post: operations["exchange_posts_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Take back a pending or published post (its author or the unit's workers). */
+        post: operations["exchange_posts_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/reactions/{target_type}/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My like and favourite on a post or thread, and its counts. */
+        get: operations["exchange_reactions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/reactions/{target_type}/{target_id}/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Like or favourite (again: nothing changes). */
+        put: operations["exchange_reactions_update"];
+        post?: never;
+        /** @description Unlike or unfavourite (again: nothing changes). */
+        delete: operations["exchange_reactions_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Share a post: a new link with an unguessable token (the post's share count +1). */
+        post: operations["exchange_shares_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/shares/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The post a share link opens. Anyone for a public-marked post where outside shares are
+         *     allowed; otherwise those who may see the post (401 when not signed in).
+         */
+        get: operations["exchange_shares_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Threads: pinned first, then the most recent reply (or creation). */
+        get: operations["exchange_threads_list"];
+        put?: never;
+        /** @description Post a thread (checked like a comment; ``pending`` when the board needs review). */
+        post: operations["exchange_threads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_threads_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The author deletes their thread (moderators hide instead). */
+        delete: operations["exchange_threads_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_hide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_lock_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_pin_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_unhide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group-roles": {
         parameters: {
             query?: never;
@@ -2733,7 +3434,8 @@ export interface paths {
         };
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         get: operations["learning_showcase_proposals_list"];
         put?: never;
@@ -2753,7 +3455,8 @@ export interface paths {
         };
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         get: operations["learning_showcase_proposals_retrieve"];
         put?: never;
@@ -2775,7 +3478,8 @@ export interface paths {
         put?: never;
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         post: operations["learning_showcase_proposals_approve_create"];
         delete?: never;
@@ -2795,7 +3499,8 @@ export interface paths {
         put?: never;
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         post: operations["learning_showcase_proposals_decline_create"];
         delete?: never;
@@ -4986,915 +5691,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/supervision/announcements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Announcements the caller manages, pinned first, then newest. */
-        get: operations["supervision_announcements_list"];
-        put?: never;
-        /** @description Announcements the caller manages, pinned first, then newest. */
-        post: operations["supervision_announcements_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_announcements_retrieve"];
-        put?: never;
-        post?: never;
-        delete: operations["supervision_announcements_destroy"];
-        options?: never;
-        head?: never;
-        patch: operations["supervision_announcements_partial_update"];
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_announcements_attachments_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/attachments/{attachment_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["supervision_announcements_attachments_destroy"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/publish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * @description draft → published: the recipients are fixed and notified (the group's: in every active
-         *     subsidiary, by a task per subsidiary).
-         */
-        post: operations["supervision_announcements_publish_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/receipts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Who has and hasn't read (and signed), by unit and name. */
-        get: operations["supervision_announcements_receipts_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/receipts.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The receipts as a workbook (audited; phones masked). */
-        get: operations["supervision_announcements_receipts.xlsx_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/receipts/summary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_announcements_receipts_summary_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/remind": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Remind those who haven't read it (or signed it, when asked): at most once in 24 hours. */
-        post: operations["supervision_announcements_remind_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/{announcement_id}/withdraw": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description published → withdrawn: members no longer see it; the receipts are kept. */
-        post: operations["supervision_announcements_withdraw_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/mine": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The caller's announcements: this subsidiary's and the group's, unread first, then newest. */
-        get: operations["supervision_announcements_mine_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/mine/{uuid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description One of the caller's announcements; opening it is the read receipt (counted once). */
-        get: operations["supervision_announcements_mine_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/announcements/mine/{uuid}/sign": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description 签收: confirm the announcement as read (when it asks for it). */
-        post: operations["supervision_announcements_mine_sign_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/calendar": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_calendar_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_group_reports_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_group_reports_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}/acknowledge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_group_reports_acknowledge_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}/close": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_group_reports_close_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}/decline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_group_reports_decline_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}/extend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_group_reports_extend_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}/feedback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_group_reports_feedback_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/group/reports/{escalation_id}/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_group_reports_messages_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/inquiries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description GET: the inquiries to the organizations I work for; POST: ask one. */
-        get: operations["supervision_inquiries_list"];
-        put?: never;
-        /** @description GET: the inquiries to the organizations I work for; POST: ask one. */
-        post: operations["supervision_inquiries_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/inquiries/{inquiry_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_inquiries_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/inquiries/{inquiry_id}/answer": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_inquiries_answer_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/inquiries/{inquiry_id}/satisfaction": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_inquiries_satisfaction_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/inquiries/mine": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_inquiries_mine_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/inquiries/organizations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_inquiries_organizations_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Publicities of the units in the caller's scope, latest window first. */
-        get: operations["supervision_publicities_list"];
-        put?: never;
-        /** @description Publicities of the units in the caller's scope, latest window first. */
-        post: operations["supervision_publicities_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/{publicity_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_publicities_retrieve"];
-        put?: never;
-        post?: never;
-        delete: operations["supervision_publicities_destroy"];
-        options?: never;
-        head?: never;
-        patch: operations["supervision_publicities_partial_update"];
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/{publicity_id}/conclude": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description closed → concluded with the outcome (every objection handled first). */
-        post: operations["supervision_publicities_conclude_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/{publicity_id}/objections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description The objections, decrypted: the publishing unit's workers and the discipline inspectors
-         *     covering it; every page read is audited (which objections it showed).
-         */
-        get: operations["supervision_publicities_objections_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/{publicity_id}/objections/{objection_id}/handle": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_publicities_objections_handle_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/{publicity_id}/publish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description draft → open with its window: ``ends_on`` computed on the working-day calendar. */
-        post: operations["supervision_publicities_publish_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/{publicity_id}/withdraw": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_publicities_withdraw_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/open": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Publicities open to the caller (their unit is in the scope), soonest ending first. */
-        get: operations["supervision_publicities_open_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/open/{uuid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_publicities_open_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/publicities/open/{uuid}/objections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description An objection, during the window only (anonymous by default; encrypted at rest). */
-        post: operations["supervision_publicities_open_objections_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Filing is the same URL (POST, public); the list (GET) is the caller's assigned reports. */
-        get: operations["supervision_reports_list"];
-        put?: never;
-        /** @description Filing is the same URL (POST, public); the list (GET) is the caller's assigned reports. */
-        post: operations["supervision_reports_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_reports_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/acknowledge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_acknowledge_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_attachments_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/attachments/{attachment_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_reports_attachments_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/close": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_close_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/decline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_decline_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/extend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_extend_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/feedback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_feedback_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/{report_id}/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_messages_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/track": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_track_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/track/answer": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_track_answer_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/track/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_track_attachments_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/track/attachments/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["supervision_reports_track_attachments_complete_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/reports/units": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The active organizations of this party committee (for choosing the accused's unit). */
-        get: operations["supervision_reports_units_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/rules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["supervision_rules_list"];
-        put?: never;
-        post: operations["supervision_rules_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision/working-days": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Where a window of working days ends (a publicity's preview; refused below the rule's minimum). */
-        get: operations["supervision_working_days_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/tenant-applications": {
         parameters: {
             query?: never;
@@ -6393,143 +6189,6 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "read" | "export" | "create" | "update" | "delete" | "login" | "login_failed" | "logout";
-        Announcement: {
-            id: number;
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            category: string;
-            marking: components["schemas"]["ContentMarkingEnum"];
-            /** @description the issuing unit; null: the group */
-            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
-            scope: components["schemas"]["SupervisionScopeEnum"];
-            requires_signature: boolean;
-            pinned: boolean;
-            status: components["schemas"]["TaskBookTemplateStatusEnum"];
-            created_by: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            published_at: string | null;
-            /** Format: date-time */
-            withdrawn_at: string | null;
-            recipient_count: number;
-            read_count: number;
-            signed_count: number;
-            body_html: string;
-            attachments: components["schemas"]["AnnouncementAttachment"][];
-            can_manage: boolean;
-        };
-        AnnouncementAttachment: {
-            id: number;
-            name: string;
-            content_type: string;
-            size: number | null;
-            /** @description a signed download URL, valid for a few minutes */
-            url: string;
-        };
-        AnnouncementAttachmentCreateRequest: {
-            /**
-             * Format: uuid
-             * @description a verified upload of purpose supervision_attachment
-             */
-            upload: string;
-        };
-        AnnouncementCreateRequest: {
-            title: string;
-            /** @default  */
-            body_html: string;
-            /** @default  */
-            category: string;
-            /** @default internal */
-            marking: components["schemas"]["ContentMarkingEnum"];
-            /** @description the issuing unit (tenant host); ignored on the root host */
-            organization?: number | null;
-            /**
-             * @description tenant host; the group's announcements are group-wide
-             *
-             *     * `unit` - the unit's own members
-             *     * `subtree` - the unit and the organizations under it
-             *     * `tenant` - the whole subsidiary
-             * @default subtree
-             */
-            scope: components["schemas"]["SupervisionTenantScopeEnum"];
-            /** @default false */
-            requires_signature: boolean;
-            /** @default false */
-            pinned: boolean;
-            /** @description verified uploads of purpose supervision_attachment */
-            uploads?: string[];
-        };
-        AnnouncementReceipt: {
-            id: number;
-            name: string;
-            /** @description masked */
-            phone: string;
-            tenant_schema: string;
-            tenant_name: string;
-            organization_id: number | null;
-            organization_name: string;
-            /** Format: date-time */
-            first_read_at: string | null;
-            /** Format: date-time */
-            signed_at: string | null;
-            /** Format: date-time */
-            reminded_at: string | null;
-            reminder_count: number;
-        };
-        AnnouncementReceiptGroup: {
-            /** @description the unit's id, or the subsidiary's schema */
-            key: string;
-            name: string;
-            recipients: number;
-            read: number;
-            signed: number;
-        };
-        AnnouncementReceiptSummary: {
-            recipient_count: number;
-            read_count: number;
-            signed_count: number;
-            unread_count: number;
-            grouped_by: components["schemas"]["GroupedByEnum"];
-            /** Format: date-time */
-            last_reminded_at: string | null;
-            /**
-             * Format: date-time
-             * @description a reminder is refused before this
-             */
-            next_reminder_at: string | null;
-            groups: components["schemas"]["AnnouncementReceiptGroup"][];
-        };
-        AnnouncementRemindResult: {
-            reminded: number;
-            /** Format: date-time */
-            next_reminder_at: string;
-        };
-        AnnouncementRow: {
-            id: number;
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            category: string;
-            marking: components["schemas"]["ContentMarkingEnum"];
-            /** @description the issuing unit; null: the group */
-            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
-            scope: components["schemas"]["SupervisionScopeEnum"];
-            requires_signature: boolean;
-            pinned: boolean;
-            status: components["schemas"]["TaskBookTemplateStatusEnum"];
-            created_by: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            published_at: string | null;
-            /** Format: date-time */
-            withdrawn_at: string | null;
-            recipient_count: number;
-            read_count: number;
-            signed_count: number;
-        };
         AnnualDues: {
             year: number;
             months: components["schemas"]["AnnualMonth"][];
@@ -6865,11 +6524,6 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
-        CalendarDay: {
-            /** Format: date */
-            day: string;
-            name: string;
-        };
         Case: {
             readonly id: number;
             /** 名称 */
@@ -7098,6 +6752,12 @@ export interface components {
             tenants: components["schemas"]["TenantRow"][];
             thresholds: components["schemas"]["Threshold"][];
         };
+        /**
+         * @description * `uphold` - uphold
+         *     * `dismiss` - dismiss
+         * @enum {string}
+         */
+        DecisionEnum: "uphold" | "dismiss";
         DecisionRequest: {
             /** @default  */
             note: string;
@@ -7226,7 +6886,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["SupervisionCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["CommunityCode"] | components["schemas"]["InteractionCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -7621,6 +7281,331 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        ExchangeBoard: {
+            id: number;
+            scope: string;
+            name: string;
+            description: string;
+            /** @description the unit; null: tenant-wide (or group-wide) */
+            organization: number | null;
+            organization_name: string;
+            position: number;
+            is_active: boolean;
+            posts_need_review: boolean;
+            thread_count: number;
+            /** Format: date-time */
+            created_at: string;
+            can_manage: boolean;
+            can_post: boolean;
+        };
+        ExchangeBoardWriteRequest: {
+            name: string;
+            /** @default  */
+            description: string;
+            /** @description the unit (its subtree reads and posts); null: all */
+            organization?: number | null;
+            /** @default 0 */
+            position: number;
+            /** @default false */
+            posts_need_review: boolean;
+        };
+        ExchangeComment: {
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            /** @description the top comment this replies under */
+            parent: number | null;
+            /** @description whom it answers */
+            reply_to: components["schemas"]["ExchangePerson"] | null;
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            /** @description shown to the author and moderators */
+            moderation_note: string;
+            like_count: number;
+            /** @description open reports (moderators only; 0 for others) */
+            report_count: number;
+            /** Format: date-time */
+            created_at: string;
+            mine: boolean;
+            can_delete: boolean;
+            /** @description hide, unhide, approve */
+            can_moderate: boolean;
+            /** @description I reported it */
+            reported: boolean;
+            /** @description the replies I may see, oldest first */
+            replies: components["schemas"]["ExchangeReply"][];
+        };
+        ExchangeCommentCreateRequest: {
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            body: string;
+            /** @description a comment to reply to */
+            parent?: number | null;
+            /** @description user ids (@) */
+            mentions?: number[];
+        };
+        ExchangeCommentReport: {
+            id: number;
+            reason: string;
+            reporter: components["schemas"]["ExchangePerson"] | null;
+            status: components["schemas"]["ExchangeCommentReportStatusEnum"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `open` - 待处理
+         *     * `upheld` - upheld: comment hidden
+         *     * `dismissed` - dismissed
+         * @enum {string}
+         */
+        ExchangeCommentReportStatusEnum: "open" | "upheld" | "dismissed";
+        /**
+         * @description * `pending` - awaiting review
+         *     * `visible` - visible
+         *     * `hidden` - hidden
+         *     * `deleted` - deleted by its author
+         * @enum {string}
+         */
+        ExchangeCommentStatusEnum: "pending" | "visible" | "hidden" | "deleted";
+        ExchangeFavourite: {
+            /** @description the favourite (reaction) row */
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            scope: string;
+            /** @description the post's or thread's title ('' if no longer visible) */
+            title: string;
+            summary: string;
+            /**
+             * @description null for a thread
+             *
+             *     * `news` - news
+             *     * `showcase` - showcase
+             *     * `micro_video` - micro-video
+             */
+            post_kind: (components["schemas"]["PostKindEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description still there and visible to you */
+            available: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExchangeLockRequest: {
+            locked: boolean;
+        };
+        ExchangeMentionable: {
+            /** @description the user id to send in mentions */
+            id: number;
+            name: string;
+            /** @description their organization's name */
+            organization: string;
+        };
+        ExchangeModerationComment: {
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            /** @description the top comment this replies under */
+            parent: number | null;
+            /** @description whom it answers */
+            reply_to: components["schemas"]["ExchangePerson"] | null;
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            /** @description shown to the author and moderators */
+            moderation_note: string;
+            like_count: number;
+            /** @description open reports (moderators only; 0 for others) */
+            report_count: number;
+            /** Format: date-time */
+            created_at: string;
+            mine: boolean;
+            can_delete: boolean;
+            /** @description hide, unhide, approve */
+            can_moderate: boolean;
+            /** @description I reported it */
+            reported: boolean;
+            /** @description the post's or thread's title */
+            target_title: string;
+            /** @description open reports first */
+            reports: components["schemas"]["ExchangeCommentReport"][];
+            moderated_by: components["schemas"]["ExchangePerson"] | null;
+            /** Format: date-time */
+            moderated_at: string | null;
+        };
+        ExchangeModerationDecisionRequest: {
+            decision: components["schemas"]["DecisionEnum"];
+            /** @default  */
+            note: string;
+        };
+        ExchangeModerationSummary: {
+            pending_comments: number;
+            reported_comments: number;
+            hidden_comments: number;
+            pending_threads: number;
+            hidden_threads: number;
+        };
+        ExchangeNoteRequest: {
+            /** @default  */
+            note: string;
+        };
+        ExchangePerson: {
+            id: number;
+            name: string;
+        };
+        ExchangePinRequest: {
+            pinned: boolean;
+        };
+        ExchangeReactionState: {
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            scope: string;
+            liked: boolean;
+            favourited: boolean;
+            like_count: number;
+            favourite_count: number;
+        };
+        ExchangeReply: {
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            /** @description the top comment this replies under */
+            parent: number | null;
+            /** @description whom it answers */
+            reply_to: components["schemas"]["ExchangePerson"] | null;
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            /** @description shown to the author and moderators */
+            moderation_note: string;
+            like_count: number;
+            /** @description open reports (moderators only; 0 for others) */
+            report_count: number;
+            /** Format: date-time */
+            created_at: string;
+            mine: boolean;
+            can_delete: boolean;
+            /** @description hide, unhide, approve */
+            can_moderate: boolean;
+            /** @description I reported it */
+            reported: boolean;
+        };
+        ExchangeReportCreateRequest: {
+            reason: string;
+        };
+        ExchangeReported: {
+            reported: boolean;
+            /**
+             * @description the comment's status afterwards
+             *
+             *     * `pending` - awaiting review
+             *     * `visible` - visible
+             *     * `hidden` - hidden
+             *     * `deleted` - deleted by its author
+             */
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+        };
+        ExchangeSettings: {
+            comments_need_review?: boolean;
+            hide_after_reports?: number;
+            allow_outside_shares?: boolean;
+            readonly can_change: boolean;
+        };
+        ExchangeShare: {
+            token: string;
+            /** @description the link to send: the portal page opening the share */
+            url: string;
+            share_count: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExchangeShareCreateRequest: {
+            /** @description the post's id (in the scope's schema) */
+            post: number;
+        };
+        /** @description The post a share link opens: enough to read it (interactions need signing in). */
+        ExchangeSharedPost: {
+            token: string;
+            scope: string;
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            summary: string;
+            /** @description sanitized */
+            body_html: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            author_name: string;
+            /** @description the unit or subsidiary that wrote it */
+            origin_name: string;
+            /** Format: date-time */
+            published_at: string | null;
+            cover_url: string | null;
+            /** @description the HLS playlist (or the file) when ready */
+            video_url: string | null;
+            like_count: number;
+            favourite_count: number;
+            share_count: number;
+            comment_count: number;
+            view_count: number;
+            /** @description the caller may interact (like, comment) on the post's page */
+            signed_in: boolean;
+        };
+        /**
+         * @description * `post` - 职务
+         *     * `thread` - 社区帖子
+         * @enum {string}
+         */
+        ExchangeTargetTypeEnum: "post" | "thread";
+        ExchangeThread: {
+            id: number;
+            scope: string;
+            board: number;
+            board_name: string;
+            title: string;
+            /** @description plain text; the list carries the first 200 characters */
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            moderation_note: string;
+            pinned: boolean;
+            locked: boolean;
+            reply_count: number;
+            like_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_reply_at: string | null;
+            mine: boolean;
+            /** @description pin, lock, hide, unhide, approve */
+            can_moderate: boolean;
+            can_reply: boolean;
+            liked: boolean;
+            favourited: boolean;
+        };
+        ExchangeThreadCreateRequest: {
+            board: number;
+            title: string;
+            body: string;
+            /** @description user ids (@) */
+            mentions?: number[];
+        };
+        ExchangeThreadNoteRequest: {
+            /** @default  */
+            note: string;
+        };
         Exemption: {
             readonly id: number;
             readonly member_name: string;
@@ -7671,6 +7656,49 @@ export interface components {
             category: components["schemas"]["FacetValue"][];
             tags: components["schemas"]["FacetValue"][];
             source: components["schemas"]["FacetValue"][];
+        };
+        Feed: {
+            news: components["schemas"]["PostRow"][];
+            showcase: components["schemas"]["PostRow"][];
+            micro_videos: components["schemas"]["PostRow"][];
+            live_lessons: components["schemas"]["FeedLesson"][];
+            meetings: components["schemas"]["FeedMeeting"][];
+            todos: components["schemas"]["FeedTodos"];
+        };
+        FeedLesson: {
+            /**
+             * @description open it at /live/<scope>/<id>
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            scope: components["schemas"]["TenantOrGroupScopeEnum"];
+            id: number;
+            title: string;
+            lecturer: string;
+            status: components["schemas"]["LessonStatusEnum"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            planned_end_at: string;
+        };
+        FeedMeeting: {
+            id: number;
+            title: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            status: string;
+        };
+        FeedTodos: {
+            /** @description posts awaiting my review */
+            reviews: number;
+            /** @description the console workbench's to-dos (null: no workbench) */
+            workbench: number | null;
+            /** @description unread notifications */
+            notifications: number;
         };
         Figure: {
             key: string;
@@ -7922,68 +7950,6 @@ export interface components {
             period: string;
             cells: components["schemas"]["GroupCell"][];
         };
-        GroupReport: {
-            id: number;
-            tenant_schema: string;
-            tenant_name: string;
-            number: string;
-            /** @description "routed" (the group handles it) | "acknowledge" | "close" | "feedback" */
-            overdue: string;
-            /** Format: date */
-            due_on: string;
-            /** Format: date-time */
-            escalated_at: string;
-            /** Format: date-time */
-            resolved_at: string | null;
-        };
-        GroupReportDetail: {
-            id: number;
-            number: string;
-            kind: components["schemas"]["ReportKindEnum"];
-            anonymous: boolean;
-            subject: string;
-            status: components["schemas"]["ReportStatusEnum"];
-            to_group: boolean;
-            /** Format: date-time */
-            received_at: string;
-            /** Format: date */
-            acknowledge_due: string;
-            /** Format: date-time */
-            acknowledged_at: string | null;
-            /** Format: date */
-            close_due: string | null;
-            extended_days: number;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** Format: date */
-            feedback_due: string | null;
-            /** Format: date-time */
-            fed_back_at: string | null;
-            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
-            overdue: string | null;
-            /**
-             * Format: date
-             * @description the next deadline (by status), null when done
-             */
-            next_due: string | null;
-            accused_organization: components["schemas"]["ReportOrganization"];
-            routed_organization: components["schemas"]["ReportOrganization"] | null;
-            accused_name: string;
-            content: string;
-            /** @description real-name reports only */
-            reporter_name: string;
-            reporter_contact: string;
-            extension_reason: string;
-            result: string;
-            messages: components["schemas"]["ReportMessage"][];
-            attachments: components["schemas"]["ReportAttachment"][];
-            events: components["schemas"]["ReportEvent"][];
-            /** @description the rule's longest extension (one only) */
-            extension_max_days: number;
-            /** @description what the caller may do now: acknowledge, decline, message, extend, close, feedback, attach */
-            actions: string[];
-            tenant_name: string;
-        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -8015,12 +7981,6 @@ export interface components {
             name: string;
             periods: components["schemas"]["GroupPeriod"][];
         };
-        /**
-         * @description * `organization` - organization
-         *     * `tenant` - tenant
-         * @enum {string}
-         */
-        GroupedByEnum: "organization" | "tenant";
         GuestRequest: {
             name: string;
         };
@@ -8074,66 +8034,6 @@ export interface components {
          * @enum {string}
          */
         IndicatorOriginEnum: "template" | "local";
-        Inquiry: {
-            id: number;
-            is_challenge: boolean;
-            asker_name: string;
-            organization: components["schemas"]["InquiryOrganization"];
-            subject: string;
-            body: string;
-            status: components["schemas"]["InquiryStatusEnum"];
-            /** Format: date-time */
-            asked_at: string;
-            /** Format: date */
-            due_on: string;
-            /** @description past its due day without an answer */
-            overdue: boolean;
-            answer: string;
-            /** @description the worker's name */
-            answered_by: string;
-            /** Format: date-time */
-            answered_at: string | null;
-            /** Format: date-time */
-            escalated_at: string | null;
-            /** @description null after an escalation: the tenant admins */
-            escalated_to: components["schemas"]["InquiryOrganization"] | null;
-            satisfied: boolean | null;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** @description answer | rate: what the caller may do now */
-            actions: string[];
-        };
-        InquiryAnswerRequest: {
-            answer: string;
-        };
-        InquiryAskRequest: {
-            /** @description my organization or one of its ancestors */
-            organization: number;
-            /**
-             * @description 质询 (a challenge) rather than 询问
-             * @default false
-             */
-            is_challenge: boolean;
-            subject: string;
-            body: string;
-        };
-        InquiryOrganization: {
-            id: number;
-            name: string;
-            kind: string;
-            /** @description the nearest committee: the form's default */
-            default: boolean;
-        };
-        InquirySatisfactionRequest: {
-            satisfied: boolean;
-        };
-        /**
-         * @description * `open` - waiting for the reply
-         *     * `answered` - 已回答
-         *     * `closed` - closed
-         * @enum {string}
-         */
-        InquiryStatusEnum: "open" | "answered" | "closed";
         IssuedKey: {
             /** @description the stream key, shown only now: the platform keeps only its hash */
             key: string;
@@ -8896,54 +8796,6 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "live" | "replay";
-        MyAnnouncement: {
-            /** Format: uuid */
-            uuid: string;
-            /**
-             * @description this subsidiary's, or the group's
-             *
-             *     * `tenant` - tenant
-             *     * `group` - group
-             */
-            source: components["schemas"]["TenantOrGroupScopeEnum"];
-            title: string;
-            category: string;
-            /** @description the issuing unit ('' for the group) */
-            issuer: string;
-            pinned: boolean;
-            /** Format: date-time */
-            published_at: string | null;
-            requires_signature: boolean;
-            /** Format: date-time */
-            first_read_at: string | null;
-            /** Format: date-time */
-            signed_at: string | null;
-        };
-        MyAnnouncementDetail: {
-            /** Format: uuid */
-            uuid: string;
-            /**
-             * @description this subsidiary's, or the group's
-             *
-             *     * `tenant` - tenant
-             *     * `group` - group
-             */
-            source: components["schemas"]["TenantOrGroupScopeEnum"];
-            title: string;
-            category: string;
-            /** @description the issuing unit ('' for the group) */
-            issuer: string;
-            pinned: boolean;
-            /** Format: date-time */
-            published_at: string | null;
-            requires_signature: boolean;
-            /** Format: date-time */
-            first_read_at: string | null;
-            /** Format: date-time */
-            signed_at: string | null;
-            body_html: string;
-            attachments: components["schemas"]["AnnouncementAttachment"][];
-        };
         MyAttendance: {
             year: number;
             held: number;
@@ -9019,6 +8871,10 @@ export interface components {
             total: components["schemas"]["Seconds"];
             completed_count: number;
             recent: components["schemas"]["StudyRecord"][];
+        };
+        NoteRequest: {
+            /** @default  */
+            note: string;
         };
         Notification: {
             readonly id: number;
@@ -9114,25 +8970,8 @@ export interface components {
             /** @description invitees told now (each invitee is told once) */
             notified: number;
         };
-        ObjectionCreateRequest: {
-            /**
-             * @description whom it concerns ('' : in general)
-             * @default
-             */
-            candidate_name: string;
-            body: string;
-            /** @default true */
-            anonymous: boolean;
-            /** @default  */
-            name: string;
-            /** @default  */
-            contact: string;
-        };
-        ObjectionReceipt: {
-            /** Format: date-time */
-            received_at: string;
-            anonymous: boolean;
-        };
+        /** @enum {unknown} */
+        NullEnum: null;
         ObsHint: {
             setting: string;
             value: string;
@@ -9158,36 +8997,14 @@ export interface components {
          * @enum {string}
          */
         OnlinePaymentStatusEnum: "pending" | "paid" | "failed";
-        OpenPublicity: {
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            /** @description the publishing unit's name */
-            organization: string;
-            /** Format: date */
-            starts_on: string;
-            /** Format: date */
-            ends_on: string;
-            window_working_days: number;
-            /** @description the window is open today */
-            can_object: boolean;
-        };
-        OpenPublicityDetail: {
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            /** @description the publishing unit's name */
-            organization: string;
-            /** Format: date */
-            starts_on: string;
-            /** Format: date */
-            ends_on: string;
-            window_working_days: number;
-            /** @description the window is open today */
-            can_object: boolean;
-            body_html: string;
-            candidates: components["schemas"]["PublicityCandidate"][];
-            contact: string;
+        OpenPromotion: {
+            id: number;
+            to_organization: number;
+            to_organization_name: string;
+            status: components["schemas"]["PostProposalStatusEnum"];
+            note: string;
+            /** Format: date-time */
+            proposed_at: string;
         };
         Organization: {
             readonly id: number;
@@ -9297,36 +9114,6 @@ export interface components {
             next: string | null;
             previous: string | null;
             results: components["schemas"]["MemberRow"][];
-        };
-        PaginatedAnnouncementReceiptList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["AnnouncementReceipt"][];
-        };
-        PaginatedAnnouncementRowList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["AnnouncementRow"][];
         };
         PaginatedArrearsNoticeList: {
             /** @example 123 */
@@ -9508,6 +9295,96 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["EvaluationRoundRow"][];
         };
+        PaginatedExchangeBoardList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeBoard"][];
+        };
+        PaginatedExchangeCommentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeComment"][];
+        };
+        PaginatedExchangeFavouriteList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeFavourite"][];
+        };
+        PaginatedExchangeMentionableList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeMentionable"][];
+        };
+        PaginatedExchangeModerationCommentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeModerationComment"][];
+        };
+        PaginatedExchangeThreadList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeThread"][];
+        };
         PaginatedExemptionList: {
             /** @example 123 */
             count: number;
@@ -9538,21 +9415,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["GroupLesson"][];
         };
-        PaginatedGroupReportList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["GroupReport"][];
-        };
         PaginatedGroupRoleList: {
             /** @example 123 */
             count: number;
@@ -9567,21 +9429,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
-        };
-        PaginatedInquiryList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Inquiry"][];
         };
         PaginatedLessonCardList: {
             /** @example 123 */
@@ -9673,21 +9520,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Member"][];
         };
-        PaginatedMyAnnouncementList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["MyAnnouncement"][];
-        };
         PaginatedMyMeetingList: {
             /** @example 123 */
             count: number;
@@ -9747,21 +9579,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["OnlinePayment"][];
-        };
-        PaginatedOpenPublicityList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["OpenPublicity"][];
         };
         PaginatedOrganizationList: {
             /** @example 123 */
@@ -9883,7 +9700,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PointsRuleSet"][];
         };
-        PaginatedPublicityObjectionList: {
+        PaginatedPostRowList: {
             /** @example 123 */
             count: number;
             /**
@@ -9896,9 +9713,9 @@ export interface components {
              * @example http://api.example.org/accounts/?page=2
              */
             previous?: string | null;
-            results: components["schemas"]["PublicityObjection"][];
+            results: components["schemas"]["PostRow"][];
         };
-        PaginatedPublicityRowList: {
+        PaginatedPromotionList: {
             /** @example 123 */
             count: number;
             /**
@@ -9911,7 +9728,7 @@ export interface components {
              * @example http://api.example.org/accounts/?page=2
              */
             previous?: string | null;
-            results: components["schemas"]["PublicityRow"][];
+            results: components["schemas"]["Promotion"][];
         };
         PaginatedQuestionBankList: {
             /** @example 123 */
@@ -9987,21 +9804,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Remittance"][];
-        };
-        PaginatedReportListItemList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["ReportListItem"][];
         };
         PaginatedResourceList: {
             /** @example 123 */
@@ -10203,16 +10005,6 @@ export interface components {
             old_password: string;
             new_password: string;
         };
-        PatchedAnnouncementChangeRequest: {
-            title?: string;
-            body_html?: string;
-            category?: string;
-            marking?: components["schemas"]["ContentMarkingEnum"];
-            organization?: number;
-            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
-            requires_signature?: boolean;
-            pinned?: boolean;
-        };
         PatchedAnswersRequest: {
             /** @description question id → indices of the chosen options */
             answers?: {
@@ -10240,6 +10032,18 @@ export interface components {
             opens_on?: string;
             /** Format: date */
             closes_on?: string;
+        };
+        PatchedExchangeBoardChangeRequest: {
+            name?: string;
+            description?: string;
+            position?: number;
+            posts_need_review?: boolean;
+            is_active?: boolean;
+        };
+        PatchedExchangeSettingsRequest: {
+            comments_need_review?: boolean;
+            hide_after_reports?: number;
+            allow_outside_shares?: boolean;
         };
         PatchedGroupLessonRequest: {
             /** @default  */
@@ -10395,13 +10199,28 @@ export interface components {
             title?: string;
             note?: string;
         };
-        PatchedPublicityChangeRequest: {
+        PatchedPostUpdateRequest: {
             title?: string;
-            organization?: number;
-            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            summary?: string;
             body_html?: string;
-            candidates?: components["schemas"]["PublicityCandidateRequest"][];
-            contact?: string;
+            marking?: components["schemas"]["ContentMarkingEnum"];
+            tags?: string[];
+            /**
+             * Format: uuid
+             * @description null removes the cover
+             */
+            cover_upload?: string | null;
+            /** @description replaces the pictures */
+            image_uploads?: string[];
+            captions?: string[];
+            /**
+             * Format: uuid
+             * @description replaces the video
+             */
+            video_upload?: string;
+            pinned?: boolean;
+            comments_enabled?: boolean;
+            comments_need_review?: boolean;
         };
         PatchedQuestionBankRequest: {
             /** 标题 */
@@ -10607,9 +10426,11 @@ export interface components {
          *     * `volunteer_hours` - 志愿服务时长
          *     * `contribution_published` - 在交流园地发表内容
          *     * `branch_activity` - 支部开展活动
+         *     * `share` - 分享文章
+         *     * `comment` - 发表评论
          * @enum {string}
          */
-        PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity";
+        PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity" | "share" | "comment";
         PointsAnomaly: {
             member: components["schemas"]["PointsMemberRef"];
             kind: components["schemas"]["PointKindEnum"];
@@ -10777,6 +10598,199 @@ export interface components {
             /** @description every kind, in the rule table's order */
             by_kind: components["schemas"]["PointsKindTotal"][];
         };
+        PostCreateRequest: {
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            /** @default  */
+            summary: string;
+            /** @default  */
+            body_html: string;
+            /** @default internal */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            tags?: string[];
+            /** @description the writing unit (a micro-video by a member: their own unit, may be left out; root host: none) */
+            organization?: number | null;
+            /** Format: uuid */
+            cover_upload?: string | null;
+            image_uploads?: string[];
+            captions?: string[];
+            /** Format: uuid */
+            video_upload?: string | null;
+            /** @default false */
+            pinned: boolean;
+            /** @default true */
+            comments_enabled: boolean;
+            /** @default false */
+            comments_need_review: boolean;
+            /**
+             * @description send to review at once (root host: publish the group's post)
+             * @default false
+             */
+            submit: boolean;
+        };
+        PostDetail: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description tenant: this tenant's own post; group: the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            summary: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            tags: string[];
+            status: components["schemas"]["PostStatusEnum"];
+            /** @description the writing unit (null: the group) */
+            organization: number | null;
+            organization_name: string;
+            /** @description seen by this organization's subtree */
+            audience: number | null;
+            audience_name: string;
+            author_name: string;
+            /** @description for a group copy: the tenant that wrote it */
+            origin_name: string;
+            is_mine: boolean;
+            cover_url: string | null;
+            has_video: boolean;
+            media_status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            duration_seconds: number | null;
+            pinned: boolean;
+            group_status: components["schemas"]["PostProposalStatusEnum"];
+            like_count: number;
+            favourite_count: number;
+            share_count: number;
+            comment_count: number;
+            view_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: date-time */
+            published_at: string | null;
+            /** @description sanitized HTML */
+            body_html: string;
+            images: components["schemas"]["PostImage"][];
+            video: components["schemas"]["PostVideo"] | null;
+            review_note: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            comments_enabled: boolean;
+            comments_need_review: boolean;
+            liked: boolean;
+            favourited: boolean;
+            /** @description content may be changed (draft, returned, withdrawn) */
+            can_edit: boolean;
+            /** @description a worker of the unit: pin, comments, withdraw, propose */
+            can_moderate: boolean;
+            /** @description pending and the caller may approve or return it */
+            can_review: boolean;
+            /** @description the open proposal to the level above */
+            promotion: components["schemas"]["OpenPromotion"] | null;
+        };
+        PostImage: {
+            url: string;
+            thumbnail_url: string;
+            caption: string;
+            width: number | null;
+            height: number | null;
+        };
+        /**
+         * @description * `news` - news
+         *     * `showcase` - showcase
+         *     * `micro_video` - micro-video
+         * @enum {string}
+         */
+        PostKindEnum: "news" | "showcase" | "micro_video";
+        PostLimits: {
+            micro_video_max_seconds: number;
+            micro_video_max_bytes: number;
+            max_images: number;
+            max_tags: number;
+            image_types: string[];
+            video_types: string[];
+        };
+        /**
+         * @description * `none` - 未推荐
+         *     * `proposed` - 已推荐
+         *     * `approved` - accepted
+         *     * `declined` - 未采纳
+         * @enum {string}
+         */
+        PostProposalStatusEnum: "none" | "proposed" | "approved" | "declined";
+        PostRow: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description tenant: this tenant's own post; group: the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            summary: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            tags: string[];
+            status: components["schemas"]["PostStatusEnum"];
+            /** @description the writing unit (null: the group) */
+            organization: number | null;
+            organization_name: string;
+            /** @description seen by this organization's subtree */
+            audience: number | null;
+            audience_name: string;
+            author_name: string;
+            /** @description for a group copy: the tenant that wrote it */
+            origin_name: string;
+            is_mine: boolean;
+            cover_url: string | null;
+            has_video: boolean;
+            media_status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            duration_seconds: number | null;
+            pinned: boolean;
+            group_status: components["schemas"]["PostProposalStatusEnum"];
+            like_count: number;
+            favourite_count: number;
+            share_count: number;
+            comment_count: number;
+            view_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: date-time */
+            published_at: string | null;
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `pending` - awaiting review
+         *     * `published` - 已发布
+         *     * `rejected` - returned
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        PostStatusEnum: "draft" | "pending" | "published" | "rejected" | "withdrawn";
+        PostVideo: {
+            status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            progress: number;
+            /** @description a code (exchange.video_too_long) or the processing error */
+            error: string;
+            /** Format: double */
+            duration_seconds: number | null;
+            renditions: string[];
+            /** @description HLS master playlist (signed, short-lived) */
+            play_url: string | null;
+            poster_url: string | null;
+            file_name: string;
+            file_size: number | null;
+        };
         PreferenceChangeRequest: {
             kind: components["schemas"]["NotificationKindEnum"];
             channel: components["schemas"]["NotificationChannelEnum"];
@@ -10823,6 +10837,25 @@ export interface components {
             seconds: number;
             completed: boolean;
         };
+        Promotion: {
+            id: number;
+            /** Format: uuid */
+            post: string;
+            post_title: string;
+            post_kind: components["schemas"]["PostKindEnum"];
+            from_organization: number;
+            from_organization_name: string;
+            to_organization: number;
+            to_organization_name: string;
+            status: components["schemas"]["PostProposalStatusEnum"];
+            note: string;
+            /** Format: date-time */
+            proposed_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            decision_note: string;
+            can_decide: boolean;
+        };
         ProposeRequest: {
             /** @default  */
             note: string;
@@ -10831,176 +10864,6 @@ export interface components {
             name: string;
             kind: string;
         };
-        Publicity: {
-            id: number;
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            organization: components["schemas"]["PublicityOrganization"];
-            scope: components["schemas"]["SupervisionScopeEnum"];
-            status: components["schemas"]["PublicityStatusEnum"];
-            /** Format: date */
-            starts_on: string | null;
-            /**
-             * Format: date
-             * @description the window's last day, inclusive
-             */
-            ends_on: string | null;
-            window_working_days: number;
-            candidate_count: number;
-            objection_count: number;
-            pending_objection_count: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            published_at: string | null;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** Format: date-time */
-            concluded_at: string | null;
-            body_html: string;
-            candidates: components["schemas"]["PublicityCandidate"][];
-            contact: string;
-            outcome: string;
-            /** @description the rules the window was computed with */
-            rule: components["schemas"]["PublicityRule"] | null;
-            created_by: string;
-            concluded_by: string;
-            /** @description e.g. the year's calendar is not loaded */
-            warnings: string[];
-            can_manage: boolean;
-        };
-        PublicityCandidate: {
-            name: string;
-            /**
-             * @description male | female
-             * @default
-             */
-            gender: string;
-            /**
-             * @description YYYY-MM
-             * @default
-             */
-            born: string;
-            /** @default  */
-            current_post: string;
-            proposed_post: string;
-            /** @default  */
-            note: string;
-        };
-        PublicityCandidateRequest: {
-            name: string;
-            /**
-             * @description male | female
-             * @default
-             */
-            gender: string;
-            /**
-             * @description YYYY-MM
-             * @default
-             */
-            born: string;
-            /** @default  */
-            current_post: string;
-            proposed_post: string;
-            /** @default  */
-            note: string;
-        };
-        PublicityConcludeRequest: {
-            outcome: string;
-        };
-        PublicityCreateRequest: {
-            title: string;
-            /** @description the publishing unit (its committee) */
-            organization: number;
-            /** @default subtree */
-            scope: components["schemas"]["SupervisionTenantScopeEnum"];
-            /** @default  */
-            body_html: string;
-            candidates: components["schemas"]["PublicityCandidateRequest"][];
-            /** @default  */
-            contact: string;
-        };
-        PublicityObjection: {
-            id: number;
-            candidate_name: string;
-            anonymous: boolean;
-            /** @description the objector's name ('' when anonymous) */
-            name: string;
-            contact: string;
-            body: string;
-            status: components["schemas"]["PublicityObjectionStatusEnum"];
-            outcome: string;
-            handled_by: string;
-            /** Format: date-time */
-            handled_at: string | null;
-            /** Format: date-time */
-            received_at: string;
-        };
-        PublicityObjectionHandleRequest: {
-            outcome: string;
-        };
-        /**
-         * @description * `received` - 已接收
-         *     * `handled` - handled
-         * @enum {string}
-         */
-        PublicityObjectionStatusEnum: "received" | "handled";
-        PublicityOrganization: {
-            id: number;
-            name: string;
-        };
-        PublicityPublishRequest: {
-            /**
-             * Format: date
-             * @description the window's first day (today or later)
-             */
-            starts_on: string;
-            /** @description the window's working days: the rule's minimum by default, more allowed, never fewer */
-            working_days?: number | null;
-        };
-        PublicityRow: {
-            id: number;
-            /** Format: uuid */
-            uuid: string;
-            title: string;
-            organization: components["schemas"]["PublicityOrganization"];
-            scope: components["schemas"]["SupervisionScopeEnum"];
-            status: components["schemas"]["PublicityStatusEnum"];
-            /** Format: date */
-            starts_on: string | null;
-            /**
-             * Format: date
-             * @description the window's last day, inclusive
-             */
-            ends_on: string | null;
-            window_working_days: number;
-            candidate_count: number;
-            objection_count: number;
-            pending_objection_count: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            published_at: string | null;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** Format: date-time */
-            concluded_at: string | null;
-        };
-        PublicityRule: {
-            id: number;
-            version: string;
-            publicity_min_working_days: number;
-        };
-        /**
-         * @description * `draft` - 草稿
-         *     * `open` - in its window
-         *     * `closed` - window closed
-         *     * `concluded` - concluded
-         *     * `withdrawn` - 已撤回
-         * @enum {string}
-         */
-        PublicityStatusEnum: "draft" | "open" | "closed" | "concluded" | "withdrawn";
         PushKeysRequest: {
             p256dh: string;
             auth: string;
@@ -11284,6 +11147,9 @@ export interface components {
             /** @description one tenant's schema; empty: everything */
             tenant?: string | null;
         };
+        RejectRequest: {
+            note: string;
+        };
         /**
          * @description * `=` - =
          *     * `≤` - ≤
@@ -11312,260 +11178,6 @@ export interface components {
             /** Format: uuid */
             video_uuid: string;
             status: string;
-        };
-        ReportAnswerRequest: {
-            /** @description the tracking code (dashes and spaces ignored) */
-            code: string;
-            body: string;
-        };
-        ReportAttachRequest: {
-            /**
-             * Format: uuid
-             * @description a verified upload of purpose supervision.report
-             */
-            upload: string;
-        };
-        ReportAttachment: {
-            id: number;
-            name: string;
-            content_type: string;
-            size: number | null;
-            from_reporter: boolean;
-            /** Format: date-time */
-            added_at: string;
-        };
-        ReportBodyRequest: {
-            body: string;
-        };
-        ReportCloseRequest: {
-            result: string;
-        };
-        ReportCodeRequest: {
-            /** @description the tracking code (dashes and spaces ignored) */
-            code: string;
-        };
-        ReportDetail: {
-            id: number;
-            number: string;
-            kind: components["schemas"]["ReportKindEnum"];
-            anonymous: boolean;
-            subject: string;
-            status: components["schemas"]["ReportStatusEnum"];
-            to_group: boolean;
-            /** Format: date-time */
-            received_at: string;
-            /** Format: date */
-            acknowledge_due: string;
-            /** Format: date-time */
-            acknowledged_at: string | null;
-            /** Format: date */
-            close_due: string | null;
-            extended_days: number;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** Format: date */
-            feedback_due: string | null;
-            /** Format: date-time */
-            fed_back_at: string | null;
-            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
-            overdue: string | null;
-            /**
-             * Format: date
-             * @description the next deadline (by status), null when done
-             */
-            next_due: string | null;
-            accused_organization: components["schemas"]["ReportOrganization"];
-            routed_organization: components["schemas"]["ReportOrganization"] | null;
-            accused_name: string;
-            content: string;
-            /** @description real-name reports only */
-            reporter_name: string;
-            reporter_contact: string;
-            extension_reason: string;
-            result: string;
-            messages: components["schemas"]["ReportMessage"][];
-            attachments: components["schemas"]["ReportAttachment"][];
-            events: components["schemas"]["ReportEvent"][];
-            /** @description the rule's longest extension (one only) */
-            extension_max_days: number;
-            /** @description what the caller may do now: acknowledge, decline, message, extend, close, feedback, attach */
-            actions: string[];
-        };
-        ReportDownload: {
-            /** @description short-lived signed URL */
-            url: string;
-        };
-        ReportEvent: {
-            kind: string;
-            /** @description the inspector's name; blank for the reporter or the system */
-            actor: string;
-            note: string;
-            /** Format: date-time */
-            at: string;
-        };
-        ReportExtendRequest: {
-            /** @description at most the rule's report_extension_max_days, once */
-            days: number;
-            reason: string;
-        };
-        ReportFileRequest: {
-            /** @default report */
-            kind: components["schemas"]["ReportKindEnum"];
-            /**
-             * @description false: under your name (sign in first); the reporter is kept, encrypted
-             * @default true
-             */
-            anonymous: boolean;
-            /** @description the accused's unit (GET reports/units) */
-            accused_organization: number;
-            /** @default  */
-            accused_name: string;
-            subject: string;
-            content: string;
-            /**
-             * @description real-name only; default: your member record's
-             * @default
-             */
-            reporter_name: string;
-            /**
-             * @description how to reach you (optional)
-             * @default
-             */
-            reporter_contact: string;
-        };
-        ReportFiled: {
-            number: string;
-            /** @description shown ONCE: only its hash is kept; keep it to follow the report */
-            tracking_code: string;
-            /** Format: date-time */
-            received_at: string;
-            /** Format: date */
-            acknowledge_due: string;
-        };
-        /**
-         * @description * `report` - report (举报)
-         *     * `petition` - petition (信访)
-         * @enum {string}
-         */
-        ReportKindEnum: "report" | "petition";
-        ReportListItem: {
-            id: number;
-            number: string;
-            kind: components["schemas"]["ReportKindEnum"];
-            anonymous: boolean;
-            subject: string;
-            status: components["schemas"]["ReportStatusEnum"];
-            to_group: boolean;
-            /** Format: date-time */
-            received_at: string;
-            /** Format: date */
-            acknowledge_due: string;
-            /** Format: date-time */
-            acknowledged_at: string | null;
-            /** Format: date */
-            close_due: string | null;
-            extended_days: number;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** Format: date */
-            feedback_due: string | null;
-            /** Format: date-time */
-            fed_back_at: string | null;
-            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
-            overdue: string | null;
-            /**
-             * Format: date
-             * @description the next deadline (by status), null when done
-             */
-            next_due: string | null;
-        };
-        ReportMessage: {
-            id: number;
-            author_kind: components["schemas"]["ReportMessageAuthorEnum"];
-            body: string;
-            /** Format: date-time */
-            created_at: string;
-        };
-        /**
-         * @description * `reporter` - reporter
-         *     * `inspector` - inspector
-         * @enum {string}
-         */
-        ReportMessageAuthorEnum: "reporter" | "inspector";
-        ReportOrganization: {
-            id: number;
-            name: string;
-        };
-        ReportReasonRequest: {
-            reason: string;
-        };
-        /**
-         * @description * `received` - 已接收
-         *     * `acknowledged` - acknowledged
-         *     * `extended` - extended
-         *     * `closed` - closed
-         *     * `declined` - not accepted
-         * @enum {string}
-         */
-        ReportStatusEnum: "received" | "acknowledged" | "extended" | "closed" | "declined";
-        ReportTracking: {
-            number: string;
-            kind: components["schemas"]["ReportKindEnum"];
-            status: components["schemas"]["ReportStatusEnum"];
-            /** Format: date-time */
-            received_at: string;
-            /** Format: date */
-            acknowledge_due: string;
-            /** Format: date-time */
-            acknowledged_at: string | null;
-            /** Format: date */
-            close_due: string | null;
-            extended_days: number;
-            /** Format: date-time */
-            closed_at: string | null;
-            /** Format: date-time */
-            fed_back_at: string | null;
-            /** @description the result, once fed back (or the reason not accepted) */
-            result: string | null;
-            messages: components["schemas"]["ReportMessage"][];
-            /** @description the reporter's own evidence */
-            attachments: components["schemas"]["ReportAttachment"][];
-        };
-        ReportUnit: {
-            id: number;
-            name: string;
-            parent_id: number | null;
-            depth: number;
-        };
-        ReportUploadCompleteRequest: {
-            /** @description the tracking code (dashes and spaces ignored) */
-            code: string;
-            /** Format: uuid */
-            upload: string;
-        };
-        ReportUploadPost: {
-            url: string;
-            fields: {
-                [key: string]: string;
-            };
-        };
-        ReportUploadStartRequest: {
-            /** @description the tracking code (dashes and spaces ignored) */
-            code: string;
-            filename: string;
-            content_type: string;
-            size: number;
-        };
-        ReportUploadStarted: {
-            /**
-             * Format: uuid
-             * @description complete it with POST reports/track/attachments/complete
-             */
-            upload: string;
-            /** @description POST these fields plus the file (last) as multipart/form-data */
-            post: components["schemas"]["ReportUploadPost"];
-            /** Format: date-time */
-            expires_at: string;
         };
         Requirement: {
             kind: number;
@@ -11835,10 +11447,11 @@ export interface components {
             readonly id: number;
             readonly tenant_schema: string;
             readonly tenant_name: string;
+            readonly source: string;
             /** Format: uuid */
             readonly resource_uuid: string;
             readonly title: string;
-            readonly kind: components["schemas"]["ResourceKindEnum"];
+            readonly kind: string;
             /** 备注 */
             readonly note: string;
             /** @default proposed */
@@ -12000,57 +11613,6 @@ export interface components {
             video_seconds: number;
             days: number;
         };
-        SupervisionOrganizationRef: {
-            id: number;
-            name: string;
-        };
-        SupervisionRule: {
-            id: number;
-            version: string;
-            /** Format: date */
-            effective_from: string;
-            source: string;
-            is_local: boolean;
-            publicity_min_working_days: number;
-            report_ack_working_days: number;
-            report_close_days: number;
-            report_extension_max_days: number;
-            report_feedback_working_days: number;
-            inquiry_reply_working_days: number;
-            reminder_days_before: number;
-        };
-        SupervisionRuleCreateRequest: {
-            version: string;
-            /**
-             * Format: date
-             * @description today or later
-             */
-            effective_from: string;
-            /** @default  */
-            source: string;
-            publicity_min_working_days?: number;
-            report_ack_working_days?: number;
-            report_close_days?: number;
-            report_extension_max_days?: number;
-            report_feedback_working_days?: number;
-            inquiry_reply_working_days?: number;
-            reminder_days_before?: number;
-        };
-        /**
-         * @description * `unit` - the unit's own members
-         *     * `subtree` - the unit and the organizations under it
-         *     * `tenant` - the whole subsidiary
-         *     * `group` - group-wide
-         * @enum {string}
-         */
-        SupervisionScopeEnum: "unit" | "subtree" | "tenant" | "group";
-        /**
-         * @description * `unit` - the unit's own members
-         *     * `subtree` - the unit and the organizations under it
-         *     * `tenant` - the whole subsidiary
-         * @enum {string}
-         */
-        SupervisionTenantScopeEnum: "unit" | "subtree" | "tenant";
         TargetRequest: {
             target: number;
         };
@@ -12898,35 +12460,6 @@ export interface components {
             overdue: boolean;
             link: components["schemas"]["WorkbenchLink"];
         };
-        WorkdayCalendar: {
-            year: number;
-            /** @description False: the year counts Monday to Friday */
-            loaded: boolean;
-            source: string;
-            /** Format: date-time */
-            loaded_at: string | null;
-            /** @description weekdays off (statutory holidays) */
-            holidays: components["schemas"]["CalendarDay"][];
-            /** @description weekend days worked (调休上班) */
-            workdays: components["schemas"]["CalendarDay"][];
-            warning: string;
-        };
-        WorkingDays: {
-            /** Format: date */
-            start: string;
-            days: number;
-            /**
-             * Format: date
-             * @description the window's last day, inclusive
-             */
-            ends_on: string;
-            rule_version: string;
-            /** @description the rule's minimum for a cadre publicity */
-            min_working_days: number;
-            calendar_loaded: boolean;
-            unloaded_years: number[];
-            warning: string;
-        };
         /**
          * @description Error codes of `partycloud.accounts`.
          *
@@ -13293,6 +12826,81 @@ export interface components {
          */
         DuesCode: "dues.already_paid" | "dues.bad_month" | "dues.bad_range" | "dues.exemption_decided" | "dues.fixed_out_of_range" | "dues.four_eyes" | "dues.months_required" | "dues.negative_amount" | "dues.negative_base" | "dues.no_bracket" | "dues.no_member_record" | "dues.no_rule" | "dues.not_assessed" | "dues.not_payable" | "dues.out_of_scope" | "dues.payment_closed" | "dues.payment_unverified" | "dues.reason_required" | "dues.remittance_not_positive" | "dues.unknown_category" | "dues.voluntary_below_1000";
         /**
+         * @description Error codes of `tenants.exchange`.
+         *
+         *     - `community.board_not_found`: No such board, or you may not see it.
+         *     - `community.board_inactive`: This board is closed.
+         *     - `community.not_board_manager`: Only the board's unit workers or the admin manage it.
+         *     - `community.bad_organization`: Choose an organization within your scope.
+         *     - `community.name_required`: Give the board a name (at most 60 characters).
+         *     - `community.thread_not_found`: No such thread, or you may not see it.
+         *     - `community.title_required`: Give the thread a title (at most 120 characters).
+         *     - `community.body_required`: Write the thread's text.
+         *     - `community.not_member`: Only members of the board's unit may post here.
+         *     - `community.thread_locked`: This thread is closed for replies.
+         * @enum {string}
+         */
+        CommunityCode: "community.board_not_found" | "community.board_inactive" | "community.not_board_manager" | "community.bad_organization" | "community.name_required" | "community.thread_not_found" | "community.title_required" | "community.body_required" | "community.not_member" | "community.thread_locked";
+        /**
+         * @description Error codes of `tenants.exchange`.
+         *
+         *     - `interactions.bad_scope`: Scope is tenant (this subsidiary's rows) or group (the group's).
+         *     - `interactions.target_not_found`: No such post or thread, or you may not see it.
+         *     - `interactions.bad_target`: This kind of interaction is not possible on this target.
+         *     - `interactions.share_not_found`: No such share link, or it no longer opens anything.
+         *     - `interactions.share_sign_in`: Sign in to open this shared post.
+         *     - `interactions.comment_not_found`: No such comment, or you may not see it.
+         *     - `interactions.comments_closed`: Comments are closed on this post or thread.
+         *     - `interactions.comment_empty`: Write something first.
+         *     - `interactions.comment_too_long`: The text is too long.
+         *     - `interactions.comment_sensitive`: The text contains a word that is not allowed.
+         *     - `interactions.comment_classified`: The text carries a classified marking (§8); nothing was stored.
+         *     - `interactions.bad_parent`: Reply to a visible comment of the same post or thread.
+         *     - `interactions.bad_mention`: Mention members of this party committee only (at most 10).
+         *     - `interactions.not_author`: Only the author may do this.
+         *     - `interactions.not_moderator`: Only the author of the post or a moderator may do this.
+         *     - `interactions.bad_status`: This is not possible in the comment's current status.
+         *     - `interactions.already_reported`: You have already reported this comment.
+         *     - `interactions.own_comment`: You cannot report your own comment.
+         *     - `interactions.reason_required`: Give a reason (at most 300 characters).
+         *     - `interactions.no_open_reports`: This comment has no open reports.
+         *     - `interactions.bad_queue`: No such moderation queue.
+         *     - `interactions.bad_settings`: The exchange settings are invalid.
+         * @enum {string}
+         */
+        InteractionCode: "interactions.bad_scope" | "interactions.target_not_found" | "interactions.bad_target" | "interactions.share_not_found" | "interactions.share_sign_in" | "interactions.comment_not_found" | "interactions.comments_closed" | "interactions.comment_empty" | "interactions.comment_too_long" | "interactions.comment_sensitive" | "interactions.comment_classified" | "interactions.bad_parent" | "interactions.bad_mention" | "interactions.not_author" | "interactions.not_moderator" | "interactions.bad_status" | "interactions.already_reported" | "interactions.own_comment" | "interactions.reason_required" | "interactions.no_open_reports" | "interactions.bad_queue" | "interactions.bad_settings";
+        /**
+         * @description Error codes of `tenants.exchange`.
+         *
+         *     - `exchange.post_not_found`: No such post, or it is not for you.
+         *     - `exchange.post_not_allowed`: You may not do this with this post.
+         *     - `exchange.not_a_worker`: Only the unit's secretary, committee members or the tenant admin may do this.
+         *     - `exchange.unknown_organization`: This organization does not exist.
+         *     - `exchange.no_organization`: Choose the unit the post is written for.
+         *     - `exchange.no_member_record`: Only members with a member record here may upload a micro-video.
+         *     - `exchange.unknown_field`: Unknown field.
+         *     - `exchange.title_required`: Enter a title.
+         *     - `exchange.body_required`: News and showcase posts need a body.
+         *     - `exchange.video_required`: A micro-video needs its video: upload it first.
+         *     - `exchange.too_many_tags`: At most 10 tags per post.
+         *     - `exchange.too_many_images`: At most 30 pictures per post.
+         *     - `exchange.video_too_large`: The micro-video is larger than this platform allows.
+         *     - `exchange.video_too_long`: The micro-video is longer than this platform allows; it was removed.
+         *     - `exchange.post_not_editable`: Only a draft or a returned post can be changed.
+         *     - `exchange.bad_transition`: This step is not possible in the post's current status.
+         *     - `exchange.own_post_review`: The author of a post cannot review it: another worker of the unit must.
+         *     - `exchange.note_required`: Say why the post is returned.
+         *     - `exchange.post_not_published`: Only a published post can be proposed.
+         *     - `exchange.no_parent_unit`: This unit has no level above to propose to.
+         *     - `exchange.already_proposed`: This post has already been proposed.
+         *     - `exchange.promotion_not_found`: No such proposal awaiting your unit.
+         *     - `exchange.promotion_decided`: This proposal has already been decided.
+         *     - `exchange.group_post`: The group's own posts are seen everywhere already.
+         *     - `exchange.tenant_only`: This is done on a party committee's own address.
+         * @enum {string}
+         */
+        PostCode: "exchange.post_not_found" | "exchange.post_not_allowed" | "exchange.not_a_worker" | "exchange.unknown_organization" | "exchange.no_organization" | "exchange.no_member_record" | "exchange.unknown_field" | "exchange.title_required" | "exchange.body_required" | "exchange.video_required" | "exchange.too_many_tags" | "exchange.too_many_images" | "exchange.video_too_large" | "exchange.video_too_long" | "exchange.post_not_editable" | "exchange.bad_transition" | "exchange.own_post_review" | "exchange.note_required" | "exchange.post_not_published" | "exchange.no_parent_unit" | "exchange.already_proposed" | "exchange.promotion_not_found" | "exchange.promotion_decided" | "exchange.group_post" | "exchange.tenant_only";
+        /**
          * @description Error codes of `tenants.learning`.
          *
          *     - `learning.already_decided`: This proposal has already been decided.
@@ -13510,64 +13118,6 @@ export interface components {
          * @enum {string}
          */
         PointsCode: "points.not_a_member" | "points.no_member" | "points.out_of_scope" | "points.bad_organization" | "points.bad_year" | "points.bad_month" | "points.bad_days" | "points.bad_kind" | "points.rule_version_taken" | "points.rule_effective_from" | "points.rule_duplicate_kind" | "points.rule_bad_points" | "points.rule_bad_unit" | "points.rule_bad_cap";
-        /**
-         * @description Error codes of `tenants.supervision`.
-         *
-         *     - `supervision.out_of_scope`: This organization is outside your scope.
-         *     - `supervision.organization_not_found`: No such organization in this subsidiary.
-         *     - `supervision.bad_scope`: Choose the unit, its subtree or the whole subsidiary.
-         *     - `supervision.no_recipients`: Nobody with an account is in this scope.
-         *     - `supervision.announcement_not_found`: No such announcement within your scope.
-         *     - `supervision.announcement_not_draft`: Only a draft announcement can be changed or published.
-         *     - `supervision.announcement_not_published`: The announcement is not published.
-         *     - `supervision.signature_not_required`: This announcement does not ask to be signed.
-         *     - `supervision.reminded_recently`: Those who haven't read it were reminded less than 24 hours ago.
-         *     - `supervision.nothing_to_remind`: Everyone has read it: nobody to remind.
-         *     - `supervision.bad_attachment`: This attachment was not uploaded for an announcement.
-         *     - `supervision.too_many_attachments`: Attach at most 20 files.
-         *     - `supervision.publicity_not_found`: No such publicity within your scope.
-         *     - `supervision.publicity_not_draft`: Only a draft publicity can be changed or published.
-         *     - `supervision.bad_candidates`: List at least one candidate, each with a name and the proposed post.
-         *     - `supervision.window_too_short`: The window is shorter than the rule's minimum of working days.
-         *     - `supervision.window_too_long`: A window of at most 30 working days.
-         *     - `supervision.starts_in_past`: The window cannot start before today.
-         *     - `supervision.publicity_not_open_yet`: The publicity's window has not opened yet.
-         *     - `supervision.publicity_window_over`: The publicity's window is over: objections are closed.
-         *     - `supervision.unknown_candidate`: This person is not one of the publicity's candidates.
-         *     - `supervision.objection_not_found`: No such objection in this publicity.
-         *     - `supervision.objections_pending`: Record how every objection was handled before concluding.
-         *     - `supervision.publicity_not_closed`: A publicity is concluded once its window has closed.
-         *     - `supervision.publicity_not_withdrawable`: Only a draft or open publicity can be withdrawn.
-         *     - `supervision.no_rules`: No supervision rules are in force on that day.
-         *     - `supervision.bad_rule`: The rule's values are out of range.
-         *     - `supervision.rule_version_exists`: A rule version with this name exists.
-         *     - `supervision.bad_year`: Choose a year between 2000 and 2100.
-         *     - `supervision.report_not_found`: No such report among those assigned to you.
-         *     - `supervision.tracking_unknown`: No report matches this tracking code.
-         *     - `supervision.accused_unit_unknown`: Choose the accused's unit from this subsidiary's organizations.
-         *     - `supervision.sign_in_for_real_name`: Sign in to report under your name (or report anonymously).
-         *     - `supervision.reporter_name_required`: A real-name report needs the reporter's name.
-         *     - `supervision.report_not_received`: Only a report waiting to be acknowledged can be acknowledged or declined.
-         *     - `supervision.report_not_in_hand`: Only an acknowledged report can be extended or closed.
-         *     - `supervision.report_finished`: The report is closed or not accepted: nothing more can be added.
-         *     - `supervision.extension_used`: The report was extended once already: the rule allows one extension.
-         *     - `supervision.extension_too_long`: The extension is longer than the rule allows.
-         *     - `supervision.report_not_closed`: Feed the result back once the report is closed.
-         *     - `supervision.already_fed_back`: The result was fed back already.
-         *     - `supervision.no_question`: Answer once the inspectors have asked you something.
-         *     - `supervision.report_upload_unknown`: This upload was not started for this report, or it expired.
-         *     - `supervision.too_many_report_files`: A report takes at most 20 files.
-         *     - `supervision.attachment_not_found`: No such file in this report.
-         *     - `supervision.inquiry_not_found`: No such inquiry for you.
-         *     - `supervision.not_a_member`: Only a member with a party record here can ask.
-         *     - `supervision.not_askable`: Ask your own organization or one above it.
-         *     - `supervision.inquiry_not_open`: The inquiry has been answered already.
-         *     - `supervision.inquiry_not_answered`: Rate the answer once the inquiry is answered.
-         *     - `supervision.not_asker`: Only the member who asked can rate the answer.
-         *     - `supervision.bad_due_filter`: Filter by due=overdue or due=soon.
-         * @enum {string}
-         */
-        SupervisionCode: "supervision.out_of_scope" | "supervision.organization_not_found" | "supervision.bad_scope" | "supervision.no_recipients" | "supervision.announcement_not_found" | "supervision.announcement_not_draft" | "supervision.announcement_not_published" | "supervision.signature_not_required" | "supervision.reminded_recently" | "supervision.nothing_to_remind" | "supervision.bad_attachment" | "supervision.too_many_attachments" | "supervision.publicity_not_found" | "supervision.publicity_not_draft" | "supervision.bad_candidates" | "supervision.window_too_short" | "supervision.window_too_long" | "supervision.starts_in_past" | "supervision.publicity_not_open_yet" | "supervision.publicity_window_over" | "supervision.unknown_candidate" | "supervision.objection_not_found" | "supervision.objections_pending" | "supervision.publicity_not_closed" | "supervision.publicity_not_withdrawable" | "supervision.no_rules" | "supervision.bad_rule" | "supervision.rule_version_exists" | "supervision.bad_year" | "supervision.report_not_found" | "supervision.tracking_unknown" | "supervision.accused_unit_unknown" | "supervision.sign_in_for_real_name" | "supervision.reporter_name_required" | "supervision.report_not_received" | "supervision.report_not_in_hand" | "supervision.report_finished" | "supervision.extension_used" | "supervision.extension_too_long" | "supervision.report_not_closed" | "supervision.already_fed_back" | "supervision.no_question" | "supervision.report_upload_unknown" | "supervision.too_many_report_files" | "supervision.attachment_not_found" | "supervision.inquiry_not_found" | "supervision.not_a_member" | "supervision.not_askable" | "supervision.inquiry_not_open" | "supervision.inquiry_not_answered" | "supervision.not_asker" | "supervision.bad_due_filter";
         /**
          * @description Error codes of `tenants.transfers`.
          *
@@ -21317,6 +20867,4572 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Voluntary"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_list: {
+        parameters: {
+            query?: {
+                /** @description the boards I manage, closed ones too */
+                manage?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeBoardList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeBoardWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeBoardWriteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeBoardWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeBoard"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                board_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeBoard"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                board_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_partial_update: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                board_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExchangeBoardChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExchangeBoardChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExchangeBoardChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeBoard"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_list: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeCommentList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeCommentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeCommentCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeCommentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_approve_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_hide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_report_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeReportCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeReportCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeReportCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeReported"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_unhide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_favourites_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeFavouriteList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feed"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_mentionable_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeMentionableList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_comments_list: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                queue: "hidden" | "pending" | "reported";
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+                target_type?: "post" | "thread";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeModerationCommentList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_comments_reports_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeModerationDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeModerationDecisionRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeModerationDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeModerationComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeSettings"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExchangeSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExchangeSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExchangeSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeSettings"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_summary_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeModerationSummary"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_threads_list: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                queue: "hidden" | "pending";
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeThreadList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostLimits"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_promotions_list: {
+        parameters: {
+            query?: {
+                /** @description only proposals addressed to my units */
+                incoming?: boolean;
+                page?: number;
+                page_size?: number;
+                status?: "approved" | "declined" | "none" | "proposed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPromotionList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_promotions_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_promotions_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_list: {
+        parameters: {
+            query?: {
+                kind?: "micro_video" | "news" | "showcase";
+                /** @description only the posts I wrote */
+                mine?: boolean;
+                /** @description posts written by this unit */
+                organization?: number;
+                page?: number;
+                page_size?: number;
+                /** @description pending posts I may review */
+                reviewable?: boolean;
+                /** @description words in the title, summary or body */
+                search?: string;
+                /** @description only the tenant's or the group's */
+                source?: "group" | "tenant";
+                status?: "draft" | "pending" | "published" | "rejected" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPostRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostCreateRequest"];
+                "multipart/form-data": components["schemas"]["PostCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPostUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPostUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPostUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_propose_to_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RejectRequest"];
+                "multipart/form-data": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_reactions_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeReactionState"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_reactions_update: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                kind: "favourite" | "like";
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeReactionState"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_reactions_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                kind: "favourite" | "like";
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_shares_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeShareCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeShareCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeShareCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeShare"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_shares_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeSharedPost"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_list: {
+        parameters: {
+            query?: {
+                /** @description one board (else every board I may read) */
+                board?: number;
+                /** @description only my threads */
+                mine?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+                /** @description in titles */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeThreadList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_approve_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_hide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_lock_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeLockRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeLockRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeLockRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_pin_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangePinRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangePinRequest"];
+                "multipart/form-data": components["schemas"]["ExchangePinRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_unhide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */
@@ -30954,6 +35070,7 @@ export interface operations {
                 page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
+                source?: string;
                 /**
                  * @description * `none` - 未推荐
                  *     * `proposed` - 已推荐
@@ -41292,7 +45409,7 @@ export interface operations {
     points_me_ledger_list: {
         parameters: {
             query?: {
-                kind?: "article_read" | "branch_activity" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "video_time" | "video_watched" | "volunteer_hours";
+                kind?: "article_read" | "branch_activity" | "comment" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "share" | "video_time" | "video_watched" | "volunteer_hours";
                 /** @description 1–12: one month of the year; absent: the whole year */
                 month?: number;
                 /** @description 用于排序结果的字段。 */
@@ -41545,7 +45662,7 @@ export interface operations {
     points_members_ledger_list: {
         parameters: {
             query?: {
-                kind?: "article_read" | "branch_activity" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "video_time" | "video_watched" | "volunteer_hours";
+                kind?: "article_read" | "branch_activity" | "comment" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "share" | "video_time" | "video_watched" | "volunteer_hours";
                 /** @description 1–12: one month of the year; absent: the whole year */
                 month?: number;
                 /** @description 用于排序结果的字段。 */
@@ -43310,5630 +47427,6 @@ export interface operations {
             };
             /** @description Not signed in, or the token or session was refused. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_list: {
-        parameters: {
-            query?: {
-                category?: string;
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description the unit's subtree (tenant host) */
-                organization?: number;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description words of the title */
-                q?: string;
-                /** @description 搜索关键词。 */
-                search?: string;
-                status?: "draft" | "published" | "withdrawn";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedAnnouncementRowList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnnouncementCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementCreateRequest"];
-                "multipart/form-data": components["schemas"]["AnnouncementCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Announcement"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Announcement"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedAnnouncementChangeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedAnnouncementChangeRequest"];
-                "multipart/form-data": components["schemas"]["PatchedAnnouncementChangeRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Announcement"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_attachments_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnnouncementAttachmentCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementAttachmentCreateRequest"];
-                "multipart/form-data": components["schemas"]["AnnouncementAttachmentCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Announcement"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_attachments_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-                attachment_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_publish_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Announcement"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_receipts_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description one unit's recipients */
-                organization?: number;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description a name or a unit */
-                q?: string;
-                /** @description 搜索关键词。 */
-                search?: string;
-                state?: "read" | "signed" | "unread" | "unsigned";
-                /** @description one subsidiary's recipients (its schema; group announcements) */
-                tenant?: string;
-            };
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedAnnouncementReceiptList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "supervision_announcements_receipts.xlsx_retrieve": {
-        parameters: {
-            query?: {
-                state?: "read" | "signed" | "unread" | "unsigned";
-            };
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_receipts_summary_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AnnouncementReceiptSummary"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_remind_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AnnouncementRemindResult"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_withdraw_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                announcement_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Announcement"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_mine_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-                state?: "read" | "signed" | "unread" | "unsigned";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedMyAnnouncementList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_mine_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MyAnnouncementDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_announcements_mine_sign_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MyAnnouncementDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_calendar_retrieve: {
-        parameters: {
-            query?: {
-                year?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkdayCalendar"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_list: {
-        parameters: {
-            query?: {
-                /** @description only those not resolved yet */
-                open?: boolean;
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedGroupReportList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_acknowledge_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_close_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportCloseRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportCloseRequest"];
-                "multipart/form-data": components["schemas"]["ReportCloseRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_decline_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportReasonRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportReasonRequest"];
-                "multipart/form-data": components["schemas"]["ReportReasonRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_extend_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportExtendRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportExtendRequest"];
-                "multipart/form-data": components["schemas"]["ReportExtendRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_feedback_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportBodyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
-                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_group_reports_messages_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                escalation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportBodyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
-                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportMessage"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_list: {
-        parameters: {
-            query?: {
-                /** @description overdue, or due within three days */
-                due?: "overdue" | "soon";
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description asked of this organization */
-                organization?: number;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-                status?: "answered" | "closed" | "open";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedInquiryList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InquiryAskRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InquiryAskRequest"];
-                "multipart/form-data": components["schemas"]["InquiryAskRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Inquiry"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                inquiry_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Inquiry"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_answer_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                inquiry_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InquiryAnswerRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InquiryAnswerRequest"];
-                "multipart/form-data": components["schemas"]["InquiryAnswerRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Inquiry"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_satisfaction_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                inquiry_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InquirySatisfactionRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InquirySatisfactionRequest"];
-                "multipart/form-data": components["schemas"]["InquirySatisfactionRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Inquiry"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_mine_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedInquiryList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_inquiries_organizations_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InquiryOrganization"][];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description words of the title */
-                q?: string;
-                /** @description 搜索关键词。 */
-                search?: string;
-                status?: "closed" | "concluded" | "draft" | "open" | "withdrawn";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedPublicityRowList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PublicityCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PublicityCreateRequest"];
-                "multipart/form-data": components["schemas"]["PublicityCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Publicity"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Publicity"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedPublicityChangeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedPublicityChangeRequest"];
-                "multipart/form-data": components["schemas"]["PatchedPublicityChangeRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Publicity"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_conclude_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PublicityConcludeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PublicityConcludeRequest"];
-                "multipart/form-data": components["schemas"]["PublicityConcludeRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Publicity"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_objections_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedPublicityObjectionList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_objections_handle_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                objection_id: number;
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PublicityObjectionHandleRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PublicityObjectionHandleRequest"];
-                "multipart/form-data": components["schemas"]["PublicityObjectionHandleRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PublicityObjection"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_publish_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PublicityPublishRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PublicityPublishRequest"];
-                "multipart/form-data": components["schemas"]["PublicityPublishRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Publicity"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_withdraw_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                publicity_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Publicity"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_open_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedOpenPublicityList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_open_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OpenPublicityDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_publicities_open_objections_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                uuid: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ObjectionCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ObjectionCreateRequest"];
-                "multipart/form-data": components["schemas"]["ObjectionCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ObjectionReceipt"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_list: {
-        parameters: {
-            query?: {
-                /** @description 用于排序结果的字段。 */
-                ordering?: string;
-                /** @description only those with a deadline passed */
-                overdue?: boolean;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
-                /** @description 搜索关键词。 */
-                search?: string;
-                /** @description one status */
-                status?: "acknowledged" | "closed" | "declined" | "extended" | "received";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedReportListItemList"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportFileRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportFileRequest"];
-                "multipart/form-data": components["schemas"]["ReportFileRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportFiled"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_acknowledge_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_attachments_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportAttachRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportAttachRequest"];
-                "multipart/form-data": components["schemas"]["ReportAttachRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportAttachment"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_attachments_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                attachment_id: number;
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDownload"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_close_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportCloseRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportCloseRequest"];
-                "multipart/form-data": components["schemas"]["ReportCloseRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_decline_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportReasonRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportReasonRequest"];
-                "multipart/form-data": components["schemas"]["ReportReasonRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_extend_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportExtendRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportExtendRequest"];
-                "multipart/form-data": components["schemas"]["ReportExtendRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_feedback_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportBodyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
-                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportDetail"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_messages_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportBodyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
-                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportMessage"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_track_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportCodeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportCodeRequest"];
-                "multipart/form-data": components["schemas"]["ReportCodeRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportTracking"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_track_answer_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportAnswerRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportAnswerRequest"];
-                "multipart/form-data": components["schemas"]["ReportAnswerRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportMessage"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_track_attachments_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportUploadStartRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportUploadStartRequest"];
-                "multipart/form-data": components["schemas"]["ReportUploadStartRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportUploadStarted"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_track_attachments_complete_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReportUploadCompleteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReportUploadCompleteRequest"];
-                "multipart/form-data": components["schemas"]["ReportUploadCompleteRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportAttachment"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_reports_units_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportUnit"][];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description An Error: code, message, field. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_rules_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionRule"][];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_rules_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SupervisionRuleCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SupervisionRuleCreateRequest"];
-                "multipart/form-data": components["schemas"]["SupervisionRuleCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionRule"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The object is in use or in a state that does not allow this. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's content type is not accepted. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many requests; wait and retry. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    supervision_working_days_retrieve: {
-        parameters: {
-            query?: {
-                /** @description working days (the rule's minimum by default) */
-                days?: number;
-                /** @description the first day (today by default) */
-                start?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkingDays"];
-                };
-            };
-            /** @description The body or a parameter is invalid, or a business rule refused the request. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token or session was refused. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -355,6 +355,11 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
         "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
         "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
+        # The exchange's interactions and community (tenants.exchange).
+        "ExchangeTargetTypeEnum": "tenants.exchange.models.TargetType",
+        "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
+        "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
+        "ExchangeCommentReportStatusEnum": "tenants.exchange.models.CommentReportStatus",
     },
 }
 
