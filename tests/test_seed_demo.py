@@ -73,7 +73,8 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
         assert CadrePublicity.objects.get().status == "open"
         assert Survey.objects.get().status == Vote.objects.get().status == "open"
         report = Report.objects.get()
-        assert report.status == "acknowledged" and report.assignees.exists()
+        assert report.status == "acknowledged"
+        assert report.assignees.exists()
         assert Inquiry.objects.filter(status="open").count() == 1
 
     # Live lessons: the group's upcoming one for everybody, power's upcoming branch lesson and an ended one.
