@@ -5691,6 +5691,1323 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Announcements the caller manages, pinned first, then newest. */
+        get: operations["supervision_announcements_list"];
+        put?: never;
+        /** @description Announcements the caller manages, pinned first, then newest. */
+        post: operations["supervision_announcements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_announcements_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_announcements_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_announcements_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_announcements_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["supervision_announcements_attachments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description draft → published: the recipients are fixed and notified (the group's: in every active
+         *     subsidiary, by a task per subsidiary).
+         */
+        post: operations["supervision_announcements_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who has and hasn't read (and signed), by unit and name. */
+        get: operations["supervision_announcements_receipts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The receipts as a workbook (audited; phones masked). */
+        get: operations["supervision_announcements_receipts.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_announcements_receipts_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Remind those who haven't read it (or signed it, when asked): at most once in 24 hours. */
+        post: operations["supervision_announcements_remind_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description published → withdrawn: members no longer see it; the receipts are kept. */
+        post: operations["supervision_announcements_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's announcements: this subsidiary's and the group's, unread first, then newest. */
+        get: operations["supervision_announcements_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One of the caller's announcements; opening it is the read receipt (counted once). */
+        get: operations["supervision_announcements_mine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine/{uuid}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 签收: confirm the announcement as read (when it asks for it). */
+        post: operations["supervision_announcements_mine_sign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_calendar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_group_reports_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_group_reports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_acknowledge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_extend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_feedback_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the inquiries to the organizations I work for; POST: ask one. */
+        get: operations["supervision_inquiries_list"];
+        put?: never;
+        /** @description GET: the inquiries to the organizations I work for; POST: ask one. */
+        post: operations["supervision_inquiries_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/{inquiry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_inquiries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/{inquiry_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_inquiries_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/{inquiry_id}/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_inquiries_satisfaction_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_inquiries_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_inquiries_organizations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Publicities of the units in the caller's scope, latest window first. */
+        get: operations["supervision_publicities_list"];
+        put?: never;
+        /** @description Publicities of the units in the caller's scope, latest window first. */
+        post: operations["supervision_publicities_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_publicities_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_publicities_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_publicities_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/conclude": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description closed → concluded with the outcome (every objection handled first). */
+        post: operations["supervision_publicities_conclude_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The objections, decrypted: the publishing unit's workers and the discipline inspectors
+         *     covering it; every page read is audited (which objections it showed).
+         */
+        get: operations["supervision_publicities_objections_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/objections/{objection_id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_publicities_objections_handle_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft → open with its window: ``ends_on`` computed on the working-day calendar. */
+        post: operations["supervision_publicities_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_publicities_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Publicities open to the caller (their unit is in the scope), soonest ending first. */
+        get: operations["supervision_publicities_open_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_publicities_open_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open/{uuid}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description An objection, during the window only (anonymous by default; encrypted at rest). */
+        post: operations["supervision_publicities_open_objections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Filing is the same URL (POST, public); the list (GET) is the caller's assigned reports. */
+        get: operations["supervision_reports_list"];
+        put?: never;
+        /** @description Filing is the same URL (POST, public); the list (GET) is the caller's assigned reports. */
+        post: operations["supervision_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_reports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_acknowledge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_reports_attachments_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_extend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_feedback_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track/attachments/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_attachments_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The active organizations of this party committee (for choosing the accused's unit). */
+        get: operations["supervision_reports_units_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_rules_list"];
+        put?: never;
+        post: operations["supervision_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Surveys of the units the caller covers, newest window first. */
+        get: operations["supervision_surveys_list"];
+        put?: never;
+        /** @description Surveys of the units the caller covers, newest window first. */
+        post: operations["supervision_surveys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_surveys_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_surveys_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_surveys_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft or open → cancelled: nobody answers any more; the results stay with the organizer. */
+        post: operations["supervision_surveys_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description open → closed now: answers stop; the pooled text answers are released. */
+        post: operations["supervision_surveys_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The results workbook: a summary sheet, the text answers, and (named surveys) one sheet per
+         *     person. Audited.
+         */
+        get: operations["supervision_surveys_export.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft → open now (before ``opens_at`` too): the respondents are fixed and notified. */
+        post: operations["supervision_surveys_open_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A named survey's responses, per person (refused for an anonymous survey). */
+        get: operations["supervision_surveys_responses_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_surveys_results_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/{survey_id}/text-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every shown text answer (anonymous surveys: the released ones, in their random order). */
+        get: operations["supervision_surveys_text_answers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Surveys you are asked to answer (open first, then the newest). */
+        get: operations["supervision_surveys_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/mine/{survey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_surveys_mine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/mine/{survey_id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Answer the survey, once (an anonymous survey keeps no link between you and your answers). */
+        post: operations["supervision_surveys_mine_respond_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/surveys/mine/{survey_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The results, once the survey is closed, when the organizer shares them with respondents. */
+        get: operations["supervision_surveys_mine_results_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Votes of the units the caller covers, newest window first. */
+        get: operations["supervision_votes_list"];
+        put?: never;
+        /** @description Votes of the units the caller covers, newest window first. */
+        post: operations["supervision_votes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/{vote_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_votes_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_votes_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_votes_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/{vote_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft or open → cancelled: casting stops and no tally is ever shown. */
+        post: operations["supervision_votes_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/{vote_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description open → closed now: casting stops and the tally can be read. */
+        post: operations["supervision_votes_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/{vote_id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft → open now (before ``opens_at`` too): the eligible voters are fixed and notified. */
+        post: operations["supervision_votes_open_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/{vote_id}/tally": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The counts per option: only once the vote is closed (409 ``supervision.vote_tally_hidden``). */
+        get: operations["supervision_votes_tally_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/{vote_id}/turnout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Voted / eligible, live (never who voted for what). */
+        get: operations["supervision_votes_turnout_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Votes you are eligible in (open first, then the newest). */
+        get: operations["supervision_votes_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/mine/{vote_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_votes_mine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/mine/{vote_id}/cast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cast your vote, once. Nothing pairs you with your choice: see docs/supervision.md. */
+        post: operations["supervision_votes_mine_cast_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/votes/mine/{vote_id}/tally": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tally, once the vote is closed (409 before). */
+        get: operations["supervision_votes_mine_tally_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/working-days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where a window of working days ends (a publicity's preview; refused below the rule's minimum). */
+        get: operations["supervision_working_days_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenant-applications": {
         parameters: {
             query?: never;
@@ -6189,6 +7506,143 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "read" | "export" | "create" | "update" | "delete" | "login" | "login_failed" | "logout";
+        Announcement: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            category: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit; null: the group */
+            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            requires_signature: boolean;
+            pinned: boolean;
+            status: components["schemas"]["TaskBookTemplateStatusEnum"];
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
+            can_manage: boolean;
+        };
+        AnnouncementAttachment: {
+            id: number;
+            name: string;
+            content_type: string;
+            size: number | null;
+            /** @description a signed download URL, valid for a few minutes */
+            url: string;
+        };
+        AnnouncementAttachmentCreateRequest: {
+            /**
+             * Format: uuid
+             * @description a verified upload of purpose supervision_attachment
+             */
+            upload: string;
+        };
+        AnnouncementCreateRequest: {
+            title: string;
+            /** @default  */
+            body_html: string;
+            /** @default  */
+            category: string;
+            /** @default internal */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit (tenant host); ignored on the root host */
+            organization?: number | null;
+            /**
+             * @description tenant host; the group's announcements are group-wide
+             *
+             *     * `unit` - the unit's own members
+             *     * `subtree` - the unit and the organizations under it
+             *     * `tenant` - the whole subsidiary
+             * @default subtree
+             */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default false */
+            requires_signature: boolean;
+            /** @default false */
+            pinned: boolean;
+            /** @description verified uploads of purpose supervision_attachment */
+            uploads?: string[];
+        };
+        AnnouncementReceipt: {
+            id: number;
+            name: string;
+            /** @description masked */
+            phone: string;
+            tenant_schema: string;
+            tenant_name: string;
+            organization_id: number | null;
+            organization_name: string;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+            /** Format: date-time */
+            reminded_at: string | null;
+            reminder_count: number;
+        };
+        AnnouncementReceiptGroup: {
+            /** @description the unit's id, or the subsidiary's schema */
+            key: string;
+            name: string;
+            recipients: number;
+            read: number;
+            signed: number;
+        };
+        AnnouncementReceiptSummary: {
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+            unread_count: number;
+            grouped_by: components["schemas"]["GroupedByEnum"];
+            /** Format: date-time */
+            last_reminded_at: string | null;
+            /**
+             * Format: date-time
+             * @description a reminder is refused before this
+             */
+            next_reminder_at: string | null;
+            groups: components["schemas"]["AnnouncementReceiptGroup"][];
+        };
+        AnnouncementRemindResult: {
+            reminded: number;
+            /** Format: date-time */
+            next_reminder_at: string;
+        };
+        AnnouncementRow: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            category: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit; null: the group */
+            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            requires_signature: boolean;
+            pinned: boolean;
+            status: components["schemas"]["TaskBookTemplateStatusEnum"];
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+        };
         AnnualDues: {
             year: number;
             months: components["schemas"]["AnnualMonth"][];
@@ -6524,6 +7978,19 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        CalendarDay: {
+            /** Format: date */
+            day: string;
+            name: string;
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `open` - 待处理
+         *     * `closed` - closed
+         *     * `cancelled` - 已撤销
+         * @enum {string}
+         */
+        CampaignStatusEnum: "draft" | "open" | "closed" | "cancelled";
         Case: {
             readonly id: number;
             /** 名称 */
@@ -6886,7 +8353,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["CommunityCode"] | components["schemas"]["InteractionCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["CommunityCode"] | components["schemas"]["InteractionCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["SupervisionCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -7950,6 +9417,68 @@ export interface components {
             period: string;
             cells: components["schemas"]["GroupCell"][];
         };
+        GroupReport: {
+            id: number;
+            tenant_schema: string;
+            tenant_name: string;
+            number: string;
+            /** @description "routed" (the group handles it) | "acknowledge" | "close" | "feedback" */
+            overdue: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: date-time */
+            escalated_at: string;
+            /** Format: date-time */
+            resolved_at: string | null;
+        };
+        GroupReportDetail: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            anonymous: boolean;
+            subject: string;
+            status: components["schemas"]["ReportStatusEnum"];
+            to_group: boolean;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date */
+            feedback_due: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
+            overdue: string | null;
+            /**
+             * Format: date
+             * @description the next deadline (by status), null when done
+             */
+            next_due: string | null;
+            accused_organization: components["schemas"]["ReportOrganization"];
+            routed_organization: components["schemas"]["ReportOrganization"] | null;
+            accused_name: string;
+            content: string;
+            /** @description real-name reports only */
+            reporter_name: string;
+            reporter_contact: string;
+            extension_reason: string;
+            result: string;
+            messages: components["schemas"]["ReportMessage"][];
+            attachments: components["schemas"]["ReportAttachment"][];
+            events: components["schemas"]["ReportEvent"][];
+            /** @description the rule's longest extension (one only) */
+            extension_max_days: number;
+            /** @description what the caller may do now: acknowledge, decline, message, extend, close, feedback, attach */
+            actions: string[];
+            tenant_name: string;
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -7981,6 +9510,12 @@ export interface components {
             name: string;
             periods: components["schemas"]["GroupPeriod"][];
         };
+        /**
+         * @description * `organization` - organization
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        GroupedByEnum: "organization" | "tenant";
         GuestRequest: {
             name: string;
         };
@@ -8034,6 +9569,66 @@ export interface components {
          * @enum {string}
          */
         IndicatorOriginEnum: "template" | "local";
+        Inquiry: {
+            id: number;
+            is_challenge: boolean;
+            asker_name: string;
+            organization: components["schemas"]["InquiryOrganization"];
+            subject: string;
+            body: string;
+            status: components["schemas"]["InquiryStatusEnum"];
+            /** Format: date-time */
+            asked_at: string;
+            /** Format: date */
+            due_on: string;
+            /** @description past its due day without an answer */
+            overdue: boolean;
+            answer: string;
+            /** @description the worker's name */
+            answered_by: string;
+            /** Format: date-time */
+            answered_at: string | null;
+            /** Format: date-time */
+            escalated_at: string | null;
+            /** @description null after an escalation: the tenant admins */
+            escalated_to: components["schemas"]["InquiryOrganization"] | null;
+            satisfied: boolean | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description answer | rate: what the caller may do now */
+            actions: string[];
+        };
+        InquiryAnswerRequest: {
+            answer: string;
+        };
+        InquiryAskRequest: {
+            /** @description my organization or one of its ancestors */
+            organization: number;
+            /**
+             * @description 质询 (a challenge) rather than 询问
+             * @default false
+             */
+            is_challenge: boolean;
+            subject: string;
+            body: string;
+        };
+        InquiryOrganization: {
+            id: number;
+            name: string;
+            kind: string;
+            /** @description the nearest committee: the form's default */
+            default: boolean;
+        };
+        InquirySatisfactionRequest: {
+            satisfied: boolean;
+        };
+        /**
+         * @description * `open` - waiting for the reply
+         *     * `answered` - 已回答
+         *     * `closed` - closed
+         * @enum {string}
+         */
+        InquiryStatusEnum: "open" | "answered" | "closed";
         IssuedKey: {
             /** @description the stream key, shown only now: the platform keeps only its hash */
             key: string;
@@ -8248,7 +9843,7 @@ export interface components {
             category_name: string;
             tags: string[];
             marking: components["schemas"]["ContentMarkingEnum"];
-            source: components["schemas"]["LibraryItemSourceEnum"];
+            source: components["schemas"]["SourceEnum"];
             origin_name: string;
             /** Format: date-time */
             published_at: string | null;
@@ -8259,13 +9854,6 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
-        /**
-         * @description * `group` - group
-         *     * `tenant` - tenant
-         *     * `showcase` - showcase
-         * @enum {string}
-         */
-        LibraryItemSourceEnum: "group" | "tenant" | "showcase";
         LibraryPage: {
             count: number;
             page: number;
@@ -8796,6 +10384,54 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "live" | "replay";
+        MyAnnouncement: {
+            /** Format: uuid */
+            uuid: string;
+            /**
+             * @description this subsidiary's, or the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            title: string;
+            category: string;
+            /** @description the issuing unit ('' for the group) */
+            issuer: string;
+            pinned: boolean;
+            /** Format: date-time */
+            published_at: string | null;
+            requires_signature: boolean;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+        };
+        MyAnnouncementDetail: {
+            /** Format: uuid */
+            uuid: string;
+            /**
+             * @description this subsidiary's, or the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            title: string;
+            category: string;
+            /** @description the issuing unit ('' for the group) */
+            issuer: string;
+            pinned: boolean;
+            /** Format: date-time */
+            published_at: string | null;
+            requires_signature: boolean;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
+        };
         MyAttendance: {
             year: number;
             held: number;
@@ -8972,6 +10608,25 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        ObjectionCreateRequest: {
+            /**
+             * @description whom it concerns ('' : in general)
+             * @default
+             */
+            candidate_name: string;
+            body: string;
+            /** @default true */
+            anonymous: boolean;
+            /** @default  */
+            name: string;
+            /** @default  */
+            contact: string;
+        };
+        ObjectionReceipt: {
+            /** Format: date-time */
+            received_at: string;
+            anonymous: boolean;
+        };
         ObsHint: {
             setting: string;
             value: string;
@@ -9005,6 +10660,37 @@ export interface components {
             note: string;
             /** Format: date-time */
             proposed_at: string;
+        };
+        OpenPublicity: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description the publishing unit's name */
+            organization: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            window_working_days: number;
+            /** @description the window is open today */
+            can_object: boolean;
+        };
+        OpenPublicityDetail: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description the publishing unit's name */
+            organization: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            window_working_days: number;
+            /** @description the window is open today */
+            can_object: boolean;
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidate"][];
+            contact: string;
         };
         Organization: {
             readonly id: number;
@@ -9114,6 +10800,36 @@ export interface components {
             next: string | null;
             previous: string | null;
             results: components["schemas"]["MemberRow"][];
+        };
+        PaginatedAnnouncementReceiptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementReceipt"][];
+        };
+        PaginatedAnnouncementRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementRow"][];
         };
         PaginatedArrearsNoticeList: {
             /** @example 123 */
@@ -9415,6 +11131,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["GroupLesson"][];
         };
+        PaginatedGroupReportList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupReport"][];
+        };
         PaginatedGroupRoleList: {
             /** @example 123 */
             count: number;
@@ -9429,6 +11160,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
+        };
+        PaginatedInquiryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Inquiry"][];
         };
         PaginatedLessonCardList: {
             /** @example 123 */
@@ -9520,6 +11266,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Member"][];
         };
+        PaginatedMyAnnouncementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyAnnouncement"][];
+        };
         PaginatedMyMeetingList: {
             /** @example 123 */
             count: number;
@@ -9579,6 +11340,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["OnlinePayment"][];
+        };
+        PaginatedOpenPublicityList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OpenPublicity"][];
         };
         PaginatedOrganizationList: {
             /** @example 123 */
@@ -9730,6 +11506,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Promotion"][];
         };
+        PaginatedPublicityObjectionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PublicityObjection"][];
+        };
+        PaginatedPublicityRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PublicityRow"][];
+        };
         PaginatedQuestionBankList: {
             /** @example 123 */
             count: number;
@@ -9804,6 +11610,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Remittance"][];
+        };
+        PaginatedReportListItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ReportListItem"][];
         };
         PaginatedResourceList: {
             /** @example 123 */
@@ -9880,6 +11701,66 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ShowcaseProposal"][];
         };
+        PaginatedSurveyMineRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SurveyMineRow"][];
+        };
+        PaginatedSurveyPersonResponseList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SurveyPersonResponse"][];
+        };
+        PaginatedSurveyRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SurveyRow"][];
+        };
+        PaginatedSurveyTextAnswerList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SurveyTextAnswer"][];
+        };
         PaginatedTaskBookRowList: {
             /** @example 123 */
             count: number;
@@ -9955,6 +11836,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Voluntary"][];
         };
+        PaginatedVoteMineRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["VoteMineRow"][];
+        };
+        PaginatedVoteRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["VoteRow"][];
+        };
         PartNumbersRequest: {
             part_numbers: number[];
         };
@@ -10004,6 +11915,16 @@ export interface components {
         PasswordRequest: {
             old_password: string;
             new_password: string;
+        };
+        PatchedAnnouncementChangeRequest: {
+            title?: string;
+            body_html?: string;
+            category?: string;
+            marking?: components["schemas"]["ContentMarkingEnum"];
+            organization?: number;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            requires_signature?: boolean;
+            pinned?: boolean;
         };
         PatchedAnswersRequest: {
             /** @description question id → indices of the chosen options */
@@ -10222,6 +12143,14 @@ export interface components {
             comments_enabled?: boolean;
             comments_need_review?: boolean;
         };
+        PatchedPublicityChangeRequest: {
+            title?: string;
+            organization?: number;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            body_html?: string;
+            candidates?: components["schemas"]["PublicityCandidateRequest"][];
+            contact?: string;
+        };
         PatchedQuestionBankRequest: {
             /** 标题 */
             title?: string;
@@ -10263,6 +12192,19 @@ export interface components {
             category?: number | null;
             tags?: string[];
             marking?: components["schemas"]["ContentMarkingEnum"];
+        };
+        PatchedSurveyChangeRequest: {
+            title?: string;
+            description?: string;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            anonymous?: boolean;
+            results_to_respondents?: boolean;
+            /** Format: date-time */
+            opens_at?: string;
+            /** Format: date-time */
+            closes_at?: string;
+            /** @description replaces every question */
+            questions?: components["schemas"]["SurveyQuestionInputRequest"][];
         };
         PatchedTaskBookChangeRequest: {
             title?: string;
@@ -10321,6 +12263,18 @@ export interface components {
              * Format: date
              */
             records_baseline_on?: string | null;
+        };
+        PatchedVoteChangeRequest: {
+            title?: string;
+            description?: string;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            max_choices?: number;
+            /** Format: date-time */
+            opens_at?: string;
+            /** Format: date-time */
+            closes_at?: string;
+            /** @description replaces every option */
+            options?: string[];
         };
         PaymentRequest: {
             member: number;
@@ -10864,6 +12818,176 @@ export interface components {
             name: string;
             kind: string;
         };
+        Publicity: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            organization: components["schemas"]["PublicityOrganization"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            status: components["schemas"]["PublicityStatusEnum"];
+            /** Format: date */
+            starts_on: string | null;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string | null;
+            window_working_days: number;
+            candidate_count: number;
+            objection_count: number;
+            pending_objection_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            concluded_at: string | null;
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidate"][];
+            contact: string;
+            outcome: string;
+            /** @description the rules the window was computed with */
+            rule: components["schemas"]["PublicityRule"] | null;
+            created_by: string;
+            concluded_by: string;
+            /** @description e.g. the year's calendar is not loaded */
+            warnings: string[];
+            can_manage: boolean;
+        };
+        PublicityCandidate: {
+            name: string;
+            /**
+             * @description male | female
+             * @default
+             */
+            gender: string;
+            /**
+             * @description YYYY-MM
+             * @default
+             */
+            born: string;
+            /** @default  */
+            current_post: string;
+            proposed_post: string;
+            /** @default  */
+            note: string;
+        };
+        PublicityCandidateRequest: {
+            name: string;
+            /**
+             * @description male | female
+             * @default
+             */
+            gender: string;
+            /**
+             * @description YYYY-MM
+             * @default
+             */
+            born: string;
+            /** @default  */
+            current_post: string;
+            proposed_post: string;
+            /** @default  */
+            note: string;
+        };
+        PublicityConcludeRequest: {
+            outcome: string;
+        };
+        PublicityCreateRequest: {
+            title: string;
+            /** @description the publishing unit (its committee) */
+            organization: number;
+            /** @default subtree */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default  */
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidateRequest"][];
+            /** @default  */
+            contact: string;
+        };
+        PublicityObjection: {
+            id: number;
+            candidate_name: string;
+            anonymous: boolean;
+            /** @description the objector's name ('' when anonymous) */
+            name: string;
+            contact: string;
+            body: string;
+            status: components["schemas"]["PublicityObjectionStatusEnum"];
+            outcome: string;
+            handled_by: string;
+            /** Format: date-time */
+            handled_at: string | null;
+            /** Format: date-time */
+            received_at: string;
+        };
+        PublicityObjectionHandleRequest: {
+            outcome: string;
+        };
+        /**
+         * @description * `received` - 已接收
+         *     * `handled` - handled
+         * @enum {string}
+         */
+        PublicityObjectionStatusEnum: "received" | "handled";
+        PublicityOrganization: {
+            id: number;
+            name: string;
+        };
+        PublicityPublishRequest: {
+            /**
+             * Format: date
+             * @description the window's first day (today or later)
+             */
+            starts_on: string;
+            /** @description the window's working days: the rule's minimum by default, more allowed, never fewer */
+            working_days?: number | null;
+        };
+        PublicityRow: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            organization: components["schemas"]["PublicityOrganization"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            status: components["schemas"]["PublicityStatusEnum"];
+            /** Format: date */
+            starts_on: string | null;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string | null;
+            window_working_days: number;
+            candidate_count: number;
+            objection_count: number;
+            pending_objection_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            concluded_at: string | null;
+        };
+        PublicityRule: {
+            id: number;
+            version: string;
+            publicity_min_working_days: number;
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `open` - in its window
+         *     * `closed` - window closed
+         *     * `concluded` - concluded
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        PublicityStatusEnum: "draft" | "open" | "closed" | "concluded" | "withdrawn";
         PushKeysRequest: {
             p256dh: string;
             auth: string;
@@ -11179,6 +13303,260 @@ export interface components {
             video_uuid: string;
             status: string;
         };
+        ReportAnswerRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+            body: string;
+        };
+        ReportAttachRequest: {
+            /**
+             * Format: uuid
+             * @description a verified upload of purpose supervision.report
+             */
+            upload: string;
+        };
+        ReportAttachment: {
+            id: number;
+            name: string;
+            content_type: string;
+            size: number | null;
+            from_reporter: boolean;
+            /** Format: date-time */
+            added_at: string;
+        };
+        ReportBodyRequest: {
+            body: string;
+        };
+        ReportCloseRequest: {
+            result: string;
+        };
+        ReportCodeRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+        };
+        ReportDetail: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            anonymous: boolean;
+            subject: string;
+            status: components["schemas"]["ReportStatusEnum"];
+            to_group: boolean;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date */
+            feedback_due: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
+            overdue: string | null;
+            /**
+             * Format: date
+             * @description the next deadline (by status), null when done
+             */
+            next_due: string | null;
+            accused_organization: components["schemas"]["ReportOrganization"];
+            routed_organization: components["schemas"]["ReportOrganization"] | null;
+            accused_name: string;
+            content: string;
+            /** @description real-name reports only */
+            reporter_name: string;
+            reporter_contact: string;
+            extension_reason: string;
+            result: string;
+            messages: components["schemas"]["ReportMessage"][];
+            attachments: components["schemas"]["ReportAttachment"][];
+            events: components["schemas"]["ReportEvent"][];
+            /** @description the rule's longest extension (one only) */
+            extension_max_days: number;
+            /** @description what the caller may do now: acknowledge, decline, message, extend, close, feedback, attach */
+            actions: string[];
+        };
+        ReportDownload: {
+            /** @description short-lived signed URL */
+            url: string;
+        };
+        ReportEvent: {
+            kind: string;
+            /** @description the inspector's name; blank for the reporter or the system */
+            actor: string;
+            note: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ReportExtendRequest: {
+            /** @description at most the rule's report_extension_max_days, once */
+            days: number;
+            reason: string;
+        };
+        ReportFileRequest: {
+            /** @default report */
+            kind: components["schemas"]["ReportKindEnum"];
+            /**
+             * @description false: under your name (sign in first); the reporter is kept, encrypted
+             * @default true
+             */
+            anonymous: boolean;
+            /** @description the accused's unit (GET reports/units) */
+            accused_organization: number;
+            /** @default  */
+            accused_name: string;
+            subject: string;
+            content: string;
+            /**
+             * @description real-name only; default: your member record's
+             * @default
+             */
+            reporter_name: string;
+            /**
+             * @description how to reach you (optional)
+             * @default
+             */
+            reporter_contact: string;
+        };
+        ReportFiled: {
+            number: string;
+            /** @description shown ONCE: only its hash is kept; keep it to follow the report */
+            tracking_code: string;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+        };
+        /**
+         * @description * `report` - report (举报)
+         *     * `petition` - petition (信访)
+         * @enum {string}
+         */
+        ReportKindEnum: "report" | "petition";
+        ReportListItem: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            anonymous: boolean;
+            subject: string;
+            status: components["schemas"]["ReportStatusEnum"];
+            to_group: boolean;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date */
+            feedback_due: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
+            overdue: string | null;
+            /**
+             * Format: date
+             * @description the next deadline (by status), null when done
+             */
+            next_due: string | null;
+        };
+        ReportMessage: {
+            id: number;
+            author_kind: components["schemas"]["ReportMessageAuthorEnum"];
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `reporter` - reporter
+         *     * `inspector` - inspector
+         * @enum {string}
+         */
+        ReportMessageAuthorEnum: "reporter" | "inspector";
+        ReportOrganization: {
+            id: number;
+            name: string;
+        };
+        ReportReasonRequest: {
+            reason: string;
+        };
+        /**
+         * @description * `received` - 已接收
+         *     * `acknowledged` - acknowledged
+         *     * `extended` - extended
+         *     * `closed` - closed
+         *     * `declined` - not accepted
+         * @enum {string}
+         */
+        ReportStatusEnum: "received" | "acknowledged" | "extended" | "closed" | "declined";
+        ReportTracking: {
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            status: components["schemas"]["ReportStatusEnum"];
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description the result, once fed back (or the reason not accepted) */
+            result: string | null;
+            messages: components["schemas"]["ReportMessage"][];
+            /** @description the reporter's own evidence */
+            attachments: components["schemas"]["ReportAttachment"][];
+        };
+        ReportUnit: {
+            id: number;
+            name: string;
+            parent_id: number | null;
+            depth: number;
+        };
+        ReportUploadCompleteRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+            /** Format: uuid */
+            upload: string;
+        };
+        ReportUploadPost: {
+            url: string;
+            fields: {
+                [key: string]: string;
+            };
+        };
+        ReportUploadStartRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+            filename: string;
+            content_type: string;
+            size: number;
+        };
+        ReportUploadStarted: {
+            /**
+             * Format: uuid
+             * @description complete it with POST reports/track/attachments/complete
+             */
+            upload: string;
+            /** @description POST these fields plus the file (last) as multipart/form-data */
+            post: components["schemas"]["ReportUploadPost"];
+            /** Format: date-time */
+            expires_at: string;
+        };
         Requirement: {
             kind: number;
             kind_code: string;
@@ -11474,6 +13852,13 @@ export interface components {
          */
         ShowcaseStatusEnum: "none" | "proposed" | "approved" | "declined";
         /**
+         * @description * `group` - group
+         *     * `tenant` - tenant
+         *     * `showcase` - showcase
+         * @enum {string}
+         */
+        SourceEnum: "group" | "tenant" | "showcase";
+        /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子
          *     * `candidate` - 发展对象
@@ -11612,6 +13997,289 @@ export interface components {
             reading_seconds: number;
             video_seconds: number;
             days: number;
+        };
+        SupervisionOrganizationRef: {
+            id: number;
+            name: string;
+        };
+        SupervisionRule: {
+            id: number;
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            is_local: boolean;
+            publicity_min_working_days: number;
+            report_ack_working_days: number;
+            report_close_days: number;
+            report_extension_max_days: number;
+            report_feedback_working_days: number;
+            inquiry_reply_working_days: number;
+            reminder_days_before: number;
+        };
+        SupervisionRuleCreateRequest: {
+            version: string;
+            /**
+             * Format: date
+             * @description today or later
+             */
+            effective_from: string;
+            /** @default  */
+            source: string;
+            publicity_min_working_days?: number;
+            report_ack_working_days?: number;
+            report_close_days?: number;
+            report_extension_max_days?: number;
+            report_feedback_working_days?: number;
+            inquiry_reply_working_days?: number;
+            reminder_days_before?: number;
+        };
+        /**
+         * @description * `unit` - the unit's own members
+         *     * `subtree` - the unit and the organizations under it
+         *     * `tenant` - the whole subsidiary
+         *     * `group` - group-wide
+         * @enum {string}
+         */
+        SupervisionScopeEnum: "unit" | "subtree" | "tenant" | "group";
+        /**
+         * @description * `unit` - the unit's own members
+         *     * `subtree` - the unit and the organizations under it
+         *     * `tenant` - the whole subsidiary
+         * @enum {string}
+         */
+        SupervisionTenantScopeEnum: "unit" | "subtree" | "tenant";
+        Survey: {
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            anonymous: boolean;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            results_to_respondents: boolean;
+            /** @description fixed when the survey opens */
+            eligible_count: number;
+            response_count: number;
+            /** @description the creator's name */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            questions: components["schemas"]["SurveyQuestion"][];
+            /** @description the caller may open, close, cancel and see the results */
+            can_manage: boolean;
+            /** @description can_manage and the survey is a draft */
+            can_edit: boolean;
+        };
+        SurveyAnswer: {
+            question: number;
+            /** @description chosen option ids */
+            options: number[];
+            rating: number | null;
+            text: string;
+        };
+        SurveyAnswerInputRequest: {
+            question: number;
+            /** @description choice questions */
+            options?: number[];
+            /** @description rating questions */
+            rating?: number | null;
+            /**
+             * @description text questions
+             * @default
+             */
+            text: string;
+        };
+        SurveyCreateRequest: {
+            /** @description the unit running the survey */
+            organization: number;
+            title: string;
+            /** @default  */
+            description: string;
+            /** @default subtree */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default true */
+            anonymous: boolean;
+            /** @default false */
+            results_to_respondents: boolean;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            questions: components["schemas"]["SurveyQuestionInputRequest"][];
+        };
+        SurveyMine: {
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            anonymous: boolean;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            question_count: number;
+            /** @description you have answered */
+            responded: boolean;
+            /** @description open and not answered yet */
+            can_respond: boolean;
+            /** @description closed and the organizer shares the results */
+            results_available: boolean;
+            description: string;
+            questions: components["schemas"]["SurveyQuestion"][];
+        };
+        SurveyMineRow: {
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            anonymous: boolean;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            question_count: number;
+            /** @description you have answered */
+            responded: boolean;
+            /** @description open and not answered yet */
+            can_respond: boolean;
+            /** @description closed and the organizer shares the results */
+            results_available: boolean;
+        };
+        SurveyOption: {
+            id: number;
+            position: number;
+            text: string;
+        };
+        SurveyOptionResult: {
+            id: number;
+            text: string;
+            count: number;
+            /**
+             * Format: double
+             * @description share of the respondents who chose it, 0–100, one decimal
+             */
+            percent: number;
+        };
+        SurveyPersonResponse: {
+            id: number;
+            name: string;
+            organization_name: string;
+            /** Format: date-time */
+            submitted_at: string;
+            answers: components["schemas"]["SurveyAnswer"][];
+        };
+        SurveyQuestion: {
+            id: number;
+            position: number;
+            kind: components["schemas"]["SurveyQuestionKindEnum"];
+            text: string;
+            required: boolean;
+            /** @description multiple choice: at most this many options */
+            max_choices: number | null;
+            /** @description rating: 1..rating_max */
+            rating_max: number;
+            /** @description single and multiple choice (empty otherwise) */
+            options: components["schemas"]["SurveyOption"][];
+        };
+        SurveyQuestionInputRequest: {
+            kind: components["schemas"]["SurveyQuestionKindEnum"];
+            text: string;
+            /** @default true */
+            required: boolean;
+            /** @description multiple choice only (default: all) */
+            max_choices?: number | null;
+            /** @default 5 */
+            rating_max: number;
+            /** @description the options' texts in order: at least 2 for single and multiple choice, none otherwise */
+            options?: string[];
+        };
+        /**
+         * @description * `single` - 单选题
+         *     * `multiple` - 多选题
+         *     * `rating` - rating
+         *     * `text` - 内容
+         * @enum {string}
+         */
+        SurveyQuestionKindEnum: "single" | "multiple" | "rating" | "text";
+        SurveyQuestionResult: {
+            id: number;
+            position: number;
+            kind: components["schemas"]["SurveyQuestionKindEnum"];
+            text: string;
+            required: boolean;
+            /** @description respondents who answered it (single, rating, text); null for multiple choice of an anonymous survey */
+            answered: number | null;
+            options: components["schemas"]["SurveyOptionResult"][];
+            /** @description rating: the histogram, 1..rating_max */
+            ratings: components["schemas"]["SurveyRatingBar"][];
+            /**
+             * Format: double
+             * @description rating: the mean, two decimals (null: no rating)
+             */
+            mean: number | null;
+            /** @description text: answers shown (anonymous: released ones only) */
+            text_count: number;
+            /** @description text: the first 50 answers (all of them: text-answers) */
+            texts: string[];
+        };
+        SurveyRatingBar: {
+            value: number;
+            count: number;
+            /**
+             * Format: double
+             * @description share of the ratings given, 0–100
+             */
+            percent: number;
+        };
+        SurveyRespondRequest: {
+            answers: components["schemas"]["SurveyAnswerInputRequest"][];
+        };
+        SurveyResults: {
+            id: number;
+            title: string;
+            anonymous: boolean;
+            status: components["schemas"]["CampaignStatusEnum"];
+            eligible_count: number;
+            response_count: number;
+            /**
+             * Format: double
+             * @description response_count / eligible_count, 0–100, one decimal
+             */
+            turnout: number;
+            /** @description anonymous text answers waiting to be released (in batches of 5, or at closing) */
+            pooled_text_count: number;
+            questions: components["schemas"]["SurveyQuestionResult"][];
+        };
+        SurveyRow: {
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            anonymous: boolean;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            results_to_respondents: boolean;
+            /** @description fixed when the survey opens */
+            eligible_count: number;
+            response_count: number;
+            /** @description the creator's name */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        SurveyTextAnswer: {
+            /** @description a random key (no order, no respondent) */
+            id: string;
+            question: number;
+            text: string;
         };
         TargetRequest: {
             target: number;
@@ -12368,6 +15036,195 @@ export interface components {
             paid_on: string;
             note?: string;
         };
+        Vote: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            /** @description each voter picks 1..max_choices options */
+            max_choices: number;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description the creator's name */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            options: components["schemas"]["VoteOption"][];
+            /** @description the caller may open, close and cancel it */
+            can_manage: boolean;
+            /** @description can_manage and the vote is a draft */
+            can_edit: boolean;
+            /** @description the vote is closed: the tally can be read */
+            tally_available: boolean;
+        };
+        VoteCastRequest: {
+            /** @description 1..max_choices distinct option ids */
+            options: number[];
+        };
+        VoteCastResult: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+            voted: boolean;
+        };
+        VoteCreateRequest: {
+            /** @description the unit running the vote */
+            organization: number;
+            title: string;
+            /** @default  */
+            description: string;
+            /** @default subtree */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default 1 */
+            max_choices: number;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** @description the options' texts */
+            options: string[];
+        };
+        VoteMine: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            max_choices: number;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** @description you have voted (what you chose is kept nowhere) */
+            voted: boolean;
+            /** @description open and not voted yet */
+            can_vote: boolean;
+            /** @description the vote is closed: the tally can be read */
+            tally_available: boolean;
+            description: string;
+            options: components["schemas"]["VoteOption"][];
+        };
+        VoteMineRow: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            max_choices: number;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** @description you have voted (what you chose is kept nowhere) */
+            voted: boolean;
+            /** @description open and not voted yet */
+            can_vote: boolean;
+            /** @description the vote is closed: the tally can be read */
+            tally_available: boolean;
+        };
+        VoteOption: {
+            id: number;
+            position: number;
+            text: string;
+        };
+        VoteRow: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+            id: number;
+            title: string;
+            organization: components["schemas"]["SupervisionOrganizationRef"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            /** @description each voter picks 1..max_choices options */
+            max_choices: number;
+            status: components["schemas"]["CampaignStatusEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description the creator's name */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        VoteTally: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+            id: number;
+            title: string;
+            max_choices: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description in the vote's order (not by count) */
+            options: components["schemas"]["VoteTallyOption"][];
+        };
+        VoteTallyOption: {
+            id: number;
+            position: number;
+            text: string;
+            count: number;
+            /**
+             * Format: double
+             * @description share of the voters who chose it, 0–100, one decimal
+             */
+            percent: number;
+        };
+        VoteTurnout: {
+            /** @description fixed when the vote opens */
+            eligible_count: number;
+            voted_count: number;
+            /**
+             * Format: double
+             * @description voted / eligible, 0–100, one decimal
+             */
+            turnout: number;
+        };
         VotingRoll: {
             organization: number;
             /** Format: date */
@@ -12459,6 +15316,35 @@ export interface components {
             days_left: number | null;
             overdue: boolean;
             link: components["schemas"]["WorkbenchLink"];
+        };
+        WorkdayCalendar: {
+            year: number;
+            /** @description False: the year counts Monday to Friday */
+            loaded: boolean;
+            source: string;
+            /** Format: date-time */
+            loaded_at: string | null;
+            /** @description weekdays off (statutory holidays) */
+            holidays: components["schemas"]["CalendarDay"][];
+            /** @description weekend days worked (调休上班) */
+            workdays: components["schemas"]["CalendarDay"][];
+            warning: string;
+        };
+        WorkingDays: {
+            /** Format: date */
+            start: string;
+            days: number;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string;
+            rule_version: string;
+            /** @description the rule's minimum for a cadre publicity */
+            min_working_days: number;
+            calendar_loaded: boolean;
+            unloaded_years: number[];
+            warning: string;
         };
         /**
          * @description Error codes of `partycloud.accounts`.
@@ -13118,6 +16004,88 @@ export interface components {
          * @enum {string}
          */
         PointsCode: "points.not_a_member" | "points.no_member" | "points.out_of_scope" | "points.bad_organization" | "points.bad_year" | "points.bad_month" | "points.bad_days" | "points.bad_kind" | "points.rule_version_taken" | "points.rule_effective_from" | "points.rule_duplicate_kind" | "points.rule_bad_points" | "points.rule_bad_unit" | "points.rule_bad_cap";
+        /**
+         * @description Error codes of `tenants.supervision`.
+         *
+         *     - `supervision.out_of_scope`: This organization is outside your scope.
+         *     - `supervision.organization_not_found`: No such organization in this subsidiary.
+         *     - `supervision.bad_scope`: Choose the unit, its subtree or the whole subsidiary.
+         *     - `supervision.no_recipients`: Nobody with an account is in this scope.
+         *     - `supervision.announcement_not_found`: No such announcement within your scope.
+         *     - `supervision.announcement_not_draft`: Only a draft announcement can be changed or published.
+         *     - `supervision.announcement_not_published`: The announcement is not published.
+         *     - `supervision.signature_not_required`: This announcement does not ask to be signed.
+         *     - `supervision.reminded_recently`: Those who haven't read it were reminded less than 24 hours ago.
+         *     - `supervision.nothing_to_remind`: Everyone has read it: nobody to remind.
+         *     - `supervision.bad_attachment`: This attachment was not uploaded for an announcement.
+         *     - `supervision.too_many_attachments`: Attach at most 20 files.
+         *     - `supervision.publicity_not_found`: No such publicity within your scope.
+         *     - `supervision.publicity_not_draft`: Only a draft publicity can be changed or published.
+         *     - `supervision.bad_candidates`: List at least one candidate, each with a name and the proposed post.
+         *     - `supervision.window_too_short`: The window is shorter than the rule's minimum of working days.
+         *     - `supervision.window_too_long`: A window of at most 30 working days.
+         *     - `supervision.starts_in_past`: The window cannot start before today.
+         *     - `supervision.publicity_not_open_yet`: The publicity's window has not opened yet.
+         *     - `supervision.publicity_window_over`: The publicity's window is over: objections are closed.
+         *     - `supervision.unknown_candidate`: This person is not one of the publicity's candidates.
+         *     - `supervision.objection_not_found`: No such objection in this publicity.
+         *     - `supervision.objections_pending`: Record how every objection was handled before concluding.
+         *     - `supervision.publicity_not_closed`: A publicity is concluded once its window has closed.
+         *     - `supervision.publicity_not_withdrawable`: Only a draft or open publicity can be withdrawn.
+         *     - `supervision.no_rules`: No supervision rules are in force on that day.
+         *     - `supervision.bad_rule`: The rule's values are out of range.
+         *     - `supervision.rule_version_exists`: A rule version with this name exists.
+         *     - `supervision.bad_year`: Choose a year between 2000 and 2100.
+         *     - `supervision.survey_not_found`: No such survey within your scope.
+         *     - `supervision.survey_not_draft`: Only a draft survey can be changed or deleted.
+         *     - `supervision.survey_bad_transition`: The survey cannot go from <status> to <target>.
+         *     - `supervision.survey_not_open`: The survey is not open.
+         *     - `supervision.survey_anonymous`: An anonymous survey keeps no one's answers.
+         *     - `supervision.title_required`: Give the survey or the vote a title.
+         *     - `supervision.bad_window`: The window closes after it opens.
+         *     - `supervision.window_over`: The window's end has already passed.
+         *     - `supervision.no_questions`: Add at least one question.
+         *     - `supervision.bad_question`: A question's kind, options or limits are invalid (extra: question).
+         *     - `supervision.not_respondent`: You are not asked to answer this survey.
+         *     - `supervision.already_responded`: You have already answered this survey.
+         *     - `supervision.bad_answer`: An answer does not fit its question, or a required one is missing.
+         *     - `supervision.results_not_shared`: The results are shown to respondents only after closing, when the organizer shares them.
+         *     - `supervision.vote_not_found`: No such vote within your scope.
+         *     - `supervision.vote_not_draft`: Only a draft vote can be changed or deleted.
+         *     - `supervision.vote_bad_transition`: The vote cannot go from <status> to <target>.
+         *     - `supervision.vote_not_open`: The vote is not open.
+         *     - `supervision.bad_options`: A vote needs at least two distinct, non-empty options.
+         *     - `supervision.bad_max_choices`: Each voter picks between 1 and the number of options.
+         *     - `supervision.not_eligible`: You are not among this vote's eligible voters.
+         *     - `supervision.already_voted`: You have already voted.
+         *     - `supervision.bad_ballot`: Choose between 1 and <max_choices> different options of this vote.
+         *     - `supervision.vote_tally_hidden`: The tally is shown once the vote is closed.
+         *     - `supervision.report_not_found`: No such report among those assigned to you.
+         *     - `supervision.tracking_unknown`: No report matches this tracking code.
+         *     - `supervision.accused_unit_unknown`: Choose the accused's unit from this subsidiary's organizations.
+         *     - `supervision.sign_in_for_real_name`: Sign in to report under your name (or report anonymously).
+         *     - `supervision.reporter_name_required`: A real-name report needs the reporter's name.
+         *     - `supervision.report_not_received`: Only a report waiting to be acknowledged can be acknowledged or declined.
+         *     - `supervision.report_not_in_hand`: Only an acknowledged report can be extended or closed.
+         *     - `supervision.report_finished`: The report is closed or not accepted: nothing more can be added.
+         *     - `supervision.extension_used`: The report was extended once already: the rule allows one extension.
+         *     - `supervision.extension_too_long`: The extension is longer than the rule allows.
+         *     - `supervision.report_not_closed`: Feed the result back once the report is closed.
+         *     - `supervision.already_fed_back`: The result was fed back already.
+         *     - `supervision.no_question`: Answer once the inspectors have asked you something.
+         *     - `supervision.report_upload_unknown`: This upload was not started for this report, or it expired.
+         *     - `supervision.too_many_report_files`: A report takes at most 20 files.
+         *     - `supervision.attachment_not_found`: No such file in this report.
+         *     - `supervision.inquiry_not_found`: No such inquiry for you.
+         *     - `supervision.not_a_member`: Only a member with a party record here can ask.
+         *     - `supervision.not_askable`: Ask your own organization or one above it.
+         *     - `supervision.inquiry_not_open`: The inquiry has been answered already.
+         *     - `supervision.inquiry_not_answered`: Rate the answer once the inquiry is answered.
+         *     - `supervision.not_asker`: Only the member who asked can rate the answer.
+         *     - `supervision.bad_due_filter`: Filter by due=overdue or due=soon.
+         * @enum {string}
+         */
+        SupervisionCode: "supervision.out_of_scope" | "supervision.organization_not_found" | "supervision.bad_scope" | "supervision.no_recipients" | "supervision.announcement_not_found" | "supervision.announcement_not_draft" | "supervision.announcement_not_published" | "supervision.signature_not_required" | "supervision.reminded_recently" | "supervision.nothing_to_remind" | "supervision.bad_attachment" | "supervision.too_many_attachments" | "supervision.publicity_not_found" | "supervision.publicity_not_draft" | "supervision.bad_candidates" | "supervision.window_too_short" | "supervision.window_too_long" | "supervision.starts_in_past" | "supervision.publicity_not_open_yet" | "supervision.publicity_window_over" | "supervision.unknown_candidate" | "supervision.objection_not_found" | "supervision.objections_pending" | "supervision.publicity_not_closed" | "supervision.publicity_not_withdrawable" | "supervision.no_rules" | "supervision.bad_rule" | "supervision.rule_version_exists" | "supervision.bad_year" | "supervision.survey_not_found" | "supervision.survey_not_draft" | "supervision.survey_bad_transition" | "supervision.survey_not_open" | "supervision.survey_anonymous" | "supervision.title_required" | "supervision.bad_window" | "supervision.window_over" | "supervision.no_questions" | "supervision.bad_question" | "supervision.not_respondent" | "supervision.already_responded" | "supervision.bad_answer" | "supervision.results_not_shared" | "supervision.vote_not_found" | "supervision.vote_not_draft" | "supervision.vote_bad_transition" | "supervision.vote_not_open" | "supervision.bad_options" | "supervision.bad_max_choices" | "supervision.not_eligible" | "supervision.already_voted" | "supervision.bad_ballot" | "supervision.vote_tally_hidden" | "supervision.report_not_found" | "supervision.tracking_unknown" | "supervision.accused_unit_unknown" | "supervision.sign_in_for_real_name" | "supervision.reporter_name_required" | "supervision.report_not_received" | "supervision.report_not_in_hand" | "supervision.report_finished" | "supervision.extension_used" | "supervision.extension_too_long" | "supervision.report_not_closed" | "supervision.already_fed_back" | "supervision.no_question" | "supervision.report_upload_unknown" | "supervision.too_many_report_files" | "supervision.attachment_not_found" | "supervision.inquiry_not_found" | "supervision.not_a_member" | "supervision.not_askable" | "supervision.inquiry_not_open" | "supervision.inquiry_not_answered" | "supervision.not_asker" | "supervision.bad_due_filter";
         /**
          * @description Error codes of `tenants.transfers`.
          *
@@ -47427,6 +50395,8144 @@ export interface operations {
             };
             /** @description Not signed in, or the token or session was refused. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_list: {
+        parameters: {
+            query?: {
+                category?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description the unit's subtree (tenant host) */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description words of the title */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "draft" | "published" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAnnouncementChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAnnouncementChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAnnouncementChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_attachments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_receipts_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description one unit's recipients */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description a name or a unit */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                state?: "read" | "signed" | "unread" | "unsigned";
+                /** @description one subsidiary's recipients (its schema; group announcements) */
+                tenant?: string;
+            };
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementReceiptList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "supervision_announcements_receipts.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                state?: "read" | "signed" | "unread" | "unsigned";
+            };
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_receipts_summary_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementReceiptSummary"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_remind_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRemindResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                state?: "read" | "signed" | "unread" | "unsigned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyAnnouncementList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_sign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_calendar_retrieve: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkdayCalendar"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_list: {
+        parameters: {
+            query?: {
+                /** @description only those not resolved yet */
+                open?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupReportList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_acknowledge_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCloseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportCloseRequest"];
+                "multipart/form-data": components["schemas"]["ReportCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReportReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_extend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportExtendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportExtendRequest"];
+                "multipart/form-data": components["schemas"]["ReportExtendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_feedback_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_messages_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_list: {
+        parameters: {
+            query?: {
+                /** @description overdue, or due within three days */
+                due?: "overdue" | "soon";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description asked of this organization */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "answered" | "closed" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInquiryList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquiryAskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InquiryAskRequest"];
+                "multipart/form-data": components["schemas"]["InquiryAskRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inquiry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inquiry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquiryAnswerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InquiryAnswerRequest"];
+                "multipart/form-data": components["schemas"]["InquiryAnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_satisfaction_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inquiry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquirySatisfactionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InquirySatisfactionRequest"];
+                "multipart/form-data": components["schemas"]["InquirySatisfactionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInquiryList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_organizations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryOrganization"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description words of the title */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "closed" | "concluded" | "draft" | "open" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublicityRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityCreateRequest"];
+                "multipart/form-data": components["schemas"]["PublicityCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPublicityChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPublicityChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPublicityChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_conclude_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityConcludeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityConcludeRequest"];
+                "multipart/form-data": components["schemas"]["PublicityConcludeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_objections_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublicityObjectionList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_objections_handle_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: number;
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityObjectionHandleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityObjectionHandleRequest"];
+                "multipart/form-data": components["schemas"]["PublicityObjectionHandleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicityObjection"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityPublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityPublishRequest"];
+                "multipart/form-data": components["schemas"]["PublicityPublishRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOpenPublicityList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenPublicityDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_objections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ObjectionCreateRequest"];
+                "multipart/form-data": components["schemas"]["ObjectionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionReceipt"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description only those with a deadline passed */
+                overdue?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /** @description one status */
+                status?: "acknowledged" | "closed" | "declined" | "extended" | "received";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReportListItemList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportFileRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportFileRequest"];
+                "multipart/form-data": components["schemas"]["ReportFileRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportFiled"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_acknowledge_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportAttachRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportAttachRequest"];
+                "multipart/form-data": components["schemas"]["ReportAttachRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAttachment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_attachments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDownload"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCloseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportCloseRequest"];
+                "multipart/form-data": components["schemas"]["ReportCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReportReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_extend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportExtendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportExtendRequest"];
+                "multipart/form-data": components["schemas"]["ReportExtendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_feedback_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_messages_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportCodeRequest"];
+                "multipart/form-data": components["schemas"]["ReportCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTracking"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportAnswerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportAnswerRequest"];
+                "multipart/form-data": components["schemas"]["ReportAnswerRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUploadStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportUploadStartRequest"];
+                "multipart/form-data": components["schemas"]["ReportUploadStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportUploadStarted"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_attachments_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUploadCompleteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportUploadCompleteRequest"];
+                "multipart/form-data": components["schemas"]["ReportUploadCompleteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAttachment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_units_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportUnit"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An Error: code, message, field. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionRule"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupervisionRuleCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SupervisionRuleCreateRequest"];
+                "multipart/form-data": components["schemas"]["SupervisionRuleCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionRule"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description the organization's subtree */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "cancelled" | "closed" | "draft" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSurveyRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurveyCreateRequest"];
+                "multipart/form-data": components["schemas"]["SurveyCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSurveyChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSurveyChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSurveyChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "supervision_surveys_export.xlsx_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_open_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_responses_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSurveyPersonResponseList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_results_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_text_answers_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description one question only */
+                question?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSurveyTextAnswerList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSurveyMineRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyMine"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_mine_respond_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyRespondRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurveyRespondRequest"];
+                "multipart/form-data": components["schemas"]["SurveyRespondRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyMine"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_surveys_mine_results_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description the organization's subtree */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "cancelled" | "closed" | "draft" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedVoteRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VoteCreateRequest"];
+                "multipart/form-data": components["schemas"]["VoteCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vote"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vote"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedVoteChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedVoteChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedVoteChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vote"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vote"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vote"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_open_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vote"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_tally_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteTally"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_turnout_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteTurnout"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedVoteMineRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteMine"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_mine_cast_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteCastRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VoteCastRequest"];
+                "multipart/form-data": components["schemas"]["VoteCastRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteCastResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_votes_mine_tally_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vote_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteTally"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_working_days_retrieve: {
+        parameters: {
+            query?: {
+                /** @description working days (the rule's minimum by default) */
+                days?: number;
+                /** @description the first day (today by default) */
+                start?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingDays"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
