@@ -200,6 +200,20 @@ export const router = createAppRouter({
       meta: { public: true, title: 'ballot.title' },
     },
     {
+      // 网上信访举报: file a report or petition without signing in (anonymous by default), and
+      // follow it by tracking code (in POST bodies only; a link may carry it in the fragment).
+      path: '/report',
+      name: 'report',
+      component: () => import('./supervision/reports/ReportFileView.vue'),
+      meta: { public: true, title: 'reports.file.title' },
+    },
+    {
+      path: '/report/track',
+      name: 'report-track',
+      component: () => import('./supervision/reports/ReportTrackView.vue'),
+      meta: { public: true, title: 'reports.track.title' },
+    },
+    {
       // The camera, full screen.
       path: '/meetings/scan',
       name: 'meeting-scan',

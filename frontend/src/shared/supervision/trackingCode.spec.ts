@@ -11,7 +11,8 @@ describe('the reporter’s tracking code', () => {
   });
 
   it('is grouped by four for writing down', () => {
-    expect(groupTrackingCode('k7qxm2pa9rtwhb3c')).toBe('K7QX M2PA 9RTW HB3C');
+    expect(groupTrackingCode('k7qxm2pa9rtwhb3c')).toBe('K7QX-M2PA-9RTW-HB3C');
+    expect(groupTrackingCode('K7QX-M2PA-9RTW-HB3C', ' ')).toBe('K7QX M2PA 9RTW HB3C');
   });
 
   it('is read from a link’s fragment in either form, never from junk', () => {

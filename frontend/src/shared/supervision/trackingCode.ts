@@ -15,9 +15,9 @@ export function isTrackingCode(code: string): boolean {
   return /^[0-9A-Z]{12,40}$/.test(code);
 }
 
-/** Grouped by four for reading and writing down: `K7QX M2PA 9RTW HB3C`. */
-export function groupTrackingCode(code: string): string {
-  return normalizeTrackingCode(code).replace(/(.{4})(?=.)/g, '$1 ');
+/** Grouped by four for reading and writing down: `K7QX-M2PA-9RTW-HB3C` (as the server issues it). */
+export function groupTrackingCode(code: string, separator = '-'): string {
+  return normalizeTrackingCode(code).replace(/(.{4})(?=.)/g, `$1${separator}`);
 }
 
 /** The code in a fragment (`#K7QX-M2PA-…`, `#code=…`), or '' when there is none. */
