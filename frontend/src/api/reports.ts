@@ -14,14 +14,14 @@ export type MessageAuthor = 'reporter' | 'inspector';
 export type OverdueKind = 'acknowledge' | 'close' | 'feedback';
 export type ReportAction = 'acknowledge' | 'decline' | 'message' | 'extend' | 'close' | 'feedback' | 'attach';
 
-export interface ReportUnit {
+export type ReportUnit = {
   id: number;
   name: string;
   parent_id: number | null;
   depth: number;
-}
+};
 
-export interface ReportFiling {
+export type ReportFiling = {
   kind: ReportKind;
   anonymous: boolean;
   accused_organization: number;
@@ -30,39 +30,39 @@ export interface ReportFiling {
   content: string;
   reporter_name?: string;
   reporter_contact: string;
-}
+};
 
-export interface FiledReport {
+export type FiledReport = {
   number: string;
   tracking_code: string;
   received_at: string;
   acknowledge_due: string;
-}
+};
 
-export interface ReportMessage {
+export type ReportMessage = {
   id: number;
   author_kind: MessageAuthor;
   body: string;
   created_at: string;
-}
+};
 
-export interface ReportAttachment {
+export type ReportAttachment = {
   id: number;
   name: string;
   content_type: string;
   size: number | null;
   from_reporter: boolean;
   added_at: string;
-}
+};
 
-export interface ReportEvent {
+export type ReportEvent = {
   kind: string;
   actor: string;
   note: string;
   at: string;
-}
+};
 
-export interface TrackedReport {
+export type TrackedReport = {
   number: string;
   kind: ReportKind;
   status: ReportStatus;
@@ -76,9 +76,9 @@ export interface TrackedReport {
   result: string | null;
   messages: ReportMessage[];
   attachments: ReportAttachment[];
-}
+};
 
-export interface ReportRow {
+export type ReportRow = {
   id: number;
   number: string;
   kind: ReportKind;
@@ -96,9 +96,9 @@ export interface ReportRow {
   fed_back_at: string | null;
   overdue: OverdueKind | null;
   next_due: string | null;
-}
+};
 
-export interface ReportDetail extends ReportRow {
+export type ReportDetail = ReportRow & {
   accused_organization: { id: number; name: string };
   routed_organization: { id: number; name: string } | null;
   accused_name: string;
@@ -112,30 +112,34 @@ export interface ReportDetail extends ReportRow {
   events: ReportEvent[];
   extension_max_days: number;
   actions: ReportAction[];
-}
+};
 
-export interface UploadStarted {
+export type UploadStarted = {
   upload: string;
   post: { url: string; fields: Record<string, string> };
   expires_at: string;
-}
+};
 
-export interface Escalation {
+/** A report the group holds: routed to it, or escalated as overdue (no content). */
+export type GroupReport = {
   id: number;
   tenant_schema: string;
   tenant_name: string;
-  report_uuid: string;
   number: string;
-  overdue: OverdueKind;
+  overdue: 'routed' | OverdueKind;
   due_on: string;
   escalated_at: string;
   resolved_at: string | null;
-}
+};
 
-export interface Page<T> {
+export type GroupReportDetail = ReportDetail & {
+  tenant_name: string;
+};
+
+export type Page<T> = {
   count: number;
   results: T[];
-}
+};
 
 const BASE = '/api/v1/supervision';
 
@@ -207,7 +211,99 @@ export const feedBack = (id: number, body: string): Promise<ReportDetail> =>
 export const attachmentUrl = (id: number, attachmentId: number): Promise<{ url: string }> =>
   getJson(`${BASE}/reports/${id}/attachments/${attachmentId}`);
 
-// ---------------------------------------------------------------- group
+// ---------------------------------------------------------------- group (root host, the group's inspectors)
 
-export const listEscalations = (page: number, page_size: number): Promise<Page<Escalation>> =>
-  getJson(`${BASE}/group/escalations`, { page, page_size });
+export const listGroupReports = (query: {
+  page: number;
+  page_size: number;
+  open?: boolean;
+}): Promise<Page<GroupReport>> => getJson(`${BASE}/group/reports`, query);
+export const getGroupReport = (id: number): Promise<GroupReportDetail> => getJson(`${BASE}/group/reports/${id}`);
+const groupCase = (id: number, action: string, body: unknown = {}) =>
+  postJson<GroupReportDetail>(`${BASE}/group/reports/${id}/${action}`, body);
+
+/** The case actions, on either side: the subsidiary's inspectors (by report id) or the group's (by its row id). */
+export interface CaseActions {
+  acknowledge(): Promise<unknown>;
+  decline(reason: string): Promise<unknown>;
+  message(body: string): Promise<unknown>;
+  extend(days: number, reason: string): Promise<unknown>;
+  close(result: string): Promise<unknown>;
+  feedback(body: string): Promise<unknown>;
+  download?(attachmentId: number): Promise<{ url: string }>;
+}
+
+export const tenantCase = (id: number): CaseActions => ({
+  acknowledge: () => acknowledgeReport(id),
+  decline: (reason) => declineReport(id, reason),
+  message: (body) => askReporter(id, body),
+  extend: (days, reason) => extendReport(id, days, reason),
+  close: (result) => closeReport(id, result),
+  feedback: (body) => feedBack(id, body),
+  download: (attachmentId) => attachmentUrl(id, attachmentId),
+});
+
+export const groupCaseActions = (id: number): CaseActions => ({
+  acknowledge: () => groupCase(id, 'acknowledge'),
+  decline: (reason) => groupCase(id, 'decline', { reason }),
+  message: (body) => postJson(`${BASE}/group/reports/${id}/messages`, { body }),
+  extend: (days, reason) => groupCase(id, 'extend', { days, reason }),
+  close: (result) => groupCase(id, 'close', { result }),
+  feedback: (body) => groupCase(id, 'feedback', { body }),
+});
+
+// ---------------------------------------------------------------- 询问·质询: inquiries
+
+export type InquiryStatus = 'open' | 'answered' | 'closed';
+
+export type InquiryOrganization = {
+  id: number;
+  name: string;
+  kind: string;
+  default: boolean;
+};
+
+export type Inquiry = {
+  id: number;
+  is_challenge: boolean;
+  asker_name: string;
+  organization: InquiryOrganization;
+  subject: string;
+  body: string;
+  status: InquiryStatus;
+  asked_at: string;
+  due_on: string;
+  overdue: boolean;
+  answer: string;
+  answered_by: string;
+  answered_at: string | null;
+  escalated_at: string | null;
+  escalated_to: InquiryOrganization | null;
+  satisfied: boolean | null;
+  closed_at: string | null;
+  actions: ('answer' | 'rate')[];
+};
+
+export type InquiryAsk = {
+  organization: number;
+  is_challenge: boolean;
+  subject: string;
+  body: string;
+};
+
+export const askableOrganizations = (): Promise<InquiryOrganization[]> => getJson(`${BASE}/inquiries/organizations`);
+export const askInquiry = (body: InquiryAsk): Promise<Inquiry> => postJson(`${BASE}/inquiries`, body);
+export const listMyInquiries = (page = 1, page_size = 50): Promise<Page<Inquiry>> =>
+  getJson(`${BASE}/inquiries/mine`, { page, page_size });
+export const getInquiry = (id: number): Promise<Inquiry> => getJson(`${BASE}/inquiries/${id}`);
+export const rateInquiry = (id: number, satisfied: boolean): Promise<Inquiry> =>
+  postJson(`${BASE}/inquiries/${id}/satisfaction`, { satisfied });
+export const listInquiries = (query: {
+  page: number;
+  page_size: number;
+  status?: InquiryStatus;
+  due?: 'overdue' | 'soon';
+  organization?: number;
+}): Promise<Page<Inquiry>> => getJson(`${BASE}/inquiries`, query);
+export const answerInquiry = (id: number, answer: string): Promise<Inquiry> =>
+  postJson(`${BASE}/inquiries/${id}/answer`, { answer });
