@@ -4986,6 +4986,475 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/group/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_group_reports_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_group_reports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_acknowledge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_extend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_feedback_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/group/reports/{escalation_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_group_reports_messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the inquiries to the organizations I work for; POST: ask one. */
+        get: operations["supervision_inquiries_list"];
+        put?: never;
+        /** @description GET: the inquiries to the organizations I work for; POST: ask one. */
+        post: operations["supervision_inquiries_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/{inquiry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_inquiries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/{inquiry_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_inquiries_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/{inquiry_id}/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_inquiries_satisfaction_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_inquiries_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/inquiries/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_inquiries_organizations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Filing is the same URL (POST, public); the list (GET) is the caller's assigned reports. */
+        get: operations["supervision_reports_list"];
+        put?: never;
+        /** @description Filing is the same URL (POST, public); the list (GET) is the caller's assigned reports. */
+        post: operations["supervision_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_reports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_acknowledge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_reports_attachments_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_extend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_feedback_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/{report_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/track/attachments/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_reports_track_attachments_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/reports/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The active organizations of this party committee (for choosing the accused's unit). */
+        get: operations["supervision_reports_units_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenant-applications": {
         parameters: {
             query?: never;
@@ -6175,7 +6644,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["SupervisionCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -6871,6 +7340,68 @@ export interface components {
             period: string;
             cells: components["schemas"]["GroupCell"][];
         };
+        GroupReport: {
+            id: number;
+            tenant_schema: string;
+            tenant_name: string;
+            number: string;
+            /** @description "routed" (the group handles it) | "acknowledge" | "close" | "feedback" */
+            overdue: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: date-time */
+            escalated_at: string;
+            /** Format: date-time */
+            resolved_at: string | null;
+        };
+        GroupReportDetail: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            anonymous: boolean;
+            subject: string;
+            status: components["schemas"]["ReportStatusEnum"];
+            to_group: boolean;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date */
+            feedback_due: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
+            overdue: string | null;
+            /**
+             * Format: date
+             * @description the next deadline (by status), null when done
+             */
+            next_due: string | null;
+            accused_organization: components["schemas"]["ReportOrganization"];
+            routed_organization: components["schemas"]["ReportOrganization"] | null;
+            accused_name: string;
+            content: string;
+            /** @description real-name reports only */
+            reporter_name: string;
+            reporter_contact: string;
+            extension_reason: string;
+            result: string;
+            messages: components["schemas"]["ReportMessage"][];
+            attachments: components["schemas"]["ReportAttachment"][];
+            events: components["schemas"]["ReportEvent"][];
+            /** @description the rule's longest extension (one only) */
+            extension_max_days: number;
+            /** @description what the caller may do now: acknowledge, decline, message, extend, close, feedback, attach */
+            actions: string[];
+            tenant_name: string;
+        };
         GroupRole: {
             readonly id: number;
             readonly user: components["schemas"]["UserBrief"];
@@ -6886,9 +7417,10 @@ export interface components {
         /**
          * @description * `group_admin` - 集团管理员
          *     * `group_viewer` - 集团查看员
+         *     * `group_inspector` - group discipline inspector
          * @enum {string}
          */
-        GroupRoleRoleEnum: "group_admin" | "group_viewer";
+        GroupRoleRoleEnum: "group_admin" | "group_viewer" | "group_inspector";
         GroupSummary: {
             tenants: {
                 [key: string]: number;
@@ -6954,6 +7486,66 @@ export interface components {
          * @enum {string}
          */
         IndicatorOriginEnum: "template" | "local";
+        Inquiry: {
+            id: number;
+            is_challenge: boolean;
+            asker_name: string;
+            organization: components["schemas"]["InquiryOrganization"];
+            subject: string;
+            body: string;
+            status: components["schemas"]["InquiryStatusEnum"];
+            /** Format: date-time */
+            asked_at: string;
+            /** Format: date */
+            due_on: string;
+            /** @description past its due day without an answer */
+            overdue: boolean;
+            answer: string;
+            /** @description the worker's name */
+            answered_by: string;
+            /** Format: date-time */
+            answered_at: string | null;
+            /** Format: date-time */
+            escalated_at: string | null;
+            /** @description null after an escalation: the tenant admins */
+            escalated_to: components["schemas"]["InquiryOrganization"] | null;
+            satisfied: boolean | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @description answer | rate: what the caller may do now */
+            actions: string[];
+        };
+        InquiryAnswerRequest: {
+            answer: string;
+        };
+        InquiryAskRequest: {
+            /** @description my organization or one of its ancestors */
+            organization: number;
+            /**
+             * @description 质询 (a challenge) rather than 询问
+             * @default false
+             */
+            is_challenge: boolean;
+            subject: string;
+            body: string;
+        };
+        InquiryOrganization: {
+            id: number;
+            name: string;
+            kind: string;
+            /** @description the nearest committee: the form's default */
+            default: boolean;
+        };
+        InquirySatisfactionRequest: {
+            satisfied: boolean;
+        };
+        /**
+         * @description * `open` - waiting for the reply
+         *     * `answered` - 已回答
+         *     * `closed` - closed
+         * @enum {string}
+         */
+        InquiryStatusEnum: "open" | "answered" | "closed";
         IssuedKey: {
             /** @description the stream key, shown only now: the platform keeps only its hash */
             key: string;
@@ -7829,9 +8421,14 @@ export interface components {
          *     * `dues.arrears` - 党费欠缴警示（3 或 6 个月）
          *     * `meetings.notice` - 会议通知、请假和补学
          *     * `meetings.compliance` - 本周期尚未开展的组织生活
+         *     * `exchange.review` - Posts and comments to review, and review results
+         *     * `exchange.reply` - Replies to my posts and comments, and mentions
+         *     * `supervision.announcement` - Announcements of open party affairs
+         *     * `supervision.deadline` - Reports, petitions and inquiries due or overdue
+         *     * `supervision.notice` - Publicity, surveys and votes
          * @enum {string}
          */
-        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance";
+        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance" | "exchange.review" | "exchange.reply" | "supervision.announcement" | "supervision.deadline" | "supervision.notice";
         NotificationSettings: {
             kinds: components["schemas"]["KindPreference"][];
             channels: components["schemas"]["ChannelReach"][];
@@ -8218,6 +8815,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["GroupLesson"][];
         };
+        PaginatedGroupReportList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupReport"][];
+        };
         PaginatedGroupRoleList: {
             /** @example 123 */
             count: number;
@@ -8232,6 +8844,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupRole"][];
+        };
+        PaginatedInquiryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Inquiry"][];
         };
         PaginatedLessonCardList: {
             /** @example 123 */
@@ -8577,6 +9204,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Remittance"][];
+        };
+        PaginatedReportListItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ReportListItem"][];
         };
         PaginatedResourceList: {
             /** @example 123 */
@@ -9699,6 +10341,260 @@ export interface components {
             /** Format: uuid */
             video_uuid: string;
             status: string;
+        };
+        ReportAnswerRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+            body: string;
+        };
+        ReportAttachRequest: {
+            /**
+             * Format: uuid
+             * @description a verified upload of purpose supervision.report
+             */
+            upload: string;
+        };
+        ReportAttachment: {
+            id: number;
+            name: string;
+            content_type: string;
+            size: number | null;
+            from_reporter: boolean;
+            /** Format: date-time */
+            added_at: string;
+        };
+        ReportBodyRequest: {
+            body: string;
+        };
+        ReportCloseRequest: {
+            result: string;
+        };
+        ReportCodeRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+        };
+        ReportDetail: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            anonymous: boolean;
+            subject: string;
+            status: components["schemas"]["ReportStatusEnum"];
+            to_group: boolean;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date */
+            feedback_due: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
+            overdue: string | null;
+            /**
+             * Format: date
+             * @description the next deadline (by status), null when done
+             */
+            next_due: string | null;
+            accused_organization: components["schemas"]["ReportOrganization"];
+            routed_organization: components["schemas"]["ReportOrganization"] | null;
+            accused_name: string;
+            content: string;
+            /** @description real-name reports only */
+            reporter_name: string;
+            reporter_contact: string;
+            extension_reason: string;
+            result: string;
+            messages: components["schemas"]["ReportMessage"][];
+            attachments: components["schemas"]["ReportAttachment"][];
+            events: components["schemas"]["ReportEvent"][];
+            /** @description the rule's longest extension (one only) */
+            extension_max_days: number;
+            /** @description what the caller may do now: acknowledge, decline, message, extend, close, feedback, attach */
+            actions: string[];
+        };
+        ReportDownload: {
+            /** @description short-lived signed URL */
+            url: string;
+        };
+        ReportEvent: {
+            kind: string;
+            /** @description the inspector's name; blank for the reporter or the system */
+            actor: string;
+            note: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ReportExtendRequest: {
+            /** @description at most the rule's report_extension_max_days, once */
+            days: number;
+            reason: string;
+        };
+        ReportFileRequest: {
+            /** @default report */
+            kind: components["schemas"]["ReportKindEnum"];
+            /**
+             * @description false: under your name (sign in first); the reporter is kept, encrypted
+             * @default true
+             */
+            anonymous: boolean;
+            /** @description the accused's unit (GET reports/units) */
+            accused_organization: number;
+            /** @default  */
+            accused_name: string;
+            subject: string;
+            content: string;
+            /**
+             * @description real-name only; default: your member record's
+             * @default
+             */
+            reporter_name: string;
+            /**
+             * @description how to reach you (optional)
+             * @default
+             */
+            reporter_contact: string;
+        };
+        ReportFiled: {
+            number: string;
+            /** @description shown ONCE: only its hash is kept; keep it to follow the report */
+            tracking_code: string;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+        };
+        /**
+         * @description * `report` - report (举报)
+         *     * `petition` - petition (信访)
+         * @enum {string}
+         */
+        ReportKindEnum: "report" | "petition";
+        ReportListItem: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            anonymous: boolean;
+            subject: string;
+            status: components["schemas"]["ReportStatusEnum"];
+            to_group: boolean;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date */
+            feedback_due: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description what is overdue today: "acknowledge" | "close" | "feedback", or null */
+            overdue: string | null;
+            /**
+             * Format: date
+             * @description the next deadline (by status), null when done
+             */
+            next_due: string | null;
+        };
+        ReportMessage: {
+            id: number;
+            author_kind: components["schemas"]["ReportMessageAuthorEnum"];
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `reporter` - reporter
+         *     * `inspector` - inspector
+         * @enum {string}
+         */
+        ReportMessageAuthorEnum: "reporter" | "inspector";
+        ReportOrganization: {
+            id: number;
+            name: string;
+        };
+        ReportReasonRequest: {
+            reason: string;
+        };
+        /**
+         * @description * `received` - 已接收
+         *     * `acknowledged` - acknowledged
+         *     * `extended` - extended
+         *     * `closed` - closed
+         *     * `declined` - not accepted
+         * @enum {string}
+         */
+        ReportStatusEnum: "received" | "acknowledged" | "extended" | "closed" | "declined";
+        ReportTracking: {
+            number: string;
+            kind: components["schemas"]["ReportKindEnum"];
+            status: components["schemas"]["ReportStatusEnum"];
+            /** Format: date-time */
+            received_at: string;
+            /** Format: date */
+            acknowledge_due: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date */
+            close_due: string | null;
+            extended_days: number;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            fed_back_at: string | null;
+            /** @description the result, once fed back (or the reason not accepted) */
+            result: string | null;
+            messages: components["schemas"]["ReportMessage"][];
+            /** @description the reporter's own evidence */
+            attachments: components["schemas"]["ReportAttachment"][];
+        };
+        ReportUnit: {
+            id: number;
+            name: string;
+            parent_id: number | null;
+            depth: number;
+        };
+        ReportUploadCompleteRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+            /** Format: uuid */
+            upload: string;
+        };
+        ReportUploadPost: {
+            url: string;
+            fields: {
+                [key: string]: string;
+            };
+        };
+        ReportUploadStartRequest: {
+            /** @description the tracking code (dashes and spaces ignored) */
+            code: string;
+            filename: string;
+            content_type: string;
+            size: number;
+        };
+        ReportUploadStarted: {
+            /**
+             * Format: uuid
+             * @description complete it with POST reports/track/attachments/complete
+             */
+            upload: string;
+            /** @description POST these fields plus the file (last) as multipart/form-data */
+            post: components["schemas"]["ReportUploadPost"];
+            /** Format: date-time */
+            expires_at: string;
         };
         Requirement: {
             kind: number;
@@ -11570,6 +12466,64 @@ export interface components {
          * @enum {string}
          */
         PointsCode: "points.not_a_member" | "points.no_member" | "points.out_of_scope" | "points.bad_organization" | "points.bad_year" | "points.bad_month" | "points.bad_days" | "points.bad_kind" | "points.rule_version_taken" | "points.rule_effective_from" | "points.rule_duplicate_kind" | "points.rule_bad_points" | "points.rule_bad_unit" | "points.rule_bad_cap";
+        /**
+         * @description Error codes of `tenants.supervision`.
+         *
+         *     - `supervision.out_of_scope`: This organization is outside your scope.
+         *     - `supervision.organization_not_found`: No such organization in this subsidiary.
+         *     - `supervision.bad_scope`: Choose the unit, its subtree or the whole subsidiary.
+         *     - `supervision.no_recipients`: Nobody with an account is in this scope.
+         *     - `supervision.announcement_not_found`: No such announcement within your scope.
+         *     - `supervision.announcement_not_draft`: Only a draft announcement can be changed or published.
+         *     - `supervision.announcement_not_published`: The announcement is not published.
+         *     - `supervision.signature_not_required`: This announcement does not ask to be signed.
+         *     - `supervision.reminded_recently`: Those who haven't read it were reminded less than 24 hours ago.
+         *     - `supervision.nothing_to_remind`: Everyone has read it: nobody to remind.
+         *     - `supervision.bad_attachment`: This attachment was not uploaded for an announcement.
+         *     - `supervision.too_many_attachments`: Attach at most 20 files.
+         *     - `supervision.publicity_not_found`: No such publicity within your scope.
+         *     - `supervision.publicity_not_draft`: Only a draft publicity can be changed or published.
+         *     - `supervision.bad_candidates`: List at least one candidate, each with a name and the proposed post.
+         *     - `supervision.window_too_short`: The window is shorter than the rule's minimum of working days.
+         *     - `supervision.window_too_long`: A window of at most 30 working days.
+         *     - `supervision.starts_in_past`: The window cannot start before today.
+         *     - `supervision.publicity_not_open_yet`: The publicity's window has not opened yet.
+         *     - `supervision.publicity_window_over`: The publicity's window is over: objections are closed.
+         *     - `supervision.unknown_candidate`: This person is not one of the publicity's candidates.
+         *     - `supervision.objection_not_found`: No such objection in this publicity.
+         *     - `supervision.objections_pending`: Record how every objection was handled before concluding.
+         *     - `supervision.publicity_not_closed`: A publicity is concluded once its window has closed.
+         *     - `supervision.publicity_not_withdrawable`: Only a draft or open publicity can be withdrawn.
+         *     - `supervision.no_rules`: No supervision rules are in force on that day.
+         *     - `supervision.bad_rule`: The rule's values are out of range.
+         *     - `supervision.rule_version_exists`: A rule version with this name exists.
+         *     - `supervision.bad_year`: Choose a year between 2000 and 2100.
+         *     - `supervision.report_not_found`: No such report among those assigned to you.
+         *     - `supervision.tracking_unknown`: No report matches this tracking code.
+         *     - `supervision.accused_unit_unknown`: Choose the accused's unit from this subsidiary's organizations.
+         *     - `supervision.sign_in_for_real_name`: Sign in to report under your name (or report anonymously).
+         *     - `supervision.reporter_name_required`: A real-name report needs the reporter's name.
+         *     - `supervision.report_not_received`: Only a report waiting to be acknowledged can be acknowledged or declined.
+         *     - `supervision.report_not_in_hand`: Only an acknowledged report can be extended or closed.
+         *     - `supervision.report_finished`: The report is closed or not accepted: nothing more can be added.
+         *     - `supervision.extension_used`: The report was extended once already: the rule allows one extension.
+         *     - `supervision.extension_too_long`: The extension is longer than the rule allows.
+         *     - `supervision.report_not_closed`: Feed the result back once the report is closed.
+         *     - `supervision.already_fed_back`: The result was fed back already.
+         *     - `supervision.no_question`: Answer once the inspectors have asked you something.
+         *     - `supervision.report_upload_unknown`: This upload was not started for this report, or it expired.
+         *     - `supervision.too_many_report_files`: A report takes at most 20 files.
+         *     - `supervision.attachment_not_found`: No such file in this report.
+         *     - `supervision.inquiry_not_found`: No such inquiry for you.
+         *     - `supervision.not_a_member`: Only a member with a party record here can ask.
+         *     - `supervision.not_askable`: Ask your own organization or one above it.
+         *     - `supervision.inquiry_not_open`: The inquiry has been answered already.
+         *     - `supervision.inquiry_not_answered`: Rate the answer once the inquiry is answered.
+         *     - `supervision.not_asker`: Only the member who asked can rate the answer.
+         *     - `supervision.bad_due_filter`: Filter by due=overdue or due=soon.
+         * @enum {string}
+         */
+        SupervisionCode: "supervision.out_of_scope" | "supervision.organization_not_found" | "supervision.bad_scope" | "supervision.no_recipients" | "supervision.announcement_not_found" | "supervision.announcement_not_draft" | "supervision.announcement_not_published" | "supervision.signature_not_required" | "supervision.reminded_recently" | "supervision.nothing_to_remind" | "supervision.bad_attachment" | "supervision.too_many_attachments" | "supervision.publicity_not_found" | "supervision.publicity_not_draft" | "supervision.bad_candidates" | "supervision.window_too_short" | "supervision.window_too_long" | "supervision.starts_in_past" | "supervision.publicity_not_open_yet" | "supervision.publicity_window_over" | "supervision.unknown_candidate" | "supervision.objection_not_found" | "supervision.objections_pending" | "supervision.publicity_not_closed" | "supervision.publicity_not_withdrawable" | "supervision.no_rules" | "supervision.bad_rule" | "supervision.rule_version_exists" | "supervision.bad_year" | "supervision.report_not_found" | "supervision.tracking_unknown" | "supervision.accused_unit_unknown" | "supervision.sign_in_for_real_name" | "supervision.reporter_name_required" | "supervision.report_not_received" | "supervision.report_not_in_hand" | "supervision.report_finished" | "supervision.extension_used" | "supervision.extension_too_long" | "supervision.report_not_closed" | "supervision.already_fed_back" | "supervision.no_question" | "supervision.report_upload_unknown" | "supervision.too_many_report_files" | "supervision.attachment_not_found" | "supervision.inquiry_not_found" | "supervision.not_a_member" | "supervision.not_askable" | "supervision.inquiry_not_open" | "supervision.inquiry_not_answered" | "supervision.not_asker" | "supervision.bad_due_filter";
         /**
          * @description Error codes of `tenants.transfers`.
          *
@@ -19407,8 +20361,9 @@ export interface operations {
                 /**
                  * @description * `group_admin` - 集团管理员
                  *     * `group_viewer` - 集团查看员
+                 *     * `group_inspector` - group discipline inspector
                  */
-                role?: "group_admin" | "group_viewer";
+                role?: "group_admin" | "group_inspector" | "group_viewer";
                 /** @description 搜索关键词。 */
                 search?: string;
             };
@@ -36945,7 +37900,7 @@ export interface operations {
                  */
                 channel?: "email" | "push" | "sms";
                 /** @description notification kind */
-                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "transfers.overdue";
+                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "exchange.reply" | "exchange.review" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "supervision.announcement" | "supervision.deadline" | "supervision.notice" | "transfers.overdue";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -41307,6 +42262,2721 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicInfo"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_list: {
+        parameters: {
+            query?: {
+                /** @description only those not resolved yet */
+                open?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupReportList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_acknowledge_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCloseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportCloseRequest"];
+                "multipart/form-data": components["schemas"]["ReportCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReportReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_extend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportExtendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportExtendRequest"];
+                "multipart/form-data": components["schemas"]["ReportExtendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_feedback_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_group_reports_messages_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_list: {
+        parameters: {
+            query?: {
+                /** @description overdue, or due within three days */
+                due?: "overdue" | "soon";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description asked of this organization */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "answered" | "closed" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInquiryList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquiryAskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InquiryAskRequest"];
+                "multipart/form-data": components["schemas"]["InquiryAskRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inquiry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inquiry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquiryAnswerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InquiryAnswerRequest"];
+                "multipart/form-data": components["schemas"]["InquiryAnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_satisfaction_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inquiry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquirySatisfactionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InquirySatisfactionRequest"];
+                "multipart/form-data": components["schemas"]["InquirySatisfactionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInquiryList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_inquiries_organizations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryOrganization"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description only those with a deadline passed */
+                overdue?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /** @description one status */
+                status?: "acknowledged" | "closed" | "declined" | "extended" | "received";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReportListItemList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportFileRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportFileRequest"];
+                "multipart/form-data": components["schemas"]["ReportFileRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportFiled"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_acknowledge_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportAttachRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportAttachRequest"];
+                "multipart/form-data": components["schemas"]["ReportAttachRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAttachment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_attachments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDownload"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCloseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportCloseRequest"];
+                "multipart/form-data": components["schemas"]["ReportCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReportReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_extend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportExtendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportExtendRequest"];
+                "multipart/form-data": components["schemas"]["ReportExtendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_feedback_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_messages_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBodyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportBodyRequest"];
+                "multipart/form-data": components["schemas"]["ReportBodyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportCodeRequest"];
+                "multipart/form-data": components["schemas"]["ReportCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTracking"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportAnswerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportAnswerRequest"];
+                "multipart/form-data": components["schemas"]["ReportAnswerRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessage"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUploadStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportUploadStartRequest"];
+                "multipart/form-data": components["schemas"]["ReportUploadStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportUploadStarted"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_track_attachments_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUploadCompleteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportUploadCompleteRequest"];
+                "multipart/form-data": components["schemas"]["ReportUploadCompleteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAttachment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_reports_units_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportUnit"][];
                 };
             };
             /** @description Not signed in, or the token or session was refused. */

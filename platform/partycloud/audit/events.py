@@ -281,6 +281,43 @@ EVENTS: dict[str, EventType] = _events(
         "points.settings.update", A.UPDATE, _lazy("Changed the points settings"), (_lazy("rankings: %(rankings)s"),)
     ),
     EventType("points.member.read", A.READ, _lazy("Viewed a member's points"), (_lazy("year %(year)s"),)),
+    # reports and petitions (tenants.supervision.reports): every read of a case, every step
+    EventType("supervision.report.list", A.READ, _lazy("Viewed a list of reports"), (_lazy("%(count)s reports"),)),
+    EventType("supervision.report.read", A.READ, _lazy("Read a report"), (_lazy("number %(number)s"),)),
+    EventType(
+        "supervision.report.acknowledge", A.UPDATE, _lazy("Acknowledged a report"), (_lazy("number %(number)s"),)
+    ),
+    EventType("supervision.report.decline", A.UPDATE, _lazy("Declined a report"), (_lazy("number %(number)s"),)),
+    EventType("supervision.report.message", A.CREATE, _lazy("Wrote to a reporter"), (_lazy("number %(number)s"),)),
+    EventType(
+        "supervision.report.extend",
+        A.UPDATE,
+        _lazy("Extended a report"),
+        (_lazy("number %(number)s"), _lazy("%(days)s days")),
+    ),
+    EventType("supervision.report.close", A.UPDATE, _lazy("Closed a report"), (_lazy("number %(number)s"),)),
+    EventType(
+        "supervision.report.feedback", A.UPDATE, _lazy("Fed a report's result back"), (_lazy("number %(number)s"),)
+    ),
+    EventType("supervision.report.attach", A.CREATE, _lazy("Added a file to a report"), (_lazy("number %(number)s"),)),
+    EventType(
+        "supervision.report.attachment.read",
+        A.READ,
+        _lazy("Downloaded a report's file"),
+        (_lazy("number %(number)s"), _lazy("file: %(name)s")),
+    ),
+    EventType(
+        "supervision.report.classified.refuse",
+        A.CREATE,
+        _lazy("Refused a classified report"),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
+    ),
+    EventType(
+        "supervision.inquiry.classified.refuse",
+        A.CREATE,
+        _lazy("Refused a classified inquiry"),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
@@ -320,6 +357,8 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "tenancy.tenantapplication": _lazy("application to open a party committee"),
     "hub.pocketmembercase": _lazy("pocket member case"),
     "storage.upload": _lazy("uploaded file"),
+    "supervision.report": _lazy("report or petition"),
+    "supervision.inquiry": _lazy("inquiry"),
     "rollups.dashboard": _lazy("group dashboard"),
     "rollups.threshold": _lazy("dashboard threshold"),
     "statistics.annual_report": _lazy("annual statistics report"),

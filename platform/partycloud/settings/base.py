@@ -337,6 +337,11 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # Reports and petitions, inquiries (tenants.supervision).
+        "ReportKindEnum": "tenants.supervision.models.ReportKind",
+        "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
+        "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
+        "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
     },
 }
 
@@ -485,6 +490,11 @@ WEBSOCKET_SIGN_IN_CHECK_SECONDS = env_int("WEBSOCKET_SIGN_IN_CHECK_SECONDS", 120
 # Requests per caller (address) at the public ballot endpoints: one-time codes are not to be guessed,
 # and a workshop's phones may share one address.
 ASSESSMENT_BALLOT_THROTTLE_RATE = env_str("ASSESSMENT_BALLOT_THROTTLE_RATE", "60/min")
+
+# ---------------------------------------------------------------- reports and petitions (tenants.supervision.reports, docs/supervision.md)
+# Requests per caller (address, or user) at the public report endpoints (filing, tracking by code):
+# tracking codes are not to be guessed and the form is not to be flooded.
+SUPERVISION_REPORT_THROTTLE_RATE = env_str("SUPERVISION_REPORT_THROTTLE_RATE", "30/min")
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
