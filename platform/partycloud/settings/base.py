@@ -342,6 +342,12 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
         "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
         "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
+        # The exchange's interactions and community (tenants.exchange).
+        "ExchangePostKindEnum": "tenants.exchange.models.PostKind",
+        "ExchangeTargetTypeEnum": "tenants.exchange.models.TargetType",
+        "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
+        "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
+        "ExchangeCommentReportStatusEnum": "tenants.exchange.models.CommentReportStatus",
     },
 }
 
