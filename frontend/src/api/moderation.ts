@@ -25,8 +25,7 @@ const comment = (comment_id: number, note: string) => ({ params: { path: { comme
 const thread = (thread_id: number, note: string) => ({ params: { path: { thread_id } }, body: { note } });
 
 /** How many comments and threads wait in each queue. */
-export const moderationSummary = (): Promise<ModerationSummary> =>
-  call(api.GET('/api/v1/exchange/moderation/summary'));
+export const moderationSummary = (): Promise<ModerationSummary> => call(api.GET('/api/v1/exchange/moderation/summary'));
 
 // ---------------------------------------------------------------- comments
 

@@ -137,9 +137,7 @@ export const groupCase = (id: number): CaseActions => ({
       api.POST('/api/v1/supervision/group/reports/{escalation_id}/decline', { ...escalation(id), body: { reason } }),
     ),
   message: (body) =>
-    call(
-      api.POST('/api/v1/supervision/group/reports/{escalation_id}/messages', { ...escalation(id), body: { body } }),
-    ),
+    call(api.POST('/api/v1/supervision/group/reports/{escalation_id}/messages', { ...escalation(id), body: { body } })),
   extend: (days, reason) =>
     call(
       api.POST('/api/v1/supervision/group/reports/{escalation_id}/extend', {
@@ -150,9 +148,7 @@ export const groupCase = (id: number): CaseActions => ({
   close: (result) =>
     call(api.POST('/api/v1/supervision/group/reports/{escalation_id}/close', { ...escalation(id), body: { result } })),
   feedback: (body) =>
-    call(
-      api.POST('/api/v1/supervision/group/reports/{escalation_id}/feedback', { ...escalation(id), body: { body } }),
-    ),
+    call(api.POST('/api/v1/supervision/group/reports/{escalation_id}/feedback', { ...escalation(id), body: { body } })),
 });
 
 // ---------------------------------------------------------------- 询问·质询: inquiries

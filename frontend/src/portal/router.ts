@@ -158,6 +158,31 @@ export const router = createAppRouter({
           ],
         },
         {
+          // 询问·质询: my inquiries, asking one, one inquiry (rate the answer).
+          path: 'inquiries',
+          children: [
+            {
+              path: '',
+              name: 'inquiries',
+              component: () => import('./supervision/inquiries/InquiriesView.vue'),
+              meta: { title: 'inquiries.portal.title' },
+            },
+            {
+              path: 'ask',
+              name: 'inquiry-ask',
+              component: () => import('./supervision/inquiries/AskView.vue'),
+              meta: { title: 'inquiries.portal.ask' },
+            },
+            {
+              path: ':id(\\d+)',
+              name: 'inquiry',
+              component: () => import('./supervision/inquiries/InquiryView.vue'),
+              props: (route) => ({ id: Number(route.params.id) }),
+              meta: { title: 'inquiries.portal.title' },
+            },
+          ],
+        },
+        {
           // 我的积分: reference only.
           path: 'points',
           name: 'points',
