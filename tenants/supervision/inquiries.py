@@ -11,7 +11,7 @@ organization asked (or, after an escalation, the one it went to).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -40,6 +40,15 @@ SCOPED_WORKERS = (TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER)
 SOON_DAYS = 3
 CONSOLE_LINK = "/console/supervision/inquiries/{id}"
 PORTAL_LINK = "/supervision/inquiries/{id}"
+
+
+def _now() -> datetime:
+    """The clock (one place, so the deadline tests can set it)."""
+    return timezone.now()
+
+
+def _today() -> date:
+    return timezone.localdate(_now())
 
 
 def _no_inquiry() -> NotFoundError:
@@ -116,7 +125,7 @@ def do_ask(actor: Actor, *, organization: int, is_challenge: bool, subject: str,
     if organization not in {o.pk for o in _chain(member.organization)}:
         raise ServiceError(SupervisionCode.NOT_ASKABLE, _("Ask your own organization or one above it."), "organization")
     _check_gate(actor, [("title", subject), ("body", body)])
-    now = timezone.now()
+    now = _now()
     today = timezone.localdate(now)
     rules = rules_on(today)
     with transaction.atomic():
@@ -161,7 +170,7 @@ def inquiries_to_handle(actor: Actor, *, status: str = "", due: str = "", organi
     inquiries = Inquiry.objects.all() if condition is None else Inquiry.objects.filter(condition)
     if status in InquiryStatus.values:
         inquiries = inquiries.filter(status=status)
-    today = timezone.localdate()
+    today = _today()
     if due == "overdue":
         inquiries = inquiries.filter(status=InquiryStatus.OPEN, due_on__lt=today)
     elif due == "soon":
@@ -198,7 +207,7 @@ def inquiry_for(actor: Actor, inquiry_id: int) -> Inquiry:
 
 def rows(actor: Actor, inquiries: Iterable[Inquiry]) -> list[dict[str, Any]]:
     inquiries = list(inquiries)
-    today = timezone.localdate()
+    today = _today()
     org_ids = {i.organization_id for i in inquiries} | {i.escalated_to_id for i in inquiries if i.escalated_to_id}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=org_ids)}
     answerer_ids = {i.answered_by_id for i in inquiries if i.answered_by_id}
@@ -261,7 +270,7 @@ def do_answer(inquiry: Inquiry, answer: str, *, actor: Actor) -> Inquiry:
         inquiry.status = InquiryStatus.ANSWERED
         inquiry.answer = answer.strip()
         inquiry.answered_by = actor.user
-        inquiry.answered_at = timezone.now()
+        inquiry.answered_at = _now()
         inquiry.save(update_fields=["status", "answer", "answered_by", "answered_at"])
         asker = User.objects.filter(pk=inquiry.asked_by_id or 0, is_active=True).first()
         if asker is not None:
@@ -279,7 +288,7 @@ def do_rate(inquiry: Inquiry, satisfied: bool, *, actor: Actor) -> Inquiry:
             raise Conflict(SupervisionCode.INQUIRY_NOT_ANSWERED, _("Rate the answer once the inquiry is answered."))
         inquiry.status = InquiryStatus.CLOSED
         inquiry.satisfied = satisfied
-        inquiry.closed_at = timezone.now()
+        inquiry.closed_at = _now()
         inquiry.save(update_fields=["status", "satisfied", "closed_at"])
     return inquiry
 
@@ -289,7 +298,7 @@ def do_rate(inquiry: Inquiry, satisfied: bool, *, actor: Actor) -> Inquiry:
 
 def do_escalate_overdue(today: date | None = None) -> int:
     """Unanswered inquiries past their due day go up one level, once; returns how many."""
-    today = today or timezone.localdate()
+    today = today or _today()
     escalated = 0
     overdue = Inquiry.objects.filter(status=InquiryStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
     for inquiry in overdue:
@@ -297,7 +306,7 @@ def do_escalate_overdue(today: date | None = None) -> int:
         above = organization.parent_id if organization else None
         with transaction.atomic():
             updated = Inquiry.objects.filter(pk=inquiry.pk, escalated_at__isnull=True).update(
-                escalated_at=timezone.now(), escalated_to_id=above
+                escalated_at=_now(), escalated_to_id=above
             )
             if not updated:
                 continue

@@ -30,6 +30,7 @@ from uuid import UUID
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -106,6 +107,21 @@ CONSOLE_LINK = "/console/supervision/reports/{id}"
 _T = TypeVar("_T")
 
 
+def _now() -> datetime:
+    """The clock (one place, so the deadline tests can set it)."""
+    return timezone.now()
+
+
+def _today() -> date:
+    return timezone.localdate(_now())
+
+
+def unnamed(actor: Actor) -> Actor:
+    """The caller without a name or an address: what an anonymous reporter's steps are recorded
+    as (an audit entry built from the request being served would keep the reporter's address)."""
+    return Actor(user=None, schema_name=actor.schema_name, tenant_id=actor.tenant_id, http_request=HttpRequest())
+
+
 def _seal(text: str) -> str:
     return encrypt(text) if text else ""
 
@@ -172,7 +188,7 @@ def _next_number(kind: str, year: int) -> str:
     return f"{prefix}{sequence:04d}"
 
 
-def _check_gate(texts: list[tuple[str, str]], *, actor: Actor | None, event: str) -> None:
+def _check_gate(texts: list[tuple[str, str]], *, actor: Actor, event: str) -> None:
     """The confidentiality gate (§8): refuse, store nothing, log the refusal (no actor for an
     anonymous reporter: the entry would otherwise keep their address)."""
     try:
@@ -231,10 +247,10 @@ def do_file_report(
         reporter_name = ""  # nothing of an anonymous reporter's identity is kept
     _check_gate(
         [("title", subject), ("body", content), ("accused_name", accused_name), ("contact", reporter_contact)],
-        actor=None if anonymous else actor,
+        actor=unnamed(actor) if anonymous else actor,
         event="supervision.report.classified.refuse",
     )
-    now = timezone.now()
+    now = _now()
     today = timezone.localdate(now)
     rules = rules_on(today)
     routing = route(accused)
@@ -318,7 +334,7 @@ def assigned_reports(actor: Actor, *, status: str = "", overdue: bool = False) -
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
     if overdue:
-        reports = reports.filter(_overdue_filter(timezone.localdate()))
+        reports = reports.filter(_overdue_filter(_today()))
     return reports
 
 
@@ -389,7 +405,7 @@ def _list_row(report: Report, today: date) -> dict[str, Any]:
 
 def list_rows(actor: Actor, page: Iterable[Report]) -> list[dict[str, Any]]:
     """A page of the list (subjects decrypted): one audit entry for the page."""
-    today = timezone.localdate()
+    today = _today()
     rows = [_list_row(report, today) for report in page]
     do_record_audit(
         event="supervision.report.list",
@@ -441,7 +457,7 @@ def actions(actor: Actor, report: Report) -> list[str]:
 def detail(actor: Actor, report: Report) -> dict[str, Any]:
     """The case, decrypted; the read audited."""
     check_can_handle(actor, report)
-    row = _list_row(report, timezone.localdate())
+    row = _list_row(report, _today())
     events = ReportEvent.objects.filter(report=report).select_related("actor")
     row.update(
         {
@@ -515,7 +531,7 @@ def _resolve(report: Report, *kinds: str) -> None:
     with schema_context(PUBLIC):
         ReportEscalation.objects.filter(
             tenant_schema=schema, report_uuid=report.uuid, overdue__in=kinds, resolved_at__isnull=True
-        ).update(resolved_at=timezone.now())
+        ).update(resolved_at=_now())
 
 
 @transaction.atomic
@@ -528,7 +544,7 @@ def do_acknowledge(report: Report, *, actor: Actor) -> Report:
             SupervisionCode.REPORT_NOT_RECEIVED,
             _("Only a report waiting to be acknowledged can be acknowledged or declined."),
         )
-    now = timezone.now()
+    now = _now()
     report.status = ReportStatus.ACKNOWLEDGED
     report.acknowledged_at = now
     report.close_due = timezone.localdate(now) + timedelta(days=_rules(report).report_close_days)
@@ -551,7 +567,7 @@ def do_decline(report: Report, reason: str, *, actor: Actor) -> Report:
             SupervisionCode.REPORT_NOT_RECEIVED,
             _("Only a report waiting to be acknowledged can be acknowledged or declined."),
         )
-    now = timezone.now()
+    now = _now()
     report.status = ReportStatus.DECLINED
     report.result_encrypted = _seal(reason.strip())
     report.closed_at = now
@@ -622,7 +638,7 @@ def do_close(report: Report, result: str, *, actor: Actor) -> Report:
     report = _locked(report)
     if report.status not in IN_HAND:
         raise Conflict(SupervisionCode.REPORT_NOT_IN_HAND, _("Only an acknowledged report can be extended or closed."))
-    now = timezone.now()
+    now = _now()
     report.status = ReportStatus.CLOSED
     report.closed_at = now
     report.result_encrypted = _seal(result.strip())
@@ -645,7 +661,7 @@ def do_feed_back(report: Report, body: str, *, actor: Actor) -> Report:
         raise Conflict(SupervisionCode.REPORT_NOT_CLOSED, _("Feed the result back once the report is closed."))
     if report.fed_back_at is not None:
         raise Conflict(SupervisionCode.ALREADY_FED_BACK, _("The result was fed back already."))
-    now = timezone.now()
+    now = _now()
     ReportMessage.objects.create(
         report=report, author_kind=ReportMessageAuthor.INSPECTOR, author=actor.user, body_encrypted=_seal(body.strip())
     )
@@ -708,7 +724,7 @@ def tracking(code: str) -> dict[str, Any]:
         m.pk for m in messages if m.author_kind == ReportMessageAuthor.INSPECTOR and m.read_by_reporter_at is None
     ]
     if unread:
-        ReportMessage.objects.filter(pk__in=unread).update(read_by_reporter_at=timezone.now())
+        ReportMessage.objects.filter(pk__in=unread).update(read_by_reporter_at=_now())
     return {
         "number": report.number,
         "kind": report.kind,
@@ -733,7 +749,7 @@ def do_answer(code: str, body: str, *, actor: Actor) -> dict[str, Any]:
     _check_open(report)
     if not ReportMessage.objects.filter(report=report, author_kind=ReportMessageAuthor.INSPECTOR).exists():
         raise Conflict(SupervisionCode.NO_QUESTION, _("Answer once the inspectors have asked you something."))
-    _check_gate([("body", body)], actor=None, event="supervision.report.classified.refuse")
+    _check_gate([("body", body)], actor=unnamed(actor), event="supervision.report.classified.refuse")
     message = ReportMessage.objects.create(
         report=report, author_kind=ReportMessageAuthor.REPORTER, body_encrypted=_seal(body.strip())
     )
@@ -752,7 +768,7 @@ def do_start_reporter_upload(code: str, *, filename: str, content_type: str, siz
     report = report_by_code(code)
     _check_open(report)
     _check_room(report)
-    anonymous = Actor(user=None, schema_name=actor.schema_name, tenant_id=actor.tenant_id)
+    anonymous = unnamed(actor)
     started = do_start_upload(
         actor=anonymous, purpose=UPLOAD_PURPOSE, filename=filename, content_type=content_type, size=size
     )
@@ -781,7 +797,7 @@ def do_attach_reporter_upload(code: str, upload_id: UUID | str, *, actor: Actor)
             _("This upload was not started for this report, or it expired."),
             "upload",
         )
-    anonymous = Actor(user=None, schema_name=actor.schema_name, tenant_id=actor.tenant_id)
+    anonymous = unnamed(actor)
     if upload.status == UploadStatus.PENDING:
         upload = do_complete_upload(upload, anonymous)  # refused files are deleted and the refusal audited
     with transaction.atomic():
@@ -856,7 +872,7 @@ def _escalate(report: Report, kind: str, due_on: date) -> bool:
 def do_run_deadlines(today: date | None = None) -> dict[str, int]:
     """Per tenant, daily: remind the assignees of a deadline within ``reminder_days_before`` days
     (once a day), and tell the group of an overdue one (once per deadline)."""
-    today = today or timezone.localdate()
+    today = today or _today()
     reminded = escalated = 0
     for report in Report.objects.filter(Q(status__in=OPEN_STATUSES) | Q(status=ReportStatus.CLOSED, fed_back_at=None)):
         due = next_due(report)
@@ -867,9 +883,9 @@ def do_run_deadlines(today: date | None = None) -> dict[str, int]:
             if day < today:
                 if _escalate(report, kind, day):
                     escalated += 1
-                    Report.objects.filter(pk=report.pk, escalated_at__isnull=True).update(escalated_at=timezone.now())
+                    Report.objects.filter(pk=report.pk, escalated_at__isnull=True).update(escalated_at=_now())
                     report.refresh_from_db()
-                    _event(report, f"escalated_{kind}")
+                    _event(report, f"overdue_{kind}")
                     _tell_handlers(report, _("%(number)s is overdue and was reported to the group") % _names(report))
             elif (day - today).days <= _rules(report).reminder_days_before and report.last_reminded_on != today:
                 updated = (
