@@ -56,15 +56,13 @@ health: list[URLPattern | URLResolver] = [
     path("readyz", readyz),
 ]
 
-# Storage, search, learning and supervision answer on every host: the host decides the schema and the ACL.
+# Storage, search, learning, the exchange and supervision answer on every host: the host decides the schema and the ACL.
 shared_services: list[URLPattern | URLResolver] = [
     path("api/v1/", include("partycloud.uploads.urls")),
     path("api/v1/", include("partycloud.search.urls")),
     path("api/v1/learning/", include("tenants.learning.urls")),
     path("api/v1/supervision/", include("tenants.supervision.urls")),
-    # The exchange's interactions and community: the host's rows, and the group's (?scope=group).
-    path("api/v1/exchange/", include("tenants.exchange.interactions_api")),
-    path("api/v1/exchange/", include("tenants.exchange.community_api")),
+    path("api/v1/exchange/", include("tenants.exchange.urls")),
 ]
 
 common = [*health, *api_docs, *auth, *shared_services]

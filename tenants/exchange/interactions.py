@@ -31,7 +31,7 @@ from partycloud.accounts.models import User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import find_marking
 from partycloud.core.errors import NotFoundError, ServiceError
-from partycloud.tenancy.context import active_schema, active_tenant, use_public_schema, use_tenant
+from partycloud.tenancy.context import active_schema
 from partycloud.tenancy.models import PartyCommittee
 from partycloud.uploads.services import download_url
 from services.storage import DataClass
@@ -42,7 +42,6 @@ from tenants.exchange.models import (
     CommentReport,
     CommentReportStatus,
     CommentStatus,
-    ExchangeSettings,
     Marking,
     Post,
     PostStatus,
@@ -52,6 +51,7 @@ from tenants.exchange.models import (
     TargetType,
     Thread,
 )
+from tenants.exchange.posts import exchange_settings, in_group_schema
 from tenants.exchange.visibility import can_moderate_post, can_see_post
 from tenants.live.moderation import fold, words_of_active_schema
 
@@ -84,15 +84,11 @@ def current_scope() -> Scope:
 def in_scope(scope: Scope) -> Iterator[None]:
     """Run the block in the schema of ``scope`` (the group's rows from a subsidiary's host); the
     host's schema is active again afterwards. Evaluate querysets inside the block."""
-    if scope is Scope.TENANT or active_schema() == PUBLIC:
+    if scope is Scope.TENANT:
         yield
         return
-    tenant = active_tenant()
-    use_public_schema()
-    try:
+    with in_group_schema():
         yield
-    finally:
-        use_tenant(tenant)
 
 
 def parse_id(raw: Any) -> int:
@@ -137,14 +133,6 @@ class Target:
     def author_moderates(self) -> bool:
         """The post's author hides and unhides comments under it too."""
         return self.type == TargetType.POST
-
-
-def exchange_settings() -> ExchangeSettings:
-    """The active schema's settings row (created with the defaults on first use)."""
-    row = ExchangeSettings.objects.order_by("pk").first()
-    if row is None:
-        row, _created = ExchangeSettings.objects.get_or_create(pk=1)
-    return row
 
 
 def _not_found() -> NotFoundError:
@@ -569,7 +557,7 @@ def build_rows(
             "body": "" if deleted else comment.body,
             "mentions": [] if deleted else [people[pk] for pk in comment.mentions if pk in people],
             "status": comment.status,
-            "moderation_note": comment.moderation_note if (mine or moderator) and not deleted else "",
+            "moderation_note": comment.moderation_note if (mine or hides(comment)) and not deleted else "",
             "like_count": comment.like_count,
             "report_count": open_reports.get(comment.pk, 0) if moderator else 0,
             "created_at": comment.created_at,

@@ -342,8 +342,11 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "tenants.supervision.models.ReportStatus",
         "ReportMessageAuthorEnum": "tenants.supervision.models.ReportMessageAuthor",
         "InquiryStatusEnum": "tenants.supervision.models.InquiryStatus",
+        # Exchange posts (tenants.exchange, issue 17).
+        "PostKindEnum": "tenants.exchange.models.PostKind",
+        "PostStatusEnum": "tenants.exchange.models.PostStatus",
+        "PostProposalStatusEnum": "tenants.exchange.models.ProposalStatus",
         # The exchange's interactions and community (tenants.exchange).
-        "ExchangePostKindEnum": "tenants.exchange.models.PostKind",
         "ExchangeTargetTypeEnum": "tenants.exchange.models.TargetType",
         "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
         "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
