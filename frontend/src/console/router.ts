@@ -228,6 +228,9 @@ export const router = createAppRouter({
           component: () => import('./views/PocketMembersView.vue'),
           meta: { allow: can('pocket_members'), title: 'console.nav.pocket' },
         },
+        // The notifications' links (tenants.supervision: CONSOLE_LINK).
+        { path: 'supervision/reports/:id(\\d+)', redirect: (to) => `/reports/${String(to.params.id)}` },
+        { path: 'supervision/inquiries/:id(\\d+)', redirect: (to) => `/inquiries?open=${String(to.params.id)}` },
         // Old bookmarks of the placeholders.
         { path: 'soon/:module(organizations|members)', redirect: (to) => `/${String(to.params.module)}` },
         {

@@ -87,7 +87,10 @@ export const reportsZh = {
     contact: '联系方式（选填）',
     contactPlaceholder: '电话或邮箱，仅承办人员可见',
     attachments: '附件',
-    attachmentsHint: '提交后用查询码上传（图片、PDF、Word，单个不超过 20 MB）',
+    attachmentsHint: '提交后用查询码上传（图片、PDF、Word、Excel、音视频，单个不超过 50 MB）',
+    attachmentsNow:
+      '现在上传，或以后凭查询码在“查询办理进度”中补充（图片、PDF、Word、Excel、音视频，单个不超过 50 MB）',
+    tooBig: '文件超过 50 MB',
     submit: '提交',
     confirmTitle: '确认提交',
     confirm: '提交后内容不能修改，可以凭查询码补充材料。确认提交吗？',
@@ -284,7 +287,11 @@ export const reportsEn: typeof reportsZh = {
     contact: 'Contact (optional)',
     contactPlaceholder: 'Phone or e-mail, seen only by the inspectors',
     attachments: 'Attachments',
-    attachmentsHint: 'Upload them with the tracking code after filing (images, PDF, Word; up to 20 MB each)',
+    attachmentsHint:
+      'Upload them with the tracking code after filing (images, PDF, Word, Excel, audio, video; up to 50 MB each)',
+    attachmentsNow:
+      'Upload them now, or later with the tracking code when tracking (images, PDF, Word, Excel, audio, video; up to 50 MB each)',
+    tooBig: 'The file is larger than 50 MB',
     submit: 'Submit',
     confirmTitle: 'Submit',
     confirm: 'It cannot be edited afterwards; material can be added with the tracking code. Submit now?',

@@ -238,6 +238,8 @@ export const router = createAppRouter({
       component: () => import('./supervision/reports/ReportTrackView.vue'),
       meta: { public: true, title: 'reports.track.title' },
     },
+    // The notifications' links (tenants.supervision.inquiries: PORTAL_LINK).
+    { path: '/supervision/inquiries/:id(\\d+)', redirect: (to) => `/inquiries/${String(to.params.id)}` },
     {
       // The camera, full screen.
       path: '/meetings/scan',

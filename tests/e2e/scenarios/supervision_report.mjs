@@ -12,6 +12,8 @@ const SUBJECT = '财务党支部报销审核中存在虚开发票问题';
 const CONTENT =
   '2026年三季度，财务党支部有人利用报销审核之便，多次以会议费名义虚开发票报销，金额约三万元。相关凭证可在财务系统中查到。';
 const QUESTION = '请问您反映的会议费报销，大致是哪几个月份的？';
+// A 1×1 picture: the evidence the reporter adds after filing.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 const ANSWER = '主要是七月和九月，凭证编号以 KJ-2026-07 开头。';
 
 /** This module's keys must never show untranslated. */
@@ -65,6 +67,12 @@ await scenario('supervision_report', async (session) => {
   expect(number.length > 3, `a report number: ${number}`);
   await done.getByText('查询码只显示这一次').waitFor();
   expect(!phone.url().includes(code.replace(/-/g, '')), 'the code is not in the address');
+  await phone.locator('[data-test="report-attach-input"] input[type="file"]').setInputFiles({
+    name: '报销凭证.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from(PNG, 'base64'),
+  });
+  await done.locator('[data-test="report-attachment"]').getByText('已上传 报销凭证.png').waitFor();
   await shot(phone, '02-code-once');
 
   log('the parent unit’s inspector finds it and acknowledges it');
@@ -81,13 +89,14 @@ await scenario('supervision_report', async (session) => {
   await kase.locator('[data-test="report-content"]').getByText('虚开发票报销').waitFor();
   await kase.locator('[data-test="report-accused-unit"]').getByText(accusedUnit).waitFor();
   await kase.locator('[data-test="report-reporter"]').getByText('匿名').waitFor();
+  await kase.locator('[data-test="report-file"]').getByText('报销凭证.png').waitFor();
   await kase.locator('[data-test="report-acknowledge"]').click();
   await page.locator('.el-message-box__btns .el-button--primary').click();
   await kase.locator('[data-test="report-status"]').getByText('办理中').waitFor();
   await kase.locator('[data-test="report-history"]').getByText('已受理').first().waitFor();
 
   log('the inspector asks the reporter a question');
-  await kase.locator('[data-test="report-question"] textarea').fill(QUESTION);
+  await kase.locator('textarea[data-test="report-question"]').fill(QUESTION);
   await kase.locator('[data-test="report-ask"]').click();
   await kase.locator('[data-test="report-message"][data-author="inspector"]').getByText(QUESTION).waitFor();
   await expectReportsTranslated(page);
@@ -127,10 +136,7 @@ await scenario('supervision_report', async (session) => {
 
   log('the inspector sees the answer');
   await page.reload();
-  await page
-    .locator('[data-test="report-message"][data-author="reporter"]')
-    .getByText(ANSWER)
-    .waitFor();
+  await page.locator('[data-test="report-message"][data-author="reporter"]').getByText(ANSWER).waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, '08-inspector-sees-answer');
 });
