@@ -132,6 +132,7 @@ await scenario('supervision_report', async (session) => {
   await track.locator('[data-test="track-send"]').tap();
   await track.locator('[data-test="track-message"][data-author="reporter"]').getByText(ANSWER).waitFor();
   await expectReportsTranslated(phone);
+  await phone.locator('.van-toast').waitFor({ state: 'hidden' });
   await shot(phone, '07-tracking');
 
   log('the inspector sees the answer');
