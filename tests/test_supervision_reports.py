@@ -18,11 +18,11 @@ from django.db import connection
 
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditEvent
-from tenants.access.models import TenantRole
+from tenants.access.models import RoleAssignment, TenantRole
 from tenants.access.services import do_assign_role
 from tenants.notifications.models import Notification
 from tenants.organizations.models import Organization
-from tenants.supervision import reports
+from tenants.supervision import report_deadlines, reports
 from tenants.supervision.models import (
     Report,
     ReportAssignee,
@@ -34,7 +34,7 @@ from tenants.supervision.models import (
 from tenants.supervision.tracking import ALPHABET, code_hash
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory
-from tests.learning_support import _named, png_bytes
+from tests.learning_support import _named, png_bytes, uploaded_id
 from tests.test_assessment_evaluation import person, scoped
 from tests.test_meetings_records import tree
 
@@ -154,6 +154,16 @@ def test_a_report_about_the_top_committee_goes_to_the_group(
     # The tenant's own inspector sees nothing of it.
     listing = api(tenant_a.host, tenant_a.inspector).get(BASE).json()
     assert filed["number"] not in [r["number"] for r in listing["results"]]
+
+
+def test_nobody_eligible_sends_the_report_to_the_group(tenant_a: TenantWorld, orgs: dict[str, Organization]) -> None:
+    inside = scoped(tenant_a, orgs["first"], TenantRole.DISCIPLINE_INSPECTOR)  # of the accused unit itself
+    with tenant_a.tenant:
+        RoleAssignment.objects.filter(role=TenantRole.DISCIPLINE_INSPECTOR).exclude(user=inside).delete()
+    filed = file(tenant_a, orgs["first"])
+    report = report_of(tenant_a, filed["number"])
+    assert report.to_group
+    assert assignee_ids(tenant_a, filed["number"]) == set()
 
 
 def test_the_assignees_are_told_without_the_content(tenant_a: TenantWorld, orgs: dict[str, Organization]) -> None:
@@ -416,6 +426,14 @@ def test_the_reporter_attaches_evidence_with_the_code(tenant_a: TenantWorld, org
     assert download.status_code == 200
     assert download.json()["url"]
     assert track(tenant_a, code).json()["attachments"][0]["name"] == "证据.png"
+    # The inspector's own file: uploaded as usual, then attached; the reporter does not see it.
+    inspector = api(tenant_a.host, tenant_a.inspector)
+    upload_id = uploaded_id(inspector, "supervision_report", "询问笔录.png", "image/png", png_bytes())
+    added = inspector.post(f"{BASE}/{rid}/attachments", {"upload": upload_id}, format="json")
+    assert added.status_code == 201, added.content
+    assert added.json()["from_reporter"] is False
+    assert [a["name"] for a in track(tenant_a, code).json()["attachments"]] == ["证据.png"]
+    assert inspector.post(f"{BASE}/{rid}/attachments", {"upload": upload_id}, format="json").status_code == 409
 
 
 # ---------------------------------------------------------------------------------- deadlines
@@ -459,15 +477,15 @@ def test_reminders_once_a_day_and_one_escalation_per_deadline(
     due = report.acknowledge_due
     with tenant_a.tenant:
         Notification.objects.all().delete()
-        assert reports.do_run_deadlines(due - timedelta(days=10)) == {"reminded": 0, "escalated": 0}
-        assert reports.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 1, "escalated": 0}
-        assert reports.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 0, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due - timedelta(days=10)) == {"reminded": 0, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 1, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due - timedelta(days=2)) == {"reminded": 0, "escalated": 0}
         notes = list(Notification.objects.filter(user=tenant_a.inspector))
         assert len(notes) == 1
         assert report.number in notes[0].title
         assert "礼金" not in notes[0].title
-        assert reports.do_run_deadlines(due + timedelta(days=1)) == {"reminded": 0, "escalated": 1}
-        assert reports.do_run_deadlines(due + timedelta(days=2)) == {"reminded": 0, "escalated": 0}
+        assert report_deadlines.do_run_deadlines(due + timedelta(days=1)) == {"reminded": 0, "escalated": 1}
+        assert report_deadlines.do_run_deadlines(due + timedelta(days=2)) == {"reminded": 0, "escalated": 0}
         report.refresh_from_db()
         assert report.escalated_at is not None
     connection.set_schema_to_public()
@@ -538,9 +556,19 @@ def test_every_report_endpoint_is_isolated_between_tenants_and_from_anonymous(
     assert b_inspector.get(f"{BASE}/{rid}").status_code == 404
     assert track(tenant_b, filed["tracking_code"]).status_code == 404
     # The group's endpoints answer on the root host only, to group inspectors only.
+    connection.set_schema_to_public()
+    escalation = ReportEscalation.objects.create(
+        tenant_schema=tenant_a.tenant.schema_name, tenant_name="甲公司", report_uuid=report_of(tenant_a, filed["number"]).uuid,
+        number=filed["number"], overdue="acknowledge", due_on=date.today(),
+    )  # fmt: skip
+    group_urls = [GROUP, f"{GROUP}/{escalation.pk}"]
     for user in (tenant_a.inspector, tenant_a.admin):
-        assert api(ROOT_HOST, user).get(GROUP).status_code == 403
-    assert api(ROOT_HOST).get(GROUP).status_code == 401
+        for url in group_urls:
+            assert api(ROOT_HOST, user).get(url).status_code == 403
+        assert api(ROOT_HOST, user).post(f"{GROUP}/{escalation.pk}/acknowledge").status_code == 403
+    for url in group_urls:
+        assert api(ROOT_HOST).get(url).status_code == 401
+    assert api(ROOT_HOST).post(f"{GROUP}/{escalation.pk}/acknowledge").status_code == 401
     # Nothing changed.
     report = report_of(tenant_a, filed["number"])
     assert report.status == "received"

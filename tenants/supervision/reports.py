@@ -1,6 +1,7 @@
 """Reports and petitions (网上信访举报, DOMAIN_RULES §7): filing, tracking, handling, deadlines
 (docs/supervision.md, "Reports and petitions"). Run in the tenant's schema (the group's views
-enter it with ``with tenant:``).
+enter it with ``with tenant:``). The reporter's side (the tracking code) is ``reporter``; the daily
+beat and the group's access to a case are ``report_deadlines``.
 
 Confidentiality: everything the reporter writes or the inspectors write about the case is
 encrypted at rest (``core.crypto``: subject, content, the accused's name, the reporter's name and
@@ -21,13 +22,12 @@ deadline (once a day at most) and tells the group of an overdue one (once per de
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
@@ -43,13 +43,10 @@ from partycloud.core.crypto import decrypt, encrypt
 from partycloud.core.errors import Conflict, NotFoundError, ServiceError
 from partycloud.core.workdays import add_working_days
 from partycloud.tenancy.context import active_schema, active_tenant
-from partycloud.tenancy.models import PartyCommittee
-from partycloud.uploads.models import Upload, UploadStatus
+from partycloud.uploads.models import Upload
 from partycloud.uploads.purposes import MiB, Purpose, register_purpose
 from partycloud.uploads.services import (
     claim_upload,
-    do_complete_upload,
-    do_start_upload,
     download_url,
     is_host_member,
 )
@@ -75,7 +72,7 @@ from tenants.supervision.models import (
 )
 from tenants.supervision.routing import route
 from tenants.supervision.rules import rules_on
-from tenants.supervision.tracking import code_hash, new_code, report_by_code
+from tenants.supervision.tracking import code_hash, new_code
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +93,6 @@ UPLOAD_TYPES = frozenset(
 )
 UPLOAD_MAX_SIZE = 50 * MiB  # below the multipart threshold: one presigned POST per file
 MAX_FILES = 20
-UPLOAD_BINDING_SECONDS = 24 * 3600
 NUMBER_PREFIX = {ReportKind.REPORT: "JB", ReportKind.PETITION: "XF"}
 OPEN_STATUSES = (ReportStatus.RECEIVED, ReportStatus.ACKNOWLEDGED, ReportStatus.EXTENDED)
 IN_HAND = (ReportStatus.ACKNOWLEDGED, ReportStatus.EXTENDED)
@@ -122,11 +118,11 @@ def unnamed(actor: Actor) -> Actor:
     return Actor(user=None, schema_name=actor.schema_name, tenant_id=actor.tenant_id, http_request=HttpRequest())
 
 
-def _seal(text: str) -> str:
+def seal(text: str) -> str:
     return encrypt(text) if text else ""
 
 
-def _open(token: str) -> str:
+def unseal(token: str) -> str:
     return decrypt(token) if token else ""
 
 
@@ -175,10 +171,8 @@ class Filed:
     acknowledge_due: date
 
 
-def _event(report: Report, kind: str, actor: Actor | None = None, note: str = "") -> None:
-    ReportEvent.objects.create(
-        report=report, kind=kind, actor=actor.user if actor else None, note_encrypted=_seal(note)
-    )
+def record_event(report: Report, kind: str, actor: Actor | None = None, note: str = "") -> None:
+    ReportEvent.objects.create(report=report, kind=kind, actor=actor.user if actor else None, note_encrypted=seal(note))
 
 
 def _next_number(kind: str, year: int) -> str:
@@ -188,7 +182,7 @@ def _next_number(kind: str, year: int) -> str:
     return f"{prefix}{sequence:04d}"
 
 
-def _check_gate(texts: list[tuple[str, str]], *, actor: Actor, event: str) -> None:
+def check_gate(texts: list[tuple[str, str]], *, actor: Actor, event: str) -> None:
     """The confidentiality gate (§8): refuse, store nothing, log the refusal (no actor for an
     anonymous reporter: the entry would otherwise keep their address)."""
     try:
@@ -245,7 +239,7 @@ def do_file_report(
             )
     else:
         reporter_name = ""  # nothing of an anonymous reporter's identity is kept
-    _check_gate(
+    check_gate(
         [("title", subject), ("body", content), ("accused_name", accused_name), ("contact", reporter_contact)],
         actor=unnamed(actor) if anonymous else actor,
         event="supervision.report.classified.refuse",
@@ -263,12 +257,12 @@ def do_file_report(
                     kind=kind,
                     anonymous=anonymous,
                     reporter=reporter,
-                    reporter_name_encrypted=_seal(reporter_name.strip()),
-                    reporter_contact_encrypted=_seal(reporter_contact.strip()),
+                    reporter_name_encrypted=seal(reporter_name.strip()),
+                    reporter_contact_encrypted=seal(reporter_contact.strip()),
                     accused_organization_id=accused.pk,
-                    accused_name_encrypted=_seal(accused_name.strip()),
-                    subject_encrypted=_seal(subject.strip()),
-                    content_encrypted=_seal(content.strip()),
+                    accused_name_encrypted=seal(accused_name.strip()),
+                    subject_encrypted=seal(subject.strip()),
+                    content_encrypted=seal(content.strip()),
                     tracking_code_hash=code_hash(code),
                     routed_organization_id=routing.organization_id,
                     to_group=routing.to_group,
@@ -279,11 +273,15 @@ def do_file_report(
                 ReportAssignee.objects.bulk_create(
                     [ReportAssignee(report=report, user_id=user_id, assigned_at=now) for user_id in routing.user_ids]
                 )
-                _event(report, "received")
-                _event(report, "routed_to_group" if routing.to_group else "routed")
-                _tell_handlers(report, _("New %(kind)s %(number)s") % _names(report))
+                record_event(report, "received")
+                record_event(report, "routed_to_group" if routing.to_group else "routed")
+                tell_handlers(
+                    report,
+                    (_("New report %(number)s") if kind == ReportKind.REPORT else _("New petition %(number)s"))
+                    % {"number": report.number},
+                )
                 if routing.to_group:
-                    _escalate(report, ROUTED, report.acknowledge_due)
+                    escalate(report, ROUTED, report.acknowledge_due)
                 break
         except IntegrityError:  # two filings took the same number (or, never seen, the same code hash)
             code = new_code()
@@ -292,8 +290,8 @@ def do_file_report(
     return Filed(report.number, code, report.received_at, report.acknowledge_due)
 
 
-def _names(report: Report) -> dict[str, str]:
-    return {"kind": str(ReportKind(report.kind).label), "number": report.number}
+def names(report: Report) -> dict[str, str]:
+    return {"number": report.number}
 
 
 # ------------------------------------------------------------------------------ who handles a case
@@ -307,11 +305,11 @@ def _assignee_ids(report: Report) -> set[int]:
     return set(ReportAssignee.objects.filter(report=report).values_list("user_id", flat=True))
 
 
-def _group_holds(report: Report) -> bool:
+def group_holds(report: Report) -> bool:
     return report.to_group or report.escalated_at is not None
 
 
-def _no_report() -> NotFoundError:
+def no_report() -> NotFoundError:
     return NotFoundError(SupervisionCode.REPORT_NOT_FOUND, _("No such report among those assigned to you."))
 
 
@@ -319,12 +317,12 @@ def check_can_handle(actor: Actor, report: Report) -> None:
     """The assigned inspectors; the group's inspectors for a report the group holds. 404 otherwise
     (nobody learns that a report exists)."""
     if actor.pk is None:
-        raise _no_report()
+        raise no_report()
     if actor.pk in _assignee_ids(report):
         return
-    if _group_holds(report) and is_group_inspector(actor):
+    if group_holds(report) and is_group_inspector(actor):
         return
-    raise _no_report()
+    raise no_report()
 
 
 def assigned_reports(actor: Actor, *, status: str = "", overdue: bool = False) -> QuerySet[Report]:
@@ -341,7 +339,7 @@ def assigned_reports(actor: Actor, *, status: str = "", overdue: bool = False) -
 def report_for(actor: Actor, report_id: int) -> Report:
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
-        raise _no_report()
+        raise no_report()
     check_can_handle(actor, report)
     return report
 
@@ -373,7 +371,7 @@ def overdue_kind(report: Report, today: date) -> str | None:
     return due[0] if due is not None and due[1] < today else None
 
 
-def _rules(report: Report) -> SupervisionRuleSet:
+def rules_of(report: Report) -> SupervisionRuleSet:
     return report.rule_set or rules_on(timezone.localdate(report.received_at))
 
 
@@ -387,7 +385,7 @@ def _list_row(report: Report, today: date) -> dict[str, Any]:
         "number": report.number,
         "kind": report.kind,
         "anonymous": report.anonymous,
-        "subject": _open(report.subject_encrypted),
+        "subject": unseal(report.subject_encrypted),
         "status": report.status,
         "to_group": report.to_group,
         "received_at": report.received_at,
@@ -416,19 +414,19 @@ def list_rows(actor: Actor, page: Iterable[Report]) -> list[dict[str, Any]]:
     return rows
 
 
-def _message_row(message: ReportMessage) -> dict[str, Any]:
+def message_row(message: ReportMessage) -> dict[str, Any]:
     return {
         "id": message.pk,
         "author_kind": message.author_kind,
-        "body": _open(message.body_encrypted),
+        "body": unseal(message.body_encrypted),
         "created_at": message.created_at,
     }
 
 
-def _attachment_row(attachment: ReportAttachment) -> dict[str, Any]:
+def attachment_row(attachment: ReportAttachment) -> dict[str, Any]:
     return {
         "id": attachment.pk,
-        "name": _open(attachment.name_encrypted),
+        "name": unseal(attachment.name_encrypted),
         "content_type": attachment.content_type,
         "size": attachment.size,
         "from_reporter": attachment.from_reporter,
@@ -463,24 +461,24 @@ def detail(actor: Actor, report: Report) -> dict[str, Any]:
         {
             "accused_organization": _organization(report.accused_organization_id),
             "routed_organization": _organization(report.routed_organization_id),
-            "accused_name": _open(report.accused_name_encrypted),
-            "content": _open(report.content_encrypted),
-            "reporter_name": "" if report.anonymous else _open(report.reporter_name_encrypted),
-            "reporter_contact": _open(report.reporter_contact_encrypted),
-            "extension_reason": _open(report.extension_reason_encrypted),
-            "result": _open(report.result_encrypted),
-            "messages": [_message_row(m) for m in ReportMessage.objects.filter(report=report)],
-            "attachments": [_attachment_row(a) for a in ReportAttachment.objects.filter(report=report)],
+            "accused_name": unseal(report.accused_name_encrypted),
+            "content": unseal(report.content_encrypted),
+            "reporter_name": "" if report.anonymous else unseal(report.reporter_name_encrypted),
+            "reporter_contact": unseal(report.reporter_contact_encrypted),
+            "extension_reason": unseal(report.extension_reason_encrypted),
+            "result": unseal(report.result_encrypted),
+            "messages": [message_row(m) for m in ReportMessage.objects.filter(report=report)],
+            "attachments": [attachment_row(a) for a in ReportAttachment.objects.filter(report=report)],
             "events": [
                 {
                     "kind": event.kind,
                     "actor": event.actor.name if event.actor else "",
-                    "note": _open(event.note_encrypted),
+                    "note": unseal(event.note_encrypted),
                     "at": event.at,
                 }
                 for event in events
             ],
-            "extension_max_days": _rules(report).report_extension_max_days,
+            "extension_max_days": rules_of(report).report_extension_max_days,
             "actions": actions(actor, report),
         }
     )
@@ -498,7 +496,7 @@ def detail(actor: Actor, report: Report) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ handling
 
 
-def _locked(report: Report) -> Report:
+def locked(report: Report) -> Report:
     return Report.objects.select_for_update().get(pk=report.pk)
 
 
@@ -514,10 +512,10 @@ def _audit(actor: Actor, report: Report, event: str, **details: Any) -> None:
 
 
 def _gate(actor: Actor, text: str, field: str = "body") -> None:
-    _check_gate([(field, text)], actor=actor, event="supervision.report.classified.refuse")
+    check_gate([(field, text)], actor=actor, event="supervision.report.classified.refuse")
 
 
-def _check_open(report: Report) -> None:
+def check_open(report: Report) -> None:
     if report.status in FINISHED:
         raise Conflict(
             SupervisionCode.REPORT_FINISHED,
@@ -525,7 +523,7 @@ def _check_open(report: Report) -> None:
         )
 
 
-def _resolve(report: Report, *kinds: str) -> None:
+def resolve(report: Report, *kinds: str) -> None:
     """The report moved on: its escalations of these kinds are resolved."""
     schema = active_schema()
     with schema_context(PUBLIC):
@@ -538,7 +536,7 @@ def _resolve(report: Report, *kinds: str) -> None:
 def do_acknowledge(report: Report, *, actor: Actor) -> Report:
     """受理: the close deadline starts (``report_close_days`` days from today)."""
     check_can_handle(actor, report)
-    report = _locked(report)
+    report = locked(report)
     if report.status != ReportStatus.RECEIVED:
         raise Conflict(
             SupervisionCode.REPORT_NOT_RECEIVED,
@@ -547,11 +545,11 @@ def do_acknowledge(report: Report, *, actor: Actor) -> Report:
     now = _now()
     report.status = ReportStatus.ACKNOWLEDGED
     report.acknowledged_at = now
-    report.close_due = timezone.localdate(now) + timedelta(days=_rules(report).report_close_days)
+    report.close_due = timezone.localdate(now) + timedelta(days=rules_of(report).report_close_days)
     report.last_reminded_on = None
     report.save(update_fields=["status", "acknowledged_at", "close_due", "last_reminded_on"])
-    _event(report, "acknowledged", actor)
-    _resolve(report, "acknowledge")
+    record_event(report, "acknowledged", actor)
+    resolve(report, "acknowledge")
     _audit(actor, report, "supervision.report.acknowledge")
     return report
 
@@ -561,7 +559,7 @@ def do_decline(report: Report, reason: str, *, actor: Actor) -> Report:
     """不予受理: the reason is fed back to the reporter (their tracking page shows it)."""
     check_can_handle(actor, report)
     _gate(actor, reason, "reason")
-    report = _locked(report)
+    report = locked(report)
     if report.status != ReportStatus.RECEIVED:
         raise Conflict(
             SupervisionCode.REPORT_NOT_RECEIVED,
@@ -569,12 +567,12 @@ def do_decline(report: Report, reason: str, *, actor: Actor) -> Report:
         )
     now = _now()
     report.status = ReportStatus.DECLINED
-    report.result_encrypted = _seal(reason.strip())
+    report.result_encrypted = seal(reason.strip())
     report.closed_at = now
     report.fed_back_at = now
     report.save(update_fields=["status", "result_encrypted", "closed_at", "fed_back_at"])
-    _event(report, "declined", actor, reason.strip())
-    _resolve(report, "acknowledge", ROUTED)
+    record_event(report, "declined", actor, reason.strip())
+    resolve(report, "acknowledge", ROUTED)
     _audit(actor, report, "supervision.report.decline")
     return report
 
@@ -584,14 +582,14 @@ def do_send_message(report: Report, body: str, *, actor: Actor) -> dict[str, Any
     """A question or a note to the reporter (shown on their tracking page)."""
     check_can_handle(actor, report)
     _gate(actor, body)
-    report = _locked(report)
-    _check_open(report)
+    report = locked(report)
+    check_open(report)
     message = ReportMessage.objects.create(
-        report=report, author_kind=ReportMessageAuthor.INSPECTOR, author=actor.user, body_encrypted=_seal(body.strip())
+        report=report, author_kind=ReportMessageAuthor.INSPECTOR, author=actor.user, body_encrypted=seal(body.strip())
     )
-    _event(report, "message", actor)
+    record_event(report, "message", actor)
     _audit(actor, report, "supervision.report.message")
-    return _message_row(message)
+    return message_row(message)
 
 
 @transaction.atomic
@@ -599,10 +597,10 @@ def do_extend(report: Report, *, days: int, reason: str, actor: Actor) -> Report
     """延期: once, at most the rule's ``report_extension_max_days``."""
     check_can_handle(actor, report)
     _gate(actor, reason, "reason")
-    report = _locked(report)
+    report = locked(report)
     if report.status not in IN_HAND or report.close_due is None:
         raise Conflict(SupervisionCode.REPORT_NOT_IN_HAND, _("Only an acknowledged report can be extended or closed."))
-    rules = _rules(report)
+    rules = rules_of(report)
     if report.extended_days or report.status == ReportStatus.EXTENDED:
         raise Conflict(
             SupervisionCode.EXTENSION_USED,
@@ -618,14 +616,14 @@ def do_extend(report: Report, *, days: int, reason: str, actor: Actor) -> Report
         )
     report.status = ReportStatus.EXTENDED
     report.extended_days = days
-    report.extension_reason_encrypted = _seal(reason.strip())
+    report.extension_reason_encrypted = seal(reason.strip())
     report.close_due = report.close_due + timedelta(days=days)
     report.last_reminded_on = None
     report.save(
         update_fields=["status", "extended_days", "extension_reason_encrypted", "close_due", "last_reminded_on"]
     )
-    _event(report, "extended", actor, reason.strip())
-    _resolve(report, "close")
+    record_event(report, "extended", actor, reason.strip())
+    resolve(report, "close")
     _audit(actor, report, "supervision.report.extend", days=days)
     return report
 
@@ -635,18 +633,18 @@ def do_close(report: Report, result: str, *, actor: Actor) -> Report:
     """办结 with the result; the result is due to the reporter within the rule's working days."""
     check_can_handle(actor, report)
     _gate(actor, result, "result")
-    report = _locked(report)
+    report = locked(report)
     if report.status not in IN_HAND:
         raise Conflict(SupervisionCode.REPORT_NOT_IN_HAND, _("Only an acknowledged report can be extended or closed."))
     now = _now()
     report.status = ReportStatus.CLOSED
     report.closed_at = now
-    report.result_encrypted = _seal(result.strip())
-    report.feedback_due = add_working_days(timezone.localdate(now), _rules(report).report_feedback_working_days)
+    report.result_encrypted = seal(result.strip())
+    report.feedback_due = add_working_days(timezone.localdate(now), rules_of(report).report_feedback_working_days)
     report.last_reminded_on = None
     report.save(update_fields=["status", "closed_at", "result_encrypted", "feedback_due", "last_reminded_on"])
-    _event(report, "closed", actor)
-    _resolve(report, "close")
+    record_event(report, "closed", actor)
+    resolve(report, "close")
     _audit(actor, report, "supervision.report.close")
     return report
 
@@ -656,33 +654,33 @@ def do_feed_back(report: Report, body: str, *, actor: Actor) -> Report:
     """The result fed back: a message to the reporter, and the result shows on their page."""
     check_can_handle(actor, report)
     _gate(actor, body)
-    report = _locked(report)
+    report = locked(report)
     if report.status != ReportStatus.CLOSED:
         raise Conflict(SupervisionCode.REPORT_NOT_CLOSED, _("Feed the result back once the report is closed."))
     if report.fed_back_at is not None:
         raise Conflict(SupervisionCode.ALREADY_FED_BACK, _("The result was fed back already."))
     now = _now()
     ReportMessage.objects.create(
-        report=report, author_kind=ReportMessageAuthor.INSPECTOR, author=actor.user, body_encrypted=_seal(body.strip())
+        report=report, author_kind=ReportMessageAuthor.INSPECTOR, author=actor.user, body_encrypted=seal(body.strip())
     )
     report.fed_back_at = now
     report.save(update_fields=["fed_back_at"])
-    _event(report, "fed_back", actor)
-    _resolve(report, "feedback", ROUTED)
+    record_event(report, "fed_back", actor)
+    resolve(report, "feedback", ROUTED)
     _audit(actor, report, "supervision.report.feedback")
     return report
 
 
-def _check_room(report: Report) -> None:
+def check_room(report: Report) -> None:
     if ReportAttachment.objects.filter(report=report).count() >= MAX_FILES:
         raise ServiceError(SupervisionCode.TOO_MANY_REPORT_FILES, _("A report takes at most 20 files."), "upload")
 
 
-def _attachment_from(report: Report, upload: Upload, *, from_reporter: bool) -> ReportAttachment:
+def attachment_from(report: Report, upload: Upload, *, from_reporter: bool) -> ReportAttachment:
     return ReportAttachment.objects.create(
         report=report,
         key=upload.key,
-        name_encrypted=_seal(upload.filename),
+        name_encrypted=seal(upload.filename),
         content_type=upload.detected_type or upload.declared_type,
         size=upload.size,
         from_reporter=from_reporter,
@@ -693,14 +691,14 @@ def _attachment_from(report: Report, upload: Upload, *, from_reporter: bool) -> 
 def do_attach(report: Report, upload_id: UUID | str, *, actor: Actor) -> dict[str, Any]:
     """An inspector's file (uploaded with purpose ``supervision_report``) added to the case."""
     check_can_handle(actor, report)
-    report = _locked(report)
-    _check_open(report)
-    _check_room(report)
+    report = locked(report)
+    check_open(report)
+    check_room(report)
     upload = claim_upload(upload_id, purpose=UPLOAD_PURPOSE, user=actor)
-    attachment = _attachment_from(report, upload, from_reporter=False)
-    _event(report, "attachment", actor)
+    attachment = attachment_from(report, upload, from_reporter=False)
+    record_event(report, "attachment", actor)
     _audit(actor, report, "supervision.report.attach")
-    return _attachment_row(attachment)
+    return attachment_row(attachment)
 
 
 def attachment_url(report: Report, attachment_id: int, *, actor: Actor) -> str:
@@ -708,123 +706,21 @@ def attachment_url(report: Report, attachment_id: int, *, actor: Actor) -> str:
     attachment = ReportAttachment.objects.filter(report=report, pk=attachment_id).first()
     if attachment is None:
         raise NotFoundError(SupervisionCode.ATTACHMENT_NOT_FOUND, _("No such file in this report."))
-    name = _open(attachment.name_encrypted)
+    name = unseal(attachment.name_encrypted)
     _audit(actor, report, "supervision.report.attachment.read", name=name)
     return download_url(DataClass.RECORDS, attachment.key, filename=name, inline=False)
-
-
-# ------------------------------------------------------------------------------ the reporter (tracking code)
-
-
-def tracking(code: str) -> dict[str, Any]:
-    """What the reporter sees: status, dates, the conversation, the result once fed back."""
-    report = report_by_code(code)
-    messages = list(ReportMessage.objects.filter(report=report))
-    unread = [
-        m.pk for m in messages if m.author_kind == ReportMessageAuthor.INSPECTOR and m.read_by_reporter_at is None
-    ]
-    if unread:
-        ReportMessage.objects.filter(pk__in=unread).update(read_by_reporter_at=_now())
-    return {
-        "number": report.number,
-        "kind": report.kind,
-        "status": report.status,
-        "received_at": report.received_at,
-        "acknowledge_due": report.acknowledge_due,
-        "acknowledged_at": report.acknowledged_at,
-        "close_due": report.close_due,
-        "extended_days": report.extended_days,
-        "closed_at": report.closed_at,
-        "fed_back_at": report.fed_back_at,
-        "result": _open(report.result_encrypted) if report.fed_back_at else None,
-        "messages": [_message_row(m) for m in messages],
-        "attachments": [_attachment_row(a) for a in ReportAttachment.objects.filter(report=report, from_reporter=True)],
-    }
-
-
-@transaction.atomic
-def do_answer(code: str, body: str, *, actor: Actor) -> dict[str, Any]:
-    """The reporter answers the inspectors (after a question); the assignees are told."""
-    report = _locked(report_by_code(code))
-    _check_open(report)
-    if not ReportMessage.objects.filter(report=report, author_kind=ReportMessageAuthor.INSPECTOR).exists():
-        raise Conflict(SupervisionCode.NO_QUESTION, _("Answer once the inspectors have asked you something."))
-    _check_gate([("body", body)], actor=unnamed(actor), event="supervision.report.classified.refuse")
-    message = ReportMessage.objects.create(
-        report=report, author_kind=ReportMessageAuthor.REPORTER, body_encrypted=_seal(body.strip())
-    )
-    _event(report, "answered")
-    _tell_handlers(report, _("The reporter answered on %(number)s") % _names(report))
-    return _message_row(message)
-
-
-def _binding_key(upload_id: UUID | str) -> str:
-    return f"supervision:report-upload:{upload_id}"
-
-
-def do_start_reporter_upload(code: str, *, filename: str, content_type: str, size: int, actor: Actor) -> dict[str, Any]:
-    """Start a direct upload of evidence. The upload has no user (anonymity); it is bound to this
-    report for 24 hours (cache), and only the same code can complete it."""
-    report = report_by_code(code)
-    _check_open(report)
-    _check_room(report)
-    anonymous = unnamed(actor)
-    started = do_start_upload(
-        actor=anonymous, purpose=UPLOAD_PURPOSE, filename=filename, content_type=content_type, size=size
-    )
-    assert started.post is not None  # UPLOAD_MAX_SIZE is below the multipart threshold
-    cache.set(_binding_key(started.upload.pk), report.pk, UPLOAD_BINDING_SECONDS)
-    return {
-        "upload": started.upload.pk,
-        "post": {"url": started.post.url, "fields": started.post.fields},
-        "expires_at": started.expires_at,
-    }
-
-
-def do_attach_reporter_upload(code: str, upload_id: UUID | str, *, actor: Actor) -> dict[str, Any]:
-    """Verify the reporter's file (type, size, the confidentiality gate on its text) and attach it."""
-    report = report_by_code(code)
-    if cache.get(_binding_key(upload_id)) != report.pk:
-        raise NotFoundError(
-            SupervisionCode.REPORT_UPLOAD_UNKNOWN,
-            _("This upload was not started for this report, or it expired."),
-            "upload",
-        )
-    upload = Upload.objects.filter(pk=upload_id, purpose=UPLOAD_PURPOSE, created_by__isnull=True).first()
-    if upload is None:
-        raise NotFoundError(
-            SupervisionCode.REPORT_UPLOAD_UNKNOWN,
-            _("This upload was not started for this report, or it expired."),
-            "upload",
-        )
-    anonymous = unnamed(actor)
-    if upload.status == UploadStatus.PENDING:
-        upload = do_complete_upload(upload, anonymous)  # refused files are deleted and the refusal audited
-    with transaction.atomic():
-        report = _locked(report)
-        _check_open(report)
-        _check_room(report)
-        # claim_upload wants the creator; these uploads have none (anonymity), so the claim is
-        # the same guarded status change, bound by the tracking code and the cache binding above.
-        claimed = Upload.objects.filter(pk=upload.pk, status=UploadStatus.VERIFIED).update(status=UploadStatus.CONSUMED)
-        if not claimed:
-            raise Conflict(SupervisionCode.REPORT_UPLOAD_UNKNOWN, _("This file has already been used."), "upload")
-        attachment = _attachment_from(report, upload, from_reporter=True)
-        _event(report, "attachment")
-        cache.delete(_binding_key(upload_id))
-    return _attachment_row(attachment)
 
 
 # ------------------------------------------------------------------------------ telling people
 
 
-def _tell_handlers(report: Report, title: str) -> None:
+def tell_handlers(report: Report, title: str) -> None:
     """The assignees in-app (no content: the number and what happened); the group's inspectors by
     email when the group holds the report."""
     link = CONSOLE_LINK.format(id=report.pk)
     for user in User.objects.filter(pk__in=_assignee_ids(report), is_active=True):
         do_notify(user, title, link=link, kind=NotificationKind.SUPERVISION_DEADLINE)
-    if _group_holds(report):
+    if group_holds(report):
         _email_group(title)
 
 
@@ -849,7 +745,7 @@ def _email_group(title: str) -> None:
     transaction.on_commit(send)
 
 
-def _escalate(report: Report, kind: str, due_on: date) -> bool:
+def escalate(report: Report, kind: str, due_on: date) -> bool:
     """A public row the group's inspectors see (no content); once per report and kind."""
     tenant = active_tenant()
     with schema_context(PUBLIC):
@@ -864,78 +760,3 @@ def _escalate(report: Report, kind: str, due_on: date) -> bool:
             },
         )
     return created
-
-
-# ------------------------------------------------------------------------------ the daily beat
-
-
-def do_run_deadlines(today: date | None = None) -> dict[str, int]:
-    """Per tenant, daily: remind the assignees of a deadline within ``reminder_days_before`` days
-    (once a day), and tell the group of an overdue one (once per deadline)."""
-    today = today or _today()
-    reminded = escalated = 0
-    for report in Report.objects.filter(Q(status__in=OPEN_STATUSES) | Q(status=ReportStatus.CLOSED, fed_back_at=None)):
-        due = next_due(report)
-        if due is None:
-            continue
-        kind, day = due
-        with transaction.atomic():
-            if day < today:
-                if _escalate(report, kind, day):
-                    escalated += 1
-                    Report.objects.filter(pk=report.pk, escalated_at__isnull=True).update(escalated_at=_now())
-                    report.refresh_from_db()
-                    _event(report, f"overdue_{kind}")
-                    _tell_handlers(report, _("%(number)s is overdue and was reported to the group") % _names(report))
-            elif (day - today).days <= _rules(report).reminder_days_before and report.last_reminded_on != today:
-                updated = (
-                    Report.objects.filter(pk=report.pk).exclude(last_reminded_on=today).update(last_reminded_on=today)
-                )
-                if updated:
-                    reminded += 1
-                    _event(report, f"reminded_{kind}")
-                    title = _("%(number)s is due on %(day)s") % {**_names(report), "day": day.isoformat()}
-                    _tell_handlers(report, title)
-    return {"reminded": reminded, "escalated": escalated}
-
-
-# ------------------------------------------------------------------------------ the group
-
-
-def group_escalations(*, open_only: bool) -> QuerySet[ReportEscalation]:
-    rows = ReportEscalation.objects.all().order_by("-escalated_at", "-id")
-    return rows.filter(resolved_at__isnull=True) if open_only else rows
-
-
-def in_group_case(
-    escalation_id: int,
-    actor: Actor,
-    act: Callable[[Report, Actor], _T] | None = None,
-    *,
-    render: bool = True,
-) -> Any:
-    """Enter the report's tenant, optionally act on it, and render it (the read audited)."""
-    escalation = ReportEscalation.objects.filter(pk=escalation_id).first()
-    tenant = PartyCommittee.objects.filter(schema_name=escalation.tenant_schema).first() if escalation else None
-    if escalation is None or tenant is None:
-        raise _no_report()
-    with tenant:
-        report = Report.objects.filter(uuid=escalation.report_uuid).first()
-        if report is None:
-            raise _no_report()
-        group_actor = Actor(
-            user=actor.user,
-            schema_name=tenant.schema_name,
-            tenant_id=tenant.pk,
-            ip_address=actor.ip_address,
-            user_agent=actor.user_agent,
-            http_request=actor.http_request,
-        )
-        check_can_handle(group_actor, report)
-        result: Any = None
-        if act is not None:
-            result = act(report, group_actor)
-            report.refresh_from_db()
-        if not render:
-            return result
-        return {**detail(group_actor, report), "tenant_name": tenant.short_name or tenant.name}

@@ -39,8 +39,9 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, on_tenant_host
 from partycloud.accounts.roles import TenantRole
 from partycloud.core.api import PagePagination, validated
+from partycloud.core.openapi import ERROR_RESPONSE
 from partycloud.core.throttling import AnonThrottle, ScopedThrottle, UserThrottle
-from tenants.supervision import reports
+from tenants.supervision import reporter, reports
 from tenants.supervision.models import Report, ReportKind, ReportMessageAuthor, ReportStatus
 
 # ------------------------------------------------------------------------------ serializers
@@ -260,31 +261,41 @@ class ReportUnitsView(_PublicView):
 
     throttle_classes = [AnonThrottle, UserThrottle]
 
-    @extend_schema(responses=ReportUnitSerializer(many=True), auth=[])
+    @extend_schema(responses={200: ReportUnitSerializer(many=True), 403: ERROR_RESPONSE}, auth=[])
     def get(self, request: Request) -> Response:
         return Response(ReportUnitSerializer(reports.units(), many=True).data)
 
 
 class ReportTrackView(_TrackingView):
-    @extend_schema(request=ReportCodeSerializer, responses=ReportTrackingSerializer, auth=[])
+    @extend_schema(
+        request=ReportCodeSerializer, responses={200: ReportTrackingSerializer, 403: ERROR_RESPONSE}, auth=[]
+    )
     def post(self, request: Request) -> Response:
         data = validated(ReportCodeSerializer, request.data)
-        return Response(ReportTrackingSerializer(reports.tracking(data["code"])).data)
+        return Response(ReportTrackingSerializer(reporter.tracking(data["code"])).data)
 
 
 class ReportTrackAnswerView(_TrackingView):
-    @extend_schema(request=ReportAnswerSerializer, responses={201: ReportMessageSerializer}, auth=[])
+    @extend_schema(
+        request=ReportAnswerSerializer,
+        responses={201: ReportMessageSerializer, 403: ERROR_RESPONSE, 409: ERROR_RESPONSE},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = validated(ReportAnswerSerializer, request.data)
-        message = reports.do_answer(data["code"], data["body"], actor=Actor.of(request))
+        message = reporter.do_answer(data["code"], data["body"], actor=Actor.of(request))
         return Response(ReportMessageSerializer(message).data, status=201)
 
 
 class ReportTrackUploadView(_TrackingView):
-    @extend_schema(request=ReportUploadStartSerializer, responses={201: _ReportUploadStarted}, auth=[])
+    @extend_schema(
+        request=ReportUploadStartSerializer,
+        responses={201: _ReportUploadStarted, 403: ERROR_RESPONSE, 409: ERROR_RESPONSE},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = validated(ReportUploadStartSerializer, request.data)
-        started = reports.do_start_reporter_upload(
+        started = reporter.do_start_reporter_upload(
             data["code"], filename=data["filename"], content_type=data["content_type"], size=data["size"],
             actor=Actor.of(request),
         )  # fmt: skip
@@ -292,10 +303,14 @@ class ReportTrackUploadView(_TrackingView):
 
 
 class ReportTrackUploadCompleteView(_TrackingView):
-    @extend_schema(request=ReportUploadCompleteSerializer, responses={201: ReportAttachmentSerializer}, auth=[])
+    @extend_schema(
+        request=ReportUploadCompleteSerializer,
+        responses={201: ReportAttachmentSerializer, 403: ERROR_RESPONSE, 409: ERROR_RESPONSE},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = validated(ReportUploadCompleteSerializer, request.data)
-        attachment = reports.do_attach_reporter_upload(data["code"], data["upload"], actor=Actor.of(request))
+        attachment = reporter.do_attach_reporter_upload(data["code"], data["upload"], actor=Actor.of(request))
         return Response(ReportAttachmentSerializer(attachment).data, status=201)
 
 

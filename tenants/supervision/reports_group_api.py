@@ -26,7 +26,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRoleKind
 from partycloud.accounts.permissions import on_root_host, request_group_roles
 from partycloud.core.api import PagePagination, validated
-from tenants.supervision import reports
+from tenants.supervision import report_deadlines, reports
 from tenants.supervision.models import Report, ReportEscalation
 from tenants.supervision.reports_api import (
     ReportBodySerializer,
@@ -71,7 +71,9 @@ class GroupReportListView(generics.GenericAPIView[ReportEscalation]):
 
     @extend_schema(parameters=[OPEN], responses=GroupReportSerializer(many=True))
     def get(self, request: Request) -> Response:
-        queryset = reports.group_escalations(open_only=request.query_params.get("open") in {"1", "true", "yes"})
+        queryset = report_deadlines.group_escalations(
+            open_only=request.query_params.get("open") in {"1", "true", "yes"}
+        )
         page = self.paginate_queryset(queryset)
         assert page is not None
         return self.get_paginated_response(GroupReportSerializer(page, many=True).data)
@@ -84,7 +86,7 @@ class _GroupCaseView(APIView):
         self, request: Request, escalation_id: int, act: Callable[[Report, Actor], Any] | None = None, status: int = 200
     ) -> Response:
         actor = Actor.of(request)
-        result = reports.in_group_case(escalation_id, actor, act)
+        result = report_deadlines.in_group_case(escalation_id, actor, act)
         return Response(GroupReportDetailSerializer(result).data, status=status)
 
 
@@ -113,7 +115,7 @@ class GroupReportMessageView(_GroupCaseView):
     @extend_schema(request=ReportBodySerializer, responses={201: ReportMessageSerializer})
     def post(self, request: Request, escalation_id: int) -> Response:
         data = validated(ReportBodySerializer, request.data)
-        message = reports.in_group_case(
+        message = report_deadlines.in_group_case(
             escalation_id, Actor.of(request), lambda report, actor: reports.do_send_message(report, data["body"], actor=actor),
             render=False,
         )  # fmt: skip

@@ -351,6 +351,10 @@ SPECTACULAR_SETTINGS = {
         "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
         "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
         "ExchangeCommentReportStatusEnum": "tenants.exchange.models.CommentReportStatus",
+        # Supervision (tenants.supervision): scopes, announcements, cadre publicity.
+        "SupervisionScopeEnum": "tenants.supervision.models.Scope",
+        "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
+        "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
     },
 }
 
