@@ -233,6 +233,9 @@ def test_comments_replies_and_mentions_notify_and_count(unit: Unit) -> None:
         assert Post.objects.get(pk=post.pk).comment_count == 3
         titles = {(n.user_id, n.kind, n.title) for n in Notification.objects.filter(kind="exchange.reply")}
     assert {user for user, _kind, _title in titles} == {unit.alice.pk, unit.carol.pk, unit.bob.pk}
+    with unit.world.tenant:
+        link = Notification.objects.filter(user=unit.alice).order_by("pk").first().link  # type: ignore[union-attr]
+    assert link == f"/exchange/posts/{post.uuid}#comment-{body['id']}"
     # A mention of someone of another party committee is refused.
     outsider = comment(bob, post.pk, "@某人", mentions=[UserFactory().pk])
     assert outsider.json()["code"] == "interactions.bad_mention"

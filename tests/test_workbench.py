@@ -196,6 +196,7 @@ PAGE_ENDPOINTS = {
     "votes": "/api/v1/supervision/votes",
     "reports": "/api/v1/supervision/reports",
     "inquiries": "/api/v1/supervision/inquiries",
+    "exchange": "/api/v1/exchange/moderation/summary",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
@@ -240,6 +241,7 @@ def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: Te
         "surveys",
         "votes",
         "inquiries",
+        "exchange",
     ]
     assert seen["inspector"] == ["annual_report", "reports", "audit"]
     assert seen["member"] == []

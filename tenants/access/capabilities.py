@@ -41,6 +41,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "votes": ORGANIZATION_WORKERS,  # 匿名投票
     "reports": frozenset({INSPECTOR}),  # 信访举报: only the discipline inspectors the reports are routed to
     "inquiries": ORGANIZATION_WORKERS,  # 询问·质询: the committee answers its members
+    "exchange": ORGANIZATION_WORKERS,  # 交流平台: posts to review, comments and community to moderate
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

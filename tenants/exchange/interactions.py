@@ -52,7 +52,7 @@ from tenants.exchange.models import (
     Thread,
 )
 from tenants.exchange.posts import exchange_settings, in_group_schema
-from tenants.exchange.visibility import can_moderate_post, can_see_post
+from tenants.exchange.visibility import can_moderate_post, can_see_post, visible_posts
 from tenants.live.moderation import fold, words_of_active_schema
 
 PUBLIC = "public"
@@ -271,7 +271,7 @@ def parse_reaction_kind(raw: str) -> ReactionKind:
 def reaction_state(actor: Actor, target: Target) -> dict[str, Any]:
     mine = set(
         Reaction.objects.filter(
-            user_id=actor.user.pk if actor.user else None, target_type=target.type, target_id=target.id
+            user_id=actor.user.pk if actor.user else 0, target_type=target.type, target_id=target.id
         ).values_list("kind", flat=True)
     )
     row = target.post or target.thread
@@ -290,8 +290,6 @@ def do_react(actor: Actor, target: Target, kind: ReactionKind) -> bool:
     """Like or favourite; True when a row was added (a second like changes nothing)."""
     assert actor.user is not None
     check_published(target)
-    if kind == ReactionKind.FAVOURITE and target.type != TargetType.POST and target.thread is None:
-        raise ServiceError(InteractionCode.BAD_TARGET, _("This cannot be added to favourites."))
     return counts.add_reaction(
         user_id=actor.user.pk,
         target_type=target.type,
@@ -308,7 +306,7 @@ def do_unreact(actor: Actor, target: Target, kind: ReactionKind) -> bool:
 
 
 def my_favourites(actor: Actor) -> QuerySet[Reaction]:
-    return Reaction.objects.filter(user_id=actor.user.pk if actor.user else None, kind=ReactionKind.FAVOURITE).order_by(
+    return Reaction.objects.filter(user_id=actor.user.pk if actor.user else 0, kind=ReactionKind.FAVOURITE).order_by(
         "-created_at", "-id"
     )
 
@@ -316,14 +314,18 @@ def my_favourites(actor: Actor) -> QuerySet[Reaction]:
 def favourite_rows(actor: Actor, reactions: Sequence[Reaction]) -> list[dict[str, Any]]:
     post_ids = [r.target_id for r in reactions if r.target_type == TargetType.POST]
     thread_ids = [r.target_id for r in reactions if r.target_type == TargetType.THREAD]
-    posts = {post.pk: post for post in Post.objects.filter(pk__in=post_ids)}
-    threads = {thread.pk: thread for thread in community.visible_threads(actor).filter(pk__in=thread_ids)}
+    posts = {post.pk: post for post in visible_posts(actor).filter(pk__in=post_ids)} if post_ids else {}
+    threads = (
+        {thread.pk: thread for thread in community.visible_threads(actor).filter(pk__in=thread_ids)}
+        if thread_ids
+        else {}
+    )
     rows = []
     for reaction in reactions:
         title, summary, kind, available = "", "", None, False
         if reaction.target_type == TargetType.POST:
             post = posts.get(reaction.target_id)
-            if post is not None and can_see_post(actor, post):
+            if post is not None:
                 title, summary, kind, available = post.title, post.summary, post.kind, True
         else:
             thread = threads.get(reaction.target_id)

@@ -30,7 +30,6 @@ from tenants.exchange.errors import InteractionCode
 from tenants.exchange.interactions import (
     Target,
     build_rows,
-    exchange_settings,
     target_author_can_hide,
 )
 from tenants.exchange.models import (
@@ -42,6 +41,7 @@ from tenants.exchange.models import (
     TargetType,
     Thread,
 )
+from tenants.exchange.posts import exchange_settings
 from tenants.exchange.visibility import WORKERS
 from tenants.organizations.models import Organization
 
