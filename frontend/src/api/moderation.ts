@@ -13,6 +13,7 @@ export type ModerationComment = Schemas['ExchangeModerationComment'];
 export type ModerationThread = Schemas['ExchangeThread'];
 export type ModerationSummary = Schemas['ExchangeModerationSummary'];
 export type ExchangeSettings = Schemas['ExchangeSettings'];
+export type PostLimits = Schemas['PostLimits'];
 export type ExchangeSettingsChange = Schemas['PatchedExchangeSettingsRequest'];
 export type Board = Schemas['ExchangeBoard'];
 export type BoardWrite = Schemas['ExchangeBoardWriteRequest'];
@@ -72,3 +73,6 @@ export const getExchangeSettings = (): Promise<ExchangeSettings> =>
   call(api.GET('/api/v1/exchange/moderation/settings'));
 export const saveExchangeSettings = (body: ExchangeSettingsChange): Promise<ExchangeSettings> =>
   call(api.PATCH('/api/v1/exchange/moderation/settings', { body }));
+
+/** The micro-video limits in force (set by the operator; shown read-only beside the settings). */
+export const getPostLimits = (): Promise<PostLimits> => call(api.GET('/api/v1/exchange/post-limits'));

@@ -565,6 +565,7 @@ export const moderationZh = {
     allowOutsideShares: '允许公开文章分享到平台以外',
     microVideoMaxSeconds: '微视频最长时长（秒）',
     microVideoMaxMegabytes: '微视频最大文件（MB）',
+    limitsHint: '微视频限制由平台运维统一设置。',
     saved: '设置已保存',
   },
 };
@@ -622,6 +623,7 @@ export const moderationEn: typeof moderationZh = {
     allowOutsideShares: 'Public posts may be shared outside the platform',
     microVideoMaxSeconds: 'Micro-video length limit (seconds)',
     microVideoMaxMegabytes: 'Micro-video size limit (MB)',
+    limitsHint: 'The micro-video limits are set by the platform’s operators.',
     saved: 'Settings saved',
   },
 };
