@@ -230,10 +230,10 @@ def check_text(
     marking = find_marking([(name if name in {"title", "body"} else "body", text) for name, text in texts])
     if marking is not None:
         do_record_audit(
-            event="exchange.classified.refuse",
+            event="exchange.comment.classified_refuse",
             details={"marking": marking.text, "field": marking.source},
             actor=actor,
-            target_type="exchange.refused",
+            target_type="exchange.refused_comment",
             target_id=what[:64],
             target_label=what,
         )
