@@ -9029,7 +9029,7 @@ export interface components {
         };
         /**
          * @description * `post` - 职务
-         *     * `thread` - 社区帖子
+         *     * `thread` - community thread
          * @enum {string}
          */
         ExchangeTargetTypeEnum: "post" | "thread";
@@ -12380,8 +12380,8 @@ export interface components {
          *     * `volunteer_hours` - 志愿服务时长
          *     * `contribution_published` - 在交流园地发表内容
          *     * `branch_activity` - 支部开展活动
-         *     * `share` - 分享文章
-         *     * `comment` - 发表评论
+         *     * `share` - post shared
+         *     * `comment` - comment posted
          * @enum {string}
          */
         PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity" | "share" | "comment";

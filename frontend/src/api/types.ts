@@ -50,6 +50,7 @@ export type TenantCapability =
   | 'votes'
   | 'reports'
   | 'inquiries'
+  | 'exchange'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

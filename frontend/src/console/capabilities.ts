@@ -2,6 +2,9 @@ import {
   Document,
   Flag,
   Histogram,
+  ChatLineSquare,
+  ChatDotRound,
+  Lock,
   House,
   LocationInformation,
   Coin,
@@ -38,6 +41,8 @@ export interface ConsolePage {
  */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { to: '/workbench', capability: 'workbench', label: 'console.workbench.title', icon: House },
+  // 信访举报 first for the discipline inspectors: their console lands there.
+  { to: '/reports', capability: 'reports', label: 'reports.console.title', icon: Lock },
   { to: '/organizations', capability: 'organizations', label: 'console.nav.organizations', icon: OfficeBuilding },
   { to: '/members', capability: 'members', label: 'console.nav.members', icon: UserFilled },
   { to: '/members/import', capability: 'member_imports', label: 'console.nav.imports', icon: Upload },
@@ -51,6 +56,8 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { to: '/task-books', capability: 'task_books', label: 'taskBooks.title', icon: Tickets },
   { to: '/evaluation', capability: 'evaluations', label: 'evaluation.title', icon: Medal },
   { to: '/points', capability: 'points', label: 'points.title', icon: Coin },
+  { to: '/inquiries', capability: 'inquiries', label: 'inquiries.console.title', icon: ChatDotRound },
+  { to: '/moderation', capability: 'exchange', label: 'moderation.title', icon: ChatLineSquare },
   { to: '/pocket-members', capability: 'pocket_members', label: 'console.nav.pocket', icon: LocationInformation },
   { to: '/deliveries', capability: 'deliveries', label: 'notify.deliveries.title', icon: Message },
   { to: '/settings', capability: 'settings', label: 'console.nav.settings', icon: Setting },

@@ -184,6 +184,33 @@ export const router = createAppRouter({
           meta: { allow: can('evaluations'), title: 'evaluation.title' },
         },
         {
+          // 信访举报: the reports assigned to me, one case (reads audited).
+          path: 'reports',
+          name: 'reports',
+          component: () => import('./supervision/reports/ReportsView.vue'),
+          meta: { allow: can('reports'), title: 'reports.console.title' },
+        },
+        {
+          path: 'reports/:id(\\d+)',
+          name: 'report',
+          component: () => import('./supervision/reports/ReportView.vue'),
+          meta: { allow: can('reports'), title: 'reports.console.detail' },
+        },
+        {
+          // 询问·质询: the inquiries to my organizations, answered here.
+          path: 'inquiries',
+          name: 'inquiries',
+          component: () => import('./supervision/inquiries/InquiriesView.vue'),
+          meta: { allow: can('inquiries'), title: 'inquiries.console.title' },
+        },
+        {
+          // 互动管理: pending, reported and hidden comments and threads; boards; exchange settings (tabs).
+          path: 'moderation',
+          name: 'moderation',
+          component: () => import('./moderation/ModerationView.vue'),
+          meta: { allow: can('exchange'), title: 'moderation.title' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),
@@ -201,6 +228,9 @@ export const router = createAppRouter({
           component: () => import('./views/PocketMembersView.vue'),
           meta: { allow: can('pocket_members'), title: 'console.nav.pocket' },
         },
+        // The notifications' links (tenants.supervision: CONSOLE_LINK).
+        { path: 'supervision/reports/:id(\\d+)', redirect: (to) => `/reports/${String(to.params.id)}` },
+        { path: 'supervision/inquiries/:id(\\d+)', redirect: (to) => `/inquiries?open=${String(to.params.id)}` },
         // Old bookmarks of the placeholders.
         { path: 'soon/:module(organizations|members)', redirect: (to) => `/${String(to.params.module)}` },
         {

@@ -4,6 +4,7 @@ import { useSessionStore } from '@/stores/session';
 type Session = ReturnType<typeof useSessionStore>;
 const staff = (session: Session) => session.isGroupStaff;
 const admin = (session: Session) => session.isGroupAdmin;
+const inspector = (session: Session) => session.groupRoles.includes('group_inspector');
 
 /** The group dashboard on the root host: Django serves group.html for every non-API path. */
 export const router = createAppRouter({
@@ -20,8 +21,12 @@ export const router = createAppRouter({
           name: 'dashboard',
           component: () => import('./views/DashboardView.vue'),
           meta: { title: 'group.nav.dashboard' },
-          // Staff see the overview; everyone else lands on the application form.
-          beforeEnter: () => (useSessionStore().isGroupStaff ? true : { name: 'apply' }),
+          // Staff see the overview; the group's inspectors their reports; everyone else the application form.
+          beforeEnter: () => {
+            const session = useSessionStore();
+            if (session.isGroupStaff) return true;
+            return inspector(session) ? { name: 'group-reports' } : { name: 'apply' };
+          },
         },
         {
           path: 'tenants',
@@ -127,6 +132,19 @@ export const router = createAppRouter({
           name: 'task-book-tenant',
           component: () => import('./taskbooks/TenantBookView.vue'),
           meta: { allow: staff, title: 'taskBooks.title' },
+        },
+        {
+          // 信访举报: the reports the group holds (routed to it, escalated as overdue), one case (audited).
+          path: 'reports',
+          name: 'group-reports',
+          component: () => import('./supervision/reports/GroupReportsView.vue'),
+          meta: { allow: inspector, title: 'reports.group.title' },
+        },
+        {
+          path: 'reports/:id(\\d+)',
+          name: 'group-report',
+          component: () => import('./supervision/reports/GroupReportView.vue'),
+          meta: { allow: inspector, title: 'reports.console.detail' },
         },
         {
           path: 'annual-report',

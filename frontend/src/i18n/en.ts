@@ -1,9 +1,13 @@
+import { inquiriesEn, moderationEn, reportsEn } from './reports';
 import { taskBooksEn } from './taskBooks';
 import type { MessageSchema } from './zh-CN';
 
 /** English. The type makes sure no key of the Chinese messages is missing here. */
 const en: MessageSchema = {
   taskBooks: taskBooksEn,
+  reports: reportsEn,
+  inquiries: inquiriesEn,
+  moderation: moderationEn,
   app: {
     name: 'PartyCloud',
     group: 'Group Party Committee',

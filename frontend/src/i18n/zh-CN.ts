@@ -1,8 +1,12 @@
+import { inquiriesZh, moderationZh, reportsZh } from './reports';
 import { taskBooksZh } from './taskBooks';
 
 /** Simplified Chinese: the default language. Every key here must also exist in en.ts. */
 const zhCN = {
   taskBooks: taskBooksZh,
+  reports: reportsZh,
+  inquiries: inquiriesZh,
+  moderation: moderationZh,
   app: {
     name: '党建云',
     group: '集团党委管理平台',

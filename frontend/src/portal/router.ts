@@ -158,6 +158,31 @@ export const router = createAppRouter({
           ],
         },
         {
+          // 询问·质询: my inquiries, asking one, one inquiry (rate the answer).
+          path: 'inquiries',
+          children: [
+            {
+              path: '',
+              name: 'inquiries',
+              component: () => import('./supervision/inquiries/InquiriesView.vue'),
+              meta: { title: 'inquiries.portal.title' },
+            },
+            {
+              path: 'ask',
+              name: 'inquiry-ask',
+              component: () => import('./supervision/inquiries/AskView.vue'),
+              meta: { title: 'inquiries.portal.ask' },
+            },
+            {
+              path: ':id(\\d+)',
+              name: 'inquiry',
+              component: () => import('./supervision/inquiries/InquiryView.vue'),
+              props: (route) => ({ id: Number(route.params.id) }),
+              meta: { title: 'inquiries.portal.title' },
+            },
+          ],
+        },
+        {
           // 我的积分: reference only.
           path: 'points',
           name: 'points',
@@ -199,6 +224,22 @@ export const router = createAppRouter({
       component: () => import('./evaluation/BallotView.vue'),
       meta: { public: true, title: 'ballot.title' },
     },
+    {
+      // 网上信访举报: file a report or petition without signing in (anonymous by default), and
+      // follow it by tracking code (in POST bodies only; a link may carry it in the fragment).
+      path: '/report',
+      name: 'report',
+      component: () => import('./supervision/reports/ReportFileView.vue'),
+      meta: { public: true, title: 'reports.file.title' },
+    },
+    {
+      path: '/report/track',
+      name: 'report-track',
+      component: () => import('./supervision/reports/ReportTrackView.vue'),
+      meta: { public: true, title: 'reports.track.title' },
+    },
+    // The notifications' links (tenants.supervision.inquiries: PORTAL_LINK).
+    { path: '/supervision/inquiries/:id(\\d+)', redirect: (to) => `/inquiries/${String(to.params.id)}` },
     {
       // The camera, full screen.
       path: '/meetings/scan',
