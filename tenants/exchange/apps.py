@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ExchangeConfig(AppConfig):
     name = "tenants.exchange"
     label = "exchange"
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import this app's models.
+        from tenants.exchange.points import register_post_recorder
+        from tenants.exchange.posts import register_post_showcase
+        from tenants.exchange.search import register_post_source
+        from tenants.exchange.uploads import register_exchange_purposes
+
+        register_exchange_purposes()
+        register_post_source()
+        register_post_showcase()  # the group's showcase proposals can carry a post
+        register_post_recorder()  # points: contribution_published

@@ -31,7 +31,7 @@ from partycloud.tenancy.models import PartyCommittee
 from partycloud.uploads.models import Upload
 from partycloud.uploads.services import claim_upload, discard_object
 from services.storage import DataClass
-from tenants.learning import uploads
+from tenants.learning import showcase, uploads
 from tenants.learning.errors import LearningCode
 from tenants.learning.models import (
     Category,
@@ -385,37 +385,57 @@ def locate_resource(uuid: UUID, *, include_unpublished: bool = False) -> Located
 
 def do_propose_to_showcase(resource: Resource, *, actor: Actor, note: str = "") -> ShowcaseProposal:
     """A tenant offers one of its published resources to the group's shared library."""
-    schema = active_schema()
-    if schema == PUBLIC:
+    if active_schema() == PUBLIC:
         raise ServiceError(LearningCode.ALREADY_SHARED, _("The group's own resources are shared already."))
     if resource.status != ResourceStatus.PUBLISHED:
         raise ServiceError(LearningCode.NOT_PUBLISHED, _("Publish the resource before proposing it."))
     if resource.showcase_status in {ShowcaseStatus.PROPOSED, ShowcaseStatus.APPROVED}:
         raise Conflict(LearningCode.ALREADY_PROPOSED, _("This resource has already been proposed to the showcase."))
-    tenant = active_tenant()
     with transaction.atomic():
         resource.showcase_status = ShowcaseStatus.PROPOSED
         resource.save(update_fields=["showcase_status", "updated_at"])
-        with in_group_library():
-            proposal = ShowcaseProposal.objects.create(
-                tenant_schema=schema,
-                tenant_name=tenant.short_name or tenant.name,
-                resource_uuid=resource.uuid,
-                title=resource.title,
-                kind=resource.kind,
-                note=note[:300],
-                proposed_by=stored_user(actor.user),
-            )
-    return proposal
+        return do_offer_to_showcase(
+            source=showcase.RESOURCE,
+            item_uuid=resource.uuid,
+            title=resource.title,
+            kind=resource.kind,
+            actor=actor,
+            note=note,
+        )
+
+
+def do_offer_to_showcase(
+    *, source: str, item_uuid: UUID, title: str, kind: str, actor: Actor, note: str = ""
+) -> ShowcaseProposal:
+    """The proposal row (public schema) for an item of the active tenant, whatever its source:
+    the source's own check and status come first (``do_propose_to_showcase`` for resources)."""
+    schema = active_schema()
+    if schema == PUBLIC:
+        raise ServiceError(LearningCode.ALREADY_SHARED, _("The group's own resources are shared already."))
+    tenant = active_tenant()
+    with transaction.atomic(), in_group_library():
+        return ShowcaseProposal.objects.create(
+            tenant_schema=schema,
+            tenant_name=tenant.short_name or tenant.name,
+            source=source,
+            resource_uuid=item_uuid,
+            title=title,
+            kind=kind,
+            note=note[:300],
+            proposed_by=stored_user(actor.user),
+        )
 
 
 def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Actor, approve: bool, note: str = "") -> ShowcaseProposal:
-    """The group approves (a published copy enters the shared library) or declines a proposal."""
+    """The group approves (a published copy enters the shared library, or the item's own group
+    copy is made by its source) or declines a proposal."""
     if active_schema() != PUBLIC:
         raise ServiceError(LearningCode.GROUP_ONLY, _("Only the group decides on the showcase."), status=403)
     if proposal.status != ShowcaseStatus.PROPOSED:
         raise Conflict(LearningCode.ALREADY_DECIDED, _("This proposal has already been decided."))
     tenant = PartyCommittee.objects.get(schema_name=proposal.tenant_schema)
+    if proposal.source != showcase.RESOURCE:
+        return _decide_other(proposal, tenant, actor=actor, approve=approve, note=note)
     with transaction.atomic():
         use_tenant(tenant)
         try:
@@ -436,12 +456,37 @@ def do_decide_proposal(proposal: ShowcaseProposal, *, actor: Actor, approve: boo
         if approve and original is not None:
             copy = _showcase_copy(original, images, tenant, actor)
             proposal.copy_uuid = copy.uuid
-        proposal.status = ShowcaseStatus.APPROVED if approve else ShowcaseStatus.DECLINED
-        proposal.decided_by = stored_user(actor.user)
-        proposal.decided_at = timezone.now()
-        proposal.decision_note = note[:300]
-        proposal.save()
+        _record_decision(proposal, actor=actor, approve=approve, note=note)
     return proposal
+
+
+def _decide_other(
+    proposal: ShowcaseProposal, tenant: PartyCommittee, *, actor: Actor, approve: bool, note: str
+) -> ShowcaseProposal:
+    """A proposal of another app's item: its registered source marks the original and makes the copy."""
+    source = showcase.showcase_source(proposal.source)
+    if source is None:
+        raise NotFoundError(LearningCode.RESOURCE_NOT_FOUND, _("The proposed resource no longer exists."))
+    with transaction.atomic():
+        use_tenant(tenant)
+        try:
+            original = source.mark(proposal.resource_uuid, approve)
+        finally:
+            use_public_schema()
+        if approve and original is None:
+            raise NotFoundError(LearningCode.RESOURCE_NOT_FOUND, _("The proposed resource no longer exists."))
+        if approve:
+            proposal.copy_uuid = source.copy(original, tenant, actor)
+        _record_decision(proposal, actor=actor, approve=approve, note=note)
+    return proposal
+
+
+def _record_decision(proposal: ShowcaseProposal, *, actor: Actor, approve: bool, note: str) -> None:
+    proposal.status = ShowcaseStatus.APPROVED if approve else ShowcaseStatus.DECLINED
+    proposal.decided_by = stored_user(actor.user)
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note[:300]
+    proposal.save()
 
 
 def _showcase_copy(original: Resource, images: list[GalleryImage], tenant: PartyCommittee, actor: Actor) -> Resource:
@@ -491,5 +536,5 @@ def _showcase_copy(original: Resource, images: list[GalleryImage], tenant: Party
 def _showcase_holds_copy(schema: str, uuid: UUID) -> bool:
     with in_group_library():
         return ShowcaseProposal.objects.filter(
-            tenant_schema=schema, resource_uuid=uuid, status=ShowcaseStatus.APPROVED
+            tenant_schema=schema, source=showcase.RESOURCE, resource_uuid=uuid, status=ShowcaseStatus.APPROVED
         ).exists()

@@ -130,13 +130,16 @@ class GalleryImage(models.Model):
 
 
 class ShowcaseProposal(models.Model):
-    """A tenant proposes one of its resources to the group's showcase (public schema only)."""
+    """A tenant proposes one of its resources, or an item of another app (``source``), to the
+    group's showcase (public schema only)."""
 
     tenant_schema = models.CharField(max_length=63)
     tenant_name = models.CharField(max_length=100)
-    resource_uuid = models.UUIDField()
+    # What is proposed: a learning resource, or an item of another app (``tenants.learning.showcase``).
+    source = models.CharField(max_length=30, default="learning.resource")
+    resource_uuid = models.UUIDField()  # the proposed item's uuid, whatever its source
     title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=12, choices=ResourceKind.choices)
+    kind = models.CharField(max_length=12)  # the item's kind in its source (a resource's, a post's)
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=ShowcaseStatus.choices, default=ShowcaseStatus.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

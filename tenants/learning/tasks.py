@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,24 +18,16 @@ from partycloud.tenancy.context import active_schema
 from partycloud.uploads.services import object_key
 from services.media.documents import render_preview
 from services.media.images import image_size, make_thumbnail
-from services.media.video import transcode_to_hls
 from services.storage import DataClass, get_storage
 from services.tasks import tenant_task
-from services.tasks.pause import pause_point
 from services.tasks.periodic import tenant_beat_entry
 from services.tasks.redrive import grace_seconds, redrive
+from tenants.learning.media import HLS_TYPES, download_video, output_identity, transcode_video
 from tenants.learning.models import MediaStatus, Resource, ResourceKind
 
 log = logging.getLogger(__name__)
 
 PROGRESS_SAVE_INTERVAL = 1.0  # seconds between progress writes
-HLS_TYPES = {
-    ".m3u8": "application/vnd.apple.mpegurl",
-    ".ts": "video/mp2t",
-    ".jpg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
 
 
 @tenant_task(name="learning.process_resource_media", acks_late=True)
@@ -65,29 +56,8 @@ def process_resource_media(resource_id: int) -> str:
     return "ready"
 
 
-def _upload_tree(root: Path, prefix: str) -> list[str]:
-    """The tree under ``prefix``, replacing whatever an earlier, interrupted run left there."""
-    storage = get_storage()
-    storage.delete_prefix(DataClass.MEDIA, f"{prefix}/")
-    keys = []
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            key = f"{prefix}/{path.relative_to(root).as_posix()}"
-            storage.put(DataClass.MEDIA, key, path, content_type=HLS_TYPES.get(path.suffix, "application/octet-stream"))
-            keys.append(key)
-            pause_point("learning.media.uploading")
-    return keys
-
-
-def _output_identity(resource: Resource, output: str) -> uuid.UUID:
-    """Where this resource's ``output`` of its current file goes: the same place each time the
-    task runs for that file (a rerun replaces it), a new one for a new file."""
-    return uuid.uuid5(resource.uuid, f"{output}:{resource.file_key}")
-
-
 def _process_video(resource: Resource, work: Path) -> None:
-    source = work / "source"
-    get_storage().download_to(DataClass.MEDIA, resource.file_key, source)
+    source = download_video(resource.file_key, work)
     last_saved = 0.0
 
     def progress(fraction: float) -> None:
@@ -97,16 +67,12 @@ def _process_video(resource: Resource, work: Path) -> None:
             # Transcoding is 95% of the work; uploading the ladder the rest.
             Resource.objects.filter(pk=resource.pk).update(media_progress=round(fraction * 0.95, 3))
 
-    out = work / "hls"
-    out.mkdir()
-    result = transcode_to_hls(source, out, progress=progress)
-    prefix = object_key("video", name="hls", identity=_output_identity(resource, "hls"))
-    _upload_tree(out, prefix)
+    done = transcode_video(source, work, owner=resource.uuid, file_key=resource.file_key, progress=progress)
     Resource.objects.filter(pk=resource.pk).update(
-        hls_prefix=prefix,
-        renditions=list(result.renditions),
-        duration_seconds=result.duration,
-        cover_key=resource.cover_key or f"{prefix}/{result.poster.relative_to(out).as_posix()}",
+        hls_prefix=done.hls_prefix,
+        renditions=done.renditions,
+        duration_seconds=done.duration,
+        cover_key=resource.cover_key or done.poster_key,
     )
 
 
@@ -115,7 +81,7 @@ def _process_document(resource: Resource, work: Path) -> None:
     get_storage().download_to(DataClass.MEDIA, resource.file_key, source)
     pages = render_preview(source, resource.file_type, work / "preview")
     keys = []
-    prefix = object_key("preview", identity=_output_identity(resource, "preview"))
+    prefix = object_key("preview", identity=output_identity(resource.uuid, "preview", resource.file_key))
     get_storage().delete_prefix(DataClass.MEDIA, f"{prefix}/")
     for page in pages:
         key = f"{prefix}/{page.name}"

@@ -1365,6 +1365,249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exchange/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The latest news, showcase and micro-videos of my unit and the group, live lessons upcoming or
+         *     live, my upcoming meetings and my to-dos (five of each, newest or soonest first).
+         */
+        get: operations["exchange_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What an upload must respect here, to say it before the upload starts. */
+        get: operations["exchange_post_limits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Proposals of posts to the level above: those addressed to units I work for (to decide) and
+         *     those from my units. ``?status=``, ``?incoming=true`` (only those I may decide).
+         */
+        get: operations["exchange_post_promotions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-promotions/{promotion_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Accept: the post is seen by the whole subtree of my unit from now on. */
+        post: operations["exchange_post_promotions_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/post-promotions/{promotion_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_post_promotions_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET``: the posts I see here, pinned first then newest (on a tenant host the group's
+         *     published posts merged in, ``source`` says which). ``POST``: write a post (a draft, or
+         *     ``submit`` it at once).
+         */
+        get: operations["exchange_posts_list"];
+        put?: never;
+        /**
+         * @description ``GET``: the posts I see here, pinned first then newest (on a tenant host the group's
+         *     published posts merged in, ``source`` says which). ``POST``: write a post (a draft, or
+         *     ``submit`` it at once).
+         */
+        post: operations["exchange_posts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One post I may see (this host's or the group's); reading it counts a view. */
+        get: operations["exchange_posts_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The author deletes an unpublished post; the unit's workers any. */
+        delete: operations["exchange_posts_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description Change the content (draft, returned, withdrawn: author or a worker) or, for the unit's
+         *     workers, ``pinned`` and the comment settings in any status.
+         */
+        patch: operations["exchange_posts_update"];
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish a pending post: a worker of its unit or above, never its author (``exchange.own_post_review``). */
+        post: operations["exchange_posts_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/propose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Propose a published post to the level above its audience (that unit's workers decide). */
+        post: operations["exchange_posts_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/propose-to-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Propose a published post to the group (the learning showcase's proposals, ``source``
+         *     ``exchange.post``; the group's acceptance makes a group post).
+         */
+        post: operations["exchange_posts_propose_to_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Return a pending post to its author with a note. */
+        post: operations["exchange_posts_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send to review (draft, returned, withdrawn). On the root host: publish the group's post. */
+        post: operations["exchange_posts_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/posts/{uuid}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Take back a pending or published post (its author or the unit's workers). */
+        post: operations["exchange_posts_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group-roles": {
         parameters: {
             query?: never;
@@ -2733,7 +2976,8 @@ export interface paths {
         };
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         get: operations["learning_showcase_proposals_list"];
         put?: never;
@@ -2753,7 +2997,8 @@ export interface paths {
         };
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         get: operations["learning_showcase_proposals_retrieve"];
         put?: never;
@@ -2775,7 +3020,8 @@ export interface paths {
         put?: never;
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         post: operations["learning_showcase_proposals_approve_create"];
         delete?: never;
@@ -2795,7 +3041,8 @@ export interface paths {
         put?: never;
         /**
          * @description Proposals to the group's showcase (root host): group admins decide, viewers look.
-         *     A tenant follows its proposals through each resource's ``showcase_status``.
+         *     ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+         *     copy is a group post). A tenant follows its proposals through each item's status.
          */
         post: operations["learning_showcase_proposals_decline_create"];
         delete?: never;
@@ -6175,7 +6422,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -6621,6 +6868,49 @@ export interface components {
             tags: components["schemas"]["FacetValue"][];
             source: components["schemas"]["FacetValue"][];
         };
+        Feed: {
+            news: components["schemas"]["PostRow"][];
+            showcase: components["schemas"]["PostRow"][];
+            micro_videos: components["schemas"]["PostRow"][];
+            live_lessons: components["schemas"]["FeedLesson"][];
+            meetings: components["schemas"]["FeedMeeting"][];
+            todos: components["schemas"]["FeedTodos"];
+        };
+        FeedLesson: {
+            /**
+             * @description open it at /live/<scope>/<id>
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            scope: components["schemas"]["TenantOrGroupScopeEnum"];
+            id: number;
+            title: string;
+            lecturer: string;
+            status: components["schemas"]["LessonStatusEnum"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            planned_end_at: string;
+        };
+        FeedMeeting: {
+            id: number;
+            title: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            place: string;
+            status: string;
+        };
+        FeedTodos: {
+            /** @description posts awaiting my review */
+            reviews: number;
+            /** @description the console workbench's to-dos (null: no workbench) */
+            workbench: number | null;
+            /** @description unread notifications */
+            notifications: number;
+        };
         Figure: {
             key: string;
             label: string;
@@ -6886,9 +7176,10 @@ export interface components {
         /**
          * @description * `group_admin` - 集团管理员
          *     * `group_viewer` - 集团查看员
+         *     * `group_inspector` - group discipline inspector
          * @enum {string}
          */
-        GroupRoleRoleEnum: "group_admin" | "group_viewer";
+        GroupRoleRoleEnum: "group_admin" | "group_viewer" | "group_inspector";
         GroupSummary: {
             tenants: {
                 [key: string]: number;
@@ -7168,7 +7459,7 @@ export interface components {
             category_name: string;
             tags: string[];
             marking: components["schemas"]["ContentMarkingEnum"];
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["LibraryItemSourceEnum"];
             origin_name: string;
             /** Format: date-time */
             published_at: string | null;
@@ -7179,6 +7470,13 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
+        /**
+         * @description * `group` - group
+         *     * `tenant` - tenant
+         *     * `showcase` - showcase
+         * @enum {string}
+         */
+        LibraryItemSourceEnum: "group" | "tenant" | "showcase";
         LibraryPage: {
             count: number;
             page: number;
@@ -7785,6 +8083,10 @@ export interface components {
             completed_count: number;
             recent: components["schemas"]["StudyRecord"][];
         };
+        NoteRequest: {
+            /** @default  */
+            note: string;
+        };
         Notification: {
             readonly id: number;
             readonly kind: components["schemas"]["NotificationKindEnum"];
@@ -7829,9 +8131,14 @@ export interface components {
          *     * `dues.arrears` - 党费欠缴警示（3 或 6 个月）
          *     * `meetings.notice` - 会议通知、请假和补学
          *     * `meetings.compliance` - 本周期尚未开展的组织生活
+         *     * `exchange.review` - Posts and comments to review, and review results
+         *     * `exchange.reply` - Replies to my posts and comments, and mentions
+         *     * `supervision.announcement` - Announcements of open party affairs
+         *     * `supervision.deadline` - Reports, petitions and inquiries due or overdue
+         *     * `supervision.notice` - Publicity, surveys and votes
          * @enum {string}
          */
-        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance";
+        NotificationKindEnum: "general" | "development.deadline" | "organizations.re_election" | "transfers.overdue" | "dues.reminder" | "dues.arrears" | "meetings.notice" | "meetings.compliance" | "exchange.review" | "exchange.reply" | "supervision.announcement" | "supervision.deadline" | "supervision.notice";
         NotificationSettings: {
             kinds: components["schemas"]["KindPreference"][];
             channels: components["schemas"]["ChannelReach"][];
@@ -7899,6 +8206,15 @@ export interface components {
          * @enum {string}
          */
         OnlinePaymentStatusEnum: "pending" | "paid" | "failed";
+        OpenPromotion: {
+            id: number;
+            to_organization: number;
+            to_organization_name: string;
+            status: components["schemas"]["PostProposalStatusEnum"];
+            note: string;
+            /** Format: date-time */
+            proposed_at: string;
+        };
         Organization: {
             readonly id: number;
             parent?: number | null;
@@ -8503,6 +8819,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PointsRuleSet"][];
         };
+        PaginatedPostRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PostRow"][];
+        };
+        PaginatedPromotionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Promotion"][];
+        };
         PaginatedQuestionBankList: {
             /** @example 123 */
             count: number;
@@ -8960,6 +9306,29 @@ export interface components {
             title?: string;
             note?: string;
         };
+        PatchedPostUpdateRequest: {
+            title?: string;
+            summary?: string;
+            body_html?: string;
+            marking?: components["schemas"]["ContentMarkingEnum"];
+            tags?: string[];
+            /**
+             * Format: uuid
+             * @description null removes the cover
+             */
+            cover_upload?: string | null;
+            /** @description replaces the pictures */
+            image_uploads?: string[];
+            captions?: string[];
+            /**
+             * Format: uuid
+             * @description replaces the video
+             */
+            video_upload?: string;
+            pinned?: boolean;
+            comments_enabled?: boolean;
+            comments_need_review?: boolean;
+        };
         PatchedQuestionBankRequest: {
             /** 标题 */
             title?: string;
@@ -9334,6 +9703,199 @@ export interface components {
             /** @description every kind, in the rule table's order */
             by_kind: components["schemas"]["PointsKindTotal"][];
         };
+        PostCreateRequest: {
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            /** @default  */
+            summary: string;
+            /** @default  */
+            body_html: string;
+            /** @default internal */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            tags?: string[];
+            /** @description the writing unit (a micro-video by a member: their own unit, may be left out; root host: none) */
+            organization?: number | null;
+            /** Format: uuid */
+            cover_upload?: string | null;
+            image_uploads?: string[];
+            captions?: string[];
+            /** Format: uuid */
+            video_upload?: string | null;
+            /** @default false */
+            pinned: boolean;
+            /** @default true */
+            comments_enabled: boolean;
+            /** @default false */
+            comments_need_review: boolean;
+            /**
+             * @description send to review at once (root host: publish the group's post)
+             * @default false
+             */
+            submit: boolean;
+        };
+        PostDetail: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description tenant: this tenant's own post; group: the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            summary: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            tags: string[];
+            status: components["schemas"]["PostStatusEnum"];
+            /** @description the writing unit (null: the group) */
+            organization: number | null;
+            organization_name: string;
+            /** @description seen by this organization's subtree */
+            audience: number | null;
+            audience_name: string;
+            author_name: string;
+            /** @description for a group copy: the tenant that wrote it */
+            origin_name: string;
+            is_mine: boolean;
+            cover_url: string | null;
+            has_video: boolean;
+            media_status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            duration_seconds: number | null;
+            pinned: boolean;
+            group_status: components["schemas"]["PostProposalStatusEnum"];
+            like_count: number;
+            favourite_count: number;
+            share_count: number;
+            comment_count: number;
+            view_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: date-time */
+            published_at: string | null;
+            /** @description sanitized HTML */
+            body_html: string;
+            images: components["schemas"]["PostImage"][];
+            video: components["schemas"]["PostVideo"] | null;
+            review_note: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            comments_enabled: boolean;
+            comments_need_review: boolean;
+            liked: boolean;
+            favourited: boolean;
+            /** @description content may be changed (draft, returned, withdrawn) */
+            can_edit: boolean;
+            /** @description a worker of the unit: pin, comments, withdraw, propose */
+            can_moderate: boolean;
+            /** @description pending and the caller may approve or return it */
+            can_review: boolean;
+            /** @description the open proposal to the level above */
+            promotion: components["schemas"]["OpenPromotion"] | null;
+        };
+        PostImage: {
+            url: string;
+            thumbnail_url: string;
+            caption: string;
+            width: number | null;
+            height: number | null;
+        };
+        /**
+         * @description * `news` - news
+         *     * `showcase` - showcase
+         *     * `micro_video` - micro-video
+         * @enum {string}
+         */
+        PostKindEnum: "news" | "showcase" | "micro_video";
+        PostLimits: {
+            micro_video_max_seconds: number;
+            micro_video_max_bytes: number;
+            max_images: number;
+            max_tags: number;
+            image_types: string[];
+            video_types: string[];
+        };
+        /**
+         * @description * `none` - 未推荐
+         *     * `proposed` - 已推荐
+         *     * `approved` - accepted
+         *     * `declined` - 未采纳
+         * @enum {string}
+         */
+        PostProposalStatusEnum: "none" | "proposed" | "approved" | "declined";
+        PostRow: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description tenant: this tenant's own post; group: the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            summary: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            tags: string[];
+            status: components["schemas"]["PostStatusEnum"];
+            /** @description the writing unit (null: the group) */
+            organization: number | null;
+            organization_name: string;
+            /** @description seen by this organization's subtree */
+            audience: number | null;
+            audience_name: string;
+            author_name: string;
+            /** @description for a group copy: the tenant that wrote it */
+            origin_name: string;
+            is_mine: boolean;
+            cover_url: string | null;
+            has_video: boolean;
+            media_status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            duration_seconds: number | null;
+            pinned: boolean;
+            group_status: components["schemas"]["PostProposalStatusEnum"];
+            like_count: number;
+            favourite_count: number;
+            share_count: number;
+            comment_count: number;
+            view_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: date-time */
+            published_at: string | null;
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `pending` - awaiting review
+         *     * `published` - 已发布
+         *     * `rejected` - returned
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        PostStatusEnum: "draft" | "pending" | "published" | "rejected" | "withdrawn";
+        PostVideo: {
+            status: components["schemas"]["MediaStatusEnum"];
+            /** Format: double */
+            progress: number;
+            /** @description a code (exchange.video_too_long) or the processing error */
+            error: string;
+            /** Format: double */
+            duration_seconds: number | null;
+            renditions: string[];
+            /** @description HLS master playlist (signed, short-lived) */
+            play_url: string | null;
+            poster_url: string | null;
+            file_name: string;
+            file_size: number | null;
+        };
         PreferenceChangeRequest: {
             kind: components["schemas"]["NotificationKindEnum"];
             channel: components["schemas"]["NotificationChannelEnum"];
@@ -9379,6 +9941,25 @@ export interface components {
             kind: string;
             seconds: number;
             completed: boolean;
+        };
+        Promotion: {
+            id: number;
+            /** Format: uuid */
+            post: string;
+            post_title: string;
+            post_kind: components["schemas"]["PostKindEnum"];
+            from_organization: number;
+            from_organization_name: string;
+            to_organization: number;
+            to_organization_name: string;
+            status: components["schemas"]["PostProposalStatusEnum"];
+            note: string;
+            /** Format: date-time */
+            proposed_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            decision_note: string;
+            can_decide: boolean;
         };
         ProposeRequest: {
             /** @default  */
@@ -9670,6 +10251,9 @@ export interface components {
         ReindexRequestRequest: {
             /** @description one tenant's schema; empty: everything */
             tenant?: string | null;
+        };
+        RejectRequest: {
+            note: string;
         };
         /**
          * @description * `=` - =
@@ -9968,10 +10552,11 @@ export interface components {
             readonly id: number;
             readonly tenant_schema: string;
             readonly tenant_name: string;
+            readonly source: string;
             /** Format: uuid */
             readonly resource_uuid: string;
             readonly title: string;
-            readonly kind: components["schemas"]["ResourceKindEnum"];
+            readonly kind: string;
             /** 备注 */
             readonly note: string;
             /** @default proposed */
@@ -9993,13 +10578,6 @@ export interface components {
          * @enum {string}
          */
         ShowcaseStatusEnum: "none" | "proposed" | "approved" | "declined";
-        /**
-         * @description * `group` - group
-         *     * `tenant` - tenant
-         *     * `showcase` - showcase
-         * @enum {string}
-         */
-        SourceEnum: "group" | "tenant" | "showcase";
         /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子
@@ -11352,6 +11930,37 @@ export interface components {
          * @enum {string}
          */
         DuesCode: "dues.already_paid" | "dues.bad_month" | "dues.bad_range" | "dues.exemption_decided" | "dues.fixed_out_of_range" | "dues.four_eyes" | "dues.months_required" | "dues.negative_amount" | "dues.negative_base" | "dues.no_bracket" | "dues.no_member_record" | "dues.no_rule" | "dues.not_assessed" | "dues.not_payable" | "dues.out_of_scope" | "dues.payment_closed" | "dues.payment_unverified" | "dues.reason_required" | "dues.remittance_not_positive" | "dues.unknown_category" | "dues.voluntary_below_1000";
+        /**
+         * @description Error codes of `tenants.exchange`.
+         *
+         *     - `exchange.post_not_found`: No such post, or it is not for you.
+         *     - `exchange.post_not_allowed`: You may not do this with this post.
+         *     - `exchange.not_a_worker`: Only the unit's secretary, committee members or the tenant admin may do this.
+         *     - `exchange.unknown_organization`: This organization does not exist.
+         *     - `exchange.no_organization`: Choose the unit the post is written for.
+         *     - `exchange.no_member_record`: Only members with a member record here may upload a micro-video.
+         *     - `exchange.unknown_field`: Unknown field.
+         *     - `exchange.title_required`: Enter a title.
+         *     - `exchange.body_required`: News and showcase posts need a body.
+         *     - `exchange.video_required`: A micro-video needs its video: upload it first.
+         *     - `exchange.too_many_tags`: At most 10 tags per post.
+         *     - `exchange.too_many_images`: At most 30 pictures per post.
+         *     - `exchange.video_too_large`: The micro-video is larger than this platform allows.
+         *     - `exchange.video_too_long`: The micro-video is longer than this platform allows; it was removed.
+         *     - `exchange.post_not_editable`: Only a draft or a returned post can be changed.
+         *     - `exchange.bad_transition`: This step is not possible in the post's current status.
+         *     - `exchange.own_post_review`: The author of a post cannot review it: another worker of the unit must.
+         *     - `exchange.note_required`: Say why the post is returned.
+         *     - `exchange.post_not_published`: Only a published post can be proposed.
+         *     - `exchange.no_parent_unit`: This unit has no level above to propose to.
+         *     - `exchange.already_proposed`: This post has already been proposed.
+         *     - `exchange.promotion_not_found`: No such proposal awaiting your unit.
+         *     - `exchange.promotion_decided`: This proposal has already been decided.
+         *     - `exchange.group_post`: The group's own posts are seen everywhere already.
+         *     - `exchange.tenant_only`: This is done on a party committee's own address.
+         * @enum {string}
+         */
+        PostCode: "exchange.post_not_found" | "exchange.post_not_allowed" | "exchange.not_a_worker" | "exchange.unknown_organization" | "exchange.no_organization" | "exchange.no_member_record" | "exchange.unknown_field" | "exchange.title_required" | "exchange.body_required" | "exchange.video_required" | "exchange.too_many_tags" | "exchange.too_many_images" | "exchange.video_too_large" | "exchange.video_too_long" | "exchange.post_not_editable" | "exchange.bad_transition" | "exchange.own_post_review" | "exchange.note_required" | "exchange.post_not_published" | "exchange.no_parent_unit" | "exchange.already_proposed" | "exchange.promotion_not_found" | "exchange.promotion_decided" | "exchange.group_post" | "exchange.tenant_only";
         /**
          * @description Error codes of `tenants.learning`.
          *
@@ -19395,6 +20004,1432 @@ export interface operations {
             };
         };
     };
+    exchange_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feed"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostLimits"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_promotions_list: {
+        parameters: {
+            query?: {
+                /** @description only proposals addressed to my units */
+                incoming?: boolean;
+                page?: number;
+                page_size?: number;
+                status?: "approved" | "declined" | "none" | "proposed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPromotionList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_promotions_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_post_promotions_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_list: {
+        parameters: {
+            query?: {
+                kind?: "micro_video" | "news" | "showcase";
+                /** @description only the posts I wrote */
+                mine?: boolean;
+                /** @description posts written by this unit */
+                organization?: number;
+                page?: number;
+                page_size?: number;
+                /** @description pending posts I may review */
+                reviewable?: boolean;
+                /** @description words in the title, summary or body */
+                search?: string;
+                /** @description only the tenant's or the group's */
+                source?: "group" | "tenant";
+                status?: "draft" | "pending" | "published" | "rejected" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPostRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostCreateRequest"];
+                "multipart/form-data": components["schemas"]["PostCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPostUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPostUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPostUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_propose_to_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RejectRequest"];
+                "multipart/form-data": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_posts_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     group_roles_list: {
         parameters: {
             query?: {
@@ -19407,8 +21442,9 @@ export interface operations {
                 /**
                  * @description * `group_admin` - 集团管理员
                  *     * `group_viewer` - 集团查看员
+                 *     * `group_inspector` - group discipline inspector
                  */
-                role?: "group_admin" | "group_viewer";
+                role?: "group_admin" | "group_inspector" | "group_viewer";
                 /** @description 搜索关键词。 */
                 search?: string;
             };
@@ -28955,6 +30991,7 @@ export interface operations {
                 page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
+                source?: string;
                 /**
                  * @description * `none` - 未推荐
                  *     * `proposed` - 已推荐
@@ -36945,7 +38982,7 @@ export interface operations {
                  */
                 channel?: "email" | "push" | "sms";
                 /** @description notification kind */
-                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "transfers.overdue";
+                kind?: "development.deadline" | "dues.arrears" | "dues.reminder" | "exchange.reply" | "exchange.review" | "general" | "meetings.compliance" | "meetings.notice" | "organizations.re_election" | "supervision.announcement" | "supervision.deadline" | "supervision.notice" | "transfers.overdue";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */

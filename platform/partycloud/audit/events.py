@@ -161,6 +161,19 @@ EVENTS: dict[str, EventType] = _events(
     ),
     EventType("learning.resource.delete", A.DELETE, _lazy("Deleted a learning resource")),
     EventType("upload.reject", A.DELETE, _lazy("Refused an uploaded file"), (_REASON,)),
+    # exchange posts (tenants.exchange.posts)
+    EventType(
+        "exchange.classified.refuse",
+        A.CREATE,
+        _lazy("Refused classified content in a post"),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
+    ),
+    EventType("exchange.post.publish", A.UPDATE, _lazy("Published a post")),
+    EventType("exchange.post.reject", A.UPDATE, _lazy("Returned a post to its author"), (_REASON,)),
+    EventType("exchange.post.withdraw", A.UPDATE, _lazy("Withdrew a post"), (_REASON,)),
+    EventType("exchange.post.promote", A.UPDATE, _lazy("Accepted a post for the level above")),
+    EventType("exchange.post.promote_decline", A.UPDATE, _lazy("Declined a post proposed to the level above")),
+    EventType("exchange.post.delete", A.DELETE, _lazy("Deleted a post")),
     # live lessons
     EventType("live.lesson.schedule", A.CREATE, _lazy("Scheduled a live lesson")),
     EventType("live.lesson.update", A.UPDATE, _lazy("Changed a live lesson"), (_FIELDS,)),
@@ -327,6 +340,8 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "dues.remittance": _lazy("dues remittance"),
     "learning.refused": _lazy("refused content"),
     "learning.resource": _lazy("learning resource"),
+    "exchange.post": _lazy("exchange post"),
+    "exchange.refused": _lazy("refused post content"),
     "live.lesson": _lazy("live lesson"),
     "meetings.meeting": _lazy("meeting"),
     "meetings.activitykind": _lazy("activity kind"),

@@ -337,6 +337,10 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # Exchange posts (tenants.exchange, issue 17).
+        "PostKindEnum": "tenants.exchange.models.PostKind",
+        "PostStatusEnum": "tenants.exchange.models.PostStatus",
+        "PostProposalStatusEnum": "tenants.exchange.models.ProposalStatus",
     },
 }
 

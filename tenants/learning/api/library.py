@@ -43,6 +43,7 @@ from tenants.learning.library import (
     do_update_resource,
     locate_resource,
 )
+from tenants.learning.media import HLS_MAX_SECONDS, HLS_SALT, hls_play_url
 from tenants.learning.models import (
     Category,
     GalleryImage,
@@ -67,11 +68,6 @@ from tenants.learning.regulations import (
     readable_regulations,
 )
 from tenants.learning.search import resource_source_label
-
-HLS_SALT = "learning.hls"
-# Segments are fetched while the video plays: their URLs live as long as the video plus an hour.
-HLS_EXTRA_SECONDS = 3600
-HLS_MAX_SECONDS = 7 * 24 * 3600  # S3's limit for presigned URLs
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):
@@ -386,9 +382,7 @@ class LibraryCoverView(APIView):
 
 
 def hls_master_url(resource: Resource) -> str:
-    lifetime = min(int(resource.duration_seconds or 0) + HLS_EXTRA_SECONDS, HLS_MAX_SECONDS)
-    token = signing.dumps({"p": resource.hls_prefix, "t": lifetime}, salt=HLS_SALT, compress=True)
-    return f"/api/v1/learning/hls/{token}/master.m3u8"
+    return hls_play_url(resource.hls_prefix, resource.duration_seconds)
 
 
 def hls_playlist(request: HttpRequest, token: str, path: str) -> HttpResponse:
@@ -429,7 +423,7 @@ class ShowcaseProposalSerializer(serializers.ModelSerializer[ShowcaseProposal]):
     class Meta:
         model = ShowcaseProposal
         fields = [
-            "id", "tenant_schema", "tenant_name", "resource_uuid", "title", "kind", "note", "status",
+            "id", "tenant_schema", "tenant_name", "source", "resource_uuid", "title", "kind", "note", "status",
             "proposed_at", "decided_at", "decision_note", "copy_uuid",
         ]  # fmt: skip
         read_only_fields = fields
@@ -443,11 +437,12 @@ class ShowcaseProposalViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ShowcaseProposal]
 ):
     """Proposals to the group's showcase (root host): group admins decide, viewers look.
-    A tenant follows its proposals through each resource's ``showcase_status``."""
+    ``source`` says what is proposed: ``learning.resource`` or ``exchange.post`` (a post's group
+    copy is a group post). A tenant follows its proposals through each item's status."""
 
     permission_classes = [IsGroupAdminOrViewerReadOnly]
     serializer_class = ShowcaseProposalSerializer
-    filterset_fields = ["status"]
+    filterset_fields = ["status", "source"]
     queryset = ShowcaseProposal.objects.all()
 
     @extend_schema(request=ShowcaseDecisionSerializer, responses=ShowcaseProposalSerializer)
