@@ -1365,6 +1365,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exchange/boards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The boards I may read (or manage), by position. */
+        get: operations["exchange_boards_list"];
+        put?: never;
+        /** @description A new board: a unit's (its workers or the admin), tenant-wide (the admin) or group-wide (group admins). */
+        post: operations["exchange_boards_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/boards/{board_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_boards_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Close the board (its threads are kept, read-only; PATCH is_active reopens it). */
+        delete: operations["exchange_boards_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["exchange_boards_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/exchange/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The top comments (oldest first) with their replies: visible ones, my own pending ones,
+         *     and for moderators the pending and hidden ones too.
+         */
+        get: operations["exchange_comments_list"];
+        put?: never;
+        /**
+         * @description Comment, or reply to a comment (``parent``). Refused when empty or too long, classified
+         *     (§8: nothing stored, the refusal logged) or holding a sensitive word; ``status`` is
+         *     ``pending`` when comments need review.
+         */
+        post: operations["exchange_comments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_comments_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The author deletes their comment (its replies stay, under a deleted placeholder). */
+        delete: operations["exchange_comments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hide, unhide or approve a comment (the post's author for hide/unhide; moderators). */
+        post: operations["exchange_comments_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hide, unhide or approve a comment (the post's author for hide/unhide; moderators). */
+        post: operations["exchange_comments_hide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Report a comment (once per person); enough reports hide it until a moderator decides. */
+        post: operations["exchange_comments_report_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/comments/{comment_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hide, unhide or approve a comment (the post's author for hide/unhide; moderators). */
+        post: operations["exchange_comments_unhide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My favourites in the scope, newest first. */
+        get: operations["exchange_favourites_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exchange/feed": {
         parameters: {
             query?: never;
@@ -1377,6 +1539,115 @@ export interface paths {
          *     live, my upcoming meetings and my to-dos (five of each, newest or soonest first).
          */
         get: operations["exchange_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Members of this party committee to @mention, by name (``?search=``); at most 20 a page. */
+        get: operations["exchange_mentionable_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The comments waiting for a moderator of the scope: ``pending`` (review before showing),
+         *     ``reported`` (open reports), ``hidden``. Newest first.
+         */
+        get: operations["exchange_moderation_comments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/comments/{comment_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Uphold the open reports (the comment is hidden) or dismiss them (a comment hidden by the
+         *     reports shows again).
+         */
+        post: operations["exchange_moderation_comments_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description This schema's comment and share settings (the group's on the root host). */
+        get: operations["exchange_moderation_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Change them (the tenant admin; group admins on the root host). */
+        patch: operations["exchange_moderation_settings_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many comments and threads wait in each queue (what the caller moderates). */
+        get: operations["exchange_moderation_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/moderation/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Threads waiting for a moderator: ``pending`` (boards that review posts) or ``hidden``. */
+        get: operations["exchange_moderation_threads_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1602,6 +1873,193 @@ export interface paths {
         put?: never;
         /** @description Take back a pending or published post (its author or the unit's workers). */
         post: operations["exchange_posts_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/reactions/{target_type}/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My like and favourite on a post or thread, and its counts. */
+        get: operations["exchange_reactions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/reactions/{target_type}/{target_id}/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Like or favourite (again: nothing changes). */
+        put: operations["exchange_reactions_update"];
+        post?: never;
+        /** @description Unlike or unfavourite (again: nothing changes). */
+        delete: operations["exchange_reactions_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Share a post: a new link with an unguessable token (the post's share count +1). */
+        post: operations["exchange_shares_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/shares/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The post a share link opens. Anyone for a public-marked post where outside shares are
+         *     allowed; otherwise those who may see the post (401 when not signed in).
+         */
+        get: operations["exchange_shares_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Threads: pinned first, then the most recent reply (or creation). */
+        get: operations["exchange_threads_list"];
+        put?: never;
+        /** @description Post a thread (checked like a comment; ``pending`` when the board needs review). */
+        post: operations["exchange_threads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_threads_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The author deletes their thread (moderators hide instead). */
+        delete: operations["exchange_threads_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_hide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_lock_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_pin_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/threads/{thread_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange_threads_unhide_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6294,6 +6752,12 @@ export interface components {
             tenants: components["schemas"]["TenantRow"][];
             thresholds: components["schemas"]["Threshold"][];
         };
+        /**
+         * @description * `uphold` - uphold
+         *     * `dismiss` - dismiss
+         * @enum {string}
+         */
+        DecisionEnum: "uphold" | "dismiss";
         DecisionRequest: {
             /** @default  */
             note: string;
@@ -6422,7 +6886,7 @@ export interface components {
         EducationEnum: "postgraduate" | "bachelor" | "college" | "secondary" | "primary";
         Error: {
             /** @example tenancy.slug_taken */
-            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
+            code: components["schemas"]["AccountsCode"] | components["schemas"]["BackupCode"] | components["schemas"]["CoreCode"] | components["schemas"]["HubCode"] | components["schemas"]["RollupsCode"] | components["schemas"]["SearchCode"] | components["schemas"]["StatisticsCode"] | components["schemas"]["GroupTaskBookCode"] | components["schemas"]["TenancyCode"] | components["schemas"]["UploadsCode"] | components["schemas"]["AccessCode"] | components["schemas"]["EvaluationCode"] | components["schemas"]["TaskBookCode"] | components["schemas"]["DevelopmentCode"] | components["schemas"]["DuesCode"] | components["schemas"]["CommunityCode"] | components["schemas"]["InteractionCode"] | components["schemas"]["PostCode"] | components["schemas"]["LearningCode"] | components["schemas"]["LiveCode"] | components["schemas"]["MeetingsCode"] | components["schemas"]["MembersCode"] | components["schemas"]["NotificationsCode"] | components["schemas"]["OrganizationsCode"] | components["schemas"]["PointsCode"] | components["schemas"]["TransfersCode"] | components["schemas"]["WorkbenchCode"] | string;
             /** @example 该网址简称已被使用。 */
             message: string;
             /** @example slug */
@@ -6816,6 +7280,331 @@ export interface components {
         EvidenceUploadRequest: {
             /** Format: binary */
             file: string;
+        };
+        ExchangeBoard: {
+            id: number;
+            scope: string;
+            name: string;
+            description: string;
+            /** @description the unit; null: tenant-wide (or group-wide) */
+            organization: number | null;
+            organization_name: string;
+            position: number;
+            is_active: boolean;
+            posts_need_review: boolean;
+            thread_count: number;
+            /** Format: date-time */
+            created_at: string;
+            can_manage: boolean;
+            can_post: boolean;
+        };
+        ExchangeBoardWriteRequest: {
+            name: string;
+            /** @default  */
+            description: string;
+            /** @description the unit (its subtree reads and posts); null: all */
+            organization?: number | null;
+            /** @default 0 */
+            position: number;
+            /** @default false */
+            posts_need_review: boolean;
+        };
+        ExchangeComment: {
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            /** @description the top comment this replies under */
+            parent: number | null;
+            /** @description whom it answers */
+            reply_to: components["schemas"]["ExchangePerson"] | null;
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            /** @description shown to the author and moderators */
+            moderation_note: string;
+            like_count: number;
+            /** @description open reports (moderators only; 0 for others) */
+            report_count: number;
+            /** Format: date-time */
+            created_at: string;
+            mine: boolean;
+            can_delete: boolean;
+            /** @description hide, unhide, approve */
+            can_moderate: boolean;
+            /** @description I reported it */
+            reported: boolean;
+            /** @description the replies I may see, oldest first */
+            replies: components["schemas"]["ExchangeReply"][];
+        };
+        ExchangeCommentCreateRequest: {
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            body: string;
+            /** @description a comment to reply to */
+            parent?: number | null;
+            /** @description user ids (@) */
+            mentions?: number[];
+        };
+        ExchangeCommentReport: {
+            id: number;
+            reason: string;
+            reporter: components["schemas"]["ExchangePerson"] | null;
+            status: components["schemas"]["ExchangeCommentReportStatusEnum"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `open` - 待处理
+         *     * `upheld` - upheld: comment hidden
+         *     * `dismissed` - dismissed
+         * @enum {string}
+         */
+        ExchangeCommentReportStatusEnum: "open" | "upheld" | "dismissed";
+        /**
+         * @description * `pending` - awaiting review
+         *     * `visible` - visible
+         *     * `hidden` - hidden
+         *     * `deleted` - deleted by its author
+         * @enum {string}
+         */
+        ExchangeCommentStatusEnum: "pending" | "visible" | "hidden" | "deleted";
+        ExchangeFavourite: {
+            /** @description the favourite (reaction) row */
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            scope: string;
+            /** @description the post's or thread's title ('' if no longer visible) */
+            title: string;
+            summary: string;
+            /**
+             * @description null for a thread
+             *
+             *     * `news` - news
+             *     * `showcase` - showcase
+             *     * `micro_video` - micro-video
+             */
+            post_kind: (components["schemas"]["PostKindEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description still there and visible to you */
+            available: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExchangeLockRequest: {
+            locked: boolean;
+        };
+        ExchangeMentionable: {
+            /** @description the user id to send in mentions */
+            id: number;
+            name: string;
+            /** @description their organization's name */
+            organization: string;
+        };
+        ExchangeModerationComment: {
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            /** @description the top comment this replies under */
+            parent: number | null;
+            /** @description whom it answers */
+            reply_to: components["schemas"]["ExchangePerson"] | null;
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            /** @description shown to the author and moderators */
+            moderation_note: string;
+            like_count: number;
+            /** @description open reports (moderators only; 0 for others) */
+            report_count: number;
+            /** Format: date-time */
+            created_at: string;
+            mine: boolean;
+            can_delete: boolean;
+            /** @description hide, unhide, approve */
+            can_moderate: boolean;
+            /** @description I reported it */
+            reported: boolean;
+            /** @description the post's or thread's title */
+            target_title: string;
+            /** @description open reports first */
+            reports: components["schemas"]["ExchangeCommentReport"][];
+            moderated_by: components["schemas"]["ExchangePerson"] | null;
+            /** Format: date-time */
+            moderated_at: string | null;
+        };
+        ExchangeModerationDecisionRequest: {
+            decision: components["schemas"]["DecisionEnum"];
+            /** @default  */
+            note: string;
+        };
+        ExchangeModerationSummary: {
+            pending_comments: number;
+            reported_comments: number;
+            hidden_comments: number;
+            pending_threads: number;
+            hidden_threads: number;
+        };
+        ExchangeNoteRequest: {
+            /** @default  */
+            note: string;
+        };
+        ExchangePerson: {
+            id: number;
+            name: string;
+        };
+        ExchangePinRequest: {
+            pinned: boolean;
+        };
+        ExchangeReactionState: {
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            scope: string;
+            liked: boolean;
+            favourited: boolean;
+            like_count: number;
+            favourite_count: number;
+        };
+        ExchangeReply: {
+            id: number;
+            target_type: components["schemas"]["ExchangeTargetTypeEnum"];
+            target_id: number;
+            /** @description the top comment this replies under */
+            parent: number | null;
+            /** @description whom it answers */
+            reply_to: components["schemas"]["ExchangePerson"] | null;
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            /** @description shown to the author and moderators */
+            moderation_note: string;
+            like_count: number;
+            /** @description open reports (moderators only; 0 for others) */
+            report_count: number;
+            /** Format: date-time */
+            created_at: string;
+            mine: boolean;
+            can_delete: boolean;
+            /** @description hide, unhide, approve */
+            can_moderate: boolean;
+            /** @description I reported it */
+            reported: boolean;
+        };
+        ExchangeReportCreateRequest: {
+            reason: string;
+        };
+        ExchangeReported: {
+            reported: boolean;
+            /**
+             * @description the comment's status afterwards
+             *
+             *     * `pending` - awaiting review
+             *     * `visible` - visible
+             *     * `hidden` - hidden
+             *     * `deleted` - deleted by its author
+             */
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+        };
+        ExchangeSettings: {
+            comments_need_review?: boolean;
+            hide_after_reports?: number;
+            allow_outside_shares?: boolean;
+            readonly can_change: boolean;
+        };
+        ExchangeShare: {
+            token: string;
+            /** @description the link to send: the portal page opening the share */
+            url: string;
+            share_count: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExchangeShareCreateRequest: {
+            /** @description the post's id (in the scope's schema) */
+            post: number;
+        };
+        /** @description The post a share link opens: enough to read it (interactions need signing in). */
+        ExchangeSharedPost: {
+            token: string;
+            scope: string;
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            kind: components["schemas"]["PostKindEnum"];
+            title: string;
+            summary: string;
+            /** @description sanitized */
+            body_html: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            author_name: string;
+            /** @description the unit or subsidiary that wrote it */
+            origin_name: string;
+            /** Format: date-time */
+            published_at: string | null;
+            cover_url: string | null;
+            /** @description the HLS playlist (or the file) when ready */
+            video_url: string | null;
+            like_count: number;
+            favourite_count: number;
+            share_count: number;
+            comment_count: number;
+            view_count: number;
+            /** @description the caller may interact (like, comment) on the post's page */
+            signed_in: boolean;
+        };
+        /**
+         * @description * `post` - 职务
+         *     * `thread` - community thread
+         * @enum {string}
+         */
+        ExchangeTargetTypeEnum: "post" | "thread";
+        ExchangeThread: {
+            id: number;
+            scope: string;
+            board: number;
+            board_name: string;
+            title: string;
+            /** @description plain text; the list carries the first 200 characters */
+            body: string;
+            mentions: components["schemas"]["ExchangePerson"][];
+            author: components["schemas"]["ExchangePerson"] | null;
+            /** @description the author's subsidiary on group rows */
+            author_unit: string;
+            status: components["schemas"]["ExchangeCommentStatusEnum"];
+            moderation_note: string;
+            pinned: boolean;
+            locked: boolean;
+            reply_count: number;
+            like_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_reply_at: string | null;
+            mine: boolean;
+            /** @description pin, lock, hide, unhide, approve */
+            can_moderate: boolean;
+            can_reply: boolean;
+            liked: boolean;
+            favourited: boolean;
+        };
+        ExchangeThreadCreateRequest: {
+            board: number;
+            title: string;
+            body: string;
+            /** @description user ids (@) */
+            mentions?: number[];
+        };
+        ExchangeThreadNoteRequest: {
+            /** @default  */
+            note: string;
         };
         Exemption: {
             readonly id: number;
@@ -8181,6 +8970,8 @@ export interface components {
             /** @description invitees told now (each invitee is told once) */
             notified: number;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         ObsHint: {
             setting: string;
             value: string;
@@ -8503,6 +9294,96 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["EvaluationRoundRow"][];
+        };
+        PaginatedExchangeBoardList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeBoard"][];
+        };
+        PaginatedExchangeCommentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeComment"][];
+        };
+        PaginatedExchangeFavouriteList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeFavourite"][];
+        };
+        PaginatedExchangeMentionableList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeMentionable"][];
+        };
+        PaginatedExchangeModerationCommentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeModerationComment"][];
+        };
+        PaginatedExchangeThreadList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExchangeThread"][];
         };
         PaginatedExemptionList: {
             /** @example 123 */
@@ -9151,6 +10032,18 @@ export interface components {
             opens_on?: string;
             /** Format: date */
             closes_on?: string;
+        };
+        PatchedExchangeBoardChangeRequest: {
+            name?: string;
+            description?: string;
+            position?: number;
+            posts_need_review?: boolean;
+            is_active?: boolean;
+        };
+        PatchedExchangeSettingsRequest: {
+            comments_need_review?: boolean;
+            hide_after_reports?: number;
+            allow_outside_shares?: boolean;
         };
         PatchedGroupLessonRequest: {
             /** @default  */
@@ -11930,6 +12823,50 @@ export interface components {
          * @enum {string}
          */
         DuesCode: "dues.already_paid" | "dues.bad_month" | "dues.bad_range" | "dues.exemption_decided" | "dues.fixed_out_of_range" | "dues.four_eyes" | "dues.months_required" | "dues.negative_amount" | "dues.negative_base" | "dues.no_bracket" | "dues.no_member_record" | "dues.no_rule" | "dues.not_assessed" | "dues.not_payable" | "dues.out_of_scope" | "dues.payment_closed" | "dues.payment_unverified" | "dues.reason_required" | "dues.remittance_not_positive" | "dues.unknown_category" | "dues.voluntary_below_1000";
+        /**
+         * @description Error codes of `tenants.exchange`.
+         *
+         *     - `community.board_not_found`: No such board, or you may not see it.
+         *     - `community.board_inactive`: This board is closed.
+         *     - `community.not_board_manager`: Only the board's unit workers or the admin manage it.
+         *     - `community.bad_organization`: Choose an organization within your scope.
+         *     - `community.name_required`: Give the board a name (at most 60 characters).
+         *     - `community.thread_not_found`: No such thread, or you may not see it.
+         *     - `community.title_required`: Give the thread a title (at most 120 characters).
+         *     - `community.body_required`: Write the thread's text.
+         *     - `community.not_member`: Only members of the board's unit may post here.
+         *     - `community.thread_locked`: This thread is closed for replies.
+         * @enum {string}
+         */
+        CommunityCode: "community.board_not_found" | "community.board_inactive" | "community.not_board_manager" | "community.bad_organization" | "community.name_required" | "community.thread_not_found" | "community.title_required" | "community.body_required" | "community.not_member" | "community.thread_locked";
+        /**
+         * @description Error codes of `tenants.exchange`.
+         *
+         *     - `interactions.bad_scope`: Scope is tenant (this subsidiary's rows) or group (the group's).
+         *     - `interactions.target_not_found`: No such post or thread, or you may not see it.
+         *     - `interactions.bad_target`: This kind of interaction is not possible on this target.
+         *     - `interactions.share_not_found`: No such share link, or it no longer opens anything.
+         *     - `interactions.share_sign_in`: Sign in to open this shared post.
+         *     - `interactions.comment_not_found`: No such comment, or you may not see it.
+         *     - `interactions.comments_closed`: Comments are closed on this post or thread.
+         *     - `interactions.comment_empty`: Write something first.
+         *     - `interactions.comment_too_long`: The text is too long.
+         *     - `interactions.comment_sensitive`: The text contains a word that is not allowed.
+         *     - `interactions.comment_classified`: The text carries a classified marking (§8); nothing was stored.
+         *     - `interactions.bad_parent`: Reply to a visible comment of the same post or thread.
+         *     - `interactions.bad_mention`: Mention members of this party committee only (at most 10).
+         *     - `interactions.not_author`: Only the author may do this.
+         *     - `interactions.not_moderator`: Only the author of the post or a moderator may do this.
+         *     - `interactions.bad_status`: This is not possible in the comment's current status.
+         *     - `interactions.already_reported`: You have already reported this comment.
+         *     - `interactions.own_comment`: You cannot report your own comment.
+         *     - `interactions.reason_required`: Give a reason (at most 300 characters).
+         *     - `interactions.no_open_reports`: This comment has no open reports.
+         *     - `interactions.bad_queue`: No such moderation queue.
+         *     - `interactions.bad_settings`: The exchange settings are invalid.
+         * @enum {string}
+         */
+        InteractionCode: "interactions.bad_scope" | "interactions.target_not_found" | "interactions.bad_target" | "interactions.share_not_found" | "interactions.share_sign_in" | "interactions.comment_not_found" | "interactions.comments_closed" | "interactions.comment_empty" | "interactions.comment_too_long" | "interactions.comment_sensitive" | "interactions.comment_classified" | "interactions.bad_parent" | "interactions.bad_mention" | "interactions.not_author" | "interactions.not_moderator" | "interactions.bad_status" | "interactions.already_reported" | "interactions.own_comment" | "interactions.reason_required" | "interactions.no_open_reports" | "interactions.bad_queue" | "interactions.bad_settings";
         /**
          * @description Error codes of `tenants.exchange`.
          *
@@ -20004,6 +20941,1282 @@ export interface operations {
             };
         };
     };
+    exchange_boards_list: {
+        parameters: {
+            query?: {
+                /** @description the boards I manage, closed ones too */
+                manage?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeBoardList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeBoardWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeBoardWriteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeBoardWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeBoard"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                board_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeBoard"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                board_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_boards_partial_update: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                board_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExchangeBoardChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExchangeBoardChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExchangeBoardChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeBoard"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_list: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeCommentList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeCommentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeCommentCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeCommentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_approve_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_hide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_report_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeReportCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeReportCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeReportCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeReported"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_comments_unhide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_favourites_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeFavouriteList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exchange_feed: {
         parameters: {
             query?: never;
@@ -20019,6 +22232,581 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Feed"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_mentionable_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeMentionableList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_comments_list: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                queue: "hidden" | "pending" | "reported";
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+                target_type?: "post" | "thread";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeModerationCommentList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_comments_reports_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeModerationDecisionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeModerationDecisionRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeModerationDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeModerationComment"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeSettings"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExchangeSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExchangeSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExchangeSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeSettings"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_summary_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeModerationSummary"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_moderation_threads_list: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                queue: "hidden" | "pending";
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeThreadList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in, or the token or session was refused. */
@@ -21354,6 +24142,1295 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_reactions_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeReactionState"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_reactions_update: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                kind: "favourite" | "like";
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeReactionState"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_reactions_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                kind: "favourite" | "like";
+                target_id: number;
+                target_type: "post" | "thread";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_shares_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeShareCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeShareCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeShareCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeShare"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_shares_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeSharedPost"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_list: {
+        parameters: {
+            query?: {
+                /** @description one board (else every board I may read) */
+                board?: number;
+                /** @description only my threads */
+                mine?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+                /** @description in titles */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExchangeThreadList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_retrieve: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_destroy: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_approve_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_hide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_lock_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeLockRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeLockRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeLockRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_pin_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangePinRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangePinRequest"];
+                "multipart/form-data": components["schemas"]["ExchangePinRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange_threads_unhide_create: {
+        parameters: {
+            query?: {
+                /** @description tenant (default): this host's rows; group */
+                scope?: "group" | "tenant";
+            };
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExchangeThreadNoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeThreadNoteRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeThreadNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeThread"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */

@@ -313,6 +313,42 @@ EVENTS: dict[str, EventType] = _events(
     ),
     EventType("annual_report.read", A.READ, _lazy("Viewed the annual statistics report"), (_SNAPSHOT,)),
     EventType("annual_report.export", A.EXPORT, _lazy("Exported the annual statistics report"), (_SNAPSHOT,)),
+    # exchange: interactions, moderation and the community (tenants.exchange.interactions, .moderation, .community)
+    EventType(
+        "exchange.classified.refuse",
+        A.CREATE,
+        _lazy("Refused a classified comment or community post"),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
+    ),
+    EventType("exchange.comment.hide", A.UPDATE, _lazy("Hid a comment"), (_lazy("note: %(note)s"),)),
+    EventType("exchange.comment.unhide", A.UPDATE, _lazy("Showed a hidden comment again"), (_lazy("note: %(note)s"),)),
+    EventType("exchange.comment.approve", A.UPDATE, _lazy("Approved a comment"), (_lazy("note: %(note)s"),)),
+    EventType(
+        "exchange.comment.reports_uphold",
+        A.UPDATE,
+        _lazy("Upheld the reports of a comment (hidden)"),
+        (_lazy("%(count)s reports"), _lazy("note: %(note)s")),
+    ),
+    EventType(
+        "exchange.comment.reports_dismiss",
+        A.UPDATE,
+        _lazy("Dismissed the reports of a comment"),
+        (_lazy("%(count)s reports"), _lazy("note: %(note)s")),
+    ),
+    EventType("exchange.board.create", A.CREATE, _lazy("Created a community board")),
+    EventType("exchange.board.update", A.UPDATE, _lazy("Changed a community board"), (_FIELDS,)),
+    EventType("exchange.thread.hide", A.UPDATE, _lazy("Hid a community thread"), (_lazy("note: %(note)s"),)),
+    EventType(
+        "exchange.thread.unhide", A.UPDATE, _lazy("Showed a hidden community thread again"), (_lazy("note: %(note)s"),)
+    ),
+    EventType("exchange.thread.approve", A.UPDATE, _lazy("Approved a community thread"), (_lazy("note: %(note)s"),)),
+    EventType(
+        "exchange.thread.pin", A.UPDATE, _lazy("Pinned or unpinned a community thread"), (_lazy("pinned: %(value)s"),)
+    ),
+    EventType(
+        "exchange.thread.lock", A.UPDATE, _lazy("Closed or reopened a community thread"), (_lazy("closed: %(value)s"),)
+    ),
+    EventType("exchange.settings.update", A.UPDATE, _lazy("Changed the exchange settings"), (_FIELDS,)),
     # the audit log itself
     EventType("audit.export", A.EXPORT, _lazy("Exported the audit log"), (_lazy("%(count)s entries"), _FILTERS)),
 )
@@ -349,6 +385,11 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "live.sensitive_word": _lazy("sensitive word"),
     "hub.rosterentry": _lazy("employee roster"),
     "audit.auditevent": _lazy("audit log"),
+    "exchange.refused": _lazy("refused comment or community post"),
+    "exchange.comment": _lazy("comment"),
+    "exchange.board": _lazy("community board"),
+    "exchange.thread": _lazy("community thread"),
+    "exchange.settings": _lazy("exchange settings"),
 }
 
 # Role codes (group roles here, tenant roles registered by tenants.access) → their labels.

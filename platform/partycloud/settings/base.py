@@ -341,6 +341,11 @@ SPECTACULAR_SETTINGS = {
         "PostKindEnum": "tenants.exchange.models.PostKind",
         "PostStatusEnum": "tenants.exchange.models.PostStatus",
         "PostProposalStatusEnum": "tenants.exchange.models.ProposalStatus",
+        # The exchange's interactions and community (tenants.exchange).
+        "ExchangeTargetTypeEnum": "tenants.exchange.models.TargetType",
+        "ExchangeReactionKindEnum": "tenants.exchange.models.ReactionKind",
+        "ExchangeCommentStatusEnum": "tenants.exchange.models.CommentStatus",
+        "ExchangeCommentReportStatusEnum": "tenants.exchange.models.CommentReportStatus",
     },
 }
 
