@@ -190,6 +190,7 @@ PAGE_ENDPOINTS = {
     "task_books": "/api/v1/assessment/task-books",
     "evaluations": "/api/v1/assessment/evaluations",
     "points": "/api/v1/points/members",
+    "exchange": "/api/v1/exchange/posts",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",
@@ -228,6 +229,7 @@ def test_me_lists_the_console_pages_of_each_role_and_the_apis_agree(tenant_a: Te
         "task_books",
         "evaluations",
         "points",
+        "exchange",
     ]
     assert seen["inspector"] == ["annual_report", "audit"]
     assert seen["member"] == []

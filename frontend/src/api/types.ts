@@ -44,6 +44,7 @@ export type TenantCapability =
   | 'task_books'
   | 'evaluations'
   | 'points'
+  | 'exchange'
   | 'pocket_members'
   | 'deliveries'
   | 'settings'

@@ -1,4 +1,5 @@
 import {
+  ChatDotRound,
   Document,
   Flag,
   Histogram,
@@ -51,6 +52,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { to: '/task-books', capability: 'task_books', label: 'taskBooks.title', icon: Tickets },
   { to: '/evaluation', capability: 'evaluations', label: 'evaluation.title', icon: Medal },
   { to: '/points', capability: 'points', label: 'points.title', icon: Coin },
+  { to: '/exchange', capability: 'exchange', label: 'exchange.console.title', icon: ChatDotRound },
   { to: '/pocket-members', capability: 'pocket_members', label: 'console.nav.pocket', icon: LocationInformation },
   { to: '/deliveries', capability: 'deliveries', label: 'notify.deliveries.title', icon: Message },
   { to: '/settings', capability: 'settings', label: 'console.nav.settings', icon: Setting },
