@@ -215,6 +215,7 @@ export const exchangeZh = {
     noPromotions: '没有待处理的推荐',
     ownPost: '这是你自己的稿件，需由他人审核',
   },
+  showcaseSource: { label: '来源', resource: '学习资源', post: '交流稿件' },
   group: {
     title: '集团要闻',
     hint: '集团发布的稿件直接发布，所有子公司成员可见',
@@ -438,6 +439,7 @@ export const exchangeEn: typeof exchangeZh = {
     noPromotions: 'No proposals waiting',
     ownPost: 'Your own post: someone else reviews it',
   },
+  showcaseSource: { label: 'Source', resource: 'Library resource', post: 'Exchange post' },
   group: {
     title: 'Group news',
     hint: "The group's posts are published directly and seen by the members of every subsidiary",
