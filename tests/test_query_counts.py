@@ -53,6 +53,7 @@ from tenants.assessment.models import (
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
 from tenants.dues.models import ArrearsLevel, ArrearsNotice, DuesBase, OnlinePayment, Remittance, VoluntaryPayment
+from tenants.exchange.models import Post, PostImage, PostPromotion, PostStatus
 from tenants.learning.models import (
     Category,
     Course,
@@ -693,6 +694,37 @@ def grow_task_book_templates(world: World, n: int) -> None:
             )
 
 
+def grow_posts(world: World, n: int) -> None:
+    """Published posts of a branch (with a picture each), in tenant A's schema."""
+    branch = _branch(world)
+    for index in range(n):
+        post = Post.objects.create(
+            kind="news", title=f"要闻{index}", status=PostStatus.PUBLISHED, organization_id=branch.pk,
+            audience_id=branch.pk, published_at=timezone.now(), cover_key="t/x/image/cover.png", text="x",
+        )  # fmt: skip
+        PostImage.objects.create(post=post, key="t/x/image/a.png")
+
+
+def grow_group_posts(world: World, n: int) -> None:
+    """The group's published posts (public schema): merged into a tenant member's list."""
+    for index in range(n):
+        Post.objects.create(
+            kind="news", title=f"集团要闻{index}", status=PostStatus.PUBLISHED, published_at=timezone.now()
+        )
+
+
+def grow_promotions(world: World, n: int) -> None:
+    """Posts of a branch proposed to its committee."""
+    branch = _branch(world)
+    assert branch.parent_id is not None
+    for index in range(n):
+        post = Post.objects.create(
+            kind="news", title=f"推荐要闻{index}", status=PostStatus.PUBLISHED, organization_id=branch.pk,
+            audience_id=branch.pk, published_at=timezone.now(),
+        )  # fmt: skip
+        PostPromotion.objects.create(post=post, from_organization_id=branch.pk, to_organization_id=branch.parent_id)
+
+
 # ---------------------------------------------------------------------------------------------
 # The endpoints
 
@@ -777,6 +809,11 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("tenants", "/api/v1/tenants", "root", "group_admin", grow_tenants, on_tenant=False),
     Endpoint("group-task-book-templates", "/api/v1/group/task-books/templates", "root", "group_admin", grow_task_book_templates, on_tenant=False),
     Endpoint("group-meetings-drilldown", "/api/v1/group/meetings/compliance/{tenant_id}/meetings", "root", "group_admin", grow_meetings),
+    # The exchange's posts (issue 17): a tenant's own, a member's merged list, the group's own, promotions.
+    Endpoint("exchange-posts", "/api/v1/exchange/posts", "tenant", grow=grow_posts),
+    Endpoint("exchange-posts-member", "/api/v1/exchange/posts", "tenant", "member", grow_group_posts, on_tenant=False),
+    Endpoint("exchange-group-posts", "/api/v1/exchange/posts", "root", "group_admin", grow_group_posts, on_tenant=False),
+    Endpoint("exchange-post-promotions", "/api/v1/exchange/post-promotions", "tenant", grow=grow_promotions),
     # A ceiling only: one row per dashboard figure, a fixed set that cannot grow.
     Endpoint("dashboard-thresholds", "/api/v1/group/dashboard/thresholds", "root", "group_admin", ceiling=CEILINGS["thresholds"]),
 ]  # fmt: skip

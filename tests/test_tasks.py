@@ -195,6 +195,13 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
         **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
         **TASKBOOKS_SCHEDULE, **points,
     }  # fmt: skip
+    # And the exchange's posts (issue 17): the re-drive of post media queued while the broker was down.
+    expected |= {
+        "exchange-media-redrive": tenant_beat_entry(
+            "exchange.redrive_media", crontab(minute="*/5"), window_seconds=120
+        ),
+        "exchange-media-redrive-group": {"task": "exchange.redrive_media", "schedule": crontab(minute="*/5")},
+    }
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded
     assert app.conf.beat_schedule == expected

@@ -40,7 +40,7 @@ from tenants.exchange.models import (
 from tenants.exchange.visibility import PUBLIC, can_moderate_post
 from tenants.learning.media import hls_play_url
 
-MAX_PAGE_SIZE = 50
+MAX_PAGE_SIZE = PagePagination.max_page_size  # as every paginated list
 DEFAULT_PAGE_SIZE = 20
 
 

@@ -34,6 +34,7 @@ from tenants.development.models import DevelopmentCase
 from tenants.development.services import do_open_case, do_record_step
 from tenants.dues.assessments import do_assess_month, do_process_arrears, do_record_payment, first_of_month
 from tenants.dues.models import DuesAssessment, DuesBase
+from tenants.exchange.demo import seed_posts
 from tenants.learning.models import StudyDay
 from tenants.learning.rules import STUDY_RULE
 from tenants.meetings.demo import seed_meetings
@@ -374,4 +375,11 @@ def evaluation(demo: DemoTenant) -> None:
     seed_evaluation(demo.admin, demo.branches, demo.today, member.organization if member else None)
 
 
-TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings, evaluation]
+def exchange_posts(demo: DemoTenant) -> None:
+    """The exchange: published news and showcase of the secretary's branch (one accepted by the
+    level above), the demo member's micro-video awaiting review, the group's own news."""
+    member = Member.objects.filter(user__phone=str(13900000010 + demo.index * 100)).select_related("user").first()
+    seed_posts(demo.admin, demo.secretary, demo.branches[0], member.user if member else None)
+
+
+TENANT_STEPS: list[TenantStep] = [dues, development, transfers, meetings, evaluation, exchange_posts]
