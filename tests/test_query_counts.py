@@ -53,7 +53,18 @@ from tenants.assessment.models import (
 from tenants.development.services import do_open_case
 from tenants.dues.assessments import do_assess_month, do_request_exemption, first_of_month
 from tenants.dues.models import ArrearsLevel, ArrearsNotice, DuesBase, OnlinePayment, Remittance, VoluntaryPayment
-from tenants.exchange.models import Post, PostImage, PostPromotion, PostStatus
+from tenants.exchange.models import (
+    Board,
+    Comment,
+    CommentReport,
+    Post,
+    PostImage,
+    PostPromotion,
+    PostStatus,
+    Reaction,
+    Thread,
+)
+from tenants.exchange.models import Post as ExchangePost
 from tenants.learning.models import (
     Category,
     Course,
@@ -729,6 +740,79 @@ def grow_promotions(world: World, n: int) -> None:
 # The endpoints
 
 # Measured (8 queries, half of them django-tenants' SET search_path), plus a margin of two.
+# The exchange's interactions and community (issue 17).
+
+
+def _exchange_post(world: World) -> ExchangePost:
+    if "post_id" not in world.state:
+        branch = _branch(world)
+        post = ExchangePost.objects.create(
+            kind="news", title="计数新闻", status="published", organization_id=branch.pk, audience_id=branch.pk,
+            author=world.tenant.admin, author_name="管理员",
+        )  # fmt: skip
+        world.state["post_id"] = post.pk
+    return ExchangePost.objects.get(pk=world.state["post_id"])
+
+
+def grow_favourites(world: World, n: int) -> None:
+    for _ in range(n):
+        post = ExchangePost.objects.create(
+            kind="news", title=f"收藏{next(_serial)}", status="published", author=world.tenant.member
+        )
+        Reaction.objects.create(user=world.tenant.member, target_type="post", target_id=post.pk, kind="favourite")
+
+
+def grow_comments(world: World, n: int) -> None:
+    post, admin = _exchange_post(world), world.tenant.admin
+    for _ in range(n):
+        top = Comment.objects.create(
+            target_type="post", target_id=post.pk, author=admin, author_name=admin.name, body="评论",
+            mentions=[world.tenant.member.pk],
+        )  # fmt: skip
+        Comment.objects.create(
+            target_type="post", target_id=post.pk, parent=top, reply_to=admin, author=world.tenant.member,
+            author_name="成员", body="回复",
+        )  # fmt: skip
+
+
+def grow_pending_comments(world: World, n: int) -> None:
+    post = _exchange_post(world)
+    for _ in range(n):
+        held = Comment.objects.create(
+            target_type="post", target_id=post.pk, author=world.tenant.member, author_name="成员", body="待审",
+            status="pending", tenant_schema="",
+        )  # fmt: skip
+        CommentReport.objects.create(comment=held, reporter=world.tenant.admin, reason="测试")
+
+
+def grow_mentionable(world: World, n: int) -> None:
+    for _ in range(n):
+        do_assign_role(user=UserFactory(), role=TenantRole.MEMBER)
+
+
+def grow_boards(world: World, n: int) -> None:
+    for _ in range(n):
+        Board.objects.create(name=f"园地{next(_serial)}", organization_id=_branch(world).pk)
+
+
+def _grow_threads(world: World, n: int, status: str) -> None:
+    if "board" not in world.state:
+        world.state["board"] = Board.objects.create(name="计数园地")
+    for _ in range(n):
+        Thread.objects.create(
+            board=world.state["board"], title=f"帖子{next(_serial)}", body="正文", author=world.tenant.admin,
+            mentions=[world.tenant.member.pk], status=status,
+        )  # fmt: skip
+
+
+def grow_threads(world: World, n: int) -> None:
+    _grow_threads(world, n, "visible")
+
+
+def grow_pending_threads(world: World, n: int) -> None:
+    _grow_threads(world, n, "pending")
+
+
 CEILINGS = {"thresholds": 10}
 
 ENDPOINTS: list[Endpoint] = [
@@ -790,6 +874,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("learning-library-regulations", "/api/v1/learning/library/regulations", "tenant", grow=grow_regulations),
     Endpoint("learning-study-report", "/api/v1/learning/study/report", "tenant", grow=grow_study_days),
     Endpoint("assessment-task-books", "/api/v1/assessment/task-books", "tenant", grow=grow_task_books),
+    Endpoint("exchange-favourites", "/api/v1/exchange/favourites", "tenant", "member", grow=grow_favourites),
+    Endpoint("exchange-comments", "/api/v1/exchange/comments?target_type=post&target_id={post_id}", "tenant", grow=grow_comments),
+    Endpoint("exchange-moderation-comments", "/api/v1/exchange/moderation/comments?queue=reported", "tenant", grow=grow_pending_comments),
+    Endpoint("exchange-mentionable", "/api/v1/exchange/mentionable", "tenant", grow=grow_mentionable),
+    Endpoint("exchange-boards", "/api/v1/exchange/boards", "tenant", grow=grow_boards),
+    Endpoint("exchange-threads", "/api/v1/exchange/threads", "tenant", grow=grow_threads),
+    Endpoint("exchange-moderation-threads", "/api/v1/exchange/moderation/threads?queue=pending", "tenant", grow=grow_pending_threads),
     # Group root host.
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
@@ -906,7 +997,7 @@ LIST_LIKE = {
 
 def test_every_list_endpoint_is_guarded():
     """A new list endpoint fails here until it has a growth test or a ceiling above."""
-    guarded = {endpoint.path.replace("{member_id}", "{id}").replace("{organization_id}/history", "{id}/history")
+    guarded = {endpoint.path.split("?")[0].replace("{member_id}", "{id}").replace("{organization_id}/history", "{id}/history")
                .replace("{quiz_id}", "{id}").replace("{regulation}", "{uuid}") for endpoint in ENDPOINTS}  # fmt: skip
     assert _schema_list_operations() - guarded == set()
     assert guarded - _schema_list_operations() - LIST_LIKE == set(), "a guarded path is not in the schema"

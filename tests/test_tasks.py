@@ -191,9 +191,18 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
             "tenants.points.check_ledger", crontab(hour=3, minute=15), window_seconds=3600
         ),
     }
+    # And the exchange (issue 17): its media re-drive, and the nightly recount of its cached counts.
+    from tenants.exchange.tasks import SCHEDULE as EXCHANGE_SCHEDULE
+
+    assert set(EXCHANGE_SCHEDULE) == {
+        "exchange-media-redrive", "exchange-media-redrive-group", "exchange-recount", "exchange-recount-group",
+    }  # fmt: skip
+    assert EXCHANGE_SCHEDULE["exchange-recount"] == tenant_beat_entry(
+        "exchange.recount", crontab(hour=3, minute=40), window_seconds=3600
+    )
     expected = {
         **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
-        **TASKBOOKS_SCHEDULE, **points,
+        **TASKBOOKS_SCHEDULE, **points, **EXCHANGE_SCHEDULE,
     }  # fmt: skip
     # And the exchange's posts (issue 17): the re-drive of post media queued while the broker was down.
     expected |= {

@@ -190,7 +190,7 @@ PAGE_ENDPOINTS = {
     "task_books": "/api/v1/assessment/task-books",
     "evaluations": "/api/v1/assessment/evaluations",
     "points": "/api/v1/points/members",
-    "exchange": "/api/v1/exchange/posts",
+    "exchange": "/api/v1/exchange/moderation/summary",
     "pocket_members": "/api/v1/pocket-members",
     "deliveries": "/api/v1/notification-deliveries",
     "settings": "/api/v1/settings",

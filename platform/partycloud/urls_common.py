@@ -62,9 +62,6 @@ shared_services: list[URLPattern | URLResolver] = [
     path("api/v1/", include("partycloud.search.urls")),
     path("api/v1/learning/", include("tenants.learning.urls")),
     path("api/v1/exchange/", include("tenants.exchange.urls")),
-    # The exchange's interactions and community: the host's rows, and the group's (?scope=group).
-    path("api/v1/exchange/", include("tenants.exchange.interactions_api")),
-    path("api/v1/exchange/", include("tenants.exchange.community_api")),
 ]
 
 common = [*health, *api_docs, *auth, *shared_services]

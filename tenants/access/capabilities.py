@@ -35,7 +35,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "task_books": ORGANIZATION_WORKERS,  # 工作任务书: cascade, evidence, self-assessment, review
     "evaluations": ORGANIZATION_WORKERS,  # 民主评议党员: rounds, decisions, the masses' invitations
     "points": frozenset({ADMIN, SECRETARY}),  # 积分 (reference only): a secretary sees their subtree
-    "exchange": ORGANIZATION_WORKERS,  # 交流平台: their units' posts, the review queue, proposals to them
+    "exchange": ORGANIZATION_WORKERS,  # 交流平台: posts to review, comments and community to moderate
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

@@ -16,3 +16,7 @@ class ExchangeConfig(AppConfig):
         register_post_source()
         register_post_showcase()  # the group's showcase proposals can carry a post
         register_post_recorder()  # points: contribution_published
+        # Interactions (bsocial): points for shares and visible comments.
+        from tenants.exchange.interaction_points import register_interaction_recorder
+
+        register_interaction_recorder()

@@ -328,7 +328,7 @@ def thread_rows(actor: Actor, threads: Sequence[Thread], *, excerpt: bool = Fals
     me = actor.user.pk if actor.user else None
     ids = [t.pk for t in threads]
     reactions = set(
-        Reaction.objects.filter(user_id=me, target_type=TargetType.THREAD, target_id__in=ids).values_list(
+        Reaction.objects.filter(user_id=me or 0, target_type=TargetType.THREAD, target_id__in=ids).values_list(
             "target_id", "kind"
         )
     )

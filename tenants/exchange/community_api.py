@@ -47,7 +47,7 @@ class ExchangeBoardSerializer(serializers.Serializer[Any]):
 
 
 class ExchangeBoardWriteSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=60)
+    name = serializers.CharField(max_length=60, allow_blank=True)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     organization = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="the unit (its subtree reads and posts); null: all"

@@ -31,7 +31,7 @@ from partycloud.accounts.models import User, stored_user
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import find_marking
 from partycloud.core.errors import NotFoundError, ServiceError
-from partycloud.tenancy.context import active_schema, active_tenant, use_public_schema, use_tenant
+from partycloud.tenancy.context import active_schema
 from partycloud.tenancy.models import PartyCommittee
 from partycloud.uploads.services import download_url
 from services.storage import DataClass
@@ -42,7 +42,6 @@ from tenants.exchange.models import (
     CommentReport,
     CommentReportStatus,
     CommentStatus,
-    ExchangeSettings,
     Marking,
     Post,
     PostStatus,
@@ -52,7 +51,8 @@ from tenants.exchange.models import (
     TargetType,
     Thread,
 )
-from tenants.exchange.visibility import can_moderate_post, can_see_post
+from tenants.exchange.posts import exchange_settings, in_group_schema
+from tenants.exchange.visibility import can_moderate_post, can_see_post, visible_posts
 from tenants.live.moderation import fold, words_of_active_schema
 
 PUBLIC = "public"
@@ -84,15 +84,11 @@ def current_scope() -> Scope:
 def in_scope(scope: Scope) -> Iterator[None]:
     """Run the block in the schema of ``scope`` (the group's rows from a subsidiary's host); the
     host's schema is active again afterwards. Evaluate querysets inside the block."""
-    if scope is Scope.TENANT or active_schema() == PUBLIC:
+    if scope is Scope.TENANT:
         yield
         return
-    tenant = active_tenant()
-    use_public_schema()
-    try:
+    with in_group_schema():
         yield
-    finally:
-        use_tenant(tenant)
 
 
 def parse_id(raw: Any) -> int:
@@ -137,14 +133,6 @@ class Target:
     def author_moderates(self) -> bool:
         """The post's author hides and unhides comments under it too."""
         return self.type == TargetType.POST
-
-
-def exchange_settings() -> ExchangeSettings:
-    """The active schema's settings row (created with the defaults on first use)."""
-    row = ExchangeSettings.objects.order_by("pk").first()
-    if row is None:
-        row, _created = ExchangeSettings.objects.get_or_create(pk=1)
-    return row
 
 
 def _not_found() -> NotFoundError:
@@ -283,7 +271,7 @@ def parse_reaction_kind(raw: str) -> ReactionKind:
 def reaction_state(actor: Actor, target: Target) -> dict[str, Any]:
     mine = set(
         Reaction.objects.filter(
-            user_id=actor.user.pk if actor.user else None, target_type=target.type, target_id=target.id
+            user_id=actor.user.pk if actor.user else 0, target_type=target.type, target_id=target.id
         ).values_list("kind", flat=True)
     )
     row = target.post or target.thread
@@ -320,7 +308,7 @@ def do_unreact(actor: Actor, target: Target, kind: ReactionKind) -> bool:
 
 
 def my_favourites(actor: Actor) -> QuerySet[Reaction]:
-    return Reaction.objects.filter(user_id=actor.user.pk if actor.user else None, kind=ReactionKind.FAVOURITE).order_by(
+    return Reaction.objects.filter(user_id=actor.user.pk if actor.user else 0, kind=ReactionKind.FAVOURITE).order_by(
         "-created_at", "-id"
     )
 
@@ -328,14 +316,18 @@ def my_favourites(actor: Actor) -> QuerySet[Reaction]:
 def favourite_rows(actor: Actor, reactions: Sequence[Reaction]) -> list[dict[str, Any]]:
     post_ids = [r.target_id for r in reactions if r.target_type == TargetType.POST]
     thread_ids = [r.target_id for r in reactions if r.target_type == TargetType.THREAD]
-    posts = {post.pk: post for post in Post.objects.filter(pk__in=post_ids)}
-    threads = {thread.pk: thread for thread in community.visible_threads(actor).filter(pk__in=thread_ids)}
+    posts = {post.pk: post for post in visible_posts(actor).filter(pk__in=post_ids)} if post_ids else {}
+    threads = (
+        {thread.pk: thread for thread in community.visible_threads(actor).filter(pk__in=thread_ids)}
+        if thread_ids
+        else {}
+    )
     rows = []
     for reaction in reactions:
         title, summary, kind, available = "", "", None, False
         if reaction.target_type == TargetType.POST:
             post = posts.get(reaction.target_id)
-            if post is not None and can_see_post(actor, post):
+            if post is not None:
                 title, summary, kind, available = post.title, post.summary, post.kind, True
         else:
             thread = threads.get(reaction.target_id)
@@ -569,7 +561,7 @@ def build_rows(
             "body": "" if deleted else comment.body,
             "mentions": [] if deleted else [people[pk] for pk in comment.mentions if pk in people],
             "status": comment.status,
-            "moderation_note": comment.moderation_note if (mine or moderator) and not deleted else "",
+            "moderation_note": comment.moderation_note if (mine or hides(comment)) and not deleted else "",
             "like_count": comment.like_count,
             "report_count": open_reports.get(comment.pk, 0) if moderator else 0,
             "created_at": comment.created_at,

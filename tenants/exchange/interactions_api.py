@@ -76,7 +76,7 @@ def scope_of(request: Request) -> Scope:
 
 def _page(request: Request, view: APIView, rows: Any) -> tuple[PagePagination, list[Any]]:
     paginator = PagePagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
     return paginator, list(page or [])
 
 
@@ -150,7 +150,9 @@ class ExchangeReplySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     target_type = serializers.ChoiceField(choices=TargetType.choices)
     target_id = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True, help_text="the top comment this replies under")
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field named like Field.parent
+        allow_null=True, help_text="the top comment this replies under"
+    )
     reply_to = ExchangePersonSerializer(allow_null=True, help_text="whom it answers")
     author = ExchangePersonSerializer(allow_null=True)
     author_unit = serializers.CharField(allow_blank=True, help_text="the author's subsidiary on group rows")
@@ -175,7 +177,9 @@ class ExchangeCommentCreateSerializer(serializers.Serializer[Any]):
     target_type = serializers.ChoiceField(choices=TargetType.choices)
     target_id = serializers.IntegerField()
     body = serializers.CharField(max_length=2000, allow_blank=True, trim_whitespace=False)
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="a comment to reply to")
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field named like Field.parent
+        required=False, allow_null=True, default=None, help_text="a comment to reply to"
+    )
     mentions = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list, max_length=10, help_text="user ids (@)"
     )

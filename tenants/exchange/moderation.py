@@ -30,7 +30,6 @@ from tenants.exchange.errors import InteractionCode
 from tenants.exchange.interactions import (
     Target,
     build_rows,
-    exchange_settings,
     target_author_can_hide,
 )
 from tenants.exchange.models import (
@@ -42,6 +41,7 @@ from tenants.exchange.models import (
     TargetType,
     Thread,
 )
+from tenants.exchange.posts import exchange_settings
 from tenants.exchange.visibility import WORKERS
 from tenants.organizations.models import Organization
 
@@ -294,7 +294,10 @@ def do_change_settings(actor: Actor, **changes: Any) -> None:
             return
         for name in changed:
             setattr(row, name, changes[name])
-        row.save(update_fields=[*changed, "updated_at"])
+        if row.pk is None:
+            row.save()  # the defaults were in force until now
+        else:
+            row.save(update_fields=[*changed, "updated_at"])
         do_record_audit(
             event="exchange.settings.update", actor=actor, target_type="exchange.settings", target_id=row.pk,
             target_label="exchange", details={"fields": ", ".join(changed)},

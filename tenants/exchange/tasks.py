@@ -25,6 +25,7 @@ from services.storage import DataClass, get_storage
 from services.tasks import tenant_task
 from services.tasks.periodic import tenant_beat_entry
 from services.tasks.redrive import grace_seconds, redrive
+from tenants.exchange import counts
 from tenants.exchange.errors import PostCode
 from tenants.exchange.models import MediaStatus, Post, PostKind, PostStatus
 from tenants.exchange.posts import SEARCH_KIND, exchange_settings, notify_author
@@ -141,4 +142,13 @@ SCHEDULE = {
     "exchange-media-redrive": tenant_beat_entry("exchange.redrive_media", crontab(minute="*/5"), window_seconds=120),
     # The group's posts live in the public schema, which the fan-out does not visit.
     "exchange-media-redrive-group": {"task": "exchange.redrive_media", "schedule": crontab(minute="*/5")},
+    # The cached counts of likes, favourites, shares, comments and threads, checked nightly (counts.recount).
+    "exchange-recount": tenant_beat_entry("exchange.recount", crontab(hour=3, minute=40), window_seconds=3600),
+    "exchange-recount-group": {"task": "exchange.recount", "schedule": crontab(hour=3, minute=40)},
 }
+
+
+@tenant_task(name="exchange.recount")
+def recount() -> dict[str, int]:
+    """Nightly, per tenant and for the group's rows: recompute the cached counts, fix and log drift."""
+    return counts.recount(active_schema())

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from tenants.exchange.community_api import urlpatterns as community_urls
 from tenants.exchange.feed_api import urlpatterns as feed_urls
+from tenants.exchange.interactions_api import urlpatterns as interaction_urls
 from tenants.exchange.posts_api import urlpatterns as post_urls
-
-# bsocial appends its two lines here (interactions and the community):
-# from tenants.exchange.interactions_api import urlpatterns as interaction_urls
-# from tenants.exchange.community_api import urlpatterns as community_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *post_urls,
     *feed_urls,
-    # bsocial: *interaction_urls, *community_urls,
+    *interaction_urls,
+    *community_urls,
 ]

@@ -28,6 +28,9 @@ class PointKind(models.TextChoices):
     VOLUNTEER_HOURS = "volunteer_hours", _("volunteer hours")
     CONTRIBUTION_PUBLISHED = "contribution_published", _("contribution published in the exchange")
     BRANCH_ACTIVITY = "branch_activity", _("branch activity held")  # the branch's own points
+    # The exchange's interactions (issue 17): a like earns nothing (DOMAIN_RULES §6).
+    SHARE = "share", _("post shared")
+    COMMENT = "comment", _("comment posted")
 
 
 class PointRuleSet(models.Model):

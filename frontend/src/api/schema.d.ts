@@ -10426,9 +10426,11 @@ export interface components {
          *     * `volunteer_hours` - 志愿服务时长
          *     * `contribution_published` - 在交流园地发表内容
          *     * `branch_activity` - 支部开展活动
+         *     * `share` - post shared
+         *     * `comment` - comment posted
          * @enum {string}
          */
-        PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity";
+        PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity" | "share" | "comment";
         PointsAnomaly: {
             member: components["schemas"]["PointsMemberRef"];
             kind: components["schemas"]["PointKindEnum"];
@@ -45407,7 +45409,7 @@ export interface operations {
     points_me_ledger_list: {
         parameters: {
             query?: {
-                kind?: "article_read" | "branch_activity" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "video_time" | "video_watched" | "volunteer_hours";
+                kind?: "article_read" | "branch_activity" | "comment" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "share" | "video_time" | "video_watched" | "volunteer_hours";
                 /** @description 1–12: one month of the year; absent: the whole year */
                 month?: number;
                 /** @description 用于排序结果的字段。 */
@@ -45660,7 +45662,7 @@ export interface operations {
     points_members_ledger_list: {
         parameters: {
             query?: {
-                kind?: "article_read" | "branch_activity" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "video_time" | "video_watched" | "volunteer_hours";
+                kind?: "article_read" | "branch_activity" | "comment" | "contribution_published" | "live_attended" | "login" | "meeting_attended" | "meeting_made_up" | "quiz_completed" | "reading_time" | "share" | "video_time" | "video_watched" | "volunteer_hours";
                 /** @description 1–12: one month of the year; absent: the whole year */
                 month?: number;
                 /** @description 用于排序结果的字段。 */
