@@ -27,13 +27,9 @@ export type ReactionKind = 'like' | 'favourite';
 export const POST_KINDS: readonly PostKind[] = ['news', 'showcase', 'micro_video'];
 export const POST_STATUSES: readonly PostStatus[] = ['draft', 'pending', 'published', 'rejected', 'withdrawn'];
 
-/**
- * Comments, reactions and shares address a post by its row id in its schema (`pk`), pages and
- * links by its UUID (`id`). The posts API does not send `pk` yet (see the integration notes):
- * it is optional here, and the interactions show only when it is there.
- */
-export type PostRow = Schemas['PostRow'] & { pk?: number };
-export type PostDetail = Schemas['PostDetail'] & { pk?: number };
+/** Pages and links address a post by its UUID (`id`); comments, reactions and shares by its row (`pk`). */
+export type PostRow = Schemas['PostRow'];
+export type PostDetail = Schemas['PostDetail'];
 export type PostImage = Schemas['PostImage'];
 export type PostVideo = Schemas['PostVideo'];
 export type PostLimits = Schemas['PostLimits'];
@@ -90,8 +86,7 @@ export type ReactionState = Schemas['ExchangeReactionState'];
 export type Reply = Schemas['ExchangeReply'];
 export type Comment = Schemas['ExchangeComment'];
 export type Share = Schemas['ExchangeShare'];
-/** `post_uuid` (a post's page) is not sent yet: see `PostRow`. */
-export type Favourite = Schemas['ExchangeFavourite'] & { post_uuid?: string | null };
+export type Favourite = Schemas['ExchangeFavourite'];
 export type Mentionable = Schemas['ExchangeMentionable'];
 export type SharedPost = Schemas['ExchangeSharedPost'];
 export type Board = Schemas['ExchangeBoard'];
@@ -116,12 +111,7 @@ export const react = (target: Target, kind: ReactionKind, on: boolean): Promise<
 };
 
 export const listFavourites = (query: Query<'/api/v1/exchange/favourites'>) =>
-  call(api.GET('/api/v1/exchange/favourites', { params: { query } })) as Promise<{
-    count: number;
-    next?: string | null;
-    previous?: string | null;
-    results: Favourite[];
-  }>;
+  call(api.GET('/api/v1/exchange/favourites', { params: { query } }));
 
 export const sharePost = (post: number, scope: Scope): Promise<Share> =>
   call(api.POST('/api/v1/exchange/shares', { params: { query: { scope } }, body: { post } }));

@@ -7388,6 +7388,11 @@ export interface components {
              *     * `micro_video` - micro-video
              */
             post_kind: (components["schemas"]["PostKindEnum"] | components["schemas"]["NullEnum"]) | null;
+            /**
+             * Format: uuid
+             * @description the post's page (its UUID); null for a thread
+             */
+            post_uuid: string | null;
             /** @description still there and visible to you */
             available: boolean;
             /** Format: date-time */
@@ -10631,6 +10636,8 @@ export interface components {
         PostDetail: {
             /** Format: uuid */
             id: string;
+            /** @description the row in its schema: what comments, reactions and shares address */
+            pk: number;
             /**
              * @description tenant: this tenant's own post; group: the group's
              *
@@ -10725,6 +10732,8 @@ export interface components {
         PostRow: {
             /** Format: uuid */
             id: string;
+            /** @description the row in its schema: what comments, reactions and shares address */
+            pk: number;
             /**
              * @description tenant: this tenant's own post; group: the group's
              *
