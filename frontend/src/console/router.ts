@@ -178,6 +178,18 @@ export const router = createAppRouter({
           meta: { allow: can('exchange'), title: 'exchange.console.title' },
         },
         {
+          // The reviewers' notification opens the post in the drawer; proposals open their tab.
+          path: 'exchange/posts/:uuid',
+          name: 'exchange-post',
+          component: () => import('./exchange/ExchangeView.vue'),
+          props: true,
+          meta: { allow: can('exchange'), title: 'exchange.console.title' },
+        },
+        {
+          path: 'exchange/promotions',
+          redirect: { name: 'exchange', query: { tab: 'promotions' } },
+        },
+        {
           // 民主评议党员: the rounds, one round (participants, the masses' codes, the decision, results).
           path: 'evaluation',
           name: 'evaluation',

@@ -260,6 +260,20 @@ export const router = createAppRouter({
       meta: { title: 'exchange.community.title' },
     },
     {
+      // The links in notifications: a thread's replies and mentions (?scope=group for the
+      // group's), and the review outcome sent to a post's author.
+      path: '/exchange/threads/:id(\\d+)',
+      redirect: (to) => ({
+        name: 'community-thread',
+        params: { scope: to.query.scope === 'group' ? 'group' : 'tenant', id: to.params.id },
+        hash: to.hash,
+      }),
+    },
+    {
+      path: '/portal/exchange/posts/:uuid',
+      redirect: (to) => ({ name: 'exchange-post', params: { uuid: to.params.uuid } }),
+    },
+    {
       // What a share link opens (a public-marked post shared outside reads without signing in).
       path: '/exchange/shared/:token',
       name: 'exchange-shared',
