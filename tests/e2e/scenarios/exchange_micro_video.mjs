@@ -15,6 +15,11 @@ async function expectExchangeTranslated(page) {
   expect(!keys, `untranslated keys on ${page.url()}: ${keys?.join(', ')}`);
 }
 
+/** No toast over the picture (Vant's toasts close after two seconds). */
+async function toastsGone(page) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('.van-toast')].some((node) => node.offsetParent));
+}
+
 /** Nothing wider than the phone's screen (a long title or link must wrap, not push the page). */
 async function expectNoSidewaysScroll(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -27,7 +32,8 @@ await scenario('exchange_micro_video', async (session) => {
   await phone.goto(`${portalUrl}/`);
   await signIn(phone, author, { tap: true });
   await phone.waitForURL(`${portalUrl}/`);
-  await phone.locator('[data-test="home-feed"]').waitFor();
+  await phone.locator('[data-test="feed-empty"], [data-test="feed-news"]').first().waitFor();
+  await expectExchangeTranslated(phone);
   await shot(phone, '01-home-feed');
   await phone.locator('[data-test="tab-exchange"]').tap();
   await phone.waitForURL(/\/exchange(\?|$)/);
@@ -52,6 +58,7 @@ await scenario('exchange_micro_video', async (session) => {
   await phone.locator('[data-test="post-status-note"]').getByText('待审核').waitFor();
   await phone.locator('[data-test="post-title"]').getByText(title).waitFor();
   await expectExchangeTranslated(phone);
+  await toastsGone(phone);
   await shot(phone, '04-awaiting-review');
   await phone.goto(`${portalUrl}/exchange/mine`);
   await phone.locator('[data-test="post-card"]', { hasText: title }).getByText('待审核').waitFor();
@@ -75,6 +82,7 @@ await scenario('exchange_micro_video', async (session) => {
   await box.locator('textarea').fill('内容积极向上，同意发布。');
   await box.getByRole('button', { name: '通过' }).click();
   await drawer.locator('[data-test="drawer-status"]').getByText('已发布').waitFor();
+  await desk.locator('[data-test="drawer-counts"]').getByText('点赞 0').waitFor();
   await shot(desk, '08-approved');
 
   log('a colleague on another phone finds it, likes it and comments');
@@ -98,7 +106,10 @@ await scenario('exchange_micro_video', async (session) => {
   await other.locator('[data-test="comment-input"] textarea').fill(comment);
   await other.locator('[data-test="comment-send"]').tap();
   await other.locator('[data-test="comment-body"]', { hasText: comment }).waitFor();
+  expect((await like.innerText()).trim() === '1', `the like stays after commenting: ${await like.innerText()}`);
+  await other.locator('[data-test="mention"]').waitFor();
   await expectNoSidewaysScroll(other);
+  await toastsGone(other);
   await expectExchangeTranslated(other);
   await shot(other, '10-commented');
 
