@@ -17,7 +17,9 @@ async function expectExchangeTranslated(page) {
 
 /** No toast over the picture (Vant's toasts close after two seconds). */
 async function toastsGone(page) {
-  await page.waitForFunction(() => ![...document.querySelectorAll('.van-toast')].some((node) => node.offsetParent));
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('.van-toast')].some((node) => getComputedStyle(node).display !== 'none'),
+  );
 }
 
 /** Nothing wider than the phone's screen (a long title or link must wrap, not push the page). */
