@@ -25,7 +25,7 @@ from partycloud.core.errors import ServiceError
 from partycloud.tenancy.context import active_schema
 from partycloud.tenancy.models import PartyCommittee
 from tenants.exchange.errors import InteractionCode
-from tenants.exchange.models import Comment, TargetType, Thread
+from tenants.exchange.models import Comment, Post, TargetType, Thread
 from tenants.members.models import COUNTED_STATUSES, Member
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify
@@ -88,8 +88,13 @@ def check_mentions(actor: Actor, user_ids: Sequence[int]) -> list[User]:
 
 
 def target_link(target_type: str, target_id: int, comment_id: int | None = None) -> str:
-    """The portal page of a post or thread (``?scope=group`` for the group's rows)."""
-    path = f"/exchange/posts/{target_id}" if target_type == TargetType.POST else f"/exchange/threads/{target_id}"
+    """The portal page of a post (by its UUID, as the portal's post pages are addressed) or thread
+    (``?scope=group`` for the group's rows)."""
+    if target_type == TargetType.POST:
+        uuid = Post.objects.filter(pk=target_id).values_list("uuid", flat=True).first()
+        path = f"/exchange/posts/{uuid}" if uuid else "/exchange"
+    else:
+        path = f"/exchange/threads/{target_id}"
     if active_schema() == PUBLIC:
         path += "?scope=group"
     return f"{path}#comment-{comment_id}" if comment_id else path
