@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from partycloud.accounts.models import User
 from partycloud.audit.models import AuditEvent
@@ -237,6 +239,7 @@ def test_a_branch_post_is_seen_by_its_branch_and_after_promotion_by_the_whole_co
     # The branch's secretary cannot decide for the committee; the committee's worker can.
     incoming = units.client(units.committee_worker).get(f"{BASE}/post-promotions", {"incoming": "true"}).json()
     promotion = incoming["results"][0]
+    assert units.client(units.member1).get(f"{BASE}/post-promotions").json()["count"] == 0  # workers' business
     assert promotion["can_decide"] is True
     assert promotion["post"] == post["id"]
     refused = units.client(units.secretary1).post(f"{BASE}/post-promotions/{promotion['id']}/accept", {})
@@ -440,6 +443,36 @@ def test_the_home_feed_has_my_units_posts_lessons_meetings_and_todos(units: Unit
     assert worker["todos"]["reviews"] == 1
     assert worker["todos"]["workbench"] is not None
     assert post["id"] not in {row["id"] for row in units.client(units.member2).get(f"{BASE}/feed").json()["news"]}
+
+
+def test_the_feeds_queries_do_not_grow_with_the_posts(units: Units, group_admin: User) -> None:
+    def grow(n: int) -> None:
+        with units.world.tenant:
+            for index in range(n):
+                for kind in ("news", "showcase", "micro_video"):
+                    Post.objects.create(
+                        kind=kind, title=f"{kind}{index}", status=PostStatus.PUBLISHED, organization_id=units.first.pk,
+                        audience_id=units.first.pk, published_at=timezone.now(), text="x",
+                    )  # fmt: skip
+        use_public_schema()
+        for index in range(n):
+            Post.objects.create(
+                kind="news", title=f"集团{index}", status=PostStatus.PUBLISHED, published_at=timezone.now()
+            )
+
+    def count(user: User) -> int:
+        client = units.client(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{BASE}/feed").status_code == 200
+        connection.set_schema_to_public()
+        return len(captured.captured_queries)
+
+    grow(1)
+    for user in (units.member1, units.committee_worker):
+        count(user)  # warm the per-process caches (the tenant's settings, content types)
+    few = {user.pk: count(user) for user in (units.member1, units.committee_worker)}
+    grow(8)
+    assert {user.pk: count(user) for user in (units.member1, units.committee_worker)} == few
 
 
 # ---------------------------------------------------------------------------------- isolation

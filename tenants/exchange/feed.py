@@ -42,11 +42,9 @@ def home_feed(actor: Actor) -> Feed:
         feed.posts[kind] = found.rows
     reviews = list_posts(actor, PostFilters(reviewable=True, source="tenant"), offset=0, limit=0).total
     feed.todos = {"reviews": reviews, "workbench": None, "notifications": 0}
-    if actor.user is None:
-        return feed
+    if actor.user is None or active_schema() == PUBLIC:
+        return feed  # notifications, lessons, meetings and the workbench are a tenant's
     feed.todos["notifications"] = unread_count(actor.user.pk)
-    if active_schema() == PUBLIC:
-        return feed
     feed.lessons = _lessons(actor)
     feed.meetings = _meetings(actor)
     feed.todos["workbench"] = _workbench_count(actor)

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from partycloud.accounts.actor import Actor
 from tenants.exchange.feed import home_feed
 from tenants.exchange.models import PostKind
-from tenants.exchange.posts_api import PostRowSerializer, UsesExchange, post_rows
+from tenants.exchange.posts_api import PostRowSerializer, UsesExchange, post_rows, row_names
 from tenants.live.models import LessonStatus
 
 
@@ -64,10 +64,11 @@ class FeedView(APIView):
     def get(self, request: Request) -> Response:
         actor = Actor.of(request)
         feed = home_feed(actor)
+        names = row_names([row for rows in feed.posts.values() for row in rows])  # one query for the sections
         body = {
-            "news": post_rows(feed.posts[PostKind.NEWS], actor),
-            "showcase": post_rows(feed.posts[PostKind.SHOWCASE], actor),
-            "micro_videos": post_rows(feed.posts[PostKind.MICRO_VIDEO], actor),
+            "news": post_rows(feed.posts[PostKind.NEWS], actor, names),
+            "showcase": post_rows(feed.posts[PostKind.SHOWCASE], actor, names),
+            "micro_videos": post_rows(feed.posts[PostKind.MICRO_VIDEO], actor, names),
             "live_lessons": feed.lessons,
             "meetings": feed.meetings,
             "todos": feed.todos,

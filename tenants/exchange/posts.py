@@ -389,7 +389,7 @@ def do_update_post(post: Post, *, actor: Actor, changes: PostChanges) -> Post:
     moderator = can_moderate_post(actor, post)
     if changes.touches_content:
         check_can_edit(actor, post)
-    elif not moderator:
+    elif not (moderator or can_edit_post(actor, post)):
         raise NotAllowed(PostCode.NOT_ALLOWED, _("You may not do this with this post."))
     if changes.pinned is not None and not moderator:
         raise NotAllowed(PostCode.NOT_ALLOWED, _("Only the unit's workers pin a post."))
@@ -459,7 +459,9 @@ def do_delete_post(post: Post, *, actor: Actor) -> None:
     if not moderator and not (actor.user is not None and post.author_id == actor.user.pk and post.status in EDITABLE):
         raise NotAllowed(PostCode.NOT_ALLOWED, _("You may not do this with this post."))
     keys = post_object_keys(post)
-    keep_objects = post.group_status == ProposalStatus.APPROVED
+    # The group's copy of a tenant's post points at the tenant's objects; an original whose copy
+    # the group accepted keeps them for the copy.
+    keep_objects = bool(post.origin_tenant) or post.group_status == ProposalStatus.APPROVED
     with transaction.atomic():
         uuid = post.uuid
         post.delete()
@@ -714,8 +716,8 @@ def do_propose_to_parent(post: Post, *, actor: Actor, note: str = "") -> PostPro
 def visible_promotions(actor: Actor) -> QuerySet[PostPromotion]:
     """Proposals addressed to a unit ``actor`` works for, and those from their units."""
     rows = PostPromotion.objects.select_related("post")
-    if active_schema() == PUBLIC or actor.user is None:
-        return rows.none()
+    if active_schema() == PUBLIC or actor.user is None or not actor.roles & WORKERS:
+        return rows.none()  # proposals are the workers' business
     return rows.filter(Q(post__in=visible_posts(actor)) | Q(to_organization_id__in=worker_unit_ids(actor)))
 
 

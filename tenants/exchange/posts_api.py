@@ -192,12 +192,19 @@ def _row(located: posts.LocatedPost, actor: Actor, names: dict[int, str]) -> dic
     }
 
 
-def post_rows(located: list[posts.LocatedPost], actor: Actor) -> list[dict[str, Any]]:
+def row_names(located: list[posts.LocatedPost]) -> dict[int, str]:
+    """The names of the organizations the rows show, in one query (none for group rows)."""
     ids: list[int | None] = []
     for row in located:
         if row.schema != PUBLIC:
             ids += [row.post.organization_id, row.post.audience_id]
-    names = posts.organization_names(ids)
+    return posts.organization_names(ids)
+
+
+def post_rows(
+    located: list[posts.LocatedPost], actor: Actor, names: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
+    names = row_names(located) if names is None else names
     return [_row(row, actor, names) for row in located]
 
 

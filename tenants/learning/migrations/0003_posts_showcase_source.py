@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0002_default_categories'),
+        ("learning", "0002_default_categories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='showcaseproposal',
-            name='source',
-            field=models.CharField(default='learning.resource', max_length=30),
+            model_name="showcaseproposal",
+            name="source",
+            field=models.CharField(default="learning.resource", max_length=30),
         ),
         migrations.AlterField(
-            model_name='showcaseproposal',
-            name='kind',
+            model_name="showcaseproposal",
+            name="kind",
             field=models.CharField(max_length=12),
         ),
     ]
