@@ -32,6 +32,7 @@ from tenants.members.services import do_create_member
 from tenants.notifications.models import Notification
 from tenants.organizations.models import Organization
 from tenants.organizations.services import do_create_organization
+from tenants.points.models import PointRule
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory, make_id_card
 from tests.isolation import Endpoint, assert_tenant_isolated
@@ -233,6 +234,9 @@ def test_comments_replies_and_mentions_notify_and_count(unit: Unit) -> None:
         assert Post.objects.get(pk=post.pk).comment_count == 3
         titles = {(n.user_id, n.kind, n.title) for n in Notification.objects.filter(kind="exchange.reply")}
     assert {user for user, _kind, _title in titles} == {unit.alice.pk, unit.carol.pk, unit.bob.pk}
+    with unit.world.tenant:
+        link = Notification.objects.filter(user=unit.alice).order_by("pk").first().link  # type: ignore[union-attr]
+    assert link == f"/exchange/posts/{post.uuid}#comment-{body['id']}"
     # A mention of someone of another party committee is refused.
     outsider = comment(bob, post.pk, "@某人", mentions=[UserFactory().pk])
     assert outsider.json()["code"] == "interactions.bad_mention"
@@ -249,7 +253,7 @@ def test_comment_text_is_checked_before_anything_is_stored(unit: Unit) -> None:
     assert refused.status_code == 400
     assert refused.json()["code"] == "interactions.comment_classified"
     assert "机密★" in refused.json()["message"]
-    assert AuditEvent.objects.filter(event="exchange.classified.refuse", actor=unit.bob).exists()
+    assert AuditEvent.objects.filter(event="exchange.comment.classified_refuse", actor=unit.bob).exists()
     with unit.world.tenant:
         SensitiveWord.objects.create(word="赌博")
     forget_words(unit.world.tenant.schema_name)
@@ -453,8 +457,15 @@ def test_points_record_shares_and_visible_comments(unit: Unit) -> None:
         events = list(record_interactions(None, None))
     kinds = sorted((event.kind, event.user_id) for event in events)
     assert kinds == sorted([("share", unit.bob.pk), ("comment", unit.worker.pk)])
-    assert all(str(held) not in event.source_key for event in events)
+    assert f"comment:tenant:{held}" not in {event.source_key for event in events}
     assert any(event.source_key == f"comment:tenant:{visible}" for event in events)
+    with unit.world.tenant:
+        rules = dict(
+            PointRule.objects.filter(rule_set__version="2019.1", kind__in=["share", "comment", "like"]).values_list(
+                "kind", "daily_cap"
+            )
+        )
+    assert rules == {"share": 3, "comment": 5}  # a like earns nothing
 
 
 # ------------------------------------------------------------------------------ isolation

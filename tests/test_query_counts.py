@@ -64,7 +64,6 @@ from tenants.exchange.models import (
     Reaction,
     Thread,
 )
-from tenants.exchange.models import Post as ExchangePost
 from tenants.learning.models import (
     Category,
     Course,
@@ -743,20 +742,20 @@ def grow_promotions(world: World, n: int) -> None:
 # The exchange's interactions and community (issue 17).
 
 
-def _exchange_post(world: World) -> ExchangePost:
+def _exchange_post(world: World) -> Post:
     if "post_id" not in world.state:
         branch = _branch(world)
-        post = ExchangePost.objects.create(
+        post = Post.objects.create(
             kind="news", title="计数新闻", status="published", organization_id=branch.pk, audience_id=branch.pk,
             author=world.tenant.admin, author_name="管理员",
         )  # fmt: skip
         world.state["post_id"] = post.pk
-    return ExchangePost.objects.get(pk=world.state["post_id"])
+    return Post.objects.get(pk=world.state["post_id"])
 
 
 def grow_favourites(world: World, n: int) -> None:
     for _ in range(n):
-        post = ExchangePost.objects.create(
+        post = Post.objects.create(
             kind="news", title=f"收藏{next(_serial)}", status="published", author=world.tenant.member
         )
         Reaction.objects.create(user=world.tenant.member, target_type="post", target_id=post.pk, kind="favourite")

@@ -52,14 +52,14 @@ class ExchangeBoardWriteSerializer(serializers.Serializer[Any]):
     organization = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="the unit (its subtree reads and posts); null: all"
     )
-    position = serializers.IntegerField(required=False, min_value=0, default=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=100000, default=0)
     posts_need_review = serializers.BooleanField(required=False, default=False)
 
 
 class ExchangeBoardChangeSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=60, required=False)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=100000)
     posts_need_review = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
 

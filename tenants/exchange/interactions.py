@@ -230,10 +230,10 @@ def check_text(
     marking = find_marking([(name if name in {"title", "body"} else "body", text) for name, text in texts])
     if marking is not None:
         do_record_audit(
-            event="exchange.classified.refuse",
+            event="exchange.comment.classified_refuse",
             details={"marking": marking.text, "field": marking.source},
             actor=actor,
-            target_type="exchange.refused",
+            target_type="exchange.refused_comment",
             target_id=what[:64],
             target_label=what,
         )
@@ -290,8 +290,6 @@ def do_react(actor: Actor, target: Target, kind: ReactionKind) -> bool:
     """Like or favourite; True when a row was added (a second like changes nothing)."""
     assert actor.user is not None
     check_published(target)
-    if kind == ReactionKind.FAVOURITE and target.type != TargetType.POST and target.thread is None:
-        raise ServiceError(InteractionCode.BAD_TARGET, _("This cannot be added to favourites."))
     return counts.add_reaction(
         user_id=actor.user.pk,
         target_type=target.type,

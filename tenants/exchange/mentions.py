@@ -25,7 +25,7 @@ from partycloud.core.errors import ServiceError
 from partycloud.tenancy.context import active_schema
 from partycloud.tenancy.models import PartyCommittee
 from tenants.exchange.errors import InteractionCode
-from tenants.exchange.models import Comment, Post, TargetType, Thread
+from tenants.exchange.models import Comment, TargetType, Thread
 from tenants.members.models import COUNTED_STATUSES, Member
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify
@@ -87,14 +87,13 @@ def check_mentions(actor: Actor, user_ids: Sequence[int]) -> list[User]:
 # ------------------------------------------------------------------------------ notifications
 
 
-def target_link(target_type: str, target_id: int, comment_id: int | None = None) -> str:
-    """The portal page of a post (by its UUID, as the portal's post pages are addressed) or thread
-    (``?scope=group`` for the group's rows)."""
-    if target_type == TargetType.POST:
-        uuid = Post.objects.filter(pk=target_id).values_list("uuid", flat=True).first()
-        path = f"/exchange/posts/{uuid}" if uuid else "/exchange"
+def target_link(target: Target | None, thread: Thread | None = None, comment_id: int | None = None) -> str:
+    """The portal page of a post (by its UUID) or a thread (``?scope=group`` for the group's rows)."""
+    if target is not None and target.post is not None:
+        path = f"/exchange/posts/{target.post.uuid}"
     else:
-        path = f"/exchange/threads/{target_id}"
+        thread_id = thread.pk if thread is not None else target.id if target is not None else 0
+        path = f"/exchange/threads/{thread_id}"
     if active_schema() == PUBLIC:
         path += "?scope=group"
     return f"{path}#comment-{comment_id}" if comment_id else path
@@ -123,7 +122,7 @@ def _row_schema(stored: str) -> str:
 def notify_comment(target: Target, comment: Comment) -> None:
     """A comment (or reply) now shows: its target's author, the author replied to, the mentioned."""
     me, name = comment.author_id, comment.author_name
-    link = target_link(comment.target_type, comment.target_id, comment.pk)
+    link = target_link(target, comment_id=comment.pk)
     excerpt = comment.body[:100]
     recipients: list[tuple[int, str, str]] = []
     if target.author_id and target.author_id != me:
@@ -159,7 +158,7 @@ def notify_comment(target: Target, comment: Comment) -> None:
 
 def notify_thread_mentions(thread: Thread) -> None:
     """A thread now shows: the people it mentions."""
-    link = target_link(TargetType.THREAD, thread.pk)
+    link = target_link(None, thread)
     home = _row_schema(thread.tenant_schema)
     title = _("%(name)s mentioned you in “%(title)s”") % {"name": thread.author_name, "title": thread.title[:60]}
     _notify(

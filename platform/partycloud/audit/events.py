@@ -315,7 +315,7 @@ EVENTS: dict[str, EventType] = _events(
     EventType("annual_report.export", A.EXPORT, _lazy("Exported the annual statistics report"), (_SNAPSHOT,)),
     # exchange: interactions, moderation and the community (tenants.exchange.interactions, .moderation, .community)
     EventType(
-        "exchange.classified.refuse",
+        "exchange.comment.classified_refuse",
         A.CREATE,
         _lazy("Refused a classified comment or community post"),
         (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
@@ -385,7 +385,7 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "live.sensitive_word": _lazy("sensitive word"),
     "hub.rosterentry": _lazy("employee roster"),
     "audit.auditevent": _lazy("audit log"),
-    "exchange.refused": _lazy("refused comment or community post"),
+    "exchange.refused_comment": _lazy("refused comment or community post"),
     "exchange.comment": _lazy("comment"),
     "exchange.board": _lazy("community board"),
     "exchange.thread": _lazy("community thread"),
