@@ -322,11 +322,11 @@ def favourite_rows(actor: Actor, reactions: Sequence[Reaction]) -> list[dict[str
     )
     rows = []
     for reaction in reactions:
-        title, summary, kind, available = "", "", None, False
+        title, summary, kind, available, post_uuid = "", "", None, False, None
         if reaction.target_type == TargetType.POST:
             post = posts.get(reaction.target_id)
             if post is not None:
-                title, summary, kind, available = post.title, post.summary, post.kind, True
+                title, summary, kind, available, post_uuid = post.title, post.summary, post.kind, True, post.uuid
         else:
             thread = threads.get(reaction.target_id)
             if thread is not None:
@@ -340,6 +340,7 @@ def favourite_rows(actor: Actor, reactions: Sequence[Reaction]) -> list[dict[str
                 "title": title,
                 "summary": summary,
                 "post_kind": kind,
+                "post_uuid": post_uuid,
                 "available": available,
                 "created_at": reaction.created_at,
             }

@@ -106,6 +106,7 @@ class ExchangeFavouriteSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(help_text="the post's or thread's title ('' if no longer visible)")
     summary = serializers.CharField(allow_blank=True)
     post_kind = serializers.ChoiceField(choices=PostKind.choices, allow_null=True, help_text="null for a thread")
+    post_uuid = serializers.UUIDField(allow_null=True, help_text="the post's page (its UUID); null for a thread")
     available = serializers.BooleanField(help_text="still there and visible to you")
     created_at = serializers.DateTimeField()
 

@@ -71,6 +71,7 @@ SOURCE_CHOICES = [("tenant", "tenant"), ("group", "group")]
 
 class PostRowSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
+    pk = serializers.IntegerField(help_text="the row in its schema: what comments, reactions and shares address")
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
         choices=SOURCE_CHOICES, help_text="tenant: this tenant's own post; group: the group's"
     )
@@ -159,6 +160,7 @@ def _row(located: posts.LocatedPost, actor: Actor, names: dict[int, str]) -> dic
     post = located.post
     return {
         "id": post.uuid,
+        "pk": post.pk,
         "source": located.source,
         "kind": post.kind,
         "title": post.title,

@@ -8855,6 +8855,11 @@ export interface components {
              *     * `micro_video` - micro-video
              */
             post_kind: (components["schemas"]["PostKindEnum"] | components["schemas"]["NullEnum"]) | null;
+            /**
+             * Format: uuid
+             * @description the post's page (its UUID); null for a thread
+             */
+            post_uuid: string | null;
             /** @description still there and visible to you */
             available: boolean;
             /** Format: date-time */
@@ -12585,6 +12590,8 @@ export interface components {
         PostDetail: {
             /** Format: uuid */
             id: string;
+            /** @description the row in its schema: what comments, reactions and shares address */
+            pk: number;
             /**
              * @description tenant: this tenant's own post; group: the group's
              *
@@ -12679,6 +12686,8 @@ export interface components {
         PostRow: {
             /** Format: uuid */
             id: string;
+            /** @description the row in its schema: what comments, reactions and shares address */
+            pk: number;
             /**
              * @description tenant: this tenant's own post; group: the group's
              *

@@ -171,6 +171,25 @@ export const router = createAppRouter({
           meta: { allow: can('task_books'), title: 'taskBooks.title' },
         },
         {
+          // 交流平台: my units' posts, the review queue, proposals to my units (?tab=).
+          path: 'exchange',
+          name: 'exchange',
+          component: () => import('./exchange/ExchangeView.vue'),
+          meta: { allow: can('exchange'), title: 'exchange.console.title' },
+        },
+        {
+          // The reviewers' notification opens the post in the drawer; proposals open their tab.
+          path: 'exchange/posts/:uuid',
+          name: 'exchange-post',
+          component: () => import('./exchange/ExchangeView.vue'),
+          props: true,
+          meta: { allow: can('exchange'), title: 'exchange.console.title' },
+        },
+        {
+          path: 'exchange/promotions',
+          redirect: { name: 'exchange', query: { tab: 'promotions' } },
+        },
+        {
           // 民主评议党员: the rounds, one round (participants, the masses' codes, the decision, results).
           path: 'evaluation',
           name: 'evaluation',

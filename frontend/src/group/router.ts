@@ -147,6 +147,13 @@ export const router = createAppRouter({
           meta: { allow: inspector, title: 'reports.console.detail' },
         },
         {
+          // 集团要闻: the group's own posts (written and published here) and accepted copies.
+          path: 'exchange',
+          name: 'exchange',
+          component: () => import('./exchange/GroupNewsView.vue'),
+          meta: { allow: staff, title: 'exchange.group.title' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

@@ -1,4 +1,5 @@
 import { inquiriesEn, moderationEn, reportsEn } from './reports';
+import { exchangeEn } from './exchange';
 import { taskBooksEn } from './taskBooks';
 import type { MessageSchema } from './zh-CN';
 
@@ -8,6 +9,7 @@ const en: MessageSchema = {
   reports: reportsEn,
   inquiries: inquiriesEn,
   moderation: moderationEn,
+  exchange: exchangeEn,
   app: {
     name: 'PartyCloud',
     group: 'Group Party Committee',

@@ -1,4 +1,5 @@
 import { inquiriesZh, moderationZh, reportsZh } from './reports';
+import { exchangeZh } from './exchange';
 import { taskBooksZh } from './taskBooks';
 
 /** Simplified Chinese: the default language. Every key here must also exist in en.ts. */
@@ -7,6 +8,7 @@ const zhCN = {
   reports: reportsZh,
   inquiries: inquiriesZh,
   moderation: moderationZh,
+  exchange: exchangeZh,
   app: {
     name: '党建云',
     group: '集团党委管理平台',

@@ -183,6 +183,50 @@ export const router = createAppRouter({
           ],
         },
         {
+          // 交流: news, showcase, micro-videos; a post; uploading; my posts; favourites; the community.
+          // Grouped under one path: the tab bar's 交流 stays lit on every exchange page.
+          path: 'exchange',
+          children: [
+            {
+              path: '',
+              name: 'exchange',
+              component: () => import('./exchange/ExchangeView.vue'),
+              meta: { title: 'exchange.title' },
+            },
+            {
+              path: 'upload',
+              name: 'exchange-upload',
+              component: () => import('./exchange/UploadVideoView.vue'),
+              meta: { title: 'exchange.upload.title' },
+            },
+            {
+              path: 'mine',
+              name: 'exchange-mine',
+              component: () => import('./exchange/MyPostsView.vue'),
+              meta: { title: 'exchange.mine.title' },
+            },
+            {
+              path: 'favourites',
+              name: 'exchange-favourites',
+              component: () => import('./exchange/FavouritesView.vue'),
+              meta: { title: 'exchange.favourites.title' },
+            },
+            {
+              path: 'community',
+              name: 'community',
+              component: () => import('./exchange/CommunityView.vue'),
+              meta: { title: 'exchange.community.title' },
+            },
+            {
+              path: 'community/:scope(tenant|group)/:id(\\d+)',
+              name: 'community-board',
+              component: () => import('./exchange/BoardView.vue'),
+              props: (route) => ({ scope: route.params.scope, id: Number(route.params.id) }),
+              meta: { title: 'exchange.community.title' },
+            },
+          ],
+        },
+        {
           // 我的积分: reference only.
           path: 'points',
           name: 'points',
@@ -240,6 +284,45 @@ export const router = createAppRouter({
     },
     // The notifications' links (tenants.supervision.inquiries: PORTAL_LINK).
     { path: '/supervision/inquiries/:id(\\d+)', redirect: (to) => `/inquiries/${String(to.params.id)}` },
+    },
+    {
+      // One post, full screen (no tab bar: the comment box sits at the bottom).
+      path: '/exchange/posts/:uuid',
+      name: 'exchange-post',
+      component: () => import('./exchange/PostDetailView.vue'),
+      props: true,
+      meta: { title: 'exchange.title' },
+    },
+    {
+      // One community thread and its replies, full screen.
+      path: '/exchange/community/:scope(tenant|group)/threads/:id(\\d+)',
+      name: 'community-thread',
+      component: () => import('./exchange/ThreadView.vue'),
+      props: (route) => ({ scope: route.params.scope, id: Number(route.params.id) }),
+      meta: { title: 'exchange.community.title' },
+    },
+    {
+      // The links in notifications: a thread's replies and mentions (?scope=group for the
+      // group's), and the review outcome sent to a post's author.
+      path: '/exchange/threads/:id(\\d+)',
+      redirect: (to) => ({
+        name: 'community-thread',
+        params: { scope: to.query.scope === 'group' ? 'group' : 'tenant', id: to.params.id },
+        hash: to.hash,
+      }),
+    },
+    {
+      path: '/portal/exchange/posts/:uuid',
+      redirect: (to) => ({ name: 'exchange-post', params: { uuid: to.params.uuid } }),
+    },
+    {
+      // What a share link opens (a public-marked post shared outside reads without signing in).
+      path: '/exchange/shared/:token',
+      name: 'exchange-shared',
+      component: () => import('./exchange/SharedPostView.vue'),
+      props: true,
+      meta: { public: true, title: 'exchange.share.title' },
+    },
     {
       // The camera, full screen.
       path: '/meetings/scan',
