@@ -284,7 +284,6 @@ export const router = createAppRouter({
     },
     // The notifications' links (tenants.supervision.inquiries: PORTAL_LINK).
     { path: '/supervision/inquiries/:id(\\d+)', redirect: (to) => `/inquiries/${String(to.params.id)}` },
-    },
     {
       // One post, full screen (no tab bar: the comment box sits at the bottom).
       path: '/exchange/posts/:uuid',
