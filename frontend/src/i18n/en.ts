@@ -1,9 +1,11 @@
+import { supervisionEn } from './supervision';
 import { taskBooksEn } from './taskBooks';
 import type { MessageSchema } from './zh-CN';
 
 /** English. The type makes sure no key of the Chinese messages is missing here. */
 const en: MessageSchema = {
   taskBooks: taskBooksEn,
+  supervision: supervisionEn,
   app: {
     name: 'PartyCloud',
     group: 'Group Party Committee',

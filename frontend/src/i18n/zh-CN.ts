@@ -1,8 +1,10 @@
+import { supervisionZh } from './supervision';
 import { taskBooksZh } from './taskBooks';
 
 /** Simplified Chinese: the default language. Every key here must also exist in en.ts. */
 const zhCN = {
   taskBooks: taskBooksZh,
+  supervision: supervisionZh,
   app: {
     name: '党建云',
     group: '集团党委管理平台',

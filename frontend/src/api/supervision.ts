@@ -1,0 +1,118 @@
+/**
+ * The supervision platform (监督平台, `tenants.supervision`) on the tenant host under
+ * `/api/v1/supervision/`: 党务公开 (announcements, read receipts, reminders, the Excel export),
+ * 任前公示 (cadre publicity: the window on the working-day calendar, confidential objections, the
+ * outcome), 问卷 (surveys: builder, results, export), 匿名投票 (anonymous votes: turnout live, the
+ * tally after closing), the supervision deadlines (rule versions) and the calendar's years; the
+ * member's side of each (portal); and the group's announcements on the root host
+ * (`/api/v1/group/supervision/announcements`). Each function is one operation of `schema.d.ts`.
+ * (`reports.ts` has the whistleblowing and inquiries.)
+ */
+import type { components } from './schema';
+import { api, call } from './client';
+import type { Body, Query } from './operation';
+import type { Page } from './types';
+
+type Schemas = components['schemas'];
+
+// ---------------------------------------------------------------- surveys (问卷)
+
+export type SurveyRow = Schemas['SurveyRow'];
+export type Survey = Schemas['Survey'];
+export type SurveyQuestion = Schemas['SurveyQuestion'];
+export type SurveyQuestionInput = Schemas['SurveyQuestionInputRequest'];
+export type SurveyCreateBody = Body<'/api/v1/supervision/surveys'>;
+export type SurveyResults = Schemas['SurveyResults'];
+export type SurveyQuestionResult = Schemas['SurveyQuestionResult'];
+export type SurveyTextAnswer = Schemas['SurveyTextAnswer'];
+export type SurveyPersonResponse = Schemas['SurveyPersonResponse'];
+export type MySurveyRow = Schemas['SurveyMineRow'];
+export type MySurvey = Schemas['SurveyMine'];
+export type SurveyAnswerInput = Schemas['SurveyAnswerInputRequest'];
+export type QuestionKind = SurveyQuestion['kind'];
+export type CampaignStatus = SurveyRow['status'];
+
+const survey = (survey_id: number) => ({ params: { path: { survey_id } } });
+
+export const listSurveys = (query: Query<'/api/v1/supervision/surveys'>): Promise<Page<SurveyRow>> =>
+  call(api.GET('/api/v1/supervision/surveys', { params: { query } }));
+export const createSurvey = (body: SurveyCreateBody): Promise<Survey> =>
+  call(api.POST('/api/v1/supervision/surveys', { body }));
+export const getSurvey = (id: number): Promise<Survey> =>
+  call(api.GET('/api/v1/supervision/surveys/{survey_id}', survey(id)));
+export const updateSurvey = (id: number, body: Partial<SurveyCreateBody>): Promise<Survey> =>
+  call(api.PATCH('/api/v1/supervision/surveys/{survey_id}', { ...survey(id), body }));
+export const deleteSurvey = (id: number) => call(api.DELETE('/api/v1/supervision/surveys/{survey_id}', survey(id)));
+export const openSurvey = (id: number): Promise<Survey> =>
+  call(api.POST('/api/v1/supervision/surveys/{survey_id}/open', survey(id)));
+export const closeSurvey = (id: number): Promise<Survey> =>
+  call(api.POST('/api/v1/supervision/surveys/{survey_id}/close', survey(id)));
+export const cancelSurvey = (id: number): Promise<Survey> =>
+  call(api.POST('/api/v1/supervision/surveys/{survey_id}/cancel', survey(id)));
+export const surveyResults = (id: number): Promise<SurveyResults> =>
+  call(api.GET('/api/v1/supervision/surveys/{survey_id}/results', survey(id)));
+export const surveyTextAnswers = (id: number, question: number, page = 1, page_size = 50) =>
+  call(
+    api.GET('/api/v1/supervision/surveys/{survey_id}/text-answers', {
+      params: { path: { survey_id: id }, query: { question, page, page_size } },
+    }),
+  );
+export const surveyResponses = (id: number, page = 1, page_size = 20) =>
+  call(
+    api.GET('/api/v1/supervision/surveys/{survey_id}/responses', {
+      params: { path: { survey_id: id }, query: { page, page_size } },
+    }),
+  );
+export const surveyExportUrl = (id: number) => `/api/v1/supervision/surveys/${id}/export.xlsx`;
+
+export const listMySurveys = (page = 1): Promise<Page<MySurveyRow>> =>
+  call(api.GET('/api/v1/supervision/surveys/mine', { params: { query: { page, page_size: 50 } } }));
+export const getMySurvey = (id: number): Promise<MySurvey> =>
+  call(api.GET('/api/v1/supervision/surveys/mine/{survey_id}', survey(id)));
+export const respondSurvey = (id: number, answers: SurveyAnswerInput[]): Promise<MySurvey> =>
+  call(api.POST('/api/v1/supervision/surveys/mine/{survey_id}/respond', { ...survey(id), body: { answers } }));
+export const mySurveyResults = (id: number): Promise<SurveyResults> =>
+  call(api.GET('/api/v1/supervision/surveys/mine/{survey_id}/results', survey(id)));
+
+// ---------------------------------------------------------------- anonymous votes (匿名投票)
+
+export type VoteRow = Schemas['VoteRow'];
+export type Vote = Schemas['Vote'];
+export type VoteCreateBody = Body<'/api/v1/supervision/votes'>;
+export type VoteTurnout = Schemas['VoteTurnout'];
+export type VoteTally = Schemas['VoteTally'];
+export type MyVoteRow = Schemas['VoteMineRow'];
+export type MyVote = Schemas['VoteMine'];
+export type VoteCastResult = Schemas['VoteCastResult'];
+
+const vote = (vote_id: number) => ({ params: { path: { vote_id } } });
+
+export const listVotes = (query: Query<'/api/v1/supervision/votes'>): Promise<Page<VoteRow>> =>
+  call(api.GET('/api/v1/supervision/votes', { params: { query } }));
+export const createVote = (body: VoteCreateBody): Promise<Vote> =>
+  call(api.POST('/api/v1/supervision/votes', { body }));
+export const getVote = (id: number): Promise<Vote> => call(api.GET('/api/v1/supervision/votes/{vote_id}', vote(id)));
+export const updateVote = (id: number, body: Partial<VoteCreateBody>): Promise<Vote> =>
+  call(api.PATCH('/api/v1/supervision/votes/{vote_id}', { ...vote(id), body }));
+export const deleteVote = (id: number) => call(api.DELETE('/api/v1/supervision/votes/{vote_id}', vote(id)));
+export const openVote = (id: number): Promise<Vote> =>
+  call(api.POST('/api/v1/supervision/votes/{vote_id}/open', vote(id)));
+export const closeVote = (id: number): Promise<Vote> =>
+  call(api.POST('/api/v1/supervision/votes/{vote_id}/close', vote(id)));
+export const cancelVote = (id: number): Promise<Vote> =>
+  call(api.POST('/api/v1/supervision/votes/{vote_id}/cancel', vote(id)));
+export const voteTurnout = (id: number): Promise<VoteTurnout> =>
+  call(api.GET('/api/v1/supervision/votes/{vote_id}/turnout', vote(id)));
+/** Only once the vote is closed (409 before). */
+export const voteTally = (id: number): Promise<VoteTally> =>
+  call(api.GET('/api/v1/supervision/votes/{vote_id}/tally', vote(id)));
+
+export const listMyVotes = (page = 1): Promise<Page<MyVoteRow>> =>
+  call(api.GET('/api/v1/supervision/votes/mine', { params: { query: { page, page_size: 50 } } }));
+export const getMyVote = (id: number): Promise<MyVote> =>
+  call(api.GET('/api/v1/supervision/votes/mine/{vote_id}', vote(id)));
+/** Cast once: the choice travels in the body only. */
+export const castVote = (id: number, options: number[]): Promise<VoteCastResult> =>
+  call(api.POST('/api/v1/supervision/votes/mine/{vote_id}/cast', { ...vote(id), body: { options } }));
+export const myVoteTally = (id: number): Promise<VoteTally> =>
+  call(api.GET('/api/v1/supervision/votes/mine/{vote_id}/tally', vote(id)));
