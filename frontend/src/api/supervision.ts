@@ -116,3 +116,60 @@ export const castVote = (id: number, options: number[]): Promise<VoteCastResult>
   call(api.POST('/api/v1/supervision/votes/mine/{vote_id}/cast', { ...vote(id), body: { options } }));
 export const myVoteTally = (id: number): Promise<VoteTally> =>
   call(api.GET('/api/v1/supervision/votes/mine/{vote_id}/tally', vote(id)));
+
+// ---------------------------------------------------------------- announcements (党务公开)
+
+export type AnnouncementRow = Schemas['AnnouncementRow'];
+export type Announcement = Schemas['Announcement'];
+export type AnnouncementStatus = AnnouncementRow['status'];
+export type AnnouncementCreateBody = Body<'/api/v1/supervision/announcements'>;
+export type Receipt = Schemas['AnnouncementReceipt'];
+export type ReceiptSummary = Schemas['AnnouncementReceiptSummary'];
+export type RemindResult = Schemas['AnnouncementRemindResult'];
+export type MyAnnouncementRow = Schemas['MyAnnouncementRow'];
+export type MyAnnouncement = Schemas['MyAnnouncement'];
+export type ReceiptQuery = Query<'/api/v1/supervision/announcements/{announcement_id}/receipts'>;
+
+/** The upload purpose of announcement attachments. */
+export const ATTACHMENT_PURPOSE = 'supervision_attachment';
+
+const announcement = (announcement_id: number) => ({ params: { path: { announcement_id } } });
+
+/** The same paths on a tenant host (the tenant's) and on the root host (the group's). */
+export const listAnnouncements = (
+  query: Query<'/api/v1/supervision/announcements'>,
+): Promise<Page<AnnouncementRow>> => call(api.GET('/api/v1/supervision/announcements', { params: { query } }));
+export const createAnnouncement = (body: AnnouncementCreateBody): Promise<Announcement> =>
+  call(api.POST('/api/v1/supervision/announcements', { body }));
+export const getAnnouncement = (id: number): Promise<Announcement> =>
+  call(api.GET('/api/v1/supervision/announcements/{announcement_id}', announcement(id)));
+export const updateAnnouncement = (id: number, body: Partial<AnnouncementCreateBody>): Promise<Announcement> =>
+  call(api.PATCH('/api/v1/supervision/announcements/{announcement_id}', { ...announcement(id), body }));
+export const deleteAnnouncement = (id: number) =>
+  call(api.DELETE('/api/v1/supervision/announcements/{announcement_id}', announcement(id)));
+export const publishAnnouncement = (id: number): Promise<Announcement> =>
+  call(api.POST('/api/v1/supervision/announcements/{announcement_id}/publish', announcement(id)));
+export const withdrawAnnouncement = (id: number): Promise<Announcement> =>
+  call(api.POST('/api/v1/supervision/announcements/{announcement_id}/withdraw', announcement(id)));
+export const listReceipts = (id: number, query: ReceiptQuery): Promise<Page<Receipt>> =>
+  call(
+    api.GET('/api/v1/supervision/announcements/{announcement_id}/receipts', {
+      params: { path: { announcement_id: id }, query },
+    }),
+  );
+export const receiptSummary = (id: number): Promise<ReceiptSummary> =>
+  call(api.GET('/api/v1/supervision/announcements/{announcement_id}/receipts/summary', announcement(id)));
+export const remindUnread = (id: number): Promise<RemindResult> =>
+  call(api.POST('/api/v1/supervision/announcements/{announcement_id}/remind', announcement(id)));
+export const receiptsExportUrl = (id: number, state?: string) =>
+  `/api/v1/supervision/announcements/${id}/receipts/export.xlsx${state ? `?state=${encodeURIComponent(state)}` : ''}`;
+
+export const listMyAnnouncements = (page = 1, state?: 'read' | 'unread' | 'signed' | 'unsigned') =>
+  call(api.GET('/api/v1/supervision/announcements/mine', { params: { query: { page, page_size: 50, state } } }));
+export const myAnnouncementCounts = (): Promise<{ unread: number }> =>
+  call(api.GET('/api/v1/supervision/announcements/mine/counts'));
+/** Opening it marks it read (the first time). */
+export const openMyAnnouncement = (uuid: string): Promise<MyAnnouncement> =>
+  call(api.GET('/api/v1/supervision/announcements/mine/{uuid}', { params: { path: { uuid } } }));
+export const signMyAnnouncement = (uuid: string): Promise<MyAnnouncement> =>
+  call(api.POST('/api/v1/supervision/announcements/mine/{uuid}/sign', { params: { path: { uuid } } }));
