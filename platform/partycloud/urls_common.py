@@ -56,11 +56,12 @@ health: list[URLPattern | URLResolver] = [
     path("readyz", readyz),
 ]
 
-# Storage, search and learning answer on every host: the host decides the schema and the ACL.
+# Storage, search, learning and supervision answer on every host: the host decides the schema and the ACL.
 shared_services: list[URLPattern | URLResolver] = [
     path("api/v1/", include("partycloud.uploads.urls")),
     path("api/v1/", include("partycloud.search.urls")),
     path("api/v1/learning/", include("tenants.learning.urls")),
+    path("api/v1/supervision/", include("tenants.supervision.urls")),
 ]
 
 common = [*health, *api_docs, *auth, *shared_services]

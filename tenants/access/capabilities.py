@@ -35,6 +35,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "task_books": ORGANIZATION_WORKERS,  # 工作任务书: cascade, evidence, self-assessment, review
     "evaluations": ORGANIZATION_WORKERS,  # 民主评议党员: rounds, decisions, the masses' invitations
     "points": frozenset({ADMIN, SECRETARY}),  # 积分 (reference only): a secretary sees their subtree
+    "announcements": ORGANIZATION_WORKERS,  # 党务公开: announcements and their read receipts
+    "publicity": ORGANIZATION_WORKERS,  # 任前公示: cadre publicity and objections
+    "surveys": ORGANIZATION_WORKERS,  # 问卷
+    "votes": ORGANIZATION_WORKERS,  # 匿名投票
+    "reports": frozenset({INSPECTOR}),  # 信访举报: only the discipline inspectors the reports are routed to
+    "inquiries": ORGANIZATION_WORKERS,  # 询问·质询: the committee answers its members
     "pocket_members": frozenset({ADMIN}),
     "deliveries": frozenset({ADMIN}),  # 消息投递: the dead-letter list and retries
     "settings": frozenset({ADMIN}),

@@ -251,6 +251,34 @@ EVENTS: dict[str, EventType] = _events(
     EventType("evaluation.mass.invite", A.CREATE, _lazy("Invited the masses to rate"), (_COUNT,)),
     EventType("evaluation.mass.reissue", A.UPDATE, _lazy("Reissued a rating code"), (_lazy("who: %(name)s"),)),
     EventType("evaluation.mass.withdraw", A.DELETE, _lazy("Withdrew a rating invitation"), (_lazy("who: %(name)s"),)),
+    # surveys and anonymous votes (tenants.supervision.surveys, .votes): never at answer or cast time
+    EventType("supervision.survey.create", A.CREATE, _lazy("Created a survey")),
+    EventType("supervision.survey.update", A.UPDATE, _lazy("Changed a survey"), (_FIELDS,)),
+    EventType("supervision.survey.delete", A.DELETE, _lazy("Deleted a draft survey")),
+    EventType("supervision.survey.open", A.UPDATE, _lazy("Opened a survey"), (_COUNT,)),
+    EventType("supervision.survey.close", A.UPDATE, _lazy("Closed a survey"), (_lazy("%(count)s responses"),)),
+    EventType("supervision.survey.cancel", A.UPDATE, _lazy("Cancelled a survey"), (_lazy("%(count)s responses"),)),
+    EventType(
+        "supervision.survey.export", A.EXPORT, _lazy("Exported a survey's results"), (_lazy("%(count)s responses"),)
+    ),
+    EventType(
+        "supervision.survey.classified.refuse",
+        A.CREATE,
+        _lazy("Refused classified content in a survey"),
+        (_lazy("marking %(marking)s in %(field)s"),),
+    ),
+    EventType("supervision.vote.create", A.CREATE, _lazy("Created an anonymous vote")),
+    EventType("supervision.vote.update", A.UPDATE, _lazy("Changed an anonymous vote"), (_FIELDS,)),
+    EventType("supervision.vote.delete", A.DELETE, _lazy("Deleted a draft vote")),
+    EventType("supervision.vote.open", A.UPDATE, _lazy("Opened an anonymous vote"), (_COUNT,)),
+    EventType("supervision.vote.close", A.UPDATE, _lazy("Closed an anonymous vote"), (_lazy("%(count)s voted"),)),
+    EventType("supervision.vote.cancel", A.UPDATE, _lazy("Cancelled an anonymous vote"), (_lazy("%(count)s voted"),)),
+    EventType(
+        "supervision.vote.classified.refuse",
+        A.CREATE,
+        _lazy("Refused classified content in a vote"),
+        (_lazy("marking %(marking)s in %(field)s"),),
+    ),
     EventType(
         "drilldown.meetings.compliance",
         A.READ,

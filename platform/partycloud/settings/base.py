@@ -337,6 +337,12 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "tenants.assessment.models.Grade",
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
+        # Supervision (tenants.supervision): scopes (all four; a tenant's items: unit/subtree/tenant),
+        # a survey's or vote's life, a survey question's kind.
+        "SupervisionScopeEnum": "tenants.supervision.models.Scope",
+        "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPES",
+        "CampaignStatusEnum": "tenants.supervision.models.CampaignStatus",
+        "SurveyQuestionKindEnum": "tenants.supervision.models.QuestionKind",
     },
 }
 

@@ -90,6 +90,11 @@ await scenario('workbench', async (session) => {
         '工作任务书',
         '民主评议',
         '积分',
+        '党务公开',
+        '任前公示',
+        '问卷调查',
+        '匿名投票',
+        '询问质询',
       ]),
     `the secretary's menu: ${items.join('、')}`,
   );
