@@ -173,3 +173,78 @@ export const openMyAnnouncement = (uuid: string): Promise<MyAnnouncement> =>
   call(api.GET('/api/v1/supervision/announcements/mine/{uuid}', { params: { path: { uuid } } }));
 export const signMyAnnouncement = (uuid: string): Promise<MyAnnouncement> =>
   call(api.POST('/api/v1/supervision/announcements/mine/{uuid}/sign', { params: { path: { uuid } } }));
+
+// ---------------------------------------------------------------- cadre publicity (任前公示)
+
+export type PublicityRow = Schemas['PublicityRow'];
+export type Publicity = Schemas['Publicity'];
+export type PublicityStatus = PublicityRow['status'];
+export type PublicityCandidate = Schemas['PublicityCandidate'];
+export type PublicityCreateBody = Body<'/api/v1/supervision/publicities'>;
+export type PublicityObjection = Schemas['PublicityObjection'];
+export type OpenPublicity = Schemas['OpenPublicity'];
+export type OpenPublicityDetail = Schemas['OpenPublicityDetail'];
+export type ObjectionBody = Body<'/api/v1/supervision/publicities/open/{uuid}/objections'>;
+export type ObjectionReceipt = Schemas['ObjectionReceipt'];
+
+const publicity = (publicity_id: number) => ({ params: { path: { publicity_id } } });
+
+export const listPublicities = (query: Query<'/api/v1/supervision/publicities'>): Promise<Page<PublicityRow>> =>
+  call(api.GET('/api/v1/supervision/publicities', { params: { query } }));
+export const createPublicity = (body: PublicityCreateBody): Promise<Publicity> =>
+  call(api.POST('/api/v1/supervision/publicities', { body }));
+export const getPublicity = (id: number): Promise<Publicity> =>
+  call(api.GET('/api/v1/supervision/publicities/{publicity_id}', publicity(id)));
+export const updatePublicity = (id: number, body: Partial<PublicityCreateBody>): Promise<Publicity> =>
+  call(api.PATCH('/api/v1/supervision/publicities/{publicity_id}', { ...publicity(id), body }));
+export const deletePublicity = (id: number) =>
+  call(api.DELETE('/api/v1/supervision/publicities/{publicity_id}', publicity(id)));
+/** Opens the window from `starts_on` (never fewer working days than the rule). */
+export const publishPublicity = (id: number, starts_on: string, working_days?: number | null): Promise<Publicity> =>
+  call(
+    api.POST('/api/v1/supervision/publicities/{publicity_id}/publish', {
+      ...publicity(id),
+      body: { starts_on, working_days: working_days ?? null },
+    }),
+  );
+export const withdrawPublicity = (id: number): Promise<Publicity> =>
+  call(api.POST('/api/v1/supervision/publicities/{publicity_id}/withdraw', publicity(id)));
+export const concludePublicity = (id: number, outcome: string): Promise<Publicity> =>
+  call(api.POST('/api/v1/supervision/publicities/{publicity_id}/conclude', { ...publicity(id), body: { outcome } }));
+/** Decrypted for the unit's committee and the inspectors; every read is audited. */
+export const listObjections = (id: number, page = 1, page_size = 50): Promise<Page<PublicityObjection>> =>
+  call(
+    api.GET('/api/v1/supervision/publicities/{publicity_id}/objections', {
+      params: { path: { publicity_id: id }, query: { page, page_size } },
+    }),
+  );
+export const handleObjection = (id: number, objection_id: number, outcome: string): Promise<PublicityObjection> =>
+  call(
+    api.POST('/api/v1/supervision/publicities/{publicity_id}/objections/{objection_id}/handle', {
+      params: { path: { publicity_id: id, objection_id } },
+      body: { outcome },
+    }),
+  );
+
+export const listOpenPublicities = (page = 1): Promise<Page<OpenPublicity>> =>
+  call(api.GET('/api/v1/supervision/publicities/open', { params: { query: { page, page_size: 50 } } }));
+export const getOpenPublicity = (uuid: string): Promise<OpenPublicityDetail> =>
+  call(api.GET('/api/v1/supervision/publicities/open/{uuid}', { params: { path: { uuid } } }));
+export const fileObjection = (uuid: string, body: ObjectionBody): Promise<ObjectionReceipt> =>
+  call(api.POST('/api/v1/supervision/publicities/open/{uuid}/objections', { params: { path: { uuid } }, body }));
+
+// ---------------------------------------------------------------- working days and rules
+
+export type WorkdayCalendar = Schemas['WorkdayCalendar'];
+export type WorkingDays = Schemas['WorkingDays'];
+export type SupervisionRule = Schemas['SupervisionRule'];
+export type SupervisionRuleBody = Body<'/api/v1/supervision/rules'>;
+
+export const workdayCalendar = (year: number): Promise<WorkdayCalendar> =>
+  call(api.GET('/api/v1/supervision/calendar', { params: { query: { year } } }));
+/** Where a window of `days` working days from `start` ends (the rule's minimum by default). */
+export const workingDays = (start: string, days?: number | null): Promise<WorkingDays> =>
+  call(api.GET('/api/v1/supervision/working-days', { params: { query: { start, days: days ?? undefined } } }));
+export const listSupervisionRules = (): Promise<SupervisionRule[]> => call(api.GET('/api/v1/supervision/rules'));
+export const addSupervisionRule = (body: SupervisionRuleBody): Promise<SupervisionRule> =>
+  call(api.POST('/api/v1/supervision/rules', { body }));

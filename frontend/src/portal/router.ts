@@ -188,10 +188,10 @@ export const router = createAppRouter({
               meta: { title: 'supervision.portal.publicity' },
             },
             {
-              path: 'publicity/:id(\\d+)',
+              path: 'publicity/:uuid',
               name: 'publicity-item',
               component: () => import('./supervision/PublicityView.vue'),
-              props: (route) => ({ id: Number(route.params.id) }),
+              props: true,
               meta: { title: 'supervision.portal.publicity' },
             },
             {
