@@ -136,9 +136,8 @@ export const ATTACHMENT_PURPOSE = 'supervision_attachment';
 const announcement = (announcement_id: number) => ({ params: { path: { announcement_id } } });
 
 /** The same paths on a tenant host (the tenant's) and on the root host (the group's). */
-export const listAnnouncements = (
-  query: Query<'/api/v1/supervision/announcements'>,
-): Promise<Page<AnnouncementRow>> => call(api.GET('/api/v1/supervision/announcements', { params: { query } }));
+export const listAnnouncements = (query: Query<'/api/v1/supervision/announcements'>): Promise<Page<AnnouncementRow>> =>
+  call(api.GET('/api/v1/supervision/announcements', { params: { query } }));
 export const createAnnouncement = (body: AnnouncementCreateBody): Promise<Announcement> =>
   call(api.POST('/api/v1/supervision/announcements', { body }));
 export const getAnnouncement = (id: number): Promise<Announcement> =>

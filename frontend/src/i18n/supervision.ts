@@ -184,7 +184,8 @@ export const supervisionZh = {
       resultsToRespondents: '结束后向参与者公开结果',
       questions: '题目',
     },
-    anonymousOn: '匿名：系统只记录谁已提交，不记录谁选了什么；选择题只累计票数，文字答案打乱顺序后分批公开，无法追溯到个人。',
+    anonymousOn:
+      '匿名：系统只记录谁已提交，不记录谁选了什么；选择题只累计票数，文字答案打乱顺序后分批公开，无法追溯到个人。',
     anonymousOff: '实名：每份答卷记录作答人姓名和所在组织，组织者可以查看。',
     question: {
       kind: { single: '单选题', multiple: '多选题', rating: '评分题', text: '文字题' },
@@ -410,8 +411,7 @@ export const supervisionEn: typeof supervisionZh = {
     signedCounts: 'Signed {signed}',
     removeAttachment: 'Remove',
     uploadHint: 'Files are uploaded directly; classified content is refused',
-    confidentialityHint:
-      'No classified content: titles, bodies or files marked 秘密, 机密 or 绝密 are refused.',
+    confidentialityHint: 'No classified content: titles, bodies or files marked 秘密, 机密 or 绝密 are refused.',
   },
   receipts: {
     title: 'Read receipts',
@@ -443,7 +443,13 @@ export const supervisionEn: typeof supervisionZh = {
     title: 'Cadre publicity',
     create: 'New publicity',
     empty: 'No publicities',
-    status: { draft: 'Draft', open: 'In its window', closed: 'Window closed', concluded: 'Concluded', withdrawn: 'Withdrawn' },
+    status: {
+      draft: 'Draft',
+      open: 'In its window',
+      closed: 'Window closed',
+      concluded: 'Concluded',
+      withdrawn: 'Withdrawn',
+    },
     fields: {
       body: 'Particulars',
       candidates: 'Candidates',
@@ -472,7 +478,7 @@ export const supervisionEn: typeof supervisionZh = {
       holidays: 'Holidays inside: {list}',
       noHolidays: 'No public holidays inside',
       calendarMissing:
-        "The {year} holiday calendar is not loaded: the end counts Monday to Friday only and may be wrong.",
+        'The {year} holiday calendar is not loaded: the end counts Monday to Friday only and may be wrong.',
       minimum: 'By the rules ({version}) at least {days} working days',
       loading: 'Computing…',
     },
