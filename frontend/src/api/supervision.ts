@@ -126,8 +126,8 @@ export type AnnouncementCreateBody = Body<'/api/v1/supervision/announcements'>;
 export type Receipt = Schemas['AnnouncementReceipt'];
 export type ReceiptSummary = Schemas['AnnouncementReceiptSummary'];
 export type RemindResult = Schemas['AnnouncementRemindResult'];
-export type MyAnnouncementRow = Schemas['MyAnnouncementRow'];
-export type MyAnnouncement = Schemas['MyAnnouncement'];
+export type MyAnnouncementRow = Schemas['MyAnnouncement'];
+export type MyAnnouncement = Schemas['MyAnnouncementDetail'];
 export type ReceiptQuery = Query<'/api/v1/supervision/announcements/{announcement_id}/receipts'>;
 
 /** The upload purpose of announcement attachments. */
@@ -146,6 +146,15 @@ export const updateAnnouncement = (id: number, body: Partial<AnnouncementCreateB
   call(api.PATCH('/api/v1/supervision/announcements/{announcement_id}', { ...announcement(id), body }));
 export const deleteAnnouncement = (id: number) =>
   call(api.DELETE('/api/v1/supervision/announcements/{announcement_id}', announcement(id)));
+/** A draft's new file (a verified upload of purpose `supervision_attachment`). */
+export const addAttachment = (id: number, upload: string): Promise<Announcement> =>
+  call(api.POST('/api/v1/supervision/announcements/{announcement_id}/attachments', { ...announcement(id), body: { upload } }));
+export const removeAttachment = (id: number, attachment_id: number) =>
+  call(
+    api.DELETE('/api/v1/supervision/announcements/{announcement_id}/attachments/{attachment_id}', {
+      params: { path: { announcement_id: id, attachment_id } },
+    }),
+  );
 export const publishAnnouncement = (id: number): Promise<Announcement> =>
   call(api.POST('/api/v1/supervision/announcements/{announcement_id}/publish', announcement(id)));
 export const withdrawAnnouncement = (id: number): Promise<Announcement> =>
@@ -161,12 +170,17 @@ export const receiptSummary = (id: number): Promise<ReceiptSummary> =>
 export const remindUnread = (id: number): Promise<RemindResult> =>
   call(api.POST('/api/v1/supervision/announcements/{announcement_id}/remind', announcement(id)));
 export const receiptsExportUrl = (id: number, state?: string) =>
-  `/api/v1/supervision/announcements/${id}/receipts/export.xlsx${state ? `?state=${encodeURIComponent(state)}` : ''}`;
+  `/api/v1/supervision/announcements/${id}/receipts.xlsx${state ? `?state=${encodeURIComponent(state)}` : ''}`;
 
 export const listMyAnnouncements = (page = 1, state?: 'read' | 'unread' | 'signed' | 'unsigned') =>
   call(api.GET('/api/v1/supervision/announcements/mine', { params: { query: { page, page_size: 50, state } } }));
-export const myAnnouncementCounts = (): Promise<{ unread: number }> =>
-  call(api.GET('/api/v1/supervision/announcements/mine/counts'));
+/** How many of mine are unread (this subsidiary's and the group's). */
+export async function myUnreadCount(): Promise<number> {
+  const page = await call(
+    api.GET('/api/v1/supervision/announcements/mine', { params: { query: { page: 1, page_size: 1, state: 'unread' } } }),
+  );
+  return page.count;
+}
 /** Opening it marks it read (the first time). */
 export const openMyAnnouncement = (uuid: string): Promise<MyAnnouncement> =>
   call(api.GET('/api/v1/supervision/announcements/mine/{uuid}', { params: { path: { uuid } } }));
