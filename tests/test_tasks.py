@@ -191,9 +191,15 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
             "tenants.points.check_ledger", crontab(hour=3, minute=15), window_seconds=3600
         ),
     }
+    # And supervision (issue 17): each part's <part>_tasks.SCHEDULE, merged by tenants.supervision.tasks.
+    from tenants.supervision.tasks import SCHEDULE as SUPERVISION_SCHEDULE
+
+    assert SUPERVISION_SCHEDULE["supervision-publicity-close"] == tenant_beat_entry(
+        "supervision.close_ended_publicities", crontab(minute=5), window_seconds=600
+    )
     expected = {
         **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
-        **TASKBOOKS_SCHEDULE, **points,
+        **TASKBOOKS_SCHEDULE, **points, **SUPERVISION_SCHEDULE,
     }  # fmt: skip
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded

@@ -20,6 +20,8 @@ from tenants.supervision.errors import SupervisionCode
 from tenants.supervision.models import Scope
 
 TENANT_SCOPES = (Scope.UNIT, Scope.SUBTREE, Scope.TENANT)
+# The scopes a tenant's item may have (the API's choices; ``group`` is the group's announcements').
+TENANT_SCOPE_CHOICES = [(scope.value, scope.label) for scope in TENANT_SCOPES]
 
 
 class Recipient(NamedTuple):

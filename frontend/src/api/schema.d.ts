@@ -4986,6 +4986,429 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Announcements the caller manages, pinned first, then newest. */
+        get: operations["supervision_announcements_list"];
+        put?: never;
+        /** @description Announcements the caller manages, pinned first, then newest. */
+        post: operations["supervision_announcements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_announcements_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_announcements_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_announcements_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_announcements_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["supervision_announcements_attachments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description draft → published: the recipients are fixed and notified (the group's: in every active
+         *     subsidiary, by a task per subsidiary).
+         */
+        post: operations["supervision_announcements_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who has and hasn't read (and signed), by unit and name. */
+        get: operations["supervision_announcements_receipts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The receipts as a workbook (audited; phones masked). */
+        get: operations["supervision_announcements_receipts.xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/receipts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_announcements_receipts_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Remind those who haven't read it (or signed it, when asked): at most once in 24 hours. */
+        post: operations["supervision_announcements_remind_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/{announcement_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description published → withdrawn: members no longer see it; the receipts are kept. */
+        post: operations["supervision_announcements_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's announcements: this subsidiary's and the group's, unread first, then newest. */
+        get: operations["supervision_announcements_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One of the caller's announcements; opening it is the read receipt (counted once). */
+        get: operations["supervision_announcements_mine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/announcements/mine/{uuid}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 签收: confirm the announcement as read (when it asks for it). */
+        post: operations["supervision_announcements_mine_sign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_calendar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Publicities of the units in the caller's scope, latest window first. */
+        get: operations["supervision_publicities_list"];
+        put?: never;
+        /** @description Publicities of the units in the caller's scope, latest window first. */
+        post: operations["supervision_publicities_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_publicities_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["supervision_publicities_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["supervision_publicities_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/conclude": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description closed → concluded with the outcome (every objection handled first). */
+        post: operations["supervision_publicities_conclude_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The objections, decrypted: the publishing unit's workers and the discipline inspectors
+         *     covering it; every objection shown is an audited read.
+         */
+        get: operations["supervision_publicities_objections_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/objections/{objection_id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_publicities_objections_handle_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description draft → open with its window: ``ends_on`` computed on the working-day calendar. */
+        post: operations["supervision_publicities_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/{publicity_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervision_publicities_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Publicities open to the caller (their unit is in the scope), soonest ending first. */
+        get: operations["supervision_publicities_open_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_publicities_open_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/publicities/open/{uuid}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description An objection, during the window only (anonymous by default; encrypted at rest). */
+        post: operations["supervision_publicities_open_objections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["supervision_rules_list"];
+        put?: never;
+        post: operations["supervision_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supervision/surveys": {
         parameters: {
             query?: never;
@@ -5386,6 +5809,23 @@ export interface paths {
         };
         /** @description The tally, once the vote is closed (409 before). */
         get: operations["supervision_votes_mine_tally_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/working-days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where a window of working days ends (a publicity's preview; refused below the rule's minimum). */
+        get: operations["supervision_working_days_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5892,6 +6332,143 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "read" | "export" | "create" | "update" | "delete" | "login" | "login_failed" | "logout";
+        Announcement: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            category: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit; null: the group */
+            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            requires_signature: boolean;
+            pinned: boolean;
+            status: components["schemas"]["TaskBookTemplateStatusEnum"];
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
+            can_manage: boolean;
+        };
+        AnnouncementAttachment: {
+            id: number;
+            name: string;
+            content_type: string;
+            size: number | null;
+            /** @description a signed download URL, valid for a few minutes */
+            url: string;
+        };
+        AnnouncementAttachmentCreateRequest: {
+            /**
+             * Format: uuid
+             * @description a verified upload of purpose supervision_attachment
+             */
+            upload: string;
+        };
+        AnnouncementCreateRequest: {
+            title: string;
+            /** @default  */
+            body_html: string;
+            /** @default  */
+            category: string;
+            /** @default internal */
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit (tenant host); ignored on the root host */
+            organization?: number | null;
+            /**
+             * @description tenant host; the group's announcements are group-wide
+             *
+             *     * `unit` - the unit's own members
+             *     * `subtree` - the unit and the organizations under it
+             *     * `tenant` - the whole subsidiary
+             * @default subtree
+             */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default false */
+            requires_signature: boolean;
+            /** @default false */
+            pinned: boolean;
+            /** @description verified uploads of purpose supervision_attachment */
+            uploads?: string[];
+        };
+        AnnouncementReceipt: {
+            id: number;
+            name: string;
+            /** @description masked */
+            phone: string;
+            tenant_schema: string;
+            tenant_name: string;
+            organization_id: number | null;
+            organization_name: string;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+            /** Format: date-time */
+            reminded_at: string | null;
+            reminder_count: number;
+        };
+        AnnouncementReceiptGroup: {
+            /** @description the unit's id, or the subsidiary's schema */
+            key: string;
+            name: string;
+            recipients: number;
+            read: number;
+            signed: number;
+        };
+        AnnouncementReceiptSummary: {
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+            unread_count: number;
+            grouped_by: components["schemas"]["GroupedByEnum"];
+            /** Format: date-time */
+            last_reminded_at: string | null;
+            /**
+             * Format: date-time
+             * @description a reminder is refused before this
+             */
+            next_reminder_at: string | null;
+            groups: components["schemas"]["AnnouncementReceiptGroup"][];
+        };
+        AnnouncementRemindResult: {
+            reminded: number;
+            /** Format: date-time */
+            next_reminder_at: string;
+        };
+        AnnouncementRow: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            category: string;
+            marking: components["schemas"]["ContentMarkingEnum"];
+            /** @description the issuing unit; null: the group */
+            organization: components["schemas"]["SupervisionOrganizationRef"] | null;
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            requires_signature: boolean;
+            pinned: boolean;
+            status: components["schemas"]["TaskBookTemplateStatusEnum"];
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            recipient_count: number;
+            read_count: number;
+            signed_count: number;
+        };
         AnnualDues: {
             year: number;
             months: components["schemas"]["AnnualMonth"][];
@@ -6227,6 +6804,11 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        CalendarDay: {
+            /** Format: date */
+            day: string;
+            name: string;
+        };
         /**
          * @description * `draft` - 草稿
          *     * `open` - 待处理
@@ -7318,6 +7900,12 @@ export interface components {
             name: string;
             periods: components["schemas"]["GroupPeriod"][];
         };
+        /**
+         * @description * `organization` - organization
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        GroupedByEnum: "organization" | "tenant";
         GuestRequest: {
             name: string;
         };
@@ -7585,7 +8173,7 @@ export interface components {
             category_name: string;
             tags: string[];
             marking: components["schemas"]["ContentMarkingEnum"];
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["LibraryItemSourceEnum"];
             origin_name: string;
             /** Format: date-time */
             published_at: string | null;
@@ -7596,6 +8184,13 @@ export interface components {
             video: components["schemas"]["Video"] | null;
             my_study: components["schemas"]["ItemStudy"];
         };
+        /**
+         * @description * `group` - group
+         *     * `tenant` - tenant
+         *     * `showcase` - showcase
+         * @enum {string}
+         */
+        LibraryItemSourceEnum: "group" | "tenant" | "showcase";
         LibraryPage: {
             count: number;
             page: number;
@@ -8126,6 +8721,54 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "live" | "replay";
+        MyAnnouncement: {
+            /** Format: uuid */
+            uuid: string;
+            /**
+             * @description this subsidiary's, or the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            title: string;
+            category: string;
+            /** @description the issuing unit ('' for the group) */
+            issuer: string;
+            pinned: boolean;
+            /** Format: date-time */
+            published_at: string | null;
+            requires_signature: boolean;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+        };
+        MyAnnouncementDetail: {
+            /** Format: uuid */
+            uuid: string;
+            /**
+             * @description this subsidiary's, or the group's
+             *
+             *     * `tenant` - tenant
+             *     * `group` - group
+             */
+            source: components["schemas"]["TenantOrGroupScopeEnum"];
+            title: string;
+            category: string;
+            /** @description the issuing unit ('' for the group) */
+            issuer: string;
+            pinned: boolean;
+            /** Format: date-time */
+            published_at: string | null;
+            requires_signature: boolean;
+            /** Format: date-time */
+            first_read_at: string | null;
+            /** Format: date-time */
+            signed_at: string | null;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
+        };
         MyAttendance: {
             year: number;
             held: number;
@@ -8296,6 +8939,25 @@ export interface components {
             /** @description invitees told now (each invitee is told once) */
             notified: number;
         };
+        ObjectionCreateRequest: {
+            /**
+             * @description whom it concerns ('' : in general)
+             * @default
+             */
+            candidate_name: string;
+            body: string;
+            /** @default true */
+            anonymous: boolean;
+            /** @default  */
+            name: string;
+            /** @default  */
+            contact: string;
+        };
+        ObjectionReceipt: {
+            /** Format: date-time */
+            received_at: string;
+            anonymous: boolean;
+        };
         ObsHint: {
             setting: string;
             value: string;
@@ -8321,6 +8983,37 @@ export interface components {
          * @enum {string}
          */
         OnlinePaymentStatusEnum: "pending" | "paid" | "failed";
+        OpenPublicity: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description the publishing unit's name */
+            organization: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            window_working_days: number;
+            /** @description the window is open today */
+            can_object: boolean;
+        };
+        OpenPublicityDetail: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description the publishing unit's name */
+            organization: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            window_working_days: number;
+            /** @description the window is open today */
+            can_object: boolean;
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidate"][];
+            contact: string;
+        };
         Organization: {
             readonly id: number;
             parent?: number | null;
@@ -8429,6 +9122,36 @@ export interface components {
             next: string | null;
             previous: string | null;
             results: components["schemas"]["MemberRow"][];
+        };
+        PaginatedAnnouncementReceiptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementReceipt"][];
+        };
+        PaginatedAnnouncementRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementRow"][];
         };
         PaginatedArrearsNoticeList: {
             /** @example 123 */
@@ -8745,6 +9468,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Member"][];
         };
+        PaginatedMyAnnouncementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyAnnouncement"][];
+        };
         PaginatedMyMeetingList: {
             /** @example 123 */
             count: number;
@@ -8804,6 +9542,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["OnlinePayment"][];
+        };
+        PaginatedOpenPublicityList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OpenPublicity"][];
         };
         PaginatedOrganizationList: {
             /** @example 123 */
@@ -8924,6 +9677,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PointsRuleSet"][];
+        };
+        PaginatedPublicityObjectionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PublicityObjection"][];
+        };
+        PaginatedPublicityRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PublicityRow"][];
         };
         PaginatedQuestionBankList: {
             /** @example 123 */
@@ -9290,6 +10073,16 @@ export interface components {
             old_password: string;
             new_password: string;
         };
+        PatchedAnnouncementChangeRequest: {
+            title?: string;
+            body_html?: string;
+            category?: string;
+            marking?: components["schemas"]["ContentMarkingEnum"];
+            organization?: number;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            requires_signature?: boolean;
+            pinned?: boolean;
+        };
         PatchedAnswersRequest: {
             /** @description question id → indices of the chosen options */
             answers?: {
@@ -9472,6 +10265,14 @@ export interface components {
             title?: string;
             note?: string;
         };
+        PatchedPublicityChangeRequest: {
+            title?: string;
+            organization?: number;
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            body_html?: string;
+            candidates?: components["schemas"]["PublicityCandidateRequest"][];
+            contact?: string;
+        };
         PatchedQuestionBankRequest: {
             /** 标题 */
             title?: string;
@@ -9517,7 +10318,7 @@ export interface components {
         PatchedSurveyChangeRequest: {
             title?: string;
             description?: string;
-            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            scope?: components["schemas"]["Scope69aEnum"];
             anonymous?: boolean;
             results_to_respondents?: boolean;
             /** Format: date-time */
@@ -9588,7 +10389,7 @@ export interface components {
         PatchedVoteChangeRequest: {
             title?: string;
             description?: string;
-            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
+            scope?: components["schemas"]["Scope69aEnum"];
             max_choices?: number;
             /** Format: date-time */
             opens_at?: string;
@@ -9925,6 +10726,176 @@ export interface components {
             name: string;
             kind: string;
         };
+        Publicity: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            organization: components["schemas"]["PublicityOrganization"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            status: components["schemas"]["PublicityStatusEnum"];
+            /** Format: date */
+            starts_on: string | null;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string | null;
+            window_working_days: number;
+            candidate_count: number;
+            objection_count: number;
+            pending_objection_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            concluded_at: string | null;
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidate"][];
+            contact: string;
+            outcome: string;
+            /** @description the rules the window was computed with */
+            rule: components["schemas"]["PublicityRule"] | null;
+            created_by: string;
+            concluded_by: string;
+            /** @description e.g. the year's calendar is not loaded */
+            warnings: string[];
+            can_manage: boolean;
+        };
+        PublicityCandidate: {
+            name: string;
+            /**
+             * @description male | female
+             * @default
+             */
+            gender: string;
+            /**
+             * @description YYYY-MM
+             * @default
+             */
+            born: string;
+            /** @default  */
+            current_post: string;
+            proposed_post: string;
+            /** @default  */
+            note: string;
+        };
+        PublicityCandidateRequest: {
+            name: string;
+            /**
+             * @description male | female
+             * @default
+             */
+            gender: string;
+            /**
+             * @description YYYY-MM
+             * @default
+             */
+            born: string;
+            /** @default  */
+            current_post: string;
+            proposed_post: string;
+            /** @default  */
+            note: string;
+        };
+        PublicityConcludeRequest: {
+            outcome: string;
+        };
+        PublicityCreateRequest: {
+            title: string;
+            /** @description the publishing unit (its committee) */
+            organization: number;
+            /** @default subtree */
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            /** @default  */
+            body_html: string;
+            candidates: components["schemas"]["PublicityCandidateRequest"][];
+            /** @default  */
+            contact: string;
+        };
+        PublicityObjection: {
+            id: number;
+            candidate_name: string;
+            anonymous: boolean;
+            /** @description the objector's name ('' when anonymous) */
+            name: string;
+            contact: string;
+            body: string;
+            status: components["schemas"]["PublicityObjectionStatusEnum"];
+            outcome: string;
+            handled_by: string;
+            /** Format: date-time */
+            handled_at: string | null;
+            /** Format: date-time */
+            received_at: string;
+        };
+        PublicityObjectionHandleRequest: {
+            outcome: string;
+        };
+        /**
+         * @description * `received` - 已接收
+         *     * `handled` - handled
+         * @enum {string}
+         */
+        PublicityObjectionStatusEnum: "received" | "handled";
+        PublicityOrganization: {
+            id: number;
+            name: string;
+        };
+        PublicityPublishRequest: {
+            /**
+             * Format: date
+             * @description the window's first day (today or later)
+             */
+            starts_on: string;
+            /** @description the window's working days: the rule's minimum by default, more allowed, never fewer */
+            working_days?: number | null;
+        };
+        PublicityRow: {
+            id: number;
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            organization: components["schemas"]["PublicityOrganization"];
+            scope: components["schemas"]["SupervisionScopeEnum"];
+            status: components["schemas"]["PublicityStatusEnum"];
+            /** Format: date */
+            starts_on: string | null;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string | null;
+            window_working_days: number;
+            candidate_count: number;
+            objection_count: number;
+            pending_objection_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            concluded_at: string | null;
+        };
+        PublicityRule: {
+            id: number;
+            version: string;
+            publicity_min_working_days: number;
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `open` - in its window
+         *     * `closed` - window closed
+         *     * `concluded` - concluded
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        PublicityStatusEnum: "draft" | "open" | "closed" | "concluded" | "withdrawn";
         PushKeysRequest: {
             p256dh: string;
             auth: string;
@@ -10435,6 +11406,13 @@ export interface components {
         SandboxConfirmRequest: {
             signature: string;
         };
+        /**
+         * @description * `unit` - unit
+         *     * `subtree` - subtree
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        Scope69aEnum: "unit" | "subtree" | "tenant";
         SearchResponse: {
             count: number;
             page: number;
@@ -10530,13 +11508,6 @@ export interface components {
          * @enum {string}
          */
         ShowcaseStatusEnum: "none" | "proposed" | "approved" | "declined";
-        /**
-         * @description * `group` - group
-         *     * `tenant` - tenant
-         *     * `showcase` - showcase
-         * @enum {string}
-         */
-        SourceEnum: "group" | "tenant" | "showcase";
         /**
          * @description * `applicant` - 入党申请人
          *     * `activist` - 入党积极分子
@@ -10681,6 +11652,38 @@ export interface components {
             id: number;
             name: string;
         };
+        SupervisionRule: {
+            id: number;
+            version: string;
+            /** Format: date */
+            effective_from: string;
+            source: string;
+            is_local: boolean;
+            publicity_min_working_days: number;
+            report_ack_working_days: number;
+            report_close_days: number;
+            report_extension_max_days: number;
+            report_feedback_working_days: number;
+            inquiry_reply_working_days: number;
+            reminder_days_before: number;
+        };
+        SupervisionRuleCreateRequest: {
+            version: string;
+            /**
+             * Format: date
+             * @description today or later
+             */
+            effective_from: string;
+            /** @default  */
+            source: string;
+            publicity_min_working_days?: number;
+            report_ack_working_days?: number;
+            report_close_days?: number;
+            report_extension_max_days?: number;
+            report_feedback_working_days?: number;
+            inquiry_reply_working_days?: number;
+            reminder_days_before?: number;
+        };
         /**
          * @description * `unit` - the unit's own members
          *     * `subtree` - the unit and the organizations under it
@@ -10690,9 +11693,9 @@ export interface components {
          */
         SupervisionScopeEnum: "unit" | "subtree" | "tenant" | "group";
         /**
-         * @description * `unit` - unit
-         *     * `subtree` - subtree
-         *     * `tenant` - tenant
+         * @description * `unit` - the unit's own members
+         *     * `subtree` - the unit and the organizations under it
+         *     * `tenant` - the whole subsidiary
          * @enum {string}
          */
         SupervisionTenantScopeEnum: "unit" | "subtree" | "tenant";
@@ -10748,7 +11751,7 @@ export interface components {
             /** @default  */
             description: string;
             /** @default subtree */
-            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            scope: components["schemas"]["Scope69aEnum"];
             /** @default true */
             anonymous: boolean;
             /** @default false */
@@ -11740,7 +12743,7 @@ export interface components {
             /** @default  */
             description: string;
             /** @default subtree */
-            scope: components["schemas"]["SupervisionTenantScopeEnum"];
+            scope: components["schemas"]["Scope69aEnum"];
             /** @default 1 */
             max_choices: number;
             /** Format: date-time */
@@ -11963,6 +12966,35 @@ export interface components {
             days_left: number | null;
             overdue: boolean;
             link: components["schemas"]["WorkbenchLink"];
+        };
+        WorkdayCalendar: {
+            year: number;
+            /** @description False: the year counts Monday to Friday */
+            loaded: boolean;
+            source: string;
+            /** Format: date-time */
+            loaded_at: string | null;
+            /** @description weekdays off (statutory holidays) */
+            holidays: components["schemas"]["CalendarDay"][];
+            /** @description weekend days worked (调休上班) */
+            workdays: components["schemas"]["CalendarDay"][];
+            warning: string;
+        };
+        WorkingDays: {
+            /** Format: date */
+            start: string;
+            days: number;
+            /**
+             * Format: date
+             * @description the window's last day, inclusive
+             */
+            ends_on: string;
+            rule_version: string;
+            /** @description the rule's minimum for a cadre publicity */
+            min_working_days: number;
+            calendar_loaded: boolean;
+            unloaded_years: number[];
+            warning: string;
         };
         /**
          * @description Error codes of `partycloud.accounts`.
@@ -42375,6 +43407,2765 @@ export interface operations {
             };
         };
     };
+    supervision_announcements_list: {
+        parameters: {
+            query?: {
+                category?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description the unit's subtree (tenant host) */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description words of the title */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "draft" | "published" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAnnouncementChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAnnouncementChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAnnouncementChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementAttachmentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_attachments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_receipts_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description one unit's recipients */
+                organization?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description a name or a unit */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                state?: "read" | "signed" | "unread" | "unsigned";
+                /** @description one subsidiary's recipients (its schema; group announcements) */
+                tenant?: string;
+            };
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementReceiptList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "supervision_announcements_receipts.xlsx_retrieve": {
+        parameters: {
+            query?: {
+                state?: "read" | "signed" | "unread" | "unsigned";
+            };
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_receipts_summary_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementReceiptSummary"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_remind_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRemindResult"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                state?: "read" | "signed" | "unread" | "unsigned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyAnnouncementList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_announcements_mine_sign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_calendar_retrieve: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkdayCalendar"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description words of the title */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "closed" | "concluded" | "draft" | "open" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublicityRowList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityCreateRequest"];
+                "multipart/form-data": components["schemas"]["PublicityCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPublicityChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPublicityChangeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPublicityChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_conclude_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityConcludeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityConcludeRequest"];
+                "multipart/form-data": components["schemas"]["PublicityConcludeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_objections_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublicityObjectionList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_objections_handle_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: number;
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityObjectionHandleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityObjectionHandleRequest"];
+                "multipart/form-data": components["schemas"]["PublicityObjectionHandleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicityObjection"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityPublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicityPublishRequest"];
+                "multipart/form-data": components["schemas"]["PublicityPublishRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOpenPublicityList"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenPublicityDetail"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_publicities_open_objections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ObjectionCreateRequest"];
+                "multipart/form-data": components["schemas"]["ObjectionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionReceipt"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionRule"][];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupervisionRuleCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SupervisionRuleCreateRequest"];
+                "multipart/form-data": components["schemas"]["SupervisionRuleCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionRule"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object is in use or in a state that does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's content type is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     supervision_surveys_list: {
         parameters: {
             query?: {
@@ -44831,6 +48622,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VoteTally"];
+                };
+            };
+            /** @description The body or a parameter is invalid, or a business rule refused the request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token or session was refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's roles do not allow this here (or the CSRF check failed, or the tenant is suspended). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object here (addressed, referred to, or the caller's own), or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service (database, search, object store, media) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    supervision_working_days_retrieve: {
+        parameters: {
+            query?: {
+                /** @description working days (the rule's minimum by default) */
+                days?: number;
+                /** @description the first day (today by default) */
+                start?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingDays"];
                 };
             };
             /** @description The body or a parameter is invalid, or a business rule refused the request. */

@@ -123,6 +123,9 @@ export type AnnouncementRow = Schemas['AnnouncementRow'];
 export type Announcement = Schemas['Announcement'];
 export type AnnouncementStatus = AnnouncementRow['status'];
 export type AnnouncementCreateBody = Body<'/api/v1/supervision/announcements'>;
+export type AnnouncementChangeBody = Body<'/api/v1/supervision/announcements/{announcement_id}', 'patch'>;
+/** Where an announcement goes: a tenant's unit, subtree or whole subsidiary, or group-wide (the group's). */
+export type AnnouncementScope = Announcement['scope'];
 export type Receipt = Schemas['AnnouncementReceipt'];
 export type ReceiptSummary = Schemas['AnnouncementReceiptSummary'];
 export type RemindResult = Schemas['AnnouncementRemindResult'];
@@ -142,13 +145,18 @@ export const createAnnouncement = (body: AnnouncementCreateBody): Promise<Announ
   call(api.POST('/api/v1/supervision/announcements', { body }));
 export const getAnnouncement = (id: number): Promise<Announcement> =>
   call(api.GET('/api/v1/supervision/announcements/{announcement_id}', announcement(id)));
-export const updateAnnouncement = (id: number, body: Partial<AnnouncementCreateBody>): Promise<Announcement> =>
+export const updateAnnouncement = (id: number, body: AnnouncementChangeBody): Promise<Announcement> =>
   call(api.PATCH('/api/v1/supervision/announcements/{announcement_id}', { ...announcement(id), body }));
 export const deleteAnnouncement = (id: number) =>
   call(api.DELETE('/api/v1/supervision/announcements/{announcement_id}', announcement(id)));
 /** A draft's new file (a verified upload of purpose `supervision_attachment`). */
 export const addAttachment = (id: number, upload: string): Promise<Announcement> =>
-  call(api.POST('/api/v1/supervision/announcements/{announcement_id}/attachments', { ...announcement(id), body: { upload } }));
+  call(
+    api.POST('/api/v1/supervision/announcements/{announcement_id}/attachments', {
+      ...announcement(id),
+      body: { upload },
+    }),
+  );
 export const removeAttachment = (id: number, attachment_id: number) =>
   call(
     api.DELETE('/api/v1/supervision/announcements/{announcement_id}/attachments/{attachment_id}', {
@@ -177,7 +185,9 @@ export const listMyAnnouncements = (page = 1, state?: 'read' | 'unread' | 'signe
 /** How many of mine are unread (this subsidiary's and the group's). */
 export async function myUnreadCount(): Promise<number> {
   const page = await call(
-    api.GET('/api/v1/supervision/announcements/mine', { params: { query: { page: 1, page_size: 1, state: 'unread' } } }),
+    api.GET('/api/v1/supervision/announcements/mine', {
+      params: { query: { page: 1, page_size: 1, state: 'unread' } },
+    }),
   );
   return page.count;
 }

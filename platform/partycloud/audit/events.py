@@ -309,6 +309,43 @@ EVENTS: dict[str, EventType] = _events(
         "points.settings.update", A.UPDATE, _lazy("Changed the points settings"), (_lazy("rankings: %(rankings)s"),)
     ),
     EventType("points.member.read", A.READ, _lazy("Viewed a member's points"), (_lazy("year %(year)s"),)),
+    # supervision: announcements, cadre publicity, rules (tenants.supervision; never the objector's identity)
+    EventType(
+        "supervision.classified.refuse",
+        A.CREATE,
+        _lazy("Refused classified supervision content"),
+        (_lazy("marking: %(marking)s"),),
+    ),
+    EventType("supervision.announcement.create", A.CREATE, _lazy("Wrote an announcement")),
+    EventType("supervision.announcement.update", A.UPDATE, _lazy("Changed an announcement")),
+    EventType("supervision.announcement.delete", A.DELETE, _lazy("Deleted a draft announcement")),
+    EventType("supervision.announcement.publish", A.UPDATE, _lazy("Published an announcement"), (_COUNT,)),
+    EventType("supervision.announcement.withdraw", A.UPDATE, _lazy("Withdrew an announcement")),
+    EventType(
+        "supervision.announcement.remind", A.UPDATE, _lazy("Reminded those who haven't read an announcement"), (_COUNT,)
+    ),
+    EventType(
+        "supervision.announcement.receipts.export",
+        A.EXPORT,
+        _lazy("Exported an announcement's read receipts"),
+        (_COUNT,),
+    ),
+    EventType("supervision.publicity.create", A.CREATE, _lazy("Wrote a cadre publicity")),
+    EventType("supervision.publicity.update", A.UPDATE, _lazy("Changed a cadre publicity")),
+    EventType("supervision.publicity.delete", A.DELETE, _lazy("Deleted a draft cadre publicity")),
+    EventType(
+        "supervision.publicity.publish",
+        A.UPDATE,
+        _lazy("Published a cadre publicity"),
+        (_lazy("from %(first)s to %(last)s, %(days)s working days"),),
+    ),
+    EventType("supervision.publicity.withdraw", A.UPDATE, _lazy("Withdrew a cadre publicity")),
+    EventType("supervision.publicity.conclude", A.UPDATE, _lazy("Concluded a cadre publicity")),
+    EventType("supervision.objection.read", A.READ, _lazy("Read an objection to a cadre publicity")),
+    EventType("supervision.objection.handle", A.UPDATE, _lazy("Recorded how an objection was handled")),
+    EventType(
+        "supervision.rule.create", A.CREATE, _lazy("Added a local supervision rule"), (_lazy("version %(version)s"),)
+    ),
     # group root
     EventType("pocket_case.resolve", A.UPDATE, _lazy("Resolved a pocket member case")),
     EventType(
@@ -354,6 +391,11 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "dues.ledger": _lazy("dues ledger"),
     "dues.remittance": _lazy("dues remittance"),
     "learning.refused": _lazy("refused content"),
+    "supervision.refused": _lazy("refused content"),
+    "supervision.announcement": _lazy("announcement"),
+    "supervision.cadrepublicity": _lazy("cadre publicity"),
+    "supervision.publicityobjection": _lazy("objection to a cadre publicity"),
+    "supervision.supervisionruleset": _lazy("supervision rules"),
     "learning.resource": _lazy("learning resource"),
     "live.lesson": _lazy("live lesson"),
     "meetings.meeting": _lazy("meeting"),
