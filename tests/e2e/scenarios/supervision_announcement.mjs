@@ -16,8 +16,8 @@ async function expectSupervisionTranslated(page) {
 }
 
 async function findPerson(page, name) {
-  await page.locator('[data-test="receipt-search"] input').fill(name);
-  await page.locator('[data-test="receipt-search"] input').press('Enter');
+  await page.locator('input[data-test="receipt-search"]').fill(name);
+  await page.locator('input[data-test="receipt-search"]').press('Enter');
   const row = page.locator('[data-test="receipt-table"] .el-table__row', { hasText: name });
   await row.waitFor();
   return row;
@@ -37,7 +37,7 @@ await scenario('supervision_announcement', async (session) => {
   await dialog.getByText('严禁发布涉密内容').waitFor();
   await dialog.locator('input[data-test="announcement-title"]').fill(title);
   await dialog
-    .locator('[data-test="editor-text"] textarea')
+    .locator('[data-test="editor-text"]')
     .fill('## 公开内容\n\n各单位党委：\n\n请于本月底前在党务公开栏公布上半年党费收缴情况。\n\n- 收缴人数\n- 收缴金额');
   await dialog.locator('[data-test="announcement-signature"]').waitFor();
   await shot(group, '01-group-editor');
@@ -87,8 +87,8 @@ await scenario('supervision_announcement', async (session) => {
   await shot(group, '06-group-reader-read');
   const unread = await findPerson(group, colleagueName);
   await unread.locator('[data-test="receipt-row-unread"]').waitFor();
-  await group.locator('[data-test="receipt-search"] input').fill('');
-  await group.locator('[data-test="receipt-search"] input').press('Enter');
+  await group.locator('input[data-test="receipt-search"]').fill('');
+  await group.locator('input[data-test="receipt-search"]').press('Enter');
   await group.locator('[data-test="receipt-state"]').getByText('未读', { exact: true }).click();
   await group.locator('[data-test="receipt-table"] .el-table__row', { hasText: colleagueName }).waitFor();
   expect(
