@@ -1,5 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type * as Vant from 'vant';
 import { createMemoryHistory, createRouter } from 'vue-router';
 
 import { fakeFetch, freshApp, type FakeCall } from '../../../tests/unit/helpers';
@@ -11,7 +12,7 @@ vi.mock('vant/es/toast/style', () => ({}));
 vi.mock('vant/es/dialog/style', () => ({}));
 const confirmed = vi.hoisted(() => ({ messages: [] as string[] }));
 vi.mock('vant', async (original) => ({
-  ...(await original<typeof import('vant')>()),
+  ...(await original<typeof Vant>()),
   showConfirmDialog: vi.fn(async (options: { message: string }) => {
     confirmed.messages.push(options.message);
   }),
