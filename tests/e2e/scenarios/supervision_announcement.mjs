@@ -66,8 +66,8 @@ await scenario('supervision_announcement', async (session) => {
   await shot(phone, '03-phone-supervision');
   await phone.locator('[data-test="supervision-announcements"]').tap();
   const entry = phone.locator('[data-test="announcement-item"]', { hasText: title });
-  await entry.getByText('集团').waitFor();
-  await entry.getByText('未读').waitFor();
+  await entry.getByText('集团', { exact: true }).waitFor();
+  await entry.getByText('未读', { exact: true }).waitFor();
   await shot(phone, '04-phone-list');
   await entry.tap();
   await phone.locator('[data-test="announcement-title"]', { hasText: title }).waitFor();
@@ -75,7 +75,7 @@ await scenario('supervision_announcement', async (session) => {
   await expectSupervisionTranslated(phone);
   await shot(phone, '05-phone-read');
   await phone.goBack();
-  await phone.locator('[data-test="announcement-item"]', { hasText: title }).getByText('已读').waitFor();
+  await phone.locator('[data-test="announcement-item"]', { hasText: title }).getByText('已读', { exact: true }).waitFor();
 
   log("the group's receipts show who read it and who did not");
   await group.reload();
