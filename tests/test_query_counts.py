@@ -25,12 +25,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tenants.utils import schema_context
 from drf_spectacular.generators import SchemaGenerator
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from partycloud.audit.models import AuditAction
 from partycloud.audit.services import do_record_audit
+from partycloud.core.crypto import encrypt
 from partycloud.hub.models import PocketKind, PocketMemberCase, RosterEntry
 from partycloud.hub.transfers import do_request_transfer
 from partycloud.rollups.models import DriftReport
@@ -90,6 +92,16 @@ from tenants.organizations.models import Organization, OrganizationEvent
 from tenants.organizations.services import do_create_organization
 from tenants.points.ledger import recompute as recompute_points
 from tenants.points.models import PointEvent, PointKind, PointRule, PointRuleSet
+from tenants.supervision.models import (
+    Announcement,
+    AnnouncementRecipient,
+    AnnouncementStatus,
+    CadrePublicity,
+    PublicityObjection,
+    PublicityStatus,
+    Scope,
+    SupervisionRuleSet,
+)
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
 from tests.workbench_support import months_back
@@ -693,6 +705,86 @@ def grow_task_book_templates(world: World, n: int) -> None:
             )
 
 
+def grow_announcements(world: World, n: int) -> None:
+    """Published announcements of a branch (on the root host: the group's), each with a recipient."""
+    branch_id = None if connection.schema_name == "public" else _branch(world).pk
+    for index in range(n):
+        announcement = Announcement.objects.create(
+            title=f"公告{index}", organization_id=branch_id, scope=Scope.GROUP if branch_id is None else Scope.UNIT,
+            status=AnnouncementStatus.PUBLISHED, published_at=timezone.now(), created_by=UserFactory(),
+        )  # fmt: skip
+        AnnouncementRecipient.objects.create(announcement=announcement, user=UserFactory(), name="收件人")
+
+
+def grow_my_announcements(world: World, n: int) -> None:
+    """This tenant's announcements to tenant A's member, and the group's (public rows)."""
+    schema, name = world.tenant.tenant.schema_name, world.tenant.tenant.name
+    for index in range(n):
+        own = Announcement.objects.create(
+            title=f"本单位公告{index}", organization_id=_branch(world).pk, status=AnnouncementStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )  # fmt: skip
+        AnnouncementRecipient.objects.create(announcement=own, user=world.tenant.member, name="党员")
+    with schema_context("public"):
+        for index in range(n):
+            group = Announcement.objects.create(
+                title=f"集团公告{index}", scope=Scope.GROUP, status=AnnouncementStatus.PUBLISHED,
+                published_at=timezone.now(),
+            )  # fmt: skip
+            AnnouncementRecipient.objects.create(
+                announcement=group, user=world.tenant.member, tenant_schema=schema, tenant_name=name, name="党员"
+            )
+
+
+def grow_announcement_receipts(world: World, n: int) -> None:
+    if "announcement_id" not in world.state:
+        world.state["announcement_id"] = Announcement.objects.create(
+            title="公告", organization_id=_branch(world).pk, status=AnnouncementStatus.PUBLISHED
+        ).pk
+    for _ in range(n):
+        AnnouncementRecipient.objects.create(
+            announcement_id=world.state["announcement_id"], user=UserFactory(), name="收件人", organization_name="支部"
+        )
+
+
+def _publicity(world: World, **fields: Any) -> CadrePublicity:
+    today = timezone.localdate()
+    return CadrePublicity.objects.create(
+        title=f"任前公示{next(_serial)}", organization_id=_branch(world).pk, candidates=[{"name": "张三"}],
+        status=PublicityStatus.OPEN, starts_on=today, ends_on=today + timedelta(days=7), **fields,
+    )  # fmt: skip
+
+
+def grow_publicities(world: World, n: int) -> None:
+    for _ in range(n):
+        _publicity(world, created_by=UserFactory())
+
+
+def grow_open_publicities(world: World, n: int) -> None:
+    """Open publicities of the whole tenant, shown to tenant A's member (a member record of theirs)."""
+    if "member_record" not in world.state:
+        member = _new_member(world)
+        Member.objects.filter(pk=member.pk).update(user=world.tenant.member)
+        world.state["member_record"] = member.pk
+    for _ in range(n):
+        _publicity(world, scope=Scope.TENANT)
+
+
+def grow_objections(world: World, n: int) -> None:
+    if "publicity_id" not in world.state:
+        world.state["publicity_id"] = _publicity(world).pk
+    for _ in range(n):
+        PublicityObjection.objects.create(
+            publicity_id=world.state["publicity_id"], body_encrypted=encrypt("意见"), handled_by=UserFactory()
+        )
+
+
+def grow_supervision_rules(world: World, n: int) -> None:
+    for _ in range(n):
+        serial = next(_serial)
+        SupervisionRuleSet.objects.create(version=f"本单位{serial}", effective_from=date(2020, 1, 1), source="测试")
+
+
 # ---------------------------------------------------------------------------------------------
 # The endpoints
 
@@ -758,6 +850,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("learning-library-regulations", "/api/v1/learning/library/regulations", "tenant", grow=grow_regulations),
     Endpoint("learning-study-report", "/api/v1/learning/study/report", "tenant", grow=grow_study_days),
     Endpoint("assessment-task-books", "/api/v1/assessment/task-books", "tenant", grow=grow_task_books),
+    Endpoint("supervision-announcements", "/api/v1/supervision/announcements", "tenant", grow=grow_announcements),
+    Endpoint("supervision-announcements-mine", "/api/v1/supervision/announcements/mine", "tenant", "member", grow=grow_my_announcements),
+    Endpoint("supervision-announcement-receipts", "/api/v1/supervision/announcements/{announcement_id}/receipts", "tenant", grow=grow_announcement_receipts),
+    Endpoint("supervision-publicities", "/api/v1/supervision/publicities", "tenant", grow=grow_publicities),
+    Endpoint("supervision-publicities-open", "/api/v1/supervision/publicities/open", "tenant", "member", grow=grow_open_publicities),
+    Endpoint("supervision-publicity-objections", "/api/v1/supervision/publicities/{publicity_id}/objections", "tenant", grow=grow_objections),
+    Endpoint("supervision-rules", "/api/v1/supervision/rules", "tenant", grow=grow_supervision_rules),
     # Group root host.
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),
@@ -777,6 +876,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("tenants", "/api/v1/tenants", "root", "group_admin", grow_tenants, on_tenant=False),
     Endpoint("group-task-book-templates", "/api/v1/group/task-books/templates", "root", "group_admin", grow_task_book_templates, on_tenant=False),
     Endpoint("group-meetings-drilldown", "/api/v1/group/meetings/compliance/{tenant_id}/meetings", "root", "group_admin", grow_meetings),
+    Endpoint("group-announcements", "/api/v1/supervision/announcements", "root", "group_admin", grow_announcements, on_tenant=False),
     # A ceiling only: one row per dashboard figure, a fixed set that cannot grow.
     Endpoint("dashboard-thresholds", "/api/v1/group/dashboard/thresholds", "root", "group_admin", ceiling=CEILINGS["thresholds"]),
 ]  # fmt: skip

@@ -242,7 +242,6 @@ def _check_draft(announcement: Announcement) -> None:
         )
 
 
-@transaction.atomic
 def do_create(
     *,
     actor: Actor,
@@ -265,20 +264,30 @@ def do_create(
         check_can_manage(actor, organization_id)
     clean = sanitize_html(body_html)
     text = html_to_text(clean)
-    _gate(title, text, actor=actor, upload_ids=uploads)
-    announcement = Announcement.objects.create(
-        title=title.strip(), body_html=clean, text=text, category=category.strip(), marking=marking,
-        organization_id=organization_id, scope=scope, requires_signature=requires_signature, pinned=pinned,
-        created_by=stored_user(actor),
-    )  # fmt: skip
-    _attach(announcement, uploads, actor)
-    do_record_audit(event="supervision.announcement.create", actor=actor, target=announcement)
+    _gate(title, text, actor=actor, upload_ids=uploads)  # before the transaction: the refusal is kept
+    with transaction.atomic():
+        announcement = Announcement.objects.create(
+            title=title.strip(), body_html=clean, text=text, category=category.strip(), marking=marking,
+            organization_id=organization_id, scope=scope, requires_signature=requires_signature, pinned=pinned,
+            created_by=stored_user(actor),
+        )  # fmt: skip
+        _attach(announcement, uploads, actor)
+        do_record_audit(event="supervision.announcement.create", actor=actor, target=announcement)
     return announcement
 
 
-@transaction.atomic
 def do_update(announcement: Announcement, *, actor: Actor, **changes: Any) -> Announcement:
     """Change a draft: title, body, category, marking, unit and scope, signature, pinned."""
+    _gate(
+        str(changes.get("title", announcement.title)),
+        html_to_text(sanitize_html(changes["body_html"])) if "body_html" in changes else announcement.text,
+        actor=actor,
+    )  # before the transaction: the refusal is kept
+    with transaction.atomic():
+        return _update(announcement, actor=actor, **changes)
+
+
+def _update(announcement: Announcement, *, actor: Actor, **changes: Any) -> Announcement:
     announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
     check_can_manage(actor, announcement.organization_id)
     _check_draft(announcement)
@@ -299,7 +308,6 @@ def do_update(announcement: Announcement, *, actor: Actor, **changes: Any) -> An
     for name in ("marking", "requires_signature", "pinned"):
         if name in changes:
             setattr(announcement, name, changes.pop(name))
-    _gate(announcement.title, announcement.text, actor=actor)
     announcement.save()
     do_record_audit(event="supervision.announcement.update", actor=actor, target=announcement)
     return announcement

@@ -407,13 +407,16 @@ def objections_of(publicity: CadrePublicity, actor: Actor) -> QuerySet[Publicity
     return publicity.objections.select_related("handled_by").order_by("received_at", "id")
 
 
-def read_objections(objections: Sequence[PublicityObjection], *, actor: Actor) -> list[ObjectionView]:
-    """The objections decrypted for the reader; each read is audited."""
-    views = []
-    for objection in objections:
-        do_record_audit(event="supervision.objection.read", actor=actor, target=objection)
-        views.append(_view(objection))
-    return views
+def read_objections(
+    publicity: CadrePublicity, objections: Sequence[PublicityObjection], *, actor: Actor
+) -> list[ObjectionView]:
+    """The objections decrypted for the reader; the read is audited (which objections, how many)."""
+    if objections:
+        do_record_audit(
+            event="supervision.objection.read", actor=actor, target=publicity,
+            details={"count": len(objections), "objections": [o.pk for o in objections]},
+        )  # fmt: skip
+    return [_view(objection) for objection in objections]
 
 
 def objection_of(publicity: CadrePublicity, objection_id: int, actor: Actor) -> PublicityObjection:

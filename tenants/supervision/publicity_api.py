@@ -309,7 +309,7 @@ def _objection(view: service.ObjectionView) -> dict[str, Any]:
 
 class PublicityObjectionListView(generics.GenericAPIView[Any]):
     """The objections, decrypted: the publishing unit's workers and the discipline inspectors
-    covering it; every objection shown is an audited read."""
+    covering it; every page read is audited (which objections it showed)."""
 
     permission_classes = [CanHandleObjections]
     serializer_class = PublicityObjectionSerializer
@@ -319,9 +319,10 @@ class PublicityObjectionListView(generics.GenericAPIView[Any]):
     @extend_schema(responses=PublicityObjectionSerializer(many=True))
     def get(self, request: Request, publicity_id: int) -> Response:
         actor = Actor.of(request)
-        page = self.paginate_queryset(service.objections_of(_publicity(request, publicity_id), actor))
+        publicity = _publicity(request, publicity_id)
+        page = self.paginate_queryset(service.objections_of(publicity, actor))
         assert page is not None
-        views = service.read_objections(page, actor=actor)
+        views = service.read_objections(publicity, page, actor=actor)
         return self.get_paginated_response(PublicityObjectionSerializer([_objection(v) for v in views], many=True).data)
 
 

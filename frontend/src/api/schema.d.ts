@@ -5283,7 +5283,7 @@ export interface paths {
         };
         /**
          * @description The objections, decrypted: the publishing unit's workers and the discipline inspectors
-         *     covering it; every objection shown is an audited read.
+         *     covering it; every page read is audited (which objections it showed).
          */
         get: operations["supervision_publicities_objections_list"];
         put?: never;

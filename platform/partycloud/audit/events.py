@@ -341,7 +341,12 @@ EVENTS: dict[str, EventType] = _events(
     ),
     EventType("supervision.publicity.withdraw", A.UPDATE, _lazy("Withdrew a cadre publicity")),
     EventType("supervision.publicity.conclude", A.UPDATE, _lazy("Concluded a cadre publicity")),
-    EventType("supervision.objection.read", A.READ, _lazy("Read an objection to a cadre publicity")),
+    EventType(
+        "supervision.objection.read",
+        A.READ,
+        _lazy("Read the objections to a cadre publicity"),
+        (_lazy("%(count)s objections"),),
+    ),
     EventType("supervision.objection.handle", A.UPDATE, _lazy("Recorded how an objection was handled")),
     EventType(
         "supervision.rule.create", A.CREATE, _lazy("Added a local supervision rule"), (_lazy("version %(version)s"),)
