@@ -97,10 +97,18 @@ from tenants.supervision.models import (
     AnnouncementRecipient,
     AnnouncementStatus,
     CadrePublicity,
+    CampaignStatus,
     PublicityObjection,
     PublicityStatus,
     Scope,
     SupervisionRuleSet,
+    Survey,
+    SurveyQuestion,
+    SurveyRespondent,
+    SurveyResponse,
+    SurveyTextAnswer,
+    Vote,
+    VoteVoter,
 )
 from tests.conftest import ROOT_HOST, TenantWorld, api
 from tests.factories import UserFactory, make_id_card, next_unified_code
@@ -788,7 +796,71 @@ def grow_supervision_rules(world: World, n: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # The endpoints
 
+
 # Measured (8 queries, half of them django-tenants' SET search_path), plus a margin of two.
+def _survey(world: World, **fields: Any) -> Survey:
+    now = timezone.now()
+    serial = next(_serial)
+    return Survey.objects.create(
+        title=f"问卷{serial}", organization_id=_branch(world).pk, opens_at=now, closes_at=now + timedelta(days=1),
+        created_by=world.tenant.admin, **fields,
+    )  # fmt: skip
+
+
+def grow_surveys(world: World, n: int) -> None:
+    for _ in range(n):
+        _survey(world)
+
+
+def grow_my_surveys(world: World, n: int) -> None:
+    for _ in range(n):
+        survey = _survey(world, status=CampaignStatus.OPEN)
+        SurveyQuestion.objects.create(survey=survey, kind="text", text="意见")
+        SurveyRespondent.objects.create(survey=survey, user=world.tenant.member)
+
+
+def _survey_question(world: World) -> SurveyQuestion:
+    if "survey_id" not in world.state:
+        survey = _survey(world, status=CampaignStatus.OPEN, anonymous=False)
+        world.state["survey_id"] = survey.pk
+        world.state["survey_question"] = SurveyQuestion.objects.create(survey=survey, kind="text", text="意见")
+    question: SurveyQuestion = world.state["survey_question"]
+    return question
+
+
+def grow_survey_texts(world: World, n: int) -> None:
+    question = _survey_question(world)
+    SurveyTextAnswer.objects.bulk_create(
+        [SurveyTextAnswer(question=question, text=f"意见{next(_serial)}") for _ in range(n)]
+    )
+
+
+def grow_survey_responses(world: World, n: int) -> None:
+    question = _survey_question(world)
+    for _ in range(n):
+        SurveyResponse.objects.create(
+            survey_id=question.survey_id, name=f"党员{next(_serial)}", answers={str(question.pk): {"text": "好"}}
+        )
+
+
+def _vote(world: World, **fields: Any) -> Vote:
+    now = timezone.now()
+    return Vote.objects.create(
+        title=f"表决{next(_serial)}", organization_id=_branch(world).pk, opens_at=now,
+        closes_at=now + timedelta(days=1), created_by=world.tenant.admin, **fields,
+    )  # fmt: skip
+
+
+def grow_votes(world: World, n: int) -> None:
+    for _ in range(n):
+        VoteVoter.objects.create(vote=_vote(world), user=world.tenant.member, voted=True)
+
+
+def grow_my_votes(world: World, n: int) -> None:
+    for _ in range(n):
+        VoteVoter.objects.create(vote=_vote(world, status=CampaignStatus.OPEN), user=world.tenant.member)
+
+
 CEILINGS = {"thresholds": 10}
 
 ENDPOINTS: list[Endpoint] = [
@@ -857,6 +929,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("supervision-publicities-open", "/api/v1/supervision/publicities/open", "tenant", "member", grow=grow_open_publicities),
     Endpoint("supervision-publicity-objections", "/api/v1/supervision/publicities/{publicity_id}/objections", "tenant", grow=grow_objections),
     Endpoint("supervision-rules", "/api/v1/supervision/rules", "tenant", grow=grow_supervision_rules),
+    Endpoint("supervision-surveys", "/api/v1/supervision/surveys", "tenant", grow=grow_surveys),
+    Endpoint("supervision-surveys-mine", "/api/v1/supervision/surveys/mine", "tenant", "member", grow=grow_my_surveys),
+    Endpoint("supervision-survey-texts", "/api/v1/supervision/surveys/{survey_id}/text-answers", "tenant", grow=grow_survey_texts),
+    Endpoint("supervision-survey-responses", "/api/v1/supervision/surveys/{survey_id}/responses", "tenant", grow=grow_survey_responses),
+    Endpoint("supervision-votes", "/api/v1/supervision/votes", "tenant", grow=grow_votes),
+    Endpoint("supervision-votes-mine", "/api/v1/supervision/votes/mine", "tenant", "member", grow=grow_my_votes),
     # Group root host.
     Endpoint("tenant-applications", "/api/v1/tenant-applications", "root", "group_admin", grow_applications, on_tenant=False),
     Endpoint("group-roles", "/api/v1/group-roles", "root", "group_admin", grow_group_roles, on_tenant=False),

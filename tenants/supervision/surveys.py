@@ -11,31 +11,24 @@ name, within a window.
   (``count + chosen``) and every rating question's histogram by another. A named survey keeps the
   response (``SurveyResponse``); an anonymous one keeps nothing but the tallies and the text
   answers, which wait in a pool (rewritten, shuffled, by every response) and are released into
-  ``SurveyTextAnswer`` in random order once one question has ``SURVEY_TEXT_BATCH`` pooled answers
-  (so at least that many respondents are in the batch), the rest when the survey closes.
+  ``SurveyTextAnswer`` in random order by batches (``anonymity``), the rest when it closes.
 - closed (by hand, or by the beat at ``closes_at``); cancelled from draft or open.
 
-Results (counts and shares, histograms and means, released text answers, turnout) for the unit's
-workers; for the respondents after closing when ``results_to_respondents``. Named surveys: each
-person's answers for the organizer. Excel export, audited.
+Results (``survey_results``) for the unit's workers; for the respondents after closing when
+``results_to_respondents``.
 """
 
 from __future__ import annotations
 
-import io
-import random
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
@@ -43,12 +36,12 @@ from partycloud.accounts.roles import TenantRole
 from partycloud.audit.services import do_record_audit
 from partycloud.core.confidentiality import check_unclassified
 from partycloud.core.errors import Conflict, NotAllowed, NotFoundError, ServiceError
-from partycloud.core.spreadsheets import HEADER_FILL
 from tenants.access.services import check_covers, user_covers, user_scope
 from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_many
 from tenants.organizations.models import Organization
 from tenants.supervision import audience
+from tenants.supervision.anonymity import pool_texts, release_text_pool, tally_options, tally_ratings
 from tenants.supervision.errors import SupervisionCode
 from tenants.supervision.models import (
     CampaignStatus,
@@ -59,16 +52,11 @@ from tenants.supervision.models import (
     SurveyRespondent,
     SurveyResponse,
     SurveyTextAnswer,
-    SurveyTextPool,
 )
 
 MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 READERS = MANAGERS | {TenantRole.DISCIPLINE_INSPECTOR}
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
-# An anonymous survey's pooled text answers are released once one question has this many (so at
-# least this many respondents are mixed in the batch), and all of them at closing.
-SURVEY_TEXT_BATCH = 5
-TEXTS_IN_RESULTS = 50
 TRANSITIONS: dict[str, frozenset[str]] = {
     CampaignStatus.OPEN: frozenset({CampaignStatus.DRAFT}),
     CampaignStatus.CLOSED: frozenset({CampaignStatus.OPEN}),
@@ -295,7 +283,6 @@ def _write_questions(survey: Survey, questions: list[dict[str, Any]]) -> None:
         )
 
 
-@transaction.atomic
 def do_create_survey(
     *,
     actor: Actor,
@@ -316,25 +303,27 @@ def do_create_survey(
         raise ServiceError(SupervisionCode.TITLE_REQUIRED, _("Give the survey a title."), "title")
     check_window(opens_at, closes_at)
     cleaned = clean_questions(questions)
+    # The gate before the transaction: the refusal's audit entry must outlive the refusal.
     check_texts([("title", title), ("description", description), *_question_texts(cleaned)], actor=actor, what=title)
-    survey = Survey.objects.create(
-        title=title,
-        description=description.strip(),
-        organization_id=unit.pk,
-        scope=scope,
-        anonymous=anonymous,
-        results_to_respondents=results_to_respondents,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        created_by=actor.user,
-    )
-    _write_questions(survey, cleaned)
-    do_record_audit(event="supervision.survey.create", actor=actor, target=survey)
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            title=title,
+            description=description.strip(),
+            organization_id=unit.pk,
+            scope=scope,
+            anonymous=anonymous,
+            results_to_respondents=results_to_respondents,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=actor.user,
+        )
+        _write_questions(survey, cleaned)
+        do_record_audit(event="supervision.survey.create", actor=actor, target=survey)
     return survey
 
 
 def _locked(survey: Survey) -> Survey:
-    return Survey.objects.select_for_update().select_related("created_by").get(pk=survey.pk)
+    return Survey.objects.select_for_update().get(pk=survey.pk)
 
 
 def _check_draft(survey: Survey) -> None:
@@ -342,22 +331,16 @@ def _check_draft(survey: Survey) -> None:
         raise Conflict(SupervisionCode.SURVEY_NOT_DRAFT, _("Only a draft survey can be changed or deleted."))
 
 
-@transaction.atomic
 def do_update_survey(survey: Survey, *, actor: Actor, **changes: Any) -> Survey:
-    survey = _locked(survey)
+    """Change a draft (``questions`` replaces them all)."""
     check_manage(actor, survey.organization_id)
-    _check_draft(survey)
-    if "scope" in changes:
-        audience.check_scope(survey.organization_id, changes["scope"])
     for name in ("title", "description"):
         if name in changes:
             changes[name] = changes[name].strip()
     if "title" in changes and not changes["title"]:
         raise ServiceError(SupervisionCode.TITLE_REQUIRED, _("Give the survey a title."), "title")
     questions = clean_questions(changes.pop("questions")) if "questions" in changes else None
-    opens_at, closes_at = changes.get("opens_at", survey.opens_at), changes.get("closes_at", survey.closes_at)
-    if "opens_at" in changes or "closes_at" in changes:
-        check_window(opens_at, closes_at)
+    # The gate before the transaction: the refusal's audit entry must outlive the refusal.
     check_texts(
         [
             ("title", changes.get("title")),
@@ -368,17 +351,22 @@ def do_update_survey(survey: Survey, *, actor: Actor, **changes: Any) -> Survey:
         target=survey,
         what=survey.title,
     )
-    for name, value in changes.items():
-        setattr(survey, name, value)
-    survey.save()
-    if questions is not None:
-        _write_questions(survey, questions)
-    do_record_audit(
-        event="supervision.survey.update",
-        actor=actor,
-        target=survey,
-        details={"fields": ", ".join(sorted([*changes, *(["questions"] if questions is not None else [])]))},
-    )
+    with transaction.atomic():
+        survey = _locked(survey)
+        _check_draft(survey)
+        if "scope" in changes:
+            audience.check_scope(survey.organization_id, changes["scope"])
+        if "opens_at" in changes or "closes_at" in changes:
+            check_window(changes.get("opens_at", survey.opens_at), changes.get("closes_at", survey.closes_at))
+        for name, value in changes.items():
+            setattr(survey, name, value)
+        survey.save()
+        if questions is not None:
+            _write_questions(survey, questions)
+        fields = sorted([*changes, *(["questions"] if questions is not None else [])])
+        do_record_audit(
+            event="supervision.survey.update", actor=actor, target=survey, details={"fields": ", ".join(fields)}
+        )
     return survey
 
 
@@ -400,6 +388,8 @@ def _open(survey: Survey, *, actor: Actor) -> None:
     if survey.closes_at <= now:
         raise Conflict(SupervisionCode.WINDOW_OVER, _("The window's end has already passed."), "closes_at")
     found = audience.recipients(survey.organization_id, survey.scope)
+    if not found:
+        raise Conflict(SupervisionCode.NO_RECIPIENTS, _("Nobody with an account is in this scope."), "scope")
     SurveyRespondent.objects.bulk_create(
         [SurveyRespondent(survey=survey, user_id=r.user_id, organization_id=r.organization_id) for r in found],
         batch_size=2000,
@@ -458,9 +448,14 @@ def do_open_due_surveys() -> int:
     ).values_list("pk", flat=True):
         with transaction.atomic():
             survey = Survey.objects.select_for_update().get(pk=survey_id)
-            if survey.status == CampaignStatus.DRAFT:
-                _open(survey, actor=Actor.system())
-                opened += 1
+            if survey.status != CampaignStatus.DRAFT:
+                continue
+            try:
+                with transaction.atomic():
+                    _open(survey, actor=Actor.system())
+            except ServiceError:  # nobody in the scope: it stays a draft for the organizer to fix
+                continue
+            opened += 1
     return opened
 
 
@@ -476,40 +471,6 @@ def do_close_due_surveys() -> int:
                 _close(survey, actor=Actor.system())
                 closed += 1
     return closed
-
-
-# ------------------------------------------------------------------------------ the anonymous text pool
-
-
-def release_text_pool(survey: Survey, *, everything: bool = False) -> int:
-    """Move pooled text answers into ``SurveyTextAnswer``, in random order with random keys: all of
-    them once one question has ``SURVEY_TEXT_BATCH`` pooled answers (each respondent gives one
-    per question, so the batch mixes at least that many respondents), or ``everything`` (closing).
-    Runs under the survey's lock. Returns how many were released."""
-    pooled = list(SurveyTextPool.objects.filter(question__survey=survey).values_list("question_id", "text"))
-    if not pooled:
-        return 0
-    per_question = Counter(question_id for question_id, _text in pooled)
-    if not everything and max(per_question.values()) < SURVEY_TEXT_BATCH:
-        return 0
-    random.SystemRandom().shuffle(pooled)
-    SurveyTextPool.objects.filter(question__survey=survey).delete()
-    SurveyTextAnswer.objects.bulk_create(
-        [SurveyTextAnswer(id=uuid.uuid4(), question_id=question_id, text=text) for question_id, text in pooled]
-    )
-    return len(pooled)
-
-
-def _pool_texts(survey: Survey, texts: list[tuple[int, str]]) -> None:
-    """Add a response's text answers to the pool, rewriting the whole pool shuffled: every pooled
-    row then carries this transaction's id and a random place, so neither the rows' versions nor
-    their order group the answers by respondent."""
-    pooled = [*SurveyTextPool.objects.filter(question__survey=survey).values_list("question_id", "text"), *texts]
-    random.SystemRandom().shuffle(pooled)
-    SurveyTextPool.objects.filter(question__survey=survey).delete()
-    SurveyTextPool.objects.bulk_create(
-        [SurveyTextPool(id=uuid.uuid4(), question_id=question_id, text=text) for question_id, text in pooled]
-    )
 
 
 # ------------------------------------------------------------------------------ the member's side
@@ -636,53 +597,19 @@ def _check_answers(questions: list[SurveyQuestion], answers: list[dict[str, Any]
     return given
 
 
-def _tally_options(survey: Survey, chosen: list[int]) -> None:
-    """ONE statement rewrites every option of the survey: ``count + chosen`` (so every option row
-    carries this transaction's version, whichever were chosen)."""
-    option = SurveyOption._meta.db_table
-    question = SurveyQuestion._meta.db_table
-    with connection.cursor() as cursor:
-        # The raw DB-API cursor: Django's debug cursor (DEBUG, query capture, toolbars) would log
-        # the statement with the chosen ids. Only a survey's options are touched (its question ids).
-        cursor.cursor.execute(
-            f"UPDATE {option} SET count = count + CASE WHEN id = ANY(%s) THEN 1 ELSE 0 END "
-            f"WHERE question_id IN (SELECT id FROM {question} WHERE survey_id = %s)",
-            [chosen, survey.pk],
-        )
-
-
-def _tally_ratings(rating_questions: list[SurveyQuestion], ratings: dict[int, int]) -> None:
-    """ONE statement rewrites the histogram of every rating question of the survey (the counts
-    were read under the survey's lock, so nothing moved meanwhile)."""
-    if not rating_questions:
-        return
-    cases: list[str] = []
-    params: list[Any] = []
-    for question in rating_questions:
-        counts = [int(n) for n in (question.rating_counts or [])]
-        counts += [0] * (question.rating_max - len(counts))
-        value = ratings.get(question.pk)
-        if value is not None:
-            counts[value - 1] += 1
-        cases.append("WHEN %s THEN %s::jsonb")
-        params += [question.pk, _json(counts)]
-    table = SurveyQuestion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.cursor.execute(  # the raw cursor, as in _tally_options
-            f"UPDATE {table} SET rating_counts = CASE id {' '.join(cases)} END WHERE id = ANY(%s)",
-            [*params, [q.pk for q in rating_questions]],
-        )
-
-
-def _json(counts: list[int]) -> str:
-    return "[" + ",".join(str(int(n)) for n in counts) + "]"
-
-
-@transaction.atomic
 def do_respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -> Survey:
     """Answer once. All in one transaction under the survey's lock (the survey's responses queue
     here): the respondent marked, the count, the tallies, the pool or the named response.
-    Nothing is logged or audited (an anonymous answer must leave no trace beside the respondent)."""
+    Nothing is logged or audited, except a refusal by the confidentiality gate (before anything
+    is written; the marking, never the text)."""
+    check_texts(
+        [("text", str(answer.get("text") or "")) for answer in answers], actor=actor, target=survey, what=survey.title
+    )
+    return _respond(survey, answers, actor=actor)
+
+
+@transaction.atomic
+def _respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -> Survey:
     survey = _locked(survey)
     if survey.status != CampaignStatus.OPEN or survey.closes_at <= timezone.now():
         raise Conflict(SupervisionCode.SURVEY_NOT_OPEN, _("The survey is not open."))
@@ -694,18 +621,17 @@ def do_respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -
     questions = list(SurveyQuestion.objects.filter(survey=survey).prefetch_related("options").order_by("position"))
     given = _check_answers(questions, answers)
     texts = [(question_id, answer["text"]) for question_id, answer in given.items() if "text" in answer]
-    check_texts([("text", text) for _question, text in texts], actor=actor, target=survey, what=survey.title)
 
     SurveyRespondent.objects.filter(pk=respondent.pk).update(responded=True)
     Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
     chosen = [option for answer in given.values() for option in answer.get("options", [])]
-    _tally_options(survey, chosen)
-    _tally_ratings(
+    tally_options(survey, chosen)
+    tally_ratings(
         [q for q in questions if q.kind == QuestionKind.RATING],
         {question_id: answer["rating"] for question_id, answer in given.items() if "rating" in answer},
     )
     if survey.anonymous:
-        _pool_texts(survey, texts)
+        pool_texts(survey, texts)
         release_text_pool(survey)
     else:
         SurveyTextAnswer.objects.bulk_create(
@@ -723,231 +649,3 @@ def do_respond(survey: Survey, answers: list[dict[str, Any]], *, actor: Actor) -
         )
     survey.refresh_from_db()
     return survey
-
-
-# ------------------------------------------------------------------------------ results
-
-
-def results(actor: Actor, survey: Survey) -> dict[str, Any]:
-    """Counts and shares per option, rating histograms and means, released text answers, turnout."""
-    questions = list(SurveyQuestion.objects.filter(survey=survey).prefetch_related("options").order_by("position"))
-    responses = survey.response_count
-    texts: dict[int, list[str]] = {}
-    text_counts = dict(
-        SurveyTextAnswer.objects.filter(question__survey=survey)
-        .values("question_id")
-        .annotate(n=Count("id"))
-        .values_list("question_id", "n")
-    )
-    for question in questions:
-        if question.kind == QuestionKind.TEXT:
-            texts[question.pk] = list(
-                SurveyTextAnswer.objects.filter(question=question)
-                .order_by("id")
-                .values_list("text", flat=True)[:TEXTS_IN_RESULTS]
-            )
-    named = (
-        None
-        if survey.anonymous
-        else list(SurveyResponse.objects.filter(survey=survey).values_list("answers", flat=True))
-    )
-    rows = []
-    for question in questions:
-        options = list(question.options.all())
-        ratings = [int(n) for n in (question.rating_counts or [])] + [0] * question.rating_max
-        ratings = ratings[: question.rating_max]
-        rated = sum(ratings)
-        answered: int | None
-        if question.kind == QuestionKind.SINGLE:
-            answered = sum(o.count for o in options)
-        elif question.kind == QuestionKind.RATING:
-            answered = rated
-        elif named is not None:  # multiple choice and text of a named survey: from the responses
-            answered = sum(1 for answers in named if str(question.pk) in answers)
-        else:  # anonymous: several options per respondent; text answers pooled until released
-            answered = None
-        rows.append(
-            {
-                "id": question.pk,
-                "position": question.position,
-                "kind": question.kind,
-                "text": question.text,
-                "required": question.required,
-                "answered": answered,
-                "options": [
-                    {"id": o.pk, "text": o.text, "count": o.count, "percent": share(o.count, responses)}
-                    for o in options
-                ],
-                "ratings": (
-                    [
-                        {"value": value, "count": count, "percent": share(count, rated)}
-                        for value, count in enumerate(ratings, start=1)
-                    ]
-                    if question.kind == QuestionKind.RATING
-                    else []
-                ),
-                "mean": (
-                    round(sum(value * count for value, count in enumerate(ratings, start=1)) / rated, 2)
-                    if question.kind == QuestionKind.RATING and rated
-                    else None
-                ),
-                "text_count": text_counts.get(question.pk, 0),
-                "texts": texts.get(question.pk, []),
-            }
-        )
-    return {
-        "id": survey.pk,
-        "title": survey.title,
-        "anonymous": survey.anonymous,
-        "status": survey.status,
-        "eligible_count": survey.eligible_count,
-        "response_count": responses,
-        "turnout": share(responses, survey.eligible_count),
-        "pooled_text_count": SurveyTextPool.objects.filter(question__survey=survey).count(),
-        "questions": rows,
-    }
-
-
-def text_answers(actor: Actor, survey: Survey, *, question: Any = None) -> QuerySet[SurveyTextAnswer]:
-    answers = SurveyTextAnswer.objects.filter(question__survey=survey)
-    if question:
-        answers = answers.filter(question_id=int(question)) if str(question).isdigit() else answers.none()
-    return answers.order_by("question__position", "id")
-
-
-def text_rows(page: Sequence[SurveyTextAnswer]) -> list[dict[str, Any]]:
-    return [{"id": str(a.pk), "question": a.question_id, "text": a.text} for a in page]
-
-
-def named_responses(actor: Actor, survey: Survey) -> QuerySet[SurveyResponse]:
-    if survey.anonymous:
-        raise Conflict(SupervisionCode.SURVEY_ANONYMOUS, _("An anonymous survey keeps no one's answers."))
-    check_manage(actor, survey.organization_id)
-    return SurveyResponse.objects.filter(survey=survey).order_by("organization_name", "name", "id")
-
-
-def response_rows(survey: Survey, page: Sequence[SurveyResponse]) -> list[dict[str, Any]]:
-    order = list(SurveyQuestion.objects.filter(survey=survey).order_by("position").values_list("pk", flat=True))
-    return [
-        {
-            "id": response.pk,
-            "name": response.name,
-            "organization_name": response.organization_name,
-            "submitted_at": response.submitted_at,
-            "answers": [
-                {
-                    "question": question_id,
-                    "options": response.answers[str(question_id)].get("options", []),
-                    "rating": response.answers[str(question_id)].get("rating"),
-                    "text": response.answers[str(question_id)].get("text", ""),
-                }
-                for question_id in order
-                if str(question_id) in response.answers
-            ],
-        }
-        for response in page
-    ]
-
-
-# ------------------------------------------------------------------------------ export
-
-
-def _sheet_title(text: str, taken: set[str]) -> str:
-    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in text).strip() or "-"
-    title = cleaned[:31]
-    n = 2
-    while title in taken:
-        suffix = f" ({n})"
-        title = cleaned[: 31 - len(suffix)] + suffix
-        n += 1
-    taken.add(title)
-    return title
-
-
-def export_workbook(actor: Actor, survey: Survey) -> bytes:
-    """The workbook: 汇总 (each question's counts, shares, histogram and mean), 文字回答 (the
-    released text answers), and for a named survey one sheet per person. Audited."""
-    check_manage(actor, survey.organization_id)
-    data = results(actor, survey)
-    workbook = Workbook()
-    summary = workbook.active
-    assert summary is not None
-    taken: set[str] = set()
-    summary.title = _sheet_title("汇总", taken)
-
-    def header(sheet: Any, cells: list[str]) -> None:
-        sheet.append(cells)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = HEADER_FILL
-
-    summary.append([survey.title])
-    summary.append(
-        [_("Eligible"), data["eligible_count"], _("Responses"), data["response_count"], _("Turnout %"), data["turnout"]]
-    )
-    summary.append([])
-    kinds = dict(QuestionKind.choices)
-    for number, question in enumerate(data["questions"], start=1):
-        header(
-            summary,
-            [
-                f"{number}. {question['text']}",
-                str(kinds.get(question["kind"], question["kind"])),
-                _("Count"),
-                _("Share %"),
-            ],
-        )
-        for option in question["options"]:
-            summary.append(["", option["text"], option["count"], option["percent"]])
-        for bar in question["ratings"]:
-            summary.append(["", str(bar["value"]), bar["count"], bar["percent"]])
-        if question["mean"] is not None:
-            summary.append(["", _("Mean"), question["mean"], ""])
-        if question["kind"] == QuestionKind.TEXT:
-            summary.append(["", _("Text answers"), question["text_count"], ""])
-        summary.append([])
-    summary.column_dimensions["A"].width = 50
-    summary.column_dimensions["B"].width = 30
-
-    texts = workbook.create_sheet(_sheet_title("文字回答", taken))
-    header(texts, [_("Question"), _("Answer")])
-    titles = {q["id"]: f"{n}. {q['text']}" for n, q in enumerate(data["questions"], start=1)}
-    for answer in text_answers(actor, survey):
-        texts.append([titles.get(answer.question_id, ""), answer.text])
-    texts.column_dimensions["A"].width = 40
-    texts.column_dimensions["B"].width = 80
-
-    people = 0
-    if not survey.anonymous:
-        options = dict(SurveyOption.objects.filter(question__survey=survey).values_list("pk", "text"))
-        for response in SurveyResponse.objects.filter(survey=survey).order_by("organization_name", "name", "id"):
-            people += 1
-            sheet = workbook.create_sheet(_sheet_title(response.name or str(response.pk), taken))
-            sheet.append(
-                [
-                    response.name,
-                    response.organization_name,
-                    timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
-            header(sheet, [_("Question"), _("Answer")])
-            for question in data["questions"]:
-                answer = response.answers.get(str(question["id"]), {})
-                shown = (
-                    "；".join(options.get(o, "") for o in answer.get("options", []))
-                    or (str(answer["rating"]) if answer.get("rating") is not None else "")
-                    or answer.get("text", "")
-                )
-                sheet.append([titles[question["id"]], shown])
-            sheet.column_dimensions["A"].width = 40
-            sheet.column_dimensions["B"].width = 60
-    do_record_audit(
-        event="supervision.survey.export",
-        actor=actor,
-        target=survey,
-        details={"count": people if not survey.anonymous else data["response_count"]},
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -35,7 +35,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, IsTenantUser
 from partycloud.core.api import validated
 from partycloud.core.spreadsheets import xlsx_response
-from tenants.supervision import audience, surveys
+from tenants.supervision import audience, survey_results, surveys
 from tenants.supervision.models import CampaignStatus, QuestionKind, Scope, Survey, SurveyResponse, SurveyTextAnswer
 
 OWN_SCOPES = audience.TENANT_SCOPES  # a tenant's survey or vote is never group-wide
@@ -304,7 +304,7 @@ class SurveyResultsView(APIView):
     @extend_schema(responses=SurveyResultsSerializer)
     def get(self, request: Request, survey_id: int) -> Response:
         survey = _survey(request, survey_id)
-        return Response(SurveyResultsSerializer(surveys.results(Actor.of(request), survey)).data)
+        return Response(SurveyResultsSerializer(survey_results.results(Actor.of(request), survey)).data)
 
 
 class SurveyTextAnswerListView(generics.GenericAPIView[Any]):
@@ -321,10 +321,10 @@ class SurveyTextAnswerListView(generics.GenericAPIView[Any]):
     def get(self, request: Request, survey_id: int) -> Response:
         survey = _survey(request, survey_id)
         actor = Actor.of(request)
-        rows = surveys.text_answers(actor, survey, question=request.query_params.get("question"))
+        rows = survey_results.text_answers(actor, survey, question=request.query_params.get("question"))
         page = self.paginate_queryset(rows)
         assert page is not None
-        return self.get_paginated_response(SurveyTextAnswerSerializer(surveys.text_rows(page), many=True).data)
+        return self.get_paginated_response(SurveyTextAnswerSerializer(survey_results.text_rows(page), many=True).data)
 
 
 class SurveyResponseListView(generics.GenericAPIView[Any]):
@@ -337,10 +337,10 @@ class SurveyResponseListView(generics.GenericAPIView[Any]):
     @extend_schema(responses=SurveyPersonResponseSerializer(many=True))
     def get(self, request: Request, survey_id: int) -> Response:
         survey = _survey(request, survey_id)
-        page = self.paginate_queryset(surveys.named_responses(Actor.of(request), survey))
+        page = self.paginate_queryset(survey_results.named_responses(Actor.of(request), survey))
         assert page is not None
         return self.get_paginated_response(
-            SurveyPersonResponseSerializer(surveys.response_rows(survey, page), many=True).data
+            SurveyPersonResponseSerializer(survey_results.response_rows(survey, page), many=True).data
         )
 
 
@@ -353,7 +353,7 @@ class SurveyExportView(APIView):
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     def get(self, request: Request, survey_id: int) -> HttpResponse:
         survey = _survey(request, survey_id)
-        content = surveys.export_workbook(Actor.of(request), survey)
+        content = survey_results.export_workbook(Actor.of(request), survey)
         return xlsx_response(content, f"问卷结果-{survey.title}.xlsx")
 
 
@@ -444,7 +444,7 @@ class MySurveyResultsView(APIView):
     def get(self, request: Request, survey_id: int) -> Response:
         actor = Actor.of(request)
         survey = surveys.check_results_for_respondent(actor, _my_survey(request, survey_id))
-        return Response(SurveyResultsSerializer(surveys.results(actor, survey)).data)
+        return Response(SurveyResultsSerializer(survey_results.results(actor, survey)).data)
 
 
 urlpatterns: list[URLPattern] = [

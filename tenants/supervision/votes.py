@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from tenants.notifications.kinds import NotificationKind
 from tenants.notifications.services import do_notify_many
 from tenants.organizations.models import Organization
 from tenants.supervision import audience
+from tenants.supervision.anonymity import execute_unlogged
 from tenants.supervision.errors import SupervisionCode
 from tenants.supervision.models import CampaignStatus, Vote, VoteOption, VoteVoter
 from tenants.supervision.surveys import (
@@ -63,7 +65,15 @@ def _not_found() -> NotFoundError:
 
 
 def _with_turnout(votes: QuerySet[Vote]) -> QuerySet[Vote]:
-    return votes.annotate(voted_count=Count("voters", filter=Q(voters__voted=True)))
+    """Each vote with how many have voted (a subquery: the member's side joins the voters already)."""
+    voted = (
+        VoteVoter.objects.filter(vote=OuterRef("pk"), voted=True)
+        .order_by()
+        .values("vote")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return votes.annotate(voted_count=Coalesce(Subquery(voted, output_field=IntegerField()), Value(0)))
 
 
 def vote_for(actor: Actor, vote_id: int) -> Vote:
@@ -198,7 +208,6 @@ def _write_options(vote: Vote, options: list[str]) -> None:
     VoteOption.objects.bulk_create([VoteOption(vote=vote, position=n, text=text) for n, text in enumerate(options)])
 
 
-@transaction.atomic
 def do_create_vote(
     *,
     actor: Actor,
@@ -224,18 +233,19 @@ def do_create_vote(
         what=title,
         event="supervision.vote.classified.refuse",
     )
-    vote = Vote.objects.create(
-        title=title,
-        description=description.strip(),
-        organization_id=unit.pk,
-        scope=scope,
-        max_choices=max_choices,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        created_by=actor.user,
-    )
-    _write_options(vote, cleaned)
-    do_record_audit(event="supervision.vote.create", actor=actor, target=vote)
+    with transaction.atomic():  # after the gate: the refusal's audit entry must outlive the refusal
+        vote = Vote.objects.create(
+            title=title,
+            description=description.strip(),
+            organization_id=unit.pk,
+            scope=scope,
+            max_choices=max_choices,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=actor.user,
+        )
+        _write_options(vote, cleaned)
+        do_record_audit(event="supervision.vote.create", actor=actor, target=vote)
     return vote
 
 
@@ -248,26 +258,18 @@ def _check_draft(vote: Vote) -> None:
         raise Conflict(SupervisionCode.VOTE_NOT_DRAFT, _("Only a draft vote can be changed or deleted."))
 
 
-@transaction.atomic
 def do_update_vote(vote: Vote, *, actor: Actor, **changes: Any) -> Vote:
-    vote = _locked(vote)
+    """Change a draft (``options`` replaces them all)."""
     check_manage(actor, vote.organization_id)
-    _check_draft(vote)
-    if "scope" in changes:
-        audience.check_scope(vote.organization_id, changes["scope"])
     for name in ("title", "description"):
         if name in changes:
             changes[name] = changes[name].strip()
     if "title" in changes and not changes["title"]:
         raise ServiceError(SupervisionCode.TITLE_REQUIRED, _("Give the vote a title."), "title")
-    max_choices = changes.get("max_choices", vote.max_choices)
     options = changes.pop("options", None)
     if options is not None:
-        options = _clean_options(options, max_choices)
-    elif "max_choices" in changes:
-        _clean_options(list(VoteOption.objects.filter(vote=vote).values_list("text", flat=True)), max_choices)
-    if "opens_at" in changes or "closes_at" in changes:
-        check_window(changes.get("opens_at", vote.opens_at), changes.get("closes_at", vote.closes_at))
+        options = _clean_options(options, changes.get("max_choices", vote.max_choices))
+    # The gate before the transaction: the refusal's audit entry must outlive the refusal.
     check_texts(
         [
             ("title", changes.get("title")),
@@ -279,13 +281,26 @@ def do_update_vote(vote: Vote, *, actor: Actor, **changes: Any) -> Vote:
         what=vote.title,
         event="supervision.vote.classified.refuse",
     )
-    for name, value in changes.items():
-        setattr(vote, name, value)
-    vote.save()
-    if options is not None:
-        _write_options(vote, options)
-    fields = sorted([*changes, *(["options"] if options is not None else [])])
-    do_record_audit(event="supervision.vote.update", actor=actor, target=vote, details={"fields": ", ".join(fields)})
+    with transaction.atomic():
+        vote = _locked(vote)
+        _check_draft(vote)
+        if "scope" in changes:
+            audience.check_scope(vote.organization_id, changes["scope"])
+        if options is None and "max_choices" in changes:
+            _clean_options(
+                list(VoteOption.objects.filter(vote=vote).values_list("text", flat=True)), changes["max_choices"]
+            )
+        if "opens_at" in changes or "closes_at" in changes:
+            check_window(changes.get("opens_at", vote.opens_at), changes.get("closes_at", vote.closes_at))
+        for name, value in changes.items():
+            setattr(vote, name, value)
+        vote.save()
+        if options is not None:
+            _write_options(vote, options)
+        fields = sorted([*changes, *(["options"] if options is not None else [])])
+        do_record_audit(
+            event="supervision.vote.update", actor=actor, target=vote, details={"fields": ", ".join(fields)}
+        )
     return vote
 
 
@@ -308,6 +323,8 @@ def _open(vote: Vote, *, actor: Actor) -> None:
     if vote.closes_at <= now:
         raise Conflict(SupervisionCode.WINDOW_OVER, _("The window's end has already passed."), "closes_at")
     found = audience.recipients(vote.organization_id, vote.scope)
+    if not found:
+        raise Conflict(SupervisionCode.NO_RECIPIENTS, _("Nobody with an account is in this scope."), "scope")
     VoteVoter.objects.bulk_create(
         [VoteVoter(vote=vote, user_id=r.user_id, organization_id=r.organization_id) for r in found], batch_size=2000
     )
@@ -366,9 +383,14 @@ def do_open_due_votes() -> int:
     ):
         with transaction.atomic():
             vote = _locked(Vote(pk=vote_id))
-            if vote.status == CampaignStatus.DRAFT:
-                _open(vote, actor=Actor.system())
-                opened += 1
+            if vote.status != CampaignStatus.DRAFT:
+                continue
+            try:
+                with transaction.atomic():
+                    _open(vote, actor=Actor.system())
+            except ServiceError:  # nobody in the scope: it stays a draft for the organizer to fix
+                continue
+            opened += 1
     return opened
 
 
@@ -465,12 +487,9 @@ def do_cast(vote: Vote, chosen: list[int], *, actor: Actor) -> Vote:
         raise Conflict(SupervisionCode.ALREADY_VOTED, _("You have already voted."))
     chosen = check_ballot(vote, chosen)
     VoteVoter.objects.filter(pk=voter.pk).update(voted=True)
-    table = VoteOption._meta.db_table
-    with connection.cursor() as cursor:
-        # The raw DB-API cursor, not Django's wrapper: in DEBUG (or under a query capture or a
-        # toolbar) Django logs every statement with its parameters, here the chosen ids.
-        cursor.cursor.execute(
-            f"UPDATE {table} SET count = count + (id = ANY(%s))::int WHERE vote_id = %s",
-            [chosen, vote.pk],
-        )
+    # Every option of the vote, chosen or not, in one statement past Django's query logging.
+    execute_unlogged(
+        f"UPDATE {VoteOption._meta.db_table} SET count = count + (id = ANY(%s))::int WHERE vote_id = %s",
+        [chosen, vote.pk],
+    )
     return vote

@@ -265,7 +265,7 @@ EVENTS: dict[str, EventType] = _events(
         "supervision.survey.classified.refuse",
         A.CREATE,
         _lazy("Refused classified content in a survey"),
-        (_lazy("marking %(marking)s in %(field)s"),),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
     ),
     EventType("supervision.vote.create", A.CREATE, _lazy("Created an anonymous vote")),
     EventType("supervision.vote.update", A.UPDATE, _lazy("Changed an anonymous vote"), (_FIELDS,)),
@@ -277,7 +277,7 @@ EVENTS: dict[str, EventType] = _events(
         "supervision.vote.classified.refuse",
         A.CREATE,
         _lazy("Refused classified content in a vote"),
-        (_lazy("marking %(marking)s in %(field)s"),),
+        (_lazy("marking: %(marking)s"), _lazy("in %(field)s")),
     ),
     EventType(
         "drilldown.meetings.compliance",
