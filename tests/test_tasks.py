@@ -197,16 +197,16 @@ def test_the_assembled_beat_schedule_is_the_one_from_before_the_apps_declared_th
     assert SUPERVISION_SCHEDULE["supervision-publicity-close"] == tenant_beat_entry(
         "supervision.close_ended_publicities", crontab(minute=5), window_seconds=600
     )
-    # And surveys and anonymous votes (issue 17): open the due drafts, close the due ones, each minute.
-    campaigns = {
-        "supervision-surveys": tenant_beat_entry("tenants.supervision.sweep_surveys", crontab(), window_seconds=30),
-        "supervision-votes": tenant_beat_entry("tenants.supervision.sweep_votes", crontab(), window_seconds=30),
-    }
+    assert SUPERVISION_SCHEDULE["supervision-surveys"] == tenant_beat_entry(
+        "tenants.supervision.sweep_surveys", crontab(), window_seconds=30
+    )
+    assert SUPERVISION_SCHEDULE["supervision-votes"] == tenant_beat_entry(
+        "tenants.supervision.sweep_votes", crontab(), window_seconds=30
+    )
     expected = {
         **SCHEDULE_BEFORE_THE_APPS_DECLARED_THEIR_OWN, **LIVE_SCHEDULE, **catch_up, **redrive, **MEETINGS_SCHEDULE,
         **TASKBOOKS_SCHEDULE, **points, **SUPERVISION_SCHEDULE,
     }  # fmt: skip
-    expected |= campaigns
     assert beat_schedule() == expected
     app.finalize()  # what beat and the worker do once Django and the tasks are loaded
     assert app.conf.beat_schedule == expected

@@ -36,9 +36,10 @@ from partycloud.accounts.permissions import HasTenantRole, IsTenantUser
 from partycloud.core.api import validated
 from partycloud.core.spreadsheets import xlsx_response
 from tenants.supervision import audience, survey_results, surveys
+from tenants.supervision.announcements_api import SupervisionOrganizationRefSerializer  # one component for all parts
 from tenants.supervision.models import CampaignStatus, QuestionKind, Scope, Survey, SurveyResponse, SurveyTextAnswer
 
-OWN_SCOPES = audience.TENANT_SCOPES  # a tenant's survey or vote is never group-wide
+OWN_SCOPES = audience.TENANT_SCOPE_CHOICES  # a tenant's survey or vote is never group-wide
 
 
 class CanRunSurveys(HasTenantRole):
@@ -46,11 +47,6 @@ class CanRunSurveys(HasTenantRole):
 
     roles = surveys.MANAGERS
     read_roles = surveys.READERS
-
-
-class SupervisionOrganizationRefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 # ------------------------------------------------------------------------------ questions

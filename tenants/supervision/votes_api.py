@@ -31,8 +31,9 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.permissions import HasTenantRole, IsTenantUser
 from partycloud.core.api import validated
 from tenants.supervision import votes
+from tenants.supervision.announcements_api import SupervisionOrganizationRefSerializer
 from tenants.supervision.models import CampaignStatus, Scope, Vote
-from tenants.supervision.surveys_api import OWN_SCOPES, SupervisionOrganizationRefSerializer
+from tenants.supervision.surveys_api import OWN_SCOPES
 
 
 class CanRunVotes(HasTenantRole):

@@ -10318,7 +10318,7 @@ export interface components {
         PatchedSurveyChangeRequest: {
             title?: string;
             description?: string;
-            scope?: components["schemas"]["Scope69aEnum"];
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
             anonymous?: boolean;
             results_to_respondents?: boolean;
             /** Format: date-time */
@@ -10389,7 +10389,7 @@ export interface components {
         PatchedVoteChangeRequest: {
             title?: string;
             description?: string;
-            scope?: components["schemas"]["Scope69aEnum"];
+            scope?: components["schemas"]["SupervisionTenantScopeEnum"];
             max_choices?: number;
             /** Format: date-time */
             opens_at?: string;
@@ -11406,13 +11406,6 @@ export interface components {
         SandboxConfirmRequest: {
             signature: string;
         };
-        /**
-         * @description * `unit` - unit
-         *     * `subtree` - subtree
-         *     * `tenant` - tenant
-         * @enum {string}
-         */
-        Scope69aEnum: "unit" | "subtree" | "tenant";
         SearchResponse: {
             count: number;
             page: number;
@@ -11751,7 +11744,7 @@ export interface components {
             /** @default  */
             description: string;
             /** @default subtree */
-            scope: components["schemas"]["Scope69aEnum"];
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
             /** @default true */
             anonymous: boolean;
             /** @default false */
@@ -11851,7 +11844,7 @@ export interface components {
         /**
          * @description * `single` - 单选题
          *     * `multiple` - 多选题
-         *     * `rating` - rating
+         *     * `rating` - 评分
          *     * `text` - 内容
          * @enum {string}
          */
@@ -12743,7 +12736,7 @@ export interface components {
             /** @default  */
             description: string;
             /** @default subtree */
-            scope: components["schemas"]["Scope69aEnum"];
+            scope: components["schemas"]["SupervisionTenantScopeEnum"];
             /** @default 1 */
             max_choices: number;
             /** Format: date-time */

@@ -338,12 +338,12 @@ SPECTACULAR_SETTINGS = {
         "EvaluationRoundStatusEnum": "tenants.assessment.models.RoundStatus",
         "EvaluationFollowUpEnum": "tenants.assessment.models.FollowUp",
         # Supervision (tenants.supervision): scopes (all four; a tenant's items: unit/subtree/tenant),
-        # a survey's or vote's life, a survey question's kind, announcements, cadre publicity.
+        # announcements, cadre publicity, a survey's or vote's life, a survey question's kind.
         "SupervisionScopeEnum": "tenants.supervision.models.Scope",
         "SupervisionTenantScopeEnum": "tenants.supervision.audience.TENANT_SCOPE_CHOICES",
+        "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
         "CampaignStatusEnum": "tenants.supervision.models.CampaignStatus",
         "SurveyQuestionKindEnum": "tenants.supervision.models.QuestionKind",
-        "PublicityStatusEnum": "tenants.supervision.models.PublicityStatus",
     },
 }
 
