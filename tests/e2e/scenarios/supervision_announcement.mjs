@@ -75,7 +75,10 @@ await scenario('supervision_announcement', async (session) => {
   await expectSupervisionTranslated(phone);
   await shot(phone, '05-phone-read');
   await phone.goBack();
-  await phone.locator('[data-test="announcement-item"]', { hasText: title }).getByText('已读', { exact: true }).waitFor();
+  await phone
+    .locator('[data-test="announcement-item"]', { hasText: title })
+    .getByText('已读', { exact: true })
+    .waitFor();
 
   log("the group's receipts show who read it and who did not");
   await group.reload();
