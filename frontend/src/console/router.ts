@@ -230,6 +230,78 @@ export const router = createAppRouter({
           meta: { allow: can('exchange'), title: 'moderation.title' },
         },
         {
+          // 党务公开: the announcements of the caller's scope; one announcement (editor, read receipts).
+          path: 'announcements',
+          name: 'announcements',
+          component: () => import('./supervision/announcements/AnnouncementsView.vue'),
+          meta: { allow: can('announcements'), title: 'supervision.announcements.title' },
+        },
+        {
+          path: 'announcements/:id(\\d+)',
+          name: 'announcement',
+          component: () => import('./supervision/announcements/AnnouncementView.vue'),
+          props: (route) => ({ id: Number(route.params.id) }),
+          meta: { allow: can('announcements'), title: 'supervision.announcements.title' },
+        },
+        {
+          // 任前公示: publicities, one publicity (candidates, window, objections, outcome).
+          path: 'publicity',
+          name: 'publicity',
+          component: () => import('./supervision/publicity/PublicityListView.vue'),
+          meta: { allow: can('publicity'), title: 'supervision.publicity.title' },
+        },
+        {
+          path: 'publicity/:id(\\d+)',
+          name: 'publicity-item',
+          component: () => import('./supervision/publicity/PublicityView.vue'),
+          props: (route) => ({ id: Number(route.params.id) }),
+          meta: { allow: can('publicity'), title: 'supervision.publicity.title' },
+        },
+        {
+          // 问卷: surveys, one survey (builder while a draft, then turnout and results).
+          path: 'surveys',
+          name: 'surveys',
+          component: () => import('./supervision/surveys/SurveysView.vue'),
+          meta: { allow: can('surveys'), title: 'supervision.surveys.title' },
+        },
+        {
+          path: 'surveys/new',
+          name: 'survey-new',
+          component: () => import('./supervision/surveys/SurveyView.vue'),
+          meta: { allow: can('surveys'), title: 'supervision.surveys.create' },
+        },
+        {
+          path: 'surveys/:id(\\d+)',
+          name: 'survey',
+          component: () => import('./supervision/surveys/SurveyView.vue'),
+          props: (route) => ({ id: Number(route.params.id) }),
+          meta: { allow: can('surveys'), title: 'supervision.surveys.title' },
+        },
+        {
+          // 匿名投票: votes, one vote (options while a draft, live turnout, the tally after closing).
+          path: 'votes',
+          name: 'votes',
+          component: () => import('./supervision/votes/VotesView.vue'),
+          meta: { allow: can('votes'), title: 'supervision.votes.title' },
+        },
+        {
+          path: 'votes/:id(\\d+)',
+          name: 'vote',
+          component: () => import('./supervision/votes/VoteView.vue'),
+          props: (route) => ({ id: Number(route.params.id) }),
+          meta: { allow: can('votes'), title: 'supervision.votes.title' },
+        },
+        {
+          // The supervision deadlines (local versions) and the working-day calendar's years.
+          path: 'supervision/rules',
+          name: 'supervision-rules',
+          component: () => import('./supervision/RulesView.vue'),
+          meta: {
+            allow: (session: Session) => can('publicity')(session) || can('settings')(session),
+            title: 'supervision.rules.title',
+          },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

@@ -154,6 +154,20 @@ export const router = createAppRouter({
           meta: { allow: staff, title: 'exchange.group.title' },
         },
         {
+          // 党务公开 group-wide: the group's announcements; one announcement (editor, receipts per subsidiary and person).
+          path: 'announcements',
+          name: 'announcements',
+          component: () => import('./supervision/AnnouncementsView.vue'),
+          meta: { allow: staff, title: 'supervision.group.title' },
+        },
+        {
+          path: 'announcements/:id(\\d+)',
+          name: 'announcement',
+          component: () => import('./supervision/AnnouncementView.vue'),
+          props: (route) => ({ id: Number(route.params.id) }),
+          meta: { allow: staff, title: 'supervision.group.title' },
+        },
+        {
           path: 'annual-report',
           name: 'annual-report',
           component: () => import('./views/AnnualReportView.vue'),

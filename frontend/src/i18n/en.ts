@@ -1,5 +1,6 @@
 import { inquiriesEn, moderationEn, reportsEn } from './reports';
 import { exchangeEn } from './exchange';
+import { supervisionEn } from './supervision';
 import { taskBooksEn } from './taskBooks';
 import type { MessageSchema } from './zh-CN';
 
@@ -10,6 +11,7 @@ const en: MessageSchema = {
   inquiries: inquiriesEn,
   moderation: moderationEn,
   exchange: exchangeEn,
+  supervision: supervisionEn,
   app: {
     name: 'PartyCloud',
     group: 'Group Party Committee',

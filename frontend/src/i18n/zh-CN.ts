@@ -1,5 +1,6 @@
 import { inquiriesZh, moderationZh, reportsZh } from './reports';
 import { exchangeZh } from './exchange';
+import { supervisionZh } from './supervision';
 import { taskBooksZh } from './taskBooks';
 
 /** Simplified Chinese: the default language. Every key here must also exist in en.ts. */
@@ -9,6 +10,7 @@ const zhCN = {
   inquiries: inquiriesZh,
   moderation: moderationZh,
   exchange: exchangeZh,
+  supervision: supervisionZh,
   app: {
     name: '党建云',
     group: '集团党委管理平台',

@@ -227,6 +227,71 @@ export const router = createAppRouter({
           ],
         },
         {
+          // 党务监督: 党务公开 (mine and the group's), 任前公示 (objections), 问卷 and 匿名投票.
+          path: 'supervision',
+          children: [
+            {
+              path: '',
+              name: 'supervision',
+              component: () => import('./supervision/SupervisionHome.vue'),
+              meta: { title: 'supervision.portal.title' },
+            },
+            {
+              path: 'announcements',
+              name: 'announcements',
+              component: () => import('./supervision/AnnouncementsView.vue'),
+              meta: { title: 'supervision.portal.announcements' },
+            },
+            {
+              // Addressed by uuid: this tenant's announcements and the group's share the list.
+              path: 'announcements/:uuid',
+              name: 'announcement',
+              component: () => import('./supervision/AnnouncementView.vue'),
+              props: true,
+              meta: { title: 'supervision.portal.announcements' },
+            },
+            {
+              path: 'publicity',
+              name: 'publicity',
+              component: () => import('./supervision/PublicityListView.vue'),
+              meta: { title: 'supervision.portal.publicity' },
+            },
+            {
+              path: 'publicity/:uuid',
+              name: 'publicity-item',
+              component: () => import('./supervision/PublicityView.vue'),
+              props: true,
+              meta: { title: 'supervision.portal.publicity' },
+            },
+            {
+              path: 'surveys',
+              name: 'surveys',
+              component: () => import('./supervision/SurveysView.vue'),
+              meta: { title: 'supervision.portal.surveys' },
+            },
+            {
+              path: 'surveys/:id(\\d+)',
+              name: 'survey',
+              component: () => import('./supervision/SurveyView.vue'),
+              props: (route) => ({ id: Number(route.params.id) }),
+              meta: { title: 'supervision.portal.surveys' },
+            },
+            {
+              path: 'votes',
+              name: 'votes',
+              component: () => import('./supervision/VotesView.vue'),
+              meta: { title: 'supervision.portal.votes' },
+            },
+            {
+              path: 'votes/:id(\\d+)',
+              name: 'vote',
+              component: () => import('./supervision/VoteView.vue'),
+              props: (route) => ({ id: Number(route.params.id) }),
+              meta: { title: 'supervision.portal.votes' },
+            },
+          ],
+        },
+        {
           // 我的积分: reference only.
           path: 'points',
           name: 'points',
