@@ -9034,7 +9034,7 @@ export interface components {
         };
         /**
          * @description * `post` - 职务
-         *     * `thread` - community thread
+         *     * `thread` - 社区帖子
          * @enum {string}
          */
         ExchangeTargetTypeEnum: "post" | "thread";
@@ -12385,8 +12385,8 @@ export interface components {
          *     * `volunteer_hours` - 志愿服务时长
          *     * `contribution_published` - 在交流园地发表内容
          *     * `branch_activity` - 支部开展活动
-         *     * `share` - post shared
-         *     * `comment` - comment posted
+         *     * `share` - 分享文章
+         *     * `comment` - 发表评论
          * @enum {string}
          */
         PointKindEnum: "login" | "article_read" | "video_watched" | "reading_time" | "video_time" | "quiz_completed" | "meeting_attended" | "meeting_made_up" | "live_attended" | "volunteer_hours" | "contribution_published" | "branch_activity" | "share" | "comment";
@@ -14210,7 +14210,7 @@ export interface components {
         /**
          * @description * `single` - 单选题
          *     * `multiple` - 多选题
-         *     * `rating` - rating
+         *     * `rating` - 评分
          *     * `text` - 内容
          * @enum {string}
          */
