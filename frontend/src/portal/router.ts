@@ -266,7 +266,8 @@ export const router = createAppRouter({
             {
               path: 'surveys',
               name: 'surveys',
-              component: () => import('./supervision/SurveysView.vue'),
+              component: () => import('./supervision/CampaignsView.vue'),
+              props: { kind: 'surveys' },
               meta: { title: 'supervision.portal.surveys' },
             },
             {
@@ -279,7 +280,8 @@ export const router = createAppRouter({
             {
               path: 'votes',
               name: 'votes',
-              component: () => import('./supervision/VotesView.vue'),
+              component: () => import('./supervision/CampaignsView.vue'),
+              props: { kind: 'votes' },
               meta: { title: 'supervision.portal.votes' },
             },
             {
