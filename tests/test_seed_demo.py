@@ -66,7 +66,10 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     # the report went to an inspector outside the accused branch and was acknowledged.
     member_api = api("power.partycloud.test", User.objects.get(phone="13900000110"))
     mine = member_api.get("/api/v1/supervision/announcements/mine").json()
-    assert [row["title"] for row in mine["results"]] == ["关于公开本年度党费收缴使用情况的公告"]
+    assert {row["title"] for row in mine["results"]} == {
+        "关于公开本年度党费收缴使用情况的公告",  # power's own
+        "关于开展年度党建工作述职评议考核的通知",  # the group's, to every subsidiary
+    }
     with PartyCommittee.objects.get(slug="power"):
         from tenants.supervision.models import CadrePublicity, Inquiry, Report, Survey, Vote
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import User
+from partycloud.tenancy.models import PartyCommittee
 from tenants.members.models import COUNTED_STATUSES, Member
 from tenants.organizations.models import Organization
 from tenants.supervision import announcements, inquiries, publicity, reports, surveys, votes
@@ -142,3 +143,26 @@ def seed_supervision(admin: User, branches: list[Organization], member_user: Use
             subject="关于党员教育培训学时认定的询问",
             body="请问参加集团线上培训的学时如何计入年度教育培训学时？",
         )
+
+
+def seed_group_announcement(admin: User, tenants: list[PartyCommittee]) -> None:
+    """The group's own announcement to every subsidiary (public rows), delivered here at once (the
+    publish also queues one idempotent delivery task per subsidiary), read by a few members."""
+    if Announcement.objects.filter(organization_id__isnull=True).exists():
+        return
+    actor = Actor.for_user(admin)
+    notice = announcements.do_create(
+        actor=actor,
+        title="关于开展年度党建工作述职评议考核的通知",
+        body_html="<p>请各二级单位党委按照集团党委部署，于月底前完成党建工作述职评议考核准备工作。</p>",
+        category="组织建设",
+        requires_signature=True,
+    )
+    announcements.do_publish(notice, actor=actor)
+    for tenant in tenants:
+        with tenant:
+            announcements.do_deliver_group_announcement(notice.pk)
+            readers = Member.objects.filter(status__in=COUNTED_STATUSES, user__isnull=False).select_related("user")
+            for member in readers[:2]:
+                mine = announcements.my_announcement(Actor.for_user(member.user), notice.uuid)
+                announcements.do_open(mine)

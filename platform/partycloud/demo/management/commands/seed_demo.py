@@ -40,6 +40,7 @@ from tenants.learning.demo import seed_group_library, seed_tenant_library
 from tenants.live.demo import seed_group_lessons, seed_tenant_lessons
 from tenants.organizations.models import Organization, OrganizationKind
 from tenants.points.sources import collect as collect_points
+from tenants.supervision.demo import seed_group_announcement
 
 DEMO_PASSWORD = "dangjian2026"
 # The demo staff's authenticator secret (two-factor sign-in is required for their roles): add it to
@@ -100,6 +101,8 @@ class Command(BaseCommand):
             # from the records' history so the trends start a year back, not today.
             # The group's task book for the year, published to every subsidiary at three stages.
             seed_taskbooks(admin, [(demo.tenant, demo.admin) for demo in demos], today)
+            # The group's announcement to every subsidiary, read by a few of their members.
+            seed_group_announcement(admin, [demo.tenant for demo in demos])
             for demo in demos:
                 relay_until_empty(demo.tenant, today=today)
                 backfill_tenant(demo.tenant, months=HISTORY_MONTHS, today=today)
