@@ -80,6 +80,10 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
         assert report.assignees.exists()
         assert Inquiry.objects.filter(status="open").count() == 1
 
+    # The exchange: the community has a board with a pinned welcome and an answered question.
+    boards = member_api.get("/api/v1/exchange/boards").json()
+    assert [board["name"] for board in boards["results"]] == ["党员交流"]
+
     # Live lessons: the group's upcoming one for everybody, power's upcoming branch lesson and an ended one.
     member = User.objects.get(phone="13900000110")
     watch = api("power.partycloud.test", member)

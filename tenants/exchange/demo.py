@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
-from tenants.exchange.models import Post, PostKind, PostPromotion, PostStatus
+from tenants.exchange.community import do_create_board, do_create_thread, do_set_thread_flags
+from tenants.exchange.interactions import do_comment, do_react, post_target, thread_target
+from tenants.exchange.models import Board, Post, PostKind, PostPromotion, PostStatus, ReactionKind
 from tenants.exchange.posts import (
     PostDraft,
     do_approve_post,
@@ -66,7 +68,33 @@ def seed_posts(admin: User, secretary: User, branch: Organization, member: User 
             author_name=member.name,
             submitted_at=timezone.now(),
         )
+    # The post the committee accepted is seen tenant-wide: the demo member, in another branch, likes it.
+    _seed_community(admin, secretary, member, published[2] if branch.parent_id is not None else None)
     _seed_group_news()
+
+
+def _seed_community(admin: User, secretary: User, member: User | None, post: Post | None) -> None:
+    """A tenant-wide board with a pinned thread by the admin, a member's question answered by the
+    secretary, and a like and a comment on one of the branch's posts."""
+    if Board.objects.exists():
+        return
+    writer, helper = Actor.for_user(admin), Actor.for_user(secretary)
+    board = do_create_board(writer, name="党员交流", description="学习心得、工作经验，大家一起交流。")
+    pinned = do_create_thread(
+        writer, board, title="欢迎来到党员社区", body="请围绕学习和工作交流，文明发言，涉密内容一律不得发布。"
+    )
+    do_set_thread_flags(writer, pinned, pinned=True)
+    if member is None:
+        return
+    asker = Actor.for_user(member)
+    question = do_create_thread(
+        asker, board, title="主题党日活动有什么好的形式？", body="我们支部想把主题党日办得更有新意，大家有什么建议？"
+    )
+    do_comment(helper, thread_target(helper, question), body="可以结合岗位开展志愿服务，再组织一次现场教学。")
+    if post is not None:
+        target = post_target(asker, post)
+        do_react(asker, target, ReactionKind.LIKE)
+        do_comment(asker, target, body="向先锋岗的同志们学习！")
 
 
 def _seed_group_news() -> None:
