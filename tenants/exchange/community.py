@@ -12,6 +12,10 @@ Boards, in the active schema:
 Threads: visible ones to readers, their own pending or hidden ones to authors, everything of the
 boards they manage to moderators. Listed pinned first, then by the last reply (a new thread counts
 as its own last activity).
+
+Search (``tenants.exchange.search``): the visible threads of active tenant-wide and group-wide
+boards are documents; posting, approving, hiding, unhiding, deleting and changing the board
+re-index them (``index_threads``, ``index_board_threads``).
 """
 
 from __future__ import annotations

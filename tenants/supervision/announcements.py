@@ -13,6 +13,10 @@ sends one task per active subsidiary, which fixes that tenant's recipients (publ
 tenant and unit as they were) and notifies them in the tenant's schema. A subsidiary onboarded
 after the publishing does not receive it. Members read the group's announcements beside their
 tenant's (``my_page``).
+
+Search (``tenants.supervision.search``): a published announcement with scope ``tenant`` is a
+document of the tenant, a published group announcement a shared one; edit, publish, withdraw and
+delete re-index it (``index_announcements``).
 """
 
 from __future__ import annotations

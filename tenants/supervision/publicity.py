@@ -10,6 +10,9 @@ file objections, anonymous or named, encrypted at rest; the unit's workers and t
 inspectors read them (each read audited) and record how each was handled. The publicity closes by
 itself after its last day (Asia/Shanghai date, ``do_close_ended``) and is concluded with an outcome
 once every objection is handled.
+
+Search (``tenants.supervision.search``): an open publicity with scope ``tenant`` is a document of
+the tenant; every change of status or content re-indexes it (``index_publicities``).
 """
 
 from __future__ import annotations
