@@ -12,6 +12,10 @@ Boards, in the active schema:
 Threads: visible ones to readers, their own pending or hidden ones to authors, everything of the
 boards they manage to moderators. Listed pinned first, then by the last reply (a new thread counts
 as its own last activity).
+
+Search (``tenants.exchange.search``): the visible threads of active tenant-wide and group-wide
+boards are documents; posting, approving, hiding, unhiding, deleting and changing the board
+re-index them (``index_threads``, ``index_board_threads``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from tenants.access.services import organizations_by_id, user_covers, user_scope
 from tenants.exchange import counts, mentions
 from tenants.exchange.errors import CommunityCode, InteractionCode
 from tenants.exchange.models import Board, CommentStatus, Reaction, ReactionKind, TargetType, Thread
+from tenants.exchange.search import index_board_threads, index_threads
 from tenants.exchange.visibility import WORKERS, audience_chain
 from tenants.organizations.models import Organization
 
@@ -266,6 +271,8 @@ def do_change_board(actor: Actor, board: Board, **changes: Any) -> Board:
             event="exchange.board.update", actor=actor, target_type="exchange.board", target_id=board.pk,
             target_label=board.name, details={"fields": ", ".join(changed)},
         )  # fmt: skip
+        if {"is_active", "name", "organization_id"} & set(changed):
+            index_board_threads(board.pk)  # search: the threads' documents follow their board
     return board
 
 
@@ -421,13 +428,16 @@ def do_create_thread(actor: Actor, board: Board, *, title: str, body: str, menti
         if status == CommentStatus.VISIBLE:
             counts.thread_shown(thread)
             mentions.notify_thread_mentions(thread)
+        index_threads([thread.pk])
     return thread
 
 
 def do_delete_thread(actor: Actor, thread: Thread) -> None:
     if actor.user is None or thread.author_id != actor.user.pk:
         raise ServiceError(InteractionCode.NOT_AUTHOR, _("Only the author may delete a thread."), status=403)
-    counts.set_thread_status(thread.pk, CommentStatus.DELETED)
+    with transaction.atomic():
+        counts.set_thread_status(thread.pk, CommentStatus.DELETED)
+        index_threads([thread.pk])
 
 
 def _check_moderator(actor: Actor, thread: Thread) -> None:
@@ -482,4 +492,5 @@ def do_moderate_thread(actor: Actor, thread: Thread, *, action: str, note: str =
         )  # fmt: skip
         if action == "approve":
             mentions.notify_thread_mentions(thread)
+        index_threads([thread.pk])
     return thread

@@ -13,6 +13,10 @@ sends one task per active subsidiary, which fixes that tenant's recipients (publ
 tenant and unit as they were) and notifies them in the tenant's schema. A subsidiary onboarded
 after the publishing does not receive it. Members read the group's announcements beside their
 tenant's (``my_page``).
+
+Search (``tenants.supervision.search``): a published announcement with scope ``tenant`` is a
+document of the tenant, a published group announcement a shared one; edit, publish, withdraw and
+delete re-index it (``index_announcements``).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from tenants.supervision.models import (
     Marking,
     Scope,
 )
+from tenants.supervision.search import index_announcements, register_announcement_source
 
 PUBLIC = "public"
 MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
@@ -97,7 +102,9 @@ def _may_write(actor: Actor) -> bool:
 
 
 def on_ready() -> None:
-    """Attachments by direct upload: workers of a unit, or group admins on the root host."""
+    """Attachments by direct upload: workers of a unit, or group admins on the root host; the
+    search source of announcements (``tenants.supervision.search``)."""
+    register_announcement_source()
     register_purpose(
         Purpose(
             ATTACHMENT_PURPOSE,
@@ -309,6 +316,7 @@ def _update(announcement: Announcement, *, actor: Actor, **changes: Any) -> Anno
         if name in changes:
             setattr(announcement, name, changes.pop(name))
     announcement.save()
+    index_announcements([announcement])  # a draft is no document: this keeps the index honest all the same
     do_record_audit(event="supervision.announcement.update", actor=actor, target=announcement)
     return announcement
 
@@ -319,6 +327,7 @@ def do_delete(announcement: Announcement, *, actor: Actor) -> None:
     _check_draft(announcement)
     keys = list(announcement.attachments.values_list("key", flat=True))
     do_record_audit(event="supervision.announcement.delete", actor=actor, target=announcement)
+    index_announcements([announcement.uuid])
     announcement.delete()
 
     def discard() -> None:
@@ -396,6 +405,7 @@ def do_publish(announcement: Announcement, *, actor: Actor) -> Announcement:
     if is_group():
         announcement.status, announcement.published_at = AnnouncementStatus.PUBLISHED, now
         announcement.save(update_fields=["status", "published_at", "updated_at"])
+        index_announcements([announcement])
         tenants = list(PartyCommittee.objects.active().order_by("pk"))
         announcement_id = announcement.pk
 
@@ -435,6 +445,7 @@ def do_publish(announcement: Announcement, *, actor: Actor) -> Announcement:
     announcement.status, announcement.published_at = AnnouncementStatus.PUBLISHED, now
     announcement.recipient_count = len(rows)
     announcement.save(update_fields=["status", "published_at", "recipient_count", "updated_at"])
+    index_announcements([announcement])
     _notify(list(User.objects.filter(pk__in=[row.user_id for row in rows])), announcement)
     do_record_audit(
         event="supervision.announcement.publish", actor=actor, target=announcement, details={"count": len(rows)}
@@ -499,6 +510,7 @@ def do_withdraw(announcement: Announcement, *, actor: Actor) -> Announcement:
         raise Conflict(SupervisionCode.ANNOUNCEMENT_NOT_PUBLISHED, _("The announcement is not published."))
     announcement.status, announcement.withdrawn_at = AnnouncementStatus.WITHDRAWN, timezone.now()
     announcement.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    index_announcements([announcement])
     do_record_audit(event="supervision.announcement.withdraw", actor=actor, target=announcement)
     return announcement
 

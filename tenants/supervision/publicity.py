@@ -10,6 +10,9 @@ file objections, anonymous or named, encrypted at rest; the unit's workers and t
 inspectors read them (each read audited) and record how each was handled. The publicity closes by
 itself after its last day (Asia/Shanghai date, ``do_close_ended``) and is concluded with an outcome
 once every objection is handled.
+
+Search (``tenants.supervision.search``): an open publicity with scope ``tenant`` is a document of
+the tenant; every change of status or content re-indexes it (``index_publicities``).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from tenants.supervision.models import (
     SupervisionRuleSet,
 )
 from tenants.supervision.rules import rules_on
+from tenants.supervision.search import index_publicities, register_publicity_source
 
 MANAGERS = frozenset({TenantRole.TENANT_ADMIN, TenantRole.SECRETARY, TenantRole.COMMITTEE_MEMBER})
 INSPECTORS = frozenset({TenantRole.DISCIPLINE_INSPECTOR})
@@ -59,6 +63,11 @@ MAX_WINDOW_WORKING_DAYS = 30
 MAX_CANDIDATES = 50
 GENDERS = ("", "male", "female")
 CANDIDATE_FIELDS = ("name", "gender", "born", "current_post", "proposed_post", "note")
+
+
+def on_ready() -> None:
+    """The search source of publicities (``tenants.supervision.search``)."""
+    register_publicity_source()
 
 
 def _not_found() -> NotFoundError:
@@ -276,6 +285,7 @@ def do_update(publicity: CadrePublicity, *, actor: Actor, **changes: Any) -> Cad
             setattr(publicity, name, str(changes.pop(name)).strip())
     _gate(publicity)
     publicity.save()
+    index_publicities([publicity])  # a draft is no document: this keeps the index honest all the same
     do_record_audit(event="supervision.publicity.update", actor=actor, target=publicity)
     return publicity
 
@@ -285,6 +295,7 @@ def do_delete(publicity: CadrePublicity, *, actor: Actor) -> None:
     check_can_manage(actor, publicity.organization_id)
     _check_draft(publicity)
     do_record_audit(event="supervision.publicity.delete", actor=actor, target=publicity)
+    index_publicities([publicity.uuid])
     publicity.delete()
 
 
@@ -319,6 +330,7 @@ def do_publish(
     publicity.starts_on, publicity.ends_on = span.starts_on, span.ends_on
     publicity.published_at = timezone.now()
     publicity.save()
+    index_publicities([publicity])
     _notify_scope(publicity)
     do_record_audit(
         event="supervision.publicity.publish", actor=actor, target=publicity,
@@ -338,6 +350,7 @@ def do_withdraw(publicity: CadrePublicity, *, actor: Actor) -> CadrePublicity:
     publicity.status = PublicityStatus.WITHDRAWN
     publicity.closed_at = timezone.now()
     publicity.save(update_fields=["status", "closed_at"])
+    index_publicities([publicity])
     do_record_audit(event="supervision.publicity.withdraw", actor=actor, target=publicity)
     return publicity
 
@@ -346,9 +359,14 @@ def do_close_ended(on: date | None = None) -> int:
     """Close the open publicities whose last day is over (local date). Idempotent: a publicity is
     closed once, whoever runs first. How many were closed."""
     on = on or today()
-    return CadrePublicity.objects.filter(status=PublicityStatus.OPEN, ends_on__lt=on).update(
-        status=PublicityStatus.CLOSED, closed_at=timezone.now()
-    )
+    with transaction.atomic():
+        ended = CadrePublicity.objects.select_for_update().filter(status=PublicityStatus.OPEN, ends_on__lt=on)
+        uuids = list(ended.values_list("uuid", flat=True))
+        closed = CadrePublicity.objects.filter(uuid__in=uuids, status=PublicityStatus.OPEN).update(
+            status=PublicityStatus.CLOSED, closed_at=timezone.now()
+        )
+        index_publicities(uuids)  # search: only open publicities are documents
+    return closed
 
 
 @transaction.atomic

@@ -17,6 +17,11 @@ export const KIND_ICONS: Record<string, string> = {
   video: 'video-o',
   link: 'link-o',
   regulation: 'bookmark-o',
+  // Issue 17: the exchange's and supervision's documents in the same search.
+  post: 'newspaper-o',
+  thread: 'chat-o',
+  announcement: 'volume-o',
+  publicity: 'manager-o',
 };
 
 /** The cover picture of a resource (the API answers with a redirect to the stored image). */
@@ -33,6 +38,20 @@ export type LearningRow = SearchRow | LibraryRow;
 /** Where a search result opens: the reader, or a regulation at the article found (this tenant's or the group's). */
 export function resultTarget(row: LearningRow): RouteLocationRaw | null {
   const data = row.data as Record<string, unknown>;
+  const uuid = typeof data.uuid === 'string' ? data.uuid : null;
+  // The exchange's and supervision's documents open their own pages (issue 17).
+  switch (row.kind) {
+    case 'post':
+      return uuid ? { name: 'exchange-post', params: { uuid } } : null;
+    case 'announcement':
+      return uuid ? { name: 'announcement', params: { uuid } } : null;
+    case 'publicity':
+      return uuid ? { name: 'publicity-item', params: { uuid } } : null;
+    case 'thread':
+      return typeof data.id === 'number' && (data.scope === 'tenant' || data.scope === 'group')
+        ? { name: 'community-thread', params: { scope: data.scope, id: String(data.id) } }
+        : null;
+  }
   if (row.kind === 'regulation') {
     if (typeof data.regulation !== 'string') return null;
     return {
