@@ -83,6 +83,9 @@ def test_seed_demo_creates_three_subsidiaries_and_prints_working_logins(db, plat
     # The exchange: the community has a board with a pinned welcome and an answered question.
     boards = member_api.get("/api/v1/exchange/boards").json()
     assert [board["name"] for board in boards["results"]] == ["党员交流"]
+    # The branch's brand showcase climbed to the committee: every member of power sees it.
+    showcase = member_api.get("/api/v1/exchange/posts", {"kind": "showcase"}).json()["results"]
+    assert "“红色电力”党建品牌建设成果" in [post["title"] for post in showcase]
 
     # Live lessons: the group's upcoming one for everybody, power's upcoming branch lesson and an ended one.
     member = User.objects.get(phone="13900000110")

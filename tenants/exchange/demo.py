@@ -11,7 +11,7 @@ from partycloud.accounts.actor import Actor
 from partycloud.accounts.models import GroupRole, GroupRoleKind, User
 from tenants.exchange.community import do_create_board, do_create_thread, do_set_thread_flags
 from tenants.exchange.interactions import do_comment, do_react, post_target, thread_target
-from tenants.exchange.models import Board, Post, PostKind, PostPromotion, PostStatus, ReactionKind
+from tenants.exchange.models import Board, Post, PostKind, PostStatus, ReactionKind
 from tenants.exchange.posts import (
     PostDraft,
     do_approve_post,
@@ -20,6 +20,7 @@ from tenants.exchange.posts import (
     do_propose_to_parent,
     in_group_schema,
 )
+from tenants.exchange.visibility import can_see_post
 from tenants.organizations.models import Organization
 
 TENANT_POSTS = [
@@ -52,10 +53,13 @@ def seed_posts(admin: User, secretary: User, branch: Organization, member: User 
             submit=True,
         )
         published.append(do_approve_post(post, actor=reviewer, note="同意发布"))
-    if branch.parent_id is not None:
-        do_propose_to_parent(published[2], actor=writer, note="经验值得推广")
-        promotion = PostPromotion.objects.get(post=published[2])
-        do_decide_promotion(promotion, actor=reviewer, accept=True, note="同意在全委范围展示")
+    # The brand showcase climbs level by level to the subsidiary's committee: seen tenant-wide.
+    proposer = writer
+    while published[2].audience_id is not None and _parent(published[2].audience_id) is not None:
+        promotion = do_propose_to_parent(published[2], actor=proposer, note="经验值得推广")
+        do_decide_promotion(promotion, actor=reviewer, accept=True, note="同意在更大范围展示")
+        published[2].refresh_from_db()
+        proposer = reviewer
     if member is not None:
         Post.objects.create(
             kind=PostKind.MICRO_VIDEO,
@@ -69,7 +73,7 @@ def seed_posts(admin: User, secretary: User, branch: Organization, member: User 
             submitted_at=timezone.now(),
         )
     # The post the committee accepted is seen tenant-wide: the demo member, in another branch, likes it.
-    _seed_community(admin, secretary, member, published[2] if branch.parent_id is not None else None)
+    _seed_community(admin, secretary, member, published[2])
     _seed_group_news()
 
 
@@ -91,10 +95,14 @@ def _seed_community(admin: User, secretary: User, member: User | None, post: Pos
         asker, board, title="主题党日活动有什么好的形式？", body="我们支部想把主题党日办得更有新意，大家有什么建议？"
     )
     do_comment(helper, thread_target(helper, question), body="可以结合岗位开展志愿服务，再组织一次现场教学。")
-    if post is not None:
+    if post is not None and can_see_post(asker, post):
         target = post_target(asker, post)
         do_react(asker, target, ReactionKind.LIKE)
         do_comment(asker, target, body="向先锋岗的同志们学习！")
+
+
+def _parent(organization_id: int) -> int | None:
+    return Organization.objects.filter(pk=organization_id).values_list("parent_id", flat=True).first()
 
 
 def _seed_group_news() -> None:
