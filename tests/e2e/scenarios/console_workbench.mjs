@@ -96,7 +96,7 @@ await scenario('workbench', async (session) => {
         '任前公示',
         '问卷调查',
         '匿名投票',
-        '询问质询',
+        '询问·质询',
       ]),
     `the secretary's menu: ${items.join('、')}`,
   );

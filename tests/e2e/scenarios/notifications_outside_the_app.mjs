@@ -19,7 +19,8 @@ await scenario('notify', async (session) => {
   await phone.waitForURL(`${portalUrl}/me/notifications`);
   await phone.locator('[data-test="kind"]', { hasText: '组织关系转接逾期' }).waitFor();
   const kinds = await phone.locator('[data-test="kind"]').count();
-  expect(kinds === 8, `every notification kind is listed (${kinds})`); // with the two of organizational life (issue 15)
+  // With the two of organizational life (issue 15) and the five of the exchange and supervision (issue 17).
+  expect(kinds === 13, `every notification kind is listed (${kinds})`);
   const urgentSms = phone.locator('[data-test="switch-transfers.overdue-sms"]');
   expect(await urgentSms.evaluate((el) => el.classList.contains('van-switch--on')), 'SMS is on for urgent transfers');
   const generalSms = phone.locator('[data-test="switch-general-sms"]');
